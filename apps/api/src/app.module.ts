@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ConfigModule, type TandemConfig } from '@tandem/config';
+import { DatabaseModule } from '@tandem/domain';
+import { QueuesModule } from '@tandem/queues';
+import { WorkflowsModule } from '@tandem/workflows';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { HealthController } from './health/health.controller';
+import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { ContentTypeGuard } from './http/content-type.guard';
+import { IntakeController } from './intake/intake.controller';
+import { OutboxController } from './outbox/outbox.controller';
+import { ProgramsController } from './programs/programs.controller';
+
+/** The HTTP api: admin REST under /api/v1, health, docs. */
+@Module({})
+export class AppModule {
+  static forRoot(config: TandemConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'producer'), WorkflowsModule],
+      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: ContentTypeGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

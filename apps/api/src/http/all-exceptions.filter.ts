@@ -1,0 +1,17 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { toErrorResponse } from './error-body';
+
+/** Every error leaves as `{ code, message, details? }`; a 500 is logged, never explained to the client. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, body } = toErrorResponse(exception);
+    if (status >= 500) this.logger.error(`${body.code}: ${(exception as Error)?.stack ?? String(exception)}`);
+    if (status === 401) reply.header('WWW-Authenticate', 'Bearer');
+    void reply.status(status).send(body);
+  }
+}

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ConfigError, loadConfig, type TandemConfig } from '@tandem/config';
+import { AppModule } from './app.module';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Builds the api on Fastify (not listening yet), so tests can boot it in-process too. */
+export async function createApi(config: TandemConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: config.logLevel === 'silent' ? false : ['log', 'warn', 'error'],
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // CSV arrives as text; bytes that are not UTF-8 are refused rather than silently replaced.
+  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, utf8.decode(body as Buffer));
+    } catch {
+      done(Object.assign(new Error('the body is not valid UTF-8'), { statusCode: 400, code: 'invalid_encoding' }), undefined);
+    }
+  });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tandem')
+      .setDescription('Coach–coachee matching for structured leadership coaching programs')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  app.enableShutdownHooks();
+  return app;
+}
+
+async function main() {
+  const config = loadConfig();
+  const app = await createApi(config);
+  await app.listen(config.port, config.host);
+  process.stderr.write(`tandem api listening on ${config.publicUrl} (docs at ${config.publicUrl}/docs)\n`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { createProgramSchema, type Principal, ProgramsService, updateProgramSchema } from '@tandem/workflows';
+import { z } from 'zod';
+import { actorOf, CurrentPrincipal } from '../auth/auth.decorators';
+
+@ApiTags('programs')
+@ApiBearerAuth()
+@Controller('api/v1/programs')
+export class ProgramsController {
+  constructor(private readonly programs: ProgramsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a program; every setting but the name has a default' })
+  @ApiBody({ schema: z.toJSONSchema(createProgramSchema, { io: 'input' }) as object })
+  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+    return this.programs.create(actorOf(principal), body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List the organization’s programs, newest first' })
+  list(@CurrentPrincipal() principal: Principal) {
+    return this.programs.list(principal.organizationId);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Read one program' })
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.programs.get(principal.organizationId, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change settings; nested objects merge; send `version` to refuse a stale write (409)' })
+  @ApiBody({ schema: z.toJSONSchema(updateProgramSchema, { io: 'input' }) as object })
+  update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
+    return this.programs.update(actorOf(principal), id, body);
+  }
+}

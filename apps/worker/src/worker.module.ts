@@ -1,0 +1,52 @@
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ConfigModule, TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { DatabaseModule } from '@tandem/domain';
+import { MailModule } from '@tandem/mail';
+import { jobsOf, QueueName, QueuesModule } from '@tandem/queues';
+import { WorkflowsModule } from '@tandem/workflows';
+import type { AnyProcessor } from './job-handlers';
+import { EmailProcessor } from './processors/email.processor';
+import { IntakeProcessor } from './processors/intake.processor';
+import { MaintenanceProcessor } from './processors/maintenance.processor';
+
+/** The processor of each queue that has jobs today; a queue without jobs needs none. */
+const PROCESSORS: Partial<Record<QueueName, Type<AnyProcessor>>> = {
+  [QueueName.Intake]: IntakeProcessor,
+  [QueueName.Email]: EmailProcessor,
+  [QueueName.Maintenance]: MaintenanceProcessor,
+};
+
+/** The worker process: one processor per served queue (WORKER_QUEUES picks a subset). */
+@Module({})
+export class WorkerModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+  ) {}
+
+  static forRoot(config: TandemConfig): DynamicModule {
+    const processors = config.workerQueues.map((queue) => PROCESSORS[queue as QueueName]).filter((p): p is Type<AnyProcessor> => !!p);
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'worker'), MailModule, WorkflowsModule],
+      providers: processors,
+    };
+  }
+
+  /** Refuses to run when a served queue has a job without a handler. */
+  onApplicationBootstrap(): void {
+    for (const queue of this.config.workerQueues as QueueName[]) {
+      const jobs = jobsOf(queue);
+      const type = PROCESSORS[queue];
+      if (!type) {
+        if (jobs.length > 0) throw new Error(`queue ${queue} has jobs (${jobs.join(', ')}) but no processor`);
+        continue;
+      }
+      const processor = this.moduleRef.get(type, { strict: false });
+      const missing = jobs.filter((job) => !processor.handledJobs().includes(job));
+      if (missing.length > 0) throw new Error(`queue ${queue} has no handler for ${missing.join(', ')}`);
+      processor.worker.concurrency = this.config.workerConcurrency;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/** Every queue a worker can serve; kept here so config can validate WORKER_QUEUES without importing BullMQ. */
+export const QUEUE_NAMES = ['intake', 'matching', 'pairing', 'cadence', 'feedback', 'email', 'maintenance'] as const;
+
+const DEV_SECRET = 'tandem-dev-secret-change-me-in-production';
+
+const urlWithProtocols = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const byteSize = z
+  .string()
+  .regex(/^\d+(kb|mb|b)?$/i, 'must be a byte count such as 10485760, 512kb or 10mb')
+  .transform((value) => {
+    const match = /^(\d+)(kb|mb|b)?$/i.exec(value)!;
+    const unit = (match[2] ?? 'b').toLowerCase();
+    return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+  });
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']).default('postgres://postgres@localhost:5432/tandem'),
+  REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).default('redis://localhost:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _').default('tandem'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: urlWithProtocols(['http:', 'https:']).optional(),
+  APP_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SMTP_URL: urlWithProtocols(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).default('Tandem <no-reply@tandem.local>'),
+  WORKER_QUEUES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return [...QUEUE_NAMES];
+      const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+      const unknown = names.filter((name) => !(QUEUE_NAMES as readonly string[]).includes(name));
+      if (unknown.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `unknown queue(s) ${unknown.join(', ')}; known: ${QUEUE_NAMES.join(', ')}` });
+        return z.NEVER;
+      }
+      return names as (typeof QUEUE_NAMES)[number][];
+    }),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: byteSize.default(10 * 1024 * 1024),
+});
+
+export type QueueNameValue = (typeof QUEUE_NAMES)[number];
+
+/** Tandem's validated configuration; nothing else reads process.env. */
+export interface TandemConfig {
+  readonly env: 'development' | 'production' | 'test';
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly queuePrefix: string;
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly appSecret: string;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly workerQueues: readonly QueueNameValue[];
+  readonly workerConcurrency: number;
+  readonly logLevel: string;
+  readonly bodyLimit: number;
+}
+
+/** Raised at boot when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the environment (empty strings count as unset). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): TandemConfig {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`));
+  }
+  const v = parsed.data;
+  if (v.NODE_ENV === 'production' && !v.APP_SECRET) throw new ConfigError(['APP_SECRET: is required when NODE_ENV=production']);
+  return {
+    env: v.NODE_ENV,
+    databaseUrl: v.DATABASE_URL,
+    redisUrl: v.REDIS_URL,
+    queuePrefix: v.QUEUE_PREFIX,
+    port: v.PORT,
+    host: v.HOST,
+    publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
+    appSecret: v.APP_SECRET ?? DEV_SECRET,
+    smtpUrl: v.SMTP_URL,
+    mailFrom: v.MAIL_FROM,
+    workerQueues: v.WORKER_QUEUES,
+    workerConcurrency: v.WORKER_CONCURRENCY,
+    logLevel: v.LOG_LEVEL,
+    bodyLimit: v.BODY_LIMIT,
+  };
+}

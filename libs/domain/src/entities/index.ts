@@ -1,0 +1,21 @@
+export * from './base';
+export * from './organization.entity';
+export * from './api-key.entity';
+export * from './person.entity';
+export * from './program.entity';
+export * from './enrollment.entity';
+export * from './import-batch.entity';
+export * from './outbox-message.entity';
+export * from './audit-event.entity';
+
+import { ApiKey } from './api-key.entity';
+import { AuditEvent } from './audit-event.entity';
+import { Enrollment } from './enrollment.entity';
+import { ImportBatch } from './import-batch.entity';
+import { Organization } from './organization.entity';
+import { OutboxMessage } from './outbox-message.entity';
+import { Person } from './person.entity';
+import { Program } from './program.entity';
+
+/** The explicit entity list: discovery never scans folders. */
+export const ENTITIES = [Organization, ApiKey, Person, Program, Enrollment, ImportBatch, OutboxMessage, AuditEvent];

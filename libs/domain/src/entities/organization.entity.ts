@@ -1,0 +1,15 @@
+import { Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { newId } from './base';
+
+/** The tenant: owns programs, people and API keys. Nothing crosses organizations. */
+@Entity({ tableName: 'organization' })
+export class Organization {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Opt<Date> = new Date();
+}

@@ -1,0 +1,85 @@
+import { Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { newId } from './base';
+import { Organization } from './organization.entity';
+
+export enum ProgramStatus {
+  Draft = 'draft',
+  Active = 'active',
+  Archived = 'archived',
+}
+
+/** One skill of a program's framework; `weight` is relative to the other skills. */
+export interface SkillDefinition {
+  key: string;
+  label: string;
+  weight: number;
+}
+
+/** How pairs are scored and which pairs are allowed. */
+export interface MatchingPolicy {
+  objective: 'matched-then-score' | 'score' | 'maximin-then-score';
+  minScore: number;
+  maxTimezoneGapHours: number;
+  requireSharedLanguage: boolean;
+  allowSameDepartment: boolean;
+  avoidReportingLine: boolean;
+  weights: { skills: number; timezone: number; language: number; level: number; effectiveness: number };
+}
+
+/** Session rhythm; durations are ISO-8601. */
+export interface CadenceSettings {
+  interval: string;
+  sessions: number;
+  sessionDuration: string;
+  reminderLead: string;
+}
+
+export interface FeedbackSettings {
+  enabled: boolean;
+  reminderAfter: string;
+  inactivityWindow: string;
+}
+
+/** A coaching program with its skill framework, matching policy, cadence and offer settings. */
+@Entity({ tableName: 'program' })
+export class Program {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @ManyToOne(() => Organization, { ref: true, deleteRule: 'cascade' })
+  @Index()
+  organization!: Ref<Organization>;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Enum({ items: () => ProgramStatus, nativeEnumName: 'program_status' })
+  status: Opt<ProgramStatus> = ProgramStatus.Active;
+
+  @Property({ type: 'jsonb' })
+  skills!: SkillDefinition[];
+
+  @Property({ type: 'jsonb' })
+  policy!: MatchingPolicy;
+
+  @Property({ type: 'jsonb' })
+  cadence!: CadenceSettings;
+
+  @Property({ type: 'text' })
+  offerTtl!: string;
+
+  @Property({ type: 'jsonb' })
+  feedback!: FeedbackSettings;
+
+  @Property({ type: 'boolean' })
+  autoPublish: Opt<boolean> = false;
+
+  @Property({ type: 'integer', version: true })
+  version!: Opt<number>;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Opt<Date> = new Date();
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
+  updatedAt: Opt<Date> = new Date();
+}

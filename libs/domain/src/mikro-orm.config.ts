@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+/** MikroORM options for a database URL: explicit entities and migrations, never schema sync. */
+export function createOrmConfig(databaseUrl: string, overrides: Partial<Options> = {}): Options {
+  return defineConfig({
+    clientUrl: databaseUrl,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    discovery: { disableDynamicFileAccess: true },
+    // Creating the database is db:migrate's job (ensureDatabaseExists); the ORM never syncs schema by itself.
+    ensureDatabase: false,
+    forceUtcTimezone: true,
+    pool: { min: 0, max: 10 },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      migrationsList: MIGRATIONS,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+    debug: false,
+    ...overrides,
+  });
+}

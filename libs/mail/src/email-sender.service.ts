@@ -1,0 +1,90 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { DomainError, hashSecret, rawQuery } from '@tandem/domain';
+import { createTransport, type Transporter } from 'nodemailer';
+
+/** What happened to one outbox message. */
+export type SendOutcome = 'sent' | 'held' | 'skipped';
+
+interface ClaimedMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  idempotency_key: string;
+}
+
+/** How long a worker may hold a message before another may take it over (a crashed worker's claim). */
+const CLAIM_LEASE_SECONDS = 120;
+
+/**
+ * Sends outbox messages. A message is claimed with a conditional UPDATE, so two workers never send it at once and a
+ * retried job never re-sends what is already marked sent. Without SMTP_URL messages are held for the mail viewer.
+ */
+@Injectable()
+export class EmailSender implements OnModuleDestroy {
+  private readonly logger = new Logger(EmailSender.name);
+  private readonly transport: Transporter | undefined;
+
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+  ) {
+    this.transport = config.smtpUrl ? createTransport(config.smtpUrl, { pool: true, maxConnections: 5 } as never) : undefined;
+  }
+
+  /** Sends (or holds) one message; safe to call any number of times. */
+  async send(messageId: string): Promise<SendOutcome> {
+    const em = this.em.fork();
+    if (!this.transport) {
+      const held = await rawQuery(em, `update outbox_message set status = 'held' where id = ? and status = 'pending' returning id`, [messageId]);
+      return held.length > 0 ? 'held' : 'skipped';
+    }
+    const [message] = await rawQuery<ClaimedMessage>(
+      em,
+      `update outbox_message
+          set status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => ?)
+        where id = ? and (status in ('pending', 'held') or (status = 'sending' and locked_until < now()))
+        returning "to", subject, text, html, idempotency_key`,
+      [CLAIM_LEASE_SECONDS, messageId],
+    );
+    if (!message) return 'skipped';
+    try {
+      await this.transport.sendMail({
+        from: this.config.mailFrom,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html ?? undefined,
+        // A stable Message-ID lets receiving systems drop the duplicate a crash between send and commit can cause.
+        messageId: `<${hashSecret(message.idempotency_key).slice(0, 40)}@tandem>`,
+      });
+    } catch (err) {
+      const responseCode = (err as { responseCode?: number }).responseCode;
+      const permanent = typeof responseCode === 'number' && responseCode >= 500;
+      await rawQuery(em, `update outbox_message set status = ?, locked_until = null, last_error = ? where id = ?`, [
+        permanent ? 'failed' : 'pending',
+        String((err as Error).message).slice(0, 500),
+        messageId,
+      ]);
+      if (permanent) throw new DomainError('invalid', 'email_rejected', `the SMTP server rejected message ${messageId} (${responseCode})`);
+      throw err;
+    }
+    await rawQuery(em, `update outbox_message set status = 'sent', sent_at = now(), locked_until = null where id = ? and status = 'sending'`, [messageId]);
+    return 'sent';
+  }
+
+  /** Marks a message failed for good (its job ran out of attempts). */
+  async markFailed(messageId: string, reason: string): Promise<void> {
+    await rawQuery(this.em.fork(), `update outbox_message set status = 'failed', locked_until = null, last_error = ? where id = ? and status <> 'sent'`, [
+      reason.slice(0, 500),
+      messageId,
+    ]);
+  }
+
+  onModuleDestroy(): void {
+    this.transport?.close();
+    this.logger.debug('mail transport closed');
+  }
+}

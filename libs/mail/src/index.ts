@@ -1,0 +1,5 @@
+export * from './html';
+export * from './templates';
+export * from './outbox';
+export * from './email-sender.service';
+export * from './mail.module';

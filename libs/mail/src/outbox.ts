@@ -1,0 +1,41 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { rawQuery } from '@tandem/domain';
+import type { RenderedEmail } from './templates';
+
+/** An email to write into the outbox. */
+export interface OutboxDraft extends RenderedEmail {
+  organizationId: string;
+  idempotencyKey: string;
+  to: string;
+}
+
+/**
+ * Writes messages into the outbox inside the caller's transaction. A message whose idempotency key exists already
+ * is skipped, so re-running the step that caused it never writes it twice. Returns the ids of new messages only.
+ */
+export async function writeOutbox(em: EntityManager, drafts: OutboxDraft[]): Promise<string[]> {
+  if (drafts.length === 0) return [];
+  const ids: string[] = [];
+  const chunk = 5000;
+  for (let i = 0; i < drafts.length; i += chunk) {
+    const part = drafts.slice(i, i + chunk);
+    const rows = await rawQuery<{ id: string }>(
+      em,
+      `insert into outbox_message (id, organization_id, idempotency_key, "to", subject, text, html)
+       select gen_random_uuid(), o, k, t, s, x, h
+       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as d(o, k, t, s, x, h)
+       on conflict (idempotency_key) do nothing
+       returning id`,
+      [
+        part.map((d) => d.organizationId),
+        part.map((d) => d.idempotencyKey),
+        part.map((d) => d.to),
+        part.map((d) => d.subject),
+        part.map((d) => d.text),
+        part.map((d) => d.html),
+      ],
+    );
+    for (const row of rows) ids.push(row.id);
+  }
+  return ids;
+}

@@ -1,0 +1,50 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+import { QueueUnavailableError } from './queue-errors';
+import { JOB_ID, type JobName, type JobPayloads, QUEUE_OF, QueueName } from './queue-names';
+
+/** One typed way to put work on a queue: the queue and the job id follow from the job name and payload. */
+@Injectable()
+export class JobProducer {
+  private readonly queues: Record<QueueName, Queue>;
+
+  constructor(
+    @InjectQueue(QueueName.Intake) intake: Queue,
+    @InjectQueue(QueueName.Matching) matching: Queue,
+    @InjectQueue(QueueName.Pairing) pairing: Queue,
+    @InjectQueue(QueueName.Cadence) cadence: Queue,
+    @InjectQueue(QueueName.Feedback) feedback: Queue,
+    @InjectQueue(QueueName.Email) email: Queue,
+    @InjectQueue(QueueName.Maintenance) maintenance: Queue,
+  ) {
+    this.queues = { intake, matching, pairing, cadence, feedback, email, maintenance };
+  }
+
+  /** The BullMQ queue behind a name (for dashboards and metrics). */
+  queue(name: QueueName): Queue {
+    return this.queues[name];
+  }
+
+  /** Adds one job; its id is deterministic, so adding it twice is harmless. */
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: JobsOptions = {}): Promise<void> {
+    try {
+      await this.queues[QUEUE_OF[name]].add(name, payload, { jobId: JOB_ID[name](payload), ...options });
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    }
+  }
+
+  /** Adds many jobs of one name in a few round trips. */
+  async enqueueMany<N extends JobName>(name: N, payloads: JobPayloads[N][], options: JobsOptions = {}): Promise<void> {
+    const queue = this.queues[QUEUE_OF[name]];
+    const chunk = 1000;
+    try {
+      for (let i = 0; i < payloads.length; i += chunk) {
+        await queue.addBulk(payloads.slice(i, i + chunk).map((data) => ({ name, data, opts: { jobId: JOB_ID[name](data), ...options } })));
+      }
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    }
+  }
+}

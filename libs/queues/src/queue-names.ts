@@ -1,0 +1,61 @@
+import type { QueueNameValue } from '@tandem/config';
+
+/** One queue per workflow (DESIGN.md). */
+export enum QueueName {
+  Intake = 'intake',
+  Matching = 'matching',
+  Pairing = 'pairing',
+  Cadence = 'cadence',
+  Feedback = 'feedback',
+  Email = 'email',
+  Maintenance = 'maintenance',
+}
+
+/** Job names are `<queue>.<verb-object>`; never write them as literals at a call site. */
+export enum JobName {
+  IntakeImportBatch = 'intake.import-batch',
+  EmailSend = 'email.send',
+  MaintenanceReconcile = 'maintenance.reconcile',
+}
+
+/** Payloads carry ids only: Redis keeps them in clear text. */
+export interface JobPayloads {
+  [JobName.IntakeImportBatch]: { importId: string };
+  [JobName.EmailSend]: { messageId: string };
+  [JobName.MaintenanceReconcile]: Record<string, never>;
+}
+
+export type JobPayload<N extends JobName> = JobPayloads[N];
+
+/** Which queue runs each job. */
+export const QUEUE_OF = {
+  [JobName.IntakeImportBatch]: QueueName.Intake,
+  [JobName.EmailSend]: QueueName.Email,
+  [JobName.MaintenanceReconcile]: QueueName.Maintenance,
+} as const satisfies { readonly [N in JobName]: QueueName };
+
+/**
+ * A deterministic job id per subject, so that adding the same work twice while it is still known to BullMQ is a
+ * no-op. (BullMQ forgets removed jobs, so handlers guard in the database as well.)
+ */
+export const JOB_ID: { readonly [N in JobName]: (payload: JobPayloads[N]) => string } = {
+  [JobName.IntakeImportBatch]: (p) => `import-batch.${p.importId}`,
+  [JobName.EmailSend]: (p) => `email-send.${p.messageId}`,
+  [JobName.MaintenanceReconcile]: () => 'reconcile',
+};
+
+/** The job scheduler that runs the reconciler (one, however many workers boot). */
+export const RECONCILE_SCHEDULER_ID = 'maintenance.reconcile';
+
+/** Jobs of one queue, with their payload types. */
+export type JobsOfQueue<Q extends QueueName> = { [N in JobName]: (typeof QUEUE_OF)[N] extends Q ? N : never }[JobName];
+
+/** The job names a queue serves. */
+export function jobsOf(queue: QueueName): JobName[] {
+  return (Object.keys(QUEUE_OF) as JobName[]).filter((name) => QUEUE_OF[name] === queue);
+}
+
+// A compile-time check that config's list of queue names and this enum agree.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _queueNamesAgree: Same<`${QueueName}`, QueueNameValue> = true;
+void _queueNamesAgree;

@@ -1,0 +1,358 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  AuditEvent,
+  ConflictError,
+  ImportBatch,
+  ImportFormat,
+  type ImportRowError,
+  ImportStatus,
+  isUuid,
+  NotFoundError,
+  type Program,
+  rawQuery,
+  ValidationError,
+} from '@tandem/domain';
+import { type OutboxDraft, welcomeEmail, writeOutbox } from '@tandem/mail';
+import { JobName, JobProducer } from '@tandem/queues';
+import type { Actor } from '../programs/programs.service';
+import { ProgramsService } from '../programs/programs.service';
+import { parseParticipantCsv, parseParticipantJson, rawFromJson } from './participant-batch';
+import { type ParticipantRecord, validateParticipant, type ValidatedBatch } from './participant-record';
+
+/** An import as the API shows it. */
+export interface ImportView {
+  id: string;
+  programId: string;
+  status: ImportStatus;
+  format: ImportFormat;
+  rows: number;
+  processed: number;
+  progress: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: ImportRowError[];
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Counts of what one batch write did. */
+interface WriteResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  messageIds: string[];
+}
+
+/** Rows written per statement; also the granularity of progress updates. */
+const CHUNK = 2500;
+const LIST_SEPARATOR = '\u001f';
+
+/**
+ * Participant intake: single enrollments and bulk imports. A batch is validated whole before anything is written;
+ * a good batch upserts people by email and their enrollments in one transaction, so a re-import changes nothing.
+ */
+@Injectable()
+export class IntakeService {
+  private readonly logger = new Logger(IntakeService.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly programs: ProgramsService,
+    private readonly producer: JobProducer,
+  ) {}
+
+  /** Validates an upload now (so bad input is answered at once, with every error) and queues the write. */
+  async createImport(actor: Actor, programId: string, format: ImportFormat, body: unknown): Promise<ImportView> {
+    const em = this.em.fork();
+    const program = await this.programs.find(em, actor.organizationId, programId);
+    const batch = validateBatch(format, body, program);
+    if (batch.errors.length > 0) {
+      throw new ValidationError(`the import has ${batch.errors.length} error(s); nothing was written`, batch.errors, 'import_invalid');
+    }
+    const importBatch = em.create(ImportBatch, {
+      organization: actor.organizationId,
+      program,
+      format,
+      source: format === ImportFormat.Csv ? (body as string) : JSON.stringify(body),
+      rows: batch.records.length,
+    });
+    em.create(AuditEvent, {
+      organization: actor.organizationId,
+      actor: actor.actor,
+      action: 'import.created',
+      subjectType: 'import',
+      subjectId: importBatch.id,
+      data: { rows: batch.records.length, format },
+    });
+    await em.flush();
+    try {
+      await this.producer.enqueue(JobName.IntakeImportBatch, { importId: importBatch.id });
+    } catch (err) {
+      // The import is safe in Postgres; the reconciler queues it once Redis is back.
+      this.logger.warn(`import ${importBatch.id} stays queued until the queue is reachable: ${(err as Error).message}`);
+    }
+    return toImportView(importBatch);
+  }
+
+  async getImport(organizationId: string, id: string): Promise<ImportView> {
+    if (!isUuid(id)) throw new NotFoundError('import', id.slice(0, 64));
+    const importBatch = await this.em.fork().findOne(ImportBatch, { id, organization: organizationId });
+    if (!importBatch) throw new NotFoundError('import', id);
+    return toImportView(importBatch);
+  }
+
+  /** The `intake.import-batch` job: safe to run twice; a finished import is left as it is. */
+  async runImport(importId: string): Promise<'done' | 'skipped'> {
+    const em = this.em.fork();
+    const claimed = await rawQuery<{ id: string }>(
+      em,
+      `update import_batch set status = 'running', started_at = coalesce(started_at, now()) where id = ? and status in ('queued', 'running') returning id`,
+      [importId],
+    );
+    if (claimed.length === 0) return 'skipped';
+    const importBatch = await em.findOneOrFail(ImportBatch, { id: importId }, { populate: ['source', 'program'] });
+    const program = importBatch.program.getEntity();
+    const body = importBatch.format === ImportFormat.Csv ? importBatch.source : JSON.parse(importBatch.source ?? 'null');
+    const batch = validateBatch(importBatch.format, body, program);
+    if (batch.errors.length > 0) return this.failImport(importId, batch.errors);
+
+    let result: WriteResult;
+    try {
+      result = await em.transactional(async (tem) => {
+        await rawQuery(tem, `select id from program where id = ? for update`, [program.id]);
+        const firstRow = importBatch.format === ImportFormat.Csv ? 2 : 1;
+        const conflicts = await roleConflicts(tem, program.id, importBatch.organization.id, batch.records, firstRow);
+        if (conflicts.length > 0) throw new ValidationError('conflicts with current enrollments', conflicts, 'import_conflicts');
+        const written = await writeParticipants(tem, importBatch.organization.id, program, batch.records, (processed) =>
+          this.reportProgress(importId, processed),
+        );
+        await rawQuery(
+          tem,
+          `update import_batch set status = 'succeeded', processed = rows, created = ?, updated = ?, unchanged = ?, source = null, finished_at = now() where id = ?`,
+          [written.created, written.updated, written.unchanged, importId],
+        );
+        return written;
+      });
+    } catch (err) {
+      if (err instanceof ValidationError && err.code === 'import_conflicts') return this.failImport(importId, err.details as ImportRowError[]);
+      throw err;
+    }
+    await this.queueEmails(result.messageIds);
+    return 'done';
+  }
+
+  /** Enrolls one participant now (JSON); answers the enrollment. */
+  async enroll(actor: Actor, programId: string, body: unknown): Promise<{ id: string; personId: string; role: string; created: boolean }> {
+    const em = this.em.fork();
+    const program = await this.programs.find(em, actor.organizationId, programId);
+    const { raw, errors } = rawFromJson(body, 1);
+    const validated = raw ? validateParticipant(raw, 1, program.skills, 'json') : { errors, record: undefined };
+    const record = validated.record;
+    if (!record) throw new ValidationError('the enrollment is invalid', [...errors, ...validated.errors].map(({ column, message }) => ({ field: column, message })));
+    const result = await em.transactional(async (tem) => {
+      await rawQuery(tem, `select id from program where id = ? for update`, [program.id]);
+      const conflicts = await roleConflicts(tem, program.id, actor.organizationId, [record], 1);
+      if (conflicts.length > 0) throw new ConflictError('enrolled_in_other_role', conflicts[0].message);
+      const written = await writeParticipants(tem, actor.organizationId, program, [record]);
+      const [enrollment] = await rawQuery<{ id: string; person_id: string }>(
+        tem,
+        `select e.id, e.person_id from enrollment e join person p on p.id = e.person_id
+          where e.program_id = ? and p.organization_id = ? and p.email = ? and e.role = ?::enrollment_role`,
+        [program.id, actor.organizationId, record.email, record.role],
+      );
+      tem.create(AuditEvent, {
+        organization: actor.organizationId,
+        actor: actor.actor,
+        action: written.created ? 'enrollment.created' : 'enrollment.updated',
+        subjectType: 'enrollment',
+        subjectId: enrollment.id,
+      });
+      await tem.flush();
+      return { ...written, enrollment };
+    });
+    await this.queueEmails(result.messageIds);
+    return { id: result.enrollment.id, personId: result.enrollment.person_id, role: record.role, created: result.created === 1 };
+  }
+
+  /** Lists a program's enrollments with their people (paged by offset; at most 500 a page). */
+  async listEnrollments(organizationId: string, programId: string, query: { role?: string; limit?: number; offset?: number }) {
+    const em = this.em.fork();
+    await this.programs.find(em, organizationId, programId);
+    const role = query.role === 'coach' || query.role === 'coachee' ? query.role : null;
+    if (query.role !== undefined && role === null) throw new ValidationError('role must be coach or coachee', [{ field: 'role', message: 'must be coach or coachee' }]);
+    const limit = Math.min(Math.max(query.limit ?? 100, 1), 500);
+    const offset = Math.max(query.offset ?? 0, 0);
+    const items = await rawQuery(
+      em,
+      `select e.id, e.role, e.status, e.capacity, e.skills, e.goals, e.bio, p.id as "personId", p.email, p.name, p.department,
+              p.manager_email as "managerEmail", p.level, p.timezone, p.languages
+         from enrollment e join person p on p.id = e.person_id
+        where e.program_id = ? and (?::text is null or e.role::text = ?)
+        order by p.email, e.role limit ? offset ?`,
+      [programId, role, role, limit, offset],
+    );
+    return { items, limit, offset };
+  }
+
+  private async failImport(importId: string, errors: ImportRowError[]): Promise<'done'> {
+    await rawQuery(this.em.fork(), `update import_batch set status = 'failed', errors = ?::jsonb, source = null, finished_at = now() where id = ?`, [
+      JSON.stringify(errors),
+      importId,
+    ]);
+    return 'done';
+  }
+
+  private async reportProgress(importId: string, processed: number): Promise<void> {
+    // Outside the import's transaction, so readers see progress before the commit.
+    await rawQuery(this.em.fork(), `update import_batch set processed = ? where id = ? and status = 'running'`, [processed, importId]);
+  }
+
+  private async queueEmails(messageIds: string[]): Promise<void> {
+    try {
+      await this.producer.enqueueMany(
+        JobName.EmailSend,
+        messageIds.map((messageId) => ({ messageId })),
+      );
+    } catch (err) {
+      // The messages are pending in the outbox; the reconciler queues them when Redis answers again.
+      this.logger.warn(`${messageIds.length} email(s) wait in the outbox for the queue: ${(err as Error).message}`);
+    }
+  }
+}
+
+function validateBatch(format: ImportFormat, body: unknown, program: Program): ValidatedBatch {
+  if (format === ImportFormat.Csv) {
+    if (typeof body !== 'string') throw new ValidationError('a CSV import needs a text/csv body');
+    return parseParticipantCsv(body, program.skills);
+  }
+  return parseParticipantJson(body, program.skills);
+}
+
+/** People of the batch already enrolled in the program in the other role. */
+async function roleConflicts(
+  em: EntityManager,
+  programId: string,
+  organizationId: string,
+  records: ParticipantRecord[],
+  firstRow: number,
+): Promise<ImportRowError[]> {
+  const rows = await rawQuery<{ email: string; role: string }>(
+    em,
+    `select p.email, e.role::text as role from enrollment e join person p on p.id = e.person_id
+      where e.program_id = ? and p.organization_id = ? and p.email = any(?::text[])`,
+    [programId, organizationId, records.map((r) => r.email)],
+  );
+  const enrolled = new Map<string, string[]>();
+  for (const row of rows) enrolled.set(row.email, [...(enrolled.get(row.email) ?? []), row.role]);
+  const errors: ImportRowError[] = [];
+  records.forEach((record, i) => {
+    const roles = enrolled.get(record.email) ?? [];
+    if (roles.some((role) => role !== record.role)) {
+      errors.push({ row: i + firstRow, column: 'role', message: `${record.email} is already enrolled in this program as a ${roles.find((r) => r !== record.role)}` });
+    }
+  });
+  return errors;
+}
+
+/** Upserts people and enrollments in bulk (a few statements per chunk) and writes welcome emails for new enrollments. */
+async function writeParticipants(
+  em: EntityManager,
+  organizationId: string,
+  program: Program,
+  records: ParticipantRecord[],
+  onProgress?: (processed: number) => Promise<void>,
+): Promise<WriteResult> {
+  const result: WriteResult = { created: 0, updated: 0, unchanged: 0, messageIds: [] };
+  for (let start = 0; start < records.length; start += CHUNK) {
+    const chunk = records.slice(start, start + CHUNK);
+    const changedPeople = await rawQuery<{ email: string }>(
+      em,
+      `insert into person (id, organization_id, email, name, department, manager_email, level, timezone, languages)
+       select gen_random_uuid(), ?, e, n, d, m, l, tz, string_to_array(lang, ?)
+         from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[]) as r(e, n, d, m, l, tz, lang)
+       on conflict (organization_id, email) do update
+          set name = excluded.name, department = excluded.department, manager_email = excluded.manager_email,
+              level = excluded.level, timezone = excluded.timezone, languages = excluded.languages, updated_at = now()
+        where (person.name, person.department, person.manager_email, person.level, person.timezone, person.languages)
+              is distinct from (excluded.name, excluded.department, excluded.manager_email, excluded.level, excluded.timezone, excluded.languages)
+       returning email`,
+      [
+        organizationId,
+        LIST_SEPARATOR,
+        chunk.map((r) => r.email),
+        chunk.map((r) => r.name),
+        chunk.map((r) => r.department),
+        chunk.map((r) => r.managerEmail),
+        chunk.map((r) => r.level),
+        chunk.map((r) => r.timezone),
+        chunk.map((r) => r.languages.join(LIST_SEPARATOR)),
+      ],
+    );
+    const people = await rawQuery<{ id: string; email: string }>(em, `select id, email from person where organization_id = ? and email = any(?::text[])`, [
+      organizationId,
+      chunk.map((r) => r.email),
+    ]);
+    const personId = new Map(people.map((p) => [p.email, p.id]));
+    const changedEmails = new Set(changedPeople.map((p) => p.email));
+    const enrollments = await rawQuery<{ id: string; person_id: string; inserted: boolean }>(
+      em,
+      `insert into enrollment (id, program_id, person_id, role, capacity, skills, goals, bio)
+       select gen_random_uuid(), ?, p, r::enrollment_role, c, s::jsonb, g, b
+         from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[]) as x(p, r, c, s, g, b)
+       on conflict (program_id, person_id, role) do update
+          set capacity = excluded.capacity, skills = excluded.skills, goals = excluded.goals, bio = excluded.bio,
+              status = 'active', updated_at = now()
+        where (enrollment.capacity, enrollment.skills, enrollment.goals, enrollment.bio, enrollment.status)
+              is distinct from (excluded.capacity, excluded.skills, excluded.goals, excluded.bio, 'active'::enrollment_status)
+       returning id, person_id, (xmax = 0) as inserted`,
+      [
+        program.id,
+        chunk.map((r) => personId.get(r.email)),
+        chunk.map((r) => r.role),
+        chunk.map((r) => r.capacity),
+        chunk.map((r) => JSON.stringify(r.skills)),
+        chunk.map((r) => r.goals),
+        chunk.map((r) => r.bio),
+      ],
+    );
+    const touched = new Map(enrollments.map((e) => [e.person_id, e]));
+    const drafts: OutboxDraft[] = [];
+    for (const record of chunk) {
+      const id = personId.get(record.email)!;
+      const enrollment = touched.get(id);
+      if (enrollment?.inserted) {
+        result.created++;
+        drafts.push({
+          organizationId,
+          idempotencyKey: `welcome:${enrollment.id}`,
+          to: record.email,
+          ...welcomeEmail({ name: record.name, programName: program.name, role: record.role }),
+        });
+      } else if (enrollment || changedEmails.has(record.email)) result.updated++;
+      else result.unchanged++;
+    }
+    result.messageIds.push(...(await writeOutbox(em, drafts)));
+    if (onProgress) await onProgress(Math.min(start + CHUNK, records.length));
+  }
+  return result;
+}
+
+function toImportView(i: ImportBatch): ImportView {
+  return {
+    id: i.id,
+    programId: i.program.id,
+    status: i.status,
+    format: i.format,
+    rows: i.rows,
+    processed: i.processed,
+    progress: i.rows === 0 ? 0 : Math.round((i.status === ImportStatus.Succeeded ? 1 : i.processed / i.rows) * 1000) / 1000,
+    created: i.created,
+    updated: i.updated,
+    unchanged: i.unchanged,
+    errors: i.errors,
+    createdAt: i.createdAt,
+    finishedAt: i.finishedAt ?? null,
+  };
+}

@@ -1,0 +1,98 @@
+import type { CadenceSettings, FeedbackSettings, MatchingPolicy, SkillDefinition } from '@tandem/domain';
+import { parseDuration } from '@tandem/domain';
+import { z } from 'zod';
+
+/** The default skill framework: the skills coaching needs, weighted equally. */
+export const DEFAULT_SKILLS: SkillDefinition[] = [
+  { key: 'active_listening', label: 'Active listening', weight: 1 },
+  { key: 'empathy', label: 'Empathy', weight: 1 },
+  { key: 'emotional_intelligence', label: 'Emotional intelligence', weight: 1 },
+  { key: 'trust_building', label: 'Trust building', weight: 1 },
+  { key: 'clear_communication', label: 'Clear communication', weight: 1 },
+];
+
+export const DEFAULT_POLICY: MatchingPolicy = {
+  objective: 'matched-then-score',
+  minScore: 0,
+  maxTimezoneGapHours: 6,
+  requireSharedLanguage: true,
+  allowSameDepartment: true,
+  avoidReportingLine: true,
+  weights: { skills: 0.7, timezone: 0.1, language: 0.1, level: 0.1, effectiveness: 0.2 },
+};
+
+export const DEFAULT_CADENCE: CadenceSettings = { interval: 'P14D', sessions: 6, sessionDuration: 'PT1H', reminderLead: 'PT24H' };
+export const DEFAULT_FEEDBACK: FeedbackSettings = { enabled: true, reminderAfter: 'P3D', inactivityWindow: 'P45D' };
+export const DEFAULT_OFFER_TTL = 'P7D';
+
+const isoDuration = z.string().max(40).refine((v) => parseDuration(v) !== undefined, 'must be a positive ISO-8601 duration such as P14D or PT5S');
+
+const skillSchema = z
+  .object({
+    key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower_snake_case, 1-40 characters'),
+    label: z.string().trim().min(1).max(80),
+    weight: z.number().min(0).max(100),
+  })
+  .strict();
+
+const skillsSchema = z
+  .array(skillSchema)
+  .min(1)
+  .max(20)
+  .refine((skills) => new Set(skills.map((s) => s.key)).size === skills.length, 'skill keys must be unique')
+  .refine((skills) => skills.some((s) => s.weight > 0), 'at least one skill needs a weight above 0');
+
+const weight = z.number().min(0).max(10);
+const policySchema = z
+  .object({
+    objective: z.enum(['matched-then-score', 'score', 'maximin-then-score']),
+    minScore: z.number().min(0).max(100),
+    maxTimezoneGapHours: z.number().min(0).max(26),
+    requireSharedLanguage: z.boolean(),
+    allowSameDepartment: z.boolean(),
+    avoidReportingLine: z.boolean(),
+    weights: z.object({ skills: weight, timezone: weight, language: weight, level: weight, effectiveness: weight }).strict().partial(),
+  })
+  .strict()
+  .partial();
+
+const cadenceSchema = z
+  .object({ interval: isoDuration, sessions: z.number().int().min(1).max(52), sessionDuration: isoDuration, reminderLead: isoDuration })
+  .strict()
+  .partial();
+
+const feedbackSchema = z.object({ enabled: z.boolean(), reminderAfter: isoDuration, inactivityWindow: isoDuration }).strict().partial();
+
+const settingsShape = {
+  skills: skillsSchema,
+  policy: policySchema,
+  cadence: cadenceSchema,
+  offerTtl: isoDuration,
+  feedback: feedbackSchema,
+  autoPublish: z.boolean(),
+};
+
+/** POST /programs: a name, and any setting to override its default. */
+export const createProgramSchema = z
+  .object({ name: z.string().trim().min(1).max(200), ...settingsShape })
+  .partial({ skills: true, policy: true, cadence: true, offerTtl: true, feedback: true, autoPublish: true })
+  .strict();
+
+/** PATCH /programs/{id}: any subset; nested objects merge into the current settings. `version` guards stale writes. */
+export const updateProgramSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    status: z.enum(['draft', 'active', 'archived']),
+    version: z.number().int().min(1),
+    ...settingsShape,
+  })
+  .partial()
+  .strict();
+
+export type CreateProgramInput = z.infer<typeof createProgramSchema>;
+export type UpdateProgramInput = z.infer<typeof updateProgramSchema>;
+
+/** Merges partial policy settings over a base. */
+export function mergePolicy(base: MatchingPolicy, patch: CreateProgramInput['policy']): MatchingPolicy {
+  return { ...base, ...patch, weights: { ...base.weights, ...patch?.weights } };
+}

@@ -1,0 +1,83 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { OrganizationsService } from '@tandem/workflows';
+import { createApi } from '../../apps/api/src/main';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { createTestEnv, type TestEnv } from './test-env';
+
+/** An HTTP answer, parsed. */
+export interface Answer<T = any> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+  text: string;
+}
+
+/** The api and (optionally) a worker, in this process, on a test database and Redis prefix of their own. */
+export class TestTandem {
+  private worker?: INestApplicationContext;
+
+  private constructor(
+    readonly testEnv: TestEnv,
+    readonly api: NestFastifyApplication,
+  ) {}
+
+  static async start(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestTandem> {
+    const testEnv = await createTestEnv(options.env);
+    const api = await createApi(testEnv.config);
+    await api.init();
+    await api.getHttpAdapter().getInstance().ready();
+    const tandem = new TestTandem(testEnv, api);
+    if (options.worker !== false) await tandem.startWorker();
+    return tandem;
+  }
+
+  async startWorker(): Promise<void> {
+    this.worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(this.testEnv.config), { logger: false, abortOnError: false });
+    await this.worker.init();
+  }
+
+  async stopWorker(): Promise<void> {
+    await this.worker?.close();
+    this.worker = undefined;
+  }
+
+  /** A service of the api's container (the use cases are shared with the worker). */
+  get<T>(type: new (...args: never[]) => T): T {
+    return this.api.get(type, { strict: false });
+  }
+
+  /** Creates an organization and answers its admin key. */
+  async organization(name = 'Acme'): Promise<{ organizationId: string; apiKey: string }> {
+    return this.get(OrganizationsService).createOrganization(name);
+  }
+
+  /** Sends a request through the whole Fastify stack (parsers, guards, filters). */
+  async request(method: string, url: string, options: { key?: string; json?: unknown; body?: string | Buffer; contentType?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.key) headers.authorization = `Bearer ${options.key}`;
+    let payload: string | Buffer | undefined;
+    if (options.json !== undefined) {
+      payload = JSON.stringify(options.json);
+      headers['content-type'] = options.contentType ?? 'application/json';
+    } else if (options.body !== undefined) {
+      payload = options.body;
+      headers['content-type'] = options.contentType ?? 'text/csv';
+    }
+    const response = await this.api.getHttpAdapter().getInstance().inject({ method: method as 'GET', url, headers, payload });
+    let body: unknown = undefined;
+    try {
+      body = response.body ? JSON.parse(response.body) : undefined;
+    } catch {
+      body = undefined;
+    }
+    return { status: response.statusCode, headers: response.headers, body, text: response.body };
+  }
+
+  async stop(): Promise<void> {
+    await this.stopWorker();
+    await this.api.close();
+    await this.testEnv.destroy();
+  }
+}
