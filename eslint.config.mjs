@@ -10,6 +10,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['test/**/*.ts', '**/*.spec.ts', '**/*.test.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     // libs/matching is pure, deterministic TypeScript: no framework, ORM, queue or I/O imports.
     files: ['libs/matching/**/*.ts'],
     rules: {

@@ -14,4 +14,5 @@ module.exports = {
   moduleNameMapper,
   testTimeout: 60000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

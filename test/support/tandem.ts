@@ -72,7 +72,7 @@ export class TestTandem {
     } catch {
       body = undefined;
     }
-    return { status: response.statusCode, headers: response.headers, body, text: response.body };
+    return { status: response.statusCode, headers: response.headers as Answer['headers'], body, text: response.body };
   }
 
   async stop(): Promise<void> {

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DomainError, hashSecret, rawQuery } from '@tandem/domain';
 import { createTransport, type Transporter } from 'nodemailer';
+import { textToHtml } from './html';
 
 /** What happened to one outbox message. */
 export type SendOutcome = 'sent' | 'held' | 'skipped';
@@ -56,7 +57,7 @@ export class EmailSender implements OnModuleDestroy {
         to: message.to,
         subject: message.subject,
         text: message.text,
-        html: message.html ?? undefined,
+        html: message.html ?? textToHtml(message.text),
         // A stable Message-ID lets receiving systems drop the duplicate a crash between send and commit can cause.
         messageId: `<${hashSecret(message.idempotency_key).slice(0, 40)}@tandem>`,
       });

@@ -27,3 +27,26 @@ function renderValue(value: unknown): string {
   if (Array.isArray(value)) return value.map(renderValue).join('');
   return escapeHtml(value);
 }
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/g;
+
+/**
+ * The HTML part of a plain-text email: escaped paragraphs, line breaks kept, links made clickable. Deriving it at send
+ * time keeps one source of truth per message and halves what the outbox stores.
+ */
+export function textToHtml(text: string): string {
+  const paragraphs = text.split(/\n{2,}/).map((paragraph) => `<p>${linkify(paragraph).replace(/\n/g, '<br>')}</p>`);
+  return `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5;max-width:40em">\n${paragraphs.join('\n')}\n</body></html>`;
+}
+
+/** Escapes text and wraps each http(s) URL in a link (the URL escaped as well). */
+function linkify(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const url = escapeHtml(match[0]);
+    out += escapeHtml(text.slice(last, match.index)) + `<a href="${url}">${url}</a>`;
+    last = match.index! + match[0].length;
+  }
+  return out + escapeHtml(text.slice(last));
+}

@@ -32,7 +32,7 @@ export async function writeOutbox(em: EntityManager, drafts: OutboxDraft[]): Pro
         part.map((d) => d.to),
         part.map((d) => d.subject),
         part.map((d) => d.text),
-        part.map((d) => d.html),
+        part.map((d) => d.html ?? null),
       ],
     );
     for (const row of rows) ids.push(row.id);

@@ -1,10 +1,8 @@
-import { html } from './html';
-
-/** A rendered email: plain text always, HTML as well. */
+/** A rendered email: plain text always; HTML only when a template needs more than `textToHtml` gives. */
 export interface RenderedEmail {
   subject: string;
   text: string;
-  html: string;
+  html?: string | null;
 }
 
 /** The first word of a name, for a friendly greeting. */
@@ -21,9 +19,5 @@ export function welcomeEmail(input: { name: string; programName: string; role: '
       : 'as a coachee. We will match you with a coach whose strengths fit what you want to develop, and let you know who it is.';
   const subject = `Welcome to ${input.programName}`;
   const text = `Hi ${first},\n\nYou have been enrolled in ${input.programName} ${asWhat}\n\nTandem`;
-  const body = html`<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">
-<p>Hi ${first},</p>
-<p>You have been enrolled in <strong>${input.programName}</strong> ${asWhat}</p>
-<p>Tandem</p></body></html>`;
-  return { subject, text, html: body.value };
+  return { subject, text };
 }

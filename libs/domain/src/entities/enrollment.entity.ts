@@ -15,8 +15,8 @@ export enum EnrollmentStatus {
 
 /** A person in a program as coach (capacity, strengths, bio) or coachee (goals, needs); one per person, program and role. */
 @Entity({ tableName: 'enrollment' })
+// The unique index (program, person, role) also serves every lookup by program.
 @Unique({ properties: ['program', 'person', 'role'] })
-@Index({ properties: ['program', 'role'] })
 export class Enrollment {
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();

@@ -41,7 +41,7 @@ export class ImportBatch {
   @Enum({ items: () => ImportFormat, nativeEnumName: 'import_format' })
   format!: ImportFormat;
 
-  /** The uploaded text; cleared once the import has finished so personal data is not kept twice. */
+  /** The validated records as JSON, for the worker; cleared once the import has finished so personal data is not kept twice. */
   @Property({ type: 'text', nullable: true, lazy: true })
   source?: string | null;
 

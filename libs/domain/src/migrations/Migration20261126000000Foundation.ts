@@ -29,7 +29,6 @@ export class Migration20261126000000Foundation extends Migration {
     this.addSql(`create index "import_batch_program_id_created_at_index" on "import_batch" ("program_id", "created_at");`);
     this.addSql(`create table "enrollment" ("id" uuid not null, "program_id" uuid not null, "person_id" uuid not null, "role" "enrollment_role" not null, "status" "enrollment_status" not null default 'active', "capacity" smallint null, "skills" jsonb not null, "goals" text null, "bio" text null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), constraint "enrollment_pkey" primary key ("id"));`);
     this.addSql(`create index "enrollment_person_id_index" on "enrollment" ("person_id");`);
-    this.addSql(`create index "enrollment_program_id_role_index" on "enrollment" ("program_id", "role");`);
     this.addSql(`alter table "enrollment" add constraint "enrollment_program_id_person_id_role_unique" unique ("program_id", "person_id", "role");`);
     this.addSql(`alter table "audit_event" add constraint "audit_event_organization_id_foreign" foreign key ("organization_id") references "organization" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "api_key" add constraint "api_key_organization_id_foreign" foreign key ("organization_id") references "organization" ("id") on update cascade on delete cascade;`);

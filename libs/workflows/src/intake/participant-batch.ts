@@ -117,14 +117,16 @@ export function parseParticipantJson(body: unknown, skills: readonly SkillDefini
 function validateAll(raws: { row: number; raw?: RawParticipant; error?: ImportRowError }[], skills: readonly SkillDefinition[], naming: FieldNaming): ValidatedBatch {
   const errors: ImportRowError[] = [];
   const valid: { row: number; record: ParticipantRecord }[] = [];
+  const identities: { row: number; record: { email: string; role: string } }[] = [];
   for (const { row, raw, error } of raws) {
     if (error) errors.push(error);
     if (!raw) continue;
     const result = validateParticipant(raw, row, skills, naming);
     errors.push(...result.errors);
+    if (result.identity) identities.push({ row, record: result.identity });
     if (result.record) valid.push({ row, record: result.record });
   }
-  errors.push(...crossRowErrors(valid, naming));
+  errors.push(...crossRowErrors(identities));
   if (errors.length > 0) return { records: [], errors: errors.sort((a, b) => a.row - b.row) };
   return { records: valid.map((v) => v.record), errors: [] };
 }

@@ -30,6 +30,18 @@ const EMAIL = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\]+\.[^\s@<>()[\],;:"\\]+$
 const LANGUAGE = /^\p{L}[\p{L}\- ]{0,34}$/u;
 export const LIMITS = { name: 200, department: 200, goals: 4000, bio: 4000, email: 254, languages: 10, capacity: 50, level: 20 } as const;
 
+const zoneValidity = new Map<string, boolean>();
+
+/** Whether a name is an IANA time zone; cached, since each check builds an Intl formatter (~0.1 ms). */
+export function isTimeZone(name: string): boolean {
+  let valid = zoneValidity.get(name);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(name);
+    if (zoneValidity.size < 10_000) zoneValidity.set(name, valid);
+  }
+  return valid;
+}
+
 /** Raw values of one participant, keyed by field (cells from a CSV are strings; JSON values keep their types). */
 export interface RawParticipant {
   role?: unknown;
@@ -54,7 +66,7 @@ export function validateParticipant(
   row: number,
   skills: readonly SkillDefinition[],
   naming: FieldNaming,
-): { record?: ParticipantRecord; errors: ImportRowError[] } {
+): { record?: ParticipantRecord; identity?: { email: string; role: 'coach' | 'coachee' }; errors: ImportRowError[] } {
   const errors: ImportRowError[] = [];
   const column = (field: string) => (naming === 'csv' ? (CSV_COLUMN[field] ?? field) : field);
   const fail = (field: string, message: string) => {
@@ -90,7 +102,7 @@ export function validateParticipant(
   };
 
   const roleValue = typeof raw.role === 'string' ? raw.role.trim().toLowerCase() : raw.role;
-  const role = roleValue === 'coach' || roleValue === 'coachee' ? roleValue : fail('role', roleValue === undefined || roleValue === '' ? 'is required' : 'must be coach or coachee');
+  const role: 'coach' | 'coachee' | undefined = roleValue === 'coach' || roleValue === 'coachee' ? roleValue : fail('role', roleValue === undefined || roleValue === '' ? 'is required' : 'must be coach or coachee');
   const personEmail = email('email', true);
   const name = text('name', LIMITS.name, true);
   const department = text('department', LIMITS.department, false);
@@ -98,7 +110,7 @@ export function validateParticipant(
   if (managerEmail && personEmail && managerEmail === personEmail) fail('managerEmail', 'must not be the person themself');
   const level = number('level', raw.level, 0, LIMITS.level, true);
   const timezoneText = text('timezone', 64, true);
-  const timezone = timezoneText && !IANAZone.isValidZone(timezoneText) ? fail('timezone', `"${timezoneText}" is not an IANA time zone such as Europe/Paris`) : timezoneText;
+  const timezone = timezoneText && !isTimeZone(timezoneText) ? fail('timezone', `"${timezoneText}" is not an IANA time zone such as Europe/Paris`) : timezoneText;
   const languages = parseLanguages(raw.languages, naming, (message) => fail('languages', message));
   const capacityValue = number('capacity', raw.capacity, 0, LIMITS.capacity, true);
   const goals = text('goals', LIMITS.goals, false);
@@ -117,9 +129,11 @@ export function validateParticipant(
   for (const key of Object.keys(raw.skills)) {
     if (!skills.some((s) => s.key === key)) fail(naming === 'csv' ? key : `skills.${key}`, 'is not a skill of this program');
   }
-  if (errors.length > 0) return { errors };
+  const identity = role && personEmail ? { email: personEmail, role } : undefined;
+  if (errors.length > 0) return { errors, identity };
   return {
     errors,
+    identity,
     record: {
       role: role!,
       email: personEmail!,
@@ -156,7 +170,7 @@ function parseLanguages(value: unknown, naming: FieldNaming, fail: (message: str
 }
 
 /** Errors that span rows: the same email twice, or one person as both coach and coachee. */
-export function crossRowErrors(records: { row: number; record: ParticipantRecord }[], naming: FieldNaming): ImportRowError[] {
+export function crossRowErrors(records: { row: number; record: { email: string; role: string } }[]): ImportRowError[] {
   const errors: ImportRowError[] = [];
   const seen = new Map<string, { row: number; role: string }>();
   for (const { row, record } of records) {
@@ -167,7 +181,7 @@ export function crossRowErrors(records: { row: number; record: ParticipantRecord
     }
     errors.push({
       row,
-      column: naming === 'csv' ? 'email' : 'email',
+      column: 'email',
       message:
         first.role === record.role
           ? `duplicate email: ${record.email} is also on row ${first.row}`

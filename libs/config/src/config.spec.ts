@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('serves a local Postgres and Redis with no environment at all', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://postgres@localhost:5432/tandem',
+      redisUrl: 'redis://localhost:6379',
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      smtpUrl: undefined,
+      bodyLimit: 10 * 1024 * 1024,
+      workerQueues: ['intake', 'matching', 'pairing', 'cadence', 'feedback', 'email', 'maintenance'],
+    });
+  });
+
+  it('names every bad variable in one message', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://x', PORT: 'eighty', WORKER_QUEUES: 'email,bogus', PUBLIC_URL: 'not a url' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['DATABASE_URL', 'PORT', 'WORKER_QUEUES', 'PUBLIC_URL']) expect(message).toContain(name);
+    expect(message).toContain('bogus');
+  });
+
+  it('reads a queue subset, byte sizes and trims the public URL', () => {
+    const config = loadConfig({ WORKER_QUEUES: ' matching , email ', BODY_LIMIT: '2mb', PUBLIC_URL: 'https://tandem.example.com/' });
+    expect(config.workerQueues).toEqual(['matching', 'email']);
+    expect(config.bodyLimit).toBe(2 * 1024 * 1024);
+    expect(config.publicUrl).toBe('https://tandem.example.com');
+  });
+
+  it('requires APP_SECRET in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/APP_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', APP_SECRET: 'a-long-enough-secret' }).appSecret).toBe('a-long-enough-secret');
+  });
+});

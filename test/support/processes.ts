@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const DIST = join(__dirname, '..', '..', 'dist');
+
+/** The path of a built entry point; the README's test command builds before jest runs. */
+export function distEntry(app: 'api' | 'worker' | 'cli'): string {
+  const entry = join(DIST, 'apps', app, 'src', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first (npm test does)`);
+  return entry;
+}
+
+/** A free local TCP port. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A Tandem process (api or worker) started from the build, with its output kept for diagnostics. */
+export class TandemProcess {
+  readonly output: string[] = [];
+  readonly child: ChildProcess;
+  /** Resolves with the exit code, or the signal's name when a signal ended the process. */
+  readonly exited: Promise<number | string | null>;
+
+  constructor(app: 'api' | 'worker', env: Record<string, string>) {
+    this.child = spawn(process.execPath, [distEntry(app)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
+    this.child.stderr!.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve(code ?? signal)));
+  }
+
+  /** Sends a signal and waits for the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+/** Runs the CLI from the build; answers its exit code and parsed stdout. */
+export function runCli(args: string[], env: Record<string, string>): { status: number | null; json: any; stderr: string; stdout: string } {
+  const result = spawnSync(process.execPath, [distEntry('cli'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  let json: unknown;
+  try {
+    json = JSON.parse(result.stdout);
+  } catch {
+    json = undefined;
+  }
+  return { status: result.status, json, stderr: result.stderr, stdout: result.stdout };
+}
