@@ -1,0 +1,15 @@
+export * from './types';
+export * from './errors';
+export * from './instance';
+export { parseInstance } from './instance-parser';
+export { buildScoringContext, scoreProgram, pairViolation, levelFit, languageFit } from './scoring';
+export type { ScoringContext, ScoredProgram } from './scoring';
+export { explainPair } from './explain';
+export type { Breakdown, BreakdownTerm, SkillDetail } from './explain';
+export { solve, DEFAULT_CANDIDATES, DEFAULT_COACH_CANDIDATES } from './solver';
+export { minCostAssignment } from './min-cost-flow';
+export type { AssignmentGraph, AssignmentResult } from './min-cost-flow';
+export { maxCardinality } from './max-flow';
+export { solveInstance, solveParsedInstance, formatResult, rematchCoachee } from './instance-solver';
+export type { MatchResult, ResultPair, SolveInstanceOptions, RematchRequest, RematchResult } from './instance-solver';
+export { utcOffsetHours, parseUtcInstant } from './timezone';

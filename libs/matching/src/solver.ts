@@ -1,0 +1,651 @@
+import { MatchingError } from './errors';
+import { maxCardinality } from './max-flow';
+import { AssignmentResult, minCostAssignment } from './min-cost-flow';
+import {
+  MAX_WEIGHT,
+  Objective,
+  PairReason,
+  REASON_CODES,
+  REASON_COUNT,
+  REASON_INDEX,
+  SCORE_SCALE,
+  ScoredPairs,
+  Solution,
+  SolveOptions,
+  SolveStats,
+  SolverEngine,
+  UnmatchedReason,
+} from './types';
+
+/** Default number of candidate coaches per coachee before the dual check. */
+export const DEFAULT_CANDIDATES = 16;
+
+/** Default number of candidate coachees per capacity unit of a coach (slots engine). */
+export const DEFAULT_COACH_CANDIDATES = 8;
+
+const MAX_ROUNDS = 12;
+
+// Costs, distances and potentials must stay exact integers in a float64.
+const SAFE = 2 ** 53;
+
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Ranks of ids in code-unit order: the deterministic tie-break of the whole solver. */
+function rankById(ids: readonly string[]): Int32Array {
+  const idx = Array.from(ids.keys()).sort((x, y) => compareIds(ids[x], ids[y]) || x - y);
+  const rank = new Int32Array(ids.length);
+  idx.forEach((i, r) => (rank[i] = r));
+  return rank;
+}
+
+/**
+ * Solves a scored pool exactly for the chosen objective, with pins and exclusions. Pairs are optimised on
+ * integer weights (score x SCORE_SCALE), so the optimum is exact on scores rounded to 0.001.
+ */
+export function solve(problem: ScoredPairs, options: SolveOptions = {}): Solution {
+  return new PoolSolver(problem, options).run();
+}
+
+class PoolSolver {
+  private readonly n: number;
+  private readonly m: number;
+  private readonly objective: Objective;
+  private readonly minWeight: number;
+  private readonly capLeft: Int32Array;
+  private readonly pinnedCoach: Int32Array;
+  private readonly pinnedWeight: Int32Array;
+  private readonly coacheeRank: Int32Array;
+  private readonly coachRank: Int32Array;
+  private readonly exclStart: Int32Array;
+  private readonly exclCoach: Int32Array;
+  private readonly candidatesPerCoachee: number;
+  private readonly engine: SolverEngine;
+  private readonly coachCandidates: number;
+  // Scratch row: the usable pairs of one coachee, filled by loadRow.
+  private readonly rowCoach: Int32Array;
+  private readonly rowWeight: Int32Array;
+  private readonly excludedMark: Uint8Array;
+  private readonly stats: SolveStats;
+
+  constructor(
+    private readonly problem: ScoredPairs,
+    options: SolveOptions,
+  ) {
+    const n = problem.coacheeIds.length;
+    const m = problem.coachIds.length;
+    if (problem.capacities.length !== m) throw new MatchingError('invalid-input', 'capacities must have one entry per coach');
+    if (!problem.arcs === !problem.dense) throw new MatchingError('invalid-input', 'exactly one of arcs and dense must be given');
+    if (problem.dense && problem.dense.length !== n * m) throw new MatchingError('invalid-input', 'dense must hold coachees x coaches weights');
+    this.n = n;
+    this.m = m;
+    this.objective = options.objective ?? 'matched-then-score';
+    const minScore = options.minScore ?? 0;
+    if (!(minScore >= 0 && minScore <= 100)) throw new MatchingError('invalid-input', 'minScore must be a number in 0..100');
+    this.minWeight = Math.round(minScore * SCORE_SCALE);
+    this.candidatesPerCoachee = options.candidates ?? DEFAULT_CANDIDATES;
+    this.engine = options.engine ?? 'slots';
+    this.coachCandidates = options.coachCandidates ?? DEFAULT_COACH_CANDIDATES;
+    this.coacheeRank = rankById(problem.coacheeIds);
+    this.coachRank = rankById(problem.coachIds);
+    this.rowCoach = new Int32Array(m);
+    this.rowWeight = new Int32Array(m);
+    this.excludedMark = new Uint8Array(m);
+
+    const coacheeIndex = new Map(problem.coacheeIds.map((id, i) => [id, i]));
+    const coachIndex = new Map(problem.coachIds.map((id, i) => [id, i]));
+    const lookup = (ref: { coachee: string; coach: string }, what: string): [number, number] => {
+      const i = coacheeIndex.get(ref.coachee);
+      const k = coachIndex.get(ref.coach);
+      if (i === undefined) throw new MatchingError('unknown-coachee', `${what} names unknown coachee "${ref.coachee}"`);
+      if (k === undefined) throw new MatchingError('unknown-coach', `${what} names unknown coach "${ref.coach}"`);
+      return [i, k];
+    };
+
+    const excluded = (options.exclusions ?? []).map((e) => lookup(e, 'an exclusion'));
+    this.exclStart = new Int32Array(n + 1);
+    for (const [i] of excluded) this.exclStart[i + 1]++;
+    for (let i = 0; i < n; i++) this.exclStart[i + 1] += this.exclStart[i];
+    this.exclCoach = new Int32Array(excluded.length);
+    const fill = this.exclStart.slice(0, n);
+    for (const [i, k] of excluded) this.exclCoach[fill[i]++] = k;
+
+    this.capLeft = Int32Array.from(problem.capacities, (c) => Math.min(c, n));
+    this.pinnedCoach = new Int32Array(n).fill(-1);
+    this.pinnedWeight = new Int32Array(n).fill(-1);
+    for (const pin of options.pins ?? []) {
+      const [i, k] = lookup(pin, 'a pin');
+      if (this.pinnedCoach[i] >= 0) throw new MatchingError('invalid-pin', `coachee "${pin.coachee}" is pinned twice`);
+      const w = this.pairWeight(i, k);
+      if (w < 0) throw new MatchingError('invalid-pin', `pinned pair ${pin.coachee}/${pin.coach} is forbidden`);
+      if (w < this.minWeight) throw new MatchingError('invalid-pin', `pinned pair ${pin.coachee}/${pin.coach} scores under minScore`);
+      if (this.isExcluded(i, k)) throw new MatchingError('invalid-pin', `pinned pair ${pin.coachee}/${pin.coach} is also excluded`);
+      if (this.capLeft[k] <= 0) throw new MatchingError('invalid-pin', `coach "${pin.coach}" has more pins than capacity`);
+      this.capLeft[k]--;
+      this.pinnedCoach[i] = k;
+      this.pinnedWeight[i] = w;
+    }
+    this.stats = { coachees: n, coaches: m, allowedPairs: 0, candidatePairs: 0, rounds: 0, searches: 0, threshold: null };
+  }
+
+  run(): Solution {
+    let minWeight = this.minWeight;
+    if (this.objective === 'maximin-then-score') minWeight = this.maximinThreshold();
+    const costMode = this.objective === 'score' ? 'score' : 'matched';
+    const coachOf = this.solveExact(minWeight, costMode);
+    return this.finish(coachOf);
+  }
+
+  private pairWeight(i: number, k: number): number {
+    const { dense, arcs } = this.problem;
+    if (dense) return dense[i * this.m + k];
+    if (!arcs) return -1;
+    for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) if (arcs.coach[a] === k) return arcs.weight[a];
+    return -1;
+  }
+
+  private isExcluded(i: number, k: number): boolean {
+    for (let e = this.exclStart[i]; e < this.exclStart[i + 1]; e++) if (this.exclCoach[e] === k) return true;
+    return false;
+  }
+
+  /** Fills rowCoach/rowWeight with coachee i's pairs that are allowed, not excluded, >= minWeight, with room. */
+  private loadRow(i: number, minWeight: number): number {
+    const { dense, arcs } = this.problem;
+    const { rowCoach, rowWeight, capLeft, excludedMark, m } = this;
+    if (this.pinnedCoach[i] >= 0) return 0;
+    const e0 = this.exclStart[i];
+    const e1 = this.exclStart[i + 1];
+    for (let e = e0; e < e1; e++) excludedMark[this.exclCoach[e]] = 1;
+    let len = 0;
+    if (dense) {
+      const base = i * m;
+      for (let k = 0; k < m; k++) {
+        const w = dense[base + k];
+        if (w < minWeight || capLeft[k] === 0 || excludedMark[k] === 1) continue;
+        rowCoach[len] = k;
+        rowWeight[len++] = w;
+      }
+    } else if (arcs) {
+      for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) {
+        const k = arcs.coach[a];
+        const w = arcs.weight[a];
+        if (w < minWeight || capLeft[k] === 0 || excludedMark[k] === 1) continue;
+        rowCoach[len] = k;
+        rowWeight[len++] = w;
+      }
+    }
+    for (let e = e0; e < e1; e++) excludedMark[this.exclCoach[e]] = 0;
+    return len;
+  }
+
+  /** The highest lowest-pair weight that still allows the maximum number of matches (maximin objective). */
+  private maximinThreshold(): number {
+    const n = this.n;
+    const start = new Int32Array(n + 1);
+    const coachParts: Int32Array[] = [];
+    const weightParts: Int32Array[] = [];
+    const distinct = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      const len = this.loadRow(i, this.minWeight);
+      start[i + 1] = start[i] + len;
+      coachParts.push(this.rowCoach.slice(0, len));
+      const ws = this.rowWeight.slice(0, len);
+      weightParts.push(ws);
+      for (let x = 0; x < len; x++) distinct.add(ws[x]);
+    }
+    const coach = new Int32Array(start[n]);
+    const weight = new Int32Array(start[n]);
+    for (let i = 0; i < n; i++) {
+      coach.set(coachParts[i], start[i]);
+      weight.set(weightParts[i], start[i]);
+    }
+    const best = maxCardinality(n, this.capLeft, start, coach, weight, this.minWeight);
+    let pinnedMin = Infinity;
+    for (let i = 0; i < n; i++) if (this.pinnedCoach[i] >= 0) pinnedMin = Math.min(pinnedMin, this.pinnedWeight[i]);
+    let threshold = this.minWeight;
+    if (best > 0) {
+      const values = Float64Array.from(distinct).sort();
+      // values[lo] is feasible, values[hi] is not (hi may be one past the end).
+      let lo = 0;
+      let hi = values.length;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (maxCardinality(n, this.capLeft, start, coach, weight, values[mid]) === best) lo = mid;
+        else hi = mid;
+      }
+      threshold = Math.max(this.minWeight, values[lo]);
+    }
+    // Pins are part of the assignment: no lowest score above the lowest pinned one is worth giving up total for.
+    if (pinnedMin < threshold) threshold = Math.max(this.minWeight, pinnedMin);
+    this.stats.threshold = threshold / SCORE_SCALE;
+    return threshold;
+  }
+
+  /** Min-cost flow on each coachee's best candidates, then the dual check over all usable pairs. */
+  private solveExact(minWeight: number, mode: 'matched' | 'score'): Int32Array {
+    const { n, m } = this;
+    let allowed = 0;
+    let sumMax = 0;
+    for (let i = 0; i < n; i++) {
+      const len = this.loadRow(i, minWeight);
+      allowed += len;
+      let best = 0;
+      for (let x = 0; x < len; x++) if (this.rowWeight[x] > best) best = this.rowWeight[x];
+      sumMax += best;
+    }
+    this.stats.allowedPairs = allowed;
+    // cost(w) = -(A*w + B): "matched" makes one more match worth more than any total score (B > sum of
+    // best weights); "score" makes total score dominate and breaks its ties towards more matches.
+    const A = mode === 'matched' ? 1 : n + 1;
+    const B = mode === 'matched' ? sumMax + 1 : 1;
+    if ((A * MAX_WEIGHT + B) * (2 * n + 2) >= SAFE) throw new MatchingError('too-large', `a pool of ${n} coachees is too large for exact integer costs`);
+
+    const k = this.candidatesPerCoachee > 0 ? this.candidatesPerCoachee : m;
+    const order = Int32Array.from(
+      Array.from({ length: n }, (_, i) => i).sort((x, y) => this.coacheeRank[x] - this.coacheeRank[y]),
+    );
+    if (this.engine === 'slots') return this.solveBySlots(minWeight, A, B, allowed, k);
+    // Candidate rows: built once from the top-k, then grown by the pairs the duals flag.
+    let rows = this.topCandidates(minWeight, k);
+    for (;;) {
+      this.stats.rounds++;
+      const graph = this.toGraph(rows, A, B, order);
+      this.stats.candidatePairs = graph.coach.length;
+      const result = minCostAssignment(graph);
+      this.stats.searches += result.searches;
+      const violations = this.violations(result, graph.cost, A, B, minWeight);
+      if (violations === null) return result.coachOf;
+      if (rows.coach.length === allowed) throw new Error('internal: the dual check failed with every pair in the solve');
+      // Rarely needed more than twice; past that, solving on every pair settles it.
+      rows = this.stats.rounds >= MAX_ROUNDS ? this.topCandidates(minWeight, m) : this.merge(rows, violations);
+    }
+  }
+
+  /**
+   * The same min-cost flow with the roles swapped: every capacity unit of a coach is a source (all units of
+   * one coach share one row of candidate coachees, so no column per slot is ever built) and coachees are the
+   * capacity-1 targets. Capacity is the scarce side, so the few units that stay empty, not the many coachees
+   * left out, are the ones whose search has to cover the whole graph. The dual check is the same in kind:
+   * the reduced cost of (coachee i, coach k) must be >= 0 against every unit of k, i.e. against the lowest
+   * unit potential of k.
+   */
+  private solveBySlots(minWeight: number, A: number, B: number, allowed: number, k: number): Int32Array {
+    const { n, m, capLeft } = this;
+    const order = Int32Array.from(
+      Array.from({ length: n }, (_, i) => i).sort((x, y) => this.coacheeRank[x] - this.coacheeRank[y]),
+    );
+    const coachOrder = Array.from({ length: m }, (_, j) => j).sort((x, y) => this.coachRank[x] - this.coachRank[y]);
+    let slots = 0;
+    for (let j = 0; j < m; j++) slots += capLeft[j];
+    const slotCoach = new Int32Array(slots);
+    const slotOrder = new Int32Array(slots);
+    let x = 0;
+    for (const j of coachOrder) {
+      for (let c = 0; c < capLeft[j]; c++) {
+        slotCoach[x] = j;
+        slotOrder[x] = x;
+        x++;
+      }
+    }
+    const targetCapacity = new Int32Array(n);
+    for (let i = 0; i < n; i++) targetCapacity[i] = this.pinnedCoach[i] >= 0 ? 0 : 1;
+
+    let rows = this.topCandidates(minWeight, k);
+    // Capacity is the scarce side: each coach also brings its own best coachees, a few per unit.
+    if (k < m && this.coachCandidates > 0) rows = this.merge(rows, this.coachTopCandidates(rows, minWeight));
+    for (;;) {
+      this.stats.rounds++;
+      // Columns by coach, coachees in rank order inside each column.
+      const E = rows.coach.length;
+      const colStart = new Int32Array(m + 1);
+      for (let a = 0; a < E; a++) colStart[rows.coach[a] + 1]++;
+      for (let j = 0; j < m; j++) colStart[j + 1] += colStart[j];
+      const fill = colStart.slice(0, m);
+      const colCoachee = new Int32Array(E);
+      const cost = new Float64Array(E);
+      for (let t = 0; t < n; t++) {
+        const i = order[t];
+        for (let a = rows.start[i]; a < rows.start[i + 1]; a++) {
+          const p = fill[rows.coach[a]]++;
+          colCoachee[p] = i;
+          cost[p] = -(A * rows.weight[a] + B);
+        }
+      }
+      this.stats.candidatePairs = E;
+      const result = minCostAssignment({
+        coacheeCount: slots,
+        coachCount: n,
+        capacity: targetCapacity,
+        start: colStart,
+        coach: colCoachee,
+        cost,
+        order: slotOrder,
+        coachRank: this.coacheeRank,
+        row: slotCoach,
+      });
+      this.stats.searches += result.searches;
+      const coachOf = new Int32Array(n).fill(-1);
+      // Lowest potential over the units of each coach (an empty unit has potential 0).
+      const unitPotential = new Float64Array(m).fill(Infinity);
+      const v = result.potential;
+      for (let s = 0; s < slots; s++) {
+        const i = result.coachOf[s];
+        const j = slotCoach[s];
+        const p = i >= 0 ? v[i] - cost[result.arcOf[s]] : 0;
+        if (p < unitPotential[j]) unitPotential[j] = p;
+        if (i >= 0) coachOf[i] = j;
+      }
+      const violations = this.slotViolations(v, unitPotential, A, B, minWeight);
+      if (violations === null) return coachOf;
+      if (E === allowed) throw new Error('internal: the dual check failed with every pair in the solve');
+      rows = this.stats.rounds >= MAX_ROUNDS ? this.topCandidates(minWeight, m) : this.merge(rows, violations);
+    }
+  }
+
+  /** Pairs whose reduced cost against the slot solve's duals is negative, per coachee (null: proven optimal). */
+  private slotViolations(
+    v: Float64Array,
+    unitPotential: Float64Array,
+    A: number,
+    B: number,
+    minWeight: number,
+  ): Map<number, { coach: number[]; weight: number[] }> | null {
+    const found = new Map<number, { coach: number[]; weight: number[]; reduced: number[] }>();
+    const limit = Math.max(1, this.candidatesPerCoachee);
+    for (let i = 0; i < this.n; i++) {
+      if (this.pinnedCoach[i] >= 0) continue;
+      const vi = v[i];
+      const len = this.loadRow(i, minWeight);
+      let entry: { coach: number[]; weight: number[]; reduced: number[] } | undefined;
+      for (let y = 0; y < len; y++) {
+        const kk = this.rowCoach[y];
+        const w = this.rowWeight[y];
+        const reduced = unitPotential[kk] - (A * w + B) - vi;
+        if (reduced < 0) {
+          if (!entry) found.set(i, (entry = { coach: [], weight: [], reduced: [] }));
+          entry.coach.push(kk);
+          entry.weight.push(w);
+          entry.reduced.push(reduced);
+        }
+      }
+      if (entry && entry.coach.length > limit) {
+        const e = entry;
+        const keep = e.coach
+          .map((_, z) => z)
+          .sort((p, q) => e.reduced[p] - e.reduced[q] || this.coachRank[e.coach[p]] - this.coachRank[e.coach[q]])
+          .slice(0, limit);
+        found.set(i, { coach: keep.map((z) => e.coach[z]), weight: keep.map((z) => e.weight[z]), reduced: keep.map((z) => e.reduced[z]) });
+      }
+    }
+    return found.size === 0 ? null : found;
+  }
+
+  /**
+   * Each coach's best coachees (coachCandidates per capacity unit, ties by coachee rank) that are not in
+   * `rows` yet, per coachee, ready for merge().
+   */
+  private coachTopCandidates(
+    rows: { start: Int32Array; coach: Int32Array; weight: Int32Array },
+    minWeight: number,
+  ): Map<number, { coach: number[]; weight: number[] }> {
+    const { n, m, capLeft, coacheeRank } = this;
+    // Per coach, a min-heap of (weight, coachee) of size size[j]: root is the worst kept.
+    const heapStart = new Int32Array(m + 1);
+    for (let j = 0; j < m; j++) heapStart[j + 1] = heapStart[j] + Math.min(n, capLeft[j] * this.coachCandidates);
+    const hw = new Int32Array(heapStart[m]);
+    const hi = new Int32Array(heapStart[m]);
+    const size = new Int32Array(m);
+    // worse(a, b): entry a is worse than b (lower weight, or equal weight and later coachee rank).
+    const worse = (wa: number, ia: number, wb: number, ib: number): boolean => wa < wb || (wa === wb && coacheeRank[ia] > coacheeRank[ib]);
+    for (let i = 0; i < n; i++) {
+      const len = this.loadRow(i, minWeight);
+      for (let x = 0; x < len; x++) {
+        const j = this.rowCoach[x];
+        const w = this.rowWeight[x];
+        const h0 = heapStart[j];
+        const cap = heapStart[j + 1] - h0;
+        if (cap === 0) continue;
+        if (size[j] < cap) {
+          let p = size[j]++;
+          while (p > 0) {
+            const parent = (p - 1) >> 1;
+            if (!worse(w, i, hw[h0 + parent], hi[h0 + parent])) break;
+            hw[h0 + p] = hw[h0 + parent];
+            hi[h0 + p] = hi[h0 + parent];
+            p = parent;
+          }
+          hw[h0 + p] = w;
+          hi[h0 + p] = i;
+        } else if (worse(hw[h0], hi[h0], w, i)) {
+          const sz = size[j];
+          let p = 0;
+          for (;;) {
+            let c = 2 * p + 1;
+            if (c >= sz) break;
+            if (c + 1 < sz && worse(hw[h0 + c + 1], hi[h0 + c + 1], hw[h0 + c], hi[h0 + c])) c++;
+            if (!worse(hw[h0 + c], hi[h0 + c], w, i)) break;
+            hw[h0 + p] = hw[h0 + c];
+            hi[h0 + p] = hi[h0 + c];
+            p = c;
+          }
+          hw[h0 + p] = w;
+          hi[h0 + p] = i;
+        }
+      }
+    }
+    const extra = new Map<number, { coach: number[]; weight: number[] }>();
+    for (let j = 0; j < m; j++) {
+      for (let y = heapStart[j]; y < heapStart[j] + size[j]; y++) {
+        const i = hi[y];
+        let known = false;
+        for (let a = rows.start[i]; a < rows.start[i + 1]; a++) if (rows.coach[a] === j) known = true;
+        if (known) continue;
+        let e = extra.get(i);
+        if (!e) extra.set(i, (e = { coach: [], weight: [] }));
+        e.coach.push(j);
+        e.weight.push(hw[y]);
+      }
+    }
+    return extra;
+  }
+
+  private topCandidates(minWeight: number, k: number): { start: Int32Array; coach: Int32Array; weight: Int32Array } {
+    const n = this.n;
+    const start = new Int32Array(n + 1);
+    let coach = new Int32Array(Math.min(n * k, 1 << 20));
+    let weight = new Int32Array(coach.length);
+    const { rowCoach, rowWeight, coachRank } = this;
+    const better = (x: number, y: number): boolean =>
+      rowWeight[x] > rowWeight[y] || (rowWeight[x] === rowWeight[y] && coachRank[rowCoach[x]] < coachRank[rowCoach[y]]);
+    const heap = new Int32Array(k);
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      const len = this.loadRow(i, minWeight);
+      if (pos + Math.min(len, k) > coach.length) {
+        const size = Math.max(coach.length * 2, pos + Math.min(len, k));
+        const c2 = new Int32Array(size);
+        c2.set(coach);
+        coach = c2;
+        const w2 = new Int32Array(size);
+        w2.set(weight);
+        weight = w2;
+      }
+      if (len <= k) {
+        coach.set(rowCoach.subarray(0, len), pos);
+        weight.set(rowWeight.subarray(0, len), pos);
+        pos += len;
+      } else {
+        // Min-heap (by "better") of the k best row positions seen so far.
+        let size = 0;
+        for (let x = 0; x < len; x++) {
+          if (size < k) {
+            let p = size++;
+            while (p > 0) {
+              const parent = (p - 1) >> 1;
+              if (!better(heap[parent], x)) break;
+              heap[p] = heap[parent];
+              p = parent;
+            }
+            heap[p] = x;
+          } else if (better(x, heap[0])) {
+            let p = 0;
+            for (;;) {
+              let c = 2 * p + 1;
+              if (c >= size) break;
+              if (c + 1 < size && better(heap[c], heap[c + 1])) c++;
+              if (!better(x, heap[c])) break;
+              heap[p] = heap[c];
+              p = c;
+            }
+            heap[p] = x;
+          }
+        }
+        // Row order keeps coach order stable, which keeps the solver deterministic.
+        const chosen = heap.slice(0, size).sort();
+        for (let y = 0; y < size; y++) {
+          coach[pos] = rowCoach[chosen[y]];
+          weight[pos++] = rowWeight[chosen[y]];
+        }
+      }
+      start[i + 1] = pos;
+    }
+    return { start, coach: coach.slice(0, pos), weight: weight.slice(0, pos) };
+  }
+
+  private toGraph(rows: { start: Int32Array; coach: Int32Array; weight: Int32Array }, A: number, B: number, order: Int32Array) {
+    const cost = new Float64Array(rows.weight.length);
+    for (let a = 0; a < cost.length; a++) cost[a] = -(A * rows.weight[a] + B);
+    return {
+      coacheeCount: this.n,
+      coachCount: this.m,
+      capacity: this.capLeft,
+      start: rows.start,
+      coach: rows.coach,
+      cost,
+      weight: rows.weight,
+      order,
+      coachRank: this.coachRank,
+    };
+  }
+
+  /**
+   * Checks every usable pair's reduced cost against the duals. Null proves the flow optimal over all pairs;
+   * otherwise returns the violated pairs per coachee.
+   */
+  private violations(
+    result: AssignmentResult,
+    cost: Float64Array,
+    A: number,
+    B: number,
+    minWeight: number,
+  ): Map<number, { coach: number[]; weight: number[]; reduced: number[] }> | null {
+    const v = result.potential;
+    const found = new Map<number, { coach: number[]; weight: number[]; reduced: number[] }>();
+    let total = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.pinnedCoach[i] >= 0) continue;
+      const j = result.coachOf[i];
+      const pi = j >= 0 ? v[j] - cost[result.arcOf[i]] : 0;
+      const len = this.loadRow(i, minWeight);
+      for (let x = 0; x < len; x++) {
+        const k = this.rowCoach[x];
+        const w = this.rowWeight[x];
+        const reduced = -(A * w + B) + pi - v[k];
+        if (reduced < 0) {
+          let entry = found.get(i);
+          if (!entry) found.set(i, (entry = { coach: [], weight: [], reduced: [] }));
+          entry.coach.push(k);
+          entry.weight.push(w);
+          entry.reduced.push(reduced);
+          total++;
+        }
+      }
+    }
+    if (total === 0) return null;
+    // Adding every violated pair can swamp the next solve; the most violated few per coachee are enough
+    // to make progress, and the next dual check catches the rest.
+    const limit = Math.max(1, this.candidatesPerCoachee);
+    for (const [i, e] of found) {
+      if (e.coach.length <= limit) continue;
+      const keep = e.coach
+        .map((_, x) => x)
+        .sort((x, y) => e.reduced[x] - e.reduced[y] || this.coachRank[e.coach[x]] - this.coachRank[e.coach[y]])
+        .slice(0, limit);
+      found.set(i, { coach: keep.map((x) => e.coach[x]), weight: keep.map((x) => e.weight[x]), reduced: keep.map((x) => e.reduced[x]) });
+    }
+    return found;
+  }
+
+  private merge(
+    rows: { start: Int32Array; coach: Int32Array; weight: Int32Array },
+    extra: Map<number, { coach: number[]; weight: number[] }>,
+  ): { start: Int32Array; coach: Int32Array; weight: Int32Array } {
+    let added = 0;
+    for (const e of extra.values()) added += e.coach.length;
+    const n = this.n;
+    const start = new Int32Array(n + 1);
+    const coach = new Int32Array(rows.coach.length + added);
+    const weight = new Int32Array(coach.length);
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      for (let a = rows.start[i]; a < rows.start[i + 1]; a++) {
+        coach[pos] = rows.coach[a];
+        weight[pos++] = rows.weight[a];
+      }
+      const e = extra.get(i);
+      if (e) {
+        for (let x = 0; x < e.coach.length; x++) {
+          coach[pos] = e.coach[x];
+          weight[pos++] = e.weight[x];
+        }
+      }
+      start[i + 1] = pos;
+    }
+    return { start, coach, weight };
+  }
+
+  private finish(found: Int32Array): Solution {
+    const { n, m } = this;
+    const coachOf = new Int32Array(n).fill(-1);
+    const weightOf = new Int32Array(n).fill(-1);
+    const pinned = new Uint8Array(n);
+    const reasons: (UnmatchedReason | null)[] = new Array<UnmatchedReason | null>(n).fill(null);
+    let matched = 0;
+    let totalWeight = 0;
+    for (let i = 0; i < n; i++) {
+      const k = this.pinnedCoach[i] >= 0 ? this.pinnedCoach[i] : found[i];
+      if (this.pinnedCoach[i] >= 0) pinned[i] = 1;
+      if (k >= 0) {
+        const w = this.pairWeight(i, k);
+        coachOf[i] = k;
+        weightOf[i] = w;
+        matched++;
+        totalWeight += w;
+      } else reasons[i] = m === 0 ? 'no-coaches' : this.unmatchedReason(i, this.minWeight);
+    }
+    return { objective: this.objective, coachOf, weightOf, pinned, unmatchedReason: reasons, matched, totalWeight, stats: this.stats };
+  }
+
+  /** The honest reason coachee i is unmatched: capacity went elsewhere, or the rule that ruled out most coaches. */
+  private unmatchedReason(i: number, minWeight: number): UnmatchedReason {
+    const { dense, arcs, ruledOut } = this.problem;
+    const counts = new Float64Array(REASON_COUNT);
+    let scored = 0;
+    let capacityBound = false;
+    const visit = (k: number, w: number): void => {
+      if (w < 0) return;
+      scored++;
+      if (this.isExcluded(i, k)) counts[REASON_INDEX.excluded]++;
+      else if (w < minWeight) counts[REASON_INDEX['below-min-score']]++;
+      else capacityBound = true;
+    };
+    if (dense) for (let k = 0; k < this.m; k++) visit(k, dense[i * this.m + k]);
+    else if (arcs) for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) visit(arcs.coach[a], arcs.weight[a]);
+    if (capacityBound) return 'no-capacity';
+    if (ruledOut) for (let r = 0; r < REASON_COUNT; r++) counts[r] += ruledOut[i * REASON_COUNT + r];
+    else counts[REASON_INDEX.forbidden] += this.m - scored;
+    let best: PairReason = REASON_CODES[0];
+    for (let r = 1; r < REASON_COUNT; r++) if (counts[r] > counts[REASON_INDEX[best]]) best = REASON_CODES[r];
+    return counts[REASON_INDEX[best]] > 0 ? best : 'no-capacity';
+  }
+}

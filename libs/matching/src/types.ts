@@ -1,0 +1,126 @@
+/** The three solver objectives of DESIGN.md. */
+export type Objective = 'matched-then-score' | 'score' | 'maximin-then-score';
+
+export const OBJECTIVES: readonly Objective[] = ['matched-then-score', 'score', 'maximin-then-score'];
+
+/**
+ * Why a pair is forbidden, or why a coachee ended unmatched. The order is the precedence used when a
+ * pair breaks several rules at once, and the tie-break when two reasons ruled out equally many coaches.
+ */
+export const REASON_CODES = [
+  'same-person',
+  'excluded',
+  'declined-before',
+  'reporting-line',
+  'same-department',
+  'no-shared-language',
+  'timezone-gap',
+  'forbidden',
+  'below-min-score',
+] as const;
+
+/** A reason a pair is forbidden. */
+export type PairReason = (typeof REASON_CODES)[number];
+
+/** A reason a coachee is unmatched: a pair reason that ruled out most coaches, or a pool-level one. */
+export type UnmatchedReason = PairReason | 'no-capacity' | 'no-coaches';
+
+/** Index of each pair reason in per-coachee counters (`ruledOut[i * REASON_COUNT + r]`). */
+export const REASON_INDEX: Readonly<Record<PairReason, number>> = Object.fromEntries(REASON_CODES.map((r, i) => [r, i])) as Record<PairReason, number>;
+
+export const REASON_COUNT = REASON_CODES.length;
+
+/**
+ * Scores are optimised as integers: `weight = round(score * SCORE_SCALE)`, so the optimum is exact on scores
+ * rounded to 0.001 (a difference below 0.0005 points is treated as a tie).
+ */
+export const SCORE_SCALE = 1000;
+
+/** Highest integer weight (a score of 100). */
+export const MAX_WEIGHT = 100 * SCORE_SCALE;
+
+/**
+ * Every scored pair of a pool. Either `arcs` (sparse: an unlisted pair is forbidden) or `dense`
+ * (`dense[i * coachCount + j]`, -1 where forbidden) holds the complete set of allowed pairs.
+ * Weights are integer scores scaled by SCORE_SCALE.
+ */
+export interface ScoredPairs {
+  readonly coacheeIds: readonly string[];
+  readonly coachIds: readonly string[];
+  readonly capacities: Int32Array;
+  readonly arcs?: ArcList;
+  readonly dense?: Int32Array;
+  /** Optional counts of forbidden pairs per coachee and reason (`i * REASON_COUNT + REASON_INDEX[r]`). */
+  readonly ruledOut?: Uint32Array;
+}
+
+/** Pairs in compressed rows by coachee: the arcs of coachee i are `start[i] .. start[i + 1] - 1`. */
+export interface ArcList {
+  readonly start: Int32Array;
+  readonly coach: Int32Array;
+  readonly weight: Int32Array;
+}
+
+/** A coachee–coach pair named by ids. */
+export interface PairRef {
+  readonly coachee: string;
+  readonly coach: string;
+}
+
+/** What to optimise, and the admin's fixed and excluded pairs. */
+export interface SolveOptions {
+  readonly objective?: Objective;
+  /** Pairs kept as they are; their capacity is consumed and the rest is optimised around them. */
+  readonly pins?: readonly PairRef[];
+  /** Pairs an admin excluded (reason `excluded`). */
+  readonly exclusions?: readonly PairRef[];
+  /** Pairs under this score (0..100) are forbidden (reason `below-min-score`). */
+  readonly minScore?: number;
+  /**
+   * Candidate coaches kept per coachee in the first solve; the duals then prove optimality over all pairs
+   * (or add the violated ones and solve again). 0 solves on every pair at once.
+   */
+  readonly candidates?: number;
+  /**
+   * Which side supplies the flow: `slots` (default) adds the coaches' capacity units one at a time,
+   * `coachees` adds the coachees. Both are exact; they may break ties differently.
+   */
+  readonly engine?: SolverEngine;
+  /**
+   * Slots engine: each coach also adds its best coachees to the first solve, this many per unit of
+   * capacity (0 turns it off). Only speed depends on it, never the answer's value.
+   */
+  readonly coachCandidates?: number;
+}
+
+/** Side of the network whose units are added one shortest path at a time (see SolveOptions.engine). */
+export type SolverEngine = 'slots' | 'coachees';
+
+/** The solver's answer by index; `coachOf[i]` is a coach index or -1. */
+export interface Solution {
+  readonly objective: Objective;
+  readonly coachOf: Int32Array;
+  /** Integer weight of coachee i's pair, or -1 when unmatched. */
+  readonly weightOf: Int32Array;
+  readonly pinned: Uint8Array;
+  /** Reason per coachee, null when matched. */
+  readonly unmatchedReason: readonly (UnmatchedReason | null)[];
+  readonly matched: number;
+  /** Sum of the integer weights of all pairs (pins included). */
+  readonly totalWeight: number;
+  readonly stats: SolveStats;
+}
+
+/** Counters describing one solve. */
+export interface SolveStats {
+  coachees: number;
+  coaches: number;
+  allowedPairs: number;
+  candidatePairs: number;
+  /** Solves on the candidate pairs before the duals proved optimality over all pairs. */
+  rounds: number;
+  /** Shortest-path searches that had to look past a coachee's best free coach. */
+  searches: number;
+  /** Lowest pair score admitted by the maximin objective (null for the other objectives). */
+  threshold: number | null;
+}
