@@ -1,5 +1,5 @@
 /** One jest run over unit, integration and end-to-end tests; each test file gets its own database and Redis prefix. */
-const libs = ['config', 'domain', 'queues', 'mail', 'workflows', 'matching'];
+const libs = ['config', 'domain', 'queues', 'mail', 'workflows', 'matching', 'observability'];
 const moduleNameMapper = {};
 for (const lib of libs) {
   moduleNameMapper[`^@tandem/${lib}$`] = `<rootDir>/libs/${lib}/src`;

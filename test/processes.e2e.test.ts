@@ -1,4 +1,5 @@
 import { dropDatabase } from '@tandem/domain';
+import { MIGRATIONS } from '../libs/domain/src/migrations';
 import { participantCsv } from './support/participants';
 import { freePort, runCli, TandemProcess } from './support/processes';
 import { SmtpSink } from './support/smtp-sink';
@@ -58,7 +59,7 @@ describe('api and worker as real processes from the build', () => {
 
     const accepted = await fetch(`${base}/api/v1/programs/${program.id}/imports`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: participantCsv(200) });
     expect(accepted.status).toBe(202);
-    const { id } = await accepted.json();
+    const { id } = (await accepted.json()) as { id: string };
     const done = await waitFor(async () => {
       const status: any = await (await fetch(`${base}/api/v1/imports/${id}`, { headers })).json();
       return status.status === 'succeeded' || status.status === 'failed' ? status : undefined;
@@ -87,7 +88,7 @@ describe('api and worker as real processes from the build', () => {
     try {
       const first = runCli(['db:migrate'], fresh);
       expect(first.status).toBe(0);
-      expect(first.json).toEqual({ databaseCreated: true, applied: ['Migration20261126000000Foundation'] });
+      expect(first.json).toEqual({ databaseCreated: true, applied: MIGRATIONS.map((m) => m.name) });
       expect(runCli(['db:migrate'], fresh).json).toEqual({ databaseCreated: false, applied: [] });
     } finally {
       await dropDatabase(url.toString());

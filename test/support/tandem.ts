@@ -25,12 +25,20 @@ export class TestTandem {
 
   static async start(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestTandem> {
     const testEnv = await createTestEnv(options.env);
-    const api = await createApi(testEnv.config);
-    await api.init();
-    await api.getHttpAdapter().getInstance().ready();
-    const tandem = new TestTandem(testEnv, api);
-    if (options.worker !== false) await tandem.startWorker();
-    return tandem;
+    let api: NestFastifyApplication | undefined;
+    try {
+      api = await createApi(testEnv.config);
+      await api.init();
+      await api.getHttpAdapter().getInstance().ready();
+      const tandem = new TestTandem(testEnv, api);
+      if (options.worker !== false) await tandem.startWorker();
+      return tandem;
+    } catch (err) {
+      // A failed start must not leave connections open (jest would hang) or a database behind.
+      await api?.close().catch(() => undefined);
+      await testEnv.destroy();
+      throw err;
+    }
   }
 
   async startWorker(): Promise<void> {

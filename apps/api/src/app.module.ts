@@ -11,7 +11,11 @@ import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ContentTypeGuard } from './http/content-type.guard';
 import { IntakeController } from './intake/intake.controller';
 import { OutboxController } from './outbox/outbox.controller';
+import { OpsModule } from './ops/ops.module';
+import { OffersController } from './pages/offers.controller';
+import { SessionsController } from './pages/sessions.controller';
 import { ProgramsController } from './programs/programs.controller';
+import { RoundsController } from './rounds/rounds.controller';
 
 /** The HTTP api: admin REST under /api/v1, health, docs. */
 @Module({})
@@ -19,8 +23,8 @@ export class AppModule {
   static forRoot(config: TandemConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'producer'), WorkflowsModule],
-      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'producer'), WorkflowsModule, OpsModule],
+      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: ContentTypeGuard },

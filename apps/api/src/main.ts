@@ -3,17 +3,29 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigError, loadConfig, type TandemConfig } from '@tandem/config';
+import { createLogger, PinoNestLogger } from '@tandem/observability';
 import { AppModule } from './app.module';
+import { requestId } from './ops/http-observability';
+import { installOps } from './ops/ops.module';
+import { installPagePlugins } from './pages/page-plugins';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Builds the api on Fastify (not listening yet), so tests can boot it in-process too. */
 export async function createApi(config: TandemConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    trustProxy: false,
+    // Our own request id (logged and echoed as X-Request-Id); a caller's is kept only when it is a plain token.
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestId(req.headers['x-request-id']),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: config.logLevel === 'silent' ? false : ['log', 'warn', 'error'],
+    logger: new PinoNestLogger(createLogger(config, 'api')),
     abortOnError: false,
   });
+  installOps(app);
+  await installPagePlugins(app, config);
   const fastify = app.getHttpAdapter().getInstance();
   // CSV arrives as text; bytes that are not UTF-8 are refused rather than silently replaced.
   fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_req, body, done) => {
@@ -41,7 +53,7 @@ async function main() {
   const config = loadConfig();
   const app = await createApi(config);
   await app.listen(config.port, config.host);
-  process.stderr.write(`tandem api listening on ${config.publicUrl} (docs at ${config.publicUrl}/docs)\n`);
+  createLogger(config, 'api').info({ publicUrl: config.publicUrl, port: config.port }, 'tandem api listening (docs at /docs, queues at /ops/queues)');
 }
 
 if (require.main === module) {

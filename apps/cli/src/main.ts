@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   'apikey:revoke': async () => (await import('./commands/apikey.command')).apiKeyRevokeCommand,
   match: async () => (await import('./commands/match.command')).matchCommand,
   start: async () => (await import('./commands/start.command')).startCommand,
+  demo: async () => (await import('./commands/demo.command')).demoCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,23 +1,28 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@tandem/config';
+import { createLogger, PinoNestLogger } from '@tandem/observability';
+import { checkEvictionPolicy, EvictionPolicyError } from './ops/redis-policy';
 import { WorkerModule } from './worker.module';
 
-/** Boots the worker: processors only, no HTTP. */
+/** Boots the worker: processors only, no HTTP. Refuses a Redis that may evict jobs (see checkEvictionPolicy). */
 export async function bootstrapWorker() {
   const config = loadConfig();
+  const logger = createLogger(config, 'worker');
+  const policy = await checkEvictionPolicy(config, logger);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
-    logger: config.logLevel === 'silent' ? false : ['log', 'warn', 'error'],
+    logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
   app.enableShutdownHooks();
-  process.stderr.write(`tandem worker serving ${config.workerQueues.join(', ')}\n`);
+  logger.info({ queues: config.workerQueues, concurrency: config.workerConcurrency, redisMaxmemoryPolicy: policy }, 'tandem worker started');
   return app;
 }
 
 if (require.main === module) {
   bootstrapWorker().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack}\n`);
+    const known = err instanceof ConfigError || err instanceof EvictionPolicyError;
+    process.stderr.write(`${known ? (err as Error).message : (err as Error).stack}\n`);
     process.exit(1);
   });
 }

@@ -6,13 +6,20 @@ import { MailModule } from '@tandem/mail';
 import { jobsOf, QueueName, QueuesModule } from '@tandem/queues';
 import { WorkflowsModule } from '@tandem/workflows';
 import type { AnyProcessor } from './job-handlers';
+import { CadenceProcessor } from './processors/cadence.processor';
 import { EmailProcessor } from './processors/email.processor';
 import { IntakeProcessor } from './processors/intake.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
+import { MatchingProcessor } from './processors/matching.processor';
+import { PairingProcessor } from './processors/pairing.processor';
+import { WorkerOpsModule } from './ops/worker-ops.module';
 
 /** The processor of each queue that has jobs today; a queue without jobs needs none. */
 const PROCESSORS: Partial<Record<QueueName, Type<AnyProcessor>>> = {
   [QueueName.Intake]: IntakeProcessor,
+  [QueueName.Matching]: MatchingProcessor,
+  [QueueName.Pairing]: PairingProcessor,
+  [QueueName.Cadence]: CadenceProcessor,
   [QueueName.Email]: EmailProcessor,
   [QueueName.Maintenance]: MaintenanceProcessor,
 };
@@ -29,7 +36,7 @@ export class WorkerModule implements OnApplicationBootstrap {
     const processors = config.workerQueues.map((queue) => PROCESSORS[queue as QueueName]).filter((p): p is Type<AnyProcessor> => !!p);
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'worker'), MailModule, WorkflowsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'worker'), MailModule, WorkflowsModule, WorkerOpsModule],
       providers: processors,
     };
   }

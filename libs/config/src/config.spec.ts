@@ -38,4 +38,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/APP_SECRET/);
     expect(loadConfig({ NODE_ENV: 'production', APP_SECRET: 'a-long-enough-secret' }).appSecret).toBe('a-long-enough-secret');
   });
+
+  it('reads the operations settings: grace period, metrics networks, eviction override, ops organization', () => {
+    expect(loadConfig({})).toMatchObject({ shutdownGraceMs: 25_000, metricsAllowCidrs: [], redisAllowEviction: false, opsOrganizationId: undefined });
+    const config = loadConfig({
+      SHUTDOWN_GRACE: 'PT1M',
+      METRICS_ALLOW_CIDRS: '10.0.0.0/8, 127.0.0.1 ,::1/128',
+      REDIS_ALLOW_EVICTION: 'true',
+      OPS_ORGANIZATION_ID: '0b6c6c1e-6a57-4c39-9d2c-3c8a1f3e2b10',
+    });
+    expect(config).toMatchObject({ shutdownGraceMs: 60_000, metricsAllowCidrs: ['10.0.0.0/8', '127.0.0.1', '::1/128'], redisAllowEviction: true });
+    let error: unknown;
+    try {
+      loadConfig({ SHUTDOWN_GRACE: '25000', METRICS_ALLOW_CIDRS: '10.0.0.0/33,example.com', REDIS_ALLOW_EVICTION: 'yes', OPS_ORGANIZATION_ID: 'acme' });
+    } catch (err) {
+      error = err;
+    }
+    const message = (error as Error).message;
+    for (const name of ['SHUTDOWN_GRACE', 'METRICS_ALLOW_CIDRS', 'REDIS_ALLOW_EVICTION', 'OPS_ORGANIZATION_ID', '10.0.0.0/33', 'example.com']) expect(message).toContain(name);
+  });
 });

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { Duration } from 'luxon';
 import { z } from 'zod';
 
 /** Every queue a worker can serve; kept here so config can validate WORKER_QUEUES without importing BullMQ. */
@@ -21,6 +23,35 @@ const byteSize = z
     const match = /^(\d+)(kb|mb|b)?$/i.exec(value)!;
     const unit = (match[2] ?? 'b').toLowerCase();
     return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+  });
+
+/** An ISO-8601 duration (`PT25S`), as milliseconds. */
+const isoDuration = z
+  .string()
+  .refine((value) => {
+    const duration = Duration.fromISO(value);
+    return duration.isValid && duration.toMillis() > 0;
+  }, 'must be a positive ISO-8601 duration such as PT25S')
+  .transform((value) => Duration.fromISO(value).toMillis());
+
+/** Comma-separated CIDR blocks (`10.0.0.0/8, ::1/128`); a bare address means that one address. */
+const cidrList = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const blocks = (value ?? '').split(',').map((block) => block.trim()).filter(Boolean);
+    const bad = blocks.filter((block) => {
+      const [address, bits, extra] = block.split('/');
+      const family = isIP(address);
+      if (!family || extra !== undefined) return true;
+      if (bits === undefined) return false;
+      return !/^\d{1,3}$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128);
+    });
+    if (bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `not a CIDR block: ${bad.join(', ')}` });
+      return z.NEVER;
+    }
+    return blocks;
   });
 
 const schema = z.object({
@@ -49,7 +80,13 @@ const schema = z.object({
     }),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_STREAM: z.enum(['stdout', 'stderr']).default('stdout'),
   BODY_LIMIT: byteSize.default(10 * 1024 * 1024),
+  PAGE_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
+  SHUTDOWN_GRACE: isoDuration.default(25_000),
+  METRICS_ALLOW_CIDRS: cidrList,
+  REDIS_ALLOW_EVICTION: z.enum(['true', 'false']).default('false'),
+  OPS_ORGANIZATION_ID: z.uuid('must be an organization id (a UUID)').optional(),
 });
 
 export type QueueNameValue = (typeof QUEUE_NAMES)[number];
@@ -69,7 +106,19 @@ export interface TandemConfig {
   readonly workerQueues: readonly QueueNameValue[];
   readonly workerConcurrency: number;
   readonly logLevel: string;
+  /** Where JSON log lines go; the CLI sends them to stderr so stdout stays machine output. */
+  readonly logStream: 'stdout' | 'stderr';
   readonly bodyLimit: number;
+  /** Requests per minute one client may make to the token pages (offers, feedback). */
+  readonly pageRateLimit: number;
+  /** How long a stopping process lets work in flight finish (requests, active jobs). */
+  readonly shutdownGraceMs: number;
+  /** Networks that may read /metrics without a key. */
+  readonly metricsAllowCidrs: readonly string[];
+  /** Lets a worker run on a Redis whose maxmemory-policy may evict BullMQ's keys. */
+  readonly redisAllowEviction: boolean;
+  /** When set, only this organization's keys may use the queue dashboard and metrics. */
+  readonly opsOrganizationId: string | undefined;
 }
 
 /** Raised at boot when the environment is invalid; the message names every bad variable. */
@@ -106,6 +155,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerQueues: v.WORKER_QUEUES,
     workerConcurrency: v.WORKER_CONCURRENCY,
     logLevel: v.LOG_LEVEL,
+    logStream: v.LOG_STREAM,
     bodyLimit: v.BODY_LIMIT,
+    pageRateLimit: v.PAGE_RATE_LIMIT,
+    shutdownGraceMs: v.SHUTDOWN_GRACE,
+    metricsAllowCidrs: v.METRICS_ALLOW_CIDRS,
+    redisAllowEviction: v.REDIS_ALLOW_EVICTION === 'true',
+    opsOrganizationId: v.OPS_ORGANIZATION_ID,
   };
 }

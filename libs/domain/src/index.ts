@@ -3,6 +3,7 @@ export * from './errors';
 export * from './duration';
 export * from './secrets';
 export * from './ids';
+export * from './clock';
 export * from './mikro-orm.config';
 export * from './database';
 export * from './raw-sql';

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 /** A new random secret (256 bits) with a readable prefix, such as `tdm_...` for API keys. */
 export function newSecret(prefix: string): string {
@@ -8,4 +8,16 @@ export function newSecret(prefix: string): string {
 /** The stored form of a secret. High-entropy secrets need no slow hash: SHA-256 is enough and fast to look up. */
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** The kinds of emailed link whose token Tandem can derive again from the subject's id. */
+export type LinkKind = 'offer' | 'session-coach' | 'session-coachee';
+
+/**
+ * The token of an emailed link: HMAC-SHA256(APP_SECRET, kind:id), 256 bits. It is never stored: the database keeps
+ * only `hashSecret(token)` and the outbox a placeholder, so a dump holds no usable link. Rotating APP_SECRET voids
+ * every outstanding link.
+ */
+export function linkToken(appSecret: string, kind: LinkKind, subjectId: string): string {
+  return createHmac('sha256', appSecret).update(`${kind}:${subjectId}`).digest('base64url');
 }

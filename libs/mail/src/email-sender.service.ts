@@ -4,6 +4,7 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DomainError, hashSecret, rawQuery } from '@tandem/domain';
 import { createTransport, type Transporter } from 'nodemailer';
 import { textToHtml } from './html';
+import { expandLinks } from './links';
 
 /** What happened to one outbox message. */
 export type SendOutcome = 'sent' | 'held' | 'skipped';
@@ -13,6 +14,7 @@ interface ClaimedMessage {
   subject: string;
   text: string;
   html: string | null;
+  ics: string | null;
   idempotency_key: string;
 }
 
@@ -47,17 +49,19 @@ export class EmailSender implements OnModuleDestroy {
       `update outbox_message
           set status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => ?)
         where id = ? and (status in ('pending', 'held') or (status = 'sending' and locked_until < now()))
-        returning "to", subject, text, html, idempotency_key`,
+        returning "to", subject, text, html, ics, idempotency_key`,
       [CLAIM_LEASE_SECONDS, messageId],
     );
     if (!message) return 'skipped';
+    const text = expandLinks(message.text, this.config.publicUrl, this.config.appSecret);
     try {
       await this.transport.sendMail({
         from: this.config.mailFrom,
         to: message.to,
         subject: message.subject,
-        text: message.text,
-        html: message.html ?? textToHtml(message.text),
+        text,
+        html: message.html ? expandLinks(message.html, this.config.publicUrl, this.config.appSecret) : textToHtml(text),
+        attachments: message.ics ? [{ filename: 'invite.ics', content: message.ics, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : undefined,
         // A stable Message-ID lets receiving systems drop the duplicate a crash between send and commit can cause.
         messageId: `<${hashSecret(message.idempotency_key).slice(0, 40)}@tandem>`,
       });

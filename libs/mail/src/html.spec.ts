@@ -18,3 +18,11 @@ describe('html escaping', () => {
     expect(textToHtml('see "https://x.example/"onmouseover=alert(1)')).not.toContain('"onmouseover');
   });
 });
+
+describe('formatInstant', () => {
+  it('shows an instant in the recipient’s time zone, across daylight saving', () => {
+    const { formatInstant } = jest.requireActual('./templates') as typeof import('./templates');
+    expect(formatInstant(new Date('2026-01-15T12:00:00Z'), 'Europe/Paris')).toMatch(/15 Jan 2026.*13:00/);
+    expect(formatInstant(new Date('2026-07-15T12:00:00Z'), 'Europe/Paris')).toMatch(/15 Jul 2026.*14:00/);
+  });
+});

@@ -7,6 +7,8 @@ export interface OutboxDraft extends RenderedEmail {
   organizationId: string;
   idempotencyKey: string;
   to: string;
+  /** A calendar (RFC 5545) to attach as text/calendar. */
+  ics?: string;
 }
 
 /**
@@ -21,9 +23,9 @@ export async function writeOutbox(em: EntityManager, drafts: OutboxDraft[]): Pro
     const part = drafts.slice(i, i + chunk);
     const rows = await rawQuery<{ id: string }>(
       em,
-      `insert into outbox_message (id, organization_id, idempotency_key, "to", subject, text, html)
-       select gen_random_uuid(), o, k, t, s, x, h
-       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as d(o, k, t, s, x, h)
+      `insert into outbox_message (id, organization_id, idempotency_key, "to", subject, text, html, ics)
+       select gen_random_uuid(), o, k, t, s, x, h, c
+       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as d(o, k, t, s, x, h, c)
        on conflict (idempotency_key) do nothing
        returning id`,
       [
@@ -33,6 +35,7 @@ export async function writeOutbox(em: EntityManager, drafts: OutboxDraft[]): Pro
         part.map((d) => d.subject),
         part.map((d) => d.text),
         part.map((d) => d.html ?? null),
+        part.map((d) => d.ics ?? null),
       ],
     );
     for (const row of rows) ids.push(row.id);

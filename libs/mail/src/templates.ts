@@ -21,3 +21,74 @@ export function welcomeEmail(input: { name: string; programName: string; role: '
   const text = `Hi ${first},\n\nYou have been enrolled in ${input.programName} ${asWhat}\n\nTandem`;
   return { subject, text };
 }
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A date and time as the recipient reads it, in their time zone ("26 Nov 2026, 19:30 CET"). */
+export function formatInstant(at: Date, timeZone: string): string {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    // Building a formatter costs ~0.1 ms; publishing 10,000 offers reuses one per time zone.
+    formatter = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' });
+    if (formatters.size < 1000) formatters.set(timeZone, formatter);
+  }
+  return formatter.format(at);
+}
+
+/** The offer to a coach: who, their goals, why this match, and one link to the offer page. */
+export function offerEmail(input: {
+  coachName: string;
+  coacheeName: string;
+  goals: string | null;
+  reasons: string[];
+  programName: string;
+  expiresAt: Date;
+  timeZone: string;
+  link: string;
+}): RenderedEmail {
+  const coachee = firstName(input.coacheeName);
+  const why = input.reasons.length > 0 ? input.reasons.map((r) => `- ${r}`).join('\n') : '- a good overall fit';
+  const text = [
+    `Hi ${firstName(input.coachName)},`,
+    `${coachee} would like you as their coach in ${input.programName}.`,
+    input.goals ? `${coachee}'s goals:\n${input.goals}` : `${coachee} has not written down goals yet.`,
+    `Why we matched you:\n${why}`,
+    `Accept or decline here (the offer expires ${formatInstant(input.expiresAt, input.timeZone)}):\n${input.link}`,
+    'Tandem',
+  ].join('\n\n');
+  return { subject: `Coaching offer: ${coachee} (${input.programName})`, text };
+}
+
+/** A reminder before an offer expires. */
+export function offerReminderEmail(input: { coachName: string; coacheeName: string; programName: string; expiresAt: Date; timeZone: string; link: string }): RenderedEmail {
+  const coachee = firstName(input.coacheeName);
+  const text = [
+    `Hi ${firstName(input.coachName)},`,
+    `${coachee} is still waiting for your answer in ${input.programName}. The offer expires ${formatInstant(input.expiresAt, input.timeZone)}.`,
+    `Accept or decline here:\n${input.link}`,
+    'Tandem',
+  ].join('\n\n');
+  return { subject: `Reminder: coaching offer for ${coachee}`, text };
+}
+
+/** Introduces coach and coachee once the coach has accepted. */
+export function introductionEmail(input: { to: 'coach' | 'coachee'; recipientName: string; otherName: string; otherEmail: string; programName: string }): RenderedEmail {
+  const other = input.otherName.trim();
+  const body =
+    input.to === 'coach'
+      ? `Thank you for taking on ${other} in ${input.programName}. You can reach them at ${input.otherEmail}.`
+      : `${other} has agreed to be your coach in ${input.programName}. You can reach them at ${input.otherEmail}.`;
+  const text = [`Hi ${firstName(input.recipientName)},`, body, 'Your session invitations follow in a separate email.', 'Tandem'].join('\n\n');
+  return { subject: input.to === 'coach' ? `You are now coaching ${firstName(other)}` : `Meet your coach, ${other}`, text };
+}
+
+/** Tells a program's admins that a coachee could not be matched automatically. */
+export function unmatchedAdminEmail(input: { coacheeName: string; programName: string; reason: string }): RenderedEmail {
+  const text = [
+    'Hello,',
+    `Tandem could not find a coach for ${input.coacheeName} in ${input.programName} (${input.reason}).`,
+    'You can add coaches or free capacity, then launch a new matching round.',
+    'Tandem',
+  ].join('\n\n');
+  return { subject: `No coach found for ${input.coacheeName}`, text };
+}

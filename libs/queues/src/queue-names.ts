@@ -14,6 +14,12 @@ export enum QueueName {
 /** Job names are `<queue>.<verb-object>`; never write them as literals at a call site. */
 export enum JobName {
   IntakeImportBatch = 'intake.import-batch',
+  MatchingRunRound = 'matching.run-round',
+  MatchingRematchCoachee = 'matching.rematch-coachee',
+  PairingExpireOffers = 'pairing.expire-offers',
+  PairingRemindOffers = 'pairing.remind-offers',
+  CadenceScheduleSessions = 'cadence.schedule-sessions',
+  CadenceRemind = 'cadence.remind',
   EmailSend = 'email.send',
   MaintenanceReconcile = 'maintenance.reconcile',
 }
@@ -21,6 +27,17 @@ export enum JobName {
 /** Payloads carry ids only: Redis keeps them in clear text. */
 export interface JobPayloads {
   [JobName.IntakeImportBatch]: { importId: string };
+  /** `revision` names one solve: an admin's override bumps it, and the older job then finds nothing to do. */
+  [JobName.MatchingRunRound]: { roundId: string; revision: number };
+  /** `attempt` counts the coachee's declined or expired offers, so each re-match is a job of its own. */
+  [JobName.MatchingRematchCoachee]: { coacheeId: string; attempt: number };
+  /** Expires every pending offer of the program due by `dueAt` (epoch ms): one job per batch of offers. */
+  [JobName.PairingExpireOffers]: { programId: string; dueAt: number };
+  /** Reminds every pending offer of the program whose reminder is due by `dueAt`. */
+  [JobName.PairingRemindOffers]: { programId: string; dueAt: number };
+  [JobName.CadenceScheduleSessions]: { pairingId: string };
+  /** Reminds both people of one session; `sequence` is the session's after its last move, so a moved session gets a job of its own. */
+  [JobName.CadenceRemind]: { sessionId: string; sequence: number };
   [JobName.EmailSend]: { messageId: string };
   [JobName.MaintenanceReconcile]: Record<string, never>;
 }
@@ -30,6 +47,12 @@ export type JobPayload<N extends JobName> = JobPayloads[N];
 /** Which queue runs each job. */
 export const QUEUE_OF = {
   [JobName.IntakeImportBatch]: QueueName.Intake,
+  [JobName.MatchingRunRound]: QueueName.Matching,
+  [JobName.MatchingRematchCoachee]: QueueName.Matching,
+  [JobName.PairingExpireOffers]: QueueName.Pairing,
+  [JobName.PairingRemindOffers]: QueueName.Pairing,
+  [JobName.CadenceScheduleSessions]: QueueName.Cadence,
+  [JobName.CadenceRemind]: QueueName.Cadence,
   [JobName.EmailSend]: QueueName.Email,
   [JobName.MaintenanceReconcile]: QueueName.Maintenance,
 } as const satisfies { readonly [N in JobName]: QueueName };
@@ -40,6 +63,12 @@ export const QUEUE_OF = {
  */
 export const JOB_ID: { readonly [N in JobName]: (payload: JobPayloads[N]) => string } = {
   [JobName.IntakeImportBatch]: (p) => `import-batch.${p.importId}`,
+  [JobName.MatchingRunRound]: (p) => `run-round.${p.roundId}.${p.revision}`,
+  [JobName.MatchingRematchCoachee]: (p) => `rematch.${p.coacheeId}.${p.attempt}`,
+  [JobName.PairingExpireOffers]: (p) => `expire-offers.${p.programId}.${p.dueAt}`,
+  [JobName.PairingRemindOffers]: (p) => `remind-offers.${p.programId}.${p.dueAt}`,
+  [JobName.CadenceScheduleSessions]: (p) => `schedule-sessions.${p.pairingId}`,
+  [JobName.CadenceRemind]: (p) => `remind.${p.sessionId}.${p.sequence}`,
   [JobName.EmailSend]: (p) => `email-send.${p.messageId}`,
   [JobName.MaintenanceReconcile]: () => 'reconcile',
 };

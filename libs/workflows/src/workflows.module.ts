@@ -1,12 +1,20 @@
 import { Module } from '@nestjs/common';
+import { Clock, SystemClock } from '@tandem/domain';
+import { CadenceService } from './cadence/cadence.service';
 import { IntakeService } from './intake/intake.service';
+import { OffersService } from './pairing/offers.service';
+import { PairingsService } from './pairing/pairings.service';
+import { RematchService } from './rounds/rematch.service';
+import { RoundsService } from './rounds/rounds.service';
 import { ReconcilerService } from './maintenance/reconciler.service';
 import { OrganizationsService } from './organizations/organizations.service';
 import { ProgramsService } from './programs/programs.service';
 
 /** The use cases shared by the api and the worker. Needs the database, queues and config modules. */
+const SERVICES = [OrganizationsService, ProgramsService, IntakeService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService];
+
 @Module({
-  providers: [OrganizationsService, ProgramsService, IntakeService, ReconcilerService],
-  exports: [OrganizationsService, ProgramsService, IntakeService, ReconcilerService],
+  providers: [...SERVICES, { provide: Clock, useClass: SystemClock }],
+  exports: [...SERVICES, Clock],
 })
 export class WorkflowsModule {}

@@ -48,6 +48,18 @@ export class Enrollment {
   @Property({ type: 'text', nullable: true })
   bio?: string | null;
 
+  /** Coaches only: the weekday (1 = Monday .. 7 = Sunday) sessions are planned on; null takes the default. */
+  @Property({ type: 'smallint', nullable: true })
+  preferredDay?: number | null;
+
+  /** Coaches only: the local hour (0-23) sessions start at; null takes the default. */
+  @Property({ type: 'smallint', nullable: true })
+  preferredHour?: number | null;
+
+  /** Why the last automatic re-match found no coach (null once paired). */
+  @Property({ type: 'text', nullable: true })
+  unmatchedReason?: string | null;
+
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Opt<Date> = new Date();
 

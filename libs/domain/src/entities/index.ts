@@ -7,10 +7,20 @@ export * from './enrollment.entity';
 export * from './import-batch.entity';
 export * from './outbox-message.entity';
 export * from './audit-event.entity';
+export * from './matching-round.entity';
+export * from './pairing.entity';
+export * from './offer.entity';
+export * from './job-failure.entity';
+export * from './coaching-session.entity';
 
 import { ApiKey } from './api-key.entity';
+import { CoachingSession } from './coaching-session.entity';
 import { AuditEvent } from './audit-event.entity';
 import { Enrollment } from './enrollment.entity';
+import { MatchingRound } from './matching-round.entity';
+import { Offer } from './offer.entity';
+import { JobFailure } from './job-failure.entity';
+import { Pairing } from './pairing.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Organization } from './organization.entity';
 import { OutboxMessage } from './outbox-message.entity';
@@ -18,4 +28,18 @@ import { Person } from './person.entity';
 import { Program } from './program.entity';
 
 /** The explicit entity list: discovery never scans folders. */
-export const ENTITIES = [Organization, ApiKey, Person, Program, Enrollment, ImportBatch, OutboxMessage, AuditEvent];
+export const ENTITIES = [
+  Organization,
+  ApiKey,
+  Person,
+  Program,
+  Enrollment,
+  ImportBatch,
+  OutboxMessage,
+  AuditEvent,
+  MatchingRound,
+  Pairing,
+  Offer,
+  JobFailure,
+  CoachingSession,
+];

@@ -40,6 +40,10 @@ export class OutboxMessage {
   @Property({ type: 'text', nullable: true })
   html?: string | null;
 
+  /** A calendar (RFC 5545) sent along as a text/calendar attachment. */
+  @Property({ type: 'text', nullable: true })
+  ics?: string | null;
+
   @Enum({ items: () => OutboxStatus, nativeEnumName: 'outbox_status' })
   status: Opt<OutboxStatus> = OutboxStatus.Pending;
 

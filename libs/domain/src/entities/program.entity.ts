@@ -23,6 +23,10 @@ export interface MatchingPolicy {
   requireSharedLanguage: boolean;
   allowSameDepartment: boolean;
   avoidReportingLine: boolean;
+  /** The ideal coach level minus coachee level. */
+  preferredLevelGap: number;
+  /** Local working hours [start, end) used for the time-zone overlap term. */
+  workingHours: { start: number; end: number };
   weights: { skills: number; timezone: number; language: number; level: number; effectiveness: number };
 }
 
@@ -73,6 +77,10 @@ export class Program {
 
   @Property({ type: 'boolean' })
   autoPublish: Opt<boolean> = false;
+
+  /** Where Tandem writes to the program's admins (a coachee nobody can coach, a pairing at risk). */
+  @Property({ type: 'text', nullable: true })
+  adminEmail?: string | null;
 
   @Property({ type: 'integer', version: true })
   version!: Opt<number>;

@@ -1,8 +1,14 @@
 import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import { Migration20261126000000Foundation } from './Migration20261126000000Foundation';
+import { Migration20261126110000Rounds } from './Migration20261126110000Rounds';
+import { Migration20261126120000JobFailures } from './Migration20261126120000JobFailures';
+import { Migration20261126130000Cadence } from './Migration20261126130000Cadence';
 
 /** Every migration in order; listed explicitly so the built app needs no folder scan. */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261126000000Foundation', class: Migration20261126000000Foundation },
+  { name: 'Migration20261126110000Rounds', class: Migration20261126110000Rounds },
+  { name: 'Migration20261126120000JobFailures', class: Migration20261126120000JobFailures },
+  { name: 'Migration20261126130000Cadence', class: Migration20261126130000Cadence },
 ];

@@ -313,14 +313,14 @@ async function writeParticipants(
     const changedEmails = new Set(changedPeople.map((p) => p.email));
     const enrollments = await rawQuery<{ id: string; person_id: string; inserted: boolean }>(
       em,
-      `insert into enrollment (id, program_id, person_id, role, capacity, skills, goals, bio)
-       select gen_random_uuid(), ?, p, r::enrollment_role, c, s::jsonb, g, b
-         from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[]) as x(p, r, c, s, g, b)
+      `insert into enrollment (id, program_id, person_id, role, capacity, skills, goals, bio, preferred_day, preferred_hour)
+       select gen_random_uuid(), ?, p, r::enrollment_role, c, s::jsonb, g, b, pd, ph
+         from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[]) as x(p, r, c, s, g, b, pd, ph)
        on conflict (program_id, person_id, role) do update
           set capacity = excluded.capacity, skills = excluded.skills, goals = excluded.goals, bio = excluded.bio,
-              status = 'active', updated_at = now()
-        where (enrollment.capacity, enrollment.skills, enrollment.goals, enrollment.bio, enrollment.status)
-              is distinct from (excluded.capacity, excluded.skills, excluded.goals, excluded.bio, 'active'::enrollment_status)
+              preferred_day = excluded.preferred_day, preferred_hour = excluded.preferred_hour, status = 'active', updated_at = now()
+        where (enrollment.capacity, enrollment.skills, enrollment.goals, enrollment.bio, enrollment.preferred_day, enrollment.preferred_hour, enrollment.status)
+              is distinct from (excluded.capacity, excluded.skills, excluded.goals, excluded.bio, excluded.preferred_day, excluded.preferred_hour, 'active'::enrollment_status)
        returning id, person_id, (xmax = 0) as inserted`,
       [
         program.id,
@@ -330,6 +330,8 @@ async function writeParticipants(
         chunk.map((r) => JSON.stringify(r.skills)),
         chunk.map((r) => r.goals),
         chunk.map((r) => r.bio),
+        chunk.map((r) => r.preferredDay ?? null),
+        chunk.map((r) => r.preferredHour ?? null),
       ],
     );
     const touched = new Map(enrollments.map((e) => [e.person_id, e]));

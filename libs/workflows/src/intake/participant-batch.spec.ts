@@ -29,6 +29,8 @@ describe('parseParticipantCsv', () => {
         skills: { active_listening: 5, empathy: 4, emotional_intelligence: 3, trust_building: 2, clear_communication: 1 },
         goals: null,
         bio: 'Coached 40 managers, mostly in sales',
+        preferredDay: null,
+        preferredHour: null,
       },
       expect.objectContaining({ role: 'coachee', capacity: null, languages: [], goals: 'Be heard, "calmly"', skills: { active_listening: 0, empathy: 1, emotional_intelligence: 2, trust_building: 3, clear_communication: 4.5 } }),
     ]);
@@ -65,6 +67,24 @@ describe('parseParticipantCsv', () => {
       expect.objectContaining({ row: 1, column: 'biography', message: expect.stringContaining('unknown column') }),
     ]);
     expect(parseParticipantCsv(csv('coach,a@example.com'), DEFAULT_SKILLS).errors).toEqual([{ row: 2, column: '', message: 'has 2 cells, the header has 16' }]);
+  });
+
+  it('reads a coach’s preferred weekday and hour, keeps them for coaches only, and names bad values', () => {
+    const withSlot = (...rows: string[]) => [`${HEADER},preferred_day,preferred_hour`, ...rows].join('\n');
+    const result = parseParticipantCsv(
+      withSlot('coach,a@example.com,A,,,,UTC,en,1,1,1,1,1,1,,,Thursday,8', 'coachee,b@example.com,B,,,,UTC,en,,1,1,1,1,1,,,mon,9', 'coach,c@example.com,C,,,,UTC,en,1,1,1,1,1,1,,,,'),
+      DEFAULT_SKILLS,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.records.map((r) => [r.preferredDay, r.preferredHour])).toEqual([
+      [4, 8],
+      [null, null],
+      [null, null],
+    ]);
+    expect(parseParticipantCsv(withSlot('coach,a@example.com,A,,,,UTC,en,1,1,1,1,1,1,,,someday,24'), DEFAULT_SKILLS).errors).toEqual([
+      { row: 2, column: 'preferred_day', message: expect.stringContaining('must be a weekday') },
+      { row: 2, column: 'preferred_hour', message: 'must be a number from 0 to 23' },
+    ]);
   });
 
   it('follows the program skill framework', () => {

@@ -4,7 +4,7 @@ import { crossRowErrors, type FieldNaming, type ParticipantRecord, type RawParti
 
 /** Columns every CSV needs besides one column per program skill. */
 export const REQUIRED_COLUMNS = ['role', 'email', 'name', 'timezone'] as const;
-export const OPTIONAL_COLUMNS = ['department', 'manager_email', 'level', 'languages', 'capacity', 'goals', 'bio'] as const;
+export const OPTIONAL_COLUMNS = ['department', 'manager_email', 'level', 'languages', 'capacity', 'goals', 'bio', 'preferred_day', 'preferred_hour'] as const;
 
 /** The most rows one batch may hold. */
 export const MAX_BATCH_ROWS = 50_000;
@@ -71,13 +71,15 @@ export function parseParticipantCsv(text: string, skills: readonly SkillDefiniti
         skills: skillCells,
         goals: cell(cells, 'goals'),
         bio: cell(cells, 'bio'),
+        preferredDay: cell(cells, 'preferred_day'),
+        preferredHour: cell(cells, 'preferred_hour'),
       },
     });
   }
   return validateAll(raws, skills, 'csv');
 }
 
-const JSON_FIELDS = new Set(['role', 'email', 'name', 'department', 'managerEmail', 'level', 'timezone', 'languages', 'capacity', 'skills', 'goals', 'bio']);
+const JSON_FIELDS = new Set(['role', 'email', 'name', 'department', 'managerEmail', 'level', 'timezone', 'languages', 'capacity', 'skills', 'goals', 'bio', 'preferredDay', 'preferredHour']);
 
 /** Validates one JSON participant object (also the body of a single enrollment); unknown fields are errors. */
 export function rawFromJson(value: unknown, row: number): { raw?: RawParticipant; errors: ImportRowError[] } {

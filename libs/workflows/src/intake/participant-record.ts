@@ -15,7 +15,15 @@ export interface ParticipantRecord {
   skills: Record<string, number>;
   goals: string | null;
   bio: string | null;
+  /** Coaches only: ISO weekday (1 = Monday) and local hour sessions are planned at; null takes the default. */
+  preferredDay: number | null;
+  preferredHour: number | null;
 }
+
+/** Weekday names a participant file may use, to ISO weekday numbers. */
+export const WEEKDAYS: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
+
+const FULL_WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 /** The outcome of validating a batch: the records, or every error found (never both partially). */
 export interface ValidatedBatch {
@@ -56,9 +64,11 @@ export interface RawParticipant {
   skills: Record<string, unknown>;
   goals?: unknown;
   bio?: unknown;
+  preferredDay?: unknown;
+  preferredHour?: unknown;
 }
 
-const CSV_COLUMN: Record<string, string> = { managerEmail: 'manager_email' };
+const CSV_COLUMN: Record<string, string> = { managerEmail: 'manager_email', preferredDay: 'preferred_day', preferredHour: 'preferred_hour' };
 
 /** Validates one participant; errors name the CSV column or JSON field. */
 export function validateParticipant(
@@ -115,6 +125,8 @@ export function validateParticipant(
   const capacityValue = number('capacity', raw.capacity, 0, LIMITS.capacity, true);
   const goals = text('goals', LIMITS.goals, false);
   const bio = text('bio', LIMITS.bio, false);
+  const preferredDay = parseWeekday(raw.preferredDay, (message) => fail('preferredDay', message));
+  const preferredHour = number('preferredHour', raw.preferredHour, 0, 23, true);
   const skillValues: Record<string, number> = {};
   for (const skill of skills) {
     const value = raw.skills[skill.key];
@@ -147,8 +159,17 @@ export function validateParticipant(
       skills: skillValues,
       goals: goals ?? null,
       bio: bio ?? null,
+      preferredDay: role === 'coach' ? (preferredDay ?? null) : null,
+      preferredHour: role === 'coach' ? (preferredHour ?? null) : null,
     },
   };
+}
+
+function parseWeekday(value: unknown, fail: (message: string) => undefined): number | null | undefined {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
+  const name = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  const day = WEEKDAYS[name] ?? FULL_WEEKDAYS.indexOf(name) + 1;
+  return day > 0 ? day : fail('must be a weekday: mon, tue, wed, thu, fri, sat or sun');
 }
 
 function parseLanguages(value: unknown, naming: FieldNaming, fail: (message: string) => undefined): string[] | undefined {

@@ -1,12 +1,18 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { rawQuery } from '@tandem/domain';
+import { Clock, rawQuery } from '@tandem/domain';
 import { JobName, JobProducer } from '@tandem/queues';
 
 /** What one reconcile pass queued again. */
 export interface ReconcileReport {
   emails: number;
   imports: number;
+  rounds: number;
+  offerExpiries: number;
+  offerReminders: number;
+  rematches: number;
+  sessionPlans: number;
+  sessionReminders: number;
 }
 
 /** Work younger than this is left alone: its own producer is probably still about to queue it. */
@@ -16,16 +22,19 @@ const BATCH = 5000;
 /**
  * Re-creates jobs from database state, so that losing Redis (or a crash between commit and enqueue) loses nothing.
  * Job ids are deterministic, so queueing work that is already queued is a no-op; handlers guard in the database.
+ * Each query reads an index made for it, so a pass costs a few milliseconds when nothing is missing.
  */
 @Injectable()
 export class ReconcilerService {
   constructor(
     private readonly em: EntityManager,
     private readonly producer: JobProducer,
+    private readonly clock: Clock,
   ) {}
 
   async reconcile(): Promise<ReconcileReport> {
     const em = this.em.fork();
+    const now = this.clock.now();
     const messages = await rawQuery<{ id: string }>(
       em,
       `select id from outbox_message
@@ -39,8 +48,68 @@ export class ReconcilerService {
       `select id from import_batch where status in ('queued', 'running') and created_at < now() - make_interval(secs => ?) order by created_at limit ?`,
       [GRACE_SECONDS, BATCH],
     );
+    const rounds = await rawQuery<{ id: string; revision: number }>(
+      em,
+      `select id, revision from matching_round where status in ('queued', 'running') and created_at < now() - make_interval(secs => ?) limit ?`,
+      [GRACE_SECONDS, BATCH],
+    );
+    // Pending offers past expiry, and pending offers whose reminder is due: one sweep job per program.
+    const expiries = await rawQuery<{ program_id: string }>(
+      em,
+      `select distinct p.program_id from offer o join pairing p on p.id = o.pairing_id where o.decision is null and o.expires_at <= ?`,
+      [now],
+    );
+    const reminders = await rawQuery<{ program_id: string }>(
+      em,
+      `select distinct p.program_id from offer o join pairing p on p.id = o.pairing_id
+        where o.decision is null and o.reminded_at is null and o.expires_at > ?
+          and o.expires_at - least(interval '24 hours', (o.expires_at - o.created_at) / 2) <= ?`,
+      [now, now],
+    );
+    // A coachee whose last offer ended (declined or expired) with no live pairing and no verdict yet awaits a re-match.
+    const rematches = await rawQuery<{ coachee_id: string; attempt: string }>(
+      em,
+      `select e.id as coachee_id, (select count(*) from pairing d where d.coachee_id = e.id and d.status in ('declined', 'expired')) as attempt
+         from enrollment e
+        where e.role = 'coachee' and e.status = 'active' and e.unmatched_reason is null
+          and exists (select 1 from pairing d where d.coachee_id = e.id and d.status in ('declined', 'expired') and d.updated_at < now() - make_interval(secs => ?))
+          and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ('offered', 'active'))
+        limit ?`,
+      [GRACE_SECONDS, BATCH],
+    );
+    // Active pairings whose sessions were never planned, and session reminders that are due but not sent.
+    const plans = await rawQuery<{ id: string }>(
+      em,
+      `select p.id from pairing p
+        where p.status = 'active' and p.activated_at < now() - make_interval(secs => ?)
+          and not exists (select 1 from coaching_session s where s.pairing_id = p.id)
+        limit ?`,
+      [GRACE_SECONDS, BATCH],
+    );
+    const sessionReminders = await rawQuery<{ id: string; sequence: number }>(
+      em,
+      `select s.id, s.sequence from coaching_session s join pairing p on p.id = s.pairing_id
+        where s.status = 'scheduled' and s.reminded_at is null and s.remind_at <= ? and p.status = 'active'
+        order by s.remind_at limit ?`,
+      [now, BATCH],
+    );
     await this.producer.enqueueMany(JobName.EmailSend, messages.map((m) => ({ messageId: m.id })));
     await this.producer.enqueueMany(JobName.IntakeImportBatch, imports.map((i) => ({ importId: i.id })));
-    return { emails: messages.length, imports: imports.length };
+    await this.producer.enqueueMany(JobName.MatchingRunRound, rounds.map((r) => ({ roundId: r.id, revision: r.revision })));
+    await this.producer.enqueueMany(JobName.PairingExpireOffers, expiries.map((e) => ({ programId: e.program_id, dueAt: now.getTime() })));
+    await this.producer.enqueueMany(JobName.PairingRemindOffers, reminders.map((r) => ({ programId: r.program_id, dueAt: now.getTime() })));
+    await this.producer.enqueueMany(JobName.MatchingRematchCoachee, rematches.map((r) => ({ coacheeId: r.coachee_id, attempt: Number(r.attempt) })));
+    await this.producer.enqueueMany(JobName.CadenceScheduleSessions, plans.map((p) => ({ pairingId: p.id })));
+    await this.producer.enqueueMany(JobName.CadenceRemind, sessionReminders.map((r) => ({ sessionId: r.id, sequence: r.sequence })));
+    return {
+      emails: messages.length,
+      imports: imports.length,
+      rounds: rounds.length,
+      offerExpiries: expiries.length,
+      offerReminders: reminders.length,
+      rematches: rematches.length,
+      sessionPlans: plans.length,
+      sessionReminders: sessionReminders.length,
+    };
   }
 }

@@ -11,14 +11,17 @@ export const DEFAULT_SKILLS: SkillDefinition[] = [
   { key: 'clear_communication', label: 'Clear communication', weight: 1 },
 ];
 
+/** Mirrors libs/matching's defaults: skills weigh most, then measured effectiveness and time-zone overlap. */
 export const DEFAULT_POLICY: MatchingPolicy = {
   objective: 'matched-then-score',
   minScore: 0,
-  maxTimezoneGapHours: 6,
+  maxTimezoneGapHours: 8,
   requireSharedLanguage: true,
   allowSameDepartment: true,
   avoidReportingLine: true,
-  weights: { skills: 0.7, timezone: 0.1, language: 0.1, level: 0.1, effectiveness: 0.2 },
+  preferredLevelGap: 1,
+  workingHours: { start: 9, end: 17 },
+  weights: { skills: 0.55, effectiveness: 0.15, timezone: 0.15, language: 0.1, level: 0.05 },
 };
 
 export const DEFAULT_CADENCE: CadenceSettings = { interval: 'P14D', sessions: 6, sessionDuration: 'PT1H', reminderLead: 'PT24H' };
@@ -51,6 +54,11 @@ const policySchema = z
     requireSharedLanguage: z.boolean(),
     allowSameDepartment: z.boolean(),
     avoidReportingLine: z.boolean(),
+    preferredLevelGap: z.number().min(-20).max(20),
+    workingHours: z
+      .object({ start: z.number().int().min(0).max(23), end: z.number().int().min(1).max(24) })
+      .strict()
+      .refine((h) => h.start < h.end, 'start must be before end'),
     weights: z.object({ skills: weight, timezone: weight, language: weight, level: weight, effectiveness: weight }).strict().partial(),
   })
   .strict()
@@ -70,12 +78,13 @@ const settingsShape = {
   offerTtl: isoDuration,
   feedback: feedbackSchema,
   autoPublish: z.boolean(),
+  adminEmail: z.email().max(254).nullable(),
 };
 
 /** POST /programs: a name, and any setting to override its default. */
 export const createProgramSchema = z
   .object({ name: z.string().trim().min(1).max(200), ...settingsShape })
-  .partial({ skills: true, policy: true, cadence: true, offerTtl: true, feedback: true, autoPublish: true })
+  .partial({ skills: true, policy: true, cadence: true, offerTtl: true, feedback: true, autoPublish: true, adminEmail: true })
   .strict();
 
 /** PATCH /programs/{id}: any subset; nested objects merge into the current settings. `version` guards stale writes. */

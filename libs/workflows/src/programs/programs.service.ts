@@ -40,6 +40,7 @@ export class ProgramsService {
       offerTtl: command.offerTtl ?? DEFAULT_OFFER_TTL,
       feedback: { ...DEFAULT_FEEDBACK, ...command.feedback },
       autoPublish: command.autoPublish ?? false,
+      adminEmail: command.adminEmail?.toLowerCase() ?? null,
     });
     em.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action: 'program.created', subjectType: 'program', subjectId: program.id });
     await em.flush();
@@ -71,6 +72,7 @@ export class ProgramsService {
       if (command.offerTtl !== undefined) program.offerTtl = command.offerTtl;
       if (command.feedback !== undefined) program.feedback = { ...program.feedback, ...command.feedback };
       if (command.autoPublish !== undefined) program.autoPublish = command.autoPublish;
+      if (command.adminEmail !== undefined) program.adminEmail = command.adminEmail?.toLowerCase() ?? null;
       const { version: _version, ...changes } = command;
       tem.create(AuditEvent, {
         organization: actor.organizationId,
@@ -105,6 +107,7 @@ function toProgramView(program: Program) {
     offerTtl: program.offerTtl,
     feedback: program.feedback,
     autoPublish: program.autoPublish,
+    adminEmail: program.adminEmail ?? null,
     version: program.version,
     createdAt: program.createdAt,
     updatedAt: program.updatedAt,

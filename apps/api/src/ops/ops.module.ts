@@ -1,0 +1,63 @@
+import { BeforeApplicationShutdown, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, HttpAdapterHost } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { createLogger, type Logger, redactText } from '@tandem/observability';
+import { WorkflowsModule } from '@tandem/workflows';
+import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { API_LOGGER } from './api-logger';
+import { installHttpObservability } from './http-observability';
+import { MetricsController } from './metrics.controller';
+import { MetricsService } from './metrics.service';
+import { OpsAuth } from './ops-auth.service';
+import { OpsDashboard } from './ops-dashboard';
+
+/** The api's operations surface: queue dashboard, metrics, request logs and a bounded drain on shutdown. */
+@Module({
+  imports: [DiscoveryModule, WorkflowsModule],
+  controllers: [MetricsController],
+  providers: [{ provide: API_LOGGER, useFactory: (config: TandemConfig) => createLogger(config, 'api'), inject: [TANDEM_CONFIG] }, OpsAuth, OpsDashboard, MetricsService],
+  exports: [API_LOGGER, MetricsService, OpsDashboard],
+})
+export class OpsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+    @Inject(API_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Redis errors on the producer queues become one log line now and then (requests answer 503 meanwhile). */
+  onApplicationBootstrap(): void {
+    let last = 0;
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as unknown;
+      if (!(instance instanceof Queue)) continue;
+      instance.on('error', (err: Error) => {
+        if (Date.now() - last < 10_000) return;
+        last = Date.now();
+        this.logger.warn({ queue: instance.name, error: redactText(err.message) }, 'redis unavailable; queue requests answer 503 until it is back');
+      });
+    }
+  }
+
+  /**
+   * Nest closes the HTTP server after this hook: Fastify stops accepting connections and waits for requests in flight.
+   * Connections still open after the grace period are cut so that a stuck client cannot hold the process.
+   */
+  beforeApplicationShutdown(signal?: string): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    this.logger.info({ signal, graceMs: this.config.shutdownGraceMs }, 'api stopping: draining requests');
+    if (!fastify?.server) return;
+    setTimeout(() => fastify.server.closeAllConnections(), this.config.shutdownGraceMs).unref();
+  }
+}
+
+/** Wires request logging and metrics and mounts the dashboard on a created (not yet started) api. */
+export function installOps(app: NestFastifyApplication): void {
+  // Nest's adapter bundles its own copy of Fastify's types; the instance is the same Fastify 5.
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  installHttpObservability(fastify, app.get(API_LOGGER, { strict: false }), app.get(MetricsService, { strict: false }));
+  app.get(OpsDashboard, { strict: false }).mount(fastify);
+}

@@ -1,0 +1,123 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { rawQuery } from '@tandem/domain';
+import { type JobOutcome, type Logger, PinoNestLogger, recordJobRun, redactText } from '@tandem/observability';
+import { producerConnection } from '@tandem/queues';
+import type { Job } from 'bullmq';
+import IORedis from 'ioredis';
+
+/** Injection token of the worker's pino logger. */
+export const WORKER_LOGGER = Symbol('WORKER_LOGGER');
+
+/** The subject a payload names: its first `...Id` field (`{ messageId }` is message <id>). */
+function subjectOf(data: unknown): { type: string; id: string } | undefined {
+  if (!data || typeof data !== 'object') return undefined;
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    if (key.endsWith('Id') && key.length > 2 && (typeof value === 'string' || typeof value === 'number')) return { type: key.slice(0, -2), id: String(value) };
+  }
+  return undefined;
+}
+
+/**
+ * Watches every job run: one log line per run (ids only), the shared duration and failure counters, the record of a
+ * job that failed for good, and the set of jobs in flight that a graceful shutdown waits for.
+ */
+@Injectable()
+export class JobObserver implements OnApplicationShutdown {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Counters go to Redis without waiting: a job never waits for, or fails because of, its metrics. */
+  private readonly redis: IORedis;
+
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+    @Inject(WORKER_LOGGER) private readonly logger: Logger,
+  ) {
+    this.redis = new IORedis({ ...producerConnection(config.redisUrl), lazyConnect: false });
+    this.redis.on('error', () => undefined);
+  }
+
+  /** Runs one job, observing it; rethrows its error with emails and secrets taken out of the message. */
+  async run<T>(queue: string, job: Job, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const promise = fn();
+    this.inFlight.add(promise);
+    try {
+      const result = await promise;
+      this.finish(queue, job, 'completed', started);
+      return result;
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      error.message = redactText(error.message);
+      if (error.stack) error.stack = redactText(error.stack);
+      const final = error.name === 'UnrecoverableError' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      this.finish(queue, job, final ? 'failed' : 'retrying', started, error);
+      if (final) await this.recordFailure(queue, job, error);
+      throw error;
+    } finally {
+      this.inFlight.delete(promise);
+    }
+  }
+
+  /** Resolves true once no job is running, or false when the grace period ran out first. */
+  async drain(graceMs: number): Promise<boolean> {
+    const deadline = Date.now() + graceMs;
+    while (this.inFlight.size > 0) {
+      if (Date.now() >= deadline) return false;
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(1, deadline - Date.now()))))]);
+    }
+    return true;
+  }
+
+  /** A Nest-style logger over the worker's pino logger, for processors. */
+  loggerFor(context: string): PinoNestLogger {
+    return new PinoNestLogger(this.logger.child({ context }));
+  }
+
+  get activeJobs(): number {
+    return this.inFlight.size;
+  }
+
+  private finish(queue: string, job: Job, outcome: JobOutcome, started: number, error?: Error) {
+    const ms = Math.round(performance.now() - started);
+    const organizationId = (job.data as { organizationId?: unknown } | undefined)?.organizationId;
+    const line = {
+      jobId: job.id,
+      job: job.name,
+      queue,
+      ms,
+      outcome,
+      attempt: job.attemptsMade + 1,
+      ...(typeof organizationId === 'string' ? { organizationId } : {}),
+      ...(error ? { error: error.message.slice(0, 300) } : {}),
+    };
+    if (outcome === 'completed') this.logger.info(line, 'job completed');
+    else this.logger.warn(line, outcome === 'failed' ? 'job failed for good' : 'job failed, will retry');
+    recordJobRun(this.redis, this.config.queuePrefix, { queue, job: job.name, outcome, seconds: ms / 1000 }).catch(() => undefined);
+  }
+
+  /** Records the failure against its subject; a second failure of the same job id counts another occurrence. */
+  private async recordFailure(queue: string, job: Job, error: Error): Promise<void> {
+    const subject = subjectOf(job.data);
+    try {
+      const [row] = await rawQuery<{ id: string }>(
+        this.em.fork(),
+        `insert into job_failure (id, queue, job_name, job_id, subject_type, subject_id, attempts, error)
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?)
+         on conflict (queue, job_id) do update
+           set attempts = excluded.attempts, error = excluded.error, occurrences = job_failure.occurrences + 1, last_failed_at = now()
+         returning id`,
+        [queue, job.name, String(job.id), subject?.type ?? null, subject?.id ?? null, job.attemptsMade + 1, error.message.slice(0, 1000)],
+      );
+      // Shown on the job in the dashboard, next to BullMQ's own failure reason.
+      await job.log(`failed for good: recorded as job_failure ${row.id}`).catch(() => undefined);
+    } catch (err) {
+      this.logger.error({ jobId: job.id, job: job.name, queue, error: redactText((err as Error).message) }, 'could not record a job that failed for good');
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,34 @@
+import type { TandemConfig } from '@tandem/config';
+import type { Logger } from '@tandem/observability';
+import { workerConnection } from '@tandem/queues';
+import IORedis from 'ioredis';
+
+/** Raised at boot when Redis may evict BullMQ's keys. */
+export class EvictionPolicyError extends Error {}
+
+/**
+ * BullMQ keeps jobs only under `maxmemory-policy noeviction`: any other policy lets Redis drop job keys under memory
+ * pressure, silently. The worker refuses to run on such a Redis unless REDIS_ALLOW_EVICTION=true.
+ * Reads INFO (allowed on managed Redis services that disable CONFIG).
+ */
+export async function checkEvictionPolicy(config: TandemConfig, logger: Logger): Promise<string> {
+  const redis = new IORedis({ ...workerConnection(config.redisUrl), lazyConnect: true });
+  redis.on('error', () => undefined);
+  let policy: string;
+  try {
+    await redis.connect();
+    const info = await redis.info('memory');
+    policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1] ?? ((await redis.config('GET', 'maxmemory-policy')) as string[])[1];
+  } finally {
+    redis.disconnect();
+  }
+  if (policy === 'noeviction') return policy;
+  if (config.redisAllowEviction) {
+    logger.warn({ policy }, 'redis maxmemory-policy is not noeviction: queued jobs may be evicted (REDIS_ALLOW_EVICTION=true)');
+    return policy;
+  }
+  throw new EvictionPolicyError(
+    `redis maxmemory-policy is ${policy}: BullMQ needs noeviction or jobs can silently disappear. ` +
+      `Run "CONFIG SET maxmemory-policy noeviction" (and persist it), or set REDIS_ALLOW_EVICTION=true to run anyway.`,
+  );
+}

@@ -1,0 +1,21 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Processor } from '@nestjs/bullmq';
+import { JobName, QueueName } from '@tandem/queues';
+import { CadenceService } from '@tandem/workflows';
+import { QueueHandlers, QueueProcessor } from '../job-handlers';
+
+@Processor(QueueName.Cadence)
+export class CadenceProcessor extends QueueProcessor<QueueName.Cadence> {
+  readonly queue = QueueName.Cadence;
+  readonly handlers: QueueHandlers<QueueName.Cadence> = {
+    [JobName.CadenceScheduleSessions]: ({ pairingId }) => this.cadence.scheduleSessions(pairingId),
+    [JobName.CadenceRemind]: ({ sessionId }) => this.cadence.remind(sessionId),
+  };
+
+  constructor(
+    em: EntityManager,
+    private readonly cadence: CadenceService,
+  ) {
+    super(em);
+  }
+}

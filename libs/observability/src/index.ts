@@ -1,0 +1,4 @@
+export * from './logger';
+export * from './http-route';
+export * from './cidr';
+export * from './job-metrics';

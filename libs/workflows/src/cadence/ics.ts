@@ -1,0 +1,62 @@
+/** One event of a calendar file. */
+export interface CalendarEvent {
+  uid: string;
+  sequence: number;
+  start: Date;
+  end: Date;
+  summary: string;
+  description: string;
+  cancelled: boolean;
+  attendees: { name: string; email: string }[];
+}
+
+/** Escapes a TEXT value (RFC 5545 3.3.11). */
+export function icsText(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+}
+
+const utc = (at: Date) => at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+/** Folds a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 sequence. */
+function fold(line: string): string {
+  const parts: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const char of line) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (octets + size > (parts.length === 0 ? 75 : 74)) {
+      parts.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += char;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
+/**
+ * A calendar (METHOD:PUBLISH) with the given events in UTC; clients show them in each reader's zone. An update
+ * re-sends an event with the same UID and a higher SEQUENCE; a cancellation sends it with STATUS:CANCELLED.
+ */
+export function calendarFile(events: CalendarEvent[], stamp: Date): string {
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Tandem//Coaching sessions//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH'];
+  for (const event of events) {
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:${event.uid}`,
+      `DTSTAMP:${utc(stamp)}`,
+      `SEQUENCE:${event.sequence}`,
+      `DTSTART:${utc(event.start)}`,
+      `DTEND:${utc(event.end)}`,
+      `SUMMARY:${icsText(event.summary)}`,
+      `DESCRIPTION:${icsText(event.description)}`,
+      `STATUS:${event.cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
+      ...event.attendees.map((a) => `ATTENDEE;CN="${a.name.replace(/["\\;:,\r\n]/g, ' ').trim()}";ROLE=REQ-PARTICIPANT:mailto:${a.email}`),
+      'END:VEVENT',
+    );
+  }
+  lines.push('END:VCALENDAR');
+  return lines.map(fold).join('\r\n') + '\r\n';
+}

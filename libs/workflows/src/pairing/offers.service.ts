@@ -1,0 +1,262 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { Clock, ConflictError, DomainError, hashSecret, NotFoundError, rawQuery, type ScoreBreakdown } from '@tandem/domain';
+import { introductionEmail, linkPlaceholder, offerReminderEmail, writeOutbox } from '@tandem/mail';
+import { JobName, JobProducer } from '@tandem/queues';
+
+/** What the offer page shows. */
+export interface OfferView {
+  state: 'pending' | 'accepted' | 'declined' | 'expired';
+  coacheeFirstName: string;
+  goals: string | null;
+  reasons: string[];
+  programName: string;
+  expiresAt: Date;
+  timeZone: string;
+}
+
+/** The outcome of pressing a button on the offer page. */
+export type OfferOutcome = 'accepted' | 'already-accepted' | 'declined' | 'already-declined';
+
+interface OfferRow {
+  offer_id: string;
+  pairing_id: string;
+  decision: 'accepted' | 'declined' | 'expired' | null;
+  expires_at: Date;
+  organization_id: string;
+  program_id: string;
+  coach_id: string;
+  coachee_id: string;
+  breakdown: ScoreBreakdown;
+  program_name: string;
+  coachee_name: string;
+  coachee_email: string;
+  goals: string | null;
+  coach_name: string;
+  coach_email: string;
+  coach_timezone: string;
+}
+
+const OFFER_SELECT = `
+  select o.id as offer_id, o.pairing_id, o.decision, o.expires_at, pr.organization_id, pr.program_id, pr.coach_id, pr.coachee_id,
+         pr.breakdown, prog.name as program_name, ep.name as coachee_name, ep.email as coachee_email, ee.goals,
+         cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone
+    from offer o
+    join pairing pr on pr.id = o.pairing_id
+    join program prog on prog.id = pr.program_id
+    join enrollment ee on ee.id = pr.coachee_id join person ep on ep.id = ee.person_id
+    join enrollment ce on ce.id = pr.coach_id join person cp on cp.id = ce.person_id`;
+
+/**
+ * The coach's side of an offer: the page, accept and decline (each in one transaction with row locks, so concurrent
+ * presses have exactly one winner), and the expiry and reminder sweeps.
+ */
+@Injectable()
+export class OffersService {
+  private readonly logger = new Logger(OffersService.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly producer: JobProducer,
+    private readonly clock: Clock,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+  ) {}
+
+  /** Reads an offer by its link token; changes nothing (mail scanners fetch links). */
+  async view(token: string): Promise<OfferView> {
+    const row = await this.find(this.em.fork(), token, false);
+    const expired = row.decision === 'expired' || (row.decision === null && row.expires_at <= this.clock.now());
+    return {
+      state: expired ? 'expired' : (row.decision ?? 'pending'),
+      coacheeFirstName: row.coachee_name.trim().split(/\s+/)[0],
+      goals: row.goals,
+      reasons: row.breakdown.reasons ?? [],
+      programName: row.program_name,
+      expiresAt: row.expires_at,
+      timeZone: row.coach_timezone,
+    };
+  }
+
+  /** Accepts: the pairing becomes active if the coach still has room and the coachee no other active pairing. */
+  async accept(token: string): Promise<OfferOutcome> {
+    const em = this.em.fork();
+    const result = await em.transactional(async (tem) => {
+      const row = await this.find(tem, token, true);
+      if (row.decision === 'accepted') return { outcome: 'already-accepted' as const };
+      this.assertOpen(row);
+      // Lock the coach's enrollment: concurrent accepts for the last place queue here. The count is a statement of
+      // its own, so (read committed) it sees what the accept that held the lock before us committed.
+      const [coach] = await rawQuery<{ capacity: number | null }>(tem, `select capacity from enrollment where id = ? for update`, [row.coach_id]);
+      const [active] = await rawQuery<{ n: string }>(tem, `select count(*) as n from pairing where coach_id = ? and status = 'active'`, [row.coach_id]);
+      if (Number(active.n) >= (coach.capacity ?? 0)) {
+        throw new ConflictError('coach_full', 'You already coach as many people as your capacity allows, so this offer cannot be accepted.');
+      }
+      const [other] = await rawQuery(tem, `select 1 from pairing where coachee_id = ? and status = 'active' and id <> ?`, [row.coachee_id, row.pairing_id]);
+      if (other) throw new ConflictError('coachee_taken', 'This person already has a coach now.');
+      const now = this.clock.now();
+      await rawQuery(tem, `update offer set decision = 'accepted', decided_at = ? where id = ?`, [now, row.offer_id]);
+      await rawQuery(tem, `update pairing set status = 'active', activated_at = ?, updated_at = ? where id = ?`, [now, now, row.pairing_id]);
+      await rawQuery(tem, `update enrollment set unmatched_reason = null where id = ?`, [row.coachee_id]);
+      const messageIds = await writeOutbox(tem, [
+        {
+          organizationId: row.organization_id,
+          idempotencyKey: `intro:${row.pairing_id}:coach`,
+          to: row.coach_email,
+          ...introductionEmail({ to: 'coach', recipientName: row.coach_name, otherName: row.coachee_name, otherEmail: row.coachee_email, programName: row.program_name }),
+        },
+        {
+          organizationId: row.organization_id,
+          idempotencyKey: `intro:${row.pairing_id}:coachee`,
+          to: row.coachee_email,
+          ...introductionEmail({ to: 'coachee', recipientName: row.coachee_name, otherName: row.coach_name, otherEmail: row.coach_email, programName: row.program_name }),
+        },
+      ]);
+      await audit(tem, row, 'offer.accepted');
+      return { outcome: 'accepted' as const, messageIds, pairingId: row.pairing_id };
+    });
+    if (result.outcome === 'accepted') {
+      await this.afterCommit(async () => {
+        await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+        await this.producer.enqueue(JobName.CadenceScheduleSessions, { pairingId: result.pairingId });
+      });
+    }
+    return result.outcome;
+  }
+
+  /** Declines (with an optional reason); the coachee is re-matched automatically. */
+  async decline(token: string, reason: string | undefined): Promise<OfferOutcome> {
+    const cleanReason = reason?.trim().slice(0, 1000) || null;
+    const em = this.em.fork();
+    const result = await em.transactional(async (tem) => {
+      const row = await this.find(tem, token, true);
+      if (row.decision === 'declined') return { outcome: 'already-declined' as const };
+      this.assertOpen(row);
+      const now = this.clock.now();
+      await rawQuery(tem, `update offer set decision = 'declined', decided_at = ?, decline_reason = ? where id = ?`, [now, cleanReason, row.offer_id]);
+      await rawQuery(tem, `update pairing set status = 'declined', ended_at = ?, updated_at = ? where id = ?`, [now, now, row.pairing_id]);
+      await audit(tem, row, 'offer.declined');
+      return { outcome: 'declined' as const, coacheeId: row.coachee_id, attempt: await endedOffers(tem, row.coachee_id) };
+    });
+    if (result.outcome === 'declined') {
+      await this.afterCommit(() => this.producer.enqueue(JobName.MatchingRematchCoachee, { coacheeId: result.coacheeId, attempt: result.attempt }));
+    }
+    return result.outcome;
+  }
+
+  /** The `pairing.expire-offers` job: every pending offer of the program past its expiry expires and is re-matched. */
+  async expireDue(programId: string): Promise<number> {
+    const em = this.em.fork();
+    const expired = await em.transactional(async (tem) => {
+      const now = this.clock.now();
+      const rows = await rawQuery<{ id: string; pairing_id: string; coachee_id: string; organization_id: string }>(
+        tem,
+        `update offer o set decision = 'expired', decided_at = ?
+           from pairing p
+          where p.id = o.pairing_id and p.program_id = ? and o.decision is null and o.expires_at <= ?
+         returning o.id, o.pairing_id, p.coachee_id, p.organization_id`,
+        [now, programId, now],
+      );
+      if (rows.length === 0) return [];
+      await rawQuery(tem, `update pairing set status = 'expired', ended_at = ?, updated_at = ? where id = any(?::uuid[]) and status = 'offered'`, [
+        now,
+        now,
+        rows.map((r) => r.pairing_id),
+      ]);
+      await rawQuery(
+        tem,
+        `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id)
+         select gen_random_uuid(), ?, 'worker', 'offer.expired', 'offer', id from unnest(?::uuid[]) as t(id)`,
+        [rows[0].organization_id, rows.map((r) => r.id)],
+      );
+      const attempts = await rawQuery<{ coachee_id: string; n: string }>(
+        tem,
+        `select coachee_id, count(*) as n from pairing where coachee_id = any(?::uuid[]) and status in ('declined', 'expired') group by coachee_id`,
+        [rows.map((r) => r.coachee_id)],
+      );
+      return attempts.map((a) => ({ coacheeId: a.coachee_id, attempt: Number(a.n) }));
+    });
+    await this.producer.enqueueMany(JobName.MatchingRematchCoachee, expired);
+    return expired.length;
+  }
+
+  /** The `pairing.remind-offers` job: one reminder per pending offer whose reminder time has come. */
+  async remindDue(programId: string): Promise<number> {
+    const em = this.em.fork();
+    const messageIds = await em.transactional(async (tem) => {
+      const now = this.clock.now();
+      const rows = await rawQuery<OfferRow>(
+        tem,
+        `${OFFER_SELECT}
+          where pr.program_id = ? and o.decision is null and o.reminded_at is null and o.expires_at > ?
+            and o.expires_at - least(interval '24 hours', (o.expires_at - o.created_at) / 2) <= ?
+          for update of o`,
+        [programId, now, now],
+      );
+      if (rows.length === 0) return [];
+      await rawQuery(tem, `update offer set reminded_at = ? where id = any(?::uuid[])`, [now, rows.map((r) => r.offer_id)]);
+      return writeOutbox(
+        tem,
+        rows.map((row) => ({ ...row, expires_at: new Date(row.expires_at) })).map((row) => ({
+          organizationId: row.organization_id,
+          idempotencyKey: `offer-reminder:${row.offer_id}`,
+          to: row.coach_email,
+          ...offerReminderEmail({
+            coachName: row.coach_name,
+            coacheeName: row.coachee_name,
+            programName: row.program_name,
+            expiresAt: row.expires_at,
+            timeZone: row.coach_timezone,
+            link: linkPlaceholder('offer', row.offer_id),
+          }),
+        })),
+      );
+    });
+    await this.producer.enqueueMany(JobName.EmailSend, messageIds.map((messageId) => ({ messageId })));
+    return messageIds.length;
+  }
+
+  /** Queues the expiry and reminder sweeps for offers written at one time. */
+  async scheduleOfferJobs(programId: string, expiresAt: Date, remindAt: Date): Promise<void> {
+    const now = this.clock.now().getTime();
+    await this.producer.enqueue(JobName.PairingRemindOffers, { programId, dueAt: remindAt.getTime() }, { delay: Math.max(0, remindAt.getTime() - now) });
+    await this.producer.enqueue(JobName.PairingExpireOffers, { programId, dueAt: expiresAt.getTime() }, { delay: Math.max(0, expiresAt.getTime() - now) });
+  }
+
+  private async find(em: EntityManager, token: string, lock: boolean): Promise<OfferRow> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new NotFoundError('offer');
+    const [row] = await rawQuery<OfferRow>(em, `${OFFER_SELECT} where o.token_hash = ?${lock ? ' for update of o, pr' : ''}`, [hashSecret(token)]);
+    if (!row) throw new NotFoundError('offer');
+    // The ORM's driver hands timestamps back as text.
+    return { ...row, expires_at: new Date(row.expires_at) };
+  }
+
+  private assertOpen(row: OfferRow): void {
+    if (row.decision === 'declined') throw new ConflictError('offer_declined', 'This offer was declined already; a decision cannot be changed.');
+    if (row.decision === 'accepted') throw new ConflictError('offer_accepted', 'This offer was accepted already; a decision cannot be changed.');
+    if (row.decision === 'expired' || row.expires_at <= this.clock.now()) throw new DomainError('conflict', 'offer_expired', 'This offer has expired.');
+  }
+
+  /** Work after a commit: if Redis is away the database still says what to do, and the reconciler re-creates it. */
+  private async afterCommit(fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.logger.warn(`follow-up jobs wait for the reconciler: ${(err as Error).message}`);
+    }
+  }
+}
+
+async function audit(em: EntityManager, row: OfferRow, action: string): Promise<void> {
+  await rawQuery(em, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (gen_random_uuid(), ?, 'coach', ?, 'offer', ?)`, [
+    row.organization_id,
+    action,
+    row.offer_id,
+  ]);
+}
+
+/** How many offers of a coachee ended without a pairing: numbers each re-match job. */
+export async function endedOffers(em: EntityManager, coacheeId: string): Promise<number> {
+  const [row] = await rawQuery<{ n: string }>(em, `select count(*) as n from pairing where coachee_id = ? and status in ('declined', 'expired')`, [coacheeId]);
+  return Number(row.n);
+}
