@@ -36,14 +36,20 @@ describe('rounds: automatic publishing, tenants, bad input and rate limits', () 
     expect(round.matched).toBe(1);
     await waitFor(async () => (smtp.messages.some((m) => m.to.includes('auto-coach@auto.example') && m.subject.startsWith('Coaching offer')) ? true : undefined), 'the offer');
 
+    const pairings = await tandem.request('GET', `/api/v1/pairings?programId=${programId}`, { key });
+    expect(pairings.body.items).toEqual([expect.objectContaining({ status: 'offered', coach: expect.objectContaining({ email: 'auto-coach@auto.example' }) })]);
+    const pairingId = pairings.body.items[0].id;
+    expect((await tandem.request('GET', `/api/v1/pairings/${pairingId}`, { key })).body).toMatchObject({ id: pairingId, programId, status: 'offered' });
+
     const foreign = [
+      await tandem.request('GET', `/api/v1/pairings/${pairingId}`, { key: otherKey }),
       await tandem.request('GET', `/api/v1/rounds/${round.id}`, { key: otherKey }),
       await tandem.request('GET', `/api/v1/rounds/${round.id}/proposals`, { key: otherKey }),
       await tandem.request('POST', `/api/v1/rounds/${round.id}/publish`, { key: otherKey }),
       await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: otherKey }),
       await tandem.request('GET', `/api/v1/pairings?programId=${programId}`, { key: otherKey }),
     ];
-    expect(foreign.map((a) => a.status)).toEqual([404, 404, 404, 404, 404]);
+    expect(foreign.map((a) => a.status)).toEqual([404, 404, 404, 404, 404, 404]);
   });
 
   it('answers bad round requests with a 4xx and changes nothing', async () => {

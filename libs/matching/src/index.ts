@@ -6,7 +6,7 @@ export { buildScoringContext, scoreProgram, pairViolation, levelFit, languageFit
 export type { ScoringContext, ScoredProgram } from './scoring';
 export { explainPair } from './explain';
 export type { Breakdown, BreakdownTerm, SkillDetail } from './explain';
-export { solve, DEFAULT_CANDIDATES, DEFAULT_COACH_CANDIDATES } from './solver';
+export { solve, DEFAULT_CANDIDATES, DEFAULT_COACH_CANDIDATES, DEFAULT_SLACK, DEFAULT_SLACK_LIMIT } from './solver';
 export { minCostAssignment } from './min-cost-flow';
 export type { AssignmentGraph, AssignmentResult } from './min-cost-flow';
 export { maxCardinality } from './max-flow';

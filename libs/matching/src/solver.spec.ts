@@ -207,6 +207,57 @@ describe('solve', () => {
     );
   });
 
+  it('warm-started rounds reach the brute-force optimum (tiny shortlists force several rounds)', () => {
+    fc.assert(
+      fc.property(smallInstance, fc.constantFrom(...OBJECTIVES), fc.constantFrom(0, 1), ({ s }, objective, slack) => {
+        const base: SolveOptions = { objective, pins: refs(s.pins), exclusions: refs(s.exclusions), minScore: s.minWeight / 1000, candidates: 1, coachCandidates: 0, slack, slackLimit: 1 };
+        const warm = solve(toProblem(s, true), { ...base, warmStart: true });
+        const cold = solve(toProblem(s, true), { ...base, warmStart: false });
+        checkValid(s, warm);
+        const want = bruteForce(s, objective);
+        expect(value(objective, Array.from(warm.coachOf), s)).toEqual(want);
+        expect(value(objective, Array.from(cold.coachOf), s)).toEqual(want);
+        expect(Array.from(solve(toProblem(s, false), { ...base, warmStart: true }).coachOf)).toEqual(Array.from(warm.coachOf));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('warm-started rounds match a cold full solve on larger pools with near-ties', () => {
+    const pool = fc
+      .record({ n: fc.integer({ min: 1, max: 60 }), m: fc.integer({ min: 1, max: 10 }), seed: fc.nat(), spread: fc.constantFrom(3, 8, 40) })
+      .map(({ n, m, seed, spread }) => {
+        let x = seed | 1;
+        const next = (): number => {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          return (x >>> 0) / 4294967296;
+        };
+        const caps = Array.from({ length: m }, () => Math.floor(next() * 6));
+        const w = Array.from({ length: n }, () => Array.from({ length: m }, () => (next() < 0.2 ? -1 : 50000 + 1000 * Math.floor(next() * spread) + (next() < 0.3 ? 1 : 0))));
+        const s: Small = { n, m, caps, w, pins: [], exclusions: [], minWeight: 0 };
+        return s;
+      });
+    let multiRound = 0;
+    fc.assert(
+      fc.property(pool, fc.constantFrom(...OBJECTIVES), fc.constantFrom(1, 2), fc.constantFrom(0, 0.5), (s, objective, candidates, slack) => {
+        const reference = solve(toProblem(s, false), { objective, candidates: 0, engine: 'coachees' });
+        const want = value(objective, Array.from(reference.coachOf), s);
+        const options: SolveOptions = { objective, candidates, coachCandidates: 0, slack, slackLimit: 1 };
+        const warm = solve(toProblem(s, true), { ...options, warmStart: true });
+        const cold = solve(toProblem(s, true), { ...options, warmStart: false });
+        checkValid(s, warm);
+        if (warm.stats.rounds > 2) multiRound++;
+        expect(value(objective, Array.from(warm.coachOf), s)).toEqual(want);
+        expect(value(objective, Array.from(cold.coachOf), s)).toEqual(want);
+        expect(Array.from(solve(toProblem(s, true), { ...options, warmStart: true }).coachOf)).toEqual(Array.from(warm.coachOf));
+      }),
+      { numRuns: 300 },
+    );
+    expect(multiRound).toBeGreaterThan(0);
+  });
+
   it('gives the same answer for dense and sparse input, and twice in a row', () => {
     fc.assert(
       fc.property(smallInstance, ({ s, candidates }) => {

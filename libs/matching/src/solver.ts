@@ -1,6 +1,7 @@
 import { MatchingError } from './errors';
 import { maxCardinality } from './max-flow';
 import { AssignmentResult, minCostAssignment } from './min-cost-flow';
+import { SlotState, stateFromAssignment, warmRepair } from './warm-repair';
 import {
   MAX_WEIGHT,
   Objective,
@@ -22,6 +23,14 @@ export const DEFAULT_CANDIDATES = 16;
 
 /** Default number of candidate coachees per capacity unit of a coach (slots engine). */
 export const DEFAULT_COACH_CANDIDATES = 8;
+
+/** Slots engine: pairs within this many score points of violating the duals join the next round too. */
+export const DEFAULT_SLACK = 1;
+
+/** Slots engine: most pairs added per coachee after one dual check. */
+export const DEFAULT_SLACK_LIMIT = 16;
+
+type Rows = { start: Int32Array; coach: Int32Array; weight: Int32Array };
 
 const MAX_ROUNDS = 12;
 
@@ -66,6 +75,10 @@ class PoolSolver {
   private readonly rowWeight: Int32Array;
   private readonly excludedMark: Uint8Array;
   private readonly stats: SolveStats;
+  private readonly slack: number;
+  private readonly slackLimit: number;
+  private readonly warmStart: boolean;
+  private markScratch: Uint8Array | null = null;
 
   constructor(
     private readonly problem: ScoredPairs,
@@ -85,6 +98,9 @@ class PoolSolver {
     this.candidatesPerCoachee = options.candidates ?? DEFAULT_CANDIDATES;
     this.engine = options.engine ?? 'slots';
     this.coachCandidates = options.coachCandidates ?? DEFAULT_COACH_CANDIDATES;
+    this.warmStart = options.warmStart ?? true;
+    this.slack = Math.round((options.slack ?? DEFAULT_SLACK) * SCORE_SCALE);
+    this.slackLimit = Math.max(1, options.slackLimit ?? Math.max(DEFAULT_SLACK_LIMIT, this.candidatesPerCoachee));
     this.coacheeRank = rankById(problem.coacheeIds);
     this.coachRank = rankById(problem.coachIds);
     this.rowCoach = new Int32Array(m);
@@ -290,6 +306,7 @@ class PoolSolver {
     const targetCapacity = new Int32Array(n);
     for (let i = 0; i < n; i++) targetCapacity[i] = this.pinnedCoach[i] >= 0 ? 0 : 1;
 
+    let warm: SlotState | null = null;
     let rows = this.topCandidates(minWeight, k);
     // Capacity is the scarce side: each coach also brings its own best coachees, a few per unit.
     if (k < m && this.coachCandidates > 0) rows = this.merge(rows, this.coachTopCandidates(rows, minWeight));
@@ -312,72 +329,159 @@ class PoolSolver {
         }
       }
       this.stats.candidatePairs = E;
-      const result = minCostAssignment({
-        coacheeCount: slots,
-        coachCount: n,
-        capacity: targetCapacity,
-        start: colStart,
-        coach: colCoachee,
-        cost,
-        order: slotOrder,
-        coachRank: this.coacheeRank,
-        row: slotCoach,
-      });
-      this.stats.searches += result.searches;
+      const cols = { colStart, colCoachee, cost };
+      let v: Float64Array;
       const coachOf = new Int32Array(n).fill(-1);
       // Lowest potential over the units of each coach (an empty unit has potential 0).
       const unitPotential = new Float64Array(m).fill(Infinity);
-      const v = result.potential;
-      for (let s = 0; s < slots; s++) {
-        const i = result.coachOf[s];
-        const j = slotCoach[s];
-        const p = i >= 0 ? v[i] - cost[result.arcOf[s]] : 0;
-        if (p < unitPotential[j]) unitPotential[j] = p;
-        if (i >= 0) coachOf[i] = j;
+      const repaired = warm ? warmRepair(warm, cols, this.warmLimit(slots)) : -1;
+      if (warm && repaired >= 0) {
+        this.stats.searches += repaired;
+        v = warm.coacheePotential;
+        for (let s = 0; s < slots; s++) {
+          const j = slotCoach[s];
+          const p = warm.slotPotential[s];
+          if (p < unitPotential[j]) unitPotential[j] = p;
+          const i = warm.target[s];
+          if (i >= 0) coachOf[i] = j;
+        }
+      } else {
+        const result = minCostAssignment({
+          coacheeCount: slots,
+          coachCount: n,
+          capacity: targetCapacity,
+          start: colStart,
+          coach: colCoachee,
+          cost,
+          order: slotOrder,
+          coachRank: this.coacheeRank,
+          row: slotCoach,
+        });
+        this.stats.searches += result.searches;
+        v = result.potential;
+        for (let s = 0; s < slots; s++) {
+          const i = result.coachOf[s];
+          const j = slotCoach[s];
+          const p = i >= 0 ? v[i] - cost[result.arcOf[s]] : 0;
+          if (p < unitPotential[j]) unitPotential[j] = p;
+          if (i >= 0) coachOf[i] = j;
+        }
+        if (this.warmStart) warm = stateFromAssignment(slotCoach, n, result.coachOf, (s) => cost[result.arcOf[s]], v);
       }
-      const violations = this.slotViolations(v, unitPotential, A, B, minWeight);
-      if (violations === null) return coachOf;
+      const extra = this.slotViolations(v, unitPotential, A, B, minWeight, rows, this.slack, this.slackLimit);
+      if (extra === null) return coachOf;
       if (E === allowed) throw new Error('internal: the dual check failed with every pair in the solve');
-      rows = this.stats.rounds >= MAX_ROUNDS ? this.topCandidates(minWeight, m) : this.merge(rows, violations);
+      rows = this.stats.rounds >= MAX_ROUNDS ? this.topCandidates(minWeight, m) : this.mergeRows(rows, extra);
     }
   }
 
-  /** Pairs whose reduced cost against the slot solve's duals is negative, per coachee (null: proven optimal). */
+  /**
+   * The dual check of the slot solve. Returns null when no usable pair has a negative reduced cost (the flow
+   * is proven optimal over all pairs). Otherwise returns, per coachee, the pairs to add: the violated ones
+   * and, while `slack` > 0, the nearly violated ones too (reduced cost below slack), most violated first,
+   * at most `limit` per coachee. Near-violations are what the next duals would flag, so taking them now
+   * saves rounds; they never change the answer, only how fast it is proven.
+   */
   private slotViolations(
     v: Float64Array,
     unitPotential: Float64Array,
     A: number,
     B: number,
     minWeight: number,
-  ): Map<number, { coach: number[]; weight: number[] }> | null {
-    const found = new Map<number, { coach: number[]; weight: number[]; reduced: number[] }>();
-    const limit = Math.max(1, this.candidatesPerCoachee);
-    for (let i = 0; i < this.n; i++) {
+    rows: Rows,
+    slack: number,
+    limit: number,
+  ): Rows | null {
+    const { n, m, coachRank, rowCoach, rowWeight } = this;
+    const inRows = this.excludedMarkScratch();
+    const candCoach = new Int32Array(m);
+    const candWeight = new Int32Array(m);
+    const candReduced = new Float64Array(m);
+    const start = new Int32Array(n + 1);
+    let coach = new Int32Array(1 << 16);
+    let weight = new Int32Array(coach.length);
+    let pos = 0;
+    let violated = 0;
+    const bound = slack * A;
+    for (let i = 0; i < n; i++) {
+      start[i] = pos;
       if (this.pinnedCoach[i] >= 0) continue;
       const vi = v[i];
       const len = this.loadRow(i, minWeight);
-      let entry: { coach: number[]; weight: number[]; reduced: number[] } | undefined;
+      for (let a = rows.start[i]; a < rows.start[i + 1]; a++) inRows[rows.coach[a]] = 1;
+      let c = 0;
       for (let y = 0; y < len; y++) {
-        const kk = this.rowCoach[y];
-        const w = this.rowWeight[y];
+        const kk = rowCoach[y];
+        const w = rowWeight[y];
         const reduced = unitPotential[kk] - (A * w + B) - vi;
-        if (reduced < 0) {
-          if (!entry) found.set(i, (entry = { coach: [], weight: [], reduced: [] }));
-          entry.coach.push(kk);
-          entry.weight.push(w);
-          entry.reduced.push(reduced);
+        if (reduced < bound) {
+          if (reduced < 0) violated++;
+          if (inRows[kk] === 1) continue;
+          candCoach[c] = kk;
+          candWeight[c] = w;
+          candReduced[c++] = reduced;
         }
       }
-      if (entry && entry.coach.length > limit) {
-        const e = entry;
-        const keep = e.coach
-          .map((_, z) => z)
-          .sort((p, q) => e.reduced[p] - e.reduced[q] || this.coachRank[e.coach[p]] - this.coachRank[e.coach[q]])
-          .slice(0, limit);
-        found.set(i, { coach: keep.map((z) => e.coach[z]), weight: keep.map((z) => e.weight[z]), reduced: keep.map((z) => e.reduced[z]) });
+      for (let a = rows.start[i]; a < rows.start[i + 1]; a++) inRows[rows.coach[a]] = 0;
+      if (c === 0) continue;
+      let keep: ArrayLike<number>;
+      if (c > limit) {
+        keep = Array.from({ length: c }, (_, z) => z)
+          .sort((p, q) => candReduced[p] - candReduced[q] || coachRank[candCoach[p]] - coachRank[candCoach[q]])
+          .slice(0, limit)
+          .sort((p, q) => p - q);
+      } else keep = Array.from({ length: c }, (_, z) => z);
+      if (pos + keep.length > coach.length) {
+        const size = Math.max(coach.length * 2, pos + keep.length);
+        const c2 = new Int32Array(size);
+        c2.set(coach);
+        coach = c2;
+        const w2 = new Int32Array(size);
+        w2.set(weight);
+        weight = w2;
+      }
+      for (let z = 0; z < keep.length; z++) {
+        coach[pos] = candCoach[keep[z]];
+        weight[pos++] = candWeight[keep[z]];
       }
     }
-    return found.size === 0 ? null : found;
+    start[n] = pos;
+    if (violated === 0) return null;
+    return { start, coach: coach.slice(0, pos), weight: weight.slice(0, pos) };
+  }
+
+  /** Most slots a warm repair may re-route; past that a cold solve is faster. */
+  private warmLimit(slots: number): number {
+    return this.warmStart ? Math.max(64, Math.floor(slots / 16)) : -1;
+  }
+
+  /** A zeroed per-coach mark array (all zero again when the caller is done with it). */
+  private excludedMarkScratch(): Uint8Array {
+    if (!this.markScratch) this.markScratch = new Uint8Array(this.m);
+    return this.markScratch;
+  }
+
+  /** Appends `extra` (pairs not yet in `rows`) to each coachee's row. */
+  private mergeRows(rows: Rows, extra: Rows): Rows {
+    const n = this.n;
+    const start = new Int32Array(n + 1);
+    const coach = new Int32Array(rows.coach.length + extra.coach.length);
+    const weight = new Int32Array(coach.length);
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      const a0 = rows.start[i];
+      const a1 = rows.start[i + 1];
+      coach.set(rows.coach.subarray(a0, a1), pos);
+      weight.set(rows.weight.subarray(a0, a1), pos);
+      pos += a1 - a0;
+      const b0 = extra.start[i];
+      const b1 = extra.start[i + 1];
+      coach.set(extra.coach.subarray(b0, b1), pos);
+      weight.set(extra.weight.subarray(b0, b1), pos);
+      pos += b1 - b0;
+      start[i + 1] = pos;
+    }
+    return { start, coach, weight };
   }
 
   /**

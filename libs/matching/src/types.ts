@@ -91,6 +91,18 @@ export interface SolveOptions {
    * capacity (0 turns it off). Only speed depends on it, never the answer's value.
    */
   readonly coachCandidates?: number;
+  /**
+   * Slots engine: after a dual check, pairs whose reduced cost is below this many score points (not only the
+   * violated ones, below 0) join the next solve, which saves rounds. Only speed depends on it.
+   */
+  readonly slack?: number;
+  /** Slots engine: most pairs added per coachee after one dual check. */
+  readonly slackLimit?: number;
+  /**
+   * Slots engine: keep the flow and potentials of the previous round and repair only what the added pairs
+   * break (default true); false solves every round from scratch. Both are exact.
+   */
+  readonly warmStart?: boolean;
 }
 
 /** Side of the network whose units are added one shortest path at a time (see SolveOptions.engine). */
