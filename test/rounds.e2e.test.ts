@@ -236,6 +236,8 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     await waitFor(async () => (offerMailsTo('c11@expire.example').length === 1 ? true : undefined), 'the first offer');
     await waitFor(async () => (offerMailsTo('c12@expire.example').length === 1 ? true : undefined), 'the re-match offer after expiry', 20_000);
     const adminMail = await waitFor(async () => mailTo('admin@expire.example')[0], 'the admin email', 20_000);
+    // Each offer got its one reminder half-way through its time-to-live.
+    expect(mailTo('c11@expire.example').filter((m) => m.subject.startsWith('Reminder: coaching offer'))).toHaveLength(1);
     expect(adminMail.text).toContain('Ezra Stone');
     const rows = await rawQuery<{ status: string }>(db(), `select status from pairing where program_id = ? order by created_at`, [programId]);
     expect(rows.map((r) => r.status)).toEqual(['expired', 'expired']);

@@ -6,12 +6,14 @@ import { QueuesModule } from '@tandem/queues';
 import { WorkflowsModule } from '@tandem/workflows';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { FeedbackSummaryController } from './feedback/feedback-summary.controller';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ContentTypeGuard } from './http/content-type.guard';
 import { IntakeController } from './intake/intake.controller';
 import { OutboxController } from './outbox/outbox.controller';
 import { OpsModule } from './ops/ops.module';
+import { FeedbackController } from './pages/feedback.controller';
 import { OffersController } from './pages/offers.controller';
 import { SessionsController } from './pages/sessions.controller';
 import { ProgramsController } from './programs/programs.controller';
@@ -24,7 +26,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'producer'), WorkflowsModule, OpsModule],
-      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController],
+      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: ContentTypeGuard },

@@ -8,6 +8,7 @@ import { WorkflowsModule } from '@tandem/workflows';
 import type { AnyProcessor } from './job-handlers';
 import { CadenceProcessor } from './processors/cadence.processor';
 import { EmailProcessor } from './processors/email.processor';
+import { FeedbackProcessor } from './processors/feedback.processor';
 import { IntakeProcessor } from './processors/intake.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { MatchingProcessor } from './processors/matching.processor';
@@ -20,6 +21,7 @@ const PROCESSORS: Partial<Record<QueueName, Type<AnyProcessor>>> = {
   [QueueName.Matching]: MatchingProcessor,
   [QueueName.Pairing]: PairingProcessor,
   [QueueName.Cadence]: CadenceProcessor,
+  [QueueName.Feedback]: FeedbackProcessor,
   [QueueName.Email]: EmailProcessor,
   [QueueName.Maintenance]: MaintenanceProcessor,
 };

@@ -20,6 +20,9 @@ export enum JobName {
   PairingRemindOffers = 'pairing.remind-offers',
   CadenceScheduleSessions = 'cadence.schedule-sessions',
   CadenceRemind = 'cadence.remind',
+  CadenceCloseSession = 'cadence.close-session',
+  FeedbackRemind = 'feedback.remind',
+  FeedbackAggregate = 'feedback.aggregate',
   EmailSend = 'email.send',
   MaintenanceReconcile = 'maintenance.reconcile',
 }
@@ -38,6 +41,12 @@ export interface JobPayloads {
   [JobName.CadenceScheduleSessions]: { pairingId: string };
   /** Reminds both people of one session; `sequence` is the session's after its last move, so a moved session gets a job of its own. */
   [JobName.CadenceRemind]: { sessionId: string; sequence: number };
+  /** Closes one session (feedback requests to both) once it has ended; `sequence` as for reminders, so a moved session closes later. */
+  [JobName.CadenceCloseSession]: { sessionId: string; sequence: number };
+  /** The one reminder of an unanswered feedback form. */
+  [JobName.FeedbackRemind]: { feedbackId: string };
+  /** Recomputes a program's coach effectiveness; `feedbackId` names the submission that asked for it, so each gets a job. */
+  [JobName.FeedbackAggregate]: { programId: string; feedbackId: string };
   [JobName.EmailSend]: { messageId: string };
   [JobName.MaintenanceReconcile]: Record<string, never>;
 }
@@ -53,6 +62,9 @@ export const QUEUE_OF = {
   [JobName.PairingRemindOffers]: QueueName.Pairing,
   [JobName.CadenceScheduleSessions]: QueueName.Cadence,
   [JobName.CadenceRemind]: QueueName.Cadence,
+  [JobName.CadenceCloseSession]: QueueName.Cadence,
+  [JobName.FeedbackRemind]: QueueName.Feedback,
+  [JobName.FeedbackAggregate]: QueueName.Feedback,
   [JobName.EmailSend]: QueueName.Email,
   [JobName.MaintenanceReconcile]: QueueName.Maintenance,
 } as const satisfies { readonly [N in JobName]: QueueName };
@@ -69,6 +81,9 @@ export const JOB_ID: { readonly [N in JobName]: (payload: JobPayloads[N]) => str
   [JobName.PairingRemindOffers]: (p) => `remind-offers.${p.programId}.${p.dueAt}`,
   [JobName.CadenceScheduleSessions]: (p) => `schedule-sessions.${p.pairingId}`,
   [JobName.CadenceRemind]: (p) => `remind.${p.sessionId}.${p.sequence}`,
+  [JobName.CadenceCloseSession]: (p) => `close-session.${p.sessionId}.${p.sequence}`,
+  [JobName.FeedbackRemind]: (p) => `feedback-remind.${p.feedbackId}`,
+  [JobName.FeedbackAggregate]: (p) => `aggregate.${p.programId}.${p.feedbackId}`,
   [JobName.EmailSend]: (p) => `email-send.${p.messageId}`,
   [JobName.MaintenanceReconcile]: () => 'reconcile',
 };

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { Clock, SystemClock } from '@tandem/domain';
 import { CadenceService } from './cadence/cadence.service';
+import { FeedbackService } from './feedback/feedback.service';
+import { FeedbackSummaryService } from './feedback/feedback-summary.service';
+import { EffectivenessService } from './feedback/effectiveness.service';
 import { IntakeService } from './intake/intake.service';
 import { OffersService } from './pairing/offers.service';
 import { PairingsService } from './pairing/pairings.service';
@@ -11,7 +14,7 @@ import { OrganizationsService } from './organizations/organizations.service';
 import { ProgramsService } from './programs/programs.service';
 
 /** The use cases shared by the api and the worker. Needs the database, queues and config modules. */
-const SERVICES = [OrganizationsService, ProgramsService, IntakeService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService];
+const SERVICES = [OrganizationsService, ProgramsService, IntakeService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService];
 
 @Module({
   providers: [...SERVICES, { provide: Clock, useClass: SystemClock }],

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { JobName, QueueName } from '@tandem/queues';
-import { CadenceService } from '@tandem/workflows';
+import { CadenceService, FeedbackService } from '@tandem/workflows';
 import { QueueHandlers, QueueProcessor } from '../job-handlers';
 
 @Processor(QueueName.Cadence)
@@ -10,11 +10,13 @@ export class CadenceProcessor extends QueueProcessor<QueueName.Cadence> {
   readonly handlers: QueueHandlers<QueueName.Cadence> = {
     [JobName.CadenceScheduleSessions]: ({ pairingId }) => this.cadence.scheduleSessions(pairingId),
     [JobName.CadenceRemind]: ({ sessionId }) => this.cadence.remind(sessionId),
+    [JobName.CadenceCloseSession]: ({ sessionId }) => this.feedback.closeSession(sessionId),
   };
 
   constructor(
     em: EntityManager,
     private readonly cadence: CadenceService,
+    private readonly feedback: FeedbackService,
   ) {
     super(em);
   }

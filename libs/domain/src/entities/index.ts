@@ -12,9 +12,13 @@ export * from './pairing.entity';
 export * from './offer.entity';
 export * from './job-failure.entity';
 export * from './coaching-session.entity';
+export * from './feedback.entity';
+export * from './coach-effectiveness.entity';
 
 import { ApiKey } from './api-key.entity';
 import { CoachingSession } from './coaching-session.entity';
+import { CoachEffectiveness } from './coach-effectiveness.entity';
+import { Feedback } from './feedback.entity';
 import { AuditEvent } from './audit-event.entity';
 import { Enrollment } from './enrollment.entity';
 import { MatchingRound } from './matching-round.entity';
@@ -42,4 +46,6 @@ export const ENTITIES = [
   Offer,
   JobFailure,
   CoachingSession,
+  Feedback,
+  CoachEffectiveness,
 ];

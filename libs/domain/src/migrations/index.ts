@@ -4,6 +4,7 @@ import { Migration20261126000000Foundation } from './Migration20261126000000Foun
 import { Migration20261126110000Rounds } from './Migration20261126110000Rounds';
 import { Migration20261126120000JobFailures } from './Migration20261126120000JobFailures';
 import { Migration20261126130000Cadence } from './Migration20261126130000Cadence';
+import { Migration20261126140000Feedback } from './Migration20261126140000Feedback';
 
 /** Every migration in order; listed explicitly so the built app needs no folder scan. */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261126110000Rounds', class: Migration20261126110000Rounds },
   { name: 'Migration20261126120000JobFailures', class: Migration20261126120000JobFailures },
   { name: 'Migration20261126130000Cadence', class: Migration20261126130000Cadence },
+  { name: 'Migration20261126140000Feedback', class: Migration20261126140000Feedback },
 ];

@@ -5,6 +5,7 @@ import { type CadenceSettings, Clock, ConflictError, hashSecret, linkToken, newI
 import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { DateTime } from 'luxon';
+import { closeAt } from '../feedback/close-time';
 import { type CalendarEvent, calendarFile } from './ics';
 import { sessionChangedEmail, sessionInvitesEmail, sessionReminderEmail } from './session-emails';
 import { planSessions } from './session-plan';
@@ -96,7 +97,7 @@ export class CadenceService {
     const result = await em.transactional(async (tem) => {
       const [pairing] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [pairingId]);
       if (!pairing) throw new NotFoundError('pairing', pairingId);
-      if (pairing.status !== 'active') return { messageIds: [], reminders: [] };
+      if (pairing.status !== 'active') return { messageIds: [], reminders: [], closes: [] };
       const now = this.clock.now();
       const plan = planSessions({ now, timeZone: pairing.coach_timezone, day: pairing.preferred_day, hour: pairing.preferred_hour, cadence: pairing.cadence });
       const ids = plan.map(() => newId());
@@ -135,11 +136,12 @@ export class CadenceService {
         };
       });
       const messageIds = await writeOutbox(tem, drafts);
-      return { messageIds, reminders: sessions.filter((s) => s.session_status === 'scheduled' && !s.reminded_at) };
+      return { messageIds, reminders: sessions.filter((s) => s.session_status === 'scheduled' && !s.reminded_at), closes: sessions.filter((s) => s.session_status === 'scheduled') };
     });
     await this.afterCommit(async () => {
       await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
       for (const session of result.reminders) await this.queueReminder(session.id, session.sequence, session.remind_at);
+      for (const session of result.closes) await this.queueClose(session);
     });
     return result.reminders.length;
   }
@@ -285,13 +287,22 @@ export class CadenceService {
     });
     await this.afterCommit(async () => {
       await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
-      if ('reminder' in result && result.reminder) await this.queueReminder(result.reminder.id, result.reminder.sequence, result.reminder.remind_at);
+      if ('reminder' in result && result.reminder) {
+        await this.queueReminder(result.reminder.id, result.reminder.sequence, result.reminder.remind_at);
+        await this.queueClose(result.reminder);
+      }
     });
     return result.outcome;
   }
 
   private async queueReminder(sessionId: string, sequence: number, remindAt: Date): Promise<void> {
     await this.producer.enqueue(JobName.CadenceRemind, { sessionId, sequence }, { delay: Math.max(0, remindAt.getTime() - this.clock.now().getTime()) });
+  }
+
+  /** Queues the session's close (feedback requests) for its close time; a moved session's `sequence` gives it a job of its own. */
+  private async queueClose(session: Pick<SessionRow, 'id' | 'sequence' | 'starts_at' | 'ends_at'>): Promise<void> {
+    const delay = Math.max(0, closeAt(session.starts_at, session.ends_at).getTime() - this.clock.now().getTime());
+    await this.producer.enqueue(JobName.CadenceCloseSession, { sessionId: session.id, sequence: session.sequence }, { delay });
   }
 
   private event(session: SessionRow): CalendarEvent {

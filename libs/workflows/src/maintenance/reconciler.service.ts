@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Clock, rawQuery } from '@tandem/domain';
 import { JobName, JobProducer } from '@tandem/queues';
+import { CLOSE_AT_SQL } from '../feedback/close-time';
 
 /** What one reconcile pass queued again. */
 export interface ReconcileReport {
@@ -13,6 +14,9 @@ export interface ReconcileReport {
   rematches: number;
   sessionPlans: number;
   sessionReminders: number;
+  sessionCloses: number;
+  feedbackReminders: number;
+  effectiveness: number;
 }
 
 /** Work younger than this is left alone: its own producer is probably still about to queue it. */
@@ -93,6 +97,41 @@ export class ReconcilerService {
         order by s.remind_at limit ?`,
       [now, BATCH],
     );
+    // Sessions past their close time whose feedback was never requested (the requests and their emails are written in
+    // one transaction, so a session with requests needs nothing more), and feedback reminders due but not sent.
+    const closes = await rawQuery<{ id: string; sequence: number }>(
+      em,
+      `select s.id, s.sequence from coaching_session s
+         join pairing p on p.id = s.pairing_id
+         join program prog on prog.id = p.program_id
+        where s.status <> 'cancelled' and p.status = 'active' and (prog.feedback ->> 'enabled')::boolean
+          and ${CLOSE_AT_SQL} <= ?
+          and not exists (select 1 from feedback f where f.session_id = s.id)
+        order by s.ends_at limit ?`,
+      [now, BATCH],
+    );
+    const feedbackReminders = await rawQuery<{ id: string }>(
+      em,
+      `select f.id from feedback f
+         join coaching_session s on s.id = f.session_id
+         join pairing p on p.id = s.pairing_id
+        where f.submitted_at is null and f.reminded_at is null and f.remind_at <= ? and p.status = 'active'
+        order by f.remind_at limit ?`,
+      [now, BATCH],
+    );
+    // Programs with a coachee's answer newer than their effectiveness estimates (the aggregate job was lost).
+    const aggregates = await rawQuery<{ program_id: string; feedback_id: string }>(
+      em,
+      `select distinct on (pr.program_id) pr.program_id, f.id as feedback_id
+         from feedback f
+         join coaching_session s on s.id = f.session_id
+         join pairing pr on pr.id = s.pairing_id
+        where f.role = 'coachee' and f.submitted_at is not null and f.submitted_at < now() - make_interval(secs => ?)
+          and f.submitted_at > coalesce((select max(e.updated_at) from coach_effectiveness e where e.program_id = pr.program_id), '-infinity')
+        order by pr.program_id, f.submitted_at desc
+        limit ?`,
+      [GRACE_SECONDS, BATCH],
+    );
     await this.producer.enqueueMany(JobName.EmailSend, messages.map((m) => ({ messageId: m.id })));
     await this.producer.enqueueMany(JobName.IntakeImportBatch, imports.map((i) => ({ importId: i.id })));
     await this.producer.enqueueMany(JobName.MatchingRunRound, rounds.map((r) => ({ roundId: r.id, revision: r.revision })));
@@ -101,6 +140,9 @@ export class ReconcilerService {
     await this.producer.enqueueMany(JobName.MatchingRematchCoachee, rematches.map((r) => ({ coacheeId: r.coachee_id, attempt: Number(r.attempt) })));
     await this.producer.enqueueMany(JobName.CadenceScheduleSessions, plans.map((p) => ({ pairingId: p.id })));
     await this.producer.enqueueMany(JobName.CadenceRemind, sessionReminders.map((r) => ({ sessionId: r.id, sequence: r.sequence })));
+    await this.producer.enqueueMany(JobName.CadenceCloseSession, closes.map((c) => ({ sessionId: c.id, sequence: c.sequence })));
+    await this.producer.enqueueMany(JobName.FeedbackRemind, feedbackReminders.map((f) => ({ feedbackId: f.id })));
+    await this.producer.enqueueMany(JobName.FeedbackAggregate, aggregates.map((a) => ({ programId: a.program_id, feedbackId: a.feedback_id })));
     return {
       emails: messages.length,
       imports: imports.length,
@@ -110,6 +152,9 @@ export class ReconcilerService {
       rematches: rematches.length,
       sessionPlans: plans.length,
       sessionReminders: sessionReminders.length,
+      sessionCloses: closes.length,
+      feedbackReminders: feedbackReminders.length,
+      effectiveness: aggregates.length,
     };
   }
 }

@@ -13,6 +13,7 @@ import {
   scoreProgram,
   SCORE_SCALE,
 } from '@tandem/matching';
+import { loadEffectiveness } from '../feedback/effectiveness';
 
 /** A pool participant with the contact details the workflow needs (never part of a job payload). */
 export interface PoolPerson {
@@ -74,13 +75,17 @@ export async function loadProgramPool(
 ): Promise<ProgramPool> {
   const rows = await rawQuery<PersonRow & { role: 'coach' | 'coachee' }>(
     em,
-    `select e.id as enrollment_id, e.role::text as role, p.id as person_id, p.name, p.email, p.department, p.manager_email, p.level,
-            p.timezone, p.languages, e.skills, e.goals, e.capacity,
-            (select count(*) from pairing x where (x.coach_id = e.id or x.coachee_id = e.id) and x.status in ('offered', 'active')) as live
-       from enrollment e join person p on p.id = e.person_id
+    // Live pairings counted once per program (an enrollment is a coach or a coachee, never both), not per row.
+    `with live as (
+       select coach_id as id, count(*) as n from pairing where program_id = ? and status in ('offered', 'active') group by coach_id
+       union all
+       select coachee_id, count(*) from pairing where program_id = ? and status in ('offered', 'active') group by coachee_id)
+     select e.id as enrollment_id, e.role::text as role, p.id as person_id, p.name, p.email, p.department, p.manager_email, p.level,
+            p.timezone, p.languages, e.skills, e.goals, e.capacity, coalesce(l.n, 0) as live
+       from enrollment e join person p on p.id = e.person_id left join live l on l.id = e.id
       where e.program_id = ? and e.status = 'active'
       order by e.id`,
-    [program.id],
+    [program.id, program.id, program.id],
   );
   const wanted = options.coacheeIds ? new Set(options.coacheeIds) : null;
   const coacheeRows = rows.filter((r) => r.role === 'coachee' && (wanted ? wanted.has(r.enrollment_id) : Number(r.live) === 0));
@@ -134,7 +139,7 @@ export async function loadProgramPool(
     coaches,
     coachees,
     people: managers.map((m) => ({ id: m.id, manager: personKey(m.manager_email) })),
-    effectiveness: {},
+    effectiveness: await loadEffectiveness(em, program.id, coaches.map((c) => c.id)),
     exclusions,
     pins: options.pins ?? [],
     referenceTime: options.now.getTime(),

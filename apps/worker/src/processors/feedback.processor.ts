@@ -1,0 +1,22 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Processor } from '@nestjs/bullmq';
+import { JobName, QueueName } from '@tandem/queues';
+import { EffectivenessService, FeedbackService } from '@tandem/workflows';
+import { QueueHandlers, QueueProcessor } from '../job-handlers';
+
+@Processor(QueueName.Feedback)
+export class FeedbackProcessor extends QueueProcessor<QueueName.Feedback> {
+  readonly queue = QueueName.Feedback;
+  readonly handlers: QueueHandlers<QueueName.Feedback> = {
+    [JobName.FeedbackRemind]: ({ feedbackId }) => this.feedback.remind(feedbackId),
+    [JobName.FeedbackAggregate]: ({ programId }) => this.effectiveness.aggregate(programId),
+  };
+
+  constructor(
+    em: EntityManager,
+    private readonly feedback: FeedbackService,
+    private readonly effectiveness: EffectivenessService,
+  ) {
+    super(em);
+  }
+}

@@ -1,0 +1,295 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, linkToken, newId, NotFoundError, rawQuery, type SkillDefinition } from '@tandem/domain';
+import { linkPlaceholder, writeOutbox } from '@tandem/mail';
+import { JobName, JobProducer } from '@tandem/queues';
+import { closeAt } from './close-time';
+import { feedbackRequestEmail } from './feedback-emails';
+import { type CoachAnswers, type CoacheeAnswers, parseCoachAnswers, parseCoacheeAnswers } from './feedback-form';
+
+type Role = 'coach' | 'coachee';
+
+interface SessionContext {
+  session_id: string;
+  index: number;
+  starts_at: Date;
+  ends_at: Date;
+  session_status: 'scheduled' | 'held' | 'missed' | 'cancelled';
+  sequence: number;
+  sessions: number;
+  pairing_id: string;
+  pairing_status: string;
+  organization_id: string;
+  program_id: string;
+  program_name: string;
+  program_skills: SkillDefinition[];
+  feedback: FeedbackSettings;
+  coach_name: string;
+  coach_email: string;
+  coach_timezone: string;
+  coachee_name: string;
+  coachee_email: string;
+  coachee_timezone: string;
+  coachee_needs: Record<string, number>;
+}
+
+interface FeedbackRow extends SessionContext {
+  id: string;
+  role: Role;
+  remind_at: Date;
+  reminded_at: Date | null;
+  submitted_at: Date | null;
+  session_rating: number | null;
+  progress: Record<string, number> | null;
+  alliance_goals: number | null;
+  alliance_tasks: number | null;
+  alliance_bond: number | null;
+  fit: CoacheeAnswers['fit'];
+  attendance: CoachAnswers['attendance'] | null;
+  note: string | null;
+}
+
+const CONTEXT_SELECT = `
+  select s.id as session_id, s.index, s.starts_at, s.ends_at, s.status as session_status, s.sequence,
+         (select count(*)::int from coaching_session c where c.pairing_id = s.pairing_id) as sessions,
+         pr.id as pairing_id, pr.status as pairing_status, pr.organization_id, pr.program_id,
+         prog.name as program_name, prog.skills as program_skills, prog.feedback,
+         cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone,
+         ep.name as coachee_name, ep.email as coachee_email, ep.timezone as coachee_timezone, ee.skills as coachee_needs
+    from coaching_session s
+    join pairing pr on pr.id = s.pairing_id
+    join program prog on prog.id = pr.program_id
+    join enrollment ce on ce.id = pr.coach_id join person cp on cp.id = ce.person_id
+    join enrollment ee on ee.id = pr.coachee_id join person ep on ep.id = ee.person_id`;
+
+const FEEDBACK_SELECT = `
+  select f.id, f.role::text as role, f.remind_at, f.reminded_at, f.submitted_at, f.session_rating, f.progress, f.alliance_goals, f.alliance_tasks,
+         f.alliance_bond, f.fit::text as fit, f.attendance::text as attendance, f.note, c.*
+    from feedback f
+    join lateral (${CONTEXT_SELECT} where s.id = f.session_id) c on true`;
+
+/** What a feedback form shows to its respondent. */
+export interface FeedbackView {
+  role: Role;
+  state: 'open' | 'submitted';
+  index: number;
+  sessions: number;
+  otherName: string;
+  programName: string;
+  startsAt: Date;
+  timeZone: string;
+  /** The coachee's focus skills (need > 0, or every skill when none is marked), asked about one by one. */
+  skills: { key: string; label: string }[];
+  /** After the first session, the coachee is also asked whether this is a good fit. */
+  askFit: boolean;
+}
+
+/** The outcome of a form post. */
+export type FeedbackOutcome = 'submitted' | 'already-submitted';
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The feedback loop after each session: closing it (both people get a form link), one reminder for an unanswered
+ * form, and the forms themselves (GET shows, one POST submits). Answers are confidential: this service never hands
+ * one person's answers to anyone else, and admins read only aggregates (FeedbackSummaryService).
+ */
+@Injectable()
+export class FeedbackService {
+  private readonly logger = new Logger(FeedbackService.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly producer: JobProducer,
+    private readonly clock: Clock,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+  ) {}
+
+  /** The `cadence.close-session` job: once the session's close time has come, both people are asked for feedback (once: a unique index guards it). */
+  async closeSession(sessionId: string): Promise<'requested' | 'not-due' | 'skipped' | 'done'> {
+    const em = this.em.fork();
+    const result = await em.transactional(async (tem) => {
+      const [row] = await rawQuery<SessionContext>(tem, `${CONTEXT_SELECT} where s.id = ? for update of s`, [sessionId]);
+      if (!row) throw new NotFoundError('session', sessionId);
+      const context = contextDates(row);
+      if (context.session_status === 'cancelled' || context.pairing_status !== 'active' || !context.feedback.enabled) return { outcome: 'skipped' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
+      const now = this.clock.now();
+      if (closeAt(context.starts_at, context.ends_at) > now) return { outcome: 'not-due' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
+      const remindAt = new Date(now.getTime() + durationMs(context.feedback.reminderAfter));
+      const ids = [newId(), newId()];
+      const inserted = await rawQuery<{ id: string; role: Role }>(
+        tem,
+        `insert into feedback (id, session_id, role, token_hash, requested_at, remind_at)
+         select id, ?, r::feedback_role, h, ?, ? from unnest(?::uuid[], ?::text[], ?::text[]) as x(id, r, h)
+         on conflict (session_id, role) do nothing
+         returning id, role::text as role`,
+        [sessionId, now, remindAt, ids, ['coach', 'coachee'], ids.map((id) => hashSecret(linkToken(this.config.appSecret, 'feedback', id)))],
+      );
+      if (inserted.length === 0) return { outcome: 'done' as const, messageIds: [], reminders: [], remindAt };
+      const messageIds = await writeOutbox(
+        tem,
+        inserted.map((f) => this.requestDraft(context, f.id, f.role, false)),
+      );
+      return { outcome: 'requested' as const, messageIds, reminders: inserted.map((f) => f.id), remindAt };
+    });
+    await this.afterCommit(async () => {
+      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+      const delay = Math.max(0, result.remindAt.getTime() - this.clock.now().getTime());
+      for (const feedbackId of result.reminders) await this.producer.enqueue(JobName.FeedbackRemind, { feedbackId }, { delay });
+    });
+    return result.outcome;
+  }
+
+  /** The `feedback.remind` job: the one reminder of an unanswered form (a conditional update guards it). */
+  async remind(feedbackId: string): Promise<'sent' | 'not-due' | 'done'> {
+    const em = this.em.fork();
+    const result = await em.transactional(async (tem) => {
+      const [raw] = await rawQuery<FeedbackRow>(tem, `${FEEDBACK_SELECT} where f.id = ? for update of f`, [feedbackId]);
+      if (!raw) throw new NotFoundError('feedback', feedbackId);
+      const row = feedbackDates(raw);
+      if (row.submitted_at || row.reminded_at || row.pairing_status !== 'active') return { outcome: 'done' as const, messageIds: [] };
+      const now = this.clock.now();
+      if (row.remind_at > now) return { outcome: 'not-due' as const, messageIds: [] };
+      await rawQuery(tem, `update feedback set reminded_at = ? where id = ?`, [now, feedbackId]);
+      return { outcome: 'sent' as const, messageIds: await writeOutbox(tem, [this.requestDraft(row, row.id, row.role, true)]) };
+    });
+    await this.afterCommit(() => this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId }))));
+    return result.outcome;
+  }
+
+  /** Reads a form by its link token; changes nothing (mail scanners fetch links). */
+  async view(token: string): Promise<FeedbackView> {
+    const row = await this.find(this.em.fork(), token, false);
+    const coach = row.role === 'coach';
+    return {
+      role: row.role,
+      state: row.submitted_at ? 'submitted' : 'open',
+      index: row.index,
+      sessions: row.sessions,
+      otherName: coach ? row.coachee_name : row.coach_name,
+      programName: row.program_name,
+      startsAt: row.starts_at,
+      timeZone: coach ? row.coach_timezone : row.coachee_timezone,
+      skills: coach ? [] : focusSkills(row),
+      askFit: !coach && row.index === 1,
+    };
+  }
+
+  /**
+   * Submits a form once. Posting the same answers again answers 'already-submitted'; different answers are a
+   * conflict (a submission is final). The coach's held or missed sets the session's status.
+   */
+  async submit(token: string, body: unknown): Promise<FeedbackOutcome> {
+    const em = this.em.fork();
+    const result = await em.transactional(async (tem) => {
+      const row = await this.find(tem, token, true);
+      const answers = row.role === 'coach' ? parseCoachAnswers(body) : parseCoacheeAnswers(body, { skills: focusSkills(row).map((s) => s.key), askFit: row.index === 1 });
+      if (row.submitted_at) {
+        if (sameAnswers(storedAnswers(row), answers)) return { outcome: 'already-submitted' as const };
+        throw new ConflictError('feedback_submitted', 'This feedback was submitted already; answers cannot be changed.');
+      }
+      const now = this.clock.now();
+      if (row.role === 'coach') {
+        const coach = answers as CoachAnswers;
+        await rawQuery(tem, `update feedback set attendance = ?, note = ?, submitted_at = ? where id = ?`, [coach.attendance, coach.note, now, row.id]);
+        if (coach.attendance !== 'moved') {
+          await rawQuery(tem, `update coaching_session set status = ?, updated_at = ? where id = ? and status = 'scheduled'`, [coach.attendance, now, row.session_id]);
+        }
+      } else {
+        const coachee = answers as CoacheeAnswers;
+        await rawQuery(
+          tem,
+          `update feedback set session_rating = ?, progress = ?::jsonb, alliance_goals = ?, alliance_tasks = ?, alliance_bond = ?, fit = ?, submitted_at = ? where id = ?`,
+          [coachee.sessionRating, JSON.stringify(coachee.progress), coachee.allianceGoals, coachee.allianceTasks, coachee.allianceBond, coachee.fit, now, row.id],
+        );
+      }
+      // The audit trail says that someone answered, never what.
+      await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (gen_random_uuid(), ?, ?, 'feedback.submitted', 'feedback', ?)`, [
+        row.organization_id,
+        row.role,
+        row.id,
+      ]);
+      return { outcome: 'submitted' as const, aggregate: row.role === 'coachee' ? { programId: row.program_id, feedbackId: row.id } : undefined };
+    });
+    if ('aggregate' in result && result.aggregate) {
+      const aggregate = result.aggregate;
+      await this.afterCommit(() => this.producer.enqueue(JobName.FeedbackAggregate, aggregate));
+    }
+    return result.outcome;
+  }
+
+  private requestDraft(context: SessionContext, feedbackId: string, role: Role, reminder: boolean) {
+    const coach = role === 'coach';
+    return {
+      organizationId: context.organization_id,
+      idempotencyKey: `${reminder ? 'feedback-reminder' : 'feedback-request'}:${context.session_id}:${role}`,
+      to: coach ? context.coach_email : context.coachee_email,
+      ...feedbackRequestEmail({
+        role,
+        recipientName: coach ? context.coach_name : context.coachee_name,
+        otherName: coach ? context.coachee_name : context.coach_name,
+        index: context.index,
+        startsAt: context.starts_at,
+        timeZone: coach ? context.coach_timezone : context.coachee_timezone,
+        link: linkPlaceholder('feedback', feedbackId),
+        reminder,
+      }),
+    };
+  }
+
+  private async find(em: EntityManager, token: string, lock: boolean): Promise<FeedbackRow> {
+    if (!TOKEN.test(token)) throw new NotFoundError('feedback');
+    const [row] = await rawQuery<FeedbackRow>(em, `${FEEDBACK_SELECT} where f.token_hash = ?${lock ? ' for update of f' : ''}`, [hashSecret(token)]);
+    if (!row) throw new NotFoundError('feedback');
+    return feedbackDates(row);
+  }
+
+  /** Work after a commit: if Redis is away the database still says what to do, and the reconciler re-creates it. */
+  private async afterCommit(fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.logger.warn(`follow-up jobs wait for the reconciler: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** The coachee's focus skills: those with a development need, or all of the program's when none is marked. */
+function focusSkills(row: SessionContext): { key: string; label: string }[] {
+  const all = row.program_skills.map((s) => ({ key: s.key, label: s.label }));
+  const focus = all.filter((s) => (row.coachee_needs?.[s.key] ?? 0) > 0);
+  return focus.length > 0 ? focus : all;
+}
+
+function storedAnswers(row: FeedbackRow): CoachAnswers | CoacheeAnswers {
+  if (row.role === 'coach') return { attendance: row.attendance!, note: row.note };
+  return {
+    sessionRating: row.session_rating!,
+    progress: row.progress ?? {},
+    allianceGoals: row.alliance_goals!,
+    allianceTasks: row.alliance_tasks!,
+    allianceBond: row.alliance_bond!,
+    fit: row.fit,
+  };
+}
+
+function sameAnswers(a: CoachAnswers | CoacheeAnswers, b: CoachAnswers | CoacheeAnswers): boolean {
+  const canonical = (value: unknown): unknown =>
+    value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => [k, canonical(v)])) : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/** The ORM's driver hands timestamps back as text. */
+function contextDates<T extends SessionContext>(row: T): T {
+  return { ...row, starts_at: new Date(row.starts_at), ends_at: new Date(row.ends_at) };
+}
+
+function feedbackDates(row: FeedbackRow): FeedbackRow {
+  return {
+    ...contextDates(row),
+    remind_at: new Date(row.remind_at),
+    reminded_at: row.reminded_at ? new Date(row.reminded_at) : null,
+    submitted_at: row.submitted_at ? new Date(row.submitted_at) : null,
+  };
+}

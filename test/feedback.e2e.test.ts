@@ -1,0 +1,292 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { rawQuery } from '@tandem/domain';
+import { JobProducer, QueueName } from '@tandem/queues';
+import { FeedbackService, OrganizationsService, ReconcilerService, RematchService } from '@tandem/workflows';
+import { type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
+import { SmtpSink } from './support/smtp-sink';
+import { TestTandem } from './support/tandem';
+import { waitFor } from './support/test-env';
+
+const PUBLIC_URL = 'https://tandem.test';
+const form = { contentType: 'application/x-www-form-urlencoded' };
+const encode = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const feedbackLink = (text: string) => {
+  const match = /https?:\/\/\S+(\/feedback\/[A-Za-z0-9_-]{43})/.exec(text);
+  if (!match) throw new Error(`no feedback link in: ${text}`);
+  return match[1];
+};
+
+/** A coachee's answers; the coachee's focus skills are active listening and emotional intelligence (needs 4 and 3). */
+const coacheeAnswers = (extra: Record<string, string> = {}) => ({
+  rating: '4',
+  progress_active_listening: '5',
+  progress_emotional_intelligence: '5',
+  goals: '4',
+  tasks: '4',
+  bond: '5',
+  ...extra,
+});
+
+describe('feedback after each session: requests, one reminder, forms, confidential aggregates, learned effectiveness', () => {
+  const smtp = new SmtpSink();
+  let tandem: TestTandem;
+  let key: string;
+  let organizationId: string;
+
+  beforeAll(async () => {
+    await smtp.start();
+    tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000' } });
+    ({ apiKey: key, organizationId } = await tandem.organization());
+  });
+
+  afterAll(async () => {
+    await tandem?.stop();
+    await smtp.stop();
+  });
+
+  const db = () => tandem.get(EntityManager).fork();
+  const mailTo = (email: string, subject: string) => smtp.messages.filter((m) => m.to.includes(email) && m.subject.startsWith(subject));
+  const waitMail = (email: string, subject: string, count = 1) =>
+    waitFor(async () => (mailTo(email, subject).length >= count ? mailTo(email, subject) : undefined), `${count} × "${subject}" to ${email}`, 30_000);
+
+  /** One coach (capacity 2) and one coachee, matched, published and accepted. */
+  async function activePairing(tag: string, settings: Record<string, unknown>) {
+    const coachEmail = `coach-${tag}@acme.example`;
+    const coacheeEmail = `coachee-${tag}@acme.example`;
+    const people: FixturePerson[] = [
+      { role: 'coach', email: coachEmail, name: `<i>Cora</i> ${tag}`, capacity: 2, skills: [3, 3, 3, 3, 3] },
+      { role: 'coachee', email: coacheeEmail, name: `Eli ${tag}`, skills: [4, 0, 3, 0, 0], goals: 'Listen better' },
+    ];
+    const { programId, idOf } = await seedProgram(tandem, key, { name: `Leaders ${tag}`, ...settings }, people);
+    const round = await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key });
+    expect((await roundDone(tandem, key, round.body.id)).matched).toBe(1);
+    expect((await tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key })).status).toBe(200);
+    const [offer] = await waitMail(coachEmail, 'Coaching offer');
+    expect((await tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+    const [pairing] = await rawQuery<{ id: string; score: number }>(db(), `select id, score from pairing where program_id = ? and status = 'active'`, [programId]);
+    return { programId, pairingId: pairing.id, score: Number(pairing.score), coachEmail, coacheeEmail, coachId: idOf(coachEmail), idOf };
+  }
+
+  const sessionsOf = (pairingId: string) =>
+    rawQuery<{ id: string; index: number; status: string; sequence: number }>(db(), `select id, index, status, sequence from coaching_session where pairing_id = ? order by index`, [pairingId]);
+  const feedbackRows = (pairingId: string) =>
+    rawQuery<{ id: string; session_id: string; role: string; index: number; requested_at: string; remind_at: string; reminded_at: string | null; submitted_at: string | null }>(
+      db(),
+      `select f.id, f.session_id, f.role::text as role, s.index, f.requested_at, f.remind_at, f.reminded_at, f.submitted_at
+         from feedback f join coaching_session s on s.id = f.session_id where s.pairing_id = ? order by s.index, f.role`,
+      [pairingId],
+    );
+  const estimates = (coachId: string) =>
+    rawQuery<{ skill: string; estimate: number; answers: number }>(db(), `select skill, estimate, answers from coach_effectiveness where coach_id = ? order by skill`, [coachId]);
+  const summary = (programId: string, apiKey = key) => tandem.request('GET', `/api/v1/programs/${programId}/feedback-summary`, { key: apiKey });
+
+  let fast: Awaited<ReturnType<typeof activePairing>>;
+
+  it('closes each of 3 PT3S sessions with a request to both, submits each form once, and reminds only unanswered forms, once', async () => {
+    fast = await activePairing('fast', {
+      cadence: { interval: 'PT3S', sessions: 3, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
+      feedback: { reminderAfter: 'PT6S' },
+    });
+    const { pairingId, coachEmail, coacheeEmail, coachId, programId } = fast;
+    const sessions = await waitFor(async () => ((await sessionsOf(pairingId)).length === 3 ? sessionsOf(pairingId) : undefined), 'the sessions');
+
+    // Session 1: both get a form link of their own.
+    const [coacheeRequest] = await waitMail(coacheeEmail, 'Feedback on coaching session 1');
+    const [coachRequest] = await waitMail(coachEmail, 'Feedback on coaching session 1');
+    const coacheeForm = feedbackLink(coacheeRequest.text);
+    const coachForm = feedbackLink(coachRequest.text);
+    expect(coacheeForm).not.toBe(coachForm);
+
+    // GET shows the coachee's focus skills and the fit question, escapes names, and changes nothing.
+    const before = await feedbackRows(pairingId);
+    const shown = await tandem.request('GET', coacheeForm);
+    expect(shown.status).toBe(200);
+    expect(shown.headers['referrer-policy']).toBe('no-referrer');
+    expect(shown.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(shown.text).not.toContain('<script');
+    expect(shown.text).toContain('name="progress_active_listening"');
+    expect(shown.text).toContain('name="progress_emotional_intelligence"');
+    expect(shown.text).not.toContain('name="progress_empathy"');
+    expect(shown.text).toContain('name="fit"');
+    expect(shown.text).toContain('&lt;i&gt;Cora&lt;/i&gt;');
+    expect(shown.text).not.toContain('<i>Cora</i>');
+    expect((await tandem.request('HEAD', coacheeForm)).status).toBe(200);
+    expect(await feedbackRows(pairingId)).toEqual(before);
+
+    // Incomplete answers: 422 and nothing saved. Then one submission; the same again is "already submitted"; a change is 409.
+    expect((await tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers()), ...form })).status).toBe(422);
+    const first = await tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'good' })), ...form });
+    expect(first.status).toBe(200);
+    expect(first.text).toContain('Thank you');
+    const again = await tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'good' })), ...form });
+    expect(again.status).toBe(200);
+    expect(again.text).toContain('Already submitted');
+    expect((await tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'not_good' })), ...form })).status).toBe(409);
+    expect((await tandem.request('GET', coacheeForm)).text).toContain('already');
+
+    // One answer moves the estimate little (program mean 2.92, the coach 3.26 on 0..5, from the coach's own 3).
+    const afterOne = await waitFor(async () => ((await estimates(coachId)).length === 2 ? estimates(coachId) : undefined), 'the first estimate');
+    expect(afterOne.map((e) => [e.skill, e.answers])).toEqual([
+      ['active_listening', 1],
+      ['emotional_intelligence', 1],
+    ]);
+    expect(Number(afterOne[0].estimate)).toBeCloseTo(3.26, 2);
+
+    // The coach: held sets the session's status; the private note is escaped nowhere because it is shown nowhere.
+    const coachPage = await tandem.request('GET', coachForm);
+    expect(coachPage.text).toContain('name="attendance"');
+    expect(coachPage.text).not.toContain('name="rating"');
+    const note = 'Eli <script>alert(1)</script> talked about burnout';
+    expect((await tandem.request('POST', coachForm, { body: encode({ attendance: 'held', note }), ...form })).status).toBe(200);
+    expect((await sessionsOf(pairingId))[0].status).toBe('held');
+
+    // Session 2: no fit question for the coachee; the coach says it was missed.
+    const coachee2 = feedbackLink((await waitMail(coacheeEmail, 'Feedback on coaching session 2'))[0].text);
+    const coach2 = feedbackLink((await waitMail(coachEmail, 'Feedback on coaching session 2'))[0].text);
+    expect((await tandem.request('GET', coachee2)).text).not.toContain('name="fit"');
+    expect((await tandem.request('POST', coachee2, { body: encode(coacheeAnswers()), ...form })).status).toBe(200);
+    expect((await tandem.request('POST', coach2, { body: encode({ attendance: 'missed' }), ...form })).status).toBe(200);
+    expect((await sessionsOf(pairingId))[1].status).toBe('missed');
+
+    // Session 3: nobody answers, so both get one reminder with the same link.
+    const coachee3 = feedbackLink((await waitMail(coacheeEmail, 'Feedback on coaching session 3'))[0].text);
+    const [reminder] = await waitMail(coacheeEmail, 'Reminder: Feedback on coaching session 3');
+    expect(feedbackLink(reminder.text)).toBe(coachee3);
+    await waitMail(coachEmail, 'Reminder: Feedback on coaching session 3');
+    expect((await sessionsOf(pairingId))[2].status).toBe('scheduled');
+
+    // Exactly the forms unanswered at their reminder time got a reminder; the jobs again send nothing twice.
+    const rows = await feedbackRows(pairingId);
+    expect(rows).toHaveLength(6);
+    for (const row of rows) {
+      const answeredInTime = row.submitted_at !== null && new Date(row.submitted_at) < new Date(row.remind_at);
+      expect(row.reminded_at === null).toBe(answeredInTime);
+    }
+    const feedback = tandem.get(FeedbackService);
+    expect(await feedback.closeSession(sessions[2].id)).toBe('done');
+    for (const row of rows) expect(await feedback.remind(row.id)).toBe('done');
+    const keys = await rawQuery<{ idempotency_key: string }>(db(), `select idempotency_key from outbox_message where idempotency_key like 'feedback-%' order by idempotency_key`);
+    expect(keys.filter((k) => k.idempotency_key.startsWith('feedback-request:'))).toHaveLength(6);
+    expect(keys.map((k) => k.idempotency_key)).toContain(`feedback-request:${sessions[0].id}:coachee`);
+    expect(keys.map((k) => k.idempotency_key)).toContain(`feedback-reminder:${sessions[2].id}:coach`);
+    expect(mailTo(coachEmail, 'Reminder: Feedback on coaching session 3')).toHaveLength(1);
+    expect(mailTo(coacheeEmail, 'Feedback on coaching session 1')).toHaveLength(1);
+
+    // The summary withholds every figure under 3 answers (2 coachee answers, 2 coach answers so far).
+    const early = await summary(programId);
+    expect(early.status).toBe(200);
+    expect(early.body.requests).toEqual({ coach: { sent: 3, answered: 2 }, coachee: { sent: 3, answered: 2 } });
+    expect(early.body.coachees.sessionRating).toEqual({ answers: 2, average: null });
+    expect(early.body.coachees.alliance.bond).toEqual({ answers: 2, average: null });
+    expect(early.body.coachees.progress.active_listening).toEqual({ answers: 2, average: null });
+    expect(early.body.coachees.fit).toEqual({ answers: 1, counts: null });
+    expect(early.body.coaches.attendance).toEqual({ answers: 2, counts: null });
+
+    // The third answers make the aggregates visible; no individual answer or note is ever in an admin answer.
+    expect((await tandem.request('POST', coachee3, { body: encode(coacheeAnswers({ rating: '1', bond: '2' })), ...form })).status).toBe(200);
+    const coach3 = feedbackLink(mailTo(coachEmail, 'Feedback on coaching session 3')[0].text);
+    expect((await tandem.request('POST', coach3, { body: encode({ attendance: 'moved', note: 'another private note' }), ...form })).status).toBe(200);
+    expect((await sessionsOf(pairingId))[2].status).toBe('scheduled');
+    const later = await summary(programId);
+    expect(later.body.coachees.sessionRating).toEqual({ answers: 3, average: 3 });
+    expect(later.body.coachees.alliance.bond).toEqual({ answers: 3, average: 4 });
+    expect(later.body.coachees.progress.active_listening).toEqual({ answers: 3, average: 5 });
+    expect(later.body.coachees.progress.empathy).toEqual({ answers: 0, average: null });
+    expect(later.body.coachees.fit).toEqual({ answers: 1, counts: null });
+    expect(later.body.coaches.attendance).toEqual({ answers: 3, counts: { held: 1, missed: 1, moved: 1 } });
+    const everything = [later.text, (await tandem.request('GET', '/api/v1/outbox', { key })).text, (await tandem.request('GET', `/api/v1/pairings?programId=${programId}`, { key })).text].join('\n');
+    expect(everything).not.toContain('burnout');
+    expect(everything).not.toContain('another private note');
+    const audit = await rawQuery<{ actor: string; action: string; data: unknown }>(db(), `select actor, action, data from audit_event where action = 'feedback.submitted'`);
+    expect(audit).toHaveLength(6);
+    expect(JSON.stringify(audit)).not.toContain('burnout');
+  }, 60_000);
+
+  it('shows the summary only to the program’s own admins', async () => {
+    const { programId } = fast;
+    const { apiKey: operator } = await tandem.get(OrganizationsService).createApiKey(organizationId, 'operator' as never);
+    expect((await summary(programId, operator)).status).toBe(403);
+    const { apiKey: otherAdmin } = await tandem.organization('Other');
+    const foreign = await summary(programId, otherAdmin);
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.code).toBe('not_found');
+    expect((await summary('not-a-uuid')).status).toBe(404);
+    expect((await tandem.request('GET', `/api/v1/programs/${programId}/feedback-summary`)).status).toBe(401);
+  });
+
+  it('learns: submitted feedback changes the coach’s estimate, and a later re-match scores the coach higher', async () => {
+    const { programId, coachId, score, coachEmail } = fast;
+    // Three answers of 5 on each focus skill: the program mean 3.44, the coach 4.02 (the coach rated themself 3).
+    const learned = await waitFor(async () => {
+      const rows = await estimates(coachId);
+      return rows.length === 2 && rows.every((r) => r.answers === 3) ? rows : undefined;
+    }, 'the estimates over three answers');
+    for (const row of learned) expect(Number(row.estimate)).toBeCloseTo(4.02, 2);
+
+    // A new coachee with the same profile as the first: the re-match finds the coach with room and a higher score.
+    const imported = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, {
+      key,
+      body: 'role,email,name,department,manager_email,level,timezone,languages,capacity,active_listening,empathy,emotional_intelligence,trust_building,clear_communication,goals,bio\ncoachee,coachee-later@acme.example,Lia Later,,,3,Europe/Paris,en,,4,0,3,0,0,Listen better,',
+    });
+    expect(imported.status).toBe(202);
+    await waitFor(async () => ((await tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key })).body.status === 'succeeded' ? true : undefined), 'the import');
+    const [later] = await rawQuery<{ id: string }>(db(), `select e.id from enrollment e join person p on p.id = e.person_id where p.email = 'coachee-later@acme.example'`);
+    expect(await tandem.get(RematchService).rematch(later.id)).toBe('offered');
+    const [pairing] = await rawQuery<{ coach_id: string; score: number; breakdown: { reasons?: string[] } }>(
+      db(),
+      `select coach_id, score, breakdown from pairing where coachee_id = ? and status = 'offered'`,
+      [later.id],
+    );
+    expect(pairing.coach_id).toBe(coachId);
+    expect(Number(pairing.score)).toBeGreaterThan(score);
+    expect(JSON.stringify(pairing.breakdown)).toContain('measured effectiveness 4/5');
+    await waitMail(coachEmail, 'Coaching offer', 2);
+  });
+
+  it('re-creates a lost close, a lost reminder and a lost aggregate from the database, and sends each once', async () => {
+    const { programId, pairingId, coachEmail, coacheeEmail, coachId } = await activePairing('lost', { cadence: { interval: 'P7D', sessions: 2 }, feedback: { reminderAfter: 'P3D' } });
+    const [session] = await waitFor(async () => ((await sessionsOf(pairingId)).length === 2 ? sessionsOf(pairingId) : undefined), 'the sessions');
+    const cadence = tandem.get(JobProducer).queue(QueueName.Cadence);
+    const closeJob = await waitFor(async () => (await cadence.getJob(`close-session.${session.id}.0`)) ?? undefined, 'the delayed close job');
+    await closeJob.remove();
+    await rawQuery(db(), `update coaching_session set starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour', remind_at = now() - interval '3 hours', reminded_at = now() where id = ?`, [
+      session.id,
+    ]);
+    const reconciler = tandem.get(ReconcilerService);
+    expect((await reconciler.reconcile()).sessionCloses).toBe(1);
+    await waitMail(coachEmail, 'Feedback on coaching session 1');
+    const coacheeForm = feedbackLink((await waitMail(coacheeEmail, 'Feedback on coaching session 1'))[0].text);
+    expect((await reconciler.reconcile()).sessionCloses).toBe(0);
+
+    // The reminder's delayed job is lost too; once due, the reconciler queues it again.
+    const feedbackQueue = tandem.get(JobProducer).queue(QueueName.Feedback);
+    const rows = await feedbackRows(pairingId);
+    for (const row of rows) {
+      const job = await feedbackQueue.getJob(`feedback-remind.${row.id}`);
+      expect(job?.data).toEqual({ feedbackId: row.id });
+      await job!.remove();
+    }
+    await rawQuery(db(), `update feedback set remind_at = now() - interval '1 minute' where session_id = ?`, [session.id]);
+    expect((await reconciler.reconcile()).feedbackReminders).toBe(2);
+    await waitMail(coacheeEmail, 'Reminder: Feedback on coaching session 1');
+    await waitMail(coachEmail, 'Reminder: Feedback on coaching session 1');
+    expect((await reconciler.reconcile()).feedbackReminders).toBe(0);
+
+    // A submission whose aggregate job was lost: the reconciler finds the answer newer than the estimates.
+    await tandem.stopWorker();
+    try {
+      expect((await tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'not_sure' })), ...form })).status).toBe(200);
+      const [submitted] = await rawQuery<{ id: string }>(db(), `select id from feedback where session_id = ? and role = 'coachee'`, [session.id]);
+      const job = await tandem.get(JobProducer).queue(QueueName.Feedback).getJob(`aggregate.${programId}.${submitted.id}`);
+      expect(job?.data).toEqual({ programId, feedbackId: submitted.id });
+      await job!.remove();
+      await rawQuery(db(), `update feedback set submitted_at = now() - interval '1 minute' where id = ?`, [submitted.id]);
+    } finally {
+      await tandem.startWorker();
+    }
+    expect((await reconciler.reconcile()).effectiveness).toBe(1);
+    await waitFor(async () => ((await estimates(coachId)).length === 2 ? true : undefined), 'the re-created aggregate');
+    expect((await reconciler.reconcile()).effectiveness).toBe(0);
+    expect(mailTo(coachEmail, 'Reminder: Feedback')).toHaveLength(1);
+  });
+});
