@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseInstance, ProgramInstance, scoreProgram, ScoredPairs, solve } from '@tandem/matching';
+import { parseInstance, ProgramInstance, scoreProgram, ScoredPairs, solve, SolverEngine } from '@tandem/matching';
 
 const SKILLS = ['active_listening', 'empathy', 'emotional_intelligence', 'trust_building', 'clear_communication'];
 const ZONES = ['Europe/Paris', 'Europe/London', 'America/New_York', 'America/Chicago', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Singapore', 'Asia/Tokyo', 'Australia/Sydney', 'UTC'];
@@ -138,7 +138,8 @@ function runInstance(name: string, objective: string): void {
     minScore = instance.policy.minScore;
   } else pairs = instance.pairs;
   const t1 = now();
-  const solution = solve(pairs, { objective: objective as 'matched-then-score', minScore });
+  const engine = (process.env.MATCHING_ENGINE || undefined) as SolverEngine | undefined;
+  const solution = solve(pairs, { objective: objective as 'matched-then-score', minScore, engine });
   const t2 = now();
   const result: Measure = {
     instance: objective === 'matched-then-score' ? name : `${name} (${objective})`,

@@ -163,7 +163,7 @@ describe('solve', () => {
 
   it('matches brute force with the coachee-side engine and any coach shortlist', () => {
     fc.assert(
-      fc.property(smallInstance, fc.constantFrom(...OBJECTIVES), fc.constantFrom<SolveOptions['engine']>('coachees', 'slots'), fc.constantFrom(0, 1, 3), ({ s, candidates }, objective, engine, coachCandidates) => {
+      fc.property(smallInstance, fc.constantFrom(...OBJECTIVES), fc.constantFrom<SolveOptions['engine']>('coachees', 'slots', 'simplex'), fc.constantFrom(0, 1, 3), ({ s, candidates }, objective, engine, coachCandidates) => {
         const options: SolveOptions = { objective, pins: refs(s.pins), exclusions: refs(s.exclusions), minScore: s.minWeight / 1000, candidates, engine, coachCandidates };
         const sol = solve(toProblem(s, true), options);
         checkValid(s, sol);
@@ -194,7 +194,7 @@ describe('solve', () => {
       fc.property(pool, fc.constantFrom(...OBJECTIVES), fc.constantFrom(1, 2, 3), (s, objective, candidates) => {
         const reference = solve(toProblem(s, false), { objective, candidates: 0, engine: 'coachees' });
         const want = value(objective, Array.from(reference.coachOf), s);
-        for (const engine of ['slots', 'coachees'] as const) {
+        for (const engine of ['slots', 'coachees', 'simplex'] as const) {
           for (const coachCandidates of [0, 1]) {
             const sol = solve(toProblem(s, true), { objective, candidates, engine, coachCandidates });
             checkValid(s, sol);
@@ -256,6 +256,57 @@ describe('solve', () => {
       { numRuns: 300 },
     );
     expect(multiRound).toBeGreaterThan(0);
+  });
+
+  it('network simplex matches brute force for every objective (pins, exclusions, minScore, tiny shortlists)', () => {
+    fc.assert(
+      fc.property(smallInstance, fc.constantFrom(...OBJECTIVES), fc.boolean(), fc.constantFrom(0, 1), fc.constantFrom(1, 16), ({ s, candidates }, objective, sparse, coachCandidates, slackLimit) => {
+        const options: SolveOptions = { objective, pins: refs(s.pins), exclusions: refs(s.exclusions), minScore: s.minWeight / 1000, candidates, engine: 'simplex', coachCandidates, slackLimit };
+        const sol = solve(toProblem(s, sparse), options);
+        checkValid(s, sol);
+        expect(value(objective, Array.from(sol.coachOf), s)).toEqual(bruteForce(s, objective));
+        expect(Array.from(solve(toProblem(s, !sparse), options).coachOf)).toEqual(Array.from(sol.coachOf));
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it("network simplex reaches the existing engine's optimum on larger pools with near-ties, whatever the input order", () => {
+    const pool = fc
+      .record({ n: fc.integer({ min: 1, max: 120 }), m: fc.integer({ min: 1, max: 14 }), seed: fc.nat(), spread: fc.constantFrom(2, 3, 8, 40) })
+      .map(({ n, m, seed, spread }) => {
+        let x = seed | 1;
+        const next = (): number => {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          return (x >>> 0) / 4294967296;
+        };
+        const caps = Array.from({ length: m }, () => Math.floor(next() * 8));
+        const w = Array.from({ length: n }, () => Array.from({ length: m }, () => (next() < 0.2 ? -1 : 50000 + 1000 * Math.floor(next() * spread) + (next() < 0.3 ? 1 : 0))));
+        const s: Small = { n, m, caps, w, pins: [], exclusions: [], minWeight: 0 };
+        return s;
+      });
+    fc.assert(
+      fc.property(pool, fc.constantFrom(...OBJECTIVES), fc.constantFrom(1, 2, 4), fc.constantFrom(1, 4), (s, objective, candidates, slackLimit) => {
+        const reference = solve(toProblem(s, false), { objective, candidates: 0, engine: 'slots' });
+        const want = value(objective, Array.from(reference.coachOf), s);
+        const options: SolveOptions = { objective, candidates, engine: 'simplex', slackLimit };
+        const sol = solve(toProblem(s, true), options);
+        checkValid(s, sol);
+        expect(value(objective, Array.from(sol.coachOf), s)).toEqual(want);
+        // The same pool with coachees and coaches listed in reverse order gives the same pairs.
+        const rev: Small = { ...s, caps: [...s.caps].reverse(), w: [...s.w].reverse().map((row) => [...row].reverse()) };
+        const problem = toProblem(rev, true);
+        const renamed = { ...problem, coacheeIds: [...problem.coacheeIds].reverse(), coachIds: [...problem.coachIds].reverse() };
+        const back = solve(renamed, options);
+        for (let i = 0; i < s.n; i++) {
+          const k = back.coachOf[s.n - 1 - i];
+          expect(k < 0 ? -1 : s.m - 1 - k).toBe(sol.coachOf[i]);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('gives the same answer for dense and sparse input, and twice in a row', () => {

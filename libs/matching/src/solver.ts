@@ -2,6 +2,7 @@ import { MatchingError } from './errors';
 import { maxCardinality } from './max-flow';
 import { AssignmentResult, minCostAssignment } from './min-cost-flow';
 import { SlotState, stateFromAssignment, warmRepair } from './warm-repair';
+import { TransportSimplex } from './network-simplex';
 import {
   MAX_WEIGHT,
   Objective,
@@ -17,6 +18,42 @@ import {
   SolverEngine,
   UnmatchedReason,
 } from './types';
+
+/** Number of weights of `row[off .. off + len - 1]` that are >= min. */
+function countAtLeast(row: Int32Array, off: number, len: number, min: number): number {
+  let count = 0;
+  for (let k = off, end = off + len; k < end; k++) count += row[k] >= min ? 1 : 0;
+  return count;
+}
+
+/**
+ * Prices one dense row: pairs (k, w) with w >= minWeight and reduced cost `base - A*w - coachPi[k]` < 0 go
+ * to the cand* arrays; returns their count. Negative reduced costs are rare, so the loop barely branches.
+ */
+function scanDense(
+  row: Int32Array,
+  off: number,
+  m: number,
+  minWeight: number,
+  base: number,
+  A: number,
+  coachPi: Float64Array,
+  candCoach: Int32Array,
+  candWeight: Int32Array,
+  candReduced: Float64Array,
+): number {
+  let c = 0;
+  for (let k = 0; k < m; k++) {
+    const w = row[off + k];
+    const reduced = base - A * w - coachPi[k];
+    if (reduced < 0 && w >= minWeight) {
+      candCoach[c] = k;
+      candWeight[c] = w;
+      candReduced[c++] = reduced;
+    }
+  }
+  return c;
+}
 
 /** Default number of candidate coaches per coachee before the dual check. */
 export const DEFAULT_CANDIDATES = 16;
@@ -74,7 +111,7 @@ class PoolSolver {
   private readonly rowCoach: Int32Array;
   private readonly rowWeight: Int32Array;
   private readonly excludedMark: Uint8Array;
-  private readonly stats: SolveStats;
+  readonly stats: SolveStats;
   private readonly slack: number;
   private readonly slackLimit: number;
   private readonly warmStart: boolean;
@@ -96,7 +133,7 @@ class PoolSolver {
     if (!(minScore >= 0 && minScore <= 100)) throw new MatchingError('invalid-input', 'minScore must be a number in 0..100');
     this.minWeight = Math.round(minScore * SCORE_SCALE);
     this.candidatesPerCoachee = options.candidates ?? DEFAULT_CANDIDATES;
-    this.engine = options.engine ?? 'slots';
+    this.engine = options.engine ?? 'simplex';
     this.coachCandidates = options.coachCandidates ?? DEFAULT_COACH_CANDIDATES;
     this.warmStart = options.warmStart ?? true;
     this.slack = Math.round((options.slack ?? DEFAULT_SLACK) * SCORE_SCALE);
@@ -157,6 +194,34 @@ class PoolSolver {
     if (!arcs) return -1;
     for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) if (arcs.coach[a] === k) return arcs.weight[a];
     return -1;
+  }
+
+  /** Pairs of unpinned coachees counted as allowed by a raw row scan but excluded by an admin or a full coach. */
+  private excludedAllowed(minWeight: number): number {
+    let count = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.pinnedCoach[i] >= 0) continue;
+      for (let e = this.exclStart[i]; e < this.exclStart[i + 1]; e++) {
+        const k = this.exclCoach[e];
+        const w = this.pairWeight(i, k);
+        // Counted once even when listed twice; a full coach's pairs are discounted below.
+        if (w >= minWeight && this.capLeft[k] > 0 && this.exclCoach.indexOf(k, this.exclStart[i]) === e) count++;
+      }
+    }
+    const { dense, arcs } = this.problem;
+    let fullCoaches = 0;
+    for (let k = 0; k < this.m; k++) if (this.capLeft[k] === 0) fullCoaches++;
+    if (fullCoaches > 0) {
+      for (let i = 0; i < this.n; i++) {
+        if (this.pinnedCoach[i] >= 0) continue;
+        if (dense) {
+          for (let k = 0; k < this.m; k++) if (this.capLeft[k] === 0 && dense[i * this.m + k] >= minWeight) count++;
+        } else if (arcs) {
+          for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) if (this.capLeft[arcs.coach[a]] === 0 && arcs.weight[a] >= minWeight) count++;
+        }
+      }
+    }
+    return count;
   }
 
   private isExcluded(i: number, k: number): boolean {
@@ -238,8 +303,16 @@ class PoolSolver {
   }
 
   /** Min-cost flow on each coachee's best candidates, then the dual check over all usable pairs. */
-  private solveExact(minWeight: number, mode: 'matched' | 'score'): Int32Array {
+  solveExact(minWeight: number, mode: 'matched' | 'score'): Int32Array {
     const { n, m } = this;
+    if (this.engine === 'simplex') {
+      // No pass over the pairs first: B = n * MAX_WEIGHT + 1 already exceeds any total score, and the first
+      // pricing pass counts the allowed pairs.
+      const A = mode === 'matched' ? 1 : n + 1;
+      const B = mode === 'matched' ? n * MAX_WEIGHT + 1 : 1;
+      if ((A * MAX_WEIGHT + B) * (2 * n + 2) >= SAFE) throw new MatchingError('too-large', `a pool of ${n} coachees is too large for exact integer costs`);
+      return this.solveBySimplex(minWeight, A, B, this.candidatesPerCoachee > 0 ? this.candidatesPerCoachee : m);
+    }
     let allowed = 0;
     let sumMax = 0;
     for (let i = 0; i < n; i++) {
@@ -373,6 +446,162 @@ class PoolSolver {
       if (E === allowed) throw new Error('internal: the dual check failed with every pair in the solve');
       rows = this.stats.rounds >= MAX_ROUNDS ? this.topCandidates(minWeight, m) : this.mergeRows(rows, extra);
     }
+  }
+
+  /**
+   * Primal network simplex with column generation. Nodes are numbered in id order (coachee rank, coach rank),
+   * and arcs are added in id order, so the answer does not depend on the order of the input. The first
+   * solve runs on a shortlist (each coachee's best coaches plus each coach's best coachees); then every
+   * usable pair is priced against the node potentials, the most violated few per coachee join as new
+   * columns, and pivoting continues from the current basis. No pair pricing negative proves optimality.
+   */
+  private solveBySimplex(minWeight: number, A: number, B: number, k: number): Int32Array {
+    const { n, m, capLeft, coacheeRank, coachRank } = this;
+    const coacheeAt = new Int32Array(n);
+    for (let i = 0; i < n; i++) coacheeAt[coacheeRank[i]] = i;
+    const capByRank = new Int32Array(m);
+    for (let j = 0; j < m; j++) capByRank[coachRank[j]] = capLeft[j];
+    let rows = this.topCandidates(minWeight, k);
+    if (k < m && this.coachCandidates > 0) rows = this.merge(rows, this.coachTopCandidates(rows, minWeight));
+    const ns = new TransportSimplex(n, m, capByRank, rows.coach.length);
+    const pi = ns.pi;
+    const limit = Math.max(1, this.slackLimit);
+    const selRank = new Int32Array(m);
+    const selWeight = new Int32Array(m);
+    const idx: number[] = [];
+    const addSorted = (r: number, count: number): void => {
+      // Columns of one coachee in coach-rank order: deterministic whatever order they were found in.
+      idx.length = 0;
+      for (let z = 0; z < count; z++) idx.push(z);
+      idx.sort((p, q) => selRank[p] - selRank[q]);
+      for (const z of idx) ns.addPair(r, selRank[z], -(A * selWeight[z] + B));
+    };
+    for (let r = 0; r < n; r++) {
+      const i = coacheeAt[r];
+      let c = 0;
+      for (let a = rows.start[i]; a < rows.start[i + 1]; a++) {
+        selRank[c] = coachRank[rows.coach[a]];
+        selWeight[c++] = rows.weight[a];
+      }
+      addSorted(r, c);
+    }
+    rows = { start: new Int32Array(0), coach: new Int32Array(0), weight: new Int32Array(0) };
+    const { dense, arcs } = this.problem;
+    const coachPi = new Float64Array(m);
+    const candCoach = new Int32Array(m);
+    const candWeight = new Int32Array(m);
+    const candReduced = new Float64Array(m);
+    for (;;) {
+      this.stats.rounds++;
+      ns.optimize();
+      this.stats.candidatePairs = ns.arcCount - n - m;
+      this.stats.searches = ns.pivots;
+      // A full coach gets potential -infinity: its pairs price at +infinity and never yield a column.
+      for (let j = 0; j < m; j++) coachPi[j] = capLeft[j] > 0 ? pi[n + coachRank[j]] : -Infinity;
+      let added = 0;
+      let allowed = 0;
+      const countAllowed = this.stats.rounds === 1;
+      for (let r = 0; r < n; r++) {
+        const i = coacheeAt[r];
+        if (this.pinnedCoach[i] >= 0) continue;
+        const base = pi[r] - B;
+        let c = 0;
+        // The reduced cost of (i, k) is base - A*w - coachPi[k]: one monomorphic scan of the row.
+        if (dense) {
+          if (countAllowed) allowed += countAtLeast(dense, i * m, m, minWeight);
+          c = scanDense(dense, i * m, m, minWeight, base, A, coachPi, candCoach, candWeight, candReduced);
+        } else if (arcs) {
+          for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) {
+            const w = arcs.weight[a];
+            if (w < minWeight) continue;
+            allowed++;
+            const kk = arcs.coach[a];
+            const reduced = base - A * w - coachPi[kk];
+            if (reduced < 0) {
+              candCoach[c] = kk;
+              candWeight[c] = w;
+              candReduced[c++] = reduced;
+            }
+          }
+        }
+        if (c === 0) continue;
+        if (this.exclStart[i + 1] > this.exclStart[i]) {
+          let kept = 0;
+          for (let z = 0; z < c; z++) {
+            if (this.isExcluded(i, candCoach[z])) continue;
+            candCoach[kept] = candCoach[z];
+            candWeight[kept] = candWeight[z];
+            candReduced[kept++] = candReduced[z];
+          }
+          c = kept;
+          if (c === 0) continue;
+        }
+        // The most violated `limit` pairs (ties by coach id) join as columns.
+        let count = 0;
+        if (c <= limit) {
+          for (let z = 0; z < c; z++) {
+            selRank[z] = coachRank[candCoach[z]];
+            selWeight[z] = candWeight[z];
+          }
+          count = c;
+        } else {
+          const sorted = candReduced.slice(0, c).sort();
+          const cut = sorted[limit - 1];
+          let below = 0;
+          for (let z = 0; z < c; z++) if (candReduced[z] < cut) below++;
+          // Pairs at exactly the cut value: lowest coach ranks first.
+          const atCut: number[] = [];
+          for (let z = 0; z < c; z++) {
+            if (candReduced[z] < cut) {
+              selRank[count] = coachRank[candCoach[z]];
+              selWeight[count++] = candWeight[z];
+            } else if (candReduced[z] === cut) atCut.push(z);
+          }
+          atCut.sort((p, q) => coachRank[candCoach[p]] - coachRank[candCoach[q]]);
+          for (let z = 0; z < limit - below; z++) {
+            selRank[count] = coachRank[candCoach[atCut[z]]];
+            selWeight[count++] = candWeight[atCut[z]];
+          }
+        }
+        addSorted(r, count);
+        added += count;
+      }
+      if (this.stats.rounds === 1) this.stats.allowedPairs = allowed - this.excludedAllowed(minWeight);
+      if (added === 0) break;
+    }
+    // Ties by id: every optimum uses only pairs whose reduced cost is 0 under these (optimal) potentials,
+    // so the slots engine re-solved on just those pairs returns an optimum of the whole pool, with the
+    // slots engine's documented tie-break (coach units in id order, coachees by id).
+    const tightStart = new Int32Array(n + 1);
+    const tightCoach: number[] = [];
+    const tightWeight: number[] = [];
+    for (let i = 0; i < n; i++) {
+      tightStart[i] = tightCoach.length;
+      if (this.pinnedCoach[i] >= 0) continue;
+      const r = coacheeRank[i];
+      const base = pi[r] - B;
+      const len = this.loadRow(i, minWeight);
+      for (let y = 0; y < len; y++) {
+        const kk = this.rowCoach[y];
+        if (base - A * this.rowWeight[y] - coachPi[kk] === 0) {
+          tightCoach.push(kk);
+          tightWeight.push(this.rowWeight[y]);
+        }
+      }
+    }
+    tightStart[n] = tightCoach.length;
+    const sub = new PoolSolver(
+      {
+        coacheeIds: this.problem.coacheeIds,
+        coachIds: this.problem.coachIds,
+        capacities: capLeft,
+        arcs: { start: tightStart, coach: Int32Array.from(tightCoach), weight: Int32Array.from(tightWeight) },
+      },
+      { objective: A === 1 ? 'matched-then-score' : 'score', engine: 'slots' },
+    );
+    const coachOf = sub.solveExact(0, A === 1 ? 'matched' : 'score');
+    this.stats.searches += sub.stats.searches;
+    return coachOf;
   }
 
   /**

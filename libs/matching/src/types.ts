@@ -82,8 +82,10 @@ export interface SolveOptions {
    */
   readonly candidates?: number;
   /**
-   * Which side supplies the flow: `slots` (default) adds the coaches' capacity units one at a time,
-   * `coachees` adds the coachees. Both are exact; they may break ties differently.
+   * Solver engine, all exact. `simplex` (default): primal network simplex with column generation (prices
+   * every pair against the potentials and keeps pivoting from the current basis), then the `slots` engine
+   * re-solves on the zero-reduced-cost pairs only, so ties are broken as `slots` breaks them. `slots` adds
+   * the coaches' capacity units one shortest path at a time; `coachees` adds the coachees.
    */
   readonly engine?: SolverEngine;
   /**
@@ -106,7 +108,7 @@ export interface SolveOptions {
 }
 
 /** Side of the network whose units are added one shortest path at a time (see SolveOptions.engine). */
-export type SolverEngine = 'slots' | 'coachees';
+export type SolverEngine = 'slots' | 'coachees' | 'simplex';
 
 /** The solver's answer by index; `coachOf[i]` is a coach index or -1. */
 export interface Solution {
