@@ -15,8 +15,11 @@ import { OutboxController } from './outbox/outbox.controller';
 import { OpsModule } from './ops/ops.module';
 import { FeedbackController } from './pages/feedback.controller';
 import { OffersController } from './pages/offers.controller';
+import { RematchController } from './pages/rematch.controller';
+import { SurveyController } from './pages/survey.controller';
 import { SessionsController } from './pages/sessions.controller';
 import { ProgramsController } from './programs/programs.controller';
+import { ReportController } from './report/report.controller';
 import { RoundsController } from './rounds/rounds.controller';
 
 /** The HTTP api: admin REST under /api/v1, health, docs. */
@@ -26,7 +29,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'producer'), WorkflowsModule, OpsModule],
-      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController],
+      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: ContentTypeGuard },

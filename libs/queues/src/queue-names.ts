@@ -23,6 +23,8 @@ export enum JobName {
   CadenceCloseSession = 'cadence.close-session',
   FeedbackRemind = 'feedback.remind',
   FeedbackAggregate = 'feedback.aggregate',
+  FeedbackCompletePairing = 'feedback.complete-pairing',
+  FeedbackCheckInactivity = 'feedback.check-inactivity',
   EmailSend = 'email.send',
   MaintenanceReconcile = 'maintenance.reconcile',
 }
@@ -32,7 +34,10 @@ export interface JobPayloads {
   [JobName.IntakeImportBatch]: { importId: string };
   /** `revision` names one solve: an admin's override bumps it, and the older job then finds nothing to do. */
   [JobName.MatchingRunRound]: { roundId: string; revision: number };
-  /** `attempt` counts the coachee's declined or expired offers, so each re-match is a job of its own. */
+  /**
+   * `attempt` counts the coachee's declined or expired offers, so each re-match is a job of its own; a re-match the
+   * coachee asked for after an at-risk pairing uses minus the number of such ended pairings, so the two never share an id.
+   */
   [JobName.MatchingRematchCoachee]: { coacheeId: string; attempt: number };
   /** Expires every pending offer of the program due by `dueAt` (epoch ms): one job per batch of offers. */
   [JobName.PairingExpireOffers]: { programId: string; dueAt: number };
@@ -47,6 +52,10 @@ export interface JobPayloads {
   [JobName.FeedbackRemind]: { feedbackId: string };
   /** Recomputes a program's coach effectiveness; `feedbackId` names the submission that asked for it, so each gets a job. */
   [JobName.FeedbackAggregate]: { programId: string; feedbackId: string };
+  /** Completes a pairing whose sessions are all closed (closing survey to the coachee); due once, so one job per pairing. */
+  [JobName.FeedbackCompletePairing]: { pairingId: string };
+  /** Nudges an inactive pairing or closes it after the grace period; `dueAt` (epoch ms) is the check's time, one job each. */
+  [JobName.FeedbackCheckInactivity]: { pairingId: string; dueAt: number };
   [JobName.EmailSend]: { messageId: string };
   [JobName.MaintenanceReconcile]: Record<string, never>;
 }
@@ -65,6 +74,8 @@ export const QUEUE_OF = {
   [JobName.CadenceCloseSession]: QueueName.Cadence,
   [JobName.FeedbackRemind]: QueueName.Feedback,
   [JobName.FeedbackAggregate]: QueueName.Feedback,
+  [JobName.FeedbackCompletePairing]: QueueName.Feedback,
+  [JobName.FeedbackCheckInactivity]: QueueName.Feedback,
   [JobName.EmailSend]: QueueName.Email,
   [JobName.MaintenanceReconcile]: QueueName.Maintenance,
 } as const satisfies { readonly [N in JobName]: QueueName };
@@ -84,6 +95,8 @@ export const JOB_ID: { readonly [N in JobName]: (payload: JobPayloads[N]) => str
   [JobName.CadenceCloseSession]: (p) => `close-session.${p.sessionId}.${p.sequence}`,
   [JobName.FeedbackRemind]: (p) => `feedback-remind.${p.feedbackId}`,
   [JobName.FeedbackAggregate]: (p) => `aggregate.${p.programId}.${p.feedbackId}`,
+  [JobName.FeedbackCompletePairing]: (p) => `complete-pairing.${p.pairingId}`,
+  [JobName.FeedbackCheckInactivity]: (p) => `inactivity.${p.pairingId}.${p.dueAt}`,
   [JobName.EmailSend]: (p) => `email-send.${p.messageId}`,
   [JobName.MaintenanceReconcile]: () => 'reconcile',
 };

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { Clock, SystemClock } from '@tandem/domain';
 import { CadenceService } from './cadence/cadence.service';
+import { CompletionService } from './completion/completion.service';
+import { ReportService } from './report/report.service';
+import { RiskService } from './risk/risk.service';
 import { FeedbackService } from './feedback/feedback.service';
 import { FeedbackSummaryService } from './feedback/feedback-summary.service';
 import { EffectivenessService } from './feedback/effectiveness.service';
@@ -14,7 +17,7 @@ import { OrganizationsService } from './organizations/organizations.service';
 import { ProgramsService } from './programs/programs.service';
 
 /** The use cases shared by the api and the worker. Needs the database, queues and config modules. */
-const SERVICES = [OrganizationsService, ProgramsService, IntakeService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService];
+const SERVICES = [OrganizationsService, ProgramsService, IntakeService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService, RiskService, CompletionService, ReportService];
 
 @Module({
   providers: [...SERVICES, { provide: Clock, useClass: SystemClock }],

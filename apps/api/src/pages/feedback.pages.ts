@@ -32,6 +32,7 @@ export function feedbackPage(view: FeedbackView, token: string): string {
   <label class="choice"><input type="radio" name="attendance" value="missed"> It was missed</label>
   <label class="choice"><input type="radio" name="attendance" value="moved"> It was moved to another time</label>
 </fieldset>
+<label class="choice"><input type="checkbox" name="fit" value="not_good"> I doubt this is a good fit (the program team is told, so they can decide)</label>
 <label for="note">A private note (optional)</label>
 <textarea id="note" name="note" maxlength="4000"></textarea>`
       : html`${scale('rating', 'How useful was this session?', 'not useful', 'very useful')}

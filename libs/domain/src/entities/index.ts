@@ -14,10 +14,12 @@ export * from './job-failure.entity';
 export * from './coaching-session.entity';
 export * from './feedback.entity';
 export * from './coach-effectiveness.entity';
+export * from './closing-survey.entity';
 
 import { ApiKey } from './api-key.entity';
 import { CoachingSession } from './coaching-session.entity';
 import { CoachEffectiveness } from './coach-effectiveness.entity';
+import { ClosingSurvey } from './closing-survey.entity';
 import { Feedback } from './feedback.entity';
 import { AuditEvent } from './audit-event.entity';
 import { Enrollment } from './enrollment.entity';
@@ -48,4 +50,5 @@ export const ENTITIES = [
   CoachingSession,
   Feedback,
   CoachEffectiveness,
+  ClosingSurvey,
 ];

@@ -85,6 +85,29 @@ export class Pairing {
   @Property({ type: 'timestamptz', nullable: true })
   activatedAt?: Date | null;
 
+  /** When it ended, completed, was declined or expired. */
   @Property({ type: 'timestamptz', nullable: true })
   endedAt?: Date | null;
+
+  /** The first at-risk rule that fired (`fit`, `alliance`, `missed`, `coach_fit`, `inactive`); null while all is well. */
+  @Property({ type: 'text', nullable: true })
+  atRiskReason?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  atRiskAt?: Date | null;
+
+  /** When the coachee was offered a re-match by link; the link token is HMAC(APP_SECRET, 'rematch':id), only its hash kept. */
+  @Property({ type: 'timestamptz', nullable: true })
+  rematchOfferedAt?: Date | null;
+
+  @Property({ type: 'text', nullable: true, unique: true })
+  rematchTokenHash?: string | null;
+
+  /** When the coachee took the re-match (the pairing ended then; the reconciler re-queues a lost re-match from it). */
+  @Property({ type: 'timestamptz', nullable: true })
+  rematchAcceptedAt?: Date | null;
+
+  /** When both were nudged for inactivity; a held session after it starts a new inactivity window. */
+  @Property({ type: 'timestamptz', nullable: true })
+  nudgedAt?: Date | null;
 }

@@ -42,6 +42,8 @@ export interface FeedbackSettings {
   enabled: boolean;
   reminderAfter: string;
   inactivityWindow: string;
+  /** How long after the inactivity nudge a still inactive pairing is closed; absent in older programs (default P14D). */
+  inactivityGrace?: string;
 }
 
 /** A coaching program with its skill framework, matching policy, cadence and offer settings. */

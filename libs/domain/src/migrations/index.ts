@@ -5,6 +5,7 @@ import { Migration20261126110000Rounds } from './Migration20261126110000Rounds';
 import { Migration20261126120000JobFailures } from './Migration20261126120000JobFailures';
 import { Migration20261126130000Cadence } from './Migration20261126130000Cadence';
 import { Migration20261126140000Feedback } from './Migration20261126140000Feedback';
+import { Migration20261126150000Risk } from './Migration20261126150000Risk';
 
 /** Every migration in order; listed explicitly so the built app needs no folder scan. */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261126120000JobFailures', class: Migration20261126120000JobFailures },
   { name: 'Migration20261126130000Cadence', class: Migration20261126130000Cadence },
   { name: 'Migration20261126140000Feedback', class: Migration20261126140000Feedback },
+  { name: 'Migration20261126150000Risk', class: Migration20261126150000Risk },
 ];

@@ -1,11 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { type CadenceSettings, Clock, ConflictError, hashSecret, linkToken, newId, NotFoundError, rawQuery, ValidationError } from '@tandem/domain';
+import { type CadenceSettings, Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, linkToken, newId, NotFoundError, rawQuery, ValidationError } from '@tandem/domain';
 import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { DateTime } from 'luxon';
 import { closeAt } from '../feedback/close-time';
+import { DEFAULT_INACTIVITY_WINDOW } from '../risk/risk.service';
 import { type CalendarEvent, calendarFile } from './ics';
 import { sessionChangedEmail, sessionInvitesEmail, sessionReminderEmail } from './session-emails';
 import { planSessions } from './session-plan';
@@ -18,6 +19,7 @@ interface PairingRow {
   organization_id: string;
   program_name: string;
   cadence: CadenceSettings;
+  feedback: FeedbackSettings;
   preferred_day: number | null;
   preferred_hour: number | null;
   coach_name: string;
@@ -41,7 +43,7 @@ interface SessionRow extends PairingRow {
 }
 
 const PAIRING_SELECT = `
-  select pr.id as pairing_id, pr.status, pr.organization_id, prog.name as program_name, prog.cadence, ce.preferred_day, ce.preferred_hour,
+  select pr.id as pairing_id, pr.status, pr.organization_id, prog.name as program_name, prog.cadence, prog.feedback, ce.preferred_day, ce.preferred_hour,
          cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone,
          ep.name as coachee_name, ep.email as coachee_email, ep.timezone as coachee_timezone
     from pairing pr
@@ -136,10 +138,20 @@ export class CadenceService {
         };
       });
       const messageIds = await writeOutbox(tem, drafts);
-      return { messageIds, reminders: sessions.filter((s) => s.session_status === 'scheduled' && !s.reminded_at), closes: sessions.filter((s) => s.session_status === 'scheduled') };
+      return {
+        messageIds,
+        reminders: sessions.filter((s) => s.session_status === 'scheduled' && !s.reminded_at),
+        closes: sessions.filter((s) => s.session_status === 'scheduled'),
+        inactivity: { pairingId, dueAt: new Date(now.getTime() + durationMs(pairing.feedback.inactivityWindow ?? DEFAULT_INACTIVITY_WINDOW)) },
+      };
     });
     await this.afterCommit(async () => {
       await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+      // The first inactivity check; each check queues the next (RiskService.checkInactivity).
+      if ('inactivity' in result && result.inactivity) {
+        const { pairingId: id, dueAt } = result.inactivity;
+        await this.producer.enqueue(JobName.FeedbackCheckInactivity, { pairingId: id, dueAt: dueAt.getTime() }, { delay: Math.max(0, dueAt.getTime() - this.clock.now().getTime()) });
+      }
       for (const session of result.reminders) await this.queueReminder(session.id, session.sequence, session.remind_at);
       for (const session of result.closes) await this.queueClose(session);
     });

@@ -33,8 +33,10 @@ describe('feedback forms', () => {
   });
 
   it('reads a coach’s answer and trims an empty note away', () => {
-    expect(parseCoachAnswers({ attendance: 'missed', note: '  ' })).toEqual({ attendance: 'missed', note: null });
-    expect(parseCoachAnswers({ attendance: 'held', note: ' <b>ok</b> ' })).toEqual({ attendance: 'held', note: '<b>ok</b>' });
+    expect(parseCoachAnswers({ attendance: 'missed', note: '  ' })).toEqual({ attendance: 'missed', note: null, fit: null });
+    expect(parseCoachAnswers({ attendance: 'held', note: ' <b>ok</b> ' })).toEqual({ attendance: 'held', note: '<b>ok</b>', fit: null });
+    expect(parseCoachAnswers({ attendance: 'held', fit: 'not_good' })).toEqual({ attendance: 'held', note: null, fit: 'not_good' });
+    expect(() => parseCoachAnswers({ attendance: 'held', fit: 'good' })).toThrow(ValidationError);
     expect(() => parseCoachAnswers({ attendance: 'cancelled' })).toThrow(ValidationError);
     expect(() => parseCoachAnswers({ attendance: 'held', note: 'x'.repeat(4001) })).toThrow(ValidationError);
   });

@@ -15,6 +15,8 @@ export interface CoacheeAnswers {
 export interface CoachAnswers {
   attendance: 'held' | 'missed' | 'moved';
   note: string | null;
+  /** An optional box: the coach doubts this is a good fit (sent to the admin). */
+  fit: 'not_good' | null;
 }
 
 export const FIT_ANSWERS = ['good', 'not_sure', 'not_good'] as const;
@@ -64,12 +66,14 @@ export function parseCoacheeAnswers(body: unknown, options: { skills: string[]; 
   return answers;
 }
 
-/** Reads a coach's form post: held, missed or moved, and an optional private note. */
+/** Reads a coach's form post: held, missed or moved, an optional private note and an optional "not a good fit". */
 export function parseCoachAnswers(body: unknown): CoachAnswers {
   const problems: Problem[] = [];
   const attendance = choice(body, 'attendance', ATTENDANCE_ANSWERS, problems);
+  const fit = field(body, 'fit');
+  if (fit !== undefined && fit !== '' && fit !== 'not_good') problems.push({ field: 'fit', message: 'leave empty or send not_good' });
   const note = field(body, 'note') ?? '';
   if (note.length > NOTE_MAX_LENGTH) problems.push({ field: 'note', message: `at most ${NOTE_MAX_LENGTH} characters` });
   fail(problems);
-  return { attendance, note: note === '' ? null : note };
+  return { attendance, note: note === '' ? null : note, fit: fit === 'not_good' ? 'not_good' : null };
 }

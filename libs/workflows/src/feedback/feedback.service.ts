@@ -4,6 +4,8 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, linkToken, newId, NotFoundError, rawQuery, type SkillDefinition } from '@tandem/domain';
 import { linkPlaceholder, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
+import { CompletionService } from '../completion/completion.service';
+import { RiskService } from '../risk/risk.service';
 import { closeAt } from './close-time';
 import { feedbackRequestEmail } from './feedback-emails';
 import { type CoachAnswers, type CoacheeAnswers, parseCoachAnswers, parseCoacheeAnswers } from './feedback-form';
@@ -104,6 +106,8 @@ export class FeedbackService {
     private readonly producer: JobProducer,
     private readonly clock: Clock,
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+    private readonly risk: RiskService,
+    private readonly completion: CompletionService,
   ) {}
 
   /** The `cadence.close-session` job: once the session's close time has come, both people are asked for feedback (once: a unique index guards it). */
@@ -113,6 +117,9 @@ export class FeedbackService {
       const [row] = await rawQuery<SessionContext>(tem, `${CONTEXT_SELECT} where s.id = ? for update of s`, [sessionId]);
       if (!row) throw new NotFoundError('session', sessionId);
       const context = contextDates(row);
+      // A session already closed stays 'done', even after closing it completed the pairing.
+      const [requested] = await rawQuery(tem, `select 1 from feedback where session_id = ? limit 1`, [sessionId]);
+      if (requested) return { outcome: 'done' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
       if (context.session_status === 'cancelled' || context.pairing_status !== 'active' || !context.feedback.enabled) return { outcome: 'skipped' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
       const now = this.clock.now();
       if (closeAt(context.starts_at, context.ends_at) > now) return { outcome: 'not-due' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
@@ -126,17 +133,20 @@ export class FeedbackService {
          returning id, role::text as role`,
         [sessionId, now, remindAt, ids, ['coach', 'coachee'], ids.map((id) => hashSecret(linkToken(this.config.appSecret, 'feedback', id)))],
       );
-      if (inserted.length === 0) return { outcome: 'done' as const, messageIds: [], reminders: [], remindAt };
+      // Closing the pairing's last open session makes it due to complete (the reconciler catches a race of two closes).
+      const complete = await this.completion.isDue(tem, context.pairing_id, now);
+      if (inserted.length === 0) return { outcome: 'done' as const, messageIds: [], reminders: [], remindAt, complete: complete ? context.pairing_id : undefined };
       const messageIds = await writeOutbox(
         tem,
         inserted.map((f) => this.requestDraft(context, f.id, f.role, false)),
       );
-      return { outcome: 'requested' as const, messageIds, reminders: inserted.map((f) => f.id), remindAt };
+      return { outcome: 'requested' as const, messageIds, reminders: inserted.map((f) => f.id), remindAt, complete: complete ? context.pairing_id : undefined };
     });
     await this.afterCommit(async () => {
       await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
       const delay = Math.max(0, result.remindAt.getTime() - this.clock.now().getTime());
       for (const feedbackId of result.reminders) await this.producer.enqueue(JobName.FeedbackRemind, { feedbackId }, { delay });
+      if ('complete' in result && result.complete) await this.producer.enqueue(JobName.FeedbackCompletePairing, { pairingId: result.complete });
     });
     return result.outcome;
   }
@@ -148,7 +158,8 @@ export class FeedbackService {
       const [raw] = await rawQuery<FeedbackRow>(tem, `${FEEDBACK_SELECT} where f.id = ? for update of f`, [feedbackId]);
       if (!raw) throw new NotFoundError('feedback', feedbackId);
       const row = feedbackDates(raw);
-      if (row.submitted_at || row.reminded_at || row.pairing_status !== 'active') return { outcome: 'done' as const, messageIds: [] };
+      // The last session's forms are still reminded after the pairing completed.
+      if (row.submitted_at || row.reminded_at || !['active', 'completed'].includes(row.pairing_status)) return { outcome: 'done' as const, messageIds: [] };
       const now = this.clock.now();
       if (row.remind_at > now) return { outcome: 'not-due' as const, messageIds: [] };
       await rawQuery(tem, `update feedback set reminded_at = ? where id = ?`, [now, feedbackId]);
@@ -192,7 +203,7 @@ export class FeedbackService {
       const now = this.clock.now();
       if (row.role === 'coach') {
         const coach = answers as CoachAnswers;
-        await rawQuery(tem, `update feedback set attendance = ?, note = ?, submitted_at = ? where id = ?`, [coach.attendance, coach.note, now, row.id]);
+        await rawQuery(tem, `update feedback set attendance = ?, note = ?, fit = ?, submitted_at = ? where id = ?`, [coach.attendance, coach.note, coach.fit, now, row.id]);
         if (coach.attendance !== 'moved') {
           await rawQuery(tem, `update coaching_session set status = ?, updated_at = ? where id = ? and status = 'scheduled'`, [coach.attendance, now, row.session_id]);
         }
@@ -204,17 +215,21 @@ export class FeedbackService {
           [coachee.sessionRating, JSON.stringify(coachee.progress), coachee.allianceGoals, coachee.allianceTasks, coachee.allianceBond, coachee.fit, now, row.id],
         );
       }
+      // The at-risk rules read the answers just written; their emails commit with them.
+      const riskMessages = await this.risk.assess(tem, row.pairing_id, now);
       // The audit trail says that someone answered, never what.
       await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (gen_random_uuid(), ?, ?, 'feedback.submitted', 'feedback', ?)`, [
         row.organization_id,
         row.role,
         row.id,
       ]);
-      return { outcome: 'submitted' as const, aggregate: row.role === 'coachee' ? { programId: row.program_id, feedbackId: row.id } : undefined };
+      return { outcome: 'submitted' as const, riskMessages, aggregate: row.role === 'coachee' ? { programId: row.program_id, feedbackId: row.id } : undefined };
     });
-    if ('aggregate' in result && result.aggregate) {
-      const aggregate = result.aggregate;
-      await this.afterCommit(() => this.producer.enqueue(JobName.FeedbackAggregate, aggregate));
+    if (result.outcome === 'submitted') {
+      await this.afterCommit(async () => {
+        await this.producer.enqueueMany(JobName.EmailSend, result.riskMessages.map((messageId) => ({ messageId })));
+        if (result.aggregate) await this.producer.enqueue(JobName.FeedbackAggregate, result.aggregate);
+      });
     }
     return result.outcome;
   }
@@ -263,7 +278,7 @@ function focusSkills(row: SessionContext): { key: string; label: string }[] {
 }
 
 function storedAnswers(row: FeedbackRow): CoachAnswers | CoacheeAnswers {
-  if (row.role === 'coach') return { attendance: row.attendance!, note: row.note };
+  if (row.role === 'coach') return { attendance: row.attendance!, note: row.note, fit: row.fit === 'not_good' ? 'not_good' : null };
   return {
     sessionRating: row.session_rating!,
     progress: row.progress ?? {},

@@ -2,7 +2,9 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Clock, rawQuery } from '@tandem/domain';
 import { JobName, JobProducer } from '@tandem/queues';
+import { COMPLETION_DUE_SQL } from '../completion/completion-due';
 import { CLOSE_AT_SQL } from '../feedback/close-time';
+import { DEFAULT_INACTIVITY_GRACE, DEFAULT_INACTIVITY_WINDOW } from '../risk/risk.service';
 
 /** What one reconcile pass queued again. */
 export interface ReconcileReport {
@@ -17,6 +19,9 @@ export interface ReconcileReport {
   sessionCloses: number;
   feedbackReminders: number;
   effectiveness: number;
+  completions: number;
+  riskRematches: number;
+  inactivityChecks: number;
 }
 
 /** Work younger than this is left alone: its own producer is probably still about to queue it. */
@@ -115,7 +120,7 @@ export class ReconcilerService {
       `select f.id from feedback f
          join coaching_session s on s.id = f.session_id
          join pairing p on p.id = s.pairing_id
-        where f.submitted_at is null and f.reminded_at is null and f.remind_at <= ? and p.status = 'active'
+        where f.submitted_at is null and f.reminded_at is null and f.remind_at <= ? and p.status in ('active', 'completed')
         order by f.remind_at limit ?`,
       [now, BATCH],
     );
@@ -132,6 +137,39 @@ export class ReconcilerService {
         limit ?`,
       [GRACE_SECONDS, BATCH],
     );
+    // Active pairings whose sessions have all closed but that never completed (the completion job was lost).
+    const completions = await rawQuery<{ id: string }>(
+      em,
+      `select p.id from pairing p join program prog on prog.id = p.program_id
+        where p.status = 'active' and p.updated_at < now() - make_interval(secs => ?) and ${COMPLETION_DUE_SQL}
+        limit ?`,
+      [GRACE_SECONDS, now, BATCH],
+    );
+    // Coachees who took a re-match after an at-risk pairing but have no live pairing and no verdict yet.
+    const riskRematches = await rawQuery<{ coachee_id: string; attempt: string }>(
+      em,
+      `select e.id as coachee_id, -(select count(*) from pairing d where d.coachee_id = e.id and d.rematch_accepted_at is not null) as attempt
+         from enrollment e
+        where e.role = 'coachee' and e.status = 'active' and e.unmatched_reason is null
+          and exists (select 1 from pairing d where d.coachee_id = e.id and d.rematch_accepted_at < now() - make_interval(secs => ?)
+                        and not exists (select 1 from pairing n where n.coachee_id = e.id and n.created_at > d.rematch_accepted_at))
+          and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ('offered', 'active'))
+        limit ?`,
+      [GRACE_SECONDS, BATCH],
+    );
+    // Active pairings whose inactivity nudge or close is due (the window runs from the last held session).
+    const inactive = await rawQuery<{ id: string }>(
+      em,
+      `select p.id from (
+         select p.id, p.nudged_at, prog.feedback,
+                greatest(p.activated_at, (select max(s.starts_at) from coaching_session s where s.pairing_id = p.id and s.status = 'held')) as since
+           from pairing p join program prog on prog.id = p.program_id
+          where p.status = 'active' and (prog.feedback ->> 'enabled')::boolean and p.activated_at is not null) p
+        where (p.nudged_at >= p.since and p.nudged_at + coalesce(p.feedback ->> 'inactivityGrace', ?)::interval <= ?)
+           or ((p.nudged_at is null or p.nudged_at < p.since) and p.since + coalesce(p.feedback ->> 'inactivityWindow', ?)::interval <= ?)
+        limit ?`,
+      [DEFAULT_INACTIVITY_GRACE, now, DEFAULT_INACTIVITY_WINDOW, now, BATCH],
+    );
     await this.producer.enqueueMany(JobName.EmailSend, messages.map((m) => ({ messageId: m.id })));
     await this.producer.enqueueMany(JobName.IntakeImportBatch, imports.map((i) => ({ importId: i.id })));
     await this.producer.enqueueMany(JobName.MatchingRunRound, rounds.map((r) => ({ roundId: r.id, revision: r.revision })));
@@ -143,6 +181,9 @@ export class ReconcilerService {
     await this.producer.enqueueMany(JobName.CadenceCloseSession, closes.map((c) => ({ sessionId: c.id, sequence: c.sequence })));
     await this.producer.enqueueMany(JobName.FeedbackRemind, feedbackReminders.map((f) => ({ feedbackId: f.id })));
     await this.producer.enqueueMany(JobName.FeedbackAggregate, aggregates.map((a) => ({ programId: a.program_id, feedbackId: a.feedback_id })));
+    await this.producer.enqueueMany(JobName.FeedbackCompletePairing, completions.map((c) => ({ pairingId: c.id })));
+    await this.producer.enqueueMany(JobName.MatchingRematchCoachee, riskRematches.map((r) => ({ coacheeId: r.coachee_id, attempt: Number(r.attempt) })));
+    await this.producer.enqueueMany(JobName.FeedbackCheckInactivity, inactive.map((p) => ({ pairingId: p.id, dueAt: now.getTime() })));
     return {
       emails: messages.length,
       imports: imports.length,
@@ -155,6 +196,9 @@ export class ReconcilerService {
       sessionCloses: closes.length,
       feedbackReminders: feedbackReminders.length,
       effectiveness: aggregates.length,
+      completions: completions.length,
+      riskRematches: riskRematches.length,
+      inactivityChecks: inactive.length,
     };
   }
 }

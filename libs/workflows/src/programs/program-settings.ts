@@ -25,7 +25,7 @@ export const DEFAULT_POLICY: MatchingPolicy = {
 };
 
 export const DEFAULT_CADENCE: CadenceSettings = { interval: 'P14D', sessions: 6, sessionDuration: 'PT1H', reminderLead: 'PT24H' };
-export const DEFAULT_FEEDBACK: FeedbackSettings = { enabled: true, reminderAfter: 'P3D', inactivityWindow: 'P45D' };
+export const DEFAULT_FEEDBACK: FeedbackSettings = { enabled: true, reminderAfter: 'P3D', inactivityWindow: 'P45D', inactivityGrace: 'P14D' };
 export const DEFAULT_OFFER_TTL = 'P7D';
 
 const isoDuration = z.string().max(40).refine((v) => parseDuration(v) !== undefined, 'must be a positive ISO-8601 duration such as P14D or PT5S');
@@ -69,7 +69,7 @@ const cadenceSchema = z
   .strict()
   .partial();
 
-const feedbackSchema = z.object({ enabled: z.boolean(), reminderAfter: isoDuration, inactivityWindow: isoDuration }).strict().partial();
+const feedbackSchema = z.object({ enabled: z.boolean(), reminderAfter: isoDuration, inactivityWindow: isoDuration, inactivityGrace: isoDuration }).strict().partial();
 
 const settingsShape = {
   skills: skillsSchema,

@@ -125,7 +125,8 @@ export async function loadProgramPool(
 
   const declined = await rawQuery<{ coach_id: string; coachee_id: string }>(
     em,
-    `select distinct coach_id, coachee_id from pairing where program_id = ? and status in ('declined', 'expired')`,
+    // An ended pairing (at risk, re-match taken, inactive) never pairs the two again either.
+    `select distinct coach_id, coachee_id from pairing where program_id = ? and status in ('declined', 'expired', 'ended')`,
     [program.id],
   );
   const exclusions: ProgramExclusion[] = [

@@ -1,0 +1,167 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { Clock, ConflictError, hashSecret, linkToken, newId, NotFoundError, rawQuery, type SkillDefinition } from '@tandem/domain';
+import { linkPlaceholder, writeOutbox } from '@tandem/mail';
+import { JobName, JobProducer } from '@tandem/queues';
+import { closingSurveyEmail } from './completion-emails';
+import { COMPLETION_DUE_SQL } from './completion-due';
+import { parseSurveyAnswers } from './survey-form';
+
+interface SurveyRow {
+  id: string;
+  pairing_id: string;
+  organization_id: string;
+  intake: Record<string, number>;
+  submitted_at: Date | null;
+  levels: Record<string, number> | null;
+  program_name: string;
+  program_skills: SkillDefinition[];
+  coach_name: string;
+  coachee_name: string;
+}
+
+const SURVEY_SELECT = `
+  select cs.id, cs.pairing_id, pr.organization_id, cs.intake, cs.submitted_at, cs.levels, prog.name as program_name, prog.skills as program_skills,
+         cp.name as coach_name, ep.name as coachee_name
+    from closing_survey cs
+    join pairing pr on pr.id = cs.pairing_id
+    join program prog on prog.id = pr.program_id
+    join enrollment ce on ce.id = pr.coach_id join person cp on cp.id = ce.person_id
+    join enrollment ee on ee.id = pr.coachee_id join person ep on ep.id = ee.person_id`;
+
+/** What the closing survey page shows to the coachee. */
+export interface SurveyView {
+  state: 'open' | 'submitted';
+  coachName: string;
+  programName: string;
+  /** The focus skills, each with the coachee's level at intake (5 minus the intake need). */
+  skills: { key: string; label: string; intakeLevel: number }[];
+}
+
+export type SurveyOutcome = 'submitted' | 'already-submitted';
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Completion: once every session of an active pairing has closed, the pairing turns `completed` and the coachee gets a
+ * closing survey (a self-rated level per focus skill, compared with the intake in the program report). The survey can
+ * be answered after completion; its answers are confidential like all feedback.
+ */
+@Injectable()
+export class CompletionService {
+  private readonly logger = new Logger(CompletionService.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly producer: JobProducer,
+    private readonly clock: Clock,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+  ) {}
+
+  /** Whether a pairing is due to complete, read in the caller's transaction. */
+  async isDue(em: EntityManager, pairingId: string, now: Date): Promise<boolean> {
+    const [row] = await rawQuery<{ due: boolean }>(em, `select ${COMPLETION_DUE_SQL} as due from pairing p join program prog on prog.id = p.program_id where p.id = ?`, [now, pairingId]);
+    return !!row?.due;
+  }
+
+  /** The `feedback.complete-pairing` job: completes a due pairing once (a conditional update guards it) and sends the survey. */
+  async complete(pairingId: string): Promise<'completed' | 'not-due' | 'done'> {
+    const em = this.em.fork();
+    const result = await em.transactional(async (tem) => {
+      const [pairing] = await rawQuery<{ status: string; organization_id: string; program_name: string; program_skills: SkillDefinition[]; needs: Record<string, number>; coach_name: string; coachee_name: string; coachee_email: string }>(
+        tem,
+        `select pr.status::text as status, pr.organization_id, prog.name as program_name, prog.skills as program_skills, ee.skills as needs,
+                cp.name as coach_name, ep.name as coachee_name, ep.email as coachee_email
+           from pairing pr
+           join program prog on prog.id = pr.program_id
+           join enrollment ce on ce.id = pr.coach_id join person cp on cp.id = ce.person_id
+           join enrollment ee on ee.id = pr.coachee_id join person ep on ep.id = ee.person_id
+          where pr.id = ? for update of pr`,
+        [pairingId],
+      );
+      if (!pairing) throw new NotFoundError('pairing', pairingId);
+      if (pairing.status !== 'active') return { outcome: 'done' as const, messageIds: [] };
+      const now = this.clock.now();
+      if (!(await this.isDue(tem, pairingId, now))) return { outcome: 'not-due' as const, messageIds: [] };
+      await rawQuery(tem, `update pairing set status = 'completed', ended_at = ?, updated_at = ? where id = ?`, [now, now, pairingId]);
+      const intake = Object.fromEntries(focusSkills(pairing.program_skills, pairing.needs).map((s) => [s.key, pairing.needs?.[s.key] ?? 0]));
+      const surveyId = newId();
+      const [survey] = await rawQuery<{ id: string }>(
+        tem,
+        `insert into closing_survey (id, pairing_id, token_hash, intake, requested_at) values (?, ?, ?, ?::jsonb, ?) on conflict (pairing_id) do nothing returning id`,
+        [surveyId, pairingId, hashSecret(linkToken(this.config.appSecret, 'survey', surveyId)), JSON.stringify(intake), now],
+      );
+      await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (?, ?, 'worker', 'pairing.completed', 'pairing', ?)`, [
+        newId(),
+        pairing.organization_id,
+        pairingId,
+      ]);
+      const messageIds = survey
+        ? await writeOutbox(tem, [
+            {
+              organizationId: pairing.organization_id,
+              idempotencyKey: `closing-survey:${pairingId}`,
+              to: pairing.coachee_email,
+              ...closingSurveyEmail({ coacheeName: pairing.coachee_name, coachName: pairing.coach_name, programName: pairing.program_name, link: linkPlaceholder('survey', survey.id) }),
+            },
+          ])
+        : [];
+      return { outcome: 'completed' as const, messageIds };
+    });
+    try {
+      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+    } catch (err) {
+      this.logger.warn(`follow-up jobs wait for the reconciler: ${(err as Error).message}`);
+    }
+    return result.outcome;
+  }
+
+  /** Reads a survey by its link token; changes nothing (mail scanners fetch links). */
+  async view(token: string): Promise<SurveyView> {
+    const row = await this.find(this.em.fork(), token, false);
+    const labels = new Map(row.program_skills.map((s) => [s.key, s.label]));
+    return {
+      state: row.submitted_at ? 'submitted' : 'open',
+      coachName: row.coach_name,
+      programName: row.program_name,
+      skills: Object.entries(row.intake).map(([key, need]) => ({ key, label: labels.get(key) ?? key, intakeLevel: 5 - need })),
+    };
+  }
+
+  /** Submits the survey once; the same answers again answer 'already-submitted', different ones are a conflict. */
+  async submit(token: string, body: unknown): Promise<SurveyOutcome> {
+    return this.em.fork().transactional(async (tem) => {
+      const row = await this.find(tem, token, true);
+      const levels = parseSurveyAnswers(body, Object.keys(row.intake));
+      if (row.submitted_at) {
+        if (JSON.stringify(sorted(row.levels ?? {})) === JSON.stringify(sorted(levels))) return 'already-submitted';
+        throw new ConflictError('survey_submitted', 'This survey was submitted already; answers cannot be changed.');
+      }
+      await rawQuery(tem, `update closing_survey set levels = ?::jsonb, submitted_at = ? where id = ?`, [JSON.stringify(levels), this.clock.now(), row.id]);
+      await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (?, ?, 'coachee', 'survey.submitted', 'closing_survey', ?)`, [
+        newId(),
+        row.organization_id,
+        row.id,
+      ]);
+      return 'submitted';
+    });
+  }
+
+  private async find(em: EntityManager, token: string, lock: boolean): Promise<SurveyRow> {
+    if (!TOKEN.test(token)) throw new NotFoundError('survey');
+    const [row] = await rawQuery<SurveyRow>(em, `${SURVEY_SELECT} where cs.token_hash = ?${lock ? ' for update of cs' : ''}`, [hashSecret(token)]);
+    if (!row) throw new NotFoundError('survey');
+    return { ...row, submitted_at: row.submitted_at ? new Date(row.submitted_at) : null };
+  }
+}
+
+/** The coachee's focus skills: those with a development need, or all of the program's when none is marked. */
+function focusSkills(skills: SkillDefinition[], needs: Record<string, number> | null): SkillDefinition[] {
+  const focus = skills.filter((s) => (needs?.[s.key] ?? 0) > 0);
+  return focus.length > 0 ? focus : skills;
+}
+
+function sorted(levels: Record<string, number>): [string, number][] {
+  return Object.entries(levels).sort(([a], [b]) => a.localeCompare(b));
+}

@@ -1,0 +1,46 @@
+/** Why a pairing is at risk. The first three offer the coachee a re-match; a coach's doubt goes to the admin only. */
+export type RiskReason = 'fit' | 'alliance' | 'missed' | 'coach_fit' | 'inactive';
+
+/** The reasons that offer the coachee a re-match by link. */
+export const COACHEE_REMATCH_REASONS: readonly RiskReason[] = ['fit', 'alliance', 'missed'];
+
+/** What the rules read: the submitted answers of one pairing and its missed sessions. */
+export interface RiskFacts {
+  /** The coachee's submitted forms: session index, alliance average (1-5), fit (first session only). */
+  coachee: { index: number; alliance: number; fit: string | null }[];
+  /** Whether the coach answered "not a good fit" on any form. */
+  coachNotFit: boolean;
+  missedSessions: number;
+}
+
+/** An alliance average at or under this in two sessions running puts a pairing at risk. */
+export const LOW_ALLIANCE = 2;
+/** This many missed sessions put a pairing at risk. */
+export const MISSED_LIMIT = 2;
+
+/** The at-risk rules (issue 5), in a fixed order: the first is the pairing's recorded reason. */
+export function riskReasons(facts: RiskFacts): RiskReason[] {
+  const reasons: RiskReason[] = [];
+  if (facts.coachee.some((a) => a.index === 1 && a.fit === 'not_good')) reasons.push('fit');
+  const low = new Set(facts.coachee.filter((a) => a.alliance <= LOW_ALLIANCE).map((a) => a.index));
+  if ([...low].some((index) => low.has(index + 1))) reasons.push('alliance');
+  if (facts.missedSessions >= MISSED_LIMIT) reasons.push('missed');
+  if (facts.coachNotFit) reasons.push('coach_fit');
+  return reasons;
+}
+
+/** A reason in words, for the admin's email and the report. */
+export function riskReasonText(reason: RiskReason): string {
+  switch (reason) {
+    case 'fit':
+      return 'after the first session the coachee answered that this is not a good fit';
+    case 'alliance':
+      return 'the working alliance averaged 2 or less in two sessions running';
+    case 'missed':
+      return 'two sessions were missed';
+    case 'coach_fit':
+      return 'the coach answered that this is not a good fit';
+    case 'inactive':
+      return 'no session was held within the inactivity window, nor in the grace period after the nudge';
+  }
+}

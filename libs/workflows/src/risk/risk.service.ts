@@ -1,0 +1,279 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, linkToken, newId, NotFoundError, rawQuery } from '@tandem/domain';
+import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
+import { JobName, JobProducer } from '@tandem/queues';
+import { Duration } from 'luxon';
+import { atRiskAdminEmail, inactivityNudgeEmail, pairingEndedEmail, rematchOfferEmail } from './risk-emails';
+import { COACHEE_REMATCH_REASONS, riskReasons } from './risk-rules';
+
+/** The inactivity settings a program made before they existed fall back to these. */
+export const DEFAULT_INACTIVITY_WINDOW = 'P45D';
+export const DEFAULT_INACTIVITY_GRACE = 'P14D';
+
+interface PairingRow {
+  id: string;
+  status: string;
+  organization_id: string;
+  program_name: string;
+  admin_email: string | null;
+  feedback: FeedbackSettings;
+  coach_id: string;
+  coachee_id: string;
+  coach_name: string;
+  coach_email: string;
+  coachee_name: string;
+  coachee_email: string;
+  activated_at: Date | null;
+  at_risk_reason: string | null;
+  rematch_offered_at: Date | null;
+  rematch_accepted_at: Date | null;
+  nudged_at: Date | null;
+  last_held: Date | null;
+}
+
+const PAIRING_SELECT = `
+  select pr.id, pr.status::text as status, pr.organization_id, prog.name as program_name, prog.admin_email, prog.feedback,
+         pr.coach_id, pr.coachee_id, cp.name as coach_name, cp.email as coach_email, ep.name as coachee_name, ep.email as coachee_email,
+         pr.activated_at, pr.at_risk_reason, pr.rematch_offered_at, pr.rematch_accepted_at, pr.nudged_at,
+         (select max(s.starts_at) from coaching_session s where s.pairing_id = pr.id and s.status = 'held') as last_held
+    from pairing pr
+    join program prog on prog.id = pr.program_id
+    join enrollment ce on ce.id = pr.coach_id join person cp on cp.id = ce.person_id
+    join enrollment ee on ee.id = pr.coachee_id join person ep on ep.id = ee.person_id`;
+
+/** What the coachee's re-match page shows. */
+export interface RematchView {
+  state: 'open' | 'accepted' | 'closed';
+  coacheeName: string;
+  coachName: string;
+  programName: string;
+}
+
+export type RematchChoiceOutcome = 'accepted' | 'already-accepted';
+export type InactivityOutcome = 'nudged' | 'closed' | 'not-due' | 'done';
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Pairings at risk: the rules run after every submitted form (in its transaction), email the program's admin and offer
+ * the coachee a re-match by link; taking it ends the pairing and re-matches the coachee through the matching queue.
+ * Inactivity (no session held for the program's window) nudges both people, and closes the pairing after a grace period.
+ * Every step is a column on the pairing, so the reconciler re-derives lost jobs; each email's key names its step.
+ */
+@Injectable()
+export class RiskService {
+  private readonly logger = new Logger(RiskService.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly producer: JobProducer,
+    private readonly clock: Clock,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+  ) {}
+
+  /**
+   * Runs the at-risk rules for an active pairing inside the caller's transaction (after a form was submitted). Marks the
+   * pairing at risk once (the first reason is kept), emails the admin once per reason and offers the coachee one re-match
+   * link; answers the new outbox message ids for the caller to send after commit.
+   */
+  async assess(tem: EntityManager, pairingId: string, now: Date): Promise<string[]> {
+    const [row] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [pairingId]);
+    if (!row || row.status !== 'active') return [];
+    const answers = await rawQuery<{ index: number; role: string; fit: string | null; alliance: string | null }>(
+      tem,
+      `select s.index, f.role::text as role, f.fit::text as fit, (f.alliance_goals + f.alliance_tasks + f.alliance_bond) / 3.0 as alliance
+         from feedback f join coaching_session s on s.id = f.session_id
+        where s.pairing_id = ? and f.submitted_at is not null`,
+      [pairingId],
+    );
+    const [missed] = await rawQuery<{ n: number }>(tem, `select count(*)::int as n from coaching_session where pairing_id = ? and status = 'missed'`, [pairingId]);
+    const reasons = riskReasons({
+      coachee: answers.filter((a) => a.role === 'coachee').map((a) => ({ index: a.index, alliance: Number(a.alliance), fit: a.fit })),
+      coachNotFit: answers.some((a) => a.role === 'coach' && a.fit === 'not_good'),
+      missedSessions: missed.n,
+    });
+    if (reasons.length === 0) return [];
+    const offerRematch = !row.rematch_offered_at && reasons.some((r) => COACHEE_REMATCH_REASONS.includes(r));
+    if (!row.at_risk_reason) {
+      await rawQuery(tem, `update pairing set at_risk_reason = ?, at_risk_at = ?, updated_at = ? where id = ?`, [reasons[0], now, now, pairingId]);
+    }
+    if (offerRematch) {
+      await rawQuery(tem, `update pairing set rematch_offered_at = ?, rematch_token_hash = ? where id = ?`, [now, hashSecret(linkToken(this.config.appSecret, 'rematch', pairingId)), pairingId]);
+    }
+    const drafts: OutboxDraft[] = [];
+    // One admin email per reason (the key names it), so a second rule firing later is reported too.
+    if (row.admin_email) {
+      for (const reason of reasons) {
+        drafts.push({
+          organizationId: row.organization_id,
+          idempotencyKey: `at-risk:${pairingId}:${reason}`,
+          to: row.admin_email,
+          ...atRiskAdminEmail({ coachName: row.coach_name, coacheeName: row.coachee_name, programName: row.program_name, reason, rematchOffered: !!row.rematch_offered_at || offerRematch }),
+        });
+      }
+    }
+    if (offerRematch) {
+      drafts.push({
+        organizationId: row.organization_id,
+        idempotencyKey: `rematch-offer:${pairingId}`,
+        to: row.coachee_email,
+        ...rematchOfferEmail({ coacheeName: row.coachee_name, coachName: row.coach_name, programName: row.program_name, link: linkPlaceholder('rematch', pairingId) }),
+      });
+    }
+    const messageIds = await writeOutbox(tem, drafts);
+    if (messageIds.length > 0) {
+      await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'worker', 'pairing.at-risk', 'pairing', ?, ?::jsonb)`, [
+        newId(),
+        row.organization_id,
+        pairingId,
+        JSON.stringify({ reasons }),
+      ]);
+    }
+    return messageIds;
+  }
+
+  /** Reads the re-match page by its link token; changes nothing (mail scanners fetch links). */
+  async view(token: string): Promise<RematchView> {
+    const row = await this.find(this.em.fork(), token, false);
+    return {
+      state: row.rematch_accepted_at ? 'accepted' : row.status === 'active' ? 'open' : 'closed',
+      coacheeName: row.coachee_name,
+      coachName: row.coach_name,
+      programName: row.program_name,
+    };
+  }
+
+  /**
+   * The coachee takes the re-match: the pairing ends (freeing the coach's place), its future sessions are cancelled, the
+   * coach and the admin are told, and the coachee is re-matched by the `matching.rematch-coachee` job.
+   */
+  async accept(token: string): Promise<RematchChoiceOutcome> {
+    const em = this.em.fork();
+    const result = await em.transactional(async (tem) => {
+      const row = await this.find(tem, token, true);
+      if (row.rematch_accepted_at) return { outcome: 'already-accepted' as const, messageIds: [] };
+      if (row.status !== 'active') throw new ConflictError('pairing_closed', 'This coaching has ended already, so it can no longer be changed here.');
+      const now = this.clock.now();
+      await rawQuery(tem, `update pairing set status = 'ended', ended_at = ?, rematch_accepted_at = ?, updated_at = ? where id = ?`, [now, now, now, row.id]);
+      await rawQuery(tem, `update coaching_session set status = 'cancelled', sequence = sequence + 1, updated_at = ? where pairing_id = ? and status = 'scheduled' and starts_at > ?`, [now, row.id, now]);
+      await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'coachee', 'pairing.ended', 'pairing', ?, ?::jsonb)`, [
+        newId(),
+        row.organization_id,
+        row.id,
+        JSON.stringify({ why: 'rematch' }),
+      ]);
+      const messageIds = await writeOutbox(tem, this.endedDrafts(row, 'rematch'));
+      const [ended] = await rawQuery<{ n: number }>(tem, `select count(*)::int as n from pairing where coachee_id = ? and rematch_accepted_at is not null`, [row.coachee_id]);
+      return { outcome: 'accepted' as const, messageIds, rematch: { coacheeId: row.coachee_id, attempt: -ended.n } };
+    });
+    await this.afterCommit(async () => {
+      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+      if ('rematch' in result && result.rematch) await this.producer.enqueue(JobName.MatchingRematchCoachee, result.rematch);
+    });
+    return result.outcome;
+  }
+
+  /**
+   * The `feedback.check-inactivity` job. The window runs from the last held session (or the activation); once it has
+   * passed both people are nudged, and if still no session is held within the grace period the pairing is closed.
+   * Queues the next check itself, so one chain of delayed jobs follows each active pairing.
+   */
+  async checkInactivity(pairingId: string): Promise<InactivityOutcome> {
+    const em = this.em.fork();
+    const result = await em.transactional(async (tem) => {
+      const [raw] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [pairingId]);
+      if (!raw) throw new NotFoundError('pairing', pairingId);
+      const row = pairingDates(raw);
+      if (row.status !== 'active' || !row.feedback.enabled || !row.activated_at) return { outcome: 'done' as const, messageIds: [] };
+      const now = this.clock.now();
+      const { window, grace } = inactivitySettings(row.feedback);
+      const since = row.last_held && row.last_held > row.activated_at ? row.last_held : row.activated_at;
+      if (row.nudged_at && row.nudged_at >= since) {
+        const closeAt = new Date(row.nudged_at.getTime() + durationMs(grace));
+        if (closeAt > now) return { outcome: 'not-due' as const, messageIds: [], next: closeAt };
+        await rawQuery(
+          tem,
+          `update pairing set status = 'ended', ended_at = ?, at_risk_reason = coalesce(at_risk_reason, 'inactive'), at_risk_at = coalesce(at_risk_at, ?), updated_at = ? where id = ?`,
+          [now, now, now, pairingId],
+        );
+        await rawQuery(tem, `update coaching_session set status = 'cancelled', sequence = sequence + 1, updated_at = ? where pairing_id = ? and status = 'scheduled' and starts_at > ?`, [now, pairingId, now]);
+        await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'worker', 'pairing.ended', 'pairing', ?, ?::jsonb)`, [
+          newId(),
+          row.organization_id,
+          pairingId,
+          JSON.stringify({ why: 'inactive' }),
+        ]);
+        return { outcome: 'closed' as const, messageIds: await writeOutbox(tem, this.endedDrafts(row, 'inactive')) };
+      }
+      const nudgeAt = new Date(since.getTime() + durationMs(window));
+      if (nudgeAt > now) return { outcome: 'not-due' as const, messageIds: [], next: nudgeAt };
+      await rawQuery(tem, `update pairing set nudged_at = ?, updated_at = ? where id = ?`, [now, now, pairingId]);
+      const closesIn = Duration.fromISO(grace).rescale().toHuman();
+      const messageIds = await writeOutbox(
+        tem,
+        (['coach', 'coachee'] as const).map((role) => ({
+          organizationId: row.organization_id,
+          // The window's start names the nudge: a later window (after a held session) gets a nudge of its own.
+          idempotencyKey: `inactivity-nudge:${pairingId}:${since.getTime()}:${role}`,
+          to: role === 'coach' ? row.coach_email : row.coachee_email,
+          ...inactivityNudgeEmail({
+            recipientName: role === 'coach' ? row.coach_name : row.coachee_name,
+            otherName: role === 'coach' ? row.coachee_name : row.coach_name,
+            programName: row.program_name,
+            closesIn,
+          }),
+        })),
+      );
+      return { outcome: 'nudged' as const, messageIds, next: new Date(now.getTime() + durationMs(grace)) };
+    });
+    await this.afterCommit(async () => {
+      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+      if ('next' in result && result.next) await this.scheduleInactivityCheck(pairingId, result.next);
+    });
+    return result.outcome;
+  }
+
+  /** Queues the inactivity check of a pairing for a due time. */
+  async scheduleInactivityCheck(pairingId: string, dueAt: Date): Promise<void> {
+    await this.producer.enqueue(JobName.FeedbackCheckInactivity, { pairingId, dueAt: dueAt.getTime() }, { delay: Math.max(0, dueAt.getTime() - this.clock.now().getTime()) });
+  }
+
+  private endedDrafts(row: PairingRow, why: 'rematch' | 'inactive'): OutboxDraft[] {
+    const email = (recipientName: string | null) => pairingEndedEmail({ recipientName, coachName: row.coach_name, coacheeName: row.coachee_name, programName: row.program_name, why });
+    const drafts: OutboxDraft[] = [{ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:coach`, to: row.coach_email, ...email(row.coach_name) }];
+    if (why === 'inactive') drafts.push({ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:coachee`, to: row.coachee_email, ...email(row.coachee_name) });
+    if (row.admin_email) drafts.push({ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:admin`, to: row.admin_email, ...email(null) });
+    return drafts;
+  }
+
+  private async find(em: EntityManager, token: string, lock: boolean): Promise<PairingRow> {
+    if (!TOKEN.test(token)) throw new NotFoundError('re-match offer');
+    const [row] = await rawQuery<PairingRow>(em, `${PAIRING_SELECT} where pr.rematch_token_hash = ?${lock ? ' for update of pr' : ''}`, [hashSecret(token)]);
+    if (!row) throw new NotFoundError('re-match offer');
+    return pairingDates(row);
+  }
+
+  /** Work after a commit: if Redis is away the database still says what to do, and the reconciler re-creates it. */
+  private async afterCommit(fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.logger.warn(`follow-up jobs wait for the reconciler: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** A program's inactivity window and grace period, with the defaults for programs made before they existed. */
+export function inactivitySettings(feedback: FeedbackSettings): { window: string; grace: string } {
+  return { window: feedback.inactivityWindow ?? DEFAULT_INACTIVITY_WINDOW, grace: feedback.inactivityGrace ?? DEFAULT_INACTIVITY_GRACE };
+}
+
+/** The ORM's driver hands timestamps back as text. */
+function pairingDates(row: PairingRow): PairingRow {
+  const date = (v: Date | null) => (v ? new Date(v) : null);
+  return { ...row, activated_at: date(row.activated_at), rematch_offered_at: date(row.rematch_offered_at), rematch_accepted_at: date(row.rematch_accepted_at), nudged_at: date(row.nudged_at), last_held: date(row.last_held) };
+}
+
+
