@@ -255,6 +255,130 @@ export function pairViolation(ctx: ScoringContext, i: number, k: number): PairRe
   return null;
 }
 
+const R_PERSON = REASON_INDEX['same-person'];
+const R_EXCLUDED = REASON_INDEX.excluded;
+const R_DECLINED = REASON_INDEX['declined-before'];
+const R_LINE = REASON_INDEX['reporting-line'];
+const R_DEPT = REASON_INDEX['same-department'];
+const R_LANG = REASON_INDEX['no-shared-language'];
+const R_TZ = REASON_INDEX['timezone-gap'];
+
+/** Everything the row kernel reads: typed arrays and policy scalars, one stable shape. */
+interface RowKernel {
+  readonly m: number;
+  readonly S: number;
+  readonly L: number;
+  readonly Z: number;
+  readonly needShare: Float64Array;
+  /** strengthPoints + effectivenessPoints per coach and skill. */
+  readonly coachPoints: Float64Array;
+  readonly zoneE: Int32Array;
+  readonly zoneC: Int32Array;
+  readonly zonePoints: Float64Array;
+  readonly zoneGap: Float64Array;
+  readonly langE: Uint32Array;
+  readonly langC: Uint32Array;
+  readonly preferredE: Int32Array;
+  readonly levelE: Float64Array;
+  readonly levelC: Float64Array;
+  readonly personE: Int32Array;
+  readonly managerE: Int32Array;
+  readonly skipE: Int32Array;
+  readonly personC: Int32Array;
+  readonly managerC: Int32Array;
+  readonly skipC: Int32Array;
+  readonly departmentE: Int32Array;
+  readonly departmentC: Int32Array;
+  /** Per-coach exclusion mark for the current row: 1 excluded, 2 declined-before. */
+  readonly mark: Uint8Array;
+  readonly dense: Int32Array;
+  readonly ruledOut: Uint32Array;
+  readonly reporting: boolean;
+  readonly sameDept: boolean;
+  readonly needLanguage: boolean;
+  readonly maxGap: number;
+  readonly levelGap: number;
+  readonly levelFull: number;
+  readonly levelHalf: number;
+  readonly langFull: number;
+  readonly langHalf: number;
+}
+
+/**
+ * Scores row i (all coaches) into `dense`. A separate small function so V8 optimizes it after a few rows
+ * (a single 20M-iteration loop only gets on-stack replacement, measurably slower).
+ */
+function scoreRow(K: RowKernel, i: number): void {
+  const { m, S, L, Z, needShare, coachPoints, zoneC, zonePoints, zoneGap, langE, langC, personC, managerC, skipC, departmentC, mark, dense, ruledOut } = K;
+  const { reporting, needLanguage, maxGap, levelGap, levelFull, levelHalf, langFull, langHalf, levelC } = K;
+  const pe = K.personE[i];
+  const me = K.managerE[i];
+  const se = K.skipE[i];
+  const de = K.sameDept ? K.departmentE[i] : -1;
+  const ze = K.zoneE[i] * Z;
+  const pref = K.preferredE[i];
+  const prefWord = pref >= 0 ? pref >>> 5 : 0;
+  const prefBit = pref >= 0 ? 1 << (pref & 31) : 0;
+  const needOffset = i * S;
+  const rowBase = i * m;
+  const reasonBase = i * REASON_COUNT;
+  let eKnown = false;
+  for (let x = 0; x < L; x++) if (langE[i * L + x] !== 0) eKnown = true;
+  const le = K.levelE[i];
+  const le0 = langE[i * L];
+  // The usual five skills, unrolled in the same summation order as the generic loop (same rounding).
+  const n0 = S === 5 ? needShare[needOffset] : 0;
+  const n1 = S === 5 ? needShare[needOffset + 1] : 0;
+  const n2 = S === 5 ? needShare[needOffset + 2] : 0;
+  const n3 = S === 5 ? needShare[needOffset + 3] : 0;
+  const n4 = S === 5 ? needShare[needOffset + 4] : 0;
+
+  for (let k = 0; k < m; k++) {
+    let reason = -1;
+    const pc = personC[k];
+    if (pe === pc) reason = R_PERSON;
+    else if (mark[k] !== 0) reason = mark[k] === 1 ? R_EXCLUDED : R_DECLINED;
+    else if (reporting && (pc === me || pc === se || pe === managerC[k] || pe === skipC[k] || (me >= 0 && me === managerC[k]))) reason = R_LINE;
+    else if (de >= 0 && de === departmentC[k]) reason = R_DEPT;
+    let lang = langHalf;
+    if (reason < 0 && eKnown) {
+      let shared = 0;
+      let cKnown = 0;
+      if (L === 1) {
+        cKnown = langC[k];
+        shared = le0 & cKnown;
+      } else {
+        for (let x = 0; x < L; x++) {
+          const c = langC[k * L + x];
+          cKnown |= c;
+          shared |= langE[i * L + x] & c;
+        }
+      }
+      if (cKnown !== 0) {
+        if (pref >= 0 && (langC[k * L + prefWord] & prefBit) !== 0) lang = langFull;
+        else if (shared === 0) {
+          lang = 0;
+          if (needLanguage) reason = R_LANG;
+        }
+      }
+    }
+    if (reason < 0 && zoneGap[ze + zoneC[k]] > maxGap) reason = R_TZ;
+    if (reason >= 0) {
+      dense[rowBase + k] = -1;
+      ruledOut[reasonBase + reason]++;
+      continue;
+    }
+    // Same arithmetic as levelFit, inlined for the hot loop.
+    const lc = levelC[k];
+    const level = le === le && lc === lc ? levelFull * Math.max(0, 1 - Math.abs(lc - le - levelGap) / 4) : levelHalf;
+    let points = zonePoints[ze + zoneC[k]] + lang + level;
+    const co = k * S;
+    if (S === 5) points = points + n0 * coachPoints[co] + n1 * coachPoints[co + 1] + n2 * coachPoints[co + 2] + n3 * coachPoints[co + 3] + n4 * coachPoints[co + 4];
+    else for (let s = 0; s < S; s++) points += needShare[needOffset + s] * coachPoints[co + s];
+    dense[rowBase + k] = Math.round(points * SCORE_SCALE);
+  }
+}
+
 /**
  * Scores every pair of a program pool: `dense[i * m + k]` is the score x SCORE_SCALE (rounded), or -1 where a
  * hard constraint or an exclusion forbids the pair; `ruledOut` counts the forbidden pairs per reason.
@@ -293,83 +417,48 @@ export function scoreProgram(instance: ProgramInstance): ScoredProgram {
 
   const dense = new Int32Array(n * m);
   const ruledOut = new Uint32Array(n * REASON_COUNT);
-  const R_PERSON = REASON_INDEX['same-person'];
-  const R_EXCLUDED = REASON_INDEX.excluded;
-  const R_DECLINED = REASON_INDEX['declined-before'];
-  const R_LINE = REASON_INDEX['reporting-line'];
-  const R_DEPT = REASON_INDEX['same-department'];
-  const R_LANG = REASON_INDEX['no-shared-language'];
-  const R_TZ = REASON_INDEX['timezone-gap'];
 
+  const kernel: RowKernel = {
+    m,
+    S,
+    L,
+    Z,
+    needShare,
+    coachPoints,
+    zoneE,
+    zoneC,
+    zonePoints,
+    zoneGap,
+    langE,
+    langC,
+    preferredE,
+    levelE,
+    levelC,
+    personE,
+    managerE,
+    skipE,
+    personC,
+    managerC,
+    skipC,
+    departmentE,
+    departmentC,
+    mark,
+    dense,
+    ruledOut,
+    reporting,
+    sameDept,
+    needLanguage,
+    maxGap,
+    levelGap,
+    levelFull,
+    levelHalf,
+    langFull,
+    langHalf,
+  };
   for (let i = 0; i < n; i++) {
     const exclusions = exclusionRows.get(i);
     if (exclusions) for (const [k, r] of exclusions) mark[k] = r;
-    const pe = personE[i];
-    const me = managerE[i];
-    const se = skipE[i];
-    const de = sameDept ? departmentE[i] : -1;
-    const ze = zoneE[i] * Z;
-    const pref = preferredE[i];
-    const prefWord = pref >= 0 ? pref >>> 5 : 0;
-    const prefBit = pref >= 0 ? 1 << (pref & 31) : 0;
-    const needOffset = i * S;
-    const rowBase = i * m;
-    const reasonBase = i * REASON_COUNT;
-    let eKnown = false;
-    for (let x = 0; x < L; x++) if (langE[i * L + x] !== 0) eKnown = true;
-    const le = levelE[i];
-    const le0 = langE[i * L];
-    // The usual five skills, unrolled in the same summation order as the generic loop (same rounding).
-    const n0 = S === 5 ? needShare[needOffset] : 0;
-    const n1 = S === 5 ? needShare[needOffset + 1] : 0;
-    const n2 = S === 5 ? needShare[needOffset + 2] : 0;
-    const n3 = S === 5 ? needShare[needOffset + 3] : 0;
-    const n4 = S === 5 ? needShare[needOffset + 4] : 0;
-
-    for (let k = 0; k < m; k++) {
-      let reason = -1;
-      const pc = personC[k];
-      if (pe === pc) reason = R_PERSON;
-      else if (mark[k] !== 0) reason = mark[k] === 1 ? R_EXCLUDED : R_DECLINED;
-      else if (reporting && (pc === me || pc === se || pe === managerC[k] || pe === skipC[k] || (me >= 0 && me === managerC[k]))) reason = R_LINE;
-      else if (de >= 0 && de === departmentC[k]) reason = R_DEPT;
-      let lang = langHalf;
-      if (reason < 0 && eKnown) {
-        let shared = 0;
-        let cKnown = 0;
-        if (L === 1) {
-          cKnown = langC[k];
-          shared = le0 & cKnown;
-        } else {
-          for (let x = 0; x < L; x++) {
-            const c = langC[k * L + x];
-            cKnown |= c;
-            shared |= langE[i * L + x] & c;
-          }
-        }
-        if (cKnown !== 0) {
-          if (pref >= 0 && (langC[k * L + prefWord] & prefBit) !== 0) lang = langFull;
-          else if (shared === 0) {
-            lang = 0;
-            if (needLanguage) reason = R_LANG;
-          }
-        }
-      }
-      if (reason < 0 && zoneGap[ze + zoneC[k]] > maxGap) reason = R_TZ;
-      if (reason >= 0) {
-        dense[rowBase + k] = -1;
-        ruledOut[reasonBase + reason]++;
-        continue;
-      }
-      // Same arithmetic as levelFit, inlined for the hot loop.
-      const lc = levelC[k];
-      const level = le === le && lc === lc ? levelFull * Math.max(0, 1 - Math.abs(lc - le - levelGap) / 4) : levelHalf;
-      let points = zonePoints[ze + zoneC[k]] + lang + level;
-      const co = k * S;
-      if (S === 5) points = points + n0 * coachPoints[co] + n1 * coachPoints[co + 1] + n2 * coachPoints[co + 2] + n3 * coachPoints[co + 3] + n4 * coachPoints[co + 4];
-      else for (let s = 0; s < S; s++) points += needShare[needOffset + s] * coachPoints[co + s];
-      dense[rowBase + k] = Math.round(points * SCORE_SCALE);
-    }
+    scoreRow(kernel, i);
     if (exclusions) for (const [k] of exclusions) mark[k] = 0;
   }
 

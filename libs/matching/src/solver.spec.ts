@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { solve } from './solver';
+import { kthSmallest, solve } from './solver';
 import { Objective, OBJECTIVES, PairRef, ScoredPairs, Solution, SolveOptions } from './types';
 
 interface Small {
@@ -319,6 +319,22 @@ describe('solve', () => {
         expect(Array.from(b.coachOf)).toEqual(Array.from(c.coachOf));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('kthSmallest', () => {
+  it('equals the sorted order statistic, duplicates included, and leaves the input untouched', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -20, max: 0 }), { minLength: 1, maxLength: 60 }), fc.nat(), (xs, seed) => {
+        const values = Float64Array.from(xs, (x) => x / 4);
+        const before = values.slice();
+        const kth = seed % xs.length;
+        const sorted = values.slice().sort();
+        expect(kthSmallest(values, values.length, kth, new Float64Array(values.length))).toBe(sorted[kth]);
+        expect(values).toEqual(before);
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -27,8 +27,8 @@ function countAtLeast(row: Int32Array, off: number, len: number, min: number): n
 }
 
 /**
- * Prices one dense row: pairs (k, w) with w >= minWeight and reduced cost `base - A*w - coachPi[k]` < 0 go
- * to the cand* arrays; returns their count. Negative reduced costs are rare, so the loop barely branches.
+ * Prices one dense row: pairs (k, w) with w >= minWeight and reduced cost `base - A*w - coachPi[k]` <= 0 go
+ * to the cand* arrays (the zeros are the tight pairs the tie-break needs); returns their count. Negative reduced costs are rare, so the loop barely branches.
  */
 function scanDense(
   row: Int32Array,
@@ -46,13 +46,47 @@ function scanDense(
   for (let k = 0; k < m; k++) {
     const w = row[off + k];
     const reduced = base - A * w - coachPi[k];
-    if (reduced < 0 && w >= minWeight) {
+    if (reduced <= 0 && w >= minWeight) {
       candCoach[c] = k;
       candWeight[c] = w;
       candReduced[c++] = reduced;
     }
   }
   return c;
+}
+
+/**
+ * The value at index `kth` of `values[0 .. count - 1]` once sorted ascending (values are finite), in
+ * expected linear time: a quickselect on a copy in `scratch`, so `values` keeps its order.
+ */
+export function kthSmallest(values: Float64Array, count: number, kth: number, scratch: Float64Array): number {
+  for (let z = 0; z < count; z++) scratch[z] = values[z];
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    // Median of three as the pivot, then a three-way partition: [< p][= p][> p].
+    const a = scratch[lo];
+    const b = scratch[(lo + hi) >> 1];
+    const c = scratch[hi];
+    const p = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let lt = lo;
+    let gt = hi;
+    let x = lo;
+    while (x <= gt) {
+      const v = scratch[x];
+      if (v < p) {
+        scratch[x++] = scratch[lt];
+        scratch[lt++] = v;
+      } else if (v > p) {
+        scratch[x] = scratch[gt];
+        scratch[gt--] = v;
+      } else x++;
+    }
+    if (kth < lt) hi = lt - 1;
+    else if (kth > gt) lo = gt + 1;
+    else return p;
+  }
+  return scratch[kth];
 }
 
 /** Default number of candidate coaches per coachee before the dual check. */
@@ -90,6 +124,14 @@ function rankById(ids: readonly string[]): Int32Array {
  */
 export function solve(problem: ScoredPairs, options: SolveOptions = {}): Solution {
   return new PoolSolver(problem, options).run();
+}
+
+/** Per-coach bounded min-heaps of (weight, coachee), stored flat: coach j's heap is [heapStart[j], heapStart[j + 1]). */
+interface CoachHeaps {
+  readonly heapStart: Int32Array;
+  readonly hw: Int32Array;
+  readonly hi: Int32Array;
+  readonly size: Int32Array;
 }
 
 class PoolSolver {
@@ -461,8 +503,10 @@ class PoolSolver {
     for (let i = 0; i < n; i++) coacheeAt[coacheeRank[i]] = i;
     const capByRank = new Int32Array(m);
     for (let j = 0; j < m; j++) capByRank[coachRank[j]] = capLeft[j];
-    let rows = this.topCandidates(minWeight, k);
-    if (k < m && this.coachCandidates > 0) rows = this.merge(rows, this.coachTopCandidates(rows, minWeight));
+    // One pass over the pairs fills both shortlists: each coachee's best coaches and each coach's best coachees.
+    const heaps = k < m && this.coachCandidates > 0 ? this.newCoachHeaps() : undefined;
+    let rows = this.topCandidates(minWeight, k, heaps);
+    if (heaps) rows = this.merge(rows, this.coachTopCandidates(rows, minWeight, heaps));
     const ns = new TransportSimplex(n, m, capByRank, rows.coach.length);
     const pi = ns.pi;
     const limit = Math.max(1, this.slackLimit);
@@ -491,6 +535,12 @@ class PoolSolver {
     const candCoach = new Int32Array(m);
     const candWeight = new Int32Array(m);
     const candReduced = new Float64Array(m);
+    const selectScratch = new Float64Array(m);
+    // Pairs of zero reduced cost found by the latest pricing pass, per coachee rank (CSR by rank).
+    const tightRow = new Int32Array(n + 1);
+    let tightCoachBuf = new Int32Array(1 << 16);
+    let tightWeightBuf = new Int32Array(1 << 16);
+    let tightPos = 0;
     for (;;) {
       this.stats.rounds++;
       ns.optimize();
@@ -501,7 +551,9 @@ class PoolSolver {
       let added = 0;
       let allowed = 0;
       const countAllowed = this.stats.rounds === 1;
+      tightPos = 0;
       for (let r = 0; r < n; r++) {
+        tightRow[r] = tightPos;
         const i = coacheeAt[r];
         if (this.pinnedCoach[i] >= 0) continue;
         const base = pi[r] - B;
@@ -517,7 +569,7 @@ class PoolSolver {
             allowed++;
             const kk = arcs.coach[a];
             const reduced = base - A * w - coachPi[kk];
-            if (reduced < 0) {
+            if (reduced <= 0) {
               candCoach[c] = kk;
               candWeight[c] = w;
               candReduced[c++] = reduced;
@@ -534,8 +586,29 @@ class PoolSolver {
             candReduced[kept++] = candReduced[z];
           }
           c = kept;
-          if (c === 0) continue;
         }
+        // Zero reduced cost: a tight pair, kept aside for the tie-break; the negative ones stay candidates.
+        let neg = 0;
+        for (let z = 0; z < c; z++) {
+          if (candReduced[z] === 0) {
+            if (tightPos === tightCoachBuf.length) {
+              const grown = new Int32Array(tightCoachBuf.length * 2);
+              grown.set(tightCoachBuf);
+              tightCoachBuf = grown;
+              const grownW = new Int32Array(grown.length);
+              grownW.set(tightWeightBuf);
+              tightWeightBuf = grownW;
+            }
+            tightCoachBuf[tightPos] = candCoach[z];
+            tightWeightBuf[tightPos++] = candWeight[z];
+          } else {
+            candCoach[neg] = candCoach[z];
+            candWeight[neg] = candWeight[z];
+            candReduced[neg++] = candReduced[z];
+          }
+        }
+        c = neg;
+        if (c === 0) continue;
         // The most violated `limit` pairs (ties by coach id) join as columns.
         let count = 0;
         if (c <= limit) {
@@ -545,8 +618,7 @@ class PoolSolver {
           }
           count = c;
         } else {
-          const sorted = candReduced.slice(0, c).sort();
-          const cut = sorted[limit - 1];
+          const cut = kthSmallest(candReduced, c, limit - 1, selectScratch);
           let below = 0;
           for (let z = 0; z < c; z++) if (candReduced[z] < cut) below++;
           // Pairs at exactly the cut value: lowest coach ranks first.
@@ -566,36 +638,32 @@ class PoolSolver {
         addSorted(r, count);
         added += count;
       }
+      tightRow[n] = tightPos;
       if (this.stats.rounds === 1) this.stats.allowedPairs = allowed - this.excludedAllowed(minWeight);
       if (added === 0) break;
     }
     // Ties by id: every optimum uses only pairs whose reduced cost is 0 under these (optimal) potentials,
     // so the slots engine re-solved on just those pairs returns an optimum of the whole pool, with the
     // slots engine's documented tie-break (coach units in id order, coachees by id).
+    // The last pricing pass ran under these final potentials: its tight pairs are exactly those of a rescan.
     const tightStart = new Int32Array(n + 1);
-    const tightCoach: number[] = [];
-    const tightWeight: number[] = [];
     for (let i = 0; i < n; i++) {
-      tightStart[i] = tightCoach.length;
-      if (this.pinnedCoach[i] >= 0) continue;
       const r = coacheeRank[i];
-      const base = pi[r] - B;
-      const len = this.loadRow(i, minWeight);
-      for (let y = 0; y < len; y++) {
-        const kk = this.rowCoach[y];
-        if (base - A * this.rowWeight[y] - coachPi[kk] === 0) {
-          tightCoach.push(kk);
-          tightWeight.push(this.rowWeight[y]);
-        }
-      }
+      tightStart[i + 1] = tightStart[i] + tightRow[r + 1] - tightRow[r];
     }
-    tightStart[n] = tightCoach.length;
+    const tightCoach = new Int32Array(tightStart[n]);
+    const tightWeight = new Int32Array(tightStart[n]);
+    for (let i = 0; i < n; i++) {
+      const r = coacheeRank[i];
+      tightCoach.set(tightCoachBuf.subarray(tightRow[r], tightRow[r + 1]), tightStart[i]);
+      tightWeight.set(tightWeightBuf.subarray(tightRow[r], tightRow[r + 1]), tightStart[i]);
+    }
     const sub = new PoolSolver(
       {
         coacheeIds: this.problem.coacheeIds,
         coachIds: this.problem.coachIds,
         capacities: capLeft,
-        arcs: { start: tightStart, coach: Int32Array.from(tightCoach), weight: Int32Array.from(tightWeight) },
+        arcs: { start: tightStart, coach: tightCoach, weight: tightWeight },
       },
       { objective: A === 1 ? 'matched-then-score' : 'score', engine: 'slots' },
     );
@@ -713,59 +781,74 @@ class PoolSolver {
     return { start, coach, weight };
   }
 
+  /** Empty per-coach heaps for coachTopCandidates: coachCandidates per capacity unit of each coach. */
+  private newCoachHeaps(): CoachHeaps {
+    const { n, m, capLeft } = this;
+    const heapStart = new Int32Array(m + 1);
+    for (let j = 0; j < m; j++) heapStart[j + 1] = heapStart[j] + Math.min(n, capLeft[j] * this.coachCandidates);
+    return { heapStart, hw: new Int32Array(heapStart[m]), hi: new Int32Array(heapStart[m]), size: new Int32Array(m) };
+  }
+
+  /**
+   * Offers coachee i's loaded row (rowCoach/rowWeight, `len` pairs) to every coach's heap. Each heap is a
+   * min-heap of (weight, coachee) whose root is the worst kept entry.
+   */
+  private pushCoachHeaps(heaps: CoachHeaps, i: number, len: number): void {
+    const { heapStart, hw, hi, size } = heaps;
+    const coacheeRank = this.coacheeRank;
+    // worse(a, b): entry a is worse than b (lower weight, or equal weight and later coachee rank).
+    const worse = (wa: number, ia: number, wb: number, ib: number): boolean => wa < wb || (wa === wb && coacheeRank[ia] > coacheeRank[ib]);
+    for (let x = 0; x < len; x++) {
+      const j = this.rowCoach[x];
+      const w = this.rowWeight[x];
+      const h0 = heapStart[j];
+      const cap = heapStart[j + 1] - h0;
+      if (cap === 0) continue;
+      if (size[j] < cap) {
+        let p = size[j]++;
+        while (p > 0) {
+          const parent = (p - 1) >> 1;
+          if (!worse(w, i, hw[h0 + parent], hi[h0 + parent])) break;
+          hw[h0 + p] = hw[h0 + parent];
+          hi[h0 + p] = hi[h0 + parent];
+          p = parent;
+        }
+        hw[h0 + p] = w;
+        hi[h0 + p] = i;
+      } else if (worse(hw[h0], hi[h0], w, i)) {
+        const sz = size[j];
+        let p = 0;
+        for (;;) {
+          let c = 2 * p + 1;
+          if (c >= sz) break;
+          if (c + 1 < sz && worse(hw[h0 + c + 1], hi[h0 + c + 1], hw[h0 + c], hi[h0 + c])) c++;
+          if (!worse(hw[h0 + c], hi[h0 + c], w, i)) break;
+          hw[h0 + p] = hw[h0 + c];
+          hi[h0 + p] = hi[h0 + c];
+          p = c;
+        }
+        hw[h0 + p] = w;
+        hi[h0 + p] = i;
+      }
+    }
+  }
+
   /**
    * Each coach's best coachees (coachCandidates per capacity unit, ties by coachee rank) that are not in
-   * `rows` yet, per coachee, ready for merge().
+   * `rows` yet, per coachee, ready for merge(). `heaps`, when given, were filled during topCandidates' pass
+   * (one scan of the pairs for both shortlists); otherwise the pairs are scanned here.
    */
   private coachTopCandidates(
     rows: { start: Int32Array; coach: Int32Array; weight: Int32Array },
     minWeight: number,
+    heaps?: CoachHeaps,
   ): Map<number, { coach: number[]; weight: number[] }> {
-    const { n, m, capLeft, coacheeRank } = this;
-    // Per coach, a min-heap of (weight, coachee) of size size[j]: root is the worst kept.
-    const heapStart = new Int32Array(m + 1);
-    for (let j = 0; j < m; j++) heapStart[j + 1] = heapStart[j] + Math.min(n, capLeft[j] * this.coachCandidates);
-    const hw = new Int32Array(heapStart[m]);
-    const hi = new Int32Array(heapStart[m]);
-    const size = new Int32Array(m);
-    // worse(a, b): entry a is worse than b (lower weight, or equal weight and later coachee rank).
-    const worse = (wa: number, ia: number, wb: number, ib: number): boolean => wa < wb || (wa === wb && coacheeRank[ia] > coacheeRank[ib]);
-    for (let i = 0; i < n; i++) {
-      const len = this.loadRow(i, minWeight);
-      for (let x = 0; x < len; x++) {
-        const j = this.rowCoach[x];
-        const w = this.rowWeight[x];
-        const h0 = heapStart[j];
-        const cap = heapStart[j + 1] - h0;
-        if (cap === 0) continue;
-        if (size[j] < cap) {
-          let p = size[j]++;
-          while (p > 0) {
-            const parent = (p - 1) >> 1;
-            if (!worse(w, i, hw[h0 + parent], hi[h0 + parent])) break;
-            hw[h0 + p] = hw[h0 + parent];
-            hi[h0 + p] = hi[h0 + parent];
-            p = parent;
-          }
-          hw[h0 + p] = w;
-          hi[h0 + p] = i;
-        } else if (worse(hw[h0], hi[h0], w, i)) {
-          const sz = size[j];
-          let p = 0;
-          for (;;) {
-            let c = 2 * p + 1;
-            if (c >= sz) break;
-            if (c + 1 < sz && worse(hw[h0 + c + 1], hi[h0 + c + 1], hw[h0 + c], hi[h0 + c])) c++;
-            if (!worse(hw[h0 + c], hi[h0 + c], w, i)) break;
-            hw[h0 + p] = hw[h0 + c];
-            hi[h0 + p] = hi[h0 + c];
-            p = c;
-          }
-          hw[h0 + p] = w;
-          hi[h0 + p] = i;
-        }
-      }
+    const { n, m } = this;
+    if (!heaps) {
+      heaps = this.newCoachHeaps();
+      for (let i = 0; i < n; i++) this.pushCoachHeaps(heaps, i, this.loadRow(i, minWeight));
     }
+    const { heapStart, hw, hi, size } = heaps;
     const extra = new Map<number, { coach: number[]; weight: number[] }>();
     for (let j = 0; j < m; j++) {
       for (let y = heapStart[j]; y < heapStart[j] + size[j]; y++) {
@@ -782,7 +865,7 @@ class PoolSolver {
     return extra;
   }
 
-  private topCandidates(minWeight: number, k: number): { start: Int32Array; coach: Int32Array; weight: Int32Array } {
+  private topCandidates(minWeight: number, k: number, heaps?: CoachHeaps): { start: Int32Array; coach: Int32Array; weight: Int32Array } {
     const n = this.n;
     const start = new Int32Array(n + 1);
     let coach = new Int32Array(Math.min(n * k, 1 << 20));
@@ -794,6 +877,7 @@ class PoolSolver {
     let pos = 0;
     for (let i = 0; i < n; i++) {
       const len = this.loadRow(i, minWeight);
+      if (heaps) this.pushCoachHeaps(heaps, i, len);
       if (pos + Math.min(len, k) > coach.length) {
         const size = Math.max(coach.length * 2, pos + Math.min(len, k));
         const c2 = new Int32Array(size);
