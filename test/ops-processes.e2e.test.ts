@@ -4,7 +4,7 @@ import { JOB_ID, JobName, QueueName } from '@tandem/queues';
 import { Queue } from 'bullmq';
 import { participantCsv } from './support/participants';
 import { ControlledSmtp, insertOutbox, PrivateRedis } from './support/ops-support';
-import { freePort, runCli, TandemProcess } from './support/processes';
+import { runCli, TandemProcess } from './support/processes';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestEnv, type TestEnv, waitFor } from './support/test-env';
 
@@ -125,11 +125,10 @@ describe('operations: real api and worker processes from the build', () => {
 
     it('write one JSON line per request and per job, with ids and no emails, names, tokens or keys', async () => {
       await smtp.start();
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      const processEnv = { ...env.env, PORT: String(port), SMTP_URL: smtp.url, LOG_LEVEL: 'info', WORKER_QUEUES: 'intake,email,maintenance' };
+      const processEnv = { ...env.env, PORT: '0', SMTP_URL: smtp.url, LOG_LEVEL: 'info', WORKER_QUEUES: 'intake,email,maintenance' };
       api = new TandemProcess('api', processEnv);
       worker = new TandemProcess('worker', processEnv);
+      const base = `http://127.0.0.1:${await api.listeningPort()}`;
       await waitFor(async () => {
         try {
           return (await fetch(`${base}/ready`)).status === 200 ? true : undefined;

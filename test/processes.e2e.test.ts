@@ -1,7 +1,7 @@
 import { dropDatabase } from '@tandem/domain';
 import { MIGRATIONS } from '../libs/domain/src/migrations';
 import { participantCsv } from './support/participants';
-import { freePort, runCli, TandemProcess } from './support/processes';
+import { runCli, TandemProcess } from './support/processes';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestEnv, type TestEnv, waitFor } from './support/test-env';
 
@@ -16,13 +16,12 @@ describe('api and worker as real processes from the build', () => {
   beforeAll(async () => {
     await smtp.start();
     env = await createTestEnv();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    processEnv = { ...env.env, PORT: String(port), SMTP_URL: smtp.url, LOG_LEVEL: 'warn' };
+    processEnv = { ...env.env, PORT: '0', SMTP_URL: smtp.url, LOG_LEVEL: 'warn' };
     // db:migrate on an already migrated database is a no-op; on a missing one it creates it (checked below).
     expect(runCli(['db:migrate'], processEnv).json).toEqual({ databaseCreated: false, applied: [] });
-    api = new TandemProcess('api', processEnv);
+    api = new TandemProcess('api', { ...processEnv, LOG_LEVEL: 'info' });
     worker = new TandemProcess('worker', processEnv);
+    base = `http://127.0.0.1:${await api.listeningPort()}`;
     await waitFor(async () => {
       try {
         const response = await fetch(`${base}/ready`);

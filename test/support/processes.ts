@@ -37,6 +37,22 @@ export class TandemProcess {
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve(code ?? signal)));
   }
 
+  /**
+   * The port an api started with PORT=0 listens on, read from its "listening" log line (needs LOG_LEVEL info or lower).
+   * Letting the system pick the port avoids two test files racing for one "free" port.
+   */
+  async listeningPort(timeoutMs = 30_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const line = this.output.join('').split('\n').find((l) => l.includes('tandem api listening'));
+      const port = line ? Number(/"port":(\d+)/.exec(line)?.[1]) : NaN;
+      if (port > 0) return port;
+      if (this.child.exitCode !== null) throw new Error(`the api exited before listening:\n${this.output.join('').slice(-2000)}`);
+      if (Date.now() > deadline) throw new Error(`the api did not report its port:\n${this.output.join('').slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** Sends a signal and waits for the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);

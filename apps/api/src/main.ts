@@ -53,7 +53,10 @@ async function main() {
   const config = loadConfig();
   const app = await createApi(config);
   await app.listen(config.port, config.host);
-  createLogger(config, 'api').info({ publicUrl: config.publicUrl, port: config.port }, 'tandem api listening (docs at /docs, queues at /ops/queues)');
+  // The bound port, not the configured one: with PORT=0 the system picks it (tests read it from this line).
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  createLogger(config, 'api').info({ publicUrl: config.publicUrl, port }, 'tandem api listening (docs at /docs, queues at /ops/queues)');
 }
 
 if (require.main === module) {

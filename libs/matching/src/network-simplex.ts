@@ -140,7 +140,8 @@ export class TransportSimplex {
   optimize(): void {
     const { source, target, cost, state, pi } = this;
     const arcs = this.arcCount;
-    this.blockSize = Math.max(10, Math.floor(Math.sqrt(arcs)));
+    // A quarter of LEMON's sqrt(arcs): more pivots, but each one prices far fewer arcs (measured faster).
+    this.blockSize = Math.max(10, Math.floor(Math.sqrt(arcs) / 4));
     if (this.nextArc >= arcs) this.nextArc = 0;
     const block = this.blockSize;
     for (;;) {
