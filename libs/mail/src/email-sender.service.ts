@@ -80,14 +80,6 @@ export class EmailSender implements OnModuleDestroy {
     return 'sent';
   }
 
-  /** Marks a message failed for good (its job ran out of attempts). */
-  async markFailed(messageId: string, reason: string): Promise<void> {
-    await rawQuery(this.em.fork(), `update outbox_message set status = 'failed', locked_until = null, last_error = ? where id = ? and status <> 'sent'`, [
-      reason.slice(0, 500),
-      messageId,
-    ]);
-  }
-
   onModuleDestroy(): void {
     this.transport?.close();
     this.logger.debug('mail transport closed');

@@ -35,6 +35,36 @@ export class JobProducer {
     }
   }
 
+  /**
+   * Makes sure each job exists and will run: adds the missing ones, and retries those BullMQ holds as failed (their
+   * attempts ran out on a passing fault, such as Postgres restarting). Only for work the database still says is due:
+   * permanent failures change the database state, so their subjects are not asked for again. Answers how many it
+   * revived.
+   */
+  async requeue<N extends JobName>(name: N, payloads: JobPayloads[N][]): Promise<number> {
+    if (payloads.length === 0) return 0;
+    await this.enqueueMany(name, payloads);
+    const queue = this.queues[QUEUE_OF[name]];
+    let revived = 0;
+    try {
+      for (let i = 0; i < payloads.length; i += 100) {
+        const ids = payloads.slice(i, i + 100).map((data) => JOB_ID[name](data));
+        const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+        for (let k = 0; k < ids.length; k++) {
+          if (states[k] !== 'failed') continue;
+          const job = await queue.getJob(ids[k]);
+          if (job) {
+            await job.retry('failed');
+            revived++;
+          }
+        }
+      }
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    }
+    return revived;
+  }
+
   /** Adds many jobs of one name in a few round trips. */
   async enqueueMany<N extends JobName>(name: N, payloads: JobPayloads[N][], options: JobsOptions = {}): Promise<void> {
     const queue = this.queues[QUEUE_OF[name]];

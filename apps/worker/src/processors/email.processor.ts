@@ -1,10 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { EmailSender } from '@tandem/mail';
-import { JobName, type JobPayloads, QueueName } from '@tandem/queues';
-import type { Job } from 'bullmq';
+import { JobName, QueueName } from '@tandem/queues';
 import { QueueHandlers, QueueProcessor } from '../job-handlers';
 
+/**
+ * Sends outbox messages. A message the SMTP server refuses for good (5xx) is marked failed by the sender; one whose job
+ * ran out of attempts on a passing fault stays pending, and the reconciler retries its job later.
+ */
 @Processor(QueueName.Email)
 export class EmailProcessor extends QueueProcessor<QueueName.Email> {
   readonly queue = QueueName.Email;
@@ -17,13 +20,5 @@ export class EmailProcessor extends QueueProcessor<QueueName.Email> {
     private readonly sender: EmailSender,
   ) {
     super(em);
-  }
-
-  /** A message whose job has run out of attempts is marked failed, so it is visible and not re-queued. */
-  @OnWorkerEvent('failed')
-  async onFailed(job: Job<JobPayloads[JobName.EmailSend]> | undefined, error: Error): Promise<void> {
-    if (!job || job.name !== JobName.EmailSend) return;
-    const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
-    if (exhausted) await this.sender.markFailed(job.data.messageId, error.message);
   }
 }

@@ -22,6 +22,8 @@ export interface ReconcileReport {
   completions: number;
   riskRematches: number;
   inactivityChecks: number;
+  /** Jobs BullMQ held as failed whose work the database still says is due, retried. */
+  revivedJobs: number;
 }
 
 /** Work younger than this is left alone: its own producer is probably still about to queue it. */
@@ -170,20 +172,21 @@ export class ReconcilerService {
         limit ?`,
       [DEFAULT_INACTIVITY_GRACE, now, DEFAULT_INACTIVITY_WINDOW, now, BATCH],
     );
-    await this.producer.enqueueMany(JobName.EmailSend, messages.map((m) => ({ messageId: m.id })));
-    await this.producer.enqueueMany(JobName.IntakeImportBatch, imports.map((i) => ({ importId: i.id })));
-    await this.producer.enqueueMany(JobName.MatchingRunRound, rounds.map((r) => ({ roundId: r.id, revision: r.revision })));
-    await this.producer.enqueueMany(JobName.PairingExpireOffers, expiries.map((e) => ({ programId: e.program_id, dueAt: now.getTime() })));
-    await this.producer.enqueueMany(JobName.PairingRemindOffers, reminders.map((r) => ({ programId: r.program_id, dueAt: now.getTime() })));
-    await this.producer.enqueueMany(JobName.MatchingRematchCoachee, rematches.map((r) => ({ coacheeId: r.coachee_id, attempt: Number(r.attempt) })));
-    await this.producer.enqueueMany(JobName.CadenceScheduleSessions, plans.map((p) => ({ pairingId: p.id })));
-    await this.producer.enqueueMany(JobName.CadenceRemind, sessionReminders.map((r) => ({ sessionId: r.id, sequence: r.sequence })));
-    await this.producer.enqueueMany(JobName.CadenceCloseSession, closes.map((c) => ({ sessionId: c.id, sequence: c.sequence })));
-    await this.producer.enqueueMany(JobName.FeedbackRemind, feedbackReminders.map((f) => ({ feedbackId: f.id })));
-    await this.producer.enqueueMany(JobName.FeedbackAggregate, aggregates.map((a) => ({ programId: a.program_id, feedbackId: a.feedback_id })));
-    await this.producer.enqueueMany(JobName.FeedbackCompletePairing, completions.map((c) => ({ pairingId: c.id })));
-    await this.producer.enqueueMany(JobName.MatchingRematchCoachee, riskRematches.map((r) => ({ coacheeId: r.coachee_id, attempt: Number(r.attempt) })));
-    await this.producer.enqueueMany(JobName.FeedbackCheckInactivity, inactive.map((p) => ({ pairingId: p.id, dueAt: now.getTime() })));
+    let revived = 0;
+    revived += await this.producer.requeue(JobName.EmailSend, messages.map((m) => ({ messageId: m.id })));
+    revived += await this.producer.requeue(JobName.IntakeImportBatch, imports.map((i) => ({ importId: i.id })));
+    revived += await this.producer.requeue(JobName.MatchingRunRound, rounds.map((r) => ({ roundId: r.id, revision: r.revision })));
+    revived += await this.producer.requeue(JobName.PairingExpireOffers, expiries.map((e) => ({ programId: e.program_id, dueAt: now.getTime() })));
+    revived += await this.producer.requeue(JobName.PairingRemindOffers, reminders.map((r) => ({ programId: r.program_id, dueAt: now.getTime() })));
+    revived += await this.producer.requeue(JobName.MatchingRematchCoachee, rematches.map((r) => ({ coacheeId: r.coachee_id, attempt: Number(r.attempt) })));
+    revived += await this.producer.requeue(JobName.CadenceScheduleSessions, plans.map((p) => ({ pairingId: p.id })));
+    revived += await this.producer.requeue(JobName.CadenceRemind, sessionReminders.map((r) => ({ sessionId: r.id, sequence: r.sequence })));
+    revived += await this.producer.requeue(JobName.CadenceCloseSession, closes.map((c) => ({ sessionId: c.id, sequence: c.sequence })));
+    revived += await this.producer.requeue(JobName.FeedbackRemind, feedbackReminders.map((f) => ({ feedbackId: f.id })));
+    revived += await this.producer.requeue(JobName.FeedbackAggregate, aggregates.map((a) => ({ programId: a.program_id, feedbackId: a.feedback_id })));
+    revived += await this.producer.requeue(JobName.FeedbackCompletePairing, completions.map((c) => ({ pairingId: c.id })));
+    revived += await this.producer.requeue(JobName.MatchingRematchCoachee, riskRematches.map((r) => ({ coacheeId: r.coachee_id, attempt: Number(r.attempt) })));
+    revived += await this.producer.requeue(JobName.FeedbackCheckInactivity, inactive.map((p) => ({ pairingId: p.id, dueAt: now.getTime() })));
     return {
       emails: messages.length,
       imports: imports.length,
@@ -199,6 +202,7 @@ export class ReconcilerService {
       completions: completions.length,
       riskRematches: riskRematches.length,
       inactivityChecks: inactive.length,
+      revivedJobs: revived,
     };
   }
 }
