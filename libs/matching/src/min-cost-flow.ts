@@ -11,6 +11,7 @@
  * shifted by the terminal distance, and a coach with room left therefore always has potential 0. Costs are
  * integers below 2^53, so every distance and potential is exact in a float64.
  */
+import { IndexedMinHeap } from './indexed-heap';
 
 /** Input of the assignment core: arcs in compressed rows by coachee, integer costs. */
 export interface AssignmentGraph {
@@ -74,9 +75,7 @@ export function minCostAssignment(g: AssignmentGraph): AssignmentResult {
   const mark = new Uint8Array(m);
   const touched = new Int32Array(m);
   const finalised = new Int32Array(m);
-  const heap = new Int32Array(m);
-  const heapPos = new Int32Array(m);
-  let heapSize = 0;
+  const heap = new IndexedMinHeap(m, dist, coachRank);
   let searches = 0;
   let rowCount = 0;
   if (row) for (let i = 0; i < n; i++) rowCount = Math.max(rowCount, row[i] + 1);
@@ -84,40 +83,6 @@ export function minCostAssignment(g: AssignmentGraph): AssignmentResult {
   const rowTouched = new Int32Array(rowCount);
   let rowTouchedLen = 0;
 
-  const less = (a: number, b: number): boolean => dist[a] < dist[b] || (dist[a] === dist[b] && coachRank[a] < coachRank[b]);
-  const siftUp = (p: number): void => {
-    const x = heap[p];
-    while (p > 0) {
-      const parent = (p - 1) >> 1;
-      const y = heap[parent];
-      if (!less(x, y)) break;
-      heap[p] = y;
-      heapPos[y] = p;
-      p = parent;
-    }
-    heap[p] = x;
-    heapPos[x] = p;
-  };
-  const popMin = (): number => {
-    const top = heap[0];
-    const x = heap[--heapSize];
-    let p = 0;
-    for (;;) {
-      let c = 2 * p + 1;
-      if (c >= heapSize) break;
-      if (c + 1 < heapSize && less(heap[c + 1], heap[c])) c++;
-      const y = heap[c];
-      if (!less(y, x)) break;
-      heap[p] = y;
-      heapPos[y] = p;
-      p = c;
-    }
-    if (heapSize > 0) {
-      heap[p] = x;
-      heapPos[x] = p;
-    }
-    return top;
-  };
 
   for (let t = 0; t < order.length; t++) {
     const i0 = order[t];
@@ -159,12 +124,11 @@ export function minCostAssignment(g: AssignmentGraph): AssignmentResult {
         dist[k] = d;
         predArc[k] = a;
         predCoachee[k] = i0;
-        heap[heapSize] = k;
-        siftUp(heapSize++);
+        heap.push(k);
       } else if (d < dist[k]) {
         dist[k] = d;
         predArc[k] = a;
-        siftUp(heapPos[k]);
+        heap.decreased(k);
       }
     }
 
@@ -174,11 +138,11 @@ export function minCostAssignment(g: AssignmentGraph): AssignmentResult {
     let termCoach = -1;
     let termCoachee = -1;
     let finalisedLen = 0;
-    while (heapSize > 0) {
-      const j = heap[0];
+    while (heap.size > 0) {
+      const j = heap.peek();
       const dj = dist[j];
       if (dj >= D) break;
-      popMin();
+      heap.pop();
       mark[j] = 2;
       finalised[finalisedLen++] = j;
       if (count[j] < capacity[j]) {
@@ -216,13 +180,12 @@ export function minCostAssignment(g: AssignmentGraph): AssignmentResult {
             dist[k] = d;
             predArc[k] = a;
             predCoachee[k] = i;
-            heap[heapSize] = k;
-            siftUp(heapSize++);
+            heap.push(k);
           } else if (d < dist[k]) {
             dist[k] = d;
             predArc[k] = a;
             predCoachee[k] = i;
-            siftUp(heapPos[k]);
+            heap.decreased(k);
           }
         }
       }
@@ -268,7 +231,7 @@ export function minCostAssignment(g: AssignmentGraph): AssignmentResult {
       mark[j] = 0;
       dist[j] = Infinity;
     }
-    heapSize = 0;
+    heap.clear();
   }
 
   return { arcOf, coachOf, potential: v, searches };

@@ -13,6 +13,7 @@
  * again, and successive shortest paths (Dijkstra on reduced costs) send each returned unit to the nearest
  * deficit. The result is an optimal flow for the new arc set, with potentials that certify it.
  */
+import { IndexedMinHeap } from './indexed-heap';
 
 /** Arcs of the slot network in columns by coach: the units of coach j share arcs colStart[j]..colStart[j+1]. */
 export interface SlotColumns {
@@ -120,43 +121,7 @@ export function warmRepair(state: SlotState, cols: SlotColumns, maxExcess = Infi
   const predCost = new Float64Array(N);
   const mark = new Uint8Array(N);
   const touched = new Int32Array(N);
-  const heap = new Int32Array(N);
-  const heapPos = new Int32Array(N);
-  let heapSize = 0;
-  const less = (a: number, b: number): boolean => dist[a] < dist[b] || (dist[a] === dist[b] && a < b);
-  const siftUp = (p: number): void => {
-    const x = heap[p];
-    while (p > 0) {
-      const parent = (p - 1) >> 1;
-      const y = heap[parent];
-      if (!less(x, y)) break;
-      heap[p] = y;
-      heapPos[y] = p;
-      p = parent;
-    }
-    heap[p] = x;
-    heapPos[x] = p;
-  };
-  const popMin = (): number => {
-    const top = heap[0];
-    const x = heap[--heapSize];
-    let p = 0;
-    for (;;) {
-      let c = 2 * p + 1;
-      if (c >= heapSize) break;
-      if (c + 1 < heapSize && less(heap[c + 1], heap[c])) c++;
-      const y = heap[c];
-      if (!less(y, x)) break;
-      heap[p] = y;
-      heapPos[y] = p;
-      p = c;
-    }
-    if (heapSize > 0) {
-      heap[p] = x;
-      heapPos[x] = p;
-    }
-    return top;
-  };
+  const heap = new IndexedMinHeap(N, dist);
   let touchedLen = 0;
   // pc: cost of the arc used (for a slot -> coachee step, to record the new assignment's cost).
   const relax = (y: number, d: number, from: number, pc: number): void => {
@@ -167,26 +132,25 @@ export function warmRepair(state: SlotState, cols: SlotColumns, maxExcess = Infi
       dist[y] = d;
       pred[y] = from;
       predCost[y] = pc;
-      heap[heapSize] = y;
-      siftUp(heapSize++);
+      heap.push(y);
     } else if (d < dist[y]) {
       dist[y] = d;
       pred[y] = from;
       predCost[y] = pc;
-      siftUp(heapPos[y]);
+      heap.decreased(y);
     }
   };
   const finalised: number[] = [];
 
   for (const u0 of excess) {
     touchedLen = 0;
-    heapSize = 0;
+    heap.clear();
     finalised.length = 0;
     relax(u0, 0, -1, 0);
     let terminal = -1;
     let D = 0;
-    while (heapSize > 0) {
-      const x = popMin();
+    while (heap.size > 0) {
+      const x = heap.pop();
       mark[x] = 2;
       finalised.push(x);
       const dx = dist[x];
