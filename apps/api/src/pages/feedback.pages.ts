@@ -65,7 +65,3 @@ ${fields}
 export function submittedPage(first: boolean): string {
   return first ? messagePage('Thank you', 'Your feedback is saved.') : messagePage('Already submitted', 'Your feedback was saved already; nothing has changed.');
 }
-
-export function feedbackNotFoundPage(): string {
-  return messagePage('Link not valid', 'This link is not valid: it may be incomplete or changed. Please open the link from your email again.');
-}

@@ -1,3 +1,4 @@
+import { DomainError } from '@tandem/domain';
 import { html, SafeHtml } from '@tandem/mail';
 import type { FastifyReply } from 'fastify';
 
@@ -50,4 +51,40 @@ export function sendPage(reply: FastifyReply, status: number, markup: string): F
 /** A plain page that says one thing. */
 export function messagePage(title: string, message: string): string {
   return page(title, html`<h1>${title}</h1><p>${message}</p>`);
+}
+
+/** The page for an unknown, incomplete or altered link. */
+export function linkNotValidPage(): string {
+  return messagePage('Link not valid', 'This link is not valid: it may be incomplete or changed. Please open the link from your email again.');
+}
+
+/** The page for a form posted with answers missing or out of range. */
+export function incompleteFormPage(): string {
+  return messagePage('Please answer every question', 'Some answers are missing or out of range. Go back, complete the form and send it again.');
+}
+
+/** A page with its status. */
+export interface PageAnswer {
+  status: number;
+  markup: string;
+}
+
+/**
+ * Answers a token page: `render` gives the page (status 200 unless it returns a PageAnswer). A domain error becomes the
+ * page `explain` picks for it; an unknown or altered link is always the same 404 page; anything else propagates (500).
+ */
+export async function answerPage(
+  reply: FastifyReply,
+  render: () => Promise<string | PageAnswer>,
+  explain: (err: DomainError) => PageAnswer | undefined = () => undefined,
+): Promise<FastifyReply> {
+  try {
+    const answer = await render();
+    return typeof answer === 'string' ? sendPage(reply, 200, answer) : sendPage(reply, answer.status, answer.markup);
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    const page = err.kind === 'not_found' ? { status: 404, markup: linkNotValidPage() } : explain(err);
+    if (!page) throw err;
+    return sendPage(reply, page.status, page.markup);
+  }
 }

@@ -44,7 +44,3 @@ export function declinedPage(first: boolean): string {
 export function expiredPage(): string {
   return messagePage('This offer has expired', 'The time to answer this offer has passed, so we offered the coachee another coach. Thank you all the same.');
 }
-
-export function notFoundPage(): string {
-  return messagePage('Link not valid', 'This link is not valid: it may be incomplete or changed. Please open the link from your email again.');
-}

@@ -1,13 +1,22 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DomainError } from '@tandem/domain';
+import type { DomainError } from '@tandem/domain';
 import { OffersService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { Consumes } from '../http/content-type.guard';
-import { messagePage, sendPage } from './layout';
-import { acceptedPage, declinedPage, expiredPage, notFoundPage, offerPage } from './offer.pages';
+import { answerPage, messagePage, type PageAnswer } from './layout';
+import { acceptedPage, declinedPage, expiredPage, offerPage } from './offer.pages';
+
+/** Why a decision was refused, as a page: a decision never flips, and an expired offer takes none. */
+function refused(err: DomainError): PageAnswer | undefined {
+  if (err.code === 'offer_expired') return { status: 410, markup: expiredPage() };
+  if (err.code === 'offer_accepted') return { status: 409, markup: messagePage('Already accepted', err.message) };
+  if (err.code === 'offer_declined') return { status: 409, markup: messagePage('Already declined', err.message) };
+  if (err.kind === 'conflict') return { status: 409, markup: messagePage('This offer cannot be accepted', err.message) };
+  return undefined;
+}
 
 /** The coach's offer page: GET shows (and changes nothing), only a button press (POST) acts. Rate-limited per client. */
 @ApiExcludeController()
@@ -18,48 +27,32 @@ export class OffersController {
 
   @Get(':token')
   @RouteConfig({ rateLimit: {} })
-  async show(@Param('token') token: string, @Res() reply: FastifyReply) {
-    try {
+  show(@Param('token') token: string, @Res() reply: FastifyReply) {
+    return answerPage(reply, async () => {
       const view = await this.offers.view(token);
-      return sendPage(reply, view.state === 'expired' ? 410 : 200, offerPage(view, token));
-    } catch (err) {
-      return this.failure(reply, err);
-    }
+      return { status: view.state === 'expired' ? 410 : 200, markup: offerPage(view, token) };
+    });
   }
 
   @Post(':token/accept')
   @RouteConfig({ rateLimit: {} })
   @Consumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
-  async accept(@Param('token') token: string, @Res() reply: FastifyReply) {
-    try {
-      const view = await this.offers.view(token);
-      const outcome = await this.offers.accept(token);
-      return sendPage(reply, 200, acceptedPage(outcome === 'accepted', view.coacheeFirstName));
-    } catch (err) {
-      return this.failure(reply, err);
-    }
+  accept(@Param('token') token: string, @Res() reply: FastifyReply) {
+    return answerPage(
+      reply,
+      async () => {
+        const { outcome, coacheeFirstName } = await this.offers.accept(token);
+        return acceptedPage(outcome === 'accepted', coacheeFirstName);
+      },
+      refused,
+    );
   }
 
   @Post(':token/decline')
   @RouteConfig({ rateLimit: {} })
   @Consumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
-  async decline(@Param('token') token: string, @Body() body: unknown, @Res() reply: FastifyReply) {
+  decline(@Param('token') token: string, @Body() body: unknown, @Res() reply: FastifyReply) {
     const reason = typeof body === 'object' && body !== null && typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : undefined;
-    try {
-      const outcome = await this.offers.decline(token, reason);
-      return sendPage(reply, 200, declinedPage(outcome === 'declined'));
-    } catch (err) {
-      return this.failure(reply, err);
-    }
-  }
-
-  private failure(reply: FastifyReply, err: unknown): FastifyReply {
-    if (!(err instanceof DomainError)) throw err;
-    if (err.kind === 'not_found') return sendPage(reply, 404, notFoundPage());
-    if (err.code === 'offer_expired') return sendPage(reply, 410, expiredPage());
-    if (err.code === 'offer_accepted') return sendPage(reply, 409, messagePage('Already accepted', err.message));
-    if (err.code === 'offer_declined') return sendPage(reply, 409, messagePage('Already declined', err.message));
-    if (err.kind === 'conflict') return sendPage(reply, 409, messagePage('This offer cannot be accepted', err.message));
-    throw err;
+    return answerPage(reply, async () => declinedPage((await this.offers.decline(token, reason)) === 'declined'), refused);
   }
 }

@@ -27,7 +27,3 @@ export function rematchAcceptedPage(first: boolean): string {
 export function rematchClosedPage(): string {
   return messagePage('This coaching has ended', 'This coaching has ended already, so there is nothing to change here.');
 }
-
-export function rematchNotFoundPage(): string {
-  return messagePage('Link not valid', 'This link is not valid: it may be incomplete or changed. Please open the link from your email again.');
-}

@@ -35,7 +35,3 @@ export function movedPage(view: SessionView, changed: boolean): string {
 export function cancelledPage(first: boolean): string {
   return first ? messagePage('Session cancelled', 'The session is cancelled. You both get an updated calendar invite.') : messagePage('Already cancelled', 'This session was cancelled already; nothing has changed.');
 }
-
-export function sessionNotFoundPage(): string {
-  return messagePage('Link not valid', 'This link is not valid: it may be incomplete or changed. Please open the link from your email again.');
-}

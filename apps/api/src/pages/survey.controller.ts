@@ -1,13 +1,12 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DomainError } from '@tandem/domain';
 import { CompletionService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { Consumes } from '../http/content-type.guard';
-import { messagePage, sendPage } from './layout';
-import { surveyNotFoundPage, surveyPage, surveySubmittedPage } from './survey.pages';
+import { answerPage, incompleteFormPage, messagePage } from './layout';
+import { surveyPage, surveySubmittedPage } from './survey.pages';
 
 /** The coachee's closing survey: GET shows (and changes nothing), one POST submits. Rate-limited per client. */
 @ApiExcludeController()
@@ -18,30 +17,23 @@ export class SurveyController {
 
   @Get(':token')
   @RouteConfig({ rateLimit: {} })
-  async show(@Param('token') token: string, @Res() reply: FastifyReply) {
-    try {
-      return sendPage(reply, 200, surveyPage(await this.completion.view(token), token));
-    } catch (err) {
-      return this.failure(reply, err);
-    }
+  show(@Param('token') token: string, @Res() reply: FastifyReply) {
+    return answerPage(reply, async () => surveyPage(await this.completion.view(token), token));
   }
 
   @Post(':token')
   @RouteConfig({ rateLimit: {} })
   @Consumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
-  async submit(@Param('token') token: string, @Body() body: unknown, @Res() reply: FastifyReply) {
-    try {
-      return sendPage(reply, 200, surveySubmittedPage((await this.completion.submit(token, body)) === 'submitted'));
-    } catch (err) {
-      return this.failure(reply, err);
-    }
-  }
-
-  private failure(reply: FastifyReply, err: unknown): FastifyReply {
-    if (!(err instanceof DomainError)) throw err;
-    if (err.kind === 'not_found') return sendPage(reply, 404, surveyNotFoundPage());
-    if (err.kind === 'invalid') return sendPage(reply, 422, messagePage('Please answer every question', 'Some answers are missing or out of range. Go back, complete the form and send it again.'));
-    if (err.code === 'survey_submitted') return sendPage(reply, 409, messagePage('Already submitted', err.message));
-    throw err;
+  submit(@Param('token') token: string, @Body() body: unknown, @Res() reply: FastifyReply) {
+    return answerPage(
+      reply,
+      async () => surveySubmittedPage((await this.completion.submit(token, body)) === 'submitted'),
+      (err) =>
+        err.kind === 'invalid'
+          ? { status: 422, markup: incompleteFormPage() }
+          : err.code === 'survey_submitted'
+            ? { status: 409, markup: messagePage('Already submitted', err.message) }
+            : undefined,
+    );
   }
 }

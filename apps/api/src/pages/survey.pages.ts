@@ -28,7 +28,3 @@ ${view.skills.map(
 export function surveySubmittedPage(first: boolean): string {
   return first ? messagePage('Thank you', 'Your answers are saved. All the best for what comes next!') : messagePage('Already submitted', 'Your answers were saved already; nothing has changed.');
 }
-
-export function surveyNotFoundPage(): string {
-  return messagePage('Link not valid', 'This link is not valid: it may be incomplete or changed. Please open the link from your email again.');
-}

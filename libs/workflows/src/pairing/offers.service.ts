@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, DomainError, hashSecret, NotFoundError, rawQuery, type ScoreBreakdown } from '@tandem/domain';
-import { introductionEmail, linkPlaceholder, offerReminderEmail, writeOutbox } from '@tandem/mail';
+import { firstName, introductionEmail, linkPlaceholder, offerReminderEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 
 /** What the offer page shows. */
@@ -69,7 +69,7 @@ export class OffersService {
     const expired = row.decision === 'expired' || (row.decision === null && row.expires_at <= this.clock.now());
     return {
       state: expired ? 'expired' : (row.decision ?? 'pending'),
-      coacheeFirstName: row.coachee_name.trim().split(/\s+/)[0],
+      coacheeFirstName: firstName(row.coachee_name),
       goals: row.goals,
       reasons: row.breakdown.reasons ?? [],
       programName: row.program_name,
@@ -78,12 +78,16 @@ export class OffersService {
     };
   }
 
-  /** Accepts: the pairing becomes active if the coach still has room and the coachee no other active pairing. */
-  async accept(token: string): Promise<OfferOutcome> {
+  /**
+   * Accepts: the pairing becomes active if the coach still has room and the coachee no other active pairing. Answers
+   * the outcome and the coachee's first name, for the page that says what happened.
+   */
+  async accept(token: string): Promise<{ outcome: OfferOutcome; coacheeFirstName: string }> {
     const em = this.em.fork();
     const result = await em.transactional(async (tem) => {
       const row = await this.find(tem, token, true);
-      if (row.decision === 'accepted') return { outcome: 'already-accepted' as const };
+      const coacheeFirstName = firstName(row.coachee_name);
+      if (row.decision === 'accepted') return { outcome: 'already-accepted' as const, coacheeFirstName };
       this.assertOpen(row);
       // Lock the coach's enrollment: concurrent accepts for the last place queue here. The count is a statement of
       // its own, so (read committed) it sees what the accept that held the lock before us committed.
@@ -113,7 +117,7 @@ export class OffersService {
         },
       ]);
       await audit(tem, row, 'offer.accepted');
-      return { outcome: 'accepted' as const, messageIds, pairingId: row.pairing_id };
+      return { outcome: 'accepted' as const, coacheeFirstName, messageIds, pairingId: row.pairing_id };
     });
     if (result.outcome === 'accepted') {
       await this.afterCommit(async () => {
@@ -121,7 +125,7 @@ export class OffersService {
         await this.producer.enqueue(JobName.CadenceScheduleSessions, { pairingId: result.pairingId });
       });
     }
-    return result.outcome;
+    return { outcome: result.outcome, coacheeFirstName: result.coacheeFirstName };
   }
 
   /** Declines (with an optional reason); the coachee is re-matched automatically. */
