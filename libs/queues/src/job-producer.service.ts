@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { QueueUnavailableError } from './queue-errors';
 import { JOB_ID, type JobName, type JobPayloads, QUEUE_OF, QueueName } from './queue-names';
@@ -7,6 +7,7 @@ import { JOB_ID, type JobName, type JobPayloads, QUEUE_OF, QueueName } from './q
 /** One typed way to put work on a queue: the queue and the job id follow from the job name and payload. */
 @Injectable()
 export class JobProducer {
+  private readonly logger = new Logger(JobProducer.name);
   private readonly queues: Record<QueueName, Queue>;
 
   constructor(
@@ -24,6 +25,18 @@ export class JobProducer {
   /** The BullMQ queue behind a name (for dashboards and metrics). */
   queue(name: QueueName): Queue {
     return this.queues[name];
+  }
+
+  /**
+   * Queues the follow-up work of a committed change. If Redis is away the database still says what is due and the
+   * reconciler re-creates the jobs, so a failure here is logged, never thrown: the caller's change stands.
+   */
+  async afterCommit(what: string, enqueue: () => Promise<unknown>): Promise<void> {
+    try {
+      await enqueue();
+    } catch (err) {
+      this.logger.warn(`${what} waits for the reconciler: ${(err as Error).message}`);
+    }
   }
 
   /** Adds one job; its id is deterministic, so adding it twice is harmless. */

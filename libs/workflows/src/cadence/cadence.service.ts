@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { type CadenceSettings, Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, linkToken, newId, NotFoundError, rawQuery, ValidationError } from '@tandem/domain';
 import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
@@ -84,8 +84,6 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
  */
 @Injectable()
 export class CadenceService {
-  private readonly logger = new Logger(CadenceService.name);
-
   constructor(
     private readonly em: EntityManager,
     private readonly producer: JobProducer,
@@ -145,7 +143,7 @@ export class CadenceService {
         inactivity: { pairingId, dueAt: new Date(now.getTime() + durationMs(pairing.feedback.inactivityWindow ?? DEFAULT_INACTIVITY_WINDOW)) },
       };
     });
-    await this.afterCommit(async () => {
+    await this.producer.afterCommit('session follow-up', async () => {
       await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
       // The first inactivity check; each check queues the next (RiskService.checkInactivity).
       if ('inactivity' in result && result.inactivity) {
@@ -192,7 +190,7 @@ export class CadenceService {
       );
       return { outcome: 'sent' as const, messageIds };
     });
-    await this.afterCommit(() => this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId }))));
+    await this.producer.afterCommit('session follow-up', () => this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId }))));
     return result.outcome;
   }
 
@@ -297,7 +295,7 @@ export class CadenceService {
       ]);
       return { outcome: decision.cancel ? ('cancelled' as const) : ('moved' as const), messageIds, reminder: decision.cancel ? undefined : { ...changed, remind_at: new Date(startsAt.getTime() - lead) } };
     });
-    await this.afterCommit(async () => {
+    await this.producer.afterCommit('session follow-up', async () => {
       await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
       if ('reminder' in result && result.reminder) {
         await this.queueReminder(result.reminder.id, result.reminder.sequence, result.reminder.remind_at);
@@ -345,14 +343,6 @@ export class CadenceService {
     return { row: dates(row), role: row.by_coach ? 'coach' : 'coachee' };
   }
 
-  /** Work after a commit: if Redis is away the database still says what to do, and the reconciler re-creates it. */
-  private async afterCommit(fn: () => Promise<unknown>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      this.logger.warn(`follow-up jobs wait for the reconciler: ${(err as Error).message}`);
-    }
-  }
 }
 
 /** The recipient's side of a pairing. */

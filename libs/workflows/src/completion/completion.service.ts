@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, hashSecret, linkToken, newId, NotFoundError, rawQuery, type SkillDefinition } from '@tandem/domain';
 import { linkPlaceholder, writeOutbox } from '@tandem/mail';
@@ -50,8 +50,6 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
  */
 @Injectable()
 export class CompletionService {
-  private readonly logger = new Logger(CompletionService.name);
-
   constructor(
     private readonly em: EntityManager,
     private readonly producer: JobProducer,
@@ -109,11 +107,7 @@ export class CompletionService {
         : [];
       return { outcome: 'completed' as const, messageIds };
     });
-    try {
-      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
-    } catch (err) {
-      this.logger.warn(`follow-up jobs wait for the reconciler: ${(err as Error).message}`);
-    }
+    await this.producer.afterCommit('closing survey email', () => this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId }))));
     return result.outcome;
   }
 

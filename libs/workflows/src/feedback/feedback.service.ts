@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, linkToken, newId, NotFoundError, rawQuery, type SkillDefinition } from '@tandem/domain';
 import { linkPlaceholder, writeOutbox } from '@tandem/mail';
@@ -99,8 +99,6 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
  */
 @Injectable()
 export class FeedbackService {
-  private readonly logger = new Logger(FeedbackService.name);
-
   constructor(
     private readonly em: EntityManager,
     private readonly producer: JobProducer,
@@ -142,7 +140,7 @@ export class FeedbackService {
       );
       return { outcome: 'requested' as const, messageIds, reminders: inserted.map((f) => f.id), remindAt, complete: complete ? context.pairing_id : undefined };
     });
-    await this.afterCommit(async () => {
+    await this.producer.afterCommit('feedback follow-up', async () => {
       await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
       const delay = Math.max(0, result.remindAt.getTime() - this.clock.now().getTime());
       for (const feedbackId of result.reminders) await this.producer.enqueue(JobName.FeedbackRemind, { feedbackId }, { delay });
@@ -165,7 +163,7 @@ export class FeedbackService {
       await rawQuery(tem, `update feedback set reminded_at = ? where id = ?`, [now, feedbackId]);
       return { outcome: 'sent' as const, messageIds: await writeOutbox(tem, [this.requestDraft(row, row.id, row.role, true)]) };
     });
-    await this.afterCommit(() => this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId }))));
+    await this.producer.afterCommit('feedback follow-up', () => this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId }))));
     return result.outcome;
   }
 
@@ -226,7 +224,7 @@ export class FeedbackService {
       return { outcome: 'submitted' as const, riskMessages, aggregate: row.role === 'coachee' ? { programId: row.program_id, feedbackId: row.id } : undefined };
     });
     if (result.outcome === 'submitted') {
-      await this.afterCommit(async () => {
+      await this.producer.afterCommit('feedback follow-up', async () => {
         await this.producer.enqueueMany(JobName.EmailSend, result.riskMessages.map((messageId) => ({ messageId })));
         if (result.aggregate) await this.producer.enqueue(JobName.FeedbackAggregate, result.aggregate);
       });
@@ -260,14 +258,6 @@ export class FeedbackService {
     return feedbackDates(row);
   }
 
-  /** Work after a commit: if Redis is away the database still says what to do, and the reconciler re-creates it. */
-  private async afterCommit(fn: () => Promise<unknown>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      this.logger.warn(`follow-up jobs wait for the reconciler: ${(err as Error).message}`);
-    }
-  }
 }
 
 /** The coachee's focus skills: those with a development need, or all of the program's when none is marked. */

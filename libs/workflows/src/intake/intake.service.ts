@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   AuditEvent,
   ConflictError,
@@ -56,8 +56,6 @@ const LIST_SEPARATOR = '\u001f';
  */
 @Injectable()
 export class IntakeService {
-  private readonly logger = new Logger(IntakeService.name);
-
   constructor(
     private readonly em: EntityManager,
     private readonly programs: ProgramsService,
@@ -90,12 +88,7 @@ export class IntakeService {
         data: { rows: batch.records.length, format },
       });
     });
-    try {
-      await this.producer.enqueue(JobName.IntakeImportBatch, { importId });
-    } catch (err) {
-      // The import is safe in Postgres; the reconciler queues it once Redis is back.
-      this.logger.warn(`import ${importId} stays queued until the queue is reachable: ${(err as Error).message}`);
-    }
+    await this.producer.afterCommit(`import ${importId}`, () => this.producer.enqueue(JobName.IntakeImportBatch, { importId }));
     return this.getImport(actor.organizationId, importId);
   }
 
@@ -213,15 +206,7 @@ export class IntakeService {
   }
 
   private async queueEmails(messageIds: string[]): Promise<void> {
-    try {
-      await this.producer.enqueueMany(
-        JobName.EmailSend,
-        messageIds.map((messageId) => ({ messageId })),
-      );
-    } catch (err) {
-      // The messages are pending in the outbox; the reconciler queues them when Redis answers again.
-      this.logger.warn(`${messageIds.length} email(s) wait in the outbox for the queue: ${(err as Error).message}`);
-    }
+    await this.producer.afterCommit(`${messageIds.length} email(s)`, () => this.producer.enqueueMany(JobName.EmailSend, messageIds.map((messageId) => ({ messageId }))));
   }
 }
 

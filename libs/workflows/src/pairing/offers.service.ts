@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, DomainError, hashSecret, NotFoundError, rawQuery, type ScoreBreakdown } from '@tandem/domain';
 import { firstName, introductionEmail, linkPlaceholder, offerReminderEmail, writeOutbox } from '@tandem/mail';
@@ -54,8 +54,6 @@ const OFFER_SELECT = `
  */
 @Injectable()
 export class OffersService {
-  private readonly logger = new Logger(OffersService.name);
-
   constructor(
     private readonly em: EntityManager,
     private readonly producer: JobProducer,
@@ -120,7 +118,7 @@ export class OffersService {
       return { outcome: 'accepted' as const, coacheeFirstName, messageIds, pairingId: row.pairing_id };
     });
     if (result.outcome === 'accepted') {
-      await this.afterCommit(async () => {
+      await this.producer.afterCommit('offer follow-up', async () => {
         await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
         await this.producer.enqueue(JobName.CadenceScheduleSessions, { pairingId: result.pairingId });
       });
@@ -143,7 +141,7 @@ export class OffersService {
       return { outcome: 'declined' as const, coacheeId: row.coachee_id, attempt: await endedOffers(tem, row.coachee_id) };
     });
     if (result.outcome === 'declined') {
-      await this.afterCommit(() => this.producer.enqueue(JobName.MatchingRematchCoachee, { coacheeId: result.coacheeId, attempt: result.attempt }));
+      await this.producer.afterCommit('offer follow-up', () => this.producer.enqueue(JobName.MatchingRematchCoachee, { coacheeId: result.coacheeId, attempt: result.attempt }));
     }
     return result.outcome;
   }
@@ -241,14 +239,6 @@ export class OffersService {
     if (row.decision === 'expired' || row.expires_at <= this.clock.now()) throw new DomainError('conflict', 'offer_expired', 'This offer has expired.');
   }
 
-  /** Work after a commit: if Redis is away the database still says what to do, and the reconciler re-creates it. */
-  private async afterCommit(fn: () => Promise<unknown>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      this.logger.warn(`follow-up jobs wait for the reconciler: ${(err as Error).message}`);
-    }
-  }
 }
 
 async function audit(em: EntityManager, row: OfferRow, action: string): Promise<void> {

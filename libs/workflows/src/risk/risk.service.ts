@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, linkToken, newId, NotFoundError, rawQuery } from '@tandem/domain';
 import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
@@ -64,8 +64,6 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
  */
 @Injectable()
 export class RiskService {
-  private readonly logger = new Logger(RiskService.name);
-
   constructor(
     private readonly em: EntityManager,
     private readonly producer: JobProducer,
@@ -168,7 +166,7 @@ export class RiskService {
       const [ended] = await rawQuery<{ n: number }>(tem, `select count(*)::int as n from pairing where coachee_id = ? and rematch_accepted_at is not null`, [row.coachee_id]);
       return { outcome: 'accepted' as const, messageIds, rematch: { coacheeId: row.coachee_id, attempt: -ended.n } };
     });
-    await this.afterCommit(async () => {
+    await this.producer.afterCommit('risk follow-up', async () => {
       await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
       if ('rematch' in result && result.rematch) await this.producer.enqueue(JobName.MatchingRematchCoachee, result.rematch);
     });
@@ -228,7 +226,7 @@ export class RiskService {
       );
       return { outcome: 'nudged' as const, messageIds, next: new Date(now.getTime() + durationMs(grace)) };
     });
-    await this.afterCommit(async () => {
+    await this.producer.afterCommit('risk follow-up', async () => {
       await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
       if ('next' in result && result.next) await this.scheduleInactivityCheck(pairingId, result.next);
     });
@@ -255,14 +253,6 @@ export class RiskService {
     return pairingDates(row);
   }
 
-  /** Work after a commit: if Redis is away the database still says what to do, and the reconciler re-creates it. */
-  private async afterCommit(fn: () => Promise<unknown>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      this.logger.warn(`follow-up jobs wait for the reconciler: ${(err as Error).message}`);
-    }
-  }
 }
 
 /** A program's inactivity window and grace period, with the defaults for programs made before they existed. */

@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import {
   AuditEvent,
@@ -56,8 +56,6 @@ const unpinSchema = z.object({ revision: z.number().int().min(1) }).strict();
 /** Rounds: launch, solve (the `matching.run-round` job), review with pins and exclusions, publish. */
 @Injectable()
 export class RoundsService {
-  private readonly logger = new Logger(RoundsService.name);
-
   constructor(
     private readonly em: EntityManager,
     private readonly programs: ProgramsService,
@@ -313,12 +311,10 @@ export class RoundsService {
       await tem.flush();
       return { ...written, programId: program.id, offers: drafts.length };
     });
-    try {
+    await this.producer.afterCommit(`offer jobs of round ${roundId}`, async () => {
       await this.producer.enqueueMany(JobName.EmailSend, outcome.messageIds.map((messageId) => ({ messageId })));
       if (outcome.offers > 0) await this.offers.scheduleOfferJobs(outcome.programId, outcome.expiresAt, outcome.remindAt);
-    } catch (err) {
-      this.logger.warn(`offer jobs of round ${roundId} wait for the reconciler: ${(err as Error).message}`);
-    }
+    });
     return this.get(actor.organizationId, roundId);
   }
 
@@ -360,11 +356,7 @@ export class RoundsService {
   }
 
   private async queueSolve(roundId: string, revision: number): Promise<void> {
-    try {
-      await this.producer.enqueue(JobName.MatchingRunRound, { roundId, revision });
-    } catch (err) {
-      this.logger.warn(`round ${roundId} stays queued until the queue is reachable: ${(err as Error).message}`);
-    }
+    await this.producer.afterCommit(`round ${roundId}`, () => this.producer.enqueue(JobName.MatchingRunRound, { roundId, revision }));
   }
 
   private async progress(roundId: string, revision: number, progress: number, phase: string): Promise<void> {
