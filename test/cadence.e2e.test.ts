@@ -1,64 +1,20 @@
-import type { AddressInfo } from 'node:net';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
 import { JobProducer, QueueName } from '@tandem/queues';
 import { CadenceService, ReconcilerService } from '@tandem/workflows';
 import { DateTime } from 'luxon';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { type FixturePerson, fixtureCsv, offerLink, roundDone } from './support/program-fixture';
+import { SmtpSink } from './support/smtp-sink';
 import { TestTandem } from './support/tandem';
 import { waitFor } from './support/test-env';
 
 const PUBLIC_URL = 'https://tandem.test';
 
-interface Mail {
-  to: string[];
-  subject: string;
-  text: string;
-  calendars: string[];
-}
-
-/** A real SMTP server that also keeps text/calendar attachments. */
-class CalendarSink {
-  readonly messages: Mail[] = [];
-  private readonly server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData: (stream, session, callback) => {
-      simpleParser(stream)
-        .then((mail) => {
-          this.messages.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            subject: mail.subject ?? '',
-            text: mail.text ?? '',
-            calendars: mail.attachments.filter((a) => a.contentType.startsWith('text/calendar')).map((a) => a.content.toString('utf8')),
-          });
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-  }
-
-  get url(): string {
-    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 const sessionLinks = (text: string) => [...text.matchAll(/https?:\/\/\S+\/sessions\/([A-Za-z0-9_-]{43})/g)].map((m) => `/sessions/${m[1]}`);
 const form = { contentType: 'application/x-www-form-urlencoded' };
 
 describe('session cadence: planning, invites, reminders, moving and cancelling', () => {
-  const smtp = new CalendarSink();
+  const smtp = new SmtpSink();
   let tandem: TestTandem;
   let key: string;
 

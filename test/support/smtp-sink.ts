@@ -9,6 +9,8 @@ export interface ReceivedMail {
   text: string;
   html: string;
   messageId: string;
+  /** The text/calendar attachments (.ics invites). */
+  calendars: string[];
 }
 
 /** A real SMTP server on a free local port that keeps what it receives. */
@@ -28,7 +30,7 @@ export class SmtpSink {
         if (this.options.parse === false) {
           stream.on('data', () => undefined);
           stream.on('end', () => {
-            this.messages.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: '', text: '', html: '', messageId: '' });
+            this.messages.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: '', text: '', html: '', messageId: '', calendars: [] });
             callback();
           });
           return;
@@ -41,6 +43,7 @@ export class SmtpSink {
               text: mail.text ?? '',
               html: typeof mail.html === 'string' ? mail.html : '',
               messageId: mail.messageId ?? '',
+              calendars: mail.attachments.filter((a) => a.contentType.startsWith('text/calendar')).map((a) => a.content.toString('utf8')),
             });
             callback();
           })
