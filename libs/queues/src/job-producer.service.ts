@@ -1,12 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { QueueUnavailableError } from './queue-errors';
 import { JOB_ID, type JobName, type JobPayloads, QUEUE_OF, QueueName } from './queue-names';
+import { settleConnections } from './settle';
 
 /** One typed way to put work on a queue: the queue and the job id follow from the job name and payload. */
 @Injectable()
-export class JobProducer {
+export class JobProducer implements BeforeApplicationShutdown {
   private readonly logger = new Logger(JobProducer.name);
   private readonly queues: Record<QueueName, Queue>;
 
@@ -20,6 +21,11 @@ export class JobProducer {
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
   ) {
     this.queues = { intake, matching, pairing, cadence, feedback, email, maintenance };
+  }
+
+  /** Lets every queue finish connecting before @nestjs/bullmq closes them (see settleConnections). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await settleConnections(Object.values(this.queues));
   }
 
   /** The BullMQ queue behind a name (for dashboards and metrics). */

@@ -3,6 +3,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { DiscoveryService } from '@nestjs/core';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { type Logger, redactText } from '@tandem/observability';
+import { settleConnections } from '@tandem/queues';
 import { Queue, type Worker } from 'bullmq';
 import { JobObserver, WORKER_LOGGER } from './job-observer.service';
 
@@ -46,6 +47,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     const workers = this.workers();
     this.logger.info({ signal, activeJobs: this.observer.activeJobs, graceMs: this.config.shutdownGraceMs }, 'worker stopping: taking no new jobs');
+    await settleConnections(workers);
     await Promise.all(workers.map((worker) => worker.pause(true).catch(() => undefined)));
     const drained = await this.observer.drain(this.config.shutdownGraceMs);
     if (!drained) this.logger.warn({ activeJobs: this.observer.activeJobs }, 'grace period over: leaving active jobs to be retried by another worker');
