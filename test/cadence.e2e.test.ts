@@ -1,36 +1,16 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
 import { JobProducer, QueueName } from '@tandem/queues';
 import { CadenceService, ReconcilerService } from '@tandem/workflows';
 import { DateTime } from 'luxon';
 import { type FixturePerson, fixtureCsv, offerLink, roundDone } from './support/program-fixture';
-import { SmtpSink } from './support/smtp-sink';
-import { TestTandem } from './support/tandem';
+import { form, mailScenario } from './support/mail-scenario';
 import { waitFor } from './support/test-env';
 
-const PUBLIC_URL = 'https://tandem.test';
-
 const sessionLinks = (text: string) => [...text.matchAll(/https?:\/\/\S+\/sessions\/([A-Za-z0-9_-]{43})/g)].map((m) => `/sessions/${m[1]}`);
-const form = { contentType: 'application/x-www-form-urlencoded' };
 
 describe('session cadence: planning, invites, reminders, moving and cancelling', () => {
-  const smtp = new SmtpSink();
-  let tandem: TestTandem;
-  let key: string;
-
-  beforeAll(async () => {
-    await smtp.start();
-    tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000' } });
-    ({ apiKey: key } = await tandem.organization());
-  });
-
-  afterAll(async () => {
-    await tandem?.stop();
-    await smtp.stop();
-  });
-
-  const db = () => tandem.get(EntityManager).fork();
-  const mailTo = (email: string, subject: string) => smtp.messages.filter((m) => m.to.includes(email) && m.subject.startsWith(subject));
+  const ctx = mailScenario();
+  const { db, mailTo } = ctx;
 
   /** A program of one coach and one coachee (the coach's CSV row may carry a preferred weekday and hour), paired and accepted. */
   async function activePairing(tag: string, cadence: Record<string, unknown>, coachZone: string, slot: [string, string]) {
@@ -42,16 +22,16 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
     ];
     const [header, ...rows] = fixtureCsv(people).split('\n');
     const csv = [`${header},preferred_day,preferred_hour`, `${rows[0]},${slot.join(',')}`, `${rows[1]},,`].join('\n');
-    const program = await tandem.request('POST', '/api/v1/programs', { key, json: { name: `Leaders ${tag}`, cadence, policy: { maxTimezoneGapHours: 12 } } });
+    const program = await ctx.tandem.request('POST', '/api/v1/programs', { key: ctx.key, json: { name: `Leaders ${tag}`, cadence, policy: { maxTimezoneGapHours: 12 } } });
     expect(program.status).toBe(201);
-    const imported = await tandem.request('POST', `/api/v1/programs/${program.body.id}/imports`, { key, body: csv });
+    const imported = await ctx.tandem.request('POST', `/api/v1/programs/${program.body.id}/imports`, { key: ctx.key, body: csv });
     expect(imported.status).toBe(202);
-    await waitFor(async () => ((await tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key })).body.status === 'succeeded' ? true : undefined), 'the import');
-    const round = await tandem.request('POST', `/api/v1/programs/${program.body.id}/rounds`, { key });
-    expect((await roundDone(tandem, key, round.body.id)).matched).toBe(1);
-    expect((await tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key })).status).toBe(200);
+    await waitFor(async () => ((await ctx.tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key: ctx.key })).body.status === 'succeeded' ? true : undefined), 'the import');
+    const round = await ctx.tandem.request('POST', `/api/v1/programs/${program.body.id}/rounds`, { key: ctx.key });
+    expect((await roundDone(ctx.tandem, ctx.key, round.body.id)).matched).toBe(1);
+    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(200);
     const offer = await waitFor(async () => mailTo(coachEmail, 'Coaching offer')[0], 'the offer');
-    const accepted = await tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form });
+    const accepted = await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form });
     expect(accepted.status).toBe(200);
     const [pairing] = await rawQuery<{ id: string }>(db(), `select id from pairing where program_id = ? and status = 'active'`, [program.body.id]);
     return { pairingId: pairing.id, coachEmail, coacheeEmail };
@@ -108,7 +88,7 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
     expect(mailTo(coachEmail, 'Reminder: coaching session 1 ')).toHaveLength(1);
 
     // The jobs again (as after a lost acknowledgement): nothing is planned or sent twice.
-    const cadence = tandem.get(CadenceService);
+    const cadence = ctx.tandem.get(CadenceService);
     await cadence.scheduleSessions(pairingId);
     expect(await cadence.remind(sessions[0].id)).toBe('done');
     expect(await sessionsOf(pairingId)).toHaveLength(3);
@@ -136,24 +116,24 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
     const [first, second] = sessionLinks(invite.text);
     const before = await sessionsOf(pairingId);
 
-    const shown = await tandem.request('GET', first);
+    const shown = await ctx.tandem.request('GET', first);
     expect(shown.status).toBe(200);
     expect(shown.headers['referrer-policy']).toBe('no-referrer');
     expect(shown.text).toContain('Session 1 of 3 with Cora');
-    expect((await tandem.request('HEAD', first)).status).toBe(200);
+    expect((await ctx.tandem.request('HEAD', first)).status).toBe(200);
     expect(await sessionsOf(pairingId)).toEqual(before);
 
     // The coachee (New York) moves session 1 to a time in their own zone.
     const target = DateTime.fromJSDate(new Date(before[0].starts_at), { zone: 'America/New_York' }).plus({ days: 1 }).set({ hour: 8, minute: 30 });
     const local = target.toFormat("yyyy-MM-dd'T'HH:mm");
-    const moved = await tandem.request('POST', `${first}/move`, { body: `startsAt=${encodeURIComponent(local)}`, ...form });
+    const moved = await ctx.tandem.request('POST', `${first}/move`, { body: `startsAt=${encodeURIComponent(local)}`, ...form });
     expect(moved.status).toBe(200);
     expect(moved.text).toContain('Session moved');
     const [after] = await sessionsOf(pairingId);
     expect(new Date(after.starts_at).getTime()).toBe(target.toMillis());
     expect(after).toMatchObject({ sequence: 1, status: 'scheduled', reminded_at: null });
     expect(new Date(after.starts_at).getTime() - new Date(after.remind_at).getTime()).toBe(24 * 3600 * 1000);
-    const again = await tandem.request('POST', `${first}/move`, { body: `startsAt=${encodeURIComponent(local)}`, ...form });
+    const again = await ctx.tandem.request('POST', `${first}/move`, { body: `startsAt=${encodeURIComponent(local)}`, ...form });
     expect(again.text).toContain('Nothing changed');
     for (const email of [coachEmail, coacheeEmail]) {
       const [update] = await waitFor(async () => (mailTo(email, 'Moved: coaching session 1').length > 0 ? mailTo(email, 'Moved: coaching session 1') : undefined), `the move to ${email}`);
@@ -162,22 +142,22 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
     }
     expect(mailTo(coachEmail, 'Moved:')).toHaveLength(1);
     // The moved session's reminder is a job of its own.
-    const job = await tandem.get(JobProducer).queue(QueueName.Cadence).getJob(`remind.${after.id}.1`);
+    const job = await ctx.tandem.get(JobProducer).queue(QueueName.Cadence).getJob(`remind.${after.id}.1`);
     expect(job?.data).toEqual({ sessionId: after.id, sequence: 1 });
 
     // Bad input answers 422 and changes nothing.
-    expect((await tandem.request('POST', `${first}/move`, { body: 'startsAt=tomorrow', ...form })).status).toBe(422);
-    expect((await tandem.request('POST', `${first}/move`, { body: 'startsAt=2020-01-01T10:00', ...form })).status).toBe(422);
+    expect((await ctx.tandem.request('POST', `${first}/move`, { body: 'startsAt=tomorrow', ...form })).status).toBe(422);
+    expect((await ctx.tandem.request('POST', `${first}/move`, { body: 'startsAt=2020-01-01T10:00', ...form })).status).toBe(422);
     expect((await sessionsOf(pairingId))[0].sequence).toBe(1);
 
     // The coach cancels session 2 from their own link.
     const coachInvite = mailTo(coachEmail, 'Your coaching sessions')[0];
     const coachSecond = sessionLinks(coachInvite.text)[1];
     expect(coachSecond).not.toBe(second);
-    const cancelled = await tandem.request('POST', `${coachSecond}/cancel`, { body: '', ...form });
+    const cancelled = await ctx.tandem.request('POST', `${coachSecond}/cancel`, { body: '', ...form });
     expect(cancelled.text).toContain('Session cancelled');
-    expect((await tandem.request('POST', `${second}/cancel`, { body: '', ...form })).text).toContain('Already cancelled');
-    expect((await tandem.request('POST', `${second}/move`, { body: `startsAt=${encodeURIComponent(local)}`, ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', `${second}/cancel`, { body: '', ...form })).text).toContain('Already cancelled');
+    expect((await ctx.tandem.request('POST', `${second}/move`, { body: `startsAt=${encodeURIComponent(local)}`, ...form })).status).toBe(200);
     expect((await sessionsOf(pairingId))[1]).toMatchObject({ status: 'cancelled', sequence: 1 });
     for (const email of [coachEmail, coacheeEmail]) {
       const [update] = await waitFor(async () => (mailTo(email, 'Cancelled: coaching session 2').length > 0 ? mailTo(email, 'Cancelled: coaching session 2') : undefined), 'the cancellation');
@@ -190,9 +170,9 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
     ]);
 
     // Unknown and altered tokens: a plain 404 page.
-    expect((await tandem.request('GET', `/sessions/${'A'.repeat(43)}`)).status).toBe(404);
-    expect((await tandem.request('POST', `/sessions/${'A'.repeat(43)}/cancel`, { body: '', ...form })).status).toBe(404);
-    expect((await tandem.request('GET', '/sessions/short')).status).toBe(404);
+    expect((await ctx.tandem.request('GET', `/sessions/${'A'.repeat(43)}`)).status).toBe(404);
+    expect((await ctx.tandem.request('POST', `/sessions/${'A'.repeat(43)}/cancel`, { body: '', ...form })).status).toBe(404);
+    expect((await ctx.tandem.request('GET', '/sessions/short')).status).toBe(404);
   });
 
   it('re-creates a due reminder whose job Redis lost, and sends it once', async () => {
@@ -201,14 +181,14 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
       const rows = await sessionsOf(pairingId);
       return rows.length === 2 ? rows : undefined;
     }, 'the planned sessions');
-    const queue = tandem.get(JobProducer).queue(QueueName.Cadence);
+    const queue = ctx.tandem.get(JobProducer).queue(QueueName.Cadence);
     const job = await waitFor(async () => (await queue.getJob(`remind.${session.id}.0`)) ?? undefined, 'the delayed reminder job');
     await job.remove();
     await rawQuery(db(), `update coaching_session set remind_at = now() - interval '1 minute' where id = ?`, [session.id]);
-    const report = await tandem.get(ReconcilerService).reconcile();
+    const report = await ctx.tandem.get(ReconcilerService).reconcile();
     expect(report.sessionReminders).toBe(1);
     await waitFor(async () => (mailTo(coachEmail, 'Reminder: coaching session 1').length === 1 ? true : undefined), 'the re-created reminder');
-    expect((await tandem.get(ReconcilerService).reconcile()).sessionReminders).toBe(0);
+    expect((await ctx.tandem.get(ReconcilerService).reconcile()).sessionReminders).toBe(0);
     expect(mailTo(coachEmail, 'Reminder: coaching session')).toHaveLength(1);
   });
 });

@@ -1,40 +1,12 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
 import { CompletionService, ReconcilerService } from '@tandem/workflows';
 import { type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
-import { SmtpSink } from './support/smtp-sink';
-import { TestTandem } from './support/tandem';
+import { encode, form, linkPath, mailScenario } from './support/mail-scenario';
 import { waitFor } from './support/test-env';
 
-const PUBLIC_URL = 'https://tandem.test';
-const form = { contentType: 'application/x-www-form-urlencoded' };
-const encode = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-const pathOf = (text: string, kind: 'feedback' | 'surveys') => {
-  const match = new RegExp(`https?://\\S+(/${kind}/[A-Za-z0-9_-]{43})`).exec(text);
-  if (!match) throw new Error(`no ${kind} link in: ${text}`);
-  return match[1];
-};
-
 describe('completion: after the last session a closing survey, the pairing completes, and the report shows it', () => {
-  const smtp = new SmtpSink();
-  let tandem: TestTandem;
-  let key: string;
-
-  beforeAll(async () => {
-    await smtp.start();
-    tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000' } });
-    ({ apiKey: key } = await tandem.organization());
-  });
-
-  afterAll(async () => {
-    await tandem?.stop();
-    await smtp.stop();
-  });
-
-  const db = () => tandem.get(EntityManager).fork();
-  const mailTo = (email: string, subject: string) => smtp.messages.filter((m) => m.to.includes(email) && m.subject.startsWith(subject));
-  const waitMail = (email: string, subject: string, count = 1) =>
-    waitFor(async () => (mailTo(email, subject).length >= count ? mailTo(email, subject) : undefined), `${count} × "${subject}" to ${email}`, 30_000);
+  const ctx = mailScenario();
+  const { db, mailTo, waitMail } = ctx;
 
   it('a pairing runs from acceptance to completion', async () => {
     // Three coachees (focus: active listening 4 and emotional intelligence 3, i.e. intake levels 1 and 2), one coach each.
@@ -44,27 +16,27 @@ describe('completion: after the last session a closing survey, the pairing compl
       { role: 'coachee', email: `coachee-${t}@acme.example`, name: `Eli ${t}`, skills: [4, 0, 3, 0, 0], goals: 'Listen better' },
     ]);
     const { programId } = await seedProgram(
-      tandem,
-      key,
+      ctx.tandem,
+      ctx.key,
       { name: 'Leaders complete', cadence: { interval: 'PT3S', sessions: 3, sessionDuration: 'PT1S', reminderLead: 'PT2S' }, feedback: { reminderAfter: 'PT1H' } },
       people,
     );
-    const round = await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key });
-    expect((await roundDone(tandem, key, round.body.id)).matched).toBe(3);
-    expect((await tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key })).status).toBe(200);
+    const round = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
+    expect((await roundDone(ctx.tandem, ctx.key, round.body.id)).matched).toBe(3);
+    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(200);
     for (const t of tags) {
       const [offer] = await waitMail(`coach-${t}@acme.example`, 'Coaching offer');
-      expect((await tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+      expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
     }
 
     // Every session: both forms answered (the coach says held); the coachee's answers rate progress 4 and 5.
     for (const index of [1, 2, 3]) {
       for (const t of tags) {
-        const coachee = pathOf((await waitMail(`coachee-${t}@acme.example`, `Feedback on coaching session ${index}`))[0].text, 'feedback');
-        const coach = pathOf((await waitMail(`coach-${t}@acme.example`, `Feedback on coaching session ${index}`))[0].text, 'feedback');
+        const coachee = linkPath((await waitMail(`coachee-${t}@acme.example`, `Feedback on coaching session ${index}`))[0].text, 'feedback');
+        const coach = linkPath((await waitMail(`coach-${t}@acme.example`, `Feedback on coaching session ${index}`))[0].text, 'feedback');
         const answers = { rating: '5', progress_active_listening: '4', progress_emotional_intelligence: '5', goals: '4', tasks: '4', bond: '5', ...(index === 1 ? { fit: 'good' } : {}) };
-        expect((await tandem.request('POST', coachee, { body: encode(answers), ...form })).status).toBe(200);
-        expect((await tandem.request('POST', coach, { body: encode({ attendance: 'held' }), ...form })).status).toBe(200);
+        expect((await ctx.tandem.request('POST', coachee, { body: encode(answers), ...form })).status).toBe(200);
+        expect((await ctx.tandem.request('POST', coach, { body: encode({ attendance: 'held' }), ...form })).status).toBe(200);
       }
     }
 
@@ -76,30 +48,30 @@ describe('completion: after the last session a closing survey, the pairing compl
     const surveys: string[] = [];
     for (const t of tags) {
       const [mail] = await waitMail(`coachee-${t}@acme.example`, 'Your coaching is complete');
-      surveys.push(pathOf(mail.text, 'surveys'));
+      surveys.push(linkPath(mail.text, 'surveys'));
     }
     // The survey page asks the focus skills only, changes nothing on GET, and takes one submission.
-    const shown = await tandem.request('GET', surveys[0]);
+    const shown = await ctx.tandem.request('GET', surveys[0]);
     expect(shown.status).toBe(200);
     expect(shown.headers['referrer-policy']).toBe('no-referrer');
     expect(shown.text).toContain('name="level_active_listening"');
     expect(shown.text).toContain('name="level_emotional_intelligence"');
     expect(shown.text).not.toContain('name="level_empathy"');
     expect((await rawQuery(db(), `select 1 from closing_survey where submitted_at is not null`)).length).toBe(0);
-    expect((await tandem.request('POST', surveys[0], { body: encode({ level_active_listening: '4' }), ...form })).status).toBe(422);
+    expect((await ctx.tandem.request('POST', surveys[0], { body: encode({ level_active_listening: '4' }), ...form })).status).toBe(422);
 
     // Before the third answer, growth is withheld (fewer than 3 surveys).
     const levels = { level_active_listening: '4', level_emotional_intelligence: '3' };
-    for (const survey of surveys.slice(0, 2)) expect((await tandem.request('POST', survey, { body: encode(levels), ...form })).status).toBe(200);
-    const early = await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key });
+    for (const survey of surveys.slice(0, 2)) expect((await ctx.tandem.request('POST', survey, { body: encode(levels), ...form })).status).toBe(200);
+    const early = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });
     expect(early.body.growth.active_listening).toEqual({ answers: 2, intakeLevel: null, closingLevel: null, change: null });
-    expect((await tandem.request('POST', surveys[2], { body: encode(levels), ...form })).status).toBe(200);
-    const again = await tandem.request('POST', surveys[2], { body: encode(levels), ...form });
+    expect((await ctx.tandem.request('POST', surveys[2], { body: encode(levels), ...form })).status).toBe(200);
+    const again = await ctx.tandem.request('POST', surveys[2], { body: encode(levels), ...form });
     expect(again.text).toContain('Already submitted');
-    expect((await tandem.request('POST', surveys[2], { body: encode({ ...levels, level_active_listening: '5' }), ...form })).status).toBe(409);
+    expect((await ctx.tandem.request('POST', surveys[2], { body: encode({ ...levels, level_active_listening: '5' }), ...form })).status).toBe(409);
 
     // The report shows it: the funnel to completion, every offer accepted, sessions held against planned, growth per skill.
-    const report = await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key });
+    const report = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });
     expect(report.status).toBe(200);
     expect(report.body.funnel).toEqual({ enrolledCoachees: 3, enrolledCoaches: 3, matched: 3, offered: 3, accepted: 3, active: 0, completed: 3, ended: 0 });
     expect(report.body.offers).toMatchObject({ decided: 3, accepted: 3, acceptanceRate: 1 });
@@ -114,8 +86,8 @@ describe('completion: after the last session a closing survey, the pairing compl
 
     // Completing again, or reconciling, changes nothing and sends nothing twice.
     const [pairing] = await rawQuery<{ id: string }>(db(), `select id from pairing where program_id = ? and status = 'completed' limit 1`, [programId]);
-    expect(await tandem.get(CompletionService).complete(pairing.id)).toBe('done');
-    expect((await tandem.get(ReconcilerService).reconcile()).completions).toBe(0);
+    expect(await ctx.tandem.get(CompletionService).complete(pairing.id)).toBe('done');
+    expect((await ctx.tandem.get(ReconcilerService).reconcile()).completions).toBe(0);
     const keys = await rawQuery<{ n: number }>(db(), `select count(*)::int as n from outbox_message where idempotency_key like 'closing-survey:%'`);
     expect(keys[0].n).toBe(3);
     for (const t of tags) expect(mailTo(`coachee-${t}@acme.example`, 'Your coaching is complete')).toHaveLength(1);
@@ -126,16 +98,16 @@ describe('completion: after the last session a closing survey, the pairing compl
       { role: 'coach', email: 'coach-lost@acme.example', name: 'Cora Lost', capacity: 1 },
       { role: 'coachee', email: 'coachee-lost@acme.example', name: 'Eli Lost', skills: [4, 0, 3, 0, 0] },
     ];
-    const { programId } = await seedProgram(tandem, key, { name: 'Leaders lost', cadence: { interval: 'P7D', sessions: 1 } }, people);
-    const round = await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key });
-    await roundDone(tandem, key, round.body.id);
-    await tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key });
+    const { programId } = await seedProgram(ctx.tandem, ctx.key, { name: 'Leaders lost', cadence: { interval: 'P7D', sessions: 1 } }, people);
+    const round = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
+    await roundDone(ctx.tandem, ctx.key, round.body.id);
+    await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key });
     const [offer] = await waitMail('coach-lost@acme.example', 'Coaching offer');
-    await tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form });
+    await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form });
     const [pairing] = await rawQuery<{ id: string }>(db(), `select id from pairing where program_id = ? and status = 'active'`, [programId]);
     await waitFor(async () => ((await rawQuery(db(), `select 1 from coaching_session where pairing_id = ?`, [pairing.id])).length === 1 ? true : undefined), 'the session');
     // The session took place and was closed (requests written) while the completion job was lost.
-    await tandem.stopWorker();
+    await ctx.tandem.stopWorker();
     try {
       await rawQuery(db(), `update coaching_session set starts_at = now() - interval '3 hours', ends_at = now() - interval '2 hours', remind_at = now() - interval '4 hours', reminded_at = now() where pairing_id = ?`, [pairing.id]);
       await rawQuery(
@@ -145,12 +117,12 @@ describe('completion: after the last session a closing survey, the pairing compl
       );
       await rawQuery(db(), `update pairing set updated_at = now() - interval '1 minute' where id = ?`, [pairing.id]);
     } finally {
-      await tandem.startWorker();
+      await ctx.tandem.startWorker();
     }
-    expect((await tandem.get(ReconcilerService).reconcile()).completions).toBe(1);
+    expect((await ctx.tandem.get(ReconcilerService).reconcile()).completions).toBe(1);
     await waitMail('coachee-lost@acme.example', 'Your coaching is complete');
     const [after] = await rawQuery<{ status: string }>(db(), `select status::text as status from pairing where id = ?`, [pairing.id]);
     expect(after.status).toBe('completed');
-    expect((await tandem.get(ReconcilerService).reconcile()).completions).toBe(0);
+    expect((await ctx.tandem.get(ReconcilerService).reconcile()).completions).toBe(0);
   }, 60_000);
 });

@@ -1,15 +1,10 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
 import { JobProducer, QueueName } from '@tandem/queues';
 import { FeedbackService, OrganizationsService, ReconcilerService, RematchService } from '@tandem/workflows';
 import { type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
-import { SmtpSink } from './support/smtp-sink';
-import { TestTandem } from './support/tandem';
+import { encode, form, mailScenario } from './support/mail-scenario';
 import { waitFor } from './support/test-env';
 
-const PUBLIC_URL = 'https://tandem.test';
-const form = { contentType: 'application/x-www-form-urlencoded' };
-const encode = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const feedbackLink = (text: string) => {
   const match = /https?:\/\/\S+(\/feedback\/[A-Za-z0-9_-]{43})/.exec(text);
   if (!match) throw new Error(`no feedback link in: ${text}`);
@@ -28,26 +23,8 @@ const coacheeAnswers = (extra: Record<string, string> = {}) => ({
 });
 
 describe('feedback after each session: requests, one reminder, forms, confidential aggregates, learned effectiveness', () => {
-  const smtp = new SmtpSink();
-  let tandem: TestTandem;
-  let key: string;
-  let organizationId: string;
-
-  beforeAll(async () => {
-    await smtp.start();
-    tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000' } });
-    ({ apiKey: key, organizationId } = await tandem.organization());
-  });
-
-  afterAll(async () => {
-    await tandem?.stop();
-    await smtp.stop();
-  });
-
-  const db = () => tandem.get(EntityManager).fork();
-  const mailTo = (email: string, subject: string) => smtp.messages.filter((m) => m.to.includes(email) && m.subject.startsWith(subject));
-  const waitMail = (email: string, subject: string, count = 1) =>
-    waitFor(async () => (mailTo(email, subject).length >= count ? mailTo(email, subject) : undefined), `${count} × "${subject}" to ${email}`, 30_000);
+  const ctx = mailScenario();
+  const { db, mailTo, waitMail } = ctx;
 
   /** One coach (capacity 2) and one coachee, matched, published and accepted. */
   async function activePairing(tag: string, settings: Record<string, unknown>) {
@@ -57,12 +34,12 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
       { role: 'coach', email: coachEmail, name: `<i>Cora</i> ${tag}`, capacity: 2, skills: [3, 3, 3, 3, 3] },
       { role: 'coachee', email: coacheeEmail, name: `Eli ${tag}`, skills: [4, 0, 3, 0, 0], goals: 'Listen better' },
     ];
-    const { programId, idOf } = await seedProgram(tandem, key, { name: `Leaders ${tag}`, ...settings }, people);
-    const round = await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key });
-    expect((await roundDone(tandem, key, round.body.id)).matched).toBe(1);
-    expect((await tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key })).status).toBe(200);
+    const { programId, idOf } = await seedProgram(ctx.tandem, ctx.key, { name: `Leaders ${tag}`, ...settings }, people);
+    const round = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
+    expect((await roundDone(ctx.tandem, ctx.key, round.body.id)).matched).toBe(1);
+    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(200);
     const [offer] = await waitMail(coachEmail, 'Coaching offer');
-    expect((await tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
     const [pairing] = await rawQuery<{ id: string; score: number }>(db(), `select id, score from pairing where program_id = ? and status = 'active'`, [programId]);
     return { programId, pairingId: pairing.id, score: Number(pairing.score), coachEmail, coacheeEmail, coachId: idOf(coachEmail), idOf };
   }
@@ -78,7 +55,7 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     );
   const estimates = (coachId: string) =>
     rawQuery<{ skill: string; estimate: number; answers: number }>(db(), `select skill, estimate, answers from coach_effectiveness where coach_id = ? order by skill`, [coachId]);
-  const summary = (programId: string, apiKey = key) => tandem.request('GET', `/api/v1/programs/${programId}/feedback-summary`, { key: apiKey });
+  const summary = (programId: string, apiKey = ctx.key) => ctx.tandem.request('GET', `/api/v1/programs/${programId}/feedback-summary`, { key: apiKey });
 
   let fast: Awaited<ReturnType<typeof activePairing>>;
 
@@ -99,7 +76,7 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
 
     // GET shows the coachee's focus skills and the fit question, escapes names, and changes nothing.
     const before = await feedbackRows(pairingId);
-    const shown = await tandem.request('GET', coacheeForm);
+    const shown = await ctx.tandem.request('GET', coacheeForm);
     expect(shown.status).toBe(200);
     expect(shown.headers['referrer-policy']).toBe('no-referrer');
     expect(shown.headers['content-security-policy']).toContain("default-src 'none'");
@@ -110,19 +87,19 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect(shown.text).toContain('name="fit"');
     expect(shown.text).toContain('&lt;i&gt;Cora&lt;/i&gt;');
     expect(shown.text).not.toContain('<i>Cora</i>');
-    expect((await tandem.request('HEAD', coacheeForm)).status).toBe(200);
+    expect((await ctx.tandem.request('HEAD', coacheeForm)).status).toBe(200);
     expect(await feedbackRows(pairingId)).toEqual(before);
 
     // Incomplete answers: 422 and nothing saved. Then one submission; the same again is "already submitted"; a change is 409.
-    expect((await tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers()), ...form })).status).toBe(422);
-    const first = await tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'good' })), ...form });
+    expect((await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers()), ...form })).status).toBe(422);
+    const first = await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'good' })), ...form });
     expect(first.status).toBe(200);
     expect(first.text).toContain('Thank you');
-    const again = await tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'good' })), ...form });
+    const again = await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'good' })), ...form });
     expect(again.status).toBe(200);
     expect(again.text).toContain('Already submitted');
-    expect((await tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'not_good' })), ...form })).status).toBe(409);
-    expect((await tandem.request('GET', coacheeForm)).text).toContain('already');
+    expect((await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'not_good' })), ...form })).status).toBe(409);
+    expect((await ctx.tandem.request('GET', coacheeForm)).text).toContain('already');
 
     // One answer moves the estimate little (program mean 2.92, the coach 3.26 on 0..5, from the coach's own 3).
     const afterOne = await waitFor(async () => ((await estimates(coachId)).length === 2 ? estimates(coachId) : undefined), 'the first estimate');
@@ -133,19 +110,19 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect(Number(afterOne[0].estimate)).toBeCloseTo(3.26, 2);
 
     // The coach: held sets the session's status; the private note is escaped nowhere because it is shown nowhere.
-    const coachPage = await tandem.request('GET', coachForm);
+    const coachPage = await ctx.tandem.request('GET', coachForm);
     expect(coachPage.text).toContain('name="attendance"');
     expect(coachPage.text).not.toContain('name="rating"');
     const note = 'Eli <script>alert(1)</script> talked about burnout';
-    expect((await tandem.request('POST', coachForm, { body: encode({ attendance: 'held', note }), ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', coachForm, { body: encode({ attendance: 'held', note }), ...form })).status).toBe(200);
     expect((await sessionsOf(pairingId))[0].status).toBe('held');
 
     // Session 2: no fit question for the coachee; the coach says it was missed.
     const coachee2 = feedbackLink((await waitMail(coacheeEmail, 'Feedback on coaching session 2'))[0].text);
     const coach2 = feedbackLink((await waitMail(coachEmail, 'Feedback on coaching session 2'))[0].text);
-    expect((await tandem.request('GET', coachee2)).text).not.toContain('name="fit"');
-    expect((await tandem.request('POST', coachee2, { body: encode(coacheeAnswers()), ...form })).status).toBe(200);
-    expect((await tandem.request('POST', coach2, { body: encode({ attendance: 'missed' }), ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('GET', coachee2)).text).not.toContain('name="fit"');
+    expect((await ctx.tandem.request('POST', coachee2, { body: encode(coacheeAnswers()), ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', coach2, { body: encode({ attendance: 'missed' }), ...form })).status).toBe(200);
     expect((await sessionsOf(pairingId))[1].status).toBe('missed');
 
     // Session 3: nobody answers, so both get one reminder with the same link.
@@ -162,7 +139,7 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
       const answeredInTime = row.submitted_at !== null && new Date(row.submitted_at) < new Date(row.remind_at);
       expect(row.reminded_at === null).toBe(answeredInTime);
     }
-    const feedback = tandem.get(FeedbackService);
+    const feedback = ctx.tandem.get(FeedbackService);
     expect(await feedback.closeSession(sessions[2].id)).toBe('done');
     for (const row of rows) expect(await feedback.remind(row.id)).toBe('done');
     const keys = await rawQuery<{ idempotency_key: string }>(db(), `select idempotency_key from outbox_message where idempotency_key like 'feedback-%' order by idempotency_key`);
@@ -183,9 +160,9 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect(early.body.coaches.attendance).toEqual({ answers: 2, counts: null });
 
     // The third answers make the aggregates visible; no individual answer or note is ever in an admin answer.
-    expect((await tandem.request('POST', coachee3, { body: encode(coacheeAnswers({ rating: '1', bond: '2' })), ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', coachee3, { body: encode(coacheeAnswers({ rating: '1', bond: '2' })), ...form })).status).toBe(200);
     const coach3 = feedbackLink(mailTo(coachEmail, 'Feedback on coaching session 3')[0].text);
-    expect((await tandem.request('POST', coach3, { body: encode({ attendance: 'moved', note: 'another private note' }), ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', coach3, { body: encode({ attendance: 'moved', note: 'another private note' }), ...form })).status).toBe(200);
     expect((await sessionsOf(pairingId))[2].status).toBe('scheduled');
     const later = await summary(programId);
     expect(later.body.coachees.sessionRating).toEqual({ answers: 3, average: 3 });
@@ -194,7 +171,7 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect(later.body.coachees.progress.empathy).toEqual({ answers: 0, average: null });
     expect(later.body.coachees.fit).toEqual({ answers: 1, counts: null });
     expect(later.body.coaches.attendance).toEqual({ answers: 3, counts: { held: 1, missed: 1, moved: 1 } });
-    const everything = [later.text, (await tandem.request('GET', '/api/v1/outbox', { key })).text, (await tandem.request('GET', `/api/v1/pairings?programId=${programId}`, { key })).text].join('\n');
+    const everything = [later.text, (await ctx.tandem.request('GET', '/api/v1/outbox', { key: ctx.key })).text, (await ctx.tandem.request('GET', `/api/v1/pairings?programId=${programId}`, { key: ctx.key })).text].join('\n');
     expect(everything).not.toContain('burnout');
     expect(everything).not.toContain('another private note');
     const audit = await rawQuery<{ actor: string; action: string; data: unknown }>(db(), `select actor, action, data from audit_event where action = 'feedback.submitted'`);
@@ -204,14 +181,14 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
 
   it('shows the summary only to the program’s own admins', async () => {
     const { programId } = fast;
-    const { apiKey: operator } = await tandem.get(OrganizationsService).createApiKey(organizationId, 'operator' as never);
+    const { apiKey: operator } = await ctx.tandem.get(OrganizationsService).createApiKey(ctx.organizationId, 'operator' as never);
     expect((await summary(programId, operator)).status).toBe(403);
-    const { apiKey: otherAdmin } = await tandem.organization('Other');
+    const { apiKey: otherAdmin } = await ctx.tandem.organization('Other');
     const foreign = await summary(programId, otherAdmin);
     expect(foreign.status).toBe(404);
     expect(foreign.body.code).toBe('not_found');
     expect((await summary('not-a-uuid')).status).toBe(404);
-    expect((await tandem.request('GET', `/api/v1/programs/${programId}/feedback-summary`)).status).toBe(401);
+    expect((await ctx.tandem.request('GET', `/api/v1/programs/${programId}/feedback-summary`)).status).toBe(401);
   });
 
   it('learns: submitted feedback changes the coach’s estimate, and a later re-match scores the coach higher', async () => {
@@ -224,14 +201,14 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     for (const row of learned) expect(Number(row.estimate)).toBeCloseTo(4.02, 2);
 
     // A new coachee with the same profile as the first: the re-match finds the coach with room and a higher score.
-    const imported = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, {
-      key,
+    const imported = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/imports`, {
+      key: ctx.key,
       body: 'role,email,name,department,manager_email,level,timezone,languages,capacity,active_listening,empathy,emotional_intelligence,trust_building,clear_communication,goals,bio\ncoachee,coachee-later@acme.example,Lia Later,,,3,Europe/Paris,en,,4,0,3,0,0,Listen better,',
     });
     expect(imported.status).toBe(202);
-    await waitFor(async () => ((await tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key })).body.status === 'succeeded' ? true : undefined), 'the import');
+    await waitFor(async () => ((await ctx.tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key: ctx.key })).body.status === 'succeeded' ? true : undefined), 'the import');
     const [later] = await rawQuery<{ id: string }>(db(), `select e.id from enrollment e join person p on p.id = e.person_id where p.email = 'coachee-later@acme.example'`);
-    expect(await tandem.get(RematchService).rematch(later.id)).toBe('offered');
+    expect(await ctx.tandem.get(RematchService).rematch(later.id)).toBe('offered');
     const [pairing] = await rawQuery<{ coach_id: string; score: number; breakdown: { reasons?: string[] } }>(
       db(),
       `select coach_id, score, breakdown from pairing where coachee_id = ? and status = 'offered'`,
@@ -246,20 +223,20 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
   it('re-creates a lost close, a lost reminder and a lost aggregate from the database, and sends each once', async () => {
     const { programId, pairingId, coachEmail, coacheeEmail, coachId } = await activePairing('lost', { cadence: { interval: 'P7D', sessions: 2 }, feedback: { reminderAfter: 'P3D' } });
     const [session] = await waitFor(async () => ((await sessionsOf(pairingId)).length === 2 ? sessionsOf(pairingId) : undefined), 'the sessions');
-    const cadence = tandem.get(JobProducer).queue(QueueName.Cadence);
+    const cadence = ctx.tandem.get(JobProducer).queue(QueueName.Cadence);
     const closeJob = await waitFor(async () => (await cadence.getJob(`close-session.${session.id}.0`)) ?? undefined, 'the delayed close job');
     await closeJob.remove();
     await rawQuery(db(), `update coaching_session set starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour', remind_at = now() - interval '3 hours', reminded_at = now() where id = ?`, [
       session.id,
     ]);
-    const reconciler = tandem.get(ReconcilerService);
+    const reconciler = ctx.tandem.get(ReconcilerService);
     expect((await reconciler.reconcile()).sessionCloses).toBe(1);
     await waitMail(coachEmail, 'Feedback on coaching session 1');
     const coacheeForm = feedbackLink((await waitMail(coacheeEmail, 'Feedback on coaching session 1'))[0].text);
     expect((await reconciler.reconcile()).sessionCloses).toBe(0);
 
     // The reminder's delayed job is lost too; once due, the reconciler queues it again.
-    const feedbackQueue = tandem.get(JobProducer).queue(QueueName.Feedback);
+    const feedbackQueue = ctx.tandem.get(JobProducer).queue(QueueName.Feedback);
     const rows = await feedbackRows(pairingId);
     for (const row of rows) {
       const job = await feedbackQueue.getJob(`feedback-remind.${row.id}`);
@@ -273,16 +250,16 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect((await reconciler.reconcile()).feedbackReminders).toBe(0);
 
     // A submission whose aggregate job was lost: the reconciler finds the answer newer than the estimates.
-    await tandem.stopWorker();
+    await ctx.tandem.stopWorker();
     try {
-      expect((await tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'not_sure' })), ...form })).status).toBe(200);
+      expect((await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'not_sure' })), ...form })).status).toBe(200);
       const [submitted] = await rawQuery<{ id: string }>(db(), `select id from feedback where session_id = ? and role = 'coachee'`, [session.id]);
-      const job = await tandem.get(JobProducer).queue(QueueName.Feedback).getJob(`aggregate.${programId}.${submitted.id}`);
+      const job = await ctx.tandem.get(JobProducer).queue(QueueName.Feedback).getJob(`aggregate.${programId}.${submitted.id}`);
       expect(job?.data).toEqual({ programId, feedbackId: submitted.id });
       await job!.remove();
       await rawQuery(db(), `update feedback set submitted_at = now() - interval '1 minute' where id = ?`, [submitted.id]);
     } finally {
-      await tandem.startWorker();
+      await ctx.tandem.startWorker();
     }
     expect((await reconciler.reconcile()).effectiveness).toBe(1);
     await waitFor(async () => ((await estimates(coachId)).length === 2 ? true : undefined), 'the re-created aggregate');

@@ -1,20 +1,10 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
 import { ReconcilerService } from '@tandem/workflows';
 import { type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
-import { SmtpSink } from './support/smtp-sink';
-import { TestTandem } from './support/tandem';
+import { encode, form, linkPath, mailScenario } from './support/mail-scenario';
 import { waitFor } from './support/test-env';
 
-const PUBLIC_URL = 'https://tandem.test';
 const ADMIN = 'admin@acme.example';
-const form = { contentType: 'application/x-www-form-urlencoded' };
-const encode = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-const pathOf = (text: string, kind: 'feedback' | 'rematch') => {
-  const match = new RegExp(`https?://\\S+(/${kind}/[A-Za-z0-9_-]{43})`).exec(text);
-  if (!match) throw new Error(`no ${kind} link in: ${text}`);
-  return match[1];
-};
 const coacheeAnswers = (alliance: string, extra: Record<string, string> = {}) => ({
   rating: '3',
   progress_active_listening: '3',
@@ -25,25 +15,8 @@ const coacheeAnswers = (alliance: string, extra: Record<string, string> = {}) =>
 });
 
 describe('pairings at risk: the rules, the admin email, the coachee’s re-match by link, inactivity, the CSV report', () => {
-  const smtp = new SmtpSink();
-  let tandem: TestTandem;
-  let key: string;
-
-  beforeAll(async () => {
-    await smtp.start();
-    tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000' } });
-    ({ apiKey: key } = await tandem.organization());
-  });
-
-  afterAll(async () => {
-    await tandem?.stop();
-    await smtp.stop();
-  });
-
-  const db = () => tandem.get(EntityManager).fork();
-  const mailTo = (email: string, subject: string) => smtp.messages.filter((m) => m.to.includes(email) && m.subject.startsWith(subject));
-  const waitMail = (email: string, subject: string, count = 1) =>
-    waitFor(async () => (mailTo(email, subject).length >= count ? mailTo(email, subject) : undefined), `${count} × "${subject}" to ${email}`, 30_000);
+  const ctx = mailScenario();
+  const { db, mailTo, waitMail } = ctx;
   const pairingOf = async (id: string) =>
     (await rawQuery<{ status: string; at_risk_reason: string | null; rematch_offered_at: string | null; nudged_at: string | null }>(
       db(),
@@ -58,12 +31,12 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
       { role: 'coach', email: `coach2-${tag}@acme.example`, name: `Carl ${tag}`, capacity: 1, skills: [3, 3, 3, 3, 3] },
       { role: 'coachee', email: `coachee-${tag}@acme.example`, name: coacheeName, skills: [4, 0, 0, 0, 0] },
     ];
-    const { programId, idOf } = await seedProgram(tandem, key, { name: `Leaders ${tag}`, adminEmail: ADMIN, ...settings }, people);
-    const round = await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key });
-    expect((await roundDone(tandem, key, round.body.id)).matched).toBe(1);
-    await tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key });
+    const { programId, idOf } = await seedProgram(ctx.tandem, ctx.key, { name: `Leaders ${tag}`, adminEmail: ADMIN, ...settings }, people);
+    const round = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
+    expect((await roundDone(ctx.tandem, ctx.key, round.body.id)).matched).toBe(1);
+    await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key });
     const [offer] = await waitMail(`coach1-${tag}@acme.example`, 'Coaching offer');
-    expect((await tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
     const [pairing] = await rawQuery<{ id: string }>(db(), `select id from pairing where program_id = ? and status = 'active'`, [programId]);
     return { programId, pairingId: pairing.id, coach: `coach1-${tag}@acme.example`, coach2: `coach2-${tag}@acme.example`, coachee: `coachee-${tag}@acme.example`, idOf };
   }
@@ -74,26 +47,26 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
   it('"not good" after the first session: the admin is told, the coachee takes a re-match by link, the coach’s place is freed', async () => {
     fitCase = await activePairing('fit', '=HYPERLINK("http://evil.example","Eve")', fast);
     const { pairingId, coach, coach2, coachee, programId, idOf } = fitCase;
-    const coacheeForm = pathOf((await waitMail(coachee, 'Feedback on coaching session 1'))[0].text, 'feedback');
-    expect((await tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers('4', { fit: 'not_good' })), ...form })).status).toBe(200);
+    const coacheeForm = linkPath((await waitMail(coachee, 'Feedback on coaching session 1'))[0].text, 'feedback');
+    expect((await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers('4', { fit: 'not_good' })), ...form })).status).toBe(200);
 
     expect(await pairingOf(pairingId)).toMatchObject({ status: 'active', at_risk_reason: 'fit' });
     const [admin] = await waitMail(ADMIN, 'Pairing at risk in Leaders fit');
     expect(admin.text).toContain('not a good fit');
     const [offer] = await waitMail(coachee, 'Would you like a different coach?');
-    const page = pathOf(offer.text, 'rematch');
+    const page = linkPath(offer.text, 'rematch');
 
     // GET shows the offer, escapes the name and changes nothing (mail scanners fetch links).
-    const shown = await tandem.request('GET', page);
+    const shown = await ctx.tandem.request('GET', page);
     expect(shown.status).toBe(200);
     expect(shown.headers['referrer-policy']).toBe('no-referrer');
     expect(shown.text).toContain(`action="${page}/accept"`);
     expect(shown.text).not.toContain('<a href="http://evil');
     expect((await pairingOf(pairingId)).status).toBe('active');
-    expect((await tandem.request('GET', '/rematch/not-a-token')).status).toBe(404);
+    expect((await ctx.tandem.request('GET', '/rematch/not-a-token')).status).toBe(404);
 
     // Accepting ends the pairing, cancels the remaining sessions, tells the coach and re-matches with the other coach.
-    const accepted = await tandem.request('POST', `${page}/accept`, { body: '', ...form });
+    const accepted = await ctx.tandem.request('POST', `${page}/accept`, { body: '', ...form });
     expect(accepted.status).toBe(200);
     expect(accepted.text).toContain('new coach');
     expect((await pairingOf(pairingId)).status).toBe('ended');
@@ -106,41 +79,41 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     expect(next.coach_id).toBe(idOf(coach2));
     const live = await rawQuery<{ n: number }>(db(), `select count(*)::int as n from pairing where coach_id = ? and status in ('offered', 'active')`, [idOf(coach)]);
     expect(live[0].n).toBe(0);
-    expect((await tandem.request('POST', `${page}/accept`, { body: '', ...form })).text).toContain('Already asked');
-    expect((await tandem.get(ReconcilerService).reconcile()).riskRematches).toBe(0);
+    expect((await ctx.tandem.request('POST', `${page}/accept`, { body: '', ...form })).text).toContain('Already asked');
+    expect((await ctx.tandem.get(ReconcilerService).reconcile()).riskRematches).toBe(0);
 
     // The report lists the pairing at risk; its CSV escapes the formula in the coachee's name and in nothing else.
-    const report = await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key });
+    const report = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });
     expect(report.body.atRisk).toEqual([expect.objectContaining({ pairingId, status: 'ended', reason: 'fit', rematchOffered: true })]);
     expect(report.body.funnel).toMatchObject({ offered: 1, accepted: 1, ended: 1 });
-    const csv = await tandem.request('GET', `/api/v1/programs/${programId}/report?format=csv`, { key });
+    const csv = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report?format=csv`, { key: ctx.key });
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.text).toContain(`at_risk,${pairingId},coachee,"'=HYPERLINK(""http://evil.example"",""Eve"")"`);
     expect(csv.text).toContain(`at_risk,${pairingId},reason,fit`);
     const cells = csv.text.split(/\r\n/).flatMap((line) => line.split(',')).map((c) => c.replace(/^"/, ''));
     expect(cells.filter((c) => /^[=+@\t\r]/.test(c))).toEqual([]);
-    const byAccept = await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key, headers: { accept: 'text/csv' } });
+    const byAccept = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key, headers: { accept: 'text/csv' } });
     expect(byAccept.text).toBe(csv.text);
-    expect((await tandem.request('GET', `/api/v1/programs/${programId}/report?format=xml`, { key })).status).toBe(422);
+    expect((await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report?format=xml`, { key: ctx.key })).status).toBe(422);
   }, 60_000);
 
   it('low alliance twice running, two missed sessions and the coach’s doubt: each reason reaches the admin once', async () => {
     const { pairingId, coach, coachee } = await activePairing('alliance', 'Eli Alliance', fast);
     // Session 1: the coach doubts the fit and says the session was missed (the admin hears; no re-match offer yet).
-    const coach1 = pathOf((await waitMail(coach, 'Feedback on coaching session 1'))[0].text, 'feedback');
-    const coachPage = await tandem.request('GET', coach1);
+    const coach1 = linkPath((await waitMail(coach, 'Feedback on coaching session 1'))[0].text, 'feedback');
+    const coachPage = await ctx.tandem.request('GET', coach1);
     expect(coachPage.text).toContain('name="fit" value="not_good"');
-    expect((await tandem.request('POST', coach1, { body: encode({ attendance: 'missed', fit: 'not_good' }), ...form })).status).toBe(200);
-    const coachee1 = pathOf((await waitMail(coachee, 'Feedback on coaching session 1'))[0].text, 'feedback');
-    expect((await tandem.request('POST', coachee1, { body: encode(coacheeAnswers('2', { fit: 'not_sure' })), ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', coach1, { body: encode({ attendance: 'missed', fit: 'not_good' }), ...form })).status).toBe(200);
+    const coachee1 = linkPath((await waitMail(coachee, 'Feedback on coaching session 1'))[0].text, 'feedback');
+    expect((await ctx.tandem.request('POST', coachee1, { body: encode(coacheeAnswers('2', { fit: 'not_sure' })), ...form })).status).toBe(200);
     expect(await pairingOf(pairingId)).toMatchObject({ status: 'active', at_risk_reason: 'coach_fit', rematch_offered_at: null });
 
     // Session 2: the second low alliance and the second missed session.
-    const coachee2 = pathOf((await waitMail(coachee, 'Feedback on coaching session 2'))[0].text, 'feedback');
-    expect((await tandem.request('POST', coachee2, { body: encode(coacheeAnswers('1')), ...form })).status).toBe(200);
-    const coach2 = pathOf((await waitMail(coach, 'Feedback on coaching session 2'))[0].text, 'feedback');
-    expect((await tandem.request('POST', coach2, { body: encode({ attendance: 'missed' }), ...form })).status).toBe(200);
+    const coachee2 = linkPath((await waitMail(coachee, 'Feedback on coaching session 2'))[0].text, 'feedback');
+    expect((await ctx.tandem.request('POST', coachee2, { body: encode(coacheeAnswers('1')), ...form })).status).toBe(200);
+    const coach2 = linkPath((await waitMail(coach, 'Feedback on coaching session 2'))[0].text, 'feedback');
+    expect((await ctx.tandem.request('POST', coach2, { body: encode({ attendance: 'missed' }), ...form })).status).toBe(200);
     await waitMail(coachee, 'Would you like a different coach?');
     const keys = (await rawQuery<{ k: string }>(db(), `select idempotency_key as k from outbox_message where idempotency_key like ? order by 1`, [`%${pairingId}%`])).map((r) => r.k);
     expect(keys.filter((k) => k.startsWith('at-risk:') || k.startsWith('rematch-offer:'))).toEqual([
@@ -169,16 +142,16 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     await waitMail(ADMIN, 'Coaching ended: Cora idle');
     const sessions = await rawQuery<{ status: string }>(db(), `select status::text as status from coaching_session where pairing_id = ?`, [pairingId]);
     expect(sessions.every((s) => s.status === 'cancelled')).toBe(true);
-    expect((await tandem.get(ReconcilerService).reconcile()).inactivityChecks).toBe(0);
+    expect((await ctx.tandem.get(ReconcilerService).reconcile()).inactivityChecks).toBe(0);
     expect(mailTo(coach, 'Time for your next coaching session')).toHaveLength(1);
-    const report = await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key });
+    const report = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });
     expect(report.body.atRisk).toEqual([expect.objectContaining({ pairingId, reason: 'inactive', status: 'ended', rematchOffered: false })]);
   }, 60_000);
 
   it('re-creates a lost inactivity check from the database', async () => {
     const { pairingId, coach } = await activePairing('lostidle', 'Eli Lost', { cadence: { interval: 'P7D', sessions: 2 }, feedback: { inactivityWindow: 'P45D' } });
     await waitFor(async () => ((await rawQuery(db(), `select 1 from coaching_session where pairing_id = ?`, [pairingId])).length === 2 ? true : undefined), 'the sessions');
-    const reconciler = tandem.get(ReconcilerService);
+    const reconciler = ctx.tandem.get(ReconcilerService);
     expect((await reconciler.reconcile()).inactivityChecks).toBe(0);
     // The window passed while the delayed check was lost: the reconciler finds the nudge due from the pairing row.
     await rawQuery(db(), `update pairing set activated_at = now() - interval '46 days' where id = ?`, [pairingId]);
@@ -189,9 +162,9 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
 
   it('shows the report only to the program’s own admins', async () => {
     const { programId } = fitCase;
-    const { apiKey: other } = await tandem.organization('Other');
-    expect((await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: other })).status).toBe(404);
-    expect((await tandem.request('GET', `/api/v1/programs/${programId}/report`)).status).toBe(401);
-    expect((await tandem.request('GET', `/api/v1/programs/not-a-uuid/report?format=csv`, { key })).status).toBe(404);
+    const { apiKey: other } = await ctx.tandem.organization('Other');
+    expect((await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: other })).status).toBe(404);
+    expect((await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`)).status).toBe(401);
+    expect((await ctx.tandem.request('GET', `/api/v1/programs/not-a-uuid/report?format=csv`, { key: ctx.key })).status).toBe(404);
   });
 });
