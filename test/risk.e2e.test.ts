@@ -70,10 +70,18 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     expect(accepted.status).toBe(200);
     expect(accepted.text).toContain('new coach');
     expect((await pairingOf(pairingId)).status).toBe('ended');
-    await waitMail(coach, 'Coaching ended');
-    await waitMail(ADMIN, 'Coaching ended');
     const future = await rawQuery<{ n: number }>(db(), `select count(*)::int as n from coaching_session where pairing_id = ? and status = 'scheduled' and starts_at > now()`, [pairingId]);
     expect(future[0].n).toBe(0);
+    // Both calendars lose the cancelled sessions: each comes again with a higher SEQUENCE and STATUS:CANCELLED.
+    const cancelled = await rawQuery<{ id: string; sequence: number }>(db(), `select id, sequence from coaching_session where pairing_id = ? and status = 'cancelled' order by index`, [pairingId]);
+    expect(cancelled.length).toBeGreaterThan(0);
+    for (const person of [coach, coachee]) {
+      const [ended] = await waitMail(person, 'Coaching ended');
+      expect(ended.calendars).toHaveLength(1);
+      expect(ended.calendars[0].match(/BEGIN:VEVENT/g)).toHaveLength(cancelled.length);
+      for (const session of cancelled) expect(ended.calendars[0]).toMatch(new RegExp(`UID:${session.id}@tandem\r\n[^]*?SEQUENCE:${session.sequence}\r\n[^]*?STATUS:CANCELLED`));
+    }
+    expect((await waitMail(ADMIN, 'Coaching ended'))[0].calendars).toEqual([]);
     await waitMail(coach2, 'Coaching offer');
     const [next] = await rawQuery<{ coach_id: string; status: string }>(db(), `select coach_id, status::text as status from pairing where coachee_id = ? and status = 'offered'`, [idOf(coachee)]);
     expect(next.coach_id).toBe(idOf(coach2));
@@ -138,10 +146,11 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     expect((await pairingOf(pairingId)).nudged_at).not.toBeNull();
     await waitFor(async () => ((await pairingOf(pairingId)).status === 'ended' ? true : undefined), 'the inactive pairing closed', 20_000);
     expect((await pairingOf(pairingId)).at_risk_reason).toBe('inactive');
-    await waitMail(coachee, 'Coaching ended');
+    const [ended] = await waitMail(coachee, 'Coaching ended');
     await waitMail(ADMIN, 'Coaching ended: Cora idle');
     const sessions = await rawQuery<{ status: string }>(db(), `select status::text as status from coaching_session where pairing_id = ?`, [pairingId]);
     expect(sessions.every((s) => s.status === 'cancelled')).toBe(true);
+    expect(ended.calendars[0].match(/STATUS:CANCELLED/g)).toHaveLength(sessions.length);
     expect((await ctx.tandem.get(ReconcilerService).reconcile()).inactivityChecks).toBe(0);
     expect(mailTo(coach, 'Time for your next coaching session')).toHaveLength(1);
     const report = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });

@@ -7,7 +7,7 @@ import { JobName, JobProducer } from '@tandem/queues';
 import { DateTime } from 'luxon';
 import { closeAt } from '../feedback/close-time';
 import { DEFAULT_INACTIVITY_WINDOW } from '../risk/risk.service';
-import { type CalendarEvent, calendarFile } from './ics';
+import { calendarFile, sessionEvent } from './ics';
 import { sessionChangedEmail, sessionInvitesEmail, sessionReminderEmail } from './session-emails';
 import { planSessions } from './session-plan';
 
@@ -118,7 +118,7 @@ export class CadenceService {
         ],
       );
       const sessions = (await rawQuery<SessionRow>(tem, `${SESSION_SELECT} where s.pairing_id = ? order by s.index`, [pairingId])).map(dates);
-      const ics = calendarFile(sessions.map((s) => this.event(s)), now);
+      const ics = calendarFile(sessions.map((s) => sessionEvent(s)), now);
       const drafts = (['coach', 'coachee'] as const).map((role): OutboxDraft => {
         const who = people(pairing, role);
         return {
@@ -263,7 +263,7 @@ export class CadenceService {
         ],
       );
       const changed: SessionRow = { ...row, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + length), sequence: updated.sequence, session_status: decision.cancel ? 'cancelled' : 'scheduled' };
-      const ics = calendarFile([this.event(changed)], now);
+      const ics = calendarFile([sessionEvent(changed)], now);
       const actor = people(row, role);
       const step = decision.cancel ? 'session-cancelled' : 'session-moved';
       const messageIds = await writeOutbox(
@@ -315,21 +315,6 @@ export class CadenceService {
     await this.producer.enqueue(JobName.CadenceCloseSession, { sessionId: session.id, sequence: session.sequence }, { delay });
   }
 
-  private event(session: SessionRow): CalendarEvent {
-    return {
-      uid: `${session.id}@tandem`,
-      sequence: session.sequence,
-      start: session.starts_at,
-      end: session.ends_at,
-      summary: `Coaching session ${session.index}: ${session.coach_name.trim()} and ${session.coachee_name.trim()}`,
-      description: `${session.program_name}, session ${session.index} of ${session.sessions}. Move or cancel it from the link in your email.`,
-      cancelled: session.session_status === 'cancelled',
-      attendees: [
-        { name: session.coach_name, email: session.coach_email },
-        { name: session.coachee_name, email: session.coachee_email },
-      ],
-    };
-  }
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<{ row: SessionRow; role: Role }> {
     if (!TOKEN.test(token)) throw new NotFoundError('session');

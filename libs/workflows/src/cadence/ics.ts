@@ -10,6 +10,40 @@ export interface CalendarEvent {
   attendees: { name: string; email: string }[];
 }
 
+/** What a coaching session's calendar event is made of. */
+export interface SessionEventSource {
+  id: string;
+  index: number;
+  sequence: number;
+  starts_at: Date;
+  ends_at: Date;
+  /** How many sessions the pairing has. */
+  sessions: number;
+  session_status: string;
+  program_name: string;
+  coach_name: string;
+  coach_email: string;
+  coachee_name: string;
+  coachee_email: string;
+}
+
+/** A coaching session as a calendar event; its UID stays the same for life, so updates and cancellations replace it. */
+export function sessionEvent(session: SessionEventSource): CalendarEvent {
+  return {
+    uid: `${session.id}@tandem`,
+    sequence: session.sequence,
+    start: session.starts_at,
+    end: session.ends_at,
+    summary: `Coaching session ${session.index}: ${session.coach_name.trim()} and ${session.coachee_name.trim()}`,
+    description: `${session.program_name}, session ${session.index} of ${session.sessions}. Move or cancel it from the link in your email.`,
+    cancelled: session.session_status === 'cancelled',
+    attendees: [
+      { name: session.coach_name, email: session.coach_email },
+      { name: session.coachee_name, email: session.coachee_email },
+    ],
+  };
+}
+
 /** Escapes a TEXT value (RFC 5545 3.3.11). */
 export function icsText(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');

@@ -5,6 +5,7 @@ import { Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, li
 import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { Duration } from 'luxon';
+import { calendarFile, sessionEvent } from '../cadence/ics';
 import { atRiskAdminEmail, inactivityNudgeEmail, pairingEndedEmail, rematchOfferEmail } from './risk-emails';
 import { COACHEE_REMATCH_REASONS, riskReasons } from './risk-rules';
 
@@ -155,14 +156,14 @@ export class RiskService {
       if (row.status !== 'active') throw new ConflictError('pairing_closed', 'This coaching has ended already, so it can no longer be changed here.');
       const now = this.clock.now();
       await rawQuery(tem, `update pairing set status = 'ended', ended_at = ?, rematch_accepted_at = ?, updated_at = ? where id = ?`, [now, now, now, row.id]);
-      await rawQuery(tem, `update coaching_session set status = 'cancelled', sequence = sequence + 1, updated_at = ? where pairing_id = ? and status = 'scheduled' and starts_at > ?`, [now, row.id, now]);
+      const calendar = await this.cancelFutureSessions(tem, row, now);
       await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'coachee', 'pairing.ended', 'pairing', ?, ?::jsonb)`, [
         newId(),
         row.organization_id,
         row.id,
         JSON.stringify({ why: 'rematch' }),
       ]);
-      const messageIds = await writeOutbox(tem, this.endedDrafts(row, 'rematch'));
+      const messageIds = await writeOutbox(tem, this.endedDrafts(row, 'rematch', calendar));
       const [ended] = await rawQuery<{ n: number }>(tem, `select count(*)::int as n from pairing where coachee_id = ? and rematch_accepted_at is not null`, [row.coachee_id]);
       return { outcome: 'accepted' as const, messageIds, rematch: { coacheeId: row.coachee_id, attempt: -ended.n } };
     });
@@ -196,14 +197,14 @@ export class RiskService {
           `update pairing set status = 'ended', ended_at = ?, at_risk_reason = coalesce(at_risk_reason, 'inactive'), at_risk_at = coalesce(at_risk_at, ?), updated_at = ? where id = ?`,
           [now, now, now, pairingId],
         );
-        await rawQuery(tem, `update coaching_session set status = 'cancelled', sequence = sequence + 1, updated_at = ? where pairing_id = ? and status = 'scheduled' and starts_at > ?`, [now, pairingId, now]);
+        const calendar = await this.cancelFutureSessions(tem, row, now);
         await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'worker', 'pairing.ended', 'pairing', ?, ?::jsonb)`, [
           newId(),
           row.organization_id,
           pairingId,
           JSON.stringify({ why: 'inactive' }),
         ]);
-        return { outcome: 'closed' as const, messageIds: await writeOutbox(tem, this.endedDrafts(row, 'inactive')) };
+        return { outcome: 'closed' as const, messageIds: await writeOutbox(tem, this.endedDrafts(row, 'inactive', calendar)) };
       }
       const nudgeAt = new Date(since.getTime() + durationMs(window));
       if (nudgeAt > now) return { outcome: 'not-due' as const, messageIds: [], next: nudgeAt };
@@ -238,10 +239,31 @@ export class RiskService {
     await this.producer.enqueue(JobName.FeedbackCheckInactivity, { pairingId, dueAt: dueAt.getTime() }, { delay: Math.max(0, dueAt.getTime() - this.clock.now().getTime()) });
   }
 
-  private endedDrafts(row: PairingRow, why: 'rematch' | 'inactive'): OutboxDraft[] {
+  /**
+   * Cancels the pairing's future sessions and answers the calendar that takes them out of both people's calendars
+   * (each event again, with a higher SEQUENCE and STATUS:CANCELLED), or undefined when none was left.
+   */
+  private async cancelFutureSessions(tem: EntityManager, row: PairingRow, now: Date): Promise<string | undefined> {
+    const cancelled = await rawQuery<{ id: string; index: number; sequence: number; starts_at: string; ends_at: string; sessions: number }>(
+      tem,
+      `update coaching_session s set status = 'cancelled', sequence = sequence + 1, updated_at = ?
+        where pairing_id = ? and status = 'scheduled' and starts_at > ?
+        returning id, index, sequence, starts_at, ends_at, (select count(*)::int from coaching_session c where c.pairing_id = s.pairing_id) as sessions`,
+      [now, row.id, now],
+    );
+    if (cancelled.length === 0) return undefined;
+    const events = cancelled
+      .sort((a, b) => a.index - b.index)
+      .map((s) => sessionEvent({ ...row, ...s, id: s.id, starts_at: new Date(s.starts_at), ends_at: new Date(s.ends_at), session_status: 'cancelled' }));
+    return calendarFile(events, now);
+  }
+
+  /** The "coaching ended" emails: to both people (with the cancelling calendar, if sessions were left) and the admin. */
+  private endedDrafts(row: PairingRow, why: 'rematch' | 'inactive', calendar: string | undefined): OutboxDraft[] {
     const email = (recipientName: string | null) => pairingEndedEmail({ recipientName, coachName: row.coach_name, coacheeName: row.coachee_name, programName: row.program_name, why });
-    const drafts: OutboxDraft[] = [{ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:coach`, to: row.coach_email, ...email(row.coach_name) }];
-    if (why === 'inactive') drafts.push({ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:coachee`, to: row.coachee_email, ...email(row.coachee_name) });
+    const drafts: OutboxDraft[] = [{ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:coach`, to: row.coach_email, ics: calendar, ...email(row.coach_name) }];
+    // The coachee who asked for the re-match needs no news, only the calendar: without one left, nothing is sent.
+    if (why === 'inactive' || calendar) drafts.push({ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:coachee`, to: row.coachee_email, ics: calendar, ...email(row.coachee_name) });
     if (row.admin_email) drafts.push({ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:admin`, to: row.admin_email, ...email(null) });
     return drafts;
   }
