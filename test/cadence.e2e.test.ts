@@ -10,6 +10,8 @@ const sessionLinks = (text: string) => [...text.matchAll(/https?:\/\/\S+\/sessio
 
 describe('session cadence: planning, invites, reminders, moving and cancelling', () => {
   const ctx = mailScenario();
+  beforeAll(ctx.start);
+  afterAll(ctx.stop);
   const { db, mailTo } = ctx;
 
   /** A program of one coach and one coachee (the coach's CSV row may carry a preferred weekday and hour), paired and accepted. */

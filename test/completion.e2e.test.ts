@@ -6,6 +6,8 @@ import { waitFor } from './support/test-env';
 
 describe('completion: after the last session a closing survey, the pairing completes, and the report shows it', () => {
   const ctx = mailScenario();
+  beforeAll(ctx.start);
+  afterAll(ctx.stop);
   const { db, mailTo, waitMail } = ctx;
 
   it('a pairing runs from acceptance to completion', async () => {

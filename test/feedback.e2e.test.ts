@@ -24,6 +24,8 @@ const coacheeAnswers = (extra: Record<string, string> = {}) => ({
 
 describe('feedback after each session: requests, one reminder, forms, confidential aggregates, learned effectiveness', () => {
   const ctx = mailScenario();
+  beforeAll(ctx.start);
+  afterAll(ctx.stop);
   const { db, mailTo, waitMail } = ctx;
 
   /** One coach (capacity 2) and one coachee, matched, published and accepted. */

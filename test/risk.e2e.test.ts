@@ -16,6 +16,8 @@ const coacheeAnswers = (alliance: string, extra: Record<string, string> = {}) =>
 
 describe('pairings at risk: the rules, the admin email, the coachee’s re-match by link, inactivity, the CSV report', () => {
   const ctx = mailScenario();
+  beforeAll(ctx.start);
+  afterAll(ctx.stop);
   const { db, mailTo, waitMail } = ctx;
   const pairingOf = async (id: string) =>
     (await rawQuery<{ status: string; at_risk_reason: string | null; rematch_offered_at: string | null; nudged_at: string | null }>(

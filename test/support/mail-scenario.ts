@@ -18,8 +18,9 @@ export function linkPath(text: string, kind: 'feedback' | 'rematch' | 'surveys' 
 }
 
 /**
- * A describe block's Tandem (api and worker in process) with its own SMTP sink and organization, started before its
- * tests and stopped after them. Token pages are not rate-limited here: the tests open many links from one address.
+ * A describe block's Tandem (api and worker in process) with its own SMTP sink and organization; the block starts it
+ * in `beforeAll` and stops it in `afterAll`. Token pages are not rate-limited here: the tests open many links from one
+ * address.
  */
 export function mailScenario() {
   const smtp = new SmtpSink();
@@ -32,18 +33,18 @@ export function mailScenario() {
     mailTo: (email: string, subject: string) => smtp.messages.filter((m) => m.to.includes(email) && m.subject.startsWith(subject)),
     waitMail: (email: string, subject: string, count = 1) =>
       waitFor(async () => (scenario.mailTo(email, subject).length >= count ? scenario.mailTo(email, subject) : undefined), `${count} × "${subject}" to ${email}`, 30_000),
+    /** For `beforeAll`. */
+    start: async () => {
+      await smtp.start();
+      scenario.tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000' } });
+      ({ apiKey: scenario.key, organizationId: scenario.organizationId } = await scenario.tandem.organization());
+    },
+    /** For `afterAll`. */
+    stop: async () => {
+      await scenario.tandem?.stop();
+      await smtp.stop();
+    },
   };
-
-  beforeAll(async () => {
-    await smtp.start();
-    scenario.tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000' } });
-    ({ apiKey: scenario.key, organizationId: scenario.organizationId } = await scenario.tandem.organization());
-  });
-
-  afterAll(async () => {
-    await scenario.tandem?.stop();
-    await smtp.stop();
-  });
 
   return scenario;
 }
