@@ -1,14 +1,14 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { ImportFormat, type ImportRowError } from '@tandem/domain';
+import { DomainError, ImportFormat, type ImportRowError } from '@tandem/domain';
 import { IntakeService, ProgramsService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { Consumes } from '../http/content-type.guard';
 import { Console, type ConsoleContext, consoleActor, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
 import { sendConsolePage } from './console-layout';
-import { frameOf, orInvalid } from './console-programs.controller';
+import { frameOf } from './console-programs.controller';
 import { importLabel, importPage, peoplePage } from './people.pages';
 
 const PAGE = 100;
@@ -52,22 +52,15 @@ export class ConsolePeopleController {
       return peoplePage(frameOf(ctx, this.config), program, items, query, upload);
     };
     if (csv.trim() === '') return sendConsolePage(reply, 422, await page({ alert: 'Choose a CSV file or paste its contents first.' }));
-    let refused: { alert: string; errors: ImportRowError[] } | undefined;
-    const answer = await orInvalid(
-      reply,
-      async () => {
-        const view = await this.intake.createImport(consoleActor(ctx.admin), id, ImportFormat.Csv, csv);
-        return reply.status(303).header('location', `/console/imports/${view.id}`).send();
-      },
-      (err) => {
-        const errors = Array.isArray(err.details) ? (err.details as ImportRowError[]).filter((e) => typeof e.row === 'number') : [];
-        refused = { alert: err.message, errors };
-        return '';
-      },
-    );
-    if (!refused) return answer;
-    // Rendered after the fact: the page needs a query, the error callback is synchronous.
-    return sendConsolePage(reply, 422, await page({ csv: csv.length <= 200_000 ? csv : '', ...refused }));
+    try {
+      const view = await this.intake.createImport(consoleActor(ctx.admin), id, ImportFormat.Csv, csv);
+      return reply.status(303).header('location', `/console/imports/${view.id}`).send();
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
+      const errors = Array.isArray(err.details) ? (err.details as ImportRowError[]).filter((e) => typeof e.row === 'number') : [];
+      // The pasted text comes back to be fixed (unless it is too large to echo).
+      return sendConsolePage(reply, 422, await page({ csv: csv.length <= 200_000 ? csv : '', alert: err.message, errors }));
+    }
   }
 
   @Get('imports/:id')

@@ -83,7 +83,7 @@ export function reportPage(frame: ConsoleFrame, program: ProgramView, r: Program
 ${barChart('offers', 'Offer decisions', offers, Math.max(1, ...offers.map((b) => b.value ?? 0)), { color: 1 })}
 <h2>Sessions</h2><p>${r.sessions.planned} planned.</p>${barChart('sessions', 'Sessions by state', sessions, Math.max(1, ...sessions.map((b) => b.value ?? 0)), { color: 2 })}
 <h2>Feedback</h2><p>${r.feedback.answers} coachee answers.</p>${barChart('feedback', 'Averages (1-5)', feedback, 5, { color: 3 })}
-<h2>Growth per skill</h2>${growth.length === 0 ? html`<p>No closing surveys yet.</p>` : barChart('growth', 'Self-rated level (0-5), at intake and at the close', growth, 5, { color: 4 })}
+<h2>Growth per skill</h2>${Object.values(r.growth).every((g) => g.answers === 0) ? html`<p>No closing surveys yet.</p>` : barChart('growth', 'Self-rated level (0-5), at intake and at the close', growth, 5, { color: 4 })}
 <h2>At risk</h2>${
       r.atRisk.length === 0
         ? html`<p>No pairing is at risk.</p>`
