@@ -16,7 +16,7 @@ const COLORS = ['#1d4ed8', '#0f766e', '#b45309', '#7c3aed', '#be185d', '#4b5563'
  */
 export function barChart(id: string, title: string, bars: Bar[], max: number, options: { color?: number; unit?: string } = {}): SafeHtml {
   const rowHeight = 28;
-  const labelWidth = 190;
+  const labelWidth = 250;
   const barWidth = 320;
   const height = bars.length * rowHeight + 8;
   const scale = max > 0 ? barWidth / max : 0;

@@ -89,6 +89,7 @@ export function consolePage(title: string, frame: ConsoleFrame, body: SafeHtml):
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 ${frame.refreshSeconds ? html`<noscript><meta http-equiv="refresh" content="${frame.refreshSeconds}"></noscript>` : ''}
 <title>${title} · Tandem console</title>
 <style>${new SafeHtml(STYLE)}</style>
