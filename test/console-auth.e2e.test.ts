@@ -139,8 +139,8 @@ describe('admin console: sign-in, sessions and authorization', () => {
     const page = await browser.signIn(ADMIN, sink);
     const created = await browser.post('/console/programs', { name: 'Leaders <b>2027</b>' }, page.text);
     expect(created.status).toBe(303);
-    const programPath = created.headers.location!.split('?')[0];
-    const settings = await browser.get(created.headers.location!);
+    const programPath = String(created.headers.location).split('?')[0];
+    const settings = await browser.get(String(created.headers.location));
     expect(settings.text).toContain('Leaders &lt;b&gt;2027&lt;/b&gt;');
 
     const people = await browser.get(`${programPath}/people`);
@@ -150,7 +150,7 @@ describe('admin console: sign-in, sessions and authorization', () => {
     ]);
     const uploaded = await browser.post(`${programPath}/imports`, { csv }, people.text);
     expect(uploaded.status).toBe(303);
-    const importPath = uploaded.headers.location!;
+    const importPath = String(uploaded.headers.location);
     await waitFor(async () => ((await browser.get(`${importPath}/status`)).body?.done ? true : undefined), 'the import');
     const table = await browser.get(`${programPath}/people`);
     expect(table.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -192,12 +192,20 @@ describe('admin console: sign-in, sessions and authorization', () => {
     expect(n).toBe(0);
   });
 
-  it('adds admins with `cli admin:invite` (idempotent; a bad email or organization exits 2)', () => {
+  it('adds admins with `cli admin:invite`, printing a one-time sign-in link (idempotent; a bad email or organization exits 2)', async () => {
     const env = tandem.testEnv.env;
     const first = runCli(['admin:invite', '--org', org.organizationId, '--email', 'Grace@Acme.example'], env);
     expect(first.status).toBe(0);
     expect(first.json).toMatchObject({ email: 'grace@acme.example', created: true });
     expect(first.json.signIn).toMatch(/\/console\/signin$/);
+    // The printed link lets the first admin in without mail (SMTP_URL unset); it works once.
+    const path = new URL(first.json.signInLink).pathname;
+    const grace = new ConsoleClient(tandem);
+    const confirm = await grace.get(path);
+    expect(confirm.status).toBe(200);
+    expect((await grace.post(path, {}, confirm.text)).status).toBe(303);
+    expect((await grace.get('/console/programs')).text).toContain('grace@acme.example');
+    expect((await grace.get(path)).status).toBe(404);
     const again = runCli(['admin:invite', '--org', org.organizationId, '--email', 'grace@acme.example'], env);
     expect(again.json).toMatchObject({ adminId: first.json.adminId, created: false });
     expect(runCli(['admin:invite', '--org', org.organizationId, '--email', 'nope'], env).status).toBe(2);

@@ -61,7 +61,7 @@ describe('admin console in headless Chromium', () => {
     await page.goto(`${origin}/console`);
     expect(new URL(page.url()).pathname).toBe('/console/signin');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
     await screenshot(page, '01-sign-in');
     await page.getByLabel('Email address').fill(ADMIN);
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
@@ -175,7 +175,7 @@ describe('admin console in headless Chromium', () => {
       ['people', '18-people-phone'],
     ]) {
       await page.getByRole('link', { name: path === 'people' ? 'People' : 'Pairings' }).click();
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       await screenshot(page, name);
     }
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -63,8 +63,8 @@ describe('admin console: running a program from the browser', () => {
 
     const created = await browser.post('/console/programs', { name: 'Leaders 2027' }, home);
     expect(created.status).toBe(303);
-    programPath = created.headers.location!.split('?')[0];
-    const settings = await browser.get(created.headers.location!);
+    programPath = String(created.headers.location).split('?')[0];
+    const settings = await browser.get(String(created.headers.location));
     expect(settings.text).toContain('Program created');
     const fields = formFields(settings.text, programPath);
     expect(fields).toMatchObject({ name: 'Leaders 2027', 'cadence.interval': 'P14D', 'skills.0.key': 'active_listening', 'policy.objective': 'matched-then-score', version: '1' });
@@ -83,7 +83,7 @@ describe('admin console: running a program from the browser', () => {
 
     const saved = await browser.post(programPath, { ...fields, name: 'Leaders 2027 (pilot)', 'cadence.sessions': '8', 'policy.weights.skills': '0.6', 'policy.allowSameDepartment': '' }, settings.text);
     expect(saved.status).toBe(303);
-    const after = await browser.get(saved.headers.location!);
+    const after = await browser.get(String(saved.headers.location));
     expect(after.text).toContain('Settings saved');
     const [program] = await rawQuery<{ name: string; version: number; cadence: { sessions: number }; policy: { weights: { skills: number }; allowSameDepartment: boolean } }>(
       db(),
@@ -115,14 +115,14 @@ describe('admin console: running a program from the browser', () => {
 
     const uploaded = await browser.post(`${programPath}/imports`, { csv: fixtureCsv(PEOPLE) }, people.text);
     expect(uploaded.status).toBe(303);
-    const importPage = await browser.get(uploaded.headers.location!);
+    const importPage = await browser.get(String(uploaded.headers.location));
     expect(importPage.text).toContain('<progress id="import-progress"');
     const status = await waitFor(async () => {
       const s = await browser.get(`${uploaded.headers.location}/status`);
       return s.body.done ? s.body : undefined;
     }, 'the import');
     expect(status).toMatchObject({ progress: 1, done: true });
-    const done = await browser.get(uploaded.headers.location!);
+    const done = await browser.get(String(uploaded.headers.location));
     expect(done.text).toContain('Done: 5 new, 0 updated, 0 unchanged');
     expect(done.text).not.toContain('data-poll');
 
@@ -144,7 +144,7 @@ describe('admin console: running a program from the browser', () => {
     expect(rounds.text).toContain('No rounds yet');
     const launched = await browser.post(`${programPath}/rounds`, {}, rounds.text);
     expect(launched.status).toBe(303);
-    roundPath = launched.headers.location!;
+    roundPath = String(launched.headers.location);
     const status = await waitFor(async () => {
       const s = await browser.get(`${roundPath}/status`);
       return s.body.done ? s.body : undefined;
@@ -272,7 +272,7 @@ describe('admin console: the local mail viewer (SMTP_URL unset)', () => {
     expect(signedIn.status).toBe(303);
 
     const created = await browser.post('/console/programs', { name: 'Pilot' }, (await browser.get('/console/programs')).text);
-    const programPath = created.headers.location!.split('?')[0];
+    const programPath = String(created.headers.location).split('?')[0];
     const people = await browser.get(`${programPath}/people`);
     await browser.post(`${programPath}/imports`, { csv: fixtureCsv([{ role: 'coach', email: 'eve@acme.example', name: 'Eve <script>alert(1)</script>' }]) }, people.text);
     await waitFor(async () => {

@@ -50,6 +50,23 @@ export async function inviteAdmin(em: EntityManager, organizationId: string, inp
   return { adminId: row.id, email, created: row.created };
 }
 
+/** Stores a new one-time sign-in for an admin (only the token's hash); answers its id and token. */
+async function newSignIn(em: EntityManager, adminId: string, appSecret: string, now: Date): Promise<{ id: string; token: string }> {
+  const id = newId();
+  const token = linkToken(appSecret, 'signin', id);
+  await rawQuery(em, `insert into admin_sign_in (id, admin_id, token_hash, expires_at) values (?, ?, ?, ?)`, [id, adminId, hashSecret(token), new Date(now.getTime() + SIGN_IN_MINUTES * 60_000)]);
+  return { id, token };
+}
+
+/**
+ * A one-time sign-in link for an admin, for `cli admin:invite` to print (shown once, like a new API key): it lets the
+ * first admin in when no mail is sent yet (SMTP_URL unset).
+ */
+export async function issueSignInLink(em: EntityManager, adminId: string, config: { appSecret: string; publicUrl: string }): Promise<string> {
+  const { token } = await newSignIn(em.fork(), adminId, config.appSecret, new Date());
+  return `${config.publicUrl}/console/signin/${token}`;
+}
+
 /**
  * Console sign-in by emailed link and sessions. The link follows the offer-link rules: its token is
  * HMAC(APP_SECRET, `signin:<id>`), only the hash is stored and the outbox keeps a placeholder; it works once and
@@ -76,13 +93,7 @@ export class AdminsService {
       const admins = await tem.find(AdminUser, { email });
       const ids: string[] = [];
       for (const admin of admins) {
-        const id = newId();
-        await rawQuery(tem, `insert into admin_sign_in (id, admin_id, token_hash, expires_at) values (?, ?, ?, ?)`, [
-          id,
-          admin.id,
-          hashSecret(linkToken(this.config.appSecret, 'signin', id)),
-          new Date(now.getTime() + SIGN_IN_MINUTES * 60_000),
-        ]);
+        const { id } = await newSignIn(tem, admin.id, this.config.appSecret, now);
         const mail = signInEmail({ link: linkPlaceholder('signin', id), minutes: SIGN_IN_MINUTES });
         ids.push(...(await writeOutbox(tem, [{ ...mail, organizationId: admin.organization.id, idempotencyKey: `admin-signin:${id}`, to: admin.email }])));
       }
