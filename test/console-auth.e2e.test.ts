@@ -110,7 +110,7 @@ describe('admin console: sign-in, sessions and authorization', () => {
   it('sends every console route to sign-in without a session, and refuses a POST without the CSRF token (403, nothing changes)', async () => {
     const anonymous = new ConsoleClient(tandem);
     const id = '00000000-0000-4000-8000-000000000000';
-    const gets = ['/console', '/console/programs', `/console/programs/${id}`, `/console/programs/${id}/people`, `/console/programs/${id}/rounds`, `/console/programs/${id}/pairings`, `/console/programs/${id}/report`, `/console/programs/${id}/report.csv`, `/console/rounds/${id}`, `/console/rounds/${id}/status`, `/console/imports/${id}`, `/console/imports/${id}/status`, '/console/mail'];
+    const gets = ['/console', '/console/programs', `/console/programs/${id}`, `/console/programs/${id}/people`, `/console/programs/${id}/rounds`, `/console/programs/${id}/pairings`, `/console/programs/${id}/report`, `/console/programs/${id}/report.csv`, `/console/rounds/${id}`, `/console/rounds/${id}/status`, `/console/imports/${id}`, `/console/imports/${id}/status`, `/console/pairings/${id}`, '/console/mail'];
     for (const url of gets) {
       const answer = await anonymous.get(url);
       expect([url, answer.status]).toEqual([url, 303]);

@@ -49,9 +49,11 @@ describe('admin console in headless Chromium', () => {
     await sink?.stop();
   });
 
-  /** Polls the page (reloading) until `text` shows. */
+  /** Waits until `text` shows on the page (which polls and reloads itself). */
   async function waitForText(page: Page, text: string | RegExp, what: string) {
-    await waitFor(async () => ((await page.locator('main').innerText()).match(text) ? true : undefined), what, 30_000, 200);
+    // The page reloads itself when the work is done; a read during the reload is simply retried.
+    const read = () => page.locator('main').innerText({ timeout: 2_000 }).catch(() => '');
+    await waitFor(async () => ((await read()).match(text) ? true : undefined), what, 30_000, 200);
   }
 
   it('runs a program: sign in by the emailed link, create, upload (with a row error), launch, swap, publish, accept, board', async () => {

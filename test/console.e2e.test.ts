@@ -213,6 +213,18 @@ describe('admin console: running a program from the browser', () => {
       return b.text.includes('Active (1)') && /Sessions held: 0 of [1-9]/.test(b.text) ? b.text : undefined;
     }, 'the active pairing with planned sessions');
     expect(active).toContain('Offered (1)');
+    const activeColumn = active.slice(active.indexOf('id="col-active"'), active.indexOf('id="col-atRisk"'));
+    const pairingPath = /<a href="(\/console\/pairings\/[0-9a-f-]{36})"><strong>Dana\d Lee<\/strong>/.exec(activeColumn)![1];
+    const pairing = await browser.get(pairingPath);
+    expect(pairing.status).toBe(200);
+    expect(pairing.text).toContain('<dd>active</dd>');
+    expect((pairing.text.match(/<tr><td>\d+<\/td><td>\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/td><td>scheduled<\/td>/g) ?? []).length).toBe(8);
+    // Another organization's admin cannot open it.
+    await consoleOrganization(tandem, 'Globex', 'gus@globex.example');
+    const intruder = new ConsoleClient(tandem);
+    await intruder.signIn('gus@globex.example', sink);
+    expect((await intruder.get(pairingPath)).status).toBe(404);
+
     const people = await browser.get(`${programPath}/people?role=coachee`);
     expect(people.text).toContain('paired');
     expect(people.text).toContain('offer sent');

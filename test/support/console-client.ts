@@ -1,3 +1,4 @@
+import { rawQuery } from '@tandem/domain';
 import { inviteAdmin } from '@tandem/workflows';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { SmtpSink } from './smtp-sink';
@@ -40,6 +41,11 @@ export class ConsoleClient {
 
   /** Signs in as `email` (already an admin) through the emailed link; answers the programs page. */
   async signIn(email: string, sink: SmtpSink): Promise<Answer> {
+    // Emails still on their way (an earlier test's sign-in links) must not be taken for this one.
+    await waitFor(async () => {
+      const [{ n }] = await rawQuery<{ n: number }>(this.tandem.get(EntityManager).fork(), `select count(*)::int as n from outbox_message where status in ('pending', 'sending')`);
+      return n === 0 ? true : undefined;
+    }, 'the outbox to drain');
     const form = await this.get('/console/signin');
     const before = sink.messages.length;
     const sent = await this.post('/console/signin', { email }, form.text);

@@ -29,6 +29,7 @@ const STYLE = `
   .check label { display: inline; font-weight: 400; }
   fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 1rem 0; padding: .5rem 1rem 1rem; }
   legend { font-weight: 700; padding: 0 .25rem; }
+  dt { font-weight: 600; } dd { margin: 0 0 .5rem; overflow-wrap: anywhere; }
   .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: 0 1rem; }
   button, .button { font: inherit; font-weight: 600; padding: .5rem 1rem; border-radius: 8px; border: 2px solid var(--brand); background: var(--brand); color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }
   button.secondary { background: #fff; color: var(--brand); }

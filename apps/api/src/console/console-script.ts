@@ -37,8 +37,14 @@ export const CONSOLE_SCRIPT = `(function () {
     var label = poll.querySelector('[data-status]');
     var tick = function () {
       fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
-        .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+        .then(function (r) {
+          // A session that ended meanwhile answers with the sign-in page: show it.
+          if (r.redirected) { window.location.reload(); return null; }
+          if (!r.ok) throw new Error(String(r.status));
+          return r.json();
+        })
         .then(function (s) {
+          if (!s) return;
           if (bar) bar.value = s.progress;
           if (label) label.textContent = s.label;
           if (s.done) window.location.reload(); else setTimeout(tick, 400);

@@ -10,7 +10,7 @@ import { Public } from '../auth/auth.decorators';
 import { Console, type ConsoleContext, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
-import { boardPage, mailPage, reportPage } from './views.pages';
+import { boardPage, mailPage, type PairingDetail, pairingPage, reportPage } from './views.pages';
 
 /** The pairing board, the report with its CSV, and the local mail viewer. */
 @ApiExcludeController()
@@ -32,6 +32,14 @@ export class ConsoleViewsController {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     const { columns } = await this.pairings.board(ctx.admin.organizationId, id);
     return sendConsolePage(reply, 200, boardPage(frameOf(ctx, this.config), program, columns));
+  }
+
+  @Get('pairings/:id')
+  async pairing(@Console() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const pairing = (await this.pairings.get(ctx.admin.organizationId, id)) as unknown as PairingDetail;
+    const program = await this.programs.get(ctx.admin.organizationId, pairing.programId);
+    const { items } = await this.pairings.sessions(ctx.admin.organizationId, id);
+    return sendConsolePage(reply, 200, pairingPage(frameOf(ctx, this.config), program, pairing, items));
   }
 
   @Get('programs/:id/report')

@@ -1,6 +1,6 @@
 import { html } from '@tandem/mail';
 import type { OutboxItem } from '@tandem/mail';
-import type { BoardCard, BoardColumn, ProgramReport, ProgramView } from '@tandem/workflows';
+import type { BoardCard, BoardColumn, PairingSession, ProgramReport, ProgramView } from '@tandem/workflows';
 import { barChart, type Bar } from './charts';
 import { age, type ConsoleFrame, consolePage, when } from './console-layout';
 
@@ -12,7 +12,7 @@ const COLUMNS: [BoardColumn, string][] = [
 ];
 
 function card(column: BoardColumn, c: BoardCard, now: number) {
-  return html`<li class="card"><strong>${c.coacheeName}</strong> with ${c.coachName}
+  return html`<li class="card"><a href="/console/pairings/${c.id}"><strong>${c.coacheeName}</strong> with ${c.coachName}</a>
 <div class="muted">Score ${c.score.toFixed(1)}</div>
 ${column === 'offered' ? html`<div>Offer sent ${age(c.offeredAt, now)} ago${c.offerExpiresAt ? html`, expires ${when(c.offerExpiresAt)}` : ''}</div>` : ''}
 ${column !== 'offered' ? html`<div>Sessions held: ${c.sessionsHeld} of ${c.sessionsPlanned}</div>` : ''}
@@ -104,5 +104,44 @@ ${items.map(
 <p class="muted">To ${m.to} · ${when(m.createdAt)} · ${m.status}</p>
 <pre class="mail">${m.text}</pre></article>`,
 )}`,
+  );
+}
+
+/** A pairing as PairingsService.get shows it. */
+export interface PairingDetail {
+  id: string;
+  programId: string;
+  status: string;
+  score: number;
+  createdAt: string;
+  activatedAt: string | null;
+  coach: { name: string; email: string };
+  coachee: { name: string; email: string };
+  offerExpiresAt: string | null;
+  offerDecision: string | null;
+}
+
+/** One pairing with its cadence: every planned session and its state. */
+export function pairingPage(frame: ConsoleFrame, program: ProgramView, pairing: PairingDetail, sessions: PairingSession[]): string {
+  return consolePage(
+    `${program.name}: pairing`,
+    { ...frame, program: { id: program.id, name: program.name, current: 'pairings' } },
+    html`<h1>${pairing.coachee.name} with ${pairing.coach.name}</h1>
+<dl class="grid">
+<div><dt>Status</dt><dd>${pairing.status}</dd></div>
+<div><dt>Score</dt><dd>${pairing.score.toFixed(1)}</dd></div>
+<div><dt>Coach</dt><dd>${pairing.coach.name} (${pairing.coach.email})</dd></div>
+<div><dt>Coachee</dt><dd>${pairing.coachee.name} (${pairing.coachee.email})</dd></div>
+<div><dt>Offer</dt><dd>${pairing.offerDecision ?? (pairing.offerExpiresAt ? html`open until ${when(pairing.offerExpiresAt)}` : 'none')}</dd></div>
+<div><dt>Active since</dt><dd>${pairing.activatedAt ? when(pairing.activatedAt) : 'not yet'}</dd></div>
+</dl>
+<h2>Sessions (every ${program.cadence.interval}, ${program.cadence.sessions} planned)</h2>
+${
+  sessions.length === 0
+    ? html`<p>No sessions planned yet: they are planned when the coach accepts.</p>`
+    : html`<div class="table-wrap"><table><thead><tr><th scope="col">Session</th><th scope="col">Starts</th><th scope="col">Status</th><th scope="col">Changes</th></tr></thead>
+<tbody>${sessions.map((s) => html`<tr><td>${s.index + 1}</td><td>${when(s.startsAt)}</td><td>${s.status}</td><td>${s.sequence}</td></tr>`)}</tbody></table></div>`
+}
+<p><a href="/console/programs/${program.id}/pairings">Back to the board</a></p>`,
   );
 }

@@ -122,6 +122,9 @@ export class AdminsService {
         [now, hashSecret(token), now],
       );
       if (!used) return undefined;
+      // Expired rows of this admin are of no use any more: tidy them while we are here.
+      await rawQuery(tem, `delete from admin_session where admin_id = ? and expires_at <= ?`, [used.admin_id, now]);
+      await rawQuery(tem, `delete from admin_sign_in where admin_id = ? and expires_at <= ?`, [used.admin_id, now]);
       const sessionToken = newSecret(SESSION_PREFIX);
       const sessionId = newId();
       await rawQuery(tem, `insert into admin_session (id, admin_id, token_hash, expires_at) values (?, ?, ?, ?)`, [

@@ -48,6 +48,17 @@ export class PairingsService {
     return row;
   }
 
+  /** The sessions of a pairing of the organization, in order (the cadence an admin follows). */
+  async sessions(organizationId: string, pairingId: string): Promise<{ items: PairingSession[] }> {
+    const pairing = (await this.get(organizationId, pairingId)) as { id: string };
+    const items = await rawQuery<PairingSession>(
+      this.em.fork(),
+      `select index, starts_at as "startsAt", ends_at as "endsAt", status, sequence from coaching_session where pairing_id = ? order by index`,
+      [pairing.id],
+    );
+    return { items };
+  }
+
   /**
    * The pairing board of a program: offered, active (minus those at risk), at risk and completed pairings, each with
    * its offer's age and the sessions held so far.
@@ -94,4 +105,13 @@ export interface BoardCard {
   endedAt: Date | null;
   sessionsHeld: number;
   sessionsPlanned: number;
+}
+
+/** One planned session of a pairing. */
+export interface PairingSession {
+  index: number;
+  startsAt: Date;
+  endsAt: Date;
+  status: string;
+  sequence: number;
 }
