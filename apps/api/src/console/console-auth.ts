@@ -97,7 +97,8 @@ export interface ConsoleContext {
   csrf: string;
 }
 
-export const Console = createParamDecorator((_: unknown, ctx: ExecutionContext): ConsoleContext => {
+/** The signed-in admin of a console route (set by ConsoleSessionGuard). */
+export const SignedIn = createParamDecorator((_: unknown, ctx: ExecutionContext): ConsoleContext => {
   const request = ctx.switchToHttp().getRequest<ConsoleRequest>();
   return { admin: request.consoleAdmin!, csrf: request.consoleCsrf! };
 });

@@ -6,7 +6,7 @@ import { IntakeService, ProgramsService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { Consumes } from '../http/content-type.guard';
-import { Console, type ConsoleContext, consoleActor, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
+import { SignedIn, type ConsoleContext, consoleActor, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
 import { importLabel, importPage, peoplePage } from './people.pages';
@@ -29,7 +29,7 @@ export class ConsolePeopleController {
 
   @Get('programs/:id/people')
   async people(
-    @Console() ctx: ConsoleContext,
+    @SignedIn() ctx: ConsoleContext,
     @Param('id') id: string,
     @Query('q') q: string | undefined,
     @Query('role') role: string | undefined,
@@ -43,7 +43,7 @@ export class ConsolePeopleController {
   }
 
   @Post('programs/:id/imports')
-  async upload(@Console() ctx: ConsoleContext, @Param('id') id: string, @Body() form: { csv?: unknown } | undefined, @Res() reply: FastifyReply) {
+  async upload(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: { csv?: unknown } | undefined, @Res() reply: FastifyReply) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     const csv = typeof form?.csv === 'string' ? form.csv : '';
     const query = { search: '', role: '', offset: 0, limit: PAGE };
@@ -64,14 +64,14 @@ export class ConsolePeopleController {
   }
 
   @Get('imports/:id')
-  async importView(@Console() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+  async importView(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     const view = await this.intake.getImport(ctx.admin.organizationId, id);
     const program = await this.programs.get(ctx.admin.organizationId, view.programId);
     return sendConsolePage(reply, 200, importPage(frameOf(ctx, this.config), program, view));
   }
 
   @Get('imports/:id/status')
-  async importStatus(@Console() ctx: ConsoleContext, @Param('id') id: string) {
+  async importStatus(@SignedIn() ctx: ConsoleContext, @Param('id') id: string) {
     const view = await this.intake.getImport(ctx.admin.organizationId, id);
     return { progress: view.progress, label: importLabel(view), done: view.status === 'succeeded' || view.status === 'failed' };
   }

@@ -6,7 +6,7 @@ import { AdminsService, ProgramsService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { Consumes } from '../http/content-type.guard';
-import { Console, type ConsoleContext, consoleActor, ConsoleExceptionFilter, ConsoleSessionGuard, sessionCookie, SIGN_IN_PATH } from './console-auth';
+import { SignedIn, type ConsoleContext, consoleActor, ConsoleExceptionFilter, ConsoleSessionGuard, sessionCookie, SIGN_IN_PATH } from './console-auth';
 import { type ConsoleFrame, fieldErrors, sendConsolePage } from './console-layout';
 import { programsPage, settingsCommand, settingsFromForm, settingsOf, settingsPage } from './program.pages';
 
@@ -44,19 +44,19 @@ export class ConsoleProgramsController {
   ) {}
 
   @Post('signout')
-  async signOut(@Console() ctx: ConsoleContext, @Res() reply: FastifyReply) {
+  async signOut(@SignedIn() ctx: ConsoleContext, @Res() reply: FastifyReply) {
     await this.admins.signOutEverywhere(ctx.admin);
     return reply.status(303).header('set-cookie', sessionCookie(undefined, this.config)).header('location', SIGN_IN_PATH).send();
   }
 
   @Get('programs')
-  async list(@Console() ctx: ConsoleContext, @Res() reply: FastifyReply) {
+  async list(@SignedIn() ctx: ConsoleContext, @Res() reply: FastifyReply) {
     const { items } = await this.programs.list(ctx.admin.organizationId);
     return sendConsolePage(reply, 200, programsPage(frameOf(ctx, this.config), items));
   }
 
   @Post('programs')
-  create(@Console() ctx: ConsoleContext, @Body() form: Form, @Res() reply: FastifyReply) {
+  create(@SignedIn() ctx: ConsoleContext, @Body() form: Form, @Res() reply: FastifyReply) {
     const name = typeof form?.name === 'string' ? form.name : '';
     return orInvalid(
       reply,
@@ -72,14 +72,14 @@ export class ConsoleProgramsController {
   }
 
   @Get('programs/:id')
-  async settings(@Console() ctx: ConsoleContext, @Param('id') id: string, @Query('saved') saved: string | undefined, @Query('created') created: string | undefined, @Res() reply: FastifyReply) {
+  async settings(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Query('saved') saved: string | undefined, @Query('created') created: string | undefined, @Res() reply: FastifyReply) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     const notice = created ? 'Program created. Review its settings, then add people.' : saved ? 'Settings saved.' : undefined;
     return sendConsolePage(reply, 200, settingsPage(frameOf(ctx, this.config), program, settingsOf(program), new Map(), { notice }));
   }
 
   @Post('programs/:id')
-  async save(@Console() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
+  async save(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     const values = settingsFromForm(form ?? {});
     return orInvalid(

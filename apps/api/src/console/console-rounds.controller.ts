@@ -6,7 +6,7 @@ import { IntakeService, ProgramsService, RoundsService } from '@tandem/workflows
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { Consumes } from '../http/content-type.guard';
-import { Console, type ConsoleContext, consoleActor, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
+import { SignedIn, type ConsoleContext, consoleActor, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
 import { type ProposalRow, roundLabel, roundPage, roundsPage } from './round.pages';
@@ -41,14 +41,14 @@ export class ConsoleRoundsController {
   ) {}
 
   @Get('programs/:id/rounds')
-  async list(@Console() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+  async list(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     const { items } = await this.rounds.list(ctx.admin.organizationId, id);
     return sendConsolePage(reply, 200, roundsPage(frameOf(ctx, this.config), program, items));
   }
 
   @Post('programs/:id/rounds')
-  async launch(@Console() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+  async launch(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     try {
       const round = await this.rounds.launch(consoleActor(ctx.admin), id);
@@ -61,33 +61,33 @@ export class ConsoleRoundsController {
   }
 
   @Get('rounds/:id')
-  async show(@Console() ctx: ConsoleContext, @Param('id') id: string, @Query('changed') changed: string | undefined, @Res() reply: FastifyReply) {
+  async show(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Query('changed') changed: string | undefined, @Res() reply: FastifyReply) {
     return sendConsolePage(reply, 200, await this.page(ctx, id, changed ? { notice: 'Changed. The rest of the round was solved again around your change.' } : undefined));
   }
 
   @Get('rounds/:id/status')
-  async status(@Console() ctx: ConsoleContext, @Param('id') id: string) {
+  async status(@SignedIn() ctx: ConsoleContext, @Param('id') id: string) {
     const round = await this.rounds.get(ctx.admin.organizationId, id);
     return { progress: round.progress, label: roundLabel(round), done: round.status !== 'queued' && round.status !== 'running' };
   }
 
   @Post('rounds/:id/pins')
-  pin(@Console() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
+  pin(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
     return this.change(ctx, id, reply, () => this.rounds.pin(consoleActor(ctx.admin), id, { coacheeId: str(form, 'coacheeId'), coachId: str(form, 'coachId'), revision: revisionOf(form) }));
   }
 
   @Post('rounds/:id/unpin')
-  unpin(@Console() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
+  unpin(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
     return this.change(ctx, id, reply, () => this.rounds.unpin(consoleActor(ctx.admin), id, str(form, 'coacheeId'), { revision: revisionOf(form) }));
   }
 
   @Post('rounds/:id/exclusions')
-  exclude(@Console() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
+  exclude(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
     return this.change(ctx, id, reply, () => this.rounds.exclude(consoleActor(ctx.admin), id, { coacheeId: str(form, 'coacheeId'), coachId: str(form, 'coachId'), revision: revisionOf(form) }));
   }
 
   @Post('rounds/:id/publish')
-  publish(@Console() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+  publish(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     return this.change(ctx, id, reply, () => this.rounds.publish(consoleActor(ctx.admin), id), '');
   }
 

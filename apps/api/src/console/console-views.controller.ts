@@ -7,7 +7,7 @@ import { readOutbox } from '@tandem/mail';
 import { PairingsService, ProgramsService, ReportService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
-import { Console, type ConsoleContext, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
+import { SignedIn, type ConsoleContext, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
 import { boardPage, mailPage, type PairingDetail, pairingPage, reportPage } from './views.pages';
@@ -28,14 +28,14 @@ export class ConsoleViewsController {
   ) {}
 
   @Get('programs/:id/pairings')
-  async board(@Console() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+  async board(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     const { columns } = await this.pairings.board(ctx.admin.organizationId, id);
     return sendConsolePage(reply, 200, boardPage(frameOf(ctx, this.config), program, columns));
   }
 
   @Get('pairings/:id')
-  async pairing(@Console() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+  async pairing(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     const pairing = (await this.pairings.get(ctx.admin.organizationId, id)) as unknown as PairingDetail;
     const program = await this.programs.get(ctx.admin.organizationId, pairing.programId);
     const { items } = await this.pairings.sessions(ctx.admin.organizationId, id);
@@ -43,14 +43,14 @@ export class ConsoleViewsController {
   }
 
   @Get('programs/:id/report')
-  async report(@Console() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+  async report(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     const report = await this.reports.report(ctx.admin.organizationId, id);
     return sendConsolePage(reply, 200, reportPage(frameOf(ctx, this.config), program, report));
   }
 
   @Get('programs/:id/report.csv')
-  async reportCsv(@Console() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+  async reportCsv(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     const csv = await this.reports.csv(ctx.admin.organizationId, id);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
@@ -62,7 +62,7 @@ export class ConsoleViewsController {
 
   /** The local mail viewer exists only while SMTP_URL is unset: with real mail, links must stay in the inboxes. */
   @Get('mail')
-  async mail(@Console() ctx: ConsoleContext, @Res() reply: FastifyReply) {
+  async mail(@SignedIn() ctx: ConsoleContext, @Res() reply: FastifyReply) {
     if (this.config.smtpUrl) throw new NotFoundError('mail viewer');
     const items = await readOutbox(this.em.fork(), ctx.admin.organizationId, 100, this.config);
     return sendConsolePage(reply, 200, mailPage(frameOf(ctx, this.config), items));

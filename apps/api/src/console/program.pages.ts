@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '@tandem/mail';
+import { html } from '@tandem/mail';
 import type { ProgramView } from '@tandem/workflows';
 import { checkbox, type ConsoleFrame, consolePage, csrfField, errorSummary, type FieldErrors, input, select, when } from './console-layout';
 
@@ -55,7 +55,7 @@ ${input('offerTtl', 'Offer time-to-live', values.offerTtl, errors, { hint: 'ISO-
 ${errors.get('skills') ? html`<p class="error">${errors.get('skills')}</p>` : ''}
 <div class="table-wrap"><table><thead><tr><th scope="col">Key</th><th scope="col">Label</th><th scope="col">Weight</th></tr></thead><tbody>
 ${skills.map(
-  (s, i) => html`<tr><td>${skillCell(`skills.${i}.key`, `Skill ${i + 1} key`, s.key, errors)}</td><td>${skillCell(`skills.${i}.label`, `Skill ${i + 1} label`, s.label, errors)}</td><td>${skillCell(
+  (s, i) => html`<tr><td>${input(`skills.${i}.key`, `Skill ${i + 1} key`, s.key, errors)}</td><td>${input(`skills.${i}.label`, `Skill ${i + 1} label`, s.label, errors)}</td><td>${input(
     `skills.${i}.weight`,
     `Skill ${i + 1} weight`,
     s.weight,
@@ -63,8 +63,9 @@ ${skills.map(
   )}</td></tr>`,
 )}
 </tbody></table></div></fieldset>
-<fieldset><legend>Matching policy</legend><div class="grid">
+<fieldset><legend>Matching policy</legend>
 ${select('policy.objective', 'Objective', values.policy.objective, OBJECTIVES, errors)}
+<div class="grid">
 ${input('policy.minScore', 'Lowest acceptable score (0-100)', values.policy.minScore, errors, { type: 'number', attrs: 'step="any"' })}
 ${input('policy.maxTimezoneGapHours', 'Largest time-zone gap (hours)', values.policy.maxTimezoneGapHours, errors, { type: 'number', attrs: 'step="any"' })}
 ${input('policy.preferredLevelGap', 'Preferred level gap (coach above coachee)', values.policy.preferredLevelGap, errors, { type: 'number', attrs: 'step="any"' })}
@@ -93,10 +94,6 @@ ${input('feedback.inactivityGrace', 'End the pairing after a further', values.fe
 <p><button type="submit">Save settings</button></p>
 </form>`,
   );
-}
-
-function skillCell(name: string, label: string, value: unknown, errors: FieldErrors): SafeHtml {
-  return input(name, label, value, errors);
 }
 
 /** The settings as the form shows them: strings for what was typed, so a bad value comes back as typed. */
