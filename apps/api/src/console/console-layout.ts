@@ -43,6 +43,7 @@ const STYLE = `
   table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
   th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
   th { background: #f0f3f7; }
+  td ul { margin: 0; padding-left: 1.1rem; }
   progress { width: 100%; max-width: 28rem; height: 1.25rem; }
   .bar { display: flex; height: 1rem; width: 12rem; background: #eef1f5; border-radius: 4px; overflow: hidden; }
   .bar span { display: block; height: 100%; }

@@ -104,7 +104,7 @@ ${
 ${round.status === 'published' ? html`<p>Published ${when(round.publishedAt)}. Follow the offers on the <a href="/console/programs/${program.id}/pairings">pairing board</a>.</p>` : ''}
 ${
   proposals.length > 0 && !solving
-    ? html`<h2>Proposed pairs</h2>
+    ? html`<h2>${round.status === 'published' ? 'Published pairs' : 'Proposed pairs'}</h2>
 <p class="legend muted" aria-hidden="true">Score parts:${terms.map((t, i) => html`<span class="t${i % 6}"></span>${t}`)}</p>
 <div class="table-wrap"><table><thead><tr><th scope="col">Coachee</th><th scope="col">Coach</th><th scope="col">Score</th><th scope="col">Why</th>${editable ? html`<th scope="col">Change</th>` : ''}</tr></thead>
 <tbody>${proposals.map(
