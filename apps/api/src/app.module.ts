@@ -8,6 +8,11 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { FeedbackSummaryController } from './feedback/feedback-summary.controller';
 import { HealthController } from './health/health.controller';
+import { ConsolePeopleController } from './console/console-people.controller';
+import { ConsoleProgramsController } from './console/console-programs.controller';
+import { ConsoleRoundsController } from './console/console-rounds.controller';
+import { ConsoleSignInController } from './console/console-signin.controller';
+import { ConsoleViewsController } from './console/console-views.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ContentTypeGuard } from './http/content-type.guard';
 import { IntakeController } from './intake/intake.controller';
@@ -22,6 +27,9 @@ import { ProgramsController } from './programs/programs.controller';
 import { ReportController } from './report/report.controller';
 import { RoundsController } from './rounds/rounds.controller';
 
+/** The admin console's pages (server-rendered, session cookie, CSRF on every form). */
+const CONSOLE_CONTROLLERS = [ConsoleSignInController, ConsoleProgramsController, ConsolePeopleController, ConsoleRoundsController, ConsoleViewsController];
+
 /** The HTTP api: admin REST under /api/v1, health, docs. */
 @Module({})
 export class AppModule {
@@ -29,7 +37,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'producer'), WorkflowsModule, OpsModule],
-      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController],
+      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, ...CONSOLE_CONTROLLERS],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: ContentTypeGuard },

@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   'org:create': async () => (await import('./commands/org-create.command')).orgCreateCommand,
   'apikey:create': async () => (await import('./commands/apikey.command')).apiKeyCreateCommand,
   'apikey:revoke': async () => (await import('./commands/apikey.command')).apiKeyRevokeCommand,
+  'admin:invite': async () => (await import('./commands/admin-invite.command')).adminInviteCommand,
   match: async () => (await import('./commands/match.command')).matchCommand,
   start: async () => (await import('./commands/start.command')).startCommand,
   demo: async () => (await import('./commands/demo.command')).demoCommand,

@@ -1,9 +1,9 @@
 import { type LinkKind, linkToken } from '@tandem/domain';
 
 /** Where each kind of link points. */
-const LINK_PATHS: Record<LinkKind, string> = { offer: '/offers/', 'session-coach': '/sessions/', 'session-coachee': '/sessions/', feedback: '/feedback/', rematch: '/rematch/', survey: '/surveys/' };
+const LINK_PATHS: Record<LinkKind, string> = { offer: '/offers/', 'session-coach': '/sessions/', 'session-coachee': '/sessions/', feedback: '/feedback/', rematch: '/rematch/', survey: '/surveys/', signin: '/console/signin/' };
 
-const PLACEHOLDER = /\{\{link:(offer|session-coach|session-coachee|feedback|rematch|survey):([0-9a-f-]{36})\}\}/g;
+const PLACEHOLDER = /\{\{link:(offer|session-coach|session-coachee|feedback|rematch|survey|signin):([0-9a-f-]{36})\}\}/g;
 
 /** A placeholder the outbox stores in place of a link with a token; expanded only when the message is sent. */
 export function linkPlaceholder(kind: LinkKind, subjectId: string): string {

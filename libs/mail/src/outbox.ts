@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
+import { expandLinks, redactLinks } from './links';
 import type { RenderedEmail } from './templates';
 
 /** An email to write into the outbox. */
@@ -41,4 +42,32 @@ export async function writeOutbox(em: EntityManager, drafts: OutboxDraft[]): Pro
     for (const row of rows) ids.push(row.id);
   }
   return ids;
+}
+
+/** An outbox message as admins read it (the API's listing and the console's mail viewer). */
+export interface OutboxItem {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  status: string;
+  idempotencyKey: string;
+  attempts: number;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/**
+ * An organization's emails, newest first. Without SMTP the listing is the local mail viewer, so its links work; with
+ * SMTP it must not reveal link tokens, so they are replaced by labels.
+ */
+export async function readOutbox(em: EntityManager, organizationId: string, limit: number, config: { smtpUrl?: string; publicUrl: string; appSecret: string }): Promise<OutboxItem[]> {
+  const items = await rawQuery<OutboxItem>(
+    em,
+    `select id, "to", subject, text, status, idempotency_key as "idempotencyKey", attempts, created_at as "createdAt", sent_at as "sentAt"
+       from outbox_message where organization_id = ? order by created_at desc, id desc limit ?`,
+    [organizationId, limit],
+  );
+  const links = (text: string) => (config.smtpUrl ? redactLinks(text) : expandLinks(text, config.publicUrl, config.appSecret));
+  return items.map((item) => ({ ...item, text: links(item.text) }));
 }

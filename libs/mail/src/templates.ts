@@ -92,3 +92,14 @@ export function unmatchedAdminEmail(input: { coacheeName: string; programName: s
   ].join('\n\n');
   return { subject: `No coach found for ${input.coacheeName}`, text };
 }
+
+/** The one-time link that signs an admin in to the console. */
+export function signInEmail(input: { link: string; minutes: number }): RenderedEmail {
+  const text = [
+    'Hi,',
+    `Here is your link to sign in to the Tandem admin console. It works once, for ${input.minutes} minutes:\n${input.link}`,
+    'If you did not ask for it, you can ignore this email: nobody can sign in without the link.',
+    'Tandem',
+  ].join('\n\n');
+  return { subject: 'Your Tandem sign-in link', text };
+}

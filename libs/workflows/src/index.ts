@@ -28,3 +28,4 @@ export * from './completion/completion.service';
 export * from './completion/completion-due';
 export * from './report/report.service';
 export * from './report/csv';
+export * from './console/admins.service';

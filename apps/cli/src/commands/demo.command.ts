@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tandem/config';
 import { createOrmConfig, ensureDatabaseExists, ImportFormat, migrate, rawQuery } from '@tandem/domain';
-import { IntakeService, OrganizationsService, ProgramsService, RoundsService } from '@tandem/workflows';
+import { IntakeService, inviteAdmin, issueSignInLink, OrganizationsService, ProgramsService, RoundsService } from '@tandem/workflows';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createLogger, PinoNestLogger } from '@tandem/observability';
 import { WorkerModule } from '../../../worker/src/worker.module';
@@ -71,9 +71,11 @@ export const demoCommand: CliCommand = {
         ]);
         return Number(row.n) === 0 ? true : undefined;
       });
+      const admin = await inviteAdmin(em, organizationId, 'admin@demo.example');
       printJson({
         organizationId,
         apiKey,
+        console: { admin: admin.email, signInLink: await issueSignInLink(em, admin.adminId, config), note: 'works once, for 15 minutes; ask for a new link at /console/signin' },
         programId: program.id,
         imported: { rows: imported.rows, created: imported.created },
         round: {

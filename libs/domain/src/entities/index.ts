@@ -15,7 +15,9 @@ export * from './coaching-session.entity';
 export * from './feedback.entity';
 export * from './coach-effectiveness.entity';
 export * from './closing-survey.entity';
+export * from './admin.entity';
 
+import { AdminSession, AdminSignIn, AdminUser } from './admin.entity';
 import { ApiKey } from './api-key.entity';
 import { CoachingSession } from './coaching-session.entity';
 import { CoachEffectiveness } from './coach-effectiveness.entity';
@@ -51,4 +53,7 @@ export const ENTITIES = [
   Feedback,
   CoachEffectiveness,
   ClosingSurvey,
+  AdminUser,
+  AdminSignIn,
+  AdminSession,
 ];

@@ -6,6 +6,7 @@ import { Migration20261126120000JobFailures } from './Migration20261126120000Job
 import { Migration20261126130000Cadence } from './Migration20261126130000Cadence';
 import { Migration20261126140000Feedback } from './Migration20261126140000Feedback';
 import { Migration20261126150000Risk } from './Migration20261126150000Risk';
+import { Migration20261126160000Console } from './Migration20261126160000Console';
 
 /** Every migration in order; listed explicitly so the built app needs no folder scan. */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261126130000Cadence', class: Migration20261126130000Cadence },
   { name: 'Migration20261126140000Feedback', class: Migration20261126140000Feedback },
   { name: 'Migration20261126150000Risk', class: Migration20261126150000Risk },
+  { name: 'Migration20261126160000Console', class: Migration20261126160000Console },
 ];

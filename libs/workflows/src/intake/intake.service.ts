@@ -38,6 +38,29 @@ export interface ImportView {
   finishedAt: Date | null;
 }
 
+/** A program's enrollment with its person, as listed to admins. */
+export interface EnrollmentListItem {
+  id: string;
+  role: 'coach' | 'coachee';
+  status: string;
+  capacity: number | null;
+  skills: Record<string, number>;
+  goals: string | null;
+  bio: string | null;
+  personId: string;
+  email: string;
+  name: string;
+  department: string | null;
+  managerEmail: string | null;
+  level: number | null;
+  timezone: string;
+  languages: string[];
+  /** A coachee's latest pairing state (not proposed or withdrawn), or null. */
+  pairingStatus: string | null;
+  /** A coach's offered and active pairings. */
+  liveCoachees: number | null;
+}
+
 /** Counts of what one batch write did. */
 interface WriteResult {
   created: number;
@@ -172,22 +195,30 @@ export class IntakeService {
     return { id: result.enrollment.id, personId: result.enrollment.person_id, role: record.role, created: result.created === 1 };
   }
 
-  /** Lists a program's enrollments with their people (paged by offset; at most 500 a page). */
-  async listEnrollments(organizationId: string, programId: string, query: { role?: string; limit?: number; offset?: number }) {
+  /**
+   * Lists a program's enrollments with their people (paged by offset; at most 500 a page), optionally only those whose
+   * name or email contains `search`. A coachee carries the state of their latest pairing, a coach how many live
+   * (offered or active) pairings they hold.
+   */
+  async listEnrollments(organizationId: string, programId: string, query: { role?: string; limit?: number; offset?: number; search?: string }) {
     const em = this.em.fork();
     await this.programs.find(em, organizationId, programId);
     const role = query.role === 'coach' || query.role === 'coachee' ? query.role : null;
     if (query.role !== undefined && role === null) throw new ValidationError('role must be coach or coachee', [{ field: 'role', message: 'must be coach or coachee' }]);
     const limit = Math.min(Math.max(query.limit ?? 100, 1), 500);
     const offset = Math.max(query.offset ?? 0, 0);
-    const items = await rawQuery(
+    const search = query.search?.trim() ? `%${query.search.trim().slice(0, 200).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const items = await rawQuery<EnrollmentListItem>(
       em,
       `select e.id, e.role, e.status, e.capacity, e.skills, e.goals, e.bio, p.id as "personId", p.email, p.name, p.department,
-              p.manager_email as "managerEmail", p.level, p.timezone, p.languages
+              p.manager_email as "managerEmail", p.level, p.timezone, p.languages,
+              case when e.role = 'coachee' then (select pr.status from pairing pr where pr.coachee_id = e.id and pr.status not in ('proposed', 'withdrawn')
+                                                  order by pr.created_at desc limit 1) end as "pairingStatus",
+              case when e.role = 'coach' then (select count(*)::int from pairing pr where pr.coach_id = e.id and pr.status in ('offered', 'active')) end as "liveCoachees"
          from enrollment e join person p on p.id = e.person_id
-        where e.program_id = ? and (?::text is null or e.role::text = ?)
+        where e.program_id = ? and (?::text is null or e.role::text = ?) and (?::text is null or p.name ilike ? or p.email ilike ?)
         order by p.email, e.role limit ? offset ?`,
-      [programId, role, role, limit, offset],
+      [programId, role, role, search, search, search, limit, offset],
     );
     return { items, limit, offset };
   }

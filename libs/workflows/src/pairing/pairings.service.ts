@@ -47,4 +47,71 @@ export class PairingsService {
     if (!row) throw new NotFoundError('pairing', id);
     return row;
   }
+
+  /** The sessions of a pairing of the organization, in order (the cadence an admin follows). */
+  async sessions(organizationId: string, pairingId: string): Promise<{ items: PairingSession[] }> {
+    const pairing = (await this.get(organizationId, pairingId)) as { id: string };
+    const items = await rawQuery<PairingSession>(
+      this.em.fork(),
+      `select index, starts_at as "startsAt", ends_at as "endsAt", status, sequence from coaching_session where pairing_id = ? order by index`,
+      [pairing.id],
+    );
+    return { items };
+  }
+
+  /**
+   * The pairing board of a program: offered, active (minus those at risk), at risk and completed pairings, each with
+   * its offer's age and the sessions held so far.
+   */
+  async board(organizationId: string, programId: string): Promise<{ columns: Record<BoardColumn, BoardCard[]> }> {
+    const em = this.em.fork();
+    const program = await this.programs.find(em, organizationId, programId);
+    const rows = await rawQuery<BoardCard & { status: string }>(
+      em,
+      `select pr.id, pr.status, pr.score, cp.name as "coachName", ep.name as "coacheeName", pr.at_risk_reason as "atRiskReason",
+              o.created_at as "offeredAt", o.expires_at as "offerExpiresAt", pr.activated_at as "activatedAt", pr.ended_at as "endedAt",
+              (select count(*)::int from coaching_session cs where cs.pairing_id = pr.id and cs.status = 'held') as "sessionsHeld",
+              (select count(*)::int from coaching_session cs where cs.pairing_id = pr.id and cs.status <> 'cancelled') as "sessionsPlanned"
+         from pairing pr
+         join enrollment ce on ce.id = pr.coach_id join person cp on cp.id = ce.person_id
+         join enrollment ee on ee.id = pr.coachee_id join person ep on ep.id = ee.person_id
+         left join offer o on o.pairing_id = pr.id
+        where pr.program_id = ? and pr.status in ('offered', 'active', 'completed')
+        order by pr.created_at, pr.id limit 2000`,
+      [program.id],
+    );
+    const columns: Record<BoardColumn, BoardCard[]> = { offered: [], active: [], atRisk: [], completed: [] };
+    for (const { status, ...card } of rows) {
+      const column: BoardColumn = status === 'active' && card.atRiskReason ? 'atRisk' : (status as BoardColumn);
+      columns[column].push(card);
+    }
+    return { columns };
+  }
+}
+
+/** The columns of the pairing board. */
+export type BoardColumn = 'offered' | 'active' | 'atRisk' | 'completed';
+
+/** One pairing on the board. */
+export interface BoardCard {
+  id: string;
+  score: number;
+  coachName: string;
+  coacheeName: string;
+  atRiskReason: string | null;
+  offeredAt: Date | null;
+  offerExpiresAt: Date | null;
+  activatedAt: Date | null;
+  endedAt: Date | null;
+  sessionsHeld: number;
+  sessionsPlanned: number;
+}
+
+/** One planned session of a pairing. */
+export interface PairingSession {
+  index: number;
+  startsAt: Date;
+  endsAt: Date;
+  status: string;
+  sequence: number;
 }

@@ -1,0 +1,132 @@
+import { randomBytes, createHmac, timingSafeEqual } from 'node:crypto';
+import { ArgumentsHost, CanActivate, Catch, createParamDecorator, ExceptionFilter, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { AdminsService, type ConsoleAdmin, SESSION_HOURS } from '@tandem/workflows';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toErrorResponse } from '../http/error-body';
+import { readCookie } from '../ops/ops-session';
+import { consoleErrorPage, sendConsolePage } from './console-layout';
+
+/** The session cookie (a random token; the database holds its hash) and the pre-session CSRF cookie of the sign-in forms. */
+export const SESSION_COOKIE = 'tandem_console';
+export const PRE_COOKIE = 'tandem_console_pre';
+export const SIGN_IN_PATH = '/console/signin';
+
+/** A console request: the signed-in admin and the CSRF token their forms carry. */
+export type ConsoleRequest = FastifyRequest & { consoleAdmin?: ConsoleAdmin; consoleCsrf?: string };
+
+const mac = (secret: string, purpose: string, value: string) => createHmac('sha256', secret).update(`${purpose}:${value}`).digest('base64url');
+
+/** The CSRF token of a session's forms: derived from the session id, so nothing more is stored. */
+export function sessionCsrf(secret: string, sessionId: string): string {
+  return mac(secret, 'console-csrf', sessionId);
+}
+
+/** The CSRF token of the sign-in forms, bound to the browser's pre-session cookie (double submit, signed). */
+export function preCsrf(secret: string, preCookie: string): string {
+  return mac(secret, 'console-pre', preCookie);
+}
+
+/** Compares tokens in constant time. */
+export function sameToken(expected: string, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A Set-Cookie value under /console: HttpOnly, SameSite=Lax, Secure when PUBLIC_URL is https. */
+export function consoleCookie(name: string, value: string | undefined, config: TandemConfig, maxAgeSeconds: number): string {
+  const secure = config.publicUrl.startsWith('https:');
+  return [`${name}=${value ?? ''}`, 'Path=/console', 'HttpOnly', 'SameSite=Lax', `Max-Age=${value ? maxAgeSeconds : 0}`, ...(secure ? ['Secure'] : [])].join('; ');
+}
+
+export const sessionCookie = (token: string | undefined, config: TandemConfig) => consoleCookie(SESSION_COOKIE, token, config, SESSION_HOURS * 3600);
+
+/** The browser's pre-session cookie, set when missing; answers the CSRF token for the sign-in forms. */
+export function ensurePreCsrf(request: FastifyRequest, reply: FastifyReply, config: TandemConfig): string {
+  let pre = readCookie(request.headers.cookie, PRE_COOKIE);
+  if (!pre || !/^[A-Za-z0-9_-]{43}$/.test(pre)) {
+    pre = randomBytes(32).toString('base64url');
+    reply.header('set-cookie', consoleCookie(PRE_COOKIE, pre, config, 3600));
+  }
+  return preCsrf(config.appSecret, pre);
+}
+
+/** Whether a sign-in form's CSRF field matches the browser's pre-session cookie. */
+export function preCsrfValid(request: FastifyRequest, config: TandemConfig): boolean {
+  const pre = readCookie(request.headers.cookie, PRE_COOKIE);
+  return pre !== undefined && sameToken(preCsrf(config.appSecret, pre), (request.body as { _csrf?: unknown } | undefined)?._csrf);
+}
+
+/** No live session: a browser is sent to the sign-in page. */
+export class SignInRequired extends Error {}
+
+/** A form without the session's CSRF token. */
+export class CsrfRefused extends Error {}
+
+/**
+ * Every console route but sign-in needs a live session (cookie); every POST needs the session's CSRF token in the
+ * `_csrf` field (or the `x-csrf-token` header for the page script).
+ */
+@Injectable()
+export class ConsoleSessionGuard implements CanActivate {
+  constructor(
+    private readonly admins: AdminsService,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<ConsoleRequest>();
+    const admin = await this.admins.authenticate(readCookie(request.headers.cookie, SESSION_COOKIE));
+    if (!admin) throw new SignInRequired();
+    const csrf = sessionCsrf(this.config.appSecret, admin.sessionId);
+    if (request.method === 'POST') {
+      const given = (request.body as { _csrf?: unknown } | undefined)?._csrf ?? request.headers['x-csrf-token'];
+      if (!sameToken(csrf, given)) throw new CsrfRefused();
+    }
+    request.consoleAdmin = admin;
+    request.consoleCsrf = csrf;
+    return true;
+  }
+}
+
+/** The signed-in admin and their CSRF token. */
+export interface ConsoleContext {
+  admin: ConsoleAdmin;
+  csrf: string;
+}
+
+/** The signed-in admin of a console route (set by ConsoleSessionGuard). */
+export const SignedIn = createParamDecorator((_: unknown, ctx: ExecutionContext): ConsoleContext => {
+  const request = ctx.switchToHttp().getRequest<ConsoleRequest>();
+  return { admin: request.consoleAdmin!, csrf: request.consoleCsrf! };
+});
+
+/** The audit actor of an admin: ids only. */
+export function consoleActor(admin: ConsoleAdmin) {
+  return { organizationId: admin.organizationId, actor: `admin:${admin.adminId}` };
+}
+
+/** Console errors are pages: no session goes to sign-in, a missing CSRF token is a 403 page, the rest its status. */
+@Catch()
+export class ConsoleExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Console');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof SignInRequired) {
+      void reply.status(303).header('location', SIGN_IN_PATH).header('cache-control', 'no-store').send();
+      return;
+    }
+    if (exception instanceof CsrfRefused) {
+      void sendConsolePage(reply, 403, consoleErrorPage('Form expired', 'This form was not accepted (its security token is missing or old). Go back, reload the page and try again.'));
+      return;
+    }
+    const { status, body } = toErrorResponse(exception);
+    if (status >= 500) this.logger.error(`${body.code}: ${(exception as Error)?.stack ?? String(exception)}`);
+    const title = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'Not possible';
+    const message = status === 404 ? 'There is nothing here, or it belongs to another organization.' : status >= 500 ? 'Something went wrong on our side. Please try again.' : body.message;
+    void sendConsolePage(reply, status, consoleErrorPage(title, message));
+  }
+}

@@ -1,0 +1,113 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import type { DomainError } from '@tandem/domain';
+import { IntakeService, ProgramsService, RoundsService } from '@tandem/workflows';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/auth.decorators';
+import { Consumes } from '../http/content-type.guard';
+import { SignedIn, type ConsoleContext, consoleActor, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
+import { sendConsolePage } from './console-layout';
+import { frameOf } from './console-programs.controller';
+import { type ProposalRow, roundLabel, roundPage, roundsPage } from './round.pages';
+
+type Form = Record<string, unknown>;
+const str = (form: Form | undefined, name: string) => (typeof form?.[name] === 'string' ? (form[name] as string) : '');
+const revisionOf = (form: Form | undefined) => (/^\d{1,9}$/.test(str(form, 'revision')) ? Number(str(form, 'revision')) : str(form, 'revision'));
+
+/** Why a change was refused, in words an admin can act on. */
+function refusal(err: DomainError): string {
+  if (err.code === 'pair_not_allowed') return `Not changed: ${err.message}.`;
+  if (err.code === 'coach_full') return 'Not changed: this coach has no free place left for another pinned coachee.';
+  if (err.code === 'stale_revision') return 'Not changed: the round changed meanwhile (someone else, or the previous change is still solving). Look again and retry.';
+  if (err.code === 'round_published') return 'This round is published already; it cannot change.';
+  const details = Array.isArray(err.details) ? (err.details as { message?: string }[]).map((d) => d.message).filter(Boolean) : [];
+  return `Not changed: ${details.length > 0 ? details.join('; ') : err.message}`;
+}
+
+/** Rounds: launch with live progress, review (pin, swap, remove), publish; all through RoundsService like the API. */
+@ApiExcludeController()
+@Public()
+@UseGuards(ConsoleSessionGuard)
+@UseFilters(ConsoleExceptionFilter)
+@Consumes('application/x-www-form-urlencoded')
+@Controller('console')
+export class ConsoleRoundsController {
+  constructor(
+    private readonly programs: ProgramsService,
+    private readonly rounds: RoundsService,
+    private readonly intake: IntakeService,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+  ) {}
+
+  @Get('programs/:id/rounds')
+  async list(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const program = await this.programs.get(ctx.admin.organizationId, id);
+    const { items } = await this.rounds.list(ctx.admin.organizationId, id);
+    return sendConsolePage(reply, 200, roundsPage(frameOf(ctx, this.config), program, items));
+  }
+
+  @Post('programs/:id/rounds')
+  async launch(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const program = await this.programs.get(ctx.admin.organizationId, id);
+    try {
+      const round = await this.rounds.launch(consoleActor(ctx.admin), id);
+      return reply.status(303).header('location', `/console/rounds/${round.id}`).send();
+    } catch (err) {
+      if ((err as DomainError).kind !== 'conflict') throw err;
+      const { items } = await this.rounds.list(ctx.admin.organizationId, id);
+      return sendConsolePage(reply, 409, roundsPage(frameOf(ctx, this.config), program, items, (err as DomainError).message));
+    }
+  }
+
+  @Get('rounds/:id')
+  async show(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Query('changed') changed: string | undefined, @Res() reply: FastifyReply) {
+    return sendConsolePage(reply, 200, await this.page(ctx, id, changed ? { notice: 'Changed. The rest of the round was solved again around your change.' } : undefined));
+  }
+
+  @Get('rounds/:id/status')
+  async status(@SignedIn() ctx: ConsoleContext, @Param('id') id: string) {
+    const round = await this.rounds.get(ctx.admin.organizationId, id);
+    return { progress: round.progress, label: roundLabel(round), done: round.status !== 'queued' && round.status !== 'running' };
+  }
+
+  @Post('rounds/:id/pins')
+  pin(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
+    return this.change(ctx, id, reply, () => this.rounds.pin(consoleActor(ctx.admin), id, { coacheeId: str(form, 'coacheeId'), coachId: str(form, 'coachId'), revision: revisionOf(form) }));
+  }
+
+  @Post('rounds/:id/unpin')
+  unpin(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
+    return this.change(ctx, id, reply, () => this.rounds.unpin(consoleActor(ctx.admin), id, str(form, 'coacheeId'), { revision: revisionOf(form) }));
+  }
+
+  @Post('rounds/:id/exclusions')
+  exclude(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
+    return this.change(ctx, id, reply, () => this.rounds.exclude(consoleActor(ctx.admin), id, { coacheeId: str(form, 'coacheeId'), coachId: str(form, 'coachId'), revision: revisionOf(form) }));
+  }
+
+  @Post('rounds/:id/publish')
+  publish(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+    return this.change(ctx, id, reply, () => this.rounds.publish(consoleActor(ctx.admin), id), '');
+  }
+
+  /** Runs a change; success goes back to the round, a refusal shows the round with the reason (nothing changed). */
+  private async change(ctx: ConsoleContext, id: string, reply: FastifyReply, action: () => Promise<unknown>, after = '?changed=1') {
+    try {
+      await action();
+      return reply.status(303).header('location', `/console/rounds/${id}${after}`).send();
+    } catch (err) {
+      const domain = err as DomainError;
+      if (domain.kind !== 'conflict' && domain.kind !== 'invalid') throw err;
+      return sendConsolePage(reply, domain.kind === 'conflict' ? 409 : 422, await this.page(ctx, id, { alert: refusal(domain) }));
+    }
+  }
+
+  private async page(ctx: ConsoleContext, id: string, message?: { alert?: string; notice?: string }): Promise<string> {
+    const round = await this.rounds.get(ctx.admin.organizationId, id);
+    const program = await this.programs.get(ctx.admin.organizationId, round.programId);
+    const { items } = await this.rounds.proposals(ctx.admin.organizationId, id);
+    const { items: coaches } = round.status === 'proposed' ? await this.intake.listEnrollments(ctx.admin.organizationId, program.id, { role: 'coach', limit: 500 }) : { items: [] };
+    return roundPage(frameOf(ctx, this.config), program, round, items as unknown as ProposalRow[], coaches, message);
+  }
+}

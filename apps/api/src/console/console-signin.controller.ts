@@ -1,0 +1,123 @@
+import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { DomainError } from '@tandem/domain';
+import { html } from '@tandem/mail';
+import { AdminsService } from '@tandem/workflows';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../auth/auth.decorators';
+import { Consumes } from '../http/content-type.guard';
+import { ConsoleExceptionFilter, ensurePreCsrf, preCsrfValid, sessionCookie } from './console-auth';
+import { consoleErrorPage, consolePage, csrfField, errorSummary, fieldErrors, input, sendConsolePage } from './console-layout';
+import { CONSOLE_SCRIPT } from './console-script';
+
+const SIGNIN_INTRO = 'Enter the email address you were invited with. We email you a link that signs you in; it works once, for 15 minutes.';
+
+/** Sign-in by emailed link (no session needed), the console's script. Sign-in forms are rate-limited per client. */
+@ApiExcludeController()
+@Public()
+@UseFilters(ConsoleExceptionFilter)
+@Controller('console')
+@Consumes('application/x-www-form-urlencoded')
+export class ConsoleSignInController {
+  constructor(
+    private readonly admins: AdminsService,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+  ) {}
+
+  @Get()
+  home(@Res() reply: FastifyReply) {
+    return reply.status(303).header('location', '/console/programs').send();
+  }
+
+  @Get('assets/console.js')
+  script(@Res() reply: FastifyReply) {
+    return reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(CONSOLE_SCRIPT);
+  }
+
+  @Get('signin')
+  @RouteConfig({ rateLimit: {} })
+  form(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return sendConsolePage(reply, 200, this.signInForm(ensurePreCsrf(request, reply, this.config)));
+  }
+
+  @Post('signin')
+  @RouteConfig({ rateLimit: {} })
+  async request(@Req() request: FastifyRequest, @Body() body: { email?: unknown } | undefined, @Res() reply: FastifyReply) {
+    const csrf = ensurePreCsrf(request, reply, this.config);
+    if (!preCsrfValid(request, this.config)) return sendConsolePage(reply, 403, this.signInForm(csrf, '', 'This form expired. Please enter your email again.'));
+    try {
+      await this.admins.requestSignIn(body?.email);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
+      const errors = fieldErrors(err.details);
+      return sendConsolePage(reply, 422, this.signInForm(csrf, typeof body?.email === 'string' ? body.email : '', undefined, errors.get('email')));
+    }
+    // The same answer whether or not the email belongs to an admin.
+    return sendConsolePage(
+      reply,
+      200,
+      consolePage(
+        'Check your email',
+        {},
+        html`<h1>Check your email</h1><p role="status">If this address belongs to an admin, a sign-in link is on its way. It works once, for 15 minutes.</p>
+<p><a href="/console/signin">Send another link</a></p>`,
+      ),
+    );
+  }
+
+  /** The emailed link shows a button and changes nothing: mail scanners fetch links, only a press signs in. */
+  @Get('signin/:token')
+  @RouteConfig({ rateLimit: {} })
+  async confirm(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const csrf = ensurePreCsrf(request, reply, this.config);
+    if (!(await this.admins.signInUsable(token))) return sendConsolePage(reply, 404, this.linkNotUsable());
+    return sendConsolePage(
+      reply,
+      200,
+      consolePage(
+        'Sign in',
+        {},
+        html`<h1>Sign in to the Tandem console</h1>
+<form method="post" action="/console/signin/${token}">${csrfField(csrf)}<button type="submit">Sign in</button></form>`,
+      ),
+    );
+  }
+
+  @Post('signin/:token')
+  @RouteConfig({ rateLimit: {} })
+  async signIn(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    if (!preCsrfValid(request, this.config)) {
+      const csrf = ensurePreCsrf(request, reply, this.config);
+      return sendConsolePage(
+        reply,
+        403,
+        consolePage('Sign in', {}, html`<h1>Sign in to the Tandem console</h1><p>This form expired; press the button again.</p>
+<form method="post" action="/console/signin/${token}">${csrfField(csrf)}<button type="submit">Sign in</button></form>`),
+      );
+    }
+    const session = await this.admins.signIn(token);
+    if (!session) return sendConsolePage(reply, 404, this.linkNotUsable());
+    return reply.status(303).header('set-cookie', sessionCookie(session, this.config)).header('location', '/console/programs').header('cache-control', 'no-store').send();
+  }
+
+  private signInForm(csrf: string, email = '', alert?: string, emailError?: string): string {
+    const errors = new Map(emailError ? [['email', emailError]] : []);
+    return consolePage(
+      'Sign in',
+      {},
+      html`<h1>Sign in to the Tandem console</h1>${errorSummary(alert)}
+<p>${SIGNIN_INTRO}</p>
+<form method="post" action="/console/signin" novalidate>${csrfField(csrf)}
+${input('email', 'Email address', email, errors, { type: 'email', required: true, attrs: 'autocomplete="email"' })}
+<p><button type="submit">Email me a sign-in link</button></p>
+</form>`,
+    );
+  }
+
+  private linkNotUsable(): string {
+    return consoleErrorPage('Link not valid', 'This sign-in link is not valid any more: it was used, it expired, or it is incomplete. Ask for a new one on the sign-in page.');
+  }
+}
+

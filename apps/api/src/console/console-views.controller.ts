@@ -1,0 +1,70 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Controller, Get, Inject, Param, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { NotFoundError } from '@tandem/domain';
+import { readOutbox } from '@tandem/mail';
+import { PairingsService, ProgramsService, ReportService } from '@tandem/workflows';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/auth.decorators';
+import { SignedIn, type ConsoleContext, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
+import { sendConsolePage } from './console-layout';
+import { frameOf } from './console-programs.controller';
+import { boardPage, mailPage, type PairingDetail, pairingPage, reportPage } from './views.pages';
+
+/** The pairing board, the report with its CSV, and the local mail viewer. */
+@ApiExcludeController()
+@Public()
+@UseGuards(ConsoleSessionGuard)
+@UseFilters(ConsoleExceptionFilter)
+@Controller('console')
+export class ConsoleViewsController {
+  constructor(
+    private readonly programs: ProgramsService,
+    private readonly pairings: PairingsService,
+    private readonly reports: ReportService,
+    private readonly em: EntityManager,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+  ) {}
+
+  @Get('programs/:id/pairings')
+  async board(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const program = await this.programs.get(ctx.admin.organizationId, id);
+    const { columns } = await this.pairings.board(ctx.admin.organizationId, id);
+    return sendConsolePage(reply, 200, boardPage(frameOf(ctx, this.config), program, columns));
+  }
+
+  @Get('pairings/:id')
+  async pairing(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const pairing = (await this.pairings.get(ctx.admin.organizationId, id)) as unknown as PairingDetail;
+    const program = await this.programs.get(ctx.admin.organizationId, pairing.programId);
+    const { items } = await this.pairings.sessions(ctx.admin.organizationId, id);
+    return sendConsolePage(reply, 200, pairingPage(frameOf(ctx, this.config), program, pairing, items));
+  }
+
+  @Get('programs/:id/report')
+  async report(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const program = await this.programs.get(ctx.admin.organizationId, id);
+    const report = await this.reports.report(ctx.admin.organizationId, id);
+    return sendConsolePage(reply, 200, reportPage(frameOf(ctx, this.config), program, report));
+  }
+
+  @Get('programs/:id/report.csv')
+  async reportCsv(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const csv = await this.reports.csv(ctx.admin.organizationId, id);
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="program-report-${id}.csv"`)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-store')
+      .send(csv);
+  }
+
+  /** The local mail viewer exists only while SMTP_URL is unset: with real mail, links must stay in the inboxes. */
+  @Get('mail')
+  async mail(@SignedIn() ctx: ConsoleContext, @Res() reply: FastifyReply) {
+    if (this.config.smtpUrl) throw new NotFoundError('mail viewer');
+    const items = await readOutbox(this.em.fork(), ctx.admin.organizationId, 100, this.config);
+    return sendConsolePage(reply, 200, mailPage(frameOf(ctx, this.config), items));
+  }
+}

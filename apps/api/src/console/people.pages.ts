@@ -1,0 +1,109 @@
+import type { ImportRowError } from '@tandem/domain';
+import { html } from '@tandem/mail';
+import type { EnrollmentListItem, ImportView, ProgramView } from '@tandem/workflows';
+import { type ConsoleFrame, consolePage, csrfField, errorSummary, when } from './console-layout';
+
+/** One row of the people table. */
+export type PersonRow = EnrollmentListItem;
+
+const STATE_LABEL: Record<string, string> = {
+  offered: 'offer sent',
+  active: 'paired',
+  declined: 'declined, waiting',
+  expired: 'offer expired, waiting',
+  ended: 'pairing ended',
+  completed: 'completed',
+};
+
+function stateOf(p: PersonRow): string {
+  if (p.status !== 'active') return p.status;
+  if (p.role === 'coach') return `${p.liveCoachees ?? 0} of ${p.capacity ?? 0} places taken`;
+  return p.pairingStatus ? (STATE_LABEL[p.pairingStatus] ?? p.pairingStatus) : 'waiting for a match';
+}
+
+/** Every row error of a refused upload, in place. */
+export function rowErrorsTable(errors: ImportRowError[]) {
+  return html`<div class="table-wrap"><table><caption>Row errors (the row number as a spreadsheet shows it)</caption>
+<thead><tr><th scope="col">Row</th><th scope="col">Column</th><th scope="col">Problem</th></tr></thead>
+<tbody>${errors.map((e) => html`<tr><td>${e.row}</td><td>${e.column}</td><td>${e.message}</td></tr>`)}</tbody></table></div>`;
+}
+
+/** People: the CSV upload and the searchable table of coaches and coachees with their state. */
+export function peoplePage(
+  frame: ConsoleFrame,
+  program: ProgramView,
+  people: PersonRow[],
+  query: { search: string; role: string; offset: number; limit: number },
+  upload: { csv?: string; alert?: string; errors?: ImportRowError[] } = {},
+): string {
+  const columns = ['role', 'email', 'name', 'department', 'manager_email', 'level', 'timezone', 'languages', 'capacity', ...program.skills.map((s) => s.key), 'goals', 'bio'];
+  return consolePage(
+    `${program.name}: people`,
+    { ...frame, program: { id: program.id, name: program.name, current: 'people' } },
+    html`<h1>People</h1>
+<h2>Upload a CSV</h2>
+<p class="muted">Columns: ${columns.join(', ')}. The whole file is checked first: if any row is wrong nothing is written and every error is listed. Uploading the same file again changes nothing.</p>
+${errorSummary(upload.alert)}
+${upload.errors && upload.errors.length > 0 ? rowErrorsTable(upload.errors) : ''}
+<form method="post" action="/console/programs/${program.id}/imports" data-busy="upload-progress">${csrfField(frame.csrf!)}
+<label for="csv-file">CSV file</label>
+<input type="file" id="csv-file" accept=".csv,text/csv" data-fill="csv" data-progress="file-progress" data-status="file-status" aria-describedby="file-status">
+<progress id="file-progress" max="1" value="0" hidden aria-label="Reading the file"></progress>
+<p id="file-status" class="muted" aria-live="polite"></p>
+<label for="csv">Or paste the CSV here</label>
+<textarea id="csv" name="csv" rows="6" spellcheck="false">${upload.csv ?? ''}</textarea>
+<p><button type="submit">Upload</button> <progress id="upload-progress" hidden aria-label="Uploading"></progress></p>
+</form>
+<h2>Coaches and coachees</h2>
+<form method="get" action="/console/programs/${program.id}/people" role="search">
+<div class="grid"><div><label for="search">Search by name or email</label><input type="search" id="search" name="q" value="${query.search}"></div>
+<div><label for="role">Role</label><select id="role" name="role">${[
+      ['', 'Everyone'],
+      ['coach', 'Coaches'],
+      ['coachee', 'Coachees'],
+    ].map(([v, t]) => html`<option value="${v}"${v === query.role ? html` selected` : ''}>${t}</option>`)}</select></div></div>
+<p><button type="submit" class="secondary">Search</button></p>
+</form>
+${
+  people.length === 0
+    ? html`<p>${query.search || query.role ? 'Nobody matches this search.' : 'Nobody is enrolled yet: upload a CSV above.'}</p>`
+    : html`<div class="table-wrap"><table><caption class="muted">${people.length} ${people.length === 1 ? 'person' : 'people'} shown${query.offset ? html`, from ${query.offset + 1}` : ''}</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Time zone</th><th scope="col">State</th></tr></thead>
+<tbody>${people.map(
+        (p) => html`<tr><td>${p.name}</td><td>${p.email}</td><td>${p.role}</td><td>${p.department ?? ''}</td><td>${p.timezone}</td><td>${stateOf(p)}</td></tr>`,
+      )}</tbody></table></div>
+${
+  people.length === query.limit
+    ? html`<p><a href="/console/programs/${program.id}/people?q=${encodeURIComponent(query.search)}&role=${query.role}&offset=${query.offset + query.limit}">Next ${query.limit}</a></p>`
+    : ''
+}`
+}`,
+  );
+}
+
+/** An import: live progress while it runs (the script polls, without it the page reloads), then its outcome. */
+export function importPage(frame: ConsoleFrame, program: ProgramView, view: ImportView): string {
+  const running = view.status === 'queued' || view.status === 'running';
+  return consolePage(
+    `${program.name}: import`,
+    { ...frame, program: { id: program.id, name: program.name, current: 'people' }, refreshSeconds: running ? 2 : undefined },
+    html`<h1>Import of ${view.rows} rows</h1>
+<div${running ? html` data-poll="/console/imports/${view.id}/status"` : ''} aria-live="polite">
+<label for="import-progress">Progress</label>
+<progress id="import-progress" max="1" value="${view.progress}">${Math.round(view.progress * 100)}%</progress>
+<p data-status>${importLabel(view)}</p>
+</div>
+${view.status === 'succeeded' ? html`<div class="notice" role="status">Done: ${view.created} new, ${view.updated} updated, ${view.unchanged} unchanged. Welcome emails are on their way.</div>` : ''}
+${view.status === 'failed' ? html`<div class="alert" role="alert">Nothing was written: the rows below conflict with current enrollments.</div>${rowErrorsTable(view.errors)}` : ''}
+<p class="muted">Started ${when(view.createdAt)}${view.finishedAt ? html`, finished ${when(view.finishedAt)}` : ''}.</p>
+<p><a href="/console/programs/${program.id}/people">Back to people</a></p>`,
+  );
+}
+
+/** The status line of an import (also the polled JSON's label). */
+export function importLabel(view: ImportView): string {
+  if (view.status === 'queued') return 'Waiting for a worker…';
+  if (view.status === 'running') return `Writing: ${view.processed} of ${view.rows} rows`;
+  if (view.status === 'succeeded') return `Finished: ${view.rows} rows`;
+  return `Failed: ${view.errors.length} row error(s)`;
+}

@@ -1,0 +1,206 @@
+import { html } from '@tandem/mail';
+import type { ProgramView } from '@tandem/workflows';
+import { checkbox, type ConsoleFrame, consolePage, csrfField, errorSummary, type FieldErrors, input, select, when } from './console-layout';
+
+/** The programs list with the create form. */
+export function programsPage(frame: ConsoleFrame, programs: ProgramView[], form: { name?: string; errors?: FieldErrors; alert?: string } = {}): string {
+  const errors = form.errors ?? new Map();
+  return consolePage(
+    'Programs',
+    frame,
+    html`<h1>Programs</h1>
+${programs.length === 0 ? html`<p>No programs yet. Create the first one below.</p>` : ''}
+${
+  programs.length > 0
+    ? html`<div class="table-wrap"><table><caption class="muted">Your organization's programs, newest first</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Sessions</th><th scope="col">Created</th></tr></thead>
+<tbody>${programs.map(
+        (p) => html`<tr><td><a href="/console/programs/${p.id}">${p.name}</a></td><td>${p.status}</td><td>${p.cadence.sessions} every ${p.cadence.interval}</td><td>${when(p.createdAt)}</td></tr>`,
+      )}</tbody></table></div>`
+    : ''
+}
+<h2 id="create">Create a program</h2>
+${errorSummary(form.alert)}
+<form method="post" action="/console/programs" novalidate>${csrfField(frame.csrf!)}
+${input('name', 'Program name', form.name ?? '', errors, { required: true, hint: 'Every other setting starts from the defaults; change them on the next page.' })}
+<p><button type="submit">Create program</button></p>
+</form>`,
+  );
+}
+
+const OBJECTIVES = [
+  ['matched-then-score', 'Match as many as possible, then best scores'],
+  ['score', 'Best total score'],
+  ['maximin-then-score', 'Best worst pair, then best scores'],
+] as const;
+
+/** The settings form of a program: every setting with its inline error. `values` are the form's (or the program's) values. */
+export function settingsPage(frame: ConsoleFrame, program: ProgramView, values: SettingsValues, errors: FieldErrors, message?: { alert?: string; notice?: string }): string {
+  const skills = [...values.skills, { key: '', label: '', weight: '' }];
+  return consolePage(
+    `${program.name}: settings`,
+    { ...frame, program: { id: program.id, name: program.name, current: 'settings' } },
+    html`<h1>${program.name}</h1>
+${errorSummary(message?.alert)}${message?.notice ? html`<div class="notice" role="status">${message.notice}</div>` : ''}
+<form method="post" action="/console/programs/${program.id}" novalidate>${csrfField(frame.csrf!)}
+<input type="hidden" name="version" value="${program.version}">
+<fieldset><legend>Program</legend><div class="grid">
+${input('name', 'Name', values.name, errors, { required: true })}
+${select('status', 'Status', values.status, [['draft', 'Draft'], ['active', 'Active'], ['archived', 'Archived']], errors)}
+${input('adminEmail', 'Admin email (gets alerts)', values.adminEmail, errors, { type: 'email' })}
+${input('offerTtl', 'Offer time-to-live', values.offerTtl, errors, { hint: 'ISO-8601, e.g. P7D' })}
+</div>${checkbox('autoPublish', 'Publish rounds as soon as they are solved', values.autoPublish)}</fieldset>
+<fieldset><legend>Skills and weights</legend>
+<p class="muted">Keys are lower_snake_case and name the CSV columns. Leave a row empty to drop it; fill the last row to add a skill.</p>
+${errors.get('skills') ? html`<p class="error">${errors.get('skills')}</p>` : ''}
+<div class="table-wrap"><table><thead><tr><th scope="col">Key</th><th scope="col">Label</th><th scope="col">Weight</th></tr></thead><tbody>
+${skills.map(
+  (s, i) => html`<tr><td>${input(`skills.${i}.key`, `Skill ${i + 1} key`, s.key, errors)}</td><td>${input(`skills.${i}.label`, `Skill ${i + 1} label`, s.label, errors)}</td><td>${input(
+    `skills.${i}.weight`,
+    `Skill ${i + 1} weight`,
+    s.weight,
+    errors,
+  )}</td></tr>`,
+)}
+</tbody></table></div></fieldset>
+<fieldset><legend>Matching policy</legend>
+${select('policy.objective', 'Objective', values.policy.objective, OBJECTIVES, errors)}
+<div class="grid">
+${input('policy.minScore', 'Lowest acceptable score (0-100)', values.policy.minScore, errors, { type: 'number', attrs: 'step="any"' })}
+${input('policy.maxTimezoneGapHours', 'Largest time-zone gap (hours)', values.policy.maxTimezoneGapHours, errors, { type: 'number', attrs: 'step="any"' })}
+${input('policy.preferredLevelGap', 'Preferred level gap (coach above coachee)', values.policy.preferredLevelGap, errors, { type: 'number', attrs: 'step="any"' })}
+</div>
+${checkbox('policy.requireSharedLanguage', 'Require a shared language', values.policy.requireSharedLanguage)}
+${checkbox('policy.allowSameDepartment', 'Allow pairs from the same department', values.policy.allowSameDepartment)}
+${checkbox('policy.avoidReportingLine', 'Never pair people in one reporting line', values.policy.avoidReportingLine)}
+<h3>Weights (0-10)</h3><div class="grid">
+${(['skills', 'effectiveness', 'timezone', 'language', 'level'] as const).map((w) =>
+  input(`policy.weights.${w}`, `Weight: ${w}`, values.policy.weights[w], errors, { type: 'number', attrs: 'step="any" min="0" max="10"' }),
+)}
+</div></fieldset>
+<fieldset><legend>Cadence</legend><div class="grid">
+${input('cadence.sessions', 'Sessions', values.cadence.sessions, errors, { type: 'number', attrs: 'min="1" max="52"' })}
+${input('cadence.interval', 'Every', values.cadence.interval, errors, { hint: 'ISO-8601, e.g. P14D' })}
+${input('cadence.sessionDuration', 'Session length', values.cadence.sessionDuration, errors, { hint: 'e.g. PT1H' })}
+${input('cadence.reminderLead', 'Reminder before', values.cadence.reminderLead, errors, { hint: 'e.g. PT24H' })}
+</div></fieldset>
+<fieldset><legend>Feedback</legend>
+${checkbox('feedback.enabled', 'Ask for feedback after each session', values.feedback.enabled)}
+<div class="grid">
+${input('feedback.reminderAfter', 'Remind after', values.feedback.reminderAfter, errors, { hint: 'e.g. P3D' })}
+${input('feedback.inactivityWindow', 'Nudge when no session held for', values.feedback.inactivityWindow, errors, { hint: 'e.g. P45D' })}
+${input('feedback.inactivityGrace', 'End the pairing after a further', values.feedback.inactivityGrace, errors, { hint: 'e.g. P14D' })}
+</div></fieldset>
+<p><button type="submit">Save settings</button></p>
+</form>`,
+  );
+}
+
+/** The settings as the form shows them: strings for what was typed, so a bad value comes back as typed. */
+export interface SettingsValues {
+  name: string;
+  status: string;
+  adminEmail: string;
+  offerTtl: string;
+  autoPublish: boolean;
+  skills: { key: string; label: string; weight: string | number }[];
+  policy: {
+    objective: string;
+    minScore: string | number;
+    maxTimezoneGapHours: string | number;
+    preferredLevelGap: string | number;
+    requireSharedLanguage: boolean;
+    allowSameDepartment: boolean;
+    avoidReportingLine: boolean;
+    weights: Record<'skills' | 'effectiveness' | 'timezone' | 'language' | 'level', string | number>;
+  };
+  cadence: { sessions: string | number; interval: string; sessionDuration: string; reminderLead: string };
+  feedback: { enabled: boolean; reminderAfter: string; inactivityWindow: string; inactivityGrace: string };
+}
+
+/** A program's current settings as form values. */
+export function settingsOf(p: ProgramView): SettingsValues {
+  return {
+    name: p.name,
+    status: p.status,
+    adminEmail: p.adminEmail ?? '',
+    offerTtl: p.offerTtl,
+    autoPublish: p.autoPublish,
+    skills: p.skills.map((s) => ({ ...s })),
+    policy: { ...p.policy, weights: { ...p.policy.weights } },
+    cadence: { ...p.cadence },
+    feedback: { enabled: p.feedback.enabled, reminderAfter: p.feedback.reminderAfter, inactivityWindow: p.feedback.inactivityWindow, inactivityGrace: p.feedback.inactivityGrace ?? '' },
+  };
+}
+
+type Form = Record<string, unknown>;
+const text = (form: Form, name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
+const on = (form: Form, name: string) => form[name] === 'on';
+
+/** The form's values, as typed. */
+export function settingsFromForm(form: Form): SettingsValues {
+  const skills: SettingsValues['skills'] = [];
+  for (let i = 0; i < 21; i++) {
+    const row = { key: text(form, `skills.${i}.key`).trim(), label: text(form, `skills.${i}.label`).trim(), weight: text(form, `skills.${i}.weight`).trim() };
+    if (row.key || row.label || row.weight) skills.push(row);
+  }
+  return {
+    name: text(form, 'name'),
+    status: text(form, 'status'),
+    adminEmail: text(form, 'adminEmail').trim(),
+    offerTtl: text(form, 'offerTtl').trim(),
+    autoPublish: on(form, 'autoPublish'),
+    skills,
+    policy: {
+      objective: text(form, 'policy.objective'),
+      minScore: text(form, 'policy.minScore'),
+      maxTimezoneGapHours: text(form, 'policy.maxTimezoneGapHours'),
+      preferredLevelGap: text(form, 'policy.preferredLevelGap'),
+      requireSharedLanguage: on(form, 'policy.requireSharedLanguage'),
+      allowSameDepartment: on(form, 'policy.allowSameDepartment'),
+      avoidReportingLine: on(form, 'policy.avoidReportingLine'),
+      weights: {
+        skills: text(form, 'policy.weights.skills'),
+        effectiveness: text(form, 'policy.weights.effectiveness'),
+        timezone: text(form, 'policy.weights.timezone'),
+        language: text(form, 'policy.weights.language'),
+        level: text(form, 'policy.weights.level'),
+      },
+    },
+    cadence: { sessions: text(form, 'cadence.sessions'), interval: text(form, 'cadence.interval').trim(), sessionDuration: text(form, 'cadence.sessionDuration').trim(), reminderLead: text(form, 'cadence.reminderLead').trim() },
+    feedback: {
+      enabled: on(form, 'feedback.enabled'),
+      reminderAfter: text(form, 'feedback.reminderAfter').trim(),
+      inactivityWindow: text(form, 'feedback.inactivityWindow').trim(),
+      inactivityGrace: text(form, 'feedback.inactivityGrace').trim(),
+    },
+  };
+}
+
+/** A typed number, or the text itself so that the program's validation names the field. */
+const num = (value: string | number): unknown => (typeof value === 'number' ? value : value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value);
+
+/** The update command for ProgramsService (its schema validates every field). */
+export function settingsCommand(values: SettingsValues, version: unknown): Record<string, unknown> {
+  return {
+    name: values.name,
+    status: values.status,
+    adminEmail: values.adminEmail === '' ? null : values.adminEmail,
+    offerTtl: values.offerTtl,
+    autoPublish: values.autoPublish,
+    skills: values.skills.map((s) => ({ key: s.key, label: s.label, weight: num(s.weight) })),
+    policy: {
+      objective: values.policy.objective,
+      minScore: num(values.policy.minScore),
+      maxTimezoneGapHours: num(values.policy.maxTimezoneGapHours),
+      preferredLevelGap: num(values.policy.preferredLevelGap),
+      requireSharedLanguage: values.policy.requireSharedLanguage,
+      allowSameDepartment: values.policy.allowSameDepartment,
+      avoidReportingLine: values.policy.avoidReportingLine,
+      weights: Object.fromEntries(Object.entries(values.policy.weights).map(([k, v]) => [k, num(v)])),
+    },
+    cadence: { sessions: num(values.cadence.sessions), interval: values.cadence.interval, sessionDuration: values.cadence.sessionDuration, reminderLead: values.cadence.reminderLead },
+    feedback: values.feedback,
+    ...(typeof version === 'string' && /^\d+$/.test(version) ? { version: Number(version) } : {}),
+  };
+}

@@ -1,0 +1,193 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Page } from 'playwright-core';
+import { TestBrowser, screenshot } from './support/browser';
+import { consoleOrganization, signInLink } from './support/console-client';
+import { freePort } from './support/processes';
+import { type FixturePerson, fixtureCsv, offerLink } from './support/program-fixture';
+import { SmtpSink } from './support/smtp-sink';
+import { TestTandem } from './support/tandem';
+import { waitFor } from './support/test-env';
+
+const ADMIN = 'ada@acme.example';
+const EVIL = '<script>alert(1)</script>';
+const PEOPLE: FixturePerson[] = [
+  { role: 'coach', email: 'coach1@acme.example', name: 'Coach1 Smith', capacity: 2, skills: [5, 5, 1, 1, 1] },
+  { role: 'coach', email: 'coach2@acme.example', name: `Coach2 ${EVIL}`, capacity: 2, skills: [1, 1, 5, 5, 1] },
+  { role: 'coachee', email: 'coachee1@acme.example', name: 'Dana1 Lee', skills: [5, 5, 0, 0, 0], goals: `Lead ${EVIL}` },
+  { role: 'coachee', email: 'coachee2@acme.example', name: 'Dana2 Lee', skills: [0, 0, 5, 5, 0] },
+  { role: 'coachee', email: 'coachee3@acme.example', name: 'Dana3 Lee', skills: [4, 4, 0, 0, 0] },
+];
+
+jest.setTimeout(180_000);
+
+describe('admin console in headless Chromium', () => {
+  let sink: SmtpSink;
+  let tandem: TestTandem;
+  let browser: TestBrowser;
+  let origin: string;
+  let files: string;
+
+  beforeAll(async () => {
+    sink = new SmtpSink();
+    await sink.start();
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    tandem = await TestTandem.start({ env: { SMTP_URL: sink.url, PUBLIC_URL: origin, PAGE_RATE_LIMIT: '1000' } });
+    await tandem.api.listen(port, '127.0.0.1');
+    await consoleOrganization(tandem, 'Acme', ADMIN);
+    browser = await TestBrowser.launch();
+    files = join(tmpdir(), `tandem-console-${port}`);
+    writeFileSync(`${files}-good.csv`, fixtureCsv(PEOPLE));
+    writeFileSync(`${files}-bad.csv`, fixtureCsv([PEOPLE[0], { ...PEOPLE[2], email: 'not-an-email' }]));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await tandem?.stop();
+    await sink?.stop();
+  });
+
+  /** Waits until `text` shows on the page (which polls and reloads itself). */
+  async function waitForText(page: Page, text: string | RegExp, what: string) {
+    // The page reloads itself when the work is done; a read during the reload is simply retried.
+    const read = () => page.locator('main').innerText({ timeout: 2_000 }).catch(() => '');
+    await waitFor(async () => ((await read()).match(text) ? true : undefined), what, 30_000, 200);
+  }
+
+  it('runs a program: sign in by the emailed link, create, upload (with a row error), launch, swap, publish, accept, board', async () => {
+    const { page, errors } = await browser.page();
+
+    // Sign in through the emailed link; the keyboard reaches the skip link first.
+    await page.goto(`${origin}/console`);
+    expect(new URL(page.url()).pathname).toBe('/console/signin');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+    await screenshot(page, '01-sign-in');
+    await page.getByLabel('Email address').fill(ADMIN);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await screenshot(page, '02-check-your-email');
+    const mail = await waitFor(async () => sink.messages.find((m) => m.to.includes(ADMIN)), 'the sign-in email');
+    await page.goto(signInLink(mail.text));
+    await screenshot(page, '03-sign-in-link');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Programs' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/programs');
+    await screenshot(page, '04-programs');
+
+    // Create a program; a bad setting is explained next to its field.
+    await page.getByLabel('Program name').fill('Leaders 2027');
+    await page.getByRole('button', { name: 'Create program' }).click();
+    await page.getByText('Program created').waitFor();
+    await page.getByLabel('Sessions', { exact: true }).fill('0');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Nothing was saved').waitFor();
+    const sessions = page.getByLabel('Sessions', { exact: true });
+    expect(await sessions.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#f-cadence-sessions-error').innerText()).toMatch(/>=1|at least|too small/i);
+    await screenshot(page, '05-settings-error');
+    await sessions.fill('6');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved').waitFor();
+    await screenshot(page, '06-settings');
+
+    // Upload a CSV with a bad row: every row error in place, nothing written. Then the good one, with its progress.
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.locator('#csv-file').setInputFiles(`${files}-bad.csv`);
+    await page.getByText('is ready to upload').waitFor();
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.locator('table').first().innerText()).toMatch(/3\s+email/);
+    await screenshot(page, '07-upload-row-error');
+    await page.locator('#csv-file').setInputFiles(`${files}-good.csv`);
+    await page.getByText('is ready to upload').waitFor();
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByText(/Done: 5 new/).waitFor({ timeout: 30_000 });
+    expect(await page.locator('#import-progress').getAttribute('value')).toBe('1');
+    await screenshot(page, '08-import-done');
+    await page.getByRole('link', { name: 'Back to people' }).click();
+    await page.getByText('5 people shown').waitFor();
+    // A participant named <script>alert(1)</script> shows as text (and no dialog opened: see `errors`).
+    expect(await page.getByRole('cell', { name: `Coach2 ${EVIL}` }).count()).toBe(1);
+    await page.getByLabel('Search by name or email').fill('dana2');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('1 person shown').waitFor();
+    await screenshot(page, '09-people');
+
+    // Launch a round and watch it finish.
+    await page.getByRole('link', { name: 'Rounds' }).click();
+    await page.getByRole('button', { name: 'Launch a round' }).click();
+    await waitForText(page, /Proposed: 3 pairs/, 'the round to finish');
+    expect(await page.locator('.bar[role=img]').count()).toBe(3);
+    expect(await page.locator('.bar[role=img]').first().getAttribute('aria-label')).toMatch(/^Score \d+\.\d of 100: skills/);
+    await screenshot(page, '10-round-proposed');
+
+    // Swap: Dana1 Lee goes to Coach2 instead.
+    const dana1 = page.getByRole('row').filter({ hasText: 'Dana1 Lee' });
+    expect(await dana1.getByRole('cell').nth(1).innerText()).toBe('Coach1 Smith');
+    await dana1.getByLabel('Coach for Dana1 Lee').selectOption({ label: `Coach2 ${EVIL}` });
+    await dana1.getByRole('button', { name: 'Pin or swap' }).click();
+    await waitForText(page, /Proposed: \d pairs/, 'the re-solve');
+    await page.getByText('Revision 2').waitFor();
+    expect(await page.getByRole('row').filter({ hasText: 'Dana1 Lee' }).getByRole('cell').nth(1).innerText()).toBe(`Coach2 ${EVIL} (pinned)`);
+    await screenshot(page, '11-round-swapped');
+
+    // Publish.
+    await page.getByRole('button', { name: /^Publish \d offers$/ }).click();
+    await page.getByText(/Published: \d offers sent/).waitFor();
+    await screenshot(page, '12-round-published');
+
+    // The coach opens the offer link and accepts.
+    const offer = await waitFor(async () => sink.messages.find((m) => m.to.includes('coach2@acme.example') && m.text.includes('Dana1')), 'the offer email to coach2');
+    const coach = await browser.page();
+    await coach.page.goto(offerLink(offer.text));
+    await screenshot(coach.page, '13-offer');
+    await coach.page.getByRole('button', { name: /^Accept/ }).click();
+    await coach.page.getByRole('heading', { name: 'Thank you!' }).waitFor();
+    await screenshot(coach.page, '14-offer-accepted');
+    await coach.page.close();
+
+    // The board shows the pairing as active (and the other offers with their age).
+    await page.getByRole('link', { name: 'Pairings' }).click();
+    await waitFor(
+      async () => {
+        await page.reload();
+        return (await page.getByRole('heading', { name: 'Active (1)' }).count()) === 1 ? true : undefined;
+      },
+      'the active pairing on the board',
+      30_000,
+      300,
+    );
+    const active = page.getByRole('region', { name: 'Active (1)' });
+    expect(await active.innerText()).toContain('Dana1 Lee');
+    expect(await active.innerText()).toMatch(/Sessions held: 0 of \d/);
+    expect(await page.getByRole('region', { name: /Offered/ }).innerText()).toMatch(/Offer sent \d+ min ago/);
+    await screenshot(page, '15-board');
+
+    await page.getByRole('link', { name: 'Report' }).click();
+    expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(4);
+    await screenshot(page, '16-report');
+
+    // Phone width: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, name] of [
+      ['pairings', '17-board-phone'],
+      ['people', '18-people-phone'],
+    ]) {
+      await page.getByRole('link', { name: path === 'people' ? 'People' : 'Pairings' }).click();
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      await screenshot(page, name);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Sign out ends the session.
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.getByRole('heading', { name: 'Sign in to the Tandem console' }).waitFor();
+    await page.goto(`${origin}/console/programs`);
+    expect(new URL(page.url()).pathname).toBe('/console/signin');
+
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,52 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's Chromium (installed by .ci/run); playwright-core downloads no browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Where page screenshots go (gitignored; CI keeps them as artifacts). */
+export const SCREENSHOTS = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
+
+/** Headless Chromium with a fresh profile of its own, removed on close. */
+export class TestBrowser {
+  private constructor(
+    readonly context: BrowserContext,
+    private readonly profile: string,
+  ) {}
+
+  static async launch(): Promise<TestBrowser> {
+    const profile = mkdtempSync(join(tmpdir(), 'tandem-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 } });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    return new TestBrowser(context, profile);
+  }
+
+  /** A new tab that records script errors, CSP violations and dialogs (an escaped page never opens one). */
+  async page(): Promise<{ page: Page; errors: string[] }> {
+    const page = await this.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('console', (message) => {
+      // A 4xx page (a refused form answers 422) is logged as a failed load; script errors and CSP violations are not.
+      if (message.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) errors.push(message.text());
+    });
+    page.on('dialog', (dialog) => {
+      errors.push(`a dialog opened: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    return { page, errors };
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+    rmSync(this.profile, { recursive: true, force: true });
+  }
+}
+
+/** Saves a full-page screenshot under test-artifacts/screenshots. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
