@@ -4,6 +4,7 @@ import { AssignmentResult, minCostAssignment } from './min-cost-flow';
 import { SlotState, stateFromAssignment, warmRepair } from './warm-repair';
 import { TransportSimplex } from './network-simplex';
 import {
+  ArcList,
   MAX_WEIGHT,
   Objective,
   PairReason,
@@ -19,74 +20,125 @@ import {
   UnmatchedReason,
 } from './types';
 
-/** Number of weights of `row[off .. off + len - 1]` that are >= min. */
-function countAtLeast(row: Int32Array, off: number, len: number, min: number): number {
-  let count = 0;
-  for (let k = off, end = off + len; k < end; k++) count += row[k] >= min ? 1 : 0;
-  return count;
+/**
+ * What one pricing pass keeps of a row: its tight pairs (reduced cost 0, for the tie-break) and its `limit`
+ * most violated pairs (most negative reduced cost, ties by lower coach rank) in a bounded max-heap whose root
+ * is the worst one kept. A row of an unmatched coachee can violate on most of its pairs; the heap keeps that
+ * linear with no per-pair writes.
+ */
+class RowPicks {
+  size = 0;
+  tight = 0;
+  /** A pair whose reduced cost is above this (and not 0) cannot enter: 0 until the heap is full, then its root's. */
+  cut = 0;
+  private rootReduced = 0;
+  private rootRank = -1;
+  readonly coach: Int32Array;
+  readonly weight: Int32Array;
+  readonly reduced: Float64Array;
+  readonly tightCoach: Int32Array;
+  readonly tightWeight: Int32Array;
+
+  constructor(
+    private readonly limit: number,
+    m: number,
+    private readonly coachRank: Int32Array,
+  ) {
+    this.coach = new Int32Array(limit);
+    this.weight = new Int32Array(limit);
+    this.reduced = new Float64Array(limit);
+    this.tightCoach = new Int32Array(m);
+    this.tightWeight = new Int32Array(m);
+  }
+
+  reset(): void {
+    this.size = 0;
+    this.tight = 0;
+    this.cut = 0;
+  }
+
+  /** Offers pair (k, w) of reduced cost <= 0. */
+  offer(k: number, w: number, reduced: number): void {
+    if (reduced === 0) {
+      this.tightCoach[this.tight] = k;
+      this.tightWeight[this.tight++] = w;
+      return;
+    }
+    const { coach, weight, coachRank } = this;
+    const heapReduced = this.reduced;
+    const rk = coachRank[k];
+    let size = this.size;
+    if (size === this.limit) {
+      if (reduced > this.rootReduced || (reduced === this.rootReduced && rk > this.rootRank)) return;
+      // Replace the root and sift down (max-heap on (reduced, rank)).
+      let p = 0;
+      for (;;) {
+        let c = 2 * p + 1;
+        if (c >= size) break;
+        if (c + 1 < size) {
+          const ra = heapReduced[c];
+          const rb = heapReduced[c + 1];
+          if (rb > ra || (rb === ra && coachRank[coach[c + 1]] > coachRank[coach[c]])) c++;
+        }
+        const rc = heapReduced[c];
+        if (!(rc > reduced || (rc === reduced && coachRank[coach[c]] > rk))) break;
+        heapReduced[p] = rc;
+        coach[p] = coach[c];
+        weight[p] = weight[c];
+        p = c;
+      }
+      heapReduced[p] = reduced;
+      coach[p] = k;
+      weight[p] = w;
+    } else {
+      let p = size++;
+      this.size = size;
+      while (p > 0) {
+        const parent = (p - 1) >> 1;
+        const rp = heapReduced[parent];
+        if (!(reduced > rp || (reduced === rp && rk > coachRank[coach[parent]]))) break;
+        heapReduced[p] = rp;
+        coach[p] = coach[parent];
+        weight[p] = weight[parent];
+        p = parent;
+      }
+      heapReduced[p] = reduced;
+      coach[p] = k;
+      weight[p] = w;
+    }
+    if (size === this.limit) {
+      this.rootReduced = heapReduced[0];
+      this.rootRank = coachRank[coach[0]];
+      this.cut = this.rootReduced;
+    }
+  }
 }
 
-/**
- * Prices one dense row: pairs (k, w) with w >= minWeight and reduced cost `base - A*w - coachPi[k]` <= 0 go
- * to the cand* arrays (the zeros are the tight pairs the tie-break needs); returns their count. Negative reduced costs are rare, so the loop barely branches.
- */
-function scanDense(
-  row: Int32Array,
-  off: number,
-  m: number,
-  minWeight: number,
-  base: number,
-  A: number,
-  coachPi: Float64Array,
-  candCoach: Int32Array,
-  candWeight: Int32Array,
-  candReduced: Float64Array,
-): number {
-  let c = 0;
+/** Prices dense row `row[off .. off + m - 1]`: reduced cost of (i, k) is `base - A*w - coachPi[k]`. */
+function priceDense(row: Int32Array, off: number, m: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks): void {
+  let cut = 0;
   for (let k = 0; k < m; k++) {
     const w = row[off + k];
     const reduced = base - A * w - coachPi[k];
-    if (reduced <= 0 && w >= minWeight) {
-      candCoach[c] = k;
-      candWeight[c] = w;
-      candReduced[c++] = reduced;
+    if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
+      picks.offer(k, w, reduced);
+      cut = picks.cut;
     }
   }
-  return c;
 }
 
-/**
- * The value at index `kth` of `values[0 .. count - 1]` once sorted ascending (values are finite), in
- * expected linear time: a quickselect on a copy in `scratch`, so `values` keeps its order.
- */
-export function kthSmallest(values: Float64Array, count: number, kth: number, scratch: Float64Array): number {
-  for (let z = 0; z < count; z++) scratch[z] = values[z];
-  let lo = 0;
-  let hi = count - 1;
-  while (lo < hi) {
-    // Median of three as the pivot, then a three-way partition: [< p][= p][> p].
-    const a = scratch[lo];
-    const b = scratch[(lo + hi) >> 1];
-    const c = scratch[hi];
-    const p = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
-    let lt = lo;
-    let gt = hi;
-    let x = lo;
-    while (x <= gt) {
-      const v = scratch[x];
-      if (v < p) {
-        scratch[x++] = scratch[lt];
-        scratch[lt++] = v;
-      } else if (v > p) {
-        scratch[x] = scratch[gt];
-        scratch[gt--] = v;
-      } else x++;
+/** Prices the sparse row of arcs a0 .. a1 - 1 (same reduced cost as priceDense). */
+function priceSparse(coach: Int32Array, weight: Int32Array, a0: number, a1: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks): void {
+  let cut = 0;
+  for (let a = a0; a < a1; a++) {
+    const w = weight[a];
+    const k = coach[a];
+    const reduced = base - A * w - coachPi[k];
+    if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
+      picks.offer(k, w, reduced);
+      cut = picks.cut;
     }
-    if (kth < lt) hi = lt - 1;
-    else if (kth > gt) lo = gt + 1;
-    else return p;
   }
-  return scratch[kth];
 }
 
 /** Default number of candidate coaches per coachee before the dual check. */
@@ -132,6 +184,191 @@ interface CoachHeaps {
   readonly hw: Int32Array;
   readonly hi: Int32Array;
   readonly size: Int32Array;
+  /** Lowest weight a coach's heap can still admit (its root's weight once full): a cheap first filter. */
+  readonly low: Int32Array;
+}
+
+const EMPTY = new Int32Array(0);
+
+/**
+ * The first shortlist pass over one row at a time: keeps the row's `k` best pairs (weight descending, then coach
+ * rank) as row positions in `heap`, offers every usable pair to the coaches' bounded heaps, and counts the
+ * usable pairs. Most pairs fail both cheap threshold tests (`rowLow`, `low[k]`), so the pass over 20M pairs
+ * stays a tight loop; the heaps are touched only by the few pairs that pass.
+ */
+class Shortlister {
+  readonly heap: Int32Array;
+  size = 0;
+  allowed = 0;
+  private rowLow = 0;
+  private rootRank = -1;
+  private weights: Int32Array = EMPTY;
+  private coaches: Int32Array | null = null;
+  private off = 0;
+  private i = 0;
+  private ri = 0;
+  private readonly low: Int32Array;
+
+  constructor(
+    private readonly k: number,
+    private readonly minWeight: number,
+    private readonly coachRank: Int32Array,
+    private readonly coacheeRank: Int32Array,
+    private readonly heaps: CoachHeaps | null,
+    m: number,
+  ) {
+    this.heap = new Int32Array(k);
+    // Without coach heaps no pair passes the coach test.
+    this.low = heaps ? heaps.low : new Int32Array(m).fill(MAX_WEIGHT + 1);
+    if (heaps) for (let j = 0; j < m; j++) if (this.low[j] < minWeight) this.low[j] = minWeight;
+  }
+
+  private begin(i: number, weights: Int32Array, off: number, coaches: Int32Array | null): void {
+    this.size = 0;
+    this.rowLow = this.k > 0 ? this.minWeight : MAX_WEIGHT + 1;
+    this.rootRank = -1;
+    this.weights = weights;
+    this.coaches = coaches;
+    this.off = off;
+    this.i = i;
+    this.ri = this.coacheeRank[i];
+  }
+
+  /** Dense row: pair x is coach x. Returns the number of pairs kept in `heap`. */
+  denseRow(i: number, row: Int32Array, off: number, m: number): number {
+    this.begin(i, row, off, null);
+    const { low, minWeight } = this;
+    let rowLow = this.rowLow;
+    let allowed = 0;
+    for (let x = 0; x < m; x++) {
+      const w = row[off + x];
+      if (w >= minWeight) allowed++;
+      if (w >= low[x]) this.offerCoach(x, w);
+      if (w >= rowLow) rowLow = this.offerRow(x, x, w);
+    }
+    this.allowed += allowed;
+    return this.size;
+  }
+
+  /** Sparse row (or a loaded row): pair x is coach coaches[off + x]. */
+  sparseRow(i: number, weights: Int32Array, coaches: Int32Array, off: number, len: number): number {
+    this.begin(i, weights, off, coaches);
+    const { low, minWeight } = this;
+    let rowLow = this.rowLow;
+    let allowed = 0;
+    for (let x = 0; x < len; x++) {
+      const w = weights[off + x];
+      if (w < minWeight) continue;
+      allowed++;
+      const j = coaches[off + x];
+      if (w >= low[j]) this.offerCoach(j, w);
+      if (w >= rowLow) rowLow = this.offerRow(x, j, w);
+    }
+    this.allowed += allowed;
+    return this.size;
+  }
+
+  private rankAt(x: number): number {
+    return this.coachRank[this.coaches === null ? x : this.coaches[this.off + x]];
+  }
+
+  /** Offers pair x (coach j, weight w) to the row heap, a min-heap whose root is the worst kept; returns the new rowLow. */
+  private offerRow(x: number, j: number, w: number): number {
+    const { heap, weights, off, k } = this;
+    const rj = this.coachRank[j];
+    let size = this.size;
+    if (size === k) {
+      // w >= rowLow = the root's weight: only an equal weight with a higher rank loses.
+      if (w === this.rowLow && rj > this.rootRank) return this.rowLow;
+      let p = 0;
+      for (;;) {
+        let c = 2 * p + 1;
+        if (c >= size) break;
+        if (c + 1 < size) {
+          const a = heap[c];
+          const b = heap[c + 1];
+          const wa = weights[off + a];
+          const wb = weights[off + b];
+          // Move to the worse child.
+          if (wb < wa || (wb === wa && this.rankAt(b) > this.rankAt(a))) c++;
+        }
+        const y = heap[c];
+        const wy = weights[off + y];
+        // Stop when x is no better than the worse child.
+        if (!(w > wy || (w === wy && rj < this.rankAt(y)))) break;
+        heap[p] = y;
+        p = c;
+      }
+      heap[p] = x;
+    } else {
+      // Sift up: the parent must not be worse than x (worse = lower weight, or equal weight and higher rank).
+      let p = size++;
+      this.size = size;
+      while (p > 0) {
+        const parent = (p - 1) >> 1;
+        const y = heap[parent];
+        const wy = weights[off + y];
+        if (!(wy > w || (wy === w && this.rankAt(y) < rj))) break;
+        heap[p] = y;
+        p = parent;
+      }
+      heap[p] = x;
+    }
+    if (size === k) {
+      this.rowLow = weights[off + heap[0]];
+      this.rootRank = this.rankAt(heap[0]);
+    }
+    return this.rowLow;
+  }
+
+  private offerCoach(j: number, w: number): void {
+    offerCoachHeap(this.heaps as CoachHeaps, j, w, this.i, this.ri, this.coacheeRank);
+  }
+}
+
+/** Offers (w, coachee i) to coach j's bounded min-heap, whose root is the worst kept entry. */
+function offerCoachHeap(heaps: CoachHeaps, j: number, w: number, i: number, ri: number, coacheeRank: Int32Array): void {
+  const { heapStart, hw, hi, size, low } = heaps;
+  const h0 = heapStart[j];
+  const cap = heapStart[j + 1] - h0;
+  const sz = size[j];
+  if (sz < cap) {
+    let p = size[j]++;
+    while (p > 0) {
+      const parent = (p - 1) >> 1;
+      const pw = hw[h0 + parent];
+      // Stop once the parent is no worse than the new entry.
+      if (!(w < pw || (w === pw && ri > coacheeRank[hi[h0 + parent]]))) break;
+      hw[h0 + p] = pw;
+      hi[h0 + p] = hi[h0 + parent];
+      p = parent;
+    }
+    hw[h0 + p] = w;
+    hi[h0 + p] = i;
+    if (sz + 1 === cap) low[j] = hw[h0];
+    return;
+  }
+  // Full: the new entry must beat the root (higher weight, or equal weight and lower coachee rank).
+  const rw = hw[h0];
+  if (!(w > rw || (w === rw && ri < coacheeRank[hi[h0]]))) return;
+  let p = 0;
+  for (;;) {
+    let c = 2 * p + 1;
+    if (c >= sz) break;
+    const cw = hw[h0 + c];
+    if (c + 1 < sz) {
+      const dw = hw[h0 + c + 1];
+      if (dw < cw || (dw === cw && coacheeRank[hi[h0 + c + 1]] > coacheeRank[hi[h0 + c]])) c++;
+    }
+    const yw = hw[h0 + c];
+    if (!(yw < w || (yw === w && coacheeRank[hi[h0 + c]] > ri))) break;
+    hw[h0 + p] = yw;
+    hi[h0 + p] = hi[h0 + c];
+    p = c;
+  }
+  hw[h0 + p] = w;
+  hi[h0 + p] = i;
+  low[j] = hw[h0];
 }
 
 class PoolSolver {
@@ -158,6 +395,8 @@ class PoolSolver {
   private readonly slackLimit: number;
   private readonly warmStart: boolean;
   private markScratch: Uint8Array | null = null;
+  /** Usable pairs counted by the latest topCandidates pass. */
+  private lastAllowed = 0;
 
   constructor(
     private readonly problem: ScoredPairs,
@@ -236,34 +475,6 @@ class PoolSolver {
     if (!arcs) return -1;
     for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) if (arcs.coach[a] === k) return arcs.weight[a];
     return -1;
-  }
-
-  /** Pairs of unpinned coachees counted as allowed by a raw row scan but excluded by an admin or a full coach. */
-  private excludedAllowed(minWeight: number): number {
-    let count = 0;
-    for (let i = 0; i < this.n; i++) {
-      if (this.pinnedCoach[i] >= 0) continue;
-      for (let e = this.exclStart[i]; e < this.exclStart[i + 1]; e++) {
-        const k = this.exclCoach[e];
-        const w = this.pairWeight(i, k);
-        // Counted once even when listed twice; a full coach's pairs are discounted below.
-        if (w >= minWeight && this.capLeft[k] > 0 && this.exclCoach.indexOf(k, this.exclStart[i]) === e) count++;
-      }
-    }
-    const { dense, arcs } = this.problem;
-    let fullCoaches = 0;
-    for (let k = 0; k < this.m; k++) if (this.capLeft[k] === 0) fullCoaches++;
-    if (fullCoaches > 0) {
-      for (let i = 0; i < this.n; i++) {
-        if (this.pinnedCoach[i] >= 0) continue;
-        if (dense) {
-          for (let k = 0; k < this.m; k++) if (this.capLeft[k] === 0 && dense[i * this.m + k] >= minWeight) count++;
-        } else if (arcs) {
-          for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) if (this.capLeft[arcs.coach[a]] === 0 && arcs.weight[a] >= minWeight) count++;
-        }
-      }
-    }
-    return count;
   }
 
   private isExcluded(i: number, k: number): boolean {
@@ -506,6 +717,7 @@ class PoolSolver {
     // One pass over the pairs fills both shortlists: each coachee's best coaches and each coach's best coachees.
     const heaps = k < m && this.coachCandidates > 0 ? this.newCoachHeaps() : undefined;
     let rows = this.topCandidates(minWeight, k, heaps);
+    this.stats.allowedPairs = this.lastAllowed;
     if (heaps) rows = this.merge(rows, this.coachTopCandidates(rows, minWeight, heaps));
     const ns = new TransportSimplex(n, m, capByRank, rows.coach.length);
     const pi = ns.pi;
@@ -532,10 +744,7 @@ class PoolSolver {
     rows = { start: new Int32Array(0), coach: new Int32Array(0), weight: new Int32Array(0) };
     const { dense, arcs } = this.problem;
     const coachPi = new Float64Array(m);
-    const candCoach = new Int32Array(m);
-    const candWeight = new Int32Array(m);
-    const candReduced = new Float64Array(m);
-    const selectScratch = new Float64Array(m);
+    const picks = new RowPicks(limit, m, coachRank);
     // Pairs of zero reduced cost found by the latest pricing pass, per coachee rank (CSR by rank).
     const tightRow = new Int32Array(n + 1);
     let tightCoachBuf = new Int32Array(1 << 16);
@@ -549,97 +758,54 @@ class PoolSolver {
       // A full coach gets potential -infinity: its pairs price at +infinity and never yield a column.
       for (let j = 0; j < m; j++) coachPi[j] = capLeft[j] > 0 ? pi[n + coachRank[j]] : -Infinity;
       let added = 0;
-      let allowed = 0;
-      const countAllowed = this.stats.rounds === 1;
       tightPos = 0;
       for (let r = 0; r < n; r++) {
         tightRow[r] = tightPos;
         const i = coacheeAt[r];
         if (this.pinnedCoach[i] >= 0) continue;
         const base = pi[r] - B;
-        let c = 0;
-        // The reduced cost of (i, k) is base - A*w - coachPi[k]: one monomorphic scan of the row.
+        // An excluded pair prices at +infinity for this row only.
+        const e0 = this.exclStart[i];
+        const e1 = this.exclStart[i + 1];
+        for (let e = e0; e < e1; e++) coachPi[this.exclCoach[e]] = -Infinity;
+        picks.reset();
         if (dense) {
-          if (countAllowed) allowed += countAtLeast(dense, i * m, m, minWeight);
-          c = scanDense(dense, i * m, m, minWeight, base, A, coachPi, candCoach, candWeight, candReduced);
+          priceDense(dense, i * m, m, minWeight, base, A, coachPi, picks);
         } else if (arcs) {
-          for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) {
-            const w = arcs.weight[a];
-            if (w < minWeight) continue;
-            allowed++;
-            const kk = arcs.coach[a];
-            const reduced = base - A * w - coachPi[kk];
-            if (reduced <= 0) {
-              candCoach[c] = kk;
-              candWeight[c] = w;
-              candReduced[c++] = reduced;
-            }
-          }
+          const a0 = arcs.start[i];
+          const a1 = arcs.start[i + 1];
+          priceSparse(arcs.coach, arcs.weight, a0, a1, minWeight, base, A, coachPi, picks);
         }
-        if (c === 0) continue;
-        if (this.exclStart[i + 1] > this.exclStart[i]) {
-          let kept = 0;
-          for (let z = 0; z < c; z++) {
-            if (this.isExcluded(i, candCoach[z])) continue;
-            candCoach[kept] = candCoach[z];
-            candWeight[kept] = candWeight[z];
-            candReduced[kept++] = candReduced[z];
-          }
-          c = kept;
+        for (let e = e0; e < e1; e++) {
+          const k = this.exclCoach[e];
+          coachPi[k] = capLeft[k] > 0 ? pi[n + coachRank[k]] : -Infinity;
         }
-        // Zero reduced cost: a tight pair, kept aside for the tie-break; the negative ones stay candidates.
-        let neg = 0;
-        for (let z = 0; z < c; z++) {
-          if (candReduced[z] === 0) {
-            if (tightPos === tightCoachBuf.length) {
-              const grown = new Int32Array(tightCoachBuf.length * 2);
-              grown.set(tightCoachBuf);
-              tightCoachBuf = grown;
-              const grownW = new Int32Array(grown.length);
-              grownW.set(tightWeightBuf);
-              tightWeightBuf = grownW;
-            }
-            tightCoachBuf[tightPos] = candCoach[z];
-            tightWeightBuf[tightPos++] = candWeight[z];
-          } else {
-            candCoach[neg] = candCoach[z];
-            candWeight[neg] = candWeight[z];
-            candReduced[neg++] = candReduced[z];
+        const tight = picks.tight;
+        const count = picks.size;
+        // Zero reduced cost: tight pairs, kept aside for the tie-break.
+        if (tight > 0) {
+          if (tightPos + tight > tightCoachBuf.length) {
+            const grown = new Int32Array(Math.max(tightCoachBuf.length * 2, tightPos + tight));
+            grown.set(tightCoachBuf);
+            tightCoachBuf = grown;
+            const grownW = new Int32Array(grown.length);
+            grownW.set(tightWeightBuf);
+            tightWeightBuf = grownW;
           }
+          tightCoachBuf.set(picks.tightCoach.subarray(0, tight), tightPos);
+          tightWeightBuf.set(picks.tightWeight.subarray(0, tight), tightPos);
+          tightPos += tight;
         }
-        c = neg;
-        if (c === 0) continue;
+        if (count === 0) continue;
         // The most violated `limit` pairs (ties by coach id) join as columns.
-        let count = 0;
-        if (c <= limit) {
-          for (let z = 0; z < c; z++) {
-            selRank[z] = coachRank[candCoach[z]];
-            selWeight[z] = candWeight[z];
-          }
-          count = c;
-        } else {
-          const cut = kthSmallest(candReduced, c, limit - 1, selectScratch);
-          let below = 0;
-          for (let z = 0; z < c; z++) if (candReduced[z] < cut) below++;
-          // Pairs at exactly the cut value: lowest coach ranks first.
-          const atCut: number[] = [];
-          for (let z = 0; z < c; z++) {
-            if (candReduced[z] < cut) {
-              selRank[count] = coachRank[candCoach[z]];
-              selWeight[count++] = candWeight[z];
-            } else if (candReduced[z] === cut) atCut.push(z);
-          }
-          atCut.sort((p, q) => coachRank[candCoach[p]] - coachRank[candCoach[q]]);
-          for (let z = 0; z < limit - below; z++) {
-            selRank[count] = coachRank[candCoach[atCut[z]]];
-            selWeight[count++] = candWeight[atCut[z]];
-          }
+        for (let z = 0; z < count; z++) {
+          selRank[z] = coachRank[picks.coach[z]];
+          selWeight[z] = picks.weight[z];
         }
         addSorted(r, count);
         added += count;
       }
       tightRow[n] = tightPos;
-      if (this.stats.rounds === 1) this.stats.allowedPairs = allowed - this.excludedAllowed(minWeight);
       if (added === 0) break;
     }
     // Ties by id: every optimum uses only pairs whose reduced cost is 0 under these (optimal) potentials,
@@ -786,51 +952,10 @@ class PoolSolver {
     const { n, m, capLeft } = this;
     const heapStart = new Int32Array(m + 1);
     for (let j = 0; j < m; j++) heapStart[j + 1] = heapStart[j] + Math.min(n, capLeft[j] * this.coachCandidates);
-    return { heapStart, hw: new Int32Array(heapStart[m]), hi: new Int32Array(heapStart[m]), size: new Int32Array(m) };
-  }
-
-  /**
-   * Offers coachee i's loaded row (rowCoach/rowWeight, `len` pairs) to every coach's heap. Each heap is a
-   * min-heap of (weight, coachee) whose root is the worst kept entry.
-   */
-  private pushCoachHeaps(heaps: CoachHeaps, i: number, len: number): void {
-    const { heapStart, hw, hi, size } = heaps;
-    const coacheeRank = this.coacheeRank;
-    // worse(a, b): entry a is worse than b (lower weight, or equal weight and later coachee rank).
-    const worse = (wa: number, ia: number, wb: number, ib: number): boolean => wa < wb || (wa === wb && coacheeRank[ia] > coacheeRank[ib]);
-    for (let x = 0; x < len; x++) {
-      const j = this.rowCoach[x];
-      const w = this.rowWeight[x];
-      const h0 = heapStart[j];
-      const cap = heapStart[j + 1] - h0;
-      if (cap === 0) continue;
-      if (size[j] < cap) {
-        let p = size[j]++;
-        while (p > 0) {
-          const parent = (p - 1) >> 1;
-          if (!worse(w, i, hw[h0 + parent], hi[h0 + parent])) break;
-          hw[h0 + p] = hw[h0 + parent];
-          hi[h0 + p] = hi[h0 + parent];
-          p = parent;
-        }
-        hw[h0 + p] = w;
-        hi[h0 + p] = i;
-      } else if (worse(hw[h0], hi[h0], w, i)) {
-        const sz = size[j];
-        let p = 0;
-        for (;;) {
-          let c = 2 * p + 1;
-          if (c >= sz) break;
-          if (c + 1 < sz && worse(hw[h0 + c + 1], hi[h0 + c + 1], hw[h0 + c], hi[h0 + c])) c++;
-          if (!worse(hw[h0 + c], hi[h0 + c], w, i)) break;
-          hw[h0 + p] = hw[h0 + c];
-          hi[h0 + p] = hi[h0 + c];
-          p = c;
-        }
-        hw[h0 + p] = w;
-        hi[h0 + p] = i;
-      }
-    }
+    // An empty heap admits any usable pair; a coach without room admits none.
+    const low = new Int32Array(m);
+    for (let j = 0; j < m; j++) low[j] = heapStart[j + 1] > heapStart[j] ? -1 : MAX_WEIGHT + 1;
+    return { heapStart, hw: new Int32Array(heapStart[m]), hi: new Int32Array(heapStart[m]), size: new Int32Array(m), low };
   }
 
   /**
@@ -846,7 +971,8 @@ class PoolSolver {
     const { n, m } = this;
     if (!heaps) {
       heaps = this.newCoachHeaps();
-      for (let i = 0; i < n; i++) this.pushCoachHeaps(heaps, i, this.loadRow(i, minWeight));
+      const lister = new Shortlister(0, minWeight, this.coachRank, this.coacheeRank, heaps, m);
+      for (let i = 0; i < n; i++) lister.sparseRow(i, this.rowWeight, this.rowCoach, 0, this.loadRow(i, minWeight));
     }
     const { heapStart, hw, hi, size } = heaps;
     const extra = new Map<number, { coach: number[]; weight: number[] }>();
@@ -865,67 +991,63 @@ class PoolSolver {
     return extra;
   }
 
-  private topCandidates(minWeight: number, k: number, heaps?: CoachHeaps): { start: Int32Array; coach: Int32Array; weight: Int32Array } {
-    const n = this.n;
+  /**
+   * Each coachee's k best usable pairs (weight descending, ties by coach rank), in row order; fills `heaps`
+   * on the same pass when given, and sets `lastAllowed` to the number of usable pairs.
+   */
+  private topCandidates(minWeight: number, k: number, heaps?: CoachHeaps): Rows {
+    const { n, m, coachRank, coacheeRank, rowCoach, rowWeight, pinnedCoach, exclStart, problem } = this;
+    const { dense, arcs } = problem;
     const start = new Int32Array(n + 1);
     let coach = new Int32Array(Math.min(n * k, 1 << 20));
     let weight = new Int32Array(coach.length);
-    const { rowCoach, rowWeight, coachRank } = this;
-    const better = (x: number, y: number): boolean =>
-      rowWeight[x] > rowWeight[y] || (rowWeight[x] === rowWeight[y] && coachRank[rowCoach[x]] < coachRank[rowCoach[y]]);
-    const heap = new Int32Array(k);
+    const lister = new Shortlister(k, minWeight, coachRank, coacheeRank, heaps ?? null, m);
+    let anyFull = false;
+    for (let j = 0; j < m; j++) if (this.capLeft[j] === 0) anyFull = true;
     let pos = 0;
     for (let i = 0; i < n; i++) {
-      const len = this.loadRow(i, minWeight);
-      if (heaps) this.pushCoachHeaps(heaps, i, len);
-      if (pos + Math.min(len, k) > coach.length) {
-        const size = Math.max(coach.length * 2, pos + Math.min(len, k));
-        const c2 = new Int32Array(size);
+      // Rows are read in place (no copy) unless a full coach or an exclusion needs loadRow's filter.
+      let src: Int32Array;
+      let coaches: Int32Array | null;
+      let off: number;
+      let size: number;
+      if (pinnedCoach[i] >= 0 || anyFull || exclStart[i + 1] > exclStart[i] || (!dense && !arcs)) {
+        const len = this.loadRow(i, minWeight);
+        src = rowWeight;
+        coaches = rowCoach;
+        off = 0;
+        size = lister.sparseRow(i, rowWeight, rowCoach, 0, len);
+      } else if (dense) {
+        src = dense;
+        coaches = null;
+        off = i * m;
+        size = lister.denseRow(i, dense, off, m);
+      } else {
+        const a = arcs as ArcList;
+        src = a.weight;
+        coaches = a.coach;
+        off = a.start[i];
+        size = lister.sparseRow(i, a.weight, a.coach, off, a.start[i + 1] - off);
+      }
+      if (pos + size > coach.length) {
+        const grown = Math.max(coach.length * 2, pos + size);
+        const c2 = new Int32Array(grown);
         c2.set(coach);
         coach = c2;
-        const w2 = new Int32Array(size);
+        const w2 = new Int32Array(grown);
         w2.set(weight);
         weight = w2;
       }
-      if (len <= k) {
-        coach.set(rowCoach.subarray(0, len), pos);
-        weight.set(rowWeight.subarray(0, len), pos);
-        pos += len;
-      } else {
-        // Min-heap (by "better") of the k best row positions seen so far.
-        let size = 0;
-        for (let x = 0; x < len; x++) {
-          if (size < k) {
-            let p = size++;
-            while (p > 0) {
-              const parent = (p - 1) >> 1;
-              if (!better(heap[parent], x)) break;
-              heap[p] = heap[parent];
-              p = parent;
-            }
-            heap[p] = x;
-          } else if (better(x, heap[0])) {
-            let p = 0;
-            for (;;) {
-              let c = 2 * p + 1;
-              if (c >= size) break;
-              if (c + 1 < size && better(heap[c], heap[c + 1])) c++;
-              if (!better(x, heap[c])) break;
-              heap[p] = heap[c];
-              p = c;
-            }
-            heap[p] = x;
-          }
-        }
-        // Row order keeps coach order stable, which keeps the solver deterministic.
-        const chosen = heap.slice(0, size).sort();
-        for (let y = 0; y < size; y++) {
-          coach[pos] = rowCoach[chosen[y]];
-          weight[pos++] = rowWeight[chosen[y]];
-        }
+      // Row order keeps coach order stable, which keeps the solver deterministic.
+      const chosen = lister.heap.subarray(0, size).sort();
+      for (let y = 0; y < size; y++) {
+        const x = chosen[y];
+        coach[pos] = coaches === null ? x : coaches[off + x];
+        weight[pos++] = src[off + x];
       }
       start[i + 1] = pos;
     }
+    this.lastAllowed = lister.allowed;
     return { start, coach: coach.slice(0, pos), weight: weight.slice(0, pos) };
   }
 
