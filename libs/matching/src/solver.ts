@@ -727,6 +727,23 @@ class PoolSolver {
     const idx: number[] = [];
     const addSorted = (r: number, count: number): void => {
       // Columns of one coachee in coach-rank order: deterministic whatever order they were found in.
+      if (count <= 32) {
+        // Insertion sort in place (ranks are distinct): a pricing pass adds a few columns to thousands of rows.
+        for (let z = 1; z < count; z++) {
+          const rank = selRank[z];
+          const w = selWeight[z];
+          let y = z - 1;
+          while (y >= 0 && selRank[y] > rank) {
+            selRank[y + 1] = selRank[y];
+            selWeight[y + 1] = selWeight[y];
+            y--;
+          }
+          selRank[y + 1] = rank;
+          selWeight[y + 1] = w;
+        }
+        for (let z = 0; z < count; z++) ns.addPair(r, selRank[z], -(A * selWeight[z] + B));
+        return;
+      }
       idx.length = 0;
       for (let z = 0; z < count; z++) idx.push(z);
       idx.sort((p, q) => selRank[p] - selRank[q]);
