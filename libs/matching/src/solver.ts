@@ -4,7 +4,6 @@ import { AssignmentResult, minCostAssignment } from './min-cost-flow';
 import { SlotState, stateFromAssignment, warmRepair } from './warm-repair';
 import { TransportSimplex } from './network-simplex';
 import {
-  ArcList,
   MAX_WEIGHT,
   Objective,
   PairReason,
@@ -188,7 +187,18 @@ interface CoachHeaps {
   readonly low: Int32Array;
 }
 
-const EMPTY = new Int32Array(0);
+/** Sorts `a[0 .. size - 1]` ascending in place: for the few entries of one row, cheaper than TypedArray sort. */
+function insertionSort(a: Int32Array, size: number): void {
+  for (let z = 1; z < size; z++) {
+    const v = a[z];
+    let y = z - 1;
+    while (y >= 0 && a[y] > v) {
+      a[y + 1] = a[y];
+      y--;
+    }
+    a[y + 1] = v;
+  }
+}
 
 /**
  * The first shortlist pass over one row at a time: keeps the row's `k` best pairs (weight descending, then coach
@@ -198,13 +208,12 @@ const EMPTY = new Int32Array(0);
  */
 class Shortlister {
   readonly heap: Int32Array;
+  private readonly heapWeight: Int32Array;
+  private readonly heapRank: Int32Array;
   size = 0;
   allowed = 0;
   private rowLow = 0;
   private rootRank = -1;
-  private weights: Int32Array = EMPTY;
-  private coaches: Int32Array | null = null;
-  private off = 0;
   private i = 0;
   private ri = 0;
   private readonly low: Int32Array;
@@ -218,25 +227,24 @@ class Shortlister {
     m: number,
   ) {
     this.heap = new Int32Array(k);
+    this.heapWeight = new Int32Array(k);
+    this.heapRank = new Int32Array(k);
     // Without coach heaps no pair passes the coach test.
     this.low = heaps ? heaps.low : new Int32Array(m).fill(MAX_WEIGHT + 1);
     if (heaps) for (let j = 0; j < m; j++) if (this.low[j] < minWeight) this.low[j] = minWeight;
   }
 
-  private begin(i: number, weights: Int32Array, off: number, coaches: Int32Array | null): void {
+  private begin(i: number): void {
     this.size = 0;
     this.rowLow = this.k > 0 ? this.minWeight : MAX_WEIGHT + 1;
     this.rootRank = -1;
-    this.weights = weights;
-    this.coaches = coaches;
-    this.off = off;
     this.i = i;
     this.ri = this.coacheeRank[i];
   }
 
   /** Dense row: pair x is coach x. Returns the number of pairs kept in `heap`. */
   denseRow(i: number, row: Int32Array, off: number, m: number): number {
-    this.begin(i, row, off, null);
+    this.begin(i);
     const { low, minWeight } = this;
     let rowLow = this.rowLow;
     let allowed = 0;
@@ -250,31 +258,13 @@ class Shortlister {
     return this.size;
   }
 
-  /** Sparse row (or a loaded row): pair x is coach coaches[off + x]. */
-  sparseRow(i: number, weights: Int32Array, coaches: Int32Array, off: number, len: number): number {
-    this.begin(i, weights, off, coaches);
-    const { low, minWeight } = this;
-    let rowLow = this.rowLow;
-    let allowed = 0;
-    for (let x = 0; x < len; x++) {
-      const w = weights[off + x];
-      if (w < minWeight) continue;
-      allowed++;
-      const j = coaches[off + x];
-      if (w >= low[j]) this.offerCoach(j, w);
-      if (w >= rowLow) rowLow = this.offerRow(x, j, w);
-    }
-    this.allowed += allowed;
-    return this.size;
-  }
-
-  private rankAt(x: number): number {
-    return this.coachRank[this.coaches === null ? x : this.coaches[this.off + x]];
-  }
-
-  /** Offers pair x (coach j, weight w) to the row heap, a min-heap whose root is the worst kept; returns the new rowLow. */
+  /**
+   * Offers pair x (coach j, weight w) to the row heap, a min-heap whose root is the worst pair kept (lowest
+   * weight, then highest coach rank); weight and rank sit beside each position, so sifting reads no row.
+   * Returns the new rowLow.
+   */
   private offerRow(x: number, j: number, w: number): number {
-    const { heap, weights, off, k } = this;
+    const { heap, heapWeight, heapRank, k } = this;
     const rj = this.coachRank[j];
     let size = this.size;
     if (size === k) {
@@ -284,39 +274,39 @@ class Shortlister {
       for (;;) {
         let c = 2 * p + 1;
         if (c >= size) break;
-        if (c + 1 < size) {
-          const a = heap[c];
-          const b = heap[c + 1];
-          const wa = weights[off + a];
-          const wb = weights[off + b];
-          // Move to the worse child.
-          if (wb < wa || (wb === wa && this.rankAt(b) > this.rankAt(a))) c++;
-        }
-        const y = heap[c];
-        const wy = weights[off + y];
+        // Move to the worse child.
+        if (c + 1 < size && (heapWeight[c + 1] < heapWeight[c] || (heapWeight[c + 1] === heapWeight[c] && heapRank[c + 1] > heapRank[c]))) c++;
+        const wy = heapWeight[c];
         // Stop when x is no better than the worse child.
-        if (!(w > wy || (w === wy && rj < this.rankAt(y)))) break;
-        heap[p] = y;
+        if (!(w > wy || (w === wy && rj < heapRank[c]))) break;
+        heap[p] = heap[c];
+        heapWeight[p] = wy;
+        heapRank[p] = heapRank[c];
         p = c;
       }
       heap[p] = x;
+      heapWeight[p] = w;
+      heapRank[p] = rj;
     } else {
-      // Sift up: the parent must not be worse than x (worse = lower weight, or equal weight and higher rank).
+      // Sift up: the parent must not be worse than x.
       let p = size++;
       this.size = size;
       while (p > 0) {
         const parent = (p - 1) >> 1;
-        const y = heap[parent];
-        const wy = weights[off + y];
-        if (!(wy > w || (wy === w && this.rankAt(y) < rj))) break;
-        heap[p] = y;
+        const wy = heapWeight[parent];
+        if (!(wy > w || (wy === w && heapRank[parent] < rj))) break;
+        heap[p] = heap[parent];
+        heapWeight[p] = wy;
+        heapRank[p] = heapRank[parent];
         p = parent;
       }
       heap[p] = x;
+      heapWeight[p] = w;
+      heapRank[p] = rj;
     }
     if (size === k) {
-      this.rowLow = weights[off + heap[0]];
-      this.rootRank = this.rankAt(heap[0]);
+      this.rowLow = heapWeight[0];
+      this.rootRank = heapRank[0];
     }
     return this.rowLow;
   }
@@ -324,6 +314,13 @@ class Shortlister {
   private offerCoach(j: number, w: number): void {
     offerCoachHeap(this.heaps as CoachHeaps, j, w, this.i, this.ri, this.coacheeRank);
   }
+}
+
+/** Offers every pair of a loaded row (coach[x], weight[x], x < len) of coachee i to the coaches' heaps. */
+function offerRowToCoaches(heaps: CoachHeaps, coach: Int32Array, weight: Int32Array, len: number, i: number, coacheeRank: Int32Array): void {
+  const low = heaps.low;
+  const ri = coacheeRank[i];
+  for (let x = 0; x < len; x++) if (weight[x] >= low[coach[x]]) offerCoachHeap(heaps, coach[x], weight[x], i, ri, coacheeRank);
 }
 
 /** Offers (w, coachee i) to coach j's bounded min-heap, whose root is the worst kept entry. */
@@ -988,8 +985,7 @@ class PoolSolver {
     const { n, m } = this;
     if (!heaps) {
       heaps = this.newCoachHeaps();
-      const lister = new Shortlister(0, minWeight, this.coachRank, this.coacheeRank, heaps, m);
-      for (let i = 0; i < n; i++) lister.sparseRow(i, this.rowWeight, this.rowCoach, 0, this.loadRow(i, minWeight));
+      for (let i = 0; i < n; i++) offerRowToCoaches(heaps, this.rowCoach, this.rowWeight, this.loadRow(i, minWeight), i, this.coacheeRank);
     }
     const { heapStart, hw, hi, size } = heaps;
     const extra = new Map<number, { coach: number[]; weight: number[] }>();
@@ -1010,41 +1006,43 @@ class PoolSolver {
 
   /**
    * Each coachee's k best usable pairs (weight descending, ties by coach rank), in row order; fills `heaps`
-   * on the same pass when given, and sets `lastAllowed` to the number of usable pairs.
+   * on the same pass when given, and sets `lastAllowed` to the number of usable pairs. Dense rows are read in
+   * place with cheap threshold filters; sparse rows (short) and rows that need loadRow's filter (a full coach,
+   * an exclusion, a pin) are copied first, which measured faster for them.
    */
   private topCandidates(minWeight: number, k: number, heaps?: CoachHeaps): Rows {
     const { n, m, coachRank, coacheeRank, rowCoach, rowWeight, pinnedCoach, exclStart, problem } = this;
-    const { dense, arcs } = problem;
+    const dense = problem.dense;
     const start = new Int32Array(n + 1);
     let coach = new Int32Array(Math.min(n * k, 1 << 20));
     let weight = new Int32Array(coach.length);
-    const lister = new Shortlister(k, minWeight, coachRank, coacheeRank, heaps ?? null, m);
+    const lister = dense ? new Shortlister(k, minWeight, coachRank, coacheeRank, heaps ?? null, m) : null;
+    const heap = new Int32Array(k);
     let anyFull = false;
     for (let j = 0; j < m; j++) if (this.capLeft[j] === 0) anyFull = true;
+    let allowed = 0;
     let pos = 0;
     for (let i = 0; i < n; i++) {
-      // Rows are read in place (no copy) unless a full coach or an exclusion needs loadRow's filter.
+      let size: number;
+      let chosen: Int32Array;
       let src: Int32Array;
       let coaches: Int32Array | null;
       let off: number;
-      let size: number;
-      if (pinnedCoach[i] >= 0 || anyFull || exclStart[i + 1] > exclStart[i] || (!dense && !arcs)) {
+      if (lister && dense && pinnedCoach[i] < 0 && !anyFull && exclStart[i + 1] === exclStart[i]) {
+        off = i * m;
+        size = lister.denseRow(i, dense, off, m);
+        chosen = lister.heap;
+        src = dense;
+        coaches = null;
+      } else {
         const len = this.loadRow(i, minWeight);
+        allowed += len;
+        if (heaps) offerRowToCoaches(heaps, rowCoach, rowWeight, len, i, coacheeRank);
+        size = this.selectLoaded(len, k, heap);
+        chosen = heap;
         src = rowWeight;
         coaches = rowCoach;
         off = 0;
-        size = lister.sparseRow(i, rowWeight, rowCoach, 0, len);
-      } else if (dense) {
-        src = dense;
-        coaches = null;
-        off = i * m;
-        size = lister.denseRow(i, dense, off, m);
-      } else {
-        const a = arcs as ArcList;
-        src = a.weight;
-        coaches = a.coach;
-        off = a.start[i];
-        size = lister.sparseRow(i, a.weight, a.coach, off, a.start[i + 1] - off);
       }
       if (pos + size > coach.length) {
         const grown = Math.max(coach.length * 2, pos + size);
@@ -1056,7 +1054,7 @@ class PoolSolver {
         weight = w2;
       }
       // Row order keeps coach order stable, which keeps the solver deterministic.
-      const chosen = lister.heap.subarray(0, size).sort();
+      insertionSort(chosen, size);
       for (let y = 0; y < size; y++) {
         const x = chosen[y];
         coach[pos] = coaches === null ? x : coaches[off + x];
@@ -1064,8 +1062,45 @@ class PoolSolver {
       }
       start[i + 1] = pos;
     }
-    this.lastAllowed = lister.allowed;
+    this.lastAllowed = allowed + (lister ? lister.allowed : 0);
     return { start, coach: coach.slice(0, pos), weight: weight.slice(0, pos) };
+  }
+
+  /** The k best positions of the loaded row (rowCoach/rowWeight, `len` pairs) into `heap`; returns how many. */
+  private selectLoaded(len: number, k: number, heap: Int32Array): number {
+    if (len <= k) {
+      for (let x = 0; x < len; x++) heap[x] = x;
+      return len;
+    }
+    const { rowCoach, rowWeight, coachRank } = this;
+    const better = (x: number, y: number): boolean =>
+      rowWeight[x] > rowWeight[y] || (rowWeight[x] === rowWeight[y] && coachRank[rowCoach[x]] < coachRank[rowCoach[y]]);
+    // Min-heap (by "better") of the k best row positions seen so far.
+    let size = 0;
+    for (let x = 0; x < len; x++) {
+      if (size < k) {
+        let p = size++;
+        while (p > 0) {
+          const parent = (p - 1) >> 1;
+          if (!better(heap[parent], x)) break;
+          heap[p] = heap[parent];
+          p = parent;
+        }
+        heap[p] = x;
+      } else if (better(x, heap[0])) {
+        let p = 0;
+        for (;;) {
+          let c = 2 * p + 1;
+          if (c >= size) break;
+          if (c + 1 < size && better(heap[c], heap[c + 1])) c++;
+          if (!better(x, heap[c])) break;
+          heap[p] = heap[c];
+          p = c;
+        }
+        heap[p] = x;
+      }
+    }
+    return size;
   }
 
   private toGraph(rows: { start: Int32Array; coach: Int32Array; weight: Int32Array }, A: number, B: number, order: Int32Array) {
