@@ -340,4 +340,37 @@ describe('solve', () => {
       { numRuns: 400 },
     );
   });
+
+  it('sizes the first shortlist by capacity pressure on long rows and still reaches the optimum of a full solve', () => {
+    // 1,000 coaches: rows are long enough for the capacity-bound sizes when coachees outnumber the capacity.
+    const r = (() => {
+      let x = 12345;
+      return (): number => {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        return (x >>> 0) / 4294967296;
+      };
+    })();
+    const m = 1000;
+    for (const n of [1300, 700]) {
+      const caps = Array.from({ length: m }, () => (r() < 0.3 ? 0 : 1 + Math.floor(r() * 2)));
+      // Few distinct weights: many ties, so the tie-break matters too.
+      const w = Array.from({ length: n }, () => Array.from({ length: m }, () => (r() < 0.3 ? -1 : 1000 * Math.floor(r() * 40))));
+      const pinCoach = caps.findIndex((c, j) => c > 0 && w[0][j] >= 2000);
+      const s: Small = { n, m, caps, w, pins: [[0, pinCoach]], exclusions: [[1, 2], [3, 4]], minWeight: 2000 };
+      for (const objective of ['matched-then-score', 'score'] as const) {
+        const options: SolveOptions = { objective, pins: refs(s.pins), exclusions: refs(s.exclusions), minScore: 2 };
+        const sol = solve(toProblem(s, false), options);
+        checkValid(s, sol);
+        const full = solve(toProblem(s, false), { ...options, candidates: 0 });
+        const fixed = solve(toProblem(s, false), { ...options, candidates: 16, coachCandidates: 8 });
+        expect(value(objective, Array.from(sol.coachOf), s)).toEqual(value(objective, Array.from(full.coachOf), s));
+        expect(value(objective, Array.from(sol.coachOf), s)).toEqual(value(objective, Array.from(fixed.coachOf), s));
+        expect(Array.from(solve(toProblem(s, false), options).coachOf)).toEqual(Array.from(sol.coachOf));
+        // The capacity-bound sizes are used only when coachees outnumber the capacity.
+        expect(sol.stats.candidatePairs === fixed.stats.candidatePairs).toBe(n < 1000);
+      }
+    }
+  });
 });

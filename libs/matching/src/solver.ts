@@ -143,8 +143,13 @@ function priceSparse(coach: Int32Array, weight: Int32Array, a0: number, a1: numb
 /** Default number of candidate coaches per coachee before the dual check. */
 export const DEFAULT_CANDIDATES = 16;
 
-/** Default number of candidate coachees per capacity unit of a coach (slots engine). */
+/** Default number of candidate coachees per capacity unit of a coach (first shortlist of the slots and simplex engines). */
 export const DEFAULT_COACH_CANDIDATES = 8;
+
+/** Shortlist sizes when capacity is scarce and rows are long (see capacityBound). */
+export const SCARCE_CANDIDATES = 8;
+export const SCARCE_COACH_CANDIDATES = 32;
+const SCARCE_ROW_LENGTH = 1000;
 
 /** Slots engine: pairs within this many score points of violating the duals join the next round too. */
 export const DEFAULT_SLACK = 1;
@@ -455,7 +460,29 @@ class PoolSolver {
       this.pinnedCoach[i] = k;
       this.pinnedWeight[i] = w;
     }
+    if (this.engine === 'simplex' && options.candidates === undefined && options.coachCandidates === undefined && this.capacityBound()) {
+      this.candidatesPerCoachee = SCARCE_CANDIDATES;
+      this.coachCandidates = SCARCE_COACH_CANDIDATES;
+    }
     this.stats = { coachees: n, coaches: m, allowedPairs: 0, candidatePairs: 0, rounds: 0, searches: 0, threshold: null };
+  }
+
+  /**
+   * True when capacity is the scarce side (more coachees to place than capacity left) and rows are long (at
+   * least SCARCE_ROW_LENGTH coaches per coachee). Then most coachees cannot have one of their own best few
+   * coaches, and which coachee fills each unit is what the first shortlist has to get right: its coach side
+   * grows and its coachee side shrinks (measured on 10k x 1k-2k program pools: solve ~10-20% faster; on
+   * short rows or with spare capacity the default sizes measured faster). Speed only, never the answer.
+   */
+  private capacityBound(): boolean {
+    const { n, m, problem } = this;
+    const rowLength = problem.dense ? m : problem.arcs ? problem.arcs.coach.length / Math.max(1, n) : 0;
+    if (rowLength < SCARCE_ROW_LENGTH) return false;
+    let toPlace = 0;
+    for (let i = 0; i < n; i++) if (this.pinnedCoach[i] < 0) toPlace++;
+    let capacity = 0;
+    for (let j = 0; j < m; j++) capacity += this.capLeft[j];
+    return toPlace >= capacity;
   }
 
   run(): Solution {
