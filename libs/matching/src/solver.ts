@@ -182,14 +182,65 @@ export function solve(problem: ScoredPairs, options: SolveOptions = {}): Solutio
   return new PoolSolver(problem, options).run();
 }
 
-/** Per-coach bounded min-heaps of (weight, coachee), stored flat: coach j's heap is [heapStart[j], heapStart[j + 1]). */
+/**
+ * Each coach's best coachees so far, as a buffer per coach (stored flat: coach j's is [bufferStart[j],
+ * bufferStart[j + 1]), twice the `keep[j]` entries it must end with). Entries are appended unsorted; a full
+ * buffer is cut back to its best keep[j] by a linear-time selection. That costs a few stores per admitted
+ * pair where a heap costs a sift, and a pass over 20M pairs admits over a million.
+ * An entry is one number, `weight * RANK_SPAN + (RANK_SPAN - 1 - coachee rank)`: higher is better, and
+ * equal weights order by coachee rank (distinct per coach, so entries never tie).
+ */
 interface CoachHeaps {
-  readonly heapStart: Int32Array;
-  readonly hw: Int32Array;
-  readonly hi: Int32Array;
+  readonly bufferStart: Int32Array;
+  readonly keep: Int32Array;
+  readonly entry: Float64Array;
   readonly size: Int32Array;
-  /** Lowest weight a coach's heap can still admit (its root's weight once full): a cheap first filter. */
+  /** Lowest weight a coach can still admit (that of its worst kept entry once cut back): a cheap first filter. */
   readonly low: Int32Array;
+  /** Coachee index by rank. */
+  readonly coacheeAt: Int32Array;
+}
+
+/** Coachee ranks fit below this in a coach-buffer entry (and weight * RANK_SPAN stays an exact integer). */
+const RANK_SPAN = 2 ** 24;
+
+/** Reorders `a[lo .. lo + count - 1]` (distinct values) so that its `keep` largest come first, in expected linear time. */
+function selectLargest(a: Float64Array, lo: number, count: number, keep: number): void {
+  let left = lo;
+  let right = lo + count - 1;
+  const target = lo + keep - 1;
+  while (left < right) {
+    const x = a[left];
+    const y = a[(left + right) >> 1];
+    const z = a[right];
+    const pivot = x > y ? (y > z ? y : x > z ? z : x) : x > z ? x : y > z ? z : y;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] > pivot) i++;
+      while (a[j] < pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (target <= j) right = j;
+    else if (target >= i) left = i;
+    else return;
+  }
+}
+
+/** Cuts coach j's buffer back to its best keep[j] entries and raises low[j] to the worst kept weight. */
+function cutBack(heaps: CoachHeaps, j: number): void {
+  const { bufferStart, keep, entry, size, low } = heaps;
+  const b0 = bufferStart[j];
+  const h = keep[j];
+  selectLargest(entry, b0, size[j], h);
+  size[j] = h;
+  let worst = entry[b0];
+  for (let y = b0 + 1; y < b0 + h; y++) if (entry[y] < worst) worst = entry[y];
+  low[j] = Math.floor(worst / RANK_SPAN);
 }
 
 /** Sorts `a[0 .. size - 1]` ascending in place: for the few entries of one row, cheaper than TypedArray sort. */
@@ -219,7 +270,6 @@ class Shortlister {
   allowed = 0;
   private rowLow = 0;
   private rootRank = -1;
-  private i = 0;
   private ri = 0;
   private readonly low: Int32Array;
 
@@ -243,7 +293,6 @@ class Shortlister {
     this.size = 0;
     this.rowLow = this.k > 0 ? this.minWeight : MAX_WEIGHT + 1;
     this.rootRank = -1;
-    this.i = i;
     this.ri = this.coacheeRank[i];
   }
 
@@ -317,7 +366,7 @@ class Shortlister {
   }
 
   private offerCoach(j: number, w: number): void {
-    offerCoachHeap(this.heaps as CoachHeaps, j, w, this.i, this.ri, this.coacheeRank);
+    offerCoachHeap(this.heaps as CoachHeaps, j, w, this.ri);
   }
 }
 
@@ -325,52 +374,15 @@ class Shortlister {
 function offerRowToCoaches(heaps: CoachHeaps, coach: Int32Array, weight: Int32Array, len: number, i: number, coacheeRank: Int32Array): void {
   const low = heaps.low;
   const ri = coacheeRank[i];
-  for (let x = 0; x < len; x++) if (weight[x] >= low[coach[x]]) offerCoachHeap(heaps, coach[x], weight[x], i, ri, coacheeRank);
+  for (let x = 0; x < len; x++) if (weight[x] >= low[coach[x]]) offerCoachHeap(heaps, coach[x], weight[x], ri);
 }
 
-/** Offers (w, coachee i) to coach j's bounded min-heap, whose root is the worst kept entry. */
-function offerCoachHeap(heaps: CoachHeaps, j: number, w: number, i: number, ri: number, coacheeRank: Int32Array): void {
-  const { heapStart, hw, hi, size, low } = heaps;
-  const h0 = heapStart[j];
-  const cap = heapStart[j + 1] - h0;
-  const sz = size[j];
-  if (sz < cap) {
-    let p = size[j]++;
-    while (p > 0) {
-      const parent = (p - 1) >> 1;
-      const pw = hw[h0 + parent];
-      // Stop once the parent is no worse than the new entry.
-      if (!(w < pw || (w === pw && ri > coacheeRank[hi[h0 + parent]]))) break;
-      hw[h0 + p] = pw;
-      hi[h0 + p] = hi[h0 + parent];
-      p = parent;
-    }
-    hw[h0 + p] = w;
-    hi[h0 + p] = i;
-    if (sz + 1 === cap) low[j] = hw[h0];
-    return;
-  }
-  // Full: the new entry must beat the root (higher weight, or equal weight and lower coachee rank).
-  const rw = hw[h0];
-  if (!(w > rw || (w === rw && ri < coacheeRank[hi[h0]]))) return;
-  let p = 0;
-  for (;;) {
-    let c = 2 * p + 1;
-    if (c >= sz) break;
-    const cw = hw[h0 + c];
-    if (c + 1 < sz) {
-      const dw = hw[h0 + c + 1];
-      if (dw < cw || (dw === cw && coacheeRank[hi[h0 + c + 1]] > coacheeRank[hi[h0 + c]])) c++;
-    }
-    const yw = hw[h0 + c];
-    if (!(yw < w || (yw === w && coacheeRank[hi[h0 + c]] > ri))) break;
-    hw[h0 + p] = yw;
-    hi[h0 + p] = hi[h0 + c];
-    p = c;
-  }
-  hw[h0 + p] = w;
-  hi[h0 + p] = i;
-  low[j] = hw[h0];
+/** Offers (w, the coachee of rank ri) to coach j's buffer. */
+function offerCoachHeap(heaps: CoachHeaps, j: number, w: number, ri: number): void {
+  const { bufferStart, entry, size } = heaps;
+  const b0 = bufferStart[j];
+  entry[b0 + size[j]++] = w * RANK_SPAN + (RANK_SPAN - 1 - ri);
+  if (b0 + size[j] === bufferStart[j + 1]) cutBack(heaps, j);
 }
 
 class PoolSolver {
@@ -659,7 +671,7 @@ class PoolSolver {
     let warm: SlotState | null = null;
     let rows = this.topCandidates(minWeight, k);
     // Capacity is the scarce side: each coach also brings its own best coachees, a few per unit.
-    if (k < m && this.coachCandidates > 0) rows = this.merge(rows, this.coachTopCandidates(rows, minWeight));
+    if (k < m && this.coachCandidates > 0) rows = this.mergeRows(rows, this.coachTopCandidates(rows, minWeight));
     for (;;) {
       this.stats.rounds++;
       // Columns by coach, coachees in rank order inside each column.
@@ -742,7 +754,7 @@ class PoolSolver {
     const heaps = k < m && this.coachCandidates > 0 ? this.newCoachHeaps() : undefined;
     let rows = this.topCandidates(minWeight, k, heaps);
     this.stats.allowedPairs = this.lastAllowed;
-    if (heaps) rows = this.merge(rows, this.coachTopCandidates(rows, minWeight, heaps));
+    if (heaps) rows = this.mergeRows(rows, this.coachTopCandidates(rows, minWeight, heaps));
     const ns = new TransportSimplex(n, m, capByRank, rows.coach.length);
     const pi = ns.pi;
     const limit = Math.max(1, this.slackLimit);
@@ -991,44 +1003,68 @@ class PoolSolver {
   /** Empty per-coach heaps for coachTopCandidates: coachCandidates per capacity unit of each coach. */
   private newCoachHeaps(): CoachHeaps {
     const { n, m, capLeft } = this;
-    const heapStart = new Int32Array(m + 1);
-    for (let j = 0; j < m; j++) heapStart[j + 1] = heapStart[j] + Math.min(n, capLeft[j] * this.coachCandidates);
-    // An empty heap admits any usable pair; a coach without room admits none.
+    if (n >= RANK_SPAN) throw new MatchingError('too-large', `a pool of ${n} coachees is too large`);
+    const keep = new Int32Array(m);
+    const bufferStart = new Int32Array(m + 1);
+    for (let j = 0; j < m; j++) {
+      keep[j] = Math.min(n, capLeft[j] * this.coachCandidates);
+      bufferStart[j + 1] = bufferStart[j] + 2 * keep[j];
+    }
+    // An empty buffer admits any usable pair; a coach without room admits none.
     const low = new Int32Array(m);
-    for (let j = 0; j < m; j++) low[j] = heapStart[j + 1] > heapStart[j] ? -1 : MAX_WEIGHT + 1;
-    return { heapStart, hw: new Int32Array(heapStart[m]), hi: new Int32Array(heapStart[m]), size: new Int32Array(m), low };
+    for (let j = 0; j < m; j++) low[j] = keep[j] > 0 ? -1 : MAX_WEIGHT + 1;
+    const coacheeAt = new Int32Array(n);
+    for (let i = 0; i < n; i++) coacheeAt[this.coacheeRank[i]] = i;
+    return { bufferStart, keep, entry: new Float64Array(bufferStart[m]), size: new Int32Array(m), low, coacheeAt };
   }
 
   /**
    * Each coach's best coachees (coachCandidates per capacity unit, ties by coachee rank) that are not in
-   * `rows` yet, per coachee, ready for merge(). `heaps`, when given, were filled during topCandidates' pass
+   * `rows` yet, as rows by coachee (each in coach order), ready for mergeRows(). `heaps`, when given, were filled during topCandidates' pass
    * (one scan of the pairs for both shortlists); otherwise the pairs are scanned here.
    */
-  private coachTopCandidates(
-    rows: { start: Int32Array; coach: Int32Array; weight: Int32Array },
-    minWeight: number,
-    heaps?: CoachHeaps,
-  ): Map<number, { coach: number[]; weight: number[] }> {
+  private coachTopCandidates(rows: Rows, minWeight: number, heaps?: CoachHeaps): Rows {
     const { n, m } = this;
     if (!heaps) {
       heaps = this.newCoachHeaps();
       for (let i = 0; i < n; i++) offerRowToCoaches(heaps, this.rowCoach, this.rowWeight, this.loadRow(i, minWeight), i, this.coacheeRank);
     }
-    const { heapStart, hw, hi, size } = heaps;
-    const extra = new Map<number, { coach: number[]; weight: number[] }>();
+    const { bufferStart, keep, entry, size, coacheeAt } = heaps;
+    let total = 0;
     for (let j = 0; j < m; j++) {
-      for (let y = heapStart[j]; y < heapStart[j] + size[j]; y++) {
-        const i = hi[y];
+      if (size[j] > keep[j]) cutBack(heaps, j);
+      total += size[j];
+    }
+    // Flat (coachee, coach, weight) triples, coach by coach, then a stable counting sort by coachee: each
+    // coachee's extra pairs stay in coach order whatever the order inside a buffer.
+    const ti = new Int32Array(total);
+    const tj = new Int32Array(total);
+    const tw = new Int32Array(total);
+    const start = new Int32Array(n + 1);
+    let t = 0;
+    for (let j = 0; j < m; j++) {
+      for (let y = bufferStart[j]; y < bufferStart[j] + size[j]; y++) {
+        const w = Math.floor(entry[y] / RANK_SPAN);
+        const i = coacheeAt[RANK_SPAN - 1 - (entry[y] - w * RANK_SPAN)];
         let known = false;
         for (let a = rows.start[i]; a < rows.start[i + 1]; a++) if (rows.coach[a] === j) known = true;
         if (known) continue;
-        let e = extra.get(i);
-        if (!e) extra.set(i, (e = { coach: [], weight: [] }));
-        e.coach.push(j);
-        e.weight.push(hw[y]);
+        ti[t] = i;
+        tj[t] = j;
+        tw[t++] = w;
+        start[i + 1]++;
       }
     }
-    return extra;
+    for (let i = 0; i < n; i++) start[i + 1] += start[i];
+    const fill = start.slice(0, n);
+    const coach = new Int32Array(t);
+    const weight = new Int32Array(t);
+    for (let x = 0; x < t; x++) {
+      const p = fill[ti[x]]++;
+      coach[p] = tj[x];
+      weight[p] = tw[x];
+    }
+    return { start, coach, weight };
   }
 
   /**
