@@ -186,14 +186,14 @@ export function solve(problem: ScoredPairs, options: SolveOptions = {}): Solutio
 }
 
 /**
- * Each coach's best coachees so far, as a buffer per coach (stored flat: coach j's is [bufferStart[j],
+ * Each coach's best coachees so far (the coach side of the first shortlist), as a buffer per coach (stored flat: coach j's is [bufferStart[j],
  * bufferStart[j + 1]), twice the `keep[j]` entries it must end with). Entries are appended unsorted; a full
  * buffer is cut back to its best keep[j] by a linear-time selection. That costs a few stores per admitted
  * pair where a heap costs a sift, and a pass over 20M pairs admits over a million.
  * An entry is one number, `weight * RANK_SPAN + (RANK_SPAN - 1 - coachee rank)`: higher is better, and
  * equal weights order by coachee rank (distinct per coach, so entries never tie).
  */
-interface CoachHeaps {
+interface CoachLists {
   readonly bufferStart: Int32Array;
   readonly keep: Int32Array;
   readonly entry: Float64Array;
@@ -235,8 +235,8 @@ function selectLargest(a: Float64Array, lo: number, count: number, keep: number)
 }
 
 /** Cuts coach j's buffer back to its best keep[j] entries and raises low[j] to the worst kept weight. */
-function cutBack(heaps: CoachHeaps, j: number): void {
-  const { bufferStart, keep, entry, size, low } = heaps;
+function cutBack(lists: CoachLists, j: number): void {
+  const { bufferStart, keep, entry, size, low } = lists;
   const b0 = bufferStart[j];
   const h = keep[j];
   selectLargest(entry, b0, size[j], h);
@@ -260,10 +260,10 @@ function insertionSort(a: Int32Array, size: number): void {
 }
 
 /**
- * The first shortlist pass over one row at a time: keeps the row's `k` best pairs (weight descending, then coach
- * rank) as row positions in `heap`, offers every usable pair to the coaches' bounded heaps, and counts the
- * usable pairs. Most pairs fail both cheap threshold tests (`rowLow`, `low[k]`), so the pass over 20M pairs
- * stays a tight loop; the heaps are touched only by the few pairs that pass.
+ * The first shortlist pass over the dense rows read in place: keeps each row's `k` best pairs (weight
+ * descending, then coach rank) as row positions in `heap`, offers every usable pair to the coaches' lists, and
+ * counts the usable pairs. Most pairs fail both cheap threshold tests (`rowLow`, `low[x]`), so the pass over
+ * 20M pairs stays a tight loop; the row heap and the coach lists see only the few pairs that pass.
  */
 class Shortlister {
   readonly heap: Int32Array;
@@ -281,15 +281,15 @@ class Shortlister {
     private readonly minWeight: number,
     private readonly coachRank: Int32Array,
     private readonly coacheeRank: Int32Array,
-    private readonly heaps: CoachHeaps | null,
+    private readonly lists: CoachLists | null,
     m: number,
   ) {
     this.heap = new Int32Array(k);
     this.heapWeight = new Int32Array(k);
     this.heapRank = new Int32Array(k);
-    // Without coach heaps no pair passes the coach test.
-    this.low = heaps ? heaps.low : new Int32Array(m).fill(MAX_WEIGHT + 1);
-    if (heaps) for (let j = 0; j < m; j++) if (this.low[j] < minWeight) this.low[j] = minWeight;
+    // Without coach lists no pair passes the coach test.
+    this.low = lists ? lists.low : new Int32Array(m).fill(MAX_WEIGHT + 1);
+    if (lists) for (let j = 0; j < m; j++) if (this.low[j] < minWeight) this.low[j] = minWeight;
   }
 
   private begin(i: number): void {
@@ -370,23 +370,23 @@ class Shortlister {
   }
 
   private offerCoach(j: number, w: number): void {
-    offerCoachHeap(this.heaps as CoachHeaps, j, w, this.ri);
+    offerToCoach(this.lists as CoachLists, j, w, this.ri);
   }
 }
 
-/** Offers every pair of a loaded row (coach[x], weight[x], x < len) of coachee i to the coaches' heaps. */
-function offerRowToCoaches(heaps: CoachHeaps, coach: Int32Array, weight: Int32Array, len: number, i: number, coacheeRank: Int32Array): void {
-  const low = heaps.low;
+/** Offers every pair of a loaded row (coach[x], weight[x], x < len) of coachee i to the coaches' lists. */
+function offerRowToCoaches(lists: CoachLists, coach: Int32Array, weight: Int32Array, len: number, i: number, coacheeRank: Int32Array): void {
+  const low = lists.low;
   const ri = coacheeRank[i];
-  for (let x = 0; x < len; x++) if (weight[x] >= low[coach[x]]) offerCoachHeap(heaps, coach[x], weight[x], ri);
+  for (let x = 0; x < len; x++) if (weight[x] >= low[coach[x]]) offerToCoach(lists, coach[x], weight[x], ri);
 }
 
 /** Offers (w, the coachee of rank ri) to coach j's buffer. */
-function offerCoachHeap(heaps: CoachHeaps, j: number, w: number, ri: number): void {
-  const { bufferStart, entry, size } = heaps;
+function offerToCoach(lists: CoachLists, j: number, w: number, ri: number): void {
+  const { bufferStart, entry, size } = lists;
   const b0 = bufferStart[j];
   entry[b0 + size[j]++] = w * RANK_SPAN + (RANK_SPAN - 1 - ri);
-  if (b0 + size[j] === bufferStart[j + 1]) cutBack(heaps, j);
+  if (b0 + size[j] === bufferStart[j + 1]) cutBack(lists, j);
 }
 
 class PoolSolver {
@@ -755,10 +755,10 @@ class PoolSolver {
     const capByRank = new Int32Array(m);
     for (let j = 0; j < m; j++) capByRank[coachRank[j]] = capLeft[j];
     // One pass over the pairs fills both shortlists: each coachee's best coaches and each coach's best coachees.
-    const heaps = k < m && this.coachCandidates > 0 ? this.newCoachHeaps() : undefined;
-    let rows = this.topCandidates(minWeight, k, heaps);
+    const lists = k < m && this.coachCandidates > 0 ? this.newCoachLists() : undefined;
+    let rows = this.topCandidates(minWeight, k, lists);
     this.stats.allowedPairs = this.lastAllowed;
-    if (heaps) rows = this.mergeRows(rows, this.coachTopCandidates(rows, minWeight, heaps));
+    if (lists) rows = this.mergeRows(rows, this.coachTopCandidates(rows, minWeight, lists));
     const ns = new TransportSimplex(n, m, capByRank, rows.coach.length);
     const pi = ns.pi;
     const limit = Math.max(1, this.slackLimit);
@@ -1008,8 +1008,8 @@ class PoolSolver {
     return { start, coach, weight };
   }
 
-  /** Empty per-coach heaps for coachTopCandidates: coachCandidates per capacity unit of each coach. */
-  private newCoachHeaps(): CoachHeaps {
+  /** Empty per-coach lists for coachTopCandidates: coachCandidates per capacity unit of each coach. */
+  private newCoachLists(): CoachLists {
     const { n, m, capLeft } = this;
     if (n >= RANK_SPAN) throw new MatchingError('too-large', `a pool of ${n} coachees is too large`);
     const keep = new Int32Array(m);
@@ -1028,19 +1028,19 @@ class PoolSolver {
 
   /**
    * Each coach's best coachees (coachCandidates per capacity unit, ties by coachee rank) that are not in
-   * `rows` yet, as rows by coachee (each in coach order), ready for mergeRows(). `heaps`, when given, were filled during topCandidates' pass
+   * `rows` yet, as rows by coachee (each in coach order), ready for mergeRows(). `lists`, when given, were filled during topCandidates' pass
    * (one scan of the pairs for both shortlists); otherwise the pairs are scanned here.
    */
-  private coachTopCandidates(rows: Rows, minWeight: number, heaps?: CoachHeaps): Rows {
+  private coachTopCandidates(rows: Rows, minWeight: number, lists?: CoachLists): Rows {
     const { n, m } = this;
-    if (!heaps) {
-      heaps = this.newCoachHeaps();
-      for (let i = 0; i < n; i++) offerRowToCoaches(heaps, this.rowCoach, this.rowWeight, this.loadRow(i, minWeight), i, this.coacheeRank);
+    if (!lists) {
+      lists = this.newCoachLists();
+      for (let i = 0; i < n; i++) offerRowToCoaches(lists, this.rowCoach, this.rowWeight, this.loadRow(i, minWeight), i, this.coacheeRank);
     }
-    const { bufferStart, keep, entry, size, coacheeAt } = heaps;
+    const { bufferStart, keep, entry, size, coacheeAt } = lists;
     let total = 0;
     for (let j = 0; j < m; j++) {
-      if (size[j] > keep[j]) cutBack(heaps, j);
+      if (size[j] > keep[j]) cutBack(lists, j);
       total += size[j];
     }
     // Flat (coachee, coach, weight) triples, coach by coach, then a stable counting sort by coachee: each
@@ -1076,18 +1076,18 @@ class PoolSolver {
   }
 
   /**
-   * Each coachee's k best usable pairs (weight descending, ties by coach rank), in row order; fills `heaps`
+   * Each coachee's k best usable pairs (weight descending, ties by coach rank), in row order; fills `lists`
    * on the same pass when given, and sets `lastAllowed` to the number of usable pairs. Dense rows are read in
    * place with cheap threshold filters; sparse rows (short) and rows that need loadRow's filter (a full coach,
    * an exclusion, a pin) are copied first, which measured faster for them.
    */
-  private topCandidates(minWeight: number, k: number, heaps?: CoachHeaps): Rows {
+  private topCandidates(minWeight: number, k: number, lists?: CoachLists): Rows {
     const { n, m, coachRank, coacheeRank, rowCoach, rowWeight, pinnedCoach, exclStart, problem } = this;
     const dense = problem.dense;
     const start = new Int32Array(n + 1);
     let coach = new Int32Array(Math.min(n * k, 1 << 20));
     let weight = new Int32Array(coach.length);
-    const lister = dense ? new Shortlister(k, minWeight, coachRank, coacheeRank, heaps ?? null, m) : null;
+    const lister = dense ? new Shortlister(k, minWeight, coachRank, coacheeRank, lists ?? null, m) : null;
     const heap = new Int32Array(k);
     let anyFull = false;
     for (let j = 0; j < m; j++) if (this.capLeft[j] === 0) anyFull = true;
@@ -1108,7 +1108,7 @@ class PoolSolver {
       } else {
         const len = this.loadRow(i, minWeight);
         allowed += len;
-        if (heaps) offerRowToCoaches(heaps, rowCoach, rowWeight, len, i, coacheeRank);
+        if (lists) offerRowToCoaches(lists, rowCoach, rowWeight, len, i, coacheeRank);
         size = this.selectLoaded(len, k, heap);
         chosen = heap;
         src = rowWeight;
