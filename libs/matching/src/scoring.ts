@@ -298,10 +298,10 @@ function classesOf<T>(values: readonly T[], key: (v: T) => string): { classOf: I
 }
 
 /**
- * Everything the row kernel reads: typed arrays and policy scalars, one stable shape. The soft terms that
- * depend on a coach only through a few values (time zone, language set, level) are looked up in per-row
- * tables over those values' classes; the person-based rules (same person, reporting line, department) touch
- * only the few coaches an inverted index names, marked in `mark` for the row.
+ * Everything the row kernel reads: typed arrays and policy scalars, one stable shape. The soft terms and rules
+ * that depend on a coach only through its time zone, language set and level are looked up in a per-row table
+ * over those combinations (a few hundred at most in practice); the person-based rules (same person, reporting
+ * line, department) touch only the few coaches an inverted index names, marked in `mark` for the row.
  */
 interface RowKernel {
   readonly m: number;
@@ -309,15 +309,11 @@ interface RowKernel {
   readonly needShare: Float64Array;
   /** strengthPoints + effectivenessPoints per coach and skill. */
   readonly coachPoints: Float64Array;
-  readonly zoneC: Int32Array;
-  readonly langClassC: Int32Array;
-  readonly levelClassC: Int32Array;
-  /** Per-row tables: points of each zone / language class / level class, and the rules a class breaks (bits). */
-  readonly zoneValue: Float64Array;
-  readonly zoneBits: Int32Array;
-  readonly langValue: Float64Array;
-  readonly langBits: Int32Array;
-  readonly levelValue: Float64Array;
+  /** Class of each coach: its (zone, language set, level) combination. */
+  readonly classC: Int32Array;
+  /** Per-row tables over the classes: zone + language + level points, and the rules the class breaks (bits). */
+  readonly classValue: Float64Array;
+  readonly classBits: Int32Array;
   /** Per-coach rules the current row's coachee breaks with that coach: bit r for REASON_CODES[r]. */
   readonly mark: Int32Array;
   /** Per-row count of pairs by their first broken rule; slot ALLOWED counts the allowed pairs. */
@@ -334,7 +330,7 @@ const ALLOWED = 15;
  * so V8 optimizes it after a few rows (a single 20M-iteration loop only gets on-stack replacement).
  */
 function scoreRow(K: RowKernel, i: number): void {
-  const { m, S, needShare, coachPoints, zoneC, langClassC, levelClassC, zoneValue, zoneBits, langValue, langBits, levelValue, mark, counts, dense } = K;
+  const { m, S, needShare, coachPoints, classC, classValue, classBits, mark, counts, dense } = K;
   const needOffset = i * S;
   const rowBase = i * m;
   // The usual five skills, unrolled in the same summation order as the generic loop (same rounding).
@@ -345,14 +341,13 @@ function scoreRow(K: RowKernel, i: number): void {
   const n4 = S === 5 ? needShare[needOffset + 4] : 0;
   // Branch-free on purpose: about a third of the pairs are forbidden, in no pattern a predictor could learn.
   for (let k = 0; k < m; k++) {
-    const zc = zoneC[k];
-    const lc = langClassC[k];
-    const bits = mark[k] | langBits[lc] | zoneBits[zc] | (1 << ALLOWED);
+    const c = classC[k];
+    const bits = mark[k] | classBits[c] | (1 << ALLOWED);
     // The lowest set bit: the first rule broken in REASON_CODES order, or ALLOWED.
     const reason = 31 - Math.clz32(bits & -bits);
     counts[reason]++;
     // ((zone + language) + level) + skills, in the order the breakdown adds them.
-    let points = zoneValue[zc] + langValue[lc] + levelValue[levelClassC[k]];
+    let points = classValue[c];
     const co = k * S;
     if (S === 5) points = points + n0 * coachPoints[co] + n1 * coachPoints[co + 1] + n2 * coachPoints[co + 2] + n3 * coachPoints[co + 3] + n4 * coachPoints[co + 4];
     else for (let s = 0; s < S; s++) points += needShare[needOffset + s] * coachPoints[co + s];
@@ -414,6 +409,12 @@ export function scoreProgram(instance: ProgramInstance): ScoredProgram {
   const levelClasses = classesOf(Array.from(levelC), (lv) => String(lv));
   const LC = langClasses.members.length;
   const VC = levelClasses.members.length;
+  // A coach enters the kernel only through its (zone, language set, level) class: one table per row.
+  const coachClasses = classesOf(
+    Array.from({ length: m }, (_, k) => [zoneC[k], langClasses.classOf[k], levelClasses.classOf[k]] as const),
+    (t) => t.join(','),
+  );
+  const CC = coachClasses.members.length;
 
   // Inverted indexes for the person-based rules: a coachee meets only the few coaches they name.
   let persons = 0;
@@ -447,20 +448,20 @@ export function scoreProgram(instance: ProgramInstance): ScoredProgram {
     S,
     needShare,
     coachPoints,
-    zoneC,
-    langClassC: langClasses.classOf,
-    levelClassC: levelClasses.classOf,
-    zoneValue: new Float64Array(Z),
-    zoneBits: new Int32Array(Z),
-    langValue: new Float64Array(LC),
-    langBits: new Int32Array(LC),
-    levelValue: new Float64Array(VC),
+    classC: coachClasses.classOf,
+    classValue: new Float64Array(CC),
+    classBits: new Int32Array(CC),
     mark,
     counts,
     dense,
     ruledOut,
   };
-  const { zoneValue, zoneBits, langValue, langBits, levelValue } = kernel;
+  const { classValue, classBits } = kernel;
+  const zoneValue = new Float64Array(Z);
+  const zoneBits = new Int32Array(Z);
+  const langValue = new Float64Array(LC);
+  const langBits = new Int32Array(LC);
+  const levelValue = new Float64Array(VC);
 
   for (let i = 0; i < n; i++) {
     // Per-row tables, with the same arithmetic as languageFit / levelFit and the time-zone tables.
@@ -498,6 +499,11 @@ export function scoreProgram(instance: ProgramInstance): ScoredProgram {
     for (let c = 0; c < VC; c++) {
       const lc = levelClasses.members[c];
       levelValue[c] = le === le && lc === lc ? levelFull * Math.max(0, 1 - Math.abs(lc - le - levelGap) / 4) : levelHalf;
+    }
+    for (let c = 0; c < CC; c++) {
+      const [z, l, v] = coachClasses.members[c];
+      classValue[c] = zoneValue[z] + langValue[l] + levelValue[v];
+      classBits[c] = zoneBits[z] | langBits[l];
     }
     // Marks, first rule in REASON_CODES order wins.
     const pe = personE[i];
