@@ -150,8 +150,8 @@ export const DEFAULT_COACH_CANDIDATES = 8;
 const DROP_SLACK = 2 * SCORE_SCALE;
 
 /** Shortlist sizes when capacity is scarce and rows are long (see capacityBound). */
-export const SCARCE_CANDIDATES = 8;
-export const SCARCE_COACH_CANDIDATES = 32;
+const SCARCE_CANDIDATES = 8;
+const SCARCE_COACH_CANDIDATES = 32;
 const SCARCE_ROW_LENGTH = 1000;
 
 /** Slots engine: pairs within this many score points of violating the duals join the next round too. */
