@@ -128,6 +128,38 @@ export class TransportSimplex {
     this.state = s;
   }
 
+  /**
+   * Removes the pair arcs at flow 0 outside the tree whose reduced cost exceeds `maxReduced`: they cannot
+   * enter until the potentials move by that much, and every pivot's block search would keep pricing them.
+   * A removed pair is only a column no longer; column generation prices it again with every other pair.
+   * Tree arcs, and so the basis and the potentials, are untouched.
+   */
+  dropColumns(maxReduced: number): number {
+    const { n, m, source, target, cost, cap, flow, state, pi, pred } = this;
+    const first = n + m;
+    const remap = new Int32Array(this.arcCount - first);
+    let out = first;
+    for (let a = first; a < this.arcCount; a++) {
+      if (state[a] === STATE_LOWER && cost[a] + pi[source[a]] - pi[target[a]] > maxReduced) {
+        remap[a - first] = -1;
+        continue;
+      }
+      remap[a - first] = out;
+      source[out] = source[a];
+      target[out] = target[a];
+      cost[out] = cost[a];
+      cap[out] = cap[a];
+      flow[out] = flow[a];
+      state[out] = state[a];
+      out++;
+    }
+    for (let u = 0; u < this.root; u++) if (pred[u] >= first) pred[u] = remap[pred[u] - first];
+    const dropped = this.arcCount - out;
+    this.arcCount = out;
+    if (this.nextArc >= out) this.nextArc = 0;
+    return dropped;
+  }
+
   /** Coach index of coachee i in the current basis solution, or -1 when unassigned. */
   assignment(): Int32Array {
     const coachOf = new Int32Array(this.n).fill(-1);

@@ -263,120 +263,120 @@ const R_DEPT = REASON_INDEX['same-department'];
 const R_LANG = REASON_INDEX['no-shared-language'];
 const R_TZ = REASON_INDEX['timezone-gap'];
 
-/** Everything the row kernel reads: typed arrays and policy scalars, one stable shape. */
-interface RowKernel {
-  readonly m: number;
-  readonly S: number;
-  readonly L: number;
-  readonly Z: number;
-  readonly needShare: Float64Array;
-  /** strengthPoints + effectivenessPoints per coach and skill. */
-  readonly coachPoints: Float64Array;
-  readonly zoneE: Int32Array;
-  readonly zoneC: Int32Array;
-  readonly zonePoints: Float64Array;
-  readonly zoneGap: Float64Array;
-  readonly langE: Uint32Array;
-  readonly langC: Uint32Array;
-  readonly preferredE: Int32Array;
-  readonly levelE: Float64Array;
-  readonly levelC: Float64Array;
-  readonly personE: Int32Array;
-  readonly managerE: Int32Array;
-  readonly skipE: Int32Array;
-  readonly personC: Int32Array;
-  readonly managerC: Int32Array;
-  readonly skipC: Int32Array;
-  readonly departmentE: Int32Array;
-  readonly departmentC: Int32Array;
-  /** Per-coach exclusion mark for the current row: 1 excluded, 2 declined-before. */
-  readonly mark: Uint8Array;
-  readonly dense: Int32Array;
-  readonly ruledOut: Uint32Array;
-  readonly reporting: boolean;
-  readonly sameDept: boolean;
-  readonly needLanguage: boolean;
-  readonly maxGap: number;
-  readonly levelGap: number;
-  readonly levelFull: number;
-  readonly levelHalf: number;
-  readonly langFull: number;
-  readonly langHalf: number;
+/** Coaches grouped by one integer key (person, manager, skip-level manager or department): compressed rows. */
+interface CoachIndex {
+  readonly start: Int32Array;
+  readonly coach: Int32Array;
+}
+
+/** Groups coaches by `key[k]` in 0..keys-1 (negative keys are left out), coaches in index order. */
+function indexCoaches(key: Int32Array, keys: number): CoachIndex {
+  const start = new Int32Array(keys + 1);
+  for (let k = 0; k < key.length; k++) if (key[k] >= 0) start[key[k] + 1]++;
+  for (let x = 0; x < keys; x++) start[x + 1] += start[x];
+  const fill = start.slice(0, keys);
+  const coach = new Int32Array(start[keys]);
+  for (let k = 0; k < key.length; k++) if (key[k] >= 0) coach[fill[key[k]]++] = k;
+  return { start, coach };
+}
+
+/** Small dense ids for the distinct values of `values` (first seen first), keyed by `key`. */
+function classesOf<T>(values: readonly T[], key: (v: T) => string): { classOf: Int32Array; members: T[] } {
+  const ids = new Map<string, number>();
+  const members: T[] = [];
+  const classOf = Int32Array.from(values, (v) => {
+    const k = key(v);
+    let c = ids.get(k);
+    if (c === undefined) {
+      c = members.length;
+      ids.set(k, c);
+      members.push(v);
+    }
+    return c;
+  });
+  return { classOf, members };
 }
 
 /**
- * Scores row i (all coaches) into `dense`. A separate small function so V8 optimizes it after a few rows
- * (a single 20M-iteration loop only gets on-stack replacement, measurably slower).
+ * Everything the row kernel reads: typed arrays and policy scalars, one stable shape. The soft terms and rules
+ * that depend on a coach only through its time zone, language set and level are looked up in a per-row table
+ * over those combinations (a few hundred at most in practice); the person-based rules (same person, reporting
+ * line, department) touch only the few coaches an inverted index names, marked in `mark` for the row.
+ */
+interface RowKernel {
+  readonly m: number;
+  readonly S: number;
+  readonly needShare: Float64Array;
+  /** strengthPoints + effectivenessPoints per coach and skill. */
+  readonly coachPoints: Float64Array;
+  /** Class of each coach: its (zone, language set, level) combination. */
+  readonly classC: Int32Array;
+  /** Per-row tables over the classes: zone + language + level points, and the rules the class breaks (bits). */
+  readonly classValue: Float64Array;
+  readonly classBits: Int32Array;
+  /** Per-coach rules the current row's coachee breaks with that coach: bit r for REASON_CODES[r]. */
+  readonly mark: Int32Array;
+  /** Per-row count of pairs by their first broken rule; slot ALLOWED counts the allowed pairs. */
+  readonly counts: Uint32Array;
+  readonly dense: Int32Array;
+  readonly ruledOut: Uint32Array;
+}
+
+/** Bit set on every pair: the lowest set bit is then the first rule broken, or ALLOWED when none is. */
+const ALLOWED = 15;
+
+/**
+ * Scores row i (all coaches) into `dense`, once the row's tables and marks are set. A separate small function
+ * so V8 optimizes it after a few rows (a single 20M-iteration loop only gets on-stack replacement).
  */
 function scoreRow(K: RowKernel, i: number): void {
-  const { m, S, L, Z, needShare, coachPoints, zoneC, zonePoints, zoneGap, langE, langC, personC, managerC, skipC, departmentC, mark, dense, ruledOut } = K;
-  const { reporting, needLanguage, maxGap, levelGap, levelFull, levelHalf, langFull, langHalf, levelC } = K;
-  const pe = K.personE[i];
-  const me = K.managerE[i];
-  const se = K.skipE[i];
-  const de = K.sameDept ? K.departmentE[i] : -1;
-  const ze = K.zoneE[i] * Z;
-  const pref = K.preferredE[i];
-  const prefWord = pref >= 0 ? pref >>> 5 : 0;
-  const prefBit = pref >= 0 ? 1 << (pref & 31) : 0;
+  const { m, S, needShare, coachPoints, classC, classValue, classBits, mark, counts, dense } = K;
   const needOffset = i * S;
   const rowBase = i * m;
-  const reasonBase = i * REASON_COUNT;
-  let eKnown = false;
-  for (let x = 0; x < L; x++) if (langE[i * L + x] !== 0) eKnown = true;
-  const le = K.levelE[i];
-  const le0 = langE[i * L];
   // The usual five skills, unrolled in the same summation order as the generic loop (same rounding).
   const n0 = S === 5 ? needShare[needOffset] : 0;
   const n1 = S === 5 ? needShare[needOffset + 1] : 0;
   const n2 = S === 5 ? needShare[needOffset + 2] : 0;
   const n3 = S === 5 ? needShare[needOffset + 3] : 0;
   const n4 = S === 5 ? needShare[needOffset + 4] : 0;
-
+  // Branch-free on purpose: about a third of the pairs are forbidden, in no pattern a predictor could learn.
   for (let k = 0; k < m; k++) {
-    let reason = -1;
-    const pc = personC[k];
-    if (pe === pc) reason = R_PERSON;
-    else if (mark[k] !== 0) reason = mark[k] === 1 ? R_EXCLUDED : R_DECLINED;
-    else if (reporting && (pc === me || pc === se || pe === managerC[k] || pe === skipC[k] || (me >= 0 && me === managerC[k]))) reason = R_LINE;
-    else if (de >= 0 && de === departmentC[k]) reason = R_DEPT;
-    let lang = langHalf;
-    if (reason < 0 && eKnown) {
-      let shared = 0;
-      let cKnown = 0;
-      if (L === 1) {
-        cKnown = langC[k];
-        shared = le0 & cKnown;
-      } else {
-        for (let x = 0; x < L; x++) {
-          const c = langC[k * L + x];
-          cKnown |= c;
-          shared |= langE[i * L + x] & c;
-        }
-      }
-      if (cKnown !== 0) {
-        if (pref >= 0 && (langC[k * L + prefWord] & prefBit) !== 0) lang = langFull;
-        else if (shared === 0) {
-          lang = 0;
-          if (needLanguage) reason = R_LANG;
-        }
-      }
-    }
-    if (reason < 0 && zoneGap[ze + zoneC[k]] > maxGap) reason = R_TZ;
-    if (reason >= 0) {
-      dense[rowBase + k] = -1;
-      ruledOut[reasonBase + reason]++;
-      continue;
-    }
-    // Same arithmetic as levelFit, inlined for the hot loop.
-    const lc = levelC[k];
-    const level = le === le && lc === lc ? levelFull * Math.max(0, 1 - Math.abs(lc - le - levelGap) / 4) : levelHalf;
-    let points = zonePoints[ze + zoneC[k]] + lang + level;
+    const c = classC[k];
+    const bits = mark[k] | classBits[c] | (1 << ALLOWED);
+    // The lowest set bit: the first rule broken in REASON_CODES order, or ALLOWED.
+    const reason = 31 - Math.clz32(bits & -bits);
+    counts[reason]++;
+    // ((zone + language) + level) + skills, in the order the breakdown adds them.
+    let points = classValue[c];
     const co = k * S;
     if (S === 5) points = points + n0 * coachPoints[co] + n1 * coachPoints[co + 1] + n2 * coachPoints[co + 2] + n3 * coachPoints[co + 3] + n4 * coachPoints[co + 4];
     else for (let s = 0; s < S; s++) points += needShare[needOffset + s] * coachPoints[co + s];
-    dense[rowBase + k] = Math.round(points * SCORE_SCALE);
+    // ok is 1 for an allowed pair (reason ALLOWED = 15), 0 otherwise: a forbidden pair stores -1.
+    const ok = (reason + 1) >> 4;
+    dense[rowBase + k] = (roundHalfUp(points * SCORE_SCALE) + 1) * ok - 1;
   }
+}
+
+/**
+ * Exactly Math.round(v) (ties towards +infinity), but branch-free on the usual path: V8's Math.round costs a
+ * mispredicted branch on about half the pairs, which was most of the scoring kernel's time. For
+ * 0.5 <= v < 2^52, v + 0.5 is exact unless it crosses into the next binade, and then no integer lies between
+ * the exact and the rounded sum, so its floor is Math.round(v); anything else takes Math.round itself.
+ */
+export function roundHalfUp(v: number): number {
+  return v >= 0.5 && v < 4503599627370496 ? Math.floor(v + 0.5) : Math.round(v);
+}
+
+/** Marks coaches `index.coach[start[key] .. start[key + 1] - 1]` as breaking rule `reason`. */
+function markGroup(mark: Int32Array, index: CoachIndex, key: number, reason: number): void {
+  if (key < 0 || key + 1 >= index.start.length) return;
+  for (let a = index.start[key]; a < index.start[key + 1]; a++) mark[index.coach[a]] |= 1 << reason;
+}
+
+/** Clears the marks markGroup set. */
+function clearGroup(mark: Int32Array, index: CoachIndex, key: number): void {
+  if (key < 0 || key + 1 >= index.start.length) return;
+  for (let a = index.start[key]; a < index.start[key + 1]; a++) mark[index.coach[a]] = 0;
 }
 
 /**
@@ -401,65 +401,139 @@ export function scoreProgram(instance: ProgramInstance): ScoredProgram {
   const langFull = termPoints.language;
   const langHalf = termPoints.language / 2;
 
+  // Coach classes: distinct language sets and levels (zones are classes already).
+  const langClasses = classesOf(
+    Array.from({ length: m }, (_, k) => langC.subarray(k * L, k * L + L)),
+    (mask) => mask.join(','),
+  );
+  const levelClasses = classesOf(Array.from(levelC), (lv) => String(lv));
+  const LC = langClasses.members.length;
+  const VC = levelClasses.members.length;
+  // A coach enters the kernel only through its (zone, language set, level) class: one table per row.
+  const coachClasses = classesOf(
+    Array.from({ length: m }, (_, k) => [zoneC[k], langClasses.classOf[k], levelClasses.classOf[k]] as const),
+    (t) => t.join(','),
+  );
+  const CC = coachClasses.members.length;
+
+  // Inverted indexes for the person-based rules: a coachee meets only the few coaches they name.
+  let persons = 0;
+  for (const xs of [personE, managerE, skipE, personC, managerC, skipC]) for (let x = 0; x < xs.length; x++) persons = Math.max(persons, xs[x] + 1);
+  let departments = 0;
+  for (const xs of [departmentE, departmentC]) for (let x = 0; x < xs.length; x++) departments = Math.max(departments, xs[x] + 1);
+  const byPerson = indexCoaches(personC, persons);
+  const byManager = indexCoaches(managerC, persons);
+  const bySkip = indexCoaches(skipC, persons);
+  const byDepartment = indexCoaches(departmentC, departments);
+
   const coacheeIndex = new Map(instance.coachees.map((e, i) => [e.id, i]));
   const coachIndex = new Map(instance.coaches.map((c, k) => [c.id, k]));
-  // Exclusions per coachee, applied through a per-row mark (1 excluded, 2 declined-before).
-  const exclusionRows = new Map<number, [number, number][]>();
+  // Exclusions per coachee, applied through the per-row mark; a pair listed twice keeps its last reason.
+  const exclusionRows = new Map<number, Map<number, number>>();
   for (const x of instance.exclusions) {
     const i = coacheeIndex.get(x.coachee);
     const k = coachIndex.get(x.coach);
     if (i === undefined || k === undefined) continue;
-    const row = exclusionRows.get(i) ?? [];
-    row.push([k, x.reason === 'declined-before' ? 2 : 1]);
+    const row = exclusionRows.get(i) ?? new Map<number, number>();
+    row.set(k, x.reason === 'declined-before' ? R_DECLINED : R_EXCLUDED);
     exclusionRows.set(i, row);
   }
-  const mark = new Uint8Array(m);
+  const mark = new Int32Array(m);
+  const counts = new Uint32Array(ALLOWED + 1);
 
   const dense = new Int32Array(n * m);
   const ruledOut = new Uint32Array(n * REASON_COUNT);
-
   const kernel: RowKernel = {
     m,
     S,
-    L,
-    Z,
     needShare,
     coachPoints,
-    zoneE,
-    zoneC,
-    zonePoints,
-    zoneGap,
-    langE,
-    langC,
-    preferredE,
-    levelE,
-    levelC,
-    personE,
-    managerE,
-    skipE,
-    personC,
-    managerC,
-    skipC,
-    departmentE,
-    departmentC,
+    classC: coachClasses.classOf,
+    classValue: new Float64Array(CC),
+    classBits: new Int32Array(CC),
     mark,
+    counts,
     dense,
     ruledOut,
-    reporting,
-    sameDept,
-    needLanguage,
-    maxGap,
-    levelGap,
-    levelFull,
-    levelHalf,
-    langFull,
-    langHalf,
   };
+  const { classValue, classBits } = kernel;
+  const zoneValue = new Float64Array(Z);
+  const zoneBits = new Int32Array(Z);
+  const langValue = new Float64Array(LC);
+  const langBits = new Int32Array(LC);
+  const levelValue = new Float64Array(VC);
+
   for (let i = 0; i < n; i++) {
+    // Per-row tables, with the same arithmetic as languageFit / levelFit and the time-zone tables.
+    const ze = zoneE[i] * Z;
+    for (let z = 0; z < Z; z++) {
+      zoneValue[z] = zonePoints[ze + z];
+      zoneBits[z] = zoneGap[ze + z] > maxGap ? 1 << R_TZ : 0;
+    }
+    let eKnown = false;
+    for (let x = 0; x < L; x++) if (langE[i * L + x] !== 0) eKnown = true;
+    const pref = preferredE[i];
+    for (let c = 0; c < LC; c++) {
+      const mask = langClasses.members[c];
+      let lang = langHalf;
+      let reason = -1;
+      if (eKnown) {
+        let shared = 0;
+        let cKnown = 0;
+        for (let x = 0; x < L; x++) {
+          cKnown |= mask[x];
+          shared |= langE[i * L + x] & mask[x];
+        }
+        if (cKnown !== 0) {
+          if (pref >= 0 && (mask[pref >>> 5] & (1 << (pref & 31))) !== 0) lang = langFull;
+          else if (shared === 0) {
+            lang = 0;
+            if (needLanguage) reason = R_LANG;
+          }
+        }
+      }
+      langValue[c] = lang;
+      langBits[c] = reason >= 0 ? 1 << reason : 0;
+    }
+    const le = levelE[i];
+    for (let c = 0; c < VC; c++) {
+      const lc = levelClasses.members[c];
+      levelValue[c] = le === le && lc === lc ? levelFull * Math.max(0, 1 - Math.abs(lc - le - levelGap) / 4) : levelHalf;
+    }
+    for (let c = 0; c < CC; c++) {
+      const [z, l, v] = coachClasses.members[c];
+      classValue[c] = zoneValue[z] + langValue[l] + levelValue[v];
+      classBits[c] = zoneBits[z] | langBits[l];
+    }
+    // Marks, first rule in REASON_CODES order wins.
+    const pe = personE[i];
+    const me = managerE[i];
+    const se = skipE[i];
     const exclusions = exclusionRows.get(i);
-    if (exclusions) for (const [k, r] of exclusions) mark[k] = r;
+    markGroup(mark, byPerson, pe, R_PERSON);
+    if (exclusions) for (const [k, r] of exclusions) mark[k] |= 1 << r;
+    if (reporting) {
+      markGroup(mark, byPerson, me, R_LINE);
+      markGroup(mark, byPerson, se, R_LINE);
+      markGroup(mark, byManager, pe, R_LINE);
+      markGroup(mark, bySkip, pe, R_LINE);
+      markGroup(mark, byManager, me, R_LINE);
+    }
+    const de = sameDept ? departmentE[i] : -1;
+    markGroup(mark, byDepartment, de, R_DEPT);
     scoreRow(kernel, i);
+    for (let r = 0; r < REASON_COUNT; r++) ruledOut[i * REASON_COUNT + r] = counts[r];
+    counts.fill(0);
+    clearGroup(mark, byPerson, pe);
     if (exclusions) for (const [k] of exclusions) mark[k] = 0;
+    if (reporting) {
+      clearGroup(mark, byPerson, me);
+      clearGroup(mark, byPerson, se);
+      clearGroup(mark, byManager, pe);
+      clearGroup(mark, bySkip, pe);
+      clearGroup(mark, byManager, me);
+    }
+    clearGroup(mark, byDepartment, de);
   }
 
   const pairs: ScoredPairs = {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { kthSmallest, solve } from './solver';
+import { solve } from './solver';
 import { Objective, OBJECTIVES, PairRef, ScoredPairs, Solution, SolveOptions } from './types';
 
 interface Small {
@@ -321,20 +321,56 @@ describe('solve', () => {
       { numRuns: 200 },
     );
   });
-});
 
-describe('kthSmallest', () => {
-  it('equals the sorted order statistic, duplicates included, and leaves the input untouched', () => {
+  it('counts the usable pairs (allowed, not excluded, >= minScore, coach not full after pins) in the shortlist pass', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -20, max: 0 }), { minLength: 1, maxLength: 60 }), fc.nat(), (xs, seed) => {
-        const values = Float64Array.from(xs, (x) => x / 4);
-        const before = values.slice();
-        const kth = seed % xs.length;
-        const sorted = values.slice().sort();
-        expect(kthSmallest(values, values.length, kth, new Float64Array(values.length))).toBe(sorted[kth]);
-        expect(values).toEqual(before);
+      fc.property(smallInstance, fc.constantFrom<Objective>('matched-then-score', 'score'), fc.boolean(), fc.constantFrom(0, 1, 3), ({ s, candidates }, objective, sparse, coachCandidates) => {
+        const sol = solve(toProblem(s, sparse), { objective, pins: refs(s.pins), exclusions: refs(s.exclusions), minScore: s.minWeight / 1000, candidates, coachCandidates });
+        const capLeft = [...s.caps];
+        for (const [, j] of s.pins) capLeft[j]--;
+        let usable = 0;
+        for (let i = 0; i < s.n; i++) {
+          if (s.pins.some(([pi]) => pi === i)) continue;
+          for (let j = 0; j < s.m; j++) {
+            if (s.w[i][j] >= 0 && s.w[i][j] >= s.minWeight && capLeft[j] > 0 && !s.exclusions.some(([ei, ej]) => ei === i && ej === j)) usable++;
+          }
+        }
+        expect(sol.stats.allowedPairs).toBe(usable);
       }),
-      { numRuns: 500 },
+      { numRuns: 400 },
     );
+  });
+
+  it('sizes the first shortlist by capacity pressure on long rows and still reaches the optimum of a full solve', () => {
+    // 1,000 coaches: rows are long enough for the capacity-bound sizes when coachees outnumber the capacity.
+    const r = (() => {
+      let x = 12345;
+      return (): number => {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        return (x >>> 0) / 4294967296;
+      };
+    })();
+    const m = 1000;
+    for (const n of [1300, 700]) {
+      const caps = Array.from({ length: m }, () => (r() < 0.3 ? 0 : 1 + Math.floor(r() * 2)));
+      // Few distinct weights: many ties, so the tie-break matters too.
+      const w = Array.from({ length: n }, () => Array.from({ length: m }, () => (r() < 0.3 ? -1 : 1000 * Math.floor(r() * 40))));
+      const pinCoach = caps.findIndex((c, j) => c > 0 && w[0][j] >= 2000);
+      const s: Small = { n, m, caps, w, pins: [[0, pinCoach]], exclusions: [[1, 2], [3, 4]], minWeight: 2000 };
+      for (const objective of ['matched-then-score', 'score'] as const) {
+        const options: SolveOptions = { objective, pins: refs(s.pins), exclusions: refs(s.exclusions), minScore: 2 };
+        const sol = solve(toProblem(s, false), options);
+        checkValid(s, sol);
+        const full = solve(toProblem(s, false), { ...options, candidates: 0 });
+        const fixed = solve(toProblem(s, false), { ...options, candidates: 16, coachCandidates: 8 });
+        expect(value(objective, Array.from(sol.coachOf), s)).toEqual(value(objective, Array.from(full.coachOf), s));
+        expect(value(objective, Array.from(sol.coachOf), s)).toEqual(value(objective, Array.from(fixed.coachOf), s));
+        expect(Array.from(solve(toProblem(s, false), options).coachOf)).toEqual(Array.from(sol.coachOf));
+        // The capacity-bound sizes are used only when coachees outnumber the capacity.
+        expect(sol.stats.candidatePairs === fixed.stats.candidatePairs).toBe(n < 1000);
+      }
+    }
   });
 });

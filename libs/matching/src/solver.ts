@@ -19,81 +19,140 @@ import {
   UnmatchedReason,
 } from './types';
 
-/** Number of weights of `row[off .. off + len - 1]` that are >= min. */
-function countAtLeast(row: Int32Array, off: number, len: number, min: number): number {
-  let count = 0;
-  for (let k = off, end = off + len; k < end; k++) count += row[k] >= min ? 1 : 0;
-  return count;
+/**
+ * What one pricing pass keeps of a row: its tight pairs (reduced cost 0, for the tie-break) and its `limit`
+ * most violated pairs (most negative reduced cost, ties by lower coach rank) in a bounded max-heap whose root
+ * is the worst one kept. A row of an unmatched coachee can violate on most of its pairs; the heap keeps that
+ * linear with no per-pair writes.
+ */
+class RowPicks {
+  size = 0;
+  tight = 0;
+  /** A pair whose reduced cost is above this (and not 0) cannot enter: 0 until the heap is full, then its root's. */
+  cut = 0;
+  private rootReduced = 0;
+  private rootRank = -1;
+  readonly coach: Int32Array;
+  readonly weight: Int32Array;
+  readonly reduced: Float64Array;
+  readonly tightCoach: Int32Array;
+  readonly tightWeight: Int32Array;
+
+  constructor(
+    private readonly limit: number,
+    m: number,
+    private readonly coachRank: Int32Array,
+  ) {
+    this.coach = new Int32Array(limit);
+    this.weight = new Int32Array(limit);
+    this.reduced = new Float64Array(limit);
+    this.tightCoach = new Int32Array(m);
+    this.tightWeight = new Int32Array(m);
+  }
+
+  reset(): void {
+    this.size = 0;
+    this.tight = 0;
+    this.cut = 0;
+  }
+
+  /** Offers pair (k, w) of reduced cost <= 0. */
+  offer(k: number, w: number, reduced: number): void {
+    if (reduced === 0) {
+      this.tightCoach[this.tight] = k;
+      this.tightWeight[this.tight++] = w;
+      return;
+    }
+    const { coach, weight, coachRank } = this;
+    const heapReduced = this.reduced;
+    const rk = coachRank[k];
+    let size = this.size;
+    if (size === this.limit) {
+      if (reduced > this.rootReduced || (reduced === this.rootReduced && rk > this.rootRank)) return;
+      // Replace the root and sift down (max-heap on (reduced, rank)).
+      let p = 0;
+      for (;;) {
+        let c = 2 * p + 1;
+        if (c >= size) break;
+        if (c + 1 < size) {
+          const ra = heapReduced[c];
+          const rb = heapReduced[c + 1];
+          if (rb > ra || (rb === ra && coachRank[coach[c + 1]] > coachRank[coach[c]])) c++;
+        }
+        const rc = heapReduced[c];
+        if (!(rc > reduced || (rc === reduced && coachRank[coach[c]] > rk))) break;
+        heapReduced[p] = rc;
+        coach[p] = coach[c];
+        weight[p] = weight[c];
+        p = c;
+      }
+      heapReduced[p] = reduced;
+      coach[p] = k;
+      weight[p] = w;
+    } else {
+      let p = size++;
+      this.size = size;
+      while (p > 0) {
+        const parent = (p - 1) >> 1;
+        const rp = heapReduced[parent];
+        if (!(reduced > rp || (reduced === rp && rk > coachRank[coach[parent]]))) break;
+        heapReduced[p] = rp;
+        coach[p] = coach[parent];
+        weight[p] = weight[parent];
+        p = parent;
+      }
+      heapReduced[p] = reduced;
+      coach[p] = k;
+      weight[p] = w;
+    }
+    if (size === this.limit) {
+      this.rootReduced = heapReduced[0];
+      this.rootRank = coachRank[coach[0]];
+      this.cut = this.rootReduced;
+    }
+  }
 }
 
-/**
- * Prices one dense row: pairs (k, w) with w >= minWeight and reduced cost `base - A*w - coachPi[k]` <= 0 go
- * to the cand* arrays (the zeros are the tight pairs the tie-break needs); returns their count. Negative reduced costs are rare, so the loop barely branches.
- */
-function scanDense(
-  row: Int32Array,
-  off: number,
-  m: number,
-  minWeight: number,
-  base: number,
-  A: number,
-  coachPi: Float64Array,
-  candCoach: Int32Array,
-  candWeight: Int32Array,
-  candReduced: Float64Array,
-): number {
-  let c = 0;
+/** Prices dense row `row[off .. off + m - 1]`: reduced cost of (i, k) is `base - A*w - coachPi[k]`. */
+function priceDense(row: Int32Array, off: number, m: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks): void {
+  let cut = 0;
   for (let k = 0; k < m; k++) {
     const w = row[off + k];
     const reduced = base - A * w - coachPi[k];
-    if (reduced <= 0 && w >= minWeight) {
-      candCoach[c] = k;
-      candWeight[c] = w;
-      candReduced[c++] = reduced;
+    if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
+      picks.offer(k, w, reduced);
+      cut = picks.cut;
     }
   }
-  return c;
 }
 
-/**
- * The value at index `kth` of `values[0 .. count - 1]` once sorted ascending (values are finite), in
- * expected linear time: a quickselect on a copy in `scratch`, so `values` keeps its order.
- */
-export function kthSmallest(values: Float64Array, count: number, kth: number, scratch: Float64Array): number {
-  for (let z = 0; z < count; z++) scratch[z] = values[z];
-  let lo = 0;
-  let hi = count - 1;
-  while (lo < hi) {
-    // Median of three as the pivot, then a three-way partition: [< p][= p][> p].
-    const a = scratch[lo];
-    const b = scratch[(lo + hi) >> 1];
-    const c = scratch[hi];
-    const p = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
-    let lt = lo;
-    let gt = hi;
-    let x = lo;
-    while (x <= gt) {
-      const v = scratch[x];
-      if (v < p) {
-        scratch[x++] = scratch[lt];
-        scratch[lt++] = v;
-      } else if (v > p) {
-        scratch[x] = scratch[gt];
-        scratch[gt--] = v;
-      } else x++;
+/** Prices the sparse row of arcs a0 .. a1 - 1 (same reduced cost as priceDense). */
+function priceSparse(coach: Int32Array, weight: Int32Array, a0: number, a1: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks): void {
+  let cut = 0;
+  for (let a = a0; a < a1; a++) {
+    const w = weight[a];
+    const k = coach[a];
+    const reduced = base - A * w - coachPi[k];
+    if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
+      picks.offer(k, w, reduced);
+      cut = picks.cut;
     }
-    if (kth < lt) hi = lt - 1;
-    else if (kth > gt) lo = gt + 1;
-    else return p;
   }
-  return scratch[kth];
 }
 
 /** Default number of candidate coaches per coachee before the dual check. */
 export const DEFAULT_CANDIDATES = 16;
 
-/** Default number of candidate coachees per capacity unit of a coach (slots engine). */
+/** Default number of candidate coachees per capacity unit of a coach (first shortlist of the slots and simplex engines). */
 export const DEFAULT_COACH_CANDIDATES = 8;
+
+/** Simplex engine: columns whose reduced cost exceeds this many weight units (2 score points) x A are dropped after each pricing pass. */
+const DROP_SLACK = 2 * SCORE_SCALE;
+
+/** Shortlist sizes when capacity is scarce and rows are long (see capacityBound). */
+const SCARCE_CANDIDATES = 8;
+const SCARCE_COACH_CANDIDATES = 32;
+const SCARCE_ROW_LENGTH = 1000;
 
 /** Slots engine: pairs within this many score points of violating the duals join the next round too. */
 export const DEFAULT_SLACK = 1;
@@ -126,12 +185,208 @@ export function solve(problem: ScoredPairs, options: SolveOptions = {}): Solutio
   return new PoolSolver(problem, options).run();
 }
 
-/** Per-coach bounded min-heaps of (weight, coachee), stored flat: coach j's heap is [heapStart[j], heapStart[j + 1]). */
-interface CoachHeaps {
-  readonly heapStart: Int32Array;
-  readonly hw: Int32Array;
-  readonly hi: Int32Array;
+/**
+ * Each coach's best coachees so far (the coach side of the first shortlist), as a buffer per coach (stored flat: coach j's is [bufferStart[j],
+ * bufferStart[j + 1]), twice the `keep[j]` entries it must end with). Entries are appended unsorted; a full
+ * buffer is cut back to its best keep[j] by a linear-time selection. That costs a few stores per admitted
+ * pair where a heap costs a sift, and a pass over 20M pairs admits over a million.
+ * An entry is one number, `weight * RANK_SPAN + (RANK_SPAN - 1 - coachee rank)`: higher is better, and
+ * equal weights order by coachee rank (distinct per coach, so entries never tie).
+ */
+interface CoachLists {
+  readonly bufferStart: Int32Array;
+  readonly keep: Int32Array;
+  readonly entry: Float64Array;
   readonly size: Int32Array;
+  /** Lowest weight a coach can still admit (that of its worst kept entry once cut back): a cheap first filter. */
+  readonly low: Int32Array;
+  /** Coachee index by rank. */
+  readonly coacheeAt: Int32Array;
+}
+
+/** Coachee ranks fit below this in a coach-buffer entry (and weight * RANK_SPAN stays an exact integer). */
+const RANK_SPAN = 2 ** 24;
+
+/** Reorders `a[lo .. lo + count - 1]` (distinct values) so that its `keep` largest come first, in expected linear time. */
+function selectLargest(a: Float64Array, lo: number, count: number, keep: number): void {
+  let left = lo;
+  let right = lo + count - 1;
+  const target = lo + keep - 1;
+  while (left < right) {
+    const x = a[left];
+    const y = a[(left + right) >> 1];
+    const z = a[right];
+    const pivot = x > y ? (y > z ? y : x > z ? z : x) : x > z ? x : y > z ? z : y;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] > pivot) i++;
+      while (a[j] < pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (target <= j) right = j;
+    else if (target >= i) left = i;
+    else return;
+  }
+}
+
+/** Cuts coach j's buffer back to its best keep[j] entries and raises low[j] to the worst kept weight. */
+function cutBack(lists: CoachLists, j: number): void {
+  const { bufferStart, keep, entry, size, low } = lists;
+  const b0 = bufferStart[j];
+  const h = keep[j];
+  selectLargest(entry, b0, size[j], h);
+  size[j] = h;
+  let worst = entry[b0];
+  for (let y = b0 + 1; y < b0 + h; y++) if (entry[y] < worst) worst = entry[y];
+  low[j] = Math.floor(worst / RANK_SPAN);
+}
+
+/** Sorts `a[0 .. size - 1]` ascending in place: for the few entries of one row, cheaper than TypedArray sort. */
+function insertionSort(a: Int32Array, size: number): void {
+  for (let z = 1; z < size; z++) {
+    const v = a[z];
+    let y = z - 1;
+    while (y >= 0 && a[y] > v) {
+      a[y + 1] = a[y];
+      y--;
+    }
+    a[y + 1] = v;
+  }
+}
+
+/**
+ * The first shortlist pass over the dense rows read in place: keeps each row's `k` best pairs (weight
+ * descending, then coach rank) as row positions in `heap`, offers every usable pair to the coaches' lists, and
+ * counts the usable pairs. Most pairs fail both cheap threshold tests (`rowLow`, `low[x]`), so the pass over
+ * 20M pairs stays a tight loop; the row heap and the coach lists see only the few pairs that pass.
+ */
+class Shortlister {
+  readonly heap: Int32Array;
+  private readonly heapWeight: Int32Array;
+  private readonly heapRank: Int32Array;
+  size = 0;
+  allowed = 0;
+  private rowLow = 0;
+  private rootRank = -1;
+  private ri = 0;
+  private readonly low: Int32Array;
+
+  constructor(
+    private readonly k: number,
+    private readonly minWeight: number,
+    private readonly coachRank: Int32Array,
+    private readonly coacheeRank: Int32Array,
+    private readonly lists: CoachLists | null,
+    m: number,
+  ) {
+    this.heap = new Int32Array(k);
+    this.heapWeight = new Int32Array(k);
+    this.heapRank = new Int32Array(k);
+    // Without coach lists no pair passes the coach test.
+    this.low = lists ? lists.low : new Int32Array(m).fill(MAX_WEIGHT + 1);
+    if (lists) for (let j = 0; j < m; j++) if (this.low[j] < minWeight) this.low[j] = minWeight;
+  }
+
+  private begin(i: number): void {
+    this.size = 0;
+    this.rowLow = this.k > 0 ? this.minWeight : MAX_WEIGHT + 1;
+    this.rootRank = -1;
+    this.ri = this.coacheeRank[i];
+  }
+
+  /** Dense row: pair x is coach x. Returns the number of pairs kept in `heap`. */
+  denseRow(i: number, row: Int32Array, off: number, m: number): number {
+    this.begin(i);
+    const { low, minWeight } = this;
+    let rowLow = this.rowLow;
+    let allowed = 0;
+    for (let x = 0; x < m; x++) {
+      const w = row[off + x];
+      // Branch-free count: a third of the pairs are forbidden, in no pattern a predictor could learn.
+      allowed += 1 - ((w - minWeight) >>> 31);
+      if (w >= low[x]) this.offerCoach(x, w);
+      if (w >= rowLow) rowLow = this.offerRow(x, x, w);
+    }
+    this.allowed += allowed;
+    return this.size;
+  }
+
+  /**
+   * Offers pair x (coach j, weight w) to the row heap, a min-heap whose root is the worst pair kept (lowest
+   * weight, then highest coach rank); weight and rank sit beside each position, so sifting reads no row.
+   * Returns the new rowLow.
+   */
+  private offerRow(x: number, j: number, w: number): number {
+    const { heap, heapWeight, heapRank, k } = this;
+    const rj = this.coachRank[j];
+    let size = this.size;
+    if (size === k) {
+      // w >= rowLow = the root's weight: only an equal weight with a higher rank loses.
+      if (w === this.rowLow && rj > this.rootRank) return this.rowLow;
+      let p = 0;
+      for (;;) {
+        let c = 2 * p + 1;
+        if (c >= size) break;
+        // Move to the worse child.
+        if (c + 1 < size && (heapWeight[c + 1] < heapWeight[c] || (heapWeight[c + 1] === heapWeight[c] && heapRank[c + 1] > heapRank[c]))) c++;
+        const wy = heapWeight[c];
+        // Stop when x is no better than the worse child.
+        if (!(w > wy || (w === wy && rj < heapRank[c]))) break;
+        heap[p] = heap[c];
+        heapWeight[p] = wy;
+        heapRank[p] = heapRank[c];
+        p = c;
+      }
+      heap[p] = x;
+      heapWeight[p] = w;
+      heapRank[p] = rj;
+    } else {
+      // Sift up: the parent must not be worse than x.
+      let p = size++;
+      this.size = size;
+      while (p > 0) {
+        const parent = (p - 1) >> 1;
+        const wy = heapWeight[parent];
+        if (!(wy > w || (wy === w && heapRank[parent] < rj))) break;
+        heap[p] = heap[parent];
+        heapWeight[p] = wy;
+        heapRank[p] = heapRank[parent];
+        p = parent;
+      }
+      heap[p] = x;
+      heapWeight[p] = w;
+      heapRank[p] = rj;
+    }
+    if (size === k) {
+      this.rowLow = heapWeight[0];
+      this.rootRank = heapRank[0];
+    }
+    return this.rowLow;
+  }
+
+  private offerCoach(j: number, w: number): void {
+    offerToCoach(this.lists as CoachLists, j, w, this.ri);
+  }
+}
+
+/** Offers every pair of a loaded row (coach[x], weight[x], x < len) of coachee i to the coaches' lists. */
+function offerRowToCoaches(lists: CoachLists, coach: Int32Array, weight: Int32Array, len: number, i: number, coacheeRank: Int32Array): void {
+  const low = lists.low;
+  const ri = coacheeRank[i];
+  for (let x = 0; x < len; x++) if (weight[x] >= low[coach[x]]) offerToCoach(lists, coach[x], weight[x], ri);
+}
+
+/** Offers (w, the coachee of rank ri) to coach j's buffer. */
+function offerToCoach(lists: CoachLists, j: number, w: number, ri: number): void {
+  const { bufferStart, entry, size } = lists;
+  const b0 = bufferStart[j];
+  entry[b0 + size[j]++] = w * RANK_SPAN + (RANK_SPAN - 1 - ri);
+  if (b0 + size[j] === bufferStart[j + 1]) cutBack(lists, j);
 }
 
 class PoolSolver {
@@ -158,6 +413,8 @@ class PoolSolver {
   private readonly slackLimit: number;
   private readonly warmStart: boolean;
   private markScratch: Uint8Array | null = null;
+  /** Usable pairs counted by the latest topCandidates pass. */
+  private lastAllowed = 0;
 
   constructor(
     private readonly problem: ScoredPairs,
@@ -219,7 +476,29 @@ class PoolSolver {
       this.pinnedCoach[i] = k;
       this.pinnedWeight[i] = w;
     }
+    if (this.engine === 'simplex' && options.candidates === undefined && options.coachCandidates === undefined && this.capacityBound()) {
+      this.candidatesPerCoachee = SCARCE_CANDIDATES;
+      this.coachCandidates = SCARCE_COACH_CANDIDATES;
+    }
     this.stats = { coachees: n, coaches: m, allowedPairs: 0, candidatePairs: 0, rounds: 0, searches: 0, threshold: null };
+  }
+
+  /**
+   * True when capacity is the scarce side (more coachees to place than capacity left) and rows are long (at
+   * least SCARCE_ROW_LENGTH coaches per coachee). Then most coachees cannot have one of their own best few
+   * coaches, and which coachee fills each unit is what the first shortlist has to get right: its coach side
+   * grows and its coachee side shrinks (measured on 10k x 1k-2k program pools: solve ~10-20% faster; on
+   * short rows or with spare capacity the default sizes measured faster). Speed only, never the answer.
+   */
+  private capacityBound(): boolean {
+    const { n, m, problem } = this;
+    const rowLength = problem.dense ? m : problem.arcs ? problem.arcs.coach.length / Math.max(1, n) : 0;
+    if (rowLength < SCARCE_ROW_LENGTH) return false;
+    let toPlace = 0;
+    for (let i = 0; i < n; i++) if (this.pinnedCoach[i] < 0) toPlace++;
+    let capacity = 0;
+    for (let j = 0; j < m; j++) capacity += this.capLeft[j];
+    return toPlace >= capacity;
   }
 
   run(): Solution {
@@ -236,34 +515,6 @@ class PoolSolver {
     if (!arcs) return -1;
     for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) if (arcs.coach[a] === k) return arcs.weight[a];
     return -1;
-  }
-
-  /** Pairs of unpinned coachees counted as allowed by a raw row scan but excluded by an admin or a full coach. */
-  private excludedAllowed(minWeight: number): number {
-    let count = 0;
-    for (let i = 0; i < this.n; i++) {
-      if (this.pinnedCoach[i] >= 0) continue;
-      for (let e = this.exclStart[i]; e < this.exclStart[i + 1]; e++) {
-        const k = this.exclCoach[e];
-        const w = this.pairWeight(i, k);
-        // Counted once even when listed twice; a full coach's pairs are discounted below.
-        if (w >= minWeight && this.capLeft[k] > 0 && this.exclCoach.indexOf(k, this.exclStart[i]) === e) count++;
-      }
-    }
-    const { dense, arcs } = this.problem;
-    let fullCoaches = 0;
-    for (let k = 0; k < this.m; k++) if (this.capLeft[k] === 0) fullCoaches++;
-    if (fullCoaches > 0) {
-      for (let i = 0; i < this.n; i++) {
-        if (this.pinnedCoach[i] >= 0) continue;
-        if (dense) {
-          for (let k = 0; k < this.m; k++) if (this.capLeft[k] === 0 && dense[i * this.m + k] >= minWeight) count++;
-        } else if (arcs) {
-          for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) if (this.capLeft[arcs.coach[a]] === 0 && arcs.weight[a] >= minWeight) count++;
-        }
-      }
-    }
-    return count;
   }
 
   private isExcluded(i: number, k: number): boolean {
@@ -424,7 +675,7 @@ class PoolSolver {
     let warm: SlotState | null = null;
     let rows = this.topCandidates(minWeight, k);
     // Capacity is the scarce side: each coach also brings its own best coachees, a few per unit.
-    if (k < m && this.coachCandidates > 0) rows = this.merge(rows, this.coachTopCandidates(rows, minWeight));
+    if (k < m && this.coachCandidates > 0) rows = this.mergeRows(rows, this.coachTopCandidates(rows, minWeight));
     for (;;) {
       this.stats.rounds++;
       // Columns by coach, coachees in rank order inside each column.
@@ -504,9 +755,10 @@ class PoolSolver {
     const capByRank = new Int32Array(m);
     for (let j = 0; j < m; j++) capByRank[coachRank[j]] = capLeft[j];
     // One pass over the pairs fills both shortlists: each coachee's best coaches and each coach's best coachees.
-    const heaps = k < m && this.coachCandidates > 0 ? this.newCoachHeaps() : undefined;
-    let rows = this.topCandidates(minWeight, k, heaps);
-    if (heaps) rows = this.merge(rows, this.coachTopCandidates(rows, minWeight, heaps));
+    const lists = k < m && this.coachCandidates > 0 ? this.newCoachLists() : undefined;
+    let rows = this.topCandidates(minWeight, k, lists);
+    this.stats.allowedPairs = this.lastAllowed;
+    if (lists) rows = this.mergeRows(rows, this.coachTopCandidates(rows, minWeight, lists));
     const ns = new TransportSimplex(n, m, capByRank, rows.coach.length);
     const pi = ns.pi;
     const limit = Math.max(1, this.slackLimit);
@@ -515,6 +767,23 @@ class PoolSolver {
     const idx: number[] = [];
     const addSorted = (r: number, count: number): void => {
       // Columns of one coachee in coach-rank order: deterministic whatever order they were found in.
+      if (count <= 32) {
+        // Insertion sort in place (ranks are distinct): a pricing pass adds a few columns to thousands of rows.
+        for (let z = 1; z < count; z++) {
+          const rank = selRank[z];
+          const w = selWeight[z];
+          let y = z - 1;
+          while (y >= 0 && selRank[y] > rank) {
+            selRank[y + 1] = selRank[y];
+            selWeight[y + 1] = selWeight[y];
+            y--;
+          }
+          selRank[y + 1] = rank;
+          selWeight[y + 1] = w;
+        }
+        for (let z = 0; z < count; z++) ns.addPair(r, selRank[z], -(A * selWeight[z] + B));
+        return;
+      }
       idx.length = 0;
       for (let z = 0; z < count; z++) idx.push(z);
       idx.sort((p, q) => selRank[p] - selRank[q]);
@@ -532,10 +801,7 @@ class PoolSolver {
     rows = { start: new Int32Array(0), coach: new Int32Array(0), weight: new Int32Array(0) };
     const { dense, arcs } = this.problem;
     const coachPi = new Float64Array(m);
-    const candCoach = new Int32Array(m);
-    const candWeight = new Int32Array(m);
-    const candReduced = new Float64Array(m);
-    const selectScratch = new Float64Array(m);
+    const picks = new RowPicks(limit, m, coachRank);
     // Pairs of zero reduced cost found by the latest pricing pass, per coachee rank (CSR by rank).
     const tightRow = new Int32Array(n + 1);
     let tightCoachBuf = new Int32Array(1 << 16);
@@ -549,98 +815,59 @@ class PoolSolver {
       // A full coach gets potential -infinity: its pairs price at +infinity and never yield a column.
       for (let j = 0; j < m; j++) coachPi[j] = capLeft[j] > 0 ? pi[n + coachRank[j]] : -Infinity;
       let added = 0;
-      let allowed = 0;
-      const countAllowed = this.stats.rounds === 1;
       tightPos = 0;
       for (let r = 0; r < n; r++) {
         tightRow[r] = tightPos;
         const i = coacheeAt[r];
         if (this.pinnedCoach[i] >= 0) continue;
         const base = pi[r] - B;
-        let c = 0;
-        // The reduced cost of (i, k) is base - A*w - coachPi[k]: one monomorphic scan of the row.
+        // An excluded pair prices at +infinity for this row only.
+        const e0 = this.exclStart[i];
+        const e1 = this.exclStart[i + 1];
+        for (let e = e0; e < e1; e++) coachPi[this.exclCoach[e]] = -Infinity;
+        picks.reset();
         if (dense) {
-          if (countAllowed) allowed += countAtLeast(dense, i * m, m, minWeight);
-          c = scanDense(dense, i * m, m, minWeight, base, A, coachPi, candCoach, candWeight, candReduced);
+          priceDense(dense, i * m, m, minWeight, base, A, coachPi, picks);
         } else if (arcs) {
-          for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) {
-            const w = arcs.weight[a];
-            if (w < minWeight) continue;
-            allowed++;
-            const kk = arcs.coach[a];
-            const reduced = base - A * w - coachPi[kk];
-            if (reduced <= 0) {
-              candCoach[c] = kk;
-              candWeight[c] = w;
-              candReduced[c++] = reduced;
-            }
-          }
+          const a0 = arcs.start[i];
+          const a1 = arcs.start[i + 1];
+          priceSparse(arcs.coach, arcs.weight, a0, a1, minWeight, base, A, coachPi, picks);
         }
-        if (c === 0) continue;
-        if (this.exclStart[i + 1] > this.exclStart[i]) {
-          let kept = 0;
-          for (let z = 0; z < c; z++) {
-            if (this.isExcluded(i, candCoach[z])) continue;
-            candCoach[kept] = candCoach[z];
-            candWeight[kept] = candWeight[z];
-            candReduced[kept++] = candReduced[z];
-          }
-          c = kept;
+        for (let e = e0; e < e1; e++) {
+          const k = this.exclCoach[e];
+          coachPi[k] = capLeft[k] > 0 ? pi[n + coachRank[k]] : -Infinity;
         }
-        // Zero reduced cost: a tight pair, kept aside for the tie-break; the negative ones stay candidates.
-        let neg = 0;
-        for (let z = 0; z < c; z++) {
-          if (candReduced[z] === 0) {
-            if (tightPos === tightCoachBuf.length) {
-              const grown = new Int32Array(tightCoachBuf.length * 2);
-              grown.set(tightCoachBuf);
-              tightCoachBuf = grown;
-              const grownW = new Int32Array(grown.length);
-              grownW.set(tightWeightBuf);
-              tightWeightBuf = grownW;
-            }
-            tightCoachBuf[tightPos] = candCoach[z];
-            tightWeightBuf[tightPos++] = candWeight[z];
-          } else {
-            candCoach[neg] = candCoach[z];
-            candWeight[neg] = candWeight[z];
-            candReduced[neg++] = candReduced[z];
+        const tight = picks.tight;
+        const count = picks.size;
+        // Zero reduced cost: tight pairs, kept aside for the tie-break.
+        if (tight > 0) {
+          if (tightPos + tight > tightCoachBuf.length) {
+            const grown = new Int32Array(Math.max(tightCoachBuf.length * 2, tightPos + tight));
+            grown.set(tightCoachBuf);
+            tightCoachBuf = grown;
+            const grownW = new Int32Array(grown.length);
+            grownW.set(tightWeightBuf);
+            tightWeightBuf = grownW;
           }
+          tightCoachBuf.set(picks.tightCoach.subarray(0, tight), tightPos);
+          tightWeightBuf.set(picks.tightWeight.subarray(0, tight), tightPos);
+          tightPos += tight;
         }
-        c = neg;
-        if (c === 0) continue;
+        if (count === 0) continue;
         // The most violated `limit` pairs (ties by coach id) join as columns.
-        let count = 0;
-        if (c <= limit) {
-          for (let z = 0; z < c; z++) {
-            selRank[z] = coachRank[candCoach[z]];
-            selWeight[z] = candWeight[z];
-          }
-          count = c;
-        } else {
-          const cut = kthSmallest(candReduced, c, limit - 1, selectScratch);
-          let below = 0;
-          for (let z = 0; z < c; z++) if (candReduced[z] < cut) below++;
-          // Pairs at exactly the cut value: lowest coach ranks first.
-          const atCut: number[] = [];
-          for (let z = 0; z < c; z++) {
-            if (candReduced[z] < cut) {
-              selRank[count] = coachRank[candCoach[z]];
-              selWeight[count++] = candWeight[z];
-            } else if (candReduced[z] === cut) atCut.push(z);
-          }
-          atCut.sort((p, q) => coachRank[candCoach[p]] - coachRank[candCoach[q]]);
-          for (let z = 0; z < limit - below; z++) {
-            selRank[count] = coachRank[candCoach[atCut[z]]];
-            selWeight[count++] = candWeight[atCut[z]];
-          }
+        for (let z = 0; z < count; z++) {
+          selRank[z] = coachRank[picks.coach[z]];
+          selWeight[z] = picks.weight[z];
         }
         addSorted(r, count);
         added += count;
       }
       tightRow[n] = tightPos;
-      if (this.stats.rounds === 1) this.stats.allowedPairs = allowed - this.excludedAllowed(minWeight);
       if (added === 0) break;
+      // Columns pricing well above zero rarely enter again but every pivot's block search would keep pricing
+      // them; dropping them leaves them to the next pricing pass like any other pair (measured: a third fewer
+      // pivot-search work on the program round, same number of rounds).
+      ns.dropColumns(A * DROP_SLACK);
     }
     // Ties by id: every optimum uses only pairs whose reduced cost is 0 under these (optimal) potentials,
     // so the slots engine re-solved on just those pairs returns an optimum of the whole pool, with the
@@ -781,152 +1008,170 @@ class PoolSolver {
     return { start, coach, weight };
   }
 
-  /** Empty per-coach heaps for coachTopCandidates: coachCandidates per capacity unit of each coach. */
-  private newCoachHeaps(): CoachHeaps {
+  /** Empty per-coach lists for coachTopCandidates: coachCandidates per capacity unit of each coach. */
+  private newCoachLists(): CoachLists {
     const { n, m, capLeft } = this;
-    const heapStart = new Int32Array(m + 1);
-    for (let j = 0; j < m; j++) heapStart[j + 1] = heapStart[j] + Math.min(n, capLeft[j] * this.coachCandidates);
-    return { heapStart, hw: new Int32Array(heapStart[m]), hi: new Int32Array(heapStart[m]), size: new Int32Array(m) };
-  }
-
-  /**
-   * Offers coachee i's loaded row (rowCoach/rowWeight, `len` pairs) to every coach's heap. Each heap is a
-   * min-heap of (weight, coachee) whose root is the worst kept entry.
-   */
-  private pushCoachHeaps(heaps: CoachHeaps, i: number, len: number): void {
-    const { heapStart, hw, hi, size } = heaps;
-    const coacheeRank = this.coacheeRank;
-    // worse(a, b): entry a is worse than b (lower weight, or equal weight and later coachee rank).
-    const worse = (wa: number, ia: number, wb: number, ib: number): boolean => wa < wb || (wa === wb && coacheeRank[ia] > coacheeRank[ib]);
-    for (let x = 0; x < len; x++) {
-      const j = this.rowCoach[x];
-      const w = this.rowWeight[x];
-      const h0 = heapStart[j];
-      const cap = heapStart[j + 1] - h0;
-      if (cap === 0) continue;
-      if (size[j] < cap) {
-        let p = size[j]++;
-        while (p > 0) {
-          const parent = (p - 1) >> 1;
-          if (!worse(w, i, hw[h0 + parent], hi[h0 + parent])) break;
-          hw[h0 + p] = hw[h0 + parent];
-          hi[h0 + p] = hi[h0 + parent];
-          p = parent;
-        }
-        hw[h0 + p] = w;
-        hi[h0 + p] = i;
-      } else if (worse(hw[h0], hi[h0], w, i)) {
-        const sz = size[j];
-        let p = 0;
-        for (;;) {
-          let c = 2 * p + 1;
-          if (c >= sz) break;
-          if (c + 1 < sz && worse(hw[h0 + c + 1], hi[h0 + c + 1], hw[h0 + c], hi[h0 + c])) c++;
-          if (!worse(hw[h0 + c], hi[h0 + c], w, i)) break;
-          hw[h0 + p] = hw[h0 + c];
-          hi[h0 + p] = hi[h0 + c];
-          p = c;
-        }
-        hw[h0 + p] = w;
-        hi[h0 + p] = i;
-      }
+    if (n >= RANK_SPAN) throw new MatchingError('too-large', `a pool of ${n} coachees is too large`);
+    const keep = new Int32Array(m);
+    const bufferStart = new Int32Array(m + 1);
+    for (let j = 0; j < m; j++) {
+      keep[j] = Math.min(n, capLeft[j] * this.coachCandidates);
+      bufferStart[j + 1] = bufferStart[j] + 2 * keep[j];
     }
+    // An empty buffer admits any usable pair; a coach without room admits none.
+    const low = new Int32Array(m);
+    for (let j = 0; j < m; j++) low[j] = keep[j] > 0 ? -1 : MAX_WEIGHT + 1;
+    const coacheeAt = new Int32Array(n);
+    for (let i = 0; i < n; i++) coacheeAt[this.coacheeRank[i]] = i;
+    return { bufferStart, keep, entry: new Float64Array(bufferStart[m]), size: new Int32Array(m), low, coacheeAt };
   }
 
   /**
    * Each coach's best coachees (coachCandidates per capacity unit, ties by coachee rank) that are not in
-   * `rows` yet, per coachee, ready for merge(). `heaps`, when given, were filled during topCandidates' pass
+   * `rows` yet, as rows by coachee (each in coach order), ready for mergeRows(). `lists`, when given, were filled during topCandidates' pass
    * (one scan of the pairs for both shortlists); otherwise the pairs are scanned here.
    */
-  private coachTopCandidates(
-    rows: { start: Int32Array; coach: Int32Array; weight: Int32Array },
-    minWeight: number,
-    heaps?: CoachHeaps,
-  ): Map<number, { coach: number[]; weight: number[] }> {
+  private coachTopCandidates(rows: Rows, minWeight: number, lists?: CoachLists): Rows {
     const { n, m } = this;
-    if (!heaps) {
-      heaps = this.newCoachHeaps();
-      for (let i = 0; i < n; i++) this.pushCoachHeaps(heaps, i, this.loadRow(i, minWeight));
+    if (!lists) {
+      lists = this.newCoachLists();
+      for (let i = 0; i < n; i++) offerRowToCoaches(lists, this.rowCoach, this.rowWeight, this.loadRow(i, minWeight), i, this.coacheeRank);
     }
-    const { heapStart, hw, hi, size } = heaps;
-    const extra = new Map<number, { coach: number[]; weight: number[] }>();
+    const { bufferStart, keep, entry, size, coacheeAt } = lists;
+    let total = 0;
     for (let j = 0; j < m; j++) {
-      for (let y = heapStart[j]; y < heapStart[j] + size[j]; y++) {
-        const i = hi[y];
+      if (size[j] > keep[j]) cutBack(lists, j);
+      total += size[j];
+    }
+    // Flat (coachee, coach, weight) triples, coach by coach, then a stable counting sort by coachee: each
+    // coachee's extra pairs stay in coach order whatever the order inside a buffer.
+    const ti = new Int32Array(total);
+    const tj = new Int32Array(total);
+    const tw = new Int32Array(total);
+    const start = new Int32Array(n + 1);
+    let t = 0;
+    for (let j = 0; j < m; j++) {
+      for (let y = bufferStart[j]; y < bufferStart[j] + size[j]; y++) {
+        const w = Math.floor(entry[y] / RANK_SPAN);
+        const i = coacheeAt[RANK_SPAN - 1 - (entry[y] - w * RANK_SPAN)];
         let known = false;
         for (let a = rows.start[i]; a < rows.start[i + 1]; a++) if (rows.coach[a] === j) known = true;
         if (known) continue;
-        let e = extra.get(i);
-        if (!e) extra.set(i, (e = { coach: [], weight: [] }));
-        e.coach.push(j);
-        e.weight.push(hw[y]);
+        ti[t] = i;
+        tj[t] = j;
+        tw[t++] = w;
+        start[i + 1]++;
       }
     }
-    return extra;
+    for (let i = 0; i < n; i++) start[i + 1] += start[i];
+    const fill = start.slice(0, n);
+    const coach = new Int32Array(t);
+    const weight = new Int32Array(t);
+    for (let x = 0; x < t; x++) {
+      const p = fill[ti[x]]++;
+      coach[p] = tj[x];
+      weight[p] = tw[x];
+    }
+    return { start, coach, weight };
   }
 
-  private topCandidates(minWeight: number, k: number, heaps?: CoachHeaps): { start: Int32Array; coach: Int32Array; weight: Int32Array } {
-    const n = this.n;
+  /**
+   * Each coachee's k best usable pairs (weight descending, ties by coach rank), in row order; fills `lists`
+   * on the same pass when given, and sets `lastAllowed` to the number of usable pairs. Dense rows are read in
+   * place with cheap threshold filters; sparse rows (short) and rows that need loadRow's filter (a full coach,
+   * an exclusion, a pin) are copied first, which measured faster for them.
+   */
+  private topCandidates(minWeight: number, k: number, lists?: CoachLists): Rows {
+    const { n, m, coachRank, coacheeRank, rowCoach, rowWeight, pinnedCoach, exclStart, problem } = this;
+    const dense = problem.dense;
     const start = new Int32Array(n + 1);
     let coach = new Int32Array(Math.min(n * k, 1 << 20));
     let weight = new Int32Array(coach.length);
-    const { rowCoach, rowWeight, coachRank } = this;
-    const better = (x: number, y: number): boolean =>
-      rowWeight[x] > rowWeight[y] || (rowWeight[x] === rowWeight[y] && coachRank[rowCoach[x]] < coachRank[rowCoach[y]]);
+    const lister = dense ? new Shortlister(k, minWeight, coachRank, coacheeRank, lists ?? null, m) : null;
     const heap = new Int32Array(k);
+    let anyFull = false;
+    for (let j = 0; j < m; j++) if (this.capLeft[j] === 0) anyFull = true;
+    let allowed = 0;
     let pos = 0;
     for (let i = 0; i < n; i++) {
-      const len = this.loadRow(i, minWeight);
-      if (heaps) this.pushCoachHeaps(heaps, i, len);
-      if (pos + Math.min(len, k) > coach.length) {
-        const size = Math.max(coach.length * 2, pos + Math.min(len, k));
-        const c2 = new Int32Array(size);
+      let size: number;
+      let chosen: Int32Array;
+      let src: Int32Array;
+      let coaches: Int32Array | null;
+      let off: number;
+      if (lister && dense && pinnedCoach[i] < 0 && !anyFull && exclStart[i + 1] === exclStart[i]) {
+        off = i * m;
+        size = lister.denseRow(i, dense, off, m);
+        chosen = lister.heap;
+        src = dense;
+        coaches = null;
+      } else {
+        const len = this.loadRow(i, minWeight);
+        allowed += len;
+        if (lists) offerRowToCoaches(lists, rowCoach, rowWeight, len, i, coacheeRank);
+        size = this.selectLoaded(len, k, heap);
+        chosen = heap;
+        src = rowWeight;
+        coaches = rowCoach;
+        off = 0;
+      }
+      if (pos + size > coach.length) {
+        const grown = Math.max(coach.length * 2, pos + size);
+        const c2 = new Int32Array(grown);
         c2.set(coach);
         coach = c2;
-        const w2 = new Int32Array(size);
+        const w2 = new Int32Array(grown);
         w2.set(weight);
         weight = w2;
       }
-      if (len <= k) {
-        coach.set(rowCoach.subarray(0, len), pos);
-        weight.set(rowWeight.subarray(0, len), pos);
-        pos += len;
-      } else {
-        // Min-heap (by "better") of the k best row positions seen so far.
-        let size = 0;
-        for (let x = 0; x < len; x++) {
-          if (size < k) {
-            let p = size++;
-            while (p > 0) {
-              const parent = (p - 1) >> 1;
-              if (!better(heap[parent], x)) break;
-              heap[p] = heap[parent];
-              p = parent;
-            }
-            heap[p] = x;
-          } else if (better(x, heap[0])) {
-            let p = 0;
-            for (;;) {
-              let c = 2 * p + 1;
-              if (c >= size) break;
-              if (c + 1 < size && better(heap[c], heap[c + 1])) c++;
-              if (!better(x, heap[c])) break;
-              heap[p] = heap[c];
-              p = c;
-            }
-            heap[p] = x;
-          }
-        }
-        // Row order keeps coach order stable, which keeps the solver deterministic.
-        const chosen = heap.slice(0, size).sort();
-        for (let y = 0; y < size; y++) {
-          coach[pos] = rowCoach[chosen[y]];
-          weight[pos++] = rowWeight[chosen[y]];
-        }
+      // Row order keeps coach order stable, which keeps the solver deterministic.
+      insertionSort(chosen, size);
+      for (let y = 0; y < size; y++) {
+        const x = chosen[y];
+        coach[pos] = coaches === null ? x : coaches[off + x];
+        weight[pos++] = src[off + x];
       }
       start[i + 1] = pos;
     }
+    this.lastAllowed = allowed + (lister ? lister.allowed : 0);
     return { start, coach: coach.slice(0, pos), weight: weight.slice(0, pos) };
+  }
+
+  /** The k best positions of the loaded row (rowCoach/rowWeight, `len` pairs) into `heap`; returns how many. */
+  private selectLoaded(len: number, k: number, heap: Int32Array): number {
+    if (len <= k) {
+      for (let x = 0; x < len; x++) heap[x] = x;
+      return len;
+    }
+    const { rowCoach, rowWeight, coachRank } = this;
+    const better = (x: number, y: number): boolean =>
+      rowWeight[x] > rowWeight[y] || (rowWeight[x] === rowWeight[y] && coachRank[rowCoach[x]] < coachRank[rowCoach[y]]);
+    // Min-heap (by "better") of the k best row positions seen so far.
+    let size = 0;
+    for (let x = 0; x < len; x++) {
+      if (size < k) {
+        let p = size++;
+        while (p > 0) {
+          const parent = (p - 1) >> 1;
+          if (!better(heap[parent], x)) break;
+          heap[p] = heap[parent];
+          p = parent;
+        }
+        heap[p] = x;
+      } else if (better(x, heap[0])) {
+        let p = 0;
+        for (;;) {
+          let c = 2 * p + 1;
+          if (c >= size) break;
+          if (c + 1 < size && better(heap[c], heap[c + 1])) c++;
+          if (!better(x, heap[c])) break;
+          heap[p] = heap[c];
+          p = c;
+        }
+        heap[p] = x;
+      }
+    }
+    return size;
   }
 
   private toGraph(rows: { start: Int32Array; coach: Int32Array; weight: Int32Array }, A: number, B: number, order: Int32Array) {

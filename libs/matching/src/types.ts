@@ -78,7 +78,9 @@ export interface SolveOptions {
   readonly minScore?: number;
   /**
    * Candidate coaches kept per coachee in the first solve; the duals then prove optimality over all pairs
-   * (or add the violated ones and solve again). 0 solves on every pair at once.
+   * (or add the violated ones and solve again). 0 solves on every pair at once. Default 16; with the simplex
+   * engine, 8 when coachees outnumber the capacity and rows are long (and coachCandidates 32), unless either
+   * option is given.
    */
   readonly candidates?: number;
   /**
@@ -89,8 +91,8 @@ export interface SolveOptions {
    */
   readonly engine?: SolverEngine;
   /**
-   * Slots engine: each coach also adds its best coachees to the first solve, this many per unit of
-   * capacity (0 turns it off). Only speed depends on it, never the answer's value.
+   * Slots and simplex engines: each coach also adds its best coachees to the first solve, this many per unit
+   * of capacity (0 turns it off; default 8, see candidates). Only speed depends on it, never the answer's value.
    */
   readonly coachCandidates?: number;
   /**
