@@ -5,11 +5,12 @@ import { createTestEnv, type TestEnv, waitFor } from './test-env';
 
 /**
  * Job timing for fault tests: a killed worker's jobs are handed on once BullMQ's lock (8 s here, 30 s by default) has
- * expired and the stalled check (every 2 s) has seen it twice, and a killed sender's claim on an email ends after 10 s.
+ * expired and the stalled check (every 2 s) has seen it twice, a killed sender's claim on an email ends after 10 s,
+ * and the reconciler sweeps every 3 s (60 s by default).
  * The same code paths as production, only shorter waits; the lock stays well above a long event-loop block on this
  * shared 2-core machine, so a busy live worker is not taken for a dead one.
  */
-export const FAULT_TIMING = { JOB_LOCK_DURATION: 'PT8S', JOB_STALLED_INTERVAL: 'PT2S', EMAIL_CLAIM_LEASE: 'PT10S' };
+export const FAULT_TIMING = { JOB_LOCK_DURATION: 'PT8S', JOB_STALLED_INTERVAL: 'PT2S', EMAIL_CLAIM_LEASE: 'PT10S', RECONCILE_EVERY: 'PT3S' };
 
 /**
  * The api as a real process from the build, workers started and killed at will, an organization made with the CLI,

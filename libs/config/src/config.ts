@@ -87,6 +87,7 @@ const schema = z.object({
   JOB_LOCK_DURATION: isoDuration.default(30_000),
   JOB_STALLED_INTERVAL: isoDuration.default(30_000),
   EMAIL_CLAIM_LEASE: isoDuration.default(120_000),
+  RECONCILE_EVERY: isoDuration.default(60_000),
   METRICS_ALLOW_CIDRS: cidrList,
   REDIS_ALLOW_EVICTION: z.enum(['true', 'false']).default('false'),
   OPS_ORGANIZATION_ID: z.uuid('must be an organization id (a UUID)').optional(),
@@ -125,6 +126,8 @@ export interface TandemConfig {
   readonly jobStalledIntervalMs: number;
   /** How long a worker's claim on an outbox message keeps others from sending it (a crashed sender's claim ends then). */
   readonly emailClaimLeaseMs: number;
+  /** How often the reconciler sweeps the database for work Redis does not hold. */
+  readonly reconcileEveryMs: number;
   /** Networks that may read /metrics without a key. */
   readonly metricsAllowCidrs: readonly string[];
   /** Lets a worker run on a Redis whose maxmemory-policy may evict BullMQ's keys. */
@@ -174,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobLockDurationMs: v.JOB_LOCK_DURATION,
     jobStalledIntervalMs: v.JOB_STALLED_INTERVAL,
     emailClaimLeaseMs: v.EMAIL_CLAIM_LEASE,
+    reconcileEveryMs: v.RECONCILE_EVERY,
     metricsAllowCidrs: v.METRICS_ALLOW_CIDRS,
     redisAllowEviction: v.REDIS_ALLOW_EVICTION === 'true',
     opsOrganizationId: v.OPS_ORGANIZATION_ID,
