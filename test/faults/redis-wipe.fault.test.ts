@@ -1,7 +1,7 @@
 import { hashSecret } from '@tandem/domain';
 import { FaultRig } from '../support/fault-rig';
 import { PrivateRedis } from '../support/ops-support';
-import { fixtureCsv, offerLink } from '../support/program-fixture';
+import { acceptedCadence, cadenceEmailKeys, plannedSessions } from '../support/fault-fixtures';
 import { SmtpSink } from '../support/smtp-sink';
 import { waitFor } from '../support/test-env';
 
@@ -32,35 +32,11 @@ describe('Redis stops mid-cadence and comes back empty (FLUSHALL)', () => {
   it('sends every due session reminder and feedback request once', async () => {
     const worker = rig.startWorker();
     const pairs = 3;
-    const people = [];
-    for (let i = 0; i < pairs; i++) {
-      people.push({ role: 'coach' as const, email: `coach${i}@cadence.example`, name: `Coach ${i}`, capacity: 1 });
-      people.push({ role: 'coachee' as const, email: `coachee${i}@cadence.example`, name: `Coachee ${i}` });
-    }
-    const program = await rig.post('/api/v1/programs', {
-      name: 'Cadence under fire',
+    const { programId } = await acceptedCadence(rig, smtp, 'cadence', pairs, {
       cadence: { interval: 'PT10S', sessions: 3, sessionDuration: 'PT1S', reminderLead: 'PT5S' },
       feedback: { reminderAfter: 'P3D' },
     });
-    await rig.importDone((await rig.post(`/api/v1/programs/${program.id}/imports`, fixtureCsv(people), 'text/csv')).id);
-    const round = await rig.post(`/api/v1/programs/${program.id}/rounds`);
-    expect(await rig.roundDone(round.id)).toMatchObject({ status: 'proposed', matched: pairs });
-    await rig.post(`/api/v1/rounds/${round.id}/publish`);
-    const offers = await waitFor(async () => {
-      const mails = smtp.messages.filter((m) => m.subject.startsWith('Coaching offer'));
-      return mails.length === pairs ? mails : undefined;
-    }, 'the offers', 60_000);
-    for (const offer of offers) {
-      const accepted = await rig.fetch(`${new URL(offerLink(offer.text)).pathname}/accept`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
-      expect(accepted.status).toBe(200);
-    }
-    const sessions = await waitFor(async () => {
-      const rows = await rig.rows<{ id: string; sequence: number }>(
-        `select s.id, s.sequence from coaching_session s join pairing p on p.id = s.pairing_id where p.program_id = ?`,
-        [program.id],
-      );
-      return rows.length === pairs * 3 ? rows : undefined;
-    }, 'the planned sessions', 30_000);
+    const sessions = await plannedSessions(rig, programId, pairs * 3);
 
     // Every reminder and close is now a delayed job in Redis, the first due in about 5 s. Redis goes away, and returns empty.
     const delayedBefore = Number(await redis.command('ZCARD', `${rig.processEnv.QUEUE_PREFIX}:cadence:delayed`));
@@ -71,7 +47,7 @@ describe('Redis stops mid-cadence and comes back empty (FLUSHALL)', () => {
     await redis.command('FLUSHALL');
     expect(Number(await redis.command('DBSIZE'))).toBeLessThanOrEqual(20);
 
-    const expectedKeys = sessions.flatMap((s) => ['coach', 'coachee'].flatMap((role) => [`session-reminder:${s.id}:${s.sequence}:${role}`, `feedback-request:${s.id}:${role}`]));
+    const expectedKeys = cadenceEmailKeys(sessions);
     const idOf = (key: string) => `<${hashSecret(key).slice(0, 40)}@tandem>`;
     const expectedIds = new Set(expectedKeys.map(idOf));
     const arrived = () => smtp.messages.filter((m) => expectedIds.has(m.messageId));

@@ -58,6 +58,14 @@ export class FaultRig {
     return worker;
   }
 
+  /** Waits until a worker has booted (its "tandem worker started" line; the worker needs LOG_LEVEL info). */
+  async booted(worker: TandemProcess, timeoutMs = 60_000): Promise<void> {
+    await waitFor(async () => {
+      if (worker.child.exitCode !== null) throw new Error(`the worker exited while booting:\n${worker.output.join('').slice(-2000)}`);
+      return worker.output.join('').includes('tandem worker started') ? true : undefined;
+    }, 'the worker to boot', timeoutMs, 20);
+  }
+
   /** A plain fetch against the api, no key. */
   fetch(path: string, init: RequestInit = {}): Promise<Response> {
     return fetch(`${this.base}${path}`, { ...init, signal: init.signal ?? AbortSignal.timeout(30_000) });
