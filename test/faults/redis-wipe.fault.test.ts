@@ -7,7 +7,8 @@ import { waitFor } from '../support/test-env';
 
 /**
  * Fault 4: Redis stops in the middle of a cadence and comes back empty. Every delayed reminder and session close was
- * a job in Redis; the database still says what is due, and the reconciler (re-scheduled when the worker reconnects)
+ * a job in Redis; the database still says what is due, and the reconciler (which the worker schedules again once it
+ * finds its scheduler gone)
  * must re-create each, so every reminder and feedback request goes out, once. A private redis-server: the shared one
  * is never stopped or wiped.
  */
@@ -44,6 +45,9 @@ describe('Redis stops mid-cadence and comes back empty (FLUSHALL)', () => {
     await redis.down();
     await new Promise((resolve) => setTimeout(resolve, 2000));
     await redis.up();
+    // The worker reconnects first (and finds its data back from the append-only file); then everything is wiped under
+    // it. A worker that only re-scheduled the reconciler on reconnection would never see this second loss.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     await redis.command('FLUSHALL');
     expect(Number(await redis.command('DBSIZE'))).toBeLessThanOrEqual(20);
 
