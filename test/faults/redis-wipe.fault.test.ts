@@ -8,9 +8,8 @@ import { waitFor } from '../support/test-env';
 /**
  * Fault 4: Redis stops in the middle of a cadence and comes back empty. Every delayed reminder and session close was
  * a job in Redis; the database still says what is due, and the reconciler (which the worker schedules again once it
- * finds its scheduler gone)
- * must re-create each, so every reminder and feedback request goes out, once. A private redis-server: the shared one
- * is never stopped or wiped.
+ * finds its scheduler gone) must re-create each, so every reminder and feedback request goes out, once. A private
+ * redis-server: the shared one is never stopped or wiped.
  */
 jest.setTimeout(300_000);
 
