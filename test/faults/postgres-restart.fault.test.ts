@@ -78,10 +78,13 @@ describe('PostgreSQL restarts under load', () => {
     );
     const doubled = [...counts].filter(([, n]) => n > 1).map(([to]) => to);
     expect(doubled.every((to) => reclaimed.has(to))).toBe(true);
-    const retries = worker.output.join('').split('\n').filter((line) => line.includes('job failed, will retry')).length;
+    const retryLines = worker.output.join('').split('\n').filter((line) => line.includes('job failed, will retry'));
+    const retries = retryLines.length;
     expect(retries).toBeGreaterThan(0);
+    const retriedJobs = new Set(retryLines.map((line) => /"jobId":"([^"]+)"/.exec(line)?.[1])).size;
+    const maxAttempt = Math.max(...retryLines.map((line) => Number(/"attempt":(\d+)/.exec(line)?.[1] ?? 0)));
     process.stdout.write(
-      `postgres restart: ${during.length} api calls during the outage, all 503 (slowest ${Math.max(...during.map((d) => d.ms))} ms), recovered ${recovered} ms after restart; ${retries} job retries; ${doubled.length} of 1000 emails doubled (${reclaimed.size} reclaimed)\n`,
+      `postgres restart: ${during.length} api calls during the outage, all 503 (slowest ${Math.max(...during.map((d) => d.ms))} ms), recovered ${recovered} ms after restart; ${retries} failed attempts retried (${retriedJobs} jobs, up to attempt ${maxAttempt}); ${doubled.length} of 1000 emails doubled (${reclaimed.size} reclaimed)\n`,
     );
     await worker.stop('SIGTERM');
   });
