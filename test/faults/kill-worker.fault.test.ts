@@ -70,7 +70,9 @@ describe('SIGKILL the worker while 200 offer emails go out, then restart it', ()
   let rig: FaultRig;
 
   beforeAll(async () => {
-    rig = await FaultRig.start({ SMTP_URL: await smtp.start() });
+    // The killed sender's claims outlive the job lock (20 s against 8 s): the re-run jobs find their messages still
+    // claimed and must retry until the claims end, not complete with the messages unsent.
+    rig = await FaultRig.start({ SMTP_URL: await smtp.start(), EMAIL_CLAIM_LEASE: 'PT20S' });
   });
 
   afterAll(async () => {
