@@ -37,7 +37,9 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
 
   /** A program with a published round: ids of each kind a route may take. */
   const world = async (key: string, tag: string, out: Record<string, string>) => {
-    const { programId, idOf } = await seedProgram(tandem, key, { offerTtl: 'PT5M' }, people(tag));
+    // One short session, so an accepted pair soon has feedback and closing-survey links as well.
+    const fast = { offerTtl: 'PT5M', cadence: { interval: 'PT2S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT1S' } };
+    const { programId, idOf } = await seedProgram(tandem, key, fast, people(tag));
     const launched = await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key });
     await roundDone(tandem, key, launched.body.id);
     expect((await tandem.request('POST', `/api/v1/rounds/${launched.body.id}/publish`, { key })).status).toBe(200);
@@ -183,11 +185,13 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
 
     // Used: the first is accepted; pressing decline afterwards, or accept again, changes nothing.
     expect((await tandem.request('POST', `${first}/accept`, { body: '', ...form })).status).toBe(200);
-    // The acceptance's follow-up (sessions planned, both invited) settles first.
+    // The acceptance's follow-up settles first: the session is planned, held, closed (feedback asked of both) and the
+    // pairing completes (closing survey), every email delivered.
     await waitFor(async () => {
-      const [{ n }] = await rawQuery<{ n: string }>(db(), `select count(*) as n from outbox_message where idempotency_key like 'session-invites:%'`);
-      return Number(n) === 2 ? true : undefined;
-    }, 'the session invites');
+      const [{ n }] = await rawQuery<{ n: string }>(db(), `select count(*) as n from outbox_message where idempotency_key like 'closing-survey:%' and status = 'sent'`);
+      const [{ p }] = await rawQuery<{ p: string }>(db(), `select count(*) as p from outbox_message where status <> 'sent'`);
+      return Number(n) === 1 && Number(p) === 0 ? true : undefined;
+    }, 'the pairing to complete', 30_000);
     const afterAccept = await tableCounts();
     const state = () => rawQuery<{ status: string; decision: string | null }>(db(), `select p.status, o.decision from pairing p join offer o on o.pairing_id = p.id where p.program_id = ? order by p.id`, [mine.programs]);
     const decided = await state();
@@ -207,10 +211,14 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
   });
 
   it('keeps no plaintext token or key in the database: a dump of every table holds only their hashes', async () => {
-    await waitFor(async () => (smtp.messages.filter((m) => m.text.includes('/sessions/')).length >= 2 ? true : undefined), 'the session invites');
+    await waitFor(async () => (smtp.messages.some((m) => m.text.includes('/surveys/')) ? true : undefined), 'the closing survey');
     const links = smtp.messages.flatMap((m) => [...m.text.matchAll(/https?:\/\/\S+\/(offers|sessions|feedback|surveys|rematch)\/([A-Za-z0-9_-]{20,})/g)].map((x) => x[2]));
-    // Offer links, and the session links of the pairing accepted above.
+    // Offer links, and the session, feedback and survey links of the pairing accepted above.
     expect(links.length).toBeGreaterThanOrEqual(4);
+    for (const kind of ['feedback', 'surveys']) expect(smtp.messages.some((m) => new RegExp(`/${kind}/[A-Za-z0-9_-]{20,}`).test(m.text))).toBe(true);
+    // A feedback token opens no other kind of page either.
+    const feedbackToken = /\/feedback\/([A-Za-z0-9_-]{20,})/.exec(smtp.messages.find((m) => m.text.includes('/feedback/'))!.text)![1];
+    for (const path of [`/offers/${feedbackToken}`, `/sessions/${feedbackToken}`, `/surveys/${feedbackToken}`]) expect((await tandem.request('GET', path)).status).toBe(404);
     expect(links.filter((l) => smtp.messages.some((m) => m.text.includes(`/sessions/${l}`))).length).toBeGreaterThanOrEqual(2);
     const secrets = [...links, admin, operator, revoked, otherAdmin];
     const tables = await rawQuery<{ name: string }>(db(), `select table_name as name from information_schema.tables where table_schema = 'public' order by 1`);
