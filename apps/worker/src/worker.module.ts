@@ -1,4 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap, Type } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
 import { ModuleRef } from '@nestjs/core';
 import { ConfigModule, TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DatabaseModule } from '@tandem/domain';
@@ -36,6 +37,12 @@ export class WorkerModule implements OnApplicationBootstrap {
 
   static forRoot(config: TandemConfig): DynamicModule {
     const processors = config.workerQueues.map((queue) => PROCESSORS[queue as QueueName]).filter((p): p is Type<AnyProcessor> => !!p);
+    // The lock and stalled-check timing come from config, so @Processor is applied again with them: @nestjs/bullmq reads
+    // a processor's worker options from its metadata when it creates the BullMQ worker.
+    for (const queue of config.workerQueues as QueueName[]) {
+      const type = PROCESSORS[queue];
+      if (type) Processor(queue, { lockDuration: config.jobLockDurationMs, stalledInterval: config.jobStalledIntervalMs })(type);
+    }
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'worker'), MailModule, WorkflowsModule, WorkerOpsModule],

@@ -40,6 +40,13 @@ describe('loadConfig', () => {
   });
 
   it('reads the operations settings: grace period, metrics networks, eviction override, ops organization', () => {
+    expect(loadConfig({})).toMatchObject({ jobLockDurationMs: 30_000, jobStalledIntervalMs: 30_000, emailClaimLeaseMs: 120_000, reconcileEveryMs: 60_000 });
+    expect(loadConfig({ JOB_LOCK_DURATION: 'PT5S', JOB_STALLED_INTERVAL: 'PT2S', EMAIL_CLAIM_LEASE: 'PT10S', RECONCILE_EVERY: 'PT3S' })).toMatchObject({
+      reconcileEveryMs: 3000,
+      jobLockDurationMs: 5000,
+      jobStalledIntervalMs: 2000,
+      emailClaimLeaseMs: 10_000,
+    });
     expect(loadConfig({})).toMatchObject({ shutdownGraceMs: 25_000, metricsAllowCidrs: [], redisAllowEviction: false, opsOrganizationId: undefined });
     const config = loadConfig({
       SHUTDOWN_GRACE: 'PT1M',

@@ -84,6 +84,10 @@ const schema = z.object({
   BODY_LIMIT: byteSize.default(10 * 1024 * 1024),
   PAGE_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
   SHUTDOWN_GRACE: isoDuration.default(25_000),
+  JOB_LOCK_DURATION: isoDuration.default(30_000),
+  JOB_STALLED_INTERVAL: isoDuration.default(30_000),
+  EMAIL_CLAIM_LEASE: isoDuration.default(120_000),
+  RECONCILE_EVERY: isoDuration.default(60_000),
   METRICS_ALLOW_CIDRS: cidrList,
   REDIS_ALLOW_EVICTION: z.enum(['true', 'false']).default('false'),
   OPS_ORGANIZATION_ID: z.uuid('must be an organization id (a UUID)').optional(),
@@ -113,6 +117,17 @@ export interface TandemConfig {
   readonly pageRateLimit: number;
   /** How long a stopping process lets work in flight finish (requests, active jobs). */
   readonly shutdownGraceMs: number;
+  /**
+   * BullMQ's job lock: a worker renews it while a job runs, and a job whose worker died is handed to another once its
+   * lock has expired and the stalled-job check (every `jobStalledIntervalMs`) has seen it. Shorter means a crashed
+   * worker's jobs resume sooner, but a job that blocks its event loop longer than the lock risks running twice.
+   */
+  readonly jobLockDurationMs: number;
+  readonly jobStalledIntervalMs: number;
+  /** How long a worker's claim on an outbox message keeps others from sending it (a crashed sender's claim ends then). */
+  readonly emailClaimLeaseMs: number;
+  /** How often the reconciler sweeps the database for work Redis does not hold. */
+  readonly reconcileEveryMs: number;
   /** Networks that may read /metrics without a key. */
   readonly metricsAllowCidrs: readonly string[];
   /** Lets a worker run on a Redis whose maxmemory-policy may evict BullMQ's keys. */
@@ -159,6 +174,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimit: v.BODY_LIMIT,
     pageRateLimit: v.PAGE_RATE_LIMIT,
     shutdownGraceMs: v.SHUTDOWN_GRACE,
+    jobLockDurationMs: v.JOB_LOCK_DURATION,
+    jobStalledIntervalMs: v.JOB_STALLED_INTERVAL,
+    emailClaimLeaseMs: v.EMAIL_CLAIM_LEASE,
+    reconcileEveryMs: v.RECONCILE_EVERY,
     metricsAllowCidrs: v.METRICS_ALLOW_CIDRS,
     redisAllowEviction: v.REDIS_ALLOW_EVICTION === 'true',
     opsOrganizationId: v.OPS_ORGANIZATION_ID,

@@ -18,9 +18,6 @@ interface ClaimedMessage {
   idempotency_key: string;
 }
 
-/** How long a worker may hold a message before another may take it over (a crashed worker's claim). */
-const CLAIM_LEASE_SECONDS = 120;
-
 /**
  * Sends outbox messages. A message is claimed with a conditional UPDATE, so two workers never send it at once and a
  * retried job never re-sends what is already marked sent. Without SMTP_URL messages are held for the mail viewer.
@@ -50,9 +47,16 @@ export class EmailSender implements OnModuleDestroy {
           set status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => ?)
         where id = ? and (status in ('pending', 'held') or (status = 'sending' and locked_until < now()))
         returning "to", subject, text, html, ics, idempotency_key`,
-      [CLAIM_LEASE_SECONDS, messageId],
+      [this.config.emailClaimLeaseMs / 1000, messageId],
     );
-    if (!message) return 'skipped';
+    if (!message) {
+      // Another claim may still hold it: a live sender, or one that crashed (its lease ends at EMAIL_CLAIM_LEASE). The
+      // job must not complete as if the message were sent, or a crashed sender's message would wait for the reconciler
+      // and its completed job id would keep the reconciler from queueing it again; retrying (with backoff) sends it.
+      const [held] = await rawQuery<{ id: string }>(em, `select id from outbox_message where id = ? and status = 'sending'`, [messageId]);
+      if (held) throw new Error(`message ${messageId} is claimed by another send until its lease ends; retrying`);
+      return 'skipped';
+    }
     const text = expandLinks(message.text, this.config.publicUrl, this.config.appSecret);
     try {
       await this.transport.sendMail({

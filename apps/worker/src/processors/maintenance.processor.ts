@@ -1,16 +1,14 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, OnApplicationBootstrap } from '@nestjs/common';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { JobName, QueueName, RECONCILE_SCHEDULER_ID } from '@tandem/queues';
 import { ReconcilerService } from '@tandem/workflows';
 import type { Queue } from 'bullmq';
 import { QueueHandlers, QueueProcessor } from '../job-handlers';
 
-/** How often the reconciler sweeps the database for work Redis does not hold. */
-const RECONCILE_EVERY_MS = 60_000;
-
 @Processor(QueueName.Maintenance)
-export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> implements OnApplicationBootstrap {
+export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly queue = QueueName.Maintenance;
   readonly handlers: QueueHandlers<QueueName.Maintenance> = {
     [JobName.MaintenanceReconcile]: () => this.reconciler.reconcile(),
@@ -20,15 +18,47 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
     em: EntityManager,
     private readonly reconciler: ReconcilerService,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {
     super(em);
   }
 
-  /** upsertJobScheduler keeps exactly one scheduler however many workers boot, and runs a pass right away. */
+  private watch?: NodeJS.Timeout;
+  private checking = false;
+
+  /**
+   * Schedules the reconciler at boot, then checks as often as it runs that its scheduler still exists: a Redis that
+   * comes back empty (restarted without its data, or wiped while running) has lost the scheduler with every other job,
+   * and only the reconciler can re-create them. Upserting a scheduler that still exists changes nothing.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    await this.scheduleReconciler();
+    this.watch = setInterval(() => void this.keepScheduled(), this.config.reconcileEveryMs);
+    this.watch.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.watch);
+  }
+
+  private async keepScheduled(): Promise<void> {
+    // While Redis is away the check waits for it; one at a time.
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      if (!(await this.maintenance.getJobScheduler(RECONCILE_SCHEDULER_ID))) await this.scheduleReconciler();
+    } catch {
+      // Redis errors are logged by the worker's lifecycle; the next check tries again.
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** upsertJobScheduler keeps exactly one scheduler however many workers boot, and runs a pass right away. */
+  private async scheduleReconciler(): Promise<void> {
     await this.maintenance.upsertJobScheduler(
       RECONCILE_SCHEDULER_ID,
-      { every: RECONCILE_EVERY_MS },
+      { every: this.config.reconcileEveryMs },
       { name: JobName.MaintenanceReconcile, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
     );
   }

@@ -36,6 +36,19 @@ export class RematchService {
       const program = await tem.findOneOrFail(Program, { id: coachee.program.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const [live] = await rawQuery(tem, `select 1 from pairing where coachee_id = ? and status in ('offered', 'active')`, [coacheeId]);
       if (live) return { kind: 'skipped' as const };
+      // A re-match answers the coachee's latest decline, expiry or re-match request. Once a pairing was offered or a
+      // verdict recorded after it, this job (run again, or an older attempt arriving late) has nothing left to do.
+      const [answered] = await rawQuery(
+        tem,
+        `with t as (select greatest(
+                      (select max(updated_at) from pairing where coachee_id = ? and status in ('declined', 'expired')),
+                      (select max(rematch_accepted_at) from pairing where coachee_id = ?)) as at)
+         select 1 from t where t.at is not null and (
+                exists (select 1 from pairing p where p.coachee_id = ? and p.created_at > t.at)
+             or exists (select 1 from audit_event a where a.subject_type = 'enrollment' and a.subject_id = ? and a.action = 'coachee.unmatched' and a.created_at > t.at))`,
+        [coacheeId, coacheeId, coacheeId, coacheeId],
+      );
+      if (answered) return { kind: 'skipped' as const };
       const now = this.clock.now();
       const pool = await loadProgramPool(tem, program, { now, coacheeIds: [coacheeId] });
       const remaining = Object.fromEntries(pool.free);

@@ -1,0 +1,230 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { rawQuery } from '@tandem/domain';
+import { CSV_HEADER, participantCsv } from './support/participants';
+import { type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
+import { SmtpSink } from './support/smtp-sink';
+import { TestTandem } from './support/tandem';
+import { waitFor } from './support/test-env';
+
+type Send = () => ReturnType<TestTandem['request']>;
+/** A case: its name, the request, and the status expected ('4xx' where any client error is right). */
+type Case = [string, Send, number | '4xx', string?];
+
+const HTML = '<script>alert("x")</script><img src=x onerror=alert(1)>';
+const SQL = "'); drop table person; --";
+
+/**
+ * Bad input, as a table: every route given wrong types, missing and unknown fields, huge numbers, negative capacities,
+ * very long strings, invalid UTF-8, wrong content types, oversized bodies, path traversal and SQL in ids. Each answers
+ * a 4xx with a JSON error code and leaves every table's row count as it was. Then HTML, SQL and spreadsheet formulas in
+ * every text field are stored as text and come back escaped in pages and emails.
+ */
+describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
+  const smtp = new SmtpSink();
+  let tandem: TestTandem;
+  let key: string;
+  let programId: string;
+  let roundId: string;
+  let coacheeId: string;
+  let coachId: string;
+
+  beforeAll(async () => {
+    await smtp.start();
+    tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, BODY_LIMIT: '64kb', PUBLIC_URL: 'https://tandem.test', PAGE_RATE_LIMIT: '1000' } });
+    ({ apiKey: key } = await tandem.organization('Acme'));
+    const seeded = await seedProgram(tandem, key, {}, [
+      { role: 'coach', email: 'coach@bad.example', name: 'Cora Coach', capacity: 2 },
+      { role: 'coachee', email: 'coachee@bad.example', name: 'Eli Coachee' },
+    ]);
+    programId = seeded.programId;
+    coacheeId = seeded.idOf('coachee@bad.example');
+    coachId = seeded.idOf('coach@bad.example');
+    roundId = (await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key })).body.id;
+    await roundDone(tandem, key, roundId);
+  });
+
+  afterAll(async () => {
+    await tandem?.stop();
+    await smtp.stop();
+  });
+
+  const db = () => tandem.get(EntityManager).fork();
+  const tableCounts = async () => {
+    const tables = await rawQuery<{ name: string }>(db(), `select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'mikro_orm%' order by 1`);
+    const out: Record<string, number> = {};
+    for (const { name } of tables) out[name] = Number((await rawQuery<{ n: string }>(db(), `select count(*) as n from "${name}"`))[0].n);
+    return out;
+  };
+
+  const req = (method: string, url: string, options: Parameters<TestTandem['request']>[2] = {}) => () => tandem.request(method, url, { key, ...options });
+  const post = (url: string, json: unknown) => req('POST', url, { json });
+  const raw = (method: string, url: string, body: string | Buffer, contentType: string) => req(method, url, { body, contentType });
+  const csv = (...rows: string[]) => [CSV_HEADER, ...rows].join('\n');
+  const row = 'coachee,a@x.example,A,,,,Europe/Paris,en,,1,2,3,4,5,,';
+  const skills = { active_listening: 1, empathy: 1, emotional_intelligence: 1, trust_building: 1, clear_communication: 1 };
+  const person = { role: 'coach', email: 'new@x.example', name: 'New', timezone: 'UTC', capacity: 2, skills };
+  const importUrl = () => `/api/v1/programs/${programId}/imports`;
+  const enrollUrl = () => `/api/v1/programs/${programId}/enrollments`;
+  const pin = (json: unknown) => () => tandem.request('POST', `/api/v1/rounds/${roundId}/pins`, { key, json });
+
+  const cases: Case[] = [
+    // POST /api/v1/programs
+    ['program: malformed JSON', () => raw('POST', '/api/v1/programs', '{"name":', 'application/json')(), 400, 'invalid_json'],
+    ['program: empty JSON body', () => raw('POST', '/api/v1/programs', '', 'application/json')(), '4xx'],
+    ['program: a JSON array', () => post('/api/v1/programs', [{ name: 'X' }])(), 422, 'validation_failed'],
+    ['program: a JSON string', () => post('/api/v1/programs', 'X')(), 422],
+    ['program: name missing', () => post('/api/v1/programs', {})(), 422, 'validation_failed'],
+    ['program: name a number', () => post('/api/v1/programs', { name: 42 })(), 422, 'validation_failed'],
+    ['program: name null', () => post('/api/v1/programs', { name: null })(), 422, 'validation_failed'],
+    ['program: name blank', () => post('/api/v1/programs', { name: '   ' })(), 422, 'validation_failed'],
+    ['program: name of 5,000 characters', () => post('/api/v1/programs', { name: 'x'.repeat(5000) })(), 422, 'validation_failed'],
+    ['program: name with a NUL byte', () => post('/api/v1/programs', { name: 'a\u0000b' })(), 400, 'invalid_encoding'],
+    ['program: a NUL byte deep in a setting', () => post('/api/v1/programs', { name: 'X', skills: [{ key: 'a\u0000', label: 'A', weight: 1 }] })(), 400, 'invalid_encoding'],
+    ['import: a NUL byte in a CSV cell', () => raw('POST', importUrl(), csv(row.replace(',A,', ',A\u0000B,')), 'text/csv')(), 400, 'invalid_encoding'],
+    ['import: a NUL byte in a JSON participant', () => post(importUrl(), { participants: [{ ...person, name: 'N\u0000' }] })(), 400, 'invalid_encoding'],
+    ['program: unknown field', () => post('/api/v1/programs', { name: 'X', colour: 'red' })(), 422, 'validation_failed'],
+    ['program: __proto__ field', () => raw('POST', '/api/v1/programs', '{"name":"X","__proto__":{"admin":true}}', 'application/json')(), '4xx'],
+    ['program: offerTtl not a duration', () => post('/api/v1/programs', { name: 'X', offerTtl: '7 days' })(), 422, 'validation_failed'],
+    ['program: negative offerTtl', () => post('/api/v1/programs', { name: 'X', offerTtl: 'P-1D' })(), 422, 'validation_failed'],
+    ['program: zero sessions', () => post('/api/v1/programs', { name: 'X', cadence: { sessions: 0 } })(), 422, 'validation_failed'],
+    ['program: a billion sessions', () => post('/api/v1/programs', { name: 'X', cadence: { sessions: 1e9 } })(), 422, 'validation_failed'],
+    ['program: 2.5 sessions', () => post('/api/v1/programs', { name: 'X', cadence: { sessions: 2.5 } })(), 422, 'validation_failed'],
+    ['program: unknown cadence field', () => post('/api/v1/programs', { name: 'X', cadence: { every: 'P1D' } })(), 422, 'validation_failed'],
+    ['program: skill weight 1e308', () => post('/api/v1/programs', { name: 'X', skills: [{ key: 'a', label: 'A', weight: 1e308 }] })(), 422, 'validation_failed'],
+    ['program: no skills', () => post('/api/v1/programs', { name: 'X', skills: [] })(), 422, 'validation_failed'],
+    ['program: unknown objective', () => post('/api/v1/programs', { name: 'X', policy: { objective: 'best' } })(), 422, 'validation_failed'],
+    ['program: negative time-zone gap', () => post('/api/v1/programs', { name: 'X', policy: { maxTimezoneGapHours: -1 } })(), 422, 'validation_failed'],
+    ['program: bad admin email', () => post('/api/v1/programs', { name: 'X', adminEmail: 'not-an-email' })(), 422, 'validation_failed'],
+    ['program: autoPublish a string', () => post('/api/v1/programs', { name: 'X', autoPublish: 'yes' })(), 422, 'validation_failed'],
+    ['program: feedback.enabled a string', () => post('/api/v1/programs', { name: 'X', feedback: { enabled: 'true' } })(), 422, 'validation_failed'],
+    ['program: text/plain body', () => raw('POST', '/api/v1/programs', 'name=X', 'text/plain')(), 415, 'unsupported_media_type'],
+    ['program: CSV to a JSON route', () => raw('POST', '/api/v1/programs', 'name\nX', 'text/csv')(), 415, 'unsupported_media_type'],
+    ['program: body over the limit', () => post('/api/v1/programs', { name: 'x'.repeat(70_000) })(), 413, 'body_too_large'],
+    ['program: invalid UTF-8 in JSON', () => raw('POST', '/api/v1/programs', Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), 'application/json')(), 400, 'invalid_encoding'],
+    // PATCH /api/v1/programs/:id
+    ['program update: version a string', () => req('PATCH', `/api/v1/programs/${programId}`, { json: { version: 'one', name: 'Y' } })(), 422, 'validation_failed'],
+    ['program update: version negative', () => req('PATCH', `/api/v1/programs/${programId}`, { json: { version: -1, name: 'Y' } })(), '4xx'],
+    ['program update: unknown field', () => req('PATCH', `/api/v1/programs/${programId}`, { json: { owner: 'me' } })(), 422, 'validation_failed'],
+    ['program update: name null', () => req('PATCH', `/api/v1/programs/${programId}`, { json: { name: null } })(), 422, 'validation_failed'],
+    ['program update: id not a uuid', () => req('PATCH', '/api/v1/programs/42', { json: { name: 'Y' } })(), 404, 'not_found'],
+    ['program: path traversal as id', () => req('GET', '/api/v1/programs/..%2F..%2Fetc%2Fpasswd')(), 404, 'not_found'],
+    ['program: SQL as id', () => req('GET', `/api/v1/programs/${encodeURIComponent("1' or '1'='1")}`)(), 404, 'not_found'],
+    // POST /api/v1/programs/:id/imports (CSV and JSON)
+    ['import: unbalanced quotes', () => raw('POST', importUrl(), csv('coachee,"a@x.example,A,,,,Europe/Paris,en,,1,2,3,4,5,,'), 'text/csv')(), 422, 'import_invalid'],
+    ['import: ragged row', () => raw('POST', importUrl(), csv(row, 'coachee,b@x.example,B'), 'text/csv')(), 422, 'import_invalid'],
+    ['import: missing columns', () => raw('POST', importUrl(), 'role,email,name\ncoach,a@x.example,A', 'text/csv')(), 422, 'import_invalid'],
+    ['import: unknown column', () => raw('POST', importUrl(), csv(row).replace('bio', 'shoe_size'), 'text/csv')(), 422, 'import_invalid'],
+    ['import: unknown role', () => raw('POST', importUrl(), csv(row.replace('coachee', 'mentor')), 'text/csv')(), 422, 'import_invalid'],
+    ['import: skill above 5', () => raw('POST', importUrl(), csv(row.replace(',5,,', ',6,,')), 'text/csv')(), 422, 'import_invalid'],
+    ['import: skill not a number', () => raw('POST', importUrl(), csv(row.replace(',5,,', ',five,,')), 'text/csv')(), 422, 'import_invalid'],
+    ['import: negative capacity', () => raw('POST', importUrl(), csv('coach,c@x.example,C,,,,UTC,en,-1,1,2,3,4,5,,'), 'text/csv')(), 422, 'import_invalid'],
+    ['import: huge capacity', () => raw('POST', importUrl(), csv('coach,c@x.example,C,,,,UTC,en,100000000000000000000,1,2,3,4,5,,'), 'text/csv')(), 422, 'import_invalid'],
+    ['import: bad email', () => raw('POST', importUrl(), csv(row.replace('a@x.example', 'a@@x')), 'text/csv')(), 422, 'import_invalid'],
+    ['import: unknown time zone', () => raw('POST', importUrl(), csv(row.replace('Europe/Paris', 'Europe/Atlantis')), 'text/csv')(), 422, 'import_invalid'],
+    ['import: name of 10,000 characters', () => raw('POST', importUrl(), csv(row.replace(',A,', `,${'A'.repeat(10_000)},`)), 'text/csv')(), 422, 'import_invalid'],
+    ['import: duplicate email', () => raw('POST', importUrl(), csv(row, row), 'text/csv')(), 422, 'import_invalid'],
+    ['import: empty CSV', () => raw('POST', importUrl(), '', 'text/csv')(), 422, 'import_invalid'],
+    ['import: header only', () => raw('POST', importUrl(), CSV_HEADER, 'text/csv')(), 422, 'import_invalid'],
+    ['import: text/plain', () => raw('POST', importUrl(), 'hello', 'text/plain')(), 415, 'unsupported_media_type'],
+    ['import: CSV over the limit', () => raw('POST', importUrl(), participantCsv(2000), 'text/csv')(), 413, 'body_too_large'],
+    ['import: invalid UTF-8 in CSV', () => raw('POST', importUrl(), Buffer.concat([Buffer.from(csv(row)), Buffer.from([0xff, 0xfe, 0x0a])]), 'text/csv')(), 400, 'invalid_encoding'],
+    ['import: JSON participants not a list', () => post(importUrl(), { participants: 'everyone' })(), 422],
+    ['import: JSON with an unknown field', () => post(importUrl(), { participants: [{ ...person, shoeSize: 44 }] })(), 422],
+    ['import: JSON with no participants', () => post(importUrl(), { participants: [] })(), 422],
+    ['import: JSON skill of -1', () => post(importUrl(), { participants: [{ ...person, skills: { ...skills, empathy: -1 } }] })(), 422],
+    ['import: into an unknown program', () => raw('POST', '/api/v1/programs/00000000-0000-4000-8000-000000000000/imports', csv(row), 'text/csv')(), 404, 'not_found'],
+    ['import status: traversal as id', () => req('GET', '/api/v1/imports/..%2F..%2F..%2Fetc%2Fpasswd')(), 404, 'not_found'],
+    // POST/GET /api/v1/programs/:id/enrollments
+    ['enrollment: negative capacity', () => post(enrollUrl(), { ...person, capacity: -1 })(), 422, 'validation_failed'],
+    ['enrollment: capacity 1e12', () => post(enrollUrl(), { ...person, capacity: 1e12 })(), 422, 'validation_failed'],
+    ['enrollment: capacity a string', () => post(enrollUrl(), { ...person, capacity: 'two' })(), 422, 'validation_failed'],
+    ['enrollment: email of 300 characters', () => post(enrollUrl(), { ...person, email: `${'a'.repeat(290)}@x.example` })(), 422, 'validation_failed'],
+    ['enrollment: skills missing', () => post(enrollUrl(), { ...person, skills: undefined })(), 422, 'validation_failed'],
+    ['enrollment: role admin', () => post(enrollUrl(), { ...person, role: 'admin' })(), 422, 'validation_failed'],
+    ['enrollment: unknown time zone', () => post(enrollUrl(), { ...person, timezone: 'Mars/Olympus_Mons' })(), 422, 'validation_failed'],
+    ['enrollment: skill "high"', () => post(enrollUrl(), { ...person, skills: { ...skills, empathy: 'high' } })(), 422, 'validation_failed'],
+    ['enrollment: unknown field', () => post(enrollUrl(), { ...person, salary: 1 })(), 422, 'validation_failed'],
+    ['enrollments: negative limit', () => req('GET', `${enrollUrl()}?limit=-5`)(), 422, 'validation_failed'],
+    ['enrollments: limit not a number', () => req('GET', `${enrollUrl()}?limit=ten`)(), 422, 'validation_failed'],
+    ['enrollments: offset 1e30', () => req('GET', `${enrollUrl()}?offset=1000000000000000000000000000000`)(), 422, 'validation_failed'],
+    // Rounds
+    ['pin: revision missing', () => pin({ coacheeId, coachId })(), 422, 'validation_failed'],
+    ['pin: coacheeId not a uuid', () => pin({ coacheeId: 'x', coachId, revision: 1 })(), 422, 'validation_failed'],
+    ['pin: revision 1e20', () => pin({ coacheeId, coachId, revision: 1e20 })(), '4xx'],
+    ['pin: revision a string', () => pin({ coacheeId, coachId, revision: '1' })(), 422, 'validation_failed'],
+    ['pin: unknown field', () => pin({ coacheeId, coachId, revision: 1, force: true })(), 422, 'validation_failed'],
+    ['pin: a coach as the coachee', () => pin({ coacheeId: coachId, coachId, revision: 1 })(), '4xx'],
+    ['exclusion: body a string', () => req('POST', `/api/v1/rounds/${roundId}/exclusions`, { json: 'everyone' })(), 422, 'validation_failed'],
+    ['unpin: revision missing', () => req('DELETE', `/api/v1/rounds/${roundId}/pins/${coacheeId}`, { json: {} })(), 422, 'validation_failed'],
+    ['round: SQL as id', () => req('GET', `/api/v1/rounds/${encodeURIComponent('1; select pg_sleep(10)')}`)(), 404, 'not_found'],
+    ['publish: unknown round', () => req('POST', '/api/v1/rounds/00000000-0000-4000-8000-000000000000/publish')(), 404, 'not_found'],
+    ['launch: unknown program', () => req('POST', '/api/v1/programs/not-a-program/rounds')(), 404, 'not_found'],
+    // Pairings, keys, outbox, report
+    ['pairings: programId missing', () => req('GET', '/api/v1/pairings')(), 422, 'validation_failed'],
+    ['pairings: unknown status', () => req('GET', `/api/v1/pairings?programId=${programId}&status=dancing`)(), 422, 'validation_failed'],
+    ['pairings: programId SQL', () => req('GET', `/api/v1/pairings?programId=${encodeURIComponent("' or 1=1 --")}`)(), '4xx'],
+    ['pairing: traversal as id', () => req('GET', '/api/v1/pairings/%2e%2e%2f%2e%2e%2fetc%2fpasswd')(), 404, 'not_found'],
+    ['api key: role root', () => post('/api/v1/api-keys', { role: 'root' })(), 422, 'validation_failed'],
+    ['api key: unknown field', () => post('/api/v1/api-keys', { role: 'admin', scopes: ['*'] })(), 422, 'validation_failed'],
+    ['api key: revoke a malformed id', () => req('DELETE', '/api/v1/api-keys/not-a-key')(), 404, 'not_found'],
+    ['outbox: negative limit', () => req('GET', '/api/v1/outbox?limit=-1')(), 422, 'validation_failed'],
+    ['report: unknown format', () => req('GET', `/api/v1/programs/${programId}/report?format=xml`)(), 422, 'validation_failed'],
+    ['feedback summary: unknown program', () => req('GET', '/api/v1/programs/00000000-0000-4000-8000-000000000000/feedback-summary')(), 404, 'not_found'],
+  ];
+
+  it('has at least 60 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+    process.stdout.write(`bad input: ${cases.length} malformed api requests\n`);
+  });
+
+  // Every row gets all four values: jest would take a missing last one for a done callback.
+  it.each(cases.map(([name, send, status, code]) => [name, send, status, code ?? ''] as const))('%s: a 4xx with a JSON code, nothing written', async (_name, send, status, code) => {
+    const before = await tableCounts();
+    const answer = await send();
+    if (status === '4xx') {
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+    } else {
+      expect(answer.status).toBe(status);
+    }
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(typeof answer.body.code).toBe('string');
+    if (code) expect(answer.body.code).toBe(code);
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it('stores HTML, SQL and formulas in every text field as text, and escapes them in pages and emails', async () => {
+    const nasty = (what: string) => `${what} ${HTML} ${SQL} =HYPERLINK("http://evil.example","x")`;
+    const people: FixturePerson[] = [
+      { role: 'coach', email: 'xss-coach@xss.example', name: nasty('Coach'), capacity: 1, department: nasty('Dept') },
+      { role: 'coachee', email: 'xss-coachee@xss.example', name: nasty('Coachee'), goals: nasty('Goals'), department: nasty('Dept2') },
+    ];
+    const { programId: xssProgram } = await seedProgram(tandem, key, { name: nasty('Program'), adminEmail: 'admin@xss.example' }, people);
+    const [stored] = await rawQuery<{ name: string }>(db(), `select name from person where email = 'xss-coachee@xss.example'`);
+    expect(stored.name).toBe(nasty('Coachee'));
+    expect(Number((await rawQuery<{ n: string }>(db(), `select count(*) as n from person`))[0].n)).toBeGreaterThan(0);
+    const launched = await tandem.request('POST', `/api/v1/programs/${xssProgram}/rounds`, { key });
+    expect((await roundDone(tandem, key, launched.body.id)).matched).toBe(1);
+    await tandem.request('POST', `/api/v1/rounds/${launched.body.id}/publish`, { key });
+    const offer = await waitFor(async () => smtp.messages.find((m) => m.to[0] === 'xss-coach@xss.example' && m.subject.startsWith('Coaching offer')), 'the offer');
+    const welcome = smtp.messages.find((m) => m.to[0] === 'xss-coachee@xss.example')!;
+    for (const markup of [offer.html, welcome.html]) {
+      expect(markup.length).toBeGreaterThan(0);
+      expect(markup).not.toMatch(/<script|<img/i);
+      expect(markup).toContain('&lt;script&gt;');
+    }
+    // A form carrying a NUL character (percent-encoded) is refused before any page handler sees it.
+    const nul = await tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/decline`, { body: 'reason=a%00b', contentType: 'application/x-www-form-urlencoded' });
+    expect(nul.status).toBe(400);
+    const page = await tandem.request('GET', new URL(offerLink(offer.text)).pathname);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toMatch(/<script|<img src=x/i);
+    expect(page.text).toContain('&lt;script&gt;');
+    // JSON answers carry the text as data; the report's CSV neutralizes the formula.
+    const enrollments = await tandem.request('GET', `/api/v1/programs/${xssProgram}/enrollments`, { key });
+    expect(enrollments.body.items.map((e: { name: string }) => e.name)).toContain(nasty('Coachee'));
+    const report = await tandem.request('GET', `/api/v1/programs/${xssProgram}/report?format=csv`, { key });
+    expect(report.status).toBe(200);
+    expect(report.text.split(/\r?\n/).flatMap((line) => line.split(',')).filter((cell) => /^"?[=+@]/.test(cell))).toEqual([]);
+  });
+});

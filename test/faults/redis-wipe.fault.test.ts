@@ -1,0 +1,73 @@
+import { hashSecret } from '@tandem/domain';
+import { FaultRig } from '../support/fault-rig';
+import { PrivateRedis } from '../support/ops-support';
+import { acceptedCadence, cadenceEmailKeys, plannedSessions } from '../support/fault-fixtures';
+import { SmtpSink } from '../support/smtp-sink';
+import { waitFor } from '../support/test-env';
+
+/**
+ * Fault 4: Redis stops in the middle of a cadence and comes back empty. Every delayed reminder and session close was
+ * a job in Redis; the database still says what is due, and the reconciler (which the worker schedules again once it
+ * finds its scheduler gone) must re-create each, so every reminder and feedback request goes out, once. A private
+ * redis-server: the shared one is never stopped or wiped.
+ */
+jest.setTimeout(300_000);
+
+describe('Redis stops mid-cadence and comes back empty (FLUSHALL)', () => {
+  const smtp = new SmtpSink();
+  let redis: PrivateRedis;
+  let rig: FaultRig;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    rig = await FaultRig.start({ SMTP_URL: await smtp.start(), REDIS_URL: redis.url, PAGE_RATE_LIMIT: '1000' });
+  });
+
+  afterAll(async () => {
+    await rig?.stop();
+    await redis?.destroy();
+    await smtp.stop();
+  });
+
+  it('sends every due session reminder and feedback request once', async () => {
+    const worker = rig.startWorker();
+    const pairs = 3;
+    const { programId } = await acceptedCadence(rig, smtp, 'cadence', pairs, {
+      cadence: { interval: 'PT10S', sessions: 3, sessionDuration: 'PT1S', reminderLead: 'PT5S' },
+      feedback: { reminderAfter: 'P3D' },
+    });
+    const sessions = await plannedSessions(rig, programId, pairs * 3);
+
+    // Every reminder and close is now a delayed job in Redis, the first due in about 5 s. Redis goes away, and returns empty.
+    const delayedBefore = Number(await redis.command('ZCARD', `${rig.processEnv.QUEUE_PREFIX}:cadence:delayed`));
+    expect(delayedBefore).toBeGreaterThanOrEqual(pairs * 3);
+    await redis.down();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await redis.up();
+    // The worker reconnects first (and finds its data back from the append-only file); then everything is wiped under
+    // it. A worker that only re-scheduled the reconciler on reconnection would never see this second loss.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await redis.command('FLUSHALL');
+    expect(Number(await redis.command('DBSIZE'))).toBeLessThanOrEqual(20);
+
+    const expectedKeys = cadenceEmailKeys(sessions);
+    const idOf = (key: string) => `<${hashSecret(key).slice(0, 40)}@tandem>`;
+    const expectedIds = new Set(expectedKeys.map(idOf));
+    const arrived = () => smtp.messages.filter((m) => expectedIds.has(m.messageId));
+    await waitFor(async () => (arrived().length >= expectedKeys.length ? true : undefined), `${expectedKeys.length} reminders and feedback requests`, 120_000, 200);
+    await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'the outbox to drain', 60_000, 200);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    const ids = arrived().map((m) => m.messageId);
+    expect(ids).toHaveLength(expectedKeys.length);
+    expect(new Set(ids).size).toBe(expectedKeys.length);
+    // The database agrees: every session reminded once, every session closed with one request per person.
+    expect(await rig.count(`select count(*) as n from coaching_session where id = any(?) and reminded_at is not null`, [sessions.map((s) => s.id)])).toBe(pairs * 3);
+    expect(await rig.count(`select count(*) as n from feedback where session_id = any(?)`, [sessions.map((s) => s.id)])).toBe(pairs * 3 * 2);
+    // No email at all went out twice (invites, offers and welcomes included).
+    const all = smtp.messages.map((m) => m.messageId);
+    expect(new Set(all).size).toBe(all.length);
+    process.stdout.write(`redis wipe: ${delayedBefore} delayed cadence jobs lost, ${expectedKeys.length} reminders and requests sent once\n`);
+    await worker.stop('SIGTERM');
+  });
+});
