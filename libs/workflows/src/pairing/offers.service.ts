@@ -227,7 +227,10 @@ export class OffersService {
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<OfferRow> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new NotFoundError('offer');
-    const [row] = await rawQuery<OfferRow>(em, `${OFFER_SELECT} where o.token_hash = ?${lock ? ' for update of o, pr' : ''}`, [hashSecret(token)]);
+    // Prepared: every page view and press runs this join, and planning it costs far more than running it.
+    const [row] = await rawQuery<OfferRow>(em, `${OFFER_SELECT} where o.token_hash = ?${lock ? ' for update of o, pr' : ''}`, [hashSecret(token)], {
+      prepare: lock ? 'offer_by_token_for_update' : 'offer_by_token',
+    });
     if (!row) throw new NotFoundError('offer');
     // The ORM's driver hands timestamps back as text.
     return { ...row, expires_at: new Date(row.expires_at) };
