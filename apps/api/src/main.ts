@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -11,8 +12,11 @@ import { installPagePlugins } from './pages/page-plugins';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Builds the api on Fastify (not listening yet), so tests can boot it in-process too. */
-export async function createApi(config: TandemConfig): Promise<NestFastifyApplication> {
+/**
+ * Builds the api on Fastify (not listening yet), so tests can boot it in-process too. `root` is the app module; a
+ * benchmark passes one that imports AppModule and adds its own baseline controller.
+ */
+export async function createApi(config: TandemConfig, root: DynamicModule | Type = AppModule.forRoot(config)): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     trustProxy: false,
@@ -20,7 +24,7 @@ export async function createApi(config: TandemConfig): Promise<NestFastifyApplic
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestId(req.headers['x-request-id']),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: new PinoNestLogger(createLogger(config, 'api')),
     abortOnError: false,
   });
