@@ -1,15 +1,73 @@
 /**
  * bench:round: a program of N coachees and N/5 coaches in Postgres; a round launched through the API and timed to
  * `proposed` (load the pool, score, solve, store proposals with breakdowns), with the time the solver reports for itself
- * beside it. BENCH_SIZES=1000,2000,5000,10000 prints the growth table (time and memory per size).
+ * beside it. BENCH_SIZES=1000,2000,5000,10000 prints the growth table (time and memory per size). BENCH_LEMON=1 also
+ * solves each round's allowed pairs (all of them, 18.8 million at 10,000 x 2,000) with LEMON's NetworkSimplex and
+ * checks it finds the same number matched and total score (needs liblemon-dev and g++, about 2 GB and a few minutes).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { importedProgram, poolCsv, proposedRound } from './bench-pool';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Program } from '@tandem/domain';
+import { scoreProgram, SCORE_SCALE } from '@tandem/matching';
+import { loadProgramPool } from '@tandem/workflows';
 import { TestTandem } from '../support/tandem';
+import { importedProgram, poolCsv, proposedRound } from './bench-pool';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000').split(',').map(Number);
+const LEMON = process.env.BENCH_LEMON === '1';
+
+/** Compiles test/bench/lemon (LEMON's NetworkSimplex) once; null when liblemon-dev or g++ is missing. */
+function lemonHarness(): string | null {
+  const source = resolve(__dirname, '../../../test/bench/lemon/network-simplex.cpp');
+  if (!existsSync('/usr/include/lemon/network_simplex.h') || !existsSync(source)) return null;
+  const binary = join(tmpdir(), 'tandem-lemon-network-simplex');
+  const built = spawnSync('g++', ['-O2', '-std=c++17', '-o', binary, source], { encoding: 'utf8' });
+  return built.status === 0 ? binary : null;
+}
+
+/**
+ * Solves the round's pairs with LEMON: the pool loaded and scored again as the round did, every allowed pair (at or
+ * above the program's minimum score) written out, and LEMON's own timing of NetworkSimplex.run() read back.
+ */
+async function lemonSolve(tandem: TestTandem, programId: string): Promise<{ solveMs: number; matched: number; totalWeight: number; pairs: number } | null> {
+  const harness = lemonHarness();
+  if (!harness) return null;
+  const em = tandem.get(EntityManager).fork();
+  const program = await em.findOneOrFail(Program, { id: programId });
+  const pool = await loadProgramPool(em, program, { now: new Date() });
+  const { pairs } = scoreProgram(pool.instance);
+  const n = pairs.coacheeIds.length;
+  const m = pairs.coachIds.length;
+  const dense = pairs.dense!;
+  const minWeight = Math.round(pool.instance.policy.minScore * SCORE_SCALE);
+  const file = join(tmpdir(), `tandem-bench-round-${process.pid}.txt`);
+  const lines: string[] = [];
+  let count = 0;
+  for (let x = 0; x < dense.length; x++) if (dense[x] >= 0 && dense[x] >= minWeight) count++;
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, `${n} ${m} ${count}\n${Array.from(pairs.capacities).join(' ')}\n`);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < m; k++) {
+        const w = dense[i * m + k];
+        if (w >= 0 && w >= minWeight) lines.push(`${i} ${k} ${w}`);
+      }
+      if (lines.length > 100_000) writeSync(fd, lines.splice(0).join('\n') + '\n');
+    }
+    if (lines.length > 0) writeSync(fd, lines.join('\n') + '\n');
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    return { ...JSON.parse(execFileSync(harness, [file], { encoding: 'utf8', maxBuffer: 1 << 20 })), pairs: count };
+  } finally {
+    unlinkSync(file);
+  }
+}
+
 async function main() {
   const tandem = await TestTandem.start({ env: { BODY_LIMIT: '50mb' } });
   const rows: Record<string, number | string>[] = [];
@@ -22,6 +80,10 @@ async function main() {
       const started = performance.now();
       const round = await proposedRound(tandem, key, programId, () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)));
       const totalMs = performance.now() - started;
+      const lemon = LEMON ? await lemonSolve(tandem, programId) : undefined;
+      if (lemon && (lemon.matched !== round.matched || lemon.totalWeight !== Math.round(round.totalScore * SCORE_SCALE))) {
+        throw new Error(`LEMON disagrees: ${JSON.stringify(lemon)} vs matched ${round.matched}, total score ${round.totalScore}`);
+      }
       rows.push({
         coachees: size,
         coaches: Math.round(size / 5),
@@ -32,6 +94,7 @@ async function main() {
         'store ms': round.stats.storeMs,
         // Queueing, progress updates, the final update and commit, and this script's 20 ms polling.
         'other ms': Math.round(totalMs - round.stats.scoringMs - round.stats.solveMs - round.stats.loadMs - round.stats.storeMs),
+        ...(lemon ? { 'LEMON solve ms': Math.round(lemon.solveMs), 'solve / LEMON': Math.round((round.stats.solveMs / lemon.solveMs) * 100) / 100 } : {}),
         matched: round.matched,
         'peak RSS MB': Math.round(peakRss / 2 ** 20),
       });
