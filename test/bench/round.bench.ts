@@ -87,6 +87,7 @@ async function main() {
       rows.push({
         coachees: size,
         coaches: Math.round(size / 5),
+        'allowed pairs': round.stats.allowedPairs,
         'round ms (API to proposed)': Math.round(totalMs),
         'scoring ms': round.stats.scoringMs,
         'solve ms': round.stats.solveMs,
