@@ -28,7 +28,8 @@ interface OfferRow {
   program_id: string;
   coach_id: string;
   coachee_id: string;
-  breakdown: ScoreBreakdown;
+  /** The pair's reasons from its score breakdown (the page shows them; the rest of the breakdown is not read). */
+  reasons: ScoreBreakdown['reasons'] | null;
   program_name: string;
   coachee_name: string;
   coachee_email: string;
@@ -40,7 +41,7 @@ interface OfferRow {
 
 const OFFER_SELECT = `
   select o.id as offer_id, o.pairing_id, o.decision, o.expires_at, pr.organization_id, pr.program_id, pr.coach_id, pr.coachee_id,
-         pr.breakdown, prog.name as program_name, ep.name as coachee_name, ep.email as coachee_email, ee.goals,
+         pr.breakdown -> 'reasons' as reasons, prog.name as program_name, ep.name as coachee_name, ep.email as coachee_email, ee.goals,
          cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone
     from offer o
     join pairing pr on pr.id = o.pairing_id
@@ -69,7 +70,7 @@ export class OffersService {
       state: expired ? 'expired' : (row.decision ?? 'pending'),
       coacheeFirstName: firstName(row.coachee_name),
       goals: row.goals,
-      reasons: row.breakdown.reasons ?? [],
+      reasons: row.reasons ?? [],
       programName: row.program_name,
       expiresAt: row.expires_at,
       timeZone: row.coach_timezone,
