@@ -32,19 +32,33 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
 const CONNECTIONS = 100;
 const NEST_PATH = '/bench/constant';
+const SELECT_PATH = '/bench/select-one';
 const RAW_PATH = '/bench/raw-constant';
 const NEST = 'bare Nest endpoint (constant)';
 const RAW = 'raw Fastify route (constant)';
 const OFFER = 'GET /offers/{token}';
+const SELECT = 'Nest endpoint, one select 1 query';
 
-/** The baseline inside Nest: a public controller returning a constant, behind the same global guards and filters. */
+/**
+ * The baselines inside Nest: a public controller behind the same global guards and filters, returning a constant, and
+ * returning the answer of one trivial Postgres query (the floor for any page that reads the database once).
+ */
 @Public()
 @Controller('bench')
 class ConstantController {
+  constructor(private readonly em: EntityManager) {}
+
   @Get('constant')
   @Header('content-type', 'text/plain')
   constant(): string {
     return 'ok';
+  }
+
+  @Get('select-one')
+  @Header('content-type', 'text/plain')
+  async selectOne(): Promise<string> {
+    const [row] = await rawQuery<{ one: number }>(this.em.fork(), 'select 1 as one', [], { prepare: 'bench_select_one' });
+    return String(row.one);
   }
 }
 
@@ -140,10 +154,12 @@ async function main() {
     await autocannon({ url: base, connections: CONNECTIONS, duration: 3, requests: [{ method: 'GET', setupRequest: (r) => ({ ...r, path: paths[Math.floor(Math.random() * paths.length)] }) }] });
     await autocannon({ url: `${base}${NEST_PATH}`, connections: CONNECTIONS, duration: 3 });
     await autocannon({ url: `${base}${RAW_PATH}`, connections: CONNECTIONS, duration: 3 });
+    await autocannon({ url: `${base}${SELECT_PATH}`, connections: CONNECTIONS, duration: 3 });
 
     for (let run = 1; run <= RUNS; run++) {
       rows.push(await measure(RAW, run, base, [RAW_PATH]));
       rows.push(await measure(NEST, run, base, [NEST_PATH]));
+      rows.push(await measure(SELECT, run, base, [SELECT_PATH]));
       rows.push(await measure(OFFER, run, base, paths));
     }
   } finally {
@@ -155,10 +171,11 @@ async function main() {
   }
   console.table(rows);
   const ratio = (base: string) => rows.filter((r) => r.path === OFFER).map((r) => Math.round((r['req/s'] / rows.find((b) => b.run === r.run && b.path === base)!['req/s']) * 100) / 100);
-  const ratios = { nest: ratio(NEST), raw: ratio(RAW) };
+  const ratios = { nest: ratio(NEST), raw: ratio(RAW), selectOne: ratio(SELECT) };
   console.log(`${CONNECTIONS} connections, ${SECONDS} s per run, ${OFFERS} coachees' offer tokens; cores: ${cpus().length}; target: 0.5 or more of the bare endpoint, p99 under 50 ms`);
   console.log(`offer page / bare Nest endpoint per run: ${ratios.nest.join(', ')}`);
   console.log(`offer page / raw Fastify route per run: ${ratios.raw.join(', ')}`);
+  console.log(`offer page / Nest endpoint reading one 'select 1' per run: ${ratios.selectOne.join(', ')}`);
   if (rows.some((r) => r['non-2xx'] > 0 || r.errors > 0)) throw new Error('some requests failed');
   const out = join(process.cwd(), 'bench-results');
   mkdirSync(out, { recursive: true });
