@@ -73,11 +73,23 @@ describe('api and worker as real processes from the build', () => {
     expect(outbox.items.every((m: { status: string }) => m.status === 'sent')).toBe(true);
   });
 
+  it('worker:ping answers once the worker has run a no-op job through the queue', () => {
+    const ping = runCli(['worker:ping', '--timeout', '20'], processEnv);
+    expect(ping.stderr).toBe('');
+    expect(ping.status).toBe(0);
+    expect(ping.json).toEqual({ ok: true, ms: expect.any(Number) });
+    expect(runCli(['worker:ping', '--timeout', 'soon'], processEnv).status).toBe(2);
+  });
+
   it('stops both processes on SIGTERM after closing down, without an error', async () => {
     // Nest's shutdown hooks close the app, then re-raise the signal: a graceful stop ends "by SIGTERM".
     expect([0, 'SIGTERM']).toContain(await worker.stop('SIGTERM'));
     expect([0, 'SIGTERM']).toContain(await api.stop('SIGTERM'));
     expect([...worker.output, ...api.output].join('')).not.toMatch(/Error|ERROR/);
+    // With no worker left, a ping times out (exit 1) and is taken back off the queue.
+    const ping = runCli(['worker:ping', '--timeout', '1'], processEnv);
+    expect(ping.status).toBe(1);
+    expect(ping.json).toEqual({ ok: false, state: 'waiting', error: expect.any(String) });
   });
 
   it('db:migrate creates a missing database, then migrates it', async () => {

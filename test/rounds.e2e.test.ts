@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
+import { escapeHtml } from '@tandem/mail';
 import { QueueName } from '@tandem/queues';
 import { JobProducer } from '@tandem/queues';
 import { RoundsService } from '@tandem/workflows';
@@ -160,6 +161,13 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     expect(shown.status).toBe(200);
     expect(shown.headers['referrer-policy']).toBe('no-referrer');
     expect(shown.text).toContain('Would you coach Dana2?');
+    // The page lists the pair's reasons from its stored breakdown.
+    const [stored] = await rawQuery<{ reasons: string[] }>(db(), `select breakdown -> 'reasons' as reasons from pairing where round_id = ? and coachee_id = ?`, [
+      round.id,
+      idOf('coachee2@acme.example'),
+    ]);
+    expect(stored.reasons.length).toBeGreaterThan(0);
+    for (const reason of stored.reasons) expect(shown.text).toContain(`<li>${escapeHtml(reason)}</li>`);
     expect(shown.text).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
     expect(shown.text).not.toContain('<script>');
     expect((await tandem.request('HEAD', pathOf(link))).status).toBe(200);

@@ -1,54 +1,70 @@
 /**
  * bench:round: a program of N coachees and N/5 coaches in Postgres; a round launched through the API and timed to
  * `proposed` (load the pool, score, solve, store proposals with breakdowns), with the time the solver reports for itself
- * beside it. BENCH_SIZES=1000,2000,5000,10000 prints the growth table (time and memory per size).
+ * beside it. BENCH_SIZES=1000,2000,5000,10000 prints the growth table (time and memory per size). BENCH_LEMON=1 also
+ * solves each round's allowed pairs (all of them, 18.8 million at 10,000 x 2,000) with LEMON's NetworkSimplex and
+ * checks it finds the same number matched and total score (needs liblemon-dev and g++, about 2 GB and a few minutes).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { CSV_HEADER } from '../support/participants';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Program } from '@tandem/domain';
+import { scoreProgram, SCORE_SCALE } from '@tandem/matching';
+import { loadProgramPool } from '@tandem/workflows';
 import { TestTandem } from '../support/tandem';
+import { importedProgram, poolCsv, proposedRound } from './bench-pool';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000').split(',').map(Number);
-const ZONES = ['Europe/London', 'Europe/Paris', 'Europe/Berlin', 'Europe/Madrid', 'America/New_York', 'Asia/Kolkata'];
+const LEMON = process.env.BENCH_LEMON === '1';
 
-/** A deterministic pool: coaches strong in a few skills, coachees needing a few; a fifth of people are coaches. */
-function poolCsv(coachees: number): string {
-  let seed = 42;
-  const rand = (n: number) => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return Math.floor(seed / 65536) % n;
-  };
-  const lines = [CSV_HEADER];
-  const coaches = Math.round(coachees / 5);
-  for (let i = 0; i < coaches + coachees; i++) {
-    const coach = i < coaches;
-    const skills = Array.from({ length: 5 }, () => String(rand(6)));
-    lines.push(
-      [
-        coach ? 'coach' : 'coachee',
-        `p${i}@scale.example`,
-        `Person ${i}`,
-        `Dept ${rand(40)}`,
-        i >= coaches && rand(10) === 0 ? `p${rand(coaches)}@scale.example` : '',
-        String(1 + rand(8)),
-        ZONES[rand(ZONES.length)],
-        rand(3) === 0 ? 'en;fr' : 'en',
-        coach ? String(1 + rand(8)) : '',
-        ...skills,
-        coach ? '' : 'Lead with clarity',
-        coach ? 'Experienced coach' : '',
-      ].join(','),
-    );
-  }
-  return lines.join('\n');
+/** Compiles test/bench/lemon (LEMON's NetworkSimplex) once; null when liblemon-dev or g++ is missing. */
+function lemonHarness(): string | null {
+  const source = resolve(__dirname, '../../../test/bench/lemon/network-simplex.cpp');
+  if (!existsSync('/usr/include/lemon/network_simplex.h') || !existsSync(source)) return null;
+  const binary = join(tmpdir(), 'tandem-lemon-network-simplex');
+  const built = spawnSync('g++', ['-O2', '-std=c++17', '-o', binary, source], { encoding: 'utf8' });
+  return built.status === 0 ? binary : null;
 }
 
-async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+/**
+ * Solves the round's pairs with LEMON: the pool loaded and scored again as the round did, every allowed pair (at or
+ * above the program's minimum score) written out, and LEMON's own timing of NetworkSimplex.run() read back.
+ */
+async function lemonSolve(tandem: TestTandem, programId: string): Promise<{ solveMs: number; matched: number; totalWeight: number; pairs: number } | null> {
+  const harness = lemonHarness();
+  if (!harness) return null;
+  const em = tandem.get(EntityManager).fork();
+  const program = await em.findOneOrFail(Program, { id: programId });
+  const pool = await loadProgramPool(em, program, { now: new Date() });
+  const { pairs } = scoreProgram(pool.instance);
+  const n = pairs.coacheeIds.length;
+  const m = pairs.coachIds.length;
+  const dense = pairs.dense!;
+  const minWeight = Math.round(pool.instance.policy.minScore * SCORE_SCALE);
+  const file = join(tmpdir(), `tandem-bench-round-${process.pid}.txt`);
+  const lines: string[] = [];
+  let count = 0;
+  for (let x = 0; x < dense.length; x++) if (dense[x] >= 0 && dense[x] >= minWeight) count++;
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, `${n} ${m} ${count}\n${Array.from(pairs.capacities).join(' ')}\n`);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < m; k++) {
+        const w = dense[i * m + k];
+        if (w >= 0 && w >= minWeight) lines.push(`${i} ${k} ${w}`);
+      }
+      if (lines.length > 100_000) writeSync(fd, lines.splice(0).join('\n') + '\n');
+    }
+    if (lines.length > 0) writeSync(fd, lines.join('\n') + '\n');
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    return { ...JSON.parse(execFileSync(harness, [file], { encoding: 'utf8', maxBuffer: 1 << 20 })), pairs: count };
+  } finally {
+    unlinkSync(file);
   }
 }
 
@@ -58,32 +74,28 @@ async function main() {
   try {
     const { apiKey: key } = await tandem.organization('Scale');
     for (const size of SIZES) {
-      const program = await tandem.request('POST', '/api/v1/programs', { key, json: { name: `Scale ${size}` } });
-      const imported = await tandem.request('POST', `/api/v1/programs/${program.body.id}/imports`, { key, body: poolCsv(size) });
-      if (imported.status !== 202) throw new Error(`import refused: ${imported.text.slice(0, 300)}`);
-      await until(async () => {
-        const status = (await tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key })).body;
-        if (status.status === 'failed') throw new Error('import failed');
-        return status.status === 'succeeded' ? true : undefined;
-      });
+      const programId = await importedProgram(tandem, key, `Scale ${size}`, poolCsv(size));
       const rssBefore = process.memoryUsage().rss;
-      const started = performance.now();
-      const launched = await tandem.request('POST', `/api/v1/programs/${program.body.id}/rounds`, { key });
       let peakRss = rssBefore;
-      const round = await until(async () => {
-        peakRss = Math.max(peakRss, process.memoryUsage().rss);
-        const view = (await tandem.request('GET', `/api/v1/rounds/${launched.body.id}`, { key })).body;
-        if (view.status === 'failed') throw new Error(`round failed: ${view.error}`);
-        return view.status === 'proposed' ? view : undefined;
-      });
+      const started = performance.now();
+      const round = await proposedRound(tandem, key, programId, () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)));
       const totalMs = performance.now() - started;
+      const lemon = LEMON ? await lemonSolve(tandem, programId) : undefined;
+      if (lemon && (lemon.matched !== round.matched || lemon.totalWeight !== Math.round(round.totalScore * SCORE_SCALE))) {
+        throw new Error(`LEMON disagrees: ${JSON.stringify(lemon)} vs matched ${round.matched}, total score ${round.totalScore}`);
+      }
       rows.push({
         coachees: size,
         coaches: Math.round(size / 5),
+        'allowed pairs': round.stats.allowedPairs,
         'round ms (API to proposed)': Math.round(totalMs),
         'scoring ms': round.stats.scoringMs,
         'solve ms': round.stats.solveMs,
-        'workflow ms (load + store)': Math.round(totalMs - round.stats.scoringMs - round.stats.solveMs),
+        'load ms': round.stats.loadMs,
+        'store ms': round.stats.storeMs,
+        // Queueing, progress updates, the final update and commit, and this script's 20 ms polling.
+        'other ms': Math.round(totalMs - round.stats.scoringMs - round.stats.solveMs - round.stats.loadMs - round.stats.storeMs),
+        ...(lemon ? { 'LEMON solve ms': Math.round(lemon.solveMs), 'solve / LEMON': Math.round((round.stats.solveMs / lemon.solveMs) * 100) / 100 } : {}),
         matched: round.matched,
         'peak RSS MB': Math.round(peakRss / 2 ** 20),
       });

@@ -16,6 +16,8 @@ export interface ReceivedMail {
 /** A real SMTP server on a free local port that keeps what it receives. */
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
+  /** SMTP connections opened so far (a pooled sender reuses a few). */
+  connections = 0;
   private readonly server: SMTPServer;
   private port = 0;
 
@@ -26,6 +28,10 @@ export class SmtpSink {
       disableReverseLookup: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onConnect: (_session, callback) => {
+        this.connections++;
+        callback();
+      },
       onData: (stream, session, callback) => {
         if (this.options.parse === false) {
           stream.on('data', () => undefined);

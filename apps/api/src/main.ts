@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { parse as parseQuery } from 'node:querystring';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -33,8 +34,11 @@ function decodeText(body: Buffer): string | Error {
   return text.includes('\u0000') ? badText('the body contains a NUL character, which no field may hold') : text;
 }
 
-/** Builds the api on Fastify (not listening yet), so tests can boot it in-process too. */
-export async function createApi(config: TandemConfig): Promise<NestFastifyApplication> {
+/**
+ * Builds the api on Fastify (not listening yet), so tests can boot it in-process too. `root` is the app module; a
+ * benchmark passes one that imports AppModule and adds its own baseline controller.
+ */
+export async function createApi(config: TandemConfig, root: DynamicModule | Type = AppModule.forRoot(config)): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     trustProxy: false,
@@ -42,7 +46,7 @@ export async function createApi(config: TandemConfig): Promise<NestFastifyApplic
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestId(req.headers['x-request-id']),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: new PinoNestLogger(createLogger(config, 'api')),
     abortOnError: false,
     // Body parsers are ours (below): Nest's JSON parser would read bytes that are not UTF-8 as replacement characters.

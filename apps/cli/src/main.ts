@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   match: async () => (await import('./commands/match.command')).matchCommand,
   start: async () => (await import('./commands/start.command')).startCommand,
   demo: async () => (await import('./commands/demo.command')).demoCommand,
+  'worker:ping': async () => (await import('./commands/worker-ping.command')).workerPingCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

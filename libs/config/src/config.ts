@@ -82,7 +82,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_STREAM: z.enum(['stdout', 'stderr']).default('stdout'),
   BODY_LIMIT: byteSize.default(10 * 1024 * 1024),
-  PAGE_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
+  PAGE_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(60),
   SHUTDOWN_GRACE: isoDuration.default(25_000),
   JOB_LOCK_DURATION: isoDuration.default(30_000),
   JOB_STALLED_INTERVAL: isoDuration.default(30_000),

@@ -17,15 +17,58 @@ export function jobMetricsKey(queuePrefix: string): string {
 
 const SEP = '\u001f';
 
+type JobRun = { queue: string; job: string; outcome: JobOutcome; seconds: number };
+
 /** Adds one job run to the shared counters (one round trip). */
-export async function recordJobRun(redis: Redis, queuePrefix: string, run: { queue: string; job: string; outcome: JobOutcome; seconds: number }): Promise<void> {
-  const key = jobMetricsKey(queuePrefix);
-  const labels = [run.queue, run.job, run.outcome].join(SEP);
-  const multi = redis.multi();
-  multi.hincrby(key, `count${SEP}${labels}`, 1);
-  multi.hincrbyfloat(key, `sum${SEP}${labels}`, run.seconds);
-  for (const le of JOB_DURATION_BUCKETS) if (run.seconds <= le) multi.hincrby(key, `bucket${SEP}${labels}${SEP}${le}`, 1);
-  await multi.exec();
+export async function recordJobRun(redis: Redis, queuePrefix: string, run: JobRun): Promise<void> {
+  const buffer = new JobMetricsBuffer();
+  buffer.add(run);
+  await buffer.flush(redis, queuePrefix);
+}
+
+/**
+ * Job runs counted in memory and added to the shared hash in one round trip per flush. A worker running thousands of
+ * short jobs a second would otherwise send a dozen HINCRBYs per job, as many as BullMQ's own commands for the job.
+ * A flush that fails (Redis away) keeps its counts for the next one.
+ */
+export class JobMetricsBuffer {
+  private counts = new Map<string, number>();
+  private sums = new Map<string, number>();
+
+  add(run: JobRun): void {
+    const labels = [run.queue, run.job, run.outcome].join(SEP);
+    this.bump(this.counts, `count${SEP}${labels}`, 1);
+    this.bump(this.sums, `sum${SEP}${labels}`, run.seconds);
+    for (const le of JOB_DURATION_BUCKETS) if (run.seconds <= le) this.bump(this.counts, `bucket${SEP}${labels}${SEP}${le}`, 1);
+  }
+
+  get empty(): boolean {
+    return this.counts.size === 0 && this.sums.size === 0;
+  }
+
+  async flush(redis: Redis, queuePrefix: string): Promise<void> {
+    if (this.empty) return;
+    const [counts, sums] = [this.counts, this.sums];
+    this.counts = new Map();
+    this.sums = new Map();
+    const key = jobMetricsKey(queuePrefix);
+    const multi = redis.multi();
+    for (const [field, n] of counts) multi.hincrby(key, field, n);
+    for (const [field, x] of sums) multi.hincrbyfloat(key, field, x);
+    try {
+      const replies = await multi.exec();
+      const failed = replies?.find(([err]) => err);
+      if (!replies || failed) throw failed?.[0] ?? new Error('the transaction was discarded');
+    } catch (err) {
+      for (const [field, n] of counts) this.bump(this.counts, field, n);
+      for (const [field, x] of sums) this.bump(this.sums, field, x);
+      throw err;
+    }
+  }
+
+  private bump(map: Map<string, number>, field: string, by: number): void {
+    map.set(field, (map.get(field) ?? 0) + by);
+  }
 }
 
 const label = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

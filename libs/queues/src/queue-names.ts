@@ -27,6 +27,7 @@ export enum JobName {
   FeedbackCheckInactivity = 'feedback.check-inactivity',
   EmailSend = 'email.send',
   MaintenanceReconcile = 'maintenance.reconcile',
+  MaintenancePing = 'maintenance.ping',
 }
 
 /** Payloads carry ids only: Redis keeps them in clear text. */
@@ -58,6 +59,8 @@ export interface JobPayloads {
   [JobName.FeedbackCheckInactivity]: { pairingId: string; dueAt: number };
   [JobName.EmailSend]: { messageId: string };
   [JobName.MaintenanceReconcile]: Record<string, never>;
+  /** Does nothing: proves a worker consumes the queues (`cli worker:ping`) and measures the job path itself (bench:queue). */
+  [JobName.MaintenancePing]: { pingId: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -78,6 +81,7 @@ export const QUEUE_OF = {
   [JobName.FeedbackCheckInactivity]: QueueName.Feedback,
   [JobName.EmailSend]: QueueName.Email,
   [JobName.MaintenanceReconcile]: QueueName.Maintenance,
+  [JobName.MaintenancePing]: QueueName.Maintenance,
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 /**
@@ -99,6 +103,7 @@ export const JOB_ID: { readonly [N in JobName]: (payload: JobPayloads[N]) => str
   [JobName.FeedbackCheckInactivity]: (p) => `inactivity.${p.pairingId}.${p.dueAt}`,
   [JobName.EmailSend]: (p) => `email-send.${p.messageId}`,
   [JobName.MaintenanceReconcile]: () => 'reconcile',
+  [JobName.MaintenancePing]: (p) => `ping.${p.pingId}`,
 };
 
 /** The job scheduler that runs the reconciler (one, however many workers boot). */

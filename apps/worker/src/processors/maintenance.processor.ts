@@ -12,6 +12,7 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
   readonly queue = QueueName.Maintenance;
   readonly handlers: QueueHandlers<QueueName.Maintenance> = {
     [JobName.MaintenanceReconcile]: () => this.reconciler.reconcile(),
+    [JobName.MaintenancePing]: () => Promise.resolve('pong'),
   };
 
   constructor(

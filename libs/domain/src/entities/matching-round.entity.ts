@@ -36,6 +36,10 @@ export interface RoundStats {
   scoringMs: number;
   solveMs: number;
   allowedPairs: number;
+  /** Loading the pool from Postgres (absent on rounds solved before it was recorded). */
+  loadMs?: number;
+  /** Explaining and inserting the proposals, up to the commit. */
+  storeMs?: number;
 }
 
 /** A matching round: a snapshot of a program's pool, solved into proposals an admin reviews and publishes. */

@@ -28,7 +28,8 @@ interface OfferRow {
   program_id: string;
   coach_id: string;
   coachee_id: string;
-  breakdown: ScoreBreakdown;
+  /** The pair's reasons from its score breakdown (the page shows them; the rest of the breakdown is not read). */
+  reasons: ScoreBreakdown['reasons'] | null;
   program_name: string;
   coachee_name: string;
   coachee_email: string;
@@ -40,7 +41,7 @@ interface OfferRow {
 
 const OFFER_SELECT = `
   select o.id as offer_id, o.pairing_id, o.decision, o.expires_at, pr.organization_id, pr.program_id, pr.coach_id, pr.coachee_id,
-         pr.breakdown, prog.name as program_name, ep.name as coachee_name, ep.email as coachee_email, ee.goals,
+         pr.breakdown -> 'reasons' as reasons, prog.name as program_name, ep.name as coachee_name, ep.email as coachee_email, ee.goals,
          cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone
     from offer o
     join pairing pr on pr.id = o.pairing_id
@@ -69,7 +70,7 @@ export class OffersService {
       state: expired ? 'expired' : (row.decision ?? 'pending'),
       coacheeFirstName: firstName(row.coachee_name),
       goals: row.goals,
-      reasons: row.breakdown.reasons ?? [],
+      reasons: row.reasons ?? [],
       programName: row.program_name,
       expiresAt: row.expires_at,
       timeZone: row.coach_timezone,
@@ -227,7 +228,10 @@ export class OffersService {
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<OfferRow> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new NotFoundError('offer');
-    const [row] = await rawQuery<OfferRow>(em, `${OFFER_SELECT} where o.token_hash = ?${lock ? ' for update of o, pr' : ''}`, [hashSecret(token)]);
+    // Prepared: every page view and press runs this join, and planning it costs far more than running it.
+    const [row] = await rawQuery<OfferRow>(em, `${OFFER_SELECT} where o.token_hash = ?${lock ? ' for update of o, pr' : ''}`, [hashSecret(token)], {
+      prepare: lock ? 'offer_by_token_for_update' : 'offer_by_token',
+    });
     if (!row) throw new NotFoundError('offer');
     // The ORM's driver hands timestamps back as text.
     return { ...row, expires_at: new Date(row.expires_at) };

@@ -26,6 +26,7 @@ import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
 import { parseCommand } from '../validation';
 import { checkPair, loadProgramPool } from './program-pool';
+import { storeProposals } from './proposal-writer';
 
 /** A round as the API shows it. */
 export interface RoundView {
@@ -137,7 +138,9 @@ export class RoundsService {
     const round = await em.findOneOrFail(MatchingRound, { id: roundId }, { populate: ['program'] });
     const program = round.program.getEntity();
     const now = this.clock.now();
+    const loadStarted = performance.now();
     const pool = await loadProgramPool(em, program, { now, pins: round.pins.map(toPairRef), exclusions: round.exclusions.map(toPairRef) });
+    const loadMs = performance.now() - loadStarted;
     await this.progress(roundId, revision, 0.2, 'scoring pairs');
     const t0 = performance.now();
     const scored = scoreProgram(pool.instance);
@@ -162,33 +165,16 @@ export class RoundsService {
       return 'done';
     }
     const t2 = performance.now();
-    const result = formatResult(scored.pairs, solution, scored.context, { scoringMs: t1 - t0, solveMs: t2 - t1 });
+    // Breakdowns are explained while the proposals are written (storeProposals), not all up front.
+    const result = formatResult(scored.pairs, solution, null, { scoringMs: t1 - t0, solveMs: t2 - t1 });
     await this.progress(roundId, revision, 0.8, 'storing proposals');
 
     const stored = await em.transactional(async (tem) => {
       const [current] = await rawQuery<{ status: string; revision: number }>(tem, `select status, revision from matching_round where id = ? for update`, [roundId]);
       if (current.status !== 'running' || current.revision !== revision) return false;
       await rawQuery(tem, `delete from pairing where round_id = ? and status = 'proposed'`, [roundId]);
-      const pairs = result.pairs;
-      for (let i = 0; i < pairs.length; i += 5000) {
-        const part = pairs.slice(i, i + 5000);
-        await rawQuery(
-          tem,
-          `insert into pairing (id, organization_id, program_id, round_id, coach_id, coachee_id, status, score, breakdown, pinned)
-           select gen_random_uuid(), ?, ?, ?, c, e, 'proposed', s, b::jsonb, p
-             from unnest(?::uuid[], ?::uuid[], ?::float8[], ?::text[], ?::bool[]) as x(c, e, s, b, p)`,
-          [
-            program.organization.id,
-            program.id,
-            roundId,
-            part.map((p) => p.coach),
-            part.map((p) => p.coachee),
-            part.map((p) => p.score),
-            part.map((p) => JSON.stringify(p.breakdown)),
-            part.map((p) => p.pinned === true),
-          ],
-        );
-      }
+      const storeStarted = performance.now();
+      await storeProposals(tem, { organizationId: program.organization.id, programId: program.id, roundId }, scored, solution);
       const stats = {
         coachees: result.stats.coachees,
         coaches: result.stats.coaches,
@@ -199,6 +185,8 @@ export class RoundsService {
         scoringMs: Math.round(result.stats.scoringMs),
         solveMs: Math.round(result.stats.solveMs),
         allowedPairs: result.stats.allowedPairs,
+        loadMs: Math.round(loadMs),
+        storeMs: Math.round(performance.now() - storeStarted),
       };
       await rawQuery(
         tem,
