@@ -108,6 +108,7 @@ describe('every job type run twice with the same payload', () => {
       [JobName.MatchingRematchCoachee]: { coacheeId: coachee.id, attempt: 1 },
       [JobName.PairingExpireOffers]: { programId: program.id, dueAt: Date.now() },
       [JobName.PairingRemindOffers]: { programId: program.id, dueAt: Date.now() },
+      [JobName.MaintenancePing]: { pingId: 'twice' },
     };
     const missing = Object.values(JobName).filter((name) => !ran.has(name));
     expect(missing.filter((name) => !(name in crafted))).toEqual([]);
