@@ -3,6 +3,7 @@ import { rawQuery } from '@tandem/domain';
 import { OrganizationsService } from '@tandem/workflows';
 import { CSV_HEADER, participantCsv } from './support/participants';
 import { TestTandem } from './support/tandem';
+import { tableCounts as countRows } from './support/table-counts';
 
 describe('api: keys, roles, tenants and bad input', () => {
   let tandem: TestTandem;
@@ -24,13 +25,7 @@ describe('api: keys, roles, tenants and bad input', () => {
 
   afterAll(() => tandem?.stop());
 
-  const tableCounts = async () => {
-    const em = tandem.get(EntityManager).fork();
-    const tables = ['organization', 'api_key', 'person', 'program', 'enrollment', 'import_batch', 'outbox_message', 'audit_event'];
-    const out: Record<string, number> = {};
-    for (const table of tables) out[table] = Number((await rawQuery<{ n: string }>(em, `select count(*) as n from ${table}`))[0].n);
-    return out;
-  };
+  const tableCounts = () => countRows(tandem.get(EntityManager).fork());
 
   it('stores only a hash of each key and never the key itself', async () => {
     const rows = await rawQuery<{ key_hash: string; prefix: string }>(tandem.get(EntityManager).fork(), 'select key_hash, prefix from api_key');

@@ -5,6 +5,7 @@ import { type FixturePerson, offerLink, roundDone, seedProgram } from './support
 import { SmtpSink } from './support/smtp-sink';
 import { TestTandem } from './support/tandem';
 import { waitFor } from './support/test-env';
+import { tableCounts as countRows } from './support/table-counts';
 
 type Send = () => ReturnType<TestTandem['request']>;
 /** A case: its name, the request, and the status expected ('4xx' where any client error is right). */
@@ -49,12 +50,7 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
   });
 
   const db = () => tandem.get(EntityManager).fork();
-  const tableCounts = async () => {
-    const tables = await rawQuery<{ name: string }>(db(), `select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'mikro_orm%' order by 1`);
-    const out: Record<string, number> = {};
-    for (const { name } of tables) out[name] = Number((await rawQuery<{ n: string }>(db(), `select count(*) as n from "${name}"`))[0].n);
-    return out;
-  };
+  const tableCounts = () => countRows(db());
 
   const req = (method: string, url: string, options: Parameters<TestTandem['request']>[2] = {}) => () => tandem.request(method, url, { key, ...options });
   const post = (url: string, json: unknown) => req('POST', url, { json });

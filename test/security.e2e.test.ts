@@ -8,6 +8,7 @@ import { appRoutes } from './support/routes';
 import { SmtpSink } from './support/smtp-sink';
 import { TestTandem } from './support/tandem';
 import { waitFor } from './support/test-env';
+import { tableCounts as countRows } from './support/table-counts';
 
 const PUBLIC_URL = 'https://tandem.test';
 const PAGE_RATE_LIMIT = 40;
@@ -77,12 +78,7 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
   });
 
   const db = () => tandem.get(EntityManager).fork();
-  const tableCounts = async () => {
-    const tables = await rawQuery<{ name: string }>(db(), `select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'mikro_orm%' order by 1`);
-    const out: Record<string, number> = {};
-    for (const { name } of tables) out[name] = Number((await rawQuery<{ n: string }>(db(), `select count(*) as n from "${name}"`))[0].n);
-    return out;
-  };
+  const tableCounts = () => countRows(db());
 
   const routes = () => appRoutes(tandem.api).filter((r) => r.path.startsWith('/api/v1/'));
   /** The route's path with each `:param` replaced by an id of `ids`: the segment before it names the kind. */

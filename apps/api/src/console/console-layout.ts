@@ -1,6 +1,7 @@
 import { html, SafeHtml } from '@tandem/mail';
 import type { ConsoleAdmin } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
+import { sendPage } from '../pages/layout';
 
 /** The console's one script (progressive enhancement only: every page works without it). */
 export const SCRIPT_PATH = '/console/assets/console.js';
@@ -124,20 +125,12 @@ ${body}
 </html>`.value;
 }
 
-/** Sends a console page: no caching, no framing, only the app's own script, no referrer (sign-in links carry tokens). */
+/** The console's policy: its own script (and its polling of its own JSON) beside the token pages' rules. */
+const CONSOLE_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** Sends a console page with the headers of every page (see sendPage) under the console's policy. */
 export function sendConsolePage(reply: FastifyReply, status: number, markup: string): FastifyReply {
-  return reply
-    .status(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('referrer-policy', 'no-referrer')
-    .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
-    .header('x-frame-options', 'DENY')
-    .header(
-      'content-security-policy',
-      "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    )
-    .send(markup);
+  return sendPage(reply, status, markup, CONSOLE_CSP);
 }
 
 /** A page that says one thing (errors, sign-in messages). */

@@ -35,8 +35,14 @@ export function page(title: string, body: SafeHtml): string {
 </html>`.value;
 }
 
-/** Sends a page with the headers every token page needs: nothing leaks the token or runs foreign code. */
-export function sendPage(reply: FastifyReply, status: number, markup: string): FastifyReply {
+/** The token pages' policy: no script at all. */
+const TOKEN_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/**
+ * Sends a page with the headers every page of Tandem needs: nothing caches it, frames it or leaks its address (token
+ * links carry secrets), and only what `csp` allows runs.
+ */
+export function sendPage(reply: FastifyReply, status: number, markup: string, csp = TOKEN_PAGE_CSP): FastifyReply {
   return reply
     .status(status)
     .header('content-type', 'text/html; charset=utf-8')
@@ -44,7 +50,7 @@ export function sendPage(reply: FastifyReply, status: number, markup: string): F
     .header('cache-control', 'no-store')
     .header('x-content-type-options', 'nosniff')
     .header('x-frame-options', 'DENY')
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    .header('content-security-policy', csp)
     .send(markup);
 }
 
