@@ -1,8 +1,11 @@
 import { randomBytes, createHmac, timingSafeEqual } from 'node:crypto';
-import { ArgumentsHost, CanActivate, Catch, createParamDecorator, ExceptionFilter, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { applyDecorators, ArgumentsHost, CanActivate, Catch, Controller, createParamDecorator, ExceptionFilter, ExecutionContext, Inject, Injectable, Logger, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { AdminsService, type ConsoleAdmin, SESSION_HOURS } from '@tandem/workflows';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../auth/auth.decorators';
+import { Consumes } from '../http/content-type.guard';
 import { toErrorResponse } from '../http/error-body';
 import { readCookie } from '../ops/ops-session';
 import { consoleErrorPage, sendConsolePage } from './console-layout';
@@ -129,4 +132,19 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
     const message = status === 404 ? 'There is nothing here, or it belongs to another organization.' : status >= 500 ? 'Something went wrong on our side. Please try again.' : body.message;
     void sendConsolePage(reply, status, consoleErrorPage(title, message));
   }
+}
+
+/**
+ * A console controller: pages under /console (outside the API docs and the API-key guard), forms posted as
+ * urlencoded, errors as console pages, and a live session unless `session: false` (the sign-in pages).
+ */
+export function ConsoleController(options: { session?: boolean } = {}) {
+  return applyDecorators(
+    ApiExcludeController(),
+    Public(),
+    ...(options.session === false ? [] : [UseGuards(ConsoleSessionGuard)]),
+    UseFilters(ConsoleExceptionFilter),
+    Consumes('application/x-www-form-urlencoded'),
+    Controller('console'),
+  );
 }

@@ -1,12 +1,9 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DomainError, ImportFormat, type ImportRowError } from '@tandem/domain';
 import { IntakeService, ProgramsService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth.decorators';
-import { Consumes } from '../http/content-type.guard';
-import { SignedIn, type ConsoleContext, consoleActor, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
+import { consoleActor, type ConsoleContext, ConsoleController, SignedIn } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
 import { importLabel, importPage, peoplePage } from './people.pages';
@@ -14,12 +11,7 @@ import { importLabel, importPage, peoplePage } from './people.pages';
 const PAGE = 100;
 
 /** People: CSV upload with its progress, and the searchable table. Calls the same IntakeService as the JSON API. */
-@ApiExcludeController()
-@Public()
-@UseGuards(ConsoleSessionGuard)
-@UseFilters(ConsoleExceptionFilter)
-@Consumes('application/x-www-form-urlencoded')
-@Controller('console')
+@ConsoleController()
 export class ConsolePeopleController {
   constructor(
     private readonly programs: ProgramsService,

@@ -1,12 +1,9 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DomainError } from '@tandem/domain';
 import { AdminsService, ProgramsService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth.decorators';
-import { Consumes } from '../http/content-type.guard';
-import { SignedIn, type ConsoleContext, consoleActor, ConsoleExceptionFilter, ConsoleSessionGuard, sessionCookie, SIGN_IN_PATH } from './console-auth';
+import { consoleActor, type ConsoleContext, ConsoleController, sessionCookie, SIGN_IN_PATH, SignedIn } from './console-auth';
 import { type ConsoleFrame, fieldErrors, sendConsolePage } from './console-layout';
 import { programsPage, settingsCommand, settingsFromForm, settingsOf, settingsPage } from './program.pages';
 
@@ -30,12 +27,7 @@ export async function orInvalid(reply: FastifyReply, action: () => Promise<Fasti
 }
 
 /** Programs: list, create, settings; and signing out. Every route needs a session, every form its CSRF token. */
-@ApiExcludeController()
-@Public()
-@UseGuards(ConsoleSessionGuard)
-@UseFilters(ConsoleExceptionFilter)
-@Consumes('application/x-www-form-urlencoded')
-@Controller('console')
+@ConsoleController()
 export class ConsoleProgramsController {
   constructor(
     private readonly programs: ProgramsService,

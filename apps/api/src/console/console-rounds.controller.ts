@@ -1,12 +1,9 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import type { DomainError } from '@tandem/domain';
 import { IntakeService, ProgramsService, RoundsService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth.decorators';
-import { Consumes } from '../http/content-type.guard';
-import { SignedIn, type ConsoleContext, consoleActor, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
+import { consoleActor, type ConsoleContext, ConsoleController, SignedIn } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
 import { type ProposalRow, roundLabel, roundPage, roundsPage } from './round.pages';
@@ -26,12 +23,7 @@ function refusal(err: DomainError): string {
 }
 
 /** Rounds: launch with live progress, review (pin, swap, remove), publish; all through RoundsService like the API. */
-@ApiExcludeController()
-@Public()
-@UseGuards(ConsoleSessionGuard)
-@UseFilters(ConsoleExceptionFilter)
-@Consumes('application/x-www-form-urlencoded')
-@Controller('console')
+@ConsoleController()
 export class ConsoleRoundsController {
   constructor(
     private readonly programs: ProgramsService,

@@ -1,25 +1,18 @@
-import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DomainError } from '@tandem/domain';
 import { html } from '@tandem/mail';
 import { AdminsService } from '@tandem/workflows';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../auth/auth.decorators';
-import { Consumes } from '../http/content-type.guard';
-import { ConsoleExceptionFilter, ensurePreCsrf, preCsrfValid, sessionCookie } from './console-auth';
+import { ConsoleController, ensurePreCsrf, preCsrfValid, sessionCookie } from './console-auth';
 import { consoleErrorPage, consolePage, csrfField, errorSummary, fieldErrors, input, sendConsolePage } from './console-layout';
 import { CONSOLE_SCRIPT } from './console-script';
 
 const SIGNIN_INTRO = 'Enter the email address you were invited with. We email you a link that signs you in; it works once, for 15 minutes.';
 
 /** Sign-in by emailed link (no session needed), the console's script. Sign-in forms are rate-limited per client. */
-@ApiExcludeController()
-@Public()
-@UseFilters(ConsoleExceptionFilter)
-@Controller('console')
-@Consumes('application/x-www-form-urlencoded')
+@ConsoleController({ session: false })
 export class ConsoleSignInController {
   constructor(
     private readonly admins: AdminsService,

@@ -1,23 +1,17 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Controller, Get, Inject, Param, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Get, Inject, Param, Res } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { NotFoundError } from '@tandem/domain';
 import { readOutbox } from '@tandem/mail';
 import { PairingsService, ProgramsService, ReportService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth.decorators';
-import { SignedIn, type ConsoleContext, ConsoleExceptionFilter, ConsoleSessionGuard } from './console-auth';
+import { type ConsoleContext, ConsoleController, SignedIn } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
 import { boardPage, mailPage, type PairingDetail, pairingPage, reportPage } from './views.pages';
 
 /** The pairing board, the report with its CSV, and the local mail viewer. */
-@ApiExcludeController()
-@Public()
-@UseGuards(ConsoleSessionGuard)
-@UseFilters(ConsoleExceptionFilter)
-@Controller('console')
+@ConsoleController()
 export class ConsoleViewsController {
   constructor(
     private readonly programs: ProgramsService,

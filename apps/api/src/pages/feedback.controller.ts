@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { Consumes } from '../http/content-type.guard';
 import { feedbackPage, submittedPage } from './feedback.pages';
-import { answerPage, incompleteFormPage, messagePage } from './layout';
+import { answerPage, formRefusals } from './layout';
 
 /** A feedback form for the coach or the coachee: GET shows (and changes nothing), one POST submits. Rate-limited per client. */
 @ApiExcludeController()
@@ -28,12 +28,7 @@ export class FeedbackController {
     return answerPage(
       reply,
       async () => submittedPage((await this.feedback.submit(token, body)) === 'submitted'),
-      (err) =>
-        err.kind === 'invalid'
-          ? { status: 422, markup: incompleteFormPage() }
-          : err.code === 'feedback_submitted'
-            ? { status: 409, markup: messagePage('Already submitted', err.message) }
-            : undefined,
+      formRefusals('feedback_submitted'),
     );
   }
 }

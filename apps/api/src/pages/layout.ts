@@ -94,3 +94,16 @@ export async function answerPage(
     return sendPage(reply, page.status, page.markup);
   }
 }
+
+/**
+ * The refusals of a one-submission form (feedback, closing survey): incomplete answers show the form's 422 page, a
+ * second submission (its error code `submittedCode`) a 409 page; anything else is not explained here.
+ */
+export function formRefusals(submittedCode: string): (err: DomainError) => PageAnswer | undefined {
+  return (err) =>
+    err.kind === 'invalid'
+      ? { status: 422, markup: incompleteFormPage() }
+      : err.code === submittedCode
+        ? { status: 409, markup: messagePage('Already submitted', err.message) }
+        : undefined;
+}

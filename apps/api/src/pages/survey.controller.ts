@@ -5,7 +5,7 @@ import { CompletionService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { Consumes } from '../http/content-type.guard';
-import { answerPage, incompleteFormPage, messagePage } from './layout';
+import { answerPage, formRefusals } from './layout';
 import { surveyPage, surveySubmittedPage } from './survey.pages';
 
 /** The coachee's closing survey: GET shows (and changes nothing), one POST submits. Rate-limited per client. */
@@ -28,12 +28,7 @@ export class SurveyController {
     return answerPage(
       reply,
       async () => surveySubmittedPage((await this.completion.submit(token, body)) === 'submitted'),
-      (err) =>
-        err.kind === 'invalid'
-          ? { status: 422, markup: incompleteFormPage() }
-          : err.code === 'survey_submitted'
-            ? { status: 409, markup: messagePage('Already submitted', err.message) }
-            : undefined,
+      formRefusals('survey_submitted'),
     );
   }
 }
