@@ -2,7 +2,6 @@ import { hashSecret } from '@tandem/domain';
 import { FaultRig } from '../support/fault-rig';
 import { participantCsv } from '../support/participants';
 import { fixtureCsv, type FixturePerson } from '../support/program-fixture';
-import { RecordingSmtp } from '../support/recording-smtp';
 import { SmtpSink } from '../support/smtp-sink';
 import { waitFor } from '../support/test-env';
 
@@ -66,7 +65,7 @@ describe('SIGKILL the worker mid-work, then restart it', () => {
 describe('SIGKILL the worker while 200 offer emails go out, then restart it', () => {
   // Each reply is held 150 ms, so a few messages are always in the window between "the server has it" and "the
   // sender marked it sent": the only messages a crash may send twice.
-  const smtp = new RecordingSmtp({ delayMs: 150 });
+  const smtp = new SmtpSink({ delayMs: 150 });
   let rig: FaultRig;
 
   beforeAll(async () => {
@@ -94,7 +93,7 @@ describe('SIGKILL the worker while 200 offer emails go out, then restart it', ()
 
     const isOffer = (m: { subject: string }) => m.subject.startsWith('Coaching offer');
     await rig.post(`/api/v1/rounds/${launched.id}/publish`);
-    await waitFor(async () => (smtp.received.filter(isOffer).length >= 40 ? true : undefined), '40 offers out', 60_000, 5);
+    await waitFor(async () => (smtp.messages.filter(isOffer).length >= 40 ? true : undefined), '40 offers out', 60_000, 5);
     expect(await worker.stop('SIGKILL')).toBe('SIGKILL');
     // The worker is dead: this is the state at the kill.
     const atKill = await rig.rows<{ key: string; status: string }>(`select idempotency_key as key, status from outbox_message where idempotency_key like 'offer:%'`);

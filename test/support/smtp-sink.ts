@@ -21,8 +21,14 @@ export class SmtpSink {
   private readonly server: SMTPServer;
   private port = 0;
 
-  /** `parse: false` only counts messages (for benchmarks: parsing costs more than receiving). */
-  constructor(private readonly options: { parse?: boolean } = {}) {
+  /**
+   * `parse: false` only counts messages (for benchmarks: parsing costs more than receiving). `delayMs` holds each reply
+   * after the message is kept: a message counts as delivered once its DATA has arrived, even if the sender dies before
+   * the reply reaches it, which is exactly the window in which a crash can send a message twice (the fault tests
+   * count the messages in it).
+   */
+  constructor(private readonly options: { parse?: boolean; delayMs?: number } = {}) {
+    const reply = (callback: () => void) => (options.delayMs ? setTimeout(callback, options.delayMs) : callback());
     this.server = new SMTPServer({
       authOptional: true,
       disableReverseLookup: true,
@@ -37,7 +43,7 @@ export class SmtpSink {
           stream.on('data', () => undefined);
           stream.on('end', () => {
             this.messages.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: '', text: '', html: '', messageId: '', calendars: [] });
-            callback();
+            reply(callback);
           });
           return;
         }
@@ -51,7 +57,7 @@ export class SmtpSink {
               messageId: mail.messageId ?? '',
               calendars: mail.attachments.filter((a) => a.contentType.startsWith('text/calendar')).map((a) => a.content.toString('utf8')),
             });
-            callback();
+            reply(callback);
           })
           .catch(callback);
       },
@@ -70,6 +76,13 @@ export class SmtpSink {
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  /** How many times each Message-ID arrived (Tandem derives it from the outbox idempotency key), for the messages `filter` keeps. */
+  countsById(filter: (mail: ReceivedMail) => boolean = () => true): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const mail of this.messages.filter(filter)) counts.set(mail.messageId, (counts.get(mail.messageId) ?? 0) + 1);
+    return counts;
   }
 
   async stop(): Promise<void> {
