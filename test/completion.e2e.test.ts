@@ -109,8 +109,7 @@ describe('completion: after the last session a closing survey, the pairing compl
     const [pairing] = await rawQuery<{ id: string }>(db(), `select id from pairing where program_id = ? and status = 'active'`, [programId]);
     await waitFor(async () => ((await rawQuery(db(), `select 1 from coaching_session where pairing_id = ?`, [pairing.id])).length === 1 ? true : undefined), 'the session');
     // The session took place and was closed (requests written) while the completion job was lost.
-    await ctx.tandem.stopWorker();
-    try {
+    await ctx.tandem.withoutWorker(async () => {
       await rawQuery(db(), `update coaching_session set starts_at = now() - interval '3 hours', ends_at = now() - interval '2 hours', remind_at = now() - interval '4 hours', reminded_at = now() where pairing_id = ?`, [pairing.id]);
       await rawQuery(
         db(),
@@ -118,10 +117,8 @@ describe('completion: after the last session a closing survey, the pairing compl
         [pairing.id],
       );
       await rawQuery(db(), `update pairing set updated_at = now() - interval '1 minute' where id = ?`, [pairing.id]);
-    } finally {
-      await ctx.tandem.startWorker();
-    }
-    expect((await ctx.tandem.get(ReconcilerService).reconcile()).completions).toBe(1);
+      expect((await ctx.tandem.get(ReconcilerService).reconcile()).completions).toBe(1);
+    });
     await waitMail('coachee-lost@acme.example', 'Your coaching is complete');
     const [after] = await rawQuery<{ status: string }>(db(), `select status::text as status from pairing where id = ?`, [pairing.id]);
     expect(after.status).toBe('completed');

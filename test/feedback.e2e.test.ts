@@ -227,43 +227,48 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     const [session] = await waitFor(async () => ((await sessionsOf(pairingId)).length === 2 ? sessionsOf(pairingId) : undefined), 'the sessions');
     const cadence = ctx.tandem.get(JobProducer).queue(QueueName.Cadence);
     const closeJob = await waitFor(async () => (await cadence.getJob(`close-session.${session.id}.0`)) ?? undefined, 'the delayed close job');
-    await closeJob.remove();
-    await rawQuery(db(), `update coaching_session set starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour', remind_at = now() - interval '3 hours', reminded_at = now() where id = ?`, [
-      session.id,
-    ]);
     const reconciler = ctx.tandem.get(ReconcilerService);
-    expect((await reconciler.reconcile()).sessionCloses).toBe(1);
+    // Each loss and the pass that repairs it happen while the worker is stopped, so that its own scheduled pass cannot
+    // repair it first; the worker then runs what the pass queued.
+    await ctx.tandem.withoutWorker(async () => {
+      await closeJob.remove();
+      // An hour-long session that ended two hours ago closed an hour ago (ending an hour ago would close it at this very
+      // instant, which the reconciler's millisecond clock can read as not yet due).
+      await rawQuery(db(), `update coaching_session set starts_at = now() - interval '3 hours', ends_at = now() - interval '2 hours', remind_at = now() - interval '4 hours', reminded_at = now() where id = ?`, [
+        session.id,
+      ]);
+      expect((await reconciler.reconcile()).sessionCloses).toBe(1);
+    });
     await waitMail(coachEmail, 'Feedback on coaching session 1');
     const coacheeForm = feedbackLink((await waitMail(coacheeEmail, 'Feedback on coaching session 1'))[0].text);
     expect((await reconciler.reconcile()).sessionCloses).toBe(0);
 
     // The reminder's delayed job is lost too; once due, the reconciler queues it again.
     const feedbackQueue = ctx.tandem.get(JobProducer).queue(QueueName.Feedback);
-    const rows = await feedbackRows(pairingId);
-    for (const row of rows) {
-      const job = await feedbackQueue.getJob(`feedback-remind.${row.id}`);
-      expect(job?.data).toEqual({ feedbackId: row.id });
-      await job!.remove();
-    }
-    await rawQuery(db(), `update feedback set remind_at = now() - interval '1 minute' where session_id = ?`, [session.id]);
-    expect((await reconciler.reconcile()).feedbackReminders).toBe(2);
+    await ctx.tandem.withoutWorker(async () => {
+      const rows = await feedbackRows(pairingId);
+      for (const row of rows) {
+        const job = await feedbackQueue.getJob(`feedback-remind.${row.id}`);
+        expect(job?.data).toEqual({ feedbackId: row.id });
+        await job!.remove();
+      }
+      await rawQuery(db(), `update feedback set remind_at = now() - interval '1 minute' where session_id = ?`, [session.id]);
+      expect((await reconciler.reconcile()).feedbackReminders).toBe(2);
+    });
     await waitMail(coacheeEmail, 'Reminder: Feedback on coaching session 1');
     await waitMail(coachEmail, 'Reminder: Feedback on coaching session 1');
     expect((await reconciler.reconcile()).feedbackReminders).toBe(0);
 
     // A submission whose aggregate job was lost: the reconciler finds the answer newer than the estimates.
-    await ctx.tandem.stopWorker();
-    try {
+    await ctx.tandem.withoutWorker(async () => {
       expect((await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'not_sure' })), ...form })).status).toBe(200);
       const [submitted] = await rawQuery<{ id: string }>(db(), `select id from feedback where session_id = ? and role = 'coachee'`, [session.id]);
-      const job = await ctx.tandem.get(JobProducer).queue(QueueName.Feedback).getJob(`aggregate.${programId}.${submitted.id}`);
+      const job = await feedbackQueue.getJob(`aggregate.${programId}.${submitted.id}`);
       expect(job?.data).toEqual({ programId, feedbackId: submitted.id });
       await job!.remove();
       await rawQuery(db(), `update feedback set submitted_at = now() - interval '1 minute' where id = ?`, [submitted.id]);
-    } finally {
-      await ctx.tandem.startWorker();
-    }
-    expect((await reconciler.reconcile()).effectiveness).toBe(1);
+      expect((await reconciler.reconcile()).effectiveness).toBe(1);
+    });
     await waitFor(async () => ((await estimates(coachId)).length === 2 ? true : undefined), 'the re-created aggregate');
     expect((await reconciler.reconcile()).effectiveness).toBe(0);
     expect(mailTo(coachEmail, 'Reminder: Feedback')).toHaveLength(1);

@@ -165,8 +165,10 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     const reconciler = ctx.tandem.get(ReconcilerService);
     expect((await reconciler.reconcile()).inactivityChecks).toBe(0);
     // The window passed while the delayed check was lost: the reconciler finds the nudge due from the pairing row.
-    await rawQuery(db(), `update pairing set activated_at = now() - interval '46 days' where id = ?`, [pairingId]);
-    expect((await reconciler.reconcile()).inactivityChecks).toBe(1);
+    await ctx.tandem.withoutWorker(async () => {
+      await rawQuery(db(), `update pairing set activated_at = now() - interval '46 days' where id = ?`, [pairingId]);
+      expect((await reconciler.reconcile()).inactivityChecks).toBe(1);
+    });
     await waitMail(coach, 'Time for your next coaching session');
     expect((await reconciler.reconcile()).inactivityChecks).toBe(0);
   }, 60_000);

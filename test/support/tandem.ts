@@ -51,6 +51,20 @@ export class TestTandem {
     this.worker = undefined;
   }
 
+  /**
+   * Runs `work` with the worker stopped, then starts it again. A test that loses a job and asserts what one reconcile
+   * pass re-creates needs this: the worker's own scheduled pass (every minute, and once at boot) could otherwise
+   * re-create the work first, and the test's pass would find nothing left to do.
+   */
+  async withoutWorker<T>(work: () => Promise<T>): Promise<T> {
+    await this.stopWorker();
+    try {
+      return await work();
+    } finally {
+      await this.startWorker();
+    }
+  }
+
   /** A service of the api's container (the use cases are shared with the worker). */
   get<T>(type: new (...args: never[]) => T): T {
     return this.api.get(type, { strict: false });
