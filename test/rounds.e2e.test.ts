@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { rawQuery } from '@tandem/domain';
+import { hashSecret, rawQuery } from '@tandem/domain';
 import { escapeHtml } from '@tandem/mail';
 import { QueueName } from '@tandem/queues';
 import { JobProducer } from '@tandem/queues';
@@ -228,6 +228,45 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     const token = pathOf(link).split('/').pop()!;
     const altered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
     expect((await tandem.request('GET', `/offers/${altered}`)).status).toBe(404);
+  });
+
+  it('answers many offer pages opened at once from a few queries, each with its own offer in its current state', async () => {
+    const links = smtp.messages.filter((m) => m.subject.startsWith('Coaching offer')).map((m) => ({ token: pathOf(offerLink(m.text)).split('/').pop()!, subject: m.subject }));
+    expect(links.length).toBeGreaterThanOrEqual(5);
+    const stateOf = async (token: string) => (await rawQuery<{ decision: string | null }>(db(), `select decision from offer where token_hash = ?`, [hashSecret(token)]))[0].decision;
+    const heading = (decision: string | null) => (decision === 'accepted' ? 'Offer accepted' : decision === 'declined' ? 'Offer declined' : 'Would you coach');
+    const unknown = 'A'.repeat(43);
+    const queries: string[] = [];
+    const knex = tandem.get(EntityManager).getKnex();
+    const count = (query: { sql: string }) => void queries.push(query.sql);
+    knex.on('query', count);
+    let pages;
+    try {
+      pages = await Promise.all([...links.map((l) => l.token), unknown, ...links.map((l) => l.token)].map((token) => tandem.request('GET', `/offers/${token}`)));
+    } finally {
+      knex.off('query', count);
+    }
+    // Page views that arrive together are looked up together: far fewer queries than pages.
+    const lookups = queries.filter((sql) => sql.includes('o.token_hash = any('));
+    expect(lookups.length).toBeGreaterThanOrEqual(1);
+    expect(lookups.length).toBeLessThan(pages.length / 2);
+    expect(pages[links.length].status).toBe(404);
+    expect(pages[links.length].text).toContain('Link not valid');
+    for (const [i, link] of [...links, undefined, ...links].entries()) {
+      if (!link) continue;
+      const first = /Coaching offer: (\S+)/.exec(link.subject)![1];
+      expect(pages[i].text).toContain(first);
+      expect(pages[i].text).toContain(heading(await stateOf(link.token)));
+    }
+
+    // Nothing is cached: a page opened right after a decision shows it.
+    const pending = links.filter((l) => pages[links.indexOf(l)].text.includes('Would you coach'));
+    expect(pending.length).toBeGreaterThan(0);
+    const [open] = pending;
+    expect((await tandem.request('POST', `/offers/${open.token}/decline`, { body: '', contentType: 'application/x-www-form-urlencoded' })).status).toBe(200);
+    const after = await tandem.request('GET', `/offers/${open.token}`);
+    expect(after.status).toBe(200);
+    expect(after.text).toContain('Offer declined');
   });
 
   it('expires offers after a short time-to-live and re-matches, then tells the admin when no coach is left', async () => {

@@ -10,7 +10,8 @@
  * one client making up to a million requests a minute, which the default of 60 would answer with the 429 page. Two baselines exist only in that process (see serve): a public Nest
  * controller returning a constant (the app's own stack: global guards, filters, Fastify hooks for request ids, logs
  * and metrics) and a raw Fastify route returning a constant (the Fastify hooks only).
- * BENCH_OFFERS (default 10,000), BENCH_SECONDS (default 20), BENCH_RUNS (default 2).
+ * BENCH_OFFERS (default 10,000), BENCH_SECONDS (default 20), BENCH_RUNS (default 2), BENCH_PROFILE (a directory for the
+ * api's CPU profile).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -135,7 +136,9 @@ async function main() {
     const paths = offers.map((o) => `/offers/${linkToken(secret, 'offer', o.id)}`);
     console.log(`${paths.length} offers published (${round.matched} of ${OFFERS} coachees matched)`);
 
-    server = spawn(process.execPath, [__filename, '--serve'], {
+    // BENCH_PROFILE=<dir> writes the api's CPU profile there (open it in Chrome's DevTools).
+    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    server = spawn(process.execPath, [...profile, __filename, '--serve'], {
       env: { ...process.env, ...tandem.testEnv.env, LOG_LEVEL: 'info', LOG_STREAM: 'stderr', PAGE_RATE_LIMIT: '10000000' },
       stdio: ['ignore', 'pipe', 'ignore'],
     });

@@ -4,6 +4,7 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, DomainError, hashSecret, NotFoundError, rawQuery, type ScoreBreakdown } from '@tandem/domain';
 import { firstName, introductionEmail, linkPlaceholder, offerReminderEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
+import DataLoader from 'dataloader';
 
 /** What the offer page shows. */
 export interface OfferView {
@@ -21,6 +22,7 @@ export type OfferOutcome = 'accepted' | 'already-accepted' | 'declined' | 'alrea
 
 interface OfferRow {
   offer_id: string;
+  token_hash: string;
   pairing_id: string;
   decision: 'accepted' | 'declined' | 'expired' | null;
   expires_at: Date;
@@ -40,7 +42,7 @@ interface OfferRow {
 }
 
 const OFFER_SELECT = `
-  select o.id as offer_id, o.pairing_id, o.decision, o.expires_at, pr.organization_id, pr.program_id, pr.coach_id, pr.coachee_id,
+  select o.id as offer_id, o.token_hash, o.pairing_id, o.decision, o.expires_at, pr.organization_id, pr.program_id, pr.coach_id, pr.coachee_id,
          pr.breakdown -> 'reasons' as reasons, prog.name as program_name, ep.name as coachee_name, ep.email as coachee_email, ee.goals,
          cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone
     from offer o
@@ -62,9 +64,25 @@ export class OffersService {
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {}
 
+  /**
+   * Page views read offers in batches: the lookups of every request that arrived in one turn of the event loop go to
+   * Postgres as one prepared query (`setImmediate` runs after the turn's I/O callbacks), so a burst of page views costs
+   * a few round trips instead of one each. Nothing is cached: every view reads rows committed before its query ran.
+   */
+  private readonly pageLoader = new DataLoader<string, OfferRow | undefined>(
+    async (hashes) => {
+      const rows = await rawQuery<OfferRow>(this.em.fork(), `${OFFER_SELECT} where o.token_hash = any(?::text[])`, [hashes], { prepare: 'offers_by_tokens' });
+      const byHash = new Map(rows.map((row) => [row.token_hash, row]));
+      return hashes.map((hash) => byHash.get(hash));
+    },
+    { cache: false, batchScheduleFn: (run) => setImmediate(run), maxBatchSize: 256 },
+  );
+
   /** Reads an offer by its link token; changes nothing (mail scanners fetch links). */
   async view(token: string): Promise<OfferView> {
-    const row = await this.find(this.em.fork(), token, false);
+    const found = tokenShaped(token) ? await this.pageLoader.load(hashSecret(token)) : undefined;
+    if (!found) throw new NotFoundError('offer');
+    const row = { ...found, expires_at: new Date(found.expires_at) };
     const expired = row.decision === 'expired' || (row.decision === null && row.expires_at <= this.clock.now());
     return {
       state: expired ? 'expired' : (row.decision ?? 'pending'),
@@ -227,7 +245,7 @@ export class OffersService {
   }
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<OfferRow> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new NotFoundError('offer');
+    if (!tokenShaped(token)) throw new NotFoundError('offer');
     // Prepared: every page view and press runs this join, and planning it costs far more than running it.
     const [row] = await rawQuery<OfferRow>(em, `${OFFER_SELECT} where o.token_hash = ?${lock ? ' for update of o, pr' : ''}`, [hashSecret(token)], {
       prepare: lock ? 'offer_by_token_for_update' : 'offer_by_token',
@@ -243,6 +261,11 @@ export class OffersService {
     if (row.decision === 'expired' || row.expires_at <= this.clock.now()) throw new DomainError('conflict', 'offer_expired', 'This offer has expired.');
   }
 
+}
+
+/** A link token is 43 base64url characters; anything else is not looked up. */
+function tokenShaped(token: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(token);
 }
 
 async function audit(em: EntityManager, row: OfferRow, action: string): Promise<void> {
