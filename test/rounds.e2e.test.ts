@@ -183,7 +183,9 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     const flip = await tandem.request('POST', `${pathOf(link)}/decline`, { body: 'reason=changed+my+mind', contentType: 'application/x-www-form-urlencoded' });
     expect(flip.status).toBe(409);
     expect(await state()).toBe('active');
+    // The two introductions are two emails, sent by two jobs in either order.
     await waitFor(async () => (mailTo('coachee2@acme.example').some((m) => m.subject.startsWith('Meet your coach')) ? true : undefined), 'the introduction to coachee2');
+    await waitFor(async () => (mailTo('coach3@acme.example').some((m) => m.subject.startsWith('You are now coaching')) ? true : undefined), 'the introduction to coach3');
     expect(mailTo('coach3@acme.example').filter((m) => m.subject.startsWith('You are now coaching'))).toHaveLength(1);
     const [pairing] = await rawQuery<{ id: string }>(db(), `select id from pairing where round_id = ? and coachee_id = ?`, [round.id, idOf('coachee2@acme.example')]);
     const cadenceJob = await tandem.get(JobProducer).queue(QueueName.Cadence).getJob(`schedule-sessions.${pairing.id}`);
@@ -232,7 +234,7 @@ describe('matching rounds, offers by email link, and re-matching', () => {
 
   it('answers many offer pages opened at once from a few queries, each with its own offer in its current state', async () => {
     const links = smtp.messages.filter((m) => m.subject.startsWith('Coaching offer')).map((m) => ({ token: pathOf(offerLink(m.text)).split('/').pop()!, subject: m.subject }));
-    expect(links.length).toBeGreaterThanOrEqual(5);
+    expect(links.length).toBeGreaterThanOrEqual(4);
     const stateOf = async (token: string) => (await rawQuery<{ decision: string | null }>(db(), `select decision from offer where token_hash = ?`, [hashSecret(token)]))[0].decision;
     const heading = (decision: string | null) => (decision === 'accepted' ? 'Offer accepted' : decision === 'declined' ? 'Offer declined' : 'Would you coach');
     const unknown = 'A'.repeat(43);
