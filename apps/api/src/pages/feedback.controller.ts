@@ -1,29 +1,21 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Param, Res } from '@nestjs/common';
 import { FeedbackService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth.decorators';
-import { Consumes } from '../http/content-type.guard';
 import { feedbackPage, submittedPage } from './feedback.pages';
 import { answerPage, formRefusals } from './layout';
+import { PagePost, ShowPage, TokenPageController } from './token-page';
 
 /** A feedback form for the coach or the coachee: GET shows (and changes nothing), one POST submits. Rate-limited per client. */
-@ApiExcludeController()
-@Public()
-@Controller('feedback')
+@TokenPageController('feedback')
 export class FeedbackController {
   constructor(private readonly feedback: FeedbackService) {}
 
-  @Get(':token')
-  @RouteConfig({ rateLimit: {} })
+  @ShowPage()
   show(@Param('token') token: string, @Res() reply: FastifyReply) {
     return answerPage(reply, async () => feedbackPage(await this.feedback.view(token), token));
   }
 
-  @Post(':token')
-  @RouteConfig({ rateLimit: {} })
-  @Consumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
+  @PagePost()
   submit(@Param('token') token: string, @Body() body: unknown, @Res() reply: FastifyReply) {
     return answerPage(
       reply,

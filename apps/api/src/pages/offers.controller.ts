@@ -1,13 +1,10 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Param, Res } from '@nestjs/common';
 import type { DomainError } from '@tandem/domain';
 import { OffersService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth.decorators';
-import { Consumes } from '../http/content-type.guard';
 import { answerPage, messagePage, type PageAnswer } from './layout';
 import { acceptedPage, declinedPage, expiredPage, offerPage } from './offer.pages';
+import { PagePost, ShowPage, TokenPageController } from './token-page';
 
 /** Why a decision was refused, as a page: a decision never flips, and an expired offer takes none. */
 function refused(err: DomainError): PageAnswer | undefined {
@@ -19,14 +16,11 @@ function refused(err: DomainError): PageAnswer | undefined {
 }
 
 /** The coach's offer page: GET shows (and changes nothing), only a button press (POST) acts. Rate-limited per client. */
-@ApiExcludeController()
-@Public()
-@Controller('offers')
+@TokenPageController('offers')
 export class OffersController {
   constructor(private readonly offers: OffersService) {}
 
-  @Get(':token')
-  @RouteConfig({ rateLimit: {} })
+  @ShowPage()
   show(@Param('token') token: string, @Res() reply: FastifyReply) {
     return answerPage(reply, async () => {
       const view = await this.offers.view(token);
@@ -34,9 +28,7 @@ export class OffersController {
     });
   }
 
-  @Post(':token/accept')
-  @RouteConfig({ rateLimit: {} })
-  @Consumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
+  @PagePost('accept')
   accept(@Param('token') token: string, @Res() reply: FastifyReply) {
     return answerPage(
       reply,
@@ -48,9 +40,7 @@ export class OffersController {
     );
   }
 
-  @Post(':token/decline')
-  @RouteConfig({ rateLimit: {} })
-  @Consumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
+  @PagePost('decline')
   decline(@Param('token') token: string, @Body() body: unknown, @Res() reply: FastifyReply) {
     const reason = typeof body === 'object' && body !== null && typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : undefined;
     return answerPage(reply, async () => declinedPage((await this.offers.decline(token, reason)) === 'declined'), refused);

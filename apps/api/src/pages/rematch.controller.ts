@@ -1,29 +1,21 @@
-import { Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Param, Res } from '@nestjs/common';
 import { RiskService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth.decorators';
-import { Consumes } from '../http/content-type.guard';
 import { answerPage } from './layout';
 import { rematchAcceptedPage, rematchClosedPage, rematchPage } from './rematch.pages';
+import { PagePost, ShowPage, TokenPageController } from './token-page';
 
 /** The coachee's re-match offer after an at-risk pairing: GET shows (and changes nothing), one POST acts. Rate-limited per client. */
-@ApiExcludeController()
-@Public()
-@Controller('rematch')
+@TokenPageController('rematch')
 export class RematchController {
   constructor(private readonly risk: RiskService) {}
 
-  @Get(':token')
-  @RouteConfig({ rateLimit: {} })
+  @ShowPage()
   show(@Param('token') token: string, @Res() reply: FastifyReply) {
     return answerPage(reply, async () => rematchPage(await this.risk.view(token), token));
   }
 
-  @Post(':token/accept')
-  @RouteConfig({ rateLimit: {} })
-  @Consumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
+  @PagePost('accept')
   accept(@Param('token') token: string, @Res() reply: FastifyReply) {
     return answerPage(
       reply,

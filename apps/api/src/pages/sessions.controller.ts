@@ -1,13 +1,10 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Param, Res } from '@nestjs/common';
 import type { DomainError } from '@tandem/domain';
 import { CadenceService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth.decorators';
-import { Consumes } from '../http/content-type.guard';
 import { answerPage, messagePage, type PageAnswer } from './layout';
 import { cancelledPage, movedPage, sessionPage } from './session.pages';
+import { PagePost, ShowPage, TokenPageController } from './token-page';
 
 /** Why a move or a cancel was refused, as a page. */
 function refused(err: DomainError): PageAnswer | undefined {
@@ -17,21 +14,16 @@ function refused(err: DomainError): PageAnswer | undefined {
 }
 
 /** A session's page for the coach or the coachee: GET shows (and changes nothing), only a button press (POST) acts. */
-@ApiExcludeController()
-@Public()
-@Controller('sessions')
+@TokenPageController('sessions')
 export class SessionsController {
   constructor(private readonly cadence: CadenceService) {}
 
-  @Get(':token')
-  @RouteConfig({ rateLimit: {} })
+  @ShowPage()
   show(@Param('token') token: string, @Res() reply: FastifyReply) {
     return answerPage(reply, async () => sessionPage(await this.cadence.view(token), token), refused);
   }
 
-  @Post(':token/move')
-  @RouteConfig({ rateLimit: {} })
-  @Consumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
+  @PagePost('move')
   move(@Param('token') token: string, @Body() body: unknown, @Res() reply: FastifyReply) {
     const startsAt = typeof body === 'object' && body !== null && typeof (body as { startsAt?: unknown }).startsAt === 'string' ? (body as { startsAt: string }).startsAt : '';
     return answerPage(
@@ -44,9 +36,7 @@ export class SessionsController {
     );
   }
 
-  @Post(':token/cancel')
-  @RouteConfig({ rateLimit: {} })
-  @Consumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
+  @PagePost('cancel')
   cancel(@Param('token') token: string, @Res() reply: FastifyReply) {
     return answerPage(reply, async () => cancelledPage((await this.cadence.cancel(token)) === 'cancelled'), refused);
   }

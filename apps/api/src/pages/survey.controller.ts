@@ -1,29 +1,21 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Param, Res } from '@nestjs/common';
 import { CompletionService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth.decorators';
-import { Consumes } from '../http/content-type.guard';
 import { answerPage, formRefusals } from './layout';
 import { surveyPage, surveySubmittedPage } from './survey.pages';
+import { PagePost, ShowPage, TokenPageController } from './token-page';
 
 /** The coachee's closing survey: GET shows (and changes nothing), one POST submits. Rate-limited per client. */
-@ApiExcludeController()
-@Public()
-@Controller('surveys')
+@TokenPageController('surveys')
 export class SurveyController {
   constructor(private readonly completion: CompletionService) {}
 
-  @Get(':token')
-  @RouteConfig({ rateLimit: {} })
+  @ShowPage()
   show(@Param('token') token: string, @Res() reply: FastifyReply) {
     return answerPage(reply, async () => surveyPage(await this.completion.view(token), token));
   }
 
-  @Post(':token')
-  @RouteConfig({ rateLimit: {} })
-  @Consumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
+  @PagePost()
   submit(@Param('token') token: string, @Body() body: unknown, @Res() reply: FastifyReply) {
     return answerPage(
       reply,
