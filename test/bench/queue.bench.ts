@@ -7,7 +7,8 @@
  * options (completed jobs kept forever) and once with Tandem's (DEFAULT_JOB_OPTIONS: completed jobs trimmed to 1 h and
  * 5,000, which costs Redis work per job), so the table separates the job options' cost from the worker's.
  * Both workers run and are warmed up before the clock starts; each run times adding the N jobs until the queue is empty.
- * BENCH_JOBS (default 20,000), BENCH_CONCURRENCY (default 10), BENCH_RUNS (default 3, alternating the three paths).
+ * BENCH_JOBS (default 20,000), BENCH_CONCURRENCY (default 10), BENCH_RUNS (default 3, alternating the three paths),
+ * BENCH_PROFILE (a directory for the Tandem worker's CPU profile).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -55,7 +56,9 @@ async function main() {
   const rows: { path: string; run: number; jobs: number; ms: number; 'jobs/s': number; failed: number }[] = [];
   try {
     // The Tandem worker serves only the maintenance queue; its reconciler pass runs once at boot, before the warm-up.
-    const tandem = spawn(process.execPath, [join(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.js')], {
+    // BENCH_PROFILE=<dir> writes the Tandem worker's CPU profile there (open it in Chrome's DevTools).
+    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    const tandem = spawn(process.execPath, [...profile, join(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.js')], {
       env: { ...process.env, ...env.env, WORKER_QUEUES: 'maintenance', WORKER_CONCURRENCY: String(CONCURRENCY), LOG_LEVEL: 'info' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -32,44 +32,65 @@ export async function recordJobRun(redis: Redis, queuePrefix: string, run: JobRu
  * A flush that fails (Redis away) keeps its counts for the next one.
  */
 export class JobMetricsBuffer {
-  private counts = new Map<string, number>();
-  private sums = new Map<string, number>();
+  /** Per (queue, job, outcome): runs, seconds, and runs per bucket (non-cumulative: the first bucket a run fits). */
+  private series = new Map<string, Series>();
 
   add(run: JobRun): void {
-    const labels = [run.queue, run.job, run.outcome].join(SEP);
-    this.bump(this.counts, `count${SEP}${labels}`, 1);
-    this.bump(this.sums, `sum${SEP}${labels}`, run.seconds);
-    for (const le of JOB_DURATION_BUCKETS) if (run.seconds <= le) this.bump(this.counts, `bucket${SEP}${labels}${SEP}${le}`, 1);
+    const labels = `${run.queue}${SEP}${run.job}${SEP}${run.outcome}`;
+    let series = this.series.get(labels);
+    if (!series) {
+      series = { count: 0, sum: 0, buckets: new Array<number>(JOB_DURATION_BUCKETS.length).fill(0) };
+      this.series.set(labels, series);
+    }
+    series.count++;
+    series.sum += run.seconds;
+    const bucket = JOB_DURATION_BUCKETS.findIndex((le) => run.seconds <= le);
+    if (bucket >= 0) series.buckets[bucket]++;
   }
 
   get empty(): boolean {
-    return this.counts.size === 0 && this.sums.size === 0;
+    return this.series.size === 0;
   }
 
   async flush(redis: Redis, queuePrefix: string): Promise<void> {
     if (this.empty) return;
-    const [counts, sums] = [this.counts, this.sums];
-    this.counts = new Map();
-    this.sums = new Map();
+    const taken = this.series;
+    this.series = new Map();
     const key = jobMetricsKey(queuePrefix);
     const multi = redis.multi();
-    for (const [field, n] of counts) multi.hincrby(key, field, n);
-    for (const [field, x] of sums) multi.hincrbyfloat(key, field, x);
+    for (const [labels, series] of taken) {
+      multi.hincrby(key, `count${SEP}${labels}`, series.count);
+      multi.hincrbyfloat(key, `sum${SEP}${labels}`, series.sum);
+      // The hash holds cumulative buckets, as Prometheus reads them.
+      let cumulative = 0;
+      for (let i = 0; i < JOB_DURATION_BUCKETS.length; i++) {
+        cumulative += series.buckets[i];
+        if (cumulative > 0) multi.hincrby(key, `bucket${SEP}${labels}${SEP}${JOB_DURATION_BUCKETS[i]}`, cumulative);
+      }
+    }
     try {
       const replies = await multi.exec();
       const failed = replies?.find(([err]) => err);
       if (!replies || failed) throw failed?.[0] ?? new Error('the transaction was discarded');
     } catch (err) {
-      for (const [field, n] of counts) this.bump(this.counts, field, n);
-      for (const [field, x] of sums) this.bump(this.sums, field, x);
+      for (const [labels, series] of taken) this.merge(labels, series);
       throw err;
     }
   }
 
-  private bump(map: Map<string, number>, field: string, by: number): void {
-    map.set(field, (map.get(field) ?? 0) + by);
+  private merge(labels: string, from: Series): void {
+    const into = this.series.get(labels);
+    if (!into) {
+      this.series.set(labels, from);
+      return;
+    }
+    into.count += from.count;
+    into.sum += from.sum;
+    for (let i = 0; i < into.buckets.length; i++) into.buckets[i] += from.buckets[i];
   }
 }
+
+type Series = { count: number; sum: number; buckets: number[] };
 
 const label = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 

@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { EmailSender } from '@tandem/mail';
 import { JobName, QueueName } from '@tandem/queues';
@@ -16,9 +15,8 @@ export class EmailProcessor extends QueueProcessor<QueueName.Email> {
   };
 
   constructor(
-    em: EntityManager,
     private readonly sender: EmailSender,
   ) {
-    super(em);
+    super();
   }
 }

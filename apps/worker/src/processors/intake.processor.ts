@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { IntakeService } from '@tandem/workflows';
 import { JobName, QueueName } from '@tandem/queues';
@@ -12,9 +11,8 @@ export class IntakeProcessor extends QueueProcessor<QueueName.Intake> {
   };
 
   constructor(
-    em: EntityManager,
     private readonly intake: IntakeService,
   ) {
-    super(em);
+    super();
   }
 }

@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { JobName, QueueName } from '@tandem/queues';
 import { OffersService } from '@tandem/workflows';
@@ -13,9 +12,8 @@ export class PairingProcessor extends QueueProcessor<QueueName.Pairing> {
   };
 
   constructor(
-    em: EntityManager,
     private readonly offers: OffersService,
   ) {
-    super(em);
+    super();
   }
 }
