@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Body, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
@@ -8,6 +9,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConsoleController, ensurePreCsrf, preCsrfValid, sessionCookie } from './console-auth';
 import { consoleErrorPage, consolePage, csrfField, errorSummary, fieldErrors, input, sendConsolePage } from './console-layout';
 import { CONSOLE_SCRIPT } from './console-script';
+
+/**
+ * A sign-in request is answered no sooner than this after it arrived. A known email writes a link and an email and
+ * queues it, an unknown one writes nothing; without a floor the answer's timing would tell which emails are admins'.
+ */
+export const SIGN_IN_ANSWER_MS = 300;
 
 const SIGNIN_INTRO = 'Enter the email address you were invited with. We email you a link that signs you in; it works once, for 15 minutes.';
 
@@ -38,6 +45,7 @@ export class ConsoleSignInController {
   @Post('signin')
   @RouteConfig({ rateLimit: {} })
   async request(@Req() request: FastifyRequest, @Body() body: { email?: unknown } | undefined, @Res() reply: FastifyReply) {
+    const started = performance.now();
     const csrf = ensurePreCsrf(request, reply, this.config);
     if (!preCsrfValid(request, this.config)) return sendConsolePage(reply, 403, this.signInForm(csrf, '', 'This form expired. Please enter your email again.'));
     try {
@@ -47,7 +55,8 @@ export class ConsoleSignInController {
       const errors = fieldErrors(err.details);
       return sendConsolePage(reply, 422, this.signInForm(csrf, typeof body?.email === 'string' ? body.email : '', undefined, errors.get('email')));
     }
-    // The same answer whether or not the email belongs to an admin.
+    // The same answer, at the same time, whether or not the email belongs to an admin.
+    await sleep(Math.max(0, SIGN_IN_ANSWER_MS - (performance.now() - started)));
     return sendConsolePage(
       reply,
       200,
