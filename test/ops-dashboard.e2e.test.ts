@@ -3,12 +3,13 @@ import { rawQuery } from '@tandem/domain';
 import { JobName, JobProducer, QueueName } from '@tandem/queues';
 import { OrganizationsService } from '@tandem/workflows';
 import { ApiKeyRole } from '@tandem/domain';
-import { ControlledSmtp, insertOutbox } from './support/ops-support';
+import { insertOutbox } from './support/ops-support';
+import { SmtpSink } from './support/smtp-sink';
 import { TestTandem } from './support/tandem';
 import { waitFor } from './support/test-env';
 
 describe('operations: queue dashboard, metrics and failed-for-good jobs (api + worker in process)', () => {
-  const smtp = new ControlledSmtp({ reject: /^doomed/ });
+  const smtp = new SmtpSink({ reject: /^doomed/, parse: false });
   let tandem: TestTandem;
   let admin: string;
   let operator: string;

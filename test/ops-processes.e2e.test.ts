@@ -3,7 +3,7 @@ import { createOrmConfig, rawQuery } from '@tandem/domain';
 import { JOB_ID, JobName, QueueName } from '@tandem/queues';
 import { Queue } from 'bullmq';
 import { participantCsv } from './support/participants';
-import { ControlledSmtp, insertOutbox, PrivateRedis } from './support/ops-support';
+import { insertOutbox, PrivateRedis } from './support/ops-support';
 import { runCli, TandemProcess } from './support/processes';
 import { SmtpSink } from './support/smtp-sink';
 import { createTestEnv, type TestEnv, waitFor } from './support/test-env';
@@ -68,7 +68,7 @@ describe('operations: real api and worker processes from the build', () => {
     const statusOf = async (id: string) => (await rawQuery<{ status: string }>(em(), `select status from outbox_message where id = ?`, [id]))[0].status;
 
     it('lets the active job finish within the grace period, then exits', async () => {
-      const smtp = new ControlledSmtp({ delayMs: 2500 });
+      const smtp = new SmtpSink({ delayMs: 2500, parse: false });
       const smtpUrl = await smtp.start();
       const worker = new TandemProcess('worker', { ...env.env, SMTP_URL: smtpUrl, LOG_LEVEL: 'info', WORKER_QUEUES: 'email', SHUTDOWN_GRACE: 'PT20S' });
       try {
@@ -92,7 +92,7 @@ describe('operations: real api and worker processes from the build', () => {
     });
 
     it('stops waiting after the grace period and leaves the job to be retried', async () => {
-      const smtp = new ControlledSmtp({ delayMs: 8000 });
+      const smtp = new SmtpSink({ delayMs: 8000, parse: false });
       const smtpUrl = await smtp.start();
       const worker = new TandemProcess('worker', { ...env.env, SMTP_URL: smtpUrl, LOG_LEVEL: 'info', WORKER_QUEUES: 'email', SHUTDOWN_GRACE: 'PT0.5S' });
       try {

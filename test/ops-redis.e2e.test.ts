@@ -2,7 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
 import { JobName, JobProducer, QueueName } from '@tandem/queues';
 import { ReconcilerService } from '@tandem/workflows';
-import { ControlledSmtp, insertOutbox, PrivateRedis } from './support/ops-support';
+import { insertOutbox, PrivateRedis } from './support/ops-support';
+import { SmtpSink } from './support/smtp-sink';
 import { TestTandem } from './support/tandem';
 import { waitFor } from './support/test-env';
 
@@ -15,7 +16,7 @@ describe('operations: Redis going away (private redis-server, api + worker in pr
   };
 
   describe('a Redis stop and start under a running worker', () => {
-    const smtp = new ControlledSmtp();
+    const smtp = new SmtpSink({ parse: false });
     let redis: PrivateRedis;
     let tandem: TestTandem;
     let admin: string;
@@ -75,7 +76,7 @@ describe('operations: Redis going away (private redis-server, api + worker in pr
   });
 
   describe('after FLUSHALL', () => {
-    const smtp = new ControlledSmtp();
+    const smtp = new SmtpSink({ parse: false });
     let redis: PrivateRedis;
     let tandem: TestTandem;
 

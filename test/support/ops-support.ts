@@ -1,12 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
 import IORedis from 'ioredis';
-import { SMTPServer } from 'smtp-server';
 import { freePort } from './processes';
 import { waitFor } from './test-env';
 
@@ -73,52 +71,6 @@ export class PrivateRedis {
   async destroy(): Promise<void> {
     await this.down();
     rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** An SMTP server that can be slow, or reject some recipients with a permanent 550, and keeps what it accepted. */
-export class ControlledSmtp {
-  readonly accepted: string[] = [];
-  readonly started: string[] = [];
-  private readonly server: SMTPServer;
-  private port = 0;
-
-  constructor(options: { delayMs?: number; reject?: RegExp } = {}) {
-    this.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onRcptTo: (address, _session, callback) => {
-        if (options.reject?.test(address.address)) {
-          return callback(Object.assign(new Error(`mailbox <${address.address}> does not exist`), { responseCode: 550 }));
-        }
-        callback();
-      },
-      onData: (stream, session, callback) => {
-        const to = session.envelope.rcptTo.map((r) => r.address).join(',');
-        this.started.push(to);
-        stream.resume();
-        stream.on('end', () => {
-          setTimeout(() => {
-            this.accepted.push(to);
-            callback();
-          }, options.delayMs ?? 0);
-        });
-      },
-    });
-    // A worker killed mid-conversation resets its connection; smtp-server reports that as an 'error' event, which
-    // without a listener would crash the test (a SIGKILL fault test failed with a bare "read ECONNRESET").
-    this.server.on('error', () => undefined);
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.server.address() as AddressInfo).port;
-    return `smtp://127.0.0.1:${this.port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
 

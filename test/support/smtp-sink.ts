@@ -18,6 +18,10 @@ export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
   /** SMTP connections opened so far (a pooled sender reuses a few). */
   connections = 0;
+  /** The recipients (comma-joined) of each message whose DATA began: in flight until it is in `accepted`. */
+  readonly started: string[] = [];
+  /** The recipients of each message the server has answered as accepted (after `delayMs`). */
+  readonly accepted: string[] = [];
   private readonly server: SMTPServer;
   private port = 0;
 
@@ -25,10 +29,17 @@ export class SmtpSink {
    * `parse: false` only counts messages (for benchmarks: parsing costs more than receiving). `delayMs` holds each reply
    * after the message is kept: a message counts as delivered once its DATA has arrived, even if the sender dies before
    * the reply reaches it, which is exactly the window in which a crash can send a message twice (the fault tests
-   * count the messages in it).
+   * count the messages in it). `reject` refuses recipients it matches with a permanent 550.
    */
-  constructor(private readonly options: { parse?: boolean; delayMs?: number } = {}) {
-    const reply = (callback: () => void) => (options.delayMs ? setTimeout(callback, options.delayMs) : callback());
+  constructor(private readonly options: { parse?: boolean; delayMs?: number; reject?: RegExp } = {}) {
+    const reply = (to: string, callback: () => void) => {
+      const answer = () => {
+        this.accepted.push(to);
+        callback();
+      };
+      if (options.delayMs) setTimeout(answer, options.delayMs);
+      else answer();
+    };
     this.server = new SMTPServer({
       authOptional: true,
       disableReverseLookup: true,
@@ -38,26 +49,34 @@ export class SmtpSink {
         this.connections++;
         callback();
       },
+      onRcptTo: (address, _session, callback) => {
+        if (options.reject?.test(address.address)) {
+          return callback(Object.assign(new Error(`mailbox <${address.address}> does not exist`), { responseCode: 550 }));
+        }
+        callback();
+      },
       onData: (stream, session, callback) => {
+        const to = session.envelope.rcptTo.map((r) => r.address);
+        this.started.push(to.join(','));
         if (this.options.parse === false) {
           stream.on('data', () => undefined);
           stream.on('end', () => {
-            this.messages.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: '', text: '', html: '', messageId: '', calendars: [] });
-            reply(callback);
+            this.messages.push({ to, subject: '', text: '', html: '', messageId: '', calendars: [] });
+            reply(to.join(','), callback);
           });
           return;
         }
         simpleParser(stream)
           .then((mail) => {
             this.messages.push({
-              to: session.envelope.rcptTo.map((r) => r.address),
+              to,
               subject: mail.subject ?? '',
               text: mail.text ?? '',
               html: typeof mail.html === 'string' ? mail.html : '',
               messageId: mail.messageId ?? '',
               calendars: mail.attachments.filter((a) => a.contentType.startsWith('text/calendar')).map((a) => a.content.toString('utf8')),
             });
-            reply(callback);
+            reply(to.join(','), callback);
           })
           .catch(callback);
       },
