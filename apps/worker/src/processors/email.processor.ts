@@ -14,9 +14,7 @@ export class EmailProcessor extends QueueProcessor<QueueName.Email> {
     [JobName.EmailSend]: ({ messageId }) => this.sender.send(messageId),
   };
 
-  constructor(
-    private readonly sender: EmailSender,
-  ) {
+  constructor(private readonly sender: EmailSender) {
     super();
   }
 }

@@ -10,9 +10,7 @@ export class IntakeProcessor extends QueueProcessor<QueueName.Intake> {
     [JobName.IntakeImportBatch]: ({ importId }) => this.intake.runImport(importId),
   };
 
-  constructor(
-    private readonly intake: IntakeService,
-  ) {
+  constructor(private readonly intake: IntakeService) {
     super();
   }
 }

@@ -11,9 +11,7 @@ export class PairingProcessor extends QueueProcessor<QueueName.Pairing> {
     [JobName.PairingRemindOffers]: ({ programId }) => this.offers.remindDue(programId),
   };
 
-  constructor(
-    private readonly offers: OffersService,
-  ) {
+  constructor(private readonly offers: OffersService) {
     super();
   }
 }
