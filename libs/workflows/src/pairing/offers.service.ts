@@ -102,7 +102,7 @@ export class OffersService {
   async accept(token: string): Promise<{ outcome: OfferOutcome; coacheeFirstName: string }> {
     const em = this.em.fork();
     const result = await em.transactional(async (tem) => {
-      const row = await this.find(tem, token, true);
+      const row = await this.lockedByToken(tem, token);
       const coacheeFirstName = firstName(row.coachee_name);
       if (row.decision === 'accepted') return { outcome: 'already-accepted' as const, coacheeFirstName };
       this.assertOpen(row);
@@ -150,7 +150,7 @@ export class OffersService {
     const cleanReason = reason?.trim().slice(0, 1000) || null;
     const em = this.em.fork();
     const result = await em.transactional(async (tem) => {
-      const row = await this.find(tem, token, true);
+      const row = await this.lockedByToken(tem, token);
       if (row.decision === 'declined') return { outcome: 'already-declined' as const };
       this.assertOpen(row);
       const now = this.clock.now();
@@ -244,12 +244,11 @@ export class OffersService {
     await this.producer.enqueue(JobName.PairingExpireOffers, { programId, dueAt: expiresAt.getTime() }, { delay: Math.max(0, expiresAt.getTime() - now) });
   }
 
-  private async find(em: EntityManager, token: string, lock: boolean): Promise<OfferRow> {
+  /** The offer of a link token, locked (with its pairing) for a decision in the caller's transaction. */
+  private async lockedByToken(em: EntityManager, token: string): Promise<OfferRow> {
     if (!tokenShaped(token)) throw new NotFoundError('offer');
-    // Prepared: every page view and press runs this join, and planning it costs far more than running it.
-    const [row] = await rawQuery<OfferRow>(em, `${OFFER_SELECT} where o.token_hash = ?${lock ? ' for update of o, pr' : ''}`, [hashSecret(token)], {
-      prepare: lock ? 'offer_by_token_for_update' : 'offer_by_token',
-    });
+    // Prepared: every button press runs this join, and planning it costs far more than running it.
+    const [row] = await rawQuery<OfferRow>(em, `${OFFER_SELECT} where o.token_hash = ? for update of o, pr`, [hashSecret(token)], { prepare: 'offer_by_token_for_update' });
     if (!row) throw new NotFoundError('offer');
     // The ORM's driver hands timestamps back as text.
     return { ...row, expires_at: new Date(row.expires_at) };
