@@ -74,12 +74,24 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
     const sessions = await plannedSessions(rig, cadenceProgram, 9);
     const cadenceIds = new Set(cadenceEmailKeys(sessions).map((key) => `<${hashSecret(key).slice(0, 40)}@tandem>`));
     const welcomes = () => smtp.messages.filter((m) => m.to[0].endsWith('@term-import.example'));
-    await waitFor(
-      async () => (smtp.messages.filter((m) => cadenceIds.has(m.messageId)).length >= cadenceIds.size && welcomes().length >= 1000 ? true : undefined),
-      'every reminder, feedback request and welcome',
-      180_000,
-      200,
-    );
+    try {
+      await waitFor(
+        async () => (smtp.messages.filter((m) => cadenceIds.has(m.messageId)).length >= cadenceIds.size && welcomes().length >= 1000 ? true : undefined),
+        'every reminder, feedback request and welcome',
+        // Alone this takes seconds; beside another fault suite on two cores it has taken minutes.
+        240_000,
+        200,
+      );
+    } catch (err) {
+      // What was still missing, and where it stood, so that a failure in CI says why.
+      const outbox = await rig.rows<{ status: string; n: string }>(`select status::text as status, count(*) as n from outbox_message group by 1`);
+      const unsent = await rig.rows(`select id, status::text as status, attempts, locked_until, last_error, created_at from outbox_message where status <> 'sent' order by created_at limit 5`);
+      const lines = worker.output.join('').split('\n').filter((l) => /"level":"(warn|error)"/.test(l)).slice(-5);
+      throw new Error(
+        `${(err as Error).message}: ${welcomes().length} of 1000 welcomes, ${smtp.messages.filter((m) => cadenceIds.has(m.messageId)).length} of ${cadenceIds.size} cadence emails; ` +
+          `outbox ${JSON.stringify(outbox)}; unsent ${JSON.stringify(unsent)}; the worker's last warnings ${JSON.stringify(lines)}`,
+      );
+    }
     await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'the outbox to drain', 60_000, 200);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(new Set(welcomes().map((m) => m.to[0])).size).toBe(1000);

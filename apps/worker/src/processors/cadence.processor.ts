@@ -1,3 +1,4 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { JobName, QueueName } from '@tandem/queues';
 import { CadenceService, FeedbackService } from '@tandem/workflows';
@@ -13,9 +14,10 @@ export class CadenceProcessor extends QueueProcessor<QueueName.Cadence> {
   };
 
   constructor(
+    em: EntityManager,
     private readonly cadence: CadenceService,
     private readonly feedback: FeedbackService,
   ) {
-    super();
+    super(em);
   }
 }

@@ -1,3 +1,4 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { EmailSender } from '@tandem/mail';
 import { JobName, QueueName } from '@tandem/queues';
@@ -14,7 +15,10 @@ export class EmailProcessor extends QueueProcessor<QueueName.Email> {
     [JobName.EmailSend]: ({ messageId }) => this.sender.send(messageId),
   };
 
-  constructor(private readonly sender: EmailSender) {
-    super();
+  constructor(
+    em: EntityManager,
+    private readonly sender: EmailSender,
+  ) {
+    super(em);
   }
 }

@@ -1,3 +1,4 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { IntakeService } from '@tandem/workflows';
 import { JobName, QueueName } from '@tandem/queues';
@@ -10,7 +11,10 @@ export class IntakeProcessor extends QueueProcessor<QueueName.Intake> {
     [JobName.IntakeImportBatch]: ({ importId }) => this.intake.runImport(importId),
   };
 
-  constructor(private readonly intake: IntakeService) {
-    super();
+  constructor(
+    em: EntityManager,
+    private readonly intake: IntakeService,
+  ) {
+    super(em);
   }
 }

@@ -1,3 +1,4 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
@@ -15,11 +16,12 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
   };
 
   constructor(
+    em: EntityManager,
     private readonly reconciler: ReconcilerService,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {
-    super();
+    super(em);
   }
 
   private watch?: NodeJS.Timeout;

@@ -1,3 +1,4 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { JobName, QueueName } from '@tandem/queues';
 import { OffersService } from '@tandem/workflows';
@@ -11,7 +12,10 @@ export class PairingProcessor extends QueueProcessor<QueueName.Pairing> {
     [JobName.PairingRemindOffers]: ({ programId }) => this.offers.remindDue(programId),
   };
 
-  constructor(private readonly offers: OffersService) {
-    super();
+  constructor(
+    em: EntityManager,
+    private readonly offers: OffersService,
+  ) {
+    super(em);
   }
 }
