@@ -42,6 +42,9 @@ export class SmtpSink {
     };
     this.server = new SMTPServer({
       authOptional: true,
+      // stop() waits this long for senders' open connections (an idle pooled one stays open) before closing them; the
+      // default of 30 s could push a test's teardown past its timeout.
+      closeTimeout: 1000,
       disableReverseLookup: true,
       disabledCommands: ['STARTTLS'],
       logger: false,

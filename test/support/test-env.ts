@@ -28,6 +28,9 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     LOG_LEVEL: 'silent',
     APP_SECRET: `test-secret-${id}-${id}`,
     PORT: '0',
+    // A worker stopped at a test's end waits at most this for jobs still running (25 s by default), so a teardown
+    // stays well inside jest's hook timeout; the tests of the grace period set their own.
+    SHUTDOWN_GRACE: 'PT5S',
     ...overrides,
   };
   const config = loadConfig(env);
