@@ -6,20 +6,9 @@ import { rematchCoachee, solveInstance } from './instance-solver';
 import { explainPair } from './explain';
 import { pairViolation, scoreProgram } from './scoring';
 import { OBJECTIVES } from './types';
+import { seededRandom as prng } from './seeded-random';
 
 const clock = () => 0;
-
-/** Deterministic PRNG for generated pools (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ZONES = ['Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Asia/Kolkata', 'UTC', 'America/Los_Angeles'];
 const SKILLS = ['active_listening', 'empathy', 'emotional_intelligence', 'trust_building', 'clear_communication'];

@@ -1,17 +1,12 @@
 import fc from 'fast-check';
 import { TransportSimplex } from './network-simplex';
+import { seededRandom } from './seeded-random';
 
 /** A random transportation instance: n coachees, m coaches with capacities, pairs with integer costs. */
 const instance = fc
   .record({ n: fc.integer({ min: 1, max: 25 }), m: fc.integer({ min: 1, max: 6 }), seed: fc.nat() })
   .map(({ n, m, seed }) => {
-    let x = seed | 1;
-    const next = (): number => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) / 4294967296;
-    };
+    const next = seededRandom(seed);
     // The solver never offers a pair to a coach without capacity left, so neither does this.
     const capacity = Int32Array.from({ length: m }, () => 1 + Math.floor(next() * 3));
     const pairs: [number, number, number][] = [];

@@ -3,18 +3,7 @@ import { ProgramInstance } from './instance';
 import { parseInstance } from './instance-parser';
 import { languageFit, levelFit, pairViolation, roundHalfUp, ScoringContext, scoreProgram } from './scoring';
 import { PairReason, REASON_COUNT, REASON_INDEX } from './types';
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from './seeded-random';
 
 const ZONES = ['Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Asia/Kolkata', 'UTC', 'America/Los_Angeles'];
 const SKILLS = ['active_listening', 'empathy', 'emotional_intelligence', 'trust_building', 'clear_communication'];

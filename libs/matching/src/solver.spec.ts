@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { solve } from './solver';
 import { Objective, OBJECTIVES, PairRef, ScoredPairs, Solution, SolveOptions } from './types';
+import { seededRandom } from './seeded-random';
 
 interface Small {
   n: number;
@@ -178,13 +179,7 @@ describe('solve', () => {
     const pool = fc
       .record({ n: fc.integer({ min: 1, max: 40 }), m: fc.integer({ min: 1, max: 8 }), seed: fc.nat() })
       .map(({ n, m, seed }) => {
-        let x = seed | 1;
-        const next = (): number => {
-          x ^= x << 13;
-          x ^= x >>> 17;
-          x ^= x << 5;
-          return (x >>> 0) / 4294967296;
-        };
+        const next = seededRandom(seed);
         const caps = Array.from({ length: m }, () => Math.floor(next() * 6));
         const w = Array.from({ length: n }, () => Array.from({ length: m }, () => (next() < 0.25 ? -1 : 1000 * Math.floor(next() * 8))));
         const s: Small = { n, m, caps, w, pins: [], exclusions: [], minWeight: 0 };
@@ -227,13 +222,7 @@ describe('solve', () => {
     const pool = fc
       .record({ n: fc.integer({ min: 1, max: 60 }), m: fc.integer({ min: 1, max: 10 }), seed: fc.nat(), spread: fc.constantFrom(3, 8, 40) })
       .map(({ n, m, seed, spread }) => {
-        let x = seed | 1;
-        const next = (): number => {
-          x ^= x << 13;
-          x ^= x >>> 17;
-          x ^= x << 5;
-          return (x >>> 0) / 4294967296;
-        };
+        const next = seededRandom(seed);
         const caps = Array.from({ length: m }, () => Math.floor(next() * 6));
         const w = Array.from({ length: n }, () => Array.from({ length: m }, () => (next() < 0.2 ? -1 : 50000 + 1000 * Math.floor(next() * spread) + (next() < 0.3 ? 1 : 0))));
         const s: Small = { n, m, caps, w, pins: [], exclusions: [], minWeight: 0 };
@@ -275,13 +264,7 @@ describe('solve', () => {
     const pool = fc
       .record({ n: fc.integer({ min: 1, max: 120 }), m: fc.integer({ min: 1, max: 14 }), seed: fc.nat(), spread: fc.constantFrom(2, 3, 8, 40) })
       .map(({ n, m, seed, spread }) => {
-        let x = seed | 1;
-        const next = (): number => {
-          x ^= x << 13;
-          x ^= x >>> 17;
-          x ^= x << 5;
-          return (x >>> 0) / 4294967296;
-        };
+        const next = seededRandom(seed);
         const caps = Array.from({ length: m }, () => Math.floor(next() * 8));
         const w = Array.from({ length: n }, () => Array.from({ length: m }, () => (next() < 0.2 ? -1 : 50000 + 1000 * Math.floor(next() * spread) + (next() < 0.3 ? 1 : 0))));
         const s: Small = { n, m, caps, w, pins: [], exclusions: [], minWeight: 0 };
@@ -343,15 +326,7 @@ describe('solve', () => {
 
   it('sizes the first shortlist by capacity pressure on long rows and still reaches the optimum of a full solve', () => {
     // 1,000 coaches: rows are long enough for the capacity-bound sizes when coachees outnumber the capacity.
-    const r = (() => {
-      let x = 12345;
-      return (): number => {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        return (x >>> 0) / 4294967296;
-      };
-    })();
+    const r = seededRandom(12345);
     const m = 1000;
     for (const n of [1300, 700]) {
       const caps = Array.from({ length: m }, () => (r() < 0.3 ? 0 : 1 + Math.floor(r() * 2)));

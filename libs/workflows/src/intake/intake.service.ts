@@ -39,22 +39,10 @@ export interface ImportView {
 }
 
 /** A program's enrollment with its person, as listed to admins. */
-export interface EnrollmentListItem {
+export interface EnrollmentListItem extends Omit<ParticipantRecord, 'preferredDay' | 'preferredHour'> {
   id: string;
-  role: 'coach' | 'coachee';
   status: string;
-  capacity: number | null;
-  skills: Record<string, number>;
-  goals: string | null;
-  bio: string | null;
   personId: string;
-  email: string;
-  name: string;
-  department: string | null;
-  managerEmail: string | null;
-  level: number | null;
-  timezone: string;
-  languages: string[];
   /** A coachee's latest pairing state (not proposed or withdrawn), or null. */
   pairingStatus: string | null;
   /** A coach's offered and active pairings. */

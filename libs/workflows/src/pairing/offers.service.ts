@@ -72,7 +72,7 @@ export class OffersService {
   private readonly pageLoader = new DataLoader<string, OfferRow | undefined>(
     async (hashes) => {
       const rows = await rawQuery<OfferRow>(this.em.fork(), `${OFFER_SELECT} where o.token_hash = any(?::text[])`, [hashes], { prepare: 'offers_by_tokens' });
-      const byHash = new Map(rows.map((row) => [row.token_hash, row]));
+      const byHash = new Map(rows.map((row) => [row.token_hash, withDates(row)]));
       return hashes.map((hash) => byHash.get(hash));
     },
     { cache: false, batchScheduleFn: (run) => setImmediate(run), maxBatchSize: 256 },
@@ -80,9 +80,8 @@ export class OffersService {
 
   /** Reads an offer by its link token; changes nothing (mail scanners fetch links). */
   async view(token: string): Promise<OfferView> {
-    const found = tokenShaped(token) ? await this.pageLoader.load(hashSecret(token)) : undefined;
-    if (!found) throw new NotFoundError('offer');
-    const row = { ...found, expires_at: new Date(found.expires_at) };
+    const row = tokenShaped(token) ? await this.pageLoader.load(hashSecret(token)) : undefined;
+    if (!row) throw new NotFoundError('offer');
     const expired = row.decision === 'expired' || (row.decision === null && row.expires_at <= this.clock.now());
     return {
       state: expired ? 'expired' : (row.decision ?? 'pending'),
@@ -218,7 +217,7 @@ export class OffersService {
       await rawQuery(tem, `update offer set reminded_at = ? where id = any(?::uuid[])`, [now, rows.map((r) => r.offer_id)]);
       return writeOutbox(
         tem,
-        rows.map((row) => ({ ...row, expires_at: new Date(row.expires_at) })).map((row) => ({
+        rows.map(withDates).map((row) => ({
           organizationId: row.organization_id,
           idempotencyKey: `offer-reminder:${row.offer_id}`,
           to: row.coach_email,
@@ -250,8 +249,7 @@ export class OffersService {
     // Prepared: every button press runs this join, and planning it costs far more than running it.
     const [row] = await rawQuery<OfferRow>(em, `${OFFER_SELECT} where o.token_hash = ? for update of o, pr`, [hashSecret(token)], { prepare: 'offer_by_token_for_update' });
     if (!row) throw new NotFoundError('offer');
-    // The ORM's driver hands timestamps back as text.
-    return { ...row, expires_at: new Date(row.expires_at) };
+    return withDates(row);
   }
 
   private assertOpen(row: OfferRow): void {
@@ -260,6 +258,11 @@ export class OffersService {
     if (row.decision === 'expired' || row.expires_at <= this.clock.now()) throw new DomainError('conflict', 'offer_expired', 'This offer has expired.');
   }
 
+}
+
+/** The ORM's driver hands timestamps back as text. */
+function withDates(row: OfferRow): OfferRow {
+  return { ...row, expires_at: new Date(row.expires_at) };
 }
 
 /** A link token is 43 base64url characters; anything else is not looked up. */
