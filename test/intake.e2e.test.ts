@@ -22,10 +22,11 @@ describe('participant intake (api + worker in process, real Postgres, Redis and 
     programId = created.body.id;
   });
 
+  // Three full runs timed this teardown out at jest's 60 s, never alone: TestTandem.stop names a slow step on stderr.
   afterAll(async () => {
     await tandem?.stop();
     await smtp.stop();
-  });
+  }, 180_000);
 
   const count = async (table: string) => Number((await rawQuery<{ n: string }>(tandem.get(EntityManager).fork(), `select count(*) as n from ${table}`))[0].n);
   const counts = async () => ({

@@ -98,8 +98,19 @@ export class TestTandem {
   }
 
   async stop(): Promise<void> {
-    await this.stopWorker();
-    await this.api.close();
-    await this.testEnv.destroy();
+    // A step that takes long is named on stderr: a teardown that outlives its hook timeout should say where it hung.
+    const step = async (what: string, work: () => Promise<void>) => {
+      const started = Date.now();
+      const slow = setTimeout(() => process.stderr.write(`TestTandem.stop: ${what} still running after 10 s\n`), 10_000);
+      try {
+        await work();
+      } finally {
+        clearTimeout(slow);
+        if (Date.now() - started > 10_000) process.stderr.write(`TestTandem.stop: ${what} took ${Date.now() - started} ms\n`);
+      }
+    };
+    await step('stopping the worker', () => this.stopWorker());
+    await step('closing the api', () => this.api.close());
+    await step('dropping the test database and Redis keys', () => this.testEnv.destroy());
   }
 }
