@@ -12,9 +12,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { DEFAULT_JOB_OPTIONS, JobName, JobProducer, producerConnection, QUEUE_OF, QueueName, workerConnection } from '@tandem/queues';
 import { type JobsOptions, Queue, Worker } from 'bullmq';
 import { createTestEnv } from '../support/test-env';
@@ -22,6 +23,7 @@ import { createTestEnv } from '../support/test-env';
 const JOBS = Number(process.env.BENCH_JOBS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const WARM_UP = 2000;
 const BARE_QUEUE = 'bench-bare';
 const BARE = 'bare BullMQ, BullMQ default job options';
 const BARE_KEEP = "bare BullMQ, Tandem's job options";
@@ -33,6 +35,17 @@ async function bareWorker(redisUrl: string, prefix: string): Promise<void> {
   await worker.waitUntilReady();
   process.stdout.write('ready\n');
   process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat, counted from the state (field 3) here, in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Waits until the queue has nothing waiting or active (the reconciler's next run stays delayed), and answers how many jobs failed. */
@@ -48,19 +61,22 @@ async function main() {
   const env = await createTestEnv();
   const { redisUrl, queuePrefix: prefix } = env.config;
   const children: ChildProcess[] = [];
+  const logPath = join(mkdtempSync(join(tmpdir(), 'tandem-bench-queue-')), 'worker.log');
+  const logFile = openSync(logPath, 'w');
   const queues = Object.values(QueueName).map((name) => new Queue(name, { connection: producerConnection(redisUrl), prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }));
   const byName = Object.fromEntries(queues.map((q) => [q.name, q])) as Record<QueueName, Queue>;
   const producer = new JobProducer(byName.intake, byName.matching, byName.pairing, byName.cadence, byName.feedback, byName.email, byName.maintenance);
   const maintenance = byName[QUEUE_OF[JobName.MaintenancePing]];
   const bare = new Queue(BARE_QUEUE, { connection: producerConnection(redisUrl), prefix });
-  const rows: { path: string; run: number; jobs: number; ms: number; 'jobs/s': number; failed: number }[] = [];
+  const rows: { path: string; run: number; jobs: number; ms: number; 'jobs/s': number; 'worker CPU ms per 1k jobs'?: number; failed: number }[] = [];
   try {
     // The Tandem worker serves only the maintenance queue; its reconciler pass runs once at boot, before the warm-up.
     // BENCH_PROFILE=<dir> writes the Tandem worker's CPU profile there (open it in Chrome's DevTools).
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
     const tandem = spawn(process.execPath, [...profile, join(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.js')], {
       env: { ...process.env, ...env.env, WORKER_QUEUES: 'maintenance', WORKER_CONCURRENCY: String(CONCURRENCY), LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // Its log goes to a file, read once it has exited: every job must have logged its line by then.
+      stdio: ['ignore', logFile, 'inherit'],
     });
     const bareChild = spawn(process.execPath, [__filename, '--bare-worker', redisUrl, prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(tandem, bareChild);
@@ -85,18 +101,22 @@ async function main() {
       return { ms: performance.now() - started, failed };
     };
     // Warm-up: both workers have connected, compiled their paths and run a few jobs before any timing.
-    await producer.enqueueMany(JobName.MaintenancePing, Array.from({ length: 2000 }, () => ({ pingId: randomUUID() })));
-    await bare.addBulk(Array.from({ length: 2000 }, (_, n) => ({ name: 'noop', data: { n } })));
+    await producer.enqueueMany(JobName.MaintenancePing, Array.from({ length: WARM_UP }, () => ({ pingId: randomUUID() })));
+    await bare.addBulk(Array.from({ length: WARM_UP }, (_, n) => ({ name: 'noop', data: { n } })));
     await Promise.all([drained(maintenance), drained(bare)]);
 
     for (let run = 1; run <= RUNS; run++) {
-      for (const [path, fn] of [
-        [BARE, () => bareRun({})],
-        [BARE_KEEP, () => bareRun(DEFAULT_JOB_OPTIONS)],
-        [TANDEM, tandemRun],
+      for (const [path, fn, worker] of [
+        [BARE, () => bareRun({}), bareChild],
+        [BARE_KEEP, () => bareRun(DEFAULT_JOB_OPTIONS), bareChild],
+        [TANDEM, tandemRun, tandem],
       ] as const) {
+        // The worker's own CPU per job is steadier than the rates, which move with whatever else the cores run.
+        const cpuBefore = cpuMs(worker.pid);
         const { ms, failed } = await fn();
-        rows.push({ path, run, jobs: JOBS, ms: Math.round(ms), 'jobs/s': Math.round((JOBS / ms) * 1000), failed });
+        const cpuAfter = cpuMs(worker.pid);
+        const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : Math.round(((cpuAfter - cpuBefore) / JOBS) * 1000);
+        rows.push({ path, run, jobs: JOBS, ms: Math.round(ms), 'jobs/s': Math.round((JOBS / ms) * 1000), 'worker CPU ms per 1k jobs': cpu, failed });
       }
     }
   } finally {
@@ -105,14 +125,32 @@ async function main() {
     await Promise.all([...queues, bare].map((q) => q.close()));
     await env.destroy();
   }
+  closeSync(logFile);
+  let pingLines = 0;
+  for await (const line of createInterface({ input: createReadStream(logPath) })) {
+    if (line.includes('"msg":"job completed"') && line.includes('"job":"maintenance.ping"')) pingLines++;
+  }
+  rmSync(dirname(logPath), { recursive: true });
   console.table(rows);
   const rate = (path: string) => rows.filter((r) => r.path === path).map((r) => r['jobs/s']);
   const ratio = (base: string) => rows.filter((r) => r.path === TANDEM).map((r) => Math.round((r['jobs/s'] / rows.find((b) => b.run === r.run && b.path === base)!['jobs/s']) * 100) / 100);
   const ratios = { bareDefaults: ratio(BARE), bareTandemOptions: ratio(BARE_KEEP) };
   console.log(`concurrency ${CONCURRENCY}; cores: ${cpus().length}; target: Tandem at 0.7 or more of bare`);
-  console.log(`Tandem / bare (BullMQ defaults) per run: ${ratios.bareDefaults.join(', ')}`);
-  console.log(`Tandem / bare (Tandem's job options: 6 attempts, completed jobs kept 1 h up to 5,000) per run: ${ratios.bareTandemOptions.join(', ')}`);
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length / 2;
+    return Number.isInteger(middle) ? Math.round(((sorted[middle - 1] + sorted[middle]) / 2) * 100) / 100 : sorted[Math.floor(middle)];
+  };
+  console.log(`Tandem / bare (BullMQ defaults) per run: ${ratios.bareDefaults.join(', ')} (median ${median(ratios.bareDefaults)})`);
+  console.log(
+    `Tandem / bare (Tandem's job options: 6 attempts, completed jobs kept 1 h up to 5,000) per run: ${ratios.bareTandemOptions.join(', ')} (median ${median(ratios.bareTandemOptions)})`,
+  );
+  const cpu = (path: string) => median(rows.filter((r) => r.path === path && r['worker CPU ms per 1k jobs'] !== undefined).map((r) => r['worker CPU ms per 1k jobs']!));
+  if (cpu(TANDEM) !== undefined) console.log(`worker CPU per 1,000 jobs (median): bare ${cpu(BARE)} ms, bare with Tandem's options ${cpu(BARE_KEEP)} ms, Tandem ${cpu(TANDEM)} ms`);
   if (rows.some((r) => r.failed > 0)) throw new Error('some jobs failed');
+  const pinged = WARM_UP + RUNS * JOBS;
+  console.log(`the Tandem worker logged ${pingLines} "job completed" lines for ${pinged} maintenance.ping jobs`);
+  if (pingLines !== pinged) throw new Error('the Tandem worker did not log exactly one line per job');
   const out = join(process.cwd(), 'bench-results');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'queue.json'), JSON.stringify({ cores: cpus().length, concurrency: CONCURRENCY, jobs: JOBS, bare: rate(BARE), bareTandemOptions: rate(BARE_KEEP), tandem: rate(TANDEM), ratios, rows }, null, 2));

@@ -59,8 +59,8 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
       worker = rig.startWorker({ LOG_LEVEL: 'info' });
       await rig.booted(worker);
     }
-    // Nest's shutdown hooks close the worker, then re-raise the signal: a graceful stop ends "by SIGTERM".
-    expect(exits.every((exit) => exit === 0 || exit === 'SIGTERM')).toBe(true);
+    // Nest's shutdown hooks close the worker, which then leaves through process.exit(0), writing out its buffered log.
+    expect(exits.every((exit) => exit === 0)).toBe(true);
     expect(stops.every((line) => line !== '')).toBe(true);
     const abandoned = stops.filter((line) => line.includes('"drained":false')).length;
 

@@ -34,7 +34,8 @@ export class TandemProcess {
     this.child = spawn(process.execPath, [distEntry(app)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve(code ?? signal)));
+    // 'close', not 'exit': the process has exited and its last output has been read.
+    this.exited = new Promise((resolve) => this.child.on('close', (code, signal) => resolve(code ?? signal)));
   }
 
   /**

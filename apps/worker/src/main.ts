@@ -5,16 +5,19 @@ import { createLogger, PinoNestLogger } from '@tandem/observability';
 import { checkEvictionPolicy, EvictionPolicyError } from './ops/redis-policy';
 import { WorkerModule } from './worker.module';
 
-/** Boots the worker: processors only, no HTTP. Refuses a Redis that may evict jobs (see checkEvictionPolicy). */
+/**
+ * Boots the worker: processors only, no HTTP. Refuses a Redis that may evict jobs (see checkEvictionPolicy). Its log
+ * is buffered (a line per job), so a stop by signal leaves through process.exit, whose 'exit' event writes the rest.
+ */
 export async function bootstrapWorker() {
   const config = loadConfig();
-  const logger = createLogger(config, 'worker');
+  const logger = createLogger(config, 'worker', { buffered: true });
   const policy = await checkEvictionPolicy(config, logger);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   logger.info({ queues: config.workerQueues, concurrency: config.workerConcurrency, redisMaxmemoryPolicy: policy }, 'tandem worker started');
   return app;
 }

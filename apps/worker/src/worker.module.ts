@@ -4,6 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { ConfigModule, TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DatabaseModule } from '@tandem/domain';
 import { MailModule } from '@tandem/mail';
+import { createLogger, type Logger } from '@tandem/observability';
 import { jobsOf, QueueName, QueuesModule } from '@tandem/queues';
 import { WorkflowsModule } from '@tandem/workflows';
 import type { AnyProcessor } from './job-handlers';
@@ -35,7 +36,8 @@ export class WorkerModule implements OnApplicationBootstrap {
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {}
 
-  static forRoot(config: TandemConfig): DynamicModule {
+  /** `logger` defaults to a new buffered worker logger; a process that logs before the module exists passes its own. */
+  static forRoot(config: TandemConfig, logger: Logger = createLogger(config, 'worker', { buffered: true })): DynamicModule {
     const processors = config.workerQueues.map((queue) => PROCESSORS[queue as QueueName]).filter((p): p is Type<AnyProcessor> => !!p);
     // The lock and stalled-check timing come from config, so @Processor is applied again with them: @nestjs/bullmq reads
     // a processor's worker options from its metadata when it creates the BullMQ worker.
@@ -45,7 +47,7 @@ export class WorkerModule implements OnApplicationBootstrap {
     }
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'worker'), MailModule, WorkflowsModule, WorkerOpsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'worker'), MailModule, WorkflowsModule, WorkerOpsModule.forRoot(logger)],
       providers: processors,
     };
   }

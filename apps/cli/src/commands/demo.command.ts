@@ -38,8 +38,9 @@ export const demoCommand: CliCommand = {
     const orm = await MikroORM.init(createOrmConfig(config.databaseUrl));
     await migrate(orm).finally(() => orm.close());
 
-    const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
-      logger: new PinoNestLogger(createLogger(config, 'worker')),
+    const logger = createLogger(config, 'worker');
+    const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), {
+      logger: new PinoNestLogger(logger),
       abortOnError: false,
     });
     try {
