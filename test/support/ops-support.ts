@@ -20,27 +20,41 @@ export class PrivateRedis {
 
   /** Starts one; `args` are extra redis-server options (`--maxmemory-policy allkeys-lru`). Append-only keeps jobs across a restart. */
   static async start(args: string[] = []): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort(), args);
-    await redis.up();
-    return redis;
+    // A free port can be taken by another process before the server binds it: then it tries another.
+    for (let attempt = 1; ; attempt++) {
+      const redis = new PrivateRedis(await freePort(), args);
+      try {
+        await redis.up();
+        return redis;
+      } catch (err) {
+        await redis.destroy();
+        if (attempt >= 3) throw err;
+      }
+    }
   }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts the server again (same port and data directory); a no-op while it runs. */
+  /**
+   * Starts the server again (same port and data directory); a no-op while it runs. Waits until this server answers:
+   * one that could not bind its port has exited, and another process's server on that port has another pid.
+   */
   async up(): Promise<void> {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) return;
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir, ...this.args], {
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir, ...this.args], {
       stdio: 'ignore',
     });
+    this.child = child;
     await waitFor(async () => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server on ${this.port} exited (${child.exitCode ?? child.signalCode}): is the port taken?`);
       const client = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       client.on('error', () => undefined);
       try {
         await client.connect();
-        return (await client.ping()) === 'PONG' ? true : undefined;
+        const info = String(await client.info('server'));
+        return new RegExp(`^process_id:${child.pid}\\r?$`, 'm').test(info) ? true : undefined;
       } catch {
         return undefined;
       } finally {

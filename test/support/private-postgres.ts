@@ -29,11 +29,22 @@ export class PrivatePostgres {
 
   static async start(): Promise<PrivatePostgres> {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-pg-'));
-    const pg = new PrivatePostgres(await freePort(), dir);
+    let pg = new PrivatePostgres(await freePort(), dir);
     if (pg.asRoot) chownSync(dir, Number(pg.run('id', ['-u', 'postgres']).trim()), Number(pg.run('id', ['-g', 'postgres']).trim()));
     pg.run(join(pg.bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], true);
-    await pg.up();
-    return pg;
+    // A free port can be taken by another process before the server binds it (pg_ctl then fails): it tries another.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await pg.up();
+        return pg;
+      } catch (err) {
+        if (attempt >= 3) {
+          rmSync(dir, { recursive: true, force: true });
+          throw err;
+        }
+        pg = new PrivatePostgres(await freePort(), dir);
+      }
+    }
   }
 
   /** A URL for a database on this cluster. */
