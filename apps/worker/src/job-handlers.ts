@@ -1,5 +1,3 @@
-import { RequestContext } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkerHost } from '@nestjs/bullmq';
 import { Inject, type LoggerService } from '@nestjs/common';
 import { DomainError } from '@tandem/domain';
@@ -12,18 +10,19 @@ import { JobObserver } from './ops/job-observer.service';
 export type QueueHandlers<Q extends QueueName> = { [N in JobsOfQueue<Q>]: (payload: JobPayloads[N], job: Job) => Promise<unknown> };
 
 /**
- * The base of every processor: dispatches by job name, runs each job in its own ORM context, and maps domain errors
- * to BullMQ: bad input or a missing subject will never succeed, so it stops retrying at once. Every run is logged and
- * counted by the JobObserver (property-injected, so processors' constructors stay as they are).
+ * The base of every processor: dispatches by job name and maps domain errors to BullMQ: bad input or a missing
+ * subject will never succeed, so it stops retrying at once. Every run is logged and counted by the JobObserver
+ * (property-injected, so processors' constructors stay as they are).
+ *
+ * A job gets no ORM request context of its own: every service method forks the EntityManager it works with, so no
+ * two jobs (or two steps of one) share an identity map, and the shared EntityManager refuses to be used directly
+ * (allowGlobalContext is off), so a service that forgot to fork fails its tests instead of sharing state. A context
+ * per job would only be forked again; it cost a tenth of the worker's own time per job (the api runs without one too).
  */
 export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost {
   @Inject(JobObserver) private readonly observer!: JobObserver;
   abstract readonly queue: Q;
   abstract readonly handlers: QueueHandlers<Q>;
-
-  protected constructor(private readonly em: EntityManager) {
-    super();
-  }
 
   /** A Nest-style logger writing the worker's JSON lines; give it ids, never names, emails or tokens. */
   protected get logger(): LoggerService {
@@ -35,7 +34,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost {
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on queue ${this.queue}`);
     return this.observer.run(this.queue, job, async () => {
       try {
-        return await RequestContext.create(this.em, () => handler(job.data, job));
+        return await handler(job.data, job);
       } catch (err) {
         if (err instanceof DomainError && (err.kind === 'invalid' || err.kind === 'not_found')) throw new UnrecoverableError(redactText(err.message));
         throw err;

@@ -22,16 +22,10 @@ export function createLogger(
   service: 'api' | 'worker',
   { buffered = false }: { buffered?: boolean } = {},
 ): Logger {
-  const destination = pino.destination({ fd: config.logStream === 'stderr' ? 2 : 1, sync: !buffered, minLength: buffered ? 4096 : 0 });
-  let held = false;
-  if (buffered) {
-    const timer = setInterval(() => {
-      if (!held) return;
-      held = false;
-      destination.flush();
-    }, BUFFERED_FLUSH_MS);
-    timer.unref();
-  }
+  const destination = pino.destination({
+    fd: config.logStream === 'stderr' ? 2 : 1,
+    ...(buffered ? { sync: false, minLength: 4096, periodicFlush: BUFFERED_FLUSH_MS } : { sync: true }),
+  });
   return pino(
     {
       level: config.logLevel,
@@ -41,12 +35,6 @@ export function createLogger(
       redact: {
         paths: ['authorization', 'headers.authorization', 'headers.cookie', 'req.headers.authorization', 'req.headers.cookie', 'apiKey', 'key', 'token', 'email', 'to', 'name'],
         censor: '[redacted]',
-      },
-      hooks: {
-        streamWrite: (line) => {
-          held = buffered;
-          return line;
-        },
       },
     },
     // Whole lines either way: lines never interleave.

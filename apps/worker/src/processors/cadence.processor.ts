@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { JobName, QueueName } from '@tandem/queues';
 import { CadenceService, FeedbackService } from '@tandem/workflows';
@@ -14,10 +13,9 @@ export class CadenceProcessor extends QueueProcessor<QueueName.Cadence> {
   };
 
   constructor(
-    em: EntityManager,
     private readonly cadence: CadenceService,
     private readonly feedback: FeedbackService,
   ) {
-    super(em);
+    super();
   }
 }

@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { EmailSender } from '@tandem/mail';
 import { JobName, QueueName } from '@tandem/queues';
@@ -15,10 +14,7 @@ export class EmailProcessor extends QueueProcessor<QueueName.Email> {
     [JobName.EmailSend]: ({ messageId }) => this.sender.send(messageId),
   };
 
-  constructor(
-    em: EntityManager,
-    private readonly sender: EmailSender,
-  ) {
-    super(em);
+  constructor(private readonly sender: EmailSender) {
+    super();
   }
 }

@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { JobName, QueueName } from '@tandem/queues';
 import { CompletionService, EffectivenessService, FeedbackService, RiskService } from '@tandem/workflows';
@@ -15,12 +14,11 @@ export class FeedbackProcessor extends QueueProcessor<QueueName.Feedback> {
   };
 
   constructor(
-    em: EntityManager,
     private readonly feedback: FeedbackService,
     private readonly effectiveness: EffectivenessService,
     private readonly completion: CompletionService,
     private readonly risk: RiskService,
   ) {
-    super(em);
+    super();
   }
 }

@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { IntakeService } from '@tandem/workflows';
 import { JobName, QueueName } from '@tandem/queues';
@@ -11,10 +10,7 @@ export class IntakeProcessor extends QueueProcessor<QueueName.Intake> {
     [JobName.IntakeImportBatch]: ({ importId }) => this.intake.runImport(importId),
   };
 
-  constructor(
-    em: EntityManager,
-    private readonly intake: IntakeService,
-  ) {
-    super(em);
+  constructor(private readonly intake: IntakeService) {
+    super();
   }
 }

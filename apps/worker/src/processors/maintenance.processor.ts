@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
@@ -16,12 +15,11 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
   };
 
   constructor(
-    em: EntityManager,
     private readonly reconciler: ReconcilerService,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {
-    super(em);
+    super();
   }
 
   private watch?: NodeJS.Timeout;

@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { JobName, QueueName } from '@tandem/queues';
 import { RematchService, RoundsService } from '@tandem/workflows';
@@ -13,10 +12,9 @@ export class MatchingProcessor extends QueueProcessor<QueueName.Matching> {
   };
 
   constructor(
-    em: EntityManager,
     private readonly rounds: RoundsService,
     private readonly rematches: RematchService,
   ) {
-    super(em);
+    super();
   }
 }

@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Processor } from '@nestjs/bullmq';
 import { JobName, QueueName } from '@tandem/queues';
 import { OffersService } from '@tandem/workflows';
@@ -12,10 +11,7 @@ export class PairingProcessor extends QueueProcessor<QueueName.Pairing> {
     [JobName.PairingRemindOffers]: ({ programId }) => this.offers.remindDue(programId),
   };
 
-  constructor(
-    em: EntityManager,
-    private readonly offers: OffersService,
-  ) {
-    super(em);
+  constructor(private readonly offers: OffersService) {
+    super();
   }
 }
