@@ -17,7 +17,7 @@ export type QueueHandlers<Q extends QueueName> = { [N in JobsOfQueue<Q>]: (paylo
  * A job gets no ORM request context of its own: every service method forks the EntityManager it works with, so no
  * two jobs (or two steps of one) share an identity map, and the shared EntityManager refuses to be used directly
  * (allowGlobalContext is off), so a service that forgot to fork fails its tests instead of sharing state. A context
- * per job would only be forked again; it cost a tenth of the worker's own time per job (the api runs without one too).
+ * per job was only forked again, yet cost every job a fork and an async-local scope (the api runs without one too).
  */
 export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost {
   @Inject(JobObserver) private readonly observer!: JobObserver;

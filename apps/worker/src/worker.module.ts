@@ -36,8 +36,11 @@ export class WorkerModule implements OnApplicationBootstrap {
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {}
 
-  /** `logger` defaults to a new buffered worker logger; a process that logs before the module exists passes its own. */
-  static forRoot(config: TandemConfig, logger: Logger = createLogger(config, 'worker', { buffered: true })): DynamicModule {
+  /**
+   * `logger` is the process's worker logger: main.ts passes its buffered one (which needs the process to leave through
+   * process.exit); a worker in another process (the demo, the tests) gets one that writes each line as it logs it.
+   */
+  static forRoot(config: TandemConfig, logger: Logger = createLogger(config, 'worker')): DynamicModule {
     const processors = config.workerQueues.map((queue) => PROCESSORS[queue as QueueName]).filter((p): p is Type<AnyProcessor> => !!p);
     // The lock and stalled-check timing come from config, so @Processor is applied again with them: @nestjs/bullmq reads
     // a processor's worker options from its metadata when it creates the BullMQ worker.

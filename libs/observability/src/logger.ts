@@ -15,7 +15,7 @@ const BUFFERED_FLUSH_MS = 100;
  * are collected up to 4 KB (or 100 ms) and written in the background, and what is left is written when the process
  * exits (pino flushes on 'exit', so a process stopped by a signal must leave through `process.exit`, as Nest's
  * shutdown hooks do with `useProcessExit`). Only a SIGKILL loses the last lines, up to 100 ms of them. The worker
- * logs buffered: with a line per job, a write per line took a tenth of a busy worker's time.
+ * logs buffered: it logs a line per job, and written one at a time into a pipe a line took 135 µs, more than a job.
  */
 export function createLogger(
   config: Pick<TandemConfig, 'logLevel'> & Partial<Pick<TandemConfig, 'logStream'>>,
