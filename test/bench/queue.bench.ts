@@ -137,6 +137,7 @@ async function main() {
   const ratios = { bareDefaults: ratio(BARE), bareTandemOptions: ratio(BARE_KEEP) };
   console.log(`concurrency ${CONCURRENCY}; cores: ${cpus().length}; target: Tandem at 0.7 or more of bare`);
   const median = (values: number[]) => {
+    if (values.length === 0) return undefined;
     const sorted = [...values].sort((a, b) => a - b);
     const middle = sorted.length / 2;
     return Number.isInteger(middle) ? Math.round(((sorted[middle - 1] + sorted[middle]) / 2) * 100) / 100 : sorted[Math.floor(middle)];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
 import IORedis from 'ioredis';
-import { freePort } from './processes';
+import { onFreePort } from './processes';
 import { waitFor } from './test-env';
 
 /** A redis-server of the test's own (never the machine's shared one), which the test may stop, wipe and restart. */
@@ -20,17 +20,16 @@ export class PrivateRedis {
 
   /** Starts one; `args` are extra redis-server options (`--maxmemory-policy allkeys-lru`). Append-only keeps jobs across a restart. */
   static async start(args: string[] = []): Promise<PrivateRedis> {
-    // A free port can be taken by another process before the server binds it: then it tries another.
-    for (let attempt = 1; ; attempt++) {
-      const redis = new PrivateRedis(await freePort(), args);
+    return onFreePort(async (port) => {
+      const redis = new PrivateRedis(port, args);
       try {
         await redis.up();
         return redis;
       } catch (err) {
         await redis.destroy();
-        if (attempt >= 3) throw err;
+        throw err;
       }
-    }
+    });
   }
 
   get url(): string {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './processes';
+import { onFreePort } from './processes';
 
 /** The newest PostgreSQL server binaries installed (Debian layout), or PG_BIN. */
 function pgBin(): string {
@@ -29,21 +29,19 @@ export class PrivatePostgres {
 
   static async start(): Promise<PrivatePostgres> {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-pg-'));
-    let pg = new PrivatePostgres(await freePort(), dir);
-    if (pg.asRoot) chownSync(dir, Number(pg.run('id', ['-u', 'postgres']).trim()), Number(pg.run('id', ['-g', 'postgres']).trim()));
-    pg.run(join(pg.bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], true);
-    // A free port can be taken by another process before the server binds it (pg_ctl then fails): it tries another.
-    for (let attempt = 1; ; attempt++) {
-      try {
+    // The cluster is made once; only the port it starts on is chosen (again, if pg_ctl fails on a taken one).
+    const cluster = new PrivatePostgres(0, dir);
+    if (cluster.asRoot) chownSync(dir, Number(cluster.run('id', ['-u', 'postgres']).trim()), Number(cluster.run('id', ['-g', 'postgres']).trim()));
+    cluster.run(join(cluster.bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], true);
+    try {
+      return await onFreePort(async (port) => {
+        const pg = new PrivatePostgres(port, dir);
         await pg.up();
         return pg;
-      } catch (err) {
-        if (attempt >= 3) {
-          rmSync(dir, { recursive: true, force: true });
-          throw err;
-        }
-        pg = new PrivatePostgres(await freePort(), dir);
-      }
+      });
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
     }
   }
 

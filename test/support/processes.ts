@@ -23,6 +23,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Starts a server on a free port: another process can take the port between freePort and the server binding it, so a
+ * start that fails is tried again on another port (`start` cleans up after its own failure).
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+    }
+  }
+}
+
 /** A Tandem process (api or worker) started from the build, with its output kept for diagnostics. */
 export class TandemProcess {
   readonly output: string[] = [];

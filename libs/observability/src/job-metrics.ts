@@ -19,13 +19,6 @@ const SEP = '\u001f';
 
 type JobRun = { queue: string; job: string; outcome: JobOutcome; seconds: number };
 
-/** Adds one job run to the shared counters (one round trip). */
-export async function recordJobRun(redis: Redis, queuePrefix: string, run: JobRun): Promise<void> {
-  const buffer = new JobMetricsBuffer();
-  buffer.add(run);
-  await buffer.flush(redis, queuePrefix);
-}
-
 /**
  * Job runs counted in memory and added to the shared hash in one round trip per flush. A worker running thousands of
  * short jobs a second would otherwise send a dozen HINCRBYs per job, as many as BullMQ's own commands for the job.
