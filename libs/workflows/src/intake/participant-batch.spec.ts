@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_SKILLS } from '../programs/program-settings';
 import { parseParticipantCsv, parseParticipantJson } from './participant-batch';
 
@@ -97,6 +99,21 @@ describe('parseParticipantCsv', () => {
   it('keeps formula-looking text as plain text (escaping is the exporter’s job)', () => {
     const result = parseParticipantCsv(csv('coachee,f@example.com,"=HYPERLINK(""x"")",,,,UTC,en,,1,1,1,1,1,+cmd,'), DEFAULT_SKILLS);
     expect(result.records[0]).toMatchObject({ name: '=HYPERLINK("x")', goals: '+cmd' });
+  });
+});
+
+describe('docs/samples/people.csv', () => {
+  it('imports with zero errors: 3 coaches and 6 coachees, with the preferred slots it names', () => {
+    const text = readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'samples', 'people.csv'), 'utf8');
+    const result = parseParticipantCsv(text, DEFAULT_SKILLS);
+    expect(result.errors).toEqual([]);
+    expect(result.records.filter((r) => r.role === 'coach')).toHaveLength(3);
+    expect(result.records.filter((r) => r.role === 'coachee')).toHaveLength(6);
+    expect(result.records.filter((r) => r.role === 'coach').map((r) => [r.preferredDay, r.preferredHour])).toEqual([
+      [2, 10],
+      [4, 14],
+      [null, null],
+    ]);
   });
 });
 
