@@ -79,7 +79,7 @@ function pairRefs(value: unknown, path: string): PairRef[] {
   });
 }
 
-/** Validates an instance file (any kind of DESIGN.md); throws an InstanceError naming the first bad place. */
+/** Validates an instance file (any kind in docs/design.md, Matching instance files); throws an InstanceError naming the first bad place. */
 export function parseInstance(input: unknown): Instance {
   const root = object(input, 'instance');
   if (root.kind === 'scores') return parseScores(root);

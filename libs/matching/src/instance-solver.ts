@@ -15,7 +15,7 @@ export interface ResultPair {
   breakdown?: Breakdown;
 }
 
-/** The result shape of DESIGN.md. */
+/** The result shape of docs/design.md (Matching instance files). */
 export interface MatchResult {
   pairs: ResultPair[];
   unmatched: { coachee: string; reason: UnmatchedReason }[];
@@ -53,7 +53,7 @@ export interface SolveInstanceOptions {
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 const toScore = (weight: number): number => weight / SCORE_SCALE;
 
-/** Parses, scores (program instances) and solves an instance file; returns the DESIGN.md result. */
+/** Parses, scores (program instances) and solves an instance file; returns the result of docs/design.md. */
 export function solveInstance(input: unknown, options: SolveInstanceOptions = {}): MatchResult {
   return solveParsedInstance(parseInstance(input), options);
 }
@@ -87,7 +87,7 @@ export function solveParsedInstance(instance: Instance, options: SolveInstanceOp
   return formatResult(pairs, solution, options.explain === false ? null : context, { scoringMs: t1 - t0, solveMs: t2 - t1 });
 }
 
-/** Turns a solution into the DESIGN.md result shape (breakdowns when a scoring context is given). */
+/** Turns a solution into the result shape of docs/design.md (breakdowns when a scoring context is given). */
 export function formatResult(pairs: ScoredPairs, solution: Solution, context: ScoringContext | null, timing: { scoringMs: number; solveMs: number }): MatchResult {
   const result: MatchResult = {
     pairs: [],

@@ -92,7 +92,7 @@ export interface ProgramInstance {
   readonly objective?: Objective;
 }
 
-/** Any instance file of DESIGN.md. */
+/** Any instance file of docs/design.md (Matching instance files). */
 export type Instance = ScoresInstance | ProgramInstance;
 
 export const DEFAULT_SKILLS: readonly SkillDefinition[] = [

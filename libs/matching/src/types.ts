@@ -1,4 +1,4 @@
-/** The three solver objectives of DESIGN.md. */
+/** The three solver objectives (docs/design.md, Matching model and policy). */
 export type Objective = 'matched-then-score' | 'score' | 'maximin-then-score';
 
 export const OBJECTIVES: readonly Objective[] = ['matched-then-score', 'score', 'maximin-then-score'];

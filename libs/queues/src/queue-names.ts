@@ -1,6 +1,6 @@
 import type { QueueNameValue } from '@tandem/config';
 
-/** One queue per workflow (DESIGN.md). */
+/** One queue per workflow (docs/design.md, Queues and jobs). */
 export enum QueueName {
   Intake = 'intake',
   Matching = 'matching',

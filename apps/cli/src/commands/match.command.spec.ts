@@ -27,7 +27,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 describe('match command', () => {
   const scores = { kind: 'scores', coachees: ['e1', 'e2'], coaches: [{ id: 'c1', capacity: 2 }], scores: [[87.5], [null]], minScore: 0, objective: 'matched-then-score' };
 
-  it('solves the DESIGN.md scores example', async () => {
+  it('solves the scores example of docs/design.md', async () => {
     const r = await run(['--input', file('scores.json', scores)]);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.out);

@@ -2,7 +2,7 @@ import { Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property, type Re
 import { newId } from './base';
 import { Pairing } from './pairing.entity';
 
-/** DESIGN.md's session states. */
+/** The session states (docs/design.md, States). */
 export enum SessionStatus {
   Scheduled = 'scheduled',
   Held = 'held',

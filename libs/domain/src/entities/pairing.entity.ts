@@ -5,7 +5,7 @@ import { MatchingRound } from './matching-round.entity';
 import { Organization } from './organization.entity';
 import { Program } from './program.entity';
 
-/** DESIGN.md's pairing states. */
+/** The pairing states (docs/design.md, States). */
 export enum PairingStatus {
   Proposed = 'proposed',
   Offered = 'offered',

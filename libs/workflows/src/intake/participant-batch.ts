@@ -10,7 +10,7 @@ export const OPTIONAL_COLUMNS = ['department', 'manager_email', 'level', 'langua
 export const MAX_BATCH_ROWS = 50_000;
 
 /**
- * Parses and validates a participant CSV (DESIGN.md): header row, then one person per row. Rows are numbered as a
+ * Parses and validates a participant CSV (docs/people-csv.md): header row, then one person per row. Rows are numbered as a
  * spreadsheet shows them (the header is row 1). Every problem is reported, not just the first.
  */
 export function parseParticipantCsv(text: string, skills: readonly SkillDefinition[]): ValidatedBatch {
