@@ -64,3 +64,21 @@ describe('calendarFile', () => {
     expect(ics.replace(/\r\n /g, '')).toContain(`DESCRIPTION:${'é'.repeat(60)}\r\n`);
   });
 });
+
+describe('planSessions: cadences no plan can be made of fail at once instead of looping', () => {
+  const now = new Date('2027-01-05T08:30:00Z');
+
+  it('refuses an interval that carries sessions past the calendar (P99999999Y looped for ever on weekday NaN)', () => {
+    const started = Date.now();
+    expect(() => planSessions({ now, timeZone: 'UTC', day: 2, hour: 10, cadence: cadence('P99999999Y', 3) })).toThrow(/no session plan can be made/);
+    expect(() => planSessions({ now, timeZone: 'UTC', day: null, hour: null, cadence: cadence('P10000000D', 52) })).toThrow(/no session plan can be made/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses a weekday outside 1-7, an hour outside 0-23 and a session count outside 1-52', () => {
+    expect(() => planSessions({ now, timeZone: 'UTC', day: 9, hour: 10, cadence: cadence('P7D', 3) })).toThrow(/weekday 9/);
+    expect(() => planSessions({ now, timeZone: 'UTC', day: 2, hour: 30, cadence: cadence('P7D', 3) })).toThrow(/hour 30/);
+    expect(() => planSessions({ now, timeZone: 'UTC', day: 2, hour: 10, cadence: cadence('P7D', 1_000_000_000) })).toThrow(/sessions/);
+    expect(() => planSessions({ now, timeZone: 'UTC', day: 2, hour: 10, cadence: cadence('PT1S', 0) })).toThrow(/sessions/);
+  });
+});
