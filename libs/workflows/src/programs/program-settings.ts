@@ -1,5 +1,5 @@
 import type { CadenceSettings, FeedbackSettings, MatchingPolicy, SkillDefinition } from '@tandem/domain';
-import { parseDuration } from '@tandem/domain';
+import { parseDuration, ValidationError } from '@tandem/domain';
 import { z } from 'zod';
 
 /** The default skill framework: the skills coaching needs, weighted equally. */
@@ -97,6 +97,44 @@ export const updateProgramSchema = z
   })
   .partial()
   .strict();
+
+/** One duration setting's range, as ISO-8601 durations. */
+interface DurationBound {
+  min: string;
+  max: string;
+}
+
+/**
+ * The range of every duration a program takes. A duration past these (`P99999999Y`) once planned sessions past the
+ * calendar and hung a worker; a minimum keeps a series from sending its mail every second. With ALLOW_SHORT_DURATIONS
+ * (refused in production) the minimums drop to PT1S so tests can watch a whole series; the maximums always hold.
+ */
+export const DURATION_BOUNDS: Record<string, DurationBound> = {
+  offerTtl: { min: 'PT1H', max: 'P60D' },
+  'cadence.interval': { min: 'P1D', max: 'P366D' },
+  'cadence.sessionDuration': { min: 'PT15M', max: 'PT8H' },
+  'cadence.reminderLead': { min: 'PT5M', max: 'P14D' },
+  'feedback.reminderAfter': { min: 'PT1H', max: 'P30D' },
+  'feedback.inactivityWindow': { min: 'P1D', max: 'P366D' },
+  'feedback.inactivityGrace': { min: 'PT1H', max: 'P90D' },
+};
+
+const SHORT_MINIMUM = 'PT1S';
+
+/** Throws a 422 naming each duration of a (parsed) create or update command that is outside its range. */
+export function checkDurationBounds(command: { offerTtl?: string; cadence?: Record<string, unknown>; feedback?: Record<string, unknown> }, allowShort: boolean): void {
+  const problems: { field: string; message: string }[] = [];
+  for (const [field, bound] of Object.entries(DURATION_BOUNDS)) {
+    const [group, key] = field.split('.');
+    const value = key === undefined ? (command as Record<string, unknown>)[group] : (command as Record<string, Record<string, unknown> | undefined>)[group]?.[key];
+    if (typeof value !== 'string') continue;
+    const ms = parseDuration(value)?.toMillis();
+    if (ms === undefined) continue;
+    const min = allowShort ? SHORT_MINIMUM : bound.min;
+    if (ms < parseDuration(min)!.toMillis() || ms > parseDuration(bound.max)!.toMillis()) problems.push({ field, message: `must be between ${min} and ${bound.max}` });
+  }
+  if (problems.length > 0) throw new ValidationError(`the request is invalid: ${problems.map((d) => `${d.field} ${d.message}`).join('; ')}`.slice(0, 500), problems);
+}
 
 export type CreateProgramInput = z.infer<typeof createProgramSchema>;
 export type UpdateProgramInput = z.infer<typeof updateProgramSchema>;
