@@ -179,6 +179,185 @@ describe('hostile input: cookies, invites, placeholders, surrogates, authorizati
   });
 });
 
+/**
+ * A sweep of hostile requests beyond the issue's: headers, bodies, huge values, unicode, wrong methods and path tricks,
+ * with and without a key. None may answer 5xx or hang; a JSON answer carries an error code.
+ */
+describe('hostile sweep: no 5xx whatever the request', () => {
+  let tandem: TestTandem;
+  let admin: string;
+  let programId: string;
+
+  beforeAll(async () => {
+    tandem = await TestTandem.start({ worker: false, env: { BODY_LIMIT: '256kb', PAGE_RATE_LIMIT: '100000' } });
+    ({ apiKey: admin } = await tandem.organization('Acme'));
+    programId = (await tandem.request('POST', '/api/v1/programs', { key: admin, json: { name: 'Sweep' } })).body.id;
+  });
+
+  afterAll(() => tandem?.stop());
+
+  type Sweep = [string, string, string, Parameters<TestTandem['request']>[2]?];
+
+  const cases = (): Sweep[] => {
+    const key = admin;
+    const out: Sweep[] = [];
+    const json = (name: string, url: string, body: string, method = 'POST', contentType = 'application/json') => out.push([name, method, url, { key, body, contentType }]);
+    // Headers.
+    for (const authorization of ['Bearer', 'Bearer ', `Bearer ${'x'.repeat(10_000)}`, 'Basic YTpi', 'bearer  tdm_x', 'Bearer a b', `Bearer tdm_${'A'.repeat(43)}`, 'Bearer %00', 'Bearer tdm_\u00ff', 'Token x', 'Bearer tdm_; drop table api_key']) {
+      out.push([`authorization "${authorization.slice(0, 20)}"`, 'GET', '/api/v1/programs', { headers: { authorization } }]);
+    }
+    for (const cookie of [`tandem_ops=${'a'.repeat(7000)}`, 'tandem_ops=v1.x.9999999999.sig', 'tandem_ops=v1..1.', 'tandem_ops', '=;=;=', 'tandem_console="quoted"', `tandem_console=${'%41'.repeat(2000)}`, 'tandem_console=%C0%AF']) {
+      out.push([`cookie ${cookie.slice(0, 24)}`, 'GET', '/ops/queues/api/queues', { headers: { cookie } }]);
+      out.push([`console cookie ${cookie.slice(0, 24)}`, 'GET', '/console/programs', { headers: { cookie } }]);
+    }
+    for (const contentType of ['application/json; charset=latin1', 'application/json; charset=utf-16', 'APPLICATION/JSON', 'application/json;;;', 'application/json, text/csv', 'multipart/form-data; boundary=x', 'application/vnd.api+json', 'application/x-www-form-urlencoded', 'text/csv; charset=utf-8', '*/*', 'application/json; q="\u00ff"']) {
+      json(`content type ${contentType}`, '/api/v1/programs', '{"name":"Typed"}', 'POST', contentType);
+    }
+    out.push(['x-request-id of 5,000 characters', 'GET', '/health', { headers: { 'x-request-id': 'r'.repeat(5000) } }]);
+    out.push(['x-forwarded-for garbage', 'GET', '/offers/x', { headers: { 'x-forwarded-for': '999.1.1.1, ::ffff:zz, ' + 'a'.repeat(500) } }]);
+    out.push(['accept garbage', 'GET', '/ops/queues', { headers: { accept: 'text/html;q=abc,*/*;q=-1' } }]);
+    out.push(['content-encoding gzip, not gzipped', 'POST', '/api/v1/programs', { key, body: '{"name":"Z"}', contentType: 'application/json', headers: { 'content-encoding': 'gzip' } }]);
+    // Bodies.
+    json('30,000 nested arrays', '/api/v1/programs', '['.repeat(30_000) + ']'.repeat(30_000));
+    json('30,000 nested objects', '/api/v1/programs', '{"a":'.repeat(30_000) + '1' + '}'.repeat(30_000));
+    json('nested settings 40 deep', '/api/v1/programs', `{"name":"N","policy":${'{"weights":'.repeat(40)}{}${'}'.repeat(40)}}`);
+    json('name 1e999', '/api/v1/programs', '{"name":1e999}');
+    json('sessions 1e999', '/api/v1/programs', '{"name":"X","cadence":{"sessions":1e999}}');
+    json('sessions -0', '/api/v1/programs', '{"name":"X","cadence":{"sessions":-0}}');
+    json('weight NaN text', '/api/v1/programs', '{"name":"X","skills":[{"key":"a","label":"A","weight":NaN}]}');
+    json('duplicate keys', '/api/v1/programs', '{"name":"A","name":"B"}');
+    json('constructor key', '/api/v1/programs', '{"name":"X","constructor":{"prototype":{"admin":true}}}');
+    json('__proto__ in a setting', '/api/v1/programs', '{"name":"X","policy":{"__proto__":{"objective":"score"}}}');
+    json('BOM before the JSON', '/api/v1/programs', '\ufeff{"name":"X"}');
+    json('JSON null', '/api/v1/programs', 'null');
+    json('JSON number', '/api/v1/programs', '42');
+    json('JSON true', '/api/v1/programs', 'true');
+    json('whitespace only', '/api/v1/programs', '   ');
+    json('trailing garbage', '/api/v1/programs', '{"name":"X"} {}');
+    json('interval with 40 characters', '/api/v1/programs', `{"name":"X","cadence":{"interval":"P${'9'.repeat(38)}D"}}`);
+    json('interval P0D', '/api/v1/programs', '{"name":"X","cadence":{"interval":"P0D"}}');
+    json('interval PT0.0000001S', '/api/v1/programs', '{"name":"X","cadence":{"interval":"PT0.0000001S"}}');
+    json('interval P1Y-1D', '/api/v1/programs', '{"name":"X","cadence":{"interval":"P1Y-1D"}}');
+    json('interval P1W2D', '/api/v1/programs', '{"name":"X","cadence":{"interval":"P1W2D"}}');
+    json('offerTtl PT9999999999999999999H', '/api/v1/programs', '{"name":"X","offerTtl":"PT9999999999999999999H"}');
+    json('weights 1e-400', '/api/v1/programs', '{"name":"X","policy":{"weights":{"skills":1e-400}}}');
+    json('working hours reversed', '/api/v1/programs', '{"name":"X","policy":{"workingHours":{"start":17,"end":9}}}');
+    json('version 2^53', `/api/v1/programs/${programId}`, '{"version":9007199254740993,"name":"Y"}', 'PATCH');
+    json('status unknown', `/api/v1/programs/${programId}`, '{"status":"deleted"}', 'PATCH');
+    json('adminEmail with CRLF', '/api/v1/programs', '{"name":"X","adminEmail":"a@x.example\\r\\nBcc: b@y.example"}');
+    json('10,000 participants of garbage', `/api/v1/programs/${programId}/imports`, JSON.stringify({ participants: Array.from({ length: 10_000 }, () => 1) }));
+    json('participant with 10,000 skills', `/api/v1/programs/${programId}/imports`, JSON.stringify({ participants: [{ role: 'coach', email: 'a@x.example', name: 'A', timezone: 'UTC', skills: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`s${i}`, 1])) }] }));
+    out.push(['CSV with 5,000 columns', 'POST', `/api/v1/programs/${programId}/imports`, { key, body: Array.from({ length: 5000 }, (_, i) => `c${i}`).join(',') + '\n' + ','.repeat(4999), contentType: 'text/csv' }]);
+    out.push(['CSV of one 200 kB cell', 'POST', `/api/v1/programs/${programId}/imports`, { key, body: 'role\n"' + 'x'.repeat(200_000) + '"', contentType: 'text/csv' }]);
+    out.push(['CSV with a BOM and CRLF', 'POST', `/api/v1/programs/${programId}/imports`, { key, body: '\ufeffrole,email\r\ncoach,a@x.example\r\n', contentType: 'text/csv' }]);
+    out.push(['CSV formula injection', 'POST', `/api/v1/programs/${programId}/imports`, { key, body: 'role,email,name\n=cmd|calc,=1+1,@SUM(A1)', contentType: 'text/csv' }]);
+    // Unicode in names: stored as text (201) or refused (4xx), never 5xx.
+    for (const name of ['\u202egnirts desrever', '\u200b\u200b', 'Z\u0351\u0352\u0353'.repeat(30), '😀'.repeat(100), '😀'.repeat(101), '\ufffe\uffff', '\u0085\u2028\u2029', '\u001b[31mred', 'a\u00adb', '\u{10ffff}']) {
+      json(`name ${JSON.stringify(name).slice(0, 24)}`, '/api/v1/programs', JSON.stringify({ name }));
+    }
+    // Wrong methods.
+    for (const [method, url] of [
+      ['PUT', '/api/v1/programs'],
+      ['DELETE', `/api/v1/programs/${programId}`],
+      ['TRACE', '/api/v1/programs'],
+      ['OPTIONS', '/api/v1/programs'],
+      ['HEAD', '/api/v1/programs'],
+      ['HEAD', '/health'],
+      ['PATCH', '/health'],
+      ['POST', '/metrics'],
+      ['PUT', '/ops/login'],
+      ['DELETE', '/console/signin'],
+      ['POST', '/docs'],
+      ['PROPFIND', '/api/v1/programs'],
+      ['GET', `/api/v1/programs/${programId}/imports`],
+      ['POST', '/api/v1/outbox'],
+      ['SEARCH', '/offers/x'],
+    ]) {
+      out.push([`${method} ${url.replace(programId, ':id')}`, method, url, { key }]);
+      out.push([`${method} ${url.replace(programId, ':id')} without a key`, method, url, {}]);
+    }
+    // Path and query tricks.
+    for (const url of [
+      '/api/v1/programs/',
+      '//api/v1/programs',
+      '/api/v1//programs',
+      '/api/v1/programs;x=1',
+      '/API/V1/PROGRAMS',
+      '/api/v1/programs/%00',
+      '/api/v1/programs/%ff',
+      '/api/v1/programs/%zz',
+      '/api/v1/programs/%2e%2e',
+      `/api/v1/programs/${'a'.repeat(10_000)}`,
+      `/api/v1/programs/${programId}%00`,
+      `/api/v1/programs/${programId.toUpperCase()}`,
+      `/api/v1/programs/${programId}/../${programId}`,
+      '/api/v1/programs?limit=1&limit=2',
+      `/api/v1/programs/${programId}/enrollments?limit=1e309`,
+      `/api/v1/programs/${programId}/enrollments?limit=0x10`,
+      `/api/v1/programs/${programId}/enrollments?limit=%20%205`,
+      `/api/v1/programs/${programId}/enrollments?limit[]=5`,
+      `/api/v1/programs/${programId}/enrollments?offset=-0`,
+      `/api/v1/programs/${programId}/enrollments?${'a=1&'.repeat(2000)}`,
+      `/api/v1/pairings?programId=${programId}&programId=${programId}`,
+      '/api/v1/pairings?programId[]=x',
+      '/api/v1/pairings?programId=%ff',
+      '/api/v1/outbox?limit=99999999999999999999999',
+      '/api/v1/imports/%ff%fe',
+      '/offers/%zz',
+      '/offers/%ff',
+      `/offers/${'A'.repeat(43)}%00`,
+      `/offers/${'A'.repeat(5000)}`,
+      '/sessions/..%2f..%2fetc%2fpasswd',
+      '/feedback/%2e%2e%2f',
+      '/console/%zz',
+      '/console/programs/%ff',
+      '/console/signin/%zz',
+      '/ops/queues/%zz',
+      '/ops/queues/static/../../../package.json',
+      '/ops/queues/static/%2e%2e/%2e%2e/package.json',
+      '/docs/../../etc/passwd',
+      '/docs-json?x=%zz',
+      '/health?%zz',
+      '/metrics?%zz=1',
+    ]) {
+      out.push([`path ${url.slice(0, 48)}`, 'GET', url, { key }]);
+      out.push([`path ${url.slice(0, 48)} without a key`, 'GET', url, {}]);
+    }
+    return out;
+  };
+
+  it('answers every hostile request with a status below 500 (and a JSON error code when it is JSON)', async () => {
+    const all = cases();
+    const fivexx: string[] = [];
+    const noCode: string[] = [];
+    const statuses = new Map<number, number>();
+    for (const [name, method, url, options] of all) {
+      const answer = await tandem.request(method, url, options);
+      statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+      if (answer.status >= 500) fivexx.push(`${name}: ${answer.status} ${answer.text.slice(0, 100)}`);
+      const isJson = String(answer.headers['content-type'] ?? '').includes('json');
+      if (process.env.HOSTILE_SWEEP_VERBOSE) process.stdout.write(`${answer.status} ${method} ${name}\n`);
+      if (answer.status >= 400 && method !== 'HEAD' && isJson && typeof answer.body?.code !== 'string') noCode.push(`${name}: ${answer.status} ${answer.text.slice(0, 100)}`);
+    }
+    process.stdout.write(`hostile sweep: ${all.length} requests; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}\n`);
+    expect(all.length).toBeGreaterThanOrEqual(150);
+    expect(fivexx).toEqual([]);
+    expect(noCode).toEqual([]);
+    // The api still answers.
+    expect((await tandem.request('GET', '/health')).status).toBe(200);
+  });
+
+  it('refuses a body it would misread (a charset other than UTF-8, a Content-Encoding) with 415 instead of guessing', async () => {
+    const post = (contentType: string, headers: Record<string, string> = {}) => tandem.request('POST', '/api/v1/programs', { key: admin, body: '{"name":"Typed"}', contentType, headers });
+    for (const contentType of ['application/json; charset=utf-16', 'application/json; charset="latin1"', 'application/json;charset=ISO-8859-1']) {
+      expect([contentType, (await post(contentType)).status]).toEqual([contentType, 415]);
+    }
+    expect((await post('application/json', { 'content-encoding': 'gzip' })).status).toBe(415);
+    expect((await post('application/json; charset=UTF-8')).status).toBe(201);
+    expect((await post('application/json', { 'content-encoding': 'identity' })).status).toBe(201);
+  });
+});
+
 describe('hostile settings: bounded durations and counts, and a job time limit', () => {
   let tandem: TestTandem;
   let key: string;

@@ -8,7 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigError, loadConfig, type TandemConfig } from '@tandem/config';
 import { createLogger, PinoNestLogger } from '@tandem/observability';
 import { AppModule } from './app.module';
-import { deferBodyError, deferUnknownMediaTypes } from './http/body-errors';
+import { deferBodyError, deferUnknownMediaTypes, unsupportedMediaType } from './http/body-errors';
 import { requestId } from './ops/http-observability';
 import { installOps } from './ops/ops.module';
 import { installPagePlugins } from './pages/page-plugins';
@@ -20,30 +20,40 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 const badText = (message: string) => Object.assign(new Error(message), { statusCode: 400, code: 'invalid_encoding' });
 
+/** How deep a JSON body may nest: no field of any route is deeper than a few levels. */
+const MAX_JSON_DEPTH = 32;
+
 /**
  * What no text field may hold, in a parsed value (every string and key): a NUL character, which PostgreSQL text cannot
  * hold (it would fail as a 500 at the first write), or a lone surrogate (`"\ud800"` in JSON), which is not Unicode
- * text and would be stored as U+FFFD without a word.
+ * text and would be stored as U+FFFD without a word. Walked without recursion, and nesting deeper than MAX_JSON_DEPTH
+ * is refused: 30,000 nested arrays fit in 60 kB, and a recursive walk (or validation) overflowed the stack on them.
  */
-function badTextIn(value: unknown): Error | undefined {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) return badText('the body contains a NUL character, which no field may hold');
-    if (LONE_SURROGATE.test(value)) return badText('the body contains a lone UTF-16 surrogate (such as \\ud800), which is not text');
-    return undefined;
-  }
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = badTextIn(item);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      const found = badTextIn(key) ?? badTextIn(item);
-      if (found) return found;
+function badTextIn(root: unknown): Error | undefined {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return badText('the body contains a NUL character, which no field may hold');
+      if (LONE_SURROGATE.test(value)) return badText('the body contains a lone UTF-16 surrogate (such as \\ud800), which is not text');
+    } else if (typeof value === 'object' && value !== null) {
+      if (depth >= MAX_JSON_DEPTH) return Object.assign(new Error(`the body nests deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+      if (Array.isArray(value)) for (const item of value) stack.push([item, depth + 1]);
+      else for (const [key, item] of Object.entries(value)) stack.push([key, depth + 1], [item, depth + 1]);
     }
   }
+  return undefined;
+}
+
+/**
+ * The 415 of a body the parsers would misread: a charset other than UTF-8 (bodies are read as UTF-8; a UTF-16 or
+ * Latin-1 body was read as UTF-8 anyway), or a Content-Encoding (gzip is not inflated; the bytes were read as text).
+ */
+function unreadableEncoding(request: FastifyRequest): Error | undefined {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1].toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return unsupportedMediaType(`${request.headers['content-type']} (send UTF-8)`);
+  const encoding = request.headers['content-encoding'];
+  if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity') return unsupportedMediaType(`Content-Encoding ${String(encoding).slice(0, 40)} (send the body uncompressed)`);
   return undefined;
 }
 
@@ -105,16 +115,16 @@ export async function createApi(config: TandemConfig, root: DynamicModule | Type
       done(null, undefined);
     } else done(null, result);
   };
-  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (req, body, done) => parsed(req, decodeText(body as Buffer), done));
+  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (req, body, done) => parsed(req, unreadableEncoding(req) ?? decodeText(body as Buffer), done));
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
-    const text = decodeText(body as Buffer);
+    const text = unreadableEncoding(req) ?? decodeText(body as Buffer);
     if (text instanceof Error) return parsed(req, text, done);
     parseJson(req, text, (err: Error | null, value?: unknown) => parsed(req, err ?? badTextIn(value) ?? value, done));
   });
   // Forms of the token pages, as Nest's own parser read them (repeated fields become arrays).
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req, body, done) => {
-    const text = decodeText(body as Buffer);
+    const text = unreadableEncoding(req) ?? decodeText(body as Buffer);
     parsed(req, text instanceof Error ? text : parseForm(text), done);
   });
   // No route reads text/plain: Fastify's own parser goes, so such a body is an unknown media type like any other.
