@@ -27,7 +27,8 @@ const MAX_JSON_DEPTH = 32;
  * What no text field may hold, in a parsed value (every string and key): a NUL character, which PostgreSQL text cannot
  * hold (it would fail as a 500 at the first write), or a lone surrogate (`"\ud800"` in JSON), which is not Unicode
  * text and would be stored as U+FFFD without a word. Walked without recursion, and nesting deeper than MAX_JSON_DEPTH
- * is refused: 30,000 nested arrays fit in 60 kB, and a recursive walk (or validation) overflowed the stack on them.
+ * is refused: 30,000 nested arrays fit in 60 kB, and a recursive walk overflowed the stack on them (a RangeError that
+ * only happened to answer 400) before validation would recurse through them again.
  */
 function badTextIn(root: unknown): Error | undefined {
   const stack: [unknown, number][] = [[root, 0]];
