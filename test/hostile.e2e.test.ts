@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { rawQuery } from '@tandem/domain';
+import { linkToken, rawQuery } from '@tandem/domain';
 import { JobName, JobProducer, QueueName } from '@tandem/queues';
 import { OrganizationsService } from '@tandem/workflows';
 import { Client } from 'pg';
@@ -412,6 +412,29 @@ describe('hostile settings: bounded durations and counts, and a job time limit',
       json: { name: 'High', offerTtl: 'P60D', cadence: { interval: 'P1Y', sessions: 52, sessionDuration: 'PT8H', reminderLead: 'P14D' }, feedback: { reminderAfter: 'P30D', inactivityWindow: 'P1Y', inactivityGrace: 'P90D' } },
     });
     expect(high.status).toBe(201);
+  });
+
+  it('fails the planning of a series past the calendar for good (a program stored before the bounds), and the worker serves on', async () => {
+    const { programId } = await seedProgram(tandem, key, {}, [
+      { role: 'coach', email: 'coach@far.example', name: 'Cora Far', capacity: 1 },
+      { role: 'coachee', email: 'coachee@far.example', name: 'Eli Far' },
+    ]);
+    const round = await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key });
+    expect((await roundDone(tandem, key, round.body.id)).matched).toBe(1);
+    expect((await tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key })).status).toBe(200);
+    // As an old row could hold it: the API refuses this interval now.
+    const db = tandem.get(EntityManager).fork();
+    await rawQuery(db, `update program set cadence = jsonb_set(cadence, '{interval}', '"P99999999Y"') where id = ?`, [programId]);
+    const [{ id: offerId, pairing_id: pairingId }] = await rawQuery<{ id: string; pairing_id: string }>(db, `select o.id, o.pairing_id from offer o join pairing p on p.id = o.pairing_id where p.program_id = ?`, [programId]);
+    expect((await tandem.request('POST', `/offers/${linkToken(tandem.testEnv.config.appSecret, 'offer', offerId)}/accept`, { body: '', ...form })).status).toBe(200);
+    const failure = await waitFor(async () => {
+      const [row] = await rawQuery<{ error: string }>(tandem.get(EntityManager).fork(), `select error from job_failure where job_name = ? and subject_id = ?`, [JobName.CadenceScheduleSessions, pairingId]);
+      return row;
+    }, 'the planning to fail', 15_000);
+    expect(failure.error).toMatch(/no session plan can be made/);
+    // The worker is free: another organization's import runs.
+    const { apiKey: other } = await tandem.organization('Globex');
+    await seedProgram(tandem, other, {}, [{ role: 'coach', email: 'coach@next.example', name: 'Cora Next', capacity: 1 }]);
   });
 
   it("fails a job that runs past JOB_TIME_LIMIT (recorded in job_failure), so the next tenant's job runs on the freed worker", async () => {
