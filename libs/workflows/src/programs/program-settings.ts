@@ -30,6 +30,31 @@ export const DEFAULT_OFFER_TTL = 'P7D';
 
 const isoDuration = z.string().max(40).refine((v) => parseDuration(v) !== undefined, 'must be a positive ISO-8601 duration such as P14D or PT5S');
 
+/** One duration setting's range, as ISO-8601 durations. */
+interface DurationBound {
+  min: string;
+  max: string;
+}
+
+/**
+ * The range of every duration a program takes. A duration past these (`P99999999Y`) once planned sessions past the
+ * calendar and hung a worker; a minimum keeps a series from sending its mail every second. With ALLOW_SHORT_DURATIONS
+ * (refused in production) the minimums drop to PT1S so tests can watch a whole series; the maximums always hold.
+ */
+export const DURATION_BOUNDS = {
+  offerTtl: { min: 'PT1H', max: 'P60D' },
+  'cadence.interval': { min: 'P1D', max: 'P366D' },
+  'cadence.sessionDuration': { min: 'PT15M', max: 'PT8H' },
+  'cadence.reminderLead': { min: 'PT5M', max: 'P14D' },
+  'feedback.reminderAfter': { min: 'PT1H', max: 'P30D' },
+  'feedback.inactivityWindow': { min: 'P1D', max: 'P366D' },
+  'feedback.inactivityGrace': { min: 'PT1H', max: 'P90D' },
+} satisfies Record<string, DurationBound>;
+
+/** A duration setting: its format checked here, its range (which depends on ALLOW_SHORT_DURATIONS) by checkDurationBounds. */
+const duration = (field: keyof typeof DURATION_BOUNDS) =>
+  isoDuration.describe(`ISO-8601 duration from ${DURATION_BOUNDS[field].min} to ${DURATION_BOUNDS[field].max} (shorter only where ALLOW_SHORT_DURATIONS is set)`);
+
 const skillSchema = z
   .object({
     key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower_snake_case, 1-40 characters'),
@@ -65,17 +90,17 @@ const policySchema = z
   .partial();
 
 const cadenceSchema = z
-  .object({ interval: isoDuration, sessions: z.number().int().min(1).max(52), sessionDuration: isoDuration, reminderLead: isoDuration })
+  .object({ interval: duration('cadence.interval'), sessions: z.number().int().min(1).max(52), sessionDuration: duration('cadence.sessionDuration'), reminderLead: duration('cadence.reminderLead') })
   .strict()
   .partial();
 
-const feedbackSchema = z.object({ enabled: z.boolean(), reminderAfter: isoDuration, inactivityWindow: isoDuration, inactivityGrace: isoDuration }).strict().partial();
+const feedbackSchema = z.object({ enabled: z.boolean(), reminderAfter: duration('feedback.reminderAfter'), inactivityWindow: duration('feedback.inactivityWindow'), inactivityGrace: duration('feedback.inactivityGrace') }).strict().partial();
 
 const settingsShape = {
   skills: skillsSchema,
   policy: policySchema,
   cadence: cadenceSchema,
-  offerTtl: isoDuration,
+  offerTtl: duration('offerTtl'),
   feedback: feedbackSchema,
   autoPublish: z.boolean(),
   adminEmail: z.email().max(254).nullable(),
@@ -97,27 +122,6 @@ export const updateProgramSchema = z
   })
   .partial()
   .strict();
-
-/** One duration setting's range, as ISO-8601 durations. */
-interface DurationBound {
-  min: string;
-  max: string;
-}
-
-/**
- * The range of every duration a program takes. A duration past these (`P99999999Y`) once planned sessions past the
- * calendar and hung a worker; a minimum keeps a series from sending its mail every second. With ALLOW_SHORT_DURATIONS
- * (refused in production) the minimums drop to PT1S so tests can watch a whole series; the maximums always hold.
- */
-export const DURATION_BOUNDS: Record<string, DurationBound> = {
-  offerTtl: { min: 'PT1H', max: 'P60D' },
-  'cadence.interval': { min: 'P1D', max: 'P366D' },
-  'cadence.sessionDuration': { min: 'PT15M', max: 'PT8H' },
-  'cadence.reminderLead': { min: 'PT5M', max: 'P14D' },
-  'feedback.reminderAfter': { min: 'PT1H', max: 'P30D' },
-  'feedback.inactivityWindow': { min: 'P1D', max: 'P366D' },
-  'feedback.inactivityGrace': { min: 'PT1H', max: 'P90D' },
-};
 
 const SHORT_MINIMUM = 'PT1S';
 
