@@ -31,6 +31,8 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     // A worker stopped at a test's end waits at most this for jobs still running (25 s by default), so a teardown
     // stays well inside jest's hook timeout; the tests of the grace period set their own.
     SHUTDOWN_GRACE: 'PT5S',
+    // Programs in tests run whole series in seconds (PT3S intervals), below the production minimums.
+    ALLOW_SHORT_DURATIONS: 'true',
     ...overrides,
   };
   const config = loadConfig(env);

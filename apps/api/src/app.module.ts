@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule, type TandemConfig } from '@tandem/config';
 import { DatabaseModule } from '@tandem/domain';
 import { QueuesModule } from '@tandem/queues';
@@ -14,7 +14,7 @@ import { ConsoleRoundsController } from './console/console-rounds.controller';
 import { ConsoleSignInController } from './console/console-signin.controller';
 import { ConsoleViewsController } from './console/console-views.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
-import { ContentTypeGuard } from './http/content-type.guard';
+import { BodyCheckInterceptor } from './http/content-type.guard';
 import { IntakeController } from './intake/intake.controller';
 import { OutboxController } from './outbox/outbox.controller';
 import { OpsModule } from './ops/ops.module';
@@ -40,7 +40,7 @@ export class AppModule {
       controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, ...CONSOLE_CONTROLLERS],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_GUARD, useClass: ContentTypeGuard },
+        { provide: APP_INTERCEPTOR, useClass: BodyCheckInterceptor },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };

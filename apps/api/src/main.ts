@@ -3,24 +3,59 @@ import { parse as parseQuery } from 'node:querystring';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigError, loadConfig, type TandemConfig } from '@tandem/config';
 import { createLogger, PinoNestLogger } from '@tandem/observability';
 import { AppModule } from './app.module';
+import { deferBodyError, deferUnknownMediaTypes, unsupportedMediaType } from './http/body-errors';
 import { requestId } from './ops/http-observability';
 import { installOps } from './ops/ops.module';
 import { installPagePlugins } from './pages/page-plugins';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** A surrogate that is not half of a pair (in u-mode a pair is one code point, so only a lone one matches). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 const badText = (message: string) => Object.assign(new Error(message), { statusCode: 400, code: 'invalid_encoding' });
 
-/** Whether any string (or key) in a parsed JSON value holds a NUL character. */
-function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(holdsNul);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, item]) => key.includes('\u0000') || holdsNul(item));
-  return false;
+/** How deep a JSON body may nest: no field of any route is deeper than a few levels. */
+const MAX_JSON_DEPTH = 32;
+
+/**
+ * What no text field may hold, in a parsed value (every string and key): a NUL character, which PostgreSQL text cannot
+ * hold (it would fail as a 500 at the first write), or a lone surrogate (`"\ud800"` in JSON), which is not Unicode
+ * text and would be stored as U+FFFD without a word. Walked without recursion, and nesting deeper than MAX_JSON_DEPTH
+ * is refused: 30,000 nested arrays fit in 60 kB, and a recursive walk overflowed the stack on them (a RangeError that
+ * only happened to answer 400) before validation would recurse through them again.
+ */
+function badTextIn(root: unknown): Error | undefined {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return badText('the body contains a NUL character, which no field may hold');
+      if (LONE_SURROGATE.test(value)) return badText('the body contains a lone UTF-16 surrogate (such as \\ud800), which is not text');
+    } else if (typeof value === 'object' && value !== null) {
+      if (depth >= MAX_JSON_DEPTH) return Object.assign(new Error(`the body nests deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+      if (Array.isArray(value)) for (const item of value) stack.push([item, depth + 1]);
+      else for (const [key, item] of Object.entries(value)) stack.push([key, depth + 1], [item, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The 415 of a body the parsers would misread: a charset other than UTF-8 (bodies are read as UTF-8; a UTF-16 or
+ * Latin-1 body was read as UTF-8 anyway), or a Content-Encoding (gzip is not inflated; the bytes were read as text).
+ */
+function unreadableEncoding(request: FastifyRequest): Error | undefined {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1].toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return unsupportedMediaType(`${request.headers['content-type']} (send UTF-8)`);
+  const encoding = request.headers['content-encoding'];
+  if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity') return unsupportedMediaType(`Content-Encoding ${String(encoding).slice(0, 40)} (send the body uncompressed)`);
+  return undefined;
 }
 
 /** A request body as text, or the 400 to answer: not UTF-8, or holding a NUL character. */
@@ -32,6 +67,23 @@ function decodeText(body: Buffer): string | Error {
     return badText('the body is not valid UTF-8');
   }
   return text.includes('\u0000') ? badText('the body contains a NUL character, which no field may hold') : text;
+}
+
+/** A form field's percent-decoding, refusing (instead of replacing) escapes that are not UTF-8 (`%ff`, `%ed%a0%80`). */
+function parseForm(text: string): Record<string, unknown> | Error {
+  let bad = false;
+  const form = parseQuery(text, '&', '=', {
+    decodeURIComponent: (part: string) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        bad = true;
+        return '';
+      }
+    },
+  });
+  if (bad) return badText('the form holds a percent-escape that is not UTF-8');
+  return badTextIn(form) ?? form;
 }
 
 /**
@@ -55,31 +107,30 @@ export async function createApi(config: TandemConfig, root: DynamicModule | Type
   installOps(app);
   await installPagePlugins(app, config);
   const fastify = app.getHttpAdapter().getInstance();
-  // CSV and JSON arrive as text: bytes that are not UTF-8 are refused rather than silently replaced, and so is a NUL
-  // character, which PostgreSQL text cannot hold (it would fail as a 500 at the first write).
-  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_req, body, done) => {
-    const text = decodeText(body as Buffer);
-    if (text instanceof Error) done(text, undefined);
-    else done(null, text);
-  });
+  // CSV, JSON and forms arrive as text: bytes that are not UTF-8 are refused rather than silently replaced, and so is
+  // a NUL character or a lone surrogate. A body that cannot be parsed is not answered here but kept (deferBodyError)
+  // and answered once the route's guards have let the caller in: authorization (401, 403) comes before the body.
+  const parsed = (request: FastifyRequest, result: unknown, done: (err: Error | null, body?: unknown) => void) => {
+    if (result instanceof Error) {
+      deferBodyError(request, result);
+      done(null, undefined);
+    } else done(null, result);
+  };
+  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (req, body, done) => parsed(req, unreadableEncoding(req) ?? decodeText(body as Buffer), done));
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
-    const text = decodeText(body as Buffer);
-    if (text instanceof Error) return done(text, undefined);
-    parseJson(req, text, (err: Error | null, value?: unknown) => {
-      if (err) done(err, undefined);
-      else if (holdsNul(value)) done(badText('the body contains a NUL character, which no field may hold'), undefined);
-      else done(null, value);
-    });
+    const text = unreadableEncoding(req) ?? decodeText(body as Buffer);
+    if (text instanceof Error) return parsed(req, text, done);
+    parseJson(req, text, (err: Error | null, value?: unknown) => parsed(req, err ?? badTextIn(value) ?? value, done));
   });
   // Forms of the token pages, as Nest's own parser read them (repeated fields become arrays).
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => {
-    const text = decodeText(body as Buffer);
-    if (text instanceof Error) return done(text, undefined);
-    const form = parseQuery(text);
-    if (holdsNul(form)) done(badText('the form contains a NUL character, which no field may hold'), undefined);
-    else done(null, form);
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req, body, done) => {
+    const text = unreadableEncoding(req) ?? decodeText(body as Buffer);
+    parsed(req, text instanceof Error ? text : parseForm(text), done);
   });
+  // No route reads text/plain: Fastify's own parser goes, so such a body is an unknown media type like any other.
+  fastify.removeContentTypeParser('text/plain');
+  deferUnknownMediaTypes(fastify);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,5 +1,6 @@
 import { WorkerHost } from '@nestjs/bullmq';
 import { Inject, type LoggerService } from '@nestjs/common';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DomainError } from '@tandem/domain';
 import { redactText } from '@tandem/observability';
 import { type JobName, type JobPayloads, type JobsOfQueue, QueueName } from '@tandem/queues';
@@ -21,6 +22,7 @@ export type QueueHandlers<Q extends QueueName> = { [N in JobsOfQueue<Q>]: (paylo
  */
 export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost {
   @Inject(JobObserver) private readonly observer!: JobObserver;
+  @Inject(TANDEM_CONFIG) private readonly tandemConfig!: TandemConfig;
   abstract readonly queue: Q;
   abstract readonly handlers: QueueHandlers<Q>;
 
@@ -33,11 +35,22 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost {
     const handler = (this.handlers as Record<string, ((payload: unknown, job: Job) => Promise<unknown>) | undefined>)[job.name];
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on queue ${this.queue}`);
     return this.observer.run(this.queue, job, async () => {
+      const limitMs = this.tandemConfig.jobTimeLimitMs;
+      let timer: NodeJS.Timeout | undefined;
+      const overtime = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new UnrecoverableError(`job ${job.name} ran past its time limit of ${limitMs} ms (JOB_TIME_LIMIT) and was failed so that other jobs can run`)), limitMs);
+      });
       try {
-        return await handler(job.data, job);
+        // A job past its limit stops holding its worker slot: it fails for good (logged, counted, recorded in
+        // job_failure), and whatever it still awaits settles unobserved; jobs are idempotent, so the reconciler or a
+        // retry from the dashboard can run it again. A job that blocks the event loop cannot be stopped this way: the
+        // loops of the job code are bounded instead.
+        return await Promise.race([handler(job.data, job), overtime]);
       } catch (err) {
         if (err instanceof DomainError && (err.kind === 'invalid' || err.kind === 'not_found')) throw new UnrecoverableError(redactText(err.message));
         throw err;
+      } finally {
+        clearTimeout(timer);
       }
     });
   }

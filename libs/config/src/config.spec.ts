@@ -34,6 +34,15 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('https://tandem.example.com');
   });
 
+  it('allows short program durations only outside production, and reads the job time limit', () => {
+    expect(loadConfig({}).allowShortDurations).toBe(false);
+    expect(loadConfig({ ALLOW_SHORT_DURATIONS: 'true' }).allowShortDurations).toBe(true);
+    expect(() => loadConfig({ NODE_ENV: 'production', APP_SECRET: 'a-long-enough-secret', ALLOW_SHORT_DURATIONS: 'true' })).toThrow(/ALLOW_SHORT_DURATIONS/);
+    expect(loadConfig({}).jobTimeLimitMs).toBe(600_000);
+    expect(loadConfig({ JOB_TIME_LIMIT: 'PT2S' }).jobTimeLimitMs).toBe(2000);
+    expect(() => loadConfig({ JOB_TIME_LIMIT: 'soon' })).toThrow(/JOB_TIME_LIMIT/);
+  });
+
   it('requires APP_SECRET in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/APP_SECRET/);
     expect(loadConfig({ NODE_ENV: 'production', APP_SECRET: 'a-long-enough-secret' }).appSecret).toBe('a-long-enough-secret');

@@ -91,6 +91,8 @@ const schema = z.object({
   METRICS_ALLOW_CIDRS: cidrList,
   REDIS_ALLOW_EVICTION: z.enum(['true', 'false']).default('false'),
   OPS_ORGANIZATION_ID: z.uuid('must be an organization id (a UUID)').optional(),
+  ALLOW_SHORT_DURATIONS: z.enum(['true', 'false']).default('false'),
+  JOB_TIME_LIMIT: isoDuration.default(600_000),
 });
 
 export type QueueNameValue = (typeof QUEUE_NAMES)[number];
@@ -134,6 +136,13 @@ export interface TandemConfig {
   readonly redisAllowEviction: boolean;
   /** When set, only this organization's keys may use the queue dashboard and metrics. */
   readonly opsOrganizationId: string | undefined;
+  /**
+   * Lets a program's durations go below their production minimums (seconds instead of hours or days), for tests and
+   * demos that must see a whole series run; refused when NODE_ENV=production.
+   */
+  readonly allowShortDurations: boolean;
+  /** The longest a job may run: one past it is failed for good and reported, and its worker slot serves others. */
+  readonly jobTimeLimitMs: number;
 }
 
 /** Raised at boot when the environment is invalid; the message names every bad variable. */
@@ -156,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const v = parsed.data;
   if (v.NODE_ENV === 'production' && !v.APP_SECRET) throw new ConfigError(['APP_SECRET: is required when NODE_ENV=production']);
+  if (v.NODE_ENV === 'production' && v.ALLOW_SHORT_DURATIONS === 'true') throw new ConfigError(['ALLOW_SHORT_DURATIONS: is for tests and demos; it is refused when NODE_ENV=production']);
   return {
     env: v.NODE_ENV,
     databaseUrl: v.DATABASE_URL,
@@ -181,5 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsAllowCidrs: v.METRICS_ALLOW_CIDRS,
     redisAllowEviction: v.REDIS_ALLOW_EVICTION === 'true',
     opsOrganizationId: v.OPS_ORGANIZATION_ID,
+    allowShortDurations: v.ALLOW_SHORT_DURATIONS === 'true',
+    jobTimeLimitMs: v.JOB_TIME_LIMIT,
   };
 }

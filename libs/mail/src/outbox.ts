@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
-import { expandLinks, redactLinks } from './links';
+import { expandLinks, redactLinks, sealLinks } from './links';
 import type { RenderedEmail } from './templates';
 
 /** An email to write into the outbox. */
@@ -15,6 +15,7 @@ export interface OutboxDraft extends RenderedEmail {
 /**
  * Writes messages into the outbox inside the caller's transaction. A message whose idempotency key exists already
  * is skipped, so re-running the step that caused it never writes it twice. Returns the ids of new messages only.
+ * Only the links the templates wrote are stored as placeholders; placeholder text inside user text is defused.
  */
 export async function writeOutbox(em: EntityManager, drafts: OutboxDraft[]): Promise<string[]> {
   if (drafts.length === 0) return [];
@@ -33,9 +34,9 @@ export async function writeOutbox(em: EntityManager, drafts: OutboxDraft[]): Pro
         part.map((d) => d.organizationId),
         part.map((d) => d.idempotencyKey),
         part.map((d) => d.to),
-        part.map((d) => d.subject),
-        part.map((d) => d.text),
-        part.map((d) => d.html ?? null),
+        part.map((d) => sealLinks(d.subject)),
+        part.map((d) => sealLinks(d.text)),
+        part.map((d) => (d.html ? sealLinks(d.html) : null)),
         part.map((d) => d.ics ?? null),
       ],
     );

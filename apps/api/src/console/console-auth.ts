@@ -5,6 +5,7 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { AdminsService, type ConsoleAdmin, SESSION_HOURS } from '@tandem/workflows';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorators';
+import { bodyErrorOf } from '../http/body-errors';
 import { Consumes } from '../http/content-type.guard';
 import { toErrorResponse } from '../http/error-body';
 import { readCookie } from '../ops/ops-session';
@@ -84,7 +85,9 @@ export class ConsoleSessionGuard implements CanActivate {
     const admin = await this.admins.authenticate(readCookie(request.headers.cookie, SESSION_COOKIE));
     if (!admin) throw new SignInRequired();
     const csrf = sessionCsrf(this.config.appSecret, admin.sessionId);
-    if (request.method === 'POST') {
+    // A body that could not be parsed carries no CSRF token to check: the request is refused with its 400 right after
+    // the guards (BodyCheckInterceptor), and no handler runs.
+    if (request.method === 'POST' && !bodyErrorOf(request)) {
       const given = (request.body as { _csrf?: unknown } | undefined)?._csrf ?? request.headers['x-csrf-token'];
       if (!sameToken(csrf, given)) throw new CsrfRefused();
     }

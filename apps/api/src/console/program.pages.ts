@@ -1,6 +1,9 @@
 import { html } from '@tandem/mail';
-import type { ProgramView } from '@tandem/workflows';
+import { DURATION_BOUNDS, type ProgramView } from '@tandem/workflows';
 import { checkbox, type ConsoleFrame, consolePage, csrfField, errorSummary, type FieldErrors, input, select, when } from './console-layout';
+
+/** A duration field's hint: an example and the range the settings accept. */
+const range = (field: keyof typeof DURATION_BOUNDS, example: string) => `ISO-8601, e.g. ${example} (${DURATION_BOUNDS[field].min} to ${DURATION_BOUNDS[field].max})`;
 
 /** The programs list with the create form. */
 export function programsPage(frame: ConsoleFrame, programs: ProgramView[], form: { name?: string; errors?: FieldErrors; alert?: string } = {}): string {
@@ -48,7 +51,7 @@ ${errorSummary(message?.alert)}${message?.notice ? html`<div class="notice" role
 ${input('name', 'Name', values.name, errors, { required: true })}
 ${select('status', 'Status', values.status, [['draft', 'Draft'], ['active', 'Active'], ['archived', 'Archived']], errors)}
 ${input('adminEmail', 'Admin email (gets alerts)', values.adminEmail, errors, { type: 'email' })}
-${input('offerTtl', 'Offer time-to-live', values.offerTtl, errors, { hint: 'ISO-8601, e.g. P7D' })}
+${input('offerTtl', 'Offer time-to-live', values.offerTtl, errors, { hint: range('offerTtl', 'P7D') })}
 </div>${checkbox('autoPublish', 'Publish rounds as soon as they are solved', values.autoPublish)}</fieldset>
 <fieldset><legend>Skills and weights</legend>
 <p class="muted">Keys are lower_snake_case and name the CSV columns. Leave a row empty to drop it; fill the last row to add a skill.</p>
@@ -80,16 +83,16 @@ ${(['skills', 'effectiveness', 'timezone', 'language', 'level'] as const).map((w
 </div></fieldset>
 <fieldset><legend>Cadence</legend><div class="grid">
 ${input('cadence.sessions', 'Sessions', values.cadence.sessions, errors, { type: 'number', attrs: 'min="1" max="52"' })}
-${input('cadence.interval', 'Every', values.cadence.interval, errors, { hint: 'ISO-8601, e.g. P14D' })}
-${input('cadence.sessionDuration', 'Session length', values.cadence.sessionDuration, errors, { hint: 'e.g. PT1H' })}
-${input('cadence.reminderLead', 'Reminder before', values.cadence.reminderLead, errors, { hint: 'e.g. PT24H' })}
+${input('cadence.interval', 'Every', values.cadence.interval, errors, { hint: range('cadence.interval', 'P14D') })}
+${input('cadence.sessionDuration', 'Session length', values.cadence.sessionDuration, errors, { hint: range('cadence.sessionDuration', 'PT1H') })}
+${input('cadence.reminderLead', 'Reminder before', values.cadence.reminderLead, errors, { hint: range('cadence.reminderLead', 'PT24H') })}
 </div></fieldset>
 <fieldset><legend>Feedback</legend>
 ${checkbox('feedback.enabled', 'Ask for feedback after each session', values.feedback.enabled)}
 <div class="grid">
-${input('feedback.reminderAfter', 'Remind after', values.feedback.reminderAfter, errors, { hint: 'e.g. P3D' })}
-${input('feedback.inactivityWindow', 'Nudge when no session held for', values.feedback.inactivityWindow, errors, { hint: 'e.g. P45D' })}
-${input('feedback.inactivityGrace', 'End the pairing after a further', values.feedback.inactivityGrace, errors, { hint: 'e.g. P14D' })}
+${input('feedback.reminderAfter', 'Remind after', values.feedback.reminderAfter, errors, { hint: range('feedback.reminderAfter', 'P3D') })}
+${input('feedback.inactivityWindow', 'Nudge when no session held for', values.feedback.inactivityWindow, errors, { hint: range('feedback.inactivityWindow', 'P45D') })}
+${input('feedback.inactivityGrace', 'End the pairing after a further', values.feedback.inactivityGrace, errors, { hint: range('feedback.inactivityGrace', 'P14D') })}
 </div></fieldset>
 <p><button type="submit">Save settings</button></p>
 </form>`,

@@ -1,26 +1,35 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata, UnsupportedMediaTypeException } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata, UnsupportedMediaTypeException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import type { Observable } from 'rxjs';
+import { bodyErrorOf } from './body-errors';
 
 export const CONSUMES = 'tandem:consumes';
 
 /** The media types a route accepts for its body; JSON when not declared. */
 export const Consumes = (...types: string[]) => SetMetadata(CONSUMES, types);
 
-/** A request with a body must send one of the route's media types (415 otherwise, before any work). */
+/**
+ * The body checks of every Nest route, after its guards (interceptors run once every guard, global or the
+ * controller's, has let the request in) and before its pipes and handler: a body that could not be parsed answers its
+ * 400 or 415 now, and a body must be one of the route's media types (415 otherwise, before any work).
+ */
 @Injectable()
-export class ContentTypeGuard implements CanActivate {
+export class BodyCheckInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const parseError = bodyErrorOf(request);
+    if (parseError) throw parseError;
     const hasBody = request.body !== undefined && request.body !== null && request.headers['content-length'] !== '0';
-    if (!hasBody) return true;
+    if (!hasBody) return next.handle();
     const accepted = this.reflector.getAllAndOverride<string[]>(CONSUMES, [context.getHandler(), context.getClass()]) ?? ['application/json'];
     const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (!accepted.includes(type)) {
       throw new UnsupportedMediaTypeException(`send the body as ${accepted.join(' or ')}, not ${type || 'no content type'}`);
     }
-    return true;
+    return next.handle();
   }
 }

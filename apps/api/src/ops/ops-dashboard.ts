@@ -8,6 +8,8 @@ import { type Logger, redactText } from '@tandem/observability';
 import { JobProducer, QueueName } from '@tandem/queues';
 import type { Principal } from '@tandem/workflows';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { answerBodyError } from '../http/body-errors';
+import { toErrorResponse } from '../http/error-body';
 import { API_LOGGER } from './api-logger';
 import { isRefusal, OpsAuth, type OpsRefusal } from './ops-auth.service';
 import { issueSessionToken, sessionCookie } from './ops-session';
@@ -74,12 +76,24 @@ export class OpsDashboard {
           return this.refuse(request, reply, { status: 403, code: 'forbidden', message: 'operators may inspect and retry failed jobs; removing or cleaning needs an admin key' });
         }
       });
+      scope.addHook('preHandler', answerBodyError);
+      scope.setErrorHandler((error, _request, reply) => {
+        const { status, body } = toErrorResponse(error);
+        return reply.status(status).send(body);
+      });
       await scope.register(board, { prefix: DASHBOARD_PATH });
+      // Any other method or path under the dashboard is answered here, inside the scope, so the hook above decides
+      // first: no key 401, an operator's DELETE or other action 403, and only an admin learns that it does not exist.
+      scope.route({
+        method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        url: `${DASHBOARD_PATH}/*`,
+        handler: async (_request, reply) => reply.status(404).send({ code: 'not_found', message: 'no such dashboard route' }),
+      });
     });
 
     const secure = this.config.publicUrl.startsWith('https:');
     fastify.get('/ops/login', async (_request, reply) => reply.type('text/html; charset=utf-8').send(loginPage()));
-    fastify.post('/ops/login', async (request, reply) => {
+    fastify.post('/ops/login', { preHandler: answerBodyError }, async (request, reply) => {
       const body = request.body as { key?: unknown } | undefined;
       const key = typeof body?.key === 'string' ? body.key.trim() : '';
       const json = !(request.headers['content-type'] ?? '').includes('form-urlencoded');

@@ -24,11 +24,19 @@ export function verifySessionToken(secret: string, token: string, now: number = 
   return parts[1];
 }
 
-/** One cookie's value from a Cookie header. */
+/**
+ * One cookie's value from a Cookie header. A value that is not valid percent-encoding (`%zz`) counts as no cookie: the
+ * caller then answers as to someone not signed in (sign-in page, 401), never a 500.
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

@@ -44,9 +44,34 @@ export function sessionEvent(session: SessionEventSource): CalendarEvent {
   };
 }
 
-/** Escapes a TEXT value (RFC 5545 3.3.11). */
+/** Control characters a content line may not hold (RFC 5545 3.1: CONTROL is everything below 0x20 but HTAB, and DEL). */
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/**
+ * Escapes a TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma are escaped, every line break (CRLF, a bare
+ * LF or a bare CR, and the Unicode line and paragraph separators) becomes `\n`, and other control characters are
+ * dropped, so no text can end its content line and start a property of its own.
+ */
 export function icsText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, '\\n')
+    .replace(CONTROLS, '');
+}
+
+/**
+ * A parameter value (RFC 5545 3.2): quoted, so `;`, `:` and `,` are plain text; it cannot hold a double quote or a
+ * control character (nor a line break), so those become spaces.
+ */
+export function icsParam(value: string): string {
+  return `"${value.replace(/["\r\n\u2028\u2029]/g, ' ').replace(CONTROLS, ' ').trim()}"`;
+}
+
+/** A mailto: address for ATTENDEE: only the characters an address may hold (others are dropped). */
+function mailto(email: string): string {
+  return `mailto:${email.replace(/[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~@-]/g, '')}`;
 }
 
 const utc = (at: Date) => at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
@@ -79,7 +104,7 @@ export function calendarFile(events: CalendarEvent[], stamp: Date): string {
   for (const event of events) {
     lines.push(
       'BEGIN:VEVENT',
-      `UID:${event.uid}`,
+      `UID:${icsText(event.uid)}`,
       `DTSTAMP:${utc(stamp)}`,
       `SEQUENCE:${event.sequence}`,
       `DTSTART:${utc(event.start)}`,
@@ -87,7 +112,7 @@ export function calendarFile(events: CalendarEvent[], stamp: Date): string {
       `SUMMARY:${icsText(event.summary)}`,
       `DESCRIPTION:${icsText(event.description)}`,
       `STATUS:${event.cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
-      ...event.attendees.map((a) => `ATTENDEE;CN="${a.name.replace(/["\\;:,\r\n]/g, ' ').trim()}";ROLE=REQ-PARTICIPANT:mailto:${a.email}`),
+      ...event.attendees.map((a) => `ATTENDEE;CN=${icsParam(a.name)};ROLE=REQ-PARTICIPANT:${mailto(a.email)}`),
       'END:VEVENT',
     );
   }

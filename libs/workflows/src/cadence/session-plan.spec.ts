@@ -63,4 +63,49 @@ describe('calendarFile', () => {
     expect(ics).toContain('ATTENDEE;CN="Ana  A  Lima";ROLE=REQ-PARTICIPANT:mailto:ana@example.com');
     expect(ics.replace(/\r\n /g, '')).toContain(`DESCRIPTION:${'é'.repeat(60)}\r\n`);
   });
+
+  it('lets no text end its content line: a bare CR, LF, CRLF or Unicode separator is \\n, other controls go', () => {
+    expect(icsText('a\rX-INJECTED:1')).toBe('a\\nX-INJECTED:1');
+    expect(icsText('a\r\nb\nc\u2028d\u2029e')).toBe('a\\nb\\nc\\nd\\ne');
+    expect(icsText('a\u0000b\u001bc\u007fd\te')).toBe('abcd\te');
+    const ics = calendarFile(
+      [
+        {
+          uid: 'u1@tandem',
+          sequence: 0,
+          start: new Date('2027-01-01T10:00:00Z'),
+          end: new Date('2027-01-01T11:00:00Z'),
+          summary: 'S\rX-A:1',
+          description: `${'🙂'.repeat(30)}\rX-B:1`,
+          cancelled: false,
+          attendees: [{ name: 'Eve\rX-C:1;ROLE=CHAIR:mailto:evil@x', email: 'eve@example.com\r\nX-D:1' }],
+        },
+      ],
+      new Date('2026-12-01T00:00:00Z'),
+    );
+    expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    const lines = ics.replace(/\r\n /g, '').split(/\r\n|\r|\n/);
+    expect(lines.filter((line) => /^X-/.test(line))).toEqual([]);
+    expect(lines.filter((line) => line.startsWith('ATTENDEE'))).toEqual(['ATTENDEE;CN="Eve X-C:1;ROLE=CHAIR:mailto:evil@x";ROLE=REQ-PARTICIPANT:mailto:eve@example.comX-D1']);
+    // Folding never splits a UTF-8 sequence: every folded piece decodes on its own.
+    for (const line of ics.split('\r\n')) expect(Buffer.from(Buffer.from(line).toString('utf8')).equals(Buffer.from(line))).toBe(true);
+  });
+});
+
+describe('planSessions: cadences no plan can be made of fail at once instead of looping', () => {
+  const now = new Date('2027-01-05T08:30:00Z');
+
+  it('refuses an interval that carries sessions past the calendar (P99999999Y looped for ever on weekday NaN)', () => {
+    const started = Date.now();
+    expect(() => planSessions({ now, timeZone: 'UTC', day: 2, hour: 10, cadence: cadence('P99999999Y', 3) })).toThrow(/no session plan can be made/);
+    expect(() => planSessions({ now, timeZone: 'UTC', day: null, hour: null, cadence: cadence('P10000000D', 52) })).toThrow(/no session plan can be made/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses a weekday outside 1-7, an hour outside 0-23 and a session count outside 1-52', () => {
+    expect(() => planSessions({ now, timeZone: 'UTC', day: 9, hour: 10, cadence: cadence('P7D', 3) })).toThrow(/weekday 9/);
+    expect(() => planSessions({ now, timeZone: 'UTC', day: 2, hour: 30, cadence: cadence('P7D', 3) })).toThrow(/hour 30/);
+    expect(() => planSessions({ now, timeZone: 'UTC', day: 2, hour: 10, cadence: cadence('P7D', 1_000_000_000) })).toThrow(/sessions/);
+    expect(() => planSessions({ now, timeZone: 'UTC', day: 2, hour: 10, cadence: cadence('PT1S', 0) })).toThrow(/sessions/);
+  });
 });

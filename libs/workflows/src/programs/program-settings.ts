@@ -1,5 +1,5 @@
 import type { CadenceSettings, FeedbackSettings, MatchingPolicy, SkillDefinition } from '@tandem/domain';
-import { parseDuration } from '@tandem/domain';
+import { parseDuration, ValidationError } from '@tandem/domain';
 import { z } from 'zod';
 
 /** The default skill framework: the skills coaching needs, weighted equally. */
@@ -29,6 +29,31 @@ export const DEFAULT_FEEDBACK: FeedbackSettings = { enabled: true, reminderAfter
 export const DEFAULT_OFFER_TTL = 'P7D';
 
 const isoDuration = z.string().max(40).refine((v) => parseDuration(v) !== undefined, 'must be a positive ISO-8601 duration such as P14D or PT5S');
+
+/** One duration setting's range, as ISO-8601 durations. */
+interface DurationBound {
+  min: string;
+  max: string;
+}
+
+/**
+ * The range of every duration a program takes. A duration past these (`P99999999Y`) once planned sessions past the
+ * calendar and hung a worker; a minimum keeps a series from sending its mail every second. With ALLOW_SHORT_DURATIONS
+ * (refused in production) the minimums drop to PT1S so tests can watch a whole series; the maximums always hold.
+ */
+export const DURATION_BOUNDS = {
+  offerTtl: { min: 'PT1H', max: 'P60D' },
+  'cadence.interval': { min: 'P1D', max: 'P366D' },
+  'cadence.sessionDuration': { min: 'PT15M', max: 'PT8H' },
+  'cadence.reminderLead': { min: 'PT5M', max: 'P14D' },
+  'feedback.reminderAfter': { min: 'PT1H', max: 'P30D' },
+  'feedback.inactivityWindow': { min: 'P1D', max: 'P366D' },
+  'feedback.inactivityGrace': { min: 'PT1H', max: 'P90D' },
+} satisfies Record<string, DurationBound>;
+
+/** A duration setting: its format checked here, its range (which depends on ALLOW_SHORT_DURATIONS) by checkDurationBounds. */
+const duration = (field: keyof typeof DURATION_BOUNDS) =>
+  isoDuration.describe(`ISO-8601 duration from ${DURATION_BOUNDS[field].min} to ${DURATION_BOUNDS[field].max} (shorter only where ALLOW_SHORT_DURATIONS is set)`);
 
 const skillSchema = z
   .object({
@@ -65,17 +90,17 @@ const policySchema = z
   .partial();
 
 const cadenceSchema = z
-  .object({ interval: isoDuration, sessions: z.number().int().min(1).max(52), sessionDuration: isoDuration, reminderLead: isoDuration })
+  .object({ interval: duration('cadence.interval'), sessions: z.number().int().min(1).max(52), sessionDuration: duration('cadence.sessionDuration'), reminderLead: duration('cadence.reminderLead') })
   .strict()
   .partial();
 
-const feedbackSchema = z.object({ enabled: z.boolean(), reminderAfter: isoDuration, inactivityWindow: isoDuration, inactivityGrace: isoDuration }).strict().partial();
+const feedbackSchema = z.object({ enabled: z.boolean(), reminderAfter: duration('feedback.reminderAfter'), inactivityWindow: duration('feedback.inactivityWindow'), inactivityGrace: duration('feedback.inactivityGrace') }).strict().partial();
 
 const settingsShape = {
   skills: skillsSchema,
   policy: policySchema,
   cadence: cadenceSchema,
-  offerTtl: isoDuration,
+  offerTtl: duration('offerTtl'),
   feedback: feedbackSchema,
   autoPublish: z.boolean(),
   adminEmail: z.email().max(254).nullable(),
@@ -97,6 +122,23 @@ export const updateProgramSchema = z
   })
   .partial()
   .strict();
+
+const SHORT_MINIMUM = 'PT1S';
+
+/** Throws a 422 naming each duration of a (parsed) create or update command that is outside its range. */
+export function checkDurationBounds(command: { offerTtl?: string; cadence?: Record<string, unknown>; feedback?: Record<string, unknown> }, allowShort: boolean): void {
+  const problems: { field: string; message: string }[] = [];
+  for (const [field, bound] of Object.entries(DURATION_BOUNDS)) {
+    const [group, key] = field.split('.');
+    const value = key === undefined ? (command as Record<string, unknown>)[group] : (command as Record<string, Record<string, unknown> | undefined>)[group]?.[key];
+    if (typeof value !== 'string') continue;
+    const ms = parseDuration(value)?.toMillis();
+    if (ms === undefined) continue;
+    const min = allowShort ? SHORT_MINIMUM : bound.min;
+    if (ms < parseDuration(min)!.toMillis() || ms > parseDuration(bound.max)!.toMillis()) problems.push({ field, message: `must be between ${min} and ${bound.max}` });
+  }
+  if (problems.length > 0) throw new ValidationError(`the request is invalid: ${problems.map((d) => `${d.field} ${d.message}`).join('; ')}`.slice(0, 500), problems);
+}
 
 export type CreateProgramInput = z.infer<typeof createProgramSchema>;
 export type UpdateProgramInput = z.infer<typeof updateProgramSchema>;

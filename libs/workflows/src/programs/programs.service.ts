@@ -1,9 +1,11 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { LockMode } from '@mikro-orm/core';
 import { AuditEvent, ConflictError, isUuid, NotFoundError, Program, ProgramStatus } from '@tandem/domain';
 import { parseCommand } from '../validation';
 import {
+  checkDurationBounds,
   createProgramSchema,
   DEFAULT_CADENCE,
   DEFAULT_FEEDBACK,
@@ -26,10 +28,14 @@ export type ProgramView = ReturnType<typeof toProgramView>;
 /** Creates, reads, updates and lists programs within one organization. */
 @Injectable()
 export class ProgramsService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
+  ) {}
 
   async create(actor: Actor, input: unknown): Promise<ProgramView> {
     const command = parseCommand(createProgramSchema, input);
+    checkDurationBounds(command, this.config.allowShortDurations);
     const em = this.em.fork();
     const program = em.create(Program, {
       organization: actor.organizationId,
@@ -58,6 +64,7 @@ export class ProgramsService {
 
   async update(actor: Actor, id: string, input: unknown): Promise<ProgramView> {
     const command = parseCommand(updateProgramSchema, input);
+    checkDurationBounds(command, this.config.allowShortDurations);
     const em = this.em.fork();
     return em.transactional(async (tem) => {
       const program = await this.find(tem, actor.organizationId, id, true);
