@@ -1,9 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { Clock } from '@tandem/domain';
-import { recomputeEffectiveness } from './effectiveness';
+import { Clock, rawQuery } from '@tandem/domain';
+import { recomputeLearning } from './effectiveness';
 
-/** The `feedback.aggregate` job: keeps a program's coach effectiveness estimates up to date with its feedback. */
+/**
+ * The `feedback.aggregate` job: keeps the person-level model of the coaches of the submission's organization up to
+ * date with its feedback (every program of the organization, since a coach's estimates follow the person).
+ */
 @Injectable()
 export class EffectivenessService {
   constructor(
@@ -11,8 +14,16 @@ export class EffectivenessService {
     private readonly clock: Clock,
   ) {}
 
-  /** Recomputes the program's estimates; answers how many (coach, skill) estimates it wrote. */
+  /** Recomputes the estimates of the program's organization; answers how many (coach, skill) estimates it wrote (0 for a program gone). */
   async aggregate(programId: string): Promise<number> {
-    return this.em.fork().transactional((tem) => recomputeEffectiveness(tem, programId, this.clock.now()));
+    return this.em.fork().transactional(async (tem) => {
+      const [program] = await rawQuery<{ organization_id: string }>(tem, `select organization_id from program where id = ?`, [programId]);
+      return program ? recomputeLearning(tem, program.organization_id, this.clock.now()) : 0;
+    });
+  }
+
+  /** Recomputes one organization's estimates. */
+  async aggregateOrganization(organizationId: string): Promise<number> {
+    return this.em.fork().transactional((tem) => recomputeLearning(tem, organizationId, this.clock.now()));
   }
 }
