@@ -47,35 +47,39 @@ export async function recomputeLearning(em: EntityManager, organizationId: strin
     programs: Number(r.programs),
   }));
   const estimates = posteriors(sums);
-  // Rewritten as a whole: an estimate whose answers are gone (a person or program deleted) goes with them.
-  await rawQuery(em, `delete from coach_learning where organization_id = ?`, [organizationId]);
-  const CHUNK = 2000;
-  for (let at = 0; at < estimates.length; at += CHUNK) {
-    const part = estimates.slice(at, at + CHUNK);
-    await rawQuery(
-      em,
-      `insert into coach_learning (id, organization_id, person_id, skill, estimate, sd, certainty, prior_mean, answers, coachees, programs, updated_at)
-       select gen_random_uuid(), ?, x.person_id, x.skill, x.estimate, x.sd, x.certainty, x.prior_mean, x.answers, x.coachees, x.programs, ?
-         from jsonb_to_recordset(?::jsonb) as x(person_id uuid, skill text, estimate float8, sd float8, certainty float8, prior_mean float8, answers int, coachees int, programs int)`,
-      [
-        organizationId,
-        now,
-        JSON.stringify(
-          part.map((e) => ({
-            person_id: e.personId,
-            skill: e.skill,
-            estimate: e.estimate,
-            sd: e.sd,
-            certainty: e.certainty,
-            prior_mean: e.priorMean,
-            answers: e.answers,
-            coachees: e.coachees,
-            programs: e.programs,
-          })),
-        ),
-      ],
-    );
-  }
+  // Upserted by key (ids stay), and an estimate whose answers are gone (a person or program deleted) goes with them.
+  await rawQuery(
+    em,
+    `with x as (
+       select * from jsonb_to_recordset(?::jsonb)
+         as x(person_id uuid, skill text, estimate float8, sd float8, certainty float8, prior_mean float8, answers int, coachees int, programs int)
+     ), gone as (
+       delete from coach_learning c where c.organization_id = ? and not exists (select 1 from x where x.person_id = c.person_id and x.skill = c.skill)
+     )
+     insert into coach_learning (id, organization_id, person_id, skill, estimate, sd, certainty, prior_mean, answers, coachees, programs, updated_at)
+     select gen_random_uuid(), ?, x.person_id, x.skill, x.estimate, x.sd, x.certainty, x.prior_mean, x.answers, x.coachees, x.programs, ? from x
+     on conflict (organization_id, person_id, skill) do update
+       set estimate = excluded.estimate, sd = excluded.sd, certainty = excluded.certainty, prior_mean = excluded.prior_mean,
+           answers = excluded.answers, coachees = excluded.coachees, programs = excluded.programs, updated_at = excluded.updated_at`,
+    [
+      JSON.stringify(
+        estimates.map((e) => ({
+          person_id: e.personId,
+          skill: e.skill,
+          estimate: e.estimate,
+          sd: e.sd,
+          certainty: e.certainty,
+          prior_mean: e.priorMean,
+          answers: e.answers,
+          coachees: e.coachees,
+          programs: e.programs,
+        })),
+      ),
+      organizationId,
+      organizationId,
+      now,
+    ],
+  );
   return estimates.length;
 }
 
