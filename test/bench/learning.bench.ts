@@ -402,7 +402,9 @@ class Run {
     // What Tandem's estimates say, against the truth (only cells it uses in matching).
     const est: number[] = [];
     const tru: number[] = [];
-    for (const [coachId, skills] of Object.entries(pool.instance.effectiveness ?? {})) {
+    // The person-level model's calibrated strengths where it has any (pool.instance.learned), else measured effectiveness.
+    const learned = Object.entries(pool.instance.learned ?? {}).map(([coachId, skills]) => [coachId, Object.fromEntries(Object.entries(skills).map(([k, v]) => [k, v.strength]))] as const);
+    for (const [coachId, skills] of learned.length > 0 ? learned : Object.entries(pool.instance.effectiveness ?? {})) {
       const coach = pool.people.get(coachId) && this.coachByEmail.get(emailOf(coachId));
       if (!coach) continue;
       for (const [skill, value] of Object.entries(skills as Record<string, number>)) {

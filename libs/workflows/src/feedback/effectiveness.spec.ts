@@ -5,6 +5,8 @@ import {
   fadeWeight,
   posteriors,
   PRIOR_ANSWERS,
+  priorStrength,
+  SELF_VARIANCE,
   progressScore,
   type SkillEvidence,
   type SkillSums,
@@ -25,7 +27,8 @@ function sums(personId: string, skill: string, scores: number[], options: { weig
   };
 }
 
-const evidence = (estimate: number, certainty: number, coachees = 3): SkillEvidence => ({ estimate, certainty, answers: 6, coachees, programs: 1 });
+/** Evidence whose posterior sd follows from its certainty (noise variance 1, so sd^2 = (1 - certainty) / 3 at 3 prior answers). */
+const evidence = (estimate: number, certainty: number, coachees = 3): SkillEvidence => ({ estimate, sd: Math.sqrt((1 - certainty) / 3), certainty, answers: 6, coachees, programs: 1 });
 
 describe('posteriors (normal-normal, the organization’s mean as prior)', () => {
   it('moves little on one answer, further with each answer that agrees, and grows surer', () => {
@@ -44,7 +47,7 @@ describe('posteriors (normal-normal, the organization’s mean as prior)', () =>
 
   it('shrinks a coach toward the organization’s mean for the skill, not the scale’s', () => {
     const others = Array.from({ length: 10 }, (_, i) => sums(`o${i}`, 'empathy', [1.25, 1.25, 1.25, 1.25]));
-    const all = posteriors([...others, sums('a', 'empathy', [3.75])]);
+    const all = posteriors([...others, sums('a', 'empathy', [3.75])], PRIOR_ANSWERS);
     const a = all.find((p) => p.personId === 'a')!;
     expect(a.priorMean).toBeLessThan(1.5);
     expect(a.estimate).toBeGreaterThan(a.priorMean);
@@ -55,6 +58,16 @@ describe('posteriors (normal-normal, the organization’s mean as prior)', () =>
     const rows = [sums('a', 'empathy', [5, 3.75]), sums('b', 'empathy', [1.25]), sums('a', 'trust', [2.5, 2.5, 5])];
     const key = (ps: ReturnType<typeof posteriors>) => ps.map((p) => `${p.personId}.${p.skill}=${p.estimate}/${p.sd}`).sort();
     expect(key(posteriors([...rows].reverse()))).toEqual(key(posteriors(rows)));
+  });
+
+  it('sets the prior’s strength from how far the organization’s coaches differ, once it has measured enough of them', () => {
+    // Two coaches only: the default.
+    expect(priorStrength([sums('a', 'empathy', [5]), sums('b', 'empathy', [0])], 1)).toBe(PRIOR_ANSWERS);
+    // Twenty coaches far apart (0, 2.5, 5), each well measured: a weak prior. Twenty alike: a strong one.
+    const apart = Array.from({ length: 20 }, (_, i) => sums(`p${i}`, 'empathy', Array(8).fill((i % 3) * 2.5)));
+    const alike = Array.from({ length: 20 }, (_, i) => sums(`q${i}`, 'empathy', Array(8).fill(2.5 + (i % 2) * 0.25)));
+    expect(priorStrength(apart, 1)).toBeLessThan(0.6);
+    expect(priorStrength(alike, 1)).toBe(10);
   });
 
   it('lets older answers count less: a faded answer moves the estimate less than a fresh one', () => {
@@ -83,8 +96,9 @@ describe('calibrate', () => {
     expect(c.listening.measured).toBe(false);
     expect(c.listening.calibrated).toBeCloseTo(5 - bias, 10);
     expect(c.listening.used).toBeCloseTo(5 - bias, 10);
-    // A measured skill sits between the corrected self-rating and the estimate, by certainty.
-    expect(c.empathy.calibrated).toBeCloseTo(0.8 * 2.5 + 0.2 * (5 - bias), 10);
+    // A measured skill: the estimate and the corrected self-rating, each by its precision (1 / sd^2 and 1 / SELF_VARIANCE).
+    const precision = 1 / known.empathy.sd ** 2;
+    expect(c.empathy.calibrated).toBeCloseTo((precision * 2.5 + (5 - bias) / SELF_VARIANCE) / (precision + 1 / SELF_VARIANCE), 10);
     expect(c.empathy.used).toBeLessThan(3);
   });
 
@@ -117,7 +131,7 @@ describe('disclosure', () => {
     expect(disclosure(evidence(4.04, 0.9, 3))).toEqual({ figure: 4 });
     expect(disclosure(evidence(4.4, 0.9, 2))).toEqual({ strongFeedback: true });
     // One coachee's six answers: no figure, whatever their number.
-    expect(disclosure({ estimate: 4.6, certainty: 0.7, answers: 6, coachees: 1, programs: 1 })).toEqual({ strongFeedback: true });
+    expect(disclosure({ estimate: 4.6, sd: 0.4, certainty: 0.7, answers: 6, coachees: 1, programs: 1 })).toEqual({ strongFeedback: true });
     expect(disclosure(evidence(2.4, 0.9, 2))).toEqual({});
     expect(disclosure(undefined)).toEqual({});
   });

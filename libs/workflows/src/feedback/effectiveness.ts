@@ -85,15 +85,15 @@ export async function recomputeLearning(em: EntityManager, organizationId: strin
 
 /** What the model knows of some coaches (person id -> skill key -> evidence), for matching and the admin view. */
 export async function loadLearning(em: EntityManager, organizationId: string, personIds: string[]): Promise<Map<string, Record<string, SkillEvidence>>> {
-  const rows = await rawQuery<{ person_id: string; skill: string; estimate: number; certainty: number; answers: number; coachees: number; programs: number }>(
+  const rows = await rawQuery<{ person_id: string; skill: string; estimate: number; sd: number; certainty: number; answers: number; coachees: number; programs: number }>(
     em,
-    `select person_id, skill, estimate, certainty, answers, coachees, programs from coach_learning where organization_id = ? and person_id = any(?::uuid[])`,
+    `select person_id, skill, estimate, sd, certainty, answers, coachees, programs from coach_learning where organization_id = ? and person_id = any(?::uuid[])`,
     [organizationId, personIds],
   );
   const out = new Map<string, Record<string, SkillEvidence>>();
   for (const r of rows) {
     const forPerson = out.get(r.person_id) ?? {};
-    forPerson[r.skill] = { estimate: Number(r.estimate), certainty: Number(r.certainty), answers: Number(r.answers), coachees: Number(r.coachees), programs: Number(r.programs) };
+    forPerson[r.skill] = { estimate: Number(r.estimate), sd: Number(r.sd), certainty: Number(r.certainty), answers: Number(r.answers), coachees: Number(r.coachees), programs: Number(r.programs) };
     out.set(r.person_id, forPerson);
   }
   return out;

@@ -10,13 +10,28 @@
  * (certainty = 1 - posterior variance / prior variance).
  *
  * Matching then calibrates each coach enrollment's self-ratings: the coach's bias (self-rating minus estimate on the
- * measured skills, weighted by certainty and shrunk by BIAS_PRIOR) corrects every self-rating, and a measured skill
- * moves from the corrected self-rating to the estimate by its certainty. The policy's `learning` (0..1) says how far
+ * measured skills, weighted by certainty and shrunk by BIAS_PRIOR) corrects every self-rating; on a measured skill the
+ * estimate and the corrected self-rating are combined by precision (1 / sd^2 and 1 / SELF_VARIANCE). The policy's `learning` (0..1) says how far
  * the calibrated value replaces the self-rating in both the skills and the effectiveness term.
  */
 
-/** How many answers the prior (the organization's mean for the skill) counts for. */
+/**
+ * How many answers the prior (the organization's mean for the skill) counts for until the organization has measured
+ * enough coaches (MIN_GROUPS) to say how far its coaches differ: then noise variance / between-coach variance.
+ */
 export const PRIOR_ANSWERS = 3;
+
+/** (coach, skill) estimates an organization needs before its own spread between coaches sets the prior's strength. */
+const MIN_GROUPS = 10;
+
+/** Bounds of the prior's strength, in answers. */
+const PRIOR_ANSWERS_RANGE = [0.5, 10] as const;
+
+/**
+ * Variance of a self-rating once corrected by the coach's bias, around the coach's true strength (0..5 scale): how
+ * much a measured skill still listens to the coach's own rating beside the answers.
+ */
+export const SELF_VARIANCE = 1;
 
 /** Certainty-weighted measured skills worth of doubt about a coach's bias: the bias estimate is shrunk by it. */
 export const BIAS_PRIOR = 0.5;
@@ -72,8 +87,31 @@ export interface SkillPosterior {
   programs: number;
 }
 
+/**
+ * The prior's strength in answers: noise / between-coach variance, the latter by the method of moments over the
+ * organization's (coach, skill) means (their spread minus what the noise explains); PRIOR_ANSWERS below MIN_GROUPS.
+ */
+export function priorStrength(sums: readonly SkillSums[], noise: number): number {
+  const bySkill = new Map<string, SkillSums[]>();
+  for (const s of sums) if (s.w > 0) bySkill.set(s.skill, [...(bySkill.get(s.skill) ?? []), s]);
+  let between = 0;
+  let groups = 0;
+  for (const rows of bySkill.values()) {
+    if (rows.length < 2) continue;
+    const means = rows.map((r) => r.wx / r.w);
+    const mean = means.reduce((a, b) => a + b, 0) / means.length;
+    const spread = means.reduce((a, m) => a + (m - mean) ** 2, 0) / (means.length - 1);
+    const explained = (noise * rows.reduce((a, r) => a + 1 / r.w, 0)) / rows.length;
+    between += (spread - explained) * rows.length;
+    groups += rows.length;
+  }
+  if (groups < MIN_GROUPS) return PRIOR_ANSWERS;
+  const tau2 = Math.max(1e-6, between / groups);
+  return Math.min(PRIOR_ANSWERS_RANGE[1], Math.max(PRIOR_ANSWERS_RANGE[0], noise / tau2));
+}
+
 /** The posterior of every (coach, skill) of an organization from its faded sums (the order of `sums` does not matter). */
-export function posteriors(sums: readonly SkillSums[], priorAnswers = PRIOR_ANSWERS): SkillPosterior[] {
+export function posteriors(sums: readonly SkillSums[], fixedPriorAnswers?: number): SkillPosterior[] {
   // The organization's mean per skill, itself shrunk toward the scale's middle so its first answer is not its own prior.
   const bySkill = new Map<string, { w: number; wx: number }>();
   let within = 0;
@@ -89,6 +127,7 @@ export function posteriors(sums: readonly SkillSums[], priorAnswers = PRIOR_ANSW
     }
   }
   const noise = Math.max(0.05, (NOISE_PRIOR_ANSWERS * NOISE_VARIANCE + within) / (NOISE_PRIOR_ANSWERS + dof));
+  const priorAnswers = fixedPriorAnswers ?? priorStrength(sums, noise);
   return sums.map((s) => {
     const t = bySkill.get(s.skill)!;
     const priorMean = (priorAnswers * SCALE_MIDDLE + t.wx) / (priorAnswers + t.w);
@@ -110,6 +149,8 @@ export function posteriors(sums: readonly SkillSums[], priorAnswers = PRIOR_ANSW
 /** What the model knows of one coach in one skill, as matching reads it. */
 export interface SkillEvidence {
   estimate: number;
+  /** Posterior standard deviation. */
+  sd: number;
   certainty: number;
   answers: number;
   coachees: number;
@@ -120,7 +161,7 @@ export interface SkillEvidence {
 export interface CalibratedSkill {
   /** The coach's own rating (0 when they gave none). */
   self: number;
-  /** The calibrated estimate: the self-rating corrected by the coach's bias, moved to the measured estimate by its certainty. */
+  /** The calibrated estimate: the self-rating corrected by the coach's bias, combined with the measured estimate by precision. */
   calibrated: number;
   /** What scoring uses: self + learning x (calibrated - self). */
   used: number;
@@ -164,7 +205,8 @@ export function calibrate(
     const e = evidence[skill];
     const corrected = rated === undefined ? e?.estimate : clamp5(rated - bias);
     let calibrated: number;
-    if (e) calibrated = e.certainty * e.estimate + (1 - e.certainty) * (corrected ?? e.estimate);
+    // A measured skill: the estimate and the corrected self-rating as two independent measurements, by precision.
+    if (e) calibrated = corrected === undefined ? e.estimate : (e.estimate / e.sd ** 2 + corrected / SELF_VARIANCE) / (1 / e.sd ** 2 + 1 / SELF_VARIANCE);
     else if (corrected !== undefined) calibrated = corrected;
     else continue;
     const s = rated ?? 0;
