@@ -366,6 +366,13 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect((await view(third.programId, 'not-a-uuid')).status).toBe(404);
     expect((await ctx.tandem.request('GET', `/api/v1/programs/${third.programId}/coaches/${third.idOf(coach)}/learning`)).status).toBe(401);
 
+    // The policy's learning weight and half-life are checked like every setting: a clear 422, nothing changed.
+    for (const policy of [{ learning: 2 }, { learningHalfLife: 'a year' }]) {
+      const refused = await ctx.tandem.request('PATCH', `/api/v1/programs/${third.programId}`, { key: ctx.key, json: { policy } });
+      expect(refused.status).toBe(422);
+    }
+    expect((await ctx.tandem.request('GET', `/api/v1/programs/${third.programId}`, { key: ctx.key })).body.policy.learning).toBeUndefined();
+
     // The aggregate is a function of the rows: run twice more, it writes the very same estimates.
     const snapshot = () =>
       rawQuery(db(), `select person_id, skill, estimate, sd, certainty, prior_mean, answers, coachees, programs from coach_learning where organization_id = ? order by person_id, skill`, [ctx.organizationId]);
