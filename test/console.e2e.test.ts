@@ -132,6 +132,13 @@ describe('admin console: running a program from the browser', () => {
     expect(table.text).toContain('0 of 2 places taken');
     const coaches = await browser.get(`${programPath}/people?role=coach`);
     expect(coaches.text).toContain('2 people shown');
+    // Each coach links to what feedback taught about them; with no feedback yet, no figure and the reason why.
+    const learningPath = /href="(\/console\/programs\/[0-9a-f-]{36}\/coaches\/[0-9a-f-]{36}\/learning)"/.exec(coaches.text)![1];
+    const learning = await browser.get(learningPath);
+    expect(learning.status).toBe(200);
+    expect(learning.text).toContain('No coachee has given feedback on this coach yet');
+    expect(learning.text).toContain('at least 3 different coachees');
+    expect((await browser.get(learningPath.replace(/coaches\/[0-9a-f-]{36}/, 'coaches/00000000-0000-4000-8000-000000000000'))).status).toBe(404);
     const search = await browser.get(`${programPath}/people?q=dana2`);
     expect(search.text).toContain('1 person shown');
     expect(search.text).toContain('coachee2@acme.example');

@@ -1,6 +1,6 @@
 import { rawQuery } from '@tandem/domain';
 import { JobProducer, QueueName } from '@tandem/queues';
-import { FeedbackService, OrganizationsService, ReconcilerService, RematchService } from '@tandem/workflows';
+import { EffectivenessService, FeedbackService, OrganizationsService, ReconcilerService, RematchService } from '@tandem/workflows';
 import { type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
 import { encode, form, mailScenario } from './support/mail-scenario';
 import { waitFor } from './support/test-env';
@@ -55,8 +55,13 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
          from feedback f join coaching_session s on s.id = f.session_id where s.pairing_id = ? order by s.index, f.role`,
       [pairingId],
     );
+  /** The person-level estimates of a coach enrollment's person (pooled over every program of the organization). */
   const estimates = (coachId: string) =>
-    rawQuery<{ skill: string; estimate: number; answers: number }>(db(), `select skill, estimate, answers from coach_effectiveness where coach_id = ? order by skill`, [coachId]);
+    rawQuery<{ skill: string; estimate: number; answers: number; coachees: number; programs: number }>(
+      db(),
+      `select skill, estimate, answers, coachees, programs from coach_learning where person_id = (select person_id from enrollment where id = ?) order by skill`,
+      [coachId],
+    );
   const summary = (programId: string, apiKey = ctx.key) => ctx.tandem.request('GET', `/api/v1/programs/${programId}/feedback-summary`, { key: apiKey });
 
   let fast: Awaited<ReturnType<typeof activePairing>>;
@@ -103,13 +108,13 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect((await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'not_good' })), ...form })).status).toBe(409);
     expect((await ctx.tandem.request('GET', coacheeForm)).text).toContain('already');
 
-    // One answer moves the estimate little (program mean 2.92, the coach 3.26 on 0..5, from the coach's own 3).
+    // One answer moves the estimate little (the organization's mean 3.125, the coach 3.59 on 0..5, from the coach's own 3).
     const afterOne = await waitFor(async () => ((await estimates(coachId)).length === 2 ? estimates(coachId) : undefined), 'the first estimate');
     expect(afterOne.map((e) => [e.skill, e.answers])).toEqual([
       ['active_listening', 1],
       ['emotional_intelligence', 1],
     ]);
-    expect(Number(afterOne[0].estimate)).toBeCloseTo(3.26, 2);
+    expect(Number(afterOne[0].estimate)).toBeCloseTo(3.59, 2);
 
     // The coach: held sets the session's status; the private note is escaped nowhere because it is shown nowhere.
     const coachPage = await ctx.tandem.request('GET', coachForm);
@@ -195,12 +200,14 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
 
   it('learns: submitted feedback changes the coach’s estimate, and a later re-match scores the coach higher', async () => {
     const { programId, coachId, score, coachEmail } = fast;
-    // Three answers of 5 on each focus skill: the program mean 3.44, the coach 4.02 (the coach rated themself 3).
+    // Three answers of 5 on each focus skill, all from one coachee: the organization's mean 3.75, the coach 4.375 (the
+    // coach rated themself 3).
     const learned = await waitFor(async () => {
       const rows = await estimates(coachId);
       return rows.length === 2 && rows.every((r) => r.answers === 3) ? rows : undefined;
     }, 'the estimates over three answers');
-    for (const row of learned) expect(Number(row.estimate)).toBeCloseTo(4.02, 2);
+    for (const row of learned) expect(row).toMatchObject({ answers: 3, coachees: 1, programs: 1 });
+    for (const row of learned) expect(Number(row.estimate)).toBeCloseTo(4.375, 2);
 
     // A new coachee with the same profile as the first: the re-match finds the coach with room and a higher score.
     const imported = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/imports`, {
@@ -218,8 +225,12 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     );
     expect(pairing.coach_id).toBe(coachId);
     expect(Number(pairing.score)).toBeGreaterThan(score);
-    expect(JSON.stringify(pairing.breakdown)).toContain('measured effectiveness 4/5');
-    await waitMail(coachEmail, 'Coaching offer', 2);
+    // One coachee's answers: the explanation names the feedback, never a figure, in the proposal and the offer email.
+    expect(pairing.breakdown.reasons).toContain('strong feedback from past coachees in active listening');
+    expect(JSON.stringify(pairing.breakdown)).not.toContain('measured effectiveness');
+    const [offerMail] = await waitMail(coachEmail, 'Coaching offer', 2).then((mails) => mails.slice(-1));
+    expect(offerMail.text).toContain('strong feedback from past coachees in active listening');
+    expect(offerMail.text).not.toMatch(/measured effectiveness|4\.4|4\.38/);
   });
 
   it('re-creates a lost close, a lost reminder and a lost aggregate from the database, and sends each once', async () => {
@@ -273,4 +284,104 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect((await reconciler.reconcile()).effectiveness).toBe(0);
     expect(mailTo(coachEmail, 'Reminder: Feedback')).toHaveLength(1);
   });
+
+  it('learns about the person: estimates carry to a new program, a figure needs 3 distinct coachees, the aggregate gives the same twice', async () => {
+    const coach = 'coach-carry@acme.example';
+    const people: FixturePerson[] = [
+      { role: 'coach', email: coach, name: 'Cora Carry', capacity: 3, skills: [3, 3, 3, 3, 3] },
+      ...[1, 2, 3].map((n): FixturePerson => ({ role: 'coachee', email: `carry-${n}@acme.example`, name: `Kim ${n}`, skills: [4, 0, 3, 0, 0] })),
+    ];
+    const first = await seedProgram(ctx.tandem, ctx.key, { name: 'Carry A', cadence: { interval: 'PT3S', sessions: 6, sessionDuration: 'PT1S', reminderLead: 'PT2S' }, feedback: { reminderAfter: 'P3D' } }, people);
+    const round = await ctx.tandem.request('POST', `/api/v1/programs/${first.programId}/rounds`, { key: ctx.key });
+    expect((await roundDone(ctx.tandem, ctx.key, round.body.id)).matched).toBe(3);
+    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(200);
+    for (const offer of await waitMail(coach, 'Coaching offer', 3)) {
+      expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+    }
+    // One coachee answers all six sessions (5 on both focus skills); the other two answer nothing yet.
+    for (let n = 1; n <= 6; n++) {
+      const [request] = await waitMail('carry-1@acme.example', `Feedback on coaching session ${n}`);
+      expect((await ctx.tandem.request('POST', feedbackLink(request.text), { body: encode(coacheeAnswers(n === 1 ? { fit: 'good' } : {})), ...form })).status).toBe(200);
+    }
+    const coachA = first.idOf(coach);
+    const sixAnswers = await waitFor(async () => {
+      const rows = await estimates(coachA);
+      return rows.length === 2 && rows.every((r) => r.answers === 6) ? rows : undefined;
+    }, 'the estimates over six answers');
+    for (const row of sixAnswers) expect(row).toMatchObject({ answers: 6, coachees: 1, programs: 1 });
+
+    // A new program with the same coach (the same person) and a coach who rates themself higher and has no feedback:
+    // what program A taught makes Cora the better match, and six answers of one coachee still show no figure.
+    const second = await seedProgram(ctx.tandem, ctx.key, { name: 'Carry B' }, [
+      { role: 'coach', email: coach, name: 'Cora Carry', capacity: 1, skills: [3, 3, 3, 3, 3] },
+      { role: 'coach', email: 'coach-fresh@acme.example', name: 'Dan Fresh', capacity: 1, skills: [4, 3, 4, 3, 3] },
+      { role: 'coachee', email: 'carry-new@acme.example', name: 'Yan New', skills: [4, 0, 3, 0, 0] },
+    ]);
+    const proposal = async (programId: string) => {
+      const r = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
+      expect((await roundDone(ctx.tandem, ctx.key, r.body.id)).matched).toBe(1);
+      const [p] = await rawQuery<{ coach_id: string; breakdown: { reasons: string[] } }>(db(), `select coach_id, breakdown from pairing where round_id = ?`, [r.body.id]);
+      return p;
+    };
+    const carried = await proposal(second.programId);
+    expect(carried.coach_id).toBe(second.idOf(coach));
+    expect(carried.breakdown.reasons).toContain('strong feedback from past coachees in active listening');
+    expect(JSON.stringify(carried.breakdown)).not.toContain('measured effectiveness');
+    const view = (programId: string, coachId: string, key = ctx.key) => ctx.tandem.request('GET', `/api/v1/programs/${programId}/coaches/${coachId}/learning`, { key });
+    const withheld = await view(second.programId, second.idOf(coach));
+    expect(withheld.status).toBe(200);
+    const listening = withheld.body.skills.find((x: { skill: string }) => x.skill === 'active_listening');
+    expect(listening).toMatchObject({ measured: true, answers: 6, coachees: 1, programs: 1, estimate: null, shown: false, calibrated: null, used: null, scoreShift: null, selfRating: 3 });
+
+    // Two more coachees answer once each: now 3 distinct coachees, and the figure may be shown.
+    for (const n of [2, 3]) {
+      const [request] = await waitMail(`carry-${n}@acme.example`, 'Feedback on coaching session 1');
+      expect((await ctx.tandem.request('POST', feedbackLink(request.text), { body: encode(coacheeAnswers({ fit: 'good' })), ...form })).status).toBe(200);
+    }
+    await waitFor(async () => ((await estimates(coachA)).every((r) => r.coachees === 3 && r.answers === 8) ? true : undefined), 'the estimates over three coachees');
+    const third = await seedProgram(ctx.tandem, ctx.key, { name: 'Carry C' }, [
+      { role: 'coach', email: coach, name: 'Cora Carry', capacity: 1, skills: [3, 3, 3, 3, 3] },
+      { role: 'coach', email: 'coach-fresh@acme.example', name: 'Dan Fresh', capacity: 1, skills: [4, 3, 4, 3, 3] },
+      { role: 'coachee', email: 'carry-newer@acme.example', name: 'Zoe Newer', skills: [4, 0, 3, 0, 0] },
+    ]);
+    const quoted = await proposal(third.programId);
+    expect(quoted.coach_id).toBe(third.idOf(coach));
+    expect(quoted.breakdown.reasons.join('\n')).toMatch(/measured effectiveness \d(\.\d)?\/5 in active listening/);
+    const shown = await view(third.programId, third.idOf(coach));
+    const listened = shown.body.skills.find((x: { skill: string }) => x.skill === 'active_listening');
+    expect(listened).toMatchObject({ measured: true, answers: 8, coachees: 3, programs: 1, shown: true, selfRating: 3 });
+    expect(listened.estimate).toBeGreaterThan(4);
+    expect(listened.used).toBeGreaterThan(4);
+    expect(listened.scoreShift).toBeGreaterThan(0);
+    // Empathy was never measured: the bias measured on the other skills moves it (the coach underrated themself).
+    expect(shown.body.skills.find((x: { skill: string }) => x.skill === 'empathy')).toMatchObject({ measured: false, coachees: 0, shown: true });
+    expect(shown.body.skills.find((x: { skill: string }) => x.skill === 'empathy').used).toBeGreaterThan(3);
+
+    // Only the organization's admins: an operator key is refused, another organization and a coachee get 404.
+    const { apiKey: operator } = await ctx.tandem.get(OrganizationsService).createApiKey(ctx.organizationId, 'operator' as never);
+    expect((await view(third.programId, third.idOf(coach), operator)).status).toBe(403);
+    const { apiKey: otherAdmin } = await ctx.tandem.organization('Other learning');
+    expect((await view(third.programId, third.idOf(coach), otherAdmin)).status).toBe(404);
+    expect((await view(third.programId, third.idOf('carry-newer@acme.example'))).status).toBe(404);
+    expect((await view(third.programId, 'not-a-uuid')).status).toBe(404);
+    expect((await ctx.tandem.request('GET', `/api/v1/programs/${third.programId}/coaches/${third.idOf(coach)}/learning`)).status).toBe(401);
+
+    // The policy's learning weight and half-life are checked like every setting: a clear 422, nothing changed.
+    for (const policy of [{ learning: 2 }, { learningHalfLife: 'a year' }]) {
+      const refused = await ctx.tandem.request('PATCH', `/api/v1/programs/${third.programId}`, { key: ctx.key, json: { policy } });
+      expect(refused.status).toBe(422);
+    }
+    expect((await ctx.tandem.request('GET', `/api/v1/programs/${third.programId}`, { key: ctx.key })).body.policy.learning).toBeUndefined();
+
+    // The aggregate is a function of the rows: run twice more, it writes the very same estimates.
+    const snapshot = () =>
+      rawQuery(db(), `select person_id, skill, estimate, sd, certainty, prior_mean, answers, coachees, programs from coach_learning where organization_id = ? order by person_id, skill`, [ctx.organizationId]);
+    const before = await snapshot();
+    const service = ctx.tandem.get(EffectivenessService);
+    await service.aggregate(first.programId);
+    const once = await snapshot();
+    await service.aggregate(second.programId);
+    expect(await snapshot()).toEqual(once);
+    expect(once).toEqual(before);
+  }, 120_000);
 });

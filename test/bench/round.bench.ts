@@ -4,13 +4,15 @@
  * beside it. BENCH_SIZES=1000,2000,5000,10000 prints the growth table (time and memory per size). BENCH_LEMON=1 also
  * solves each round's allowed pairs (all of them, 18.8 million at 10,000 x 2,000) with LEMON's NetworkSimplex and
  * checks it finds the same number matched and total score (needs liblemon-dev and g++, about 2 GB and a few minutes).
+ * Every coach has person-level estimates in every skill (coach_learning, as feedback would leave them), so the round
+ * loads and calibrates them; BENCH_LEARNING=0 leaves them out.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Program } from '@tandem/domain';
+import { Program, rawQuery } from '@tandem/domain';
 import { scoreProgram, SCORE_SCALE } from '@tandem/matching';
 import { loadProgramPool } from '@tandem/workflows';
 import { TestTandem } from '../support/tandem';
@@ -18,6 +20,20 @@ import { importedProgram, poolCsv, proposedRound } from './bench-pool';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000').split(',').map(Number);
 const LEMON = process.env.BENCH_LEMON === '1';
+const LEARNING = process.env.BENCH_LEARNING !== '0';
+
+/** Estimates in every skill for every coach of the program (spread over 1..5, from 3 coachees each). */
+async function seedLearning(tandem: TestTandem, programId: string): Promise<void> {
+  await rawQuery(
+    tandem.get(EntityManager).fork(),
+    `insert into coach_learning (id, organization_id, person_id, skill, estimate, sd, certainty, prior_mean, answers, coachees, programs)
+     select gen_random_uuid(), prog.organization_id, e.person_id, sk.value ->> 'key', 1 + (abs(hashtext(e.person_id::text || (sk.value ->> 'key'))) % 400) / 100.0, 0.4, 0.6, 2.5, 6, 3, 1
+       from enrollment e join program prog on prog.id = e.program_id cross join lateral jsonb_array_elements(prog.skills) sk
+      where e.program_id = ? and e.role = 'coach'
+     on conflict do nothing`,
+    [programId],
+  );
+}
 
 /** Compiles test/bench/lemon (LEMON's NetworkSimplex) once; null when liblemon-dev or g++ is missing. */
 function lemonHarness(): string | null {
@@ -75,6 +91,7 @@ async function main() {
     const { apiKey: key } = await tandem.organization('Scale');
     for (const size of SIZES) {
       const programId = await importedProgram(tandem, key, `Scale ${size}`, poolCsv(size));
+      if (LEARNING) await seedLearning(tandem, programId);
       const rssBefore = process.memoryUsage().rss;
       let peakRss = rssBefore;
       const started = performance.now();

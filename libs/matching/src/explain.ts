@@ -71,11 +71,16 @@ export function explainPair(ctx: ScoringContext, i: number, k: number, score: nu
     const label = instance.skills[top].label;
     const maxNeed = Math.max(...skills.map((d) => d.need));
     const biggest = s.need > 0 && s.need === maxNeed && skills.findIndex((d) => d.need === maxNeed) === top;
-    const head = s.strength >= 4 ? `strong in ${label}` : `${label} ${s.strength}/5`;
+    const learned = instance.learned?.[coach.id];
+    const taught = learned?.[instance.skills[top].key];
+    // A strength feedback moved is named without a figure: the figure would give the estimate away.
+    const strength = learned ? (taught?.strength ?? s.strength) : s.strength;
+    const head = strength >= 4 ? `strong in ${label}` : learned ? label : `${label} ${s.strength}/5`;
     const tail = biggest ? `, ${name}'s biggest need` : s.need > 0 ? `, a need of ${name}'s (${s.need}/5)` : '';
     reasons.push({ points: skillPoints, text: head + tail });
-    const m = measured[instance.skills[top].key];
+    const m = learned ? taught?.figure : measured[instance.skills[top].key];
     if (m !== undefined) reasons.push({ points: effPoints, text: `measured effectiveness ${m}/5 in ${label}` });
+    else if (taught?.strongFeedback) reasons.push({ points: effPoints, text: `strong feedback from past coachees in ${label}` });
   }
   if (zi < ctx.zoneCount - 1 && zk < ctx.zoneCount - 1) {
     const { start, end } = instance.policy.workingHours;

@@ -69,6 +69,16 @@ export interface CoacheeProfile extends Participant {
   readonly preferredLanguage?: string;
 }
 
+/** One skill of a coach as feedback calibrated it. */
+export interface LearnedSkill {
+  /** The strength scoring uses, 0..5, in the skills and the effectiveness term alike. */
+  readonly strength: number;
+  /** The measured effectiveness an explanation may quote (only when it rests on enough distinct coachees). */
+  readonly figure?: number;
+  /** Feedback is strong but may not be quoted: the explanation names it without a figure. */
+  readonly strongFeedback?: boolean;
+}
+
 /** A pair ruled out by an admin (`excluded`) or by an earlier decline (`declined-before`). */
 export interface ProgramExclusion extends PairRef {
   readonly reason: 'excluded' | 'declined-before';
@@ -85,6 +95,11 @@ export interface ProgramInstance {
   readonly people: readonly { readonly id: string; readonly manager?: string }[];
   /** Measured effectiveness per coach id and skill key, 0..5 (from feedback). */
   readonly effectiveness: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /**
+   * What feedback taught per coach id and skill key (Tandem's person-level model, already calibrated and weighted):
+   * where a coach has an entry, it replaces both the self-rated strength and `effectiveness` for every skill.
+   */
+  readonly learned?: Readonly<Record<string, Readonly<Record<string, LearnedSkill>>>>;
   readonly exclusions: readonly ProgramExclusion[];
   readonly pins: readonly PairRef[];
   /** Instant (epoch ms) at which UTC offsets are taken, so daylight saving is deterministic. */

@@ -77,7 +77,15 @@ export function buildScoringContext(instance: ProgramInstance): ScoringContext {
   const effectivenessPoints = new Float64Array(m * S);
   coaches.forEach((c, k) => {
     const measured = instance.effectiveness[c.id] ?? {};
+    const learned = instance.learned?.[c.id];
     skills.forEach((s, x) => {
+      if (learned) {
+        // The calibrated strength is the best guess of the coach's true strength: both terms rest on it.
+        const strength = learned[s.key]?.strength ?? c.strengths[s.key] ?? 0;
+        strengthPoints[k * S + x] = (termPoints.skills * strength) / 5;
+        effectivenessPoints[k * S + x] = (termPoints.effectiveness * strength) / 5;
+        return;
+      }
       const strength = c.strengths[s.key] ?? 0;
       strengthPoints[k * S + x] = (termPoints.skills * strength) / 5;
       // Until feedback measures a skill, the coach's own strength stands in for it.

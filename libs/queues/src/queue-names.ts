@@ -51,7 +51,7 @@ export interface JobPayloads {
   [JobName.CadenceCloseSession]: { sessionId: string; sequence: number };
   /** The one reminder of an unanswered feedback form. */
   [JobName.FeedbackRemind]: { feedbackId: string };
-  /** Recomputes a program's coach effectiveness; `feedbackId` names the submission that asked for it, so each gets a job. */
+  /** Recomputes the coach estimates of the program's organization (person-level, every program); `feedbackId` names the submission that asked for it, so each gets a job. */
   [JobName.FeedbackAggregate]: { programId: string; feedbackId: string };
   /** Completes a pairing whose sessions are all closed (closing survey to the coachee); due once, so one job per pairing. */
   [JobName.FeedbackCompletePairing]: { pairingId: string };

@@ -1,12 +1,12 @@
 import { Body, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DomainError, ImportFormat, type ImportRowError } from '@tandem/domain';
-import { IntakeService, ProgramsService } from '@tandem/workflows';
+import { EffectivenessService, IntakeService, ProgramsService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { consoleActor, type ConsoleContext, ConsoleController, SignedIn } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
-import { importLabel, importPage, peoplePage } from './people.pages';
+import { coachLearningPage, importLabel, importPage, peoplePage } from './people.pages';
 
 const PAGE = 100;
 
@@ -16,6 +16,7 @@ export class ConsolePeopleController {
   constructor(
     private readonly programs: ProgramsService,
     private readonly intake: IntakeService,
+    private readonly learning: EffectivenessService,
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {}
 
@@ -32,6 +33,13 @@ export class ConsolePeopleController {
     const query = { search: typeof q === 'string' ? q.slice(0, 200) : '', role: role === 'coach' || role === 'coachee' ? role : '', offset: /^\d{1,7}$/.test(offset ?? '') ? Number(offset) : 0, limit: PAGE };
     const { items } = await this.intake.listEnrollments(ctx.admin.organizationId, id, { search: query.search, role: query.role || undefined, offset: query.offset, limit: PAGE });
     return sendConsolePage(reply, 200, peoplePage(frameOf(ctx, this.config), program, items, query));
+  }
+
+  @Get('programs/:id/coaches/:coachId/learning')
+  async coachLearning(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Param('coachId') coachId: string, @Res() reply: FastifyReply) {
+    const program = await this.programs.get(ctx.admin.organizationId, id);
+    const view = await this.learning.coachView(ctx.admin.organizationId, id, coachId);
+    return sendConsolePage(reply, 200, coachLearningPage(frameOf(ctx, this.config), program, view));
   }
 
   @Post('programs/:id/imports')

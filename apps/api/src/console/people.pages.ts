@@ -1,6 +1,6 @@
 import type { ImportRowError } from '@tandem/domain';
 import { html } from '@tandem/mail';
-import type { EnrollmentListItem, ImportView, ProgramView } from '@tandem/workflows';
+import type { CoachLearningView, EnrollmentListItem, ImportView, ProgramView } from '@tandem/workflows';
 import { type ConsoleFrame, consolePage, csrfField, errorSummary, when } from './console-layout';
 
 /** One row of the people table. */
@@ -70,7 +70,7 @@ ${
     : html`<div class="table-wrap"><table><caption class="muted">${people.length} ${people.length === 1 ? 'person' : 'people'} shown${query.offset ? html`, from ${query.offset + 1}` : ''}</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Time zone</th><th scope="col">State</th></tr></thead>
 <tbody>${people.map(
-        (p) => html`<tr><td>${p.name}</td><td>${p.email}</td><td>${p.role}</td><td>${p.department ?? ''}</td><td>${p.timezone}</td><td>${stateOf(p)}</td></tr>`,
+        (p) => html`<tr><td>${p.role === 'coach' ? html`<a href="/console/programs/${program.id}/coaches/${p.id}/learning">${p.name}</a>` : p.name}</td><td>${p.email}</td><td>${p.role}</td><td>${p.department ?? ''}</td><td>${p.timezone}</td><td>${stateOf(p)}</td></tr>`,
       )}</tbody></table></div>
 ${
   people.length === query.limit
@@ -106,4 +106,25 @@ export function importLabel(view: ImportView): string {
   if (view.status === 'running') return `Writing: ${view.processed} of ${view.rows} rows`;
   if (view.status === 'succeeded') return `Finished: ${view.rows} rows`;
   return `Failed: ${view.errors.length} row error(s)`;
+}
+
+const figure = (x: number | null, digits = 1): string => (x === null ? '—' : x.toFixed(digits));
+
+/** The admin's coach view: what feedback taught about one coach, per skill, within the 3-distinct-coachees rule. */
+export function coachLearningPage(frame: ConsoleFrame, program: ProgramView, view: CoachLearningView): string {
+  const any = view.skills.some((s) => s.measured);
+  return consolePage(
+    `${program.name}: ${view.name}, learning`,
+    { ...frame, program: { id: program.id, name: program.name, current: 'people' } },
+    html`<h1>What feedback taught about ${view.name}</h1>
+<p class="muted">Pooled over every program of the organization. A figure is shown only when it rests on answers from at least ${view.minimumCoachees} different coachees; otherwise only the counts. Learning weight ${view.learning}, older answers count half after ${view.halfLife}.</p>
+${any ? '' : html`<p>No coachee has given feedback on this coach yet: scores use the coach’s own ratings.</p>`}
+<div class="table-wrap"><table><caption>Per skill: the evidence, the estimate, and how it moved the score</caption>
+<thead><tr><th scope="col">Skill</th><th scope="col">Answers</th><th scope="col">Coachees</th><th scope="col">Programs</th><th scope="col">Estimate (0-5)</th><th scope="col">Own rating</th><th scope="col">Calibrated</th><th scope="col">Used in scores</th><th scope="col">Points moved (full need)</th></tr></thead>
+<tbody>${view.skills.map(
+      (s) =>
+        html`<tr><th scope="row">${s.label}</th><td>${s.answers}</td><td>${s.coachees}</td><td>${s.programs}</td><td>${figure(s.estimate)}</td><td>${s.selfRating ?? '—'}</td><td>${figure(s.calibrated)}</td><td>${figure(s.used)}</td><td>${s.scoreShift === null ? '—' : (s.scoreShift > 0 ? '+' : '') + s.scoreShift.toFixed(1)}</td></tr>`,
+    )}</tbody></table></div>
+<p><a href="/console/programs/${program.id}/people?role=coach">Back to coaches</a></p>`,
+  );
 }

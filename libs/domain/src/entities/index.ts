@@ -13,14 +13,14 @@ export * from './offer.entity';
 export * from './job-failure.entity';
 export * from './coaching-session.entity';
 export * from './feedback.entity';
-export * from './coach-effectiveness.entity';
+export * from './coach-learning.entity';
 export * from './closing-survey.entity';
 export * from './admin.entity';
 
 import { AdminSession, AdminSignIn, AdminUser } from './admin.entity';
 import { ApiKey } from './api-key.entity';
 import { CoachingSession } from './coaching-session.entity';
-import { CoachEffectiveness } from './coach-effectiveness.entity';
+import { CoachLearning } from './coach-learning.entity';
 import { ClosingSurvey } from './closing-survey.entity';
 import { Feedback } from './feedback.entity';
 import { AuditEvent } from './audit-event.entity';
@@ -51,7 +51,7 @@ export const ENTITIES = [
   JobFailure,
   CoachingSession,
   Feedback,
-  CoachEffectiveness,
+  CoachLearning,
   ClosingSurvey,
   AdminUser,
   AdminSignIn,

@@ -28,6 +28,13 @@ export interface MatchingPolicy {
   /** Local working hours [start, end) used for the time-zone overlap term. */
   workingHours: { start: number; end: number };
   weights: { skills: number; timezone: number; language: number; level: number; effectiveness: number };
+  /**
+   * How far what feedback taught may move a coach's strengths in a score, 0..1 (0: self-ratings only; 1: the calibrated
+   * estimate in full, the default). Absent in older programs.
+   */
+  learning?: number;
+  /** After how long (ISO-8601) an answer given in this program counts half as much in the coach's estimates (default P730D). */
+  learningHalfLife?: string;
 }
 
 /** Session rhythm; durations are ISO-8601. */

@@ -1,71 +1,119 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rawQuery } from '@tandem/domain';
-import { MIN_AGGREGATE_ANSWERS } from './feedback-summary.service';
+import { type Program, rawQuery } from '@tandem/domain';
+import type { CoachProfile, LearnedSkill, ProgramInstance } from '@tandem/matching';
+import { calibrate, DEFAULT_LEARNING, DEFAULT_LEARNING_HALF_LIFE, disclosure, posteriors, type SkillEvidence, type SkillSums } from './learning-model';
 
-/** How many answers the prior counts for: one answer moves an estimate by at most a sixth of its distance to it. */
-export const PRIOR_ANSWERS = 5;
-
-/** The middle of libs/matching's 0..5 scale, where a program's mean starts before it has answers. */
-const SCALE_MIDDLE = 2.5;
+export * from './learning-model';
 
 /**
- * The Bayesian average behind a coach's effectiveness in one skill, on libs/matching's 0..5 scale: the coach's
- * answers (progress 1..5 mapped to 0..5), with the program's mean for the skill counted as PRIOR_ANSWERS more answers.
- * The program mean is itself shrunk toward the scale's middle the same way, so a program's first answer does not
- * become its own prior.
+ * Recomputes what feedback taught about every coach of an organization (coach_learning) from all its submitted coachee
+ * answers, over every program and cohort: the faded sums in one statement, the posteriors in learning-model.ts.
+ * Idempotent and a function of the rows alone (answers fade back from the organization's latest answer, not from the
+ * clock), so running it twice gives the same estimates; `now` only stamps updated_at, which the reconciler compares
+ * with the newest answer. An advisory lock per organization makes concurrent runs take turns, so the last to commit
+ * has read every answer committed before it. Answers how many (coach, skill) estimates it wrote.
  */
-export function shrunkEstimate(coachScores: number[], programScores: number[]): number {
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const programMean = (PRIOR_ANSWERS * SCALE_MIDDLE + sum(programScores)) / (PRIOR_ANSWERS + programScores.length);
-  return (PRIOR_ANSWERS * programMean + sum(coachScores)) / (PRIOR_ANSWERS + coachScores.length);
-}
-
-/** A progress answer (1..5) on libs/matching's 0..5 effectiveness scale. */
-export const progressScore = (answer: number): number => (answer - 1) * 1.25;
-
-/**
- * Recomputes every coach's estimates of a program from all its submitted coachee answers (the same arithmetic as
- * `shrunkEstimate`, in one statement). Idempotent; an advisory lock per program makes concurrent runs take turns, so
- * the last to commit has read every answer committed before it.
- */
-export async function recomputeEffectiveness(em: EntityManager, programId: string, now: Date): Promise<number> {
-  await rawQuery(em, `select pg_advisory_xact_lock(hashtext('coach_effectiveness:' || ?))`, [programId]);
-  const rows = await rawQuery<{ id: string }>(
+export async function recomputeLearning(em: EntityManager, organizationId: string, now: Date): Promise<number> {
+  await rawQuery(em, `select pg_advisory_xact_lock(hashtext('coach_learning:' || ?))`, [organizationId]);
+  const rows = await rawQuery<{ person_id: string; skill: string; w: number; wx: number; wxx: number; answers: string; coachees: string; programs: string }>(
     em,
     `with answers as (
-       select pr.coach_id, p.key as skill, (p.value::numeric - 1) * 1.25 as score
+       select ce.person_id, p.key as skill, (p.value::float8 - 1) * 1.25 as score, cee.person_id as coachee, pr.program_id, f.submitted_at,
+              extract(epoch from coalesce(prog.policy ->> 'learningHalfLife', ?)::interval) as half_life
          from feedback f
          join coaching_session s on s.id = f.session_id
          join pairing pr on pr.id = s.pairing_id
+         join program prog on prog.id = pr.program_id
+         join enrollment ce on ce.id = pr.coach_id
+         join enrollment cee on cee.id = pr.coachee_id
          cross join lateral jsonb_each_text(f.progress) p
-        where pr.program_id = ? and f.role = 'coachee' and f.submitted_at is not null
-     ), program_mean as (
-       select skill, (?::numeric * ?::numeric + sum(score)) / (?::numeric + count(*)) as mean from answers group by skill
-     ), per_coach as (
-       select coach_id, skill, sum(score) as total, count(*) as n from answers group by coach_id, skill
+        where prog.organization_id = ? and f.role = 'coachee' and f.submitted_at is not null
+     ), faded as (
+       select a.*, power(0.5::float8, greatest(0, extract(epoch from (max(a.submitted_at) over () - a.submitted_at))) / a.half_life) as w from answers a
      )
-     insert into coach_effectiveness (id, program_id, coach_id, skill, estimate, answers, updated_at)
-     select gen_random_uuid(), ?, c.coach_id, c.skill, (?::numeric * m.mean + c.total) / (?::numeric + c.n), c.n, ?
-       from per_coach c join program_mean m using (skill)
-     on conflict (coach_id, skill) do update set estimate = excluded.estimate, answers = excluded.answers, updated_at = excluded.updated_at
-     returning id`,
-    [programId, PRIOR_ANSWERS, SCALE_MIDDLE, PRIOR_ANSWERS, programId, PRIOR_ANSWERS, PRIOR_ANSWERS, now],
+     select person_id, skill, sum(w) as w, sum(w * score) as wx, sum(w * score * score) as wxx,
+            count(*) as answers, count(distinct coachee) as coachees, count(distinct program_id) as programs
+       from faded group by person_id, skill order by person_id, skill`,
+    [DEFAULT_LEARNING_HALF_LIFE, organizationId],
   );
-  return rows.length;
+  const sums: SkillSums[] = rows.map((r) => ({
+    personId: r.person_id,
+    skill: r.skill,
+    w: Number(r.w),
+    wx: Number(r.wx),
+    wxx: Number(r.wxx),
+    answers: Number(r.answers),
+    coachees: Number(r.coachees),
+    programs: Number(r.programs),
+  }));
+  const estimates = posteriors(sums);
+  // Upserted by key (ids stay), and an estimate whose answers are gone (a person or program deleted) goes with them.
+  await rawQuery(
+    em,
+    `with x as (
+       select * from jsonb_to_recordset(?::jsonb)
+         as x(person_id uuid, skill text, estimate float8, sd float8, certainty float8, prior_mean float8, answers int, coachees int, programs int)
+     ), gone as (
+       delete from coach_learning c where c.organization_id = ? and not exists (select 1 from x where x.person_id = c.person_id and x.skill = c.skill)
+     )
+     insert into coach_learning (id, organization_id, person_id, skill, estimate, sd, certainty, prior_mean, answers, coachees, programs, updated_at)
+     select gen_random_uuid(), ?, x.person_id, x.skill, x.estimate, x.sd, x.certainty, x.prior_mean, x.answers, x.coachees, x.programs, ? from x
+     on conflict (organization_id, person_id, skill) do update
+       set estimate = excluded.estimate, sd = excluded.sd, certainty = excluded.certainty, prior_mean = excluded.prior_mean,
+           answers = excluded.answers, coachees = excluded.coachees, programs = excluded.programs, updated_at = excluded.updated_at`,
+    [
+      JSON.stringify(
+        estimates.map((e) => ({
+          person_id: e.personId,
+          skill: e.skill,
+          estimate: e.estimate,
+          sd: e.sd,
+          certainty: e.certainty,
+          prior_mean: e.priorMean,
+          answers: e.answers,
+          coachees: e.coachees,
+          programs: e.programs,
+        })),
+      ),
+      organizationId,
+      organizationId,
+      now,
+    ],
+  );
+  return estimates.length;
+}
+
+/** What the model knows of some coaches (person id -> skill key -> evidence), for matching and the admin view. */
+export async function loadLearning(em: EntityManager, organizationId: string, personIds: string[]): Promise<Map<string, Record<string, SkillEvidence>>> {
+  const rows = await rawQuery<{ person_id: string; skill: string; estimate: number; sd: number; certainty: number; answers: number; coachees: number; programs: number }>(
+    em,
+    `select person_id, skill, estimate, sd, certainty, answers, coachees, programs from coach_learning where organization_id = ? and person_id = any(?::uuid[])`,
+    [organizationId, personIds],
+  );
+  const out = new Map<string, Record<string, SkillEvidence>>();
+  for (const r of rows) {
+    const forPerson = out.get(r.person_id) ?? {};
+    forPerson[r.skill] = { estimate: Number(r.estimate), sd: Number(r.sd), certainty: Number(r.certainty), answers: Number(r.answers), coachees: Number(r.coachees), programs: Number(r.programs) };
+    out.set(r.person_id, forPerson);
+  }
+  return out;
 }
 
 /**
- * The estimates libs/matching uses (coach enrollment id -> skill key -> 0..5, to one decimal). Only estimates resting
- * on MIN_AGGREGATE_ANSWERS answers or more: proposals and offers explain scores, and a figure over fewer answers would
- * give away what one coachee said.
+ * What feedback taught about the pool's coaches, as libs/matching reads it: per coach enrollment and skill the
+ * calibrated strength (learning-model.ts) and what an explanation may say of it. Coaches without feedback are left
+ * out, so their self-ratings stand.
  */
-export async function loadEffectiveness(em: EntityManager, programId: string, coachIds: string[]): Promise<Record<string, Record<string, number>>> {
-  const rows = await rawQuery<{ coach_id: string; skill: string; estimate: number }>(
-    em,
-    `select coach_id, skill, estimate from coach_effectiveness where program_id = ? and coach_id = any(?::uuid[]) and answers >= ?`,
-    [programId, coachIds, MIN_AGGREGATE_ANSWERS],
-  );
-  const out: Record<string, Record<string, number>> = {};
-  for (const r of rows) (out[r.coach_id] ??= {})[r.skill] = Math.round(Number(r.estimate) * 10) / 10;
+export async function loadLearned(em: EntityManager, program: Program, coaches: readonly CoachProfile[]): Promise<NonNullable<ProgramInstance['learned']>> {
+  const evidence = await loadLearning(em, program.organization.id, [...new Set(coaches.map((c) => c.personId))]);
+  const skills = program.skills.map((s) => s.key);
+  const learning = program.policy.learning ?? DEFAULT_LEARNING;
+  const out: Record<string, Record<string, LearnedSkill>> = {};
+  for (const c of coaches) {
+    const known = evidence.get(c.personId);
+    const calibrated = known && calibrate(skills, c.strengths, known, learning);
+    if (!calibrated) continue;
+    out[c.id] = Object.fromEntries(Object.entries(calibrated).map(([skill, k]) => [skill, { strength: k.used, ...disclosure(known[skill]) }]));
+  }
   return out;
 }

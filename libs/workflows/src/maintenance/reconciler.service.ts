@@ -126,16 +126,18 @@ export class ReconcilerService {
         order by f.remind_at limit ?`,
       [now, BATCH],
     );
-    // Programs with a coachee's answer newer than their effectiveness estimates (the aggregate job was lost).
+    // Organizations with a coachee's answer newer than its coach's estimates (the aggregate job was lost): one job each
+    // (it recomputes the whole organization), named by the program and submission of the newest such answer.
     const aggregates = await rawQuery<{ program_id: string; feedback_id: string }>(
       em,
-      `select distinct on (pr.program_id) pr.program_id, f.id as feedback_id
+      `select distinct on (pr.organization_id) pr.program_id, f.id as feedback_id
          from feedback f
          join coaching_session s on s.id = f.session_id
          join pairing pr on pr.id = s.pairing_id
+         join enrollment ce on ce.id = pr.coach_id
         where f.role = 'coachee' and f.submitted_at is not null and f.submitted_at < now() - make_interval(secs => ?)
-          and f.submitted_at > coalesce((select max(e.updated_at) from coach_effectiveness e where e.program_id = pr.program_id), '-infinity')
-        order by pr.program_id, f.submitted_at desc
+          and f.submitted_at > coalesce((select max(e.updated_at) from coach_learning e where e.organization_id = pr.organization_id and e.person_id = ce.person_id), '-infinity')
+        order by pr.organization_id, f.submitted_at desc
         limit ?`,
       [GRACE_SECONDS, BATCH],
     );

@@ -85,6 +85,8 @@ const policySchema = z
       .strict()
       .refine((h) => h.start < h.end, 'start must be before end'),
     weights: z.object({ skills: weight, timezone: weight, language: weight, level: weight, effectiveness: weight }).strict().partial(),
+    learning: z.number().min(0).max(1),
+    learningHalfLife: isoDuration,
   })
   .strict()
   .partial();

@@ -13,7 +13,7 @@ import {
   scoreProgram,
   SCORE_SCALE,
 } from '@tandem/matching';
-import { loadEffectiveness } from '../feedback/effectiveness';
+import { loadLearned } from '../feedback/effectiveness';
 
 /** A pool participant with the contact details the workflow needs (never part of a job payload). */
 export interface PoolPerson {
@@ -140,7 +140,8 @@ export async function loadProgramPool(
     coaches,
     coachees,
     people: managers.map((m) => ({ id: m.id, manager: personKey(m.manager_email) })),
-    effectiveness: await loadEffectiveness(em, program.id, coaches.map((c) => c.id)),
+    effectiveness: {},
+    learned: await loadLearned(em, program, coaches),
     exclusions,
     pins: options.pins ?? [],
     referenceTime: options.now.getTime(),
