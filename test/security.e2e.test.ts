@@ -107,7 +107,7 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
     const found = routes().map((r) => `${r.method} ${r.path}`);
     expect(found.length).toBeGreaterThanOrEqual(20);
     process.stdout.write(`authorization matrix: ${found.length} /api/v1 routes, ${found.filter((r) => !r.startsWith('GET')).length} writes, ${routes().filter((r) => r.path.includes(':') || r.path === '/api/v1/pairings').length} taking ids\n`);
-    expect(found).toEqual(expect.arrayContaining(['GET /api/v1/programs', 'POST /api/v1/programs/:id/imports', 'DELETE /api/v1/rounds/:id/pins/:coacheeId', 'GET /api/v1/outbox']));
+    expect(found).toEqual(expect.arrayContaining(['GET /api/v1/programs', 'POST /api/v1/programs/:id/imports', 'DELETE /api/v1/rounds/:id/pins/:coacheeId', 'GET /api/v1/outbox', 'GET /api/v1/pairings/:id/sessions']));
   });
 
   it('answers 401 on every /api/v1 route without a key, with a malformed key, and with a revoked key', async () => {

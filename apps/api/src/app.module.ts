@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule, type TandemConfig } from '@tandem/config';
 import { DatabaseModule } from '@tandem/domain';
 import { QueuesModule } from '@tandem/queues';
@@ -15,6 +15,7 @@ import { ConsoleSignInController } from './console/console-signin.controller';
 import { ConsoleViewsController } from './console/console-views.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { ContentTypeGuard } from './http/content-type.guard';
+import { IsoDatesInterceptor } from './http/iso-dates.interceptor';
 import { IntakeController } from './intake/intake.controller';
 import { OutboxController } from './outbox/outbox.controller';
 import { OpsModule } from './ops/ops.module';
@@ -42,6 +43,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: ContentTypeGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_INTERCEPTOR, useClass: IsoDatesInterceptor },
       ],
     };
   }

@@ -131,7 +131,7 @@ export function mailPage(frame: ConsoleFrame, items: OutboxItem[]): string {
     'Mail',
     frame,
     html`<h1>Mail (local viewer)</h1>
-<p class="muted">SMTP_URL is not set, so emails stay in the outbox instead of being sent. Here are your organization's latest ${items.length}, newest first; their links work. Operators watch the queues at <a href="/ops/queues">/ops/queues</a>.</p>
+<p class="muted">SMTP_URL is not set, so emails stay in the outbox instead of being sent. Here are your organization's latest ${items.length}, newest first; their links work. The jobs that send them are on the <a href="/console/queues">queue dashboard</a>.</p>
 ${items.map(
   (m) => html`<article class="card"><h2 style="font-size:1rem;margin:0">${m.subject}</h2>
 <p class="muted">To ${m.to} · ${when(m.createdAt)} · ${words(MAIL_STATUS, m.status)}</p>
