@@ -66,7 +66,8 @@ export class CompletionService {
 
   /**
    * The `feedback.complete-pairing` job: completes a due pairing once (a conditional update guards it) and sends the
-   * survey. A due pairing in which no session was held ends instead (`ended`, reason `no-sessions-held`), without a survey.
+   * survey. A pairing in which no session was held never gets here with feedback on (see COMPLETION_DUE_SQL); with
+   * feedback off, one whose sessions were all cancelled ends instead (`ended`, reason `no-sessions-held`), without a survey.
    */
   async complete(pairingId: string): Promise<'completed' | 'ended' | 'not-due' | 'done'> {
     const em = this.em.fork();
@@ -86,10 +87,10 @@ export class CompletionService {
       if (pairing.status !== 'active') return { outcome: 'done' as const, messageIds: [] };
       const now = this.clock.now();
       if (!(await this.isDue(tem, pairingId, now))) return { outcome: 'not-due' as const, messageIds: [] };
-      // Every session closed but none was held: the coaching did not take place, so it ends instead (no survey, no
-      // congratulations), with the reason recorded where the board and the API show it.
-      const [{ held }] = await rawQuery<{ held: number }>(tem, `select count(*)::int as held from coaching_session where pairing_id = ? and status = 'held'`, [pairingId]);
-      if (held === 0) {
+      // Every session was cancelled (with feedback off nothing else tells whether coaching took place): it ends instead
+      // of completing, without a survey or congratulations, with the reason where the board and the API show it.
+      const [{ none }] = await rawQuery<{ none: boolean }>(tem, `select not exists (select 1 from coaching_session where pairing_id = ? and status <> 'cancelled') as none`, [pairingId]);
+      if (none) {
         await rawQuery(tem, `update pairing set status = 'ended', ended_at = ?, at_risk_reason = coalesce(at_risk_reason, ?), at_risk_at = coalesce(at_risk_at, ?), updated_at = ? where id = ?`, [
           now,
           NO_SESSIONS_HELD,
