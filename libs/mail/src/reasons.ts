@@ -7,7 +7,7 @@ export const UNMATCHED_REASON_TEXT: Readonly<Record<string, string>> = {
   'same-department': 'every coach is in their department',
   'no-shared-language': 'no coach shares a language with them',
   'timezone-gap': 'no coach is within the allowed time-zone gap',
-  forbidden: 'every pair is forbidden',
+  forbidden: 'every pair is ruled out by the program’s rules',
   'below-min-score': 'every pair scores below the lowest acceptable score',
   'no-capacity': 'the coaches who fit have no free places',
   'no-coaches': 'the program has no coach with free places',
