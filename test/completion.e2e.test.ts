@@ -167,6 +167,30 @@ describe('completion: after the last session a closing survey, the pairing compl
     expect(after.status).toBe('completed');
   }, 60_000);
 
+  it('ends (no-sessions-held), without a survey, a pairing without feedback whose every session was cancelled', async () => {
+    const people: FixturePerson[] = [
+      { role: 'coach', email: 'coach-off@acme.example', name: 'Cora Off', capacity: 1 },
+      { role: 'coachee', email: 'coachee-off@acme.example', name: 'Eli Off', skills: [4, 0, 3, 0, 0] },
+    ];
+    const { programId } = await seedProgram(ctx.tandem, ctx.key, { name: 'Leaders off', cadence: { interval: 'P7D', sessions: 1 }, feedback: { enabled: false } }, people);
+    const round = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
+    await roundDone(ctx.tandem, ctx.key, round.body.id);
+    await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key });
+    const [offer] = await waitMail('coach-off@acme.example', 'Coaching offer');
+    expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+    const [invite] = await waitMail('coachee-off@acme.example', 'Your coaching sessions');
+    const cancelled = await ctx.tandem.request('POST', `${linkPath(invite.text, 'sessions')}/cancel`, { body: '', ...form });
+    expect(cancelled.status).toBe(200);
+    const [{ id }] = await rawQuery<{ id: string }>(db(), `select id from pairing where program_id = ? and status <> 'proposed'`, [programId]);
+    // Nothing is left to hold: the (reconciler's) completion ends it instead.
+    expect(await ctx.tandem.get(CompletionService).complete(id)).toBe('ended');
+    const pairing = (await ctx.tandem.request('GET', `/api/v1/pairings/${id}`, { key: ctx.key })).body;
+    expect(pairing).toMatchObject({ status: 'ended', atRiskReason: 'no-sessions-held' });
+    expect(await rawQuery(db(), `select 1 from closing_survey where pairing_id = ?`, [id])).toEqual([]);
+    expect(await ctx.tandem.get(CompletionService).complete(id)).toBe('done');
+    expect(mailTo('coachee-off@acme.example', 'Your coaching is complete')).toEqual([]);
+  }, 60_000);
+
   it('re-creates a lost completion from the database', async () => {
     const people: FixturePerson[] = [
       { role: 'coach', email: 'coach-lost@acme.example', name: 'Cora Lost', capacity: 1 },

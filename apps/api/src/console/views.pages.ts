@@ -104,7 +104,7 @@ export function reportPage(frame: ConsoleFrame, program: ProgramView, r: Program
     { label: `${label(skill)}: intake`, value: g.intakeLevel },
     { label: `${label(skill)}: closing`, value: g.closingLevel },
   ]);
-  const rate = r.offers.acceptanceRate === null ? 'no decided offers yet' : `${Math.round(r.offers.acceptanceRate * 100)}% of decided offers accepted`;
+  const rate = r.offers.acceptanceRate === null ? 'No decided offers yet' : `${Math.round(r.offers.acceptanceRate * 100)}% of decided offers accepted`;
   return consolePage(
     `${program.name}: report`,
     { ...frame, program: { id: program.id, name: program.name, current: 'report' } },
