@@ -209,7 +209,7 @@ describe('admin console: running a program from the browser', () => {
     const idOf = (email: string) => ids.find((r) => r.email === email)!.id;
     const refused = await browser.post(`${roundPath}/pins`, { coacheeId: idOf('coachee3@acme.example'), coachId: idOf('coach1@acme.example'), revision: '1' }, page);
     expect(refused.status).toBe(409);
-    expect(refused.text).toContain('this pair breaks a rule: reporting-line');
+    expect(refused.text).toContain('Not changed: this pair breaks a rule: the coach is in the coachee’s reporting line.');
     expect(refused.text).toContain('role="alert"');
 
     const swapped = await browser.post(`${roundPath}/pins`, { coacheeId: idOf('coachee1@acme.example'), coachId: idOf('coach2@acme.example'), revision: '1' }, page);

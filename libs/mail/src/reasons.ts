@@ -17,3 +17,21 @@ export const UNMATCHED_REASON_TEXT: Readonly<Record<string, string>> = {
 export function unmatchedReasonText(code: string): string {
   return UNMATCHED_REASON_TEXT[code] ?? 'no coach fits the program’s rules';
 }
+
+/** Why one pair is not allowed, in words, for each pair reason code (libs/matching PairReason). */
+export const PAIR_REASON_TEXT: Readonly<Record<string, string>> = {
+  'same-person': 'a person cannot coach themselves',
+  excluded: 'this pair was removed from the round',
+  'declined-before': 'this coach declined this coachee before',
+  'reporting-line': 'the coach is in the coachee’s reporting line',
+  'same-department': 'the coach and the coachee are in the same department',
+  'no-shared-language': 'they share no language',
+  'timezone-gap': 'their time zones are further apart than the program allows',
+  forbidden: 'the program’s rules rule this pair out',
+  'below-min-score': 'the pair scores below the lowest acceptable score',
+};
+
+/** A pair reason in words; an unknown code reads as a generic sentence. */
+export function pairReasonText(code: string): string {
+  return PAIR_REASON_TEXT[code] ?? 'the program’s rules rule this pair out';
+}
