@@ -139,6 +139,38 @@ describe('api: keys, roles, tenants and bad input', () => {
     expect(await tableCounts()).toEqual(before);
   });
 
+  it('sends GET / to the console', async () => {
+    const root = await tandem.request('GET', '/', { headers: { accept: 'text/html' } });
+    expect(root.status).toBe(303);
+    expect(root.headers.location).toBe('/console');
+    // Signed out, the console sends on to its programs, and those to the sign-in page.
+    const home = await tandem.request('GET', '/console', { headers: { accept: 'text/html' } });
+    expect([home.status, home.headers.location]).toEqual([303, '/console/programs']);
+    const programs = await tandem.request('GET', '/console/programs', { headers: { accept: 'text/html' } });
+    expect([programs.status, programs.headers.location]).toEqual([303, '/console/signin']);
+  });
+
+  it("guards a pairing's sessions like the pairing: a key, and the organization's own ids", async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    expect((await tandem.request('GET', `/api/v1/pairings/${missing}/sessions`)).status).toBe(401);
+    expect((await tandem.request('GET', `/api/v1/pairings/${missing}/sessions`, { key: 'tdm_' + 'x'.repeat(43) })).status).toBe(401);
+    const unknown = await tandem.request('GET', `/api/v1/pairings/${missing}/sessions`, { key: admin });
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'not_found']);
+    expect((await tandem.request('GET', '/api/v1/pairings/not-a-uuid/sessions', { key: operator })).status).toBe(404);
+    const docs = await tandem.request('GET', '/docs-json');
+    expect(Object.keys(docs.body.paths)).toContain('/api/v1/pairings/{id}/sessions');
+  });
+
+  it('answers every date as ISO 8601 UTC', async () => {
+    const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+    const program = (await tandem.request('GET', `/api/v1/programs/${programId}`, { key: admin })).body;
+    expect(program.createdAt).toMatch(iso);
+    const imported = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, { key: admin, body: participantCsv(2, 'dates.example') });
+    expect(imported.status).toBe(202);
+    const batch = (await tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key: admin })).body;
+    for (const [key, value] of Object.entries(batch)) if (/At$/.test(key) && value !== null) expect([key, value]).toEqual([key, expect.stringMatching(iso)]);
+  });
+
   it('serves health, readiness and the OpenAPI document without a key', async () => {
     expect((await tandem.request('GET', '/health')).body).toEqual({ status: 'ok' });
     const ready = await tandem.request('GET', '/ready');

@@ -95,6 +95,102 @@ describe('completion: after the last session a closing survey, the pairing compl
     for (const t of tags) expect(mailTo(`coachee-${t}@acme.example`, 'Your coaching is complete')).toHaveLength(1);
   }, 90_000);
 
+  it('does not complete a pairing in which no session was held: no survey, no congratulations, and the inactivity rule ends it', async () => {
+    const people: FixturePerson[] = [
+      { role: 'coach', email: 'coach-none@acme.example', name: 'Cora None', capacity: 1 },
+      { role: 'coachee', email: 'coachee-none@acme.example', name: 'Eli None', skills: [4, 0, 3, 0, 0] },
+    ];
+    const { programId } = await seedProgram(
+      ctx.tandem,
+      ctx.key,
+      {
+        name: 'Leaders none',
+        cadence: { interval: 'PT3S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
+        feedback: { reminderAfter: 'PT1H', inactivityWindow: 'PT8S', inactivityGrace: 'PT2S' },
+      },
+      people,
+    );
+    const round = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
+    await roundDone(ctx.tandem, ctx.key, round.body.id);
+    await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key });
+    const [offer] = await waitMail('coach-none@acme.example', 'Coaching offer');
+    expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+    // The only session closes and the coach says it did not take place.
+    const coach = linkPath((await waitMail('coach-none@acme.example', 'Feedback on coaching session 1'))[0].text, 'feedback');
+    expect((await ctx.tandem.request('POST', coach, { body: encode({ attendance: 'missed' }), ...form })).status).toBe(200);
+    const [{ id }] = await rawQuery<{ id: string }>(db(), `select id from pairing where program_id = ? and status <> 'proposed'`, [programId]);
+    // Every session has closed, yet it is not due: completing now, or reconciling, changes nothing.
+    expect(await ctx.tandem.get(CompletionService).complete(id)).toBe('not-due');
+    const sessions = await ctx.tandem.request('GET', `/api/v1/pairings/${id}/sessions`, { key: ctx.key });
+    expect(sessions.status).toBe(200);
+    expect(sessions.body.items).toEqual([{ index: 1, startsAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), endsAt: expect.stringMatching(/Z$/), status: 'missed', sequence: 0 }]);
+
+    // The inactivity rule nudges, then ends it; the API says so, and why, with ISO 8601 UTC dates.
+    const pairing = await waitFor(async () => {
+      const answer = await ctx.tandem.request('GET', `/api/v1/pairings/${id}`, { key: ctx.key });
+      return answer.body.status !== 'active' ? answer.body : undefined;
+    }, 'the inactivity rule to end the pairing', 40_000);
+    expect(pairing).toMatchObject({ status: 'ended', atRiskReason: 'inactive' });
+    expect(pairing.endedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(pairing.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(await rawQuery(db(), `select 1 from closing_survey where pairing_id = ?`, [id])).toEqual([]);
+    expect(await rawQuery(db(), `select 1 from outbox_message where idempotency_key = ?`, [`closing-survey:${id}`])).toEqual([]);
+    expect(await ctx.tandem.get(CompletionService).complete(id)).toBe('done');
+    expect(mailTo('coachee-none@acme.example', 'Your coaching is complete')).toEqual([]);
+    const report = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });
+    expect(report.body.funnel).toMatchObject({ matched: 1, accepted: 1, active: 0, completed: 0, ended: 1 });
+  }, 60_000);
+
+  it('completes once the coach reports a session held after every session closed', async () => {
+    const people: FixturePerson[] = [
+      { role: 'coach', email: 'coach-late@acme.example', name: 'Cora Late', capacity: 1 },
+      { role: 'coachee', email: 'coachee-late@acme.example', name: 'Eli Late', skills: [4, 0, 3, 0, 0] },
+    ];
+    const { programId } = await seedProgram(
+      ctx.tandem,
+      ctx.key,
+      { name: 'Leaders late', cadence: { interval: 'PT3S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT2S' }, feedback: { reminderAfter: 'PT1H' } },
+      people,
+    );
+    const round = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
+    await roundDone(ctx.tandem, ctx.key, round.body.id);
+    await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key });
+    const [offer] = await waitMail('coach-late@acme.example', 'Coaching offer');
+    expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+    const coach = linkPath((await waitMail('coach-late@acme.example', 'Feedback on coaching session 1'))[0].text, 'feedback');
+    const [{ id }] = await rawQuery<{ id: string }>(db(), `select id from pairing where program_id = ? and status <> 'proposed'`, [programId]);
+    expect(await ctx.tandem.get(CompletionService).complete(id)).toBe('not-due');
+    expect((await ctx.tandem.request('POST', coach, { body: encode({ attendance: 'held' }), ...form })).status).toBe(200);
+    const [survey] = await waitMail('coachee-late@acme.example', 'Your coaching is complete');
+    expect(survey.text).toContain('Congratulations');
+    const [after] = await rawQuery<{ status: string }>(db(), `select status::text as status from pairing where id = ?`, [id]);
+    expect(after.status).toBe('completed');
+  }, 60_000);
+
+  it('ends (no-sessions-held), without a survey, a pairing without feedback whose every session was cancelled', async () => {
+    const people: FixturePerson[] = [
+      { role: 'coach', email: 'coach-off@acme.example', name: 'Cora Off', capacity: 1 },
+      { role: 'coachee', email: 'coachee-off@acme.example', name: 'Eli Off', skills: [4, 0, 3, 0, 0] },
+    ];
+    const { programId } = await seedProgram(ctx.tandem, ctx.key, { name: 'Leaders off', cadence: { interval: 'P7D', sessions: 1 }, feedback: { enabled: false } }, people);
+    const round = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
+    await roundDone(ctx.tandem, ctx.key, round.body.id);
+    await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key });
+    const [offer] = await waitMail('coach-off@acme.example', 'Coaching offer');
+    expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+    const [invite] = await waitMail('coachee-off@acme.example', 'Your coaching sessions');
+    const cancelled = await ctx.tandem.request('POST', `${linkPath(invite.text, 'sessions')}/cancel`, { body: '', ...form });
+    expect(cancelled.status).toBe(200);
+    const [{ id }] = await rawQuery<{ id: string }>(db(), `select id from pairing where program_id = ? and status <> 'proposed'`, [programId]);
+    // Nothing is left to hold: the (reconciler's) completion ends it instead.
+    expect(await ctx.tandem.get(CompletionService).complete(id)).toBe('ended');
+    const pairing = (await ctx.tandem.request('GET', `/api/v1/pairings/${id}`, { key: ctx.key })).body;
+    expect(pairing).toMatchObject({ status: 'ended', atRiskReason: 'no-sessions-held' });
+    expect(await rawQuery(db(), `select 1 from closing_survey where pairing_id = ?`, [id])).toEqual([]);
+    expect(await ctx.tandem.get(CompletionService).complete(id)).toBe('done');
+    expect(mailTo('coachee-off@acme.example', 'Your coaching is complete')).toEqual([]);
+  }, 60_000);
+
   it('re-creates a lost completion from the database', async () => {
     const people: FixturePerson[] = [
       { role: 'coach', email: 'coach-lost@acme.example', name: 'Cora Lost', capacity: 1 },
@@ -108,9 +204,13 @@ describe('completion: after the last session a closing survey, the pairing compl
     await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form });
     const [pairing] = await rawQuery<{ id: string }>(db(), `select id from pairing where program_id = ? and status = 'active'`, [programId]);
     await waitFor(async () => ((await rawQuery(db(), `select 1 from coaching_session where pairing_id = ?`, [pairing.id])).length === 1 ? true : undefined), 'the session');
-    // The session took place and was closed (requests written) while the completion job was lost.
+    // The session took place (the coach said so) and was closed (requests written) while the completion job was lost.
     await ctx.tandem.withoutWorker(async () => {
-      await rawQuery(db(), `update coaching_session set starts_at = now() - interval '3 hours', ends_at = now() - interval '2 hours', remind_at = now() - interval '4 hours', reminded_at = now() where pairing_id = ?`, [pairing.id]);
+      await rawQuery(
+        db(),
+        `update coaching_session set status = 'held', starts_at = now() - interval '3 hours', ends_at = now() - interval '2 hours', remind_at = now() - interval '4 hours', reminded_at = now() where pairing_id = ?`,
+        [pairing.id],
+      );
       await rawQuery(
         db(),
         `insert into feedback (id, session_id, role, token_hash, requested_at, remind_at) select gen_random_uuid(), s.id, r::feedback_role, md5(random()::text), now(), now() + interval '1 day' from coaching_session s, unnest(array['coach', 'coachee']) r where s.pairing_id = ?`,

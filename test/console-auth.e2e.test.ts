@@ -97,7 +97,7 @@ describe('admin console: sign-in, sessions and authorization', () => {
     const invalid = await browser.post('/console/signin', { email: 'not an email' }, form.text);
     expect(invalid.status).toBe(422);
     expect(invalid.text).toContain('aria-invalid="true"');
-    expect(invalid.text).toContain('enter a valid email address');
+    expect(invalid.text).toContain('Enter a valid email address.');
   });
 
   it('refuses a sign-in form without its CSRF token and an expired link', async () => {

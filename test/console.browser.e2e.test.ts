@@ -13,8 +13,8 @@ import { waitFor } from './support/test-env';
 const ADMIN = 'ada@acme.example';
 const EVIL = '<script>alert(1)</script>';
 const PEOPLE: FixturePerson[] = [
-  { role: 'coach', email: 'coach1@acme.example', name: 'Coach1 Smith', capacity: 2, skills: [5, 5, 1, 1, 1] },
-  { role: 'coach', email: 'coach2@acme.example', name: `Coach2 ${EVIL}`, capacity: 2, skills: [1, 1, 5, 5, 1] },
+  { role: 'coach', email: 'coach1@acme.example', name: 'Coach1 Smith', capacity: 2, skills: [5, 5, 1, 1, 1], bio: 'Ran a team of 40 for ten years.' },
+  { role: 'coach', email: 'coach2@acme.example', name: `Coach2 ${EVIL}`, capacity: 2, skills: [1, 1, 5, 5, 1], bio: `Former nurse ${EVIL}, now a coach.` },
   { role: 'coachee', email: 'coachee1@acme.example', name: 'Dana1 Lee', skills: [5, 5, 0, 0, 0], goals: `Lead ${EVIL}` },
   { role: 'coachee', email: 'coachee2@acme.example', name: 'Dana2 Lee', skills: [0, 0, 5, 5, 0] },
   { role: 'coachee', email: 'coachee3@acme.example', name: 'Dana3 Lee', skills: [4, 4, 0, 0, 0] },
@@ -59,8 +59,8 @@ describe('admin console in headless Chromium', () => {
   it('runs a program: sign in by the emailed link, create, upload (with a row error), launch, swap, publish, accept, board', async () => {
     const { page, errors } = await browser.page();
 
-    // Sign in through the emailed link; the keyboard reaches the skip link first.
-    await page.goto(`${origin}/console`);
+    // The bare address leads to the console, which asks to sign in; the keyboard reaches the skip link first.
+    await page.goto(`${origin}/`);
     expect(new URL(page.url()).pathname).toBe('/console/signin');
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
@@ -86,11 +86,18 @@ describe('admin console in headless Chromium', () => {
     await page.getByText('Nothing was saved').waitFor();
     const sessions = page.getByLabel('Sessions', { exact: true });
     expect(await sessions.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('#f-cadence-sessions-error').innerText()).toMatch(/>=1|at least|too small/i);
+    expect(await page.locator('#f-cadence-sessions-error').innerText()).toBe('Must be at least 1.');
+    // Durations read and are typed as words.
+    const every = page.getByLabel('One session every');
+    expect(await every.inputValue()).toBe('2 weeks');
+    expect(await page.getByLabel('A coach can answer an offer for').inputValue()).toBe('7 days');
+    expect(await page.getByLabel('Send the reminder this long before').inputValue()).toBe('24 hours');
     await screenshot(page, '05-settings-error');
     await sessions.fill('6');
+    await every.fill('3 weeks');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved').waitFor();
+    expect(await page.getByLabel('One session every').inputValue()).toBe('3 weeks');
     await screenshot(page, '06-settings');
 
     // Upload a CSV with a bad row: every row error in place, nothing written. Then the good one, with its progress.
@@ -111,6 +118,9 @@ describe('admin console in headless Chromium', () => {
     await page.getByText('5 people shown').waitFor();
     // A participant named <script>alert(1)</script> shows as text (and no dialog opened: see `errors`).
     expect(await page.getByRole('cell', { name: `Coach2 ${EVIL}` }).count()).toBe(1);
+    // A coach's bio unfolds in place, as text.
+    await page.getByText(`About Coach2 ${EVIL}`).click();
+    expect(await page.getByText(`Former nurse ${EVIL}, now a coach.`).isVisible()).toBe(true);
     await page.getByLabel('Search by name or email').fill('dana2');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('1 person shown').waitFor();
@@ -164,7 +174,29 @@ describe('admin console in headless Chromium', () => {
     expect(await active.innerText()).toContain('Dana1 Lee');
     expect(await active.innerText()).toMatch(/Sessions held: 0 of \d/);
     expect(await page.getByRole('region', { name: /Offered/ }).innerText()).toMatch(/Offer sent \d+ min ago/);
+    // Every state has its column, with its count.
+    for (const column of ['At risk (0)', 'Completed (0)', 'Declined (0)', 'Offer expired (0)', 'Ended early (0)']) expect(await page.getByRole('heading', { name: column }).count()).toBe(1);
     await screenshot(page, '15-board');
+
+    // The pairing: its state in words, sessions numbered 1 to 6 as the emails number them, the coach's bio.
+    await active.getByRole('link', { name: /Dana1 Lee/ }).click();
+    await page.getByRole('heading', { name: 'About the coach' }).waitFor();
+    expect(await page.locator('dl').innerText()).toMatch(/Status\s+Active/);
+    expect(await page.getByRole('heading', { name: /^Sessions/ }).innerText()).toBe('Sessions (6 planned, every 3 weeks)');
+    const numbers = await page.locator('tbody tr td:first-child').allInnerTexts();
+    expect(numbers).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(await page.locator('.bio').innerText()).toBe(`Former nurse ${EVIL}, now a coach.`);
+    await screenshot(page, '15b-pairing');
+
+    // The header's Queues link opens the queue dashboard by the console session (no API key asked). In a tab of its
+    // own: bull-board's page fetches web fonts, which this offline machine cannot resolve (not a console error).
+    const queues = await browser.page();
+    await queues.page.goto(`${origin}${await page.getByRole('link', { name: 'Queues' }).getAttribute('href')}`);
+    expect(new URL(queues.page.url()).pathname).toBe('/ops/queues');
+    expect(await queues.page.title()).toContain('Tandem queues');
+    expect(await queues.page.getByText('Admin or operator API key').count()).toBe(0);
+    await queues.page.close();
+    await page.getByRole('link', { name: 'Pairings' }).click();
 
     await page.getByRole('link', { name: 'Report' }).click();
     expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(4);

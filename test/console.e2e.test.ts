@@ -8,7 +8,15 @@ import { TestTandem } from './support/tandem';
 import { waitFor } from './support/test-env';
 
 const ADMIN = 'ada@acme.example';
-const coach = (n: number, skills: number[], extra: Partial<FixturePerson> = {}): FixturePerson => ({ role: 'coach', email: `coach${n}@acme.example`, name: `Coach${n} Smith`, capacity: 2, skills, ...extra });
+const coach = (n: number, skills: number[], extra: Partial<FixturePerson> = {}): FixturePerson => ({
+  role: 'coach',
+  email: `coach${n}@acme.example`,
+  name: `Coach${n} Smith`,
+  capacity: 2,
+  skills,
+  bio: `Coach${n} led teams for 12 years & <b>loves</b> feedback.`,
+  ...extra,
+});
 const coachee = (n: number, skills: number[], extra: Partial<FixturePerson> = {}): FixturePerson => ({ role: 'coachee', email: `coachee${n}@acme.example`, name: `Dana${n} Lee`, skills, ...extra });
 const PEOPLE = [
   coach(1, [5, 5, 1, 1, 1]),
@@ -67,7 +75,22 @@ describe('admin console: running a program from the browser', () => {
     const settings = await browser.get(String(created.headers.location));
     expect(settings.text).toContain('Program created');
     const fields = formFields(settings.text, programPath);
-    expect(fields).toMatchObject({ name: 'Leaders 2027', 'cadence.interval': 'P14D', 'skills.0.key': 'active_listening', 'policy.objective': 'matched-then-score', version: '1' });
+    // Durations read as words, not ISO-8601; the weights say what they weigh.
+    expect(fields).toMatchObject({
+      name: 'Leaders 2027',
+      'cadence.interval': '2 weeks',
+      'cadence.sessionDuration': '1 hour',
+      'cadence.reminderLead': '24 hours',
+      offerTtl: '7 days',
+      'feedback.inactivityWindow': '45 days',
+      'skills.0.key': 'active_listening',
+      'policy.objective': 'matched-then-score',
+      version: '1',
+    });
+    expect(settings.text).not.toMatch(/value="P\d|value="PT\d/);
+    expect(settings.text).not.toContain('Weights (0-10)');
+    expect(settings.text).toContain('only their proportions matter');
+    expect(settings.text).toContain('Skills fit (coach strengths against coachee needs)');
 
     const bad = await browser.post(programPath, { ...fields, 'skills.0.weight': 'heavy', 'cadence.interval': 'every two weeks', 'policy.weights.skills': '20' }, settings.text);
     expect(bad.status).toBe(422);
@@ -77,19 +100,36 @@ describe('admin console: running a program from the browser', () => {
       expect(bad.text).toContain(`<p class="error" id="${id}-error">`);
     }
     expect(bad.text).toContain('value="every two weeks"');
-    expect(bad.text).toContain('must be a positive ISO-8601 duration');
+    // Each message is a plain sentence next to its field.
+    expect(bad.text).toContain('<p class="error" id="f-cadence-interval-error">&quot;every two weeks&quot; is not a duration: write a number and a unit, for example &quot;2 weeks&quot;');
+    expect(bad.text).toContain('<p class="error" id="f-policy-weights-skills-error">Must be at most 10.</p>');
+    expect(bad.text).toContain('<p class="error" id="f-skills-0-weight-error">Must be a number.</p>');
+    expect(bad.text).not.toMatch(/Too small|Too big|Invalid input|ISO-8601/);
     const [unchanged] = await rawQuery<{ version: number; cadence: { interval: string } }>(db(), 'select version, cadence from program');
     expect(unchanged).toMatchObject({ version: 1, cadence: { interval: 'P14D' } });
 
-    const saved = await browser.post(programPath, { ...fields, name: 'Leaders 2027 (pilot)', 'cadence.sessions': '8', 'policy.weights.skills': '0.6', 'policy.allowSameDepartment': '' }, settings.text);
+    const saved = await browser.post(
+      programPath,
+      { ...fields, name: 'Leaders 2027 (pilot)', 'cadence.sessions': '8', 'cadence.interval': 'every 3 weeks', offerTtl: '48 hours', 'policy.weights.skills': '0.6', 'policy.allowSameDepartment': '' },
+      settings.text,
+    );
     expect(saved.status).toBe(303);
     const after = await browser.get(String(saved.headers.location));
     expect(after.text).toContain('Settings saved');
     const [program] = await rawQuery<{ name: string; version: number; cadence: { sessions: number }; policy: { weights: { skills: number }; allowSameDepartment: boolean } }>(
       db(),
-      'select name, version, cadence, policy from program',
+      'select name, version, cadence, policy, offer_ttl as "offerTtl", feedback from program',
     );
-    expect(program).toMatchObject({ name: 'Leaders 2027 (pilot)', version: 2, cadence: { sessions: 8 }, policy: { weights: { skills: 0.6 }, allowSameDepartment: false } });
+    // The API keeps its ISO-8601 contract: the typed words were stored as durations.
+    expect(program).toMatchObject({
+      name: 'Leaders 2027 (pilot)',
+      version: 2,
+      cadence: { sessions: 8, interval: 'P21D', sessionDuration: 'PT1H', reminderLead: 'PT24H' },
+      offerTtl: 'PT48H',
+      feedback: { reminderAfter: 'P3D', inactivityWindow: 'P45D', inactivityGrace: 'P14D' },
+      policy: { weights: { skills: 0.6 }, allowSameDepartment: false },
+    });
+    expect(formFields(after.text, programPath)).toMatchObject({ 'cadence.interval': '3 weeks', offerTtl: '48 hours', 'feedback.inactivityGrace': '2 weeks' });
 
     // A form from before someone else's change is refused instead of overwriting it.
     const stale = await browser.post(programPath, { ...fields, name: 'Old tab' }, settings.text);
@@ -98,6 +138,7 @@ describe('admin console: running a program from the browser', () => {
 
     const list = await browser.get('/console/programs');
     expect(list.text).toContain('Leaders 2027 (pilot)');
+    expect(list.text).toContain('<td>8 sessions, every 3 weeks</td>');
   });
 
   it('lists every row error of a bad CSV in place and writes nothing, then imports a good one with progress', async () => {
@@ -128,7 +169,9 @@ describe('admin console: running a program from the browser', () => {
 
     const table = await browser.get(`${programPath}/people`);
     expect(table.text).toContain('5 people shown');
-    expect(table.text).toContain('waiting for a match');
+    expect(table.text).toContain('Waiting for a match');
+    // A coach's bio is shown (escaped); coachees have none.
+    expect(table.text).toContain('<summary>About Coach1 Smith</summary><p class="bio">Coach1 led teams for 12 years &amp; &lt;b&gt;loves&lt;/b&gt; feedback.</p>');
     expect(table.text).toContain('0 of 2 places taken');
     const coaches = await browser.get(`${programPath}/people?role=coach`);
     expect(coaches.text).toContain('2 people shown');
@@ -162,6 +205,9 @@ describe('admin console: running a program from the browser', () => {
     expect(page.text).toMatch(/<div class="bar" role="img" aria-label="Score \d+\.\d of 100: skills \d+\.\d/);
     expect(page.text).toContain('Publish 3 offers');
     expect(page.text).not.toContain('data-poll');
+    // Proposals of an unpublished round are not facts yet: the funnel does not count them as matched.
+    const report = await browser.get(`${programPath}/report`);
+    expect(report.text).toMatch(/<desc id="funnel-desc">Coachees enrolled: 3; Matched: 0; Offered: 0;/);
   });
 
   it('shows why a pin is refused, swaps a pair, removes one, and refuses a stale form', async () => {
@@ -170,7 +216,7 @@ describe('admin console: running a program from the browser', () => {
     const idOf = (email: string) => ids.find((r) => r.email === email)!.id;
     const refused = await browser.post(`${roundPath}/pins`, { coacheeId: idOf('coachee3@acme.example'), coachId: idOf('coach1@acme.example'), revision: '1' }, page);
     expect(refused.status).toBe(409);
-    expect(refused.text).toContain('this pair breaks a rule: reporting-line');
+    expect(refused.text).toContain('Not changed: this pair breaks a rule: the coach is in the coachee’s reporting line.');
     expect(refused.text).toContain('role="alert"');
 
     const swapped = await browser.post(`${roundPath}/pins`, { coacheeId: idOf('coachee1@acme.example'), coachId: idOf('coach2@acme.example'), revision: '1' }, page);
@@ -211,21 +257,49 @@ describe('admin console: running a program from the browser', () => {
     expect(board.text).toContain('Offered (2)');
     expect(board.text).toMatch(/Offer sent \d+ min ago/);
 
-    const offer = await waitFor(async () => sink.messages.find((m) => m.to.includes('coach2@acme.example') && m.subject.startsWith('Coaching offer')), 'the offer email');
+    const offers = await waitFor(async () => {
+      const found = sink.messages.filter((m) => m.subject.startsWith('Coaching offer'));
+      return found.length === 2 ? found : undefined;
+    }, 'the two offer emails');
+    // The coachee chose nobody: the offer says the match is ours, not the coachee's wish.
+    for (const mail of offers) {
+      expect(mail.text).not.toContain('would like you as their coach');
+      expect(mail.text).toMatch(/We matched you with Dana\d in Leaders 2027 \(pilot\)/);
+    }
+    const offer = offers.find((m) => m.text.includes('Dana1'))!;
     const offerPath = new URL(offerLink(offer.text)).pathname;
     const accepted = await tandem.request('POST', `${offerPath}/accept`, { body: '', contentType: 'application/x-www-form-urlencoded' });
     expect(accepted.status).toBe(200);
+    const other = offers.find((m) => m !== offer)!;
+    const declined = await tandem.request('POST', `${new URL(offerLink(other.text)).pathname}/decline`, { body: 'reason=', contentType: 'application/x-www-form-urlencoded' });
+    expect(declined.status).toBe(200);
+    // The decline re-matches Dana2 at once (a new offer, to the other coach).
+    await waitFor(async () => (sink.messages.filter((m) => m.subject.startsWith('Coaching offer')).length === 3 ? true : undefined), 'the re-match offer');
     const active = await waitFor(async () => {
       const b = await browser.get(`${programPath}/pairings`);
-      return b.text.includes('Active (1)') && /Sessions held: 0 of [1-9]/.test(b.text) ? b.text : undefined;
+      return b.text.includes('Active (1)') && b.text.includes('Offered (1)') && /Sessions held: 0 of [1-9]/.test(b.text) ? b.text : undefined;
     }, 'the active pairing with planned sessions');
-    expect(active).toContain('Offered (1)');
+    // Every state has its column: the declined pairing stays on the board with its state.
+    expect(active).toContain('Declined (1)');
+    expect(active).toContain('Offer expired (0)');
+    expect(active).toContain('Ended early (0)');
+    const declinedColumn = active.slice(active.indexOf('id="col-declined"'), active.indexOf('id="col-expired"'));
+    expect(declinedColumn).toMatch(/<strong>Dana2 Lee<\/strong> with Coach\d Smith<\/a>/);
+    expect(declinedColumn).toMatch(/Declined by the coach \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     const activeColumn = active.slice(active.indexOf('id="col-active"'), active.indexOf('id="col-atRisk"'));
     const pairingPath = /<a href="(\/console\/pairings\/[0-9a-f-]{36})"><strong>Dana\d Lee<\/strong>/.exec(activeColumn)![1];
     const pairing = await browser.get(pairingPath);
     expect(pairing.status).toBe(200);
-    expect(pairing.text).toContain('<dd>active</dd>');
-    expect((pairing.text.match(/<tr><td>\d+<\/td><td>\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/td><td>scheduled<\/td>/g) ?? []).length).toBe(8);
+    expect(pairing.text).toContain('<dd>Active</dd>');
+    expect(pairing.text).toContain('<h2>Sessions (8 planned, every 3 weeks)</h2>');
+    // Numbered 1 to 8, as the emails number them.
+    const numbers = [...pairing.text.matchAll(/<tr><td>(\d+)<\/td><td>\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/td><td>Scheduled<\/td>/g)].map((m) => Number(m[1]));
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(pairing.text).toContain('<h2>About the coach</h2>');
+    expect(pairing.text).toMatch(/<p class="bio">Coach2 led teams for 12 years &amp; &lt;b&gt;loves&lt;\/b&gt; feedback.<\/p>/);
+    // The coachee meets the coach through the bio in the introduction.
+    const intro = await waitFor(async () => sink.messages.find((m) => m.to.includes('coachee1@acme.example') && m.subject.startsWith('Meet your coach')), 'the introduction');
+    expect(intro.text).toContain('About Coach2, in their own words:\nCoach2 led teams for 12 years & <b>loves</b> feedback.');
     // Another organization's admin cannot open it.
     await consoleOrganization(tandem, 'Globex', 'gus@globex.example');
     const intruder = new ConsoleClient(tandem);
@@ -233,16 +307,16 @@ describe('admin console: running a program from the browser', () => {
     expect((await intruder.get(pairingPath)).status).toBe(404);
 
     const people = await browser.get(`${programPath}/people?role=coachee`);
-    expect(people.text).toContain('paired');
-    expect(people.text).toContain('offer sent');
+    expect(people.text).toContain('<td>Paired</td>');
+    expect(people.text).toContain('<td>Offer sent</td>');
   });
 
   it('draws the report as SVG charts and downloads it as CSV', async () => {
     const report = await browser.get(`${programPath}/report`);
     expect(report.status).toBe(200);
     expect(report.text).toContain('<svg class="chart" role="img" aria-labelledby="funnel-title funnel-desc"');
-    expect(report.text).toMatch(/<desc id="funnel-desc">Coachees enrolled: 3; Matched: \d+; Offered: 2; Accepted: 1;/);
-    expect(report.text).toContain('100% of decided offers accepted');
+    expect(report.text).toMatch(/<desc id="funnel-desc">Coachees enrolled: 3; Matched: 2; Offered: 2; Accepted: 1;/);
+    expect(report.text).toContain('50% of decided offers accepted');
     expect(report.text).toContain('withheld (too few answers)');
     expect(report.text).toContain('No closing surveys yet');
     const csv = await browser.get(`${programPath}/report.csv`);
@@ -256,7 +330,30 @@ describe('admin console: running a program from the browser', () => {
     expect((await browser.get('/console/mail')).status).toBe(404);
     const page = await browser.get('/console/programs');
     expect(page.text).not.toContain('href="/console/mail"');
-    expect(page.text).toContain('href="/ops/queues"');
+    expect(page.text).toContain('href="/console/queues"');
+  });
+
+  it('opens the queue dashboard by the console session, and closes it at sign-out', async () => {
+    // Without the console's cookie under /ops the dashboard asks for a key.
+    const bare = await tandem.request('GET', '/ops/queues', { headers: { accept: 'text/html' } });
+    expect(bare.status).toBe(401);
+    const lent = await browser.get('/console/queues');
+    expect(lent.status).toBe(303);
+    expect(lent.headers.location).toBe('/ops/queues');
+    const cookie = [lent.headers['set-cookie']].flat().find((c) => String(c).startsWith('tandem_console='))!;
+    expect(cookie).toMatch(/Path=\/ops;.*HttpOnly;.*SameSite=Strict/);
+    const token = /tandem_console=([^;]+)/.exec(String(cookie))![1];
+    const dashboard = await tandem.request('GET', '/ops/queues', { headers: { accept: 'text/html', cookie: `tandem_console=${token}` } });
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.text).toContain('Tandem queues');
+    const api = await tandem.request('GET', '/ops/queues/api/queues', { headers: { cookie: `tandem_console=${token}` } });
+    expect(api.status).toBe(200);
+    // A made-up session opens nothing.
+    expect((await tandem.request('GET', '/ops/queues/api/queues', { headers: { cookie: 'tandem_console=tcs_' + 'x'.repeat(43) } })).status).toBe(401);
+    const page = await browser.get('/console/programs');
+    const out = await browser.post('/console/signout', {}, page.text);
+    expect([out.headers['set-cookie']].flat().some((c) => /^tandem_console=; Path=\/ops;.*Max-Age=0/.test(String(c)))).toBe(true);
+    expect((await tandem.request('GET', '/ops/queues/api/queues', { headers: { cookie: `tandem_console=${token}` } })).status).toBe(401);
   });
 });
 
@@ -301,6 +398,8 @@ describe('admin console: the local mail viewer (SMTP_URL unset)', () => {
 
     const mail = await browser.get('/console/mail');
     expect(mail.status).toBe(200);
+    expect(mail.text).toContain('Kept in the outbox (no SMTP server set)');
+    expect(mail.text).not.toMatch(/ · held<\/p>/);
     expect(mail.text).toContain('href="/console/mail"');
     expect(mail.text).toContain('Your Tandem sign-in link');
     expect(mail.text).toContain(`${config.publicUrl}/console/signin/`);

@@ -75,6 +75,8 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     expect(round.stats).toMatchObject({ coachees: 4, coaches: 4, matched: 4 });
     const [{ n }] = await rawQuery<{ n: string }>(db(), `select count(*) as n from pairing where round_id = ?`, [round.id]);
     expect(Number(n)).toBe(4);
+    // Proposals are drafts until published: the funnel does not count them as matched.
+    expect((await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key })).body.funnel).toMatchObject({ enrolledCoachees: 4, matched: 0, offered: 0 });
 
     let proposals = (await tandem.request('GET', `/api/v1/rounds/${round.id}/proposals`, { key })).body;
     const proposalOf = (email: string) => proposals.items.find((p: { coachee: { email: string } }) => p.coachee.email === email);
@@ -134,6 +136,9 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     const published = await tandem.request('POST', `/api/v1/rounds/${round.id}/publish`, { key, headers: { host: 'evil.example' } });
     expect(published.status).toBe(200);
     expect(published.body.status).toBe('published');
+    const funnel = (await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key })).body.funnel;
+    expect(funnel.matched).toBeGreaterThan(0);
+    expect(funnel.matched).toBe(funnel.offered);
     expect((await tandem.request('POST', `/api/v1/rounds/${round.id}/publish`, { key })).status).toBe(409);
     expect((await tandem.request('POST', `/api/v1/rounds/${round.id}/exclusions`, { key, json: { coacheeId: idOf('coachee1@acme.example'), coachId: idOf('coach2@acme.example'), revision: 3 } })).status).toBe(409);
 
@@ -141,6 +146,9 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     const offerMail = offerMailsTo('coach3@acme.example')[0];
     expect(offerMail.text).toContain('Dana2');
     expect(offerMail.text).toContain('Why we matched you');
+    // The coachee chose nobody: the match is Tandem's, and the email says so.
+    expect(offerMail.text).not.toContain('would like you as their coach');
+    expect(offerMail.text).toContain('We matched you with Dana2');
     const link = offerLink(offerMail.text);
     expect(link.startsWith(`${PUBLIC_URL}/offers/`)).toBe(true);
     expect(offerMail.html).toContain(`href="${link}"`);
@@ -288,6 +296,15 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     // Each offer got its one reminder half-way through its time-to-live.
     expect(mailTo('c11@expire.example').filter((m) => m.subject.startsWith('Reminder: coaching offer'))).toHaveLength(1);
     expect(adminMail.text).toContain('Ezra Stone');
+    // The reason in words, never as a code.
+    expect(adminMail.text).toContain('Tandem could not find a coach for Ezra Stone in Leaders 2027: every fitting coach declined them before.');
+    expect(adminMail.text).not.toMatch(/\((declined-before|no-capacity)\)/);
+    // The funnel counts the published round's coachee as matched, and the board keeps both expired offers.
+    const report = await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key });
+    expect(report.body.funnel).toMatchObject({ enrolledCoachees: 1, matched: 1, offered: 1, accepted: 0 });
+    const expiredPairings = await tandem.request('GET', `/api/v1/pairings?programId=${programId}&status=expired`, { key });
+    expect(expiredPairings.body.items).toHaveLength(2);
+    for (const p of expiredPairings.body.items) expect(p.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const rows = await rawQuery<{ status: string }>(db(), `select status from pairing where program_id = ? order by created_at`, [programId]);
     expect(rows.map((r) => r.status)).toEqual(['expired', 'expired']);
     const [enrollment] = await rawQuery<{ unmatched_reason: string }>(db(), `select unmatched_reason from enrollment e join person p on p.id = e.person_id where p.email = 'e11@expire.example'`);

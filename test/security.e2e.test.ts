@@ -4,6 +4,7 @@ import { OrganizationsService } from '@tandem/workflows';
 import IORedis from 'ioredis';
 import { participantCsv } from './support/participants';
 import { type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
+import { linkPath } from './support/mail-scenario';
 import { appRoutes } from './support/routes';
 import { SmtpSink } from './support/smtp-sink';
 import { TestTandem } from './support/tandem';
@@ -107,7 +108,7 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
     const found = routes().map((r) => `${r.method} ${r.path}`);
     expect(found.length).toBeGreaterThanOrEqual(20);
     process.stdout.write(`authorization matrix: ${found.length} /api/v1 routes, ${found.filter((r) => !r.startsWith('GET')).length} writes, ${routes().filter((r) => r.path.includes(':') || r.path === '/api/v1/pairings').length} taking ids\n`);
-    expect(found).toEqual(expect.arrayContaining(['GET /api/v1/programs', 'POST /api/v1/programs/:id/imports', 'DELETE /api/v1/rounds/:id/pins/:coacheeId', 'GET /api/v1/outbox']));
+    expect(found).toEqual(expect.arrayContaining(['GET /api/v1/programs', 'POST /api/v1/programs/:id/imports', 'DELETE /api/v1/rounds/:id/pins/:coacheeId', 'GET /api/v1/outbox', 'GET /api/v1/pairings/:id/sessions']));
   });
 
   it('answers 401 on every /api/v1 route without a key, with a malformed key, and with a revoked key', async () => {
@@ -181,8 +182,10 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
 
     // Used: the first is accepted; pressing decline afterwards, or accept again, changes nothing.
     expect((await tandem.request('POST', `${first}/accept`, { body: '', ...form })).status).toBe(200);
-    // The acceptance's follow-up settles first: the session is planned, held, closed (feedback asked of both) and the
-    // pairing completes (closing survey), every email delivered.
+    // The acceptance's follow-up settles first: the session is planned, closed (feedback asked of both), the coach
+    // reports it held and the pairing completes (closing survey), every email delivered.
+    const request = await waitFor(async () => smtp.messages.find((m) => m.to[0] === offers[0].to[0] && m.subject.startsWith('Feedback on coaching session 1')), 'the feedback request', 30_000);
+    expect((await tandem.request('POST', linkPath(request.text, 'feedback'), { body: 'attendance=held', ...form })).status).toBe(200);
     await waitFor(async () => {
       const [{ n }] = await rawQuery<{ n: string }>(db(), `select count(*) as n from outbox_message where idempotency_key like 'closing-survey:%' and status = 'sent'`);
       const [{ p }] = await rawQuery<{ p: string }>(db(), `select count(*) as p from outbox_message where status <> 'sent'`);

@@ -1,6 +1,7 @@
 import { JobName, QUEUE_OF, QueueName } from '@tandem/queues';
 import { type Job, Queue } from 'bullmq';
 import { FaultRig } from '../support/fault-rig';
+import { linkPath } from '../support/mail-scenario';
 import { fixtureCsv, type FixturePerson, offerLink } from '../support/program-fixture';
 import { SmtpSink } from '../support/smtp-sink';
 import { waitFor } from '../support/test-env';
@@ -92,6 +93,10 @@ describe('every job type run twice with the same payload', () => {
     const [accept, decline] = offers.map((m) => new URL(offerLink(m.text)).pathname);
     expect((await rig.fetch(`${accept}/accept`, { method: 'POST', headers: form, body: '' })).status).toBe(200);
     expect((await rig.fetch(`${decline}/decline`, { method: 'POST', headers: form, body: 'reason=busy' })).status).toBe(200);
+    // The accepted pair's coach reports the first session held (coaching nobody held does not complete).
+    const coachEmail = offers[0].to[0];
+    const request = await waitFor(async () => smtp.messages.find((m) => m.to[0] === coachEmail && m.subject.startsWith('Feedback on coaching session 1')), 'the first feedback request', 60_000);
+    expect((await rig.fetch(linkPath(request.text, 'feedback'), { method: 'POST', headers: form, body: 'attendance=held' })).status).toBe(200);
     // The third offer is reminded and expires; the accepted pair runs its two sessions to completion.
     await waitFor(async () => ((await rig.count(`select count(*) as n from pairing where program_id = ? and status = 'completed'`, [program.id])) === 1 ? true : undefined), 'the pairing to complete', 90_000, 250);
     await waitFor(async () => ((await rig.count(`select count(*) as n from offer o join pairing p on p.id = o.pairing_id where p.program_id = ? and o.decision = 'expired'`, [program.id])) >= 1 ? true : undefined), 'an offer to expire', 60_000, 250);

@@ -13,6 +13,7 @@ export interface FixturePerson {
   timezone?: string;
   skills?: number[];
   goals?: string;
+  bio?: string;
 }
 
 const cell = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
@@ -32,7 +33,7 @@ export function fixtureCsv(people: FixturePerson[]): string {
       p.role === 'coach' ? String(p.capacity ?? 2) : '',
       ...(p.skills ?? [3, 3, 3, 3, 3]).map(String),
       p.goals ?? '',
-      '',
+      p.bio ?? '',
     ]
       .map(cell)
       .join(','),

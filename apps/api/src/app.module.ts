@@ -15,6 +15,7 @@ import { ConsoleSignInController } from './console/console-signin.controller';
 import { ConsoleViewsController } from './console/console-views.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { BodyCheckInterceptor } from './http/content-type.guard';
+import { IsoDatesInterceptor } from './http/iso-dates.interceptor';
 import { IntakeController } from './intake/intake.controller';
 import { OutboxController } from './outbox/outbox.controller';
 import { OpsModule } from './ops/ops.module';
@@ -42,6 +43,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: BodyCheckInterceptor },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_INTERCEPTOR, useClass: IsoDatesInterceptor },
       ],
     };
   }

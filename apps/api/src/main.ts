@@ -152,7 +152,7 @@ async function main() {
   // The bound port, not the configured one: with PORT=0 the system picks it (tests read it from this line).
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  createLogger(config, 'api').info({ publicUrl: config.publicUrl, port }, 'tandem api listening (docs at /docs, queues at /ops/queues)');
+  createLogger(config, 'api').info({ publicUrl: config.publicUrl, port, console: `${config.publicUrl}/console` }, 'tandem api listening (admin console at /console, docs at /docs, queues at /ops/queues)');
 }
 
 if (require.main === module) {

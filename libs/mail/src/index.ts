@@ -1,5 +1,6 @@
 export * from './html';
 export * from './templates';
+export * from './reasons';
 export * from './outbox';
 export * from './links';
 export * from './email-sender.service';

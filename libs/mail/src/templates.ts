@@ -1,3 +1,5 @@
+import { unmatchedReasonText } from './reasons';
+
 /** A rendered email: plain text always; HTML only when a template needs more than `textToHtml` gives. */
 export interface RenderedEmail {
   subject: string;
@@ -50,7 +52,7 @@ export function offerEmail(input: {
   const why = input.reasons.length > 0 ? input.reasons.map((r) => `- ${r}`).join('\n') : '- a good overall fit';
   const text = [
     `Hi ${firstName(input.coachName)},`,
-    `${coachee} would like you as their coach in ${input.programName}.`,
+    `We matched you with ${coachee} in ${input.programName}: your strengths fit what ${coachee} wants to develop. Would you coach ${coachee}?`,
     input.goals ? `${coachee}'s goals:\n${input.goals}` : `${coachee} has not written down goals yet.`,
     `Why we matched you:\n${why}`,
     `Accept or decline here (the offer expires ${formatInstant(input.expiresAt, input.timeZone)}):\n${input.link}`,
@@ -72,13 +74,15 @@ export function offerReminderEmail(input: { coachName: string; coacheeName: stri
 }
 
 /** Introduces coach and coachee once the coach has accepted. */
-export function introductionEmail(input: { to: 'coach' | 'coachee'; recipientName: string; otherName: string; otherEmail: string; programName: string }): RenderedEmail {
+export function introductionEmail(input: { to: 'coach' | 'coachee'; recipientName: string; otherName: string; otherEmail: string; programName: string; otherBio?: string | null }): RenderedEmail {
   const other = input.otherName.trim();
   const body =
     input.to === 'coach'
       ? `Thank you for taking on ${other} in ${input.programName}. You can reach them at ${input.otherEmail}.`
       : `${other} has agreed to be your coach in ${input.programName}. You can reach them at ${input.otherEmail}.`;
-  const text = [`Hi ${firstName(input.recipientName)},`, body, 'Your session invitations follow in a separate email.', 'Tandem'].join('\n\n');
+  // The coachee meets their coach through the coach's own words, when the coach wrote some.
+  const bio = input.to === 'coachee' && input.otherBio?.trim() ? [`About ${firstName(other)}, in their own words:\n${input.otherBio.trim()}`] : [];
+  const text = [`Hi ${firstName(input.recipientName)},`, body, ...bio, 'Your session invitations follow in a separate email.', 'Tandem'].join('\n\n');
   return { subject: input.to === 'coach' ? `You are now coaching ${firstName(other)}` : `Meet your coach, ${other}`, text };
 }
 
@@ -86,7 +90,7 @@ export function introductionEmail(input: { to: 'coach' | 'coachee'; recipientNam
 export function unmatchedAdminEmail(input: { coacheeName: string; programName: string; reason: string }): RenderedEmail {
   const text = [
     'Hello,',
-    `Tandem could not find a coach for ${input.coacheeName} in ${input.programName} (${input.reason}).`,
+    `Tandem could not find a coach for ${input.coacheeName} in ${input.programName}: ${unmatchedReasonText(input.reason)}.`,
     'You can add coaches or free capacity, then launch a new matching round.',
     'Tandem',
   ].join('\n\n');

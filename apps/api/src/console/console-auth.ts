@@ -47,6 +47,18 @@ export function consoleCookie(name: string, value: string | undefined, config: T
 
 export const sessionCookie = (token: string | undefined, config: TandemConfig) => consoleCookie(SESSION_COOKIE, token, config, SESSION_HOURS * 3600);
 
+/** Where the console's "Queues" link goes: it lends the session to the queue dashboard, then opens it. */
+export const QUEUES_PATH = '/console/queues';
+
+/**
+ * The console session's cookie under /ops, so that the queue dashboard knows the admin (OpsAuth reads it; SameSite=Strict
+ * there, as the dashboard's own sign-in cookie). Without a token it clears it (sign-out).
+ */
+export function opsSessionCookie(token: string | undefined, config: TandemConfig): string {
+  const secure = config.publicUrl.startsWith('https:');
+  return [`${SESSION_COOKIE}=${token ?? ''}`, 'Path=/ops', 'HttpOnly', 'SameSite=Strict', `Max-Age=${token ? SESSION_HOURS * 3600 : 0}`, ...(secure ? ['Secure'] : [])].join('; ');
+}
+
 /** The browser's pre-session cookie, set when missing; answers the CSRF token for the sign-in forms. */
 export function ensurePreCsrf(request: FastifyRequest, reply: FastifyReply, config: TandemConfig): string {
   let pre = readCookie(request.headers.cookie, PRE_COOKIE);

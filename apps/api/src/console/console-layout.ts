@@ -55,6 +55,7 @@ const STYLE = `
   .board h2 { font-size: 1rem; margin: .25rem .25rem .5rem; }
   .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; margin-bottom: .5rem; overflow-wrap: anywhere; }
   .chart { max-width: 100%; height: auto; }
+  .bio { white-space: pre-line; overflow-wrap: anywhere; margin: .25rem 0; }
   pre.mail { white-space: pre-wrap; overflow-wrap: anywhere; background: #f0f3f7; padding: .75rem; border-radius: 6px; }
   .actions form { display: inline-block; margin: .15rem .25rem .15rem 0; }
   .actions select { width: auto; max-width: 14rem; padding: .2rem; }
@@ -104,7 +105,7 @@ ${frame.refreshSeconds ? html`<noscript><meta http-equiv="refresh" content="${fr
   <span class="org">Tandem${frame.admin ? html` · ${frame.admin.organizationName}` : ''}</span>
   ${
     frame.admin
-      ? html`<nav aria-label="Console"><a href="/console/programs">Programs</a>${frame.mailViewer ? html` · <a href="/console/mail">Mail</a>` : ''} · <a href="/ops/queues">Queues</a></nav>
+      ? html`<nav aria-label="Console"><a href="/console/programs">Programs</a>${frame.mailViewer ? html` · <a href="/console/mail">Mail</a>` : ''} · <a href="/console/queues">Queues</a></nav>
   <span class="muted" style="color:#dbe2ee">${frame.admin.email}</span>
   <form method="post" action="/console/signout"><input type="hidden" name="_csrf" value="${frame.csrf}"><button type="submit">Sign out everywhere</button></form>`
       : ''
@@ -146,12 +147,19 @@ export function csrfField(csrf: string): SafeHtml {
 /** Field errors by field path (`policy.weights.skills`), as the workflow services report them. */
 export type FieldErrors = Map<string, string>;
 
-/** Field errors from a ValidationError's details. */
+/** A message as a sentence: capitalized, with its full stop. */
+export function sentence(message: string): string {
+  const text = message.trim();
+  if (text === '') return text;
+  return `${text[0].toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+}
+
+/** Field errors from a ValidationError's details, as sentences. */
 export function fieldErrors(details: unknown): FieldErrors {
   const errors: FieldErrors = new Map();
   if (Array.isArray(details)) {
     for (const d of details as { field?: unknown; message?: unknown }[]) {
-      if (typeof d?.field === 'string' && typeof d.message === 'string' && !errors.has(d.field)) errors.set(d.field, d.message);
+      if (typeof d?.field === 'string' && typeof d.message === 'string' && !errors.has(d.field)) errors.set(d.field, sentence(d.message));
     }
   }
   return errors;

@@ -3,9 +3,9 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DomainError } from '@tandem/domain';
 import { AdminsService, ProgramsService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { consoleActor, type ConsoleContext, ConsoleController, sessionCookie, SIGN_IN_PATH, SignedIn } from './console-auth';
+import { consoleActor, type ConsoleContext, ConsoleController, opsSessionCookie, sessionCookie, SIGN_IN_PATH, SignedIn } from './console-auth';
 import { type ConsoleFrame, fieldErrors, sendConsolePage } from './console-layout';
-import { programsPage, settingsCommand, settingsFromForm, settingsOf, settingsPage } from './program.pages';
+import { durationErrors, programsPage, settingsCommand, settingsFromForm, settingsOf, settingsPage } from './program.pages';
 
 type Form = Record<string, unknown>;
 
@@ -38,7 +38,7 @@ export class ConsoleProgramsController {
   @Post('signout')
   async signOut(@SignedIn() ctx: ConsoleContext, @Res() reply: FastifyReply) {
     await this.admins.signOutEverywhere(ctx.admin);
-    return reply.status(303).header('set-cookie', sessionCookie(undefined, this.config)).header('location', SIGN_IN_PATH).send();
+    return reply.status(303).header('set-cookie', [sessionCookie(undefined, this.config), opsSessionCookie(undefined, this.config)]).header('location', SIGN_IN_PATH).send();
   }
 
   @Get('programs')
@@ -81,7 +81,7 @@ export class ConsoleProgramsController {
         return reply.status(303).header('location', `/console/programs/${id}?saved=1`).send();
       },
       (err) =>
-        settingsPage(frameOf(ctx, this.config), program, values, fieldErrors(err.details), {
+        settingsPage(frameOf(ctx, this.config), program, values, new Map([...fieldErrors(err.details), ...durationErrors(values)]), {
           alert: err.code === 'stale_version' ? 'Someone else changed these settings meanwhile. Reload the page to see their version.' : 'Nothing was saved: fix the fields marked below.',
         }),
     );

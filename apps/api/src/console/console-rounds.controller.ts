@@ -1,6 +1,7 @@
 import { Body, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import type { DomainError } from '@tandem/domain';
+import { pairReasonText } from '@tandem/mail';
 import { IntakeService, ProgramsService, RoundsService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { consoleActor, type ConsoleContext, ConsoleController, SignedIn } from './console-auth';
@@ -14,7 +15,7 @@ const revisionOf = (form: Form | undefined) => (/^\d{1,9}$/.test(str(form, 'revi
 
 /** Why a change was refused, in words an admin can act on. */
 function refusal(err: DomainError): string {
-  if (err.code === 'pair_not_allowed') return `Not changed: ${err.message}.`;
+  if (err.code === 'pair_not_allowed') return `Not changed: this pair breaks a rule: ${pairReasonText(String((err.details as { reason?: unknown } | undefined)?.reason ?? ''))}.`;
   if (err.code === 'coach_full') return 'Not changed: this coach has no free place left for another pinned coachee.';
   if (err.code === 'stale_revision') return 'Not changed: the round changed meanwhile (someone else, or the previous change is still solving). Look again and retry.';
   if (err.code === 'round_published') return 'This round is published already; it cannot change.';

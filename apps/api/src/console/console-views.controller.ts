@@ -1,11 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Get, Inject, Param, Res } from '@nestjs/common';
+import { Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { NotFoundError } from '@tandem/domain';
 import { readOutbox } from '@tandem/mail';
 import { PairingsService, ProgramsService, ReportService } from '@tandem/workflows';
-import type { FastifyReply } from 'fastify';
-import { type ConsoleContext, ConsoleController, SignedIn } from './console-auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readCookie } from '../ops/ops-session';
+import { type ConsoleContext, ConsoleController, opsSessionCookie, SESSION_COOKIE, SignedIn } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
 import { boardPage, mailPage, type PairingDetail, pairingPage, reportPage } from './views.pages';
@@ -52,6 +53,17 @@ export class ConsoleViewsController {
       .header('x-content-type-options', 'nosniff')
       .header('cache-control', 'no-store')
       .send(csv);
+  }
+
+  /** The header's "Queues" link: the queue dashboard for this admin, by their console session (see OpsAuth). */
+  @Get('queues')
+  queues(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return reply
+      .status(303)
+      .header('set-cookie', opsSessionCookie(readCookie(request.headers.cookie, SESSION_COOKIE), this.config))
+      .header('cache-control', 'no-store')
+      .header('location', '/ops/queues')
+      .send();
   }
 
   /** The local mail viewer exists only while SMTP_URL is unset: with real mail, links must stay in the inboxes. */

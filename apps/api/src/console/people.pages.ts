@@ -7,18 +7,27 @@ import { type ConsoleFrame, consolePage, csrfField, errorSummary, when } from '.
 export type PersonRow = EnrollmentListItem;
 
 const STATE_LABEL: Record<string, string> = {
-  offered: 'offer sent',
-  active: 'paired',
-  declined: 'declined, waiting',
-  expired: 'offer expired, waiting',
-  ended: 'pairing ended',
-  completed: 'completed',
+  offered: 'Offer sent',
+  active: 'Paired',
+  declined: 'Declined, waiting',
+  expired: 'Offer expired, waiting',
+  ended: 'Pairing ended',
+  completed: 'Completed',
 };
 
+const ROLE_LABEL: Record<string, string> = { coach: 'Coach', coachee: 'Coachee' };
+const ENROLLMENT_LABEL: Record<string, string> = { active: 'Active', withdrawn: 'Withdrawn', alumni: 'Alumni' };
+
 function stateOf(p: PersonRow): string {
-  if (p.status !== 'active') return p.status;
+  if (p.status !== 'active') return ENROLLMENT_LABEL[p.status] ?? p.status;
   if (p.role === 'coach') return `${p.liveCoachees ?? 0} of ${p.capacity ?? 0} places taken`;
-  return p.pairingStatus ? (STATE_LABEL[p.pairingStatus] ?? p.pairingStatus) : 'waiting for a match';
+  return p.pairingStatus ? (STATE_LABEL[p.pairingStatus] ?? p.pairingStatus) : 'Waiting for a match';
+}
+
+/** A coach's bio, folded (it can run to 4,000 characters); coachees have goals instead. */
+function bioCell(p: PersonRow) {
+  if (p.role !== 'coach') return '';
+  return p.bio ? html`<details><summary>About ${p.name}</summary><p class="bio">${p.bio}</p></details>` : html`<span class="muted">No bio</span>`;
 }
 
 /** Every row error of a refused upload, in place. */
@@ -68,9 +77,10 @@ ${
   people.length === 0
     ? html`<p>${query.search || query.role ? 'Nobody matches this search.' : 'Nobody is enrolled yet: upload a CSV above.'}</p>`
     : html`<div class="table-wrap"><table><caption class="muted">${people.length} ${people.length === 1 ? 'person' : 'people'} shown${query.offset ? html`, from ${query.offset + 1}` : ''}</caption>
-<thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Time zone</th><th scope="col">State</th></tr></thead>
+<thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Time zone</th><th scope="col">State</th><th scope="col">Bio</th></tr></thead>
 <tbody>${people.map(
-        (p) => html`<tr><td>${p.role === 'coach' ? html`<a href="/console/programs/${program.id}/coaches/${p.id}/learning">${p.name}</a>` : p.name}</td><td>${p.email}</td><td>${p.role}</td><td>${p.department ?? ''}</td><td>${p.timezone}</td><td>${stateOf(p)}</td></tr>`,
+        (p) =>
+          html`<tr><td>${p.role === 'coach' ? html`<a href="/console/programs/${program.id}/coaches/${p.id}/learning">${p.name}</a>` : p.name}</td><td>${p.email}</td><td>${ROLE_LABEL[p.role] ?? p.role}</td><td>${p.department ?? ''}</td><td>${p.timezone}</td><td>${stateOf(p)}</td><td>${bioCell(p)}</td></tr>`,
       )}</tbody></table></div>
 ${
   people.length === query.limit

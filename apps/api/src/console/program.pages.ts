@@ -1,9 +1,10 @@
+import { everyText, humanDuration, parseHumanDuration } from '@tandem/domain';
 import { html } from '@tandem/mail';
 import { DURATION_BOUNDS, type ProgramView } from '@tandem/workflows';
 import { checkbox, type ConsoleFrame, consolePage, csrfField, errorSummary, type FieldErrors, input, select, when } from './console-layout';
 
 /** A duration field's hint: an example and the range the settings accept. */
-const range = (field: keyof typeof DURATION_BOUNDS, example: string) => `ISO-8601, e.g. ${example} (${DURATION_BOUNDS[field].min} to ${DURATION_BOUNDS[field].max})`;
+const range = (field: keyof typeof DURATION_BOUNDS, example: string) => `For example "${example}" (from ${humanDuration(DURATION_BOUNDS[field].min)} to ${humanDuration(DURATION_BOUNDS[field].max)})`;
 
 /** The programs list with the create form. */
 export function programsPage(frame: ConsoleFrame, programs: ProgramView[], form: { name?: string; errors?: FieldErrors; alert?: string } = {}): string {
@@ -18,7 +19,7 @@ ${
     ? html`<div class="table-wrap"><table><caption class="muted">Your organization's programs, newest first</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Sessions</th><th scope="col">Created</th></tr></thead>
 <tbody>${programs.map(
-        (p) => html`<tr><td><a href="/console/programs/${p.id}">${p.name}</a></td><td>${p.status}</td><td>${p.cadence.sessions} every ${p.cadence.interval}</td><td>${when(p.createdAt)}</td></tr>`,
+        (p) => html`<tr><td><a href="/console/programs/${p.id}">${p.name}</a></td><td>${p.status}</td><td>${p.cadence.sessions} sessions, ${everyText(p.cadence.interval)}</td><td>${when(p.createdAt)}</td></tr>`,
       )}</tbody></table></div>`
     : ''
 }
@@ -30,6 +31,14 @@ ${input('name', 'Program name', form.name ?? '', errors, { required: true, hint:
 </form>`,
   );
 }
+
+const WEIGHT_LABELS = {
+  skills: 'Skills fit (coach strengths against coachee needs)',
+  effectiveness: 'Coach effectiveness (past feedback)',
+  timezone: 'Time-zone closeness',
+  language: 'Shared language',
+  level: 'Level gap',
+} as const;
 
 const OBJECTIVES = [
   ['matched-then-score', 'Match as many as possible, then best scores'],
@@ -51,7 +60,7 @@ ${errorSummary(message?.alert)}${message?.notice ? html`<div class="notice" role
 ${input('name', 'Name', values.name, errors, { required: true })}
 ${select('status', 'Status', values.status, [['draft', 'Draft'], ['active', 'Active'], ['archived', 'Archived']], errors)}
 ${input('adminEmail', 'Admin email (gets alerts)', values.adminEmail, errors, { type: 'email' })}
-${input('offerTtl', 'Offer time-to-live', values.offerTtl, errors, { hint: range('offerTtl', 'P7D') })}
+${input('offerTtl', 'A coach can answer an offer for', values.offerTtl, errors, { hint: range('offerTtl', '7 days') })}
 </div>${checkbox('autoPublish', 'Publish rounds as soon as they are solved', values.autoPublish)}</fieldset>
 <fieldset><legend>Skills and weights</legend>
 <p class="muted">Keys are lower_snake_case and name the CSV columns. Leave a row empty to drop it; fill the last row to add a skill.</p>
@@ -76,23 +85,25 @@ ${input('policy.preferredLevelGap', 'Preferred level gap (coach above coachee)',
 ${checkbox('policy.requireSharedLanguage', 'Require a shared language', values.policy.requireSharedLanguage)}
 ${checkbox('policy.allowSameDepartment', 'Allow pairs from the same department', values.policy.allowSameDepartment)}
 ${checkbox('policy.avoidReportingLine', 'Never pair people in one reporting line', values.policy.avoidReportingLine)}
-<h3>Weights (0-10)</h3><div class="grid">
+<h3>How much each part counts in a pair's score</h3>
+<p class="muted" id="weights-hint">Relative weights from 0 to 10: only their proportions matter, as they are scaled to add up to 1 when scoring (0.55, 0.15, 0.15, 0.1 and 0.05 give skills 55% of the score). 0 leaves a part out.</p>
+<div class="grid">
 ${(['skills', 'effectiveness', 'timezone', 'language', 'level'] as const).map((w) =>
-  input(`policy.weights.${w}`, `Weight: ${w}`, values.policy.weights[w], errors, { type: 'number', attrs: 'step="any" min="0" max="10"' }),
+  input(`policy.weights.${w}`, WEIGHT_LABELS[w], values.policy.weights[w], errors, { type: 'number', attrs: 'step="any" min="0" max="10"' }),
 )}
 </div></fieldset>
 <fieldset><legend>Cadence</legend><div class="grid">
 ${input('cadence.sessions', 'Sessions', values.cadence.sessions, errors, { type: 'number', attrs: 'min="1" max="52"' })}
-${input('cadence.interval', 'Every', values.cadence.interval, errors, { hint: range('cadence.interval', 'P14D') })}
-${input('cadence.sessionDuration', 'Session length', values.cadence.sessionDuration, errors, { hint: range('cadence.sessionDuration', 'PT1H') })}
-${input('cadence.reminderLead', 'Reminder before', values.cadence.reminderLead, errors, { hint: range('cadence.reminderLead', 'PT24H') })}
+${input('cadence.interval', 'One session every', values.cadence.interval, errors, { hint: range('cadence.interval', '2 weeks') })}
+${input('cadence.sessionDuration', 'Session length', values.cadence.sessionDuration, errors, { hint: range('cadence.sessionDuration', '1 hour') })}
+${input('cadence.reminderLead', 'Send the reminder this long before', values.cadence.reminderLead, errors, { hint: range('cadence.reminderLead', '24 hours') })}
 </div></fieldset>
 <fieldset><legend>Feedback</legend>
 ${checkbox('feedback.enabled', 'Ask for feedback after each session', values.feedback.enabled)}
 <div class="grid">
-${input('feedback.reminderAfter', 'Remind after', values.feedback.reminderAfter, errors, { hint: range('feedback.reminderAfter', 'P3D') })}
-${input('feedback.inactivityWindow', 'Nudge when no session held for', values.feedback.inactivityWindow, errors, { hint: range('feedback.inactivityWindow', 'P45D') })}
-${input('feedback.inactivityGrace', 'End the pairing after a further', values.feedback.inactivityGrace, errors, { hint: range('feedback.inactivityGrace', 'P14D') })}
+${input('feedback.reminderAfter', 'Remind about unanswered feedback after', values.feedback.reminderAfter, errors, { hint: range('feedback.reminderAfter', '3 days') })}
+${input('feedback.inactivityWindow', 'Nudge both when no session was held for', values.feedback.inactivityWindow, errors, { hint: range('feedback.inactivityWindow', '45 days') })}
+${input('feedback.inactivityGrace', 'End the pairing after a further', values.feedback.inactivityGrace, errors, { hint: range('feedback.inactivityGrace', '2 weeks') })}
 </div></fieldset>
 <p><button type="submit">Save settings</button></p>
 </form>`,
@@ -127,12 +138,17 @@ export function settingsOf(p: ProgramView): SettingsValues {
     name: p.name,
     status: p.status,
     adminEmail: p.adminEmail ?? '',
-    offerTtl: p.offerTtl,
+    offerTtl: humanDuration(p.offerTtl),
     autoPublish: p.autoPublish,
     skills: p.skills.map((s) => ({ ...s })),
     policy: { ...p.policy, weights: { ...p.policy.weights } },
-    cadence: { ...p.cadence },
-    feedback: { enabled: p.feedback.enabled, reminderAfter: p.feedback.reminderAfter, inactivityWindow: p.feedback.inactivityWindow, inactivityGrace: p.feedback.inactivityGrace ?? '' },
+    cadence: { ...p.cadence, interval: humanDuration(p.cadence.interval), sessionDuration: humanDuration(p.cadence.sessionDuration), reminderLead: humanDuration(p.cadence.reminderLead) },
+    feedback: {
+      enabled: p.feedback.enabled,
+      reminderAfter: humanDuration(p.feedback.reminderAfter),
+      inactivityWindow: humanDuration(p.feedback.inactivityWindow),
+      inactivityGrace: p.feedback.inactivityGrace ? humanDuration(p.feedback.inactivityGrace) : '',
+    },
   };
 }
 
@@ -183,13 +199,36 @@ export function settingsFromForm(form: Form): SettingsValues {
 /** A typed number, or the text itself so that the program's validation names the field. */
 const num = (value: string | number): unknown => (typeof value === 'number' ? value : value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value);
 
+/** The duration fields of the form, by field path. */
+export const DURATION_FIELDS = ['offerTtl', 'cadence.interval', 'cadence.sessionDuration', 'cadence.reminderLead', 'feedback.reminderAfter', 'feedback.inactivityWindow', 'feedback.inactivityGrace'] as const;
+
+const durationAt = (values: SettingsValues, field: (typeof DURATION_FIELDS)[number]): string => {
+  const [group, key] = field.split('.') as [string, string | undefined];
+  const record = values as unknown as Record<string, Record<string, string>>;
+  return key === undefined ? (values as unknown as Record<string, string>)[group] : record[group][key];
+};
+
+/** The duration fields typed as something that is not a duration, each with what to write instead. */
+export function durationErrors(values: SettingsValues): FieldErrors {
+  const errors: FieldErrors = new Map();
+  for (const field of DURATION_FIELDS) {
+    const typed = durationAt(values, field);
+    if (field === 'feedback.inactivityGrace' && typed === '') continue;
+    if (parseHumanDuration(typed) === undefined) errors.set(field, typed.trim() === '' ? 'Enter a duration, for example "2 weeks" or "24 hours".' : `"${typed}" is not a duration: write a number and a unit, for example "2 weeks", "14 days", "1 month" or "24 hours".`);
+  }
+  return errors;
+}
+
+/** A typed duration as ISO-8601 for the API ("2 weeks" is P14D); what cannot be read passes on as typed, for the API to refuse. */
+const iso = (typed: string): string => parseHumanDuration(typed) ?? typed;
+
 /** The update command for ProgramsService (its schema validates every field). */
 export function settingsCommand(values: SettingsValues, version: unknown): Record<string, unknown> {
   return {
     name: values.name,
     status: values.status,
     adminEmail: values.adminEmail === '' ? null : values.adminEmail,
-    offerTtl: values.offerTtl,
+    offerTtl: iso(values.offerTtl),
     autoPublish: values.autoPublish,
     skills: values.skills.map((s) => ({ key: s.key, label: s.label, weight: num(s.weight) })),
     policy: {
@@ -202,8 +241,13 @@ export function settingsCommand(values: SettingsValues, version: unknown): Recor
       avoidReportingLine: values.policy.avoidReportingLine,
       weights: Object.fromEntries(Object.entries(values.policy.weights).map(([k, v]) => [k, num(v)])),
     },
-    cadence: { sessions: num(values.cadence.sessions), interval: values.cadence.interval, sessionDuration: values.cadence.sessionDuration, reminderLead: values.cadence.reminderLead },
-    feedback: values.feedback,
+    cadence: { sessions: num(values.cadence.sessions), interval: iso(values.cadence.interval), sessionDuration: iso(values.cadence.sessionDuration), reminderLead: iso(values.cadence.reminderLead) },
+    feedback: {
+      enabled: values.feedback.enabled,
+      reminderAfter: iso(values.feedback.reminderAfter),
+      inactivityWindow: iso(values.feedback.inactivityWindow),
+      ...(values.feedback.inactivityGrace === '' ? {} : { inactivityGrace: iso(values.feedback.inactivityGrace) }),
+    },
     ...(typeof version === 'string' && /^\d+$/.test(version) ? { version: Number(version) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { ScoreBreakdown } from '@tandem/domain';
-import { html, SafeHtml } from '@tandem/mail';
+import { html, SafeHtml, unmatchedReasonText } from '@tandem/mail';
 import type { EnrollmentListItem, ProgramView, RoundView } from '@tandem/workflows';
 import { type ConsoleFrame, consolePage, csrfField, errorSummary, when } from './console-layout';
 
@@ -14,22 +14,8 @@ export interface ProposalRow {
   coachee: { id: string; name: string; email: string };
 }
 
-const UNMATCHED_REASON: Record<string, string> = {
-  'same-person': 'the only coaches are themselves',
-  excluded: 'every fitting pair was removed',
-  'declined-before': 'every fitting coach declined them before',
-  'reporting-line': 'every coach is in their reporting line',
-  'same-department': 'every coach is in their department',
-  'no-shared-language': 'no coach shares a language with them',
-  'timezone-gap': 'no coach is within the allowed time-zone gap',
-  forbidden: 'every pair is forbidden',
-  'below-min-score': 'every pair scores below the lowest acceptable score',
-  'no-capacity': 'the coaches who fit have no free places',
-  'no-coaches': 'the program has no coach with free places',
-};
-
-/** An unmatched reason in words. */
-export const unmatchedReason = (code: string) => UNMATCHED_REASON[code] ?? code;
+/** An unmatched reason in words (shared with the admin's email). */
+export const unmatchedReason = unmatchedReasonText;
 
 /** A round's status line (also the polled JSON's label). */
 export function roundLabel(round: RoundView): string {

@@ -1,6 +1,7 @@
+import { everyText } from '@tandem/domain';
 import { html } from '@tandem/mail';
 import type { OutboxItem } from '@tandem/mail';
-import type { BoardCard, BoardColumn, PairingSession, ProgramReport, ProgramView } from '@tandem/workflows';
+import { type BoardCard, type BoardColumn, endReasonText, type PairingSession, type ProgramReport, type ProgramView } from '@tandem/workflows';
 import { barChart, type Bar } from './charts';
 import { age, type ConsoleFrame, consolePage, when } from './console-layout';
 
@@ -9,15 +10,47 @@ const COLUMNS: [BoardColumn, string][] = [
   ['active', 'Active'],
   ['atRisk', 'At risk'],
   ['completed', 'Completed'],
+  ['declined', 'Declined'],
+  ['expired', 'Offer expired'],
+  ['ended', 'Ended early'],
 ];
+
+/** A pairing's state in words (the pairing page; the board names it by its column). */
+export const PAIRING_STATE: Record<string, string> = {
+  proposed: 'Proposed in a round, not yet offered',
+  offered: 'Offer sent, waiting for the coach',
+  active: 'Active',
+  declined: 'Declined by the coach',
+  expired: 'Offer expired without an answer',
+  withdrawn: 'Withdrawn from its round',
+  ended: 'Ended early',
+  completed: 'Completed',
+};
+
+/** A session's state in words. */
+export const SESSION_STATE: Record<string, string> = { scheduled: 'Scheduled', held: 'Held', missed: 'Missed', cancelled: 'Cancelled' };
+
+/** An outbox message's status in words. */
+export const MAIL_STATUS: Record<string, string> = {
+  held: 'Kept in the outbox (no SMTP server set)',
+  pending: 'Waiting to be sent',
+  sending: 'Being sent',
+  sent: 'Sent',
+  failed: 'Could not be sent',
+};
+
+const words = (map: Record<string, string>, code: string) => map[code] ?? code;
 
 function card(column: BoardColumn, c: BoardCard, now: number) {
   return html`<li class="card"><a href="/console/pairings/${c.id}"><strong>${c.coacheeName}</strong> with ${c.coachName}</a>
 <div class="muted">Score ${c.score.toFixed(1)}</div>
 ${column === 'offered' ? html`<div>Offer sent ${age(c.offeredAt, now)} ago${c.offerExpiresAt ? html`, expires ${when(c.offerExpiresAt)}` : ''}</div>` : ''}
-${column !== 'offered' ? html`<div>Sessions held: ${c.sessionsHeld} of ${c.sessionsPlanned}</div>` : ''}
-${column === 'atRisk' ? html`<div class="error">At risk: ${c.atRiskReason}</div>` : ''}
+${column !== 'offered' && column !== 'declined' && column !== 'expired' ? html`<div>Sessions held: ${c.sessionsHeld} of ${c.sessionsPlanned}</div>` : ''}
+${column === 'atRisk' && c.atRiskReason ? html`<div class="error">At risk: ${endReasonText(c.atRiskReason)}</div>` : ''}
 ${column === 'completed' && c.endedAt ? html`<div class="muted">Completed ${when(c.endedAt)}</div>` : ''}
+${column === 'declined' ? html`<div class="muted">Declined by the coach${c.endedAt ? html` ${when(c.endedAt)}` : ''}</div>` : ''}
+${column === 'expired' ? html`<div class="muted">Offer expired${c.endedAt ? html` ${when(c.endedAt)}` : ''} without an answer</div>` : ''}
+${column === 'ended' ? html`<div class="muted">Ended${c.endedAt ? html` ${when(c.endedAt)}` : ''}${c.atRiskReason ? html`: ${endReasonText(c.atRiskReason)}` : ''}</div>` : ''}
 </li>`;
 }
 
@@ -71,7 +104,7 @@ export function reportPage(frame: ConsoleFrame, program: ProgramView, r: Program
     { label: `${label(skill)}: intake`, value: g.intakeLevel },
     { label: `${label(skill)}: closing`, value: g.closingLevel },
   ]);
-  const rate = r.offers.acceptanceRate === null ? 'no decided offers yet' : `${Math.round(r.offers.acceptanceRate * 100)}% of decided offers accepted`;
+  const rate = r.offers.acceptanceRate === null ? 'No decided offers yet' : `${Math.round(r.offers.acceptanceRate * 100)}% of decided offers accepted`;
   return consolePage(
     `${program.name}: report`,
     { ...frame, program: { id: program.id, name: program.name, current: 'report' } },
@@ -87,7 +120,7 @@ ${barChart('offers', 'Offer decisions', offers, Math.max(1, ...offers.map((b) =>
 <h2>At risk</h2>${
       r.atRisk.length === 0
         ? html`<p>No pairing is at risk.</p>`
-        : html`<ul>${r.atRisk.map((p) => html`<li>${p.coachee} with ${p.coach}: ${p.reason} (since ${when(p.since)})${p.rematchOffered ? ', re-match offered' : ''}</li>`)}</ul>`
+        : html`<ul>${r.atRisk.map((p) => html`<li>${p.coachee} with ${p.coach}: ${endReasonText(p.reason)} (since ${when(p.since)})${p.rematchOffered ? ', re-match offered' : ''}</li>`)}</ul>`
     }`,
   );
 }
@@ -98,10 +131,10 @@ export function mailPage(frame: ConsoleFrame, items: OutboxItem[]): string {
     'Mail',
     frame,
     html`<h1>Mail (local viewer)</h1>
-<p class="muted">SMTP_URL is not set, so emails stay in the outbox instead of being sent. Here are your organization's latest ${items.length}, newest first; their links work. Operators watch the queues at <a href="/ops/queues">/ops/queues</a>.</p>
+<p class="muted">SMTP_URL is not set, so emails stay in the outbox instead of being sent. Here are your organization's latest ${items.length}, newest first; their links work. The jobs that send them are on the <a href="/console/queues">queue dashboard</a>.</p>
 ${items.map(
   (m) => html`<article class="card"><h2 style="font-size:1rem;margin:0">${m.subject}</h2>
-<p class="muted">To ${m.to} · ${when(m.createdAt)} · ${m.status}</p>
+<p class="muted">To ${m.to} · ${when(m.createdAt)} · ${words(MAIL_STATUS, m.status)}</p>
 <pre class="mail">${m.text}</pre></article>`,
 )}`,
   );
@@ -115,11 +148,15 @@ export interface PairingDetail {
   score: number;
   createdAt: string;
   activatedAt: string | null;
-  coach: { name: string; email: string };
+  coach: { name: string; email: string; bio?: string | null };
   coachee: { name: string; email: string };
   offerExpiresAt: string | null;
   offerDecision: string | null;
+  atRiskReason?: string | null;
+  endedAt?: string | null;
 }
+
+const OFFER_DECISION: Record<string, string> = { accepted: 'Accepted', declined: 'Declined', expired: 'Expired without an answer' };
 
 /** One pairing with its cadence: every planned session and its state. */
 export function pairingPage(frame: ConsoleFrame, program: ProgramView, pairing: PairingDetail, sessions: PairingSession[]): string {
@@ -128,19 +165,22 @@ export function pairingPage(frame: ConsoleFrame, program: ProgramView, pairing: 
     { ...frame, program: { id: program.id, name: program.name, current: 'pairings' } },
     html`<h1>${pairing.coachee.name} with ${pairing.coach.name}</h1>
 <dl class="grid">
-<div><dt>Status</dt><dd>${pairing.status}</dd></div>
+<div><dt>Status</dt><dd>${words(PAIRING_STATE, pairing.status)}</dd></div>
+${pairing.atRiskReason ? html`<div><dt>${pairing.status === 'active' ? 'At risk' : 'Why it ended'}</dt><dd>${endReasonText(pairing.atRiskReason)}</dd></div>` : ''}
 <div><dt>Score</dt><dd>${pairing.score.toFixed(1)}</dd></div>
 <div><dt>Coach</dt><dd>${pairing.coach.name} (${pairing.coach.email})</dd></div>
 <div><dt>Coachee</dt><dd>${pairing.coachee.name} (${pairing.coachee.email})</dd></div>
-<div><dt>Offer</dt><dd>${pairing.offerDecision ?? (pairing.offerExpiresAt ? html`open until ${when(pairing.offerExpiresAt)}` : 'none')}</dd></div>
-<div><dt>Active since</dt><dd>${pairing.activatedAt ? when(pairing.activatedAt) : 'not yet'}</dd></div>
+<div><dt>Offer</dt><dd>${pairing.offerDecision ? words(OFFER_DECISION, pairing.offerDecision) : pairing.offerExpiresAt ? html`Open until ${when(pairing.offerExpiresAt)}` : 'None'}</dd></div>
+<div><dt>Active since</dt><dd>${pairing.activatedAt ? when(pairing.activatedAt) : 'Not yet'}</dd></div>
 </dl>
-<h2>Sessions (every ${program.cadence.interval}, ${program.cadence.sessions} planned)</h2>
+<h2>About the coach</h2>
+${pairing.coach.bio ? html`<p class="bio">${pairing.coach.bio}</p>` : html`<p class="muted">${pairing.coach.name} has not written a bio.</p>`}
+<h2>Sessions (${program.cadence.sessions} planned, ${everyText(program.cadence.interval)})</h2>
 ${
   sessions.length === 0
     ? html`<p>No sessions planned yet: they are planned when the coach accepts.</p>`
     : html`<div class="table-wrap"><table><thead><tr><th scope="col">Session</th><th scope="col">Starts</th><th scope="col">Status</th><th scope="col">Changes</th></tr></thead>
-<tbody>${sessions.map((s) => html`<tr><td>${s.index + 1}</td><td>${when(s.startsAt)}</td><td>${s.status}</td><td>${s.sequence}</td></tr>`)}</tbody></table></div>`
+<tbody>${sessions.map((s) => html`<tr><td>${s.index}</td><td>${when(s.startsAt)}</td><td>${words(SESSION_STATE, s.status)}</td><td>${s.sequence}</td></tr>`)}</tbody></table></div>`
 }
 <p><a href="/console/programs/${program.id}/pairings">Back to the board</a></p>`,
   );

@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { pendingMigrations } from '@tandem/domain';
 import { JobProducer, QueueName } from '@tandem/queues';
 import type { FastifyReply } from 'fastify';
@@ -16,6 +16,13 @@ export class HealthController {
     private readonly orm: MikroORM,
     private readonly producer: JobProducer,
   ) {}
+
+  /** The address people type: it sends them to the admin console (which sends the signed-out to its sign-in). */
+  @Get()
+  @ApiExcludeEndpoint()
+  root(@Res() reply: FastifyReply) {
+    return reply.status(303).header('location', '/console').header('cache-control', 'no-store').send();
+  }
 
   @Get('health')
   @ApiOperation({ summary: 'Liveness: the process answers' })

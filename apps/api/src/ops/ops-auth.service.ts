@@ -2,22 +2,26 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { ApiKey, ApiKeyRole, isUuid } from '@tandem/domain';
-import { OrganizationsService, type Principal } from '@tandem/workflows';
+import { AdminsService, OrganizationsService, type Principal } from '@tandem/workflows';
 import type { FastifyRequest } from 'fastify';
 import { OPS_COOKIE, readCookie, verifySessionToken } from './ops-session';
+
+/** The console's session cookie (console-auth's SESSION_COOKIE), which the console also sets under /ops for admins. */
+export const CONSOLE_SESSION_COOKIE = 'tandem_console';
 
 /** Why an operations request was refused. */
 export type OpsRefusal = { status: 401 | 403; code: 'unauthenticated' | 'forbidden'; message: string };
 
 /**
  * Who may use the operations surface (dashboard, metrics): admin and operator keys, sent as a Bearer header or held
- * in the signed sign-in cookie. Queues are shared by every organization, so with OPS_ORGANIZATION_ID set only that
+ * in the signed sign-in cookie, and console admins by their console session. Queues are shared by every organization, so with OPS_ORGANIZATION_ID set only that
  * organization's keys are let in; unset (a single-tenant install) any organization's admin or operator key is.
  */
 @Injectable()
 export class OpsAuth {
   constructor(
     private readonly organizations: OrganizationsService,
+    private readonly admins: AdminsService,
     private readonly em: EntityManager,
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {}
@@ -34,6 +38,7 @@ export class OpsAuth {
       const token = readCookie(request.headers.cookie, OPS_COOKIE);
       const keyId = token ? verifySessionToken(this.config.appSecret, token) : undefined;
       principal = keyId ? await this.principalOfKeyId(keyId) : undefined;
+      principal ??= await this.principalOfConsoleSession(readCookie(request.headers.cookie, CONSOLE_SESSION_COOKIE));
       if (!principal) return { status: 401, code: 'unauthenticated', message: 'sign in at /ops/login, or send Authorization: Bearer <admin or operator key>' };
     }
     return this.admit(principal);
@@ -52,6 +57,15 @@ export class OpsAuth {
       return { status: 403, code: 'forbidden', message: 'operations are reserved to the operating organization' };
     }
     return principal;
+  }
+
+  /**
+   * A console admin's live session (the console's "Queues" link copies its cookie to /ops): an admin of their
+   * organization, so the OPS_ORGANIZATION_ID rule applies as to keys. Signing out of the console ends it too.
+   */
+  private async principalOfConsoleSession(token: string | undefined): Promise<Principal | undefined> {
+    const admin = token ? await this.admins.authenticate(token) : undefined;
+    return admin ? { keyId: `console-session:${admin.sessionId}`, organizationId: admin.organizationId, role: ApiKeyRole.Admin } : undefined;
   }
 
   /** A revoked key's session ends at once: the cookie names the key, and the key is checked on every request. */

@@ -78,8 +78,14 @@ export class RoundsController {
   }
 
   @Get('pairings/:id')
-  @ApiOperation({ summary: 'One pairing' })
+  @ApiOperation({ summary: 'One pairing, with its at-risk (or end) reason and when it was set' })
   getPairing(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.pairings.get(principal.organizationId, id);
+  }
+
+  @Get('pairings/:id/sessions')
+  @ApiOperation({ summary: 'A pairing’s sessions in order: index (from 1), start, end, status (scheduled, held, missed, cancelled) and how often each was moved' })
+  pairingSessions(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.pairings.sessions(principal.organizationId, id);
   }
 }

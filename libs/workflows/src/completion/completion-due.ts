@@ -2,12 +2,15 @@ import { CLOSE_AT_SQL } from '../feedback/close-time';
 
 /**
  * Whether an active pairing (aliased `p`, its program `prog`) is due to complete: it has sessions, and each one not
- * cancelled has closed (its feedback was requested, or, with feedback off, its close time has passed). Derived from
- * the rows alone, so the closing job and the reconciler agree. Takes one parameter: the current time.
+ * cancelled has closed (its feedback was requested, or, with feedback off, its close time has passed). With feedback
+ * on, at least one session must also be reported held: coaching nobody held does not complete (it stays active until
+ * a coach reports a session held, or the inactivity rule ends it). Derived from the rows alone, so the closing job,
+ * the feedback form and the reconciler agree. Takes one parameter: the current time.
  */
 export const COMPLETION_DUE_SQL = `(
   p.status = 'active'
   and exists (select 1 from coaching_session s where s.pairing_id = p.id)
+  and (not (prog.feedback ->> 'enabled')::boolean or exists (select 1 from coaching_session s where s.pairing_id = p.id and s.status = 'held'))
   and not exists (
     select 1 from coaching_session s
      where s.pairing_id = p.id and s.status <> 'cancelled'

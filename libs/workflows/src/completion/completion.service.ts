@@ -7,6 +7,7 @@ import { JobName, JobProducer } from '@tandem/queues';
 import { closingSurveyEmail } from './completion-emails';
 import { COMPLETION_DUE_SQL } from './completion-due';
 import { parseSurveyAnswers } from './survey-form';
+import { NO_SESSIONS_HELD } from '../risk/risk-rules';
 
 interface SurveyRow {
   id: string;
@@ -63,8 +64,12 @@ export class CompletionService {
     return !!row?.due;
   }
 
-  /** The `feedback.complete-pairing` job: completes a due pairing once (a conditional update guards it) and sends the survey. */
-  async complete(pairingId: string): Promise<'completed' | 'not-due' | 'done'> {
+  /**
+   * The `feedback.complete-pairing` job: completes a due pairing once (a conditional update guards it) and sends the
+   * survey. A pairing in which no session was held never gets here with feedback on (see COMPLETION_DUE_SQL); with
+   * feedback off, one whose sessions were all cancelled ends instead (`ended`, reason `no-sessions-held`), without a survey.
+   */
+  async complete(pairingId: string): Promise<'completed' | 'ended' | 'not-due' | 'done'> {
     const em = this.em.fork();
     const result = await em.transactional(async (tem) => {
       const [pairing] = await rawQuery<{ status: string; organization_id: string; program_name: string; program_skills: SkillDefinition[]; needs: Record<string, number>; coach_name: string; coachee_name: string; coachee_email: string }>(
@@ -82,6 +87,24 @@ export class CompletionService {
       if (pairing.status !== 'active') return { outcome: 'done' as const, messageIds: [] };
       const now = this.clock.now();
       if (!(await this.isDue(tem, pairingId, now))) return { outcome: 'not-due' as const, messageIds: [] };
+      // Every session was cancelled (with feedback off nothing else tells whether coaching took place): it ends instead
+      // of completing, without a survey or congratulations, with the reason where the board and the API show it.
+      const [{ none }] = await rawQuery<{ none: boolean }>(tem, `select not exists (select 1 from coaching_session where pairing_id = ? and status <> 'cancelled') as none`, [pairingId]);
+      if (none) {
+        await rawQuery(tem, `update pairing set status = 'ended', ended_at = ?, at_risk_reason = coalesce(at_risk_reason, ?), at_risk_at = coalesce(at_risk_at, ?), updated_at = ? where id = ?`, [
+          now,
+          NO_SESSIONS_HELD,
+          now,
+          now,
+          pairingId,
+        ]);
+        await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (?, ?, 'worker', 'pairing.ended', 'pairing', ?)`, [
+          newId(),
+          pairing.organization_id,
+          pairingId,
+        ]);
+        return { outcome: 'ended' as const, messageIds: [] };
+      }
       await rawQuery(tem, `update pairing set status = 'completed', ended_at = ?, updated_at = ? where id = ?`, [now, now, pairingId]);
       const intake = Object.fromEntries(focusSkills(pairing.program_skills, pairing.needs).map((s) => [s.key, pairing.needs?.[s.key] ?? 0]));
       const surveyId = newId();

@@ -191,6 +191,7 @@ export class FeedbackService {
    */
   async submit(token: string, body: unknown): Promise<FeedbackOutcome> {
     const em = this.em.fork();
+    let completePairing: string | undefined;
     const result = await em.transactional(async (tem) => {
       const row = await this.find(tem, token, true);
       const answers = row.role === 'coach' ? parseCoachAnswers(body) : parseCoacheeAnswers(body, { skills: focusSkills(row).map((s) => s.key), askFit: row.index === 1 });
@@ -205,6 +206,8 @@ export class FeedbackService {
         if (coach.attendance !== 'moved') {
           await rawQuery(tem, `update coaching_session set status = ?, updated_at = ? where id = ? and status = 'scheduled'`, [coach.attendance, now, row.session_id]);
         }
+        // A pairing whose sessions all closed waits for a held one to complete: this answer may be it.
+        if (coach.attendance === 'held' && (await this.completion.isDue(tem, row.pairing_id, now))) completePairing = row.pairing_id;
       } else {
         const coachee = answers as CoacheeAnswers;
         await rawQuery(
@@ -227,6 +230,7 @@ export class FeedbackService {
       await this.producer.afterCommit('feedback follow-up', async () => {
         await this.producer.enqueueMany(JobName.EmailSend, result.riskMessages.map((messageId) => ({ messageId })));
         if (result.aggregate) await this.producer.enqueue(JobName.FeedbackAggregate, result.aggregate);
+        if (completePairing) await this.producer.enqueue(JobName.FeedbackCompletePairing, { pairingId: completePairing });
       });
     }
     return result.outcome;

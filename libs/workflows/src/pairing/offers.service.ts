@@ -39,12 +39,13 @@ interface OfferRow {
   coach_name: string;
   coach_email: string;
   coach_timezone: string;
+  coach_bio: string | null;
 }
 
 const OFFER_SELECT = `
   select o.id as offer_id, o.token_hash, o.pairing_id, o.decision, o.expires_at, pr.organization_id, pr.program_id, pr.coach_id, pr.coachee_id,
          pr.breakdown -> 'reasons' as reasons, prog.name as program_name, ep.name as coachee_name, ep.email as coachee_email, ee.goals,
-         cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone
+         cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone, ce.bio as coach_bio
     from offer o
     join pairing pr on pr.id = o.pairing_id
     join program prog on prog.id = pr.program_id
@@ -129,7 +130,7 @@ export class OffersService {
           organizationId: row.organization_id,
           idempotencyKey: `intro:${row.pairing_id}:coachee`,
           to: row.coachee_email,
-          ...introductionEmail({ to: 'coachee', recipientName: row.coachee_name, otherName: row.coach_name, otherEmail: row.coach_email, programName: row.program_name }),
+          ...introductionEmail({ to: 'coachee', recipientName: row.coachee_name, otherName: row.coach_name, otherEmail: row.coach_email, programName: row.program_name, otherBio: row.coach_bio }),
         },
       ]);
       await audit(tem, row, 'offer.accepted');

@@ -5,8 +5,8 @@ import { ProgramsService } from '../programs/programs.service';
 
 const PAIRING_SELECT = `
   select pr.id, pr.program_id as "programId", pr.status, pr.score, pr.round_id as "roundId", pr.created_at as "createdAt",
-         pr.activated_at as "activatedAt",
-         json_build_object('id', ce.id, 'name', cp.name, 'email', cp.email) as coach,
+         pr.activated_at as "activatedAt", pr.ended_at as "endedAt", pr.at_risk_reason as "atRiskReason", pr.at_risk_at as "atRiskAt",
+         json_build_object('id', ce.id, 'name', cp.name, 'email', cp.email, 'bio', ce.bio) as coach,
          json_build_object('id', ee.id, 'name', ep.name, 'email', ep.email) as coachee,
          o.expires_at as "offerExpiresAt", o.decision as "offerDecision"
     from pairing pr
@@ -60,8 +60,8 @@ export class PairingsService {
   }
 
   /**
-   * The pairing board of a program: offered, active (minus those at risk), at risk and completed pairings, each with
-   * its offer's age and the sessions held so far.
+   * The pairing board of a program: offered, active (minus those at risk), at risk, completed, declined, expired and
+   * ended pairings, each with its offer's age and the sessions held so far.
    */
   async board(organizationId: string, programId: string): Promise<{ columns: Record<BoardColumn, BoardCard[]> }> {
     const em = this.em.fork();
@@ -76,11 +76,11 @@ export class PairingsService {
          join enrollment ce on ce.id = pr.coach_id join person cp on cp.id = ce.person_id
          join enrollment ee on ee.id = pr.coachee_id join person ep on ep.id = ee.person_id
          left join offer o on o.pairing_id = pr.id
-        where pr.program_id = ? and pr.status in ('offered', 'active', 'completed')
+        where pr.program_id = ? and pr.status in ('offered', 'active', 'completed', 'declined', 'expired', 'ended')
         order by pr.created_at, pr.id limit 2000`,
       [program.id],
     );
-    const columns: Record<BoardColumn, BoardCard[]> = { offered: [], active: [], atRisk: [], completed: [] };
+    const columns: Record<BoardColumn, BoardCard[]> = { offered: [], active: [], atRisk: [], completed: [], declined: [], expired: [], ended: [] };
     for (const { status, ...card } of rows) {
       const column: BoardColumn = status === 'active' && card.atRiskReason ? 'atRisk' : (status as BoardColumn);
       columns[column].push(card);
@@ -90,7 +90,7 @@ export class PairingsService {
 }
 
 /** The columns of the pairing board. */
-export type BoardColumn = 'offered' | 'active' | 'atRisk' | 'completed';
+export type BoardColumn = 'offered' | 'active' | 'atRisk' | 'completed' | 'declined' | 'expired' | 'ended';
 
 /** One pairing on the board. */
 export interface BoardCard {

@@ -56,17 +56,18 @@ export class ReportService {
       `select count(*) filter (where role = 'coachee')::int as coachees, count(*) filter (where role = 'coach')::int as coaches from enrollment where program_id = ? and status = 'active'`,
       [programId],
     );
-    // Each funnel step counts coachees (distinct), so a re-matched coachee counts once.
+    // Each funnel step counts coachees (distinct), so a re-matched coachee counts once. A proposal counts as matched
+    // only once its round is published (an automatic re-match has no round): drafts are not facts yet.
     const [funnel] = await rawQuery<Record<string, number>>(
       em,
-      `select count(distinct coachee_id) filter (where status <> 'withdrawn')::int as matched,
+      `select count(distinct coachee_id) filter (where status <> 'withdrawn' and (round_id is null or round_id in (select id from matching_round where program_id = ? and status = 'published')))::int as matched,
               count(distinct coachee_id) filter (where status not in ('proposed', 'withdrawn'))::int as offered,
               count(distinct coachee_id) filter (where activated_at is not null)::int as accepted,
               count(distinct coachee_id) filter (where status = 'active')::int as active,
               count(distinct coachee_id) filter (where status = 'completed')::int as completed,
               count(distinct coachee_id) filter (where status = 'ended')::int as ended
          from pairing where program_id = ?`,
-      [programId],
+      [programId, programId],
     );
     const [offers] = await rawQuery<{ decided: number; accepted: number; declined: number; expired: number; median: string | null }>(
       em,
