@@ -438,13 +438,19 @@ describe('hostile settings: bounded durations and counts, and a job time limit',
   });
 
   it("fails a job that runs past JOB_TIME_LIMIT (recorded in job_failure), so the next tenant's job runs on the freed worker", async () => {
-    const stuck = randomUUID();
-    const other = randomUUID();
-    // Hold the lock the effectiveness job takes for `stuck`: its job waits on it, as on any lock or slow query.
+    const program = async (organization: string) => {
+      const { organizationId, apiKey } = await tandem.organization(organization);
+      const created = await tandem.request('POST', '/api/v1/programs', { key: apiKey, json: { name: 'Time limit' } });
+      expect(created.status).toBe(201);
+      return { organizationId, programId: created.body.id as string };
+    };
+    const { organizationId: stuckOrganization, programId: stuck } = await program('Stuck Ltd');
+    const { programId: other } = await program('Other Ltd');
+    // Hold the lock the learning job takes for `stuck`'s organization: its job waits on it, as on any lock or slow query.
     const holder = new Client({ connectionString: tandem.testEnv.config.databaseUrl });
     await holder.connect();
     try {
-      await holder.query(`select pg_advisory_lock(hashtext('coach_effectiveness:' || $1::text))`, [stuck]);
+      await holder.query(`select pg_advisory_lock(hashtext('coach_learning:' || $1::text))`, [stuckOrganization]);
       const producer = tandem.get(JobProducer);
       await producer.enqueue(JobName.FeedbackAggregate, { programId: stuck, feedbackId: randomUUID() });
       await producer.enqueue(JobName.FeedbackAggregate, { programId: other, feedbackId: randomUUID() });
