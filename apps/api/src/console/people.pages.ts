@@ -16,6 +16,7 @@ const STATE_LABEL: Record<string, string> = {
 };
 
 function stateOf(p: PersonRow): string {
+  if (p.status === 'alumni') return 'alumni: coaching finished, out of the pool';
   if (p.status !== 'active') return p.status;
   if (p.role === 'coach') return `${p.liveCoachees ?? 0} of ${p.capacity ?? 0} places taken`;
   return p.pairingStatus ? (STATE_LABEL[p.pairingStatus] ?? p.pairingStatus) : 'waiting for a match';
@@ -70,7 +71,12 @@ ${
     : html`<div class="table-wrap"><table><caption class="muted">${people.length} ${people.length === 1 ? 'person' : 'people'} shown${query.offset ? html`, from ${query.offset + 1}` : ''}</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Time zone</th><th scope="col">State</th></tr></thead>
 <tbody>${people.map(
-        (p) => html`<tr><td>${p.name}</td><td>${p.email}</td><td>${p.role}</td><td>${p.department ?? ''}</td><td>${p.timezone}</td><td>${stateOf(p)}</td></tr>`,
+        (p) =>
+          html`<tr><td>${p.name}</td><td>${p.email}</td><td>${p.role}</td><td>${p.department ?? ''}</td><td>${p.timezone}</td><td>${stateOf(p)}${
+            p.status === 'alumni'
+              ? html` <form method="post" action="/console/enrollments/${p.id}/return-to-pool" class="inline">${csrfField(frame.csrf!)}<button type="submit" class="secondary">Return to pool</button></form>`
+              : ''
+          }</td></tr>`,
       )}</tbody></table></div>
 ${
   people.length === query.limit
