@@ -297,7 +297,7 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     expect(mailTo('c11@expire.example').filter((m) => m.subject.startsWith('Reminder: coaching offer'))).toHaveLength(1);
     expect(adminMail.text).toContain('Ezra Stone');
     // The reason in words, never as a code.
-    expect(adminMail.text).toContain('Tandem could not find a coach for Ezra Stone in Leaders 2027: every fitting coach declined them before.');
+    expect(adminMail.text).toContain('Tandem could not find a coach for Ezra Stone in Leaders 2027: every fitting coach declined them or coached them before.');
     expect(adminMail.text).not.toMatch(/\((declined-before|no-capacity)\)/);
     // The funnel counts the published round's coachee as matched, and the board keeps both expired offers.
     const report = await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key });

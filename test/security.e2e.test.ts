@@ -54,6 +54,7 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
       rounds: launched.body.id,
       pairings: pairings.body.items[0].id,
       'api-keys': keys.body.items[0].id,
+      enrollments: idOf(`coachee1@${tag}.example`),
       coacheeId: idOf(`coachee1@${tag}.example`),
       coachId: idOf(`coach1@${tag}.example`),
     });

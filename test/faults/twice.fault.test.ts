@@ -111,6 +111,7 @@ describe('every job type run twice with the same payload', () => {
       [JobName.FeedbackAggregate]: { programId: program.id, feedbackId: feedback.id },
       [JobName.FeedbackCheckInactivity]: { pairingId: pairing.id, dueAt: Date.now() },
       [JobName.MatchingRematchCoachee]: { coacheeId: coachee.id, attempt: 1 },
+      [JobName.MatchingMatchWaiting]: { programId: program.id, dueAt: Date.now() },
       [JobName.PairingExpireOffers]: { programId: program.id, dueAt: Date.now() },
       [JobName.PairingRemindOffers]: { programId: program.id, dueAt: Date.now() },
       [JobName.MaintenancePing]: { pingId: 'twice' },

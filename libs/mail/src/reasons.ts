@@ -2,7 +2,7 @@
 export const UNMATCHED_REASON_TEXT: Readonly<Record<string, string>> = {
   'same-person': 'the only coaches are themselves',
   excluded: 'every fitting pair was removed',
-  'declined-before': 'every fitting coach declined them before',
+  'declined-before': 'every fitting coach declined them or coached them before',
   'reporting-line': 'every coach is in their reporting line',
   'same-department': 'every coach is in their department',
   'no-shared-language': 'no coach shares a language with them',

@@ -91,10 +91,22 @@ export function unmatchedAdminEmail(input: { coacheeName: string; programName: s
   const text = [
     'Hello,',
     `Tandem could not find a coach for ${input.coacheeName} in ${input.programName}: ${unmatchedReasonText(input.reason)}.`,
-    'You can add coaches or free capacity, then launch a new matching round.',
+    'They wait on the program’s waiting list: when a place frees up (a pairing ends, a coach joins or takes more coachees), Tandem offers them the best free place that fits. You can also add coaches or free capacity, or launch a new matching round.',
     'Tandem',
   ].join('\n\n');
   return { subject: `No coach found for ${input.coacheeName}`, text };
+}
+
+/** To a program's admin: coachees of the waiting list were offered to coaches whose places freed up. */
+export function waitlistMatchedAdminEmail(input: { programName: string; matches: { coacheeName: string; coachName: string }[] }): RenderedEmail {
+  const text = [
+    'Hello,',
+    `A place freed up in ${input.programName}, so Tandem offered coachees of the waiting list to coaches, best fit first:`,
+    input.matches.map((m) => `- ${m.coacheeName} to ${m.coachName}`).join('\n'),
+    'Each coach has the usual offer to accept or decline; a declined offer is re-matched as always.',
+    'Tandem',
+  ].join('\n\n');
+  return { subject: `Waiting list matched in ${input.programName}: ${input.matches.length} offer(s)`, text };
 }
 
 /** The one-time link that signs an admin in to the console. */

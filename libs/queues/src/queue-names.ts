@@ -16,6 +16,7 @@ export enum JobName {
   IntakeImportBatch = 'intake.import-batch',
   MatchingRunRound = 'matching.run-round',
   MatchingRematchCoachee = 'matching.rematch-coachee',
+  MatchingMatchWaiting = 'matching.match-waiting',
   PairingExpireOffers = 'pairing.expire-offers',
   PairingRemindOffers = 'pairing.remind-offers',
   CadenceScheduleSessions = 'cadence.schedule-sessions',
@@ -40,6 +41,8 @@ export interface JobPayloads {
    * coachee asked for after an at-risk pairing uses minus the number of such ended pairings, so the two never share an id.
    */
   [JobName.MatchingRematchCoachee]: { coacheeId: string; attempt: number };
+  /** Offers a program's free places to its waiting list; `dueAt` (epoch ms) is when a place freed up, one job each. */
+  [JobName.MatchingMatchWaiting]: { programId: string; dueAt: number };
   /** Expires every pending offer of the program due by `dueAt` (epoch ms): one job per batch of offers. */
   [JobName.PairingExpireOffers]: { programId: string; dueAt: number };
   /** Reminds every pending offer of the program whose reminder is due by `dueAt`. */
@@ -70,6 +73,7 @@ export const QUEUE_OF = {
   [JobName.IntakeImportBatch]: QueueName.Intake,
   [JobName.MatchingRunRound]: QueueName.Matching,
   [JobName.MatchingRematchCoachee]: QueueName.Matching,
+  [JobName.MatchingMatchWaiting]: QueueName.Matching,
   [JobName.PairingExpireOffers]: QueueName.Pairing,
   [JobName.PairingRemindOffers]: QueueName.Pairing,
   [JobName.CadenceScheduleSessions]: QueueName.Cadence,
@@ -92,6 +96,7 @@ export const JOB_ID: { readonly [N in JobName]: (payload: JobPayloads[N]) => str
   [JobName.IntakeImportBatch]: (p) => `import-batch.${p.importId}`,
   [JobName.MatchingRunRound]: (p) => `run-round.${p.roundId}.${p.revision}`,
   [JobName.MatchingRematchCoachee]: (p) => `rematch.${p.coacheeId}.${p.attempt}`,
+  [JobName.MatchingMatchWaiting]: (p) => `match-waiting.${p.programId}.${p.dueAt}`,
   [JobName.PairingExpireOffers]: (p) => `expire-offers.${p.programId}.${p.dueAt}`,
   [JobName.PairingRemindOffers]: (p) => `remind-offers.${p.programId}.${p.dueAt}`,
   [JobName.CadenceScheduleSessions]: (p) => `schedule-sessions.${p.pairingId}`,

@@ -42,6 +42,12 @@ export class ConsolePeopleController {
     return sendConsolePage(reply, 200, coachLearningPage(frameOf(ctx, this.config), program, view));
   }
 
+  @Post('enrollments/:id/return-to-pool')
+  async returnToPool(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const returned = await this.intake.returnToPool(consoleActor(ctx.admin), id);
+    return reply.status(303).header('location', `/console/programs/${returned.programId}/people`).send();
+  }
+
   @Post('programs/:id/imports')
   async upload(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: { csv?: unknown } | undefined, @Res() reply: FastifyReply) {
     const program = await this.programs.get(ctx.admin.organizationId, id);

@@ -19,6 +19,7 @@ const ROLE_LABEL: Record<string, string> = { coach: 'Coach', coachee: 'Coachee' 
 const ENROLLMENT_LABEL: Record<string, string> = { active: 'Active', withdrawn: 'Withdrawn', alumni: 'Alumni' };
 
 function stateOf(p: PersonRow): string {
+  if (p.status === 'alumni') return 'Alumni: coaching finished, out of the pool';
   if (p.status !== 'active') return ENROLLMENT_LABEL[p.status] ?? p.status;
   if (p.role === 'coach') return `${p.liveCoachees ?? 0} of ${p.capacity ?? 0} places taken`;
   return p.pairingStatus ? (STATE_LABEL[p.pairingStatus] ?? p.pairingStatus) : 'Waiting for a match';
@@ -80,7 +81,11 @@ ${
 <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Time zone</th><th scope="col">State</th><th scope="col">Bio</th></tr></thead>
 <tbody>${people.map(
         (p) =>
-          html`<tr><td>${p.role === 'coach' ? html`<a href="/console/programs/${program.id}/coaches/${p.id}/learning">${p.name}</a>` : p.name}</td><td>${p.email}</td><td>${ROLE_LABEL[p.role] ?? p.role}</td><td>${p.department ?? ''}</td><td>${p.timezone}</td><td>${stateOf(p)}</td><td>${bioCell(p)}</td></tr>`,
+          html`<tr><td>${p.role === 'coach' ? html`<a href="/console/programs/${program.id}/coaches/${p.id}/learning">${p.name}</a>` : p.name}</td><td>${p.email}</td><td>${ROLE_LABEL[p.role] ?? p.role}</td><td>${p.department ?? ''}</td><td>${p.timezone}</td><td>${stateOf(p)}${
+            p.status === 'alumni'
+              ? html` <form method="post" action="/console/enrollments/${p.id}/return-to-pool" class="inline">${csrfField(frame.csrf!)}<button type="submit" class="secondary">Return to pool</button></form>`
+              : ''
+          }</td><td>${bioCell(p)}</td></tr>`,
       )}</tbody></table></div>
 ${
   people.length === query.limit

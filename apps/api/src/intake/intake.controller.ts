@@ -37,6 +37,13 @@ export class IntakeController {
     return this.intake.enroll(actorOf(principal), id, body);
   }
 
+  @Post('enrollments/:id/return-to-pool')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Put an alumni coachee back into the matching pool on purpose (a new cycle); audited, 409 unless alumni' })
+  returnToPool(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.intake.returnToPool(actorOf(principal), id);
+  }
+
   @Get('programs/:id/enrollments')
   @ApiOperation({ summary: 'List a program’s coaches and coachees' })
   list(

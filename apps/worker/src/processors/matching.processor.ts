@@ -9,6 +9,7 @@ export class MatchingProcessor extends QueueProcessor<QueueName.Matching> {
   readonly handlers: QueueHandlers<QueueName.Matching> = {
     [JobName.MatchingRunRound]: ({ roundId, revision }) => this.rounds.run(roundId, revision),
     [JobName.MatchingRematchCoachee]: ({ coacheeId }) => this.rematches.rematch(coacheeId),
+    [JobName.MatchingMatchWaiting]: ({ programId }) => this.rematches.matchWaiting(programId),
   };
 
   constructor(

@@ -11,6 +11,8 @@ export enum EnrollmentRole {
 export enum EnrollmentStatus {
   Active = 'active',
   Withdrawn = 'withdrawn',
+  /** A coachee whose coaching completed or ended: out of the pool until an admin returns them (a new cycle). */
+  Alumni = 'alumni',
 }
 
 /** A person in a program as coach (capacity, strengths, bio) or coachee (goals, needs); one per person, program and role. */

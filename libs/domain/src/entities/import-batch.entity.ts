@@ -60,6 +60,10 @@ export class ImportBatch {
   @Property({ type: 'integer' })
   unchanged: Opt<number> = 0;
 
+  /** Rows naming an alumni enrollment: counted as unchanged or updated, their status left alone. */
+  @Property({ type: 'integer' })
+  alumni: Opt<number> = 0;
+
   @Property({ type: 'jsonb', defaultRaw: `'[]'` })
   errors: Opt<ImportRowError[]> = [];
 

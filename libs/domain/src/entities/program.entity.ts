@@ -91,6 +91,14 @@ export class Program {
   @Property({ type: 'text', nullable: true })
   adminEmail?: string | null;
 
+  /** When a place last freed up for the waiting list (a pairing ended, a coach joined or took more coachees). */
+  @Property({ type: 'timestamptz', nullable: true })
+  waitlistDueAt?: Date | null;
+
+  /** The `waitlistDueAt` the waiting list was last matched for; behind it, the reconciler queues the match again. */
+  @Property({ type: 'timestamptz', nullable: true })
+  waitlistDoneAt?: Date | null;
+
   @Property({ type: 'integer', version: true })
   version!: Opt<number>;
 

@@ -8,6 +8,7 @@ import { Migration20261126140000Feedback } from './Migration20261126140000Feedba
 import { Migration20261126150000Risk } from './Migration20261126150000Risk';
 import { Migration20261126160000Console } from './Migration20261126160000Console';
 import { Migration20261203120000Learning } from './Migration20261203120000Learning';
+import { Migration20261203130000Pool } from './Migration20261203130000Pool';
 
 /** Every migration in order; listed explicitly so the built app needs no folder scan. */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261126150000Risk', class: Migration20261126150000Risk },
   { name: 'Migration20261126160000Console', class: Migration20261126160000Console },
   { name: 'Migration20261203120000Learning', class: Migration20261203120000Learning },
+  { name: 'Migration20261203130000Pool', class: Migration20261203130000Pool },
 ];

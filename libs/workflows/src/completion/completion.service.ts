@@ -6,6 +6,7 @@ import { linkPlaceholder, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { closingSurveyEmail } from './completion-emails';
 import { COMPLETION_DUE_SQL } from './completion-due';
+import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
 import { parseSurveyAnswers } from './survey-form';
 import { NO_SESSIONS_HELD } from '../risk/risk-rules';
 
@@ -45,7 +46,8 @@ export type SurveyOutcome = 'submitted' | 'already-submitted';
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * Completion: once every session of an active pairing has closed, the pairing turns `completed` and the coachee gets a
+ * Completion: once every session of an active pairing has closed, the pairing turns `completed`, the coachee's
+ * enrollment `alumni` (out of the pool), the coach's place goes to the waiting list, and the coachee gets a
  * closing survey (a self-rated level per focus skill, compared with the intake in the program report). The survey can
  * be answered after completion; its answers are confidential like all feedback.
  */
@@ -72,9 +74,9 @@ export class CompletionService {
   async complete(pairingId: string): Promise<'completed' | 'ended' | 'not-due' | 'done'> {
     const em = this.em.fork();
     const result = await em.transactional(async (tem) => {
-      const [pairing] = await rawQuery<{ status: string; organization_id: string; program_name: string; program_skills: SkillDefinition[]; needs: Record<string, number>; coach_name: string; coachee_name: string; coachee_email: string }>(
+      const [pairing] = await rawQuery<{ status: string; coach_id: string; coachee_id: string; organization_id: string; program_name: string; program_skills: SkillDefinition[]; needs: Record<string, number>; coach_name: string; coachee_name: string; coachee_email: string }>(
         tem,
-        `select pr.status::text as status, pr.organization_id, prog.name as program_name, prog.skills as program_skills, ee.skills as needs,
+        `select pr.status::text as status, pr.coach_id, pr.coachee_id, pr.organization_id, prog.name as program_name, prog.skills as program_skills, ee.skills as needs,
                 cp.name as coach_name, ep.name as coachee_name, ep.email as coachee_email
            from pairing pr
            join program prog on prog.id = pr.program_id
@@ -84,9 +86,9 @@ export class CompletionService {
         [pairingId],
       );
       if (!pairing) throw new NotFoundError('pairing', pairingId);
-      if (pairing.status !== 'active') return { outcome: 'done' as const, messageIds: [] };
+      if (pairing.status !== 'active') return { outcome: 'done' as const, messageIds: [], waitlist: [] };
       const now = this.clock.now();
-      if (!(await this.isDue(tem, pairingId, now))) return { outcome: 'not-due' as const, messageIds: [] };
+      if (!(await this.isDue(tem, pairingId, now))) return { outcome: 'not-due' as const, messageIds: [], waitlist: [] };
       // Every session was cancelled (with feedback off nothing else tells whether coaching took place): it ends instead
       // of completing, without a survey or congratulations, with the reason where the board and the API show it.
       const [{ none }] = await rawQuery<{ none: boolean }>(tem, `select not exists (select 1 from coaching_session where pairing_id = ? and status <> 'cancelled') as none`, [pairingId]);
@@ -103,9 +105,13 @@ export class CompletionService {
           pairing.organization_id,
           pairingId,
         ]);
-        return { outcome: 'ended' as const, messageIds: [] };
+        // The coach's place is free again; the coachee, who was never coached, stays in the pool (never with this coach again).
+        return { outcome: 'ended' as const, messageIds: [], waitlist: await coachPlaceFreed(tem, pairing.coach_id, now) };
       }
       await rawQuery(tem, `update pairing set status = 'completed', ended_at = ?, updated_at = ? where id = ?`, [now, now, pairingId]);
+      // The coachee graduates: out of the pool until an admin returns them; the coach's place frees for the waiting list.
+      const waitlist = await coachPlaceFreed(tem, pairing.coach_id, now);
+      await rawQuery(tem, `update enrollment set status = 'alumni', updated_at = ? where id = ? and status = 'active'`, [now, pairing.coachee_id]);
       const intake = Object.fromEntries(focusSkills(pairing.program_skills, pairing.needs).map((s) => [s.key, pairing.needs?.[s.key] ?? 0]));
       const surveyId = newId();
       const [survey] = await rawQuery<{ id: string }>(
@@ -128,9 +134,12 @@ export class CompletionService {
             },
           ])
         : [];
-      return { outcome: 'completed' as const, messageIds };
+      return { outcome: 'completed' as const, messageIds, waitlist };
     });
-    await this.producer.afterCommit('closing survey email', () => this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId }))));
+    await this.producer.afterCommit('closing survey email', async () => {
+      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+      await queueWaitlist(this.producer, result.waitlist);
+    });
     return result.outcome;
   }
 

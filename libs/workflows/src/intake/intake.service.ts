@@ -18,6 +18,7 @@ import { type OutboxDraft, welcomeEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
+import { markWaitlistDue, queueWaitlist, type WaitlistDue } from '../rounds/waitlist';
 import { parseParticipantCsv, parseParticipantJson, rawFromJson } from './participant-batch';
 import { type ParticipantRecord, validateParticipant, type ValidatedBatch } from './participant-record';
 
@@ -33,6 +34,10 @@ export interface ImportView {
   created: number;
   updated: number;
   unchanged: number;
+  /** Rows naming an alumni enrollment (counted in `updated` or `unchanged`): their status was left alone. */
+  alumni: number;
+  /** What an admin should know about the import (alumni left out of the pool). */
+  notes: string[];
   errors: ImportRowError[];
   createdAt: Date;
   finishedAt: Date | null;
@@ -54,6 +59,9 @@ interface WriteResult {
   created: number;
   updated: number;
   unchanged: number;
+  alumni: number;
+  /** Whether a coach joined or a coach's row changed (capacity may have risen): the waiting list is due. */
+  coachesChanged: boolean;
   messageIds: string[];
 }
 
@@ -125,7 +133,7 @@ export class IntakeService {
     const skillErrors = skillFrameworkErrors(batch.records, program, importBatch.format === ImportFormat.Csv ? 2 : 1);
     if (skillErrors.length > 0) return this.failImport(importId, skillErrors);
 
-    let result: WriteResult;
+    let result: WriteResult & { waitlist: WaitlistDue[] };
     try {
       result = await em.transactional(async (tem) => {
         await rawQuery(tem, `select id from program where id = ? for update`, [program.id]);
@@ -137,16 +145,18 @@ export class IntakeService {
         );
         await rawQuery(
           tem,
-          `update import_batch set status = 'succeeded', processed = rows, created = ?, updated = ?, unchanged = ?, source = null, finished_at = now() where id = ?`,
-          [written.created, written.updated, written.unchanged, importId],
+          `update import_batch set status = 'succeeded', processed = rows, created = ?, updated = ?, unchanged = ?, alumni = ?, source = null, finished_at = now() where id = ?`,
+          [written.created, written.updated, written.unchanged, written.alumni, importId],
         );
-        return written;
+        const waitlist = written.coachesChanged ? await markWaitlistDue(tem, [program.id], new Date()) : [];
+        return { ...written, waitlist };
       });
     } catch (err) {
       if (err instanceof ValidationError && err.code === 'import_conflicts') return this.failImport(importId, err.details as ImportRowError[]);
       throw err;
     }
     await this.queueEmails(result.messageIds);
+    await this.producer.afterCommit('waiting list', () => queueWaitlist(this.producer, result.waitlist));
     return 'done';
   }
 
@@ -177,10 +187,37 @@ export class IntakeService {
         subjectId: enrollment.id,
       });
       await tem.flush();
-      return { ...written, enrollment };
+      const waitlist = written.coachesChanged ? await markWaitlistDue(tem, [program.id], new Date()) : [];
+      return { ...written, enrollment, waitlist };
     });
     await this.queueEmails(result.messageIds);
+    await this.producer.afterCommit('waiting list', () => queueWaitlist(this.producer, result.waitlist));
     return { id: result.enrollment.id, personId: result.enrollment.person_id, role: record.role, created: result.created === 1 };
+  }
+
+  /**
+   * Puts an alumni coachee back into the pool on purpose (a new cycle): the enrollment is active again and the next
+   * round takes them; the former-pair rule still keeps their past coaches away unless an admin pins one. Audited.
+   * Only alumni can be returned (409 otherwise); an enrollment of another organization is not found.
+   */
+  async returnToPool(actor: Actor, enrollmentId: string): Promise<{ id: string; programId: string; status: string }> {
+    if (!isUuid(enrollmentId)) throw new NotFoundError('enrollment', enrollmentId.slice(0, 64));
+    return this.em.fork().transactional(async (tem) => {
+      const [row] = await rawQuery<{ id: string; program_id: string; status: string }>(
+        tem,
+        `select e.id, e.program_id, e.status::text as status from enrollment e join program p on p.id = e.program_id
+          where e.id = ? and p.organization_id = ? for update of e`,
+        [enrollmentId, actor.organizationId],
+      );
+      if (!row) throw new NotFoundError('enrollment', enrollmentId);
+      if (row.status !== 'alumni') {
+        throw new ConflictError('not_alumni', row.status === 'active' ? 'this person is in the pool already' : `only alumni can be returned to the pool; this enrollment is ${row.status}`);
+      }
+      await rawQuery(tem, `update enrollment set status = 'active', unmatched_reason = null, updated_at = now() where id = ?`, [enrollmentId]);
+      tem.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action: 'enrollment.returned-to-pool', subjectType: 'enrollment', subjectId: enrollmentId });
+      await tem.flush();
+      return { id: row.id, programId: row.program_id, status: 'active' };
+    });
   }
 
   /**
@@ -283,7 +320,7 @@ async function writeParticipants(
   records: ParticipantRecord[],
   onProgress?: (processed: number) => Promise<void>,
 ): Promise<WriteResult> {
-  const result: WriteResult = { created: 0, updated: 0, unchanged: 0, messageIds: [] };
+  const result: WriteResult = { created: 0, updated: 0, unchanged: 0, alumni: 0, coachesChanged: false, messageIds: [] };
   for (let start = 0; start < records.length; start += CHUNK) {
     const chunk = records.slice(start, start + CHUNK);
     const changedPeople = await rawQuery<{ email: string }>(
@@ -315,17 +352,27 @@ async function writeParticipants(
     ]);
     const personId = new Map(people.map((p) => [p.email, p.id]));
     const changedEmails = new Set(changedPeople.map((p) => p.email));
-    const enrollments = await rawQuery<{ id: string; person_id: string; inserted: boolean }>(
+    // An alumni enrollment keeps its status: a re-import updates the row but never puts a graduate back into the pool
+    // (an admin does that on purpose, by returning them). A withdrawn one is enrolled again, as before.
+    const alumni = await rawQuery<{ n: number }>(
+      em,
+      `select count(*)::int as n from enrollment where program_id = ? and status = 'alumni' and person_id = any(?::uuid[])`,
+      [program.id, chunk.map((r) => personId.get(r.email))],
+    );
+    result.alumni += alumni[0].n;
+    const enrollments = await rawQuery<{ id: string; person_id: string; role: string; inserted: boolean }>(
       em,
       `insert into enrollment (id, program_id, person_id, role, capacity, skills, goals, bio, preferred_day, preferred_hour)
        select gen_random_uuid(), ?, p, r::enrollment_role, c, s::jsonb, g, b, pd, ph
          from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[]) as x(p, r, c, s, g, b, pd, ph)
        on conflict (program_id, person_id, role) do update
           set capacity = excluded.capacity, skills = excluded.skills, goals = excluded.goals, bio = excluded.bio,
-              preferred_day = excluded.preferred_day, preferred_hour = excluded.preferred_hour, status = 'active', updated_at = now()
+              preferred_day = excluded.preferred_day, preferred_hour = excluded.preferred_hour,
+              status = case when enrollment.status = 'alumni' then enrollment.status else 'active' end, updated_at = now()
         where (enrollment.capacity, enrollment.skills, enrollment.goals, enrollment.bio, enrollment.preferred_day, enrollment.preferred_hour, enrollment.status)
-              is distinct from (excluded.capacity, excluded.skills, excluded.goals, excluded.bio, excluded.preferred_day, excluded.preferred_hour, 'active'::enrollment_status)
-       returning id, person_id, (xmax = 0) as inserted`,
+              is distinct from (excluded.capacity, excluded.skills, excluded.goals, excluded.bio, excluded.preferred_day, excluded.preferred_hour,
+                                case when enrollment.status = 'alumni' then enrollment.status else 'active'::enrollment_status end)
+       returning id, person_id, role::text as role, (xmax = 0) as inserted`,
       [
         program.id,
         chunk.map((r) => personId.get(r.email)),
@@ -339,6 +386,7 @@ async function writeParticipants(
       ],
     );
     const touched = new Map(enrollments.map((e) => [e.person_id, e]));
+    if (enrollments.some((e) => e.role === 'coach')) result.coachesChanged = true;
     const drafts: OutboxDraft[] = [];
     for (const record of chunk) {
       const id = personId.get(record.email)!;
@@ -372,6 +420,13 @@ function toImportView(i: ImportBatch): ImportView {
     created: i.created,
     updated: i.updated,
     unchanged: i.unchanged,
+    alumni: i.alumni,
+    notes:
+      i.alumni > 0
+        ? [
+            `${i.alumni} row(s) name people who finished this program (alumni): their details were updated where they changed, but they stay out of the matching pool. Return someone to the pool on purpose with POST /api/v1/enrollments/{id}/return-to-pool or the console's people page.`,
+          ]
+        : [],
     errors: i.errors,
     createdAt: i.createdAt,
     finishedAt: i.finishedAt ?? null,

@@ -22,6 +22,7 @@ export interface ReconcileReport {
   completions: number;
   riskRematches: number;
   inactivityChecks: number;
+  waitingLists: number;
   /** Jobs BullMQ held as failed whose work the database still says is due, retried. */
   revivedJobs: number;
 }
@@ -174,6 +175,15 @@ export class ReconcilerService {
         limit ?`,
       [DEFAULT_INACTIVITY_GRACE, now, DEFAULT_INACTIVITY_WINDOW, now, BATCH],
     );
+    // Programs where a place freed up but the waiting list was not matched for it (the job was lost).
+    const waitlists = await rawQuery<{ id: string; due: string }>(
+      em,
+      `select id, waitlist_due_at as due from program
+        where status = 'active' and waitlist_due_at < now() - make_interval(secs => ?)
+          and (waitlist_done_at is null or waitlist_done_at < waitlist_due_at)
+        limit ?`,
+      [GRACE_SECONDS, BATCH],
+    );
     let revived = 0;
     revived += await this.producer.requeue(JobName.EmailSend, messages.map((m) => ({ messageId: m.id })));
     revived += await this.producer.requeue(JobName.IntakeImportBatch, imports.map((i) => ({ importId: i.id })));
@@ -189,6 +199,7 @@ export class ReconcilerService {
     revived += await this.producer.requeue(JobName.FeedbackCompletePairing, completions.map((c) => ({ pairingId: c.id })));
     revived += await this.producer.requeue(JobName.MatchingRematchCoachee, riskRematches.map((r) => ({ coacheeId: r.coachee_id, attempt: Number(r.attempt) })));
     revived += await this.producer.requeue(JobName.FeedbackCheckInactivity, inactive.map((p) => ({ pairingId: p.id, dueAt: now.getTime() })));
+    revived += await this.producer.requeue(JobName.MatchingMatchWaiting, waitlists.map((w) => ({ programId: w.id, dueAt: new Date(w.due).getTime() })));
     return {
       emails: messages.length,
       imports: imports.length,
@@ -204,6 +215,7 @@ export class ReconcilerService {
       completions: completions.length,
       riskRematches: riskRematches.length,
       inactivityChecks: inactive.length,
+      waitingLists: waitlists.length,
       revivedJobs: revived,
     };
   }

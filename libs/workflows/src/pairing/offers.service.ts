@@ -5,6 +5,7 @@ import { Clock, ConflictError, DomainError, hashSecret, NotFoundError, rawQuery,
 import { firstName, introductionEmail, linkPlaceholder, offerReminderEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import DataLoader from 'dataloader';
+import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
 
 /** What the offer page shows. */
 export interface OfferView {
@@ -106,10 +107,15 @@ export class OffersService {
       const coacheeFirstName = firstName(row.coachee_name);
       if (row.decision === 'accepted') return { outcome: 'already-accepted' as const, coacheeFirstName };
       this.assertOpen(row);
-      // Lock the coach's enrollment: concurrent accepts for the last place queue here. The count is a statement of
-      // its own, so (read committed) it sees what the accept that held the lock before us committed.
-      const [coach] = await rawQuery<{ capacity: number | null }>(tem, `select capacity from enrollment where id = ? for update`, [row.coach_id]);
-      const [active] = await rawQuery<{ n: string }>(tem, `select count(*) as n from pairing where coach_id = ? and status = 'active'`, [row.coach_id]);
+      // Lock the coach's person: concurrent accepts for the last place queue here, in this program or another one.
+      // The count is a statement of its own, so (read committed) it sees what the accept that held the lock before us
+      // committed. It counts the person's active pairings as coach in every running program of the organization.
+      const [coach] = await rawQuery<{ capacity: number | null; person_id: string }>(
+        tem,
+        `select e.capacity, e.person_id from enrollment e join person p on p.id = e.person_id where e.id = ? for update of p`,
+        [row.coach_id],
+      );
+      const [active] = await rawQuery<{ n: string }>(tem, ACTIVE_AS_COACH_SQL, [coach.person_id, row.program_id]);
       if (Number(active.n) >= (coach.capacity ?? 0)) {
         throw new ConflictError('coach_full', 'You already coach as many people as your capacity allows, so this offer cannot be accepted.');
       }
@@ -157,10 +163,14 @@ export class OffersService {
       await rawQuery(tem, `update offer set decision = 'declined', decided_at = ?, decline_reason = ? where id = ?`, [now, cleanReason, row.offer_id]);
       await rawQuery(tem, `update pairing set status = 'declined', ended_at = ?, updated_at = ? where id = ?`, [now, now, row.pairing_id]);
       await audit(tem, row, 'offer.declined');
-      return { outcome: 'declined' as const, coacheeId: row.coachee_id, attempt: await endedOffers(tem, row.coachee_id) };
+      const waitlist = await coachPlaceFreed(tem, row.coach_id, now);
+      return { outcome: 'declined' as const, coacheeId: row.coachee_id, attempt: await endedOffers(tem, row.coachee_id), waitlist };
     });
     if (result.outcome === 'declined') {
-      await this.producer.afterCommit('offer follow-up', () => this.producer.enqueue(JobName.MatchingRematchCoachee, { coacheeId: result.coacheeId, attempt: result.attempt }));
+      await this.producer.afterCommit('offer follow-up', async () => {
+        await this.producer.enqueue(JobName.MatchingRematchCoachee, { coacheeId: result.coacheeId, attempt: result.attempt });
+        await queueWaitlist(this.producer, result.waitlist);
+      });
     }
     return result.outcome;
   }
@@ -170,15 +180,15 @@ export class OffersService {
     const em = this.em.fork();
     const expired = await em.transactional(async (tem) => {
       const now = this.clock.now();
-      const rows = await rawQuery<{ id: string; pairing_id: string; coachee_id: string; organization_id: string }>(
+      const rows = await rawQuery<{ id: string; pairing_id: string; coach_id: string; coachee_id: string; organization_id: string }>(
         tem,
         `update offer o set decision = 'expired', decided_at = ?
            from pairing p
           where p.id = o.pairing_id and p.program_id = ? and o.decision is null and o.expires_at <= ?
-         returning o.id, o.pairing_id, p.coachee_id, p.organization_id`,
+         returning o.id, o.pairing_id, p.coach_id, p.coachee_id, p.organization_id`,
         [now, programId, now],
       );
-      if (rows.length === 0) return [];
+      if (rows.length === 0) return { rematches: [], waitlist: [] };
       await rawQuery(tem, `update pairing set status = 'expired', ended_at = ?, updated_at = ? where id = any(?::uuid[]) and status = 'offered'`, [
         now,
         now,
@@ -195,10 +205,12 @@ export class OffersService {
         `select coachee_id, count(*) as n from pairing where coachee_id = any(?::uuid[]) and status in ('declined', 'expired') group by coachee_id`,
         [rows.map((r) => r.coachee_id)],
       );
-      return attempts.map((a) => ({ coacheeId: a.coachee_id, attempt: Number(a.n) }));
+      const waitlist = await coachPlaceFreed(tem, [...new Set(rows.map((r) => r.coach_id))], now);
+      return { rematches: attempts.map((a) => ({ coacheeId: a.coachee_id, attempt: Number(a.n) })), waitlist };
     });
-    await this.producer.enqueueMany(JobName.MatchingRematchCoachee, expired);
-    return expired.length;
+    await this.producer.enqueueMany(JobName.MatchingRematchCoachee, expired.rematches);
+    await queueWaitlist(this.producer, expired.waitlist);
+    return expired.rematches.length;
   }
 
   /** The `pairing.remind-offers` job: one reminder per pending offer whose reminder time has come. */
@@ -260,6 +272,15 @@ export class OffersService {
   }
 
 }
+
+/**
+ * A coach person's active pairings in every running program of the organization (and the offer's own program,
+ * whatever its state): what a coach's capacity is checked against. Two parameters: the person and the program.
+ */
+const ACTIVE_AS_COACH_SQL = `
+  select count(*) as n
+    from enrollment oe join program op on op.id = oe.program_id join pairing x on x.coach_id = oe.id and x.status = 'active'
+   where oe.person_id = ? and oe.role = 'coach' and (op.status = 'active' or op.id = ?)`;
 
 /** The ORM's driver hands timestamps back as text. */
 function withDates(row: OfferRow): OfferRow {

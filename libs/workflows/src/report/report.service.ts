@@ -51,9 +51,10 @@ export class ReportService {
     const em = this.em.fork();
     const [program] = await rawQuery<{ id: string; name: string; skills: { key: string }[] }>(em, `select id, name, skills from program where id = ? and organization_id = ?`, [programId, organizationId]);
     if (!program) throw new NotFoundError('program', programId);
+    // Graduates (alumni) are still the program's: they left the matching pool, not the program.
     const [enrolled] = await rawQuery<{ coachees: number; coaches: number }>(
       em,
-      `select count(*) filter (where role = 'coachee')::int as coachees, count(*) filter (where role = 'coach')::int as coaches from enrollment where program_id = ? and status = 'active'`,
+      `select count(*) filter (where role = 'coachee')::int as coachees, count(*) filter (where role = 'coach')::int as coaches from enrollment where program_id = ? and status in ('active', 'alumni')`,
       [programId],
     );
     // Each funnel step counts coachees (distinct), so a re-matched coachee counts once. A proposal counts as matched

@@ -6,6 +6,7 @@ import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { Duration } from 'luxon';
 import { calendarFile, sessionEvent } from '../cadence/ics';
+import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
 import { atRiskAdminEmail, inactivityNudgeEmail, pairingEndedEmail, rematchOfferEmail } from './risk-emails';
 import { COACHEE_REMATCH_REASONS, riskReasons } from './risk-rules';
 
@@ -165,11 +166,14 @@ export class RiskService {
       ]);
       const messageIds = await writeOutbox(tem, this.endedDrafts(row, 'rematch', calendar));
       const [ended] = await rawQuery<{ n: number }>(tem, `select count(*)::int as n from pairing where coachee_id = ? and rematch_accepted_at is not null`, [row.coachee_id]);
-      return { outcome: 'accepted' as const, messageIds, rematch: { coacheeId: row.coachee_id, attempt: -ended.n } };
+      // The coachee stays in the pool (the re-match job matches them); the coach's place goes to the waiting list too.
+      const waitlist = await coachPlaceFreed(tem, row.coach_id, now);
+      return { outcome: 'accepted' as const, messageIds, rematch: { coacheeId: row.coachee_id, attempt: -ended.n }, waitlist };
     });
     await this.producer.afterCommit('risk follow-up', async () => {
       await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
       if ('rematch' in result && result.rematch) await this.producer.enqueue(JobName.MatchingRematchCoachee, result.rematch);
+      if ('waitlist' in result && result.waitlist) await queueWaitlist(this.producer, result.waitlist);
     });
     return result.outcome;
   }
@@ -204,7 +208,10 @@ export class RiskService {
           pairingId,
           JSON.stringify({ why: 'inactive' }),
         ]);
-        return { outcome: 'closed' as const, messageIds: await writeOutbox(tem, this.endedDrafts(row, 'inactive', calendar)) };
+        // Closed for inactivity, the coachee leaves the pool (an admin can return them); the coach's place frees.
+        const waitlist = await coachPlaceFreed(tem, row.coach_id, now);
+        await rawQuery(tem, `update enrollment set status = 'alumni', updated_at = ? where id = ? and status = 'active'`, [now, row.coachee_id]);
+        return { outcome: 'closed' as const, messageIds: await writeOutbox(tem, this.endedDrafts(row, 'inactive', calendar)), waitlist };
       }
       const nudgeAt = new Date(since.getTime() + durationMs(window));
       if (nudgeAt > now) return { outcome: 'not-due' as const, messageIds: [], next: nudgeAt };
@@ -230,6 +237,7 @@ export class RiskService {
     await this.producer.afterCommit('risk follow-up', async () => {
       await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
       if ('next' in result && result.next) await this.scheduleInactivityCheck(pairingId, result.next);
+      if ('waitlist' in result && result.waitlist) await queueWaitlist(this.producer, result.waitlist);
     });
     return result.outcome;
   }

@@ -29,7 +29,7 @@ export interface PoolPerson {
 export interface ProgramPool {
   instance: ProgramInstance;
   people: Map<string, PoolPerson>;
-  /** Free places per coach enrollment (capacity minus offered and active pairings). */
+  /** Free places per coach enrollment: capacity minus the person's offered and active pairings in every running program. */
   free: Map<string, number>;
 }
 
@@ -65,8 +65,9 @@ export function matchingPolicy(program: Program): MatchingPolicy {
 }
 
 /**
- * Loads a program's pool: active coachees without an offered or active pairing (or only `coacheeIds`), and active
- * coaches with their free capacity; reporting lines resolve through every person of the organization.
+ * Loads a program's pool: active coachees without an offered or active pairing (or only `coacheeIds`; alumni and
+ * withdrawn enrollments never), and active coaches with their free capacity across the organization's running
+ * programs; former pairs are excluded unless pinned; reporting lines resolve through every person of the organization.
  */
 export async function loadProgramPool(
   em: EntityManager,
@@ -75,11 +76,19 @@ export async function loadProgramPool(
 ): Promise<ProgramPool> {
   const rows = await rawQuery<PersonRow & { role: 'coach' | 'coachee' }>(
     em,
-    // Live pairings counted once per program (an enrollment is a coach or a coachee, never both), not per row.
+    // Live pairings counted once per enrollment, not per row. A coachee's are this program's; a coach's are every
+    // offered or active pairing of the same person as coach in this program or any other running one, so a coach in
+    // two programs at once is never committed beyond their capacity.
     `with live as (
-       select coach_id as id, count(*) as n from pairing where program_id = ? and status in ('offered', 'active') group by coach_id
+       select coachee_id as id, count(*) as n from pairing where program_id = ? and status in ('offered', 'active') group by coachee_id
        union all
-       select coachee_id, count(*) from pairing where program_id = ? and status in ('offered', 'active') group by coachee_id)
+       select ce.id, count(*)
+         from enrollment ce
+         join enrollment oe on oe.person_id = ce.person_id and oe.role = 'coach'
+         join program op on op.id = oe.program_id
+         join pairing x on x.coach_id = oe.id and x.status in ('offered', 'active')
+        where ce.program_id = ? and ce.role = 'coach' and ce.status = 'active' and (op.status = 'active' or op.id = ce.program_id)
+        group by ce.id)
      select e.id as enrollment_id, e.role::text as role, p.id as person_id, p.name, p.email, p.department, p.manager_email, p.level,
             p.timezone, p.languages, e.skills, e.goals, e.capacity, coalesce(l.n, 0) as live
        from enrollment e join person p on p.id = e.person_id left join live l on l.id = e.id
@@ -123,14 +132,11 @@ export async function loadProgramPool(
   });
   const coachees: CoacheeProfile[] = coacheeRows.map((r) => ({ ...participant(r), needs: r.skills }));
 
-  const declined = await rawQuery<{ coach_id: string; coachee_id: string }>(
-    em,
-    // An ended pairing (at risk, re-match taken, inactive) never pairs the two again either.
-    `select distinct coach_id, coachee_id from pairing where program_id = ? and status in ('declined', 'expired', 'ended')`,
-    [program.id],
-  );
+  const former = await loadFormerPairs(em, program.id);
+  // An admin's pin is the one way to bring a former pair together again.
+  const pinned = new Set((options.pins ?? []).map((p) => `${p.coachee}:${p.coach}`));
   const exclusions: ProgramExclusion[] = [
-    ...declined.map((d) => ({ coachee: d.coachee_id, coach: d.coach_id, reason: 'declined-before' as const })),
+    ...former.filter((d) => !pinned.has(`${d.coachee_id}:${d.coach_id}`)).map((d) => ({ coachee: d.coachee_id, coach: d.coach_id, reason: 'declined-before' as const })),
     ...(options.exclusions ?? []).map((x) => ({ ...x, reason: 'excluded' as const })),
   ];
   const instance: ProgramInstance = {
@@ -148,6 +154,27 @@ export async function loadProgramPool(
     objective: program.policy.objective,
   };
   return { instance, people, free };
+}
+
+/**
+ * Former pairs, as this program's enrollments: the same coach person and coachee person had a pairing in any program
+ * of the organization that was declined, expired, ended (at risk, re-match taken, inactive) or completed. They are
+ * never proposed again, by a round, a re-match or the waiting list, unless an admin pins them in a round.
+ * Proposed and withdrawn pairings (a round's draft) do not count. Read through the person index from this program's
+ * coachees, so it costs little when the coachees have no history.
+ */
+async function loadFormerPairs(em: EntityManager, programId: string): Promise<{ coach_id: string; coachee_id: string }[]> {
+  return rawQuery<{ coach_id: string; coachee_id: string }>(
+    em,
+    `select distinct ce.id as coach_id, ee.id as coachee_id
+       from enrollment ee
+       join enrollment xe on xe.person_id = ee.person_id and xe.role = 'coachee'
+       join pairing x on x.coachee_id = xe.id and x.status in ('declined', 'expired', 'ended', 'completed')
+       join enrollment xc on xc.id = x.coach_id
+       join enrollment ce on ce.person_id = xc.person_id and ce.program_id = ee.program_id and ce.role = 'coach'
+      where ee.program_id = ? and ee.role = 'coachee'`,
+    [programId],
+  );
 }
 
 /** Whether a pair may be proposed, and why not: the program's hard rules, exclusions and minimum score. */

@@ -2,20 +2,42 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, Enrollment, newId, Program, rawQuery } from '@tandem/domain';
-import { unmatchedAdminEmail, writeOutbox } from '@tandem/mail';
-import { rematchCoachee } from '@tandem/matching';
+import { Clock, Enrollment, newId, Program, rawQuery, type ScoreBreakdown } from '@tandem/domain';
+import { unmatchedAdminEmail, waitlistMatchedAdminEmail, writeOutbox } from '@tandem/mail';
+import { explainPair, type Objective, rematchCoachee, SCORE_SCALE, scoreProgram, solve } from '@tandem/matching';
 import { JobName, JobProducer } from '@tandem/queues';
 import { OffersService } from '../pairing/offers.service';
 import { writeOffers } from '../pairing/offer-writer';
-import { loadProgramPool } from './program-pool';
+import { loadProgramPool, type ProgramPool } from './program-pool';
+import { WAITING_SQL } from './waitlist';
 
 /** What one re-match did. */
 export type RematchOutcome = 'offered' | 'unmatched' | 'skipped';
 
+/** What one pass over a waiting list did. */
+export type WaitlistOutcome = { offered: number } | 'skipped';
+
+/** A coachee offered to a coach, with the pair's score. */
+interface Match {
+  coacheeId: string;
+  coachId: string;
+  score: number;
+  breakdown: ScoreBreakdown;
+}
+
+interface WrittenMatches {
+  messageIds: string[];
+  expiresAt: Date;
+  remindAt: Date;
+}
+
 /**
- * The `matching.rematch-coachee` job: after a decline or an expiry, the coachee is offered the best coach that still
- * has room (never one who declined them); when none fits, the coachee is marked unmatched and the admins are told.
+ * Matches coachees against the free places of their program, between rounds:
+ * - the `matching.rematch-coachee` job: after a decline, an expiry or a re-match the coachee asked for, the coachee is
+ *   offered the best coach that still has room (never a former pair); when none fits, the coachee is marked unmatched,
+ *   which puts them on the waiting list, and the admins are told;
+ * - the `matching.match-waiting` job: once a place frees up, the program's waiting list is matched against every free
+ *   place as a round would (the program's objective, so the best fits come first), and the admin is told.
  */
 @Injectable()
 export class RematchService {
@@ -75,40 +97,108 @@ export class RematchService {
           : [];
         return { kind: 'unmatched' as const, messageIds };
       }
-      const pairingId = newId();
-      await rawQuery(
-        tem,
-        `insert into pairing (id, organization_id, program_id, coach_id, coachee_id, status, score, breakdown) values (?, ?, ?, ?, ?, 'offered', ?, ?::jsonb)`,
-        [pairingId, program.organization.id, program.id, result.coach, coacheeId, result.score, JSON.stringify(result.breakdown)],
-      );
-      await rawQuery(tem, `update enrollment set unmatched_reason = null where id = ?`, [coacheeId]);
-      const coach = pool.people.get(result.coach)!;
-      const coacheePerson = pool.people.get(coacheeId)!;
-      const written = await writeOffers(
-        tem,
-        { organizationId: program.organization.id, programName: program.name, offerTtl: program.offerTtl, appSecret: this.config.appSecret, now },
-        [
-          {
-            pairingId,
-            coachEmail: coach.email,
-            coachName: coach.name,
-            coachTimezone: coach.timezone,
-            coacheeName: coacheePerson.name,
-            goals: coacheePerson.goals,
-            breakdown: { ...result.breakdown, terms: [...result.breakdown.terms], skills: [...result.breakdown.skills], reasons: [...result.breakdown.reasons] },
-          },
-        ],
-      );
-      await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (?, ?, 'worker', 'pairing.rematched', 'pairing', ?)`, [
-        newId(),
-        program.organization.id,
-        pairingId,
-      ]);
-      return { kind: 'offered' as const, messageIds: written.messageIds, programId: program.id, expiresAt: written.expiresAt, remindAt: written.remindAt };
+      const match = { coacheeId, coachId: result.coach, score: result.score, breakdown: copyBreakdown(result.breakdown) };
+      const written = await this.writeMatches(tem, program, pool, [match], now, 'pairing.rematched');
+      return { kind: 'offered' as const, ...written, programId: program.id };
     });
     if (outcome.kind === 'skipped') return 'skipped';
     await this.producer.enqueueMany(JobName.EmailSend, outcome.messageIds.map((messageId) => ({ messageId })));
     if (outcome.kind === 'offered') await this.offers.scheduleOfferJobs(outcome.programId, outcome.expiresAt, outcome.remindAt);
     return outcome.kind;
   }
+
+  /**
+   * The `matching.match-waiting` job: matches the program's waiting list against its free places (capacity counted
+   * across the organization's running programs, former pairs never), best fit first, and emails the admin the offers
+   * it made. Answers the waiting list the program's `waitlist_due_at` asked for, once: it records that time as done
+   * under the program lock, so a second run (or a job for an older place) finds nothing to do.
+   */
+  async matchWaiting(programId: string): Promise<WaitlistOutcome> {
+    const em = this.em.fork();
+    const outcome = await em.transactional(async (tem) => {
+      const program = await tem.findOne(Program, { id: programId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!program) return { kind: 'skipped' as const };
+      const [due] = await rawQuery<{ pending: boolean }>(
+        tem,
+        `select waitlist_due_at is not null and (waitlist_done_at is null or waitlist_done_at < waitlist_due_at) as pending from program where id = ?`,
+        [programId],
+      );
+      if (!due.pending) return { kind: 'skipped' as const };
+      await rawQuery(tem, `update program set waitlist_done_at = waitlist_due_at where id = ?`, [programId]);
+      if (program.status !== 'active') return { kind: 'done' as const, matches: 0 };
+      const waiting = await rawQuery<{ id: string }>(tem, `select e.id from enrollment e where e.program_id = ? and ${WAITING_SQL} order by e.id`, [programId]);
+      if (waiting.length === 0) return { kind: 'done' as const, matches: 0 };
+      const now = this.clock.now();
+      const pool = await loadProgramPool(tem, program, { now, coacheeIds: waiting.map((w) => w.id) });
+      if ([...pool.free.values()].every((n) => n === 0)) return { kind: 'done' as const, matches: 0 };
+      const scored = scoreProgram(pool.instance);
+      const solution = solve(scored.pairs, { objective: program.policy.objective as Objective, minScore: pool.instance.policy.minScore });
+      const matches: Match[] = [];
+      for (let i = 0; i < solution.coachOf.length; i++) {
+        const k = solution.coachOf[i];
+        if (k < 0) continue;
+        const score = solution.weightOf[i] / SCORE_SCALE;
+        matches.push({ coacheeId: scored.pairs.coacheeIds[i], coachId: scored.pairs.coachIds[k], score, breakdown: copyBreakdown(explainPair(scored.context, i, k, score)) });
+      }
+      if (matches.length === 0) return { kind: 'done' as const, matches: 0 };
+      matches.sort((a, b) => b.score - a.score);
+      const written = await this.writeMatches(tem, program, pool, matches, now, 'pairing.waitlist-offered');
+      const adminIds = program.adminEmail
+        ? await writeOutbox(tem, [
+            {
+              organizationId: program.organization.id,
+              idempotencyKey: `waitlist-matched:${programId}:${new Date(program.waitlistDueAt ?? now).getTime()}`,
+              to: program.adminEmail,
+              ...waitlistMatchedAdminEmail({
+                programName: program.name,
+                matches: matches.map((m) => ({ coacheeName: pool.people.get(m.coacheeId)!.name, coachName: pool.people.get(m.coachId)!.name })),
+              }),
+            },
+          ])
+        : [];
+      return { kind: 'offered' as const, matches: matches.length, ...written, messageIds: [...written.messageIds, ...adminIds] };
+    });
+    if (outcome.kind === 'skipped') return 'skipped';
+    if (outcome.kind === 'offered') {
+      await this.producer.afterCommit('waiting-list offers', async () => {
+        await this.producer.enqueueMany(JobName.EmailSend, outcome.messageIds.map((messageId) => ({ messageId })));
+        await this.offers.scheduleOfferJobs(programId, outcome.expiresAt, outcome.remindAt);
+      });
+    }
+    return { offered: outcome.matches };
+  }
+
+  /** Writes `offered` pairings for the matches with their offers and emails, in the caller's transaction. */
+  private async writeMatches(tem: EntityManager, program: Program, pool: ProgramPool, matches: Match[], now: Date, action: string): Promise<WrittenMatches> {
+    const pairingIds = matches.map(() => newId());
+    await rawQuery(
+      tem,
+      `insert into pairing (id, organization_id, program_id, coach_id, coachee_id, status, score, breakdown)
+       select x.id, ?, ?, x.coach, x.coachee, 'offered', x.score, x.breakdown
+         from jsonb_to_recordset(?::jsonb) as x(id uuid, coach uuid, coachee uuid, score float8, breakdown jsonb)`,
+      [program.organization.id, program.id, JSON.stringify(matches.map((m, i) => ({ id: pairingIds[i], coach: m.coachId, coachee: m.coacheeId, score: m.score, breakdown: m.breakdown })))],
+    );
+    await rawQuery(tem, `update enrollment set unmatched_reason = null where id = any(?::uuid[])`, [matches.map((m) => m.coacheeId)]);
+    const written = await writeOffers(
+      tem,
+      { organizationId: program.organization.id, programName: program.name, offerTtl: program.offerTtl, appSecret: this.config.appSecret, now },
+      matches.map((m, i) => {
+        const coach = pool.people.get(m.coachId)!;
+        const coachee = pool.people.get(m.coacheeId)!;
+        return { pairingId: pairingIds[i], coachEmail: coach.email, coachName: coach.name, coachTimezone: coach.timezone, coacheeName: coachee.name, goals: coachee.goals, breakdown: m.breakdown };
+      }),
+    );
+    await rawQuery(
+      tem,
+      `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id)
+       select gen_random_uuid(), ?, 'worker', ?, 'pairing', id from unnest(?::uuid[]) as t(id)`,
+      [program.organization.id, action, pairingIds],
+    );
+    return written;
+  }
+}
+
+/** A breakdown as a plain, mutable object (libs/matching answers read-only arrays). */
+function copyBreakdown(b: { score: number; terms: readonly ScoreBreakdown['terms'][number][]; skills: readonly ScoreBreakdown['skills'][number][]; reasons: readonly string[] }): ScoreBreakdown {
+  return { ...b, terms: [...b.terms], skills: [...b.skills], reasons: [...b.reasons] };
 }

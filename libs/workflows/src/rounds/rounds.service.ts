@@ -17,7 +17,7 @@ import {
   type ScoreBreakdown,
   ValidationError,
 } from '@tandem/domain';
-import { formatResult, MatchingError, type Objective, scoreProgram, solve } from '@tandem/matching';
+import { formatResult, MatchingError, type Objective, type PairRef, scoreProgram, solve } from '@tandem/matching';
 import { JobName, JobProducer } from '@tandem/queues';
 import { z } from 'zod';
 import { OffersService } from '../pairing/offers.service';
@@ -202,6 +202,8 @@ export class RoundsService {
   /** Pins a coachee to a coach (a swap when another coach was proposed), checked against the rules and capacity. */
   async pin(actor: Actor, roundId: string, input: unknown): Promise<RoundView> {
     const command = parseCommand(overrideSchema, input);
+    // The pool is read with this pin, so a former pair (never proposed on its own) can be brought together on purpose.
+    const pin = { coachee: command.coacheeId, coach: command.coachId };
     return this.override(actor, roundId, command.revision, 'round.pinned', command, async (round, pool) => {
       if (!pool.people.has(command.coacheeId) || !pool.instance.coachees.some((c) => c.id === command.coacheeId)) {
         throw new ValidationError('this coachee is not in the round’s pool', [{ field: 'coacheeId', message: 'is not a coachee waiting for a coach in this program' }]);
@@ -216,7 +218,7 @@ export class RoundsService {
       }
       round.pins = [...pins, { coacheeId: command.coacheeId, coachId: command.coachId }];
       round.exclusions = round.exclusions.filter((x) => !(x.coacheeId === command.coacheeId && x.coachId === command.coachId));
-    });
+    }, [pin]);
   }
 
   /** Removes a pin. */
@@ -286,6 +288,15 @@ export class RoundsService {
           }),
         ),
       );
+      // The coachees the round left unmatched go on the waiting list: offered the first free place that fits them.
+      await rawQuery(
+        tem,
+        `update enrollment e set unmatched_reason = u.reason, updated_at = now()
+           from jsonb_to_recordset(?::jsonb) as u("coacheeId" uuid, reason text)
+          where e.id = u."coacheeId" and e.status = 'active' and e.unmatched_reason is distinct from u.reason
+            and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ('offered', 'active'))`,
+        [JSON.stringify(round.unmatched)],
+      );
       round.status = RoundStatus.Published;
       round.publishedAt = this.clock.now();
       tem.create(AuditEvent, {
@@ -313,6 +324,7 @@ export class RoundsService {
     action: string,
     data: Record<string, unknown>,
     change: (round: MatchingRound, pool: Awaited<ReturnType<typeof loadProgramPool>>) => Promise<void>,
+    pins: PairRef[] = [],
   ): Promise<RoundView> {
     const em = this.em.fork();
     const round = await em.transactional(async (tem) => {
@@ -330,6 +342,7 @@ export class RoundsService {
         now: this.clock.now(),
         coacheeIds: [...coacheeIds, ...round.unmatched.map((u) => u.coacheeId)],
         exclusions: round.exclusions.map(toPairRef),
+        pins: [...round.pins.map(toPairRef), ...pins],
       });
       await change(round, pool);
       round.revision += 1;
