@@ -95,6 +95,21 @@ export class JobProducer implements BeforeApplicationShutdown {
     }
   }
 
+  /** Adds many jobs of one name, each delayed until its own due time (at once if it has passed). */
+  async enqueueAt<N extends JobName>(name: N, items: { payload: JobPayloads[N]; dueAt: Date }[]): Promise<void> {
+    const queue = this.queues[QUEUE_OF[name]];
+    const now = Date.now();
+    try {
+      for (let i = 0; i < items.length; i += 1000) {
+        await queue.addBulk(
+          items.slice(i, i + 1000).map(({ payload, dueAt }) => ({ name, data: payload, opts: { jobId: JOB_ID[name](payload), delay: Math.max(0, dueAt.getTime() - now) } })),
+        );
+      }
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    }
+  }
+
   /** Adds many jobs of one name in a few round trips. */
   async enqueueMany<N extends JobName>(name: N, payloads: JobPayloads[N][], options: JobsOptions = {}): Promise<void> {
     const queue = this.queues[QUEUE_OF[name]];

@@ -51,7 +51,10 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
    * and only the reconciler can re-create them. Upserting a scheduler that still exists changes nothing.
    */
   async onApplicationBootstrap(): Promise<void> {
+    const existed = await this.maintenance.getJobScheduler(RECONCILE_SCHEDULER_ID).catch(() => undefined);
     await this.scheduleReconciler();
+    // A Redis without the scheduler is new or was emptied: the delayed jobs it held are gone as well.
+    if (!existed) void this.restoreDelayed();
     this.watch = setInterval(() => void this.keepScheduled(), this.config.reconcileEveryMs);
     this.watch.unref();
   }
@@ -65,11 +68,25 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
     if (this.checking) return;
     this.checking = true;
     try {
-      if (!(await this.maintenance.getJobScheduler(RECONCILE_SCHEDULER_ID))) await this.scheduleReconciler();
+      if (!(await this.maintenance.getJobScheduler(RECONCILE_SCHEDULER_ID))) {
+        await this.scheduleReconciler();
+        await this.restoreDelayed();
+      }
     } catch {
       // Redis errors are logged by the worker's lifecycle; the next check tries again.
     } finally {
       this.checking = false;
+    }
+  }
+
+  /** Re-creates the delayed jobs of work due later, with their remaining delays (see ReconcilerService.restoreDelayed). */
+  private async restoreDelayed(): Promise<void> {
+    try {
+      const restored = await this.reconciler.restoreDelayed();
+      this.logger.log(`redis had lost its jobs: ${restored} delayed job(s) of work due later re-created`);
+    } catch (err) {
+      // Left to the periodic pass, at each one's due time.
+      this.logger.warn(`could not re-create the delayed jobs: ${redactText((err as Error).message).slice(0, 300)}`);
     }
   }
 
