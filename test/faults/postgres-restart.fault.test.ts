@@ -1,3 +1,4 @@
+import { Queue } from 'bullmq';
 import { FaultRig } from '../support/fault-rig';
 import { participantCsv } from '../support/participants';
 import { PrivatePostgres } from '../support/private-postgres';
@@ -8,7 +9,8 @@ import { waitFor } from '../support/test-env';
  * Fault 5: PostgreSQL restarts while an import and its 1,000 welcome emails are under way. A private cluster (initdb
  * into a temporary directory, on a free port): the machine's shared server is never restarted. Jobs that lose their
  * connection fail, retry with backoff and finish; the api answers 503 at once while the database is away, never
- * hangs, and serves again by itself.
+ * hangs, and serves again by itself. The reconciler's passes that find the database away end quietly: neither the outage
+ * nor the worker's graceful stop afterwards leaves a failed job in Redis or a failure record.
  */
 jest.setTimeout(300_000);
 
@@ -86,6 +88,14 @@ describe('PostgreSQL restarts under load', () => {
     process.stdout.write(
       `postgres restart: ${during.length} api calls during the outage, all 503 (slowest ${Math.max(...during.map((d) => d.ms))} ms), recovered ${recovered} ms after restart; ${retries} failed attempts retried (${retriedJobs} jobs, up to attempt ${maxAttempt}); ${doubled.length} of 1000 emails doubled (${reclaimed.size} reclaimed)\n`,
     );
-    await worker.stop('SIGTERM');
+    expect(await worker.stop('SIGTERM')).toBe(0);
+    // Nothing went wrong for good: no failure recorded, no failed job left, the reconciler's included.
+    expect(await rig.rows(`select job_name, error from job_failure`)).toEqual([]);
+    const maintenance = new Queue('maintenance', { connection: { url: rig.testEnv.config.redisUrl }, prefix: rig.testEnv.config.queuePrefix });
+    try {
+      expect(await maintenance.getFailedCount()).toBe(0);
+    } finally {
+      await maintenance.close();
+    }
   });
 });

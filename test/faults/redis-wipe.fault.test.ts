@@ -53,6 +53,29 @@ describe('Redis stops mid-cadence and comes back empty (FLUSHALL)', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await redis.command('FLUSHALL');
     expect(Number(await redis.command('DBSIZE'))).toBeLessThanOrEqual(20);
+    const wipedAt = Date.now();
+
+    // The worker finds its scheduler gone and re-creates the delayed jobs of what is due later, each with the delay
+    // left: the last session's close (about 40 s away) is a delayed job again within seconds, due at its close time,
+    // not re-created only once due (and then up to RECONCILE_EVERY late).
+    const [last] = await rig.rows<{ id: string; sequence: number; close_at: Date }>(
+      `select s.id, s.sequence, s.ends_at + least(interval '1 hour', s.ends_at - s.starts_at) as close_at
+         from coaching_session s where s.id = any(?) order by s.ends_at desc limit 1`,
+      [sessions.map((s) => s.id)],
+    );
+    expect(new Date(last.close_at).getTime()).toBeGreaterThan(Date.now() + 15_000);
+    const closeKey = `${rig.processEnv.QUEUE_PREFIX}:cadence:close-session.${last.id}.${last.sequence}`;
+    const restored = await waitFor(
+      async () => {
+        const [timestamp, delay] = (await redis.command('HMGET', closeKey, 'timestamp', 'delay')) as (string | null)[];
+        return timestamp && delay ? Number(timestamp) + Number(delay) : undefined;
+      },
+      "the last session's close to be a delayed job again",
+      10_000,
+      100,
+    );
+    const restoredMs = Date.now() - wipedAt;
+    expect(Math.abs(restored - new Date(last.close_at).getTime())).toBeLessThan(1500);
 
     const expectedKeys = cadenceEmailKeys(sessions);
     const idOf = (key: string) => `<${hashSecret(key).slice(0, 40)}@tandem>`;
@@ -71,7 +94,7 @@ describe('Redis stops mid-cadence and comes back empty (FLUSHALL)', () => {
     // No email at all went out twice (invites, offers and welcomes included).
     const all = smtp.messages.map((m) => m.messageId);
     expect(new Set(all).size).toBe(all.length);
-    process.stdout.write(`redis wipe: ${delayedBefore} delayed cadence jobs lost, ${expectedKeys.length} reminders and requests sent once\n`);
+    process.stdout.write(`redis wipe: ${delayedBefore} delayed cadence jobs lost, re-created ${restoredMs} ms after the wipe; ${expectedKeys.length} reminders and requests sent once\n`);
     await worker.stop('SIGTERM');
   });
 });

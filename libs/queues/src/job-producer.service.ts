@@ -84,6 +84,32 @@ export class JobProducer implements BeforeApplicationShutdown {
     return revived;
   }
 
+  /** Runs a delayed job now (one waiting for another to finish); a job that is not delayed is left as it is. */
+  async promote<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void> {
+    try {
+      const job = await this.queues[QUEUE_OF[name]].getJob(JOB_ID[name](payload));
+      if (job && (await job.isDelayed())) await job.promote();
+    } catch (err) {
+      // Promoted meanwhile, or taken: it runs anyway. Redis away: the delay runs out by itself.
+      if (!/not in the delayed state|is not delayed/i.test((err as Error).message)) throw new QueueUnavailableError(err);
+    }
+  }
+
+  /** Adds many jobs of one name, each delayed until its own due time (at once if it has passed). */
+  async enqueueAt<N extends JobName>(name: N, items: { payload: JobPayloads[N]; dueAt: Date }[]): Promise<void> {
+    const queue = this.queues[QUEUE_OF[name]];
+    const now = Date.now();
+    try {
+      for (let i = 0; i < items.length; i += 1000) {
+        await queue.addBulk(
+          items.slice(i, i + 1000).map(({ payload, dueAt }) => ({ name, data: payload, opts: { jobId: JOB_ID[name](payload), delay: Math.max(0, dueAt.getTime() - now) } })),
+        );
+      }
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    }
+  }
+
   /** Adds many jobs of one name in a few round trips. */
   async enqueueMany<N extends JobName>(name: N, payloads: JobPayloads[N][], options: JobsOptions = {}): Promise<void> {
     const queue = this.queues[QUEUE_OF[name]];

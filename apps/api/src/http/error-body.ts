@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { DomainError, type ErrorKind } from '@tandem/domain';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DomainError, type ErrorKind, isUnavailableError } from '@tandem/domain';
 import { QueueUnavailableError } from '@tandem/queues';
 
 /** The JSON error every route answers with. */
@@ -29,8 +29,6 @@ const FASTIFY_CODES: Record<string, string> = {
   invalid_encoding: 'invalid_encoding',
 };
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
-
 /** Maps any error to an HTTP status and the JSON error body; unknown errors become a 500 without internals. */
 export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof DomainError) {
@@ -54,8 +52,9 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     return { status: fastify.statusCode, body: { code, message: fastify.message ?? 'bad request' } };
   }
   if (err instanceof SyntaxError && /JSON/.test(err.message)) return { status: 400, body: { code: 'invalid_json', message: 'the body is not valid JSON' } };
-  const code = (err as { code?: string }).code;
-  if ((code && CONNECTION_ERRORS.has(code)) || (err instanceof DriverException && /connect|terminat/i.test(err.message))) {
+  // Any path to the database answers 503 while it is down: pg's own errors (the prepared offer lookup gets no
+  // MikroORM wrapping), MikroORM's, the pool's acquire timeout.
+  if (isUnavailableError(err)) {
     return { status: 503, body: { code: 'unavailable', message: 'a backing service is unavailable; try again shortly' } };
   }
   return { status: 500, body: { code: 'internal_error', message: 'something went wrong on our side' } };

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UnsupportedMediaTypeException } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ImportFormat } from '@tandem/domain';
 import { IntakeService, type Principal } from '@tandem/workflows';
@@ -19,8 +19,13 @@ export class IntakeController {
   @ApiOperation({
     summary: 'Import participants (the participant CSV, or JSON { participants: [...] }); validated whole, then written by the intake queue',
   })
-  createImport(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Headers('content-type') contentType: string, @Body() body: unknown) {
-    const format = contentType.toLowerCase().startsWith('text/csv') ? ImportFormat.Csv : ImportFormat.Json;
+  createImport(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
+    // An import needs a body of one of the two types; a POST without one (no type, no body) is refused like a wrong type.
+    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'text/csv' && type !== 'application/json') {
+      throw new UnsupportedMediaTypeException(`send the participants as text/csv or application/json, not ${type || 'no content type'}`);
+    }
+    const format = type === 'text/csv' ? ImportFormat.Csv : ImportFormat.Json;
     return this.intake.createImport(actorOf(principal), id, format, body);
   }
 

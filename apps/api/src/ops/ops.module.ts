@@ -42,14 +42,21 @@ export class OpsModule implements OnApplicationBootstrap, BeforeApplicationShutd
     }
   }
 
+  /** Set on SIGTERM: every answer from then on closes its connection (see installOps). */
+  stopping = false;
+
   /**
-   * Nest closes the HTTP server after this hook: Fastify stops accepting connections and waits for requests in flight.
-   * Connections still open after the grace period are cut so that a stuck client cannot hold the process.
+   * Nest closes the HTTP server after this hook: Fastify stops accepting connections, closes the idle keep-alive ones
+   * and answers requests arriving on the others 503. Requests in flight are answered with `Connection: close`, so each
+   * connection ends with its answer and the process exits as soon as the last one is done, not when keep-alive or the
+   * grace runs out. Connections still open after the grace period are cut so that a stuck client cannot hold it.
    */
   beforeApplicationShutdown(signal?: string): void {
+    this.stopping = true;
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     this.logger.info({ signal, graceMs: this.config.shutdownGraceMs }, 'api stopping: draining requests');
     if (!fastify?.server) return;
+    fastify.server.closeIdleConnections();
     setTimeout(() => fastify.server.closeAllConnections(), this.config.shutdownGraceMs).unref();
   }
 }
@@ -60,4 +67,9 @@ export function installOps(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   installHttpObservability(fastify, app.get(API_LOGGER, { strict: false }), app.get(MetricsService, { strict: false }));
   app.get(OpsDashboard, { strict: false }).mount(fastify);
+  const ops = app.get(OpsModule, { strict: false });
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    if (ops.stopping && request.raw.httpVersionMajor === 1) reply.header('connection', 'close');
+    return payload;
+  });
 }

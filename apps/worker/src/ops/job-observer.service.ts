@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { rawQuery } from '@tandem/domain';
+import { isUnavailableError, rawQuery, RetryLaterError } from '@tandem/domain';
 import { JobMetricsBuffer, type JobOutcome, type Logger, PinoNestLogger, redactText } from '@tandem/observability';
 import { producerConnection } from '@tandem/queues';
 import type { Job } from 'bullmq';
@@ -29,6 +29,10 @@ function subjectOf(data: unknown): { type: string; id: string } | undefined {
 @Injectable()
 export class JobObserver implements OnApplicationShutdown {
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Set on SIGTERM: a job that then loses a backing service was interrupted by the stop, it did not fail. */
+  private stopping = false;
+  /** Set when the shutdown grace has run out: the jobs still running are left to another worker, not failed. */
+  private abandoned = false;
   /**
    * Counters are buffered and go to Redis once a second in one transaction: a job never waits for, or fails because
    * of, its metrics, and a busy worker does not send a dozen counter commands per job.
@@ -58,9 +62,19 @@ export class JobObserver implements OnApplicationShutdown {
       this.finish(queue, job, 'completed', started);
       return result;
     } catch (err) {
+      if (err instanceof RetryLaterError) {
+        this.logger.info({ jobId: job.id, job: job.name, queue, delayMs: err.delayMs, reason: redactText(err.message) }, 'job deferred');
+        throw err;
+      }
       const error = err instanceof Error ? err : new Error(String(err));
       error.message = redactText(error.message);
       if (error.stack) error.stack = redactText(error.stack);
+      if (this.abandoned || (this.stopping && isUnavailableError(err))) {
+        // Interrupted by the stop (its connections cut at the end of the grace, or closed under it): not a failure.
+        // It goes back to the queue at once, no attempt spent, for another worker.
+        this.logger.info({ jobId: job.id, job: job.name, queue, error: error.message.slice(0, 300) }, 'job interrupted by shutdown; handed back');
+        throw new RetryLaterError(0, `interrupted by shutdown: ${error.message}`);
+      }
       const final = error.name === 'UnrecoverableError' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       this.finish(queue, job, final ? 'failed' : 'retrying', started, error);
       if (final) await this.recordFailure(queue, job, error);
@@ -68,6 +82,16 @@ export class JobObserver implements OnApplicationShutdown {
     } finally {
       this.inFlight.delete(promise);
     }
+  }
+
+  /** The process is stopping (SIGTERM). */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  /** From now on, jobs that end in an error were interrupted by the shutdown: no failure is counted or recorded. */
+  abandon(): void {
+    this.abandoned = true;
   }
 
   /** Resolves true once no job is running, or false when the grace period ran out first. */

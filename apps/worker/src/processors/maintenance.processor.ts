@@ -3,6 +3,8 @@ import { BeforeApplicationShutdown, Inject, OnApplicationBootstrap } from '@nest
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { JobName, QueueName, RECONCILE_SCHEDULER_ID } from '@tandem/queues';
 import { ReconcilerService } from '@tandem/workflows';
+import { isUnavailableError } from '@tandem/domain';
+import { redactText } from '@tandem/observability';
 import type { Queue } from 'bullmq';
 import { QueueHandlers, QueueProcessor } from '../job-handlers';
 
@@ -10,7 +12,7 @@ import { QueueHandlers, QueueProcessor } from '../job-handlers';
 export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly queue = QueueName.Maintenance;
   readonly handlers: QueueHandlers<QueueName.Maintenance> = {
-    [JobName.MaintenanceReconcile]: () => this.reconciler.reconcile(),
+    [JobName.MaintenanceReconcile]: () => this.reconcileUnlessUnavailable(),
     [JobName.MaintenancePing]: () => Promise.resolve('pong'),
   };
 
@@ -23,6 +25,24 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
   }
 
   private watch?: NodeJS.Timeout;
+  private lastSkipWarning = 0;
+
+  /**
+   * The reconciler is periodic: a pass that finds PostgreSQL or Redis away has nothing to repair that the next pass
+   * will not, so it ends quietly (one warning a minute) rather than leave a failed job and a failure record behind.
+   */
+  private async reconcileUnlessUnavailable(): Promise<unknown> {
+    try {
+      return await this.reconciler.reconcile();
+    } catch (err) {
+      if (!isUnavailableError(err)) throw err;
+      if (Date.now() - this.lastSkipWarning > 60_000) {
+        this.lastSkipWarning = Date.now();
+        this.logger.warn(`reconcile pass skipped, a backing service is unavailable: ${redactText((err as Error).message).slice(0, 300)}`);
+      }
+      return 'skipped: unavailable';
+    }
+  }
   private checking = false;
 
   /**
@@ -31,7 +51,10 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
    * and only the reconciler can re-create them. Upserting a scheduler that still exists changes nothing.
    */
   async onApplicationBootstrap(): Promise<void> {
+    const existed = await this.maintenance.getJobScheduler(RECONCILE_SCHEDULER_ID).catch(() => undefined);
     await this.scheduleReconciler();
+    // A Redis without the scheduler is new or was emptied: the delayed jobs it held are gone as well.
+    if (!existed) void this.restoreDelayed();
     this.watch = setInterval(() => void this.keepScheduled(), this.config.reconcileEveryMs);
     this.watch.unref();
   }
@@ -45,11 +68,25 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
     if (this.checking) return;
     this.checking = true;
     try {
-      if (!(await this.maintenance.getJobScheduler(RECONCILE_SCHEDULER_ID))) await this.scheduleReconciler();
+      if (!(await this.maintenance.getJobScheduler(RECONCILE_SCHEDULER_ID))) {
+        await this.scheduleReconciler();
+        await this.restoreDelayed();
+      }
     } catch {
       // Redis errors are logged by the worker's lifecycle; the next check tries again.
     } finally {
       this.checking = false;
+    }
+  }
+
+  /** Re-creates the delayed jobs of work due later, with their remaining delays (see ReconcilerService.restoreDelayed). */
+  private async restoreDelayed(): Promise<void> {
+    try {
+      const restored = await this.reconciler.restoreDelayed();
+      this.logger.log(`redis had lost its jobs: ${restored} delayed job(s) of work due later re-created`);
+    } catch (err) {
+      // Left to the periodic pass, at each one's due time.
+      this.logger.warn(`could not re-create the delayed jobs: ${redactText((err as Error).message).slice(0, 300)}`);
     }
   }
 

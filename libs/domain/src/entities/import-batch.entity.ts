@@ -25,6 +25,10 @@ export interface ImportRowError {
 /** A CSV or JSON batch of enrollments. The source stays in Postgres, never in a job payload. */
 @Entity({ tableName: 'import_batch' })
 @Index({ properties: ['program', 'createdAt'] })
+@Index({
+  name: 'import_batch_live_source_unique',
+  expression: `create unique index "import_batch_live_source_unique" on "import_batch" ("program_id", "source_hash") where "status" in ('queued', 'running')`,
+})
 export class ImportBatch {
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -44,6 +48,10 @@ export class ImportBatch {
   /** The validated records as JSON, for the worker; cleared once the import has finished so personal data is not kept twice. */
   @Property({ type: 'text', nullable: true, lazy: true })
   source?: string | null;
+
+  /** SHA-256 of the validated records: an identical import into a program that is still queued or running is refused. */
+  @Property({ type: 'text', nullable: true })
+  sourceHash?: string | null;
 
   @Property({ type: 'integer' })
   rows: Opt<number> = 0;

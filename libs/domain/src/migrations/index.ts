@@ -7,6 +7,7 @@ import { Migration20261126130000Cadence } from './Migration20261126130000Cadence
 import { Migration20261126140000Feedback } from './Migration20261126140000Feedback';
 import { Migration20261126150000Risk } from './Migration20261126150000Risk';
 import { Migration20261126160000Console } from './Migration20261126160000Console';
+import { Migration20261203100000ImportSourceHash } from './Migration20261203100000ImportSourceHash';
 import { Migration20261203120000Learning } from './Migration20261203120000Learning';
 import { Migration20261203130000Pool } from './Migration20261203130000Pool';
 
@@ -19,6 +20,7 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261126140000Feedback', class: Migration20261126140000Feedback },
   { name: 'Migration20261126150000Risk', class: Migration20261126150000Risk },
   { name: 'Migration20261126160000Console', class: Migration20261126160000Console },
+  { name: 'Migration20261203100000ImportSourceHash', class: Migration20261203100000ImportSourceHash },
   { name: 'Migration20261203120000Learning', class: Migration20261203120000Learning },
   { name: 'Migration20261203130000Pool', class: Migration20261203130000Pool },
 ];

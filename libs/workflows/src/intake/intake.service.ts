@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import {
@@ -12,6 +14,7 @@ import {
   NotFoundError,
   type Program,
   rawQuery,
+  RetryLaterError,
   ValidationError,
 } from '@tandem/domain';
 import { type OutboxDraft, welcomeEmail, writeOutbox } from '@tandem/mail';
@@ -68,6 +71,24 @@ interface WriteResult {
 /** Rows written per statement; also the granularity of progress updates. */
 const CHUNK = 2500;
 const LIST_SEPARATOR = '\u001f';
+/**
+ * How long an import waits for the import of the same program that holds the program's lock before it tries again.
+ * The import that holds it promotes the next one as it ends, so this is only the fallback (a worker that died).
+ */
+const BUSY_RETRY_MS = 10_000;
+
+/**
+ * Writes into one program (imports, single enrollments) are serialized by a transaction-scoped advisory lock on the
+ * program, tried without waiting: a writer that does not get it holds no connection while it waits (an import job is
+ * put back as delayed, an enrollment answers 409), and the lock blocks no one else (a row lock on the program would
+ * block every insert referencing it, such as the api's new import_batch rows).
+ */
+const TRY_PROGRAM_LOCK = `select pg_try_advisory_xact_lock(hashtextextended('tandem.program-write:' || ?::text, 0)) as locked`;
+
+async function tryProgramLock(em: EntityManager, programId: string): Promise<boolean> {
+  const [row] = await rawQuery<{ locked: boolean }>(em, TRY_PROGRAM_LOCK, [programId]);
+  return row.locked;
+}
 
 /**
  * Participant intake: single enrollments and bulk imports. A batch is validated whole before anything is written;
@@ -90,13 +111,41 @@ export class IntakeService {
       throw new ValidationError(`the import has ${batch.errors.length} error(s); nothing was written`, batch.errors, 'import_invalid');
     }
     const importId = newId();
+    const source = JSON.stringify(batch.records);
+    const sourceHash = createHash('sha256').update(source).digest('hex');
+    try {
+      await this.insertImport(em, actor, program.id, importId, format, source, sourceHash, batch.records.length);
+    } catch (err) {
+      // rawQuery reaches pg directly, so its unique violation is pg's own (23505), not MikroORM's exception.
+      if (!(err instanceof UniqueConstraintViolationException) && (err as { code?: unknown }).code !== '23505') throw err;
+      const [live] = await rawQuery<{ id: string }>(
+        em,
+        `select id from import_batch where program_id = ? and source_hash = ? and status in ('queued', 'running')`,
+        [program.id, sourceHash],
+      );
+      throw new ConflictError('import_running', 'an identical import into this program is already queued or running', { importId: live?.id ?? null });
+    }
+    await this.producer.afterCommit(`import ${importId}`, () => this.producer.enqueue(JobName.IntakeImportBatch, { importId }));
+    return this.getImport(actor.organizationId, importId);
+  }
+
+  private async insertImport(
+    em: EntityManager,
+    actor: Actor,
+    programId: string,
+    importId: string,
+    format: ImportFormat,
+    source: string,
+    sourceHash: string,
+    rows: number,
+  ): Promise<void> {
     await em.transactional(async (tem) => {
       // A bound parameter, not the ORM's unit of work: it would escape the multi-megabyte JSON by hand (~0.4 s).
       // The validated records are stored, not the upload, so the worker needs no second parse.
       await rawQuery(
         tem,
-        `insert into import_batch (id, organization_id, program_id, format, source, rows) values (?, ?, ?, ?::import_format, ?, ?)`,
-        [importId, actor.organizationId, program.id, format, JSON.stringify(batch.records), batch.records.length],
+        `insert into import_batch (id, organization_id, program_id, format, source, source_hash, rows) values (?, ?, ?, ?::import_format, ?, ?, ?)`,
+        [importId, actor.organizationId, programId, format, source, sourceHash, rows],
       );
       tem.create(AuditEvent, {
         organization: actor.organizationId,
@@ -104,11 +153,9 @@ export class IntakeService {
         action: 'import.created',
         subjectType: 'import',
         subjectId: importId,
-        data: { rows: batch.records.length, format },
+        data: { rows, format },
       });
     });
-    await this.producer.afterCommit(`import ${importId}`, () => this.producer.enqueue(JobName.IntakeImportBatch, { importId }));
-    return this.getImport(actor.organizationId, importId);
   }
 
   async getImport(organizationId: string, id: string): Promise<ImportView> {
@@ -118,7 +165,11 @@ export class IntakeService {
     return toImportView(importBatch);
   }
 
-  /** The `intake.import-batch` job: safe to run twice; a finished import is left as it is. */
+  /**
+   * The `intake.import-batch` job: safe to run twice; a finished import is left as it is. Imports of one program run
+   * one at a time: one that finds another holding the program's lock goes back to `queued` and is retried later
+   * (RetryLaterError), holding no connection meanwhile; the one holding it promotes the next as it ends.
+   */
   async runImport(importId: string): Promise<'done' | 'skipped'> {
     const em = this.em.fork();
     const claimed = await rawQuery<{ id: string }>(
@@ -133,10 +184,10 @@ export class IntakeService {
     const skillErrors = skillFrameworkErrors(batch.records, program, importBatch.format === ImportFormat.Csv ? 2 : 1);
     if (skillErrors.length > 0) return this.failImport(importId, skillErrors);
 
-    let result: WriteResult & { waitlist: WaitlistDue[] };
+    let result: (WriteResult & { waitlist: WaitlistDue[] }) | 'busy';
     try {
       result = await em.transactional(async (tem) => {
-        await rawQuery(tem, `select id from program where id = ? for update`, [program.id]);
+        if (!(await tryProgramLock(tem, program.id))) return 'busy' as const;
         const firstRow = importBatch.format === ImportFormat.Csv ? 2 : 1;
         const conflicts = await roleConflicts(tem, program.id, importBatch.organization.id, batch.records, firstRow);
         if (conflicts.length > 0) throw new ValidationError('conflicts with current enrollments', conflicts, 'import_conflicts');
@@ -151,13 +202,34 @@ export class IntakeService {
         const waitlist = written.coachesChanged ? await markWaitlistDue(tem, [program.id], new Date()) : [];
         return { ...written, waitlist };
       });
+      if (result === 'busy') {
+        await rawQuery(em, `update import_batch set status = 'queued', started_at = null where id = ? and status = 'running'`, [importId]);
+        throw new RetryLaterError(BUSY_RETRY_MS + Math.floor(Math.random() * 2000), `another import into program ${program.id} is being written`);
+      }
     } catch (err) {
+      if (err instanceof RetryLaterError) throw err;
+      await this.promoteNextImport(program.id, importId);
       if (err instanceof ValidationError && err.code === 'import_conflicts') return this.failImport(importId, err.details as ImportRowError[]);
       throw err;
     }
+    await this.promoteNextImport(program.id, importId);
     await this.queueEmails(result.messageIds);
     await this.producer.afterCommit('waiting list', () => queueWaitlist(this.producer, result.waitlist));
     return 'done';
+  }
+
+  /** Starts the program's oldest waiting import now, rather than when its delay runs out. */
+  private async promoteNextImport(programId: string, finishedId: string): Promise<void> {
+    try {
+      const [next] = await rawQuery<{ id: string }>(
+        this.em.fork(),
+        `select id from import_batch where program_id = ? and status = 'queued' and id <> ? order by created_at limit 1`,
+        [programId, finishedId],
+      );
+      if (next) await this.producer.promote(JobName.IntakeImportBatch, { importId: next.id });
+    } catch {
+      // Its delay runs out by itself.
+    }
   }
 
   /** Enrolls one participant now (JSON); answers the enrollment. */
@@ -169,7 +241,9 @@ export class IntakeService {
     const record = validated.record;
     if (!record) throw new ValidationError('the enrollment is invalid', [...errors, ...validated.errors].map(({ column, message }) => ({ field: column, message })));
     const result = await em.transactional(async (tem) => {
-      await rawQuery(tem, `select id from program where id = ? for update`, [program.id]);
+      if (!(await tryProgramLock(tem, program.id))) {
+        throw new ConflictError('import_running', 'an import into this program is being written; try again when it has finished');
+      }
       const conflicts = await roleConflicts(tem, program.id, actor.organizationId, [record], 1);
       if (conflicts.length > 0) throw new ConflictError('enrolled_in_other_role', conflicts[0].message);
       const written = await writeParticipants(tem, actor.organizationId, program, [record]);
@@ -257,8 +331,12 @@ export class IntakeService {
   }
 
   private async reportProgress(importId: string, processed: number): Promise<void> {
-    // Outside the import's transaction, so readers see progress before the commit.
-    await rawQuery(this.em.fork(), `update import_batch set processed = ? where id = ? and status = 'running'`, [processed, importId]);
+    // Outside the import's transaction, so readers see progress before the commit, and not awaited: the import holds
+    // a connection for its transaction and must never wait for a second one (imports of as many programs as the pool
+    // has connections would each hold one and wait for another for ever). A late update after the end changes nothing.
+    void rawQuery(this.em.fork(), `update import_batch set processed = greatest(processed, ?) where id = ? and status = 'running'`, [processed, importId]).catch(
+      () => undefined,
+    );
   }
 
   private async queueEmails(messageIds: string[]): Promise<void> {

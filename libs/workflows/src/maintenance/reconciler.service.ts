@@ -219,4 +219,66 @@ export class ReconcilerService {
       revivedJobs: revived,
     };
   }
+
+  /**
+   * After Redis came back empty (or at a worker's first boot on it): re-creates the delayed jobs of work due later,
+   * each with the delay left until its due time, so none waits for its due time plus a reconcile interval. Work already
+   * due is the next reconcile pass's (the re-created scheduler runs one at once). Covers session reminders and closes,
+   * feedback reminders, and each program's next offer reminder and expiry; inactivity checks (days or weeks away) are
+   * left to the periodic pass. Job ids are deterministic, so jobs that survived are not doubled. Answers how many jobs
+   * it asked for.
+   */
+  async restoreDelayed(): Promise<number> {
+    const em = this.em.fork();
+    const now = this.clock.now();
+    const reminders = await rawQuery<{ id: string; sequence: number; due_at: Date }>(
+      em,
+      `select s.id, s.sequence, s.remind_at as due_at from coaching_session s join pairing p on p.id = s.pairing_id
+        where s.status = 'scheduled' and s.reminded_at is null and s.remind_at > ? and p.status = 'active'
+        order by s.remind_at limit ?`,
+      [now, BATCH],
+    );
+    const closes = await rawQuery<{ id: string; sequence: number; due_at: Date }>(
+      em,
+      `select s.id, s.sequence, ${CLOSE_AT_SQL} as due_at from coaching_session s
+         join pairing p on p.id = s.pairing_id
+         join program prog on prog.id = p.program_id
+        where s.status <> 'cancelled' and p.status = 'active' and (prog.feedback ->> 'enabled')::boolean
+          and ${CLOSE_AT_SQL} > ?
+          and not exists (select 1 from feedback f where f.session_id = s.id)
+        order by 3 limit ?`,
+      [now, BATCH],
+    );
+    const feedbackReminders = await rawQuery<{ id: string; due_at: Date }>(
+      em,
+      `select f.id, f.remind_at as due_at from feedback f
+         join coaching_session s on s.id = f.session_id
+         join pairing p on p.id = s.pairing_id
+        where f.submitted_at is null and f.reminded_at is null and f.remind_at > ? and p.status in ('active', 'completed')
+        order by f.remind_at limit ?`,
+      [now, BATCH],
+    );
+    // One sweep per program at its next due time; that sweep queues the one after (as the offers' own producer does).
+    const offerExpiries = await rawQuery<{ program_id: string; due_at: Date }>(
+      em,
+      `select p.program_id, min(o.expires_at) as due_at from offer o join pairing p on p.id = o.pairing_id
+        where o.decision is null and o.expires_at > ? group by p.program_id limit ?`,
+      [now, BATCH],
+    );
+    const offerReminders = await rawQuery<{ program_id: string; due_at: Date }>(
+      em,
+      `select p.program_id, min(o.expires_at - least(interval '24 hours', (o.expires_at - o.created_at) / 2)) as due_at
+         from offer o join pairing p on p.id = o.pairing_id
+        where o.decision is null and o.reminded_at is null and o.expires_at - least(interval '24 hours', (o.expires_at - o.created_at) / 2) > ?
+        group by p.program_id limit ?`,
+      [now, BATCH],
+    );
+    const at = (value: Date) => new Date(value);
+    await this.producer.enqueueAt(JobName.CadenceRemind, reminders.map((r) => ({ payload: { sessionId: r.id, sequence: r.sequence }, dueAt: at(r.due_at) })));
+    await this.producer.enqueueAt(JobName.CadenceCloseSession, closes.map((c) => ({ payload: { sessionId: c.id, sequence: c.sequence }, dueAt: at(c.due_at) })));
+    await this.producer.enqueueAt(JobName.FeedbackRemind, feedbackReminders.map((f) => ({ payload: { feedbackId: f.id }, dueAt: at(f.due_at) })));
+    await this.producer.enqueueAt(JobName.PairingExpireOffers, offerExpiries.map((e) => ({ payload: { programId: e.program_id, dueAt: at(e.due_at).getTime() }, dueAt: at(e.due_at) })));
+    await this.producer.enqueueAt(JobName.PairingRemindOffers, offerReminders.map((r) => ({ payload: { programId: r.program_id, dueAt: at(r.due_at).getTime() }, dueAt: at(r.due_at) })));
+    return reminders.length + closes.length + feedbackReminders.length + offerExpiries.length + offerReminders.length;
+  }
 }
