@@ -1,11 +1,11 @@
 import { rawQuery } from '@tandem/domain';
 import { ReconcilerService, RematchService } from '@tandem/workflows';
 import { fixtureCsv, type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
-import { form, mailScenario } from './support/mail-scenario';
+import { form, linkPath, mailScenario } from './support/mail-scenario';
 import { waitFor } from './support/test-env';
 
 const ADMIN = 'admin@pool.example';
-/** One short session per pairing: an accepted pair completes within seconds. */
+/** One short session per pairing: an accepted pair completes within seconds once its coach reports the session held. */
 const fast = { cadence: { interval: 'PT2S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT1S' }, feedback: { reminderAfter: 'PT1H' } };
 
 describe('who may be matched: graduates, returns, re-imports, capacity across programs, former pairs, the waiting list', () => {
@@ -37,6 +37,11 @@ describe('who may be matched: graduates, returns, re-imports, capacity across pr
     const answer = await ctx.tandem.request('POST', `${new URL(offerLink(offers[count - 1].text)).pathname}/accept`, { body: '', ...form });
     expect(answer.status).toBe(200);
   };
+  /** The coach's one short session is planned and closed within seconds; the coach reports it held, so it can complete. */
+  const reportHeld = async (coachEmail: string) => {
+    const [request] = await waitMail(coachEmail, 'Feedback on coaching session 1');
+    expect((await ctx.tandem.request('POST', linkPath(request.text, 'feedback'), { body: 'attendance=held', ...form })).status).toBe(200);
+  };
   const waitCompleted = (programId: string, n: number) =>
     waitFor(async () => {
       const [{ c }] = await rawQuery<{ c: number }>(db(), `select count(*)::int as c from pairing where program_id = ? and status = 'completed'`, [programId]);
@@ -57,6 +62,8 @@ describe('who may be matched: graduates, returns, re-imports, capacity across pr
     expect((await api('POST', `/api/v1/rounds/${first.id}/publish`)).status).toBe(200);
     await acceptOffers('cora@grad.example');
     await acceptOffers('carl@grad.example');
+    await reportHeld('cora@grad.example');
+    await reportHeld('carl@grad.example');
     await waitCompleted(programId, 2);
     expect(await statusOf(idOf('esme@grad.example'))).toBe('alumni');
     expect(await statusOf(idOf('emil@grad.example'))).toBe('alumni');
@@ -146,7 +153,8 @@ describe('who may be matched: graduates, returns, re-imports, capacity across pr
     const people: FixturePerson[] = [
       { role: 'coach', email: 'wanda@wait.example', name: 'Wanda Wait', capacity: 1, skills: [5, 3, 3, 3, 1] },
       { role: 'coachee', email: 'w1@wait.example', name: 'Wes First', skills: [5, 0, 0, 0, 0] },
-      { role: 'coachee', email: 'w2@wait.example', name: 'Wil Second', skills: [4, 0, 0, 0, 0] },
+      // Wil needs clear communication too (where Wanda is weak), so Wes fits her best, then Wil, then Wyn: no ties.
+      { role: 'coachee', email: 'w2@wait.example', name: 'Wil Second', skills: [3, 0, 0, 0, 2] },
       { role: 'coachee', email: 'w3@wait.example', name: 'Wyn Third', skills: [0, 0, 0, 0, 4] },
     ];
     const { programId, idOf } = await seedProgram(ctx.tandem, ctx.key, { name: 'Waiting', adminEmail: ADMIN, ...fast }, people);
@@ -158,6 +166,7 @@ describe('who may be matched: graduates, returns, re-imports, capacity across pr
 
     // Wes's coaching completes: Wanda's place goes to Wil, who fits her better than Wyn does.
     await acceptOffers('wanda@wait.example', 1);
+    await reportHeld('wanda@wait.example');
     await waitCompleted(programId, 1);
     // (Wil's offer is left open: accepted, his one short session would complete and free the place again.)
     await waitMail('wanda@wait.example', 'Coaching offer', 2);
