@@ -312,8 +312,9 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
 
     // A new program with the same coach (the same person) and a coach who rates themself higher and has no feedback:
     // what program A taught makes Cora the better match, and six answers of one coachee still show no figure.
+    // Cora's places count over every running program: her three pairings in A take three of the four she offers here.
     const second = await seedProgram(ctx.tandem, ctx.key, { name: 'Carry B' }, [
-      { role: 'coach', email: coach, name: 'Cora Carry', capacity: 1, skills: [3, 3, 3, 3, 3] },
+      { role: 'coach', email: coach, name: 'Cora Carry', capacity: 4, skills: [3, 3, 3, 3, 3] },
       { role: 'coach', email: 'coach-fresh@acme.example', name: 'Dan Fresh', capacity: 1, skills: [4, 3, 4, 3, 3] },
       { role: 'coachee', email: 'carry-new@acme.example', name: 'Yan New', skills: [4, 0, 3, 0, 0] },
     ]);
@@ -340,7 +341,7 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     }
     await waitFor(async () => ((await estimates(coachA)).every((r) => r.coachees === 3 && r.answers === 8) ? true : undefined), 'the estimates over three coachees');
     const third = await seedProgram(ctx.tandem, ctx.key, { name: 'Carry C' }, [
-      { role: 'coach', email: coach, name: 'Cora Carry', capacity: 1, skills: [3, 3, 3, 3, 3] },
+      { role: 'coach', email: coach, name: 'Cora Carry', capacity: 4, skills: [3, 3, 3, 3, 3] },
       { role: 'coach', email: 'coach-fresh@acme.example', name: 'Dan Fresh', capacity: 1, skills: [4, 3, 4, 3, 3] },
       { role: 'coachee', email: 'carry-newer@acme.example', name: 'Zoe Newer', skills: [4, 0, 3, 0, 0] },
     ]);
