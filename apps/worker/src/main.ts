@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@tandem/config';
 import { createLogger, PinoNestLogger } from '@tandem/observability';
 import { checkEvictionPolicy, EvictionPolicyError } from './ops/redis-policy';
+import { WorkerLifecycle } from './ops/worker-lifecycle.service';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -17,6 +18,7 @@ export async function bootstrapWorker() {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
+  app.get(WorkerLifecycle).exitWhenAbandoned = true;
   app.enableShutdownHooks(undefined, { useProcessExit: true });
   logger.info({ queues: config.workerQueues, concurrency: config.workerConcurrency, redisMaxmemoryPolicy: policy }, 'tandem worker started');
   return app;

@@ -21,6 +21,12 @@ const ABANDONED_EXIT_MS = 3000;
 
 @Injectable()
 export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  /**
+   * Set by the worker's own process (main.ts): after an abandoned grace it leaves with process.exit. A worker hosted in
+   * another process (the tests, the demo) only closes, since exiting would end its host.
+   */
+  exitWhenAbandoned = false;
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly observer: JobObserver,
@@ -65,7 +71,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn({ activeJobs: this.observer.activeJobs, connectionsCut: cut }, 'grace period over: leaving active jobs to be retried by another worker');
       // Whatever the abandoned jobs still do (a query on a fresh connection, an SMTP call) must not keep the process:
       // the rest of the shutdown gets a few seconds, then the process leaves (its 'exit' event writes the log).
-      setTimeout(() => process.exit(0), ABANDONED_EXIT_MS).unref();
+      if (this.exitWhenAbandoned) setTimeout(() => process.exit(0), ABANDONED_EXIT_MS).unref();
     }
     await Promise.all(workers.map((worker) => worker.close(!drained).catch(() => undefined)));
     this.logger.info({ drained }, 'worker stopped');
