@@ -62,11 +62,11 @@ describe('completion: after the last session a closing survey, the pairing compl
     expect((await rawQuery(db(), `select 1 from closing_survey where submitted_at is not null`)).length).toBe(0);
     expect((await ctx.tandem.request('POST', surveys[0], { body: encode({ level_active_listening: '4' }), ...form })).status).toBe(422);
 
-    // Before the third answer, growth is withheld (fewer than 3 surveys).
+    // Before the third answer, growth is withheld (surveys of fewer than 3 people).
     const levels = { level_active_listening: '4', level_emotional_intelligence: '3' };
     for (const survey of surveys.slice(0, 2)) expect((await ctx.tandem.request('POST', survey, { body: encode(levels), ...form })).status).toBe(200);
     const early = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });
-    expect(early.body.growth.active_listening).toEqual({ answers: 2, intakeLevel: null, closingLevel: null, change: null });
+    expect(early.body.growth.active_listening).toEqual({ answers: 2, people: 2, intakeLevel: null, closingLevel: null, change: null });
     expect((await ctx.tandem.request('POST', surveys[2], { body: encode(levels), ...form })).status).toBe(200);
     const again = await ctx.tandem.request('POST', surveys[2], { body: encode(levels), ...form });
     expect(again.text).toContain('Already submitted');
@@ -79,11 +79,11 @@ describe('completion: after the last session a closing survey, the pairing compl
     expect(report.body.offers).toMatchObject({ decided: 3, accepted: 3, acceptanceRate: 1 });
     expect(report.body.offers.medianTimeToAcceptSeconds).toBeGreaterThanOrEqual(0);
     expect(report.body.sessions).toEqual({ planned: 9, held: 9, missed: 0, cancelled: 0, scheduled: 0 });
-    expect(report.body.feedback.progress.active_listening).toEqual({ answers: 9, average: 4 });
-    expect(report.body.feedback.alliance.bond).toEqual({ answers: 9, average: 5 });
-    expect(report.body.growth.active_listening).toEqual({ answers: 3, intakeLevel: 1, closingLevel: 4, change: 3 });
-    expect(report.body.growth.emotional_intelligence).toEqual({ answers: 3, intakeLevel: 2, closingLevel: 3, change: 1 });
-    expect(report.body.growth.empathy).toEqual({ answers: 0, intakeLevel: null, closingLevel: null, change: null });
+    expect(report.body.feedback.progress.active_listening).toEqual({ answers: 9, people: 3, average: 4 });
+    expect(report.body.feedback.alliance.bond).toEqual({ answers: 9, people: 3, average: 5 });
+    expect(report.body.growth.active_listening).toEqual({ answers: 3, people: 3, intakeLevel: 1, closingLevel: 4, change: 3 });
+    expect(report.body.growth.emotional_intelligence).toEqual({ answers: 3, people: 3, intakeLevel: 2, closingLevel: 3, change: 1 });
+    expect(report.body.growth.empathy).toEqual({ answers: 0, people: 0, intakeLevel: null, closingLevel: null, change: null });
     expect(report.body.atRisk).toEqual([]);
 
     // Completing again, or reconciling, changes nothing and sends nothing twice.

@@ -156,28 +156,34 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect(mailTo(coachEmail, 'Reminder: Feedback on coaching session 3')).toHaveLength(1);
     expect(mailTo(coacheeEmail, 'Feedback on coaching session 1')).toHaveLength(1);
 
-    // The summary withholds every figure under 3 answers (2 coachee answers, 2 coach answers so far).
+    // The summary withholds every figure resting on fewer than 3 people (2 coachee answers, 2 coach answers so far).
     const early = await summary(programId);
     expect(early.status).toBe(200);
+    expect(early.body.minimumPeople).toBe(3);
     expect(early.body.requests).toEqual({ coach: { sent: 3, answered: 2 }, coachee: { sent: 3, answered: 2 } });
-    expect(early.body.coachees.sessionRating).toEqual({ answers: 2, average: null });
-    expect(early.body.coachees.alliance.bond).toEqual({ answers: 2, average: null });
-    expect(early.body.coachees.progress.active_listening).toEqual({ answers: 2, average: null });
-    expect(early.body.coachees.fit).toEqual({ answers: 1, counts: null });
-    expect(early.body.coaches.attendance).toEqual({ answers: 2, counts: null });
+    expect(early.body.coachees.sessionRating).toEqual({ answers: 2, people: 1, average: null });
+    expect(early.body.coachees.alliance.bond).toEqual({ answers: 2, people: 1, average: null });
+    expect(early.body.coachees.progress.active_listening).toEqual({ answers: 2, people: 1, average: null });
+    expect(early.body.coachees.fit).toEqual({ answers: 1, people: 1, counts: null });
+    expect(early.body.coaches.attendance).toEqual({ answers: 2, people: 1, counts: null });
 
-    // The third answers make the aggregates visible; no individual answer or note is ever in an admin answer.
+    // Three answers of one coachee (and three of one coach) are still one person's: every figure stays withheld (the
+    // program with three coachees below shows them once three people answered). No individual answer or note is ever
+    // in an admin answer.
     expect((await ctx.tandem.request('POST', coachee3, { body: encode(coacheeAnswers({ rating: '1', bond: '2' })), ...form })).status).toBe(200);
     const coach3 = feedbackLink(mailTo(coachEmail, 'Feedback on coaching session 3')[0].text);
     expect((await ctx.tandem.request('POST', coach3, { body: encode({ attendance: 'moved', note: 'another private note' }), ...form })).status).toBe(200);
     expect((await sessionsOf(pairingId))[2].status).toBe('scheduled');
     const later = await summary(programId);
-    expect(later.body.coachees.sessionRating).toEqual({ answers: 3, average: 3 });
-    expect(later.body.coachees.alliance.bond).toEqual({ answers: 3, average: 4 });
-    expect(later.body.coachees.progress.active_listening).toEqual({ answers: 3, average: 5 });
-    expect(later.body.coachees.progress.empathy).toEqual({ answers: 0, average: null });
-    expect(later.body.coachees.fit).toEqual({ answers: 1, counts: null });
-    expect(later.body.coaches.attendance).toEqual({ answers: 3, counts: { held: 1, missed: 1, moved: 1 } });
+    expect(later.body.coachees.sessionRating).toEqual({ answers: 3, people: 1, average: null });
+    expect(later.body.coachees.alliance.bond).toEqual({ answers: 3, people: 1, average: null });
+    expect(later.body.coachees.progress.active_listening).toEqual({ answers: 3, people: 1, average: null });
+    expect(later.body.coachees.progress.empathy).toEqual({ answers: 0, people: 0, average: null });
+    expect(later.body.coachees.fit).toEqual({ answers: 1, people: 1, counts: null });
+    expect(later.body.coaches.attendance).toEqual({ answers: 3, people: 1, counts: null });
+    const report = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });
+    expect(report.body.minimumPeople).toBe(3);
+    expect(report.body.feedback.sessionRating).toEqual({ answers: 3, people: 1, average: null });
     const everything = [later.text, (await ctx.tandem.request('GET', '/api/v1/outbox', { key: ctx.key })).text, (await ctx.tandem.request('GET', `/api/v1/pairings?programId=${programId}`, { key: ctx.key })).text].join('\n');
     expect(everything).not.toContain('burnout');
     expect(everything).not.toContain('another private note');
@@ -309,6 +315,13 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
       return rows.length === 2 && rows.every((r) => r.answers === 6) ? rows : undefined;
     }, 'the estimates over six answers');
     for (const row of sixAnswers) expect(row).toMatchObject({ answers: 6, coachees: 1, programs: 1 });
+    // The program's summary and report: six answers, one person, no figure.
+    const oneCoachee = await summary(first.programId);
+    expect(oneCoachee.body.coachees.sessionRating).toEqual({ answers: 6, people: 1, average: null });
+    expect(oneCoachee.body.coachees.progress.active_listening).toEqual({ answers: 6, people: 1, average: null });
+    const oneReport = await ctx.tandem.request('GET', `/api/v1/programs/${first.programId}/report?format=csv`, { key: ctx.key });
+    expect(oneReport.text).toContain('feedback,session_rating,people,1');
+    expect(oneReport.text).toMatch(/feedback,session_rating,average,\r?\n/);
 
     // A new program with the same coach (the same person) and a coach who rates themself higher and has no feedback:
     // what program A taught makes Cora the better match, and six answers of one coachee still show no figure.
@@ -340,6 +353,11 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
       expect((await ctx.tandem.request('POST', feedbackLink(request.text), { body: encode(coacheeAnswers({ fit: 'good' })), ...form })).status).toBe(200);
     }
     await waitFor(async () => ((await estimates(coachA)).every((r) => r.coachees === 3 && r.answers === 8) ? true : undefined), 'the estimates over three coachees');
+    // Eight answers of three people: the summary shows the figures (every answer rated 4 and 5 on both focus skills).
+    const threeCoachees = await summary(first.programId);
+    expect(threeCoachees.body.coachees.sessionRating).toEqual({ answers: 8, people: 3, average: 4 });
+    expect(threeCoachees.body.coachees.progress.active_listening).toEqual({ answers: 8, people: 3, average: 5 });
+    expect(threeCoachees.body.coachees.fit).toEqual({ answers: 3, people: 3, counts: { good: 3, notSure: 0, notGood: 0 } });
     const third = await seedProgram(ctx.tandem, ctx.key, { name: 'Carry C' }, [
       { role: 'coach', email: coach, name: 'Cora Carry', capacity: 4, skills: [3, 3, 3, 3, 3] },
       { role: 'coach', email: 'coach-fresh@acme.example', name: 'Dan Fresh', capacity: 1, skills: [4, 3, 4, 3, 3] },

@@ -20,7 +20,7 @@ export function barChart(id: string, title: string, bars: Bar[], max: number, op
   const barWidth = 320;
   const height = bars.length * rowHeight + 8;
   const scale = max > 0 ? barWidth / max : 0;
-  const shown = (b: Bar) => b.text ?? (b.value === null ? 'withheld (too few answers)' : `${formatNumber(b.value)}${options.unit ?? ''}`);
+  const shown = (b: Bar) => b.text ?? (b.value === null ? 'withheld (fewer than 3 people answered)' : `${formatNumber(b.value)}${options.unit ?? ''}`);
   const summary = bars.map((b) => `${b.label}: ${shown(b)}`).join('; ');
   return html`<figure>
 <figcaption id="${id}-title"><strong>${title}</strong></figcaption>

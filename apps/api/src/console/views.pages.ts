@@ -110,7 +110,7 @@ export function reportPage(frame: ConsoleFrame, program: ProgramView, r: Program
     { ...frame, program: { id: program.id, name: program.name, current: 'report' } },
     html`<h1>Report</h1>
 <p><a class="button" href="/console/programs/${program.id}/report.csv" download>Download the report as CSV</a></p>
-<p class="muted">Feedback and growth figures resting on fewer than ${r.minimumAnswers} answers are withheld, so that no answer can be traced to a person.</p>
+<p class="muted">Feedback and growth figures resting on fewer than ${r.minimumPeople} people are withheld, so that no answer can be traced to a person.</p>
 <h2>Funnel</h2>${barChart('funnel', 'Coachees through the program', funnel, Math.max(1, ...funnel.map((b) => b.value ?? 0)), { color: 0 })}
 <h2>Acceptance</h2><p>${rate}${r.offers.medianTimeToAcceptSeconds !== null ? html`; median time to accept ${age(new Date(Date.now() - r.offers.medianTimeToAcceptSeconds * 1000))}` : ''}.</p>
 ${barChart('offers', 'Offer decisions', offers, Math.max(1, ...offers.map((b) => b.value ?? 0)), { color: 1 })}

@@ -15,7 +15,7 @@ export class ReportController {
   @Roles(ApiKeyRole.Admin)
   @ApiOperation({
     summary:
-      'The program report: funnel, acceptance, sessions held against planned, feedback and alliance averages, skill growth from intake to close, pairings at risk. JSON, or CSV with ?format=csv or Accept: text/csv (formula-like cells escaped). Aggregates over fewer than 3 answers are null.',
+      'The program report: funnel, acceptance, sessions held against planned, feedback and alliance averages, skill growth from intake to close, pairings at risk. JSON, or CSV with ?format=csv or Accept: text/csv (formula-like cells escaped). Aggregates resting on fewer than 3 distinct people are null.',
   })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   @ApiProduces('application/json', 'text/csv')

@@ -2,25 +2,31 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { isUuid, NotFoundError, rawQuery } from '@tandem/domain';
 
-/** No aggregate is shown over fewer answers than this: with fewer, an admin could work out one person's answer. */
-export const MIN_AGGREGATE_ANSWERS = 3;
+/**
+ * No figure from feedback is shown unless it rests on this many distinct people: over fewer, an admin could work out
+ * one person's answer (one coachee's six answers are still one person's). The learning's coach view uses the same rule.
+ */
+export const MIN_DISTINCT_PEOPLE = 3;
 
-/** An average over some answers; `average` is null (withheld) below MIN_AGGREGATE_ANSWERS. */
+/** An average over some answers; `average` is null (withheld) when they come from fewer than MIN_DISTINCT_PEOPLE people. */
 export interface Aggregate {
   answers: number;
+  /** How many distinct people gave those answers. */
+  people: number;
   average: number | null;
 }
 
-/** Counts per answer over some answers; every count is null (withheld) below MIN_AGGREGATE_ANSWERS. */
+/** Counts per answer over some answers; every count is null (withheld) below MIN_DISTINCT_PEOPLE people. */
 export interface Distribution<K extends string> {
   answers: number;
+  people: number;
   counts: Record<K, number> | null;
 }
 
 /** What an admin may see of a program's feedback: response counts and aggregates, never an individual answer or note. */
 export interface FeedbackSummary {
   programId: string;
-  minimumAnswers: number;
+  minimumPeople: number;
   requests: { coach: { sent: number; answered: number }; coachee: { sent: number; answered: number } };
   coachees: {
     sessionRating: Aggregate;
@@ -31,14 +37,18 @@ export interface FeedbackSummary {
   coaches: { attendance: Distribution<'held' | 'missed' | 'moved'> };
 }
 
-const aggregate = (answers: number | string, average: number | string | null): Aggregate => {
-  const n = Number(answers);
-  return { answers: n, average: n >= MIN_AGGREGATE_ANSWERS && average !== null ? Math.round(Number(average) * 100) / 100 : null };
+export const aggregate = (answers: number | string, people: number | string, average: number | string | null): Aggregate => {
+  const n = Number(people);
+  return { answers: Number(answers), people: n, average: n >= MIN_DISTINCT_PEOPLE && average !== null ? Math.round(Number(average) * 100) / 100 : null };
 };
 
-function distribution<K extends string>(answers: number | string, counts: Record<K, number | string>): Distribution<K> {
-  const n = Number(answers);
-  return { answers: n, counts: n >= MIN_AGGREGATE_ANSWERS ? (Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])) as Record<K, number>) : null };
+function distribution<K extends string>(answers: number | string, people: number | string, counts: Record<K, number | string>): Distribution<K> {
+  const n = Number(people);
+  return {
+    answers: Number(answers),
+    people: n,
+    counts: n >= MIN_DISTINCT_PEOPLE ? (Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])) as Record<K, number>) : null,
+  };
 }
 
 const PROGRAM_FEEDBACK = `
@@ -47,7 +57,7 @@ const PROGRAM_FEEDBACK = `
   join pairing pr on pr.id = s.pairing_id
  where pr.program_id = ?`;
 
-/** Aggregates a program's feedback for its admins, enforcing the minimum number of answers behind every figure. */
+/** Aggregates a program's feedback for its admins, enforcing the minimum number of people behind every figure. */
 @Injectable()
 export class FeedbackSummaryService {
   constructor(private readonly em: EntityManager) {}
@@ -64,15 +74,15 @@ export class FeedbackSummaryService {
     );
     const [coachee] = await rawQuery<Record<string, string | null>>(
       em,
-      `select count(*) as n, avg(f.session_rating) as rating, avg(f.alliance_goals) as goals, avg(f.alliance_tasks) as tasks, avg(f.alliance_bond) as bond,
-              count(f.fit) as fit_n, count(*) filter (where f.fit = 'good') as good, count(*) filter (where f.fit = 'not_sure') as not_sure,
+      `select count(*) as n, count(distinct pr.coachee_id) as people, avg(f.session_rating) as rating, avg(f.alliance_goals) as goals, avg(f.alliance_tasks) as tasks, avg(f.alliance_bond) as bond,
+              count(f.fit) as fit_n, count(distinct pr.coachee_id) filter (where f.fit is not null) as fit_people, count(*) filter (where f.fit = 'good') as good, count(*) filter (where f.fit = 'not_sure') as not_sure,
               count(*) filter (where f.fit = 'not_good') as not_good
          ${PROGRAM_FEEDBACK} and f.role = 'coachee' and f.submitted_at is not null`,
       [programId],
     );
-    const progress = await rawQuery<{ skill: string; n: string; average: string }>(
+    const progress = await rawQuery<{ skill: string; n: string; people: string; average: string }>(
       em,
-      `select p.key as skill, count(*) as n, avg(p.value::numeric) as average
+      `select p.key as skill, count(*) as n, count(distinct pr.coachee_id) as people, avg(p.value::numeric) as average
          from feedback f
          join coaching_session s on s.id = f.session_id
          join pairing pr on pr.id = s.pairing_id
@@ -83,7 +93,7 @@ export class FeedbackSummaryService {
     );
     const [coach] = await rawQuery<Record<string, string>>(
       em,
-      `select count(*) as n, count(*) filter (where f.attendance = 'held') as held, count(*) filter (where f.attendance = 'missed') as missed,
+      `select count(*) as n, count(distinct pr.coach_id) as people, count(*) filter (where f.attendance = 'held') as held, count(*) filter (where f.attendance = 'missed') as missed,
               count(*) filter (where f.attendance = 'moved') as moved
          ${PROGRAM_FEEDBACK} and f.role = 'coach' and f.submitted_at is not null`,
       [programId],
@@ -95,15 +105,19 @@ export class FeedbackSummaryService {
     const bySkill = new Map(progress.map((p) => [p.skill, p]));
     return {
       programId,
-      minimumAnswers: MIN_AGGREGATE_ANSWERS,
+      minimumPeople: MIN_DISTINCT_PEOPLE,
       requests: { coach: byRole('coach'), coachee: byRole('coachee') },
       coachees: {
-        sessionRating: aggregate(coachee.n!, coachee.rating),
-        alliance: { goals: aggregate(coachee.n!, coachee.goals), tasks: aggregate(coachee.n!, coachee.tasks), bond: aggregate(coachee.n!, coachee.bond) },
-        progress: Object.fromEntries(program.skills.map((s) => [s.key, aggregate(bySkill.get(s.key)?.n ?? 0, bySkill.get(s.key)?.average ?? null)])),
-        fit: distribution(coachee.fit_n!, { good: coachee.good!, notSure: coachee.not_sure!, notGood: coachee.not_good! }),
+        sessionRating: aggregate(coachee.n!, coachee.people!, coachee.rating),
+        alliance: {
+          goals: aggregate(coachee.n!, coachee.people!, coachee.goals),
+          tasks: aggregate(coachee.n!, coachee.people!, coachee.tasks),
+          bond: aggregate(coachee.n!, coachee.people!, coachee.bond),
+        },
+        progress: Object.fromEntries(program.skills.map((s) => [s.key, aggregate(bySkill.get(s.key)?.n ?? 0, bySkill.get(s.key)?.people ?? 0, bySkill.get(s.key)?.average ?? null)])),
+        fit: distribution(coachee.fit_n!, coachee.fit_people!, { good: coachee.good!, notSure: coachee.not_sure!, notGood: coachee.not_good! }),
       },
-      coaches: { attendance: distribution(coach.n, { held: coach.held, missed: coach.missed, moved: coach.moved }) },
+      coaches: { attendance: distribution(coach.n, coach.people, { held: coach.held, missed: coach.missed, moved: coach.moved }) },
     };
   }
 }

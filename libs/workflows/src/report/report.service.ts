@@ -1,12 +1,14 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { isUuid, NotFoundError, rawQuery } from '@tandem/domain';
-import { type Aggregate, FeedbackSummaryService, MIN_AGGREGATE_ANSWERS } from '../feedback/feedback-summary.service';
+import { type Aggregate, FeedbackSummaryService, MIN_DISTINCT_PEOPLE } from '../feedback/feedback-summary.service';
 import { csvText } from './csv';
 
 /** Intake level against the level at close for one skill, over the submitted closing surveys; averages withheld below the minimum. */
 export interface SkillGrowth {
   answers: number;
+  /** How many distinct coachees those surveys come from. */
+  people: number;
   intakeLevel: number | null;
   closingLevel: number | null;
   change: number | null;
@@ -27,7 +29,7 @@ export interface AtRiskPairing {
 export interface ProgramReport {
   programId: string;
   programName: string;
-  minimumAnswers: number;
+  minimumPeople: number;
   funnel: { enrolledCoachees: number; enrolledCoaches: number; matched: number; offered: number; accepted: number; active: number; completed: number; ended: number };
   offers: { decided: number; accepted: number; declined: number; expired: number; acceptanceRate: number | null; medianTimeToAcceptSeconds: number | null };
   sessions: { planned: number; held: number; missed: number; cancelled: number; scheduled: number };
@@ -38,7 +40,7 @@ export interface ProgramReport {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** Reads a program's report for its admins; every feedback figure rests on at least MIN_AGGREGATE_ANSWERS answers or is null. */
+/** Reads a program's report for its admins; every feedback figure rests on at least MIN_DISTINCT_PEOPLE people or is null. */
 @Injectable()
 export class ReportService {
   constructor(
@@ -87,9 +89,9 @@ export class ReportService {
       [programId],
     );
     const summary = await this.summaries.summary(organizationId, programId);
-    const surveys = await rawQuery<{ intake: Record<string, number>; levels: Record<string, number> }>(
+    const surveys = await rawQuery<{ coachee: string; intake: Record<string, number>; levels: Record<string, number> }>(
       em,
-      `select cs.intake, cs.levels from closing_survey cs join pairing p on p.id = cs.pairing_id where p.program_id = ? and cs.submitted_at is not null`,
+      `select p.coachee_id as coachee, cs.intake, cs.levels from closing_survey cs join pairing p on p.id = cs.pairing_id where p.program_id = ? and cs.submitted_at is not null`,
       [programId],
     );
     const atRisk = await rawQuery<AtRiskPairing>(
@@ -106,7 +108,7 @@ export class ReportService {
     return {
       programId,
       programName: program.name,
-      minimumAnswers: MIN_AGGREGATE_ANSWERS,
+      minimumPeople: MIN_DISTINCT_PEOPLE,
       funnel: { enrolledCoachees: enrolled.coachees, enrolledCoaches: enrolled.coaches, ...(funnel as Omit<ProgramReport['funnel'], 'enrolledCoachees' | 'enrolledCoaches'>) },
       offers: {
         decided: offers.decided,
@@ -132,15 +134,16 @@ export class ReportService {
   async csv(organizationId: string, programId: string): Promise<string> {
     const r = await this.report(organizationId, programId);
     const rows: (string | number | null)[][] = [['section', 'item', 'field', 'value']];
-    rows.push(['program', r.programId, 'name', r.programName], ['program', r.programId, 'minimum_answers', r.minimumAnswers]);
+    rows.push(['program', r.programId, 'name', r.programName], ['program', r.programId, 'minimum_people', r.minimumPeople]);
     for (const [field, value] of Object.entries(r.funnel)) rows.push(['funnel', '', field, value]);
     for (const [field, value] of Object.entries(r.offers)) rows.push(['offers', '', field, value]);
     for (const [field, value] of Object.entries(r.sessions)) rows.push(['sessions', '', field, value]);
-    rows.push(['feedback', '', 'answers', r.feedback.answers], ['feedback', 'session_rating', 'answers', r.feedback.sessionRating.answers], ['feedback', 'session_rating', 'average', r.feedback.sessionRating.average]);
-    for (const [item, a] of Object.entries(r.feedback.alliance)) rows.push(['alliance', item, 'answers', a.answers], ['alliance', item, 'average', a.average]);
-    for (const [item, a] of Object.entries(r.feedback.progress)) rows.push(['progress', item, 'answers', a.answers], ['progress', item, 'average', a.average]);
+    rows.push(['feedback', '', 'answers', r.feedback.answers], ['feedback', 'session_rating', 'answers', r.feedback.sessionRating.answers]);
+    rows.push(['feedback', 'session_rating', 'people', r.feedback.sessionRating.people], ['feedback', 'session_rating', 'average', r.feedback.sessionRating.average]);
+    for (const [item, a] of Object.entries(r.feedback.alliance)) rows.push(['alliance', item, 'answers', a.answers], ['alliance', item, 'people', a.people], ['alliance', item, 'average', a.average]);
+    for (const [item, a] of Object.entries(r.feedback.progress)) rows.push(['progress', item, 'answers', a.answers], ['progress', item, 'people', a.people], ['progress', item, 'average', a.average]);
     for (const [item, g] of Object.entries(r.growth)) {
-      rows.push(['growth', item, 'answers', g.answers], ['growth', item, 'intake_level', g.intakeLevel], ['growth', item, 'closing_level', g.closingLevel], ['growth', item, 'change', g.change]);
+      rows.push(['growth', item, 'answers', g.answers], ['growth', item, 'people', g.people], ['growth', item, 'intake_level', g.intakeLevel], ['growth', item, 'closing_level', g.closingLevel], ['growth', item, 'change', g.change]);
     }
     for (const p of r.atRisk) {
       rows.push(['at_risk', p.pairingId, 'coach', p.coach], ['at_risk', p.pairingId, 'coachee', p.coachee], ['at_risk', p.pairingId, 'status', p.status]);
@@ -151,11 +154,13 @@ export class ReportService {
 }
 
 /** Intake level (5 minus the intake need) against the self-rated level at close, over the surveys that rated the skill. */
-function growthOf(surveys: { intake: Record<string, number>; levels: Record<string, number> }[], skill: string): SkillGrowth {
-  const pairs = surveys.filter((s) => s.levels?.[skill] !== undefined && s.intake?.[skill] !== undefined).map((s) => ({ before: 5 - s.intake[skill], after: s.levels[skill] }));
-  if (pairs.length < MIN_AGGREGATE_ANSWERS) return { answers: pairs.length, intakeLevel: null, closingLevel: null, change: null };
+function growthOf(surveys: { coachee: string; intake: Record<string, number>; levels: Record<string, number> }[], skill: string): SkillGrowth {
+  const rated = surveys.filter((s) => s.levels?.[skill] !== undefined && s.intake?.[skill] !== undefined);
+  const pairs = rated.map((s) => ({ before: 5 - s.intake[skill], after: s.levels[skill] }));
+  const people = new Set(rated.map((s) => s.coachee)).size;
+  if (people < MIN_DISTINCT_PEOPLE) return { answers: pairs.length, people, intakeLevel: null, closingLevel: null, change: null };
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const before = mean(pairs.map((p) => p.before));
   const after = mean(pairs.map((p) => p.after));
-  return { answers: pairs.length, intakeLevel: round2(before), closingLevel: round2(after), change: round2(after - before) };
+  return { answers: pairs.length, people, intakeLevel: round2(before), closingLevel: round2(after), change: round2(after - before) };
 }
