@@ -24,6 +24,7 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
   const smtp = new SmtpSink();
   let tandem: TestTandem;
   let key: string;
+  let otherKey: string;
   let programId: string;
   let roundId: string;
   let coacheeId: string;
@@ -33,6 +34,7 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
     await smtp.start();
     tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, BODY_LIMIT: '64kb', PUBLIC_URL: 'https://tandem.test', PAGE_RATE_LIMIT: '1000' } });
     ({ apiKey: key } = await tandem.organization('Acme'));
+    ({ apiKey: otherKey } = await tandem.organization('Globex'));
     const seeded = await seedProgram(tandem, key, {}, [
       { role: 'coach', email: 'coach@bad.example', name: 'Cora Coach', capacity: 2 },
       { role: 'coachee', email: 'coachee@bad.example', name: 'Eli Coachee' },
@@ -53,6 +55,7 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
   const tableCounts = () => countRows(db());
 
   const req = (method: string, url: string, options: Parameters<TestTandem['request']>[2] = {}) => () => tandem.request(method, url, { key, ...options });
+  const foreign = (method: string, url: string, options: Parameters<TestTandem['request']>[2] = {}) => tandem.request(method, url, { ...options, key: otherKey });
   const post = (url: string, json: unknown) => req('POST', url, { json });
   const raw = (method: string, url: string, body: string | Buffer, contentType: string) => req(method, url, { body, contentType });
   const csv = (...rows: string[]) => [CSV_HEADER, ...rows].join('\n');
@@ -168,6 +171,18 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
     ['outbox: negative limit', () => req('GET', '/api/v1/outbox?limit=-1')(), 422, 'validation_failed'],
     ['report: unknown format', () => req('GET', `/api/v1/programs/${programId}/report?format=xml`)(), 422, 'validation_failed'],
     ['feedback summary: unknown program', () => req('GET', '/api/v1/programs/00000000-0000-4000-8000-000000000000/feedback-summary')(), 404, 'not_found'],
+    // Another organization's admin with a malformed body: the id is not theirs, so 404 before the body is looked at.
+    ['foreign program: settings with a bad body', () => foreign('PATCH', `/api/v1/programs/${programId}`, { json: { policy: { objective: 'best' } } }), 404, 'not_found'],
+    ['foreign program: settings with broken JSON', () => foreign('PATCH', `/api/v1/programs/${programId}`, { body: '{"name":', contentType: 'application/json' }), 404, 'not_found'],
+    ['foreign program: an import of a wrong type', () => foreign('POST', `/api/v1/programs/${programId}/imports`, { body: '<x/>', contentType: 'application/xml' }), 404, 'not_found'],
+    ['foreign program: a bad CSV', () => foreign('POST', `/api/v1/programs/${programId}/imports`, { body: 'role\nwizard', contentType: 'text/csv' }), 404, 'not_found'],
+    ['foreign program: an enrollment without fields', () => foreign('POST', `/api/v1/programs/${programId}/enrollments`, { json: {} }), 404, 'not_found'],
+    ['foreign program: a round', () => foreign('POST', `/api/v1/programs/${programId}/rounds`), 404, 'not_found'],
+    ['foreign round: a pin without a revision', () => foreign('POST', `/api/v1/rounds/${roundId}/pins`, { json: { coacheeId } }), 404, 'not_found'],
+    ['foreign round: an exclusion with broken JSON', () => foreign('POST', `/api/v1/rounds/${roundId}/exclusions`, { body: '[', contentType: 'application/json' }), 404, 'not_found'],
+    ['foreign round: an unpin with a wrong type', () => foreign('DELETE', `/api/v1/rounds/${roundId}/pins/${coacheeId}`, { body: 'x', contentType: 'text/plain' }), 404, 'not_found'],
+    ['foreign round: publish', () => foreign('POST', `/api/v1/rounds/${roundId}/publish`), 404, 'not_found'],
+    ['foreign enrollment: return to pool', () => foreign('POST', `/api/v1/enrollments/${coacheeId}/return-to-pool`), 404, 'not_found'],
   ];
 
   it('has at least 60 cases', () => {

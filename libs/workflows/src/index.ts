@@ -1,5 +1,6 @@
 export * from './validation';
 export * from './organizations/organizations.service';
+export * from './organizations/ownership';
 export * from './programs/program-settings';
 export * from './programs/programs.service';
 export * from './intake/participant-record';

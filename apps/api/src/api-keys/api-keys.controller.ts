@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyRole } from '@tandem/domain';
 import { OrganizationsService, parseCommand, type Principal } from '@tandem/workflows';
 import { z } from 'zod';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { CurrentPrincipal, OwnedBy, Roles } from '../auth/auth.decorators';
 
 const createKeySchema = z.object({ role: z.enum(ApiKeyRole) }).strict();
 
@@ -29,6 +29,7 @@ export class ApiKeysController {
   }
 
   @Delete(':id')
+  @OwnedBy('apiKey')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a key at once' })
   async revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {

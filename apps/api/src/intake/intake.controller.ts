@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Unsupport
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ImportFormat } from '@tandem/domain';
 import { IntakeService, type Principal } from '@tandem/workflows';
-import { actorOf, CurrentPrincipal } from '../auth/auth.decorators';
+import { actorOf, CurrentPrincipal, OwnedBy } from '../auth/auth.decorators';
 import { Consumes } from '../http/content-type.guard';
 import { optionalInt } from '../http/query';
 
@@ -13,6 +13,7 @@ export class IntakeController {
   constructor(private readonly intake: IntakeService) {}
 
   @Post('programs/:id/imports')
+  @OwnedBy('program')
   @HttpCode(202)
   @Consumes('text/csv', 'application/json')
   @ApiConsumes('text/csv', 'application/json')
@@ -36,6 +37,7 @@ export class IntakeController {
   }
 
   @Post('programs/:id/enrollments')
+  @OwnedBy('program')
   @HttpCode(201)
   @ApiOperation({ summary: 'Enroll one participant (JSON); creates or updates the person by email' })
   enroll(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
@@ -43,6 +45,7 @@ export class IntakeController {
   }
 
   @Post('enrollments/:id/return-to-pool')
+  @OwnedBy('enrollment')
   @HttpCode(200)
   @ApiOperation({ summary: 'Put an alumni coachee back into the matching pool on purpose (a new cycle); audited, 409 unless alumni' })
   returnToPool(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {

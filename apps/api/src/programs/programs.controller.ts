@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createProgramSchema, type Principal, ProgramsService, updateProgramSchema } from '@tandem/workflows';
 import { z } from 'zod';
-import { actorOf, CurrentPrincipal } from '../auth/auth.decorators';
+import { actorOf, CurrentPrincipal, OwnedBy } from '../auth/auth.decorators';
 
 @ApiTags('programs')
 @ApiBearerAuth()
@@ -31,6 +31,7 @@ export class ProgramsController {
   }
 
   @Patch(':id')
+  @OwnedBy('program')
   @ApiOperation({ summary: 'Change settings; nested objects merge; send `version` to refuse a stale write (409)' })
   @ApiBody({ schema: z.toJSONSchema(updateProgramSchema, { io: 'input' }) as object })
   update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PairingsService, type Principal, RoundsService } from '@tandem/workflows';
-import { actorOf, CurrentPrincipal } from '../auth/auth.decorators';
+import { actorOf, CurrentPrincipal, OwnedBy } from '../auth/auth.decorators';
 import { optionalInt } from '../http/query';
 
 @ApiTags('rounds')
@@ -14,6 +14,7 @@ export class RoundsController {
   ) {}
 
   @Post('programs/:id/rounds')
+  @OwnedBy('program')
   @HttpCode(202)
   @ApiOperation({ summary: 'Launch a matching round (one at a time per program; 409 while one runs)' })
   launch(@CurrentPrincipal() principal: Principal, @Param('id') programId: string) {
@@ -39,6 +40,7 @@ export class RoundsController {
   }
 
   @Post('rounds/:id/pins')
+  @OwnedBy('round')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pin a coachee to a coach (a swap if another coach was proposed); send the round’s `revision`; the rest is solved again' })
   pin(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
@@ -46,12 +48,14 @@ export class RoundsController {
   }
 
   @Delete('rounds/:id/pins/:coacheeId')
+  @OwnedBy('round')
   @ApiOperation({ summary: 'Remove a pin; send `{ "revision" }`' })
   unpin(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('coacheeId') coacheeId: string, @Body() body: unknown) {
     return this.rounds.unpin(actorOf(principal), id, coacheeId, body);
   }
 
   @Post('rounds/:id/exclusions')
+  @OwnedBy('round')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a proposed pair (it is excluded) and solve the rest again; send the round’s `revision`' })
   exclude(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
@@ -59,6 +63,7 @@ export class RoundsController {
   }
 
   @Post('rounds/:id/publish')
+  @OwnedBy('round')
   @HttpCode(200)
   @ApiOperation({ summary: 'Offer every proposal to its coach by email (409 if published already)' })
   publish(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
