@@ -5,7 +5,9 @@
  * solves each round's allowed pairs (all of them, 18.8 million at 10,000 x 2,000) with LEMON's NetworkSimplex and
  * checks it finds the same number matched and total score (needs liblemon-dev and g++, about 2 GB and a few minutes).
  * Every coach has person-level estimates in every skill (coach_learning, as feedback would leave them), so the round
- * loads and calibrates them; BENCH_LEARNING=0 leaves them out.
+ * loads and calibrates them; BENCH_LEARNING=0 leaves them out. BENCH_COMPARE_RUNS=N (default 3 at 10,000 x 2,000
+ * and below) then times N more rounds of the same program without estimates and N with them, interleaved, and prints
+ * both medians and their ratio: the cost of person-level learning, measured in the same run. 0 skips it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
@@ -21,6 +23,30 @@ import { importedProgram, poolCsv, proposedRound } from './bench-pool';
 const SIZES = (process.env.BENCH_SIZES ?? '10000').split(',').map(Number);
 const LEMON = process.env.BENCH_LEMON === '1';
 const LEARNING = process.env.BENCH_LEARNING !== '0';
+const COMPARE_RUNS = Number(process.env.BENCH_COMPARE_RUNS ?? 3);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * The round's time to proposed without and with person-level estimates, runs interleaved (without, with, without,
+ * ...) so that a slow patch of the machine touches both: the estimates are deleted and seeded again between runs.
+ */
+async function learningCost(tandem: TestTandem, key: string, programId: string, runs: number) {
+  const without: number[] = [];
+  const withEstimates: number[] = [];
+  const em = () => tandem.get(EntityManager).fork();
+  for (let r = 0; r < runs; r++) {
+    await rawQuery(em(), `delete from coach_learning where person_id in (select person_id from enrollment where program_id = ?)`, [programId]);
+    let started = performance.now();
+    await proposedRound(tandem, key, programId);
+    without.push(performance.now() - started);
+    await seedLearning(tandem, programId);
+    started = performance.now();
+    await proposedRound(tandem, key, programId);
+    withEstimates.push(performance.now() - started);
+  }
+  return { without, withEstimates };
+}
 
 /** Estimates in every skill for every coach of the program (spread over 1..5, from 3 coachees each). */
 async function seedLearning(tandem: TestTandem, programId: string): Promise<void> {
@@ -87,6 +113,7 @@ async function lemonSolve(tandem: TestTandem, programId: string): Promise<{ solv
 async function main() {
   const tandem = await TestTandem.start({ env: { BODY_LIMIT: '50mb' } });
   const rows: Record<string, number | string>[] = [];
+  const costs: Record<string, number | string>[] = [];
   try {
     const { apiKey: key } = await tandem.organization('Scale');
     for (const size of SIZES) {
@@ -116,15 +143,32 @@ async function main() {
         matched: round.matched,
         'peak RSS MB': Math.round(peakRss / 2 ** 20),
       });
+      if (COMPARE_RUNS > 0 && size <= 10_000) {
+        const { without, withEstimates } = await learningCost(tandem, key, programId, COMPARE_RUNS);
+        costs.push({
+          coachees: size,
+          runs: COMPARE_RUNS,
+          'without estimates ms (median)': Math.round(median(without)),
+          'with estimates ms (median)': Math.round(median(withEstimates)),
+          'with / without': Math.round((median(withEstimates) / median(without)) * 1000) / 1000,
+          'all without': without.map(Math.round).join(' '),
+          'all with': withEstimates.map(Math.round).join(' '),
+        });
+      }
     }
   } finally {
     await tandem.stop();
   }
   console.table(rows);
   console.log(`cores: ${cpus().length}; target at 10,000 x 2,000: under 5000 ms from launch to proposed`);
+  if (costs.length > 0) {
+    console.log('The cost of person-level estimates (the same program, rounds interleaved without and with them):');
+    console.table(costs);
+    console.log('target: with / without at most 1.10');
+  }
   const out = join(process.cwd(), 'bench-results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'round.json'), JSON.stringify({ cores: cpus().length, rows }, null, 2));
+  writeFileSync(join(out, 'round.json'), JSON.stringify({ cores: cpus().length, rows, learningCost: costs }, null, 2));
 }
 
 main().catch((err) => {
