@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
-import { EmailSender } from '@tandem/mail';
+import { EmailSender, writeOutbox } from '@tandem/mail';
 import { IntakeService } from '@tandem/workflows';
 import { CSV_HEADER, participantCsv, participantLine } from './support/participants';
 import { SmtpSink } from './support/smtp-sink';
@@ -145,16 +145,43 @@ describe('participant intake (api + worker in process, real Postgres, Redis and 
           expect(await sender.send(id)).toBe('skipped');
         }
       } finally {
-        sender.onModuleDestroy();
+        sender.onApplicationShutdown();
       }
+      // Once its transport is closed (the application shutting down), a send refuses at once instead of waiting on
+      // the closed pool for ever, and leaves the message pending, unclaimed, for the next worker.
+      const [{ organization_id: organizationId }] = await rawQuery<{ organization_id: string }>(tandem.get(EntityManager).fork(), `select organization_id from program where id = ?`, [
+        programId,
+      ]);
+      const [late] = await writeOutbox(tandem.get(EntityManager).fork(), [{ organizationId, idempotencyKey: 'closed-transport', to: 'late@closed.example', subject: 'Late', text: 'Late' }]);
+      await expect(sender.send(late)).rejects.toThrow('the mail transport is closed');
+      const [state] = await rawQuery<{ status: string }>(tandem.get(EntityManager).fork(), `select status::text as status from outbox_message where id = ?`, [late]);
+      expect(state.status).toBe('pending');
     } finally {
       await tandem.startWorker();
     }
     // The queued jobs run now too, and find nothing left to do.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await tandem.queuesIdle();
     expect(smtp.messages.filter((m) => m.to[0].endsWith('@twice.example'))).toHaveLength(5);
     const [row] = await rawQuery<{ n: string }>(tandem.get(EntityManager).fork(), `select count(*) as n from enrollment e join person p on p.id = e.person_id where p.email like '%@twice.example'`);
     expect(Number(row.n)).toBe(5);
+  });
+
+  it('stops the worker within its grace while welcome emails go out, and the next worker sends the rest, each once', async () => {
+    const accepted = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, { key, body: participantCsv(120, 'stop.example') });
+    expect(accepted.status).toBe(202);
+    const sent = () => smtp.messages.filter((m) => m.to[0].endsWith('@stop.example'));
+    await waitFor(async () => (sent().length >= 10 ? true : undefined), 'the first welcomes');
+    // The stop starts no new SMTP send (those jobs go back to the queue) and lets the sends in flight finish: every
+    // active job ends within the grace, and no message is left claimed.
+    expect(await tandem.stopWorker()).toEqual({ drained: true });
+    const [claimed] = await rawQuery<{ n: string }>(tandem.get(EntityManager).fork(), `select count(*) as n from outbox_message where status = 'sending'`);
+    expect(Number(claimed.n)).toBe(0);
+    expect(sent().length).toBeLessThan(120);
+    await tandem.startWorker();
+    await waitFor(async () => (sent().length >= 120 ? true : undefined), 'every welcome');
+    await tandem.queuesIdle();
+    expect(new Set(sent().map((m) => m.to[0])).size).toBe(120);
+    expect(sent()).toHaveLength(120);
   });
 
   it('imports JSON batches and refuses unknown fields', async () => {

@@ -1,10 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { JobProducer, QueueName } from '@tandem/queues';
 import { OrganizationsService } from '@tandem/workflows';
 import { createApi } from '../../apps/api/src/main';
+import { JobObserver } from '../../apps/worker/src/ops/job-observer.service';
+import { WorkerLifecycle } from '../../apps/worker/src/ops/worker-lifecycle.service';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { createTestEnv, type TestEnv } from './test-env';
+import { createTestEnv, type TestEnv, waitFor } from './test-env';
 
 /** An HTTP answer, parsed. */
 export interface Answer<T = any> {
@@ -46,9 +49,21 @@ export class TestTandem {
     await this.worker.init();
   }
 
-  async stopWorker(): Promise<void> {
-    await this.worker?.close();
-    this.worker = undefined;
+  /** Stops the worker as SIGTERM would (active jobs get SHUTDOWN_GRACE); answers whether they all finished in it. */
+  async stopWorker(): Promise<{ drained: boolean } | undefined> {
+    const worker = this.worker;
+    if (!worker) return undefined;
+    // Say which jobs a slow stop waits for, while it waits.
+    const observer = worker.get(JobObserver, { strict: false });
+    const lifecycle = worker.get(WorkerLifecycle, { strict: false });
+    const slow = setTimeout(() => process.stderr.write(`TestTandem.stopWorker: after 10 s still running: ${observer.activeJobNames.join(', ') || 'no job'}\n`), 10_000);
+    try {
+      await worker.close();
+      return lifecycle.lastStop;
+    } finally {
+      clearTimeout(slow);
+      this.worker = undefined;
+    }
   }
 
   /**
@@ -63,6 +78,25 @@ export class TestTandem {
     } finally {
       await this.startWorker();
     }
+  }
+
+  /**
+   * Waits until no queue holds a job that is waiting or running (delayed jobs not yet due are left alone): what a
+   * test asserts "nothing more happens" after, instead of sleeping.
+   */
+  async queuesIdle(timeoutMs = 30_000): Promise<void> {
+    const producer = this.get(JobProducer);
+    await waitFor(
+      async () => {
+        for (const name of Object.values(QueueName)) {
+          const counts = await producer.queue(name).getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+          if (Object.values(counts).some((n) => n > 0)) return undefined;
+        }
+        return true;
+      },
+      'the queues to be idle',
+      timeoutMs,
+    );
   }
 
   /** A service of the api's container (the use cases are shared with the worker). */
@@ -109,7 +143,7 @@ export class TestTandem {
         if (Date.now() - started > 10_000) process.stderr.write(`TestTandem.stop: ${what} took ${Date.now() - started} ms\n`);
       }
     };
-    await step('stopping the worker', () => this.stopWorker());
+    await step('stopping the worker', async () => void (await this.stopWorker()));
     await step('closing the api', () => this.api.close());
     await step('dropping the test database and Redis keys', () => this.testEnv.destroy());
   }

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { DomainError, hashSecret, rawQuery } from '@tandem/domain';
+import { DomainError, hashSecret, rawQuery, RetryLaterError } from '@tandem/domain';
 import { createTransport, type Transporter } from 'nodemailer';
 import { textToHtml } from './html';
 import { expandLinks } from './links';
@@ -36,9 +36,10 @@ export function pooledTransport(smtpUrl: string): Transporter {
  * retried job never re-sends what is already marked sent. Without SMTP_URL messages are held for the mail viewer.
  */
 @Injectable()
-export class EmailSender implements OnModuleDestroy {
+export class EmailSender implements OnApplicationShutdown {
   private readonly logger = new Logger(EmailSender.name);
   private readonly transport: Transporter | undefined;
+  private closed = false;
 
   constructor(
     private readonly em: EntityManager,
@@ -47,8 +48,19 @@ export class EmailSender implements OnModuleDestroy {
     this.transport = config.smtpUrl ? pooledTransport(config.smtpUrl) : undefined;
   }
 
+  /**
+   * A stopping worker starts no new SMTP send: what is already with the SMTP server finishes within the grace, and
+   * what is not waits, unclaimed, for the next worker. A send cut off after the server took the message but before it
+   * was marked sent is the one way an email goes out twice, so the stop keeps that window to the sends in flight.
+   */
+  stopSending(): void {
+    this.closed = true;
+  }
+
   /** Sends (or holds) one message; safe to call any number of times. */
   async send(messageId: string): Promise<SendOutcome> {
+    // Refused before the claim, so the message stays pending and no attempt is spent; the job goes back to the queue.
+    if (this.closed) throw new RetryLaterError(0, 'the mail transport is closed (shutting down)');
     const em = this.em.fork();
     if (!this.transport) {
       const held = await rawQuery(em, `update outbox_message set status = 'held' where id = ? and status = 'pending' returning id`, [messageId]);
@@ -97,7 +109,13 @@ export class EmailSender implements OnModuleDestroy {
     return 'sent';
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Closes the SMTP pool once the application shuts down: after the worker's jobs have drained (they drain in
+   * beforeApplicationShutdown), never in onModuleDestroy, which Nest runs first and would leave the jobs of the grace
+   * period sending into a closed pool, which takes a message and never answers.
+   */
+  onApplicationShutdown(): void {
+    this.closed = true;
     this.transport?.close();
     this.logger.debug('mail transport closed');
   }

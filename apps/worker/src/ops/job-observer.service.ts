@@ -28,7 +28,8 @@ function subjectOf(data: unknown): { type: string; id: string } | undefined {
  */
 @Injectable()
 export class JobObserver implements OnApplicationShutdown {
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** The jobs running now, by their promise, with the job's name (for the shutdown's log line). */
+  private readonly inFlight = new Map<Promise<unknown>, string>();
   /** Set on SIGTERM: a job that then loses a backing service was interrupted by the stop, it did not fail. */
   private stopping = false;
   /** Set when the shutdown grace has run out: the jobs still running are left to another worker, not failed. */
@@ -56,7 +57,7 @@ export class JobObserver implements OnApplicationShutdown {
   async run<T>(queue: string, job: Job, fn: () => Promise<T>): Promise<T> {
     const started = performance.now();
     const promise = fn();
-    this.inFlight.add(promise);
+    this.inFlight.set(promise, job.name);
     try {
       const result = await promise;
       this.finish(queue, job, 'completed', started);
@@ -99,7 +100,7 @@ export class JobObserver implements OnApplicationShutdown {
     const deadline = Date.now() + graceMs;
     while (this.inFlight.size > 0) {
       if (Date.now() >= deadline) return false;
-      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(1, deadline - Date.now()))))]);
+      await Promise.race([Promise.allSettled([...this.inFlight.keys()]), new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(1, deadline - Date.now()))))]);
     }
     return true;
   }
@@ -111,6 +112,11 @@ export class JobObserver implements OnApplicationShutdown {
 
   get activeJobs(): number {
     return this.inFlight.size;
+  }
+
+  /** The names of the jobs running now (one entry per job). */
+  get activeJobNames(): string[] {
+    return [...this.inFlight.values()];
   }
 
   private finish(queue: string, job: Job, outcome: JobOutcome, started: number, error?: Error) {

@@ -4,6 +4,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { DiscoveryService } from '@nestjs/core';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { type Logger, redactText } from '@tandem/observability';
+import { EmailSender } from '@tandem/mail';
 import { settleConnections } from '@tandem/queues';
 import { Queue, type Worker } from 'bullmq';
 import { Client } from 'pg';
@@ -27,6 +28,9 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
    */
   exitWhenAbandoned = false;
 
+  /** How the last stop went: whether every active job finished within the grace. */
+  lastStop?: { drained: boolean };
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly observer: JobObserver,
@@ -34,6 +38,13 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
   ) {}
+
+  private providersOf<T>(type: abstract new (...args: never[]) => T): T[] {
+    return this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is T => instance instanceof type);
+  }
 
   private workers(): Worker[] {
     return this.discovery
@@ -61,6 +72,8 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     const workers = this.workers();
     this.observer.stop();
+    // No new SMTP send from here on (each waits for the next worker); sends already with the server finish.
+    for (const sender of this.providersOf(EmailSender)) sender.stopSending();
     this.logger.info({ signal, activeJobs: this.observer.activeJobs, graceMs: this.config.shutdownGraceMs }, 'worker stopping: taking no new jobs');
     await settleConnections(workers);
     await Promise.all(workers.map((worker) => worker.pause(true).catch(() => undefined)));
@@ -68,12 +81,13 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     if (!drained) {
       this.observer.abandon();
       const cut = await this.cutDatabaseConnections();
-      this.logger.warn({ activeJobs: this.observer.activeJobs, connectionsCut: cut }, 'grace period over: leaving active jobs to be retried by another worker');
+      this.logger.warn({ activeJobs: this.observer.activeJobs, jobs: this.observer.activeJobNames, connectionsCut: cut }, 'grace period over: leaving active jobs to be retried by another worker');
       // Whatever the abandoned jobs still do (a query on a fresh connection, an SMTP call) must not keep the process:
       // the rest of the shutdown gets a few seconds, then the process leaves (its 'exit' event writes the log).
       if (this.exitWhenAbandoned) setTimeout(() => process.exit(0), ABANDONED_EXIT_MS).unref();
     }
     await Promise.all(workers.map((worker) => worker.close(!drained).catch(() => undefined)));
+    this.lastStop = { drained };
     this.logger.info({ drained }, 'worker stopped');
   }
 
