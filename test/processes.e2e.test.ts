@@ -71,7 +71,8 @@ describe('api and worker as real processes from the build', () => {
     const outbox: any = await (await fetch(`${base}/api/v1/outbox?limit=1000`, { headers })).json();
     expect(outbox.items).toHaveLength(200);
     expect(outbox.items.every((m: { status: string }) => m.status === 'sent')).toBe(true);
-  });
+    // Three CLI processes, each booting the app, then 200 emails: about 15 s idle, over a minute on a loaded machine.
+  }, 180_000);
 
   it('worker:ping answers once the worker has run a no-op job through the queue', () => {
     const ping = runCli(['worker:ping', '--timeout', '20'], processEnv);

@@ -31,6 +31,16 @@ export function pooledTransport(smtpUrl: string): Transporter {
   return createTransport(url.toString());
 }
 
+/** How many messages the pool sends at once (its connections; one when SMTP_URL turns pooling off). */
+function sendSlots(smtpUrl: string): number {
+  const url = new URL(smtpUrl);
+  if (url.searchParams.get('pool') === 'false') return 1;
+  const n = Number(url.searchParams.get('maxConnections') ?? 5);
+  return Number.isInteger(n) && n > 0 ? n : 5;
+}
+
+const closedError = () => new RetryLaterError(0, 'the mail transport is closed (shutting down)');
+
 /**
  * Sends outbox messages. A message is claimed with a conditional UPDATE, so two workers never send it at once and a
  * retried job never re-sends what is already marked sent. Without SMTP_URL messages are held for the mail viewer.
@@ -40,12 +50,20 @@ export class EmailSender implements OnApplicationShutdown {
   private readonly logger = new Logger(EmailSender.name);
   private readonly transport: Transporter | undefined;
   private closed = false;
+  /**
+   * Messages claimed and handed to the pool, at most one per connection: a message is claimed only once a connection
+   * is free for it, so none waits inside the pool, claimed, where a stop could not take it back.
+   */
+  private readonly slots: number;
+  private sending = 0;
+  private readonly waiting: { resolve: () => void; reject: (err: Error) => void }[] = [];
 
   constructor(
     private readonly em: EntityManager,
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {
     this.transport = config.smtpUrl ? pooledTransport(config.smtpUrl) : undefined;
+    this.slots = config.smtpUrl ? sendSlots(config.smtpUrl) : 1;
   }
 
   /**
@@ -55,17 +73,44 @@ export class EmailSender implements OnApplicationShutdown {
    */
   stopSending(): void {
     this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(closedError());
+  }
+
+  private async acquireSlot(): Promise<void> {
+    if (this.sending < this.slots) {
+      this.sending++;
+      return;
+    }
+    // The slot is handed over by releaseSlot, so `sending` stays counted.
+    await new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private releaseSlot(): void {
+    const next = this.waiting.shift();
+    if (next) next.resolve();
+    else this.sending--;
   }
 
   /** Sends (or holds) one message; safe to call any number of times. */
   async send(messageId: string): Promise<SendOutcome> {
     // Refused before the claim, so the message stays pending and no attempt is spent; the job goes back to the queue.
-    if (this.closed) throw new RetryLaterError(0, 'the mail transport is closed (shutting down)');
+    if (this.closed) throw closedError();
     const em = this.em.fork();
     if (!this.transport) {
       const held = await rawQuery(em, `update outbox_message set status = 'held' where id = ? and status = 'pending' returning id`, [messageId]);
       return held.length > 0 ? 'held' : 'skipped';
     }
+    await this.acquireSlot();
+    try {
+      return await this.claimAndSend(em, messageId);
+    } finally {
+      this.releaseSlot();
+    }
+  }
+
+  private async claimAndSend(em: EntityManager, messageId: string): Promise<SendOutcome> {
+    if (this.closed) throw closedError();
+    const transport = this.transport!;
     const [message] = await rawQuery<ClaimedMessage>(
       em,
       `update outbox_message
@@ -84,7 +129,7 @@ export class EmailSender implements OnApplicationShutdown {
     }
     const text = expandLinks(message.text, this.config.publicUrl, this.config.appSecret);
     try {
-      await this.transport.sendMail({
+      await transport.sendMail({
         from: this.config.mailFrom,
         to: message.to,
         subject: message.subject,
