@@ -1,9 +1,10 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, linkToken, newId, NotFoundError, rawQuery, type SkillDefinition } from '@tandem/domain';
+import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, rawQuery, type SkillDefinition } from '@tandem/domain';
 import { linkPlaceholder, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
+import { commitThenSend, sendAfterCommit } from '../after-commit';
 import { CompletionService } from '../completion/completion.service';
 import { RiskService } from '../risk/risk.service';
 import { closeAt } from './close-time';
@@ -90,8 +91,6 @@ export interface FeedbackView {
 /** The outcome of a form post. */
 export type FeedbackOutcome = 'submitted' | 'already-submitted';
 
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
 /**
  * The feedback loop after each session: closing it (both people get a form link), one reminder for an unanswered
  * form, and the forms themselves (GET shows, one POST submits). Answers are confidential: this service never hands
@@ -110,8 +109,7 @@ export class FeedbackService {
 
   /** The `cadence.close-session` job: once the session's close time has come, both people are asked for feedback (once: a unique index guards it). */
   async closeSession(sessionId: string): Promise<'requested' | 'not-due' | 'skipped' | 'done'> {
-    const em = this.em.fork();
-    const result = await em.transactional(async (tem) => {
+    const result = await commitThenSend(this.em, this.producer, 'feedback follow-up', async (tem) => {
       const [row] = await rawQuery<SessionContext>(tem, `${CONTEXT_SELECT} where s.id = ? for update of s`, [sessionId]);
       if (!row) throw new NotFoundError('session', sessionId);
       const context = contextDates(row);
@@ -139,9 +137,7 @@ export class FeedbackService {
         inserted.map((f) => this.requestDraft(context, f.id, f.role, false)),
       );
       return { outcome: 'requested' as const, messageIds, reminders: inserted.map((f) => f.id), remindAt, complete: complete ? context.pairing_id : undefined };
-    });
-    await this.producer.afterCommit('feedback follow-up', async () => {
-      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+    }, async (result) => {
       const delay = Math.max(0, result.remindAt.getTime() - this.clock.now().getTime());
       for (const feedbackId of result.reminders) await this.producer.enqueue(JobName.FeedbackRemind, { feedbackId }, { delay });
       if ('complete' in result && result.complete) await this.producer.enqueue(JobName.FeedbackCompletePairing, { pairingId: result.complete });
@@ -151,8 +147,7 @@ export class FeedbackService {
 
   /** The `feedback.remind` job: the one reminder of an unanswered form (a conditional update guards it). */
   async remind(feedbackId: string): Promise<'sent' | 'not-due' | 'done'> {
-    const em = this.em.fork();
-    const result = await em.transactional(async (tem) => {
+    const result = await commitThenSend(this.em, this.producer, 'feedback follow-up', async (tem) => {
       const [raw] = await rawQuery<FeedbackRow>(tem, `${FEEDBACK_SELECT} where f.id = ? for update of f`, [feedbackId]);
       if (!raw) throw new NotFoundError('feedback', feedbackId);
       const row = feedbackDates(raw);
@@ -163,7 +158,6 @@ export class FeedbackService {
       await rawQuery(tem, `update feedback set reminded_at = ? where id = ?`, [now, feedbackId]);
       return { outcome: 'sent' as const, messageIds: await writeOutbox(tem, [this.requestDraft(row, row.id, row.role, true)]) };
     });
-    await this.producer.afterCommit('feedback follow-up', () => this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId }))));
     return result.outcome;
   }
 
@@ -227,8 +221,7 @@ export class FeedbackService {
       return { outcome: 'submitted' as const, riskMessages, aggregate: row.role === 'coachee' ? { programId: row.program_id, feedbackId: row.id } : undefined };
     });
     if (result.outcome === 'submitted') {
-      await this.producer.afterCommit('feedback follow-up', async () => {
-        await this.producer.enqueueMany(JobName.EmailSend, result.riskMessages.map((messageId) => ({ messageId })));
+      await sendAfterCommit(this.producer, 'feedback follow-up', result.riskMessages, async () => {
         if (result.aggregate) await this.producer.enqueue(JobName.FeedbackAggregate, result.aggregate);
         if (completePairing) await this.producer.enqueue(JobName.FeedbackCompletePairing, { pairingId: completePairing });
       });
@@ -256,9 +249,7 @@ export class FeedbackService {
   }
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<FeedbackRow> {
-    if (!TOKEN.test(token)) throw new NotFoundError('feedback');
-    const [row] = await rawQuery<FeedbackRow>(em, `${FEEDBACK_SELECT} where f.token_hash = ?${lock ? ' for update of f' : ''}`, [hashSecret(token)]);
-    if (!row) throw new NotFoundError('feedback');
+    const row = await findByToken<FeedbackRow>(em, token, { what: 'feedback', sql: `${FEEDBACK_SELECT} where f.token_hash = ?${lock ? ' for update of f' : ''}` });
     return feedbackDates(row);
   }
 

@@ -19,6 +19,7 @@ import {
 } from '@tandem/domain';
 import { type OutboxDraft, welcomeEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
+import { sendAfterCommit } from '../after-commit';
 import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
 import { markWaitlistDue, queueWaitlist, type WaitlistDue } from '../rounds/waitlist';
@@ -213,8 +214,7 @@ export class IntakeService {
       throw err;
     }
     await this.promoteNextImport(program.id, importId);
-    await this.queueEmails(result.messageIds);
-    await this.producer.afterCommit('waiting list', () => queueWaitlist(this.producer, result.waitlist));
+    await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () => queueWaitlist(this.producer, result.waitlist));
     return 'done';
   }
 
@@ -264,8 +264,7 @@ export class IntakeService {
       const waitlist = written.coachesChanged ? await markWaitlistDue(tem, [program.id], new Date()) : [];
       return { ...written, enrollment, waitlist };
     });
-    await this.queueEmails(result.messageIds);
-    await this.producer.afterCommit('waiting list', () => queueWaitlist(this.producer, result.waitlist));
+    await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () => queueWaitlist(this.producer, result.waitlist));
     return { id: result.enrollment.id, personId: result.enrollment.person_id, role: record.role, created: result.created === 1 };
   }
 
@@ -337,10 +336,6 @@ export class IntakeService {
     void rawQuery(this.em.fork(), `update import_batch set processed = greatest(processed, ?) where id = ? and status = 'running'`, [processed, importId]).catch(
       () => undefined,
     );
-  }
-
-  private async queueEmails(messageIds: string[]): Promise<void> {
-    await this.producer.afterCommit(`${messageIds.length} email(s)`, () => this.producer.enqueueMany(JobName.EmailSend, messageIds.map((messageId) => ({ messageId }))));
   }
 }
 

@@ -1,11 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, linkToken, newId, NotFoundError, rawQuery } from '@tandem/domain';
+import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingEvent, rawQuery } from '@tandem/domain';
 import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
+import { commitThenSend } from '../after-commit';
 import { Duration } from 'luxon';
 import { calendarFile, sessionEvent } from '../cadence/ics';
+import { transitionPairing } from '../pairing/pairing-status';
 import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
 import { atRiskAdminEmail, inactivityNudgeEmail, pairingEndedEmail, rematchOfferEmail } from './risk-emails';
 import { COACHEE_REMATCH_REASONS, riskReasons } from './risk-rules';
@@ -55,8 +57,6 @@ export interface RematchView {
 
 export type RematchChoiceOutcome = 'accepted' | 'already-accepted';
 export type InactivityOutcome = 'nudged' | 'closed' | 'not-due' | 'done';
-
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * Pairings at risk: the rules run after every submitted form (in its transaction), email the program's admin and offer
@@ -150,13 +150,12 @@ export class RiskService {
    * coach and the admin are told, and the coachee is re-matched by the `matching.rematch-coachee` job.
    */
   async accept(token: string): Promise<RematchChoiceOutcome> {
-    const em = this.em.fork();
-    const result = await em.transactional(async (tem) => {
+    const result = await commitThenSend(this.em, this.producer, 'risk follow-up', async (tem) => {
       const row = await this.find(tem, token, true);
       if (row.rematch_accepted_at) return { outcome: 'already-accepted' as const, messageIds: [] };
       if (row.status !== 'active') throw new ConflictError('pairing_closed', 'This coaching has ended already, so it can no longer be changed here.');
       const now = this.clock.now();
-      await rawQuery(tem, `update pairing set status = 'ended', ended_at = ?, rematch_accepted_at = ?, updated_at = ? where id = ?`, [now, now, now, row.id]);
+      await transitionPairing(tem, PairingEvent.End, row.id, { now, rematchAccepted: true });
       const calendar = await this.cancelFutureSessions(tem, row, now);
       await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'coachee', 'pairing.ended', 'pairing', ?, ?::jsonb)`, [
         newId(),
@@ -169,9 +168,7 @@ export class RiskService {
       // The coachee stays in the pool (the re-match job matches them); the coach's place goes to the waiting list too.
       const waitlist = await coachPlaceFreed(tem, row.coach_id, now);
       return { outcome: 'accepted' as const, messageIds, rematch: { coacheeId: row.coachee_id, attempt: -ended.n }, waitlist };
-    });
-    await this.producer.afterCommit('risk follow-up', async () => {
-      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+    }, async (result) => {
       if ('rematch' in result && result.rematch) await this.producer.enqueue(JobName.MatchingRematchCoachee, result.rematch);
       if ('waitlist' in result && result.waitlist) await queueWaitlist(this.producer, result.waitlist);
     });
@@ -184,8 +181,7 @@ export class RiskService {
    * Queues the next check itself, so one chain of delayed jobs follows each active pairing.
    */
   async checkInactivity(pairingId: string): Promise<InactivityOutcome> {
-    const em = this.em.fork();
-    const result = await em.transactional(async (tem) => {
+    const result = await commitThenSend(this.em, this.producer, 'risk follow-up', async (tem) => {
       const [raw] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [pairingId]);
       if (!raw) throw new NotFoundError('pairing', pairingId);
       const row = pairingDates(raw);
@@ -196,11 +192,7 @@ export class RiskService {
       if (row.nudged_at && row.nudged_at >= since) {
         const closeAt = new Date(row.nudged_at.getTime() + durationMs(grace));
         if (closeAt > now) return { outcome: 'not-due' as const, messageIds: [], next: closeAt };
-        await rawQuery(
-          tem,
-          `update pairing set status = 'ended', ended_at = ?, at_risk_reason = coalesce(at_risk_reason, 'inactive'), at_risk_at = coalesce(at_risk_at, ?), updated_at = ? where id = ?`,
-          [now, now, now, pairingId],
-        );
+        await transitionPairing(tem, PairingEvent.End, pairingId, { now, atRiskReason: 'inactive' });
         const calendar = await this.cancelFutureSessions(tem, row, now);
         await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'worker', 'pairing.ended', 'pairing', ?, ?::jsonb)`, [
           newId(),
@@ -233,9 +225,7 @@ export class RiskService {
         })),
       );
       return { outcome: 'nudged' as const, messageIds, next: new Date(now.getTime() + durationMs(grace)) };
-    });
-    await this.producer.afterCommit('risk follow-up', async () => {
-      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+    }, async (result) => {
       if ('next' in result && result.next) await this.scheduleInactivityCheck(pairingId, result.next);
       if ('waitlist' in result && result.waitlist) await queueWaitlist(this.producer, result.waitlist);
     });
@@ -277,9 +267,7 @@ export class RiskService {
   }
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<PairingRow> {
-    if (!TOKEN.test(token)) throw new NotFoundError('re-match offer');
-    const [row] = await rawQuery<PairingRow>(em, `${PAIRING_SELECT} where pr.rematch_token_hash = ?${lock ? ' for update of pr' : ''}`, [hashSecret(token)]);
-    if (!row) throw new NotFoundError('re-match offer');
+    const row = await findByToken<PairingRow>(em, token, { what: 're-match offer', sql: `${PAIRING_SELECT} where pr.rematch_token_hash = ?${lock ? ' for update of pr' : ''}` });
     return pairingDates(row);
   }
 
