@@ -6,11 +6,10 @@ import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { commitThenSend } from '../after-commit';
 import { DateTime } from 'luxon';
-import { closeAt } from '../feedback/close-time';
-import { DEFAULT_INACTIVITY_WINDOW } from '../risk/risk.service';
+import { DEFAULT_INACTIVITY_WINDOW } from '../programs/program-settings';
 import { calendarFile, sessionEvent } from './ics';
 import { sessionChangedEmail, sessionInvitesEmail, sessionReminderEmail } from './session-emails';
-import { planSessions } from './session-plan';
+import { closeAt, planSessions } from './session-plan';
 
 type Role = 'coach' | 'coachee';
 

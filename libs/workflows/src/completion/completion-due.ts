@@ -1,4 +1,4 @@
-import { CLOSE_AT_SQL } from '../feedback/close-time';
+import { CLOSE_AT_SQL } from '../cadence/session-plan';
 
 /**
  * Whether an active pairing (aliased `p`, its program `prog`) is due to complete: it has sessions, and each one not

@@ -7,7 +7,7 @@ import { JobName, JobProducer } from '@tandem/queues';
 import { commitThenSend, sendAfterCommit } from '../after-commit';
 import { CompletionService } from '../completion/completion.service';
 import { RiskService } from '../risk/risk.service';
-import { closeAt } from './close-time';
+import { closeAt } from '../cadence/session-plan';
 import { feedbackRequestEmail } from './feedback-emails';
 import { type CoachAnswers, type CoacheeAnswers, parseCoachAnswers, parseCoacheeAnswers } from './feedback-form';
 

@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { Clock, rawQuery } from '@tandem/domain';
 import { JobName, JobProducer } from '@tandem/queues';
 import { COMPLETION_DUE_SQL } from '../completion/completion-due';
-import { CLOSE_AT_SQL } from '../feedback/close-time';
-import { DEFAULT_INACTIVITY_GRACE, DEFAULT_INACTIVITY_WINDOW } from '../risk/risk.service';
+import { CLOSE_AT_SQL } from '../cadence/session-plan';
+import { DEFAULT_INACTIVITY_GRACE, DEFAULT_INACTIVITY_WINDOW } from '../programs/program-settings';
 
 /** What one reconcile pass queued again. */
 export interface ReconcileReport {

@@ -8,13 +8,10 @@ import { commitThenSend } from '../after-commit';
 import { Duration } from 'luxon';
 import { calendarFile, sessionEvent } from '../cadence/ics';
 import { transitionPairing } from '../pairing/pairing-status';
+import { inactivitySettings } from '../programs/program-settings';
 import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
 import { atRiskAdminEmail, inactivityNudgeEmail, pairingEndedEmail, rematchOfferEmail } from './risk-emails';
 import { COACHEE_REMATCH_REASONS, riskReasons } from './risk-rules';
-
-/** The inactivity settings a program made before they existed fall back to these. */
-export const DEFAULT_INACTIVITY_WINDOW = 'P45D';
-export const DEFAULT_INACTIVITY_GRACE = 'P14D';
 
 interface PairingRow {
   id: string;
@@ -271,11 +268,6 @@ export class RiskService {
     return pairingDates(row);
   }
 
-}
-
-/** A program's inactivity window and grace period, with the defaults for programs made before they existed. */
-export function inactivitySettings(feedback: FeedbackSettings): { window: string; grace: string } {
-  return { window: feedback.inactivityWindow ?? DEFAULT_INACTIVITY_WINDOW, grace: feedback.inactivityGrace ?? DEFAULT_INACTIVITY_GRACE };
 }
 
 /** The ORM's driver hands timestamps back as text. */
