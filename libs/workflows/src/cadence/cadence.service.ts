@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { type CadenceSettings, Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, rawQuery, ValidationError } from '@tandem/domain';
+import { type CadenceSettings, Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingStatus, rawQuery, ValidationError } from '@tandem/domain';
 import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { commitThenSend } from '../after-commit';
@@ -94,7 +94,7 @@ export class CadenceService {
     const result = await commitThenSend(this.em, this.producer, 'session follow-up', async (tem) => {
       const [pairing] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [pairingId]);
       if (!pairing) throw new NotFoundError('pairing', pairingId);
-      if (pairing.status !== 'active') return { messageIds: [], reminders: [], closes: [] };
+      if (pairing.status !== PairingStatus.Active) return { messageIds: [], reminders: [], closes: [] };
       const now = this.clock.now();
       const plan = planSessions({ now, timeZone: pairing.coach_timezone, day: pairing.preferred_day, hour: pairing.preferred_hour, cadence: pairing.cadence });
       const ids = plan.map(() => newId());
@@ -158,7 +158,7 @@ export class CadenceService {
       const [row] = await rawQuery<SessionRow>(tem, `${SESSION_SELECT} where s.id = ? for update of s`, [sessionId]);
       if (!row) throw new NotFoundError('session', sessionId);
       const session = dates(row);
-      if (session.session_status !== 'scheduled' || session.reminded_at || session.status !== 'active') return { outcome: 'done' as const, messageIds: [] };
+      if (session.session_status !== 'scheduled' || session.reminded_at || session.status !== PairingStatus.Active) return { outcome: 'done' as const, messageIds: [] };
       if (session.remind_at > now) return { outcome: 'not-due' as const, messageIds: [] };
       await rawQuery(tem, `update coaching_session set reminded_at = ?, updated_at = ? where id = ?`, [now, now, sessionId]);
       // A reminder whose job was lost until after the session started would only confuse: it is marked done instead.
@@ -232,7 +232,7 @@ export class CadenceService {
       const { row, role } = await this.find(tem, token, true);
       if (row.session_status === 'cancelled') return { outcome: 'already-cancelled' as const, messageIds: [] };
       const now = this.clock.now();
-      if (row.session_status !== 'scheduled' || row.starts_at <= now || row.status !== 'active') {
+      if (row.session_status !== 'scheduled' || row.starts_at <= now || row.status !== PairingStatus.Active) {
         throw new ConflictError('session_closed', 'This session has taken place or its coaching has ended, so it can no longer be changed.');
       }
       const decision = decide(row, role);

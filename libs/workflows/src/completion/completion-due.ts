@@ -1,3 +1,4 @@
+import { PairingStatus, pairingStatusSql } from '@tandem/domain';
 import { CLOSE_AT_SQL } from '../cadence/session-plan';
 
 /**
@@ -8,7 +9,7 @@ import { CLOSE_AT_SQL } from '../cadence/session-plan';
  * the feedback form and the reconciler agree. Takes one parameter: the current time.
  */
 export const COMPLETION_DUE_SQL = `(
-  p.status = 'active'
+  p.status in ${pairingStatusSql(PairingStatus.Active)}
   and exists (select 1 from coaching_session s where s.pairing_id = p.id)
   and (not (prog.feedback ->> 'enabled')::boolean or exists (select 1 from coaching_session s where s.pairing_id = p.id and s.status = 'held'))
   and not exists (

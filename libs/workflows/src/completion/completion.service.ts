@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingEvent, rawQuery, type SkillDefinition } from '@tandem/domain';
+import { Clock, ConflictError, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingEvent, PairingStatus, rawQuery, type SkillDefinition } from '@tandem/domain';
 import { linkPlaceholder, writeOutbox } from '@tandem/mail';
 import { JobProducer } from '@tandem/queues';
 import { commitThenSend } from '../after-commit';
@@ -85,7 +85,7 @@ export class CompletionService {
         [pairingId],
       );
       if (!pairing) throw new NotFoundError('pairing', pairingId);
-      if (pairing.status !== 'active') return { outcome: 'done' as const, messageIds: [], waitlist: [] };
+      if (pairing.status !== PairingStatus.Active) return { outcome: 'done' as const, messageIds: [], waitlist: [] };
       const now = this.clock.now();
       if (!(await this.isDue(tem, pairingId, now))) return { outcome: 'not-due' as const, messageIds: [], waitlist: [] };
       // Every session was cancelled (with feedback off nothing else tells whether coaching took place): it ends instead

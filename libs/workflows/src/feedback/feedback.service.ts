@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, rawQuery, type SkillDefinition } from '@tandem/domain';
+import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingStatus, rawQuery, type SkillDefinition } from '@tandem/domain';
 import { linkPlaceholder, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { commitThenSend, sendAfterCommit } from '../after-commit';
@@ -22,7 +22,7 @@ interface SessionContext {
   sequence: number;
   sessions: number;
   pairing_id: string;
-  pairing_status: string;
+  pairing_status: PairingStatus;
   organization_id: string;
   program_id: string;
   program_name: string;
@@ -116,7 +116,7 @@ export class FeedbackService {
       // A session already closed stays 'done', even after closing it completed the pairing.
       const [requested] = await rawQuery(tem, `select 1 from feedback where session_id = ? limit 1`, [sessionId]);
       if (requested) return { outcome: 'done' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
-      if (context.session_status === 'cancelled' || context.pairing_status !== 'active' || !context.feedback.enabled) return { outcome: 'skipped' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
+      if (context.session_status === 'cancelled' || context.pairing_status !== PairingStatus.Active || !context.feedback.enabled) return { outcome: 'skipped' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
       const now = this.clock.now();
       if (closeAt(context.starts_at, context.ends_at) > now) return { outcome: 'not-due' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
       const remindAt = new Date(now.getTime() + durationMs(context.feedback.reminderAfter));
@@ -152,7 +152,7 @@ export class FeedbackService {
       if (!raw) throw new NotFoundError('feedback', feedbackId);
       const row = feedbackDates(raw);
       // The last session's forms are still reminded after the pairing completed.
-      if (row.submitted_at || row.reminded_at || !['active', 'completed'].includes(row.pairing_status)) return { outcome: 'done' as const, messageIds: [] };
+      if (row.submitted_at || row.reminded_at || ![PairingStatus.Active, PairingStatus.Completed].includes(row.pairing_status)) return { outcome: 'done' as const, messageIds: [] };
       const now = this.clock.now();
       if (row.remind_at > now) return { outcome: 'not-due' as const, messageIds: [] };
       await rawQuery(tem, `update feedback set reminded_at = ? where id = ?`, [now, feedbackId]);

@@ -10,8 +10,11 @@ import {
   type ImportRowError,
   ImportStatus,
   isUuid,
+  LIVE_PAIRING_STATUSES,
   newId,
   NotFoundError,
+  PairingStatus,
+  pairingStatusSql,
   type Program,
   rawQuery,
   RetryLaterError,
@@ -310,9 +313,9 @@ export class IntakeService {
       em,
       `select e.id, e.role, e.status, e.capacity, e.skills, e.goals, e.bio, p.id as "personId", p.email, p.name, p.department,
               p.manager_email as "managerEmail", p.level, p.timezone, p.languages,
-              case when e.role = 'coachee' then (select pr.status from pairing pr where pr.coachee_id = e.id and pr.status not in ('proposed', 'withdrawn')
+              case when e.role = 'coachee' then (select pr.status from pairing pr where pr.coachee_id = e.id and pr.status not in ${pairingStatusSql(PairingStatus.Proposed, PairingStatus.Withdrawn)}
                                                   order by pr.created_at desc limit 1) end as "pairingStatus",
-              case when e.role = 'coach' then (select count(*)::int from pairing pr where pr.coach_id = e.id and pr.status in ('offered', 'active')) end as "liveCoachees"
+              case when e.role = 'coach' then (select count(*)::int from pairing pr where pr.coach_id = e.id and pr.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)}) end as "liveCoachees"
          from enrollment e join person p on p.id = e.person_id
         where e.program_id = ? and (?::text is null or e.role::text = ?) and (?::text is null or p.name ilike ? or p.email ilike ?)
         order by p.email, e.role limit ? offset ?`,

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { Clock, rawQuery } from '@tandem/domain';
+import { Clock, LIVE_PAIRING_STATUSES, PairingStatus, pairingStatusSql, rawQuery, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
 import { JobName, JobProducer } from '@tandem/queues';
 import { COMPLETION_DUE_SQL } from '../completion/completion-due';
 import { CLOSE_AT_SQL } from '../cadence/session-plan';
@@ -81,11 +81,11 @@ export class ReconcilerService {
     // A coachee whose last offer ended (declined or expired) with no live pairing and no verdict yet awaits a re-match.
     const rematches = await rawQuery<{ coachee_id: string; attempt: string }>(
       em,
-      `select e.id as coachee_id, (select count(*) from pairing d where d.coachee_id = e.id and d.status in ('declined', 'expired')) as attempt
+      `select e.id as coachee_id, (select count(*) from pairing d where d.coachee_id = e.id and d.status in ${pairingStatusSql(...UNTAKEN_PAIRING_STATUSES)}) as attempt
          from enrollment e
         where e.role = 'coachee' and e.status = 'active' and e.unmatched_reason is null
-          and exists (select 1 from pairing d where d.coachee_id = e.id and d.status in ('declined', 'expired') and d.updated_at < now() - make_interval(secs => ?))
-          and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ('offered', 'active'))
+          and exists (select 1 from pairing d where d.coachee_id = e.id and d.status in ${pairingStatusSql(...UNTAKEN_PAIRING_STATUSES)} and d.updated_at < now() - make_interval(secs => ?))
+          and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)})
         limit ?`,
       [GRACE_SECONDS, BATCH],
     );
@@ -93,7 +93,7 @@ export class ReconcilerService {
     const plans = await rawQuery<{ id: string }>(
       em,
       `select p.id from pairing p
-        where p.status = 'active' and p.activated_at < now() - make_interval(secs => ?)
+        where p.status in ${pairingStatusSql(PairingStatus.Active)} and p.activated_at < now() - make_interval(secs => ?)
           and not exists (select 1 from coaching_session s where s.pairing_id = p.id)
         limit ?`,
       [GRACE_SECONDS, BATCH],
@@ -101,7 +101,7 @@ export class ReconcilerService {
     const sessionReminders = await rawQuery<{ id: string; sequence: number }>(
       em,
       `select s.id, s.sequence from coaching_session s join pairing p on p.id = s.pairing_id
-        where s.status = 'scheduled' and s.reminded_at is null and s.remind_at <= ? and p.status = 'active'
+        where s.status = 'scheduled' and s.reminded_at is null and s.remind_at <= ? and p.status in ${pairingStatusSql(PairingStatus.Active)}
         order by s.remind_at limit ?`,
       [now, BATCH],
     );
@@ -112,7 +112,7 @@ export class ReconcilerService {
       `select s.id, s.sequence from coaching_session s
          join pairing p on p.id = s.pairing_id
          join program prog on prog.id = p.program_id
-        where s.status <> 'cancelled' and p.status = 'active' and (prog.feedback ->> 'enabled')::boolean
+        where s.status <> 'cancelled' and p.status in ${pairingStatusSql(PairingStatus.Active)} and (prog.feedback ->> 'enabled')::boolean
           and ${CLOSE_AT_SQL} <= ?
           and not exists (select 1 from feedback f where f.session_id = s.id)
         order by s.ends_at limit ?`,
@@ -123,7 +123,7 @@ export class ReconcilerService {
       `select f.id from feedback f
          join coaching_session s on s.id = f.session_id
          join pairing p on p.id = s.pairing_id
-        where f.submitted_at is null and f.reminded_at is null and f.remind_at <= ? and p.status in ('active', 'completed')
+        where f.submitted_at is null and f.reminded_at is null and f.remind_at <= ? and p.status in ${pairingStatusSql(PairingStatus.Active, PairingStatus.Completed)}
         order by f.remind_at limit ?`,
       [now, BATCH],
     );
@@ -146,7 +146,7 @@ export class ReconcilerService {
     const completions = await rawQuery<{ id: string }>(
       em,
       `select p.id from pairing p join program prog on prog.id = p.program_id
-        where p.status = 'active' and p.updated_at < now() - make_interval(secs => ?) and ${COMPLETION_DUE_SQL}
+        where p.status in ${pairingStatusSql(PairingStatus.Active)} and p.updated_at < now() - make_interval(secs => ?) and ${COMPLETION_DUE_SQL}
         limit ?`,
       [GRACE_SECONDS, now, BATCH],
     );
@@ -158,7 +158,7 @@ export class ReconcilerService {
         where e.role = 'coachee' and e.status = 'active' and e.unmatched_reason is null
           and exists (select 1 from pairing d where d.coachee_id = e.id and d.rematch_accepted_at < now() - make_interval(secs => ?)
                         and not exists (select 1 from pairing n where n.coachee_id = e.id and n.created_at > d.rematch_accepted_at))
-          and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ('offered', 'active'))
+          and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)})
         limit ?`,
       [GRACE_SECONDS, BATCH],
     );
@@ -169,7 +169,7 @@ export class ReconcilerService {
          select p.id, p.nudged_at, prog.feedback,
                 greatest(p.activated_at, (select max(s.starts_at) from coaching_session s where s.pairing_id = p.id and s.status = 'held')) as since
            from pairing p join program prog on prog.id = p.program_id
-          where p.status = 'active' and (prog.feedback ->> 'enabled')::boolean and p.activated_at is not null) p
+          where p.status in ${pairingStatusSql(PairingStatus.Active)} and (prog.feedback ->> 'enabled')::boolean and p.activated_at is not null) p
         where (p.nudged_at >= p.since and p.nudged_at + coalesce(p.feedback ->> 'inactivityGrace', ?)::interval <= ?)
            or ((p.nudged_at is null or p.nudged_at < p.since) and p.since + coalesce(p.feedback ->> 'inactivityWindow', ?)::interval <= ?)
         limit ?`,
@@ -234,7 +234,7 @@ export class ReconcilerService {
     const reminders = await rawQuery<{ id: string; sequence: number; due_at: Date }>(
       em,
       `select s.id, s.sequence, s.remind_at as due_at from coaching_session s join pairing p on p.id = s.pairing_id
-        where s.status = 'scheduled' and s.reminded_at is null and s.remind_at > ? and p.status = 'active'
+        where s.status = 'scheduled' and s.reminded_at is null and s.remind_at > ? and p.status in ${pairingStatusSql(PairingStatus.Active)}
         order by s.remind_at limit ?`,
       [now, BATCH],
     );
@@ -243,7 +243,7 @@ export class ReconcilerService {
       `select s.id, s.sequence, ${CLOSE_AT_SQL} as due_at from coaching_session s
          join pairing p on p.id = s.pairing_id
          join program prog on prog.id = p.program_id
-        where s.status <> 'cancelled' and p.status = 'active' and (prog.feedback ->> 'enabled')::boolean
+        where s.status <> 'cancelled' and p.status in ${pairingStatusSql(PairingStatus.Active)} and (prog.feedback ->> 'enabled')::boolean
           and ${CLOSE_AT_SQL} > ?
           and not exists (select 1 from feedback f where f.session_id = s.id)
         order by 3 limit ?`,
@@ -254,7 +254,7 @@ export class ReconcilerService {
       `select f.id, f.remind_at as due_at from feedback f
          join coaching_session s on s.id = f.session_id
          join pairing p on p.id = s.pairing_id
-        where f.submitted_at is null and f.reminded_at is null and f.remind_at > ? and p.status in ('active', 'completed')
+        where f.submitted_at is null and f.reminded_at is null and f.remind_at > ? and p.status in ${pairingStatusSql(PairingStatus.Active, PairingStatus.Completed)}
         order by f.remind_at limit ?`,
       [now, BATCH],
     );

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, DomainError, findByToken, hashSecret, isLinkToken, NotFoundError, PairingEvent, rawQuery, type ScoreBreakdown } from '@tandem/domain';
+import { Clock, ConflictError, DomainError, findByToken, hashSecret, isLinkToken, NotFoundError, PairingEvent, PairingStatus, pairingStatusSql, rawQuery, type ScoreBreakdown, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
 import { firstName, introductionEmail, linkPlaceholder, offerReminderEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { enqueueEmails, sendAfterCommit } from '../after-commit';
@@ -121,7 +121,7 @@ export class OffersService {
       if (Number(active.n) >= (coach.capacity ?? 0)) {
         throw new ConflictError('coach_full', 'You already coach as many people as your capacity allows, so this offer cannot be accepted.');
       }
-      const [other] = await rawQuery(tem, `select 1 from pairing where coachee_id = ? and status = 'active' and id <> ?`, [row.coachee_id, row.pairing_id]);
+      const [other] = await rawQuery(tem, `select 1 from pairing where coachee_id = ? and status in ${pairingStatusSql(PairingStatus.Active)} and id <> ?`, [row.coachee_id, row.pairing_id]);
       if (other) throw new ConflictError('coachee_taken', 'This person already has a coach now.');
       const now = this.clock.now();
       await rawQuery(tem, `update offer set decision = 'accepted', decided_at = ? where id = ?`, [now, row.offer_id]);
@@ -197,7 +197,7 @@ export class OffersService {
       );
       const attempts = await rawQuery<{ coachee_id: string; n: string }>(
         tem,
-        `select coachee_id, count(*) as n from pairing where coachee_id = any(?::uuid[]) and status in ('declined', 'expired') group by coachee_id`,
+        `select coachee_id, count(*) as n from pairing where coachee_id = any(?::uuid[]) and status in ${pairingStatusSql(...UNTAKEN_PAIRING_STATUSES)} group by coachee_id`,
         [rows.map((r) => r.coachee_id)],
       );
       const waitlist = await coachPlaceFreed(tem, [...new Set(rows.map((r) => r.coach_id))], now);
@@ -272,7 +272,7 @@ export class OffersService {
  */
 const ACTIVE_AS_COACH_SQL = `
   select count(*) as n
-    from enrollment oe join program op on op.id = oe.program_id join pairing x on x.coach_id = oe.id and x.status = 'active'
+    from enrollment oe join program op on op.id = oe.program_id join pairing x on x.coach_id = oe.id and x.status in ${pairingStatusSql(PairingStatus.Active)}
    where oe.person_id = ? and oe.role = 'coach' and (op.status = 'active' or op.id = ?)`;
 
 /** The ORM's driver hands timestamps back as text. */
@@ -290,6 +290,6 @@ async function audit(em: EntityManager, row: OfferRow, action: string): Promise<
 
 /** How many offers of a coachee ended without a pairing: numbers each re-match job. */
 export async function endedOffers(em: EntityManager, coacheeId: string): Promise<number> {
-  const [row] = await rawQuery<{ n: string }>(em, `select count(*) as n from pairing where coachee_id = ? and status in ('declined', 'expired')`, [coacheeId]);
+  const [row] = await rawQuery<{ n: string }>(em, `select count(*) as n from pairing where coachee_id = ? and status in ${pairingStatusSql(...UNTAKEN_PAIRING_STATUSES)}`, [coacheeId]);
   return Number(row.n);
 }

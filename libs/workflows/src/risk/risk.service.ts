@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingEvent, rawQuery } from '@tandem/domain';
+import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingEvent, PairingStatus, rawQuery } from '@tandem/domain';
 import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { commitThenSend } from '../after-commit';
@@ -77,7 +77,7 @@ export class RiskService {
    */
   async assess(tem: EntityManager, pairingId: string, now: Date): Promise<string[]> {
     const [row] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [pairingId]);
-    if (!row || row.status !== 'active') return [];
+    if (!row || row.status !== PairingStatus.Active) return [];
     const answers = await rawQuery<{ index: number; role: string; fit: string | null; alliance: string | null }>(
       tem,
       `select s.index, f.role::text as role, f.fit::text as fit, (f.alliance_goals + f.alliance_tasks + f.alliance_bond) / 3.0 as alliance
@@ -135,7 +135,7 @@ export class RiskService {
   async view(token: string): Promise<RematchView> {
     const row = await this.find(this.em.fork(), token, false);
     return {
-      state: row.rematch_accepted_at ? 'accepted' : row.status === 'active' ? 'open' : 'closed',
+      state: row.rematch_accepted_at ? 'accepted' : row.status === PairingStatus.Active ? 'open' : 'closed',
       coacheeName: row.coachee_name,
       coachName: row.coach_name,
       programName: row.program_name,
@@ -150,7 +150,7 @@ export class RiskService {
     const result = await commitThenSend(this.em, this.producer, 'risk follow-up', async (tem) => {
       const row = await this.find(tem, token, true);
       if (row.rematch_accepted_at) return { outcome: 'already-accepted' as const, messageIds: [] };
-      if (row.status !== 'active') throw new ConflictError('pairing_closed', 'This coaching has ended already, so it can no longer be changed here.');
+      if (row.status !== PairingStatus.Active) throw new ConflictError('pairing_closed', 'This coaching has ended already, so it can no longer be changed here.');
       const now = this.clock.now();
       await transitionPairing(tem, PairingEvent.End, row.id, { now, rematchAccepted: true });
       const calendar = await this.cancelFutureSessions(tem, row, now);
@@ -182,7 +182,7 @@ export class RiskService {
       const [raw] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [pairingId]);
       if (!raw) throw new NotFoundError('pairing', pairingId);
       const row = pairingDates(raw);
-      if (row.status !== 'active' || !row.feedback.enabled || !row.activated_at) return { outcome: 'done' as const, messageIds: [] };
+      if (row.status !== PairingStatus.Active || !row.feedback.enabled || !row.activated_at) return { outcome: 'done' as const, messageIds: [] };
       const now = this.clock.now();
       const { window, grace } = inactivitySettings(row.feedback);
       const since = row.last_held && row.last_held > row.activated_at ? row.last_held : row.activated_at;

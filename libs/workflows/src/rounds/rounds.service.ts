@@ -12,6 +12,7 @@ import {
   MatchingRound,
   NotFoundError,
   PairingEvent,
+  PairingStatus,
   pairingStatusSql,
   Program,
   rawQuery,
@@ -177,7 +178,7 @@ export class RoundsService {
     const stored = await em.transactional(async (tem) => {
       const [current] = await rawQuery<{ status: string; revision: number }>(tem, `select status, revision from matching_round where id = ? for update`, [roundId]);
       if (current.status !== 'running' || current.revision !== revision) return false;
-      await rawQuery(tem, `delete from pairing where round_id = ? and status = 'proposed'`, [roundId]);
+      await rawQuery(tem, `delete from pairing where round_id = ? and status in ${pairingStatusSql(PairingStatus.Proposed)}`, [roundId]);
       const storeStarted = performance.now();
       await storeProposals(tem, { organizationId: program.organization.id, programId: program.id, roundId }, scored, solution);
       const stats = {
@@ -300,7 +301,7 @@ export class RoundsService {
         `update enrollment e set unmatched_reason = u.reason, updated_at = now()
            from jsonb_to_recordset(?::jsonb) as u("coacheeId" uuid, reason text)
           where e.id = u."coacheeId" and e.status = 'active' and e.unmatched_reason is distinct from u.reason
-            and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ('offered', 'active'))`,
+            and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)})`,
         [JSON.stringify(round.unmatched)],
       );
       round.status = RoundStatus.Published;
@@ -341,7 +342,7 @@ export class RoundsService {
       if (round.status !== RoundStatus.Proposed) throw new ConflictError('round_not_ready', `a round can be changed once it is proposed; it is ${round.status}`);
       const program = await tem.findOneOrFail(Program, { id: round.program.id });
       const coacheeIds = (
-        await rawQuery<{ coachee_id: string }>(tem, `select coachee_id from pairing where round_id = ? and status = 'proposed'`, [round.id])
+        await rawQuery<{ coachee_id: string }>(tem, `select coachee_id from pairing where round_id = ? and status in ${pairingStatusSql(PairingStatus.Proposed)}`, [round.id])
       ).map((r) => r.coachee_id);
       const pool = await loadProgramPool(tem, program, {
         now: this.clock.now(),
