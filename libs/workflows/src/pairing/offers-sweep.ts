@@ -1,0 +1,22 @@
+import { rawQuery } from '@tandem/domain';
+import { JobName } from '@tandem/queues';
+import type { Sweep } from '../sweep';
+
+/** Pending offers past expiry, and pending offers whose reminder is due: one sweep job per program. */
+export const sweepOffers: Sweep = async ({ em, producer, now }) => {
+  const expiries = await rawQuery<{ program_id: string }>(
+    em,
+    `select distinct p.program_id from offer o join pairing p on p.id = o.pairing_id where o.decision is null and o.expires_at <= ?`,
+    [now],
+  );
+  const reminders = await rawQuery<{ program_id: string }>(
+    em,
+    `select distinct p.program_id from offer o join pairing p on p.id = o.pairing_id
+      where o.decision is null and o.reminded_at is null and o.expires_at > ?
+        and o.expires_at - least(interval '24 hours', (o.expires_at - o.created_at) / 2) <= ?`,
+    [now, now],
+  );
+  let revived = await producer.requeue(JobName.PairingExpireOffers, expiries.map((e) => ({ programId: e.program_id, dueAt: now.getTime() })));
+  revived += await producer.requeue(JobName.PairingRemindOffers, reminders.map((r) => ({ programId: r.program_id, dueAt: now.getTime() })));
+  return { counts: { offerExpiries: expiries.length, offerReminders: reminders.length }, revived };
+};
