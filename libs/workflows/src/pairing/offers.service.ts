@@ -4,8 +4,8 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, DomainError, findByToken, hashSecret, isLinkToken, NotFoundError, PairingEvent, PairingStatus, pairingStatusSql, rawQuery, type ScoreBreakdown, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
 import { firstName, introductionEmail, linkPlaceholder, offerReminderEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
-import { enqueueEmails, sendAfterCommit } from '../after-commit';
 import DataLoader from 'dataloader';
+import { enqueueEmails, sendAfterCommit } from '../after-commit';
 import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
 import { transitionPairing, transitionPairings } from './pairing-status';
 

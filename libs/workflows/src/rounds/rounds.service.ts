@@ -23,8 +23,8 @@ import {
 } from '@tandem/domain';
 import { formatResult, MatchingError, type Objective, type PairRef, scoreProgram, solve } from '@tandem/matching';
 import { JobName, JobProducer } from '@tandem/queues';
-import { sendAfterCommit } from '../after-commit';
 import { z } from 'zod';
+import { sendAfterCommit } from '../after-commit';
 import { OffersService } from '../pairing/offers.service';
 import { transitionPairings } from '../pairing/pairing-status';
 import { type OfferDraft, writeOffers } from '../pairing/offer-writer';
