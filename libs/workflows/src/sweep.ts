@@ -44,3 +44,12 @@ export interface SweepResult {
  * a no-op). Each feature keeps its sweep beside its jobs; the reconciler runs them all in turn.
  */
 export type Sweep = (ctx: SweepContext) => Promise<SweepResult>;
+
+/**
+ * A feature's part of restoring delayed jobs after Redis came back empty: re-creates the delayed jobs of its work due
+ * later, each delayed until its due time (`JobProducer.enqueueAt`). Answers how many jobs it asked for.
+ */
+export type Restore = (ctx: SweepContext) => Promise<number>;
+
+/** A timestamp as the driver hands it back (text), as a Date. */
+export const asDate = (value: Date | string): Date => new Date(value);

@@ -1,6 +1,6 @@
 import { PairingStatus, pairingStatusSql, rawQuery } from '@tandem/domain';
 import { JobName } from '@tandem/queues';
-import { type Sweep, SWEEP_BATCH, SWEEP_GRACE_SECONDS } from '../sweep';
+import { asDate, type Restore, type Sweep, SWEEP_BATCH, SWEEP_GRACE_SECONDS } from '../sweep';
 
 /** Feedback reminders due but not sent, and coachee answers the coaches' estimates have not learned from. */
 export const sweepFeedback: Sweep = async ({ em, producer, now }) => {
@@ -31,4 +31,19 @@ export const sweepFeedback: Sweep = async ({ em, producer, now }) => {
   let revived = await producer.requeue(JobName.FeedbackRemind, reminders.map((f) => ({ feedbackId: f.id })));
   revived += await producer.requeue(JobName.FeedbackAggregate, aggregates.map((a) => ({ programId: a.program_id, feedbackId: a.feedback_id })));
   return { counts: { feedbackReminders: reminders.length, effectiveness: aggregates.length }, revived };
+};
+
+/** Feedback reminders due later, each delayed until its time. */
+export const restoreFeedback: Restore = async ({ em, producer, now }) => {
+  const reminders = await rawQuery<{ id: string; due_at: Date }>(
+    em,
+    `select f.id, f.remind_at as due_at from feedback f
+       join coaching_session s on s.id = f.session_id
+       join pairing p on p.id = s.pairing_id
+      where f.submitted_at is null and f.reminded_at is null and f.remind_at > ? and p.status in ${pairingStatusSql(PairingStatus.Active, PairingStatus.Completed)}
+      order by f.remind_at limit ?`,
+    [now, SWEEP_BATCH],
+  );
+  await producer.enqueueAt(JobName.FeedbackRemind, reminders.map((f) => ({ payload: { feedbackId: f.id }, dueAt: asDate(f.due_at) })));
+  return reminders.length;
 };

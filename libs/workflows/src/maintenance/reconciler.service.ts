@@ -1,16 +1,15 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { Clock, PairingStatus, pairingStatusSql, rawQuery } from '@tandem/domain';
+import { Clock, rawQuery } from '@tandem/domain';
 import { JobName, JobProducer } from '@tandem/queues';
-import { sweepCadence } from '../cadence/cadence-sweep';
-import { CLOSE_AT_SQL } from '../cadence/session-plan';
+import { restoreCadence, sweepCadence } from '../cadence/cadence-sweep';
 import { sweepCompletion } from '../completion/completion-sweep';
-import { sweepFeedback } from '../feedback/feedback-sweep';
+import { restoreFeedback, sweepFeedback } from '../feedback/feedback-sweep';
 import { sweepIntake } from '../intake/intake-sweep';
-import { sweepOffers } from '../pairing/offers-sweep';
+import { restoreOffers, sweepOffers } from '../pairing/offers-sweep';
 import { sweepRisk } from '../risk/risk-sweep';
 import { sweepRounds } from '../rounds/rounds-sweep';
-import { type Sweep, SWEEP_BATCH, type SweepCounts, SWEEP_GRACE_SECONDS } from '../sweep';
+import { type Restore, type Sweep, SWEEP_BATCH, type SweepCounts, SWEEP_GRACE_SECONDS } from '../sweep';
 
 /** What one reconcile pass queued again. */
 export interface ReconcileReport extends SweepCounts {
@@ -34,6 +33,9 @@ const sweepOutbox: Sweep = async ({ em, producer }) => {
 
 /** Every feature's sweep, in the order a pass runs them. */
 const SWEEPS: readonly Sweep[] = [sweepOutbox, sweepIntake, sweepRounds, sweepOffers, sweepCadence, sweepFeedback, sweepCompletion, sweepRisk];
+
+/** Every feature's restore of delayed jobs (inactivity checks, days or weeks away, are left to the periodic pass). */
+const RESTORES: readonly Restore[] = [restoreCadence, restoreFeedback, restoreOffers];
 
 /**
  * Re-creates jobs from database state, so that losing Redis (or a crash between commit and enqueue) loses nothing.
@@ -86,56 +88,9 @@ export class ReconcilerService {
    * it asked for.
    */
   async restoreDelayed(): Promise<number> {
-    const em = this.em.fork();
-    const now = this.clock.now();
-    const reminders = await rawQuery<{ id: string; sequence: number; due_at: Date }>(
-      em,
-      `select s.id, s.sequence, s.remind_at as due_at from coaching_session s join pairing p on p.id = s.pairing_id
-        where s.status = 'scheduled' and s.reminded_at is null and s.remind_at > ? and p.status in ${pairingStatusSql(PairingStatus.Active)}
-        order by s.remind_at limit ?`,
-      [now, SWEEP_BATCH],
-    );
-    const closes = await rawQuery<{ id: string; sequence: number; due_at: Date }>(
-      em,
-      `select s.id, s.sequence, ${CLOSE_AT_SQL} as due_at from coaching_session s
-         join pairing p on p.id = s.pairing_id
-         join program prog on prog.id = p.program_id
-        where s.status <> 'cancelled' and p.status in ${pairingStatusSql(PairingStatus.Active)} and (prog.feedback ->> 'enabled')::boolean
-          and ${CLOSE_AT_SQL} > ?
-          and not exists (select 1 from feedback f where f.session_id = s.id)
-        order by 3 limit ?`,
-      [now, SWEEP_BATCH],
-    );
-    const feedbackReminders = await rawQuery<{ id: string; due_at: Date }>(
-      em,
-      `select f.id, f.remind_at as due_at from feedback f
-         join coaching_session s on s.id = f.session_id
-         join pairing p on p.id = s.pairing_id
-        where f.submitted_at is null and f.reminded_at is null and f.remind_at > ? and p.status in ${pairingStatusSql(PairingStatus.Active, PairingStatus.Completed)}
-        order by f.remind_at limit ?`,
-      [now, SWEEP_BATCH],
-    );
-    // One sweep per program at its next due time; that sweep queues the one after (as the offers' own producer does).
-    const offerExpiries = await rawQuery<{ program_id: string; due_at: Date }>(
-      em,
-      `select p.program_id, min(o.expires_at) as due_at from offer o join pairing p on p.id = o.pairing_id
-        where o.decision is null and o.expires_at > ? group by p.program_id limit ?`,
-      [now, SWEEP_BATCH],
-    );
-    const offerReminders = await rawQuery<{ program_id: string; due_at: Date }>(
-      em,
-      `select p.program_id, min(o.expires_at - least(interval '24 hours', (o.expires_at - o.created_at) / 2)) as due_at
-         from offer o join pairing p on p.id = o.pairing_id
-        where o.decision is null and o.reminded_at is null and o.expires_at - least(interval '24 hours', (o.expires_at - o.created_at) / 2) > ?
-        group by p.program_id limit ?`,
-      [now, SWEEP_BATCH],
-    );
-    const at = (value: Date) => new Date(value);
-    await this.producer.enqueueAt(JobName.CadenceRemind, reminders.map((r) => ({ payload: { sessionId: r.id, sequence: r.sequence }, dueAt: at(r.due_at) })));
-    await this.producer.enqueueAt(JobName.CadenceCloseSession, closes.map((c) => ({ payload: { sessionId: c.id, sequence: c.sequence }, dueAt: at(c.due_at) })));
-    await this.producer.enqueueAt(JobName.FeedbackRemind, feedbackReminders.map((f) => ({ payload: { feedbackId: f.id }, dueAt: at(f.due_at) })));
-    await this.producer.enqueueAt(JobName.PairingExpireOffers, offerExpiries.map((e) => ({ payload: { programId: e.program_id, dueAt: at(e.due_at).getTime() }, dueAt: at(e.due_at) })));
-    await this.producer.enqueueAt(JobName.PairingRemindOffers, offerReminders.map((r) => ({ payload: { programId: r.program_id, dueAt: at(r.due_at).getTime() }, dueAt: at(r.due_at) })));
-    return reminders.length + closes.length + feedbackReminders.length + offerExpiries.length + offerReminders.length;
+    const context = { em: this.em.fork(), producer: this.producer, now: this.clock.now() };
+    let restored = 0;
+    for (const restore of RESTORES) restored += await restore(context);
+    return restored;
   }
 }
