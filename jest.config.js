@@ -5,6 +5,8 @@ for (const lib of libs) {
   moduleNameMapper[`^@tandem/${lib}$`] = `<rootDir>/libs/${lib}/src`;
   moduleNameMapper[`^@tandem/${lib}/(.*)$`] = `<rootDir>/libs/${lib}/src/$1`;
 }
+// The worker's module, for the cli that hosts a worker in its own process (`demo`).
+moduleNameMapper['^@tandem/worker$'] = '<rootDir>/apps/worker/src/worker.module';
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',

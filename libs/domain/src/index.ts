@@ -7,4 +7,6 @@ export * from './clock';
 export * from './mikro-orm.config';
 export * from './database';
 export * from './raw-sql';
+export * from './pairing-states';
+export * from './token-lookup';
 export * from './database.module';

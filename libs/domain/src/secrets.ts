@@ -21,3 +21,11 @@ export type LinkKind = 'offer' | 'session-coach' | 'session-coachee' | 'feedback
 export function linkToken(appSecret: string, kind: LinkKind, subjectId: string): string {
   return createHmac('sha256', appSecret).update(`${kind}:${subjectId}`).digest('base64url');
 }
+
+/** A link token's shape: 43 base64url characters (256 bits). */
+const LINK_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/** Whether a text has the shape of a link token; anything else is never hashed or looked up. */
+export function isLinkToken(token: unknown): token is string {
+  return typeof token === 'string' && LINK_TOKEN_SHAPE.test(token);
+}

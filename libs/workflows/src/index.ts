@@ -20,7 +20,6 @@ export * from './cadence/ics';
 export * from './feedback/feedback.service';
 export * from './feedback/feedback-summary.service';
 export * from './feedback/feedback-form';
-export * from './feedback/close-time';
 export * from './feedback/effectiveness';
 export * from './feedback/effectiveness.service';
 export * from './risk/risk-rules';

@@ -5,7 +5,7 @@ import { createOrmConfig, ensureDatabaseExists, ImportFormat, migrate, rawQuery 
 import { IntakeService, inviteAdmin, issueSignInLink, OrganizationsService, ProgramsService, RoundsService } from '@tandem/workflows';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createLogger, PinoNestLogger } from '@tandem/observability';
-import { WorkerModule } from '../../../worker/src/worker.module';
+import { WorkerModule } from '@tandem/worker';
 import { type CliCommand, parseFlags, printJson } from '../cli-command';
 import { SAMPLE_PARTICIPANTS_CSV } from '../demo/sample-participants';
 

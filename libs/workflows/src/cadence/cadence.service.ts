@@ -1,15 +1,15 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { type CadenceSettings, Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, linkToken, newId, NotFoundError, rawQuery, ValidationError } from '@tandem/domain';
+import { type CadenceSettings, Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingStatus, rawQuery, ValidationError } from '@tandem/domain';
 import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { DateTime } from 'luxon';
-import { closeAt } from '../feedback/close-time';
-import { DEFAULT_INACTIVITY_WINDOW } from '../risk/risk.service';
+import { commitThenSend } from '../after-commit';
+import { DEFAULT_INACTIVITY_WINDOW } from '../programs/program-settings';
 import { calendarFile, sessionEvent } from './ics';
 import { sessionChangedEmail, sessionInvitesEmail, sessionReminderEmail } from './session-emails';
-import { planSessions } from './session-plan';
+import { closeAt, planSessions } from './session-plan';
 
 type Role = 'coach' | 'coachee';
 
@@ -75,8 +75,6 @@ export interface SessionView {
 /** The outcome of a button on the session page. */
 export type SessionOutcome = 'moved' | 'unchanged' | 'cancelled' | 'already-cancelled';
 
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
 /**
  * Keeps an active pairing on cadence: plans its sessions, sends the series invite (.ics) and a reminder before each
  * session, and lets either person move or cancel one by link (both get the updated invite). Every due time is a
@@ -93,11 +91,10 @@ export class CadenceService {
 
   /** The `cadence.schedule-sessions` job: plans the series once (a unique index guards it) and writes the invites. */
   async scheduleSessions(pairingId: string): Promise<number> {
-    const em = this.em.fork();
-    const result = await em.transactional(async (tem) => {
+    const result = await commitThenSend(this.em, this.producer, 'session follow-up', async (tem) => {
       const [pairing] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [pairingId]);
       if (!pairing) throw new NotFoundError('pairing', pairingId);
-      if (pairing.status !== 'active') return { messageIds: [], reminders: [], closes: [] };
+      if (pairing.status !== PairingStatus.Active) return { messageIds: [], reminders: [], closes: [] };
       const now = this.clock.now();
       const plan = planSessions({ now, timeZone: pairing.coach_timezone, day: pairing.preferred_day, hour: pairing.preferred_hour, cadence: pairing.cadence });
       const ids = plan.map(() => newId());
@@ -142,9 +139,7 @@ export class CadenceService {
         closes: sessions.filter((s) => s.session_status === 'scheduled'),
         inactivity: { pairingId, dueAt: new Date(now.getTime() + durationMs(pairing.feedback.inactivityWindow ?? DEFAULT_INACTIVITY_WINDOW)) },
       };
-    });
-    await this.producer.afterCommit('session follow-up', async () => {
-      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+    }, async (result) => {
       // The first inactivity check; each check queues the next (RiskService.checkInactivity).
       if ('inactivity' in result && result.inactivity) {
         const { pairingId: id, dueAt } = result.inactivity;
@@ -158,13 +153,12 @@ export class CadenceService {
 
   /** The `cadence.remind` job: reminds both people once the session's reminder is due (a conditional update guards it). */
   async remind(sessionId: string): Promise<'sent' | 'not-due' | 'done'> {
-    const em = this.em.fork();
-    const result = await em.transactional(async (tem) => {
+    const result = await commitThenSend(this.em, this.producer, 'session follow-up', async (tem) => {
       const now = this.clock.now();
       const [row] = await rawQuery<SessionRow>(tem, `${SESSION_SELECT} where s.id = ? for update of s`, [sessionId]);
       if (!row) throw new NotFoundError('session', sessionId);
       const session = dates(row);
-      if (session.session_status !== 'scheduled' || session.reminded_at || session.status !== 'active') return { outcome: 'done' as const, messageIds: [] };
+      if (session.session_status !== 'scheduled' || session.reminded_at || session.status !== PairingStatus.Active) return { outcome: 'done' as const, messageIds: [] };
       if (session.remind_at > now) return { outcome: 'not-due' as const, messageIds: [] };
       await rawQuery(tem, `update coaching_session set reminded_at = ?, updated_at = ? where id = ?`, [now, now, sessionId]);
       // A reminder whose job was lost until after the session started would only confuse: it is marked done instead.
@@ -190,7 +184,6 @@ export class CadenceService {
       );
       return { outcome: 'sent' as const, messageIds };
     });
-    await this.producer.afterCommit('session follow-up', () => this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId }))));
     return result.outcome;
   }
 
@@ -235,12 +228,11 @@ export class CadenceService {
   }
 
   private async change(token: string, decide: (row: SessionRow, role: Role) => { startsAt?: Date; cancel?: boolean }): Promise<SessionOutcome> {
-    const em = this.em.fork();
-    const result = await em.transactional(async (tem) => {
+    const result = await commitThenSend(this.em, this.producer, 'session follow-up', async (tem) => {
       const { row, role } = await this.find(tem, token, true);
       if (row.session_status === 'cancelled') return { outcome: 'already-cancelled' as const, messageIds: [] };
       const now = this.clock.now();
-      if (row.session_status !== 'scheduled' || row.starts_at <= now || row.status !== 'active') {
+      if (row.session_status !== 'scheduled' || row.starts_at <= now || row.status !== PairingStatus.Active) {
         throw new ConflictError('session_closed', 'This session has taken place or its coaching has ended, so it can no longer be changed.');
       }
       const decision = decide(row, role);
@@ -294,9 +286,7 @@ export class CadenceService {
         row.id,
       ]);
       return { outcome: decision.cancel ? ('cancelled' as const) : ('moved' as const), messageIds, reminder: decision.cancel ? undefined : { ...changed, remind_at: new Date(startsAt.getTime() - lead) } };
-    });
-    await this.producer.afterCommit('session follow-up', async () => {
-      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+    }, async (result) => {
       if ('reminder' in result && result.reminder) {
         await this.queueReminder(result.reminder.id, result.reminder.sequence, result.reminder.remind_at);
         await this.queueClose(result.reminder);
@@ -317,14 +307,11 @@ export class CadenceService {
 
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<{ row: SessionRow; role: Role }> {
-    if (!TOKEN.test(token)) throw new NotFoundError('session');
-    const hash = hashSecret(token);
-    const [row] = await rawQuery<SessionRow & { by_coach: boolean }>(
-      em,
-      `${SESSION_SELECT.replace('select s.id,', 'select (s.coach_token_hash = ?) as by_coach, s.id,')} where s.coach_token_hash = ? or s.coachee_token_hash = ?${lock ? ' for update of s' : ''}`,
-      [hash, hash, hash],
-    );
-    if (!row) throw new NotFoundError('session');
+    const row = await findByToken<SessionRow & { by_coach: boolean }>(em, token, {
+      what: 'session',
+      sql: `${SESSION_SELECT.replace('select s.id,', 'select (s.coach_token_hash = ?) as by_coach, s.id,')} where s.coach_token_hash = ? or s.coachee_token_hash = ?${lock ? ' for update of s' : ''}`,
+      bindings: (hash) => [hash, hash, hash],
+    });
     return { row: dates(row), role: row.by_coach ? 'coach' : 'coachee' };
   }
 

@@ -1,4 +1,5 @@
-import { CLOSE_AT_SQL } from '../feedback/close-time';
+import { PairingStatus, pairingStatusSql } from '@tandem/domain';
+import { CLOSE_AT_SQL } from '../cadence/session-plan';
 
 /**
  * Whether an active pairing (aliased `p`, its program `prog`) is due to complete: it has sessions, and each one not
@@ -8,7 +9,7 @@ import { CLOSE_AT_SQL } from '../feedback/close-time';
  * the feedback form and the reconciler agree. Takes one parameter: the current time.
  */
 export const COMPLETION_DUE_SQL = `(
-  p.status = 'active'
+  p.status in ${pairingStatusSql(PairingStatus.Active)}
   and exists (select 1 from coaching_session s where s.pairing_id = p.id)
   and (not (prog.feedback ->> 'enabled')::boolean or exists (select 1 from coaching_session s where s.pairing_id = p.id and s.status = 'held'))
   and not exists (

@@ -1,11 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, hashSecret, linkToken, newId, NotFoundError, rawQuery, type SkillDefinition } from '@tandem/domain';
+import { Clock, ConflictError, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingEvent, PairingStatus, rawQuery, type SkillDefinition } from '@tandem/domain';
 import { linkPlaceholder, writeOutbox } from '@tandem/mail';
-import { JobName, JobProducer } from '@tandem/queues';
+import { JobProducer } from '@tandem/queues';
+import { commitThenSend } from '../after-commit';
 import { closingSurveyEmail } from './completion-emails';
 import { COMPLETION_DUE_SQL } from './completion-due';
+import { transitionPairing } from '../pairing/pairing-status';
 import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
 import { parseSurveyAnswers } from './survey-form';
 import { NO_SESSIONS_HELD } from '../risk/risk-rules';
@@ -43,8 +45,6 @@ export interface SurveyView {
 
 export type SurveyOutcome = 'submitted' | 'already-submitted';
 
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
 /**
  * Completion: once every session of an active pairing has closed, the pairing turns `completed`, the coachee's
  * enrollment `alumni` (out of the pool), the coach's place goes to the waiting list, and the coachee gets a
@@ -72,8 +72,7 @@ export class CompletionService {
    * feedback off, one whose sessions were all cancelled ends instead (`ended`, reason `no-sessions-held`), without a survey.
    */
   async complete(pairingId: string): Promise<'completed' | 'ended' | 'not-due' | 'done'> {
-    const em = this.em.fork();
-    const result = await em.transactional(async (tem) => {
+    const result = await commitThenSend(this.em, this.producer, 'closing survey email', async (tem) => {
       const [pairing] = await rawQuery<{ status: string; coach_id: string; coachee_id: string; organization_id: string; program_name: string; program_skills: SkillDefinition[]; needs: Record<string, number>; coach_name: string; coachee_name: string; coachee_email: string }>(
         tem,
         `select pr.status::text as status, pr.coach_id, pr.coachee_id, pr.organization_id, prog.name as program_name, prog.skills as program_skills, ee.skills as needs,
@@ -86,20 +85,14 @@ export class CompletionService {
         [pairingId],
       );
       if (!pairing) throw new NotFoundError('pairing', pairingId);
-      if (pairing.status !== 'active') return { outcome: 'done' as const, messageIds: [], waitlist: [] };
+      if (pairing.status !== PairingStatus.Active) return { outcome: 'done' as const, messageIds: [], waitlist: [] };
       const now = this.clock.now();
       if (!(await this.isDue(tem, pairingId, now))) return { outcome: 'not-due' as const, messageIds: [], waitlist: [] };
       // Every session was cancelled (with feedback off nothing else tells whether coaching took place): it ends instead
       // of completing, without a survey or congratulations, with the reason where the board and the API show it.
       const [{ none }] = await rawQuery<{ none: boolean }>(tem, `select not exists (select 1 from coaching_session where pairing_id = ? and status <> 'cancelled') as none`, [pairingId]);
       if (none) {
-        await rawQuery(tem, `update pairing set status = 'ended', ended_at = ?, at_risk_reason = coalesce(at_risk_reason, ?), at_risk_at = coalesce(at_risk_at, ?), updated_at = ? where id = ?`, [
-          now,
-          NO_SESSIONS_HELD,
-          now,
-          now,
-          pairingId,
-        ]);
+        await transitionPairing(tem, PairingEvent.End, pairingId, { now, atRiskReason: NO_SESSIONS_HELD });
         await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (?, ?, 'worker', 'pairing.ended', 'pairing', ?)`, [
           newId(),
           pairing.organization_id,
@@ -108,7 +101,7 @@ export class CompletionService {
         // The coach's place is free again; the coachee, who was never coached, stays in the pool (never with this coach again).
         return { outcome: 'ended' as const, messageIds: [], waitlist: await coachPlaceFreed(tem, pairing.coach_id, now) };
       }
-      await rawQuery(tem, `update pairing set status = 'completed', ended_at = ?, updated_at = ? where id = ?`, [now, now, pairingId]);
+      await transitionPairing(tem, PairingEvent.Complete, pairingId, { now });
       // The coachee graduates: out of the pool until an admin returns them; the coach's place frees for the waiting list.
       const waitlist = await coachPlaceFreed(tem, pairing.coach_id, now);
       await rawQuery(tem, `update enrollment set status = 'alumni', updated_at = ? where id = ? and status = 'active'`, [now, pairing.coachee_id]);
@@ -135,9 +128,7 @@ export class CompletionService {
           ])
         : [];
       return { outcome: 'completed' as const, messageIds, waitlist };
-    });
-    await this.producer.afterCommit('closing survey email', async () => {
-      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+    }, async (result) => {
       await queueWaitlist(this.producer, result.waitlist);
     });
     return result.outcome;
@@ -175,9 +166,7 @@ export class CompletionService {
   }
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<SurveyRow> {
-    if (!TOKEN.test(token)) throw new NotFoundError('survey');
-    const [row] = await rawQuery<SurveyRow>(em, `${SURVEY_SELECT} where cs.token_hash = ?${lock ? ' for update of cs' : ''}`, [hashSecret(token)]);
-    if (!row) throw new NotFoundError('survey');
+    const row = await findByToken<SurveyRow>(em, token, { what: 'survey', sql: `${SURVEY_SELECT} where cs.token_hash = ?${lock ? ' for update of cs' : ''}` });
     return { ...row, submitted_at: row.submitted_at ? new Date(row.submitted_at) : null };
   }
 }

@@ -1,12 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, linkToken, newId, NotFoundError, rawQuery, type SkillDefinition } from '@tandem/domain';
+import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingStatus, rawQuery, type SkillDefinition } from '@tandem/domain';
 import { linkPlaceholder, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
+import { commitThenSend, sendAfterCommit } from '../after-commit';
 import { CompletionService } from '../completion/completion.service';
 import { RiskService } from '../risk/risk.service';
-import { closeAt } from './close-time';
+import { closeAt } from '../cadence/session-plan';
 import { feedbackRequestEmail } from './feedback-emails';
 import { type CoachAnswers, type CoacheeAnswers, parseCoachAnswers, parseCoacheeAnswers } from './feedback-form';
 
@@ -21,7 +22,7 @@ interface SessionContext {
   sequence: number;
   sessions: number;
   pairing_id: string;
-  pairing_status: string;
+  pairing_status: PairingStatus;
   organization_id: string;
   program_id: string;
   program_name: string;
@@ -90,8 +91,6 @@ export interface FeedbackView {
 /** The outcome of a form post. */
 export type FeedbackOutcome = 'submitted' | 'already-submitted';
 
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
 /**
  * The feedback loop after each session: closing it (both people get a form link), one reminder for an unanswered
  * form, and the forms themselves (GET shows, one POST submits). Answers are confidential: this service never hands
@@ -110,15 +109,14 @@ export class FeedbackService {
 
   /** The `cadence.close-session` job: once the session's close time has come, both people are asked for feedback (once: a unique index guards it). */
   async closeSession(sessionId: string): Promise<'requested' | 'not-due' | 'skipped' | 'done'> {
-    const em = this.em.fork();
-    const result = await em.transactional(async (tem) => {
+    const result = await commitThenSend(this.em, this.producer, 'feedback follow-up', async (tem) => {
       const [row] = await rawQuery<SessionContext>(tem, `${CONTEXT_SELECT} where s.id = ? for update of s`, [sessionId]);
       if (!row) throw new NotFoundError('session', sessionId);
       const context = contextDates(row);
       // A session already closed stays 'done', even after closing it completed the pairing.
       const [requested] = await rawQuery(tem, `select 1 from feedback where session_id = ? limit 1`, [sessionId]);
       if (requested) return { outcome: 'done' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
-      if (context.session_status === 'cancelled' || context.pairing_status !== 'active' || !context.feedback.enabled) return { outcome: 'skipped' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
+      if (context.session_status === 'cancelled' || context.pairing_status !== PairingStatus.Active || !context.feedback.enabled) return { outcome: 'skipped' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
       const now = this.clock.now();
       if (closeAt(context.starts_at, context.ends_at) > now) return { outcome: 'not-due' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
       const remindAt = new Date(now.getTime() + durationMs(context.feedback.reminderAfter));
@@ -139,9 +137,7 @@ export class FeedbackService {
         inserted.map((f) => this.requestDraft(context, f.id, f.role, false)),
       );
       return { outcome: 'requested' as const, messageIds, reminders: inserted.map((f) => f.id), remindAt, complete: complete ? context.pairing_id : undefined };
-    });
-    await this.producer.afterCommit('feedback follow-up', async () => {
-      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+    }, async (result) => {
       const delay = Math.max(0, result.remindAt.getTime() - this.clock.now().getTime());
       for (const feedbackId of result.reminders) await this.producer.enqueue(JobName.FeedbackRemind, { feedbackId }, { delay });
       if ('complete' in result && result.complete) await this.producer.enqueue(JobName.FeedbackCompletePairing, { pairingId: result.complete });
@@ -151,19 +147,17 @@ export class FeedbackService {
 
   /** The `feedback.remind` job: the one reminder of an unanswered form (a conditional update guards it). */
   async remind(feedbackId: string): Promise<'sent' | 'not-due' | 'done'> {
-    const em = this.em.fork();
-    const result = await em.transactional(async (tem) => {
+    const result = await commitThenSend(this.em, this.producer, 'feedback follow-up', async (tem) => {
       const [raw] = await rawQuery<FeedbackRow>(tem, `${FEEDBACK_SELECT} where f.id = ? for update of f`, [feedbackId]);
       if (!raw) throw new NotFoundError('feedback', feedbackId);
       const row = feedbackDates(raw);
       // The last session's forms are still reminded after the pairing completed.
-      if (row.submitted_at || row.reminded_at || !['active', 'completed'].includes(row.pairing_status)) return { outcome: 'done' as const, messageIds: [] };
+      if (row.submitted_at || row.reminded_at || ![PairingStatus.Active, PairingStatus.Completed].includes(row.pairing_status)) return { outcome: 'done' as const, messageIds: [] };
       const now = this.clock.now();
       if (row.remind_at > now) return { outcome: 'not-due' as const, messageIds: [] };
       await rawQuery(tem, `update feedback set reminded_at = ? where id = ?`, [now, feedbackId]);
       return { outcome: 'sent' as const, messageIds: await writeOutbox(tem, [this.requestDraft(row, row.id, row.role, true)]) };
     });
-    await this.producer.afterCommit('feedback follow-up', () => this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId }))));
     return result.outcome;
   }
 
@@ -227,8 +221,7 @@ export class FeedbackService {
       return { outcome: 'submitted' as const, riskMessages, aggregate: row.role === 'coachee' ? { programId: row.program_id, feedbackId: row.id } : undefined };
     });
     if (result.outcome === 'submitted') {
-      await this.producer.afterCommit('feedback follow-up', async () => {
-        await this.producer.enqueueMany(JobName.EmailSend, result.riskMessages.map((messageId) => ({ messageId })));
+      await sendAfterCommit(this.producer, 'feedback follow-up', result.riskMessages, async () => {
         if (result.aggregate) await this.producer.enqueue(JobName.FeedbackAggregate, result.aggregate);
         if (completePairing) await this.producer.enqueue(JobName.FeedbackCompletePairing, { pairingId: completePairing });
       });
@@ -256,9 +249,7 @@ export class FeedbackService {
   }
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<FeedbackRow> {
-    if (!TOKEN.test(token)) throw new NotFoundError('feedback');
-    const [row] = await rawQuery<FeedbackRow>(em, `${FEEDBACK_SELECT} where f.token_hash = ?${lock ? ' for update of f' : ''}`, [hashSecret(token)]);
-    if (!row) throw new NotFoundError('feedback');
+    const row = await findByToken<FeedbackRow>(em, token, { what: 'feedback', sql: `${FEEDBACK_SELECT} where f.token_hash = ?${lock ? ' for update of f' : ''}` });
     return feedbackDates(row);
   }
 

@@ -10,8 +10,11 @@ import {
   type ImportRowError,
   ImportStatus,
   isUuid,
+  LIVE_PAIRING_STATUSES,
   newId,
   NotFoundError,
+  PairingStatus,
+  pairingStatusSql,
   type Program,
   rawQuery,
   RetryLaterError,
@@ -19,6 +22,7 @@ import {
 } from '@tandem/domain';
 import { type OutboxDraft, welcomeEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
+import { sendAfterCommit } from '../after-commit';
 import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
 import { markWaitlistDue, queueWaitlist, type WaitlistDue } from '../rounds/waitlist';
@@ -213,8 +217,7 @@ export class IntakeService {
       throw err;
     }
     await this.promoteNextImport(program.id, importId);
-    await this.queueEmails(result.messageIds);
-    await this.producer.afterCommit('waiting list', () => queueWaitlist(this.producer, result.waitlist));
+    await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () => queueWaitlist(this.producer, result.waitlist));
     return 'done';
   }
 
@@ -264,8 +267,7 @@ export class IntakeService {
       const waitlist = written.coachesChanged ? await markWaitlistDue(tem, [program.id], new Date()) : [];
       return { ...written, enrollment, waitlist };
     });
-    await this.queueEmails(result.messageIds);
-    await this.producer.afterCommit('waiting list', () => queueWaitlist(this.producer, result.waitlist));
+    await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () => queueWaitlist(this.producer, result.waitlist));
     return { id: result.enrollment.id, personId: result.enrollment.person_id, role: record.role, created: result.created === 1 };
   }
 
@@ -311,9 +313,9 @@ export class IntakeService {
       em,
       `select e.id, e.role, e.status, e.capacity, e.skills, e.goals, e.bio, p.id as "personId", p.email, p.name, p.department,
               p.manager_email as "managerEmail", p.level, p.timezone, p.languages,
-              case when e.role = 'coachee' then (select pr.status from pairing pr where pr.coachee_id = e.id and pr.status not in ('proposed', 'withdrawn')
+              case when e.role = 'coachee' then (select pr.status from pairing pr where pr.coachee_id = e.id and pr.status not in ${pairingStatusSql(PairingStatus.Proposed, PairingStatus.Withdrawn)}
                                                   order by pr.created_at desc limit 1) end as "pairingStatus",
-              case when e.role = 'coach' then (select count(*)::int from pairing pr where pr.coach_id = e.id and pr.status in ('offered', 'active')) end as "liveCoachees"
+              case when e.role = 'coach' then (select count(*)::int from pairing pr where pr.coach_id = e.id and pr.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)}) end as "liveCoachees"
          from enrollment e join person p on p.id = e.person_id
         where e.program_id = ? and (?::text is null or e.role::text = ?) and (?::text is null or p.name ilike ? or p.email ilike ?)
         order by p.email, e.role limit ? offset ?`,
@@ -337,10 +339,6 @@ export class IntakeService {
     void rawQuery(this.em.fork(), `update import_batch set processed = greatest(processed, ?) where id = ? and status = 'running'`, [processed, importId]).catch(
       () => undefined,
     );
-  }
-
-  private async queueEmails(messageIds: string[]): Promise<void> {
-    await this.producer.afterCommit(`${messageIds.length} email(s)`, () => this.producer.enqueueMany(JobName.EmailSend, messageIds.map((messageId) => ({ messageId }))));
   }
 }
 

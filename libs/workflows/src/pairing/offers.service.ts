@@ -1,11 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, DomainError, hashSecret, NotFoundError, rawQuery, type ScoreBreakdown } from '@tandem/domain';
+import { Clock, ConflictError, DomainError, findByToken, hashSecret, isLinkToken, NotFoundError, PairingEvent, PairingStatus, pairingStatusSql, rawQuery, type ScoreBreakdown, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
 import { firstName, introductionEmail, linkPlaceholder, offerReminderEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import DataLoader from 'dataloader';
+import { enqueueEmails, sendAfterCommit } from '../after-commit';
 import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
+import { transitionPairing, transitionPairings } from './pairing-status';
 
 /** What the offer page shows. */
 export interface OfferView {
@@ -82,7 +84,7 @@ export class OffersService {
 
   /** Reads an offer by its link token; changes nothing (mail scanners fetch links). */
   async view(token: string): Promise<OfferView> {
-    const row = tokenShaped(token) ? await this.pageLoader.load(hashSecret(token)) : undefined;
+    const row = isLinkToken(token) ? await this.pageLoader.load(hashSecret(token)) : undefined;
     if (!row) throw new NotFoundError('offer');
     const expired = row.decision === 'expired' || (row.decision === null && row.expires_at <= this.clock.now());
     return {
@@ -119,11 +121,11 @@ export class OffersService {
       if (Number(active.n) >= (coach.capacity ?? 0)) {
         throw new ConflictError('coach_full', 'You already coach as many people as your capacity allows, so this offer cannot be accepted.');
       }
-      const [other] = await rawQuery(tem, `select 1 from pairing where coachee_id = ? and status = 'active' and id <> ?`, [row.coachee_id, row.pairing_id]);
+      const [other] = await rawQuery(tem, `select 1 from pairing where coachee_id = ? and status in ${pairingStatusSql(PairingStatus.Active)} and id <> ?`, [row.coachee_id, row.pairing_id]);
       if (other) throw new ConflictError('coachee_taken', 'This person already has a coach now.');
       const now = this.clock.now();
       await rawQuery(tem, `update offer set decision = 'accepted', decided_at = ? where id = ?`, [now, row.offer_id]);
-      await rawQuery(tem, `update pairing set status = 'active', activated_at = ?, updated_at = ? where id = ?`, [now, now, row.pairing_id]);
+      if (!(await transitionPairing(tem, PairingEvent.Accept, row.pairing_id, { now }))) throw new ConflictError('offer_closed', 'This offer is no longer open.');
       await rawQuery(tem, `update enrollment set unmatched_reason = null where id = ?`, [row.coachee_id]);
       const messageIds = await writeOutbox(tem, [
         {
@@ -143,10 +145,7 @@ export class OffersService {
       return { outcome: 'accepted' as const, coacheeFirstName, messageIds, pairingId: row.pairing_id };
     });
     if (result.outcome === 'accepted') {
-      await this.producer.afterCommit('offer follow-up', async () => {
-        await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
-        await this.producer.enqueue(JobName.CadenceScheduleSessions, { pairingId: result.pairingId });
-      });
+      await sendAfterCommit(this.producer, 'offer follow-up', result.messageIds, () => this.producer.enqueue(JobName.CadenceScheduleSessions, { pairingId: result.pairingId }));
     }
     return { outcome: result.outcome, coacheeFirstName: result.coacheeFirstName };
   }
@@ -161,7 +160,7 @@ export class OffersService {
       this.assertOpen(row);
       const now = this.clock.now();
       await rawQuery(tem, `update offer set decision = 'declined', decided_at = ?, decline_reason = ? where id = ?`, [now, cleanReason, row.offer_id]);
-      await rawQuery(tem, `update pairing set status = 'declined', ended_at = ?, updated_at = ? where id = ?`, [now, now, row.pairing_id]);
+      if (!(await transitionPairing(tem, PairingEvent.Decline, row.pairing_id, { now }))) throw new ConflictError('offer_closed', 'This offer is no longer open.');
       await audit(tem, row, 'offer.declined');
       const waitlist = await coachPlaceFreed(tem, row.coach_id, now);
       return { outcome: 'declined' as const, coacheeId: row.coachee_id, attempt: await endedOffers(tem, row.coachee_id), waitlist };
@@ -189,11 +188,7 @@ export class OffersService {
         [now, programId, now],
       );
       if (rows.length === 0) return { rematches: [], waitlist: [] };
-      await rawQuery(tem, `update pairing set status = 'expired', ended_at = ?, updated_at = ? where id = any(?::uuid[]) and status = 'offered'`, [
-        now,
-        now,
-        rows.map((r) => r.pairing_id),
-      ]);
+      await transitionPairings(tem, PairingEvent.Expire, { ids: rows.map((r) => r.pairing_id) }, { now });
       await rawQuery(
         tem,
         `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id)
@@ -202,7 +197,7 @@ export class OffersService {
       );
       const attempts = await rawQuery<{ coachee_id: string; n: string }>(
         tem,
-        `select coachee_id, count(*) as n from pairing where coachee_id = any(?::uuid[]) and status in ('declined', 'expired') group by coachee_id`,
+        `select coachee_id, count(*) as n from pairing where coachee_id = any(?::uuid[]) and status in ${pairingStatusSql(...UNTAKEN_PAIRING_STATUSES)} group by coachee_id`,
         [rows.map((r) => r.coachee_id)],
       );
       const waitlist = await coachPlaceFreed(tem, [...new Set(rows.map((r) => r.coach_id))], now);
@@ -245,7 +240,7 @@ export class OffersService {
         })),
       );
     });
-    await this.producer.enqueueMany(JobName.EmailSend, messageIds.map((messageId) => ({ messageId })));
+    await enqueueEmails(this.producer, messageIds);
     return messageIds.length;
   }
 
@@ -258,10 +253,8 @@ export class OffersService {
 
   /** The offer of a link token, locked (with its pairing) for a decision in the caller's transaction. */
   private async lockedByToken(em: EntityManager, token: string): Promise<OfferRow> {
-    if (!tokenShaped(token)) throw new NotFoundError('offer');
     // Prepared: every button press runs this join, and planning it costs far more than running it.
-    const [row] = await rawQuery<OfferRow>(em, `${OFFER_SELECT} where o.token_hash = ? for update of o, pr`, [hashSecret(token)], { prepare: 'offer_by_token_for_update' });
-    if (!row) throw new NotFoundError('offer');
+    const row = await findByToken<OfferRow>(em, token, { what: 'offer', sql: `${OFFER_SELECT} where o.token_hash = ? for update of o, pr`, prepare: 'offer_by_token_for_update' });
     return withDates(row);
   }
 
@@ -279,17 +272,12 @@ export class OffersService {
  */
 const ACTIVE_AS_COACH_SQL = `
   select count(*) as n
-    from enrollment oe join program op on op.id = oe.program_id join pairing x on x.coach_id = oe.id and x.status = 'active'
+    from enrollment oe join program op on op.id = oe.program_id join pairing x on x.coach_id = oe.id and x.status in ${pairingStatusSql(PairingStatus.Active)}
    where oe.person_id = ? and oe.role = 'coach' and (op.status = 'active' or op.id = ?)`;
 
 /** The ORM's driver hands timestamps back as text. */
 function withDates(row: OfferRow): OfferRow {
   return { ...row, expires_at: new Date(row.expires_at) };
-}
-
-/** A link token is 43 base64url characters; anything else is not looked up. */
-function tokenShaped(token: string): boolean {
-  return /^[A-Za-z0-9_-]{43}$/.test(token);
 }
 
 async function audit(em: EntityManager, row: OfferRow, action: string): Promise<void> {
@@ -302,6 +290,6 @@ async function audit(em: EntityManager, row: OfferRow, action: string): Promise<
 
 /** How many offers of a coachee ended without a pairing: numbers each re-match job. */
 export async function endedOffers(em: EntityManager, coacheeId: string): Promise<number> {
-  const [row] = await rawQuery<{ n: string }>(em, `select count(*) as n from pairing where coachee_id = ? and status in ('declined', 'expired')`, [coacheeId]);
+  const [row] = await rawQuery<{ n: string }>(em, `select count(*) as n from pairing where coachee_id = ? and status in ${pairingStatusSql(...UNTAKEN_PAIRING_STATUSES)}`, [coacheeId]);
   return Number(row.n);
 }

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { isUuid, NotFoundError, PairingStatus, rawQuery, ValidationError } from '@tandem/domain';
+import { isUuid, NotFoundError, PairingStatus, pairingStatusSql, rawQuery, ValidationError } from '@tandem/domain';
 import { ProgramsService } from '../programs/programs.service';
 
 const PAIRING_SELECT = `
@@ -33,7 +33,7 @@ export class PairingsService {
     const items = await rawQuery(
       em,
       `${PAIRING_SELECT}
-        where pr.program_id = ? and pr.status <> 'proposed' and (?::text is null or pr.status::text = ?)
+        where pr.program_id = ? and pr.status not in ${pairingStatusSql(PairingStatus.Proposed)} and (?::text is null or pr.status::text = ?)
         order by pr.created_at desc, pr.id limit ? offset ?`,
       [program.id, query.status ?? null, query.status ?? null, Math.min(Math.max(query.limit ?? 100, 1), 1000), Math.max(query.offset ?? 0, 0)],
     );
@@ -76,7 +76,7 @@ export class PairingsService {
          join enrollment ce on ce.id = pr.coach_id join person cp on cp.id = ce.person_id
          join enrollment ee on ee.id = pr.coachee_id join person ep on ep.id = ee.person_id
          left join offer o on o.pairing_id = pr.id
-        where pr.program_id = ? and pr.status in ('offered', 'active', 'completed', 'declined', 'expired', 'ended')
+        where pr.program_id = ? and pr.status in ${pairingStatusSql(PairingStatus.Offered, PairingStatus.Active, PairingStatus.Completed, PairingStatus.Declined, PairingStatus.Expired, PairingStatus.Ended)}
         order by pr.created_at, pr.id limit 2000`,
       [program.id],
     );

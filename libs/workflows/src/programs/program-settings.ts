@@ -25,7 +25,15 @@ export const DEFAULT_POLICY: MatchingPolicy = {
 };
 
 export const DEFAULT_CADENCE: CadenceSettings = { interval: 'P14D', sessions: 6, sessionDuration: 'PT1H', reminderLead: 'PT24H' };
-export const DEFAULT_FEEDBACK: FeedbackSettings = { enabled: true, reminderAfter: 'P3D', inactivityWindow: 'P45D', inactivityGrace: 'P14D' };
+/** The inactivity settings; a program made before they existed falls back to these (inactivitySettings). */
+export const DEFAULT_INACTIVITY_WINDOW = 'P45D';
+export const DEFAULT_INACTIVITY_GRACE = 'P14D';
+export const DEFAULT_FEEDBACK: FeedbackSettings = { enabled: true, reminderAfter: 'P3D', inactivityWindow: DEFAULT_INACTIVITY_WINDOW, inactivityGrace: DEFAULT_INACTIVITY_GRACE };
+
+/** A program's inactivity window and grace period, with the defaults for programs made before they existed. */
+export function inactivitySettings(feedback: FeedbackSettings): { window: string; grace: string } {
+  return { window: feedback.inactivityWindow ?? DEFAULT_INACTIVITY_WINDOW, grace: feedback.inactivityGrace ?? DEFAULT_INACTIVITY_GRACE };
+}
 export const DEFAULT_OFFER_TTL = 'P7D';
 
 const isoDuration = z.string().max(40).refine((v) => parseDuration(v) !== undefined, 'must be a positive ISO-8601 duration such as P14D or PT5S');

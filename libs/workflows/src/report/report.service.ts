@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { isUuid, NotFoundError, rawQuery } from '@tandem/domain';
+import { isUuid, NotFoundError, PairingStatus, pairingStatusSql, rawQuery } from '@tandem/domain';
 import { type Aggregate, FeedbackSummaryService, MIN_DISTINCT_PEOPLE } from '../feedback/feedback-summary.service';
 import { csvText } from './csv';
 
@@ -63,12 +63,12 @@ export class ReportService {
     // only once its round is published (an automatic re-match has no round): drafts are not facts yet.
     const [funnel] = await rawQuery<Record<string, number>>(
       em,
-      `select count(distinct coachee_id) filter (where status <> 'withdrawn' and (round_id is null or round_id in (select id from matching_round where program_id = ? and status = 'published')))::int as matched,
-              count(distinct coachee_id) filter (where status not in ('proposed', 'withdrawn'))::int as offered,
+      `select count(distinct coachee_id) filter (where status not in ${pairingStatusSql(PairingStatus.Withdrawn)} and (round_id is null or round_id in (select id from matching_round where program_id = ? and status = 'published')))::int as matched,
+              count(distinct coachee_id) filter (where status not in ${pairingStatusSql(PairingStatus.Proposed, PairingStatus.Withdrawn)})::int as offered,
               count(distinct coachee_id) filter (where activated_at is not null)::int as accepted,
-              count(distinct coachee_id) filter (where status = 'active')::int as active,
-              count(distinct coachee_id) filter (where status = 'completed')::int as completed,
-              count(distinct coachee_id) filter (where status = 'ended')::int as ended
+              count(distinct coachee_id) filter (where status in ${pairingStatusSql(PairingStatus.Active)})::int as active,
+              count(distinct coachee_id) filter (where status in ${pairingStatusSql(PairingStatus.Completed)})::int as completed,
+              count(distinct coachee_id) filter (where status in ${pairingStatusSql(PairingStatus.Ended)})::int as ended
          from pairing where program_id = ?`,
       [programId, programId],
     );

@@ -1,18 +1,17 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, durationMs, type FeedbackSettings, hashSecret, linkToken, newId, NotFoundError, rawQuery } from '@tandem/domain';
+import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingEvent, PairingStatus, rawQuery } from '@tandem/domain';
 import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { Duration } from 'luxon';
+import { commitThenSend } from '../after-commit';
 import { calendarFile, sessionEvent } from '../cadence/ics';
+import { transitionPairing } from '../pairing/pairing-status';
+import { inactivitySettings } from '../programs/program-settings';
 import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
 import { atRiskAdminEmail, inactivityNudgeEmail, pairingEndedEmail, rematchOfferEmail } from './risk-emails';
 import { COACHEE_REMATCH_REASONS, riskReasons } from './risk-rules';
-
-/** The inactivity settings a program made before they existed fall back to these. */
-export const DEFAULT_INACTIVITY_WINDOW = 'P45D';
-export const DEFAULT_INACTIVITY_GRACE = 'P14D';
 
 interface PairingRow {
   id: string;
@@ -56,8 +55,6 @@ export interface RematchView {
 export type RematchChoiceOutcome = 'accepted' | 'already-accepted';
 export type InactivityOutcome = 'nudged' | 'closed' | 'not-due' | 'done';
 
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
 /**
  * Pairings at risk: the rules run after every submitted form (in its transaction), email the program's admin and offer
  * the coachee a re-match by link; taking it ends the pairing and re-matches the coachee through the matching queue.
@@ -80,7 +77,7 @@ export class RiskService {
    */
   async assess(tem: EntityManager, pairingId: string, now: Date): Promise<string[]> {
     const [row] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [pairingId]);
-    if (!row || row.status !== 'active') return [];
+    if (!row || row.status !== PairingStatus.Active) return [];
     const answers = await rawQuery<{ index: number; role: string; fit: string | null; alliance: string | null }>(
       tem,
       `select s.index, f.role::text as role, f.fit::text as fit, (f.alliance_goals + f.alliance_tasks + f.alliance_bond) / 3.0 as alliance
@@ -138,7 +135,7 @@ export class RiskService {
   async view(token: string): Promise<RematchView> {
     const row = await this.find(this.em.fork(), token, false);
     return {
-      state: row.rematch_accepted_at ? 'accepted' : row.status === 'active' ? 'open' : 'closed',
+      state: row.rematch_accepted_at ? 'accepted' : row.status === PairingStatus.Active ? 'open' : 'closed',
       coacheeName: row.coachee_name,
       coachName: row.coach_name,
       programName: row.program_name,
@@ -150,13 +147,12 @@ export class RiskService {
    * coach and the admin are told, and the coachee is re-matched by the `matching.rematch-coachee` job.
    */
   async accept(token: string): Promise<RematchChoiceOutcome> {
-    const em = this.em.fork();
-    const result = await em.transactional(async (tem) => {
+    const result = await commitThenSend(this.em, this.producer, 'risk follow-up', async (tem) => {
       const row = await this.find(tem, token, true);
       if (row.rematch_accepted_at) return { outcome: 'already-accepted' as const, messageIds: [] };
-      if (row.status !== 'active') throw new ConflictError('pairing_closed', 'This coaching has ended already, so it can no longer be changed here.');
+      if (row.status !== PairingStatus.Active) throw new ConflictError('pairing_closed', 'This coaching has ended already, so it can no longer be changed here.');
       const now = this.clock.now();
-      await rawQuery(tem, `update pairing set status = 'ended', ended_at = ?, rematch_accepted_at = ?, updated_at = ? where id = ?`, [now, now, now, row.id]);
+      await transitionPairing(tem, PairingEvent.End, row.id, { now, rematchAccepted: true });
       const calendar = await this.cancelFutureSessions(tem, row, now);
       await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'coachee', 'pairing.ended', 'pairing', ?, ?::jsonb)`, [
         newId(),
@@ -169,9 +165,7 @@ export class RiskService {
       // The coachee stays in the pool (the re-match job matches them); the coach's place goes to the waiting list too.
       const waitlist = await coachPlaceFreed(tem, row.coach_id, now);
       return { outcome: 'accepted' as const, messageIds, rematch: { coacheeId: row.coachee_id, attempt: -ended.n }, waitlist };
-    });
-    await this.producer.afterCommit('risk follow-up', async () => {
-      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+    }, async (result) => {
       if ('rematch' in result && result.rematch) await this.producer.enqueue(JobName.MatchingRematchCoachee, result.rematch);
       if ('waitlist' in result && result.waitlist) await queueWaitlist(this.producer, result.waitlist);
     });
@@ -184,23 +178,18 @@ export class RiskService {
    * Queues the next check itself, so one chain of delayed jobs follows each active pairing.
    */
   async checkInactivity(pairingId: string): Promise<InactivityOutcome> {
-    const em = this.em.fork();
-    const result = await em.transactional(async (tem) => {
+    const result = await commitThenSend(this.em, this.producer, 'risk follow-up', async (tem) => {
       const [raw] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [pairingId]);
       if (!raw) throw new NotFoundError('pairing', pairingId);
       const row = pairingDates(raw);
-      if (row.status !== 'active' || !row.feedback.enabled || !row.activated_at) return { outcome: 'done' as const, messageIds: [] };
+      if (row.status !== PairingStatus.Active || !row.feedback.enabled || !row.activated_at) return { outcome: 'done' as const, messageIds: [] };
       const now = this.clock.now();
       const { window, grace } = inactivitySettings(row.feedback);
       const since = row.last_held && row.last_held > row.activated_at ? row.last_held : row.activated_at;
       if (row.nudged_at && row.nudged_at >= since) {
         const closeAt = new Date(row.nudged_at.getTime() + durationMs(grace));
         if (closeAt > now) return { outcome: 'not-due' as const, messageIds: [], next: closeAt };
-        await rawQuery(
-          tem,
-          `update pairing set status = 'ended', ended_at = ?, at_risk_reason = coalesce(at_risk_reason, 'inactive'), at_risk_at = coalesce(at_risk_at, ?), updated_at = ? where id = ?`,
-          [now, now, now, pairingId],
-        );
+        await transitionPairing(tem, PairingEvent.End, pairingId, { now, atRiskReason: 'inactive' });
         const calendar = await this.cancelFutureSessions(tem, row, now);
         await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'worker', 'pairing.ended', 'pairing', ?, ?::jsonb)`, [
           newId(),
@@ -233,9 +222,7 @@ export class RiskService {
         })),
       );
       return { outcome: 'nudged' as const, messageIds, next: new Date(now.getTime() + durationMs(grace)) };
-    });
-    await this.producer.afterCommit('risk follow-up', async () => {
-      await this.producer.enqueueMany(JobName.EmailSend, result.messageIds.map((messageId) => ({ messageId })));
+    }, async (result) => {
       if ('next' in result && result.next) await this.scheduleInactivityCheck(pairingId, result.next);
       if ('waitlist' in result && result.waitlist) await queueWaitlist(this.producer, result.waitlist);
     });
@@ -277,17 +264,10 @@ export class RiskService {
   }
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<PairingRow> {
-    if (!TOKEN.test(token)) throw new NotFoundError('re-match offer');
-    const [row] = await rawQuery<PairingRow>(em, `${PAIRING_SELECT} where pr.rematch_token_hash = ?${lock ? ' for update of pr' : ''}`, [hashSecret(token)]);
-    if (!row) throw new NotFoundError('re-match offer');
+    const row = await findByToken<PairingRow>(em, token, { what: 're-match offer', sql: `${PAIRING_SELECT} where pr.rematch_token_hash = ?${lock ? ' for update of pr' : ''}` });
     return pairingDates(row);
   }
 
-}
-
-/** A program's inactivity window and grace period, with the defaults for programs made before they existed. */
-export function inactivitySettings(feedback: FeedbackSettings): { window: string; grace: string } {
-  return { window: feedback.inactivityWindow ?? DEFAULT_INACTIVITY_WINDOW, grace: feedback.inactivityGrace ?? DEFAULT_INACTIVITY_GRACE };
 }
 
 /** The ORM's driver hands timestamps back as text. */

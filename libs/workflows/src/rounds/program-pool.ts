@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Program, rawQuery } from '@tandem/domain';
+import { LIVE_PAIRING_STATUSES, PairingStatus, pairingStatusSql, type Program, rawQuery } from '@tandem/domain';
 import {
   buildScoringContext,
   type CoacheeProfile,
@@ -80,13 +80,13 @@ export async function loadProgramPool(
     // offered or active pairing of the same person as coach in this program or any other running one, so a coach in
     // two programs at once is never committed beyond their capacity.
     `with live as (
-       select coachee_id as id, count(*) as n from pairing where program_id = ? and status in ('offered', 'active') group by coachee_id
+       select coachee_id as id, count(*) as n from pairing where program_id = ? and status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)} group by coachee_id
        union all
        select ce.id, count(*)
          from enrollment ce
          join enrollment oe on oe.person_id = ce.person_id and oe.role = 'coach'
          join program op on op.id = oe.program_id
-         join pairing x on x.coach_id = oe.id and x.status in ('offered', 'active')
+         join pairing x on x.coach_id = oe.id and x.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)}
         where ce.program_id = ? and ce.role = 'coach' and ce.status = 'active' and (op.status = 'active' or op.id = ce.program_id)
         group by ce.id)
      select e.id as enrollment_id, e.role::text as role, p.id as person_id, p.name, p.email, p.department, p.manager_email, p.level,
@@ -169,7 +169,7 @@ async function loadFormerPairs(em: EntityManager, programId: string): Promise<{ 
     `select distinct ce.id as coach_id, ee.id as coachee_id
        from enrollment ee
        join enrollment xe on xe.person_id = ee.person_id and xe.role = 'coachee'
-       join pairing x on x.coachee_id = xe.id and x.status in ('declined', 'expired', 'ended', 'completed')
+       join pairing x on x.coachee_id = xe.id and x.status in ${pairingStatusSql(PairingStatus.Declined, PairingStatus.Expired, PairingStatus.Ended, PairingStatus.Completed)}
        join enrollment xc on xc.id = x.coach_id
        join enrollment ce on ce.person_id = xc.person_id and ce.program_id = ee.program_id and ce.role = 'coach'
       where ee.program_id = ? and ee.role = 'coachee'`,

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rawQuery } from '@tandem/domain';
+import { PairingEvent, pairingTransition, rawQuery } from '@tandem/domain';
 import { explainPair, SCORE_SCALE, type ScoredProgram, type Solution } from '@tandem/matching';
 
 /** Rows per INSERT: about 1 MB of JSON each, so one chunk's explanations are built while Postgres writes the last. */
@@ -33,7 +33,7 @@ export async function storeProposals(
     writing = rawQuery(
       em,
       `insert into pairing (id, organization_id, program_id, round_id, coach_id, coachee_id, status, score, breakdown, pinned)
-       select gen_random_uuid(), ?, ?, ?, x.c, x.e, 'proposed', x.s, x.b, x.p
+       select gen_random_uuid(), ?, ?, ?, x.c, x.e, '${pairingTransition(PairingEvent.Propose).to}', x.s, x.b, x.p
          from jsonb_to_recordset(?::jsonb) as x(c uuid, e uuid, s float8, b jsonb, p boolean)`,
       [target.organizationId, target.programId, target.roundId, json],
     );

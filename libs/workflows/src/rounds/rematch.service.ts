@@ -2,10 +2,11 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, Enrollment, newId, Program, rawQuery, type ScoreBreakdown } from '@tandem/domain';
+import { Clock, Enrollment, LIVE_PAIRING_STATUSES, newId, PairingEvent, pairingStatusSql, pairingTransition, Program, rawQuery, type ScoreBreakdown, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
 import { unmatchedAdminEmail, waitlistMatchedAdminEmail, writeOutbox } from '@tandem/mail';
 import { explainPair, type Objective, rematchCoachee, SCORE_SCALE, scoreProgram, solve } from '@tandem/matching';
-import { JobName, JobProducer } from '@tandem/queues';
+import { JobProducer } from '@tandem/queues';
+import { enqueueEmails, sendAfterCommit } from '../after-commit';
 import { OffersService } from '../pairing/offers.service';
 import { writeOffers } from '../pairing/offer-writer';
 import { loadProgramPool, type ProgramPool } from './program-pool';
@@ -56,14 +57,14 @@ export class RematchService {
       if (!coachee || coachee.status !== 'active') return { kind: 'skipped' as const };
       // The program lock serializes re-matches and publishing, so two coachees never take one last place.
       const program = await tem.findOneOrFail(Program, { id: coachee.program.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const [live] = await rawQuery(tem, `select 1 from pairing where coachee_id = ? and status in ('offered', 'active')`, [coacheeId]);
+      const [live] = await rawQuery(tem, `select 1 from pairing where coachee_id = ? and status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)}`, [coacheeId]);
       if (live) return { kind: 'skipped' as const };
       // A re-match answers the coachee's latest decline, expiry or re-match request. Once a pairing was offered or a
       // verdict recorded after it, this job (run again, or an older attempt arriving late) has nothing left to do.
       const [answered] = await rawQuery(
         tem,
         `with t as (select greatest(
-                      (select max(updated_at) from pairing where coachee_id = ? and status in ('declined', 'expired')),
+                      (select max(updated_at) from pairing where coachee_id = ? and status in ${pairingStatusSql(...UNTAKEN_PAIRING_STATUSES)}),
                       (select max(rematch_accepted_at) from pairing where coachee_id = ?)) as at)
          select 1 from t where t.at is not null and (
                 exists (select 1 from pairing p where p.coachee_id = ? and p.created_at > t.at)
@@ -84,7 +85,7 @@ export class RematchService {
           JSON.stringify({ reason: result.reason }),
         ]);
         const person = pool.people.get(coacheeId)!;
-        const ended = await rawQuery<{ n: string }>(tem, `select count(*) as n from pairing where coachee_id = ? and status in ('declined', 'expired')`, [coacheeId]);
+        const ended = await rawQuery<{ n: string }>(tem, `select count(*) as n from pairing where coachee_id = ? and status in ${pairingStatusSql(...UNTAKEN_PAIRING_STATUSES)}`, [coacheeId]);
         const messageIds = program.adminEmail
           ? await writeOutbox(tem, [
               {
@@ -102,7 +103,7 @@ export class RematchService {
       return { kind: 'offered' as const, ...written, programId: program.id };
     });
     if (outcome.kind === 'skipped') return 'skipped';
-    await this.producer.enqueueMany(JobName.EmailSend, outcome.messageIds.map((messageId) => ({ messageId })));
+    await enqueueEmails(this.producer, outcome.messageIds);
     if (outcome.kind === 'offered') await this.offers.scheduleOfferJobs(outcome.programId, outcome.expiresAt, outcome.remindAt);
     return outcome.kind;
   }
@@ -160,10 +161,7 @@ export class RematchService {
     });
     if (outcome.kind === 'skipped') return 'skipped';
     if (outcome.kind === 'offered') {
-      await this.producer.afterCommit('waiting-list offers', async () => {
-        await this.producer.enqueueMany(JobName.EmailSend, outcome.messageIds.map((messageId) => ({ messageId })));
-        await this.offers.scheduleOfferJobs(programId, outcome.expiresAt, outcome.remindAt);
-      });
+      await sendAfterCommit(this.producer, 'waiting-list offers', outcome.messageIds, () => this.offers.scheduleOfferJobs(programId, outcome.expiresAt, outcome.remindAt));
     }
     return { offered: outcome.matches };
   }
@@ -174,7 +172,7 @@ export class RematchService {
     await rawQuery(
       tem,
       `insert into pairing (id, organization_id, program_id, coach_id, coachee_id, status, score, breakdown)
-       select x.id, ?, ?, x.coach, x.coachee, 'offered', x.score, x.breakdown
+       select x.id, ?, ?, x.coach, x.coachee, '${pairingTransition(PairingEvent.Rematch).to}', x.score, x.breakdown
          from jsonb_to_recordset(?::jsonb) as x(id uuid, coach uuid, coachee uuid, score float8, breakdown jsonb)`,
       [program.organization.id, program.id, JSON.stringify(matches.map((m, i) => ({ id: pairingIds[i], coach: m.coachId, coachee: m.coacheeId, score: m.score, breakdown: m.breakdown })))],
     );

@@ -8,8 +8,12 @@ import {
   ConflictError,
   DomainError,
   isUuid,
+  LIVE_PAIRING_STATUSES,
   MatchingRound,
   NotFoundError,
+  PairingEvent,
+  PairingStatus,
+  pairingStatusSql,
   Program,
   rawQuery,
   type RoundOverride,
@@ -20,7 +24,9 @@ import {
 import { formatResult, MatchingError, type Objective, type PairRef, scoreProgram, solve } from '@tandem/matching';
 import { JobName, JobProducer } from '@tandem/queues';
 import { z } from 'zod';
+import { sendAfterCommit } from '../after-commit';
 import { OffersService } from '../pairing/offers.service';
+import { transitionPairings } from '../pairing/pairing-status';
 import { type OfferDraft, writeOffers } from '../pairing/offer-writer';
 import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
@@ -73,7 +79,7 @@ export class RoundsService {
       const program = await this.programs.find(tem, actor.organizationId, programId, true);
       const running = await tem.findOne(MatchingRound, { program, status: { $in: [RoundStatus.Queued, RoundStatus.Running] } });
       if (running) throw new ConflictError('round_running', `round ${running.id} of this program is still running; wait for it to finish`);
-      await rawQuery(tem, `update pairing set status = 'withdrawn', updated_at = now() where program_id = ? and status = 'proposed'`, [program.id]);
+      await transitionPairings(tem, PairingEvent.Withdraw, { where: 'pr.program_id = ?', bindings: [program.id] }, { now: this.clock.now() });
       await rawQuery(tem, `update matching_round set status = 'superseded' where program_id = ? and status = 'proposed'`, [program.id]);
       const created = tem.create(MatchingRound, { organization: actor.organizationId, program, objective: program.policy.objective });
       tem.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action: 'round.launched', subjectType: 'round', subjectId: created.id });
@@ -172,7 +178,7 @@ export class RoundsService {
     const stored = await em.transactional(async (tem) => {
       const [current] = await rawQuery<{ status: string; revision: number }>(tem, `select status, revision from matching_round where id = ? for update`, [roundId]);
       if (current.status !== 'running' || current.revision !== revision) return false;
-      await rawQuery(tem, `delete from pairing where round_id = ? and status = 'proposed'`, [roundId]);
+      await rawQuery(tem, `delete from pairing where round_id = ? and status in ${pairingStatusSql(PairingStatus.Proposed)}`, [roundId]);
       const storeStarted = performance.now();
       await storeProposals(tem, { organizationId: program.organization.id, programId: program.id, roundId }, scored, solution);
       const stats = {
@@ -248,14 +254,14 @@ export class RoundsService {
       if (round.status !== RoundStatus.Proposed) throw new ConflictError('round_not_ready', `a round can be published once it is proposed; it is ${round.status}`);
       const program = await tem.findOneOrFail(Program, { id: round.program.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       // A coachee re-matched since the round ran keeps that pairing; their proposal is withdrawn.
-      await rawQuery(
+      const now = this.clock.now();
+      await transitionPairings(
         tem,
-        `update pairing pr set status = 'withdrawn', updated_at = now()
-          where pr.round_id = ? and pr.status = 'proposed'
-            and exists (select 1 from pairing x where x.coachee_id = pr.coachee_id and x.status in ('offered', 'active'))`,
-        [round.id],
+        PairingEvent.Withdraw,
+        { where: `pr.round_id = ? and exists (select 1 from pairing x where x.coachee_id = pr.coachee_id and x.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)})`, bindings: [round.id] },
+        { now },
       );
-      const drafts = await rawQuery<{
+      const drafts = await transitionPairings<{
         pairing_id: string;
         coach_email: string;
         coach_name: string;
@@ -265,13 +271,14 @@ export class RoundsService {
         breakdown: ScoreBreakdown;
       }>(
         tem,
-        `update pairing pr set status = 'offered', updated_at = now()
-           from enrollment ce, person cp, enrollment ee, person ep
-          where pr.round_id = ? and pr.status = 'proposed'
-            and ce.id = pr.coach_id and cp.id = ce.person_id and ee.id = pr.coachee_id and ep.id = ee.person_id
-         returning pr.id as pairing_id, cp.email as coach_email, cp.name as coach_name, cp.timezone as coach_timezone,
-                   ep.name as coachee_name, ee.goals, pr.breakdown`,
-        [round.id],
+        PairingEvent.Publish,
+        { where: 'pr.round_id = ? and ce.id = pr.coach_id and cp.id = ce.person_id and ee.id = pr.coachee_id and ep.id = ee.person_id', bindings: [round.id] },
+        {
+          now,
+          from: 'enrollment ce, person cp, enrollment ee, person ep',
+          returning: `pr.id as pairing_id, cp.email as coach_email, cp.name as coach_name, cp.timezone as coach_timezone,
+                      ep.name as coachee_name, ee.goals, pr.breakdown`,
+        },
       );
       const written = await writeOffers(
         tem,
@@ -294,7 +301,7 @@ export class RoundsService {
         `update enrollment e set unmatched_reason = u.reason, updated_at = now()
            from jsonb_to_recordset(?::jsonb) as u("coacheeId" uuid, reason text)
           where e.id = u."coacheeId" and e.status = 'active' and e.unmatched_reason is distinct from u.reason
-            and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ('offered', 'active'))`,
+            and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)})`,
         [JSON.stringify(round.unmatched)],
       );
       round.status = RoundStatus.Published;
@@ -310,8 +317,7 @@ export class RoundsService {
       await tem.flush();
       return { ...written, programId: program.id, offers: drafts.length };
     });
-    await this.producer.afterCommit(`offer jobs of round ${roundId}`, async () => {
-      await this.producer.enqueueMany(JobName.EmailSend, outcome.messageIds.map((messageId) => ({ messageId })));
+    await sendAfterCommit(this.producer, `offer jobs of round ${roundId}`, outcome.messageIds, async () => {
       if (outcome.offers > 0) await this.offers.scheduleOfferJobs(outcome.programId, outcome.expiresAt, outcome.remindAt);
     });
     return this.get(actor.organizationId, roundId);
@@ -336,7 +342,7 @@ export class RoundsService {
       if (round.status !== RoundStatus.Proposed) throw new ConflictError('round_not_ready', `a round can be changed once it is proposed; it is ${round.status}`);
       const program = await tem.findOneOrFail(Program, { id: round.program.id });
       const coacheeIds = (
-        await rawQuery<{ coachee_id: string }>(tem, `select coachee_id from pairing where round_id = ? and status = 'proposed'`, [round.id])
+        await rawQuery<{ coachee_id: string }>(tem, `select coachee_id from pairing where round_id = ? and status in ${pairingStatusSql(PairingStatus.Proposed)}`, [round.id])
       ).map((r) => r.coachee_id);
       const pool = await loadProgramPool(tem, program, {
         now: this.clock.now(),

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rawQuery } from '@tandem/domain';
+import { LIVE_PAIRING_STATUSES, pairingStatusSql, rawQuery } from '@tandem/domain';
 import { JobName, type JobProducer } from '@tandem/queues';
 
 /** A program whose waiting list is due to be matched, from a place that freed up at `dueAt` (epoch ms). */
@@ -13,7 +13,7 @@ export interface WaitlistDue {
  * pairing whom a published round or a re-match left unmatched (`unmatched_reason` says why).
  */
 export const WAITING_SQL = `(e.role = 'coachee' and e.status = 'active' and e.unmatched_reason is not null
-  and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ('offered', 'active')))`;
+  and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)}))`;
 
 /**
  * A place freed up in these programs: marks their waiting lists due, inside the caller's transaction (the marker only
