@@ -31,3 +31,4 @@ export * from './report/csv';
 export * from './console/admins.service';
 export * from './console/people-csv';
 export * from './console/people-admin.service';
+export * from './console/round-review.service';
