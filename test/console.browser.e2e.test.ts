@@ -56,8 +56,18 @@ describe('admin console in headless Chromium', () => {
     await waitFor(async () => ((await read()).match(text) ? true : undefined), what, 30_000, 200);
   }
 
+  /** Fails the test on any document wider than the window (the page scrolls sideways). */
+  async function noOverflow(page: Page, what: string) {
+    const [scroll, client] = await page.evaluate<[number, number]>('[document.documentElement.scrollWidth, document.documentElement.clientWidth]');
+    expect({ what, scroll: scroll <= client }).toEqual({ what, scroll: true });
+  }
+
   it('runs a program: sign in by the emailed link, create, upload (with a row error), launch, swap, publish, accept, board', async () => {
     const { page, errors } = await browser.page();
+    // Any answer of 500 or more is an error of the run, whatever the page shows.
+    page.on('response', (response) => {
+      if (response.status() >= 500) errors.push(`${response.status()} from ${new URL(response.url()).pathname}`);
+    });
 
     // The bare address leads to the console, which asks to sign in; the keyboard reaches the skip link first.
     await page.goto(`${origin}/`);
@@ -106,7 +116,7 @@ describe('admin console in headless Chromium', () => {
     await page.getByText('is ready to upload').waitFor();
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.getByRole('alert').waitFor();
-    expect(await page.locator('table').first().innerText()).toMatch(/3\s+email/);
+    expect(await page.locator('table', { hasText: 'Row errors' }).innerText()).toMatch(/3\s+email/);
     await screenshot(page, '07-upload-row-error');
     await page.locator('#csv-file').setInputFiles(`${files}-good.csv`);
     await page.getByText('is ready to upload').waitFor();
@@ -117,7 +127,7 @@ describe('admin console in headless Chromium', () => {
     await page.getByRole('link', { name: 'Back to people' }).click();
     await page.getByText('5 people shown').waitFor();
     // A participant named <script>alert(1)</script> shows as text (and no dialog opened: see `errors`).
-    expect(await page.getByRole('cell', { name: `Coach2 ${EVIL}` }).count()).toBe(1);
+    expect(await page.getByRole('cell', { name: `Coach2 ${EVIL}`, exact: true }).count()).toBe(1);
     // A coach's bio unfolds in place, as text.
     await page.getByText(`About Coach2 ${EVIL}`).click();
     expect(await page.getByText(`Former nurse ${EVIL}, now a coach.`).isVisible()).toBe(true);
@@ -125,6 +135,34 @@ describe('admin console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('1 person shown').waitFor();
     await screenshot(page, '09-people');
+
+    // The column guide unfolds on the page; the template is a download.
+    await page.getByText(/^Column guide/).click();
+    const capacityRow = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'capacity' }) });
+    expect(await capacityRow.innerText()).toContain('Empty means 1 coachee.');
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'CSV template' }).click();
+    expect((await download).suggestedFilename()).toBe('people-template.csv');
+
+    // Add one person by the form (a field error first), then pause them: out of the pool, still listed.
+    await page.getByRole('link', { name: 'Add one person' }).click();
+    await page.getByLabel('Email', { exact: true }).fill('eve@acme.example');
+    await page.getByLabel('Name', { exact: true }).fill('Eve Adams');
+    await page.getByLabel('Level', { exact: true }).fill('senior');
+    for (const skill of ['Active listening', 'Empathy', 'Emotional intelligence', 'Trust building', 'Clear communication']) await page.getByLabel(skill, { exact: true }).fill('2');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('Nobody was added').waitFor();
+    expect(await page.locator('#f-level-error').innerText()).toBe('Level must be a number from 0 to 20.');
+    expect(await page.getByLabel('Level', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, '09b-add-person-error');
+    await page.getByLabel('Level', { exact: true }).fill('3');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('Person added. One welcome email is on its way.').waitFor();
+    await page.getByRole('button', { name: 'Pause Eve Adams' }).click();
+    await page.getByText('Paused: out of the matching pool until resumed.').waitFor();
+    expect(await page.getByRole('row').filter({ hasText: 'eve@acme.example' }).innerText()).toContain('Paused: out of the pool');
+    expect(await page.getByRole('button', { name: 'Resume Eve Adams' }).count()).toBe(1);
+    await screenshot(page, '09c-person-paused');
 
     // Launch a round and watch it finish.
     await page.getByRole('link', { name: 'Rounds' }).click();
@@ -137,15 +175,48 @@ describe('admin console in headless Chromium', () => {
     // Swap: Dana1 Lee goes to Coach2 instead.
     const dana1 = page.getByRole('row').filter({ hasText: 'Dana1 Lee' });
     expect(await dana1.getByRole('cell').nth(1).innerText()).toBe('Coach1 Smith');
-    await dana1.getByLabel('Coach for Dana1 Lee').selectOption({ label: `Coach2 ${EVIL}` });
+    // Each coach in the swap list says what they would score with Dana1 and how many places they have left.
+    const coach2 = dana1.locator('option', { hasText: 'Coach2' });
+    expect(await coach2.innerText()).toMatch(/^Coach2 <script>alert\(1\)<\/script>: \d+\.\d, \d places? free$/);
+    await dana1.getByLabel('Coach for Dana1 Lee').selectOption((await coach2.getAttribute('value'))!);
     await dana1.getByRole('button', { name: 'Pin or swap' }).click();
     await waitForText(page, /Proposed: \d pairs/, 'the re-solve');
     await page.getByText('Revision 2').waitFor();
     expect(await page.getByRole('row').filter({ hasText: 'Dana1 Lee' }).getByRole('cell').nth(1).innerText()).toBe(`Coach2 ${EVIL} (pinned)`);
+    // What the re-solve moved, and a warning on the pinned pair that scores far below Dana1's best coach.
+    const moved = page.getByRole('region', { name: 'What the re-solve changed' });
+    expect(await moved.innerText()).toContain(`Dana1 Lee: Coach1 Smith → Coach2 ${EVIL} (your change)`);
+    expect(await page.getByRole('alert').innerText()).toMatch(new RegExp(`Dana1 Lee is pinned to Coach2 .+ \\(score \\d+\\.\\d\\), \\d+\\.\\d points below Coach1 Smith`));
     await screenshot(page, '11-round-swapped');
 
-    // Publish.
-    await page.getByRole('button', { name: /^Publish \d offers$/ }).click();
+    // A coachee's other coaches: score, free places and why each is lower.
+    await page.getByRole('link', { name: 'Other coaches for Dana2 Lee' }).click();
+    await page.getByRole('heading', { name: 'Coaches for Dana2 Lee' }).waitFor();
+    const others = page.locator('table.alternatives tbody tr');
+    expect(await others.count()).toBe(1);
+    expect(await others.first().innerText()).toMatch(/points below the proposed coach|points above the proposed coach|as good as the proposed coach/);
+    await screenshot(page, '11b-alternatives');
+    // At phone width the alternatives stack as cards, and nothing is wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await noOverflow(page, 'alternatives at 390 px');
+    await screenshot(page, '11c-alternatives-phone');
+    await page.getByRole('link', { name: 'Back to the round' }).click();
+    await page.getByText('Revision 2').waitFor();
+    await noOverflow(page, 'round at 390 px');
+    // The proposals are cards: the swap control is on screen, inside the window.
+    const swap = await page.getByLabel('Coach for Dana1 Lee').boundingBox();
+    expect(swap!.x + swap!.width).toBeLessThanOrEqual(390);
+    await screenshot(page, '11d-round-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Publish: a step that says how many emails it sends, then the round is published.
+    const pairs = await page.locator('table.proposals tbody tr').count();
+    const coaches = new Set((await page.locator('table.proposals tbody tr td:nth-child(2)').allInnerTexts()).map((c) => c.replace(/ \(pinned\)$/, ''))).size;
+    await page.getByRole('link', { name: /^Publish \d offers…$/ }).click();
+    await page.getByRole('heading', { name: 'Publish this round?' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain(`Publishing sends ${pairs} offer emails to ${coaches} coach${coaches === 1 ? '' : 'es'}, one for each proposed pair`);
+    await screenshot(page, '12-publish-confirm');
+    await page.getByRole('button', { name: `Send ${pairs} offer emails` }).click();
     await page.getByText(/Published: \d offers sent/).waitFor();
     await screenshot(page, '12-round-published');
 
@@ -202,14 +273,20 @@ describe('admin console in headless Chromium', () => {
     expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(4);
     await screenshot(page, '16-report');
 
-    // Phone width: nothing wider than the screen.
+    // Phone width: nothing wider than the screen, and chart text as rendered stays at 12 px or more.
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [path, name] of [
-      ['pairings', '17-board-phone'],
-      ['people', '18-people-phone'],
+    const smallestChartText = `Math.min(...[...document.querySelectorAll('svg.chart text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))`;
+    expect(await page.evaluate<number>(smallestChartText)).toBeGreaterThanOrEqual(12);
+    await noOverflow(page, 'report at 390 px');
+    await screenshot(page, '16b-report-phone');
+    for (const [link, name] of [
+      ['Pairings', '17-board-phone'],
+      ['People', '18-people-phone'],
+      ['Settings', '19-settings-phone'],
+      ['Rounds', '20-rounds-phone'],
     ]) {
-      await page.getByRole('link', { name: path === 'people' ? 'People' : 'Pairings' }).click();
-      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      await page.getByRole('navigation', { name: 'Program' }).getByRole('link', { name: link }).click();
+      await noOverflow(page, `${link} at 390 px`);
       await screenshot(page, name);
     }
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -54,7 +54,8 @@ const STYLE = `
   .board section { background: #f0f3f7; border-radius: 8px; padding: .5rem; min-width: 0; }
   .board h2 { font-size: 1rem; margin: .25rem .25rem .5rem; }
   .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; margin-bottom: .5rem; overflow-wrap: anywhere; }
-  .chart { max-width: 100%; height: auto; }
+  figure.chart { margin: 1rem 0; }
+  svg.chart { width: 100%; max-width: 30rem; height: auto; display: block; }
   .bio { white-space: pre-line; overflow-wrap: anywhere; margin: .25rem 0; }
   pre.mail { white-space: pre-wrap; overflow-wrap: anywhere; background: #f0f3f7; padding: .75rem; border-radius: 6px; }
   .actions form { display: inline-block; margin: .15rem .25rem .15rem 0; }
