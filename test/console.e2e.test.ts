@@ -370,6 +370,20 @@ describe('admin console: running a program from the browser', () => {
     await intruder.signIn('gus@globex.example', sink);
     expect((await intruder.get(pairingPath)).status).toBe(404);
 
+    // The board filters by name (coach or coachee) and by state.
+    const dana1Active = await browser.get(`${programPath}/pairings?q=DANA1&state=active`);
+    expect(dana1Active.text).toContain('<p role="status">1 pairing matches.</p>');
+    expect(dana1Active.text).toContain('Active (1)');
+    expect(dana1Active.text).not.toContain('Offered (');
+    expect(dana1Active.text).toContain('<option value="active" selected>Active</option>');
+    const byCoach = await browser.get(`${programPath}/pairings?q=coach2`);
+    const coach2Cards = (byCoach.text.match(/<li class="card">/g) ?? []).length;
+    expect(coach2Cards).toBe((active.match(/ with Coach2 Smith<\/a>/g) ?? []).length);
+    expect(byCoach.text).toContain(`<p role="status">${coach2Cards} pairings match.</p>`);
+    const nobody = await browser.get(`${programPath}/pairings?q=nobody&state=bogus`);
+    expect(nobody.text).toContain('<p role="status">0 pairings match.</p>');
+    expect(nobody.text).toContain('Offered (0)');
+
     const people = await browser.get(`${programPath}/people?role=coachee`);
     expect(people.text).toContain('<td>Paired</td>');
     expect(people.text).toContain('<td>Offer sent</td>');
@@ -472,5 +486,36 @@ describe('admin console: the local mail viewer (SMTP_URL unset)', () => {
     expect(mail.text).not.toContain('gus@globex.example');
     expect(other.organizationId).not.toBe(organizationId);
     expect(mail.text).not.toMatch(/<script>alert/);
+    // Links are links; each email folds; the kinds present are a filter with their counts.
+    expect(mail.text).toMatch(new RegExp(`<a href="${config.publicUrl}/console/signin/[A-Za-z0-9_-]{43}">${config.publicUrl}/console/signin/[A-Za-z0-9_-]{43}</a>`));
+    expect(mail.text).toContain('<summary>Read the email</summary>');
+    expect(mail.text).toContain('<option value="admin-signin">Console sign-in links (1)</option><option value="welcome">Welcome emails (1)</option>');
+    const welcome = await browser.get('/console/mail?kind=welcome');
+    expect(welcome.text).toContain('Emails 1 to 1 of kind “Welcome emails”.');
+    expect(welcome.text).toContain('Welcome to Pilot');
+    expect(welcome.text).not.toContain('Your Tandem sign-in link');
+    const toAda = await browser.get(`/console/mail?to=${encodeURIComponent('ADA@')}`);
+    expect(toAda.text).toContain('Your Tandem sign-in link');
+    expect(toAda.text).not.toContain('Welcome to Pilot');
+    expect((await browser.get('/console/mail?to=nobody')).text).toContain('<p>No email matches.</p>');
+
+    // 25 more people: 27 emails, shown 20 a page, newest first.
+    const many = Array.from({ length: 25 }, (_, i) => ({ role: 'coachee' as const, email: `p${String(i).padStart(2, '0')}@acme.example`, name: `P${i} Doe` }));
+    await browser.post(`${programPath}/imports`, { csv: fixtureCsv(many) }, people.text);
+    await waitFor(async () => {
+      const [{ n }] = await rawQuery<{ n: number }>(em, `select count(*)::int as n from outbox_message where organization_id = ? and idempotency_key like 'welcome:%'`, [organizationId]);
+      return n === 26 ? true : undefined;
+    }, 'the 25 welcome emails');
+    const first = await browser.get('/console/mail');
+    expect(first.text.match(/<article class="card">/g)).toHaveLength(20);
+    expect(first.text).toContain('Emails 1 to 20.');
+    expect(first.text).toContain('<a href="/console/mail?kind=&amp;to=&amp;offset=20">Older emails</a>');
+    expect(first.text).not.toContain('Newer emails');
+    const second = await browser.get('/console/mail?kind=&to=&offset=20');
+    expect(second.text.match(/<article class="card">/g)).toHaveLength(7);
+    expect(second.text).toContain('Emails 21 to 27.');
+    expect(second.text).toContain('Your Tandem sign-in link');
+    expect(second.text).toContain('<a href="/console/mail?kind=&amp;to=&amp;offset=0">Newer emails</a>');
+    expect(second.text).not.toContain('Older emails');
   });
 });

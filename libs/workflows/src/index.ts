@@ -32,3 +32,4 @@ export * from './console/admins.service';
 export * from './console/people-csv';
 export * from './console/people-admin.service';
 export * from './console/round-review.service';
+export * from './console/mail-viewer';
