@@ -221,7 +221,7 @@ describe('admin console: running a program from the browser', () => {
     // Coach2 has 2 places, both taken by this round's other proposals.
     expect(row[2]).toBe('0');
     expect(row[3]).toMatch(new RegExp(`^${(proposed - Number(row[1])).toFixed(1).replace('.', '\\.')} points below the proposed coach: skills fit \\d+\\.\\d points less.*; no free place left in this round\\.$`));
-    expect(alternatives.text).toContain('aria-label="Pin Dana1 Lee to Coach2 Smith">Pin this coach</button>');
+    expect(alternatives.text).toContain('aria-label="Pin this coach: Coach2 Smith for Dana1 Lee">Pin this coach</button>');
     const dana3 = /href="(\/console\/rounds\/[0-9a-f-]{36}\/coachees\/[0-9a-f-]{36})">Other coaches for Dana3 Lee</.exec(page.text)![1];
     const ruledOut = await browser.get(dana3);
     expect(ruledOut.text).toContain('0 other coaches are allowed, 1 ruled out');

@@ -244,7 +244,7 @@ ${
 <tbody>${allowed.map(
         (o) => html`<tr><td data-label="Coach">${o.name}</td><td data-label="Score">${o.score!.toFixed(1)}</td><td data-label="Free places">${o.freePlaces}</td><td data-label="Why lower">${whyLower(o, current, pairReasonText)}</td>${
           editable
-            ? html`<td data-label="Change"><form method="post" action="/console/rounds/${round.id}/pins">${csrf}<input type="hidden" name="revision" value="${round.revision}"><input type="hidden" name="coacheeId" value="${options.coacheeId}"><input type="hidden" name="coachId" value="${o.coachId}"><button type="submit" class="small" aria-label="Pin ${options.name} to ${o.name}">Pin this coach</button></form></td>`
+            ? html`<td data-label="Change"><form method="post" action="/console/rounds/${round.id}/pins">${csrf}<input type="hidden" name="revision" value="${round.revision}"><input type="hidden" name="coacheeId" value="${options.coacheeId}"><input type="hidden" name="coachId" value="${o.coachId}"><button type="submit" class="small" aria-label="Pin this coach: ${o.name} for ${options.name}">Pin this coach</button></form></td>`
             : ''
         }</tr>`,
       )}</tbody></table></div>`
