@@ -171,7 +171,7 @@ describe('console: getting people in and out, one at a time or by file', () => {
     expect(added.headers.location).toBe(`${programPath}/people?done=added`);
     const people = await browser.get(String(added.headers.location));
     expect(people.text).toContain('Person added. One welcome email is on its way.');
-    expect(people.text).toContain('<td>Eve &lt;Adams&gt;</td>');
+    expect(people.text).toContain('<td data-label="Name">Eve &lt;Adams&gt;</td>');
     expect(await enrollment('eve@acme.example')).toMatchObject({ status: 'active', department: 'Sales', languages: ['en', 'de'] });
     expect(await audits('enrollment.created')).toBe(1);
 
@@ -227,7 +227,7 @@ describe('console: getting people in and out, one at a time or by file', () => {
     expect(paused.headers.location).toBe(`${programPath}/people?done=paused`);
     const people = await browser.get(String(paused.headers.location));
     expect(people.text).toContain('Paused: out of the matching pool until resumed.');
-    expect(people.text).toMatch(/<td>Eve Adams<\/td><td>eve@acme.example<\/td><td>Coachee<\/td><td>People<\/td><td>Europe\/Paris<\/td><td>Paused: out of the pool<\/td>/);
+    expect(people.text).toMatch(/<td data-label="Name">Eve Adams<\/td><td data-label="Email">eve@acme.example<\/td><td data-label="Role">Coachee<\/td><td data-label="Department">People<\/td><td data-label="Time zone">Europe\/Paris<\/td><td data-label="State">Paused: out of the pool<\/td>/);
     expect(people.text).toContain('aria-label="Resume Eve Adams">Resume</button>');
     expect(await enrollment('eve@acme.example')).toMatchObject({ status: 'withdrawn' });
     expect(await audits('enrollment.paused')).toBe(1);

@@ -184,6 +184,17 @@ describe('admin console in headless Chromium', () => {
     expect(await page.getByRole('button', { name: 'Resume Eve Adams' }).count()).toBe(1);
     await screenshot(page, '09c-person-paused');
     await accessible(page, '09c-person-paused');
+    // The person form and the people cards at phone width.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await noOverflow(page, 'people at 390 px');
+    await page.getByRole('link', { name: 'Edit Eve Adams' }).click();
+    await page.getByRole('heading', { name: 'Edit Eve Adams' }).waitFor();
+    expect(await page.getByLabel('Level', { exact: true }).inputValue()).toBe('3');
+    await noOverflow(page, 'person form at 390 px');
+    await screenshot(page, '09d-person-form-phone');
+    await accessible(page, '09d-person-form-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'Cancel' }).click();
 
     // Launch a round and watch it finish.
     await page.getByRole('link', { name: 'Rounds' }).click();

@@ -385,8 +385,8 @@ describe('admin console: running a program from the browser', () => {
     expect(nobody.text).toContain('Offered (0)');
 
     const people = await browser.get(`${programPath}/people?role=coachee`);
-    expect(people.text).toContain('<td>Paired</td>');
-    expect(people.text).toContain('<td>Offer sent</td>');
+    expect(people.text).toContain('<td data-label="State">Paired</td>');
+    expect(people.text).toContain('<td data-label="State">Offer sent</td>');
   });
 
   it('draws the report as SVG charts and downloads it as CSV', async () => {

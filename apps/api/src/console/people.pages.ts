@@ -89,15 +89,15 @@ ${upload.errors && upload.errors.length > 0 ? rowErrorsTable(upload.errors) : ''
 ${
   people.length === 0
     ? html`<p>${query.search || query.role ? 'Nobody matches this search.' : 'Nobody is enrolled yet: upload a CSV above.'}</p>`
-    : html`<div class="table-wrap"><table><caption class="muted">${people.length} ${people.length === 1 ? 'person' : 'people'} shown${query.offset ? html`, from ${query.offset + 1}` : ''}</caption>
+    : html`<div class="table-wrap"><table class="stack people"><caption class="muted">${people.length} ${people.length === 1 ? 'person' : 'people'} shown${query.offset ? html`, from ${query.offset + 1}` : ''}</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Time zone</th><th scope="col">State</th><th scope="col">Bio</th><th scope="col">Change</th></tr></thead>
 <tbody>${people.map(
         (p) =>
-          html`<tr><td>${p.role === 'coach' ? html`<a href="/console/programs/${program.id}/coaches/${p.id}/learning">${p.name}</a>` : p.name}</td><td>${p.email}</td><td>${ROLE_LABEL[p.role] ?? p.role}</td><td>${p.department ?? ''}</td><td>${p.timezone}</td><td>${stateOf(p)}${
+          html`<tr><td data-label="Name">${p.role === 'coach' ? html`<a href="/console/programs/${program.id}/coaches/${p.id}/learning">${p.name}</a>` : p.name}</td><td data-label="Email">${p.email}</td><td data-label="Role">${ROLE_LABEL[p.role] ?? p.role}</td><td data-label="Department">${p.department ?? ''}</td><td data-label="Time zone">${p.timezone}</td><td data-label="State">${stateOf(p)}${
             p.status === 'alumni'
               ? html` <form method="post" action="/console/enrollments/${p.id}/return-to-pool" class="inline">${csrfField(frame.csrf!)}<button type="submit" class="secondary">Return to pool</button></form>`
               : ''
-          }</td><td>${bioCell(p)}</td><td class="actions"><a href="/console/enrollments/${p.id}/edit" aria-label="Edit ${p.name}">Edit</a>${
+          }</td><td data-label="Bio">${bioCell(p)}</td><td class="actions" data-label="Change"><a href="/console/enrollments/${p.id}/edit" aria-label="Edit ${p.name}">Edit</a>${
             p.status === 'active'
               ? html` <form method="post" action="/console/enrollments/${p.id}/pause">${csrfField(frame.csrf!)}<button type="submit" class="secondary small" aria-label="Pause ${p.name}">Pause</button></form>`
               : p.status === 'withdrawn'
