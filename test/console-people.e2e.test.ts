@@ -321,5 +321,14 @@ describe('console: getting people in and out, one at a time or by file', () => {
       expect(Number(row[5])).toBeGreaterThan(0);
       expect(row[7]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     }
+
+    // A coach with an offer out cannot be paused; the page says how to stop new coachees meanwhile.
+    const coachOffered = table.find((r) => r[3] === 'coachee1@acme.example')![1];
+    const { id } = await enrollment(coachOffered);
+    const refused = await browser.post(`/console/enrollments/${id}/pause`, {}, page);
+    expect(refused.status).toBe(409);
+    expect(refused.text).toMatch(/has a pairing that is offered or running\. It goes on until it ends \(or the offer is declined or expires\); pause .+ after that\. To give .+ no new coachees meanwhile, set their capacity to (\d)\./);
+    expect(Number(/set their capacity to (\d)\./.exec(refused.text)![1])).toBe(table.filter((r) => r[1] === coachOffered).length);
+    expect(await enrollment(coachOffered)).toMatchObject({ status: 'active' });
   });
 });

@@ -235,6 +235,7 @@ export function alternativesPage(frame: ConsoleFrame, program: ProgramView, roun
     `${program.name}: coaches for ${options.name}`,
     { ...frame, program: { id: program.id, name: program.name, current: 'rounds' } },
     html`<h1>Coaches for ${options.name}</h1>
+${editable ? '' : html`<div class="notice" role="status">This round is no longer open for review (${roundLabel(round)}): the figures are for information, as scored now.</div>`}
 <p>${current ? html`Proposed: <strong>${current.name}</strong>, score ${current.score!.toFixed(1)}.` : 'This round proposes no coach for them.'} ${allowed.length} other ${allowed.length === 1 ? 'coach is' : 'coaches are'} allowed, ${ruledOut.length} ruled out by the program’s rules.</p>
 ${
   allowed.length === 0

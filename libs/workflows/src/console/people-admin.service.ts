@@ -74,7 +74,8 @@ export class PeopleAdminService {
       if (person.status === 'alumni') throw new ConflictError('alumni', `${person.name} finished this program and is out of the pool already.`);
       const live = (person.pairings.offered ?? 0) + (person.pairings.active ?? 0);
       if (live > 0) {
-        throw new ConflictError('pairing_live', `${person.name} has a pairing that is offered or running. It goes on until it ends (or the offer is declined or expires); pause ${person.name} after that.`);
+        const coach = person.role === 'coach' ? ` To give ${person.name} no new coachees meanwhile, set their capacity to ${live}.` : '';
+        throw new ConflictError('pairing_live', `${person.name} has a pairing that is offered or running. It goes on until it ends (or the offer is declined or expires); pause ${person.name} after that.${coach}`);
       }
       if ((person.pairings.proposed ?? 0) > 0) {
         throw new ConflictError('proposed', `${person.name} is in the proposals of a round that is not published yet. Remove that pair in the round (or publish it) first.`);
