@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Page } from 'playwright-core';
@@ -20,7 +20,7 @@ const PEOPLE: FixturePerson[] = [
   { role: 'coachee', email: 'coachee3@acme.example', name: 'Dana3 Lee', skills: [4, 4, 0, 0, 0] },
 ];
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 describe('admin console in headless Chromium', () => {
   let sink: SmtpSink;
@@ -56,8 +56,30 @@ describe('admin console in headless Chromium', () => {
     await waitFor(async () => ((await read()).match(text) ? true : undefined), what, 30_000, 200);
   }
 
+  const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+  /**
+   * Runs axe-core on the page (evaluated through the devtools protocol, so the console's CSP needs no exception) and
+   * fails on any serious or critical violation, naming the rule and the elements.
+   */
+  async function accessible(page: Page, what: string) {
+    await page.evaluate(AXE);
+    const found = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`);
+    expect({ what, violations: found }).toEqual({ what, violations: [] });
+  }
+
+  /** Fails the test on any document wider than the window (the page scrolls sideways). */
+  async function noOverflow(page: Page, what: string) {
+    const [scroll, client] = await page.evaluate<[number, number]>('[document.documentElement.scrollWidth, document.documentElement.clientWidth]');
+    expect({ what, scroll: scroll <= client }).toEqual({ what, scroll: true });
+  }
+
   it('runs a program: sign in by the emailed link, create, upload (with a row error), launch, swap, publish, accept, board', async () => {
     const { page, errors } = await browser.page();
+    // Any answer of 500 or more is an error of the run, whatever the page shows.
+    page.on('response', (response) => {
+      if (response.status() >= 500) errors.push(`${response.status()} from ${new URL(response.url()).pathname}`);
+    });
 
     // The bare address leads to the console, which asks to sign in; the keyboard reaches the skip link first.
     await page.goto(`${origin}/`);
@@ -65,6 +87,7 @@ describe('admin console in headless Chromium', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
     await screenshot(page, '01-sign-in');
+    await accessible(page, '01-sign-in');
     await page.getByLabel('Email address').fill(ADMIN);
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
@@ -76,6 +99,7 @@ describe('admin console in headless Chromium', () => {
     await page.getByRole('heading', { name: 'Programs' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/console/programs');
     await screenshot(page, '04-programs');
+    await accessible(page, '04-programs');
 
     // Create a program; a bad setting is explained next to its field.
     await page.getByLabel('Program name').fill('Leaders 2027');
@@ -93,12 +117,14 @@ describe('admin console in headless Chromium', () => {
     expect(await page.getByLabel('A coach can answer an offer for').inputValue()).toBe('7 days');
     expect(await page.getByLabel('Send the reminder this long before').inputValue()).toBe('24 hours');
     await screenshot(page, '05-settings-error');
+    await accessible(page, '05-settings-error');
     await sessions.fill('6');
     await every.fill('3 weeks');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved').waitFor();
     expect(await page.getByLabel('One session every').inputValue()).toBe('3 weeks');
     await screenshot(page, '06-settings');
+    await accessible(page, '06-settings');
 
     // Upload a CSV with a bad row: every row error in place, nothing written. Then the good one, with its progress.
     await page.getByRole('link', { name: 'People' }).click();
@@ -106,18 +132,20 @@ describe('admin console in headless Chromium', () => {
     await page.getByText('is ready to upload').waitFor();
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.getByRole('alert').waitFor();
-    expect(await page.locator('table').first().innerText()).toMatch(/3\s+email/);
+    expect(await page.locator('table', { hasText: 'Row errors' }).innerText()).toMatch(/3\s+email/);
     await screenshot(page, '07-upload-row-error');
+    await accessible(page, '07-upload-row-error');
     await page.locator('#csv-file').setInputFiles(`${files}-good.csv`);
     await page.getByText('is ready to upload').waitFor();
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.getByText(/Done: 5 new/).waitFor({ timeout: 30_000 });
     expect(await page.locator('#import-progress').getAttribute('value')).toBe('1');
     await screenshot(page, '08-import-done');
+    await accessible(page, '08-import-done');
     await page.getByRole('link', { name: 'Back to people' }).click();
     await page.getByText('5 people shown').waitFor();
     // A participant named <script>alert(1)</script> shows as text (and no dialog opened: see `errors`).
-    expect(await page.getByRole('cell', { name: `Coach2 ${EVIL}` }).count()).toBe(1);
+    expect(await page.getByRole('cell', { name: `Coach2 ${EVIL}`, exact: true }).count()).toBe(1);
     // A coach's bio unfolds in place, as text.
     await page.getByText(`About Coach2 ${EVIL}`).click();
     expect(await page.getByText(`Former nurse ${EVIL}, now a coach.`).isVisible()).toBe(true);
@@ -125,6 +153,48 @@ describe('admin console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('1 person shown').waitFor();
     await screenshot(page, '09-people');
+    await accessible(page, '09-people');
+
+    // The column guide unfolds on the page; the template is a download.
+    await page.getByText(/^Column guide/).click();
+    const capacityRow = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'capacity' }) });
+    expect(await capacityRow.innerText()).toContain('Empty means 1 coachee.');
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'CSV template' }).click();
+    expect((await download).suggestedFilename()).toBe('people-template.csv');
+
+    // Add one person by the form (a field error first), then pause them: out of the pool, still listed.
+    await page.getByRole('link', { name: 'Add one person' }).click();
+    await page.getByLabel('Email', { exact: true }).fill('eve@acme.example');
+    await page.getByLabel('Name', { exact: true }).fill('Eve Adams');
+    await page.getByLabel('Level', { exact: true }).fill('senior');
+    for (const skill of ['Active listening', 'Empathy', 'Emotional intelligence', 'Trust building', 'Clear communication']) await page.getByLabel(skill, { exact: true }).fill('2');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('Nobody was added').waitFor();
+    expect(await page.locator('#f-level-error').innerText()).toBe('Level must be a number from 0 to 20.');
+    expect(await page.getByLabel('Level', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, '09b-add-person-error');
+    await accessible(page, '09b-add-person-error');
+    await page.getByLabel('Level', { exact: true }).fill('3');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('Person added. One welcome email is on its way.').waitFor();
+    await page.getByRole('button', { name: 'Pause Eve Adams' }).click();
+    await page.getByText('Paused: out of the matching pool until resumed.').waitFor();
+    expect(await page.getByRole('row').filter({ hasText: 'eve@acme.example' }).innerText()).toContain('Paused: out of the pool');
+    expect(await page.getByRole('button', { name: 'Resume Eve Adams' }).count()).toBe(1);
+    await screenshot(page, '09c-person-paused');
+    await accessible(page, '09c-person-paused');
+    // The person form and the people cards at phone width.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await noOverflow(page, 'people at 390 px');
+    await page.getByRole('link', { name: 'Edit Eve Adams' }).click();
+    await page.getByRole('heading', { name: 'Edit Eve Adams' }).waitFor();
+    expect(await page.getByLabel('Level', { exact: true }).inputValue()).toBe('3');
+    await noOverflow(page, 'person form at 390 px');
+    await screenshot(page, '09d-person-form-phone');
+    await accessible(page, '09d-person-form-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'Cancel' }).click();
 
     // Launch a round and watch it finish.
     await page.getByRole('link', { name: 'Rounds' }).click();
@@ -133,27 +203,68 @@ describe('admin console in headless Chromium', () => {
     expect(await page.locator('.bar[role=img]').count()).toBe(3);
     expect(await page.locator('.bar[role=img]').first().getAttribute('aria-label')).toMatch(/^Score \d+\.\d of 100: skills/);
     await screenshot(page, '10-round-proposed');
+    await accessible(page, '10-round-proposed');
 
     // Swap: Dana1 Lee goes to Coach2 instead.
     const dana1 = page.getByRole('row').filter({ hasText: 'Dana1 Lee' });
     expect(await dana1.getByRole('cell').nth(1).innerText()).toBe('Coach1 Smith');
-    await dana1.getByLabel('Coach for Dana1 Lee').selectOption({ label: `Coach2 ${EVIL}` });
+    // Each coach in the swap list says what they would score with Dana1 and how many places they have left.
+    const coach2 = dana1.locator('option', { hasText: 'Coach2' });
+    expect(await coach2.innerText()).toMatch(/^Coach2 <script>alert\(1\)<\/script>: \d+\.\d, \d places? free$/);
+    await dana1.getByLabel('Coach for Dana1 Lee').selectOption((await coach2.getAttribute('value'))!);
     await dana1.getByRole('button', { name: 'Pin or swap' }).click();
     await waitForText(page, /Proposed: \d pairs/, 'the re-solve');
     await page.getByText('Revision 2').waitFor();
     expect(await page.getByRole('row').filter({ hasText: 'Dana1 Lee' }).getByRole('cell').nth(1).innerText()).toBe(`Coach2 ${EVIL} (pinned)`);
+    // What the re-solve moved, and a warning on the pinned pair that scores far below Dana1's best coach.
+    const moved = page.getByRole('region', { name: 'What the re-solve changed' });
+    expect(await moved.innerText()).toContain(`Dana1 Lee: Coach1 Smith → Coach2 ${EVIL} (your change)`);
+    expect(await page.getByRole('alert').innerText()).toMatch(new RegExp(`Dana1 Lee is pinned to Coach2 .+ \\(score \\d+\\.\\d\\), \\d+\\.\\d points below Coach1 Smith`));
     await screenshot(page, '11-round-swapped');
+    await accessible(page, '11-round-swapped');
 
-    // Publish.
-    await page.getByRole('button', { name: /^Publish \d offers$/ }).click();
+    // A coachee's other coaches: score, free places and why each is lower.
+    await page.getByRole('link', { name: 'Other coaches for Dana2 Lee' }).click();
+    await page.getByRole('heading', { name: 'Coaches for Dana2 Lee' }).waitFor();
+    const others = page.locator('table.alternatives tbody tr');
+    expect(await others.count()).toBe(1);
+    expect(await others.first().innerText()).toMatch(/points below the proposed coach|points above the proposed coach|as good as the proposed coach/);
+    await screenshot(page, '11b-alternatives');
+    await accessible(page, '11b-alternatives');
+    // At phone width the alternatives stack as cards, and nothing is wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await noOverflow(page, 'alternatives at 390 px');
+    await screenshot(page, '11c-alternatives-phone');
+    await accessible(page, '11c-alternatives-phone');
+    await page.getByRole('link', { name: 'Back to the round' }).click();
+    await page.getByText('Revision 2').waitFor();
+    await noOverflow(page, 'round at 390 px');
+    // The proposals are cards: the swap control is on screen, inside the window.
+    const swap = await page.getByLabel('Coach for Dana1 Lee').boundingBox();
+    expect(swap!.x + swap!.width).toBeLessThanOrEqual(390);
+    await screenshot(page, '11d-round-phone');
+    await accessible(page, '11d-round-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Publish: a step that says how many emails it sends, then the round is published.
+    const pairs = await page.locator('table.proposals tbody tr').count();
+    const coaches = new Set((await page.locator('table.proposals tbody tr td:nth-child(2)').allInnerTexts()).map((c) => c.replace(/ \(pinned\)$/, ''))).size;
+    await page.getByRole('link', { name: /^Publish \d offers…$/ }).click();
+    await page.getByRole('heading', { name: 'Publish this round?' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain(`Publishing sends ${pairs} offer emails to ${coaches} coach${coaches === 1 ? '' : 'es'}, one for each proposed pair`);
+    await screenshot(page, '12-publish-confirm');
+    await accessible(page, '12-publish-confirm');
+    await page.getByRole('button', { name: `Send ${pairs} offer emails` }).click();
     await page.getByText(/Published: \d offers sent/).waitFor();
     await screenshot(page, '12-round-published');
+    await accessible(page, '12-round-published');
 
     // The coach opens the offer link and accepts.
     const offer = await waitFor(async () => sink.messages.find((m) => m.to.includes('coach2@acme.example') && m.text.includes('Dana1')), 'the offer email to coach2');
     const coach = await browser.page();
     await coach.page.goto(offerLink(offer.text));
     await screenshot(coach.page, '13-offer');
+    await accessible(coach.page, '13-offer');
     await coach.page.getByRole('button', { name: /^Accept/ }).click();
     await coach.page.getByRole('heading', { name: 'Thank you!' }).waitFor();
     await screenshot(coach.page, '14-offer-accepted');
@@ -177,6 +288,7 @@ describe('admin console in headless Chromium', () => {
     // Every state has its column, with its count.
     for (const column of ['At risk (0)', 'Completed (0)', 'Declined (0)', 'Offer expired (0)', 'Ended early (0)']) expect(await page.getByRole('heading', { name: column }).count()).toBe(1);
     await screenshot(page, '15-board');
+    await accessible(page, '15-board');
 
     // The pairing: its state in words, sessions numbered 1 to 6 as the emails number them, the coach's bio.
     await active.getByRole('link', { name: /Dana1 Lee/ }).click();
@@ -187,6 +299,7 @@ describe('admin console in headless Chromium', () => {
     expect(numbers).toEqual(['1', '2', '3', '4', '5', '6']);
     expect(await page.locator('.bio').innerText()).toBe(`Former nurse ${EVIL}, now a coach.`);
     await screenshot(page, '15b-pairing');
+    await accessible(page, '15b-pairing');
 
     // The header's Queues link opens the queue dashboard by the console session (no API key asked). In a tab of its
     // own: bull-board's page fetches web fonts, which this offline machine cannot resolve (not a console error).
@@ -201,16 +314,25 @@ describe('admin console in headless Chromium', () => {
     await page.getByRole('link', { name: 'Report' }).click();
     expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(4);
     await screenshot(page, '16-report');
+    await accessible(page, '16-report');
 
-    // Phone width: nothing wider than the screen.
+    // Phone width: nothing wider than the screen, and chart text as rendered stays at 12 px or more.
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [path, name] of [
-      ['pairings', '17-board-phone'],
-      ['people', '18-people-phone'],
+    const smallestChartText = `Math.min(...[...document.querySelectorAll('svg.chart text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))`;
+    expect(await page.evaluate<number>(smallestChartText)).toBeGreaterThanOrEqual(12);
+    await noOverflow(page, 'report at 390 px');
+    await screenshot(page, '16b-report-phone');
+    await accessible(page, '16b-report-phone');
+    for (const [link, name] of [
+      ['Pairings', '17-board-phone'],
+      ['People', '18-people-phone'],
+      ['Settings', '19-settings-phone'],
+      ['Rounds', '20-rounds-phone'],
     ]) {
-      await page.getByRole('link', { name: path === 'people' ? 'People' : 'Pairings' }).click();
-      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      await page.getByRole('navigation', { name: 'Program' }).getByRole('link', { name: link }).click();
+      await noOverflow(page, `${link} at 390 px`);
       await screenshot(page, name);
+      await accessible(page, name);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
 

@@ -201,10 +201,37 @@ describe('admin console: running a program from the browser', () => {
     }, 'the round');
     expect(status.label).toMatch(/^Proposed: 3 pairs, 0 unmatched$/);
     const page = await browser.get(roundPath);
-    expect(page.text).toMatch(/<tr><td>Dana1 Lee<\/td><td>Coach1 Smith<\/td>/);
+    expect(page.text).toMatch(/<tr><td data-label="Coachee">Dana1 Lee<\/td><td data-label="Coach">Coach1 Smith<\/td>/);
     expect(page.text).toMatch(/<div class="bar" role="img" aria-label="Score \d+\.\d of 100: skills \d+\.\d/);
     expect(page.text).toContain('Publish 3 offers');
     expect(page.text).not.toContain('data-poll');
+    // The swap list says what each coach would score with this coachee and the places left.
+    expect(page.text).toMatch(/<option value="[0-9a-f-]{36}" selected>Coach1 Smith: \d+\.\d, 1 place free<\/option>/);
+
+    // A coachee's alternatives: each other coach with score, free places and why it is lower; the ruled-out with the rule.
+    const dana1 = /href="(\/console\/rounds\/[0-9a-f-]{36}\/coachees\/[0-9a-f-]{36})">Other coaches for Dana1 Lee</.exec(page.text)![1];
+    const alternatives = await browser.get(dana1);
+    expect(alternatives.status).toBe(200);
+    const proposed = Number(/Proposed: <strong>Coach1 Smith<\/strong>, score (\d+\.\d)\./.exec(alternatives.text)![1]);
+    const proposedOnPage = Number(new RegExp(`Dana1 Lee</td><td data-label="Coach">Coach1 Smith</td>\\s*<td data-label="Score">[\\s\\S]*?<span>(\\d+\\.\\d)</span>`).exec(page.text)![1]);
+    expect(proposed).toBe(proposedOnPage);
+    expect(alternatives.text).toContain('1 other coach is allowed, 0 ruled out');
+    const row = /<tr><td data-label="Coach">Coach2 Smith<\/td><td data-label="Score">(\d+\.\d)<\/td><td data-label="Free places">(\d)<\/td><td data-label="Why lower">([^<]+)<\/td>/.exec(alternatives.text)!;
+    expect(Number(row[1])).toBeLessThan(proposed);
+    // Coach2 has 2 places, both taken by this round's other proposals.
+    expect(row[2]).toBe('0');
+    expect(row[3]).toMatch(new RegExp(`^${(proposed - Number(row[1])).toFixed(1).replace('.', '\\.')} points below the proposed coach: skills fit \\d+\\.\\d points less.*; no free place left in this round\\.$`));
+    expect(alternatives.text).toContain('aria-label="Pin this coach: Coach2 Smith for Dana1 Lee">Pin this coach</button>');
+    const dana3 = /href="(\/console\/rounds\/[0-9a-f-]{36}\/coachees\/[0-9a-f-]{36})">Other coaches for Dana3 Lee</.exec(page.text)![1];
+    const ruledOut = await browser.get(dana3);
+    expect(ruledOut.text).toContain('0 other coaches are allowed, 1 ruled out');
+    expect(ruledOut.text).toContain('<li>Coach1 Smith: the coach is in the coachee’s reporting line</li>');
+    expect((await browser.get(dana3.replace(/coachees\/[0-9a-f-]{36}/, 'coachees/00000000-0000-4000-8000-000000000000'))).status).toBe(404);
+
+    // Publishing is a step of its own that says how many emails it sends.
+    const confirm = await browser.get(`${roundPath}/publish`);
+    expect(confirm.text).toContain('Publishing sends <strong>3 offer emails</strong> to 2 coaches, one for each proposed pair');
+    expect(confirm.text).toContain('<button type="submit">Send 3 offer emails</button>');
     // Proposals of an unpublished round are not facts yet: the funnel does not count them as matched.
     const report = await browser.get(`${programPath}/report`);
     expect(report.text).toMatch(/<desc id="funnel-desc">Coachees enrolled: 3; Matched: 0; Offered: 0;/);
@@ -221,25 +248,54 @@ describe('admin console: running a program from the browser', () => {
 
     const swapped = await browser.post(`${roundPath}/pins`, { coacheeId: idOf('coachee1@acme.example'), coachId: idOf('coach2@acme.example'), revision: '1' }, page);
     expect(swapped.status).toBe(303);
-    expect(swapped.headers.location).toBe(`${roundPath}?changed=1`);
+    expect(swapped.headers.location).toMatch(new RegExp(`^${roundPath}\\?changed=1&was=[0-9a-f.]+&you=[0-9a-f]{8}$`));
     const stale = await browser.post(`${roundPath}/exclusions`, { coacheeId: idOf('coachee2@acme.example'), coachId: idOf('coach2@acme.example'), revision: '1' }, page);
     expect(stale.status).toBe(409);
     expect(stale.text).toContain('the round changed meanwhile');
     await waitFor(async () => ((await browser.get(`${roundPath}/status`)).body.done ? true : undefined), 'the re-solve');
     const after = await browser.get(roundPath);
-    expect(after.text).toMatch(/<tr><td>Dana1 Lee<\/td><td>Coach2 Smith <strong>\(pinned\)<\/strong><\/td>/);
+    expect(after.text).toMatch(/<tr><td data-label="Coachee">Dana1 Lee<\/td><td data-label="Coach">Coach2 Smith <strong>\(pinned\)<\/strong><\/td>/);
     expect(after.text).toContain('Revision 2');
+    // The page the change leads to says which other pairs the re-solve moved.
+    const moved = (await browser.get(String(swapped.headers.location))).text;
+    expect(moved).toContain('<h2 id="moved-title">What the re-solve changed</h2><p>1 other coachee’s pair moved:</p>');
+    expect(moved).toContain('<li>Dana1 Lee: Coach1 Smith → Coach2 Smith (your change)</li>');
+    expect(moved).toContain('<li>Dana2 Lee: Coach2 Smith → Coach1 Smith</li>');
+    // The pinned pair scores well below Dana1's best coach: a warning says by how much.
+    expect(after.text).toMatch(/<li>Dana1 Lee is pinned to Coach2 Smith \(score \d+\.\d\), \d+\.\d points below Coach1 Smith \(\d+\.\d\)\.<\/li>/);
 
     // Remove coachee3's pair: with coach1 ruled out by the reporting line and coach2 removed, coachee3 is unmatched with the reason.
-    const coachOf3 = /<tr><td>Dana3 Lee<\/td><td>(Coach\d) Smith/.exec(after.text)![1];
+    const coachOf3 = /<tr><td data-label="Coachee">Dana3 Lee<\/td><td data-label="Coach">(Coach\d) Smith/.exec(after.text)![1];
     expect(coachOf3).toBe('Coach2');
     const removed = await browser.post(`${roundPath}/exclusions`, { coacheeId: idOf('coachee3@acme.example'), coachId: idOf('coach2@acme.example'), revision: '2' }, after.text);
     expect(removed.status).toBe(303);
     await waitFor(async () => ((await browser.get(`${roundPath}/status`)).body.done ? true : undefined), 'the re-solve');
-    const final = await browser.get(roundPath);
+    let final = await browser.get(String(removed.headers.location));
+    expect(final.text).toContain('<li>Dana3 Lee: Coach2 Smith → unmatched (your change)</li>');
     expect(final.text).toContain('<h2>Unmatched coachees</h2>');
-    expect(final.text).toMatch(/<li>Dana3 Lee: [^<]+<\/li>/);
+    expect(final.text).toMatch(/<li>Dana3 Lee: [^<]+ \(<a href="\/console\/rounds\/[0-9a-f-]{36}\/coachees\/[0-9a-f-]{36}">see every coach for Dana3 Lee<\/a>\)<\/li>/);
     expect(final.text).toContain('Publish 2 offers');
+    // A removal can be undone (the pair is allowed again and comes back), and the pair removed again.
+    expect(final.text).toMatch(/<h2>Removed pairs<\/h2>[\s\S]*<li>Dana3 Lee with Coach2 Smith <form method="post" action="\/console\/rounds\/[0-9a-f-]{36}\/restorations"/);
+    const stalePutBack = await browser.post(`${roundPath}/restorations`, { coacheeId: idOf('coachee3@acme.example'), coachId: idOf('coach2@acme.example'), revision: '2' }, final.text);
+    expect(stalePutBack.status).toBe(409);
+    const putBack = await browser.post(`${roundPath}/restorations`, { coacheeId: idOf('coachee3@acme.example'), coachId: idOf('coach2@acme.example'), revision: '3' }, final.text);
+    expect(putBack.status).toBe(303);
+    await waitFor(async () => ((await browser.get(`${roundPath}/status`)).body.done ? true : undefined), 'the re-solve');
+    const back = await browser.get(String(putBack.headers.location));
+    expect(back.text).toMatch(/<tr><td data-label="Coachee">Dana3 Lee<\/td><td data-label="Coach">Coach2 Smith<\/td>/);
+    expect(await rawQuery(db(), `select 1 from audit_event where action = 'round.restored'`)).toHaveLength(1);
+    expect(back.text).toContain('<li>Dana3 Lee: unmatched → Coach2 Smith (your change)</li>');
+    expect(back.text).not.toContain('<h2>Removed pairs</h2>');
+    const again = await browser.post(`${roundPath}/exclusions`, { coacheeId: idOf('coachee3@acme.example'), coachId: idOf('coach2@acme.example'), revision: '4' }, back.text);
+    expect(again.status).toBe(303);
+    await waitFor(async () => ((await browser.get(`${roundPath}/status`)).body.done ? true : undefined), 'the re-solve');
+    final = await browser.get(roundPath);
+    expect(final.text).toContain('Publish 2 offers');
+    expect(final.text).toContain('Revision 5');
+    const confirm = await browser.get(`${roundPath}/publish`);
+    expect(confirm.text).toContain('Publishing sends <strong>2 offer emails</strong> to 1 coach, one for each proposed pair');
+    expect(confirm.text).toContain('1 unmatched coachee goes on the waiting list.');
   });
 
   it('publishes, the coach accepts by the emailed link, and the board shows the pairing with its sessions', async () => {
@@ -314,9 +370,23 @@ describe('admin console: running a program from the browser', () => {
     await intruder.signIn('gus@globex.example', sink);
     expect((await intruder.get(pairingPath)).status).toBe(404);
 
+    // The board filters by name (coach or coachee) and by state.
+    const dana1Active = await browser.get(`${programPath}/pairings?q=DANA1&state=active`);
+    expect(dana1Active.text).toContain('<p role="status">1 pairing matches.</p>');
+    expect(dana1Active.text).toContain('Active (1)');
+    expect(dana1Active.text).not.toContain('Offered (');
+    expect(dana1Active.text).toContain('<option value="active" selected>Active</option>');
+    const byCoach = await browser.get(`${programPath}/pairings?q=coach2`);
+    const coach2Cards = (byCoach.text.match(/<li class="card">/g) ?? []).length;
+    expect(coach2Cards).toBe((active.match(/ with Coach2 Smith<\/a>/g) ?? []).length);
+    expect(byCoach.text).toContain(`<p role="status">${coach2Cards} pairings match.</p>`);
+    const nobody = await browser.get(`${programPath}/pairings?q=nobody&state=bogus`);
+    expect(nobody.text).toContain('<p role="status">0 pairings match.</p>');
+    expect(nobody.text).toContain('Offered (0)');
+
     const people = await browser.get(`${programPath}/people?role=coachee`);
-    expect(people.text).toContain('<td>Paired</td>');
-    expect(people.text).toContain('<td>Offer sent</td>');
+    expect(people.text).toContain('<td data-label="State">Paired</td>');
+    expect(people.text).toContain('<td data-label="State">Offer sent</td>');
   });
 
   it('draws the report as SVG charts and downloads it as CSV', async () => {
@@ -416,5 +486,36 @@ describe('admin console: the local mail viewer (SMTP_URL unset)', () => {
     expect(mail.text).not.toContain('gus@globex.example');
     expect(other.organizationId).not.toBe(organizationId);
     expect(mail.text).not.toMatch(/<script>alert/);
+    // Links are links; each email folds; the kinds present are a filter with their counts.
+    expect(mail.text).toMatch(new RegExp(`<a href="${config.publicUrl}/console/signin/[A-Za-z0-9_-]{43}">${config.publicUrl}/console/signin/[A-Za-z0-9_-]{43}</a>`));
+    expect(mail.text).toContain('<summary>Read the email</summary>');
+    expect(mail.text).toContain('<option value="admin-signin">Console sign-in links (1)</option><option value="welcome">Welcome emails (1)</option>');
+    const welcome = await browser.get('/console/mail?kind=welcome');
+    expect(welcome.text).toContain('Emails 1 to 1 of kind “Welcome emails”.');
+    expect(welcome.text).toContain('Welcome to Pilot');
+    expect(welcome.text).not.toContain('Your Tandem sign-in link');
+    const toAda = await browser.get(`/console/mail?to=${encodeURIComponent('ADA@')}`);
+    expect(toAda.text).toContain('Your Tandem sign-in link');
+    expect(toAda.text).not.toContain('Welcome to Pilot');
+    expect((await browser.get('/console/mail?to=nobody')).text).toContain('<p>No email matches.</p>');
+
+    // 25 more people: 27 emails, shown 20 a page, newest first.
+    const many = Array.from({ length: 25 }, (_, i) => ({ role: 'coachee' as const, email: `p${String(i).padStart(2, '0')}@acme.example`, name: `P${i} Doe` }));
+    await browser.post(`${programPath}/imports`, { csv: fixtureCsv(many) }, people.text);
+    await waitFor(async () => {
+      const [{ n }] = await rawQuery<{ n: number }>(em, `select count(*)::int as n from outbox_message where organization_id = ? and idempotency_key like 'welcome:%'`, [organizationId]);
+      return n === 26 ? true : undefined;
+    }, 'the 25 welcome emails');
+    const first = await browser.get('/console/mail');
+    expect(first.text.match(/<article class="card">/g)).toHaveLength(20);
+    expect(first.text).toContain('Emails 1 to 20.');
+    expect(first.text).toContain('<a href="/console/mail?kind=&amp;to=&amp;offset=20">Older emails</a>');
+    expect(first.text).not.toContain('Newer emails');
+    const second = await browser.get('/console/mail?kind=&to=&offset=20');
+    expect(second.text.match(/<article class="card">/g)).toHaveLength(7);
+    expect(second.text).toContain('Emails 21 to 27.');
+    expect(second.text).toContain('Your Tandem sign-in link');
+    expect(second.text).toContain('<a href="/console/mail?kind=&amp;to=&amp;offset=0">Newer emails</a>');
+    expect(second.text).not.toContain('Older emails');
   });
 });

@@ -29,3 +29,7 @@ export * from './completion/completion-due';
 export * from './report/report.service';
 export * from './report/csv';
 export * from './console/admins.service';
+export * from './console/people-csv';
+export * from './console/people-admin.service';
+export * from './console/round-review.service';
+export * from './console/mail-viewer';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { Clock, SystemClock } from '@tandem/domain';
 import { AdminsService } from './console/admins.service';
+import { PeopleAdminService } from './console/people-admin.service';
+import { RoundReviewService } from './console/round-review.service';
 import { CadenceService } from './cadence/cadence.service';
 import { CompletionService } from './completion/completion.service';
 import { ReportService } from './report/report.service';
@@ -18,7 +20,7 @@ import { OrganizationsService } from './organizations/organizations.service';
 import { ProgramsService } from './programs/programs.service';
 
 /** The use cases shared by the api and the worker. Needs the database, queues and config modules. */
-const SERVICES = [OrganizationsService, ProgramsService, IntakeService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService, RiskService, CompletionService, ReportService, AdminsService];
+const SERVICES = [OrganizationsService, ProgramsService, IntakeService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService, RiskService, CompletionService, ReportService, AdminsService, PeopleAdminService, RoundReviewService];
 
 @Module({
   providers: [...SERVICES, { provide: Clock, useClass: SystemClock }],

@@ -54,13 +54,22 @@ const STYLE = `
   .board section { background: #f0f3f7; border-radius: 8px; padding: .5rem; min-width: 0; }
   .board h2 { font-size: 1rem; margin: .25rem .25rem .5rem; }
   .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; margin-bottom: .5rem; overflow-wrap: anywhere; }
-  .chart { max-width: 100%; height: auto; }
+  figure.chart { margin: 1rem 0; }
+  svg.chart { width: 100%; max-width: 30rem; height: auto; display: block; }
   .bio { white-space: pre-line; overflow-wrap: anywhere; margin: .25rem 0; }
   pre.mail { white-space: pre-wrap; overflow-wrap: anywhere; background: #f0f3f7; padding: .75rem; border-radius: 6px; }
   .actions form { display: inline-block; margin: .15rem .25rem .15rem 0; }
   .actions select { width: auto; max-width: 14rem; padding: .2rem; }
+  form.inline { display: inline; }
+  ul.moved li, ul.removed li { margin: .25rem 0; }
   @media (max-width: 700px) {
     main { margin: 0; border-radius: 0; padding: 1rem; }
+    table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+    table.stack, table.stack tbody, table.stack tr, table.stack td, table.stack tbody th { display: block; width: 100%; }
+    table.stack tr { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 .75rem; padding: .25rem .75rem; }
+    table.stack td, table.stack tbody th { border: 0; padding: .3rem 0; background: none; }
+    table.stack [data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+    table.stack caption { text-align: left; }
     .board { grid-template-columns: 1fr; }
     .bar { width: 8rem; }
   }

@@ -1,13 +1,16 @@
 import { Body, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import type { DomainError } from '@tandem/domain';
+import { type DomainError, NotFoundError } from '@tandem/domain';
 import { pairReasonText } from '@tandem/mail';
-import { IntakeService, ProgramsService, RoundsService } from '@tandem/workflows';
+import { IntakeService, ProgramsService, RoundReviewService, RoundsService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { consoleActor, type ConsoleContext, ConsoleController, SignedIn } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
-import { type ProposalRow, roundLabel, roundPage, roundsPage } from './round.pages';
+import { alternativesPage, movedPairs, pairsBefore, type ProposalRow, publishPage, roundLabel, roundPage, roundsPage, shortId } from './round.pages';
+
+/** Above this many proposals the page lists coaches by name only (scoring every pair on each view costs too much). */
+const REVIEW_LIMIT = 200;
 
 type Form = Record<string, unknown>;
 const str = (form: Form | undefined, name: string) => (typeof form?.[name] === 'string' ? (form[name] as string) : '');
@@ -30,6 +33,7 @@ export class ConsoleRoundsController {
     private readonly programs: ProgramsService,
     private readonly rounds: RoundsService,
     private readonly intake: IntakeService,
+    private readonly review: RoundReviewService,
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {}
 
@@ -54,8 +58,33 @@ export class ConsoleRoundsController {
   }
 
   @Get('rounds/:id')
-  async show(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Query('changed') changed: string | undefined, @Res() reply: FastifyReply) {
-    return sendConsolePage(reply, 200, await this.page(ctx, id, changed ? { notice: 'Changed. The rest of the round was solved again around your change.' } : undefined));
+  async show(
+    @SignedIn() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Query('changed') changed: string | undefined,
+    @Query('was') was: string | undefined,
+    @Query('you') you: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
+    const before = changed && typeof was === 'string' ? { was: was.slice(0, 20_000), you: typeof you === 'string' ? you.slice(0, 8) : undefined } : undefined;
+    return sendConsolePage(reply, 200, await this.page(ctx, id, changed ? { notice: 'Changed. The rest of the round was solved again around your change.' } : undefined, before));
+  }
+
+  @Get('rounds/:id/coachees/:coacheeId')
+  async alternatives(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Param('coacheeId') coacheeId: string, @Res() reply: FastifyReply) {
+    const round = await this.rounds.get(ctx.admin.organizationId, id);
+    const program = await this.programs.get(ctx.admin.organizationId, round.programId);
+    const [options] = await this.review.options(ctx.admin.organizationId, id, [coacheeId]);
+    if (!options) throw new NotFoundError('coachee of this round', coacheeId.slice(0, 64));
+    return sendConsolePage(reply, 200, alternativesPage(frameOf(ctx, this.config), program, round, options));
+  }
+
+  @Get('rounds/:id/publish')
+  async confirmPublish(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const round = await this.rounds.get(ctx.admin.organizationId, id);
+    const program = await this.programs.get(ctx.admin.organizationId, round.programId);
+    const { items } = await this.rounds.proposals(ctx.admin.organizationId, id);
+    return sendConsolePage(reply, 200, publishPage(frameOf(ctx, this.config), program, round, items as unknown as ProposalRow[]));
   }
 
   @Get('rounds/:id/status')
@@ -66,29 +95,39 @@ export class ConsoleRoundsController {
 
   @Post('rounds/:id/pins')
   pin(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
-    return this.change(ctx, id, reply, () => this.rounds.pin(consoleActor(ctx.admin), id, { coacheeId: str(form, 'coacheeId'), coachId: str(form, 'coachId'), revision: revisionOf(form) }));
+    return this.change(ctx, id, reply, () => this.rounds.pin(consoleActor(ctx.admin), id, { coacheeId: str(form, 'coacheeId'), coachId: str(form, 'coachId'), revision: revisionOf(form) }), str(form, 'coacheeId'));
   }
 
   @Post('rounds/:id/unpin')
   unpin(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
-    return this.change(ctx, id, reply, () => this.rounds.unpin(consoleActor(ctx.admin), id, str(form, 'coacheeId'), { revision: revisionOf(form) }));
+    return this.change(ctx, id, reply, () => this.rounds.unpin(consoleActor(ctx.admin), id, str(form, 'coacheeId'), { revision: revisionOf(form) }), str(form, 'coacheeId'));
   }
 
   @Post('rounds/:id/exclusions')
   exclude(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
-    return this.change(ctx, id, reply, () => this.rounds.exclude(consoleActor(ctx.admin), id, { coacheeId: str(form, 'coacheeId'), coachId: str(form, 'coachId'), revision: revisionOf(form) }));
+    return this.change(ctx, id, reply, () => this.rounds.exclude(consoleActor(ctx.admin), id, { coacheeId: str(form, 'coacheeId'), coachId: str(form, 'coachId'), revision: revisionOf(form) }), str(form, 'coacheeId'));
+  }
+
+  @Post('rounds/:id/restorations')
+  restore(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
+    return this.change(ctx, id, reply, () => this.review.restore(consoleActor(ctx.admin), id, { coacheeId: str(form, 'coacheeId'), coachId: str(form, 'coachId'), revision: revisionOf(form) }), str(form, 'coacheeId'));
   }
 
   @Post('rounds/:id/publish')
   publish(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
-    return this.change(ctx, id, reply, () => this.rounds.publish(consoleActor(ctx.admin), id), '');
+    return this.change(ctx, id, reply, () => this.rounds.publish(consoleActor(ctx.admin), id), null);
   }
 
-  /** Runs a change; success goes back to the round, a refusal shows the round with the reason (nothing changed). */
-  private async change(ctx: ConsoleContext, id: string, reply: FastifyReply, action: () => Promise<unknown>, after = '?changed=1') {
+  /**
+   * Runs a change; success goes back to the round (with the pairs before it, so the page can say what the re-solve
+   * moved), a refusal shows the round with the reason (nothing changed). `coacheeId` is the coachee changed (null: publish).
+   */
+  private async change(ctx: ConsoleContext, id: string, reply: FastifyReply, action: () => Promise<unknown>, coacheeId: string | null) {
+    const before = coacheeId === null ? [] : ((await this.rounds.proposals(ctx.admin.organizationId, id)).items as unknown as ProposalRow[]);
     try {
       await action();
-      return reply.status(303).header('location', `/console/rounds/${id}${after}`).send();
+      const was = before.length <= REVIEW_LIMIT ? `&was=${pairsBefore(before)}&you=${shortId(coacheeId ?? '')}` : '';
+      return reply.status(303).header('location', `/console/rounds/${id}${coacheeId === null ? '' : `?changed=1${was}`}`).send();
     } catch (err) {
       const domain = err as DomainError;
       if (domain.kind !== 'conflict' && domain.kind !== 'invalid') throw err;
@@ -96,11 +135,19 @@ export class ConsoleRoundsController {
     }
   }
 
-  private async page(ctx: ConsoleContext, id: string, message?: { alert?: string; notice?: string }): Promise<string> {
+  private async page(ctx: ConsoleContext, id: string, message?: { alert?: string; notice?: string }, before?: { was: string; you?: string }): Promise<string> {
     const round = await this.rounds.get(ctx.admin.organizationId, id);
     const program = await this.programs.get(ctx.admin.organizationId, round.programId);
-    const { items } = await this.rounds.proposals(ctx.admin.organizationId, id);
+    const proposals = (await this.rounds.proposals(ctx.admin.organizationId, id)).items as unknown as ProposalRow[];
     const { items: coaches } = round.status === 'proposed' ? await this.intake.listEnrollments(ctx.admin.organizationId, program.id, { role: 'coach', limit: 500 }) : { items: [] };
-    return roundPage(frameOf(ctx, this.config), program, round, items as unknown as ProposalRow[], coaches, message);
+    const reviewed = round.status === 'proposed' && proposals.length <= REVIEW_LIMIT;
+    const options = reviewed ? await this.review.options(ctx.admin.organizationId, id, proposals.map((p) => p.coachee.id)) : [];
+    const names = new Map<string, string>([
+      ...coaches.map((c) => [shortId(c.id), c.name] as const),
+      ...proposals.map((p) => [shortId(p.coachee.id), p.coachee.name] as const),
+      ...round.unmatchedCoachees.map((u) => [shortId(u.coacheeId), u.name] as const),
+    ]);
+    const moved = before && round.status === 'proposed' ? movedPairs(before.was, proposals, names, before.you) : undefined;
+    return roundPage(frameOf(ctx, this.config), program, round, proposals, coaches, message, { options: new Map(options.map((o) => [o.coacheeId, o])), moved });
   }
 }

@@ -1,15 +1,18 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { NotFoundError } from '@tandem/domain';
-import { readOutbox } from '@tandem/mail';
-import { PairingsService, ProgramsService, ReportService } from '@tandem/workflows';
+import { PairingsService, ProgramsService, readMailPage, ReportService } from '@tandem/workflows';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readCookie } from '../ops/ops-session';
 import { type ConsoleContext, ConsoleController, opsSessionCookie, SESSION_COOKIE, SignedIn } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
-import { boardPage, mailPage, type PairingDetail, pairingPage, reportPage } from './views.pages';
+import { boardPage, isBoardColumn, mailPage, type PairingDetail, pairingPage, reportPage } from './views.pages';
+
+/** Emails per page of the mail viewer. */
+const MAIL_PAGE = 20;
+const text = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : '');
 
 /** The pairing board, the report with its CSV, and the local mail viewer. */
 @ConsoleController()
@@ -23,10 +26,11 @@ export class ConsoleViewsController {
   ) {}
 
   @Get('programs/:id/pairings')
-  async board(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
+  async board(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Query('q') q: unknown, @Query('state') state: unknown, @Res() reply: FastifyReply) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     const { columns } = await this.pairings.board(ctx.admin.organizationId, id);
-    return sendConsolePage(reply, 200, boardPage(frameOf(ctx, this.config), program, columns));
+    const wanted = text(state, 20);
+    return sendConsolePage(reply, 200, boardPage(frameOf(ctx, this.config), program, columns, Date.now(), { search: text(q, 200), state: isBoardColumn(wanted) ? wanted : '' }));
   }
 
   @Get('pairings/:id')
@@ -68,9 +72,10 @@ export class ConsoleViewsController {
 
   /** The local mail viewer exists only while SMTP_URL is unset: with real mail, links must stay in the inboxes. */
   @Get('mail')
-  async mail(@SignedIn() ctx: ConsoleContext, @Res() reply: FastifyReply) {
+  async mail(@SignedIn() ctx: ConsoleContext, @Query('kind') kind: unknown, @Query('to') to: unknown, @Query('offset') offset: unknown, @Res() reply: FastifyReply) {
     if (this.config.smtpUrl) throw new NotFoundError('mail viewer');
-    const items = await readOutbox(this.em.fork(), ctx.admin.organizationId, 100, this.config);
-    return sendConsolePage(reply, 200, mailPage(frameOf(ctx, this.config), items));
+    const query = { kind: text(kind, 40), to: text(to, 200), offset: /^\d{1,7}$/.test(text(offset, 8)) ? Number(offset) : 0, limit: MAIL_PAGE };
+    const page = await readMailPage(this.em.fork(), ctx.admin.organizationId, query, this.config);
+    return sendConsolePage(reply, 200, mailPage(frameOf(ctx, this.config), page.items, { query, more: page.more, kinds: page.kinds }));
   }
 }

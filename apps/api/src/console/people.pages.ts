@@ -1,6 +1,6 @@
 import type { ImportRowError } from '@tandem/domain';
 import { html } from '@tandem/mail';
-import type { CoachLearningView, EnrollmentListItem, ImportView, ProgramView } from '@tandem/workflows';
+import { type CoachLearningView, type EnrollmentListItem, type ImportView, peopleColumns, type ProgramView } from '@tandem/workflows';
 import { type ConsoleFrame, consolePage, csrfField, errorSummary, when } from './console-layout';
 
 /** One row of the people table. */
@@ -20,6 +20,7 @@ const ENROLLMENT_LABEL: Record<string, string> = { active: 'Active', withdrawn: 
 
 function stateOf(p: PersonRow): string {
   if (p.status === 'alumni') return 'Alumni: coaching finished, out of the pool';
+  if (p.status === 'withdrawn') return 'Paused: out of the pool';
   if (p.status !== 'active') return ENROLLMENT_LABEL[p.status] ?? p.status;
   if (p.role === 'coach') return `${p.liveCoachees ?? 0} of ${p.capacity ?? 0} places taken`;
   return p.pairingStatus ? (STATE_LABEL[p.pairingStatus] ?? p.pairingStatus) : 'Waiting for a match';
@@ -44,15 +45,25 @@ export function peoplePage(
   program: ProgramView,
   people: PersonRow[],
   query: { search: string; role: string; offset: number; limit: number },
-  upload: { csv?: string; alert?: string; errors?: ImportRowError[] } = {},
+  upload: { csv?: string; alert?: string; errors?: ImportRowError[]; notice?: string } = {},
 ): string {
-  const columns = ['role', 'email', 'name', 'department', 'manager_email', 'level', 'timezone', 'languages', 'capacity', ...program.skills.map((s) => s.key), 'goals', 'bio'];
+  const columns = peopleColumns(program.skills);
   return consolePage(
     `${program.name}: people`,
     { ...frame, program: { id: program.id, name: program.name, current: 'people' } },
     html`<h1>People</h1>
+${upload.notice ? html`<div class="notice" role="status">${upload.notice}</div>` : ''}
+<p><a class="button" href="/console/programs/${program.id}/people/new">Add one person</a></p>
 <h2>Upload a CSV</h2>
-<p class="muted">Columns: ${columns.join(', ')}. The whole file is checked first: if any row is wrong nothing is written and every error is listed. Uploading the same file again changes nothing.</p>
+<p>Start from the <a href="/console/programs/${program.id}/people-template.csv" download>CSV template</a> (the header and one example row per role, with this program’s skills). A file saved by a spreadsheet with semicolons or tabs between the cells is read as well.</p>
+<p class="muted">The whole file is checked first: if any row is wrong nothing is written and every error is listed. Uploading the same file again changes nothing; a changed row updates that person. Each new person gets one welcome email.</p>
+<details id="column-guide"><summary>Column guide: what each column means (${columns.length} columns)</summary>
+<div class="table-wrap"><table class="stack"><caption>Columns of the people CSV. Column names may be in any order and any case; optional columns may be left out.</caption>
+<thead><tr><th scope="col">Column</th><th scope="col">Needed</th><th scope="col">Meaning</th><th scope="col">Allowed values</th><th scope="col">Example</th></tr></thead>
+<tbody>${columns.map(
+      (c) =>
+        html`<tr><th scope="row" data-label="Column"><code>${c.column}</code></th><td data-label="Needed">${c.required ? 'Required' : 'Optional'}</td><td data-label="Meaning">${c.meaning}</td><td data-label="Allowed values">${c.allowed}</td><td data-label="Example"><code>${c.example}</code></td></tr>`,
+    )}</tbody></table></div></details>
 ${errorSummary(upload.alert)}
 ${upload.errors && upload.errors.length > 0 ? rowErrorsTable(upload.errors) : ''}
 <form method="post" action="/console/programs/${program.id}/imports" data-busy="upload-progress">${csrfField(frame.csrf!)}
@@ -65,6 +76,7 @@ ${upload.errors && upload.errors.length > 0 ? rowErrorsTable(upload.errors) : ''
 <p><button type="submit">Upload</button> <progress id="upload-progress" hidden aria-label="Uploading"></progress></p>
 </form>
 <h2>Coaches and coachees</h2>
+<p>Download: <a href="/console/programs/${program.id}/people.csv" download>everyone as a CSV</a> (the import’s columns: edit it and upload it again) · <a href="/console/programs/${program.id}/pairings.csv" download>pairings as a CSV</a></p>
 <form method="get" action="/console/programs/${program.id}/people" role="search">
 <div class="grid"><div><label for="search">Search by name or email</label><input type="search" id="search" name="q" value="${query.search}"></div>
 <div><label for="role">Role</label><select id="role" name="role">${[
@@ -77,15 +89,21 @@ ${upload.errors && upload.errors.length > 0 ? rowErrorsTable(upload.errors) : ''
 ${
   people.length === 0
     ? html`<p>${query.search || query.role ? 'Nobody matches this search.' : 'Nobody is enrolled yet: upload a CSV above.'}</p>`
-    : html`<div class="table-wrap"><table><caption class="muted">${people.length} ${people.length === 1 ? 'person' : 'people'} shown${query.offset ? html`, from ${query.offset + 1}` : ''}</caption>
-<thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Time zone</th><th scope="col">State</th><th scope="col">Bio</th></tr></thead>
+    : html`<div class="table-wrap"><table class="stack people"><caption class="muted">${people.length} ${people.length === 1 ? 'person' : 'people'} shown${query.offset ? html`, from ${query.offset + 1}` : ''}</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Time zone</th><th scope="col">State</th><th scope="col">Bio</th><th scope="col">Change</th></tr></thead>
 <tbody>${people.map(
         (p) =>
-          html`<tr><td>${p.role === 'coach' ? html`<a href="/console/programs/${program.id}/coaches/${p.id}/learning">${p.name}</a>` : p.name}</td><td>${p.email}</td><td>${ROLE_LABEL[p.role] ?? p.role}</td><td>${p.department ?? ''}</td><td>${p.timezone}</td><td>${stateOf(p)}${
+          html`<tr><td data-label="Name">${p.role === 'coach' ? html`<a href="/console/programs/${program.id}/coaches/${p.id}/learning">${p.name}</a>` : p.name}</td><td data-label="Email">${p.email}</td><td data-label="Role">${ROLE_LABEL[p.role] ?? p.role}</td><td data-label="Department">${p.department ?? ''}</td><td data-label="Time zone">${p.timezone}</td><td data-label="State">${stateOf(p)}${
             p.status === 'alumni'
               ? html` <form method="post" action="/console/enrollments/${p.id}/return-to-pool" class="inline">${csrfField(frame.csrf!)}<button type="submit" class="secondary">Return to pool</button></form>`
               : ''
-          }</td><td>${bioCell(p)}</td></tr>`,
+          }</td><td data-label="Bio">${bioCell(p)}</td><td class="actions" data-label="Change"><a href="/console/enrollments/${p.id}/edit" aria-label="Edit ${p.name}">Edit</a>${
+            p.status === 'active'
+              ? html` <form method="post" action="/console/enrollments/${p.id}/pause">${csrfField(frame.csrf!)}<button type="submit" class="secondary small" aria-label="Pause ${p.name}">Pause</button></form>`
+              : p.status === 'withdrawn'
+                ? html` <form method="post" action="/console/enrollments/${p.id}/resume">${csrfField(frame.csrf!)}<button type="submit" class="secondary small" aria-label="Resume ${p.name}">Resume</button></form>`
+                : ''
+          }</td></tr>`,
       )}</tbody></table></div>
 ${
   people.length === query.limit
@@ -97,12 +115,13 @@ ${
 }
 
 /** An import: live progress while it runs (the script polls, without it the page reloads), then its outcome. */
-export function importPage(frame: ConsoleFrame, program: ProgramView, view: ImportView): string {
+export function importPage(frame: ConsoleFrame, program: ProgramView, view: ImportView, separator?: 'semicolon' | 'tab'): string {
   const running = view.status === 'queued' || view.status === 'running';
   return consolePage(
     `${program.name}: import`,
     { ...frame, program: { id: program.id, name: program.name, current: 'people' }, refreshSeconds: running ? 2 : undefined },
     html`<h1>Import of ${view.rows} rows</h1>
+${separator ? html`<p class="muted">The file was read as ${separator}-separated.</p>` : ''}
 <div${running ? html` data-poll="/console/imports/${view.id}/status"` : ''} aria-live="polite">
 <label for="import-progress">Progress</label>
 <progress id="import-progress" max="1" value="${view.progress}">${Math.round(view.progress * 100)}%</progress>

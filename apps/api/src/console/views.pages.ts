@@ -1,7 +1,7 @@
 import { everyText } from '@tandem/domain';
-import { html } from '@tandem/mail';
+import { html, SafeHtml } from '@tandem/mail';
 import type { OutboxItem } from '@tandem/mail';
-import { type BoardCard, type BoardColumn, endReasonText, type PairingSession, type ProgramReport, type ProgramView } from '@tandem/workflows';
+import { type BoardCard, type BoardColumn, endReasonText, MAIL_KINDS, type MailPageQuery, type PairingSession, type ProgramReport, type ProgramView } from '@tandem/workflows';
 import { barChart, type Bar } from './charts';
 import { age, type ConsoleFrame, consolePage, when } from './console-layout';
 
@@ -54,15 +54,46 @@ ${column === 'ended' ? html`<div class="muted">Ended${c.endedAt ? html` ${when(c
 </li>`;
 }
 
-/** The pairing board: one column per state. */
-export function boardPage(frame: ConsoleFrame, program: ProgramView, columns: Record<BoardColumn, BoardCard[]>, now = Date.now()): string {
+/** The board's filters: a name to search for (coach or coachee) and one state, '' for all. */
+export interface BoardQuery {
+  search: string;
+  state: string;
+}
+
+/** The board's columns with only the cards that match the query (a state filter keeps that column alone). */
+export function filterBoard(columns: Record<BoardColumn, BoardCard[]>, query: BoardQuery): { key: BoardColumn; title: string; cards: BoardCard[] }[] {
+  const needle = query.search.trim().toLowerCase();
+  return COLUMNS.filter(([key]) => !query.state || key === query.state).map(([key, title]) => ({
+    key,
+    title,
+    cards: needle ? columns[key].filter((c) => c.coacheeName.toLowerCase().includes(needle) || c.coachName.toLowerCase().includes(needle)) : columns[key],
+  }));
+}
+
+/** Whether a state is one of the board's columns. */
+export const isBoardColumn = (state: string): state is BoardColumn => COLUMNS.some(([key]) => key === state);
+
+/** The pairing board: one column per state, with a search by name and a state filter. */
+export function boardPage(frame: ConsoleFrame, program: ProgramView, all: Record<BoardColumn, BoardCard[]>, now = Date.now(), query: BoardQuery = { search: '', state: '' }): string {
+  const shown = filterBoard(all, query);
+  const filtered = query.search.trim() !== '' || query.state !== '';
+  const count = shown.reduce((n, c) => n + c.cards.length, 0);
   return consolePage(
     `${program.name}: pairings`,
     { ...frame, program: { id: program.id, name: program.name, current: 'pairings' } },
     html`<h1>Pairings</h1>
-<div class="board">${COLUMNS.map(
-      ([key, title]) => html`<section aria-labelledby="col-${key}"><h2 id="col-${key}">${title} (${columns[key].length})</h2>
-${columns[key].length === 0 ? html`<p class="muted">None.</p>` : html`<ul style="list-style:none;padding:0;margin:0">${columns[key].map((c) => card(key, c, now))}</ul>`}</section>`,
+<form method="get" action="/console/programs/${program.id}/pairings" role="search">
+<div class="grid"><div><label for="board-search">Search by coach or coachee name</label><input type="search" id="board-search" name="q" value="${query.search}"></div>
+<div><label for="board-state">State</label><select id="board-state" name="state"><option value=""${query.state === '' ? new SafeHtml(' selected') : ''}>Every state</option>${COLUMNS.map(
+      ([key, title]) => html`<option value="${key}"${key === query.state ? new SafeHtml(' selected') : ''}>${title}</option>`,
+    )}</select></div></div>
+<p><button type="submit" class="secondary">Show</button>${filtered ? html` <a href="/console/programs/${program.id}/pairings">Show every pairing</a>` : ''}</p>
+</form>
+${filtered ? html`<p role="status">${count} ${count === 1 ? 'pairing matches' : 'pairings match'}.</p>` : ''}
+<p><a href="/console/programs/${program.id}/pairings.csv" download>Download every pairing as a CSV</a></p>
+<div class="board">${shown.map(({ key, title, cards: list }) => ({ key, title, list })).map(
+      ({ key, title, list }) => html`<section aria-labelledby="col-${key}"><h2 id="col-${key}">${title} (${list.length})</h2>
+${list.length === 0 ? html`<p class="muted">None.</p>` : html`<ul style="list-style:none;padding:0;margin:0">${list.map((c) => card(key, c, now))}</ul>`}</section>`,
     )}</div>`,
   );
 }
@@ -125,18 +156,53 @@ ${barChart('offers', 'Offer decisions', offers, Math.max(1, ...offers.map((b) =>
   );
 }
 
-/** The local mail viewer: the organization's outbox with working links (only while SMTP_URL is unset). */
-export function mailPage(frame: ConsoleFrame, items: OutboxItem[]): string {
+/** An email's text with its links clickable (every other character escaped). */
+export function linkedText(text: string): SafeHtml {
+  const parts: SafeHtml[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/https?:\/\/[^\s<>"]+/g)) {
+    const url = m[0].replace(/[.,;:!?)\]]+$/, '');
+    parts.push(html`${text.slice(last, m.index)}<a href="${url}">${url}</a>`);
+    last = m.index + url.length;
+  }
+  parts.push(html`${text.slice(last)}`);
+  return html`${parts}`;
+}
+
+/** The local mail viewer: the organization's outbox with working links (only while SMTP_URL is unset), filtered and paged. */
+export function mailPage(
+  frame: ConsoleFrame,
+  items: OutboxItem[],
+  page: { query: MailPageQuery; more: boolean; kinds: { kind: string; count: number }[] } = { query: { kind: '', to: '', offset: 0, limit: items.length }, more: false, kinds: [] },
+): string {
+  const { query } = page;
+  const kindName = (kind: string) => MAIL_KINDS[kind] ?? kind;
+  const link = (offset: number) => `/console/mail?kind=${encodeURIComponent(query.kind)}&to=${encodeURIComponent(query.to)}&offset=${offset}`;
   return consolePage(
     'Mail',
     frame,
     html`<h1>Mail (local viewer)</h1>
-<p class="muted">SMTP_URL is not set, so emails stay in the outbox instead of being sent. Here are your organization's latest ${items.length}, newest first; their links work. The jobs that send them are on the <a href="/console/queues">queue dashboard</a>.</p>
+<p class="muted">SMTP_URL is not set, so emails stay in the outbox instead of being sent. Here are your organization's emails, newest first; their links work. The jobs that send them are on the <a href="/console/queues">queue dashboard</a>.</p>
+<form method="get" action="/console/mail" role="search">
+<div class="grid"><div><label for="mail-kind">Kind</label><select id="mail-kind" name="kind"><option value=""${query.kind === '' ? new SafeHtml(' selected') : ''}>Every kind</option>${page.kinds.map(
+      (k) => html`<option value="${k.kind}"${k.kind === query.kind ? new SafeHtml(' selected') : ''}>${kindName(k.kind)} (${k.count})</option>`,
+    )}</select></div>
+<div><label for="mail-to">Recipient</label><input type="search" id="mail-to" name="to" value="${query.to}" placeholder="name@example.com"></div></div>
+<p><button type="submit" class="secondary">Show</button></p>
+</form>
+${
+  items.length === 0
+    ? html`<p>No email matches.</p>`
+    : html`<p class="muted" role="status">Emails ${query.offset + 1} to ${query.offset + items.length}${query.kind ? html` of kind “${kindName(query.kind)}”` : ''}${query.to ? html` to addresses containing “${query.to}”` : ''}.</p>
 ${items.map(
   (m) => html`<article class="card"><h2 style="font-size:1rem;margin:0">${m.subject}</h2>
-<p class="muted">To ${m.to} · ${when(m.createdAt)} · ${words(MAIL_STATUS, m.status)}</p>
-<pre class="mail">${m.text}</pre></article>`,
-)}`,
+<p class="muted">To ${m.to} · ${when(m.createdAt)} · ${words(MAIL_STATUS, m.status)} · ${kindName(m.idempotencyKey.split(':')[0])}</p>
+<details><summary>Read the email</summary><pre class="mail">${linkedText(m.text)}</pre></details></article>`,
+)}`
+}
+<nav aria-label="Pages of mail"><p>${query.offset > 0 ? html`<a href="${link(Math.max(0, query.offset - query.limit))}">Newer emails</a>` : ''}${query.offset > 0 && page.more ? ' · ' : ''}${
+      page.more ? html`<a href="${link(query.offset + query.limit)}">Older emails</a>` : ''
+    }</p></nav>`,
   );
 }
 
