@@ -1,8 +1,10 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { createOrmConfig, hashSecret, rawQuery } from '@tandem/domain';
+import { randomBytes } from 'node:crypto';
+import { createOrmConfig, dropDatabase, hashSecret, rawQuery } from '@tandem/domain';
 import { cadenceEmailKeys, plannedSessions } from '../support/fault-fixtures';
 import { FaultRig } from '../support/fault-rig';
 import { PrivatePgBouncer } from '../support/private-pgbouncer';
+import { runCli } from '../support/processes';
 import { fixtureCsv, type FixturePerson, offerLink } from '../support/program-fixture';
 import { SmtpSink } from '../support/smtp-sink';
 import { waitFor } from '../support/test-env';
@@ -44,6 +46,21 @@ describe('PgBouncer in transaction mode', () => {
 
       const unnamed = await lookups('transaction');
       expect(unnamed.map((r) => (r.status === 'fulfilled' ? r.value[0].n : r.reason.message))).toEqual([42, 42, 42, 42]);
+    });
+
+    it('lets db:migrate create and migrate a database through it', async () => {
+      const database = `tandem_test_pooler_${randomBytes(5).toString('hex')}`;
+      const env = { DATABASE_URL: bouncer.url(database), DATABASE_POOLER: 'transaction', LOG_LEVEL: 'silent' };
+      try {
+        const first = runCli(['db:migrate'], env);
+        expect(first.status).toBe(0);
+        expect(first.json.databaseCreated).toBe(true);
+        expect(first.json.applied.length).toBeGreaterThan(0);
+        const again = runCli(['db:migrate'], env);
+        expect(again.json).toEqual({ databaseCreated: false, applied: [] });
+      } finally {
+        await dropDatabase(`postgres://postgres@localhost:5432/${database}`);
+      }
     });
   });
 

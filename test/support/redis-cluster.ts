@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
@@ -11,19 +11,24 @@ type ClusterNode = { port: number; child: ChildProcess };
 /**
  * A Redis Cluster of the test's own: `primaries` redis-server processes with one replica each, on free local ports
  * (client and cluster-bus ports both chosen), made with `redis-cli --cluster create`. A primary that stops answering
- * is replaced by its replica after the node timeout (2 s here, 15 s by default).
+ * is replaced by its replica after the node timeout (2 s here, 15 s by default). With `tls`, as a managed cluster
+ * runs: clients, replication and the cluster bus over TLS (a certificate for 127.0.0.1 from a CA of the test's own,
+ * `caFile`), and a password on every node.
  */
 export class PrivateRedisCluster {
   private readonly nodes: ClusterNode[] = [];
   private readonly dir = mkdtempSync(join(tmpdir(), 'tandem-cluster-'));
 
-  static async start(primaries = 3): Promise<PrivateRedisCluster> {
-    const cluster = new PrivateRedisCluster();
+  private constructor(private readonly tls?: { password: string }) {}
+
+  static async start(primaries = 3, options: { tls?: { password: string } } = {}): Promise<PrivateRedisCluster> {
+    const cluster = new PrivateRedisCluster(options.tls);
     try {
+      if (cluster.tls) cluster.makeCertificates();
       for (let i = 0; i < primaries * 2; i++) cluster.nodes.push(await cluster.startNode(i));
       const created = spawnSync(
         'redis-cli',
-        ['--cluster', 'create', ...cluster.nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes'],
+        [...cluster.cliTls(), '--cluster', 'create', ...cluster.nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes'],
         { encoding: 'utf8', timeout: 60_000 },
       );
       if (created.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${created.stdout}\n${created.stderr}`);
@@ -43,7 +48,13 @@ export class PrivateRedisCluster {
 
   /** REDIS_URL for Tandem: every node as a seed (one would do; the client learns the others from it). */
   get url(): string {
-    return `redis+cluster://${this.nodes.map((n) => `127.0.0.1:${n.port}`).join(',')}`;
+    const seeds = this.nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
+    return this.tls ? `rediss+cluster://:${encodeURIComponent(this.tls.password)}@${seeds}` : `redis+cluster://${seeds}`;
+  }
+
+  /** The CA that signed the nodes' certificate (for NODE_EXTRA_CA_CERTS). */
+  get caFile(): string {
+    return join(this.dir, 'ca.crt');
   }
 
   /** The port of the primary serving the slot of `key`, as a live node reports it. */
@@ -84,7 +95,8 @@ export class PrivateRedisCluster {
 
   /** A command on one node. */
   async call(port: number, command: string, ...args: string[]): Promise<unknown> {
-    const client = new IORedis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const tls = this.tls ? { tls: { ca: readFileSync(this.caFile) }, password: this.tls.password } : {};
+    const client = new IORedis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, ...tls });
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -97,6 +109,36 @@ export class PrivateRedisCluster {
   async destroy(): Promise<void> {
     for (const node of this.nodes) await stopChild(node.child, 'SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Client, replication and cluster-bus TLS, and the password (the replicas give it to their primaries). */
+  private serverTls(port: number): string[] {
+    if (!this.tls) return [];
+    const file = (name: string) => join(this.dir, name);
+    return [
+      '--port', '0', '--tls-port', String(port), '--tls-cluster', 'yes', '--tls-replication', 'yes', '--tls-auth-clients', 'no',
+      '--tls-cert-file', file('node.crt'), '--tls-key-file', file('node.key'), '--tls-ca-cert-file', file('ca.crt'),
+      '--requirepass', this.tls.password, '--masterauth', this.tls.password,
+    ];
+  }
+
+  private cliTls(): string[] {
+    return this.tls ? ['--tls', '--cacert', this.caFile, '-a', this.tls.password, '--no-auth-warning'] : [];
+  }
+
+  /** A CA and a certificate for 127.0.0.1 it signed, shared by every node. */
+  private makeCertificates(): void {
+    const file = (name: string) => join(this.dir, name);
+    writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+    const steps = [
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', file('ca.key'), '-out', file('ca.crt'), '-subj', '/CN=Tandem test CA'],
+      ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('node.key'), '-out', file('node.csr'), '-subj', '/CN=127.0.0.1'],
+      ['x509', '-req', '-in', file('node.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '2', '-out', file('node.crt'), '-extfile', file('san.ext')],
+    ];
+    for (const args of steps) {
+      const result = spawnSync('openssl', args, { encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`);
+    }
   }
 
   private live(): ClusterNode[] {
@@ -117,6 +159,7 @@ export class PrivateRedisCluster {
           '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000',
           // A replica may take over however long it was cut off: the test kills primaries on purpose.
           '--cluster-replica-validity-factor', '0', '--save', '', '--appendonly', 'no',
+          ...this.serverTls(port),
         ],
         { stdio: 'ignore' },
       );
