@@ -12,7 +12,9 @@ export class EvictionPolicyError extends Error {}
  */
 export async function checkEvictionPolicy(config: TandemConfig, logger: Logger): Promise<string> {
   const redis = redisClient({ ...workerConnection(config.redisUrl), lazyConnect: true });
-  redis.on('error', () => undefined);
+  // A cluster client fails its connect with "None of startup nodes is available"; the error it emitted before says why.
+  let lastError: (Error & { lastNodeError?: Error }) | undefined;
+  redis.on('error', (err: Error) => (lastError = err));
   let policy = 'noeviction';
   try {
     await redis.connect();
@@ -21,6 +23,9 @@ export async function checkEvictionPolicy(config: TandemConfig, logger: Logger):
       const nodePolicy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1] ?? ((await node.config('GET', 'maxmemory-policy')) as string[])[1];
       if (nodePolicy !== 'noeviction') policy = nodePolicy;
     }
+  } catch (err) {
+    const cause = lastError?.lastNodeError ?? lastError;
+    throw cause && cause !== err ? new Error(`${(err as Error).message} (${cause.message})`) : err;
   } finally {
     redis.disconnect();
   }
