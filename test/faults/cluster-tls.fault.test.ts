@@ -30,7 +30,7 @@ describe('Redis Cluster over TLS with a password', () => {
 
   it('imports a program and sends its welcome emails once, through the TLS cluster', async () => {
     expect(cluster.url).toMatch(/^rediss\+cluster:\/\/:cluster%20pass%2Fword@127\.0\.0\.1:\d+,/);
-    const ready = await (await rig.fetch('/ready')).json();
+    const ready = (await (await rig.fetch('/ready')).json()) as { checks: { redis: unknown } };
     expect(ready.checks.redis).toEqual({ ok: true });
     const worker = rig.startWorker({ LOG_LEVEL: 'info' });
     await rig.booted(worker);
