@@ -42,7 +42,7 @@ describe('Redis stops mid-cadence and comes back empty (FLUSHALL)', () => {
     // about 15 s: wait for all of them (counting at once, a loaded run once found 7 of the 18 still being added).
     // Redis then goes away, and returns empty.
     const delayedBefore = await waitFor(async () => {
-      const delayed = Number(await redis.command('ZCARD', `${rig.processEnv.QUEUE_PREFIX}:cadence:delayed`));
+      const delayed = Number(await redis.command('ZCARD', `${rig.testEnv.config.queuePrefix}:cadence:delayed`));
       return delayed >= pairs * 3 * 2 ? delayed : undefined;
     }, 'every reminder and close as a delayed job', 10_000, 100);
     await redis.down();
@@ -64,7 +64,7 @@ describe('Redis stops mid-cadence and comes back empty (FLUSHALL)', () => {
       [sessions.map((s) => s.id)],
     );
     expect(new Date(last.close_at).getTime()).toBeGreaterThan(Date.now() + 15_000);
-    const closeKey = `${rig.processEnv.QUEUE_PREFIX}:cadence:close-session.${last.id}.${last.sequence}`;
+    const closeKey = `${rig.testEnv.config.queuePrefix}:cadence:close-session.${last.id}.${last.sequence}`;
     const restored = await waitFor(
       async () => {
         const [timestamp, delay] = (await redis.command('HMGET', closeKey, 'timestamp', 'delay')) as (string | null)[];

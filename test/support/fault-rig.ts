@@ -30,10 +30,15 @@ export class FaultRig {
     readonly processEnv: Record<string, string>,
   ) {}
 
-  /** `env` overrides the processes' environment (SMTP_URL, REDIS_URL, DATABASE_URL of a private server...). */
-  static async start(env: Record<string, string> = {}): Promise<FaultRig> {
+  /**
+   * `env` overrides the processes' environment (SMTP_URL, REDIS_URL, DATABASE_URL of a private server...);
+   * `processDatabaseUrl` turns the test database's URL into the one the processes use (through a pooler), while the
+   * rig itself migrates and checks the database directly.
+   */
+  static async start(env: Record<string, string> = {}, options: { processDatabaseUrl?: (direct: string) => string } = {}): Promise<FaultRig> {
     const testEnv = await createTestEnv(env);
     const rig = new FaultRig(testEnv, { ...testEnv.env, ...FAULT_TIMING, PORT: '0', LOG_LEVEL: 'warn', BODY_LIMIT: '20mb', ...env });
+    if (options.processDatabaseUrl) rig.processEnv.DATABASE_URL = options.processDatabaseUrl(testEnv.config.databaseUrl);
     try {
       rig.api = new TandemProcess('api', { ...rig.processEnv, LOG_LEVEL: 'info' });
       rig.base = `http://127.0.0.1:${await rig.api.listeningPort()}`;

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { Duration } from 'luxon';
 import { z } from 'zod';
+import { parseRedisUrl } from './redis-url';
 
 /** Every queue a worker can serve; kept here so config can validate WORKER_QUEUES without importing BullMQ. */
 export const QUEUE_NAMES = ['intake', 'matching', 'pairing', 'cadence', 'feedback', 'email', 'maintenance'] as const;
@@ -57,7 +58,17 @@ const cidrList = z
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']).default('postgres://postgres@localhost:5432/tandem'),
-  REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).default('redis://localhost:6379'),
+  DATABASE_POOLER: z.enum(['none', 'transaction']).default('none'),
+  REDIS_URL: z
+    .string()
+    .superRefine((value, ctx) => {
+      try {
+        parseRedisUrl(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .default('redis://localhost:6379'),
   QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _').default('tandem'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -101,7 +112,18 @@ export type QueueNameValue = (typeof QUEUE_NAMES)[number];
 export interface TandemConfig {
   readonly env: 'development' | 'production' | 'test';
   readonly databaseUrl: string;
+  /**
+   * What sits between Tandem and PostgreSQL: `none` (a direct connection or a session-mode pooler) or `transaction`
+   * (PgBouncer in transaction mode, where consecutive statements may reach different server connections, so no
+   * statement may count on what an earlier one left in its session: Tandem then uses no named prepared statements).
+   */
+  readonly databasePooler: 'none' | 'transaction';
+  /** One Redis (`redis://`, `rediss://` with TLS) or a Redis Cluster's seed nodes (`redis+cluster://h1:p1,h2:p2`). */
   readonly redisUrl: string;
+  /**
+   * The prefix of every Redis key Tandem writes: QUEUE_PREFIX in braces (`{tandem}`), a Redis Cluster hash tag, so all
+   * of BullMQ's keys (its scripts touch several at once) and Tandem's own fall in one cluster slot.
+   */
   readonly queuePrefix: string;
   readonly port: number;
   readonly host: string;
@@ -169,8 +191,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     env: v.NODE_ENV,
     databaseUrl: v.DATABASE_URL,
+    databasePooler: v.DATABASE_POOLER,
     redisUrl: v.REDIS_URL,
-    queuePrefix: v.QUEUE_PREFIX,
+    queuePrefix: `{${v.QUEUE_PREFIX}}`,
     port: v.PORT,
     host: v.HOST,
     publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),

@@ -5,10 +5,24 @@ export interface RawQueryOptions {
   /**
    * Runs the SQL as a named prepared statement. Postgres then plans it once per connection (after its first five
    * custom plans) instead of on every call, which matters for hot lookups joining many tables: planning the offer
-   * page's seven-table join costs 1.7 ms, executing it 0.03 ms. The name must always go with the same SQL text, and
-   * needs session pooling (a transaction-mode PgBouncer would lose the statements).
+   * page's seven-table join costs 1.7 ms, executing it 0.03 ms. The name must always go with the same SQL text.
+   * A transaction-mode pooler (DATABASE_POOLER=transaction) hands each statement to whichever server connection is
+   * free, where a statement prepared on another is unknown: there the name is left out and the SQL is planned on
+   * every call.
    */
   prepare?: string;
+}
+
+/** DATABASE_POOLER, as createOrmConfig passes it on. */
+export type DatabasePooler = 'none' | 'transaction';
+
+/** The knex option that carries DATABASE_POOLER from createOrmConfig to rawQuery. */
+export const POOLER_OPTION = 'tandemPooler';
+
+/** Whether statements may be prepared by name on this entity manager's connections (not behind a transaction pooler). */
+export function namedStatements(em: EntityManager): boolean {
+  const config = (em.getKnex().client as { config?: Record<string, unknown> }).config;
+  return config?.[POOLER_OPTION] !== 'transaction';
 }
 
 /**
@@ -18,7 +32,7 @@ export interface RawQueryOptions {
 export async function rawQuery<T = Record<string, unknown>>(em: EntityManager, sql: string, bindings: readonly unknown[] = [], options: RawQueryOptions = {}): Promise<T[]> {
   const query = em.getKnex().raw(sql, bindings as never);
   // knex hands `options` to pg's query config, where `name` makes the statement a prepared one.
-  if (options.prepare) query.options({ name: options.prepare });
+  if (options.prepare && namedStatements(em)) query.options({ name: options.prepare });
   const trx = em.getTransactionContext();
   if (trx) query.transacting(trx);
   const result = (await query) as { rows: T[] };

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** Upper bounds (seconds) of the job duration histogram. */
 export const JOB_DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -12,6 +12,7 @@ export type JobOutcome = 'completed' | 'retrying' | 'failed';
  * restart; a Redis wipe resets them, which Prometheus reads as a counter reset.
  */
 export function jobMetricsKey(queuePrefix: string): string {
+  // The prefix is hash-tagged (`{tandem}`): on a Redis Cluster this key lives in the queues' slot.
   return `${queuePrefix}:ops:job-metrics`;
 }
 
@@ -45,7 +46,7 @@ export class JobMetricsBuffer {
     return this.series.size === 0;
   }
 
-  async flush(redis: Redis, queuePrefix: string): Promise<void> {
+  async flush(redis: Redis | Cluster, queuePrefix: string): Promise<void> {
     if (this.empty) return;
     const taken = this.series;
     this.series = new Map();

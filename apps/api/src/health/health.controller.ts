@@ -40,8 +40,10 @@ export class HealthController {
         if (pending.length > 0) throw new Error(`${pending.length} pending: run db:migrate`);
       }),
       check(async () => {
-        const client = (await this.producer.queue(QueueName.Maintenance).client) as unknown as { ping(): Promise<string> };
-        await client.ping();
+        // A read of a queue key rather than PING: on a Redis Cluster it asks the primary that holds Tandem's slot.
+        const queue = this.producer.queue(QueueName.Maintenance);
+        const client = (await queue.client) as unknown as { exists(key: string): Promise<number> };
+        await client.exists(queue.toKey('meta'));
       }),
     ]);
     const ok = postgres.ok && migrations.ok && redis.ok;

@@ -10,7 +10,7 @@ export const dbMigrateCommand: CliCommand = {
     parseFlags(args, []);
     const config = loadConfig();
     const created = await ensureDatabaseExists(config.databaseUrl);
-    const orm = await MikroORM.init(createOrmConfig(config.databaseUrl));
+    const orm = await MikroORM.init(createOrmConfig(config.databaseUrl, {}, config.databasePooler));
     try {
       const applied = await migrate(orm);
       process.stderr.write(`database ${created ? 'created and ' : ''}migrated (${applied.length} migration(s) applied)\n`);

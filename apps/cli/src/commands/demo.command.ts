@@ -35,7 +35,7 @@ export const demoCommand: CliCommand = {
     // Logs (the in-process worker's too) go to stderr: stdout carries only the result.
     const config = { ...loadConfig(), logStream: 'stderr' as const };
     await ensureDatabaseExists(config.databaseUrl);
-    const orm = await MikroORM.init(createOrmConfig(config.databaseUrl));
+    const orm = await MikroORM.init(createOrmConfig(config.databaseUrl, {}, config.databasePooler));
     await migrate(orm).finally(() => orm.close());
 
     const logger = createLogger(config, 'worker');

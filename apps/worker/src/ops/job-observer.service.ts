@@ -3,9 +3,9 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { isUnavailableError, rawQuery, RetryLaterError } from '@tandem/domain';
 import { JobMetricsBuffer, type JobOutcome, type Logger, PinoNestLogger, redactText } from '@tandem/observability';
-import { producerConnection } from '@tandem/queues';
+import { producerConnection, redisClient } from '@tandem/queues';
 import type { Job } from 'bullmq';
-import IORedis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** How often the job counters go to Redis: /metrics lags the runs by at most this. */
 const METRICS_FLUSH_MS = 1000;
@@ -38,7 +38,7 @@ export class JobObserver implements OnApplicationShutdown {
    * Counters are buffered and go to Redis once a second in one transaction: a job never waits for, or fails because
    * of, its metrics, and a busy worker does not send a dozen counter commands per job.
    */
-  private readonly redis: IORedis;
+  private readonly redis: Redis | Cluster;
   private readonly metrics = new JobMetricsBuffer();
   private readonly flushTimer: NodeJS.Timeout;
 
@@ -47,7 +47,7 @@ export class JobObserver implements OnApplicationShutdown {
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
   ) {
-    this.redis = new IORedis({ ...producerConnection(config.redisUrl), lazyConnect: false });
+    this.redis = redisClient({ ...producerConnection(config.redisUrl), lazyConnect: false });
     this.redis.on('error', () => undefined);
     this.flushTimer = setInterval(() => void this.flushMetrics(), METRICS_FLUSH_MS);
     this.flushTimer.unref();

@@ -1,7 +1,6 @@
 import type { TandemConfig } from '@tandem/config';
 import type { Logger } from '@tandem/observability';
-import { workerConnection } from '@tandem/queues';
-import IORedis from 'ioredis';
+import { primaries, redisClient, workerConnection } from '@tandem/queues';
 
 /** Raised at boot when Redis may evict BullMQ's keys. */
 export class EvictionPolicyError extends Error {}
@@ -9,16 +8,24 @@ export class EvictionPolicyError extends Error {}
 /**
  * BullMQ keeps jobs only under `maxmemory-policy noeviction`: any other policy lets Redis drop job keys under memory
  * pressure, silently. The worker refuses to run on such a Redis unless REDIS_ALLOW_EVICTION=true.
- * Reads INFO (allowed on managed Redis services that disable CONFIG).
+ * Reads INFO (allowed on managed Redis services that disable CONFIG); on a Redis Cluster, every primary's.
  */
 export async function checkEvictionPolicy(config: TandemConfig, logger: Logger): Promise<string> {
-  const redis = new IORedis({ ...workerConnection(config.redisUrl), lazyConnect: true });
-  redis.on('error', () => undefined);
-  let policy: string;
+  const redis = redisClient({ ...workerConnection(config.redisUrl), lazyConnect: true });
+  // A cluster client fails its connect with "None of startup nodes is available"; the error it emitted before says why.
+  let lastError: (Error & { lastNodeError?: Error }) | undefined;
+  redis.on('error', (err: Error) => (lastError = err));
+  let policy = 'noeviction';
   try {
     await redis.connect();
-    const info = await redis.info('memory');
-    policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1] ?? ((await redis.config('GET', 'maxmemory-policy')) as string[])[1];
+    for (const node of primaries(redis)) {
+      const info = await node.info('memory');
+      const nodePolicy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1] ?? ((await node.config('GET', 'maxmemory-policy')) as string[])[1];
+      if (nodePolicy !== 'noeviction') policy = nodePolicy;
+    }
+  } catch (err) {
+    const cause = lastError?.lastNodeError ?? lastError;
+    throw cause && cause !== err ? new Error(`${(err as Error).message} (${cause.message})`) : err;
   } finally {
     redis.disconnect();
   }

@@ -86,7 +86,16 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       // the rest of the shutdown gets a few seconds, then the process leaves (its 'exit' event writes the log).
       if (this.exitWhenAbandoned) setTimeout(() => process.exit(0), ABANDONED_EXIT_MS).unref();
     }
-    await Promise.all(workers.map((worker) => worker.close(!drained).catch(() => undefined)));
+    // BullMQ waits for each connection's end without a bound; after a Redis Cluster failover one may never end
+    // (BullMQ issue #4656). No job runs any more: the process then leaves without it.
+    const closing = Promise.all(workers.map((worker) => worker.close(!drained).catch(() => undefined)));
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([closing.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ABANDONED_EXIT_MS)))]);
+    clearTimeout(timer);
+    if (!closed) {
+      this.logger.warn({ drained }, 'a queue connection did not close in time: leaving it');
+      if (this.exitWhenAbandoned) setTimeout(() => process.exit(0), ABANDONED_EXIT_MS).unref();
+    }
     this.lastStop = { drained };
     this.logger.info({ drained }, 'worker stopped');
   }
@@ -103,6 +112,12 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     const pool = (this.em.getKnex().client as { pool?: { used?: { resource: PgClient }[] } }).pool;
     const used = (pool?.used ?? []).map(({ resource }) => resource);
     if (used.length === 0) return 0;
+    // Through a transaction-mode pooler a client's process id is the pooler's, no backend's: closing the client's
+    // connection mid-transaction makes the pooler drop its server connection, which rolls the transaction back.
+    if (this.config.databasePooler === 'transaction') {
+      for (const client of used) client.connection?.stream?.destroy();
+      return used.length;
+    }
     const pids = used.map((client) => client.processID).filter((pid): pid is number => typeof pid === 'number');
     const killer = new Client({ connectionString: this.config.databaseUrl, connectionTimeoutMillis: 1000, query_timeout: 1000 });
     killer.on('error', () => undefined);
