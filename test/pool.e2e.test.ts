@@ -190,6 +190,28 @@ describe('who may be matched: graduates, returns, re-imports, capacity across pr
     expect(keys).toHaveLength(2);
   }, 120_000);
 
+  it('publishing offers nobody who left the pool while the round solved', async () => {
+    const people: FixturePerson[] = [
+      { role: 'coach', email: 'cora@left.example', name: 'Cora Left', capacity: 1, skills: [5, 3, 3, 3, 1] },
+      { role: 'coach', email: 'carl@left.example', name: 'Carl Left', capacity: 1, skills: [1, 3, 3, 3, 5] },
+      { role: 'coachee', email: 'esme@left.example', name: 'Esme Left', skills: [4, 0, 0, 0, 0] },
+      { role: 'coachee', email: 'emil@left.example', name: 'Emil Left', skills: [0, 0, 0, 0, 4] },
+    ];
+    const { programId, idOf } = await seedProgram(ctx.tandem, ctx.key, { name: 'Left the pool' }, people);
+    const proposed = await round(programId);
+    expect(proposed.pairs).toHaveLength(2);
+    // Between the solve and the publish, one coachee and the other pair's coach leave the pool.
+    await rawQuery(db(), `update enrollment set status = 'withdrawn' where id in (?, ?)`, [idOf('esme@left.example'), idOf('carl@left.example')]);
+    expect((await api('POST', `/api/v1/rounds/${proposed.id}/publish`)).status).toBe(200);
+    const pairings = await rawQuery<{ coachee_id: string; status: string }>(db(), `select coachee_id, status::text as status from pairing where round_id = ? order by coachee_id`, [proposed.id]);
+    expect(pairings.map((p) => p.status)).toEqual(['withdrawn', 'withdrawn']);
+    const offers = await rawQuery<{ n: number }>(db(), `select count(*)::int as n from offer o join pairing p on p.id = o.pairing_id where p.round_id = ?`, [proposed.id]);
+    expect(offers[0].n).toBe(0);
+    await ctx.tandem.queuesIdle();
+    expect(mailTo('cora@left.example', 'Coaching offer')).toHaveLength(0);
+    expect(mailTo('carl@left.example', 'Coaching offer')).toHaveLength(0);
+  });
+
   it('the reconciler re-queues a waiting-list match whose job was lost', async () => {
     const { programId, idOf } = await seedProgram(ctx.tandem, ctx.key, { name: 'Lost', adminEmail: ADMIN }, [
       { role: 'coach', email: 'lou@lost.example', name: 'Lou Lost', capacity: 1, skills: [5, 3, 3, 3, 3] },

@@ -253,12 +253,17 @@ export class RoundsService {
       if (round.status === RoundStatus.Published) throw new ConflictError('round_published', 'this round was published already');
       if (round.status !== RoundStatus.Proposed) throw new ConflictError('round_not_ready', `a round can be published once it is proposed; it is ${round.status}`);
       const program = await tem.findOneOrFail(Program, { id: round.program.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      // A coachee re-matched since the round ran keeps that pairing; their proposal is withdrawn.
+      // A coachee re-matched since the round ran keeps that pairing; their proposal is withdrawn. So is a proposal whose
+      // coach or coachee left the pool while the round solved (paused, withdrawn, graduated): nobody is offered them.
       const now = this.clock.now();
       await transitionPairings(
         tem,
         PairingEvent.Withdraw,
-        { where: `pr.round_id = ? and exists (select 1 from pairing x where x.coachee_id = pr.coachee_id and x.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)})`, bindings: [round.id] },
+        {
+          where: `pr.round_id = ? and (exists (select 1 from pairing x where x.coachee_id = pr.coachee_id and x.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)})
+                    or exists (select 1 from enrollment z where z.id in (pr.coach_id, pr.coachee_id) and z.status <> 'active'))`,
+          bindings: [round.id],
+        },
         { now },
       );
       const drafts = await transitionPairings<{
