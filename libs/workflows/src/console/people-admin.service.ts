@@ -6,27 +6,14 @@ import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
 import { csvText } from '../report/csv';
 import { markWaitlistDue, queueWaitlist } from '../rounds/waitlist';
+import type { ParticipantRecord } from '../intake/participant-record';
 import { peopleColumns } from './people-csv';
 
 /** One enrollment with its person, every field the participant CSV has (the console's edit form). */
-export interface PersonDetail {
+export interface PersonDetail extends ParticipantRecord {
   id: string;
   programId: string;
-  role: 'coach' | 'coachee';
   status: 'active' | 'withdrawn' | 'alumni';
-  email: string;
-  name: string;
-  department: string | null;
-  managerEmail: string | null;
-  level: number | null;
-  timezone: string;
-  languages: string[];
-  capacity: number | null;
-  skills: Record<string, number>;
-  goals: string | null;
-  bio: string | null;
-  preferredDay: number | null;
-  preferredHour: number | null;
   /** Pairings of this enrollment by state (every state, proposals included). */
   pairings: Record<string, number>;
 }
