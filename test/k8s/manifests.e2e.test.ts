@@ -14,10 +14,18 @@ const K8S = join(ROOT, 'deploy', 'k8s');
 
 type Obj = Record<string, any>;
 
-const render = (dir: string): Obj[] =>
-  parseAllDocuments(execFileSync('kubectl', ['kustomize', join(K8S, dir)], { encoding: 'utf8' }))
+function render(dir: string): Obj[] {
+  let text: string;
+  try {
+    text = execFileSync('kubectl', ['kustomize', join(K8S, dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as { code?: string; stderr?: string };
+    throw new Error(e.code === 'ENOENT' ? 'kubectl is not installed (it renders the kustomizations; no cluster is needed)' : `kubectl kustomize deploy/k8s/${dir}: ${e.stderr}`);
+  }
+  return parseAllDocuments(text)
     .map((doc) => doc.toJS() as Obj)
     .filter(Boolean);
+}
 
 /** Validation errors by object, from the kubernetes-models schemas (an ES module: a node process of its own). */
 function schemaErrors(objects: Obj[]): { kind: string; name: string; error: string | null }[] {
@@ -113,7 +121,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(results).toHaveLength(builtIn.length);
 
     // The same check refuses a Deployment whose port is a word and a ConfigMap value that is not a string.
-    const broken = structuredClone(deployments.find((d) => d.metadata.name === 'tandem-api'));
+    const broken = structuredClone(deployments.find((d) => d.metadata.name === 'tandem-api')!);
     broken.spec.template.spec.containers[0].ports[0].containerPort = 'http';
     const refused = schemaErrors([broken, { ...configMap, data: { PORT: 3000 } }]);
     expect(refused.map((r) => r.error)).toEqual([expect.stringContaining('containerPort must be integer'), expect.stringContaining('must be string')]);
@@ -249,7 +257,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     for (const scaled of of(app, 'ScaledObject')) {
       expect(scaled.apiVersion).toBe('keda.sh/v1alpha1');
       const target = deployments.find((d) => d.metadata.name === scaled.spec.scaleTargetRef.name);
-      expect(target).toBeDefined();
+      if (!target) throw new Error(`${scaled.metadata.name} scales ${scaled.spec.scaleTargetRef.name}, which is no Deployment of the manifests`);
       expect(scaled.spec.scaleTargetRef.kind ?? 'Deployment').toBe('Deployment');
       expect(scaled.spec.minReplicaCount).toBeGreaterThanOrEqual(1);
       expect(scaled.spec.maxReplicaCount).toBeGreaterThan(scaled.spec.minReplicaCount);
