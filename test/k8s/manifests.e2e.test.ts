@@ -177,6 +177,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(port.containerPort).toBe(loadConfig(envOf(container)).port);
     expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: port.name });
     expect(container.livenessProbe.httpGet).toEqual({ path: '/health', port: port.name });
+    expect(container.startupProbe.httpGet).toEqual({ path: '/health', port: port.name });
     const service = of(app, 'Service')[0];
     expect(api.metadata.labels).toMatchObject(service.spec.selector);
     expect(service.spec.ports[0].targetPort).toBe(port.name);
