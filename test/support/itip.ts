@@ -83,7 +83,3 @@ export function parseInvite(ics: string): ParsedInvite {
   };
 }
 
-/** The method a text/calendar part's Content-Type names (RFC 6047 2.4), or undefined. */
-export function contentMethod(contentType: string): string | undefined {
-  return /;\s*method="?([A-Za-z-]+)"?/i.exec(contentType)?.[1]?.toUpperCase();
-}
