@@ -64,7 +64,7 @@ export function parseInvite(ics: string): ParsedInvite {
   const organizer = event.getFirstProperty('organizer')!;
   const ical = new ICAL.Event(event);
   return {
-    method,
+    method: method as ParsedInvite['method'],
     uid: ical.uid,
     sequence: ical.sequence,
     start: ical.startDate.toJSDate(),
