@@ -1,9 +1,11 @@
 import { rawQuery } from '@tandem/domain';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { JobProducer, QueueName } from '@tandem/queues';
-import { CadenceService, ReconcilerService } from '@tandem/workflows';
+import { CadenceService, organizerFrom, ReconcilerService } from '@tandem/workflows';
 import { DateTime } from 'luxon';
 import { type FixturePerson, fixtureCsv, offerLink, roundDone } from './support/program-fixture';
 import { form, mailScenario } from './support/mail-scenario';
+import { parseInvite } from './support/itip';
 import { waitFor } from './support/test-env';
 
 const sessionLinks = (text: string) => [...text.matchAll(/https?:\/\/\S+\/sessions\/([A-Za-z0-9_-]{43})/g)].map((m) => `/sessions/${m[1]}`);
@@ -13,6 +15,8 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
   beforeAll(ctx.start);
   afterAll(ctx.stop);
   const { db, mailTo } = ctx;
+  /** The program's sender, whom every invite names as its ORGANIZER. */
+  const organizer = () => organizerFrom(ctx.tandem.api.get<TandemConfig>(TANDEM_CONFIG).mailFrom);
 
   /** A program of one coach and one coachee (the coach's CSV row may carry a preferred weekday and hour), paired and accepted. */
   async function activePairing(tag: string, cadence: Record<string, unknown>, coachZone: string, slot: [string, string]) {
@@ -62,19 +66,22 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
     for (const email of [coachEmail, coacheeEmail]) {
       const [invite] = await waitFor(async () => (mailTo(email, 'Your coaching sessions').length > 0 ? mailTo(email, 'Your coaching sessions') : undefined), `the invite to ${email}`);
       expect(sessionLinks(invite.text)).toHaveLength(3);
-      expect(invite.calendars).toHaveLength(1);
-      const ics = invite.calendars[0];
-      expect(ics.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n')).toBe(true);
-      expect(ics.endsWith('END:VCALENDAR\r\n')).toBe(true);
-      expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(3);
-      expect(ics.split('\r\n').every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
-      for (const session of sessions) {
-        expect(ics).toContain(`UID:${session.id}@tandem`);
-        expect(ics).toContain(`DTSTART:${new Date(session.starts_at).toISOString().replace(/[-:]/g, '').replace('.000', '')}`);
+      // One iTIP REQUEST per session (an iTIP message holds one UID), each a text/calendar part naming its method.
+      expect(invite.calendars).toHaveLength(3);
+      expect(invite.calendarTypes).toEqual([1, 2, 3].map((n) => `text/calendar; charset=utf-8; method=REQUEST; name=invite-${n}.ics`));
+      const invites = invite.calendars.map(parseInvite);
+      expect(invites.map((i) => i.uid)).toEqual(sessions.map((s) => `${s.id}@tandem`));
+      for (const [i, session] of sessions.entries()) {
+        expect(invites[i]).toMatchObject({ method: 'REQUEST', sequence: 0, status: 'CONFIRMED', organizer: organizer() });
+        expect(invites[i].start.getTime()).toBe(new Date(session.starts_at).getTime());
+        expect(invites[i].end.getTime()).toBe(new Date(session.ends_at).getTime());
+        expect(invites[i].attendees.map((a) => [a.email, a.name, a.partstat, a.rsvp])).toEqual([
+          [coachEmail, 'Cora fast', 'NEEDS-ACTION', 'FALSE'],
+          [coacheeEmail, 'Eli fast', 'NEEDS-ACTION', 'FALSE'],
+        ]);
+        expect(invite.calendars[i].startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n')).toBe(true);
+        expect(invite.calendars[i]).toContain(`DTSTART:${new Date(session.starts_at).toISOString().replace(/[-:]/g, '').replace('.000', '')}\r\n`);
       }
-      const unfolded = ics.replace(/\r\n /g, '');
-      expect(unfolded).toContain(`mailto:${coachEmail}`);
-      expect(unfolded).toContain(`mailto:${coacheeEmail}`);
     }
     // Each person has links of their own.
     const coachLinks = sessionLinks(mailTo(coachEmail, 'Your coaching sessions')[0].text);
@@ -117,6 +124,8 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
     const invite = await waitFor(async () => mailTo(coacheeEmail, 'Your coaching sessions')[0], 'the invite');
     const [first, second] = sessionLinks(invite.text);
     const before = await sessionsOf(pairingId);
+    const first0 = parseInvite(invite.calendars[0]);
+    expect(first0).toMatchObject({ method: 'REQUEST', uid: `${before[0].id}@tandem`, sequence: 0 });
 
     const shown = await ctx.tandem.request('GET', first);
     expect(shown.status).toBe(200);
@@ -139,8 +148,14 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
     expect(again.text).toContain('Nothing changed');
     for (const email of [coachEmail, coacheeEmail]) {
       const [update] = await waitFor(async () => (mailTo(email, 'Moved: coaching session 1').length > 0 ? mailTo(email, 'Moved: coaching session 1') : undefined), `the move to ${email}`);
-      expect(update.calendars[0]).toContain(`UID:${after.id}@tandem`);
-      expect(update.calendars[0]).toContain('SEQUENCE:1');
+      // The move re-sends the session's REQUEST: same UID, a higher SEQUENCE, the new time; the alternative of the body.
+      expect(update.calendars).toHaveLength(1);
+      expect(update.calendarTypes).toEqual(['text/calendar; charset=utf-8; method=REQUEST']);
+      const moved = parseInvite(update.calendars[0]);
+      expect(moved).toMatchObject({ method: 'REQUEST', uid: `${after.id}@tandem`, sequence: 1, organizer: organizer() });
+      expect(moved.sequence).toBeGreaterThan(first0.sequence);
+      expect(moved.start.getTime()).toBe(target.toMillis());
+      expect(moved.attendees.map((a) => a.email)).toEqual([coachEmail, coacheeEmail]);
     }
     expect(mailTo(coachEmail, 'Moved:')).toHaveLength(1);
     // The moved session's reminder is a job of its own.
@@ -163,7 +178,12 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
     expect((await sessionsOf(pairingId))[1]).toMatchObject({ status: 'cancelled', sequence: 1 });
     for (const email of [coachEmail, coacheeEmail]) {
       const [update] = await waitFor(async () => (mailTo(email, 'Cancelled: coaching session 2').length > 0 ? mailTo(email, 'Cancelled: coaching session 2') : undefined), 'the cancellation');
-      expect(update.calendars[0]).toContain('STATUS:CANCELLED');
+      // The cancellation is a CANCEL of the session's UID with a higher SEQUENCE, to both people.
+      expect(update.calendarTypes).toEqual(['text/calendar; charset=utf-8; method=CANCEL']);
+      const cancel = parseInvite(update.calendars[0]);
+      expect(cancel).toMatchObject({ method: 'CANCEL', uid: `${before[1].id}@tandem`, sequence: 1, status: 'CANCELLED', organizer: organizer() });
+      expect(cancel.sequence).toBeGreaterThan(before[1].sequence);
+      expect(cancel.attendees.map((a) => a.email)).toEqual([coachEmail, coacheeEmail]);
     }
     const audit = await rawQuery<{ actor: string; action: string }>(db(), `select actor, action from audit_event where subject_type = 'session' order by created_at`);
     expect(audit).toEqual([

@@ -4,6 +4,7 @@ import { linkToken, rawQuery } from '@tandem/domain';
 import { JobName, JobProducer, QueueName } from '@tandem/queues';
 import { OrganizationsService } from '@tandem/workflows';
 import { Client } from 'pg';
+import { parseInvite } from './support/itip';
 import { form } from './support/mail-scenario';
 import { type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
 import { appRoutes } from './support/routes';
@@ -159,6 +160,12 @@ describe('hostile input: cookies, invites, placeholders, surrogates, authorizati
     const description = lines.find((line) => line.startsWith('DESCRIPTION:'))!;
     expect(description).toContain('\\nX-INJECTED:1');
     expect(description).toContain('é🙂\\,\\;\\\\');
+    // An independent parser reads each session's invite as one REQUEST, the name back as written, the CR a line break.
+    expect(invite.calendars).toHaveLength(2);
+    for (const parsed of invite.calendars.map(parseInvite)) {
+      expect(parsed.method).toBe('REQUEST');
+      expect(parsed.description.startsWith(`${name.replace('\r', '\n')}, session `)).toBe(true);
+    }
   });
 
   it("never expands placeholder text that came from a user: a coachee's goals naming another offer or a sign-in give no link", async () => {

@@ -1,7 +1,9 @@
 import { rawQuery } from '@tandem/domain';
-import { ReconcilerService } from '@tandem/workflows';
+import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { organizerFrom, ReconcilerService } from '@tandem/workflows';
 import { type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
 import { encode, form, linkPath, mailScenario } from './support/mail-scenario';
+import { parseInvite } from './support/itip';
 import { waitFor } from './support/test-env';
 
 const ADMIN = 'admin@acme.example';
@@ -74,14 +76,18 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     expect((await pairingOf(pairingId)).status).toBe('ended');
     const future = await rawQuery<{ n: number }>(db(), `select count(*)::int as n from coaching_session where pairing_id = ? and status = 'scheduled' and starts_at > now()`, [pairingId]);
     expect(future[0].n).toBe(0);
-    // Both calendars lose the cancelled sessions: each comes again with a higher SEQUENCE and STATUS:CANCELLED.
+    // Both calendars lose the cancelled sessions: an iTIP CANCEL for each, its UID, a higher SEQUENCE, STATUS:CANCELLED.
     const cancelled = await rawQuery<{ id: string; sequence: number }>(db(), `select id, sequence from coaching_session where pairing_id = ? and status = 'cancelled' order by index`, [pairingId]);
     expect(cancelled.length).toBeGreaterThan(0);
+    expect(cancelled.every((s) => s.sequence > 0)).toBe(true);
+    const sender = organizerFrom(ctx.tandem.api.get<TandemConfig>(TANDEM_CONFIG).mailFrom);
     for (const person of [coach, coachee]) {
       const [ended] = await waitMail(person, 'Coaching ended');
-      expect(ended.calendars).toHaveLength(1);
-      expect(ended.calendars[0].match(/BEGIN:VEVENT/g)).toHaveLength(cancelled.length);
-      for (const session of cancelled) expect(ended.calendars[0]).toMatch(new RegExp(`UID:${session.id}@tandem\r\n[^]*?SEQUENCE:${session.sequence}\r\n[^]*?STATUS:CANCELLED`));
+      expect(ended.calendars).toHaveLength(cancelled.length);
+      expect(ended.calendarTypes.every((t) => t.startsWith('text/calendar; charset=utf-8; method=CANCEL'))).toBe(true);
+      const cancels = ended.calendars.map(parseInvite);
+      expect(cancels.map((c) => [c.method, c.uid, c.sequence, c.status, c.organizer.email])).toEqual(cancelled.map((s) => ['CANCEL', `${s.id}@tandem`, s.sequence, 'CANCELLED', sender.email]));
+      for (const c of cancels) expect(c.attendees.map((a) => a.email)).toEqual([coach, coachee]);
     }
     expect((await waitMail(ADMIN, 'Coaching ended'))[0].calendars).toEqual([]);
     await waitMail(coach2, 'Coaching offer');
@@ -152,7 +158,7 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     await waitMail(ADMIN, 'Coaching ended: Cora idle');
     const sessions = await rawQuery<{ status: string }>(db(), `select status::text as status from coaching_session where pairing_id = ?`, [pairingId]);
     expect(sessions.every((s) => s.status === 'cancelled')).toBe(true);
-    expect(ended.calendars[0].match(/STATUS:CANCELLED/g)).toHaveLength(sessions.length);
+    expect(ended.calendars.map(parseInvite).map((c) => [c.method, c.status])).toEqual(sessions.map(() => ['CANCEL', 'CANCELLED']));
     expect((await ctx.tandem.get(ReconcilerService).reconcile()).inactivityChecks).toBe(0);
     expect(mailTo(coach, 'Time for your next coaching session')).toHaveLength(1);
     const report = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });

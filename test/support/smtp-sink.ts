@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+
+/** A message's text/calendar parts: attachments, and the alternative of the body that a single invite is sent as. */
+const calendarParts = (mail: ParsedMail) => mail.attachments.filter((a) => a.contentType.startsWith('text/calendar'));
 
 /** A message as the SMTP server received it. */
 export interface ReceivedMail {
@@ -9,8 +12,10 @@ export interface ReceivedMail {
   text: string;
   html: string;
   messageId: string;
-  /** The text/calendar attachments (.ics invites). */
+  /** The text/calendar parts (.ics invites), attachments or the body's alternative. */
   calendars: string[];
+  /** Each calendar part's Content-Type (with its iTIP method). */
+  calendarTypes: string[];
 }
 
 /** A real SMTP server on a free local port that keeps what it receives. */
@@ -64,7 +69,7 @@ export class SmtpSink {
         if (this.options.parse === false) {
           stream.on('data', () => undefined);
           stream.on('end', () => {
-            this.messages.push({ to, subject: '', text: '', html: '', messageId: '', calendars: [] });
+            this.messages.push({ to, subject: '', text: '', html: '', messageId: '', calendars: [], calendarTypes: [] });
             reply(to.join(','), callback);
           });
           return;
@@ -77,7 +82,8 @@ export class SmtpSink {
               text: mail.text ?? '',
               html: typeof mail.html === 'string' ? mail.html : '',
               messageId: mail.messageId ?? '',
-              calendars: mail.attachments.filter((a) => a.contentType.startsWith('text/calendar')).map((a) => a.content.toString('utf8')),
+              calendars: calendarParts(mail).map((a) => a.content.toString('utf8')),
+              calendarTypes: calendarParts(mail).map((a) => a.headers.get('content-type') as { value: string; params: Record<string, string> }).map((t) => [t.value, ...Object.entries(t.params).map(([k, v]) => `${k}=${v}`)].join('; ')),
             });
             reply(to.join(','), callback);
           })

@@ -39,6 +39,22 @@ function sendSlots(smtpUrl: string): number {
   return Number.isInteger(n) && n > 0 ? n : 5;
 }
 
+/**
+ * The calendar parts of a message: its `ics` is an iCalendar stream of one VCALENDAR per event (an iTIP message holds
+ * one UID), each sent as a text/calendar part whose `method` is the object's METHOD (RFC 6047 2.4). A single invite
+ * goes as nodemailer's icalEvent, a text/calendar alternative of the body (so clients show it as an invite) plus an
+ * invite.ics attachment; several go as text/calendar attachments.
+ */
+export function calendarParts(ics: string | null): { icalEvent?: { method: string; content: string; filename: string }; attachments?: { filename: string; content: string; contentType: string }[] } {
+  if (!ics) return {};
+  const parts = ics
+    .split(/(?<=\nEND:VCALENDAR\r\n)/)
+    .filter((part) => part.trim() !== '')
+    .map((content) => ({ method: /\nMETHOD:([A-Z-]+)\r\n/.exec(content)?.[1] ?? 'PUBLISH', content }));
+  if (parts.length === 1) return { icalEvent: { method: parts[0].method, content: parts[0].content, filename: 'invite.ics' } };
+  return { attachments: parts.map((p, i) => ({ filename: `invite-${i + 1}.ics`, content: p.content, contentType: `text/calendar; charset=utf-8; method=${p.method}` })) };
+}
+
 const closedError = () => new RetryLaterError(0, 'the mail transport is closed (shutting down)');
 
 /**
@@ -135,7 +151,7 @@ export class EmailSender implements OnApplicationShutdown {
         subject: message.subject,
         text,
         html: message.html ? expandLinks(message.html, this.config.publicUrl, this.config.appSecret) : textToHtml(text),
-        attachments: message.ics ? [{ filename: 'invite.ics', content: message.ics, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : undefined,
+        ...calendarParts(message.ics),
         // A stable Message-ID lets receiving systems drop the duplicate a crash between send and commit can cause.
         messageId: `<${hashSecret(message.idempotency_key).slice(0, 40)}@tandem>`,
       });

@@ -8,7 +8,7 @@ export interface OutboxDraft extends RenderedEmail {
   organizationId: string;
   idempotencyKey: string;
   to: string;
-  /** A calendar (RFC 5545) to attach as text/calendar. */
+  /** Calendar invites (RFC 5545/5546): one VCALENDAR per iTIP message, each sent as a text/calendar part with its method. */
   ics?: string;
 }
 

@@ -7,7 +7,7 @@ import { JobName, JobProducer } from '@tandem/queues';
 import { DateTime } from 'luxon';
 import { commitThenSend } from '../after-commit';
 import { DEFAULT_INACTIVITY_WINDOW } from '../programs/program-settings';
-import { calendarFile, sessionEvent } from './ics';
+import { calendarFile, organizerFrom, sessionEvent } from './ics';
 import { sessionChangedEmail, sessionInvitesEmail, sessionReminderEmail } from './session-emails';
 import { closeAt, planSessions } from './session-plan';
 
@@ -76,7 +76,7 @@ export interface SessionView {
 export type SessionOutcome = 'moved' | 'unchanged' | 'cancelled' | 'already-cancelled';
 
 /**
- * Keeps an active pairing on cadence: plans its sessions, sends the series invite (.ics) and a reminder before each
+ * Keeps an active pairing on cadence: plans its sessions, sends the series invites (an iTIP REQUEST per session) and a reminder before each
  * session, and lets either person move or cancel one by link (both get the updated invite). Every due time is a
  * column, so the reconciler can re-create any job Redis lost; each email's key names its step.
  */
@@ -115,7 +115,7 @@ export class CadenceService {
         ],
       );
       const sessions = (await rawQuery<SessionRow>(tem, `${SESSION_SELECT} where s.pairing_id = ? order by s.index`, [pairingId])).map(dates);
-      const ics = calendarFile(sessions.map((s) => sessionEvent(s)), now);
+      const ics = calendarFile(sessions.map((s) => sessionEvent(s)), now, organizerFrom(this.config.mailFrom));
       const drafts = (['coach', 'coachee'] as const).map((role): OutboxDraft => {
         const who = people(pairing, role);
         return {
@@ -255,7 +255,7 @@ export class CadenceService {
         ],
       );
       const changed: SessionRow = { ...row, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + length), sequence: updated.sequence, session_status: decision.cancel ? 'cancelled' : 'scheduled' };
-      const ics = calendarFile([sessionEvent(changed)], now);
+      const ics = calendarFile([sessionEvent(changed)], now, organizerFrom(this.config.mailFrom));
       const actor = people(row, role);
       const step = decision.cancel ? 'session-cancelled' : 'session-moved';
       const messageIds = await writeOutbox(

@@ -69,9 +69,25 @@ export function icsParam(value: string): string {
   return `"${value.replace(/["\r\n\u2028\u2029]/g, ' ').replace(CONTROLS, ' ').trim()}"`;
 }
 
-/** A mailto: address for ATTENDEE: only the characters an address may hold (others are dropped). */
+/** A mailto: address for ORGANIZER and ATTENDEE: only the characters an address may hold (others are dropped). */
 function mailto(email: string): string {
   return `mailto:${email.replace(/[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~@-]/g, '')}`;
+}
+
+/** Who sends the invites (RFC 5546's ORGANIZER): the program's sender. */
+export interface Organizer {
+  name: string;
+  email: string;
+}
+
+/**
+ * The organizer named by a From address (`MAIL_FROM`): `Name <address>`, `"Name" <address>` or a bare address (whose
+ * name is then "Tandem").
+ */
+export function organizerFrom(mailFrom: string): Organizer {
+  const named = /^\s*"?([^"<]*?)"?\s*<([^<>\s]+)>\s*$/.exec(mailFrom);
+  if (named) return { name: named[1].trim() || 'Tandem', email: named[2] };
+  return { name: 'Tandem', email: mailFrom.trim() };
 }
 
 const utc = (at: Date) => at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
@@ -95,27 +111,44 @@ function fold(line: string): string {
   return parts.join('\r\n ');
 }
 
+/** The iTIP method (RFC 5546) of an event's message: a cancelled event is a CANCEL, any other a REQUEST. */
+export function eventMethod(event: CalendarEvent): 'REQUEST' | 'CANCEL' {
+  return event.cancelled ? 'CANCEL' : 'REQUEST';
+}
+
 /**
- * A calendar (METHOD:PUBLISH) with the given events in UTC; clients show them in each reader's zone. An update
- * re-sends an event with the same UID and a higher SEQUENCE; a cancellation sends it with STATUS:CANCELLED.
+ * The invites (iTIP over email, RFC 5546 and 6047) for the given events, in UTC (clients show them in each reader's
+ * zone): one VCALENDAR per event, since every component of an iTIP message must share one UID, joined into one
+ * iCalendar stream (RFC 5545 3.4) that the sender splits into one text/calendar part each. An event is a REQUEST
+ * (ORGANIZER, one ATTENDEE per person, STATUS:CONFIRMED); an update re-sends it with the same UID and a higher SEQUENCE;
+ * a cancellation is a CANCEL with the same UID, a higher SEQUENCE and STATUS:CANCELLED. Attendees are asked for no
+ * reply (RSVP=FALSE): replies would go to the sender's address, which reads none; people move or cancel by link.
  */
-export function calendarFile(events: CalendarEvent[], stamp: Date): string {
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Tandem//Coaching sessions//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH'];
-  for (const event of events) {
-    lines.push(
-      'BEGIN:VEVENT',
-      `UID:${icsText(event.uid)}`,
-      `DTSTAMP:${utc(stamp)}`,
-      `SEQUENCE:${event.sequence}`,
-      `DTSTART:${utc(event.start)}`,
-      `DTEND:${utc(event.end)}`,
-      `SUMMARY:${icsText(event.summary)}`,
-      `DESCRIPTION:${icsText(event.description)}`,
-      `STATUS:${event.cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
-      ...event.attendees.map((a) => `ATTENDEE;CN=${icsParam(a.name)};ROLE=REQ-PARTICIPANT:${mailto(a.email)}`),
-      'END:VEVENT',
-    );
-  }
-  lines.push('END:VCALENDAR');
+export function calendarFile(events: CalendarEvent[], stamp: Date, organizer: Organizer): string {
+  return events.map((event) => invite(event, stamp, organizer)).join('');
+}
+
+function invite(event: CalendarEvent, stamp: Date, organizer: Organizer): string {
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Tandem//Coaching sessions//EN',
+    'CALSCALE:GREGORIAN',
+    `METHOD:${eventMethod(event)}`,
+    'BEGIN:VEVENT',
+    `UID:${icsText(event.uid)}`,
+    `DTSTAMP:${utc(stamp)}`,
+    `SEQUENCE:${event.sequence}`,
+    `DTSTART:${utc(event.start)}`,
+    `DTEND:${utc(event.end)}`,
+    `SUMMARY:${icsText(event.summary)}`,
+    `DESCRIPTION:${icsText(event.description)}`,
+    `STATUS:${event.cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
+    `ORGANIZER;CN=${icsParam(organizer.name)}:${mailto(organizer.email)}`,
+    ...event.attendees.map((a) => `ATTENDEE;CN=${icsParam(a.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:${mailto(a.email)}`),
+    'END:VEVENT',
+    'END:VCALENDAR',
+  ];
   return lines.map(fold).join('\r\n') + '\r\n';
 }
+

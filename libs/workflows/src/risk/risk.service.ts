@@ -6,7 +6,7 @@ import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { Duration } from 'luxon';
 import { commitThenSend } from '../after-commit';
-import { calendarFile, sessionEvent } from '../cadence/ics';
+import { calendarFile, organizerFrom, sessionEvent } from '../cadence/ics';
 import { transitionPairing } from '../pairing/pairing-status';
 import { inactivitySettings } from '../programs/program-settings';
 import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
@@ -236,7 +236,7 @@ export class RiskService {
 
   /**
    * Cancels the pairing's future sessions and answers the calendar that takes them out of both people's calendars
-   * (each event again, with a higher SEQUENCE and STATUS:CANCELLED), or undefined when none was left.
+   * (an iTIP CANCEL per session: same UID, a higher SEQUENCE, STATUS:CANCELLED), or undefined when none was left.
    */
   private async cancelFutureSessions(tem: EntityManager, row: PairingRow, now: Date): Promise<string | undefined> {
     const cancelled = await rawQuery<{ id: string; index: number; sequence: number; starts_at: string; ends_at: string; sessions: number }>(
@@ -250,7 +250,7 @@ export class RiskService {
     const events = cancelled
       .sort((a, b) => a.index - b.index)
       .map((s) => sessionEvent({ ...row, ...s, id: s.id, starts_at: new Date(s.starts_at), ends_at: new Date(s.ends_at), session_status: 'cancelled' }));
-    return calendarFile(events, now);
+    return calendarFile(events, now, organizerFrom(this.config.mailFrom));
   }
 
   /** The "coaching ended" emails: to both people (with the cancelling calendar, if sessions were left) and the admin. */
