@@ -277,20 +277,25 @@ export class PrivacyService {
         if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
       }
     }
-    const { open, ...counts } = outcome;
-    void open;
-    return { personId, alreadyErased: false, ...counts, offersWithdrawn: withdrawn };
+    return { personId, alreadyErased: false, enrollments: outcome.enrollments, feedbackDeleted: outcome.feedbackDeleted, surveysDeleted: outcome.surveysDeleted, emailsScrubbed: outcome.emailsScrubbed, offersWithdrawn: withdrawn };
   }
 
   /** The audit trail, newest first, filtered and paged. */
   async audit(organizationId: string, query: AuditQuery): Promise<{ items: AuditRow[]; total: number; limit: number; offset: number }> {
     const where = ['organization_id = ?'];
     const bindings: unknown[] = [organizationId];
-    if (query.subjectType) (where.push('subject_type = ?'), bindings.push(query.subjectType));
-    if (query.action) (where.push('action = ?'), bindings.push(query.action));
-    if (query.actor) (where.push('actor = ?'), bindings.push(query.actor));
-    if (query.since) (where.push('created_at >= ?'), bindings.push(query.since));
-    if (query.until) (where.push('created_at < ?'), bindings.push(query.until));
+    const filters: [string, unknown][] = [
+      ['subject_type = ?', query.subjectType],
+      ['action = ?', query.action],
+      ['actor = ?', query.actor],
+      ['created_at >= ?', query.since],
+      ['created_at < ?', query.until],
+    ];
+    for (const [clause, value] of filters) {
+      if (value === undefined) continue;
+      where.push(clause);
+      bindings.push(value);
+    }
     const em = this.em.fork();
     const items = await rawQuery<AuditRow>(
       em,
