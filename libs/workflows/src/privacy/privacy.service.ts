@@ -2,8 +2,12 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { AuditEvent, ConflictError, DomainError, isUuid, linkToken, NotFoundError, rawQuery, ValidationError } from '@tandem/domain';
+import { firstName } from '@tandem/mail';
 import { OffersService } from '../pairing/offers.service';
 import type { Actor } from '../programs/programs.service';
+
+/** A text as a literal in a POSIX regular expression. */
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The name an erased person keeps, so other people's pairings still read as a sentence. */
 export const ERASED_NAME = 'Erased person';
@@ -112,20 +116,20 @@ export class PrivacyService {
     const pairings = await rawQuery<{ id: string; as: string } & Record<string, unknown>>(em, PAIRINGS_SQL, [personId, personId, org, personId, personId]);
     const ids = pairings.map((p) => p.id);
     const sessions = ids.length
-      ? await rawQuery<{ pairingId: string }>(
+      ? await rawQuery<{ id: string; pairingId: string }>(
           em,
-          `select pairing_id as "pairingId", index, starts_at as "startsAt", ends_at as "endsAt", status::text as status, sequence from coaching_session where pairing_id = any(?::uuid[]) order by starts_at, index`,
+          `select id, pairing_id as "pairingId", index, starts_at as "startsAt", ends_at as "endsAt", status::text as status, sequence from coaching_session where pairing_id = any(?::uuid[]) order by starts_at, index`,
           [ids],
         )
       : [];
     const offers = ids.length
-      ? await rawQuery<{ pairingId: string; declineReason: string | null }>(
+      ? await rawQuery<{ id: string; pairingId: string; declineReason: string | null }>(
           em,
-          `select pairing_id as "pairingId", decision::text as decision, decline_reason as "declineReason", decided_at as "decidedAt", expires_at as "expiresAt", created_at as "createdAt" from offer where pairing_id = any(?::uuid[])`,
+          `select id, pairing_id as "pairingId", decision::text as decision, decline_reason as "declineReason", decided_at as "decidedAt", expires_at as "expiresAt", created_at as "createdAt" from offer where pairing_id = any(?::uuid[])`,
           [ids],
         )
       : [];
-    const feedback = await rawQuery(
+    const feedback = await rawQuery<{ id: string }>(
       em,
       `select f.id, s.pairing_id as "pairingId", s.index as "sessionIndex", f.role::text as role, f.requested_at as "requestedAt", f.submitted_at as "submittedAt",
               f.session_rating as "sessionRating", f.progress, f.alliance_goals as "allianceGoals", f.alliance_tasks as "allianceTasks", f.alliance_bond as "allianceBond",
@@ -133,7 +137,7 @@ export class PrivacyService {
          from feedback f join coaching_session s on s.id = f.session_id where ${OWN_FEEDBACK_WHERE} order by f.requested_at, f.id`,
       [org, personId, personId],
     );
-    const surveys = await rawQuery(
+    const surveys = await rawQuery<{ id: string }>(
       em,
       `select cs.id, cs.pairing_id as "pairingId", cs.intake, cs.levels, cs.requested_at as "requestedAt", cs.submitted_at as "submittedAt" from closing_survey cs where ${SURVEYS_WHERE} order by cs.requested_at`,
       [org, personId],
@@ -143,7 +147,8 @@ export class PrivacyService {
       `select skill, estimate, sd, certainty, answers, coachees, programs, updated_at as "updatedAt" from coach_learning where organization_id = ? and person_id = ? order by skill`,
       [org, personId],
     );
-    const subjects = [personId, ...enrollments.map((e) => e.id as string), ...ids];
+    // Events about the person: on them, their enrollments, pairings, offers, sessions, forms and surveys.
+    const subjects = [personId, ...enrollments.map((e) => e.id as string), ...ids, ...offers.map((o) => o.id), ...sessions.map((x) => x.id), ...feedback.map((f) => f.id), ...surveys.map((x) => x.id)];
     const audit = await rawQuery(
       em,
       `select id, created_at as "createdAt", actor, action, subject_type as "subjectType", subject_id as "subjectId", data from audit_event
@@ -164,7 +169,7 @@ export class PrivacyService {
         const offer = offerOf.get(p.id);
         // The decline reason is the coach's own words: shown to the coach only.
         const shown = offer ? { ...offer, pairingId: undefined, declineReason: p.as === 'coach' ? offer.declineReason : undefined } : null;
-        return { ...p, offer: shown, sessions: sessions.filter((s) => s.pairingId === p.id).map((s) => ({ ...s, pairingId: undefined })) };
+        return { ...p, offer: shown, sessions: sessions.filter((x) => x.pairingId === p.id).map((x) => ({ ...x, pairingId: undefined })) };
       }),
       feedback,
       surveys,
@@ -231,6 +236,31 @@ export class PrivacyService {
           person.name,
         ],
       );
+      // Emails to the people they were paired with call them by first name and quote their goals and bio.
+      const texts = await rawQuery<{ goals: string | null; bio: string | null }>(tem, `select goals, bio from enrollment where person_id = ?`, [personId]);
+      const quoted = texts.flatMap((t) => [t.goals, t.bio]).filter((t): t is string => !!t && t.trim().length >= 3);
+      const partners = await rawQuery<{ email: string }>(
+        tem,
+        `select distinct op.email from pairing pr join enrollment ce on ce.id = pr.coach_id join enrollment ee on ee.id = pr.coachee_id
+           join enrollment oe on oe.id = case when ce.person_id = ? then pr.coachee_id else pr.coach_id end join person op on op.id = oe.person_id
+          where pr.organization_id = ? and (ce.person_id = ? or ee.person_id = ?) and op.id <> ?`,
+        [personId, org, personId, personId, personId],
+      );
+      const first = firstName(person.name);
+      const firstPattern = `\\m${escapeRegex(first)}\\M`;
+      let partnerMails = 0;
+      if (partners.length > 0) {
+        const scrub = (column: string) =>
+          quoted.reduce((sql) => `replace(${sql}, ?, '')`, first.length >= 2 ? `regexp_replace(${column}, ?, ?, 'g')` : column);
+        const scrubBindings = [...(first.length >= 2 ? [firstPattern, ERASED_NAME] : []), ...quoted];
+        const touched = await rawQuery(
+          tem,
+          `update outbox_message set subject = ${scrub('subject')}, text = ${scrub('text')}, html = ${scrub('html')}
+            where organization_id = ? and "to" = any(?::text[]) and (${first.length >= 2 ? `text ~ ? or subject ~ ?` : 'false'}${quoted.map(() => ' or strpos(text, ?) > 0').join('')}) returning id`,
+          [...scrubBindings, ...scrubBindings, ...scrubBindings, org, partners.map((p) => p.email), ...(first.length >= 2 ? [firstPattern, firstPattern] : []), ...quoted],
+        );
+        partnerMails = touched.length;
+      }
       const emails = await rawQuery(
         tem,
         `update outbox_message set "to" = ?, subject = 'Erased message', text = '', html = null, ics = null,
@@ -259,7 +289,7 @@ export class PrivacyService {
         `update person set name = ?, email = ?, department = null, manager_email = null, level = null, timezone = 'UTC', languages = '{}', updated_at = now() where id = ?`,
         [ERASED_NAME, placeholder, personId],
       );
-      const counts = { enrollments: enrollments.length, feedbackDeleted: feedback.length, surveysDeleted: surveys.length, emailsScrubbed: emails.length + named.length };
+      const counts = { enrollments: enrollments.length, feedbackDeleted: feedback.length, surveysDeleted: surveys.length, emailsScrubbed: emails.length + named.length + partnerMails };
       tem.create(AuditEvent, { organization: org, actor: actor.actor, action: 'person.erased', subjectType: 'person', subjectId: personId, data: { ...counts, offersWithdrawn: open.length } });
       await tem.flush();
       return { ...counts, open: open.map((o) => o.id) };
