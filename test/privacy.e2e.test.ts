@@ -244,6 +244,22 @@ describe('privacy: export, erase and the audit trail', () => {
     expect(await rawQuery(db(), `select status::text as status from pairing where coachee_id = ? order by created_at`, [enrollmentIds.get(OPEN)])).toEqual([{ status: 'declined' }]);
   });
 
+  it('refuses to erase someone in the proposals of an unpublished round (409), changing nothing', async () => {
+    const draft = await seedProgram(ctx.tandem, key, { name: 'Leaders draft' }, [
+      { role: 'coach', email: 'coach-x@acme.example', name: 'Xena Coach', capacity: 1 },
+      { role: 'coachee', email: 'coachee-x@acme.example', name: 'Xavier Coachee' },
+    ]);
+    const round = await api('POST', `/api/v1/programs/${draft.programId}/rounds`);
+    expect((await roundDone(ctx.tandem, key, round.body.id)).matched).toBe(1);
+    const [{ id }] = await rawQuery<{ id: string }>(db(), `select person_id as id from enrollment where id = ?`, [draft.idOf('coachee-x@acme.example')]);
+    const before = await tableCounts();
+    const refused = await api('POST', `/api/v1/people/${id}/erase`, { json: { confirm: 'coachee-x@acme.example' } });
+    expect([refused.status, refused.body.code]).toEqual([409, 'proposed']);
+    expect(refused.body.message).toContain('Remove their pair from the round (or publish it) first');
+    expect(await tableCounts()).toEqual(before);
+    expect((await personRow(id)).name).toBe('Xavier Coachee');
+  });
+
   it('reads the audit trail: newest first, filtered, paged, with clear 422s for bad filters', async () => {
     const all = await api('GET', '/api/v1/audit?limit=200');
     expect(all.status).toBe(200);
