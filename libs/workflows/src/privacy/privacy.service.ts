@@ -222,19 +222,13 @@ export class PrivacyService {
         [org, personId, personId],
       );
       const placeholder = erasedEmail(personId);
-      // Other people's emails may name the person: the name and the address are replaced there too.
+      // Other people's emails may name the person: the full name (as whole words) and the address are replaced there too.
+      const namePattern = `\\m${escapeRegex(person.name.trim())}\\M`;
       const named = await rawQuery(
         tem,
-        `update outbox_message set subject = replace(replace(subject, ?, ?), ?, ?), text = replace(replace(text, ?, ?), ?, ?), html = replace(replace(html, ?, ?), ?, ?)
-          where organization_id = ? and "to" <> ? and (strpos(text, ?) > 0 or strpos(text, ?) > 0 or strpos(subject, ?) > 0) returning id`,
-        [
-          ...[0, 1, 2].flatMap(() => [person.name, ERASED_NAME, person.email, placeholder]),
-          org,
-          person.email,
-          person.name,
-          person.email,
-          person.name,
-        ],
+        `update outbox_message set subject = replace(regexp_replace(subject, ?, ?, 'g'), ?, ?), text = replace(regexp_replace(text, ?, ?, 'g'), ?, ?), html = replace(regexp_replace(html, ?, ?, 'g'), ?, ?)
+          where organization_id = ? and "to" <> ? and (text ~ ? or strpos(text, ?) > 0 or subject ~ ?) returning id`,
+        [...[0, 1, 2].flatMap(() => [namePattern, ERASED_NAME, person.email, placeholder]), org, person.email, namePattern, person.email, namePattern],
       );
       // Emails to the people they were paired with call them by first name and quote their goals and bio.
       const texts = await rawQuery<{ goals: string | null; bio: string | null }>(tem, `select goals, bio from enrollment where person_id = ?`, [personId]);
