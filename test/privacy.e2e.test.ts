@@ -361,4 +361,20 @@ describe('privacy: export, erase and the audit trail', () => {
     expect((await browser.get(`/console/enrollments/${foreign[0].id}/export.json`)).status).toBe(404);
     expect((await browser.get(`/console/enrollments/${foreign[0].id}/erase`)).status).toBe(404);
   });
+  it("erases a coach: their notes go, what their coachees' answers taught about them stays as the organization's statistics", async () => {
+    const coach = coachOf.get(ERASED)!;
+    const id = personIds.get(coach.email)!;
+    const learning = () => rawQuery<{ skill: string; answers: number }>(db(), `select skill, answers from coach_learning where person_id = ? order by skill`, [id]);
+    const kept = await learning();
+    expect(kept.length).toBeGreaterThan(0);
+    const countsBefore = countsOf(await api('GET', `/api/v1/programs/${programId}/report`));
+    const answer = await api('POST', `/api/v1/people/${id}/erase`, { json: { confirm: coach.email } });
+    expect(answer.body).toMatchObject({ alreadyErased: false, feedbackDeleted: 1, surveysDeleted: 0, offersWithdrawn: 0 });
+    expect(await rawQuery(db(), `select note from feedback where note like 'Private note of %'`)).toEqual([{ note: `Private note of ${coachOf.get('coachee-b@acme.example')!.email}` }]);
+    expect(await rawQuery(db(), `select 1 from outbox_message where strpos(text, ?) > 0 or "to" = ?`, [coach.name, coach.email])).toEqual([]);
+    expect(await learning()).toEqual(kept);
+    // The history counts stay; the coach left the pool, so (as after a pause) they are no longer counted as enrolled.
+    const funnel = countsBefore.funnel as { enrolledCoaches: number };
+    expect(countsOf(await api('GET', `/api/v1/programs/${programId}/report`))).toEqual({ ...countsBefore, funnel: { ...funnel, enrolledCoaches: funnel.enrolledCoaches - 1 } });
+  });
 });
