@@ -57,6 +57,7 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
       enrollments: idOf(`coachee1@${tag}.example`),
       coacheeId: idOf(`coachee1@${tag}.example`),
       coachId: idOf(`coach1@${tag}.example`),
+      people: (await rawQuery<{ id: string }>(tandem.get(EntityManager).fork(), `select person_id as id from enrollment where id = ?`, [idOf(`coachee1@${tag}.example`)]))[0].id,
     });
   };
 

@@ -9,6 +9,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { FeedbackSummaryController } from './feedback/feedback-summary.controller';
 import { HealthController } from './health/health.controller';
 import { ConsolePeopleController } from './console/console-people.controller';
+import { ConsolePrivacyController } from './console/console-privacy.controller';
 import { ConsoleProgramsController } from './console/console-programs.controller';
 import { ConsoleRoundsController } from './console/console-rounds.controller';
 import { ConsoleSignInController } from './console/console-signin.controller';
@@ -24,12 +25,13 @@ import { OffersController } from './pages/offers.controller';
 import { RematchController } from './pages/rematch.controller';
 import { SurveyController } from './pages/survey.controller';
 import { SessionsController } from './pages/sessions.controller';
+import { PrivacyController } from './privacy/privacy.controller';
 import { ProgramsController } from './programs/programs.controller';
 import { ReportController } from './report/report.controller';
 import { RoundsController } from './rounds/rounds.controller';
 
 /** The admin console's pages (server-rendered, session cookie, CSRF on every form). */
-const CONSOLE_CONTROLLERS = [ConsoleSignInController, ConsoleProgramsController, ConsolePeopleController, ConsoleRoundsController, ConsoleViewsController];
+const CONSOLE_CONTROLLERS = [ConsoleSignInController, ConsoleProgramsController, ConsolePeopleController, ConsoleRoundsController, ConsoleViewsController, ConsolePrivacyController];
 
 /** The HTTP api: admin REST under /api/v1, health, docs. */
 @Module({})
@@ -38,7 +40,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'producer'), WorkflowsModule, OpsModule],
-      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, ...CONSOLE_CONTROLLERS],
+      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, PrivacyController, ...CONSOLE_CONTROLLERS],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: BodyCheckInterceptor },

@@ -33,3 +33,4 @@ export * from './console/people-csv';
 export * from './console/people-admin.service';
 export * from './console/round-review.service';
 export * from './console/mail-viewer';
+export * from './privacy/privacy.service';

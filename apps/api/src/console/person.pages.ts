@@ -189,7 +189,7 @@ ${
       ? html`<form method="post" action="/console/enrollments/${person.id}/resume">${csrfField(frame.csrf!)}<p>${person.name} is paused.</p><button type="submit" class="secondary">Resume</button></form>`
       : ''
 }
-<p><a href="/console/enrollments/${person.id}/remove">Remove ${person.name} from this program…</a></p>`;
+<p><a href="/console/enrollments/${person.id}/remove">Remove ${person.name} from this program…</a> · <a href="/console/enrollments/${person.id}/export.json" download>Export data</a> · <a href="/console/enrollments/${person.id}/erase">Erase…</a></p>`;
 }
 
 /** The remove step: says what goes, or why it cannot. Works without JavaScript. */
