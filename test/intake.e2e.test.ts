@@ -55,7 +55,7 @@ describe('participant intake (api + worker in process, real Postgres, Redis and 
     expect(second.body).toMatchObject({ status: 'succeeded', created: 0, updated: 0, unchanged: 50 });
     const enrollments = await rawQuery<{ n: string }>(tandem.get(EntityManager).fork(), `select count(*) as n from enrollment where program_id = ?`, [programId]);
     expect(Number(enrollments[0].n)).toBe(50);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await tandem.queuesIdle();
     expect(smtp.messages.filter((m) => m.to[0].endsWith('@first.example'))).toHaveLength(50);
     const welcome = smtp.messages.find((m) => m.to[0] === 'person0@first.example')!;
     expect(welcome.subject).toBe('Welcome to Managers 2027');

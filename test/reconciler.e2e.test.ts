@@ -48,7 +48,7 @@ describe('reconciler: work whose job ran out of attempts on a passing fault', ()
     }, 'the message to be marked sent');
     // Nothing is revived twice, and nothing is sent twice.
     expect((await tandem.get(ReconcilerService).reconcile()).revivedJobs).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await tandem.queuesIdle();
     expect(sink.messages).toHaveLength(1);
   });
 });

@@ -37,7 +37,7 @@ describe('SIGKILL the worker mid-work, then restart it', () => {
     expect(done).toMatchObject({ status: 'succeeded', rows: 2000 });
     expect(await rig.count(`select count(*) as n from enrollment where program_id = ?`, [program.id])).toBe(2000);
     await waitFor(async () => (smtp.messages.filter((m) => m.to[0].endsWith('@kill.example')).length >= 2000 ? true : undefined), '2,000 welcome emails', 240_000, 200);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await rig.queuesIdle();
     const recipients = smtp.messages.filter((m) => m.to[0].endsWith('@kill.example')).map((m) => m.to[0]);
     expect(recipients).toHaveLength(2000);
     expect(new Set(recipients).size).toBe(2000);
@@ -105,7 +105,7 @@ describe('SIGKILL the worker while 200 offer emails go out, then restart it', ()
 
     worker = rig.startWorker();
     await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'every offer sent', 120_000, 200);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await rig.queuesIdle();
     const counts = smtp.countsById(isOffer);
     expect([...counts.keys()].sort()).toEqual(atKill.map((r) => idOf(r.key)).sort());
     const duplicated = [...counts].filter(([, n]) => n > 1).map(([id]) => id);

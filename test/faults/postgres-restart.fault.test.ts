@@ -69,7 +69,7 @@ describe('PostgreSQL restarts under load', () => {
     expect(done).toMatchObject({ status: 'succeeded', rows: 1000 });
     expect(await rig.count(`select count(*) as n from enrollment where program_id = ?`, [program.id])).toBe(1000);
     await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'every welcome sent', 180_000, 200);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await rig.queuesIdle();
     const recipients = smtp.messages.map((m) => m.to[0]);
     const counts = new Map<string, number>();
     for (const to of recipients) counts.set(to, (counts.get(to) ?? 0) + 1);

@@ -83,7 +83,7 @@ describe('Redis stops mid-cadence and comes back empty (FLUSHALL)', () => {
     const arrived = () => smtp.messages.filter((m) => expectedIds.has(m.messageId));
     await waitFor(async () => (arrived().length >= expectedKeys.length ? true : undefined), `${expectedKeys.length} reminders and feedback requests`, 120_000, 200);
     await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'the outbox to drain', 60_000, 200);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await rig.queuesIdle();
 
     const ids = arrived().map((m) => m.messageId);
     expect(ids).toHaveLength(expectedKeys.length);

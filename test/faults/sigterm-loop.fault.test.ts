@@ -125,7 +125,7 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
       );
     }
     await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'the outbox to drain', 60_000, 200);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await rig.queuesIdle();
     expect(new Set(welcomes().map((m) => m.to[0])).size).toBe(1000);
     expect(smtp.messages.filter((m) => cadenceIds.has(m.messageId))).toHaveLength(cadenceIds.size);
     expect(smtp.messages.filter((m) => lateIds.has(m.messageId))).toHaveLength(0);

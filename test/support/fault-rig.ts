@@ -1,7 +1,9 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { createOrmConfig, rawQuery } from '@tandem/domain';
 import { runCli, TandemProcess } from './processes';
-import { createTestEnv, type TestEnv, waitFor } from './test-env';
+import { producerConnection, QueueName } from '@tandem/queues';
+import { Queue } from 'bullmq';
+import { createTestEnv, type TestEnv, waitFor, waitQueuesIdle } from './test-env';
 
 /**
  * Job timing for fault tests: a killed worker's jobs are handed on once BullMQ's lock (8 s here, 30 s by default) has
@@ -129,6 +131,20 @@ export class FaultRig {
       const view = await this.get(`/api/v1/rounds/${roundId}`);
       return view.status === 'queued' || view.status === 'running' ? undefined : view;
     }, `round ${roundId}`, timeoutMs, 200);
+  }
+
+  /**
+   * Waits until no queue of the rig holds a waiting or running job (what a test asserts "nothing more is sent" after,
+   * instead of sleeping); the queues are read on the Redis the processes use.
+   */
+  async queuesIdle(timeoutMs = 60_000): Promise<void> {
+    const connection = producerConnection(this.processEnv.REDIS_URL ?? this.testEnv.config.redisUrl);
+    const queues = Object.values(QueueName).map((name) => new Queue(name, { connection, prefix: this.testEnv.config.queuePrefix }));
+    try {
+      await waitQueuesIdle(queues, timeoutMs);
+    } finally {
+      await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
+    }
   }
 
   async stop(): Promise<void> {

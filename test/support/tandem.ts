@@ -7,7 +7,7 @@ import { createApi } from '../../apps/api/src/main';
 import { JobObserver } from '../../apps/worker/src/ops/job-observer.service';
 import { WorkerLifecycle } from '../../apps/worker/src/ops/worker-lifecycle.service';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { createTestEnv, type TestEnv, waitFor } from './test-env';
+import { createTestEnv, type TestEnv, waitQueuesIdle } from './test-env';
 
 /** An HTTP answer, parsed. */
 export interface Answer<T = any> {
@@ -86,15 +86,8 @@ export class TestTandem {
    */
   async queuesIdle(timeoutMs = 30_000): Promise<void> {
     const producer = this.get(JobProducer);
-    await waitFor(
-      async () => {
-        for (const name of Object.values(QueueName)) {
-          const counts = await producer.queue(name).getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
-          if (Object.values(counts).some((n) => n > 0)) return undefined;
-        }
-        return true;
-      },
-      'the queues to be idle',
+    await waitQueuesIdle(
+      Object.values(QueueName).map((name) => producer.queue(name)),
       timeoutMs,
     );
   }

@@ -79,3 +79,34 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, what: stri
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/** What a queue can say about its jobs (a BullMQ Queue). */
+interface CountingQueue {
+  getJobCounts(...types: string[]): Promise<Record<string, number>>;
+}
+
+/**
+ * Waits until no queue holds a job that is waiting or running (delayed jobs not yet due are left alone): what a test
+ * asserts "nothing more happens" after, instead of sleeping. Two looks in a row, so a job that one job queues as it
+ * ends is seen.
+ */
+export async function waitQueuesIdle(queues: CountingQueue[], timeoutMs = 30_000): Promise<void> {
+  const busy = async () => {
+    for (const queue of queues) {
+      const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+      if (Object.values(counts).some((n) => n > 0)) return true;
+    }
+    return false;
+  };
+  let idleLooks = 0;
+  await waitFor(
+    async () => {
+      idleLooks = (await busy()) ? 0 : idleLooks + 1;
+      return idleLooks >= 2 ? true : undefined;
+    },
+    'the queues to be idle',
+    timeoutMs,
+    100,
+  );
+}
+
