@@ -29,6 +29,7 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
   let roundId: string;
   let coacheeId: string;
   let coachId: string;
+  let personId: string;
 
   beforeAll(async () => {
     await smtp.start();
@@ -42,6 +43,7 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
     programId = seeded.programId;
     coacheeId = seeded.idOf('coachee@bad.example');
     coachId = seeded.idOf('coach@bad.example');
+    personId = (await rawQuery<{ person_id: string }>(tandem.get(EntityManager).fork(), `select person_id from enrollment where id = ?`, [coacheeId]))[0].person_id;
     roundId = (await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key })).body.id;
     await roundDone(tandem, key, roundId);
   });
@@ -183,6 +185,7 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
     ['foreign round: an unpin with a wrong type', () => foreign('DELETE', `/api/v1/rounds/${roundId}/pins/${coacheeId}`, { body: 'x', contentType: 'text/plain' }), 404, 'not_found'],
     ['foreign round: publish', () => foreign('POST', `/api/v1/rounds/${roundId}/publish`), 404, 'not_found'],
     ['foreign enrollment: return to pool', () => foreign('POST', `/api/v1/enrollments/${coacheeId}/return-to-pool`), 404, 'not_found'],
+    ['foreign person: erase with broken JSON', () => foreign('POST', `/api/v1/people/${personId}/erase`, { body: '{"confirm":', contentType: 'application/json' }), 404, 'not_found'],
   ];
 
   it('has at least 60 cases', () => {

@@ -1,4 +1,4 @@
-import { hashSecret } from '@tandem/domain';
+import { messageIdOf } from '@tandem/mail';
 import { FaultRig } from '../support/fault-rig';
 import { participantCsv } from '../support/participants';
 import { fixtureCsv, type FixturePerson } from '../support/program-fixture';
@@ -97,9 +97,8 @@ describe('SIGKILL the worker while 200 offer emails go out, then restart it', ()
     expect(await worker.stop('SIGKILL')).toBe('SIGKILL');
     // The worker is dead: this is the state at the kill.
     const atKill = await rig.rows<{ key: string; status: string }>(`select idempotency_key as key, status from outbox_message where idempotency_key like 'offer:%'`);
-    const idOf = (key: string) => `<${hashSecret(key).slice(0, 40)}@tandem>`;
-    const inFlight = new Set(atKill.filter((r) => r.status === 'sending').map((r) => idOf(r.key)));
-    const reportedSent = atKill.filter((r) => r.status === 'sent').map((r) => idOf(r.key));
+    const inFlight = new Set(atKill.filter((r) => r.status === 'sending').map((r) => messageIdOf(r.key)));
+    const reportedSent = atKill.filter((r) => r.status === 'sent').map((r) => messageIdOf(r.key));
     expect(atKill).toHaveLength(200);
     expect(reportedSent.length).toBeLessThan(200);
 
@@ -107,7 +106,7 @@ describe('SIGKILL the worker while 200 offer emails go out, then restart it', ()
     await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'every offer sent', 120_000, 200);
     await rig.queuesIdle();
     const counts = smtp.countsById(isOffer);
-    expect([...counts.keys()].sort()).toEqual(atKill.map((r) => idOf(r.key)).sort());
+    expect([...counts.keys()].sort()).toEqual(atKill.map((r) => messageIdOf(r.key)).sort());
     const duplicated = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
     expect(duplicated.every((id) => inFlight.has(id))).toBe(true);
     expect([...counts.values()].every((n) => n <= 2)).toBe(true);

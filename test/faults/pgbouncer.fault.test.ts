@@ -1,6 +1,7 @@
+import { messageIdOf } from '@tandem/mail';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
-import { createOrmConfig, dropDatabase, hashSecret, rawQuery } from '@tandem/domain';
+import { createOrmConfig, dropDatabase, rawQuery } from '@tandem/domain';
 import { cadenceEmailKeys, plannedSessions } from '../support/fault-fixtures';
 import { FaultRig } from '../support/fault-rig';
 import { PrivatePgBouncer } from '../support/private-pgbouncer';
@@ -136,8 +137,7 @@ describe('PgBouncer in transaction mode', () => {
 
       const sessions = await plannedSessions(rig, program.id, pairs * 2);
       const expectedKeys = cadenceEmailKeys(sessions);
-      const idOf = (key: string) => `<${hashSecret(key).slice(0, 40)}@tandem>`;
-      const expectedIds = new Set(expectedKeys.map(idOf));
+      const expectedIds = new Set(expectedKeys.map(messageIdOf));
       const arrived = () => smtp.messages.filter((m) => expectedIds.has(m.messageId));
       await waitFor(async () => (arrived().length >= expectedKeys.length ? true : undefined), `${expectedKeys.length} reminders and feedback requests`, 150_000, 200);
       await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'the outbox to drain', 60_000, 200);

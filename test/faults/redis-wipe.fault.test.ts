@@ -1,7 +1,6 @@
-import { hashSecret } from '@tandem/domain';
 import { FaultRig } from '../support/fault-rig';
 import { PrivateRedis } from '../support/ops-support';
-import { acceptedCadence, cadenceEmailKeys, plannedSessions } from '../support/fault-fixtures';
+import { acceptedCadence, expectCadenceEmailsOnce, plannedSessions } from '../support/fault-fixtures';
 import { SmtpSink } from '../support/smtp-sink';
 import { waitFor } from '../support/test-env';
 
@@ -77,24 +76,8 @@ describe('Redis stops mid-cadence and comes back empty (FLUSHALL)', () => {
     const restoredMs = Date.now() - wipedAt;
     expect(Math.abs(restored - new Date(last.close_at).getTime())).toBeLessThan(1500);
 
-    const expectedKeys = cadenceEmailKeys(sessions);
-    const idOf = (key: string) => `<${hashSecret(key).slice(0, 40)}@tandem>`;
-    const expectedIds = new Set(expectedKeys.map(idOf));
-    const arrived = () => smtp.messages.filter((m) => expectedIds.has(m.messageId));
-    await waitFor(async () => (arrived().length >= expectedKeys.length ? true : undefined), `${expectedKeys.length} reminders and feedback requests`, 120_000, 200);
-    await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'the outbox to drain', 60_000, 200);
-    await rig.queuesIdle();
-
-    const ids = arrived().map((m) => m.messageId);
-    expect(ids).toHaveLength(expectedKeys.length);
-    expect(new Set(ids).size).toBe(expectedKeys.length);
-    // The database agrees: every session reminded once, every session closed with one request per person.
-    expect(await rig.count(`select count(*) as n from coaching_session where id = any(?) and reminded_at is not null`, [sessions.map((s) => s.id)])).toBe(pairs * 3);
-    expect(await rig.count(`select count(*) as n from feedback where session_id = any(?)`, [sessions.map((s) => s.id)])).toBe(pairs * 3 * 2);
-    // No email at all went out twice (invites, offers and welcomes included).
-    const all = smtp.messages.map((m) => m.messageId);
-    expect(new Set(all).size).toBe(all.length);
-    process.stdout.write(`redis wipe: ${delayedBefore} delayed cadence jobs lost, re-created ${restoredMs} ms after the wipe; ${expectedKeys.length} reminders and requests sent once\n`);
+    const sent = await expectCadenceEmailsOnce(rig, smtp, sessions);
+    process.stdout.write(`redis wipe: ${delayedBefore} delayed cadence jobs lost, re-created ${restoredMs} ms after the wipe; ${sent} reminders and requests sent once\n`);
     await worker.stop('SIGTERM');
   });
 });

@@ -1,4 +1,4 @@
-import { hashSecret } from '@tandem/domain';
+import { messageIdOf } from '@tandem/mail';
 import { acceptedCadence, cadenceEmailKeys, plannedSessions } from '../support/fault-fixtures';
 import { FaultRig } from '../support/fault-rig';
 import { participantCsv } from '../support/participants';
@@ -90,11 +90,11 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
     const late = handled.filter((s) => s.late).length;
     const sessions = planned;
     const expectedKeys = cadenceEmailKeys(sessions).filter((key) => !handled.some((s) => s.late && key.startsWith(`session-reminder:${s.id}:`)));
-    const cadenceIds = new Set(expectedKeys.map((key) => `<${hashSecret(key).slice(0, 40)}@tandem>`));
+    const cadenceIds = new Set(expectedKeys.map(messageIdOf));
     const lateIds = new Set(
       cadenceEmailKeys(sessions)
         .filter((key) => !expectedKeys.includes(key))
-        .map((key) => `<${hashSecret(key).slice(0, 40)}@tandem>`),
+        .map(messageIdOf),
     );
     const welcomes = () => smtp.messages.filter((m) => m.to[0].endsWith('@term-import.example'));
     try {
@@ -111,7 +111,7 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
       const unsent = await rig.rows(`select id, status::text as status, attempts, locked_until, last_error, created_at from outbox_message where status <> 'sent' order by created_at limit 5`);
       const lines = worker.output.join('').split('\n').filter((l) => /"level":"(warn|error)"/.test(l)).slice(-5);
       const sentIds = new Set(smtp.messages.map((m) => m.messageId));
-      const missing = expectedKeys.filter((key) => !sentIds.has(`<${hashSecret(key).slice(0, 40)}@tandem>`));
+      const missing = expectedKeys.filter((key) => !sentIds.has(messageIdOf(key)));
       const states = await rig.rows(
         `select s.id, s.index, s.status::text as status, s.sequence, s.starts_at, s.ends_at, s.remind_at, s.reminded_at,
                 (select count(*) from outbox_message o where o.idempotency_key like '%' || s.id || '%') as outbox

@@ -1,3 +1,4 @@
+import { messageIdOf } from '@tandem/mail';
 import type { FaultRig } from './fault-rig';
 import { fixtureCsv, type FixturePerson, offerLink } from './program-fixture';
 import type { SmtpSink } from './smtp-sink';
@@ -40,3 +41,32 @@ export function plannedSessions(rig: FaultRig, programId: string, count: number)
 export function cadenceEmailKeys(sessions: { id: string; sequence: number }[]): string[] {
   return sessions.flatMap((s) => ['coach', 'coachee'].flatMap((role) => [`session-reminder:${s.id}:${s.sequence}:${role}`, `feedback-request:${s.id}:${role}`]));
 }
+
+/**
+ * Waits for every session's two reminders and two feedback requests and the outbox to drain, then checks each went
+ * out exactly once, the database agrees (every session reminded, one request per person), and no email at all
+ * (invites, offers and welcomes included) went out twice. Answers how many cadence emails were expected.
+ */
+export async function expectCadenceEmailsOnce(rig: FaultRig, smtp: SmtpSink, sessions: { id: string; sequence: number }[], timeoutMs = 120_000): Promise<number> {
+  const expectedIds = new Set(cadenceEmailKeys(sessions).map(messageIdOf));
+  const arrived = () => smtp.messages.filter((m) => expectedIds.has(m.messageId));
+  await waitFor(async () => (arrived().length >= expectedIds.size ? true : undefined), `${expectedIds.size} reminders and feedback requests`, timeoutMs, 200);
+  await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'the outbox to drain', 60_000, 200);
+  await rig.queuesIdle();
+  const ids = arrived().map((m) => m.messageId);
+  const sessionIds = sessions.map((s) => s.id);
+  const reminded = await rig.count(`select count(*) as n from coaching_session where id = any(?) and reminded_at is not null`, [sessionIds]);
+  const requests = await rig.count(`select count(*) as n from feedback where session_id = any(?)`, [sessionIds]);
+  const all = smtp.messages.map((m) => m.messageId);
+  // (A support module has no jest `expect` in the build; the same checks, each failing the test with what it saw.)
+  const failures = [
+    ids.length !== expectedIds.size && `${ids.length} cadence emails arrived, ${expectedIds.size} expected`,
+    new Set(ids).size !== ids.length && `${ids.length - new Set(ids).size} cadence emails arrived twice`,
+    reminded !== sessions.length && `${reminded} of ${sessions.length} sessions reminded`,
+    requests !== sessions.length * 2 && `${requests} feedback requests, ${sessions.length * 2} expected`,
+    new Set(all).size !== all.length && `${all.length - new Set(all).size} emails went out twice`,
+  ].filter((f): f is string => typeof f === 'string');
+  if (failures.length > 0) throw new Error(failures.join('; '));
+  return expectedIds.size;
+}
+

@@ -18,8 +18,11 @@ interface ClaimedMessage {
   idempotency_key: string;
 }
 
+/** SMTP connections a worker's pool opens unless SMTP_URL's `maxConnections` says otherwise. */
+const POOL_CONNECTIONS = 5;
+
 /**
- * A pooled transport: up to 5 SMTP connections, each reused for many messages. nodemailer takes transport options from
+ * A pooled transport: up to POOL_CONNECTIONS connections, each reused for many messages. nodemailer takes options from
  * the URL's query; an options object passed beside a URL is read as message defaults and ignored, which made every
  * message open and greet a connection of its own (67 instead of 108 messages a second to a local server). Options
  * already in SMTP_URL win.
@@ -27,7 +30,7 @@ interface ClaimedMessage {
 export function pooledTransport(smtpUrl: string): Transporter {
   const url = new URL(smtpUrl);
   if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
-  if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', '5');
+  if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', String(POOL_CONNECTIONS));
   return createTransport(url.toString());
 }
 
@@ -35,8 +38,8 @@ export function pooledTransport(smtpUrl: string): Transporter {
 function sendSlots(smtpUrl: string): number {
   const url = new URL(smtpUrl);
   if (url.searchParams.get('pool') === 'false') return 1;
-  const n = Number(url.searchParams.get('maxConnections') ?? 5);
-  return Number.isInteger(n) && n > 0 ? n : 5;
+  const n = Number(url.searchParams.get('maxConnections') ?? POOL_CONNECTIONS);
+  return Number.isInteger(n) && n > 0 ? n : POOL_CONNECTIONS;
 }
 
 /**
@@ -53,6 +56,14 @@ export function calendarParts(ics: string | null): { icalEvent?: { method: strin
     .map((content) => ({ method: /\nMETHOD:([A-Z-]+)\r\n/.exec(content)?.[1] ?? 'PUBLISH', content }));
   if (parts.length === 1) return { icalEvent: { method: parts[0].method, content: parts[0].content, filename: 'invite.ics' } };
   return { attachments: parts.map((p, i) => ({ filename: `invite-${i + 1}.ics`, content: p.content, contentType: `text/calendar; charset=utf-8; method=${p.method}` })) };
+}
+
+/**
+ * The Message-ID of an outbox message, from its idempotency key: the same for every attempt, so receiving systems can
+ * drop the duplicate a crash between send and commit can cause.
+ */
+export function messageIdOf(idempotencyKey: string): string {
+  return `<${hashSecret(idempotencyKey).slice(0, 40)}@tandem>`;
 }
 
 const closedError = () => new RetryLaterError(0, 'the mail transport is closed (shutting down)');
@@ -152,8 +163,7 @@ export class EmailSender implements OnApplicationShutdown {
         text,
         html: message.html ? expandLinks(message.html, this.config.publicUrl, this.config.appSecret) : textToHtml(text),
         ...calendarParts(message.ics),
-        // A stable Message-ID lets receiving systems drop the duplicate a crash between send and commit can cause.
-        messageId: `<${hashSecret(message.idempotency_key).slice(0, 40)}@tandem>`,
+        messageId: messageIdOf(message.idempotency_key),
       });
     } catch (err) {
       const responseCode = (err as { responseCode?: number }).responseCode;

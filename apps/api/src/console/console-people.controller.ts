@@ -8,6 +8,7 @@ import { sendConsolePage, sentence } from './console-layout';
 import { frameOf } from './console-programs.controller';
 import { coachLearningPage, importLabel, importPage, peoplePage } from './people.pages';
 import { enrollmentBody, personErrors, personFromForm, personPage, personValues, removePage } from './person.pages';
+import { sendDownload } from '../http/download';
 
 /** The people page's notice after a change (the query names only which change, never whom). */
 const DONE: Record<string, string> = {
@@ -18,17 +19,6 @@ const DONE: Record<string, string> = {
   resumed: 'Resumed: back in the matching pool.',
   removed: 'Removed from this program.',
 };
-
-/** Sends a CSV download. */
-function sendCsv(reply: FastifyReply, filename: string, csv: string) {
-  return reply
-    .status(200)
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${filename}"`)
-    .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
-    .send(csv);
-}
 
 const PAGE = 100;
 
@@ -62,17 +52,17 @@ export class ConsolePeopleController {
   @Get('programs/:id/people-template.csv')
   async template(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
-    return sendCsv(reply, 'people-template.csv', peopleTemplateCsv(program.skills));
+    return sendDownload(reply, 'people-template.csv', 'text/csv', peopleTemplateCsv(program.skills));
   }
 
   @Get('programs/:id/people.csv')
   async exportPeople(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
-    return sendCsv(reply, `people-${id}.csv`, await this.peopleAdmin.peopleCsv(ctx.admin.organizationId, id));
+    return sendDownload(reply, `people-${id}.csv`, 'text/csv', await this.peopleAdmin.peopleCsv(ctx.admin.organizationId, id));
   }
 
   @Get('programs/:id/pairings.csv')
   async exportPairings(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
-    return sendCsv(reply, `pairings-${id}.csv`, await this.peopleAdmin.pairingsCsv(ctx.admin.organizationId, id));
+    return sendDownload(reply, `pairings-${id}.csv`, 'text/csv', await this.peopleAdmin.pairingsCsv(ctx.admin.organizationId, id));
   }
 
   @Get('programs/:id/people/new')

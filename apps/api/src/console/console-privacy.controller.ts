@@ -7,6 +7,7 @@ import { consoleActor, type ConsoleContext, ConsoleController, SignedIn } from '
 import { fieldErrors, sendConsolePage, sentence } from './console-layout';
 import { frameOf } from './console-programs.controller';
 import { auditPage, erasedPage, erasePage } from './privacy.pages';
+import { sendDownload } from '../http/download';
 
 const AUDIT_FILTERS = ['action', 'subjectType', 'actor', 'since', 'until'] as const;
 
@@ -24,13 +25,7 @@ export class ConsolePrivacyController {
   async export(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     const personId = await this.privacy.personOfEnrollment(ctx.admin.organizationId, id);
     const data = await this.privacy.export(consoleActor(ctx.admin), personId);
-    return reply
-      .status(200)
-      .header('content-type', 'application/json; charset=utf-8')
-      .header('content-disposition', `attachment; filename="person-${personId}.json"`)
-      .header('cache-control', 'no-store')
-      .header('x-content-type-options', 'nosniff')
-      .send(JSON.stringify(data, null, 2));
+    return sendDownload(reply, `person-${personId}.json`, 'application/json', JSON.stringify(data, null, 2));
   }
 
   @Get('enrollments/:id/erase')

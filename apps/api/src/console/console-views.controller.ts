@@ -9,6 +9,7 @@ import { type ConsoleContext, ConsoleController, opsSessionCookie, SESSION_COOKI
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
 import { boardPage, isBoardColumn, mailPage, type PairingDetail, pairingPage, reportPage } from './views.pages';
+import { sendDownload } from '../http/download';
 
 /** Emails per page of the mail viewer. */
 const MAIL_PAGE = 20;
@@ -51,12 +52,7 @@ export class ConsoleViewsController {
   @Get('programs/:id/report.csv')
   async reportCsv(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     const csv = await this.reports.csv(ctx.admin.organizationId, id);
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="program-report-${id}.csv"`)
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'no-store')
-      .send(csv);
+    return sendDownload(reply, `program-report-${id}.csv`, 'text/csv', csv);
   }
 
   /** The header's "Queues" link: the queue dashboard for this admin, by their console session (see OpsAuth). */

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyRole } from '@tandem/domain';
 import { parseAuditQuery, type Principal, PrivacyService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { actorOf, CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { actorOf, CurrentPrincipal, OwnedBy, Roles } from '../auth/auth.decorators';
 
 /** Data-subject requests (export, erase) and the audit trail's reader; admin keys only: they hold personal data. */
 @ApiTags('privacy')
@@ -14,6 +14,7 @@ export class PrivacyController {
 
   @Get('people/:id/export')
   @Roles(ApiKeyRole.Admin)
+  @OwnedBy('person')
   @ApiOperation({ summary: 'Everything Tandem holds about one person, as JSON (audited as person.exported)' })
   async export(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const data = await this.privacy.export(actorOf(principal), id);
@@ -24,6 +25,7 @@ export class PrivacyController {
   @Post('people/:id/erase')
   @HttpCode(200)
   @Roles(ApiKeyRole.Admin)
+  @OwnedBy('person')
   @ApiOperation({ summary: 'Erase a person: body { "confirm": "<their email>" }; personal data removed or anonymized, history kept; a second erase changes nothing' })
   erase(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.privacy.erase(actorOf(principal), id, body);

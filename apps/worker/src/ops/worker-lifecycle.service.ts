@@ -47,11 +47,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private workers(): Worker[] {
-    return this.discovery
-      .getProviders()
-      .map((wrapper) => wrapper.instance as unknown)
-      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
-      .map((host) => host.worker);
+    return this.providersOf(WorkerHost).map((host) => host.worker);
   }
 
   onApplicationBootstrap(): void {
@@ -63,10 +59,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn({ source, error: redactText(err.message) }, 'redis unavailable; waiting for it to come back');
     };
     for (const worker of this.workers()) worker.on('error', onError(`worker:${worker.name}`));
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as unknown;
-      if (instance instanceof Queue) instance.on('error', onError(`queue:${instance.name}`));
-    }
+    for (const queue of this.providersOf(Queue)) queue.on('error', onError(`queue:${queue.name}`));
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {

@@ -9,6 +9,7 @@ const OWNER_SQL = {
   import: `select 1 from import_batch where id = ? and organization_id = ?`,
   pairing: `select 1 from pairing where id = ? and organization_id = ?`,
   apiKey: `select 1 from api_key where id = ? and organization_id = ?`,
+  person: `select 1 from person where id = ? and organization_id = ?`,
 } as const;
 
 export type OwnedKind = keyof typeof OWNER_SQL;
