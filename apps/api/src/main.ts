@@ -8,6 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigError, loadConfig, type TandemConfig } from '@tandem/config';
 import { createLogger, PinoNestLogger } from '@tandem/observability';
 import { AppModule } from './app.module';
+import { installCookies } from './http/cookies';
 import { deferBodyError, deferUnknownMediaTypes, unsupportedMediaType } from './http/body-errors';
 import { requestId } from './ops/http-observability';
 import { installOps } from './ops/ops.module';
@@ -104,6 +105,7 @@ export async function createApi(config: TandemConfig, root: DynamicModule | Type
     // Body parsers are ours (below): Nest's JSON parser would read bytes that are not UTF-8 as replacement characters.
     bodyParser: false,
   });
+  await installCookies(app, config);
   installOps(app);
   await installPagePlugins(app, config);
   const fastify = app.getHttpAdapter().getInstance();

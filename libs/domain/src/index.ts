@@ -2,6 +2,7 @@ export * from './entities';
 export * from './errors';
 export * from './duration';
 export * from './secrets';
+export * from './signer';
 export * from './ids';
 export * from './clock';
 export * from './mikro-orm.config';

@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { Signer } from './signer';
 
 /** A new random secret (256 bits) with a readable prefix, such as `tdm_...` for API keys. */
 export function newSecret(prefix: string): string {
@@ -19,7 +20,7 @@ export type LinkKind = 'offer' | 'session-coach' | 'session-coachee' | 'feedback
  * every outstanding link.
  */
 export function linkToken(appSecret: string, kind: LinkKind, subjectId: string): string {
-  return createHmac('sha256', appSecret).update(`${kind}:${subjectId}`).digest('base64url');
+  return new Signer(appSecret).mac(kind, subjectId);
 }
 
 /** A link token's shape: 43 base64url characters (256 bits). */

@@ -1,5 +1,10 @@
 import { loadConfig } from '@tandem/config';
-import { consoleCookie, preCsrf, sameToken, sessionCookie, sessionCsrf } from './console-auth';
+import fastifyCookie from '@fastify/cookie';
+import { sameToken, Signer } from '@tandem/domain';
+import Fastify from 'fastify';
+import { readCookie } from '../http/cookies';
+import { opsSessionKeyId, writeOpsSession } from '../ops/ops-session';
+import { preCsrf, sessionCsrf, writeConsoleSession, writeOpsConsoleSession } from './console-auth';
 import { consolePage } from './console-layout';
 import { html } from '@tandem/mail';
 
@@ -7,10 +12,42 @@ describe('console session cookie and CSRF tokens', () => {
   const http = loadConfig({ APP_SECRET: 'a'.repeat(40) });
   const https = loadConfig({ APP_SECRET: 'a'.repeat(40), PUBLIC_URL: 'https://tandem.example' });
 
-  it('is HttpOnly and SameSite=Lax on /console, Secure behind https, and cleared with Max-Age=0', () => {
-    expect(sessionCookie('tcs_x', http)).toBe('tandem_console=tcs_x; Path=/console; HttpOnly; SameSite=Lax; Max-Age=43200');
-    expect(sessionCookie('tcs_x', https)).toBe('tandem_console=tcs_x; Path=/console; HttpOnly; SameSite=Lax; Max-Age=43200; Secure');
-    expect(consoleCookie('tandem_console', undefined, https, 60)).toBe('tandem_console=; Path=/console; HttpOnly; SameSite=Lax; Max-Age=0; Secure');
+  /** A bare Fastify with the api's cookie plugin, answering the Set-Cookie lines a writer makes and what it reads back. */
+  async function cookiesOf(config: typeof http, write: (reply: import('fastify').FastifyReply) => void, cookie?: string) {
+    const app = Fastify();
+    await app.register(fastifyCookie, { secret: new Signer(config.appSecret) });
+    app.get('/', async (request, reply) => {
+      write(reply);
+      return { session: readCookie(request, 'tandem_console') ?? null, ops: opsSessionKeyId(request) ?? null };
+    });
+    const answer = await app.inject({ method: 'GET', url: '/', headers: cookie ? { cookie } : {} });
+    await app.close();
+    return { setCookie: [answer.headers['set-cookie'] ?? []].flat(), read: answer.json() as { session: string | null; ops: string | null } };
+  }
+
+  it('is HttpOnly and SameSite=Lax on /console, Secure behind https, and cleared with Max-Age=0', async () => {
+    expect((await cookiesOf(http, (reply) => writeConsoleSession(reply, http, 'tcs_x'))).setCookie).toEqual(['tandem_console=tcs_x; Max-Age=43200; Path=/console; HttpOnly; SameSite=Lax']);
+    expect((await cookiesOf(https, (reply) => writeConsoleSession(reply, https, 'tcs_x'))).setCookie).toEqual(['tandem_console=tcs_x; Max-Age=43200; Path=/console; HttpOnly; Secure; SameSite=Lax']);
+    const cleared = await cookiesOf(https, (reply) => {
+      writeConsoleSession(reply, https, undefined);
+      writeOpsConsoleSession(reply, https, undefined);
+    });
+    expect(cleared.setCookie).toEqual(['tandem_console=; Max-Age=0; Path=/console; HttpOnly; Secure; SameSite=Lax', 'tandem_console=; Max-Age=0; Path=/ops; HttpOnly; Secure; SameSite=Strict']);
+  });
+
+  it('signs the dashboard session: read back while unexpired, refused when forged, expired or signed under another secret', async () => {
+    const keyId = '00000000-0000-4000-8000-000000000001';
+    const issued = (await cookiesOf(http, (reply) => writeOpsSession(reply, http, keyId))).setCookie[0];
+    expect(issued).toMatch(/^tandem_ops=v1\.[0-9a-f-]{36}\.\d+\.[A-Za-z0-9_-]{43}; Max-Age=28800; Path=\/ops; HttpOnly; SameSite=Strict$/);
+    const value = issued.slice('tandem_ops='.length, issued.indexOf(';'));
+    expect((await cookiesOf(http, () => undefined, `tandem_ops=${value}`)).read.ops).toBe(keyId);
+    expect((await cookiesOf(http, () => undefined, `tandem_ops=${value.replace('v1.00000000', 'v1.10000000')}`)).read.ops).toBeNull();
+    const other = loadConfig({ APP_SECRET: 'b'.repeat(40) });
+    expect((await cookiesOf(other, () => undefined, `tandem_ops=${value}`)).read.ops).toBeNull();
+    const expired = new Signer(http.appSecret).sign(`v1.${keyId}.${Math.floor(Date.now() / 1000) - 1}`);
+    expect((await cookiesOf(http, () => undefined, `tandem_ops=${expired}`)).read.ops).toBeNull();
+    // Not percent-encoding: read as it came, so it matches no session.
+    expect((await cookiesOf(http, () => undefined, 'tandem_console=%zz; tandem_ops=%zz')).read).toEqual({ session: '%zz', ops: null });
   });
 
   it('derives a different CSRF token per session and per secret, and compares tokens exactly', () => {

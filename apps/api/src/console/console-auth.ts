@@ -1,14 +1,15 @@
-import { randomBytes, createHmac, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { applyDecorators, ArgumentsHost, CanActivate, Catch, Controller, createParamDecorator, ExceptionFilter, ExecutionContext, Inject, Injectable, Logger, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
+import { sameToken, Signer } from '@tandem/domain';
 import { AdminsService, type ConsoleAdmin, SESSION_HOURS } from '@tandem/workflows';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { bodyErrorOf } from '../http/body-errors';
 import { Consumes } from '../http/content-type.guard';
 import { toErrorResponse } from '../http/error-body';
-import { readCookie } from '../ops/ops-session';
+import { readCookie, writeCookie } from '../http/cookies';
 import { consoleErrorPage, sendConsolePage } from './console-layout';
 
 /** The session cookie (a random token; the database holds its hash) and the pre-session CSRF cookie of the sign-in forms. */
@@ -19,33 +20,22 @@ export const SIGN_IN_PATH = '/console/signin';
 /** A console request: the signed-in admin and the CSRF token their forms carry. */
 export type ConsoleRequest = FastifyRequest & { consoleAdmin?: ConsoleAdmin; consoleCsrf?: string };
 
-const mac = (secret: string, purpose: string, value: string) => createHmac('sha256', secret).update(`${purpose}:${value}`).digest('base64url');
-
 /** The CSRF token of a session's forms: derived from the session id, so nothing more is stored. */
 export function sessionCsrf(secret: string, sessionId: string): string {
-  return mac(secret, 'console-csrf', sessionId);
+  return new Signer(secret).mac('console-csrf', sessionId);
 }
 
 /** The CSRF token of the sign-in forms, bound to the browser's pre-session cookie (double submit, signed). */
 export function preCsrf(secret: string, preCookie: string): string {
-  return mac(secret, 'console-pre', preCookie);
+  return new Signer(secret).mac('console-pre', preCookie);
 }
 
-/** Compares tokens in constant time. */
-export function sameToken(expected: string, given: unknown): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+const CONSOLE_SCOPE = { path: '/console', sameSite: 'lax' } as const;
 
-/** A Set-Cookie value under /console: HttpOnly, SameSite=Lax, Secure when PUBLIC_URL is https. */
-export function consoleCookie(name: string, value: string | undefined, config: TandemConfig, maxAgeSeconds: number): string {
-  const secure = config.publicUrl.startsWith('https:');
-  return [`${name}=${value ?? ''}`, 'Path=/console', 'HttpOnly', 'SameSite=Lax', `Max-Age=${value ? maxAgeSeconds : 0}`, ...(secure ? ['Secure'] : [])].join('; ');
+/** Sets (or, without a token, clears) the console session cookie: HttpOnly, SameSite=Lax, under /console. */
+export function writeConsoleSession(reply: FastifyReply, config: TandemConfig, token: string | undefined): FastifyReply {
+  return writeCookie(reply, config, SESSION_COOKIE, token, { ...CONSOLE_SCOPE, maxAgeSeconds: SESSION_HOURS * 3600 });
 }
-
-export const sessionCookie = (token: string | undefined, config: TandemConfig) => consoleCookie(SESSION_COOKIE, token, config, SESSION_HOURS * 3600);
 
 /** Where the console's "Queues" link goes: it lends the session to the queue dashboard, then opens it. */
 export const QUEUES_PATH = '/console/queues';
@@ -54,24 +44,23 @@ export const QUEUES_PATH = '/console/queues';
  * The console session's cookie under /ops, so that the queue dashboard knows the admin (OpsAuth reads it; SameSite=Strict
  * there, as the dashboard's own sign-in cookie). Without a token it clears it (sign-out).
  */
-export function opsSessionCookie(token: string | undefined, config: TandemConfig): string {
-  const secure = config.publicUrl.startsWith('https:');
-  return [`${SESSION_COOKIE}=${token ?? ''}`, 'Path=/ops', 'HttpOnly', 'SameSite=Strict', `Max-Age=${token ? SESSION_HOURS * 3600 : 0}`, ...(secure ? ['Secure'] : [])].join('; ');
+export function writeOpsConsoleSession(reply: FastifyReply, config: TandemConfig, token: string | undefined): FastifyReply {
+  return writeCookie(reply, config, SESSION_COOKIE, token, { path: '/ops', sameSite: 'strict', maxAgeSeconds: SESSION_HOURS * 3600 });
 }
 
 /** The browser's pre-session cookie, set when missing; answers the CSRF token for the sign-in forms. */
 export function ensurePreCsrf(request: FastifyRequest, reply: FastifyReply, config: TandemConfig): string {
-  let pre = readCookie(request.headers.cookie, PRE_COOKIE);
+  let pre = readCookie(request, PRE_COOKIE);
   if (!pre || !/^[A-Za-z0-9_-]{43}$/.test(pre)) {
     pre = randomBytes(32).toString('base64url');
-    reply.header('set-cookie', consoleCookie(PRE_COOKIE, pre, config, 3600));
+    writeCookie(reply, config, PRE_COOKIE, pre, { ...CONSOLE_SCOPE, maxAgeSeconds: 3600 });
   }
   return preCsrf(config.appSecret, pre);
 }
 
 /** Whether a sign-in form's CSRF field matches the browser's pre-session cookie. */
 export function preCsrfValid(request: FastifyRequest, config: TandemConfig): boolean {
-  const pre = readCookie(request.headers.cookie, PRE_COOKIE);
+  const pre = readCookie(request, PRE_COOKIE);
   return pre !== undefined && sameToken(preCsrf(config.appSecret, pre), (request.body as { _csrf?: unknown } | undefined)?._csrf);
 }
 
@@ -94,7 +83,7 @@ export class ConsoleSessionGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ConsoleRequest>();
-    const admin = await this.admins.authenticate(readCookie(request.headers.cookie, SESSION_COOKIE));
+    const admin = await this.admins.authenticate(readCookie(request, SESSION_COOKIE));
     if (!admin) throw new SignInRequired();
     const csrf = sessionCsrf(this.config.appSecret, admin.sessionId);
     // A body that could not be parsed carries no CSRF token to check: the request is refused with its 400 right after

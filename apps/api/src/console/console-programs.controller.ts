@@ -3,7 +3,7 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DomainError } from '@tandem/domain';
 import { AdminsService, ProgramsService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { consoleActor, type ConsoleContext, ConsoleController, opsSessionCookie, sessionCookie, SIGN_IN_PATH, SignedIn } from './console-auth';
+import { consoleActor, type ConsoleContext, ConsoleController, SIGN_IN_PATH, SignedIn, writeConsoleSession, writeOpsConsoleSession } from './console-auth';
 import { type ConsoleFrame, fieldErrors, sendConsolePage } from './console-layout';
 import { durationErrors, programsPage, settingsCommand, settingsFromForm, settingsOf, settingsPage } from './program.pages';
 
@@ -38,7 +38,8 @@ export class ConsoleProgramsController {
   @Post('signout')
   async signOut(@SignedIn() ctx: ConsoleContext, @Res() reply: FastifyReply) {
     await this.admins.signOutEverywhere(ctx.admin);
-    return reply.status(303).header('set-cookie', [sessionCookie(undefined, this.config), opsSessionCookie(undefined, this.config)]).header('location', SIGN_IN_PATH).send();
+    writeConsoleSession(reply, this.config, undefined);
+    return writeOpsConsoleSession(reply.status(303), this.config, undefined).header('location', SIGN_IN_PATH).send();
   }
 
   @Get('programs')

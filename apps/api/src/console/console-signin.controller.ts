@@ -6,7 +6,7 @@ import { DomainError } from '@tandem/domain';
 import { html } from '@tandem/mail';
 import { AdminsService } from '@tandem/workflows';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ConsoleController, ensurePreCsrf, preCsrfValid, sessionCookie } from './console-auth';
+import { ConsoleController, ensurePreCsrf, preCsrfValid, writeConsoleSession } from './console-auth';
 import { consoleErrorPage, consolePage, csrfField, errorSummary, fieldErrors, input, sendConsolePage } from './console-layout';
 import { CONSOLE_SCRIPT } from './console-script';
 
@@ -101,7 +101,7 @@ export class ConsoleSignInController {
     }
     const session = await this.admins.signIn(token);
     if (!session) return sendConsolePage(reply, 404, this.linkNotUsable());
-    return reply.status(303).header('set-cookie', sessionCookie(session, this.config)).header('location', '/console/programs').header('cache-control', 'no-store').send();
+    return writeConsoleSession(reply.status(303), this.config, session).header('location', '/console/programs').header('cache-control', 'no-store').send();
   }
 
   private signInForm(csrf: string, email = '', alert?: string, emailError?: string): string {

@@ -4,8 +4,8 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { NotFoundError } from '@tandem/domain';
 import { PairingsService, ProgramsService, readMailPage, ReportService } from '@tandem/workflows';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { readCookie } from '../ops/ops-session';
-import { type ConsoleContext, ConsoleController, opsSessionCookie, SESSION_COOKIE, SignedIn } from './console-auth';
+import { readCookie } from '../http/cookies';
+import { type ConsoleContext, ConsoleController, SESSION_COOKIE, SignedIn, writeOpsConsoleSession } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
 import { boardPage, isBoardColumn, mailPage, type PairingDetail, pairingPage, reportPage } from './views.pages';
@@ -58,9 +58,7 @@ export class ConsoleViewsController {
   /** The header's "Queues" link: the queue dashboard for this admin, by their console session (see OpsAuth). */
   @Get('queues')
   queues(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    return reply
-      .status(303)
-      .header('set-cookie', opsSessionCookie(readCookie(request.headers.cookie, SESSION_COOKIE), this.config))
+    return writeOpsConsoleSession(reply.status(303), this.config, readCookie(request, SESSION_COOKIE))
       .header('cache-control', 'no-store')
       .header('location', '/ops/queues')
       .send();

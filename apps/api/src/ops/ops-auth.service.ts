@@ -4,7 +4,8 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { ApiKey, ApiKeyRole, isUuid } from '@tandem/domain';
 import { AdminsService, OrganizationsService, type Principal } from '@tandem/workflows';
 import type { FastifyRequest } from 'fastify';
-import { OPS_COOKIE, readCookie, verifySessionToken } from './ops-session';
+import { readCookie } from '../http/cookies';
+import { opsSessionKeyId } from './ops-session';
 
 /** The console's session cookie (console-auth's SESSION_COOKIE), which the console also sets under /ops for admins. */
 export const CONSOLE_SESSION_COOKIE = 'tandem_console';
@@ -35,10 +36,9 @@ export class OpsAuth {
       principal = match ? await this.organizations.authenticate(match[1]) : undefined;
       if (!principal) return { status: 401, code: 'unauthenticated', message: 'the API key is unknown or revoked' };
     } else {
-      const token = readCookie(request.headers.cookie, OPS_COOKIE);
-      const keyId = token ? verifySessionToken(this.config.appSecret, token) : undefined;
+      const keyId = opsSessionKeyId(request);
       principal = keyId ? await this.principalOfKeyId(keyId) : undefined;
-      principal ??= await this.principalOfConsoleSession(readCookie(request.headers.cookie, CONSOLE_SESSION_COOKIE));
+      principal ??= await this.principalOfConsoleSession(readCookie(request, CONSOLE_SESSION_COOKIE));
       if (!principal) return { status: 401, code: 'unauthenticated', message: 'sign in at /ops/login, or send Authorization: Bearer <admin or operator key>' };
     }
     return this.admit(principal);

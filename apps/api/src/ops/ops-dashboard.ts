@@ -12,7 +12,7 @@ import { answerBodyError } from '../http/body-errors';
 import { toErrorResponse } from '../http/error-body';
 import { API_LOGGER } from './api-logger';
 import { isRefusal, OpsAuth, type OpsRefusal } from './ops-auth.service';
-import { issueSessionToken, sessionCookie } from './ops-session';
+import { writeOpsSession } from './ops-session';
 
 export const DASHBOARD_PATH = '/ops/queues';
 
@@ -91,7 +91,6 @@ export class OpsDashboard {
       });
     });
 
-    const secure = this.config.publicUrl.startsWith('https:');
     fastify.get('/ops/login', async (_request, reply) => reply.type('text/html; charset=utf-8').send(loginPage()));
     fastify.post('/ops/login', { preHandler: answerBodyError }, async (request, reply) => {
       const body = request.body as { key?: unknown } | undefined;
@@ -103,11 +102,11 @@ export class OpsDashboard {
         return json ? reply.send({ code: principal.code, message: principal.message }) : reply.type('text/html; charset=utf-8').send(loginPage(principal.message));
       }
       (request as FastifyRequest & { principal?: Principal }).principal = principal;
-      reply.header('set-cookie', sessionCookie(issueSessionToken(this.config.appSecret, principal.keyId), secure));
+      writeOpsSession(reply, this.config, principal.keyId);
       return json ? reply.status(204).send() : reply.redirect(DASHBOARD_PATH, 303);
     });
     fastify.post('/ops/logout', async (_request, reply) => {
-      reply.header('set-cookie', sessionCookie(undefined, secure));
+      writeOpsSession(reply, this.config, undefined);
       return reply.status(204).send();
     });
   }
