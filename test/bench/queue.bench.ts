@@ -65,7 +65,7 @@ async function main() {
   const logFile = openSync(logPath, 'w');
   const queues = Object.values(QueueName).map((name) => new Queue(name, { connection: producerConnection(redisUrl), prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }));
   const byName = Object.fromEntries(queues.map((q) => [q.name, q])) as Record<QueueName, Queue>;
-  const producer = new JobProducer(byName.intake, byName.matching, byName.pairing, byName.cadence, byName.feedback, byName.email, byName.maintenance);
+  const producer = new JobProducer(byName.intake, byName.matching, byName.pairing, byName.cadence, byName.feedback, byName.email, byName.webhooks, byName.maintenance);
   const maintenance = byName[QUEUE_OF[JobName.MaintenancePing]];
   const bare = new Queue(BARE_QUEUE, { connection: producerConnection(redisUrl), prefix });
   const rows: { path: string; run: number; jobs: number; ms: number; 'jobs/s': number; 'worker CPU ms per 1k jobs'?: number; failed: number }[] = [];

@@ -22,7 +22,7 @@ export function linkPath(text: string, kind: 'feedback' | 'rematch' | 'surveys' 
  * in `beforeAll` and stops it in `afterAll`. Token pages are not rate-limited here: the tests open many links from one
  * address.
  */
-export function mailScenario() {
+export function mailScenario(env: Record<string, string> = {}) {
   const smtp = new SmtpSink();
   const scenario = {
     smtp,
@@ -36,7 +36,7 @@ export function mailScenario() {
     /** For `beforeAll`. */
     start: async () => {
       await smtp.start();
-      scenario.tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000' } });
+      scenario.tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000', ...env } });
       ({ apiKey: scenario.key, organizationId: scenario.organizationId } = await scenario.tandem.organization());
     },
     /** For `afterAll`. */

@@ -1,3 +1,4 @@
+import { WebhooksController } from './webhooks/webhooks.controller';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule, type TandemConfig } from '@tandem/config';
@@ -40,7 +41,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'producer'), WorkflowsModule, OpsModule],
-      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, PrivacyController, ...CONSOLE_CONTROLLERS],
+      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, PrivacyController, WebhooksController, ...CONSOLE_CONTROLLERS],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: BodyCheckInterceptor },

@@ -15,6 +15,7 @@ import { IntakeProcessor } from './processors/intake.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { MatchingProcessor } from './processors/matching.processor';
 import { PairingProcessor } from './processors/pairing.processor';
+import { WebhooksProcessor } from './processors/webhooks.processor';
 import { WorkerOpsModule } from './ops/worker-ops.module';
 
 /** The processor of each queue that has jobs today; a queue without jobs needs none. */
@@ -25,6 +26,7 @@ const PROCESSORS: Partial<Record<QueueName, Type<AnyProcessor>>> = {
   [QueueName.Cadence]: CadenceProcessor,
   [QueueName.Feedback]: FeedbackProcessor,
   [QueueName.Email]: EmailProcessor,
+  [QueueName.Webhooks]: WebhooksProcessor,
   [QueueName.Maintenance]: MaintenanceProcessor,
 };
 

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       publicUrl: 'http://localhost:3000',
       smtpUrl: undefined,
       bodyLimit: 10 * 1024 * 1024,
-      workerQueues: ['intake', 'matching', 'pairing', 'cadence', 'feedback', 'email', 'maintenance'],
+      workerQueues: ['intake', 'matching', 'pairing', 'cadence', 'feedback', 'email', 'webhooks', 'maintenance'],
     });
   });
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseRedisUrl } from './redis-url';
 
 /** Every queue a worker can serve; kept here so config can validate WORKER_QUEUES without importing BullMQ. */
-export const QUEUE_NAMES = ['intake', 'matching', 'pairing', 'cadence', 'feedback', 'email', 'maintenance'] as const;
+export const QUEUE_NAMES = ['intake', 'matching', 'pairing', 'cadence', 'feedback', 'email', 'webhooks', 'maintenance'] as const;
 
 const DEV_SECRET = 'tandem-dev-secret-change-me-in-production';
 
@@ -104,6 +104,8 @@ const schema = z.object({
   OPS_ORGANIZATION_ID: z.uuid('must be an organization id (a UUID)').optional(),
   ALLOW_SHORT_DURATIONS: z.enum(['true', 'false']).default('false'),
   JOB_TIME_LIMIT: isoDuration.default(600_000),
+  WEBHOOK_RETRY_BASE: isoDuration.default(30_000),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).default('false'),
 });
 
 export type QueueNameValue = (typeof QUEUE_NAMES)[number];
@@ -165,6 +167,10 @@ export interface TandemConfig {
   readonly allowShortDurations: boolean;
   /** The longest a job may run: one past it is failed for good and reported, and its worker slot serves others. */
   readonly jobTimeLimitMs: number;
+  /** The wait before a webhook's second attempt; it doubles with each further one, to at most an hour. */
+  readonly webhookRetryBaseMs: number;
+  /** Whether webhooks may reach loopback and private networks (tests, an install whose receivers are internal). */
+  readonly webhookAllowPrivateNetworks: boolean;
 }
 
 /** Raised at boot when the environment is invalid; the message names every bad variable. */
@@ -216,5 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     opsOrganizationId: v.OPS_ORGANIZATION_ID,
     allowShortDurations: v.ALLOW_SHORT_DURATIONS === 'true',
     jobTimeLimitMs: v.JOB_TIME_LIMIT,
+    webhookRetryBaseMs: v.WEBHOOK_RETRY_BASE,
+    webhookAllowPrivateNetworks: v.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
   };
 }

@@ -18,9 +18,10 @@ export class JobProducer implements BeforeApplicationShutdown {
     @InjectQueue(QueueName.Cadence) cadence: Queue,
     @InjectQueue(QueueName.Feedback) feedback: Queue,
     @InjectQueue(QueueName.Email) email: Queue,
+    @InjectQueue(QueueName.Webhooks) webhooks: Queue,
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
   ) {
-    this.queues = { intake, matching, pairing, cadence, feedback, email, maintenance };
+    this.queues = { intake, matching, pairing, cadence, feedback, email, webhooks, maintenance };
   }
 
   /** Lets every queue finish connecting before @nestjs/bullmq closes them (see settleConnections). */

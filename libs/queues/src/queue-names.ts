@@ -8,6 +8,7 @@ export enum QueueName {
   Cadence = 'cadence',
   Feedback = 'feedback',
   Email = 'email',
+  Webhooks = 'webhooks',
   Maintenance = 'maintenance',
 }
 
@@ -27,6 +28,7 @@ export enum JobName {
   FeedbackCompletePairing = 'feedback.complete-pairing',
   FeedbackCheckInactivity = 'feedback.check-inactivity',
   EmailSend = 'email.send',
+  WebhooksDeliver = 'webhooks.deliver',
   MaintenanceReconcile = 'maintenance.reconcile',
   MaintenancePing = 'maintenance.ping',
 }
@@ -61,6 +63,8 @@ export interface JobPayloads {
   /** Nudges an inactive pairing or closes it after the grace period; `dueAt` (epoch ms) is the check's time, one job each. */
   [JobName.FeedbackCheckInactivity]: { pairingId: string; dueAt: number };
   [JobName.EmailSend]: { messageId: string };
+  /** One attempt of one webhook delivery; `attempt` is the delivery's attempt number, so each retry is a job of its own. */
+  [JobName.WebhooksDeliver]: { deliveryId: string; attempt: number };
   [JobName.MaintenanceReconcile]: Record<string, never>;
   /** Does nothing: proves a worker consumes the queues (`cli worker:ping`) and measures the job path itself (bench:queue). */
   [JobName.MaintenancePing]: { pingId: string };
@@ -84,6 +88,7 @@ export const QUEUE_OF = {
   [JobName.FeedbackCompletePairing]: QueueName.Feedback,
   [JobName.FeedbackCheckInactivity]: QueueName.Feedback,
   [JobName.EmailSend]: QueueName.Email,
+  [JobName.WebhooksDeliver]: QueueName.Webhooks,
   [JobName.MaintenanceReconcile]: QueueName.Maintenance,
   [JobName.MaintenancePing]: QueueName.Maintenance,
 } as const satisfies { readonly [N in JobName]: QueueName };
@@ -107,6 +112,7 @@ export const JOB_ID: { readonly [N in JobName]: (payload: JobPayloads[N]) => str
   [JobName.FeedbackCompletePairing]: (p) => `complete-pairing.${p.pairingId}`,
   [JobName.FeedbackCheckInactivity]: (p) => `inactivity.${p.pairingId}.${p.dueAt}`,
   [JobName.EmailSend]: (p) => `email-send.${p.messageId}`,
+  [JobName.WebhooksDeliver]: (p) => `webhook.${p.deliveryId}.${p.attempt}`,
   [JobName.MaintenanceReconcile]: () => 'reconcile',
   [JobName.MaintenancePing]: (p) => `ping.${p.pingId}`,
 };

@@ -34,3 +34,4 @@ export * from './console/people-admin.service';
 export * from './console/round-review.service';
 export * from './console/mail-viewer';
 export * from './privacy/privacy.service';
+export * from './webhooks';

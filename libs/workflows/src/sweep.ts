@@ -23,6 +23,8 @@ export interface SweepCounts {
   riskRematches: number;
   inactivityChecks: number;
   waitingLists: number;
+  /** Webhook deliveries whose attempt was due. */
+  webhooks: number;
 }
 
 /** What a sweep reads with: one entity manager for the pass, the producer, and the pass's time. */

@@ -19,12 +19,13 @@ import { ReconcilerService } from './maintenance/reconciler.service';
 import { OrganizationsService } from './organizations/organizations.service';
 import { ProgramsService } from './programs/programs.service';
 import { PrivacyService } from './privacy/privacy.service';
+import { WebhookDeliveryService, WebhookDispatcher, WebhooksService } from './webhooks';
 
 /** The use cases shared by the api and the worker. Needs the database, queues and config modules. */
-const SERVICES = [OrganizationsService, ProgramsService, IntakeService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService, RiskService, CompletionService, ReportService, AdminsService, PeopleAdminService, RoundReviewService, PrivacyService];
+const SERVICES = [OrganizationsService, ProgramsService, IntakeService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService, RiskService, CompletionService, ReportService, AdminsService, PeopleAdminService, RoundReviewService, PrivacyService, WebhooksService, WebhookDeliveryService];
 
 @Module({
-  providers: [...SERVICES, { provide: Clock, useClass: SystemClock }],
+  providers: [...SERVICES, WebhookDispatcher, { provide: Clock, useClass: SystemClock }],
   exports: [...SERVICES, Clock],
 })
 export class WorkflowsModule {}

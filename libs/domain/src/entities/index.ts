@@ -16,6 +16,7 @@ export * from './feedback.entity';
 export * from './coach-learning.entity';
 export * from './closing-survey.entity';
 export * from './admin.entity';
+export * from './webhook.entity';
 
 import { AdminSession, AdminSignIn, AdminUser } from './admin.entity';
 import { ApiKey } from './api-key.entity';
@@ -34,6 +35,7 @@ import { Organization } from './organization.entity';
 import { OutboxMessage } from './outbox-message.entity';
 import { Person } from './person.entity';
 import { Program } from './program.entity';
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 
 /** The explicit entity list: discovery never scans folders. */
 export const ENTITIES = [
@@ -56,4 +58,7 @@ export const ENTITIES = [
   AdminUser,
   AdminSignIn,
   AdminSession,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
 ];

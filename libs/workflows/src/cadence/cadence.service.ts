@@ -4,6 +4,7 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { type CadenceSettings, Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingStatus, rawQuery, ValidationError } from '@tandem/domain';
 import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
+import { recordWebhookEvents } from '../webhooks/webhook-events';
 import { DateTime } from 'luxon';
 import { commitThenSend } from '../after-commit';
 import { DEFAULT_INACTIVITY_WINDOW } from '../programs/program-settings';
@@ -98,11 +99,12 @@ export class CadenceService {
       const now = this.clock.now();
       const plan = planSessions({ now, timeZone: pairing.coach_timezone, day: pairing.preferred_day, hour: pairing.preferred_hour, cadence: pairing.cadence });
       const ids = plan.map(() => newId());
-      await rawQuery(
+      const planned = await rawQuery<{ id: string }>(
         tem,
         `insert into coaching_session (id, pairing_id, index, starts_at, ends_at, remind_at, coach_token_hash, coachee_token_hash)
          select id, ?, i, s, e, r, ch, eh from unnest(?::uuid[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[]) as x(id, i, s, e, r, ch, eh)
-         on conflict (pairing_id, index) do nothing`,
+         on conflict (pairing_id, index) do nothing
+         returning id`,
         [
           pairingId,
           ids,
@@ -114,6 +116,7 @@ export class CadenceService {
           ids.map((id) => hashSecret(linkToken(this.config.appSecret, 'session-coachee', id))),
         ],
       );
+      if (planned.length > 0) await recordWebhookEvents(tem, 'session.planned', SESSION_EVENT_SOURCE, [planned.map((s) => s.id)], now);
       const sessions = (await rawQuery<SessionRow>(tem, `${SESSION_SELECT} where s.pairing_id = ? order by s.index`, [pairingId])).map(dates);
       const ics = calendarFile(sessions.map((s) => sessionEvent(s)), now, organizerFrom(this.config.mailFrom));
       const drafts = (['coach', 'coachee'] as const).map((role): OutboxDraft => {
@@ -285,6 +288,7 @@ export class CadenceService {
         decision.cancel ? 'session.cancelled' : 'session.moved',
         row.id,
       ]);
+      await recordWebhookEvents(tem, decision.cancel ? 'session.cancelled' : 'session.moved', SESSION_EVENT_SOURCE, [[row.id]], now);
       return { outcome: decision.cancel ? ('cancelled' as const) : ('moved' as const), messageIds, reminder: decision.cancel ? undefined : { ...changed, remind_at: new Date(startsAt.getTime() - lead) } };
     }, async (result) => {
       if ('reminder' in result && result.reminder) {
@@ -334,3 +338,6 @@ function dates<T extends SessionRow>(row: T): T {
     reminded_at: row.reminded_at ? new Date(row.reminded_at) : null,
   };
 }
+
+/** A session's webhook event: ids, its number, its start and state (never who or where). */
+const SESSION_EVENT_SOURCE = `select pr.organization_id, jsonb_build_object('sessionId', s.id, 'pairingId', pr.id, 'programId', pr.program_id, 'index', s.index, 'startsAt', to_char(s.starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'status', s.status) as data from coaching_session s join pairing pr on pr.id = s.pairing_id where s.id = any(?::uuid[])`;

@@ -4,6 +4,7 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingStatus, rawQuery, type SkillDefinition } from '@tandem/domain';
 import { linkPlaceholder, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
+import { recordWebhookEvents } from '../webhooks/webhook-events';
 import { commitThenSend, sendAfterCommit } from '../after-commit';
 import { CompletionService } from '../completion/completion.service';
 import { RiskService } from '../risk/risk.service';
@@ -218,6 +219,14 @@ export class FeedbackService {
         row.role,
         row.id,
       ]);
+      await recordWebhookEvents(
+        tem,
+        'feedback.submitted',
+        `select pr.organization_id, jsonb_build_object('feedbackId', f.id, 'sessionId', s.id, 'pairingId', pr.id, 'programId', pr.program_id, 'role', f.role::text) as data
+           from feedback f join coaching_session s on s.id = f.session_id join pairing pr on pr.id = s.pairing_id where f.id = ?`,
+        [row.id],
+        now,
+      );
       return { outcome: 'submitted' as const, riskMessages, aggregate: row.role === 'coachee' ? { programId: row.program_id, feedbackId: row.id } : undefined };
     });
     if (result.outcome === 'submitted') {

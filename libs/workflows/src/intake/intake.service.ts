@@ -23,6 +23,7 @@ import {
 import { type OutboxDraft, welcomeEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { sendAfterCommit } from '../after-commit';
+import { recordWebhookEvents } from '../webhooks/webhook-events';
 import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
 import { markWaitlistDue, queueWaitlist, type WaitlistDue } from '../rounds/waitlist';
@@ -462,6 +463,17 @@ async function writeParticipants(
       ],
     );
     const touched = new Map(enrollments.map((e) => [e.person_id, e]));
+    const created = enrollments.filter((e) => e.inserted).map((e) => e.id);
+    if (created.length > 0) {
+      await recordWebhookEvents(
+        em,
+        'enrollment.created',
+        `select p.organization_id, jsonb_build_object('enrollmentId', e.id, 'programId', e.program_id, 'personId', e.person_id, 'role', e.role::text) as data
+           from enrollment e join program p on p.id = e.program_id where e.id = any(?::uuid[])`,
+        [created],
+        new Date(),
+      );
+    }
     if (enrollments.some((e) => e.role === 'coach')) result.coachesChanged = true;
     const drafts: OutboxDraft[] = [];
     for (const record of chunk) {

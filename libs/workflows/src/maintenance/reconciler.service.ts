@@ -9,6 +9,7 @@ import { sweepIntake } from '../intake/intake-sweep';
 import { restoreOffers, sweepOffers } from '../pairing/offers-sweep';
 import { sweepRisk } from '../risk/risk-sweep';
 import { sweepRounds } from '../rounds/rounds-sweep';
+import { restoreWebhooks, sweepWebhooks } from '../webhooks/webhooks-sweep';
 import { type Restore, type Sweep, SWEEP_BATCH, type SweepCounts, SWEEP_GRACE_SECONDS } from '../sweep';
 
 /** What one reconcile pass queued again. */
@@ -32,10 +33,10 @@ const sweepOutbox: Sweep = async ({ em, producer }) => {
 };
 
 /** Every feature's sweep, in the order a pass runs them. */
-const SWEEPS: readonly Sweep[] = [sweepOutbox, sweepIntake, sweepRounds, sweepOffers, sweepCadence, sweepFeedback, sweepCompletion, sweepRisk];
+const SWEEPS: readonly Sweep[] = [sweepOutbox, sweepIntake, sweepRounds, sweepOffers, sweepCadence, sweepFeedback, sweepCompletion, sweepRisk, sweepWebhooks];
 
 /** Every feature's restore of delayed jobs (inactivity checks, days or weeks away, are left to the periodic pass). */
-const RESTORES: readonly Restore[] = [restoreCadence, restoreFeedback, restoreOffers];
+const RESTORES: readonly Restore[] = [restoreCadence, restoreFeedback, restoreOffers, restoreWebhooks];
 
 /**
  * Re-creates jobs from database state, so that losing Redis (or a crash between commit and enqueue) loses nothing.
@@ -69,6 +70,7 @@ export class ReconcilerService {
       riskRematches: 0,
       inactivityChecks: 0,
       waitingLists: 0,
+      webhooks: 0,
       revivedJobs: 0,
     };
     for (const sweep of SWEEPS) {

@@ -10,6 +10,7 @@ const OWNER_SQL = {
   pairing: `select 1 from pairing where id = ? and organization_id = ?`,
   apiKey: `select 1 from api_key where id = ? and organization_id = ?`,
   person: `select 1 from person where id = ? and organization_id = ?`,
+  webhook: `select 1 from webhook_endpoint where id = ? and organization_id = ?`,
 } as const;
 
 export type OwnedKind = keyof typeof OWNER_SQL;

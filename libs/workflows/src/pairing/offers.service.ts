@@ -7,6 +7,7 @@ import { JobName, JobProducer } from '@tandem/queues';
 import DataLoader from 'dataloader';
 import { enqueueEmails, sendAfterCommit } from '../after-commit';
 import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
+import { recordWebhookEvents } from '../webhooks/webhook-events';
 import { transitionPairing, transitionPairings } from './pairing-status';
 
 /** What the offer page shows. */
@@ -141,7 +142,7 @@ export class OffersService {
           ...introductionEmail({ to: 'coachee', recipientName: row.coachee_name, otherName: row.coach_name, otherEmail: row.coach_email, programName: row.program_name, otherBio: row.coach_bio }),
         },
       ]);
-      await audit(tem, row, 'offer.accepted');
+      await audit(tem, row, 'offer.accepted', now);
       return { outcome: 'accepted' as const, coacheeFirstName, messageIds, pairingId: row.pairing_id };
     });
     if (result.outcome === 'accepted') {
@@ -161,7 +162,7 @@ export class OffersService {
       const now = this.clock.now();
       await rawQuery(tem, `update offer set decision = 'declined', decided_at = ?, decline_reason = ? where id = ?`, [now, cleanReason, row.offer_id]);
       if (!(await transitionPairing(tem, PairingEvent.Decline, row.pairing_id, { now }))) throw new ConflictError('offer_closed', 'This offer is no longer open.');
-      await audit(tem, row, 'offer.declined');
+      await audit(tem, row, 'offer.declined', now);
       const waitlist = await coachPlaceFreed(tem, row.coach_id, now);
       return { outcome: 'declined' as const, coacheeId: row.coachee_id, attempt: await endedOffers(tem, row.coachee_id), waitlist };
     });
@@ -280,12 +281,20 @@ function withDates(row: OfferRow): OfferRow {
   return { ...row, expires_at: new Date(row.expires_at) };
 }
 
-async function audit(em: EntityManager, row: OfferRow, action: string): Promise<void> {
+/** Records a coach's answer: in the audit trail, and as the webhook event of the same name (ids only, never the reason). */
+async function audit(em: EntityManager, row: OfferRow, action: 'offer.accepted' | 'offer.declined', now: Date): Promise<void> {
   await rawQuery(em, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (gen_random_uuid(), ?, 'coach', ?, 'offer', ?)`, [
     row.organization_id,
     action,
     row.offer_id,
   ]);
+  await recordWebhookEvents(
+    em,
+    action,
+    `select pr.organization_id, jsonb_build_object('offerId', ?::text, 'pairingId', pr.id, 'programId', pr.program_id) as data from pairing pr where pr.id = ?`,
+    [row.offer_id, row.pairing_id],
+    now,
+  );
 }
 
 /** How many offers of a coachee ended without a pairing: numbers each re-match job. */

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PairingEvent, PairingStatus, pairingStatusSql, pairingTransition, rawQuery } from '@tandem/domain';
+import { recordWebhookEvents, type WebhookEventType } from '../webhooks/webhook-events';
 
 /** Which pairings a change is for, besides the state guard. */
 export type PairingTarget =
@@ -63,14 +64,35 @@ export async function transitionPairings<R = { id: string }>(em: EntityManager, 
     condition = `(${target.where})`;
     bindings.push(...target.bindings);
   }
-  return rawQuery<R>(
+  const rows = await rawQuery<R & { webhook_pairing_id?: string }>(
     em,
     `update pairing pr set ${sets.join(', ')}${options.from ? ` from ${options.from}` : ''}
       where pr.status in ${pairingStatusSql(...from)} and ${condition}
-     returning ${options.returning ?? 'pr.id as id'}`,
+     returning ${options.returning ?? 'pr.id as id'}, pr.id as webhook_pairing_id`,
     bindings,
   );
+  const ids = rows.map((row) => row.webhook_pairing_id!);
+  for (const row of rows) delete row.webhook_pairing_id;
+  const webhookEvent = PAIRING_EVENTS[to];
+  if (webhookEvent && ids.length > 0) {
+    await recordWebhookEvents(
+      em,
+      webhookEvent,
+      `select organization_id, jsonb_build_object('pairingId', id, 'programId', program_id, 'coachEnrollmentId', coach_id, 'coacheeEnrollmentId', coachee_id, 'status', status::text) as data
+         from pairing where id = any(?::uuid[])`,
+      [ids],
+      options.now,
+    );
+  }
+  return rows;
 }
+
+/** The webhook event each state a pairing moves into reports (the others report through their own events). */
+const PAIRING_EVENTS: Partial<Record<PairingStatus, WebhookEventType>> = {
+  [PairingStatus.Active]: 'pairing.active',
+  [PairingStatus.Completed]: 'pairing.completed',
+  [PairingStatus.Ended]: 'pairing.ended',
+};
 
 /** `transitionPairings` for one pairing: whether it moved (false when it was not in a state the event moves from). */
 export async function transitionPairing(em: EntityManager, event: PairingEvent, pairingId: string, options: Omit<PairingChangeOptions, 'from' | 'returning'>): Promise<boolean> {

@@ -4,6 +4,7 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingEvent, PairingStatus, rawQuery } from '@tandem/domain';
 import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
+import { recordWebhookEvents } from '../webhooks/webhook-events';
 import { Duration } from 'luxon';
 import { commitThenSend } from '../after-commit';
 import { calendarFile, organizerFrom, sessionEvent } from '../cadence/ics';
@@ -95,6 +96,13 @@ export class RiskService {
     const offerRematch = !row.rematch_offered_at && reasons.some((r) => COACHEE_REMATCH_REASONS.includes(r));
     if (!row.at_risk_reason) {
       await rawQuery(tem, `update pairing set at_risk_reason = ?, at_risk_at = ?, updated_at = ? where id = ?`, [reasons[0], now, now, pairingId]);
+      await recordWebhookEvents(
+        tem,
+        'pairing.at_risk',
+        `select organization_id, jsonb_build_object('pairingId', id, 'programId', program_id, 'status', status::text, 'reasons', ?::jsonb) as data from pairing where id = ?`,
+        [JSON.stringify(reasons), pairingId],
+        now,
+      );
     }
     if (offerRematch) {
       await rawQuery(tem, `update pairing set rematch_offered_at = ?, rematch_token_hash = ? where id = ?`, [now, hashSecret(linkToken(this.config.appSecret, 'rematch', pairingId)), pairingId]);

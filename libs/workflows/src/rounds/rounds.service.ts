@@ -28,6 +28,7 @@ import { sendAfterCommit } from '../after-commit';
 import { OffersService } from '../pairing/offers.service';
 import { transitionPairings } from '../pairing/pairing-status';
 import { type OfferDraft, writeOffers } from '../pairing/offer-writer';
+import { recordWebhookEvents } from '../webhooks/webhook-events';
 import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
 import { parseCommand } from '../validation';
@@ -199,6 +200,7 @@ export class RoundsService {
         `update matching_round set status = 'proposed', progress = 1, phase = null, stats = ?::jsonb, unmatched = ?::jsonb, finished_at = ? where id = ?`,
         [JSON.stringify(stats), JSON.stringify(result.unmatched.map((u) => ({ coacheeId: u.coachee, reason: u.reason }))), this.clock.now(), roundId],
       );
+      await recordRoundEvent(tem, 'round.proposed', roundId, { matched: result.matched, unmatched: result.unmatched.length }, this.clock.now());
       return true;
     });
     if (stored && program.autoPublish) await this.publish({ organizationId: program.organization.id, actor: 'system' }, roundId);
@@ -320,6 +322,7 @@ export class RoundsService {
         data: { offers: drafts.length },
       });
       await tem.flush();
+      await recordRoundEvent(tem, 'round.published', round.id, { offers: drafts.length }, round.publishedAt);
       return { ...written, programId: program.id, offers: drafts.length };
     });
     await sendAfterCommit(this.producer, `offer jobs of round ${roundId}`, outcome.messageIds, async () => {
@@ -407,4 +410,15 @@ function toRoundView(round: MatchingRound, names: Map<string, string>): RoundVie
     finishedAt: round.finishedAt ?? null,
     publishedAt: round.publishedAt ?? null,
   };
+}
+
+/** A round's webhook event: its id, its program and its counts. */
+function recordRoundEvent(em: EntityManager, type: 'round.proposed' | 'round.published', roundId: string, counts: Record<string, number>, now: Date) {
+  return recordWebhookEvents(
+    em,
+    type,
+    `select organization_id, jsonb_build_object('roundId', id, 'programId', program_id) || ?::jsonb as data from matching_round where id = ?`,
+    [JSON.stringify(counts), roundId],
+    now,
+  );
 }
