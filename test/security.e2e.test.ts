@@ -48,7 +48,11 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
     const pairings = await tandem.request('GET', `/api/v1/pairings?programId=${programId}`, { key });
     const [{ id: importId }] = await rawQuery<{ id: string }>(tandem.get(EntityManager).fork(), `select id from import_batch where program_id = ?`, [programId]);
     const keys = await tandem.request('GET', '/api/v1/api-keys', { key });
+    const webhook = await tandem.request('POST', '/api/v1/webhooks', { key, json: { url: `https://hooks.${tag}.example/tandem`, events: ['round.published'] } });
+    const delivery = await tandem.request('POST', `/api/v1/webhooks/${webhook.body.id}/test`, { key });
     Object.assign(out, {
+      webhooks: webhook.body.id,
+      deliveryId: delivery.body.id,
       programs: programId,
       imports: importId,
       rounds: launched.body.id,
@@ -101,6 +105,7 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
     if (path.endsWith('/pins') || path.endsWith('/exclusions')) return { json: { coacheeId: ids.coacheeId, coachId: ids.coachId, revision: 1 } };
     if (path.includes('/pins/')) return { json: { revision: 1 } };
     if (path.endsWith('/api-keys')) return { json: { role: 'operator' } };
+    if (path === '/api/v1/webhooks') return { json: { url: 'https://hooks.matrix.example/x', events: ['round.published'] } };
     if (method === 'PATCH') return { json: { name: 'Renamed' } };
     if (method === 'POST' && path === '/api/v1/programs') return { json: { name: 'New' } };
     return {};

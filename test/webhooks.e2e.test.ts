@@ -3,6 +3,7 @@ import { rawQuery } from '@tandem/domain';
 import { JobName, JobProducer, QueueName } from '@tandem/queues';
 import { ReconcilerService, WEBHOOK_EVENTS } from '@tandem/workflows';
 import { Webhook } from 'standardwebhooks';
+import { ConsoleClient, consoleOrganization } from './support/console-client';
 import { form, mailScenario } from './support/mail-scenario';
 import { type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
 import { waitFor, waitQueuesIdle } from './support/test-env';
@@ -215,5 +216,57 @@ describe('webhooks: registered endpoints get signed events, retried, recorded an
     await ctx.tandem.get(JobProducer).enqueue(JobName.WebhooksDeliver, { deliveryId: delivery.id, attempt: 1 }, { jobId: 'again' });
     await waitQueuesIdle([webhooksQueue()]);
     expect(receiver.at('/lost')).toHaveLength(1);
+  });
+
+  it('runs from the console: add an endpoint (its secret shown once), see its deliveries with their answers, replay one, switch it off', async () => {
+    const org = await consoleOrganization(ctx.tandem, 'Console Hooks', 'hooks.admin@acme.example');
+    const browser = new ConsoleClient(ctx.tandem);
+    await browser.signIn('hooks.admin@acme.example', ctx.smtp);
+    const empty = await browser.get('/console/webhooks');
+    expect(empty.status).toBe(200);
+    expect(empty.text).toContain('No endpoints yet.');
+
+    const refused = await browser.post('/console/webhooks', { url: 'ftp://nowhere.example' }, empty.text);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('The endpoint was not added');
+    expect(refused.text).toContain('Must start with https://.');
+    expect(refused.text).toContain('Choose at least one event.');
+    expect(refused.text).toContain('value="ftp://nowhere.example"');
+
+    receiver.answer = (path, before) => (path === '/console' && before === 0 ? 502 : 200);
+    const added = await browser.post('/console/webhooks', { url: receiver.url('/console'), format: 'standard', description: 'People <b>team</b>', 'event.round.published': 'on', 'event.pairing.active': 'on' }, empty.text);
+    expect(added.status).toBe(201);
+    const secret = /<code>(whsec_[^<]+)<\/code>/.exec(added.text)![1];
+    expect(added.text).toContain('People &lt;b&gt;team&lt;/b&gt;');
+    expect(added.text).toContain('round.published, pairing.active');
+    const [endpoint] = (await ctx.tandem.request('GET', '/api/v1/webhooks', { key: org.apiKey })).body.items;
+    // The secret is not on the list page once it has been shown.
+    expect((await browser.get('/console/webhooks')).text).not.toContain(secret);
+
+    const detail = await browser.get(`/console/webhooks/${endpoint.id}`);
+    const tested = await browser.post(`/console/webhooks/${endpoint.id}/test`, {}, detail.text);
+    expect(tested.text).toContain('A test event is on its way');
+    // The first attempt is refused (502), the retry delivers.
+    await waitFor(async () => (receiver.at('/console').length === 2 ? true : undefined), 'the retried test event');
+    await waitQueuesIdle([webhooksQueue()]);
+    const page = await browser.get(`/console/webhooks/${endpoint.id}`);
+    expect(page.text).toContain('1 delivered, 0 retrying, 0 failed');
+    expect(page.text).toMatch(/<td>webhook\.test<div class="muted">[0-9a-f-]{36}<\/div><\/td>/);
+    expect(page.text).toMatch(/<td>Delivered<\/td><td>2<\/td>\s*<td>200<div class="muted">ok<\/div><\/td>/);
+    const deliveryId = /deliveries\/([0-9a-f-]{36})\/replay/.exec(page.text)![1];
+    const replayed = await browser.post(`/console/webhooks/${endpoint.id}/deliveries/${deliveryId}/replay`, {}, page.text);
+    expect(replayed.text).toContain('The delivery is sent again, with the same webhook-id.');
+    await waitFor(async () => (receiver.at('/console').length === 3 ? true : undefined), 'the replay');
+    expect(new Set(receiver.at('/console').map((h) => h.headers['webhook-id'])).size).toBe(1);
+    expect(new Webhook(secret).verify(receiver.at('/console')[2].body, receiver.at('/console')[2].headers as Record<string, string>)).toMatchObject({ type: 'webhook.test' });
+
+    const off = await browser.post(`/console/webhooks/${endpoint.id}/disable`, {}, page.text);
+    expect(off.text).toContain('The endpoint is off');
+    expect((await ctx.tandem.request('GET', `/api/v1/webhooks/${endpoint.id}`, { key: org.apiKey })).body.enabled).toBe(false);
+    expect((await browser.get('/console/webhooks/not-an-id')).status).toBe(404);
+    const gone = await browser.post(`/console/webhooks/${endpoint.id}/remove`, {}, page.text);
+    expect([gone.status, gone.headers.location]).toEqual([303, '/console/webhooks']);
+    expect((await browser.get('/console/webhooks')).text).toContain('No endpoints yet.');
+    receiver.answer = () => 200;
   });
 });

@@ -1,3 +1,4 @@
+import { ConsoleWebhooksController } from './console/console-webhooks.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
@@ -32,7 +33,7 @@ import { ReportController } from './report/report.controller';
 import { RoundsController } from './rounds/rounds.controller';
 
 /** The admin console's pages (server-rendered, session cookie, CSRF on every form). */
-const CONSOLE_CONTROLLERS = [ConsoleSignInController, ConsoleProgramsController, ConsolePeopleController, ConsoleRoundsController, ConsoleViewsController, ConsolePrivacyController];
+const CONSOLE_CONTROLLERS = [ConsoleSignInController, ConsoleProgramsController, ConsolePeopleController, ConsoleRoundsController, ConsoleViewsController, ConsolePrivacyController, ConsoleWebhooksController];
 
 /** The HTTP api: admin REST under /api/v1, health, docs. */
 @Module({})

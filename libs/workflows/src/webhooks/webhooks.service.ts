@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, isUuid, NotFoundError, rawQuery, ValidationError, WebhookDeliveryStatus, WebhookFormat } from '@tandem/domain';
+import { Clock, isUuid, NotFoundError, rawQuery, WebhookDeliveryStatus, WebhookFormat } from '@tandem/domain';
 import { JobName, JobProducer } from '@tandem/queues';
 import { z } from 'zod';
 import type { Actor } from '../programs/programs.service';
@@ -38,24 +38,37 @@ export interface WebhookDeliveryView {
 
 const eventsSchema = z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length);
 
-const createSchema = z
-  .object({
-    url: z.string().trim().min(1).max(2000),
-    events: eventsSchema,
-    format: z.enum(WebhookFormat).default(WebhookFormat.Standard),
-    description: z.string().trim().max(200).optional(),
-  })
-  .strict();
-
-const updateSchema = z
-  .object({
-    url: z.string().trim().min(1).max(2000).optional(),
-    events: eventsSchema.optional(),
-    format: z.enum(WebhookFormat).optional(),
-    description: z.string().trim().max(200).nullable().optional(),
-    enabled: z.boolean().optional(),
-  })
-  .strict();
+/** The request bodies; the address rule depends on the install (WEBHOOK_ALLOW_PRIVATE_NETWORKS). */
+function schemasFor(allowPrivate: boolean) {
+  const url = z
+    .string()
+    .trim()
+    .min(1)
+    .max(2000)
+    .superRefine((value, ctx) => {
+      const problem = webhookUrlProblem(value, allowPrivate);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+  return {
+    create: z
+      .object({
+        url,
+        events: eventsSchema,
+        format: z.enum(WebhookFormat).default(WebhookFormat.Standard),
+        description: z.string().trim().max(200).optional(),
+      })
+      .strict(),
+    update: z
+      .object({
+        url: url.optional(),
+        events: eventsSchema.optional(),
+        format: z.enum(WebhookFormat).optional(),
+        description: z.string().trim().max(200).nullable().optional(),
+        enabled: z.boolean().optional(),
+      })
+      .strict(),
+  };
+}
 
 const deliveriesQuery = z
   .object({
@@ -64,6 +77,12 @@ const deliveriesQuery = z
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
   .strict();
+
+/** An endpoint id from a path: anything but a UUID names no endpoint (404, and no query). */
+function endpointIdOf(id: string): string {
+  if (!isUuid(id)) throw new NotFoundError('webhook endpoint', id.slice(0, 40));
+  return id;
+}
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
@@ -79,7 +98,11 @@ export class WebhooksService {
     private readonly producer: JobProducer,
     private readonly clock: Clock,
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
-  ) {}
+  ) {
+    this.schemas = schemasFor(config.webhookAllowPrivateNetworks);
+  }
+
+  private readonly schemas: ReturnType<typeof schemasFor>;
 
   async list(organizationId: string): Promise<WebhookEndpointView[]> {
     const rows = await rawQuery<{ id: string; url: string; format: WebhookFormat; events: string[]; description: string | null; enabled: boolean; created_at: Date; pending: number; delivered: number; failed: number }>(
@@ -111,8 +134,7 @@ export class WebhooksService {
 
   /** Registers an endpoint; answers it with its signing secret, which is shown this once. */
   async create(actor: Actor, input: unknown): Promise<WebhookEndpointView & { secret: string }> {
-    const command = parseCommand(createSchema, input);
-    this.checkUrl(command.url);
+    const command = parseCommand(this.schemas.create, input);
     const secret = newWebhookSecret();
     const id = await this.em.fork().transactional(async (tem) => {
       const [row] = await rawQuery<{ id: string }>(
@@ -127,8 +149,8 @@ export class WebhooksService {
   }
 
   async update(actor: Actor, id: string, input: unknown): Promise<WebhookEndpointView> {
-    const command = parseCommand(updateSchema, input);
-    if (command.url !== undefined) this.checkUrl(command.url);
+    endpointIdOf(id);
+    const command = parseCommand(this.schemas.update, input);
     await this.em.fork().transactional(async (tem) => {
       const [row] = await rawQuery<{ id: string }>(
         tem,
@@ -145,6 +167,7 @@ export class WebhooksService {
 
   /** Removes an endpoint and its delivery records. */
   async remove(actor: Actor, id: string): Promise<void> {
+    endpointIdOf(id);
     await this.em.fork().transactional(async (tem) => {
       const [row] = await rawQuery<{ id: string }>(tem, `delete from webhook_endpoint where id = ? and organization_id = ? returning id`, [id, actor.organizationId]);
       if (!row) throw new NotFoundError('webhook endpoint', id);
@@ -153,6 +176,7 @@ export class WebhooksService {
   }
 
   async deliveries(organizationId: string, endpointId: string, query: unknown): Promise<{ items: WebhookDeliveryView[]; total: number; limit: number; offset: number }> {
+    endpointIdOf(endpointId);
     const q = parseCommand(deliveriesQuery, query);
     const em = this.em.fork();
     const where = `d.endpoint_id = ? and e.organization_id = ?${q.status ? ' and d.status = ?' : ''}`;
@@ -196,6 +220,7 @@ export class WebhooksService {
    * attempts go on, retried for another day if it fails.
    */
   async replay(actor: Actor, endpointId: string, deliveryId: string): Promise<WebhookDeliveryView> {
+    endpointIdOf(endpointId);
     if (!isUuid(deliveryId)) throw new NotFoundError('delivery', deliveryId.slice(0, 40));
     const now = this.clock.now();
     const row = await this.em.fork().transactional(async (tem) => {
@@ -239,11 +264,6 @@ export class WebhooksService {
   private async deliveryById(organizationId: string, endpointId: string, deliveryId: string): Promise<WebhookDeliveryView | undefined> {
     const page = await this.deliveries(organizationId, endpointId, { limit: 200 });
     return page.items.find((d) => d.id === deliveryId);
-  }
-
-  private checkUrl(url: string): void {
-    const problem = webhookUrlProblem(url, this.config.webhookAllowPrivateNetworks);
-    if (problem) throw new ValidationError(`the request is invalid: url ${problem}`, [{ field: 'url', message: problem }]);
   }
 
   private async audit(em: EntityManager, actor: Actor, action: string, endpointId: string, data: Record<string, unknown>): Promise<void> {
