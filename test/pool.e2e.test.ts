@@ -190,7 +190,7 @@ describe('who may be matched: graduates, returns, re-imports, capacity across pr
     expect(keys).toHaveLength(2);
   }, 120_000);
 
-  it('publishing offers nobody who left the pool while the round solved', async () => {
+  it('publishing offers nobody who left the pool while the round solved; a coachee whose coach left waits for the next place', async () => {
     const people: FixturePerson[] = [
       { role: 'coach', email: 'cora@left.example', name: 'Cora Left', capacity: 1, skills: [5, 3, 3, 3, 1] },
       { role: 'coach', email: 'carl@left.example', name: 'Carl Left', capacity: 1, skills: [1, 3, 3, 3, 5] },
@@ -207,9 +207,16 @@ describe('who may be matched: graduates, returns, re-imports, capacity across pr
     expect(pairings.map((p) => p.status)).toEqual(['withdrawn', 'withdrawn']);
     const offers = await rawQuery<{ n: number }>(db(), `select count(*)::int as n from offer o join pairing p on p.id = o.pairing_id where p.round_id = ?`, [proposed.id]);
     expect(offers[0].n).toBe(0);
+    // Emil, still in the pool, lost his coach: he waits for the next free place, and Cora's (Esme left) is one.
+    const [emil] = await rawQuery<{ unmatched_reason: string }>(db(), `select unmatched_reason from enrollment where id = ?`, [idOf('emil@left.example')]);
+    expect(emil.unmatched_reason).toBe('coach-left');
+    const [offer] = await waitMail('cora@left.example', 'Coaching offer');
+    expect(offer.text).toContain('Emil');
     await ctx.tandem.queuesIdle();
-    expect(mailTo('cora@left.example', 'Coaching offer')).toHaveLength(0);
+    expect(mailTo('cora@left.example', 'Coaching offer')).toHaveLength(1);
     expect(mailTo('carl@left.example', 'Coaching offer')).toHaveLength(0);
+    const live = await rawQuery<{ coachee_id: string; coach_id: string }>(db(), `select coachee_id, coach_id from pairing where program_id = ? and status = 'offered'`, [programId]);
+    expect(live).toEqual([{ coachee_id: idOf('emil@left.example'), coach_id: idOf('cora@left.example') }]);
   });
 
   it('the reconciler re-queues a waiting-list match whose job was lost', async () => {

@@ -11,6 +11,7 @@ export const UNMATCHED_REASON_TEXT: Readonly<Record<string, string>> = {
   'below-min-score': 'every pair scores below the lowest acceptable score',
   'no-capacity': 'the coaches who fit have no free places',
   'no-coaches': 'the program has no coach with free places',
+  'coach-left': 'their proposed coach left the program before the round was published',
 };
 
 /** An unmatched reason in words; an unknown code reads as a generic sentence, never as the code. */

@@ -28,6 +28,7 @@ import { sendAfterCommit } from '../after-commit';
 import { OffersService } from '../pairing/offers.service';
 import { transitionPairings } from '../pairing/pairing-status';
 import { type OfferDraft, writeOffers } from '../pairing/offer-writer';
+import { markWaitlistDue, queueWaitlist, type WaitlistDue } from './waitlist';
 import { recordWebhookEvents } from '../webhooks/webhook-events';
 import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
@@ -258,7 +259,7 @@ export class RoundsService {
       // A coachee re-matched since the round ran keeps that pairing; their proposal is withdrawn. So is a proposal whose
       // coach or coachee left the pool while the round solved (paused, withdrawn, graduated): nobody is offered them.
       const now = this.clock.now();
-      await transitionPairings(
+      const withdrawn = await transitionPairings<{ coachee_id: string }>(
         tem,
         PairingEvent.Withdraw,
         {
@@ -266,8 +267,21 @@ export class RoundsService {
                     or exists (select 1 from enrollment z where z.id in (pr.coach_id, pr.coachee_id) and z.status <> 'active'))`,
           bindings: [round.id],
         },
-        { now },
+        { now, returning: 'pr.coachee_id' },
       );
+      // A coachee still in the pool whose proposed coach left waits for the next free place, as the round's unmatched do.
+      let waitlist: WaitlistDue[] = [];
+      if (withdrawn.length > 0) {
+        const waiting = await rawQuery(
+          tem,
+          `update enrollment e set unmatched_reason = 'coach-left', updated_at = now()
+            where e.id = any(?::uuid[]) and e.status = 'active'
+              and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)})
+            returning e.id`,
+          [withdrawn.map((w) => w.coachee_id)],
+        );
+        if (waiting.length > 0) waitlist = await markWaitlistDue(tem, [program.id], now);
+      }
       const drafts = await transitionPairings<{
         pairing_id: string;
         coach_email: string;
@@ -323,10 +337,11 @@ export class RoundsService {
       });
       await tem.flush();
       await recordRoundEvent(tem, 'round.published', round.id, { offers: drafts.length }, round.publishedAt);
-      return { ...written, programId: program.id, offers: drafts.length };
+      return { ...written, programId: program.id, offers: drafts.length, waitlist };
     });
     await sendAfterCommit(this.producer, `offer jobs of round ${roundId}`, outcome.messageIds, async () => {
       if (outcome.offers > 0) await this.offers.scheduleOfferJobs(outcome.programId, outcome.expiresAt, outcome.remindAt);
+      await queueWaitlist(this.producer, outcome.waitlist);
     });
     return this.get(actor.organizationId, roundId);
   }
