@@ -10,7 +10,7 @@ import { guardedLookup } from './webhook-address';
 import { webhookBody, type WebhookPayload } from './webhook-body';
 import { decryptWebhookSecret } from './webhook-secret';
 
-/** How long one request may take, and how much of an answer is kept. */
+/** How long one request may take in all (connecting, sending, the whole answer), and how much of an answer is kept. */
 const TIMEOUT_MS = 10_000;
 const RESPONSE_CHARS = 500;
 
@@ -43,7 +43,7 @@ interface Answer {
  * (attempts = n - 1 -> n, and the next attempt's time set), so a job run twice sends once, and a worker that dies
  * mid-request leaves the delivery to the reconciler, which asks for the next attempt once its time has come. Each
  * attempt is recorded with its answer; a 2xx delivers, anything else is retried with backoff until a day after the
- * event (WEBHOOK_RETRY_FOR), then the delivery is failed. Every attempt carries the same `webhook-id`, so a receiver
+ * event, then the delivery is failed. Every attempt carries the same `webhook-id`, so a receiver
  * can drop a repeat.
  */
 @Injectable()
@@ -106,12 +106,13 @@ export class WebhookDeliveryService {
     const url = new URL(claimed.url);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<Answer>((resolve) => {
+      // Text as PostgreSQL keeps it: no NUL character.
+      const kept = (text: string) => text.slice(0, RESPONSE_CHARS).replace(/\u0000/g, '');
       const req = send(
         url,
         {
           method: 'POST',
           lookup: guardedLookup(this.config.webhookAllowPrivateNetworks) as never,
-          timeout: TIMEOUT_MS,
           headers: {
             'content-type': 'application/json',
             'user-agent': 'Tandem-Webhooks/1',
@@ -126,14 +127,23 @@ export class WebhookDeliveryService {
           res.on('data', (chunk: string) => {
             if (text.length < RESPONSE_CHARS) text += chunk;
           });
-          res.on('end', () => resolve({ statusCode: res.statusCode ?? null, response: text.slice(0, RESPONSE_CHARS) }));
-          res.on('error', () => resolve({ statusCode: res.statusCode ?? null, response: text.slice(0, RESPONSE_CHARS) }));
+          res.on('end', () => {
+            clearTimeout(deadline);
+            resolve({ statusCode: res.statusCode ?? null, response: kept(text) });
+          });
+          // Cut off mid-answer (the deadline, a reset): no complete answer, so not delivered.
+          res.on('error', (err) => {
+            clearTimeout(deadline);
+            resolve({ statusCode: null, response: kept(`the answer broke off: ${err.message}`) });
+          });
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
+      // A receiver that answers slowly, a byte at a time, is cut off at the deadline like one that never answers.
+      const deadline = setTimeout(() => req.destroy(new Error(`no complete answer within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
       req.on('error', (err) => {
+        clearTimeout(deadline);
         this.logger.warn(`webhook delivery ${claimed.id} attempt failed: ${err.message}`);
-        resolve({ statusCode: null, response: err.message.slice(0, RESPONSE_CHARS) });
+        resolve({ statusCode: null, response: kept(err.message) });
       });
       req.end(body);
     });
