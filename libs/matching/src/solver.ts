@@ -2,7 +2,7 @@ import { MatchingError } from './errors';
 import { maxCardinality } from './max-flow';
 import { AssignmentResult, minCostAssignment } from './min-cost-flow';
 import { SlotState, stateFromAssignment, warmRepair } from './warm-repair';
-import { TransportSimplex } from './network-simplex';
+import { TIE_LIMIT, TransportSimplex } from './network-simplex';
 import {
   MAX_WEIGHT,
   Objective,
@@ -139,6 +139,17 @@ function priceSparse(coach: Int32Array, weight: Int32Array, a0: number, a1: numb
     }
   }
 }
+
+/**
+ * The second-phase cost of pair (coachee rank r, coach rank c) among equal optima: minus (r + 1)(c + 1), scaled to
+ * at most TIE_LIMIT. The least total pairs ranks in the same order as far as the ties allow (the rearrangement
+ * inequality), so the lowest ids go together; pairs whose scaled products are equal are left to the pivot order.
+ */
+function tieBreakCost(n: number, m: number): (r: number, c: number) => number {
+  const scale = TIE_LIMIT / (Math.max(1, n) * Math.max(1, m));
+  return (r, c) => -Math.round((r + 1) * (c + 1) * scale);
+}
+
 
 /** Default number of candidate coaches per coachee before the dual check. */
 export const DEFAULT_CANDIDATES = 16;
@@ -869,33 +880,27 @@ class PoolSolver {
       // pivot-search work on the program round, same number of rounds).
       ns.dropColumns(A * DROP_SLACK);
     }
-    // Ties by id: every optimum uses only pairs whose reduced cost is 0 under these (optimal) potentials,
-    // so the slots engine re-solved on just those pairs returns an optimum of the whole pool, with the
-    // slots engine's documented tie-break (coach units in id order, coachees by id).
-    // The last pricing pass ran under these final potentials: its tight pairs are exactly those of a rescan.
-    const tightStart = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) {
-      const r = coacheeRank[i];
-      tightStart[i + 1] = tightStart[i] + tightRow[r + 1] - tightRow[r];
+    // Ties: every optimum uses only pairs whose reduced cost is 0 under these (optimal) potentials, and every
+    // flow on those pairs that keeps the other arcs where they are is an optimum. The last pricing pass ran
+    // under these potentials, so its tight pairs are all of them; with them as the only columns, a second
+    // phase from the same basis picks the optimum that pairs coachees and coaches in id order as far as the
+    // ties allow (tieBreakCost), pivoting in id order. Only this phase decides among equal optima.
+    ns.dropColumns(0);
+    const present = new Set<number>();
+    ns.forEachPair((r, c) => present.add(r * m + c));
+    for (let r = 0; r < n; r++) {
+      for (let t = tightRow[r]; t < tightRow[r + 1]; t++) {
+        const c = coachRank[tightCoachBuf[t]];
+        if (!present.has(r * m + c)) ns.addPair(r, c, -(A * tightWeightBuf[t] + B));
+      }
     }
-    const tightCoach = new Int32Array(tightStart[n]);
-    const tightWeight = new Int32Array(tightStart[n]);
-    for (let i = 0; i < n; i++) {
-      const r = coacheeRank[i];
-      tightCoach.set(tightCoachBuf.subarray(tightRow[r], tightRow[r + 1]), tightStart[i]);
-      tightWeight.set(tightWeightBuf.subarray(tightRow[r], tightRow[r + 1]), tightStart[i]);
-    }
-    const sub = new PoolSolver(
-      {
-        coacheeIds: this.problem.coacheeIds,
-        coachIds: this.problem.coachIds,
-        capacities: capLeft,
-        arcs: { start: tightStart, coach: tightCoach, weight: tightWeight },
-      },
-      { objective: A === 1 ? 'matched-then-score' : 'score', engine: 'slots' },
-    );
-    const coachOf = sub.solveExact(0, A === 1 ? 'matched' : 'score');
-    this.stats.searches += sub.stats.searches;
+    ns.tieBreak(tieBreakCost(n, m));
+    this.stats.searches = ns.pivots;
+    const coachAt = new Int32Array(m);
+    for (let j = 0; j < m; j++) coachAt[coachRank[j]] = j;
+    const byRank = ns.assignment();
+    const coachOf = new Int32Array(n).fill(-1);
+    for (let r = 0; r < n; r++) if (byRank[r] >= 0) coachOf[coacheeAt[r]] = coachAt[byRank[r]];
     return coachOf;
   }
 
