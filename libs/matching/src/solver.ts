@@ -11,6 +11,7 @@ import {
   REASON_COUNT,
   REASON_INDEX,
   SCORE_SCALE,
+  PairRows,
   ScoredPairs,
   Solution,
   SolveOptions,
@@ -118,6 +119,33 @@ function priceDense(row: Int32Array, off: number, m: number, minWeight: number, 
   let cut = 0;
   for (let k = 0; k < m; k++) {
     const w = row[off + k];
+    const reduced = base - A * w - coachPi[k];
+    if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
+      picks.offer(k, w, reduced);
+      cut = picks.cut;
+    }
+  }
+}
+
+/**
+ * Width of a bound bucket: a pool scored by `rows` keeps, per pair, only which bucket of this many weight units
+ * its weight falls in (one byte: 0..253, 255 where forbidden), and pricing scores a pair again only when the
+ * top of its bucket could price at or below zero.
+ */
+const BUCKET_WIDTH = 394;
+const FORBIDDEN_BUCKET = 255;
+/** Highest weight of each bucket; -infinity for a forbidden pair, which then prices at +infinity. */
+const BUCKET_TOP = Float64Array.from({ length: 256 }, (_, q) => (q === FORBIDDEN_BUCKET ? -Infinity : q * BUCKET_WIDTH + BUCKET_WIDTH - 1));
+
+/**
+ * Prices row i of a `rows` pool from its buckets: a pair whose bucket top already prices above 0 cannot price
+ * at or below it and is skipped; the others are scored exactly and priced as priceDense prices them.
+ */
+function priceBounded(bucket: Uint8Array, off: number, m: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks, rows: PairRows, i: number): void {
+  let cut = 0;
+  for (let k = 0; k < m; k++) {
+    if (base - A * BUCKET_TOP[bucket[off + k]] - coachPi[k] > 0) continue;
+    const w = rows.allowedWeight(i, k);
     const reduced = base - A * w - coachPi[k];
     if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
       picks.offer(k, w, reduced);
@@ -426,6 +454,12 @@ class PoolSolver {
   private markScratch: Uint8Array | null = null;
   /** Usable pairs counted by the latest topCandidates pass. */
   private lastAllowed = 0;
+  /** A `rows` pool: the row fullRow scored last, and each pair's bound bucket (BUCKET_WIDTH), filled as rows are scored. */
+  private readonly scratch: Int32Array;
+  private readonly bucket: Uint8Array | null = null;
+  private readonly bucketDone: Uint8Array | null = null;
+  /** The array fullRow's row is in (dense, or scratch). */
+  private rowData: Int32Array;
 
   constructor(
     private readonly problem: ScoredPairs,
@@ -434,7 +468,7 @@ class PoolSolver {
     const n = problem.coacheeIds.length;
     const m = problem.coachIds.length;
     if (problem.capacities.length !== m) throw new MatchingError('invalid-input', 'capacities must have one entry per coach');
-    if (!problem.arcs === !problem.dense) throw new MatchingError('invalid-input', 'exactly one of arcs and dense must be given');
+    if ((problem.arcs ? 1 : 0) + (problem.dense ? 1 : 0) + (problem.rows ? 1 : 0) !== 1) throw new MatchingError('invalid-input', 'exactly one of arcs, dense and rows must be given');
     if (problem.dense && problem.dense.length !== n * m) throw new MatchingError('invalid-input', 'dense must hold coachees x coaches weights');
     this.n = n;
     this.m = m;
@@ -453,6 +487,12 @@ class PoolSolver {
     this.rowCoach = new Int32Array(m);
     this.rowWeight = new Int32Array(m);
     this.excludedMark = new Uint8Array(m);
+    this.scratch = problem.rows ? new Int32Array(m) : new Int32Array(0);
+    this.rowData = problem.dense ?? this.scratch;
+    if (problem.rows) {
+      this.bucket = new Uint8Array(n * m);
+      this.bucketDone = new Uint8Array(n);
+    }
 
     const coacheeIndex = new Map(problem.coacheeIds.map((id, i) => [id, i]));
     const coachIndex = new Map(problem.coachIds.map((id, i) => [id, i]));
@@ -503,7 +543,7 @@ class PoolSolver {
    */
   private capacityBound(): boolean {
     const { n, m, problem } = this;
-    const rowLength = problem.dense ? m : problem.arcs ? problem.arcs.coach.length / Math.max(1, n) : 0;
+    const rowLength = problem.dense || problem.rows ? m : problem.arcs ? problem.arcs.coach.length / Math.max(1, n) : 0;
     if (rowLength < SCARCE_ROW_LENGTH) return false;
     let toPlace = 0;
     for (let i = 0; i < n; i++) if (this.pinnedCoach[i] < 0) toPlace++;
@@ -521,8 +561,12 @@ class PoolSolver {
   }
 
   private pairWeight(i: number, k: number): number {
-    const { dense, arcs } = this.problem;
+    const { dense, arcs, rows } = this.problem;
     if (dense) return dense[i * this.m + k];
+    if (rows) {
+      if (this.bucketDone?.[i] === 1) return this.bucket![i * this.m + k] === FORBIDDEN_BUCKET ? -1 : rows.allowedWeight(i, k);
+      return this.rowData[this.fullRow(i) + k];
+    }
     if (!arcs) return -1;
     for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) if (arcs.coach[a] === k) return arcs.weight[a];
     return -1;
@@ -533,19 +577,44 @@ class PoolSolver {
     return false;
   }
 
+  /**
+   * Coachee i's weights over every coach (-1 where forbidden) as `rowData[off .. off + m - 1]`; returns off. A
+   * dense row is read in place; a `rows` row is scored into the scratch row, and its buckets are kept the first time.
+   */
+  private fullRow(i: number): number {
+    const { dense, rows } = this.problem;
+    if (dense) {
+      this.rowData = dense;
+      return i * this.m;
+    }
+    const { m, scratch, bucket, bucketDone } = this;
+    rows!.scoreRow(i, scratch, 0);
+    this.rowData = scratch;
+    if (bucket && bucketDone && bucketDone[i] === 0) {
+      const base = i * m;
+      for (let k = 0; k < m; k++) {
+        const w = scratch[k];
+        bucket[base + k] = w < 0 ? FORBIDDEN_BUCKET : (w / BUCKET_WIDTH) | 0;
+      }
+      bucketDone[i] = 1;
+    }
+    return 0;
+  }
+
   /** Fills rowCoach/rowWeight with coachee i's pairs that are allowed, not excluded, >= minWeight, with room. */
   private loadRow(i: number, minWeight: number): number {
-    const { dense, arcs } = this.problem;
+    const { dense, arcs, rows } = this.problem;
     const { rowCoach, rowWeight, capLeft, excludedMark, m } = this;
     if (this.pinnedCoach[i] >= 0) return 0;
     const e0 = this.exclStart[i];
     const e1 = this.exclStart[i + 1];
     for (let e = e0; e < e1; e++) excludedMark[this.exclCoach[e]] = 1;
     let len = 0;
-    if (dense) {
-      const base = i * m;
+    if (dense || rows) {
+      const base = this.fullRow(i);
+      const data = this.rowData;
       for (let k = 0; k < m; k++) {
-        const w = dense[base + k];
+        const w = data[base + k];
         if (w < minWeight || capLeft[k] === 0 || excludedMark[k] === 1) continue;
         rowCoach[len] = k;
         rowWeight[len++] = w;
@@ -810,7 +879,8 @@ class PoolSolver {
       addSorted(r, c);
     }
     rows = { start: new Int32Array(0), coach: new Int32Array(0), weight: new Int32Array(0) };
-    const { dense, arcs } = this.problem;
+    const { dense, arcs, rows: pairRows } = this.problem;
+    const { bucket, bucketDone } = this;
     const coachPi = new Float64Array(m);
     const picks = new RowPicks(limit, m, coachRank);
     // Pairs of zero reduced cost found by the latest pricing pass, per coachee rank (CSR by rank).
@@ -839,6 +909,9 @@ class PoolSolver {
         picks.reset();
         if (dense) {
           priceDense(dense, i * m, m, minWeight, base, A, coachPi, picks);
+        } else if (pairRows && bucket && bucketDone) {
+          if (bucketDone[i] === 0) this.fullRow(i);
+          priceBounded(bucket, i * m, m, minWeight, base, A, coachPi, picks, pairRows, i);
         } else if (arcs) {
           const a0 = arcs.start[i];
           const a1 = arcs.start[i + 1];
@@ -1088,11 +1161,10 @@ class PoolSolver {
    */
   private topCandidates(minWeight: number, k: number, lists?: CoachLists): Rows {
     const { n, m, coachRank, coacheeRank, rowCoach, rowWeight, pinnedCoach, exclStart, problem } = this;
-    const dense = problem.dense;
     const start = new Int32Array(n + 1);
     let coach = new Int32Array(Math.min(n * k, 1 << 20));
     let weight = new Int32Array(coach.length);
-    const lister = dense ? new Shortlister(k, minWeight, coachRank, coacheeRank, lists ?? null, m) : null;
+    const lister = problem.dense || problem.rows ? new Shortlister(k, minWeight, coachRank, coacheeRank, lists ?? null, m) : null;
     const heap = new Int32Array(k);
     let anyFull = false;
     for (let j = 0; j < m; j++) if (this.capLeft[j] === 0) anyFull = true;
@@ -1104,11 +1176,11 @@ class PoolSolver {
       let src: Int32Array;
       let coaches: Int32Array | null;
       let off: number;
-      if (lister && dense && pinnedCoach[i] < 0 && !anyFull && exclStart[i + 1] === exclStart[i]) {
-        off = i * m;
-        size = lister.denseRow(i, dense, off, m);
+      if (lister && pinnedCoach[i] < 0 && !anyFull && exclStart[i + 1] === exclStart[i]) {
+        off = this.fullRow(i);
+        src = this.rowData;
+        size = lister.denseRow(i, src, off, m);
         chosen = lister.heap;
-        src = dense;
         coaches = null;
       } else {
         const len = this.loadRow(i, minWeight);
@@ -1295,7 +1367,7 @@ class PoolSolver {
 
   /** The honest reason coachee i is unmatched: capacity went elsewhere, or the rule that ruled out most coaches. */
   private unmatchedReason(i: number, minWeight: number): UnmatchedReason {
-    const { dense, arcs, ruledOut } = this.problem;
+    const { dense, arcs, rows, ruledOut } = this.problem;
     const counts = new Float64Array(REASON_COUNT);
     let scored = 0;
     let capacityBound = false;
@@ -1307,6 +1379,17 @@ class PoolSolver {
       else capacityBound = true;
     };
     if (dense) for (let k = 0; k < this.m; k++) visit(k, dense[i * this.m + k]);
+    else if (rows && this.bucketDone?.[i] === 1) {
+      // The bucket's floor settles most pairs against minWeight; only the others are scored again.
+      const bucket = this.bucket!;
+      for (let k = 0; k < this.m; k++) {
+        const q = bucket[i * this.m + k];
+        visit(k, q === FORBIDDEN_BUCKET ? -1 : q * BUCKET_WIDTH >= minWeight ? q * BUCKET_WIDTH : rows.allowedWeight(i, k));
+      }
+    } else if (rows) {
+      const off = this.fullRow(i);
+      for (let k = 0; k < this.m; k++) visit(k, this.rowData[off + k]);
+    }
     else if (arcs) for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) visit(arcs.coach[a], arcs.weight[a]);
     if (capacityBound) return 'no-capacity';
     if (ruledOut) for (let r = 0; r < REASON_COUNT; r++) counts[r] += ruledOut[i * REASON_COUNT + r];
