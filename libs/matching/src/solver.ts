@@ -128,23 +128,25 @@ function priceDense(row: Int32Array, off: number, m: number, minWeight: number, 
 }
 
 /**
- * Width of a bound bucket: a pool scored by `rows` keeps, per pair, only which bucket of this many weight units
- * its weight falls in (one byte: 0..253, 255 where forbidden), and pricing scores a pair again only when the
- * top of its bucket could price at or below zero.
+ * A pool scored by `rows` keeps, per pair, only its weight halved (`w >> 1`, two bytes; FORBIDDEN_BUCKET where the
+ * pair is forbidden): the weight is then known to within BUCKET_WIDTH, and pricing scores a pair again only when
+ * that bound leaves it a chance to enter (see priceBounded).
  */
-const BUCKET_WIDTH = 394;
-const FORBIDDEN_BUCKET = 255;
-/** Highest weight of each bucket; -infinity for a forbidden pair, which then prices at +infinity. */
-const BUCKET_TOP = Float64Array.from({ length: 256 }, (_, q) => (q === FORBIDDEN_BUCKET ? -Infinity : q * BUCKET_WIDTH + BUCKET_WIDTH - 1));
+const BUCKET_WIDTH = 2;
+const FORBIDDEN_BUCKET = 0xffff;
 
 /**
- * Prices row i of a `rows` pool from its buckets: a pair whose bucket top already prices above 0 cannot price
- * at or below it and is skipped; the others are scored exactly and priced as priceDense prices them.
+ * Prices row i of a `rows` pool from its buckets as priceDense prices a dense row. With w in [lo, lo + 1], the
+ * reduced cost lies in [lb, lb + A]: a pair is scored again only when it could enter the row's heap (lb <= cut)
+ * or be tight (lb <= 0 <= lb + A). The rest, most pairs of a pass, costs two array reads.
  */
-function priceBounded(bucket: Uint8Array, off: number, m: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks, rows: PairRows, i: number): void {
+function priceBounded(bucket: Uint16Array, off: number, m: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks, rows: PairRows, i: number): void {
   let cut = 0;
   for (let k = 0; k < m; k++) {
-    if (base - A * BUCKET_TOP[bucket[off + k]] - coachPi[k] > 0) continue;
+    const q = bucket[off + k];
+    if (q === FORBIDDEN_BUCKET) continue;
+    const lb = base - A * (q * BUCKET_WIDTH + 1) - coachPi[k];
+    if (lb > cut && (lb > 0 || lb + A < 0)) continue;
     const w = rows.allowedWeight(i, k);
     const reduced = base - A * w - coachPi[k];
     if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
@@ -456,7 +458,7 @@ class PoolSolver {
   private lastAllowed = 0;
   /** A `rows` pool: the row fullRow scored last, and each pair's bound bucket (BUCKET_WIDTH), filled as rows are scored. */
   private readonly scratch: Int32Array;
-  private readonly bucket: Uint8Array | null = null;
+  private readonly bucket: Uint16Array | null = null;
   private readonly bucketDone: Uint8Array | null = null;
   /** The array fullRow's row is in (dense, or scratch). */
   private rowData: Int32Array;
@@ -490,7 +492,7 @@ class PoolSolver {
     this.scratch = problem.rows ? new Int32Array(m) : new Int32Array(0);
     this.rowData = problem.dense ?? this.scratch;
     if (problem.rows) {
-      this.bucket = new Uint8Array(n * m);
+      this.bucket = new Uint16Array(n * m);
       this.bucketDone = new Uint8Array(n);
     }
 
@@ -594,7 +596,7 @@ class PoolSolver {
       const base = i * m;
       for (let k = 0; k < m; k++) {
         const w = scratch[k];
-        bucket[base + k] = w < 0 ? FORBIDDEN_BUCKET : (w / BUCKET_WIDTH) | 0;
+        bucket[base + k] = w < 0 ? FORBIDDEN_BUCKET : w >> 1;
       }
       bucketDone[i] = 1;
     }
@@ -883,8 +885,9 @@ class PoolSolver {
     const { bucket, bucketDone } = this;
     const coachPi = new Float64Array(m);
     const picks = new RowPicks(limit, m, coachRank);
-    // Pairs of zero reduced cost found by the latest pricing pass, per coachee rank (CSR by rank).
-    const tightRow = new Int32Array(n + 1);
+    // Pairs of zero reduced cost found by the latest pricing pass: coachee rank r's are tightRow[r] .. tightEnd[r] - 1.
+    const tightRow = new Int32Array(n);
+    const tightEnd = new Int32Array(n);
     let tightCoachBuf = new Int32Array(1 << 16);
     let tightWeightBuf = new Int32Array(1 << 16);
     let tightPos = 0;
@@ -899,6 +902,7 @@ class PoolSolver {
       tightPos = 0;
       for (let r = 0; r < n; r++) {
         tightRow[r] = tightPos;
+        tightEnd[r] = tightPos;
         const i = coacheeAt[r];
         if (this.pinnedCoach[i] >= 0) continue;
         const base = pi[r] - B;
@@ -936,6 +940,7 @@ class PoolSolver {
           tightCoachBuf.set(picks.tightCoach.subarray(0, tight), tightPos);
           tightWeightBuf.set(picks.tightWeight.subarray(0, tight), tightPos);
           tightPos += tight;
+          tightEnd[r] = tightPos;
         }
         if (count === 0) continue;
         // The most violated `limit` pairs (ties by coach id) join as columns.
@@ -946,7 +951,6 @@ class PoolSolver {
         addSorted(r, count);
         added += count;
       }
-      tightRow[n] = tightPos;
       if (added === 0) break;
       // Columns pricing well above zero rarely enter again but every pivot's block search would keep pricing
       // them; dropping them leaves them to the next pricing pass like any other pair (measured: a third fewer
@@ -962,7 +966,7 @@ class PoolSolver {
     const present = new Set<number>();
     ns.forEachPair((r, c) => present.add(r * m + c));
     for (let r = 0; r < n; r++) {
-      for (let t = tightRow[r]; t < tightRow[r + 1]; t++) {
+      for (let t = tightRow[r]; t < tightEnd[r]; t++) {
         const c = coachRank[tightCoachBuf[t]];
         if (!present.has(r * m + c)) ns.addPair(r, c, -(A * tightWeightBuf[t] + B));
       }
