@@ -180,7 +180,6 @@ function tieBreakCost(n: number, m: number): (r: number, c: number) => number {
   return (r, c) => -Math.round((r + 1) * (c + 1) * scale);
 }
 
-
 /** Default number of candidate coaches per coachee before the dual check. */
 export const DEFAULT_CANDIDATES = 16;
 

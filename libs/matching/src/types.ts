@@ -110,8 +110,8 @@ export interface SolveOptions {
   readonly candidates?: number;
   /**
    * Solver engine, all exact. `simplex` (default): primal network simplex with column generation (prices
-   * every pair against the potentials and keeps pivoting from the current basis), then the `slots` engine
-   * re-solves on the zero-reduced-cost pairs only, so ties are broken as `slots` breaks them. `slots` adds
+   * every pair against the potentials and keeps pivoting from the current basis), then a second phase on the
+   * zero-reduced-cost pairs only settles ties (the lowest ids together as far as they allow). `slots` adds
    * the coaches' capacity units one shortest path at a time; `coachees` adds the coachees.
    */
   readonly engine?: SolverEngine;
