@@ -22,7 +22,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { linkToken, Program, rawQuery } from '@tandem/domain';
-import { type CoachProfile, type Objective, type ProgramInstance, SCORE_SCALE, type ScoredPairs, scoreProgram, solve } from '@tandem/matching';
+import { type CoachProfile, type Objective, pairWeightOf, type ProgramInstance, SCORE_SCALE, scoreProgram, solve } from '@tandem/matching';
 import { seededRandom } from '@tandem/matching/seeded-random';
 import { JobProducer, QueueName } from '@tandem/queues';
 import { loadProgramPool } from '@tandem/workflows';
@@ -181,13 +181,6 @@ const coacheesCsv = (coachees: SimCoachee[]) => coachees.map((e) => csvLine('coa
 // ---------------------------------------------------------------------------------------------------------------
 // Offline scoring with libs/matching.
 
-/** The integer weight of pair (i, k), -1 when forbidden. */
-function pairWeight(pairs: ScoredPairs, i: number, k: number): number {
-  if (pairs.dense) return pairs.dense[i * pairs.coachIds.length + k];
-  const arcs = pairs.arcs!;
-  for (let x = arcs.start[i]; x < arcs.start[i + 1]; x++) if (arcs.coach[x] === k) return arcs.weight[x];
-  return -1;
-}
 
 interface Evaluated {
   oracle: number;
@@ -228,7 +221,7 @@ function evaluate(pool: ProgramInstance, newCoachees: Set<string>, realizedPairs
   const baseline = solve(selfOnly, { objective, minScore: pool.policy.minScore });
   // Both solves are on the same coachees and coaches in the same order; the baseline's pairs are scored with the truth.
   let baselineTotal = 0;
-  for (let i = 0; i < baseline.coachOf.length; i++) if (baseline.coachOf[i] >= 0) baselineTotal += pairWeight(truth, i, baseline.coachOf[i]);
+  for (let i = 0; i < baseline.coachOf.length; i++) if (baseline.coachOf[i] >= 0) baselineTotal += pairWeightOf(truth, i, baseline.coachOf[i]);
   const rowOf = new Map(truth.coacheeIds.map((id, i) => [id, i]));
   const colOf = new Map(truth.coachIds.map((id, k) => [id, k]));
   let realized = 0;
@@ -238,7 +231,7 @@ function evaluate(pool: ProgramInstance, newCoachees: Set<string>, realizedPairs
     const i = rowOf.get(p.coachee);
     const k = colOf.get(p.coach);
     if (i === undefined || k === undefined) continue;
-    const w = pairWeight(truth, i, k);
+    const w = pairWeightOf(truth, i, k);
     if (w < 0) forbidden++;
     else {
       realized += w;

@@ -83,18 +83,28 @@ async function lemonSolve(tandem: TestTandem, programId: string): Promise<{ solv
   const { pairs } = scoreProgram(pool.instance);
   const n = pairs.coacheeIds.length;
   const m = pairs.coachIds.length;
-  const dense = pairs.dense!;
+  // A large pool has no dense matrix (ScoredPairs.rows): each row is scored when written.
+  const row = new Int32Array(m);
+  const rowOf = (i: number): Int32Array => {
+    if (pairs.dense) return pairs.dense.subarray(i * m, i * m + m);
+    pairs.rows!.scoreRow(i, row, 0);
+    return row;
+  };
   const minWeight = Math.round(pool.instance.policy.minScore * SCORE_SCALE);
   const file = join(tmpdir(), `tandem-bench-round-${process.pid}.txt`);
   const lines: string[] = [];
   let count = 0;
-  for (let x = 0; x < dense.length; x++) if (dense[x] >= 0 && dense[x] >= minWeight) count++;
+  for (let i = 0; i < n; i++) {
+    const weights = rowOf(i);
+    for (let k = 0; k < m; k++) if (weights[k] >= 0 && weights[k] >= minWeight) count++;
+  }
   const fd = openSync(file, 'w');
   try {
     writeSync(fd, `${n} ${m} ${count}\n${Array.from(pairs.capacities).join(' ')}\n`);
     for (let i = 0; i < n; i++) {
+      const weights = rowOf(i);
       for (let k = 0; k < m; k++) {
-        const w = dense[i * m + k];
+        const w = weights[k];
         if (w >= 0 && w >= minWeight) lines.push(`${i} ${k} ${w}`);
       }
       if (lines.length > 100_000) writeSync(fd, lines.splice(0).join('\n') + '\n');
@@ -141,6 +151,7 @@ async function main() {
         'other ms': Math.round(totalMs - round.stats.scoringMs - round.stats.solveMs - round.stats.loadMs - round.stats.storeMs),
         ...(lemon ? { 'LEMON solve ms': Math.round(lemon.solveMs), 'solve / LEMON': Math.round((round.stats.solveMs / lemon.solveMs) * 100) / 100 } : {}),
         matched: round.matched,
+        'total score': round.totalScore,
         'peak RSS MB': Math.round(peakRss / 2 ** 20),
       });
       if (COMPARE_RUNS > 0 && size <= 10_000) {

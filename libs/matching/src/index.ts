@@ -2,7 +2,7 @@ export * from './types';
 export * from './errors';
 export * from './instance';
 export { parseInstance } from './instance-parser';
-export { buildScoringContext, scoreProgram, pairViolation, levelFit, languageFit } from './scoring';
+export { buildScoringContext, scoreProgram, pairViolation, levelFit, languageFit, DENSE_PAIR_LIMIT } from './scoring';
 export type { ScoringContext, ScoredProgram } from './scoring';
 export { explainPair } from './explain';
 export type { Breakdown, BreakdownTerm, SkillDetail } from './explain';

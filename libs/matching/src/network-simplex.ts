@@ -20,6 +20,10 @@ const STATE_LOWER = 1;
 const DIR_UP = 1;
 const DIR_DOWN = -1;
 const INF = 0x3fffffff;
+/** Largest |cost| of a pair in the second phase (tieBreak). */
+export const TIE_LIMIT = 2 ** 20;
+/** Second-phase cost of an arc held at its bound: above any path of second-phase costs (nodes x TIE_LIMIT), exact in float64. */
+const HOLD = 2 ** 50;
 
 export class TransportSimplex {
   readonly n: number;
@@ -158,6 +162,38 @@ export class TransportSimplex {
     this.arcCount = out;
     if (this.nextArc >= out) this.nextArc = 0;
     return dropped;
+  }
+
+  /** Calls `visit(i, j)` for every pair column (coachee i, coach j). */
+  forEachPair(visit: (i: number, j: number) => void): void {
+    const { n, source, target } = this;
+    for (let a = n + this.m; a < this.arcCount; a++) visit(source[a], target[a] - n);
+  }
+
+  /**
+   * Second phase, among the optima of the current costs: call it once optimize() has proven the basis optimal
+   * and every pair column left has reduced cost 0 (dropColumns(0), then the missing pairs of reduced cost 0
+   * added). Each pair column then costs `secondary(i, j)` (|value| at most TIE_LIMIT); a coachee's unassigned arc
+   * or a coach's capacity arc whose reduced cost is 0 costs 0, and one whose reduced cost is not costs
+   * +-HOLD, which keeps it at its bound (no secondary gain can pay for moving it). Potentials are computed again
+   * from the tree, which stays feasible, and pivoting continues: the result is an optimum of the first costs
+   * with the least secondary cost.
+   */
+  tieBreak(secondary: (i: number, j: number) => number): void {
+    const { n, m, root, source, target, cost, state, pi, parent, pred, predDir, thread } = this;
+    for (let a = 0; a < n + m; a++) {
+      const reduced = cost[a] + pi[source[a]] - pi[target[a]];
+      cost[a] = state[a] === STATE_TREE || reduced === 0 ? 0 : reduced > 0 ? HOLD : -HOLD;
+    }
+    for (let a = n + m; a < this.arcCount; a++) {
+      const c = secondary(source[a], target[a] - n);
+      if (!(Math.abs(c) <= TIE_LIMIT)) throw new Error('internal: a second-phase cost out of range');
+      cost[a] = c;
+    }
+    pi[root] = 0;
+    for (let x = thread[root]; x !== root; x = thread[x]) pi[x] = pi[parent[x]] - predDir[x] * cost[pred[x]];
+    this.nextArc = 0;
+    this.optimize();
   }
 
   /** Coach index of coachee i in the current basis solution, or -1 when unassigned. */

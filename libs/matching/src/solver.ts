@@ -2,7 +2,7 @@ import { MatchingError } from './errors';
 import { maxCardinality } from './max-flow';
 import { AssignmentResult, minCostAssignment } from './min-cost-flow';
 import { SlotState, stateFromAssignment, warmRepair } from './warm-repair';
-import { TransportSimplex } from './network-simplex';
+import { TIE_LIMIT, TransportSimplex } from './network-simplex';
 import {
   MAX_WEIGHT,
   Objective,
@@ -11,6 +11,7 @@ import {
   REASON_COUNT,
   REASON_INDEX,
   SCORE_SCALE,
+  PairRows,
   ScoredPairs,
   Solution,
   SolveOptions,
@@ -126,6 +127,35 @@ function priceDense(row: Int32Array, off: number, m: number, minWeight: number, 
   }
 }
 
+/**
+ * A pool scored by `rows` keeps, per pair, only its weight halved (`w >> 1`, two bytes; FORBIDDEN_BUCKET where the
+ * pair is forbidden): the weight is then known to within BUCKET_WIDTH, and pricing scores a pair again only when
+ * that bound leaves it a chance to enter (see priceBounded).
+ */
+const BUCKET_WIDTH = 2;
+const FORBIDDEN_BUCKET = 0xffff;
+
+/**
+ * Prices row i of a `rows` pool from its buckets as priceDense prices a dense row. With w in [lo, lo + 1], the
+ * reduced cost lies in [lb, lb + A]: a pair is scored again only when it could enter the row's heap (lb <= cut)
+ * or be tight (lb <= 0 <= lb + A). The rest, most pairs of a pass, costs two array reads.
+ */
+function priceBounded(bucket: Uint16Array, off: number, m: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks, rows: PairRows, i: number): void {
+  let cut = 0;
+  for (let k = 0; k < m; k++) {
+    const q = bucket[off + k];
+    if (q === FORBIDDEN_BUCKET) continue;
+    const lb = base - A * (q * BUCKET_WIDTH + 1) - coachPi[k];
+    if (lb > cut && (lb > 0 || lb + A < 0)) continue;
+    const w = rows.allowedWeight(i, k);
+    const reduced = base - A * w - coachPi[k];
+    if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
+      picks.offer(k, w, reduced);
+      cut = picks.cut;
+    }
+  }
+}
+
 /** Prices the sparse row of arcs a0 .. a1 - 1 (same reduced cost as priceDense). */
 function priceSparse(coach: Int32Array, weight: Int32Array, a0: number, a1: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks): void {
   let cut = 0;
@@ -138,6 +168,16 @@ function priceSparse(coach: Int32Array, weight: Int32Array, a0: number, a1: numb
       cut = picks.cut;
     }
   }
+}
+
+/**
+ * The second-phase cost of pair (coachee rank r, coach rank c) among equal optima: minus (r + 1)(c + 1), scaled to
+ * at most TIE_LIMIT. The least total pairs ranks in the same order as far as the ties allow (the rearrangement
+ * inequality), so the lowest ids go together; pairs whose scaled products are equal are left to the pivot order.
+ */
+function tieBreakCost(n: number, m: number): (r: number, c: number) => number {
+  const scale = TIE_LIMIT / (Math.max(1, n) * Math.max(1, m));
+  return (r, c) => -Math.round((r + 1) * (c + 1) * scale);
 }
 
 /** Default number of candidate coaches per coachee before the dual check. */
@@ -415,6 +455,12 @@ class PoolSolver {
   private markScratch: Uint8Array | null = null;
   /** Usable pairs counted by the latest topCandidates pass. */
   private lastAllowed = 0;
+  /** A `rows` pool: the row fullRow scored last, and each pair's bound bucket (BUCKET_WIDTH), filled as rows are scored. */
+  private readonly scratch: Int32Array;
+  private readonly bucket: Uint16Array | null = null;
+  private readonly bucketDone: Uint8Array | null = null;
+  /** The array fullRow's row is in (dense, or scratch). */
+  private rowData: Int32Array;
 
   constructor(
     private readonly problem: ScoredPairs,
@@ -423,7 +469,7 @@ class PoolSolver {
     const n = problem.coacheeIds.length;
     const m = problem.coachIds.length;
     if (problem.capacities.length !== m) throw new MatchingError('invalid-input', 'capacities must have one entry per coach');
-    if (!problem.arcs === !problem.dense) throw new MatchingError('invalid-input', 'exactly one of arcs and dense must be given');
+    if ((problem.arcs ? 1 : 0) + (problem.dense ? 1 : 0) + (problem.rows ? 1 : 0) !== 1) throw new MatchingError('invalid-input', 'exactly one of arcs, dense and rows must be given');
     if (problem.dense && problem.dense.length !== n * m) throw new MatchingError('invalid-input', 'dense must hold coachees x coaches weights');
     this.n = n;
     this.m = m;
@@ -442,6 +488,12 @@ class PoolSolver {
     this.rowCoach = new Int32Array(m);
     this.rowWeight = new Int32Array(m);
     this.excludedMark = new Uint8Array(m);
+    this.scratch = problem.rows ? new Int32Array(m) : new Int32Array(0);
+    this.rowData = problem.dense ?? this.scratch;
+    if (problem.rows) {
+      this.bucket = new Uint16Array(n * m);
+      this.bucketDone = new Uint8Array(n);
+    }
 
     const coacheeIndex = new Map(problem.coacheeIds.map((id, i) => [id, i]));
     const coachIndex = new Map(problem.coachIds.map((id, i) => [id, i]));
@@ -492,7 +544,7 @@ class PoolSolver {
    */
   private capacityBound(): boolean {
     const { n, m, problem } = this;
-    const rowLength = problem.dense ? m : problem.arcs ? problem.arcs.coach.length / Math.max(1, n) : 0;
+    const rowLength = problem.dense || problem.rows ? m : problem.arcs ? problem.arcs.coach.length / Math.max(1, n) : 0;
     if (rowLength < SCARCE_ROW_LENGTH) return false;
     let toPlace = 0;
     for (let i = 0; i < n; i++) if (this.pinnedCoach[i] < 0) toPlace++;
@@ -510,8 +562,12 @@ class PoolSolver {
   }
 
   private pairWeight(i: number, k: number): number {
-    const { dense, arcs } = this.problem;
+    const { dense, arcs, rows } = this.problem;
     if (dense) return dense[i * this.m + k];
+    if (rows) {
+      if (this.bucketDone?.[i] === 1) return this.bucket![i * this.m + k] === FORBIDDEN_BUCKET ? -1 : rows.allowedWeight(i, k);
+      return this.rowData[this.fullRow(i) + k];
+    }
     if (!arcs) return -1;
     for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) if (arcs.coach[a] === k) return arcs.weight[a];
     return -1;
@@ -522,19 +578,44 @@ class PoolSolver {
     return false;
   }
 
+  /**
+   * Coachee i's weights over every coach (-1 where forbidden) as `rowData[off .. off + m - 1]`; returns off. A
+   * dense row is read in place; a `rows` row is scored into the scratch row, and its buckets are kept the first time.
+   */
+  private fullRow(i: number): number {
+    const { dense, rows } = this.problem;
+    if (dense) {
+      this.rowData = dense;
+      return i * this.m;
+    }
+    const { m, scratch, bucket, bucketDone } = this;
+    rows!.scoreRow(i, scratch, 0);
+    this.rowData = scratch;
+    if (bucket && bucketDone && bucketDone[i] === 0) {
+      const base = i * m;
+      for (let k = 0; k < m; k++) {
+        const w = scratch[k];
+        bucket[base + k] = w < 0 ? FORBIDDEN_BUCKET : w >> 1;
+      }
+      bucketDone[i] = 1;
+    }
+    return 0;
+  }
+
   /** Fills rowCoach/rowWeight with coachee i's pairs that are allowed, not excluded, >= minWeight, with room. */
   private loadRow(i: number, minWeight: number): number {
-    const { dense, arcs } = this.problem;
+    const { dense, arcs, rows } = this.problem;
     const { rowCoach, rowWeight, capLeft, excludedMark, m } = this;
     if (this.pinnedCoach[i] >= 0) return 0;
     const e0 = this.exclStart[i];
     const e1 = this.exclStart[i + 1];
     for (let e = e0; e < e1; e++) excludedMark[this.exclCoach[e]] = 1;
     let len = 0;
-    if (dense) {
-      const base = i * m;
+    if (dense || rows) {
+      const base = this.fullRow(i);
+      const data = this.rowData;
       for (let k = 0; k < m; k++) {
-        const w = dense[base + k];
+        const w = data[base + k];
         if (w < minWeight || capLeft[k] === 0 || excludedMark[k] === 1) continue;
         rowCoach[len] = k;
         rowWeight[len++] = w;
@@ -799,11 +880,13 @@ class PoolSolver {
       addSorted(r, c);
     }
     rows = { start: new Int32Array(0), coach: new Int32Array(0), weight: new Int32Array(0) };
-    const { dense, arcs } = this.problem;
+    const { dense, arcs, rows: pairRows } = this.problem;
+    const { bucket, bucketDone } = this;
     const coachPi = new Float64Array(m);
     const picks = new RowPicks(limit, m, coachRank);
-    // Pairs of zero reduced cost found by the latest pricing pass, per coachee rank (CSR by rank).
-    const tightRow = new Int32Array(n + 1);
+    // Pairs of zero reduced cost found by the latest pricing pass: coachee rank r's are tightRow[r] .. tightEnd[r] - 1.
+    const tightRow = new Int32Array(n);
+    const tightEnd = new Int32Array(n);
     let tightCoachBuf = new Int32Array(1 << 16);
     let tightWeightBuf = new Int32Array(1 << 16);
     let tightPos = 0;
@@ -818,6 +901,7 @@ class PoolSolver {
       tightPos = 0;
       for (let r = 0; r < n; r++) {
         tightRow[r] = tightPos;
+        tightEnd[r] = tightPos;
         const i = coacheeAt[r];
         if (this.pinnedCoach[i] >= 0) continue;
         const base = pi[r] - B;
@@ -828,6 +912,9 @@ class PoolSolver {
         picks.reset();
         if (dense) {
           priceDense(dense, i * m, m, minWeight, base, A, coachPi, picks);
+        } else if (pairRows && bucket && bucketDone) {
+          if (bucketDone[i] === 0) this.fullRow(i);
+          priceBounded(bucket, i * m, m, minWeight, base, A, coachPi, picks, pairRows, i);
         } else if (arcs) {
           const a0 = arcs.start[i];
           const a1 = arcs.start[i + 1];
@@ -852,6 +939,7 @@ class PoolSolver {
           tightCoachBuf.set(picks.tightCoach.subarray(0, tight), tightPos);
           tightWeightBuf.set(picks.tightWeight.subarray(0, tight), tightPos);
           tightPos += tight;
+          tightEnd[r] = tightPos;
         }
         if (count === 0) continue;
         // The most violated `limit` pairs (ties by coach id) join as columns.
@@ -862,40 +950,33 @@ class PoolSolver {
         addSorted(r, count);
         added += count;
       }
-      tightRow[n] = tightPos;
       if (added === 0) break;
       // Columns pricing well above zero rarely enter again but every pivot's block search would keep pricing
       // them; dropping them leaves them to the next pricing pass like any other pair (measured: a third fewer
       // pivot-search work on the program round, same number of rounds).
       ns.dropColumns(A * DROP_SLACK);
     }
-    // Ties by id: every optimum uses only pairs whose reduced cost is 0 under these (optimal) potentials,
-    // so the slots engine re-solved on just those pairs returns an optimum of the whole pool, with the
-    // slots engine's documented tie-break (coach units in id order, coachees by id).
-    // The last pricing pass ran under these final potentials: its tight pairs are exactly those of a rescan.
-    const tightStart = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) {
-      const r = coacheeRank[i];
-      tightStart[i + 1] = tightStart[i] + tightRow[r + 1] - tightRow[r];
+    // Ties: every optimum uses only pairs whose reduced cost is 0 under these (optimal) potentials, and every
+    // flow on those pairs that keeps the other arcs where they are is an optimum. The last pricing pass ran
+    // under these potentials, so its tight pairs are all of them; with them as the only columns, a second
+    // phase from the same basis picks the optimum that pairs coachees and coaches in id order as far as the
+    // ties allow (tieBreakCost), pivoting in id order. Only this phase decides among equal optima.
+    ns.dropColumns(0);
+    const present = new Set<number>();
+    ns.forEachPair((r, c) => present.add(r * m + c));
+    for (let r = 0; r < n; r++) {
+      for (let t = tightRow[r]; t < tightEnd[r]; t++) {
+        const c = coachRank[tightCoachBuf[t]];
+        if (!present.has(r * m + c)) ns.addPair(r, c, -(A * tightWeightBuf[t] + B));
+      }
     }
-    const tightCoach = new Int32Array(tightStart[n]);
-    const tightWeight = new Int32Array(tightStart[n]);
-    for (let i = 0; i < n; i++) {
-      const r = coacheeRank[i];
-      tightCoach.set(tightCoachBuf.subarray(tightRow[r], tightRow[r + 1]), tightStart[i]);
-      tightWeight.set(tightWeightBuf.subarray(tightRow[r], tightRow[r + 1]), tightStart[i]);
-    }
-    const sub = new PoolSolver(
-      {
-        coacheeIds: this.problem.coacheeIds,
-        coachIds: this.problem.coachIds,
-        capacities: capLeft,
-        arcs: { start: tightStart, coach: tightCoach, weight: tightWeight },
-      },
-      { objective: A === 1 ? 'matched-then-score' : 'score', engine: 'slots' },
-    );
-    const coachOf = sub.solveExact(0, A === 1 ? 'matched' : 'score');
-    this.stats.searches += sub.stats.searches;
+    ns.tieBreak(tieBreakCost(n, m));
+    this.stats.searches = ns.pivots;
+    const coachAt = new Int32Array(m);
+    for (let j = 0; j < m; j++) coachAt[coachRank[j]] = j;
+    const byRank = ns.assignment();
+    const coachOf = new Int32Array(n).fill(-1);
+    for (let r = 0; r < n; r++) if (byRank[r] >= 0) coachOf[coacheeAt[r]] = coachAt[byRank[r]];
     return coachOf;
   }
 
@@ -1083,11 +1164,10 @@ class PoolSolver {
    */
   private topCandidates(minWeight: number, k: number, lists?: CoachLists): Rows {
     const { n, m, coachRank, coacheeRank, rowCoach, rowWeight, pinnedCoach, exclStart, problem } = this;
-    const dense = problem.dense;
     const start = new Int32Array(n + 1);
     let coach = new Int32Array(Math.min(n * k, 1 << 20));
     let weight = new Int32Array(coach.length);
-    const lister = dense ? new Shortlister(k, minWeight, coachRank, coacheeRank, lists ?? null, m) : null;
+    const lister = problem.dense || problem.rows ? new Shortlister(k, minWeight, coachRank, coacheeRank, lists ?? null, m) : null;
     const heap = new Int32Array(k);
     let anyFull = false;
     for (let j = 0; j < m; j++) if (this.capLeft[j] === 0) anyFull = true;
@@ -1099,11 +1179,11 @@ class PoolSolver {
       let src: Int32Array;
       let coaches: Int32Array | null;
       let off: number;
-      if (lister && dense && pinnedCoach[i] < 0 && !anyFull && exclStart[i + 1] === exclStart[i]) {
-        off = i * m;
-        size = lister.denseRow(i, dense, off, m);
+      if (lister && pinnedCoach[i] < 0 && !anyFull && exclStart[i + 1] === exclStart[i]) {
+        off = this.fullRow(i);
+        src = this.rowData;
+        size = lister.denseRow(i, src, off, m);
         chosen = lister.heap;
-        src = dense;
         coaches = null;
       } else {
         const len = this.loadRow(i, minWeight);
@@ -1290,7 +1370,7 @@ class PoolSolver {
 
   /** The honest reason coachee i is unmatched: capacity went elsewhere, or the rule that ruled out most coaches. */
   private unmatchedReason(i: number, minWeight: number): UnmatchedReason {
-    const { dense, arcs, ruledOut } = this.problem;
+    const { dense, arcs, rows, ruledOut } = this.problem;
     const counts = new Float64Array(REASON_COUNT);
     let scored = 0;
     let capacityBound = false;
@@ -1302,6 +1382,17 @@ class PoolSolver {
       else capacityBound = true;
     };
     if (dense) for (let k = 0; k < this.m; k++) visit(k, dense[i * this.m + k]);
+    else if (rows && this.bucketDone?.[i] === 1) {
+      // The bucket's floor settles most pairs against minWeight; only the others are scored again.
+      const bucket = this.bucket!;
+      for (let k = 0; k < this.m; k++) {
+        const q = bucket[i * this.m + k];
+        visit(k, q === FORBIDDEN_BUCKET ? -1 : q * BUCKET_WIDTH >= minWeight ? q * BUCKET_WIDTH : rows.allowedWeight(i, k));
+      }
+    } else if (rows) {
+      const off = this.fullRow(i);
+      for (let k = 0; k < this.m; k++) visit(k, this.rowData[off + k]);
+    }
     else if (arcs) for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) visit(arcs.coach[a], arcs.weight[a]);
     if (capacityBound) return 'no-capacity';
     if (ruledOut) for (let r = 0; r < REASON_COUNT; r++) counts[r] += ruledOut[i * REASON_COUNT + r];

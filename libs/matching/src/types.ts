@@ -40,9 +40,9 @@ export const SCORE_SCALE = 1000;
 export const MAX_WEIGHT = 100 * SCORE_SCALE;
 
 /**
- * Every scored pair of a pool. Either `arcs` (sparse: an unlisted pair is forbidden) or `dense`
- * (`dense[i * coachCount + j]`, -1 where forbidden) holds the complete set of allowed pairs.
- * Weights are integer scores scaled by SCORE_SCALE.
+ * Every scored pair of a pool. Exactly one of `arcs` (sparse: an unlisted pair is forbidden), `dense`
+ * (`dense[i * coachCount + j]`, -1 where forbidden) or `rows` (scored on demand) holds the complete set of
+ * allowed pairs. Weights are integer scores scaled by SCORE_SCALE.
  */
 export interface ScoredPairs {
   readonly coacheeIds: readonly string[];
@@ -50,8 +50,33 @@ export interface ScoredPairs {
   readonly capacities: Int32Array;
   readonly arcs?: ArcList;
   readonly dense?: Int32Array;
+  readonly rows?: PairRows;
   /** Optional counts of forbidden pairs per coachee and reason (`i * REASON_COUNT + REASON_INDEX[r]`). */
   readonly ruledOut?: Uint32Array;
+}
+
+/** Pairs scored when asked, a row at a time: a pool too large to hold as `dense`. */
+export interface PairRows {
+  /** Writes coachee i's weights into `out[off .. off + coachCount - 1]`, -1 where forbidden, exactly as `dense` would hold them. */
+  scoreRow(i: number, out: Int32Array, off: number): void;
+  /** The weight of pair (i, k) as scoreRow gives it, for a pair scoreRow found allowed (the rules are not checked again). */
+  allowedWeight(i: number, k: number): number;
+  /** Milliseconds spent in scoreRow so far. */
+  readonly ms: number;
+}
+
+/** The weight of pair (i, k) of any layout, -1 when forbidden (a row of `rows` is scored for it). */
+export function pairWeightOf(pairs: ScoredPairs, i: number, k: number): number {
+  const m = pairs.coachIds.length;
+  if (pairs.dense) return pairs.dense[i * m + k];
+  if (pairs.rows) {
+    const row = new Int32Array(m);
+    pairs.rows.scoreRow(i, row, 0);
+    return row[k];
+  }
+  const arcs = pairs.arcs;
+  if (arcs) for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) if (arcs.coach[a] === k) return arcs.weight[a];
+  return -1;
 }
 
 /** Pairs in compressed rows by coachee: the arcs of coachee i are `start[i] .. start[i + 1] - 1`. */
@@ -85,8 +110,8 @@ export interface SolveOptions {
   readonly candidates?: number;
   /**
    * Solver engine, all exact. `simplex` (default): primal network simplex with column generation (prices
-   * every pair against the potentials and keeps pivoting from the current basis), then the `slots` engine
-   * re-solves on the zero-reduced-cost pairs only, so ties are broken as `slots` breaks them. `slots` adds
+   * every pair against the potentials and keeps pivoting from the current basis), then a second phase on the
+   * zero-reduced-cost pairs only settles ties (the lowest ids together as far as they allow). `slots` adds
    * the coaches' capacity units one shortest path at a time; `coachees` adds the coachees.
    */
   readonly engine?: SolverEngine;

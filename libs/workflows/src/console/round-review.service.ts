@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AuditEvent, Clock, ConflictError, isUuid, MatchingRound, NotFoundError, Program, rawQuery, RoundStatus } from '@tandem/domain';
-import { type Breakdown, explainPair, pairViolation, SCORE_SCALE, scoreProgram, type ScoredPairs } from '@tandem/matching';
+import { type Breakdown, explainPair, pairViolation, pairWeightOf, SCORE_SCALE, scoreProgram } from '@tandem/matching';
 import { JobName, JobProducer } from '@tandem/queues';
 import { z } from 'zod';
 import type { Actor } from '../programs/programs.service';
@@ -33,13 +33,6 @@ export interface CoacheeOptions {
   current: CoachOption | null;
   /** Every coach but the current one: allowed pairs by score, then the ruled-out ones. */
   others: CoachOption[];
-}
-
-function weightOf(pairs: ScoredPairs, i: number, k: number): number {
-  if (pairs.dense) return pairs.dense[i * pairs.coachIds.length + k];
-  const arcs = pairs.arcs!;
-  for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) if (arcs.coach[a] === k) return arcs.weight[a];
-  return -1;
 }
 
 /**
@@ -100,7 +93,8 @@ export class RoundReviewService {
     });
     // Capacity does not change a pair's score: every coach is scored, full or not.
     const instance = { ...pool.instance, pins: [], coaches: pool.instance.coaches.map((c) => ({ ...c, capacity: Math.max(1, c.capacity) })) };
-    const scored = scoreProgram(instance);
+    // Every pair of these coachees is read, so they are scored into a matrix whatever the pool's size.
+    const scored = scoreProgram(instance, { layout: 'dense' });
     const proposals = await rawQuery<{ coach_id: string; coachee_id: string }>(em, `select coach_id, coachee_id from pairing where round_id = ? and status = 'proposed'`, [round.id]);
     const proposedWith = new Map(proposals.map((p) => [p.coachee_id, p.coach_id]));
     const taken = new Map<string, number>();
@@ -109,7 +103,7 @@ export class RoundReviewService {
     return instance.coachees.map((coachee, i) => {
       const currentCoach = proposedWith.get(coachee.id) ?? null;
       const options = instance.coaches.map((coach, k): CoachOption => {
-        const weight = weightOf(scored.pairs, i, k);
+        const weight = pairWeightOf(scored.pairs, i, k);
         const score = weight >= 0 ? weight / SCORE_SCALE : null;
         return {
           coachId: coach.id,

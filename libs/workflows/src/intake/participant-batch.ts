@@ -6,8 +6,8 @@ import { crossRowErrors, type FieldNaming, type ParticipantRecord, type RawParti
 export const REQUIRED_COLUMNS = ['role', 'email', 'name', 'timezone'] as const;
 export const OPTIONAL_COLUMNS = ['department', 'manager_email', 'level', 'languages', 'capacity', 'goals', 'bio', 'preferred_day', 'preferred_hour'] as const;
 
-/** The most rows one batch may hold. */
-export const MAX_BATCH_ROWS = 50_000;
+/** The most rows one batch may hold: a 100,000-person organization in one file (about 10 MB; see BODY_LIMIT). */
+export const MAX_BATCH_ROWS = 100_000;
 
 /**
  * Parses and validates a participant CSV (docs/people-csv.md): header row, then one person per row. Rows are numbered as a
