@@ -1,6 +1,6 @@
 import { type Attributes, type AttributeValue, type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { ReadableSpan, Sampler, SamplingResult, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace';
 import { ConfigError, loadConfig, type TandemConfig, type TracingConfig } from '@tandem/config';
 import { redactText } from './logger';
@@ -17,7 +17,7 @@ export interface Tracing {
   /** Exports what is left, then stops tracing. */
   shutdown(): Promise<void>;
   /** The instrumentations it enabled (http, pg, ioredis). */
-  readonly instrumentations: readonly Instrumentation[];
+  readonly instrumentations: readonly InstrumentationBase[];
 }
 
 /**
@@ -176,7 +176,7 @@ export function startTracing(config: Pick<TandemConfig, 'tracing'>, service: 'ap
   api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   api.trace.setGlobalTracerProvider(provider);
-  const instrumentations: Instrumentation[] = [
+  const instrumentations: InstrumentationBase[] = [
     new HttpInstrumentation({
       // Tandem calls no HTTP service (the exporter's own requests are not traced either).
       disableOutgoingRequestInstrumentation: true,
