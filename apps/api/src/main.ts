@@ -1,3 +1,5 @@
+// First: tracing must start before the modules it instruments are loaded.
+import './tracing';
 import 'reflect-metadata';
 import { parse as parseQuery } from 'node:querystring';
 import type { DynamicModule, Type } from '@nestjs/common';

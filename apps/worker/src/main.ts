@@ -1,3 +1,5 @@
+// First: tracing must start before the modules it instruments are loaded.
+import './tracing';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@tandem/config';

@@ -73,4 +73,42 @@ describe('loadConfig', () => {
     const message = (error as Error).message;
     for (const name of ['SHUTDOWN_GRACE', 'METRICS_ALLOW_CIDRS', 'REDIS_ALLOW_EVICTION', 'OPS_ORGANIZATION_ID', '10.0.0.0/33', 'example.com']) expect(message).toContain(name);
   });
+
+  it('keeps tracing off unless OTEL_TRACES_EXPORTER names an exporter, and reads the OTLP variables', () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none' }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_SDK_DISABLED: 'true' }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).tracing).toEqual({
+      exporter: 'otlp',
+      protocol: 'http/protobuf',
+      url: 'http://localhost:4318/v1/traces',
+      headers: {},
+      serviceName: undefined,
+      sampler: 'parentbased_always_on',
+      samplerRatio: 1,
+    });
+    const tracing = loadConfig({
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example.com:4318/',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-team=tandem, authorization=Bearer%20abc',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-team=coaching',
+      OTEL_SERVICE_NAME: 'tandem-eu',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    }).tracing;
+    expect(tracing).toMatchObject({ protocol: 'http/json', url: 'https://collector.example.com:4318/v1/traces', serviceName: 'tandem-eu', sampler: 'parentbased_traceidratio', samplerRatio: 0.25 });
+    expect(tracing?.headers).toEqual({ 'x-team': 'coaching', authorization: 'Bearer abc' });
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://jaeger:4318/custom' }).tracing?.url).toBe('http://jaeger:4318/custom');
+    let error: unknown;
+    try {
+      loadConfig({ OTEL_TRACES_EXPORTER: 'jaeger', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317', OTEL_EXPORTER_OTLP_HEADERS: 'secret-without-key', OTEL_TRACES_SAMPLER_ARG: '2' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['OTEL_TRACES_EXPORTER', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_TRACES_SAMPLER_ARG']) expect(message).toContain(name);
+    expect(message).not.toContain('secret-without-key');
+  });
 });

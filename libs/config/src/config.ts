@@ -55,6 +55,30 @@ const cidrList = z
     return blocks;
   });
 
+/** `key=value` pairs separated by commas (OTEL_EXPORTER_OTLP_HEADERS), values percent-encoded as the spec says. */
+const otlpHeaders = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const headers: Record<string, string> = {};
+    for (const pair of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+      const at = pair.indexOf('=');
+      const key = pair.slice(0, at).trim();
+      if (at <= 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) {
+        // The value may be a credential: name the problem, never the value.
+        ctx.addIssue({ code: 'custom', message: 'must be key=value pairs separated by commas' });
+        return z.NEVER;
+      }
+      try {
+        headers[key] = decodeURIComponent(pair.slice(at + 1).trim());
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `the value of ${key} is not percent-encoded UTF-8` });
+        return z.NEVER;
+      }
+    }
+    return headers;
+  });
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']).default('postgres://postgres@localhost:5432/tandem'),
@@ -106,7 +130,35 @@ const schema = z.object({
   JOB_TIME_LIMIT: isoDuration.default(600_000),
   WEBHOOK_RETRY_BASE: isoDuration.default(30_000),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).default('false'),
+  // OpenTelemetry's own variables (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/),
+  // the subset Tandem ships: OTLP over HTTP (protobuf or JSON), or spans printed to the console.
+  OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
+  OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console'], 'must be none, otlp or console').default('none'),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json'], 'must be http/protobuf or http/json (grpc is not shipped)').default('http/protobuf'),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/protobuf', 'http/json'], 'must be http/protobuf or http/json (grpc is not shipped)').optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocols(['http:', 'https:']).default('http://localhost:4318'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: urlWithProtocols(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders,
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: otlpHeaders,
+  OTEL_SERVICE_NAME: z.string().regex(/^[A-Za-z0-9._/-]{1,100}$/, 'must be 1-100 letters, digits, ., _, / or -').optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+    .default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0, 'must be a ratio from 0 to 1').max(1, 'must be a ratio from 0 to 1').default(1),
 });
+
+/** Where spans go when tracing is on (OTEL_TRACES_EXPORTER other than `none`). */
+export interface TracingConfig {
+  readonly exporter: 'otlp' | 'console';
+  readonly protocol: 'http/protobuf' | 'http/json';
+  /** The OTLP traces URL: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, or OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** OTEL_SERVICE_NAME; unset, each process names itself (`tandem-api`, `tandem-worker`). */
+  readonly serviceName: string | undefined;
+  readonly sampler: 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
+  readonly samplerRatio: number;
+}
 
 export type QueueNameValue = (typeof QUEUE_NAMES)[number];
 
@@ -171,6 +223,8 @@ export interface TandemConfig {
   readonly webhookRetryBaseMs: number;
   /** Whether webhooks may reach loopback and private networks (tests, an install whose receivers are internal). */
   readonly webhookAllowPrivateNetworks: boolean;
+  /** OpenTelemetry tracing; undefined (the default) when off: no SDK is started and nothing is instrumented. */
+  readonly tracing: TracingConfig | undefined;
 }
 
 /** Raised at boot when the environment is invalid; the message names every bad variable. */
@@ -224,5 +278,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobTimeLimitMs: v.JOB_TIME_LIMIT,
     webhookRetryBaseMs: v.WEBHOOK_RETRY_BASE,
     webhookAllowPrivateNetworks: v.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
+    tracing:
+      v.OTEL_SDK_DISABLED === 'true' || v.OTEL_TRACES_EXPORTER === 'none'
+        ? undefined
+        : {
+            exporter: v.OTEL_TRACES_EXPORTER,
+            protocol: v.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? v.OTEL_EXPORTER_OTLP_PROTOCOL,
+            url: v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
+            headers: { ...v.OTEL_EXPORTER_OTLP_HEADERS, ...v.OTEL_EXPORTER_OTLP_TRACES_HEADERS },
+            serviceName: v.OTEL_SERVICE_NAME,
+            sampler: v.OTEL_TRACES_SAMPLER,
+            samplerRatio: v.OTEL_TRACES_SAMPLER_ARG,
+          },
   };
 }

@@ -2,6 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DomainError, hashSecret, rawQuery, RetryLaterError } from '@tandem/domain';
+import { inSpan } from '@tandem/observability';
+import { SpanKind } from '@opentelemetry/api';
 import { createTransport, type Transporter } from 'nodemailer';
 import { textToHtml } from './html';
 import { expandLinks } from './links';
@@ -76,6 +78,8 @@ const closedError = () => new RetryLaterError(0, 'the mail transport is closed (
 export class EmailSender implements OnApplicationShutdown {
   private readonly logger = new Logger(EmailSender.name);
   private readonly transport: Transporter | undefined;
+  /** The SMTP server's host, for the send's span (never its credentials). */
+  private readonly smtpHost: string | undefined;
   private closed = false;
   /**
    * Messages claimed and handed to the pool, at most one per connection: a message is claimed only once a connection
@@ -90,6 +94,7 @@ export class EmailSender implements OnApplicationShutdown {
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {
     this.transport = config.smtpUrl ? pooledTransport(config.smtpUrl) : undefined;
+    this.smtpHost = config.smtpUrl ? new URL(config.smtpUrl).hostname : undefined;
     this.slots = config.smtpUrl ? sendSlots(config.smtpUrl) : 1;
   }
 
@@ -156,15 +161,18 @@ export class EmailSender implements OnApplicationShutdown {
     }
     const text = expandLinks(message.text, this.config.publicUrl, this.config.appSecret);
     try {
-      await transport.sendMail({
-        from: this.config.mailFrom,
-        to: message.to,
-        subject: message.subject,
-        text,
-        html: message.html ? expandLinks(message.html, this.config.publicUrl, this.config.appSecret) : textToHtml(text),
-        ...calendarParts(message.ics),
-        messageId: messageIdOf(message.idempotency_key),
-      });
+      // The span names the message by id and kind (the key's prefix: offer, reminder...), never its recipient or text.
+      const attributes = { 'tandem.outbox_message_id': messageId, 'tandem.email_kind': message.idempotency_key.split(':', 1)[0], 'server.address': this.smtpHost };
+      await inSpan('smtp send', attributes, () =>
+        transport.sendMail({
+          from: this.config.mailFrom,
+          to: message.to,
+          subject: message.subject,
+          text,
+          html: message.html ? expandLinks(message.html, this.config.publicUrl, this.config.appSecret) : textToHtml(text),
+          ...calendarParts(message.ics),
+          messageId: messageIdOf(message.idempotency_key),
+        }), SpanKind.CLIENT);
     } catch (err) {
       const responseCode = (err as { responseCode?: number }).responseCode;
       const permanent = typeof responseCode === 'number' && responseCode >= 500;

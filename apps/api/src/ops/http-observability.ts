@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Logger, safePath } from '@tandem/observability';
+import { type Logger, safePath, traceRoute } from '@tandem/observability';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MetricsService } from './metrics.service';
 
@@ -14,10 +14,12 @@ export function requestId(header: string | string[] | undefined): string {
 /**
  * One log line and one latency observation per request. The route is the pattern (`/offers/:token`), never the raw
  * URL; the caller's organization is added once a key was checked; headers, bodies and query strings are never logged.
+ * With tracing on, the request's span is named after the same pattern.
  */
-export function installHttpObservability(fastify: FastifyInstance, logger: Logger, metrics: MetricsService): void {
+export function installHttpObservability(fastify: FastifyInstance, logger: Logger, metrics: MetricsService, { traced }: { traced: boolean }): void {
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (traced && request.routeOptions.url) traceRoute(request.routeOptions.url);
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;

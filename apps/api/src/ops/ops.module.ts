@@ -1,8 +1,8 @@
-import { BeforeApplicationShutdown, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, HttpAdapterHost } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { createLogger, type Logger, redactText } from '@tandem/observability';
+import { createLogger, flushTracing, type Logger, redactText } from '@tandem/observability';
 import { WorkflowsModule } from '@tandem/workflows';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -20,7 +20,7 @@ import { OpsDashboard } from './ops-dashboard';
   providers: [{ provide: API_LOGGER, useFactory: (config: TandemConfig) => createLogger(config, 'api'), inject: [TANDEM_CONFIG] }, OpsAuth, OpsDashboard, MetricsService],
   exports: [API_LOGGER, MetricsService, OpsDashboard],
 })
-export class OpsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class OpsModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly adapterHost: HttpAdapterHost,
@@ -59,13 +59,19 @@ export class OpsModule implements OnApplicationBootstrap, BeforeApplicationShutd
     fastify.server.closeIdleConnections();
     setTimeout(() => fastify.server.closeAllConnections(), this.config.shutdownGraceMs).unref();
   }
+
+  /** The last requests' spans leave before the process does. */
+  async onApplicationShutdown(): Promise<void> {
+    await flushTracing();
+  }
 }
 
 /** Wires request logging and metrics and mounts the dashboard on a created (not yet started) api. */
 export function installOps(app: NestFastifyApplication): void {
   // Nest's adapter bundles its own copy of Fastify's types; the instance is the same Fastify 5.
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  installHttpObservability(fastify, app.get(API_LOGGER, { strict: false }), app.get(MetricsService, { strict: false }));
+  const traced = app.get<TandemConfig>(TANDEM_CONFIG, { strict: false }).tracing !== undefined;
+  installHttpObservability(fastify, app.get(API_LOGGER, { strict: false }), app.get(MetricsService, { strict: false }), { traced });
   app.get(OpsDashboard, { strict: false }).mount(fastify);
   const ops = app.get(OpsModule, { strict: false });
   fastify.addHook('onSend', async (request, reply, payload) => {

@@ -1,9 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { type Logger, redactText } from '@tandem/observability';
+import { flushTracing, type Logger, redactText } from '@tandem/observability';
 import { EmailSender } from '@tandem/mail';
 import { settleConnections } from '@tandem/queues';
 import { Queue, type Worker } from 'bullmq';
@@ -21,7 +21,7 @@ import { JobObserver, WORKER_LOGGER } from './job-observer.service';
 const ABANDONED_EXIT_MS = 3000;
 
 @Injectable()
-export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   /**
    * Set by the worker's own process (main.ts): after an abandoned grace it leaves with process.exit. A worker hosted in
    * another process (the tests, the demo) only closes, since exiting would end its host.
@@ -91,6 +91,11 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     }
     this.lastStop = { drained };
     this.logger.info({ drained }, 'worker stopped');
+  }
+
+  /** The last jobs' spans leave before the process does. */
+  async onApplicationShutdown(): Promise<void> {
+    await flushTracing();
   }
 
   /**
