@@ -1,10 +1,12 @@
 import { JobName, QUEUE_OF, QueueName } from '@tandem/queues';
+import { WEBHOOK_EVENTS } from '@tandem/workflows';
 import { type Job, Queue } from 'bullmq';
 import { FaultRig } from '../support/fault-rig';
 import { linkPath } from '../support/mail-scenario';
 import { fixtureCsv, type FixturePerson, offerLink } from '../support/program-fixture';
 import { SmtpSink } from '../support/smtp-sink';
 import { waitFor } from '../support/test-env';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 /**
  * Fault 7: every job type runs twice with the same payload (as after a lost acknowledgement, or a reconciler pass
@@ -12,6 +14,7 @@ import { waitFor } from '../support/test-env';
  * program runs first (import, round, accept, decline, an offer left to be reminded and to expire, sessions with
  * reminders, closes, feedback reminders, completion); job types that program did not need are then run once with a
  * payload from its rows. Then every completed job is added again under a new job id, so the worker runs it again.
+ * A webhook endpoint receives every event, so webhook deliveries run twice too: nothing more is sent.
  */
 jest.setTimeout(300_000);
 
@@ -19,11 +22,13 @@ const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('every job type run twice with the same payload', () => {
   const smtp = new SmtpSink();
+  const receiver = new WebhookReceiver();
   let rig: FaultRig;
   const queues = new Map<QueueName, Queue>();
 
   beforeAll(async () => {
-    rig = await FaultRig.start({ SMTP_URL: await smtp.start(), PAGE_RATE_LIMIT: '1000' });
+    await receiver.start();
+    rig = await FaultRig.start({ SMTP_URL: await smtp.start(), PAGE_RATE_LIMIT: '1000', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
     for (const name of Object.values(QueueName)) queues.set(name, new Queue(name, { connection: { url: rig.testEnv.config.redisUrl } as never, prefix: rig.testEnv.config.queuePrefix }));
   });
 
@@ -31,6 +36,7 @@ describe('every job type run twice with the same payload', () => {
     for (const queue of queues.values()) await queue.close();
     await rig?.stop();
     await smtp.stop();
+    await receiver.stop();
   });
 
   /** Every table's rows (without updated_at, which records when, not what), as one comparable value. */
@@ -70,6 +76,7 @@ describe('every job type run twice with the same payload', () => {
 
   it('leaves Postgres and the mailbox as one run did', async () => {
     const worker = rig.startWorker();
+    await rig.post('/api/v1/webhooks', { url: receiver.url('/twice'), events: [...WEBHOOK_EVENTS] });
     const people: FixturePerson[] = [];
     for (let i = 0; i < 3; i++) {
       people.push({ role: 'coach', email: `coach${i}@twice.example`, name: `Coach ${i}`, capacity: 1 });
@@ -123,6 +130,8 @@ describe('every job type run twice with the same payload', () => {
 
     const once = await snapshot();
     const mailsOnce = smtp.messages.length;
+    const hooksOnce = receiver.received.length;
+    expect(hooksOnce).toBeGreaterThan(10);
     const completed = (await allJobs(['completed'])).filter((j) => !String(j.id).startsWith('again-'));
     expect(new Set(completed.map((j) => j.name))).toEqual(new Set(Object.values(JobName)));
     // One job type at a time, so a difference names the job that caused it.
@@ -140,9 +149,10 @@ describe('every job type run twice with the same payload', () => {
     expect(changed).toEqual({});
     expect(failed).toBe(0);
     expect(smtp.messages).toHaveLength(mailsOnce);
+    expect(receiver.received).toHaveLength(hooksOnce);
     const perType = new Map<string, number>();
     for (const job of completed) perType.set(job.name, (perType.get(job.name) ?? 0) + 1);
-    process.stdout.write(`twice: ${completed.length} jobs of ${perType.size} types run again (${[...perType].map(([n, c]) => `${n} ${c}`).join(', ')}); ${mailsOnce} emails, none more\n`);
+    process.stdout.write(`twice: ${completed.length} jobs of ${perType.size} types run again (${[...perType].map(([n, c]) => `${n} ${c}`).join(', ')}); ${mailsOnce} emails, none more; ${hooksOnce} webhook requests, none more\n`);
     await worker.stop('SIGTERM');
   });
 });

@@ -63,7 +63,11 @@ describe('webhook secrets and retries', () => {
     expect(encryptWebhookSecret('a'.repeat(40), secret)).not.toBe(stored);
     expect(decryptWebhookSecret('a'.repeat(40), stored)).toBe(secret);
     expect(() => decryptWebhookSecret('b'.repeat(40), stored)).toThrow();
-    expect(() => decryptWebhookSecret('a'.repeat(40), stored.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).toThrow();
+    // One bit of the ciphertext changed: the authentication tag refuses it.
+    const [version, iv, tag, data] = stored.split('.');
+    const bytes = Buffer.from(data, 'base64url');
+    bytes[5] ^= 1;
+    expect(() => decryptWebhookSecret('a'.repeat(40), [version, iv, tag, bytes.toString('base64url')].join('.'))).toThrow();
   });
 
   it('doubles the wait per attempt up to an hour, so a day holds about thirty attempts', () => {
