@@ -16,6 +16,7 @@ export * from './feedback.entity';
 export * from './coach-learning.entity';
 export * from './closing-survey.entity';
 export * from './admin.entity';
+export * from './lease.entity';
 
 import { AdminSession, AdminSignIn, AdminUser } from './admin.entity';
 import { ApiKey } from './api-key.entity';
@@ -28,6 +29,7 @@ import { Enrollment } from './enrollment.entity';
 import { MatchingRound } from './matching-round.entity';
 import { Offer } from './offer.entity';
 import { JobFailure } from './job-failure.entity';
+import { Lease } from './lease.entity';
 import { Pairing } from './pairing.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Organization } from './organization.entity';
@@ -56,4 +58,5 @@ export const ENTITIES = [
   AdminUser,
   AdminSignIn,
   AdminSession,
+  Lease,
 ];

@@ -10,6 +10,7 @@ import { Migration20261126160000Console } from './Migration20261126160000Console
 import { Migration20261203100000ImportSourceHash } from './Migration20261203100000ImportSourceHash';
 import { Migration20261203120000Learning } from './Migration20261203120000Learning';
 import { Migration20261203130000Pool } from './Migration20261203130000Pool';
+import { Migration20261203150000Lease } from './Migration20261203150000Lease';
 
 /** Every migration in order; listed explicitly so the built app needs no folder scan. */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261203100000ImportSourceHash', class: Migration20261203100000ImportSourceHash },
   { name: 'Migration20261203120000Learning', class: Migration20261203120000Learning },
   { name: 'Migration20261203130000Pool', class: Migration20261203130000Pool },
+  { name: 'Migration20261203150000Lease', class: Migration20261203150000Lease },
 ];
