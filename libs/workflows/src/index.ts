@@ -6,6 +6,7 @@ export * from './programs/programs.service';
 export * from './intake/participant-record';
 export * from './intake/participant-batch';
 export * from './intake/intake.service';
+export * from './maintenance/lease.service';
 export * from './maintenance/reconciler.service';
 export * from './workflows.module';
 export * from './pairing/offers.service';

@@ -15,6 +15,7 @@ import { OffersService } from './pairing/offers.service';
 import { PairingsService } from './pairing/pairings.service';
 import { RematchService } from './rounds/rematch.service';
 import { RoundsService } from './rounds/rounds.service';
+import { LeaseService } from './maintenance/lease.service';
 import { ReconcilerService } from './maintenance/reconciler.service';
 import { OrganizationsService } from './organizations/organizations.service';
 import { ProgramsService } from './programs/programs.service';
@@ -22,7 +23,7 @@ import { PrivacyService } from './privacy/privacy.service';
 import { WebhookDeliveryService, WebhookDispatcher, WebhooksService } from './webhooks';
 
 /** The use cases shared by the api and the worker. Needs the database, queues and config modules. */
-const SERVICES = [OrganizationsService, ProgramsService, IntakeService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService, RiskService, CompletionService, ReportService, AdminsService, PeopleAdminService, RoundReviewService, PrivacyService, WebhooksService, WebhookDeliveryService];
+const SERVICES = [OrganizationsService, ProgramsService, IntakeService, LeaseService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService, RiskService, CompletionService, ReportService, AdminsService, PeopleAdminService, RoundReviewService, PrivacyService, WebhooksService, WebhookDeliveryService];
 
 @Module({
   providers: [...SERVICES, WebhookDispatcher, { provide: Clock, useClass: SystemClock }],

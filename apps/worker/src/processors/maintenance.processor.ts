@@ -2,7 +2,7 @@ import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { JobName, QueueName, RECONCILE_SCHEDULER_ID } from '@tandem/queues';
-import { ReconcilerService } from '@tandem/workflows';
+import { LeaseService, ReconcilerService, RECONCILE_LEASE, RESTORE_LEASE } from '@tandem/workflows';
 import { isUnavailableError } from '@tandem/domain';
 import { redactText } from '@tandem/observability';
 import type { Queue } from 'bullmq';
@@ -18,6 +18,7 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
 
   constructor(
     private readonly reconciler: ReconcilerService,
+    private readonly leases: LeaseService,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {
@@ -28,12 +29,17 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
   private lastSkipWarning = 0;
 
   /**
+   * One worker at a time runs a pass (the lease): BullMQ's scheduler makes one job a tick, but a pass outlasting its
+   * tick, or a stalled job handed on while its first worker still runs it, would otherwise run beside another. A pass
+   * that finds the lease held ends at once: the holder is doing the same work.
+   *
    * The reconciler is periodic: a pass that finds PostgreSQL or Redis away has nothing to repair that the next pass
    * will not, so it ends quietly (one warning a minute) rather than leave a failed job and a failure record behind.
    */
   private async reconcileUnlessUnavailable(): Promise<unknown> {
     try {
-      return await this.reconciler.reconcile();
+      const outcome = await this.leases.run(RECONCILE_LEASE, (lease) => this.reconciler.reconcile(lease));
+      return outcome.acted ? { generation: outcome.generation, ...outcome.result } : 'skipped: another worker holds the reconciler lease';
     } catch (err) {
       if (!isUnavailableError(err)) throw err;
       if (Date.now() - this.lastSkipWarning > 60_000) {
@@ -79,10 +85,15 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
     }
   }
 
-  /** Re-creates the delayed jobs of work due later, with their remaining delays (see ReconcilerService.restoreDelayed). */
+  /**
+   * Re-creates the delayed jobs of work due later, with their remaining delays (see ReconcilerService.restoreDelayed),
+   * in one worker of those that found the scheduler gone at once (the lease).
+   */
   private async restoreDelayed(): Promise<void> {
     try {
-      const restored = await this.reconciler.restoreDelayed();
+      const outcome = await this.leases.run(RESTORE_LEASE, (lease) => this.reconciler.restoreDelayed(lease));
+      if (!outcome.acted) return;
+      const restored = outcome.result;
       this.logger.log(`redis had lost its jobs: ${restored} delayed job(s) of work due later re-created`);
     } catch (err) {
       // Left to the periodic pass, at each one's due time.

@@ -17,6 +17,7 @@ export * from './coach-learning.entity';
 export * from './closing-survey.entity';
 export * from './admin.entity';
 export * from './webhook.entity';
+export * from './lease.entity';
 
 import { AdminSession, AdminSignIn, AdminUser } from './admin.entity';
 import { ApiKey } from './api-key.entity';
@@ -29,6 +30,7 @@ import { Enrollment } from './enrollment.entity';
 import { MatchingRound } from './matching-round.entity';
 import { Offer } from './offer.entity';
 import { JobFailure } from './job-failure.entity';
+import { Lease } from './lease.entity';
 import { Pairing } from './pairing.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Organization } from './organization.entity';
@@ -61,4 +63,5 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookDelivery,
   WebhookAttempt,
+  Lease,
 ];

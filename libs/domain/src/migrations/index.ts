@@ -11,6 +11,7 @@ import { Migration20261203100000ImportSourceHash } from './Migration202612031000
 import { Migration20261203120000Learning } from './Migration20261203120000Learning';
 import { Migration20261203130000Pool } from './Migration20261203130000Pool';
 import { Migration20261203140000Webhooks } from './Migration20261203140000Webhooks';
+import { Migration20261203150000Lease } from './Migration20261203150000Lease';
 
 /** Every migration in order; listed explicitly so the built app needs no folder scan. */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261203120000Learning', class: Migration20261203120000Learning },
   { name: 'Migration20261203130000Pool', class: Migration20261203130000Pool },
   { name: 'Migration20261203140000Webhooks', class: Migration20261203140000Webhooks },
+  { name: 'Migration20261203150000Lease', class: Migration20261203150000Lease },
 ];

@@ -10,6 +10,7 @@ import { restoreOffers, sweepOffers } from '../pairing/offers-sweep';
 import { sweepRisk } from '../risk/risk-sweep';
 import { sweepRounds } from '../rounds/rounds-sweep';
 import { restoreWebhooks, sweepWebhooks } from '../webhooks/webhooks-sweep';
+import type { HeldLease } from './lease.service';
 import { type Restore, type Sweep, SWEEP_BATCH, type SweepCounts, SWEEP_GRACE_SECONDS } from '../sweep';
 
 /** What one reconcile pass queued again. */
@@ -52,7 +53,11 @@ export class ReconcilerService {
     private readonly clock: Clock,
   ) {}
 
-  async reconcile(): Promise<ReconcileReport> {
+  /**
+   * One pass. Under a lease (the worker's periodic pass, see LeaseService) it stops between sweeps once the lease may
+   * have been lost, leaving the rest to the holder that took it over.
+   */
+  async reconcile(lease?: HeldLease): Promise<ReconcileReport> {
     const context = { em: this.em.fork(), producer: this.producer, now: this.clock.now() };
     const report: ReconcileReport = {
       emails: 0,
@@ -74,6 +79,7 @@ export class ReconcilerService {
       revivedJobs: 0,
     };
     for (const sweep of SWEEPS) {
+      if (lease?.lost) break;
       const { counts, revived } = await sweep(context);
       Object.assign(report, counts);
       report.revivedJobs += revived;
@@ -89,10 +95,13 @@ export class ReconcilerService {
    * left to the periodic pass. Job ids are deterministic, so jobs that survived are not doubled. Answers how many jobs
    * it asked for.
    */
-  async restoreDelayed(): Promise<number> {
+  async restoreDelayed(lease?: HeldLease): Promise<number> {
     const context = { em: this.em.fork(), producer: this.producer, now: this.clock.now() };
     let restored = 0;
-    for (const restore of RESTORES) restored += await restore(context);
+    for (const restore of RESTORES) {
+      if (lease?.lost) break;
+      restored += await restore(context);
+    }
     return restored;
   }
 }
