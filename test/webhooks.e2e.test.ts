@@ -263,6 +263,10 @@ describe('webhooks: registered endpoints get signed events, retried, recorded an
     const off = await browser.post(`/console/webhooks/${endpoint.id}/disable`, {}, page.text);
     expect(off.text).toContain('The endpoint is off');
     expect((await ctx.tandem.request('GET', `/api/v1/webhooks/${endpoint.id}`, { key: org.apiKey })).body.enabled).toBe(false);
+    // A switched-off endpoint takes no test event either: 409, nothing written.
+    const refusedTest = await ctx.tandem.request('POST', `/api/v1/webhooks/${endpoint.id}/test`, { key: org.apiKey });
+    expect([refusedTest.status, refusedTest.body.code]).toEqual([409, 'webhook_disabled']);
+    expect((await ctx.tandem.request('GET', `/api/v1/webhooks/${endpoint.id}/deliveries`, { key: org.apiKey })).body.total).toBe(1);
     expect((await browser.get('/console/webhooks/not-an-id')).status).toBe(404);
     const gone = await browser.post(`/console/webhooks/${endpoint.id}/remove`, {}, page.text);
     expect([gone.status, gone.headers.location]).toEqual([303, '/console/webhooks']);

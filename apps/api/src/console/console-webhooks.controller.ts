@@ -45,7 +45,12 @@ export class ConsoleWebhooksController {
   }
 
   @Get('webhooks/:id')
-  async show(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Query() query: Record<string, unknown>, @Res() reply: FastifyReply, notice?: string) {
+  show(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
+    return this.page(ctx, id, query, reply);
+  }
+
+  /** An endpoint's page with its deliveries, after an action with the notice that says what it did. */
+  private async page(ctx: ConsoleContext, id: string, query: Record<string, unknown>, reply: FastifyReply, notice?: string) {
     const endpoint = await this.webhooks.get(ctx.admin.organizationId, id);
     const status = ['pending', 'delivered', 'failed'].includes(text(query?.status) ?? '') ? text(query.status)! : '';
     const offset = /^\d{1,7}$/.test(text(query?.offset) ?? '') ? text(query.offset)! : '0';
@@ -56,25 +61,25 @@ export class ConsoleWebhooksController {
   @Post('webhooks/:id/test')
   async test(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     await this.webhooks.sendTest(consoleActor(ctx.admin), id);
-    return this.show(ctx, id, {}, reply, 'A test event is on its way; its delivery is listed below.');
+    return this.page(ctx, id, {}, reply, 'A test event is on its way; its delivery is listed below.');
   }
 
   @Post('webhooks/:id/deliveries/:deliveryId/replay')
   async replay(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Param('deliveryId') deliveryId: string, @Res() reply: FastifyReply) {
     await this.webhooks.replay(consoleActor(ctx.admin), id, deliveryId);
-    return this.show(ctx, id, {}, reply, 'The delivery is sent again, with the same webhook-id.');
+    return this.page(ctx, id, {}, reply, 'The delivery is sent again, with the same webhook-id.');
   }
 
   @Post('webhooks/:id/enable')
   async enable(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     await this.webhooks.update(consoleActor(ctx.admin), id, { enabled: true });
-    return this.show(ctx, id, {}, reply, 'The endpoint is on.');
+    return this.page(ctx, id, {}, reply, 'The endpoint is on.');
   }
 
   @Post('webhooks/:id/disable')
   async disable(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     await this.webhooks.update(consoleActor(ctx.admin), id, { enabled: false });
-    return this.show(ctx, id, {}, reply, 'The endpoint is off: no events are recorded for it until it is on again.');
+    return this.page(ctx, id, {}, reply, 'The endpoint is off: no events are recorded for it until it is on again.');
   }
 
   @Post('webhooks/:id/remove')

@@ -55,19 +55,27 @@ export function takeWrittenDeliveries(em: EntityManager): string[] {
  * Records an event for every enabled endpoint of its organization that chose it, in the caller's transaction: a change
  * and the report of it commit together, so no event is lost and none is reported for a change that rolled back.
  * `source` is a query answering one row per event with `organization_id` and `data` (jsonb); the event's id is drawn
- * here, the same for every endpoint. When no endpoint chose the event nothing is written. Answers the deliveries;
- * once the transaction commits, WebhookDispatcher queues them (the reconciler's sweep, if that is lost).
+ * here, the same for every endpoint. When no endpoint chose the event nothing is written. `toEndpoint` sends it to
+ * that enabled endpoint alone, whatever it chose (a test event). Answers the deliveries; once the transaction commits,
+ * WebhookDispatcher queues them (the reconciler's sweep, if that is lost).
  */
-export async function recordWebhookEvents(em: EntityManager, type: WebhookEventType, source: string, bindings: readonly unknown[], now: Date): Promise<string[]> {
+export async function recordWebhookEvents(
+  em: EntityManager,
+  type: WebhookEventType,
+  source: string,
+  bindings: readonly unknown[],
+  now: Date,
+  toEndpoint?: string,
+): Promise<string[]> {
   const rows = await rawQuery<{ id: string }>(
     em,
     `with ev as (select gen_random_uuid() as event_id, s.organization_id, s.data from (${source}) s)
      insert into webhook_delivery (id, endpoint_id, event_id, event_type, payload, next_attempt_at, give_up_at, created_at)
      select gen_random_uuid(), e.id, ev.event_id, ?, jsonb_build_object('type', ?::text, 'timestamp', ?::text, 'data', ev.data),
             ?, ?::timestamptz + interval '${WEBHOOK_RETRY_HOURS} hours', ?
-       from ev join webhook_endpoint e on e.organization_id = ev.organization_id and e.enabled and ? = any(e.events)
+       from ev join webhook_endpoint e on e.organization_id = ev.organization_id and e.enabled and ${toEndpoint ? 'e.id = ?' : '? = any(e.events)'}
      returning id`,
-    [...bindings, type, type, now.toISOString(), now, now, now, type],
+    [...bindings, type, type, now.toISOString(), now, now, now, toEndpoint ?? type],
   );
   const ids = rows.map((r) => r.id);
   if (ids.length > 0) written.set(em, [...(written.get(em) ?? []), ...ids]);

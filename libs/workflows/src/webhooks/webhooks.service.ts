@@ -1,13 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, isUuid, NotFoundError, rawQuery, WebhookDeliveryStatus, WebhookFormat } from '@tandem/domain';
+import { Clock, ConflictError, isUuid, NotFoundError, rawQuery, WebhookDeliveryStatus, WebhookFormat } from '@tandem/domain';
 import { JobName, JobProducer } from '@tandem/queues';
 import { z } from 'zod';
 import type { Actor } from '../programs/programs.service';
 import { parseCommand } from '../validation';
 import { webhookUrlProblem } from './webhook-address';
-import { WEBHOOK_EVENTS, WEBHOOK_RETRY_HOURS } from './webhook-events';
+import { recordWebhookEvents, WEBHOOK_EVENTS, WEBHOOK_RETRY_HOURS } from './webhook-events';
 import { encryptWebhookSecret, newWebhookSecret } from './webhook-secret';
 
 /** An endpoint as the API and the console show it: never its secret. */
@@ -104,15 +104,16 @@ export class WebhooksService {
 
   private readonly schemas: ReturnType<typeof schemasFor>;
 
-  async list(organizationId: string): Promise<WebhookEndpointView[]> {
+  /** The organization's endpoints (or, with `id`, that one alone). */
+  async list(organizationId: string, id?: string): Promise<WebhookEndpointView[]> {
     const rows = await rawQuery<{ id: string; url: string; format: WebhookFormat; events: string[]; description: string | null; enabled: boolean; created_at: Date; pending: number; delivered: number; failed: number }>(
       this.em.fork(),
       `select e.id, e.url, e.format, e.events, e.description, e.enabled, e.created_at,
               count(*) filter (where d.status = 'pending')::int as pending, count(*) filter (where d.status = 'delivered')::int as delivered,
               count(*) filter (where d.status = 'failed')::int as failed
          from webhook_endpoint e left join webhook_delivery d on d.endpoint_id = e.id
-        where e.organization_id = ? group by e.id order by e.created_at, e.id`,
-      [organizationId],
+        where e.organization_id = ?${id ? ' and e.id = ?' : ''} group by e.id order by e.created_at, e.id`,
+      id ? [organizationId, id] : [organizationId],
     );
     return rows.map((r) => ({
       id: r.id,
@@ -127,7 +128,7 @@ export class WebhooksService {
   }
 
   async get(organizationId: string, id: string): Promise<WebhookEndpointView> {
-    const found = (await this.list(organizationId)).find((e) => e.id === id);
+    const [found] = isUuid(id) ? await this.list(organizationId, id) : [];
     if (!found) throw new NotFoundError('webhook endpoint', id);
     return found;
   }
@@ -175,12 +176,13 @@ export class WebhooksService {
     });
   }
 
-  async deliveries(organizationId: string, endpointId: string, query: unknown): Promise<{ items: WebhookDeliveryView[]; total: number; limit: number; offset: number }> {
+  /** A page of an endpoint's deliveries (or, with `deliveryId`, that one alone). */
+  async deliveries(organizationId: string, endpointId: string, query: unknown, deliveryId?: string): Promise<{ items: WebhookDeliveryView[]; total: number; limit: number; offset: number }> {
     endpointIdOf(endpointId);
     const q = parseCommand(deliveriesQuery, query);
     const em = this.em.fork();
-    const where = `d.endpoint_id = ? and e.organization_id = ?${q.status ? ' and d.status = ?' : ''}`;
-    const bindings = [endpointId, organizationId, ...(q.status ? [q.status] : [])];
+    const where = `d.endpoint_id = ? and e.organization_id = ?${q.status ? ' and d.status = ?' : ''}${deliveryId ? ' and d.id = ?' : ''}`;
+    const bindings = [endpointId, organizationId, ...(q.status ? [q.status] : []), ...(deliveryId ? [deliveryId] : [])];
     const [{ total }] = await rawQuery<{ total: number }>(em, `select count(*)::int as total from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id where ${where}`, bindings);
     const rows = await rawQuery<{ id: string; event_id: string; event_type: string; status: WebhookDeliveryStatus; attempts: number; created_at: Date; next_attempt_at: Date; delivered_at: Date | null; payload: Record<string, unknown> }>(
       em,
@@ -246,24 +248,17 @@ export class WebhooksService {
   /** Sends a `webhook.test` event to this endpoint alone (whatever events it chose). */
   async sendTest(actor: Actor, endpointId: string): Promise<WebhookDeliveryView> {
     await this.get(actor.organizationId, endpointId);
-    const now = this.clock.now();
-    const [deliveryId] = await this.em.fork().transactional(async (tem) => {
-      const ids = await rawQuery<{ id: string }>(
-        tem,
-        `insert into webhook_delivery (id, endpoint_id, event_id, event_type, payload, next_attempt_at, give_up_at, created_at)
-         values (gen_random_uuid(), ?, gen_random_uuid(), 'webhook.test', jsonb_build_object('type', 'webhook.test', 'timestamp', ?::text, 'data', jsonb_build_object('endpointId', ?::text)), ?, ?::timestamptz + interval '${WEBHOOK_RETRY_HOURS} hours', ?)
-         returning id`,
-        [endpointId, now.toISOString(), endpointId, now, now, now],
+    const [deliveryId] = await this.em
+      .fork()
+      .transactional((tem) =>
+        recordWebhookEvents(tem, 'webhook.test', `select organization_id, jsonb_build_object('endpointId', id) as data from webhook_endpoint where id = ?`, [endpointId], this.clock.now(), endpointId),
       );
-      return ids.map((r) => r.id);
-    });
-    await this.producer.afterCommit('a webhook test', () => this.producer.enqueue(JobName.WebhooksDeliver, { deliveryId, attempt: 1 }));
+    if (!deliveryId) throw new ConflictError('webhook_disabled', 'this endpoint is switched off; switch it on to send a test event');
     return (await this.deliveryById(actor.organizationId, endpointId, deliveryId))!;
   }
 
   private async deliveryById(organizationId: string, endpointId: string, deliveryId: string): Promise<WebhookDeliveryView | undefined> {
-    const page = await this.deliveries(organizationId, endpointId, { limit: 200 });
-    return page.items.find((d) => d.id === deliveryId);
+    return (await this.deliveries(organizationId, endpointId, {}, deliveryId)).items[0];
   }
 
   private async audit(em: EntityManager, actor: Actor, action: string, endpointId: string, data: Record<string, unknown>): Promise<void> {
