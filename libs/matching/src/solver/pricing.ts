@@ -1,0 +1,144 @@
+import { PairRows } from '../types';
+import { BUCKET_WIDTH, FORBIDDEN_BUCKET } from './pool';
+
+/**
+ * What one pricing pass keeps of a row: its tight pairs (reduced cost 0, for the tie-break) and its `limit`
+ * most violated pairs (most negative reduced cost, ties by lower coach rank) in a bounded max-heap whose root
+ * is the worst one kept. A row of an unmatched coachee can violate on most of its pairs; the heap keeps that
+ * linear with no per-pair writes.
+ */
+export class RowPicks {
+  size = 0;
+  tight = 0;
+  /** A pair whose reduced cost is above this (and not 0) cannot enter: 0 until the heap is full, then its root's. */
+  cut = 0;
+  private rootReduced = 0;
+  private rootRank = -1;
+  readonly coach: Int32Array;
+  readonly weight: Int32Array;
+  readonly reduced: Float64Array;
+  readonly tightCoach: Int32Array;
+  readonly tightWeight: Int32Array;
+
+  constructor(
+    private readonly limit: number,
+    m: number,
+    private readonly coachRank: Int32Array,
+  ) {
+    this.coach = new Int32Array(limit);
+    this.weight = new Int32Array(limit);
+    this.reduced = new Float64Array(limit);
+    this.tightCoach = new Int32Array(m);
+    this.tightWeight = new Int32Array(m);
+  }
+
+  reset(): void {
+    this.size = 0;
+    this.tight = 0;
+    this.cut = 0;
+  }
+
+  /** Offers pair (k, w) of reduced cost <= 0. */
+  offer(k: number, w: number, reduced: number): void {
+    if (reduced === 0) {
+      this.tightCoach[this.tight] = k;
+      this.tightWeight[this.tight++] = w;
+      return;
+    }
+    const { coach, weight, coachRank } = this;
+    const heapReduced = this.reduced;
+    const rk = coachRank[k];
+    let size = this.size;
+    if (size === this.limit) {
+      if (reduced > this.rootReduced || (reduced === this.rootReduced && rk > this.rootRank)) return;
+      // Replace the root and sift down (max-heap on (reduced, rank)).
+      let p = 0;
+      for (;;) {
+        let c = 2 * p + 1;
+        if (c >= size) break;
+        if (c + 1 < size) {
+          const ra = heapReduced[c];
+          const rb = heapReduced[c + 1];
+          if (rb > ra || (rb === ra && coachRank[coach[c + 1]] > coachRank[coach[c]])) c++;
+        }
+        const rc = heapReduced[c];
+        if (!(rc > reduced || (rc === reduced && coachRank[coach[c]] > rk))) break;
+        heapReduced[p] = rc;
+        coach[p] = coach[c];
+        weight[p] = weight[c];
+        p = c;
+      }
+      heapReduced[p] = reduced;
+      coach[p] = k;
+      weight[p] = w;
+    } else {
+      let p = size++;
+      this.size = size;
+      while (p > 0) {
+        const parent = (p - 1) >> 1;
+        const rp = heapReduced[parent];
+        if (!(reduced > rp || (reduced === rp && rk > coachRank[coach[parent]]))) break;
+        heapReduced[p] = rp;
+        coach[p] = coach[parent];
+        weight[p] = weight[parent];
+        p = parent;
+      }
+      heapReduced[p] = reduced;
+      coach[p] = k;
+      weight[p] = w;
+    }
+    if (size === this.limit) {
+      this.rootReduced = heapReduced[0];
+      this.rootRank = coachRank[coach[0]];
+      this.cut = this.rootReduced;
+    }
+  }
+}
+
+/** Prices dense row `row[off .. off + m - 1]`: reduced cost of (i, k) is `base - A*w - coachPi[k]`. */
+export function priceDense(row: Int32Array, off: number, m: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks): void {
+  let cut = 0;
+  for (let k = 0; k < m; k++) {
+    const w = row[off + k];
+    const reduced = base - A * w - coachPi[k];
+    if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
+      picks.offer(k, w, reduced);
+      cut = picks.cut;
+    }
+  }
+}
+
+/** Prices the sparse row of arcs a0 .. a1 - 1 (same reduced cost as priceDense). */
+export function priceSparse(coach: Int32Array, weight: Int32Array, a0: number, a1: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks): void {
+  let cut = 0;
+  for (let a = a0; a < a1; a++) {
+    const w = weight[a];
+    const k = coach[a];
+    const reduced = base - A * w - coachPi[k];
+    if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
+      picks.offer(k, w, reduced);
+      cut = picks.cut;
+    }
+  }
+}
+
+/**
+ * Prices row i of a `rows` pool from its buckets as priceDense prices a dense row. With w in [lo, lo + 1], the
+ * reduced cost lies in [lb, lb + A]: a pair is scored again only when it could enter the row's heap (lb <= cut)
+ * or be tight (lb <= 0 <= lb + A). The rest, most pairs of a pass, costs two array reads.
+ */
+export function priceBounded(bucket: Uint16Array, off: number, m: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks, rows: PairRows, i: number): void {
+  let cut = 0;
+  for (let k = 0; k < m; k++) {
+    const q = bucket[off + k];
+    if (q === FORBIDDEN_BUCKET) continue;
+    const lb = base - A * (q * BUCKET_WIDTH + 1) - coachPi[k];
+    if (lb > cut && (lb > 0 || lb + A < 0)) continue;
+    const w = rows.allowedWeight(i, k);
+    const reduced = base - A * w - coachPi[k];
+    if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
+      picks.offer(k, w, reduced);
+      cut = picks.cut;
+    }
+  }
+}
