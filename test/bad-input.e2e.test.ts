@@ -95,6 +95,7 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
     ['program: no skills', () => post('/api/v1/programs', { name: 'X', skills: [] })(), 422, 'validation_failed'],
     ['program: unknown objective', () => post('/api/v1/programs', { name: 'X', policy: { objective: 'best' } })(), 422, 'validation_failed'],
     ['program: negative time-zone gap', () => post('/api/v1/programs', { name: 'X', policy: { maxTimezoneGapHours: -1 } })(), 422, 'validation_failed'],
+    ['program: a policy rule by its former name', () => post('/api/v1/programs', { name: 'X', policy: { allowSameDepartment: false } })(), 422, 'validation_failed'],
     ['program: bad admin email', () => post('/api/v1/programs', { name: 'X', adminEmail: 'not-an-email' })(), 422, 'validation_failed'],
     ['program: autoPublish a string', () => post('/api/v1/programs', { name: 'X', autoPublish: 'yes' })(), 422, 'validation_failed'],
     ['program: feedback.enabled a string', () => post('/api/v1/programs', { name: 'X', feedback: { enabled: 'true' } })(), 422, 'validation_failed'],
@@ -207,6 +208,17 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
     expect(typeof answer.body.code).toBe('string');
     if (code) expect(answer.body.code).toBe(code);
     expect(await tableCounts()).toEqual(before);
+  });
+
+  it('names the rule to use when a policy rule comes by its former name', async () => {
+    const answer = await post('/api/v1/programs', { name: 'X', policy: { avoidReportingLine: true, allowSameDepartment: false } })();
+    expect(answer.status).toBe(422);
+    expect(answer.body.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'policy.avoidReportingLine', message: expect.stringContaining('use forbidReportingLine') }),
+        expect.objectContaining({ field: 'policy.allowSameDepartment', message: expect.stringContaining('use forbidSameDepartment (with the opposite value)') }),
+      ]),
+    );
   });
 
   it('stores HTML, SQL and formulas in every text field as text, and escapes them in pages and emails', async () => {

@@ -110,13 +110,13 @@ describe('admin console: running a program from the browser', () => {
 
     const saved = await browser.post(
       programPath,
-      { ...fields, name: 'Leaders 2027 (pilot)', 'cadence.sessions': '8', 'cadence.interval': 'every 3 weeks', offerTtl: '48 hours', 'policy.weights.skills': '0.6', 'policy.allowSameDepartment': '' },
+      { ...fields, name: 'Leaders 2027 (pilot)', 'cadence.sessions': '8', 'cadence.interval': 'every 3 weeks', offerTtl: '48 hours', 'policy.weights.skills': '0.6', 'policy.forbidSameDepartment': 'on' },
       settings.text,
     );
     expect(saved.status).toBe(303);
     const after = await browser.get(String(saved.headers.location));
     expect(after.text).toContain('Settings saved');
-    const [program] = await rawQuery<{ name: string; version: number; cadence: { sessions: number }; policy: { weights: { skills: number }; allowSameDepartment: boolean } }>(
+    const [program] = await rawQuery<{ name: string; version: number; cadence: { sessions: number }; policy: { weights: { skills: number }; forbidSameDepartment: boolean } }>(
       db(),
       'select name, version, cadence, policy, offer_ttl as "offerTtl", feedback from program',
     );
@@ -127,7 +127,7 @@ describe('admin console: running a program from the browser', () => {
       cadence: { sessions: 8, interval: 'P21D', sessionDuration: 'PT1H', reminderLead: 'PT24H' },
       offerTtl: 'PT48H',
       feedback: { reminderAfter: 'P3D', inactivityWindow: 'P45D', inactivityGrace: 'P14D' },
-      policy: { weights: { skills: 0.6 }, allowSameDepartment: false },
+      policy: { weights: { skills: 0.6 }, forbidSameDepartment: true },
     });
     expect(formFields(after.text, programPath)).toMatchObject({ 'cadence.interval': '3 weeks', offerTtl: '48 hours', 'feedback.inactivityGrace': '2 weeks' });
 

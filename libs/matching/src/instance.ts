@@ -110,6 +110,7 @@ export interface ProgramInstance {
 /** Any instance file of docs/design.md (Matching instance files). */
 export type Instance = ScoresInstance | ProgramInstance;
 
+/** The default skill framework: the skills coaching needs, weighted equally (labels as they read inside a sentence). */
 export const DEFAULT_SKILLS: readonly SkillDefinition[] = [
   { key: 'active_listening', label: 'active listening', weight: 1 },
   { key: 'empathy', label: 'empathy', weight: 1 },
@@ -118,7 +119,8 @@ export const DEFAULT_SKILLS: readonly SkillDefinition[] = [
   { key: 'clear_communication', label: 'clear communication', weight: 1 },
 ];
 
-export const DEFAULT_POLICY: MatchingPolicy = {
+/** The default policy, for instance files and programs alike (libs/workflows adds the program's objective). */
+export const DEFAULT_POLICY = {
   weights: { skills: 0.55, effectiveness: 0.15, timezone: 0.15, language: 0.1, level: 0.05 },
   maxTimezoneGapHours: 8,
   forbidReportingLine: true,
@@ -127,7 +129,7 @@ export const DEFAULT_POLICY: MatchingPolicy = {
   preferredLevelGap: 1,
   workingHours: { start: 9, end: 17 },
   minScore: 0,
-};
+} satisfies MatchingPolicy;
 
 /** 2025-01-15T12:00:00Z: the default instant for UTC offsets (a fixed date keeps scores reproducible). */
 export const DEFAULT_REFERENCE_TIME = 1736942400000;

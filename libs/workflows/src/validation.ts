@@ -34,6 +34,8 @@ export function plainMessage(issue: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return `unknown field(s): ${issue.keys.join(', ')}`;
     case 'invalid_type':
+      // A field refused by name (z.never) carries its own message, such as the name to use instead.
+      if (issue.expected === 'never') return issue.message;
       if ((issue as { input?: unknown }).input === undefined && /received undefined/.test(issue.message)) return 'is required';
       return `must be ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
     case 'too_small': {

@@ -83,8 +83,8 @@ ${input('policy.maxTimezoneGapHours', 'Largest time-zone gap (hours)', values.po
 ${input('policy.preferredLevelGap', 'Preferred level gap (coach above coachee)', values.policy.preferredLevelGap, errors, { type: 'number', attrs: 'step="any"' })}
 </div>
 ${checkbox('policy.requireSharedLanguage', 'Require a shared language', values.policy.requireSharedLanguage)}
-${checkbox('policy.allowSameDepartment', 'Allow pairs from the same department', values.policy.allowSameDepartment)}
-${checkbox('policy.avoidReportingLine', 'Never pair people in one reporting line', values.policy.avoidReportingLine)}
+${checkbox('policy.forbidSameDepartment', 'Never pair people from the same department', values.policy.forbidSameDepartment)}
+${checkbox('policy.forbidReportingLine', 'Never pair people in one reporting line', values.policy.forbidReportingLine)}
 <h3>How much each part counts in a pair's score</h3>
 <p class="muted" id="weights-hint">Relative weights from 0 to 10: only their proportions matter, as they are scaled to add up to 1 when scoring (0.55, 0.15, 0.15, 0.1 and 0.05 give skills 55% of the score). 0 leaves a part out.</p>
 <div class="grid">
@@ -124,8 +124,8 @@ export interface SettingsValues {
     maxTimezoneGapHours: string | number;
     preferredLevelGap: string | number;
     requireSharedLanguage: boolean;
-    allowSameDepartment: boolean;
-    avoidReportingLine: boolean;
+    forbidSameDepartment: boolean;
+    forbidReportingLine: boolean;
     weights: Record<'skills' | 'effectiveness' | 'timezone' | 'language' | 'level', string | number>;
   };
   cadence: { sessions: string | number; interval: string; sessionDuration: string; reminderLead: string };
@@ -176,8 +176,8 @@ export function settingsFromForm(form: Form): SettingsValues {
       maxTimezoneGapHours: text(form, 'policy.maxTimezoneGapHours'),
       preferredLevelGap: text(form, 'policy.preferredLevelGap'),
       requireSharedLanguage: on(form, 'policy.requireSharedLanguage'),
-      allowSameDepartment: on(form, 'policy.allowSameDepartment'),
-      avoidReportingLine: on(form, 'policy.avoidReportingLine'),
+      forbidSameDepartment: on(form, 'policy.forbidSameDepartment'),
+      forbidReportingLine: on(form, 'policy.forbidReportingLine'),
       weights: {
         skills: text(form, 'policy.weights.skills'),
         effectiveness: text(form, 'policy.weights.effectiveness'),
@@ -237,8 +237,8 @@ export function settingsCommand(values: SettingsValues, version: unknown): Recor
       maxTimezoneGapHours: num(values.policy.maxTimezoneGapHours),
       preferredLevelGap: num(values.policy.preferredLevelGap),
       requireSharedLanguage: values.policy.requireSharedLanguage,
-      allowSameDepartment: values.policy.allowSameDepartment,
-      avoidReportingLine: values.policy.avoidReportingLine,
+      forbidSameDepartment: values.policy.forbidSameDepartment,
+      forbidReportingLine: values.policy.forbidReportingLine,
       weights: Object.fromEntries(Object.entries(values.policy.weights).map(([k, v]) => [k, num(v)])),
     },
     cadence: { sessions: num(values.cadence.sessions), interval: iso(values.cadence.interval), sessionDuration: iso(values.cadence.sessionDuration), reminderLead: iso(values.cadence.reminderLead) },

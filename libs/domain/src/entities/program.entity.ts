@@ -21,8 +21,10 @@ export interface MatchingPolicy {
   minScore: number;
   maxTimezoneGapHours: number;
   requireSharedLanguage: boolean;
-  allowSameDepartment: boolean;
-  avoidReportingLine: boolean;
+  /** Never pair a coach and a coachee of the same department. */
+  forbidSameDepartment: boolean;
+  /** Never pair people in one reporting line (manager, skip-level manager, or a shared manager). */
+  forbidReportingLine: boolean;
   /** The ideal coach level minus coachee level. */
   preferredLevelGap: number;
   /** Local working hours [start, end) used for the time-zone overlap term. */

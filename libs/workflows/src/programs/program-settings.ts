@@ -1,27 +1,17 @@
 import type { CadenceSettings, FeedbackSettings, MatchingPolicy, SkillDefinition } from '@tandem/domain';
 import { parseDuration, ValidationError } from '@tandem/domain';
+import { DEFAULT_POLICY as MATCHING_POLICY, DEFAULT_SKILLS as MATCHING_SKILLS } from '@tandem/matching';
 import { z } from 'zod';
 
-/** The default skill framework: the skills coaching needs, weighted equally. */
-export const DEFAULT_SKILLS: SkillDefinition[] = [
-  { key: 'active_listening', label: 'Active listening', weight: 1 },
-  { key: 'empathy', label: 'Empathy', weight: 1 },
-  { key: 'emotional_intelligence', label: 'Emotional intelligence', weight: 1 },
-  { key: 'trust_building', label: 'Trust building', weight: 1 },
-  { key: 'clear_communication', label: 'Clear communication', weight: 1 },
-];
+/** A new program's skill framework: libs/matching's default skills, labels capitalised as a program shows them. */
+export const DEFAULT_SKILLS: SkillDefinition[] = MATCHING_SKILLS.map((s) => ({ ...s, label: s.label.charAt(0).toUpperCase() + s.label.slice(1) }));
 
-/** Mirrors libs/matching's defaults: skills weigh most, then measured effectiveness and time-zone overlap. */
+/** A new program's policy: libs/matching's default policy (skills weigh most, then measured effectiveness and time-zone overlap) and objective. */
 export const DEFAULT_POLICY: MatchingPolicy = {
   objective: 'matched-then-score',
-  minScore: 0,
-  maxTimezoneGapHours: 8,
-  requireSharedLanguage: true,
-  allowSameDepartment: true,
-  avoidReportingLine: true,
-  preferredLevelGap: 1,
-  workingHours: { start: 9, end: 17 },
-  weights: { skills: 0.55, effectiveness: 0.15, timezone: 0.15, language: 0.1, level: 0.05 },
+  ...MATCHING_POLICY,
+  weights: { ...MATCHING_POLICY.weights },
+  workingHours: { ...MATCHING_POLICY.workingHours },
 };
 
 export const DEFAULT_CADENCE: CadenceSettings = { interval: 'P14D', sessions: 6, sessionDuration: 'PT1H', reminderLead: 'PT24H' };
@@ -85,8 +75,11 @@ const policySchema = z
     minScore: z.number().min(0).max(100),
     maxTimezoneGapHours: z.number().min(0).max(26),
     requireSharedLanguage: z.boolean(),
-    allowSameDepartment: z.boolean(),
-    avoidReportingLine: z.boolean(),
+    forbidSameDepartment: z.boolean(),
+    forbidReportingLine: z.boolean(),
+    // The names these rules had before: refused with the name to use.
+    allowSameDepartment: z.never({ error: 'was renamed: use forbidSameDepartment (with the opposite value)' }),
+    avoidReportingLine: z.never({ error: 'was renamed: use forbidReportingLine' }),
     preferredLevelGap: z.number().min(-20).max(20),
     workingHours: z
       .object({ start: z.number().int().min(0).max(23), end: z.number().int().min(1).max(24) })

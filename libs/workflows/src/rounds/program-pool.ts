@@ -55,8 +55,8 @@ export function matchingPolicy(program: Program): MatchingPolicy {
   return {
     weights: { ...p.weights },
     maxTimezoneGapHours: p.maxTimezoneGapHours,
-    forbidReportingLine: p.avoidReportingLine,
-    forbidSameDepartment: !p.allowSameDepartment,
+    forbidReportingLine: p.forbidReportingLine,
+    forbidSameDepartment: p.forbidSameDepartment,
     requireSharedLanguage: p.requireSharedLanguage,
     preferredLevelGap: p.preferredLevelGap ?? 1,
     workingHours: p.workingHours ?? { start: 9, end: 17 },
