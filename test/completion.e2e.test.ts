@@ -167,6 +167,37 @@ describe('completion: after the last session a closing survey, the pairing compl
     expect(after.status).toBe('completed');
   }, 60_000);
 
+  it('completes a pairing without feedback when its last session closes, not at the reconciler’s sweep', async () => {
+    const people: FixturePerson[] = [
+      { role: 'coach', email: 'coach-quiet@acme.example', name: 'Cora Quiet', capacity: 1 },
+      { role: 'coachee', email: 'coachee-quiet@acme.example', name: 'Eli Quiet', skills: [4, 0, 3, 0, 0] },
+    ];
+    const { programId } = await seedProgram(
+      ctx.tandem,
+      ctx.key,
+      { name: 'Leaders quiet', cadence: { interval: 'PT2S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT1S' }, feedback: { enabled: false } },
+      people,
+    );
+    const round = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
+    await roundDone(ctx.tandem, ctx.key, round.body.id);
+    await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key });
+    const [offer] = await waitMail('coach-quiet@acme.example', 'Coaching offer');
+    expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+    const [session] = await waitFor(async () => {
+      const rows = await rawQuery<{ ends_at: string }>(db(), `select s.ends_at from coaching_session s join pairing p on p.id = s.pairing_id where p.program_id = ?`, [programId]);
+      return rows.length === 1 ? rows : undefined;
+    }, 'the planned session');
+    // The reconciler's sweep takes a pairing only 30 s after its last change: completed well before that, it was the close.
+    const [pairing] = await waitFor(async () => {
+      const rows = await rawQuery<{ status: string; ended_at: string }>(db(), `select status::text as status, ended_at from pairing where program_id = ? and status = 'completed'`, [programId]);
+      return rows.length === 1 ? rows : undefined;
+    }, 'the completed pairing', 20_000);
+    expect(new Date(pairing.ended_at).getTime()).toBeGreaterThanOrEqual(new Date(session.ends_at).getTime());
+    expect(new Date(pairing.ended_at).getTime() - new Date(session.ends_at).getTime()).toBeLessThan(20_000);
+    await ctx.tandem.queuesIdle();
+    expect(await rawQuery(db(), `select 1 from feedback f join coaching_session s on s.id = f.session_id join pairing p on p.id = s.pairing_id where p.program_id = ?`, [programId])).toEqual([]);
+  }, 60_000);
+
   it('ends (no-sessions-held), without a survey, a pairing without feedback whose every session was cancelled', async () => {
     const people: FixturePerson[] = [
       { role: 'coach', email: 'coach-off@acme.example', name: 'Cora Off', capacity: 1 },

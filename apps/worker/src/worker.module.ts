@@ -44,11 +44,11 @@ export class WorkerModule implements OnApplicationBootstrap {
    */
   static forRoot(config: TandemConfig, logger: Logger = createLogger(config, 'worker')): DynamicModule {
     const processors = config.workerQueues.map((queue) => PROCESSORS[queue as QueueName]).filter((p): p is Type<AnyProcessor> => !!p);
-    // The lock and stalled-check timing come from config, so @Processor is applied again with them: @nestjs/bullmq reads
+    // The lock, the stalled check and its limit come from config, so @Processor is applied again with them: @nestjs/bullmq reads
     // a processor's worker options from its metadata when it creates the BullMQ worker.
     for (const queue of config.workerQueues as QueueName[]) {
       const type = PROCESSORS[queue];
-      if (type) Processor(queue, { lockDuration: config.jobLockDurationMs, stalledInterval: config.jobStalledIntervalMs })(type);
+      if (type) Processor(queue, { lockDuration: config.jobLockDurationMs, stalledInterval: config.jobStalledIntervalMs, maxStalledCount: config.jobMaxStalled })(type);
     }
     return {
       module: WorkerModule,

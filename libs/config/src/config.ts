@@ -121,6 +121,7 @@ const schema = z.object({
   SHUTDOWN_GRACE: isoDuration.default(25_000),
   JOB_LOCK_DURATION: isoDuration.default(30_000),
   JOB_STALLED_INTERVAL: isoDuration.default(30_000),
+  JOB_MAX_STALLED: z.coerce.number().int().min(1).max(100).default(3),
   EMAIL_CLAIM_LEASE: isoDuration.default(120_000),
   RECONCILE_EVERY: isoDuration.default(60_000),
   METRICS_ALLOW_CIDRS: cidrList,
@@ -202,6 +203,11 @@ export interface TandemConfig {
    */
   readonly jobLockDurationMs: number;
   readonly jobStalledIntervalMs: number;
+  /**
+   * How many times a job may lose its worker (a crash, a kill, a node drained without grace) before BullMQ fails it for
+   * good; BullMQ's own default of 1 fails a job whose worker dies twice while it runs, which a rolling restart can do.
+   */
+  readonly jobMaxStalled: number;
   /** How long a worker's claim on an outbox message keeps others from sending it (a crashed sender's claim ends then). */
   readonly emailClaimLeaseMs: number;
   /** How often the reconciler sweeps the database for work Redis does not hold. */
@@ -269,6 +275,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: v.SHUTDOWN_GRACE,
     jobLockDurationMs: v.JOB_LOCK_DURATION,
     jobStalledIntervalMs: v.JOB_STALLED_INTERVAL,
+    jobMaxStalled: v.JOB_MAX_STALLED,
     emailClaimLeaseMs: v.EMAIL_CLAIM_LEASE,
     reconcileEveryMs: v.RECONCILE_EVERY,
     metricsAllowCidrs: v.METRICS_ALLOW_CIDRS,

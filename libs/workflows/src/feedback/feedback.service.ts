@@ -117,9 +117,14 @@ export class FeedbackService {
       // A session already closed stays 'done', even after closing it completed the pairing.
       const [requested] = await rawQuery(tem, `select 1 from feedback where session_id = ? limit 1`, [sessionId]);
       if (requested) return { outcome: 'done' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
-      if (context.session_status === 'cancelled' || context.pairing_status !== PairingStatus.Active || !context.feedback.enabled) return { outcome: 'skipped' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
+      if (context.session_status === 'cancelled' || context.pairing_status !== PairingStatus.Active) return { outcome: 'skipped' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
       const now = this.clock.now();
       if (closeAt(context.starts_at, context.ends_at) > now) return { outcome: 'not-due' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
+      if (!context.feedback.enabled) {
+        // Nobody is asked for feedback, but closing the pairing's last session still completes it now, not at the sweep.
+        const complete = await this.completion.isDue(tem, context.pairing_id, now);
+        return { outcome: 'skipped' as const, messageIds: [], reminders: [], remindAt: new Date(0), complete: complete ? context.pairing_id : undefined };
+      }
       const remindAt = new Date(now.getTime() + durationMs(context.feedback.reminderAfter));
       const ids = [newId(), newId()];
       const inserted = await rawQuery<{ id: string; role: Role }>(
