@@ -11,7 +11,8 @@
  * controller returning a constant (the app's own stack: global guards, filters, Fastify hooks for request ids, logs
  * and metrics) and a raw Fastify route returning a constant (the Fastify hooks only).
  * BENCH_OFFERS (default 10,000), BENCH_SECONDS (default 20), BENCH_RUNS (default 2), BENCH_PROFILE (a directory for the
- * api's CPU profile).
+ * api's CPU profile), BENCH_PROCESSES (default 1; `1,2,3` measures every route with 1, then 2, then 3 api processes,
+ * the connections split evenly between them as a load balancer would: how the pages grow with replicas).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ import { importedProgram, poolCsv, proposedRound } from './bench-pool';
 const OFFERS = Number(process.env.BENCH_OFFERS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
+const PROCESSES = (process.env.BENCH_PROCESSES ?? '1').split(',').map(Number);
 const CONNECTIONS = 100;
 const NEST_PATH = '/bench/constant';
 const SELECT_PATH = '/bench/select-one';
@@ -84,6 +86,7 @@ async function serve(): Promise<void> {
 }
 
 interface Measure {
+  processes: number;
   path: string;
   run: number;
   'req/s': number;
@@ -94,34 +97,41 @@ interface Measure {
   errors: number;
 }
 
-async function measure(path: string, run: number, base: string, paths: string[]): Promise<Measure> {
+/** One load of CONNECTIONS connections for SECONDS, split evenly over the api processes at `bases`; rates are summed, latencies the worst. */
+async function measure(path: string, run: number, bases: string[], paths: string[]): Promise<Measure> {
   let next = 0;
-  const result = await autocannon({
-    url: base,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: [
-      {
-        method: 'GET',
-        setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }),
-      },
-    ],
-  });
+  const results = await Promise.all(
+    bases.map((base) =>
+      autocannon({
+        url: base,
+        connections: Math.ceil(CONNECTIONS / bases.length),
+        duration: SECONDS,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }),
+          },
+        ],
+      }),
+    ),
+  );
+  const sum = (f: (r: autocannon.Result) => number) => results.reduce((n, r) => n + f(r), 0);
   return {
+    processes: bases.length,
     path,
     run,
-    'req/s': Math.round(result.requests.average),
-    'p50 ms': result.latency.p50,
-    'p99 ms': result.latency.p99,
-    requests: result.requests.total,
-    'non-2xx': result.non2xx,
-    errors: result.errors + result.timeouts,
+    'req/s': Math.round(sum((r) => r.requests.average)),
+    'p50 ms': Math.max(...results.map((r) => r.latency.p50)),
+    'p99 ms': Math.max(...results.map((r) => r.latency.p99)),
+    requests: sum((r) => r.requests.total),
+    'non-2xx': sum((r) => r.non2xx),
+    errors: sum((r) => r.errors + r.timeouts),
   };
 }
 
 async function main() {
   const tandem = await TestTandem.start({ env: { BODY_LIMIT: '50mb' } });
-  let server: ChildProcess | undefined;
+  const servers: ChildProcess[] = [];
   const rows: Measure[] = [];
   try {
     const { apiKey: key } = await tandem.organization('Pages');
@@ -136,53 +146,69 @@ async function main() {
     const paths = offers.map((o) => `/offers/${linkToken(secret, 'offer', o.id)}`);
     console.log(`${paths.length} offers published (${round.matched} of ${OFFERS} coachees matched)`);
 
-    // BENCH_PROFILE=<dir> writes the api's CPU profile there (open it in Chrome's DevTools).
+    // BENCH_PROFILE=<dir> writes each api's CPU profile there (open it in Chrome's DevTools).
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-    server = spawn(process.execPath, [...profile, __filename, '--serve'], {
-      env: { ...process.env, ...tandem.testEnv.env, LOG_LEVEL: 'info', LOG_STREAM: 'stderr', PAGE_RATE_LIMIT: '10000000' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      server!.stdout!.on('data', (chunk: Buffer) => {
-        const line = chunk.toString().split('\n').find((l) => l.startsWith('{"port"'));
-        if (line) resolve(JSON.parse(line).port);
-      });
-      server!.on('exit', (code) => reject(new Error(`the api exited (${code})`)));
-    });
-    const base = `http://127.0.0.1:${port}`;
-    const sample = await fetch(`${base}${paths[0]}`);
-    const page = await sample.text();
-    if (sample.status !== 200 || !page.includes('Person')) throw new Error(`the offer page answered ${sample.status}: ${page.slice(0, 300)}`);
-    // Warm-up: JIT, connection pools and the plan cache, on both routes.
-    await autocannon({ url: base, connections: CONNECTIONS, duration: 3, requests: [{ method: 'GET', setupRequest: (r) => ({ ...r, path: paths[Math.floor(Math.random() * paths.length)] }) }] });
-    await autocannon({ url: `${base}${NEST_PATH}`, connections: CONNECTIONS, duration: 3 });
-    await autocannon({ url: `${base}${RAW_PATH}`, connections: CONNECTIONS, duration: 3 });
-    await autocannon({ url: `${base}${SELECT_PATH}`, connections: CONNECTIONS, duration: 3 });
-
-    for (let run = 1; run <= RUNS; run++) {
-      rows.push(await measure(RAW, run, base, [RAW_PATH]));
-      rows.push(await measure(NEST, run, base, [NEST_PATH]));
-      rows.push(await measure(SELECT, run, base, [SELECT_PATH]));
-      rows.push(await measure(OFFER, run, base, paths));
+    const bases: string[] = [];
+    for (const processes of PROCESSES) {
+      while (bases.length < processes) {
+        const server = spawn(process.execPath, [...profile, __filename, '--serve'], {
+          env: { ...process.env, ...tandem.testEnv.env, LOG_LEVEL: 'info', LOG_STREAM: 'stderr', PAGE_RATE_LIMIT: '10000000' },
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+        servers.push(server);
+        const port = await new Promise<number>((resolve, reject) => {
+          server.stdout!.on('data', (chunk: Buffer) => {
+            const line = chunk.toString().split('\n').find((l) => l.startsWith('{"port"'));
+            if (line) resolve(JSON.parse(line).port);
+          });
+          server.on('exit', (code) => reject(new Error(`the api exited (${code})`)));
+        });
+        const base = `http://127.0.0.1:${port}`;
+        const sample = await fetch(`${base}${paths[0]}`);
+        const page = await sample.text();
+        if (sample.status !== 200 || !page.includes('Person')) throw new Error(`the offer page answered ${sample.status}: ${page.slice(0, 300)}`);
+        // Warm-up: JIT, connection pools and the plan cache, on every route.
+        await autocannon({ url: base, connections: CONNECTIONS, duration: 3, requests: [{ method: 'GET', setupRequest: (r) => ({ ...r, path: paths[Math.floor(Math.random() * paths.length)] }) }] });
+        await autocannon({ url: `${base}${NEST_PATH}`, connections: CONNECTIONS, duration: 3 });
+        await autocannon({ url: `${base}${RAW_PATH}`, connections: CONNECTIONS, duration: 3 });
+        await autocannon({ url: `${base}${SELECT_PATH}`, connections: CONNECTIONS, duration: 3 });
+        bases.push(base);
+      }
+      const at = bases.slice(0, processes);
+      for (let run = 1; run <= RUNS; run++) {
+        rows.push(await measure(RAW, run, at.map((b) => `${b}${RAW_PATH}`), [RAW_PATH]));
+        rows.push(await measure(NEST, run, at.map((b) => `${b}${NEST_PATH}`), [NEST_PATH]));
+        rows.push(await measure(SELECT, run, at.map((b) => `${b}${SELECT_PATH}`), [SELECT_PATH]));
+        rows.push(await measure(OFFER, run, at, paths));
+      }
     }
   } finally {
-    if (server && server.exitCode === null) {
+    for (const server of servers) {
+      if (server.exitCode !== null) continue;
       server.kill('SIGTERM');
-      await new Promise((resolve) => server!.once('exit', resolve));
+      await new Promise((resolve) => server.once('exit', resolve));
     }
     await tandem.stop();
   }
   console.table(rows);
-  const ratio = (base: string) => rows.filter((r) => r.path === OFFER).map((r) => Math.round((r['req/s'] / rows.find((b) => b.run === r.run && b.path === base)!['req/s']) * 100) / 100);
-  const ratios = { nest: ratio(NEST), raw: ratio(RAW), selectOne: ratio(SELECT) };
   console.log(`${CONNECTIONS} connections, ${SECONDS} s per run, ${OFFERS} coachees' offer tokens; cores: ${cpus().length}; target: 0.5 or more of the bare endpoint, p99 under 50 ms`);
-  console.log(`offer page / bare Nest endpoint per run: ${ratios.nest.join(', ')}`);
-  console.log(`offer page / raw Fastify route per run: ${ratios.raw.join(', ')}`);
-  console.log(`offer page / Nest endpoint reading one 'select 1' per run: ${ratios.selectOne.join(', ')}`);
+  const byProcesses: Record<number, unknown> = {};
+  for (const processes of PROCESSES) {
+    const at = rows.filter((r) => r.processes === processes);
+    const ratio = (base: string) => at.filter((r) => r.path === OFFER).map((r) => Math.round((r['req/s'] / at.find((b) => b.run === r.run && b.path === base)!['req/s']) * 100) / 100);
+    const ratios = { nest: ratio(NEST), raw: ratio(RAW), selectOne: ratio(SELECT) };
+    const label = PROCESSES.length > 1 ? `${processes} api process${processes === 1 ? '' : 'es'}: ` : '';
+    console.log(`${label}offer page / bare Nest endpoint per run: ${ratios.nest.join(', ')}`);
+    console.log(`${label}offer page / raw Fastify route per run: ${ratios.raw.join(', ')}`);
+    console.log(`${label}offer page / Nest endpoint reading one 'select 1' per run: ${ratios.selectOne.join(', ')}`);
+    if (PROCESSES.length > 1) console.log(`${label}offer pages per second per run: ${at.filter((r) => r.path === OFFER).map((r) => r['req/s']).join(', ')}`);
+    byProcesses[processes] = { ratios, offerRate: at.filter((r) => r.path === OFFER).map((r) => r['req/s']) };
+  }
+  const ratios = (byProcesses[PROCESSES[0]] as { ratios: unknown }).ratios;
   if (rows.some((r) => r['non-2xx'] > 0 || r.errors > 0)) throw new Error('some requests failed');
   const out = join(process.cwd(), 'bench-results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'offer-page.json'), JSON.stringify({ cores: cpus().length, connections: CONNECTIONS, seconds: SECONDS, offers: OFFERS, ratios, rows }, null, 2));
+  writeFileSync(join(out, 'offer-page.json'), JSON.stringify({ cores: cpus().length, connections: CONNECTIONS, seconds: SECONDS, offers: OFFERS, ratios, byProcesses, rows }, null, 2));
 }
 
 (process.argv[2] === '--serve' ? serve() : main()).catch((err) => {

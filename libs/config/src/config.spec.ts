@@ -49,7 +49,9 @@ describe('loadConfig', () => {
   });
 
   it('reads the operations settings: grace period, metrics networks, eviction override, ops organization', () => {
-    expect(loadConfig({})).toMatchObject({ jobLockDurationMs: 30_000, jobStalledIntervalMs: 30_000, emailClaimLeaseMs: 120_000, reconcileEveryMs: 60_000 });
+    expect(loadConfig({})).toMatchObject({ jobLockDurationMs: 30_000, jobStalledIntervalMs: 30_000, jobMaxStalled: 3, emailClaimLeaseMs: 120_000, reconcileEveryMs: 60_000 });
+    expect(loadConfig({ JOB_MAX_STALLED: '10' }).jobMaxStalled).toBe(10);
+    expect(() => loadConfig({ JOB_MAX_STALLED: '0' })).toThrow(/JOB_MAX_STALLED/);
     expect(loadConfig({ JOB_LOCK_DURATION: 'PT5S', JOB_STALLED_INTERVAL: 'PT2S', EMAIL_CLAIM_LEASE: 'PT10S', RECONCILE_EVERY: 'PT3S' })).toMatchObject({
       reconcileEveryMs: 3000,
       jobLockDurationMs: 5000,
