@@ -4,6 +4,7 @@ import { ApiKeyRole } from '@tandem/domain';
 import { OrganizationsService, parseCommand, type Principal } from '@tandem/workflows';
 import { z } from 'zod';
 import { CurrentPrincipal, OwnedBy, Roles } from '../auth/auth.decorators';
+import { BodyFrom } from '../http/openapi';
 
 const createKeySchema = z.object({ role: z.enum(ApiKeyRole) }).strict();
 
@@ -23,6 +24,7 @@ export class ApiKeysController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Issue a key; the key is shown once, only its hash is kept' })
+  @BodyFrom(createKeySchema)
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     const { role } = parseCommand(createKeySchema, body);
     return this.organizations.createApiKey(principal.organizationId, role);

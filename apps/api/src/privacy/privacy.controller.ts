@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyRole } from '@tandem/domain';
-import { parseAuditQuery, type Principal, PrivacyService } from '@tandem/workflows';
+import { eraseSchema, parseAuditQuery, type Principal, PrivacyService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { actorOf, CurrentPrincipal, OwnedBy, Roles } from '../auth/auth.decorators';
+import { BodyFrom } from '../http/openapi';
 
 /** Data-subject requests (export, erase) and the audit trail's reader; admin keys only: they hold personal data. */
 @ApiTags('privacy')
@@ -27,6 +28,7 @@ export class PrivacyController {
   @Roles(ApiKeyRole.Admin)
   @OwnedBy('person')
   @ApiOperation({ summary: 'Erase a person: body { "confirm": "<their email>" }; personal data removed or anonymized, history kept; a second erase changes nothing' })
+  @BodyFrom(eraseSchema)
   erase(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.privacy.erase(actorOf(principal), id, body);
   }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createProgramSchema, type Principal, ProgramsService, updateProgramSchema } from '@tandem/workflows';
-import { z } from 'zod';
 import { actorOf, CurrentPrincipal, OwnedBy } from '../auth/auth.decorators';
+import { BodyFrom } from '../http/openapi';
 
 @ApiTags('programs')
 @ApiBearerAuth()
@@ -13,7 +13,7 @@ export class ProgramsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a program; every setting but the name has a default' })
-  @ApiBody({ schema: z.toJSONSchema(createProgramSchema, { io: 'input' }) as object })
+  @BodyFrom(createProgramSchema)
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     return this.programs.create(actorOf(principal), body);
   }
@@ -33,7 +33,7 @@ export class ProgramsController {
   @Patch(':id')
   @OwnedBy('program')
   @ApiOperation({ summary: 'Change settings; nested objects merge; send `version` to refuse a stale write (409)' })
-  @ApiBody({ schema: z.toJSONSchema(updateProgramSchema, { io: 'input' }) as object })
+  @BodyFrom(updateProgramSchema)
   update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.programs.update(actorOf(principal), id, body);
   }

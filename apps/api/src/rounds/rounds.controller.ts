@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PairingsService, type Principal, RoundsService } from '@tandem/workflows';
+import { pairOverrideSchema, PairingsService, type Principal, roundRevisionSchema, RoundsService } from '@tandem/workflows';
 import { actorOf, CurrentPrincipal, OwnedBy } from '../auth/auth.decorators';
+import { BodyFrom } from '../http/openapi';
 import { optionalInt } from '../http/query';
 
 @ApiTags('rounds')
@@ -43,6 +44,7 @@ export class RoundsController {
   @OwnedBy('round')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pin a coachee to a coach (a swap if another coach was proposed); send the round’s `revision`; the rest is solved again' })
+  @BodyFrom(pairOverrideSchema)
   pin(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.rounds.pin(actorOf(principal), id, body);
   }
@@ -50,6 +52,7 @@ export class RoundsController {
   @Delete('rounds/:id/pins/:coacheeId')
   @OwnedBy('round')
   @ApiOperation({ summary: 'Remove a pin; send `{ "revision" }`' })
+  @BodyFrom(roundRevisionSchema)
   unpin(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('coacheeId') coacheeId: string, @Body() body: unknown) {
     return this.rounds.unpin(actorOf(principal), id, coacheeId, body);
   }
@@ -58,6 +61,7 @@ export class RoundsController {
   @OwnedBy('round')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a proposed pair (it is excluded) and solve the rest again; send the round’s `revision`' })
+  @BodyFrom(pairOverrideSchema)
   exclude(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.rounds.exclude(actorOf(principal), id, body);
   }

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyRole } from '@tandem/domain';
-import { type Principal, WebhooksService } from '@tandem/workflows';
+import { type Principal, webhookEndpointSchemas, WebhooksService } from '@tandem/workflows';
+import { BodyFrom } from '../http/openapi';
 import { actorOf, CurrentPrincipal, OwnedBy, Roles } from '../auth/auth.decorators';
 
 /** Webhook endpoints and their deliveries; admin keys only (an endpoint's address can itself be a secret, as Slack's are). */
@@ -21,6 +22,7 @@ export class WebhooksController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Register an endpoint: { url, events, format: standard|slack|teams, description }; answers its signing secret once' })
+  @BodyFrom(webhookEndpointSchemas(false).create)
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     return this.webhooks.create(actorOf(principal), body);
   }
@@ -35,6 +37,7 @@ export class WebhooksController {
   @Patch(':id')
   @OwnedBy('webhook')
   @ApiOperation({ summary: 'Change an endpoint: url, events, format, description, enabled' })
+  @BodyFrom(webhookEndpointSchemas(false).update)
   update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.webhooks.update(actorOf(principal), id, body);
   }

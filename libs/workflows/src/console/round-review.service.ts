@@ -4,12 +4,11 @@ import { Injectable } from '@nestjs/common';
 import { AuditEvent, Clock, ConflictError, isUuid, MatchingRound, NotFoundError, Program, rawQuery, RoundStatus } from '@tandem/domain';
 import { type Breakdown, explainPair, pairViolation, pairWeightOf, SCORE_SCALE, scoreProgram } from '@tandem/matching';
 import { JobName, JobProducer } from '@tandem/queues';
-import { z } from 'zod';
 import type { Actor } from '../programs/programs.service';
 import { loadProgramPool } from '../rounds/program-pool';
+import { pairOverrideSchema } from '../rounds/rounds.service';
 import { parseCommand } from '../validation';
 
-const restoreSchema = z.object({ coacheeId: z.uuid(), coachId: z.uuid(), revision: z.number().int().min(1) }).strict();
 
 /** One coach for one coachee of a round, as the review shows it. */
 export interface CoachOption {
@@ -53,7 +52,7 @@ export class RoundReviewService {
    * rule as RoundsService's pins and exclusions: a form from an older revision is refused). Audited.
    */
   async restore(actor: Actor, roundId: string, input: unknown): Promise<{ revision: number }> {
-    const command = parseCommand(restoreSchema, input);
+    const command = parseCommand(pairOverrideSchema, input);
     if (!isUuid(roundId)) throw new NotFoundError('round', roundId.slice(0, 64));
     const round = await this.em.fork().transactional(async (tem) => {
       const round = await tem.findOne(MatchingRound, { id: roundId, organization: actor.organizationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });

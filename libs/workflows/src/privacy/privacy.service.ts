@@ -5,6 +5,8 @@ import { AuditEvent, ConflictError, DomainError, isUuid, linkToken, NotFoundErro
 import { firstName } from '@tandem/mail';
 import { OffersService } from '../pairing/offers.service';
 import type { Actor } from '../programs/programs.service';
+import { parseCommand } from '../validation';
+import { z } from 'zod';
 
 /** A text as a literal in a POSIX regular expression. */
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -14,6 +16,11 @@ export const ERASED_NAME = 'Erased person';
 
 /** A unique address nobody can receive mail at (RFC 2606 `.invalid`), derived from the id alone. */
 export const erasedEmail = (personId: string) => `erased-${personId}@erased.invalid`;
+
+/** The body of an erase: the person's email, repeated to confirm. */
+export const eraseSchema = z.object({
+  confirm: z.string({ error: 'must repeat the person’s email' }).trim().min(1, { error: 'must repeat the person’s email' }).max(254).describe('the email of the person to erase'),
+});
 
 /** What an erase changed (counts only: the answer and the audit entry hold no personal data). */
 export interface EraseOutcome {
@@ -194,13 +201,10 @@ export class PrivacyService {
   async erase(actor: Actor, personId: string, body: unknown): Promise<EraseOutcome> {
     const org = actor.organizationId;
     const current = await this.person(org, personId);
-    const confirm = body && typeof body === 'object' ? (body as { confirm?: unknown }).confirm : undefined;
+    const { confirm } = parseCommand(eraseSchema, body ?? {});
     const already = current.email === erasedEmail(personId);
-    if (typeof confirm !== 'string' || confirm.trim() === '') {
-      throw new ValidationError('confirm must repeat the email of the person to erase', [{ field: 'confirm', message: 'must repeat the person’s email' }]);
-    }
     if (already) return { personId, alreadyErased: true, enrollments: 0, feedbackDeleted: 0, surveysDeleted: 0, emailsScrubbed: 0, offersWithdrawn: 0 };
-    if (confirm.trim().toLowerCase() !== current.email.toLowerCase()) {
+    if (confirm.toLowerCase() !== current.email.toLowerCase()) {
       throw new ValidationError('confirm does not match the email of the person to erase', [{ field: 'confirm', message: 'does not match the person’s email' }]);
     }
     const outcome = await this.em.fork().transactional(async (tem) => {

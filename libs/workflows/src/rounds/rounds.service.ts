@@ -59,8 +59,10 @@ export interface RoundView {
   publishedAt: Date | null;
 }
 
-const overrideSchema = z.object({ coacheeId: z.uuid(), coachId: z.uuid(), revision: z.number().int().min(1) }).strict();
-const unpinSchema = z.object({ revision: z.number().int().min(1) }).strict();
+/** The body of a pin, an exclusion and a restore: the pair and the round revision the admin saw. */
+export const pairOverrideSchema = z.object({ coacheeId: z.uuid(), coachId: z.uuid(), revision: z.number().int().min(1) }).strict();
+/** The body of an unpin: the round revision the admin saw. */
+export const roundRevisionSchema = z.object({ revision: z.number().int().min(1) }).strict();
 
 /** Rounds: launch, solve (the `matching.run-round` job), review with pins and exclusions, publish. */
 @Injectable()
@@ -212,7 +214,7 @@ export class RoundsService {
 
   /** Pins a coachee to a coach (a swap when another coach was proposed), checked against the rules and capacity. */
   async pin(actor: Actor, roundId: string, input: unknown): Promise<RoundView> {
-    const command = parseCommand(overrideSchema, input);
+    const command = parseCommand(pairOverrideSchema, input);
     // The pool is read with this pin, so a former pair (never proposed on its own) can be brought together on purpose.
     const pin = { coachee: command.coacheeId, coach: command.coachId };
     return this.override(actor, roundId, command.revision, 'round.pinned', command, async (round, pool) => {
@@ -234,7 +236,7 @@ export class RoundsService {
 
   /** Removes a pin. */
   async unpin(actor: Actor, roundId: string, coacheeId: string, input: unknown): Promise<RoundView> {
-    const command = parseCommand(unpinSchema, input);
+    const command = parseCommand(roundRevisionSchema, input);
     return this.override(actor, roundId, command.revision, 'round.unpinned', { coacheeId }, async (round) => {
       if (!round.pins.some((p) => p.coacheeId === coacheeId)) throw new NotFoundError('pin for coachee', coacheeId.slice(0, 64));
       round.pins = round.pins.filter((p) => p.coacheeId !== coacheeId);
@@ -243,7 +245,7 @@ export class RoundsService {
 
   /** Removes a proposed pair: it is excluded and the rest is solved again around the pins. */
   async exclude(actor: Actor, roundId: string, input: unknown): Promise<RoundView> {
-    const command = parseCommand(overrideSchema, input);
+    const command = parseCommand(pairOverrideSchema, input);
     return this.override(actor, roundId, command.revision, 'round.excluded', command, async (round) => {
       round.exclusions = [...round.exclusions.filter((x) => !(x.coacheeId === command.coacheeId && x.coachId === command.coachId)), { coacheeId: command.coacheeId, coachId: command.coachId }];
       round.pins = round.pins.filter((p) => !(p.coacheeId === command.coacheeId && p.coachId === command.coachId));

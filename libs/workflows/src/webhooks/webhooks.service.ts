@@ -39,7 +39,7 @@ export interface WebhookDeliveryView {
 const eventsSchema = z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length);
 
 /** The request bodies; the address rule depends on the install (WEBHOOK_ALLOW_PRIVATE_NETWORKS). */
-function schemasFor(allowPrivate: boolean) {
+export function webhookEndpointSchemas(allowPrivate: boolean) {
   const url = z
     .string()
     .trim()
@@ -99,10 +99,10 @@ export class WebhooksService {
     private readonly clock: Clock,
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {
-    this.schemas = schemasFor(config.webhookAllowPrivateNetworks);
+    this.schemas = webhookEndpointSchemas(config.webhookAllowPrivateNetworks);
   }
 
-  private readonly schemas: ReturnType<typeof schemasFor>;
+  private readonly schemas: ReturnType<typeof webhookEndpointSchemas>;
 
   /** The organization's endpoints (or, with `id`, that one alone). */
   async list(organizationId: string, id?: string): Promise<WebhookEndpointView[]> {
