@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { rawQuery } from '@tandem/domain';
+import { rawQuery, sealSecret } from '@tandem/domain';
 import { inviteAdmin, issueSignInLink } from '@tandem/workflows';
 import { ConsoleClient, consoleOrganization } from './support/console-client';
 import { OidcProvider } from './support/oidc';
@@ -282,6 +282,24 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     expect(words(notEmail.text)).toContain('Work email address Enter a valid email address.');
     const noCsrf = await client.post('/console/sso', { email: 'ada@acme.example', _csrf: 'x' });
     expect(noCsrf.status).toBe(403);
+  });
+
+  it('says the settings need entering again when the client secret was sealed under another APP_SECRET', async () => {
+    const [{ client_secret_encrypted: stored }] = await rawQuery<{ client_secret_encrypted: string }>(db(), `select client_secret_encrypted from organization_sso where organization_id = ?`, [acme.organizationId]);
+    // Changing the secret's row moves updated_at, so the discovered provider kept in memory is not used.
+    await rawQuery(db(), `update organization_sso set client_secret_encrypted = ?, updated_at = clock_timestamp() where organization_id = ?`, [sealSecret('another-app-secret-0123456789', 'oidc-client-secret', ACME_SECRET), acme.organizationId]);
+    try {
+      const client = new ConsoleClient(tandem);
+      const form = await client.get('/console/signin');
+      const answer = await client.post('/console/sso', { email: 'ada@acme.example' }, form.text);
+      expect(answer.status).toBe(400);
+      expect(words(answer.text)).toContain('Single sign-on of your organization is switched off or needs its settings entered again.');
+      const keep = await tandem.request('PUT', '/api/v1/sso', { key: acme.apiKey, json: { issuer: provider.issuer, clientId: 'tandem-acme', allowedDomains: ['acme.example'], adminClaim: 'groups', adminClaimValue: 'tandem-admins' } });
+      expect(keep.status).toBe(422);
+      expect(keep.body.details).toEqual([{ field: 'clientSecret', message: 'the stored secret cannot be read any more (APP_SECRET changed): enter it again' }]);
+    } finally {
+      await rawQuery(db(), `update organization_sso set client_secret_encrypted = ?, updated_at = clock_timestamp() where organization_id = ?`, [stored, acme.organizationId]);
+    }
   });
 
   it('sends no emailed link to admins of an organization with the fallback off, with the same answer as for anyone', async () => {

@@ -85,7 +85,11 @@ const REFUSALS: Record<SsoRefusal, { status: number; title: string; message: str
   },
   invalid_token: { status: 400, title: 'Sign-in not accepted', message: 'The identity provider’s answer did not pass the checks (its ID token is not valid for this sign-in). Start again from the sign-in page.' },
   provider_unreachable: { status: 502, title: 'Identity provider not reachable', message: 'Your identity provider could not be reached. Please try again in a moment, or sign in by emailed link if your organization allows it.' },
-  not_configured: { status: 400, title: 'Single sign-on is off', message: 'Your organization does not sign in with single sign-on any more. Sign in by emailed link.' },
+  not_configured: {
+    status: 400,
+    title: 'Single sign-on not available',
+    message: 'Single sign-on of your organization is switched off or needs its settings entered again. Ask the admin who set it up, or sign in by emailed link if your organization allows it.',
+  },
   unverified_email: { status: 403, title: 'Email not verified', message: 'Your identity provider did not send a verified email address, so Tandem cannot tell who you are.' },
   domain_not_allowed: { status: 403, title: 'Email domain not allowed', message: 'Your email address is not in a domain your organization allows for single sign-on.' },
   not_admin: { status: 403, title: 'Not an admin', message: 'Your identity provider does not list you as a Tandem admin of your organization. Ask your IT team for access.' },

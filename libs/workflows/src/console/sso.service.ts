@@ -198,7 +198,10 @@ export class SsoService {
     const em = this.em.fork();
     const [current] = await rawQuery<SsoRow>(em, `${SSO_SELECT} where organization_id = ?`, [actor.organizationId]);
     if (!current && !command.clientSecret) throw new ValidationError('the request is invalid: clientSecret is required', [{ field: 'clientSecret', message: 'is required' }]);
-    const secret = command.clientSecret ?? openSecret(this.config.appSecret, SECRET_PURPOSE, current!.client_secret_encrypted);
+    const secret = command.clientSecret ?? this.storedSecret(current!);
+    if (secret === undefined) {
+      throw new ValidationError('the request is invalid: clientSecret', [{ field: 'clientSecret', message: 'the stored secret cannot be read any more (APP_SECRET changed): enter it again' }]);
+    }
     const domains = [...new Set(command.allowedDomains)];
     try {
       await this.discover(command.issuer, command.clientId, secret);
@@ -283,10 +286,7 @@ export class SsoService {
     const [row] = await rawQuery<SsoRow>(em, `${SSO_SELECT} where organization_id = ?`, [found.organizationId]);
     if (!row) return undefined;
     const client = await openId();
-    const provider = await this.providerOf(row).catch((err: unknown) => {
-      this.logger.warn(`organization ${row.organization_id}: the provider could not be reached (${(err as { code?: string }).code ?? (err as Error).name})`);
-      throw new SsoRefused('provider_unreachable');
-    });
+    const provider = await this.providerOf(row);
     const now = this.clock.now();
     const signInId = newId();
     await rawQuery(em, `delete from sso_sign_in where organization_id = ? and expires_at <= ?`, [row.organization_id, now]);
@@ -340,9 +340,7 @@ export class SsoService {
     const providerError = params.get('error');
     if (providerError) throw new SsoRefused('provider_error', providerError.slice(0, 100));
     const client = await openId();
-    const provider = await this.providerOf(row).catch(() => {
-      throw new SsoRefused('provider_unreachable');
-    });
+    const provider = await this.providerOf(row);
     let claims: Record<string, unknown>;
     try {
       const tokens = await client.authorizationCodeGrant(provider, new URL(`${this.redirectUri}?${params.toString()}`), {
@@ -398,13 +396,33 @@ export class SsoService {
     return { state: this.signer.mac('sso-state', signInId), nonce: this.signer.mac('sso-nonce', signInId), codeVerifier: this.signer.mac('sso-pkce', signInId) };
   }
 
+  /** The stored client secret in clear, or undefined when it was sealed under another APP_SECRET. */
+  private storedSecret(row: SsoRow): string | undefined {
+    try {
+      return openSecret(this.config.appSecret, SECRET_PURPOSE, row.client_secret_encrypted);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The organization's provider, discovered (and kept ten minutes); SsoRefused when it cannot be used now. */
   private async providerOf(row: SsoRow): Promise<OpenId.Configuration> {
     const key = `${row.issuer}|${row.client_id}|${new Date(row.updated_at).getTime()}`;
     const cached = this.discovered.get(row.organization_id);
     if (cached && cached.key === key && Date.now() - cached.at < 600_000) return cached.config;
-    const config = await this.discover(row.issuer, row.client_id, openSecret(this.config.appSecret, SECRET_PURPOSE, row.client_secret_encrypted));
-    this.discovered.set(row.organization_id, { key, at: Date.now(), config });
-    return config;
+    const secret = this.storedSecret(row);
+    if (secret === undefined) {
+      this.logger.warn(`organization ${row.organization_id}: the client secret cannot be read (APP_SECRET changed?): enter it again`);
+      throw new SsoRefused('not_configured');
+    }
+    try {
+      const config = await this.discover(row.issuer, row.client_id, secret);
+      this.discovered.set(row.organization_id, { key, at: Date.now(), config });
+      return config;
+    } catch (err) {
+      this.logger.warn(`organization ${row.organization_id}: the provider could not be reached (${(err as { code?: string }).code ?? (err as Error).name})`);
+      throw new SsoRefused('provider_unreachable');
+    }
   }
 
   /** Reads the provider's discovery document (openid-client checks that it names this issuer). */
