@@ -332,10 +332,23 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     expect(words(carol.answer.text)).not.toContain('sign in with single sign-on');
   });
 
-  it('is removed through the API, audited, and emailed links work again', async () => {
-    expect((await tandem.request('DELETE', '/api/v1/sso', { key: globex.apiKey })).status).toBe(204);
-    expect((await tandem.request('DELETE', '/api/v1/sso', { key: globex.apiKey })).status).toBe(404);
-    expect((await audit('sso.removed')).map((a) => a.organization_id)).toEqual([globex.organizationId]);
+  it('is removed in the console and through the API, audited, and emailed links work again', async () => {
+    const [{ id: adminId }] = await rawQuery<{ id: string }>(db(), `select id from admin_user where email = 'grace@globex.example'`);
+    const admin = new ConsoleClient(tandem);
+    const link = new URL(await issueSignInLink(tandem.get(EntityManager), adminId, { appSecret: tandem.testEnv.config.appSecret, publicUrl: PUBLIC_URL }));
+    expect((await admin.post(link.pathname, {}, (await admin.get(link.pathname)).text)).status).toBe(303);
+    const page = await admin.get('/console/settings/sso');
+    const removed = await admin.post('/console/settings/sso/remove', {}, page.text);
+    expect(removed.status).toBe(200);
+    expect(words(removed.text)).toContain('Single sign-on is removed: admins sign in by emailed link.');
+    expect(words(removed.text)).toContain('Single sign-on is not set up');
+    expect((await tandem.request('GET', '/api/v1/sso', { key: globex.apiKey })).status).toBe(404);
+    expect((await tandem.request('DELETE', '/api/v1/sso', { key: acme.apiKey })).status).toBe(204);
+    expect((await tandem.request('DELETE', '/api/v1/sso', { key: acme.apiKey })).status).toBe(404);
+    expect((await audit('sso.removed')).map((a) => [a.organization_id, a.actor])).toEqual([
+      [globex.organizationId, `admin:${adminId}`],
+      [acme.organizationId, expect.stringMatching(/^apikey:/)],
+    ]);
     const client = new ConsoleClient(tandem);
     const form = await client.get('/console/signin');
     expect((await client.post('/console/signin', { email: 'grace@globex.example' }, form.text)).status).toBe(200);
