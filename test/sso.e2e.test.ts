@@ -3,6 +3,7 @@ import { rawQuery, sealSecret } from '@tandem/domain';
 import { inviteAdmin, issueSignInLink } from '@tandem/workflows';
 import { ConsoleClient, consoleOrganization } from './support/console-client';
 import { OidcProvider } from './support/oidc';
+import { TandemProcess } from './support/processes';
 import { TestTandem } from './support/tandem';
 
 const PUBLIC_URL = 'https://tandem.test';
@@ -330,6 +331,49 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     // Acme keeps emailed links as the fallback: Carol gets hers, and no single sign-on notice.
     expect(await outboxTo('carol@acme.example')).toBe(1);
     expect(words(carol.answer.text)).not.toContain('sign in with single sign-on');
+  });
+
+  it('works in the built api (openid-client loaded by require) and logs no email, code, state or secret', async () => {
+    const api = new TandemProcess('api', { ...tandem.testEnv.env, PORT: '0', LOG_LEVEL: 'info' });
+    try {
+      const base = `http://127.0.0.1:${await api.listeningPort()}`;
+      const jar = new Map<string, string>();
+      const send = async (url: string, init: RequestInit = {}) => {
+        const answer = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+        for (const line of answer.headers.getSetCookie()) {
+          const pair = line.split(';')[0];
+          const value = pair.slice(pair.indexOf('=') + 1);
+          if (value) jar.set(pair.slice(0, pair.indexOf('=')), value);
+          else jar.delete(pair.slice(0, pair.indexOf('=')));
+        }
+        return answer;
+      };
+      const signInAs = async (email: string) => {
+        jar.clear();
+        const form = await (await send(`${base}/console/signin`)).text();
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1];
+        const started = await send(`${base}/console/sso`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, email }).toString() });
+        expect(started.status).toBe(303);
+        const url = await provider.authorize(started.headers.get('location')!, CALLBACK);
+        return { url, answer: await send(`${base}${url.pathname}${url.search}`) };
+      };
+      const good = await signInAs('ada@acme.example');
+      expect(good.answer.status).toBe(303);
+      const programs = await send(`${base}/console/programs`);
+      expect(programs.status).toBe(200);
+      expect(words(await programs.text())).toContain('Tandem · Acme');
+      const refused = await signInAs('bob@acme.example');
+      expect(refused.answer.status).toBe(403);
+      await fetch(`${base}${good.url.pathname}${good.url.search}`);
+      await api.stop('SIGTERM');
+      const output = api.output.join('');
+      expect(output).toContain('"route":"/console/sso/callback"');
+      for (const secret of ['@acme.example', ACME_SECRET, good.url.searchParams.get('code')!, good.url.searchParams.get('state')!, refused.url.searchParams.get('code')!]) {
+        expect({ secret, found: output.includes(secret) }).toEqual({ secret, found: false });
+      }
+    } finally {
+      await api.stop('SIGKILL');
+    }
   });
 
   it('is removed in the console and through the API, audited, and emailed links work again', async () => {
