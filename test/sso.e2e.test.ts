@@ -80,6 +80,8 @@ describe('single sign-on (OpenID Connect) for the console', () => {
 
   it('is set up through the API: admin keys only, the client secret write-only and stored encrypted', async () => {
     expect((await tandem.request('GET', '/api/v1/sso', { key: acme.apiKey })).status).toBe(404);
+    // Until an organization sets it up, the sign-in page offers emailed links alone.
+    expect((await tandem.request('GET', '/console/signin')).text).not.toContain('single sign-on');
     const body = { issuer: provider.issuer, clientId: 'tandem-acme', allowedDomains: ['Acme.example'], scope: 'openid email groups', adminClaim: 'groups', adminClaimValue: 'tandem-admins' };
     const missing = await tandem.request('PUT', '/api/v1/sso', { key: acme.apiKey, json: body });
     expect(missing.status).toBe(422);
@@ -93,6 +95,7 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     expect(saved.status).toBe(200);
     expect(saved.body).toEqual(expect.objectContaining({ issuer: provider.issuer, clientId: 'tandem-acme', clientSecretSet: true, allowedDomains: ['acme.example'], magicLinkFallback: true, redirectUri: CALLBACK }));
     expect(saved.text).not.toContain(ACME_SECRET);
+    expect(words((await tandem.request('GET', '/console/signin')).text)).toContain('With single sign-on If your organization signs in with its identity provider');
     const read = await tandem.request('GET', '/api/v1/sso', { key: acme.apiKey });
     expect(read.body).toEqual(saved.body);
     const [row] = await rawQuery<{ client_secret_encrypted: string }>(db(), `select client_secret_encrypted from organization_sso where organization_id = ?`, [acme.organizationId]);

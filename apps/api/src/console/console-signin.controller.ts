@@ -47,8 +47,8 @@ export class ConsoleSignInController {
 
   @Get('signin')
   @RouteConfig({ rateLimit: {} })
-  form(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    return sendConsolePage(reply, 200, this.signInForm(ensurePreCsrf(request, reply, this.config)));
+  async form(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return sendConsolePage(reply, 200, this.signInForm(ensurePreCsrf(request, reply, this.config), '', undefined, undefined, '', undefined, await this.sso.anyConfigured()));
   }
 
   @Post('signin')
@@ -56,13 +56,13 @@ export class ConsoleSignInController {
   async request(@Req() request: FastifyRequest, @Body() body: { email?: unknown } | undefined, @Res() reply: FastifyReply) {
     const started = performance.now();
     const csrf = ensurePreCsrf(request, reply, this.config);
-    if (!preCsrfValid(request, this.config)) return sendConsolePage(reply, 403, this.signInForm(csrf, '', 'This form expired. Please enter your email again.'));
+    if (!preCsrfValid(request, this.config)) return sendConsolePage(reply, 403, this.signInForm(csrf, '', 'This form expired. Please enter your email again.', undefined, '', undefined, await this.sso.anyConfigured()));
     try {
       await this.admins.requestSignIn(body?.email);
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
       const errors = fieldErrors(err.details);
-      return sendConsolePage(reply, 422, this.signInForm(csrf, typeof body?.email === 'string' ? body.email : '', undefined, errors.get('email')));
+      return sendConsolePage(reply, 422, this.signInForm(csrf, typeof body?.email === 'string' ? body.email : '', undefined, errors.get('email'), '', undefined, await this.sso.anyConfigured()));
     }
     // Whether the domain signs in by single sign-on only: a fact about the domain, the same for every address of it.
     const provider = await this.sso.forEmail(body?.email);
@@ -164,13 +164,14 @@ ${
     return writeConsoleSession(reply.status(303), this.config, session).header('location', '/console/programs').header('cache-control', 'no-store').send();
   }
 
-  private signInForm(csrf: string, email = '', alert?: string, emailError?: string, ssoEmail = '', ssoError?: string): string {
+  /** The sign-in page; its single sign-on form only when some organization of the install signs in that way. */
+  private signInForm(csrf: string, email = '', alert?: string, emailError?: string, ssoEmail = '', ssoError?: string, withSso = true): string {
     const errors = new Map(emailError ? [['email', emailError]] : []);
     return consolePage(
       'Sign in',
       {},
       html`<h1>Sign in to the Tandem console</h1>${errorSummary(alert)}
-<h2>With single sign-on</h2>
+${withSso ? html`<h2>With single sign-on</h2>
 <p>If your organization signs in with its identity provider (Okta, Microsoft Entra ID, Google, …), enter your work email: you continue at your provider.</p>
 <form method="post" action="/console/sso" novalidate>${csrfField(csrf)}
 <div><label for="f-sso-email">Work email address</label>
@@ -178,7 +179,7 @@ ${
 ${ssoError ? html`<p class="error" id="f-sso-email-error">${ssoError}</p>` : ''}</div>
 <p><button type="submit">Continue with single sign-on</button></p>
 </form>
-<h2>With an emailed link</h2>
+<h2>With an emailed link</h2>` : ''}
 <p>${SIGNIN_INTRO}</p>
 <form method="post" action="/console/signin" novalidate>${csrfField(csrf)}
 ${input('email', 'Email address', email, errors, { type: 'email', required: true, attrs: 'autocomplete="email"' })}

@@ -262,6 +262,12 @@ export class SsoService {
     this.discovered.delete(actor.organizationId);
   }
 
+  /** Whether any organization of the install signs in with single sign-on (the sign-in page offers it then). */
+  async anyConfigured(): Promise<boolean> {
+    const [row] = await rawQuery<{ any: boolean }>(this.em.fork(), `select exists (select 1 from organization_sso) as any`);
+    return row.any;
+  }
+
   /** The organization that signs in people of this email's domain, if any (for the sign-in pages). */
   async forEmail(input: unknown): Promise<{ organizationId: string; organizationName: string; domain: string; magicLinkFallback: boolean } | undefined> {
     const email = adminEmail(input);
