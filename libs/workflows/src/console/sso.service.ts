@@ -9,6 +9,7 @@ import type { Actor } from '../programs/programs.service';
 import { parseCommand } from '../validation';
 import { isPrivateAddress } from '../webhooks/webhook-address';
 import { adminEmail, openSession } from './admins.service';
+import { guardedFetch } from './guarded-fetch';
 
 /** How long a sign-in may take between the redirect to the provider and the callback. */
 export const SSO_SIGN_IN_MINUTES = 10;
@@ -431,11 +432,16 @@ export class SsoService {
     }
   }
 
-  /** Reads the provider's discovery document (openid-client checks that it names this issuer). */
+  /**
+   * Reads the provider's discovery document (openid-client checks that it names this issuer). Unless the install allows
+   * private issuers, every request to the provider goes through guardedFetch: https to public addresses only.
+   */
   private async discover(issuer: string, clientId: string, clientSecret: string): Promise<OpenId.Configuration> {
     const client = await openId();
-    const insecure = this.config.oidcAllowPrivateIssuers && issuer.startsWith('http:');
-    return client.discovery(new URL(issuer), clientId, clientSecret, client.ClientSecretBasic(clientSecret), { timeout: 10, ...(insecure ? { execute: [client.allowInsecureRequests] } : {}) });
+    const options = this.config.oidcAllowPrivateIssuers
+      ? { timeout: 10, ...(issuer.startsWith('http:') ? { execute: [client.allowInsecureRequests] } : {}) }
+      : { timeout: 10, [client.customFetch]: guardedFetch(10_000) };
+    return client.discovery(new URL(issuer), clientId, clientSecret, client.ClientSecretBasic(clientSecret), options);
   }
 
   private view(row: SsoRow): SsoConfigView {
