@@ -68,6 +68,9 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
   const enrollUrl = () => `/api/v1/programs/${programId}/enrollments`;
   const pin = (json: unknown) => () => tandem.request('POST', `/api/v1/rounds/${roundId}/pins`, { key, json });
 
+  /** Single sign-on settings that would pass but for the one field a case changes (nothing answers at this issuer). */
+  const sso = { issuer: 'https://login.acme.example', clientId: 'tandem', clientSecret: 'a-client-secret', allowedDomains: ['acme.example'] };
+
   const cases: Case[] = [
     // POST /api/v1/programs
     ['program: malformed JSON', () => raw('POST', '/api/v1/programs', '{"name":', 'application/json')(), 400, 'invalid_json'],
@@ -174,6 +177,25 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
     ['outbox: negative limit', () => req('GET', '/api/v1/outbox?limit=-1')(), 422, 'validation_failed'],
     ['report: unknown format', () => req('GET', `/api/v1/programs/${programId}/report?format=xml`)(), 422, 'validation_failed'],
     ['feedback summary: unknown program', () => req('GET', '/api/v1/programs/00000000-0000-4000-8000-000000000000/feedback-summary')(), 404, 'not_found'],
+    // Single sign-on (no settings yet: each refusal leaves none behind)
+    ['sso: read before any is set', () => req('GET', '/api/v1/sso')(), 404, 'not_found'],
+    ['sso: remove before any is set', () => req('DELETE', '/api/v1/sso')(), 404, 'not_found'],
+    ['sso: body a list', () => req('PUT', '/api/v1/sso', { json: [] })(), 422, 'validation_failed'],
+    ['sso: broken JSON', () => req('PUT', '/api/v1/sso', { body: '{"issuer":', contentType: 'application/json' })(), 400],
+    ['sso: a form instead of JSON', () => req('PUT', '/api/v1/sso', { body: 'issuer=x', contentType: 'application/x-www-form-urlencoded' })(), 415],
+    ['sso: issuer on http', () => req('PUT', '/api/v1/sso', { json: { ...sso, issuer: 'http://login.acme.example' } })(), 422, 'validation_failed'],
+    ['sso: issuer on loopback', () => req('PUT', '/api/v1/sso', { json: { ...sso, issuer: 'https://127.0.0.1:8443' } })(), 422, 'validation_failed'],
+    ['sso: issuer with a query', () => req('PUT', '/api/v1/sso', { json: { ...sso, issuer: 'https://login.acme.example/?x=1' } })(), 422, 'validation_failed'],
+    ['sso: issuer that does not answer', () => req('PUT', '/api/v1/sso', { json: { ...sso, issuer: 'https://login.tandem.invalid' } })(), 422, 'validation_failed'],
+    ['sso: no client secret the first time', () => req('PUT', '/api/v1/sso', { json: { ...sso, clientSecret: undefined } })(), 422, 'validation_failed'],
+    ['sso: client id empty', () => req('PUT', '/api/v1/sso', { json: { ...sso, clientId: '' } })(), 422, 'validation_failed'],
+    ['sso: a URL as a domain', () => req('PUT', '/api/v1/sso', { json: { ...sso, allowedDomains: ['https://acme.example'] } })(), 422, 'validation_failed'],
+    ['sso: no domains', () => req('PUT', '/api/v1/sso', { json: { ...sso, allowedDomains: [] } })(), 422, 'validation_failed'],
+    ['sso: 21 domains', () => req('PUT', '/api/v1/sso', { json: { ...sso, allowedDomains: Array.from({ length: 21 }, (_, i) => `d${i}.example`) } })(), 422, 'validation_failed'],
+    ['sso: an admin claim without a value', () => req('PUT', '/api/v1/sso', { json: { ...sso, adminClaim: 'groups' } })(), 422, 'validation_failed'],
+    ['sso: scope without openid', () => req('PUT', '/api/v1/sso', { json: { ...sso, scope: 'email profile' } })(), 422, 'validation_failed'],
+    ['sso: fallback as text', () => req('PUT', '/api/v1/sso', { json: { ...sso, magicLinkFallback: 'no' } })(), 422, 'validation_failed'],
+    ['sso: unknown field', () => req('PUT', '/api/v1/sso', { json: { ...sso, clientSecretEncrypted: 'v1.a.b.c' } })(), 422, 'validation_failed'],
     // Another organization's admin with a malformed body: the id is not theirs, so 404 before the body is looked at.
     ['foreign program: settings with a bad body', () => foreign('PATCH', `/api/v1/programs/${programId}`, { json: { policy: { objective: 'best' } } }), 404, 'not_found'],
     ['foreign program: settings with broken JSON', () => foreign('PATCH', `/api/v1/programs/${programId}`, { body: '{"name":', contentType: 'application/json' }), 404, 'not_found'],

@@ -88,7 +88,7 @@ describe('admin console in headless Chromium', () => {
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
     await screenshot(page, '01-sign-in');
     await accessible(page, '01-sign-in');
-    await page.getByLabel('Email address').fill(ADMIN);
+    await page.getByLabel('Email address', { exact: true }).fill(ADMIN);
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
     await screenshot(page, '02-check-your-email');

@@ -105,6 +105,7 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
     if (path.endsWith('/pins') || path.endsWith('/exclusions')) return { json: { coacheeId: ids.coacheeId, coachId: ids.coachId, revision: 1 } };
     if (path.includes('/pins/')) return { json: { revision: 1 } };
     if (path.endsWith('/api-keys')) return { json: { role: 'operator' } };
+    if (path === '/api/v1/sso') return { json: { issuer: 'https://login.matrix.example', clientId: 'matrix', clientSecret: 'matrix-secret', allowedDomains: ['matrix.example'] } };
     if (path === '/api/v1/webhooks') return { json: { url: 'https://hooks.matrix.example/x', events: ['round.published'] } };
     if (method === 'PATCH') return { json: { name: 'Renamed' } };
     if (method === 'POST' && path === '/api/v1/programs') return { json: { name: 'New' } };
@@ -115,7 +116,7 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
     const found = routes().map((r) => `${r.method} ${r.path}`);
     expect(found.length).toBeGreaterThanOrEqual(20);
     process.stdout.write(`authorization matrix: ${found.length} /api/v1 routes, ${found.filter((r) => !r.startsWith('GET')).length} writes, ${routes().filter((r) => r.path.includes(':') || r.path === '/api/v1/pairings').length} taking ids\n`);
-    expect(found).toEqual(expect.arrayContaining(['GET /api/v1/programs', 'POST /api/v1/programs/:id/imports', 'DELETE /api/v1/rounds/:id/pins/:coacheeId', 'GET /api/v1/outbox', 'GET /api/v1/pairings/:id/sessions']));
+    expect(found).toEqual(expect.arrayContaining(['GET /api/v1/sso', 'PUT /api/v1/sso', 'DELETE /api/v1/sso', 'GET /api/v1/programs', 'POST /api/v1/programs/:id/imports', 'DELETE /api/v1/rounds/:id/pins/:coacheeId', 'GET /api/v1/outbox', 'GET /api/v1/pairings/:id/sessions']));
   });
 
   it('answers 401 on every /api/v1 route without a key, with a malformed key, and with a revoked key', async () => {

@@ -131,6 +131,7 @@ const schema = z.object({
   JOB_TIME_LIMIT: isoDuration.default(600_000),
   WEBHOOK_RETRY_BASE: isoDuration.default(30_000),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).default('false'),
+  OIDC_ALLOW_PRIVATE_ISSUERS: z.enum(['true', 'false']).default('false'),
   // OpenTelemetry's own variables (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/),
   // the subset Tandem ships: OTLP over HTTP (protobuf or JSON), or spans printed to the console.
   OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
@@ -229,6 +230,8 @@ export interface TandemConfig {
   readonly webhookRetryBaseMs: number;
   /** Whether webhooks may reach loopback and private networks (tests, an install whose receivers are internal). */
   readonly webhookAllowPrivateNetworks: boolean;
+  /** Whether an organization's OpenID provider may be on http:// or a loopback or private network (tests, internal IdPs). */
+  readonly oidcAllowPrivateIssuers: boolean;
   /** OpenTelemetry tracing; undefined (the default) when off: no SDK is started and nothing is instrumented. */
   readonly tracing: TracingConfig | undefined;
 }
@@ -285,6 +288,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobTimeLimitMs: v.JOB_TIME_LIMIT,
     webhookRetryBaseMs: v.WEBHOOK_RETRY_BASE,
     webhookAllowPrivateNetworks: v.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
+    oidcAllowPrivateIssuers: v.OIDC_ALLOW_PRIVATE_ISSUERS === 'true',
     tracing:
       v.OTEL_SDK_DISABLED === 'true' || v.OTEL_TRACES_EXPORTER === 'none'
         ? undefined

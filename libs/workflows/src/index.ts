@@ -34,5 +34,6 @@ export * from './console/people-csv';
 export * from './console/people-admin.service';
 export * from './console/round-review.service';
 export * from './console/mail-viewer';
+export * from './console/sso.service';
 export * from './privacy/privacy.service';
 export * from './webhooks';

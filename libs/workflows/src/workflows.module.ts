@@ -3,6 +3,7 @@ import { Clock, SystemClock } from '@tandem/domain';
 import { AdminsService } from './console/admins.service';
 import { PeopleAdminService } from './console/people-admin.service';
 import { RoundReviewService } from './console/round-review.service';
+import { SsoService } from './console/sso.service';
 import { CadenceService } from './cadence/cadence.service';
 import { CompletionService } from './completion/completion.service';
 import { ReportService } from './report/report.service';
@@ -23,7 +24,7 @@ import { PrivacyService } from './privacy/privacy.service';
 import { WebhookDeliveryService, WebhookDispatcher, WebhooksService } from './webhooks';
 
 /** The use cases shared by the api and the worker. Needs the database, queues and config modules. */
-const SERVICES = [OrganizationsService, ProgramsService, IntakeService, LeaseService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService, RiskService, CompletionService, ReportService, AdminsService, PeopleAdminService, RoundReviewService, PrivacyService, WebhooksService, WebhookDeliveryService];
+const SERVICES = [OrganizationsService, ProgramsService, IntakeService, LeaseService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService, RiskService, CompletionService, ReportService, AdminsService, SsoService, PeopleAdminService, RoundReviewService, PrivacyService, WebhooksService, WebhookDeliveryService];
 
 @Module({
   providers: [...SERVICES, WebhookDispatcher, { provide: Clock, useClass: SystemClock }],

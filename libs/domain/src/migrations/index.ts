@@ -13,6 +13,7 @@ import { Migration20261203130000Pool } from './Migration20261203130000Pool';
 import { Migration20261203140000Webhooks } from './Migration20261203140000Webhooks';
 import { Migration20261203150000Lease } from './Migration20261203150000Lease';
 import { Migration20261204000000PolicyNames } from './Migration20261204000000PolicyNames';
+import { Migration20261204010000Sso } from './Migration20261204010000Sso';
 
 /** Every migration in order; listed explicitly so the built app needs no folder scan. */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
@@ -29,4 +30,5 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261203140000Webhooks', class: Migration20261203140000Webhooks },
   { name: 'Migration20261203150000Lease', class: Migration20261203150000Lease },
   { name: 'Migration20261204000000PolicyNames', class: Migration20261204000000PolicyNames },
+  { name: 'Migration20261204010000Sso', class: Migration20261204010000Sso },
 ];

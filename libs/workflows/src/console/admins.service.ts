@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { AdminUser, AuditEvent, Clock, hashSecret, isUuid, linkToken, newId, newSecret, NotFoundError, Organization, rawQuery, ValidationError } from '@tandem/domain';
+import { AuditEvent, Clock, hashSecret, isUuid, linkToken, newId, newSecret, NotFoundError, Organization, rawQuery, ValidationError } from '@tandem/domain';
 import { linkPlaceholder, signInEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { z } from 'zod';
@@ -59,6 +59,22 @@ async function newSignIn(em: EntityManager, adminId: string, appSecret: string, 
 }
 
 /**
+ * Opens a console session for an admin (inside the caller's transaction) and audits how they signed in (`link` or
+ * `sso`); answers the session token for the cookie. Only its hash is stored.
+ */
+export async function openSession(tem: EntityManager, adminId: string, organizationId: string, now: Date, method: 'link' | 'sso'): Promise<string> {
+  // Expired rows of this admin are of no use any more: tidy them while we are here.
+  await rawQuery(tem, `delete from admin_session where admin_id = ? and expires_at <= ?`, [adminId, now]);
+  await rawQuery(tem, `delete from admin_sign_in where admin_id = ? and expires_at <= ?`, [adminId, now]);
+  const sessionToken = newSecret(SESSION_PREFIX);
+  const sessionId = newId();
+  await rawQuery(tem, `insert into admin_session (id, admin_id, token_hash, expires_at) values (?, ?, ?, ?)`, [sessionId, adminId, hashSecret(sessionToken), new Date(now.getTime() + SESSION_HOURS * 3600_000)]);
+  tem.create(AuditEvent, { organization: organizationId, actor: `admin:${adminId}`, action: 'admin.signed_in', subjectType: 'admin_session', subjectId: sessionId, data: { method } });
+  await tem.flush();
+  return sessionToken;
+}
+
+/**
  * A one-time sign-in link for an admin, for `cli admin:invite` to print (shown once, like a new API key): it lets the
  * first admin in when no mail is sent yet (SMTP_URL unset).
  */
@@ -82,7 +98,8 @@ export class AdminsService {
   ) {}
 
   /**
-   * Emails a sign-in link to every admin with this email (one per organization). An unknown email sends nothing and
+   * Emails a sign-in link to every admin with this email (one per organization) whose organization has not switched
+   * emailed links off (single sign-on only). An unknown email, or one of such an organization, sends nothing and
    * answers the same, so the form does not tell who is an admin.
    */
   async requestSignIn(input: unknown): Promise<void> {
@@ -90,12 +107,17 @@ export class AdminsService {
     const em = this.em.fork();
     const now = this.clock.now();
     const messageIds = await em.transactional(async (tem) => {
-      const admins = await tem.find(AdminUser, { email });
+      const admins = await rawQuery<{ id: string; organization_id: string; email: string }>(
+        tem,
+        `select a.id, a.organization_id, a.email from admin_user a left join organization_sso s on s.organization_id = a.organization_id
+          where a.email = ? and coalesce(s.magic_link_fallback, true) order by a.organization_id`,
+        [email],
+      );
       const ids: string[] = [];
       for (const admin of admins) {
         const { id } = await newSignIn(tem, admin.id, this.config.appSecret, now);
         const mail = signInEmail({ link: linkPlaceholder('signin', id), minutes: SIGN_IN_MINUTES });
-        ids.push(...(await writeOutbox(tem, [{ ...mail, organizationId: admin.organization.id, idempotencyKey: `admin-signin:${id}`, to: admin.email }])));
+        ids.push(...(await writeOutbox(tem, [{ ...mail, organizationId: admin.organization_id, idempotencyKey: `admin-signin:${id}`, to: admin.email }])));
       }
       return ids;
     });
@@ -122,20 +144,7 @@ export class AdminsService {
         [now, hashSecret(token), now],
       );
       if (!used) return undefined;
-      // Expired rows of this admin are of no use any more: tidy them while we are here.
-      await rawQuery(tem, `delete from admin_session where admin_id = ? and expires_at <= ?`, [used.admin_id, now]);
-      await rawQuery(tem, `delete from admin_sign_in where admin_id = ? and expires_at <= ?`, [used.admin_id, now]);
-      const sessionToken = newSecret(SESSION_PREFIX);
-      const sessionId = newId();
-      await rawQuery(tem, `insert into admin_session (id, admin_id, token_hash, expires_at) values (?, ?, ?, ?)`, [
-        sessionId,
-        used.admin_id,
-        hashSecret(sessionToken),
-        new Date(now.getTime() + SESSION_HOURS * 3600_000),
-      ]);
-      tem.create(AuditEvent, { organization: used.organization_id, actor: `admin:${used.admin_id}`, action: 'admin.signed_in', subjectType: 'admin_session', subjectId: sessionId });
-      await tem.flush();
-      return sessionToken;
+      return openSession(tem, used.admin_id, used.organization_id, now, 'link');
     });
   }
 
