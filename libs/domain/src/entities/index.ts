@@ -18,6 +18,7 @@ export * from './closing-survey.entity';
 export * from './admin.entity';
 export * from './webhook.entity';
 export * from './lease.entity';
+export * from './scim-token.entity';
 
 import { AdminSession, AdminSignIn, AdminUser } from './admin.entity';
 import { ApiKey } from './api-key.entity';
@@ -37,6 +38,7 @@ import { Organization } from './organization.entity';
 import { OutboxMessage } from './outbox-message.entity';
 import { Person } from './person.entity';
 import { Program } from './program.entity';
+import { ScimToken } from './scim-token.entity';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 
 /** The explicit entity list: discovery never scans folders. */
@@ -64,4 +66,5 @@ export const ENTITIES = [
   WebhookDelivery,
   WebhookAttempt,
   Lease,
+  ScimToken,
 ];
