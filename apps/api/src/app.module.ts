@@ -1,5 +1,7 @@
 import { ConsoleWebhooksController } from './console/console-webhooks.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
+import { ScimController } from './scim/scim.controller';
+import { ScimTokensController } from './scim/scim-tokens.controller';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule, type TandemConfig } from '@tandem/config';
@@ -42,7 +44,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'producer'), WorkflowsModule, OpsModule],
-      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, PrivacyController, WebhooksController, ...CONSOLE_CONTROLLERS],
+      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, PrivacyController, WebhooksController, ScimTokensController, ScimController, ...CONSOLE_CONTROLLERS],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: BodyCheckInterceptor },

@@ -36,3 +36,6 @@ export * from './console/round-review.service';
 export * from './console/mail-viewer';
 export * from './privacy/privacy.service';
 export * from './webhooks';
+export * from './scim/scim-protocol';
+export * from './scim/scim-tokens.service';
+export * from './scim/scim.service';

@@ -4,6 +4,7 @@ import { AuditEvent, ConflictError, isUuid, NotFoundError, rawQuery } from '@tan
 import { JobProducer } from '@tandem/queues';
 import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
+import { OffersService } from '../pairing/offers.service';
 import { csvText } from '../report/csv';
 import { markWaitlistDue, queueWaitlist } from '../rounds/waitlist';
 import type { ParticipantRecord } from '../intake/participant-record';
@@ -40,6 +41,7 @@ export class PeopleAdminService {
     private readonly em: EntityManager,
     private readonly programs: ProgramsService,
     private readonly producer: JobProducer,
+    private readonly offers: OffersService,
   ) {}
 
   /** One enrollment of the organization, with every field of its person. */
@@ -70,6 +72,35 @@ export class PeopleAdminService {
       await rawQuery(tem, `update enrollment set status = 'withdrawn', updated_at = now() where id = ?`, [person.id]);
       return [];
     });
+  }
+
+  /**
+   * Takes a person out of a program because they left (an identity provider deactivated them or removed them from the
+   * program's group): unlike a pause it is never refused. The enrollment is withdrawn (out of the pool; a draft round's
+   * proposals of theirs are withdrawn at publish, as for anyone who left the pool while a round solved), their open
+   * offers are withdrawn through the offer's decline (audited, the coachee re-matched), and their history stays: pairings
+   * already running go on. Withdrawing a withdrawn or alumni enrollment changes nothing.
+   */
+  async withdraw(actor: Actor, enrollmentId: string, reason: string): Promise<{ withdrawn: boolean; offersWithdrawn: number }> {
+    const current = await this.get(actor.organizationId, enrollmentId);
+    let withdrawn = false;
+    if (current.status === 'active') {
+      await this.change(actor, enrollmentId, 'enrollment.withdrawn', async (tem, person) => {
+        if (person.status !== 'active') return [];
+        await rawQuery(tem, `update enrollment set status = 'withdrawn', updated_at = now() where id = ?`, [person.id]);
+        withdrawn = true;
+        return [];
+      });
+    }
+    // Looked for even when the enrollment was withdrawn already: a withdrawal cut short between its two steps is finished.
+    const open = await rawQuery<{ id: string }>(
+      this.em.fork(),
+      `select o.id from offer o join pairing pr on pr.id = o.pairing_id
+        where (pr.coach_id = ? or pr.coachee_id = ?) and pr.status = 'offered' and o.decision is null`,
+      [enrollmentId, enrollmentId],
+    );
+    const offersWithdrawn = current.status === 'alumni' ? 0 : await this.offers.withdrawOpen(open.map((o) => o.id), reason);
+    return { withdrawn, offersWithdrawn };
   }
 
   /** Puts a paused person back into the pool; a coach's places (or a coachee) may fit the waiting list now. */
