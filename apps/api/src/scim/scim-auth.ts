@@ -41,16 +41,23 @@ export class ScimExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('SCIM');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, scimType, detail } = scimErrorOf(asScimError(exception));
-    if (status >= 500 && status !== 503) this.logger.error(`scim ${status}: ${(exception as Error)?.stack ?? String(exception)}`);
-    if (status === 401) reply.header('WWW-Authenticate', 'Bearer realm="scim"');
-    if (status === 503) reply.header('Retry-After', '10');
-    void reply
-      .status(status)
-      .type('application/scim+json')
-      .send({ schemas: [SCIM.error], status: String(status), ...(scimType ? { scimType } : {}), detail });
+    sendScimError(host.switchToHttp().getResponse<FastifyReply>(), exception, this.logger);
   }
+}
+
+/**
+ * Answers an error as a SCIM Error message. Also used by AllExceptionsFilter for what fails under `/scim/v2` before a
+ * route is chosen (a body over the limit).
+ */
+export function sendScimError(reply: FastifyReply, exception: unknown, logger: Logger): void {
+  const { status, scimType, detail } = scimErrorOf(asScimError(exception));
+  if (status >= 500 && status !== 503) logger.error(`scim ${status}: ${(exception as Error)?.stack ?? String(exception)}`);
+  if (status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="scim"');
+  if (status === 503) void reply.header('Retry-After', '10');
+  void reply
+    .status(status)
+    .type('application/scim+json')
+    .send({ schemas: [SCIM.error], status: String(status), ...(scimType ? { scimType } : {}), detail });
 }
 
 function scimErrorOf(err: unknown): { status: number; scimType?: string; detail: string } {
