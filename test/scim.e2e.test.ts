@@ -1,5 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
+import { inviteAdmin } from '@tandem/workflows';
+import { ConsoleClient } from './support/console-client';
 import { offerLink, roundDone, seedProgram } from './support/program-fixture';
 import { SmtpSink } from './support/smtp-sink';
 import { TestTandem } from './support/tandem';
@@ -21,6 +23,7 @@ describe('SCIM 2.0 provisioning (Entra and Okta sequences)', () => {
   const smtp = new SmtpSink();
   let tandem: TestTandem;
   let key: string;
+  let organizationId: string;
   let token: string;
   let tokenId: string;
   let programId: string;
@@ -40,7 +43,7 @@ describe('SCIM 2.0 provisioning (Entra and Okta sequences)', () => {
   beforeAll(async () => {
     await smtp.start();
     tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://tandem.test' } });
-    ({ apiKey: key } = await tandem.organization('Acme'));
+    ({ apiKey: key, organizationId } = await tandem.organization('Acme'));
     ({ programId } = await seedProgram(tandem, key, { offerTtl: 'P2D' }, [
       { role: 'coach', email: 'cora.coach@acme.example', name: 'Cora Coach', capacity: 2 },
       { role: 'coach', email: 'carl.coach@acme.example', name: 'Carl Coach', capacity: 2 },
@@ -279,5 +282,45 @@ describe('SCIM 2.0 provisioning (Entra and Okta sequences)', () => {
     const [{ n }] = await rawQuery<{ n: number }>(db(), `select count(*)::int as n from person where email = 'carl.coach@acme.example'`);
     expect(n).toBe(1);
     expect((await enrollments(claimed.body.id)).map((e) => e.status)).toEqual(['active']);
+  });
+
+  it('runs from the console: the address and groups shown, a token created (shown once) and revoked, the people provisioned listed', async () => {
+    await inviteAdmin(tandem.get(EntityManager), organizationId, 'it.admin@acme.example');
+    const browser = new ConsoleClient(tandem);
+    expect((await browser.get('/console/scim')).status).toBe(303);
+    await browser.signIn('it.admin@acme.example', smtp);
+    const page = await browser.get('/console/scim');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<code>https://tandem.test/scim/v2</code>');
+    expect(page.text).toContain('<li>Leaders 2027 coaches</li>');
+    expect(page.text).toContain('<li>Leaders 2027 coachees</li>');
+    expect(page.text).toContain('Entra ID');
+    expect(page.text).not.toContain(token);
+    // The people the sequences above provisioned, with their state in words, and what SCIM did to them.
+    expect(page.text).toMatch(/<td>Gwen Updated<\/td><td>updatedemail@microsoft.com<\/td><td>Deactivated<\/td>/);
+    expect(page.text).toContain('<td>Deleted by the identity provider</td>');
+    expect(page.text).toContain('Withdrawn from a program (open offers withdrawn)');
+    expect(page.text).toContain('Enrolled in a program (welcome email sent)');
+
+    const refused = await browser.post('/console/scim/tokens', { name: '' }, page.text);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('The token was not created');
+    const created = await browser.post('/console/scim/tokens', { name: 'Okta <b>prod</b>' }, page.text);
+    expect(created.status).toBe(201);
+    expect(created.text).toContain('Token “Okta &lt;b&gt;prod&lt;/b&gt;” created.');
+    const fresh = /<code>(tdmscim_[A-Za-z0-9_-]{43})<\/code>/.exec(created.text)![1];
+    expect((await tandem.request('GET', '/scim/v2/Users?count=1', { key: fresh })).status).toBe(200);
+    expect((await browser.get('/console/scim')).text).not.toContain(fresh);
+    const [{ id }] = await rawQuery<{ id: string }>(db(), `select id from scim_token where name = 'Okta <b>prod</b>'`);
+    const revoked = await browser.post(`/console/scim/tokens/${id}/revoke`, {}, created.text);
+    expect(revoked.status).toBe(200);
+    expect(revoked.text).toContain('is revoked');
+    expect((await tandem.request('GET', '/scim/v2/Users?count=1', { key: fresh })).status).toBe(401);
+    // Without the form's CSRF token nothing is created.
+    const before = await rawQuery(db(), `select id from scim_token`);
+    expect((await browser.post('/console/scim/tokens', { name: 'Forged', _csrf: 'forged' })).status).toBeGreaterThanOrEqual(400);
+    expect(await rawQuery(db(), `select id from scim_token`)).toEqual(before);
+    const audit = await rawQuery<{ action: string }>(db(), `select action from audit_event where subject_id = ? order by created_at`, [id]);
+    expect(audit.map((a) => a.action)).toEqual(['scim-token.created', 'scim-token.revoked']);
   });
 });

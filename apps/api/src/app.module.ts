@@ -1,4 +1,5 @@
 import { ConsoleWebhooksController } from './console/console-webhooks.controller';
+import { ConsoleScimController } from './console/console-scim.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { ScimController } from './scim/scim.controller';
 import { ScimTokensController } from './scim/scim-tokens.controller';
@@ -35,7 +36,7 @@ import { ReportController } from './report/report.controller';
 import { RoundsController } from './rounds/rounds.controller';
 
 /** The admin console's pages (server-rendered, session cookie, CSRF on every form). */
-const CONSOLE_CONTROLLERS = [ConsoleSignInController, ConsoleProgramsController, ConsolePeopleController, ConsoleRoundsController, ConsoleViewsController, ConsolePrivacyController, ConsoleWebhooksController];
+const CONSOLE_CONTROLLERS = [ConsoleSignInController, ConsoleProgramsController, ConsolePeopleController, ConsoleRoundsController, ConsoleViewsController, ConsolePrivacyController, ConsoleWebhooksController, ConsoleScimController];
 
 /** The HTTP api: admin REST under /api/v1, health, docs. */
 @Module({})

@@ -114,7 +114,7 @@ ${frame.refreshSeconds ? html`<noscript><meta http-equiv="refresh" content="${fr
   <span class="org">Tandem${frame.admin ? html` · ${frame.admin.organizationName}` : ''}</span>
   ${
     frame.admin
-      ? html`<nav aria-label="Console"><a href="/console/programs">Programs</a>${frame.mailViewer ? html` · <a href="/console/mail">Mail</a>` : ''} · <a href="/console/queues">Queues</a> · <a href="/console/webhooks">Webhooks</a> · <a href="/console/audit">Audit</a></nav>
+      ? html`<nav aria-label="Console"><a href="/console/programs">Programs</a>${frame.mailViewer ? html` · <a href="/console/mail">Mail</a>` : ''} · <a href="/console/queues">Queues</a> · <a href="/console/webhooks">Webhooks</a> · <a href="/console/scim">Provisioning</a> · <a href="/console/audit">Audit</a></nav>
   <span class="muted" style="color:#dbe2ee">${frame.admin.email}</span>
   <form method="post" action="/console/signout"><input type="hidden" name="_csrf" value="${frame.csrf}"><button type="submit">Sign out everywhere</button></form>`
       : ''

@@ -492,6 +492,11 @@ export class ScimService {
     return resource;
   }
 
+  /** The names of the organization's groups, as an identity provider must spell them. */
+  async groupNames(organizationId: string): Promise<string[]> {
+    return (await this.groupRows(organizationId)).map(groupName);
+  }
+
   /** What the console shows: the people SCIM created or claimed, and the organization's audit of SCIM's changes. */
   async provisioned(organizationId: string, limit = 100) {
     const em = this.em.fork();
