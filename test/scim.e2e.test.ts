@@ -120,17 +120,21 @@ describe('SCIM 2.0 provisioning (Entra and Okta sequences)', () => {
     expect(duplicate.status).toBe(409);
     expect(duplicate.body).toMatchObject({ schemas: [ERROR], status: '409', scimType: 'uniqueness' });
 
+    const cora = (await scim('GET', `/Users?filter=${encodeURIComponent('emails.value eq "cora.coach@acme.example"')}`)).body.Resources[0].id;
     const patched = await scim('PATCH', `/Users/${id}`, {
       schemas: [PATCH_OP],
       Operations: [
         { op: 'Replace', path: 'emails[type eq "work"].value', value: 'updatedEmail@microsoft.com' },
         { op: 'Replace', path: 'name.familyName', value: 'updatedFamilyName' },
         { op: 'Add', path: 'timezone', value: 'Europe/Berlin' },
+        // Entra sends the manager as a bare id.
+        { op: 'Add', path: `${ENTERPRISE}:manager`, value: cora },
       ],
     });
     expect(patched.status).toBe(200);
     expect(patched.body.meta.version).not.toBe(created.body.meta.version);
-    expect(await person(id)).toMatchObject({ email: 'updatedemail@microsoft.com', name: 'givenName updatedFamilyName', timezone: 'Europe/Berlin', active: true });
+    expect(await person(id)).toMatchObject({ email: 'updatedemail@microsoft.com', name: 'givenName updatedFamilyName', timezone: 'Europe/Berlin', active: true, manager_email: 'cora.coach@acme.example' });
+    expect(patched.body[ENTERPRISE]).toEqual({ department: 'Engineering', manager: { value: cora, $ref: `https://tandem.test/scim/v2/Users/${cora}` } });
     // A stale version: 412, nothing written.
     const stale = await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'displayName', value: 'Late' }] }, { 'if-match': created.body.meta.version });
     expect(stale.status).toBe(412);
@@ -155,8 +159,14 @@ describe('SCIM 2.0 provisioning (Entra and Okta sequences)', () => {
     const [enrollment] = await enrollments(id);
     expect(enrollment).toMatchObject({ role: 'coachee', status: 'active', program_id: programId });
     await waitFor(async () => (welcomes('updatedemail@microsoft.com').length === 1 ? true : undefined), 'the welcome email');
+    // Entra's remove carries the members as a value list; taken out and put back, the same enrollment returns.
+    const out = await scim('PATCH', `/Groups/${group.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ $ref: null, value: id }] }] });
+    expect(out.body.members).toEqual([]);
+    expect(await enrollments(id)).toEqual([expect.objectContaining({ id: enrollment.id, status: 'withdrawn' })]);
+    expect((await scim('PATCH', `/Groups/${group.body.id}`, add)).body.members).toHaveLength(1);
+    expect(await enrollments(id)).toEqual([expect.objectContaining({ id: enrollment.id, status: 'active' })]);
     const audit = await rawQuery<{ action: string; actor: string }>(db(), `select action, actor from audit_event where subject_id in (?, ?) order by created_at, action`, [id, enrollment.id]);
-    expect(audit.map((a) => a.action)).toEqual(['person.provisioned', 'person.updated', 'person.updated', 'enrollment.created']);
+    expect(audit.map((a) => a.action)).toEqual(['person.provisioned', 'person.updated', 'person.updated', 'enrollment.created', 'enrollment.withdrawn', 'enrollment.resumed']);
     expect(new Set(audit.map((a) => a.actor))).toEqual(new Set([`scim:${tokenId}`]));
 
     // A coach takes the coachee: a round, published, an offer open to a coach.

@@ -216,9 +216,18 @@ export function normalizePatch(body: unknown): unknown {
   if (!body || typeof body !== 'object' || !Array.isArray((body as { Operations?: unknown }).Operations)) return body;
   const bool = (v: unknown) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v);
   const managerPath = /(^|:)manager$/i;
-  const Operations = ((body as { Operations: unknown[] }).Operations).map((op) => {
-    if (!op || typeof op !== 'object') return op;
-    const { path, value } = op as { path?: unknown; value?: unknown };
+  const Operations = ((body as { Operations: unknown[] }).Operations).flatMap((op) => {
+    if (!op || typeof op !== 'object') return [op];
+    const { op: name, path, value } = op as { op?: unknown; path?: unknown; value?: unknown };
+    // Entra removes members by listing them as the value; RFC 7644 names each in the path.
+    if (typeof name === 'string' && name.toLowerCase() === 'remove' && typeof path === 'string' && path.trim().toLowerCase() === 'members' && Array.isArray(value)) {
+      return value.map((m) => ({ op: name, path: `members[value eq ${JSON.stringify(String((m as { value?: unknown } | null)?.value ?? ''))}]` }));
+    }
+    return [rewrite(op, path, value)];
+  });
+  return { ...(body as object), Operations };
+
+  function rewrite(op: object, path: unknown, value: unknown): unknown {
     if (typeof path === 'string' && path.trim().toLowerCase() === 'active') return { ...op, value: bool(value) };
     if (typeof path === 'string' && managerPath.test(path.trim()) && typeof value === 'string') return { ...op, value: { value } };
     if (path === undefined && value && typeof value === 'object' && !Array.isArray(value)) {
@@ -230,8 +239,7 @@ export function normalizePatch(body: unknown): unknown {
       return { ...op, value: Object.fromEntries(entries) };
     }
     return op;
-  });
-  return { ...(body as object), Operations };
+  }
 }
 
 /** Applies a PatchOp message to a resource with scimmy (which checks the operations against the schema). */
