@@ -1,8 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
-import { inviteAdmin } from '@tandem/workflows';
+import { inviteAdmin, PeopleAdminService } from '@tandem/workflows';
 import { ConsoleClient } from './support/console-client';
-import { offerLink, roundDone, seedProgram } from './support/program-fixture';
+import { fixtureCsv, offerLink, roundDone, seedProgram } from './support/program-fixture';
 import { SmtpSink } from './support/smtp-sink';
 import { TestTandem } from './support/tandem';
 import { waitFor } from './support/test-env';
@@ -199,7 +199,18 @@ describe('SCIM 2.0 provisioning (Entra and Okta sequences)', () => {
       return n === 1 && queued.length === 0 ? true : undefined;
     }, 'the follow-up to settle');
     expect((await scim('GET', `/Groups/${group.body.id}`)).body.members).toEqual([]);
+    // While deactivated, an import of the same person does not put them back in the pool, nor does the console's resume.
+    const reimport = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, { key, body: fixtureCsv([{ role: 'coachee', email: 'updatedemail@microsoft.com', name: 'Gwen Updated' }]) });
+    expect(reimport.status).toBe(202);
+    await waitFor(async () => ((await tandem.request('GET', `/api/v1/imports/${reimport.body.id}`, { key })).body.status === 'succeeded' ? true : undefined), 'the import');
+    expect(await enrollments(id)).toEqual([expect.objectContaining({ id: enrollment.id, status: 'withdrawn' })]);
+    await expect(tandem.get(PeopleAdminService).resume({ organizationId, actor: 'test' }, enrollment.id)).rejects.toMatchObject({ code: 'deactivated' });
     expect(welcomes('updatedemail@microsoft.com')).toHaveLength(1);
+    // Two identity-provider requests creating one new user at once: one 201, one 409, one person.
+    const twin = { schemas: [USER], userName: 'twin@acme.example', active: true };
+    const both = await Promise.all([scim('POST', '/Users', twin), scim('POST', '/Users', twin)]);
+    expect(both.map((b) => b.status).sort()).toEqual([201, 409]);
+    expect(await rawQuery(db(), `select id from person where email = 'twin@acme.example'`)).toHaveLength(1);
   });
 
   it("replays Okta's test plan: filter, create with a password, PUT, PATCH active false, group push and members", async () => {

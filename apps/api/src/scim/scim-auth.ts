@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ArgumentsHost, Catch, CanActivate, ExecutionContext, ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
 import { DomainError, isUnavailableError } from '@tandem/domain';
 import { asScimError, SCIM, ScimError, type ScimPrincipal, ScimService, ScimTokensService } from '@tandem/workflows';
@@ -79,6 +80,10 @@ function scimErrorOf(err: unknown): { status: number; scimType?: string; detail:
       default:
         return { status: 503, detail: 'a backing service is unavailable; try again shortly' };
     }
+  }
+  // Two requests creating the same user at once: the database's unique index answers for the second.
+  if (err instanceof UniqueConstraintViolationException || (err as { code?: unknown })?.code === '23505') {
+    return { status: 409, scimType: 'uniqueness', detail: 'a user with this email or externalId exists already' };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();

@@ -15,6 +15,8 @@ export interface PersonDetail extends ParticipantRecord {
   id: string;
   programId: string;
   status: 'active' | 'withdrawn' | 'alumni';
+  /** False when the organization's identity provider deactivated the person (SCIM). */
+  personActive: boolean;
   /** Pairings of this enrollment by state (every state, proposals included). */
   pairings: Record<string, number>;
 }
@@ -26,7 +28,7 @@ const TRY_PROGRAM_LOCK = `select pg_try_advisory_xact_lock(hashtextextended('tan
 
 const PERSON_SQL = `select e.id, e.program_id as "programId", e.role::text as role, e.status::text as status, p.email, p.name, p.department,
          p.manager_email as "managerEmail", p.level, p.timezone, p.languages, e.capacity, e.skills, e.goals, e.bio,
-         e.preferred_day as "preferredDay", e.preferred_hour as "preferredHour",
+         e.preferred_day as "preferredDay", e.preferred_hour as "preferredHour", p.active as "personActive",
          coalesce((select jsonb_object_agg(s.status, s.n) from (select status::text as status, count(*)::int as n from pairing where coach_id = e.id or coachee_id = e.id group by status) s), '{}') as pairings
     from enrollment e join person p on p.id = e.person_id join program pg on pg.id = e.program_id`;
 
@@ -108,6 +110,7 @@ export class PeopleAdminService {
     return this.change(actor, enrollmentId, 'enrollment.resumed', async (tem, person) => {
       if (person.status === 'active') throw new ConflictError('active_already', `${person.name} is in the pool already.`);
       if (person.status === 'alumni') throw new ConflictError('alumni', `${person.name} finished this program: use “Return to pool” to start a new cycle.`);
+      if (!person.personActive) throw new ConflictError('deactivated', `${person.name} was deactivated by your identity provider (SCIM). Activate them there; adding them to the program's group again puts them back.`);
       const due = await markWaitlistDue(tem, [person.programId], new Date());
       await rawQuery(tem, `update enrollment set status = 'active', updated_at = now() where id = ?`, [person.id]);
       return due;

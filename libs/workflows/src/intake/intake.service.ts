@@ -448,14 +448,21 @@ async function roleConflicts(
   return errors;
 }
 
+/**
+ * The status an import's row leaves an existing enrollment in: alumni stay alumni, and a withdrawn enrollment of a
+ * person the identity provider deactivated stays withdrawn (the provider said they left); any other comes back.
+ */
+const IMPORTED_STATUS = `case when enrollment.status = 'alumni'
+                 or (enrollment.status = 'withdrawn' and not (select p.active from person p where p.id = enrollment.person_id))
+               then enrollment.status else 'active'::enrollment_status end`;
+
 /** An import's row rewrites the enrollment's fields (and puts a withdrawn enrollment back into the pool). */
 const UPDATE_ENROLLMENT = `on conflict (program_id, person_id, role) do update
           set capacity = excluded.capacity, skills = excluded.skills, goals = excluded.goals, bio = excluded.bio,
               preferred_day = excluded.preferred_day, preferred_hour = excluded.preferred_hour,
-              status = case when enrollment.status = 'alumni' then enrollment.status else 'active' end, updated_at = now()
+              status = ${IMPORTED_STATUS}, updated_at = now()
         where (enrollment.capacity, enrollment.skills, enrollment.goals, enrollment.bio, enrollment.preferred_day, enrollment.preferred_hour, enrollment.status)
-              is distinct from (excluded.capacity, excluded.skills, excluded.goals, excluded.bio, excluded.preferred_day, excluded.preferred_hour,
-                                case when enrollment.status = 'alumni' then enrollment.status else 'active'::enrollment_status end)`;
+              is distinct from (excluded.capacity, excluded.skills, excluded.goals, excluded.bio, excluded.preferred_day, excluded.preferred_hour, ${IMPORTED_STATUS})`;
 
 /**
  * A membership from an identity provider knows nothing of an enrollment's fields: an existing enrollment keeps them, and

@@ -91,7 +91,9 @@ export class PrivacyService {
     if (!isUuid(personId)) throw new NotFoundError('person', personId.slice(0, 64));
     const [row] = await rawQuery<{ id: string; email: string; name: string }>(
       em,
-      `select id, email, name, department, manager_email as "managerEmail", level, timezone, languages, created_at as "createdAt", updated_at as "updatedAt"
+      `select id, email, name, department, manager_email as "managerEmail", level, timezone, languages, active,
+              scim_external_id as "scimExternalId", scim_user_name as "scimUserName", scim_provisioned_at as "scimProvisionedAt", scim_deleted_at as "scimDeletedAt",
+              created_at as "createdAt", updated_at as "updatedAt"
          from person where id = ? and organization_id = ?${lock ? ' for update' : ''}`,
       [personId, organizationId],
     );
