@@ -318,8 +318,8 @@ describe('SCIM 2.0 provisioning (Entra and Okta sequences)', () => {
     expect(page.text).toContain('Entra ID');
     expect(page.text).not.toContain(token);
     // The people the sequences above provisioned, with their state in words, and what SCIM did to them.
-    expect(page.text).toMatch(/<td>Gwen Updated<\/td><td>updatedemail@microsoft.com<\/td><td>Deactivated<\/td>/);
-    expect(page.text).toContain('<td>Deleted by the identity provider</td>');
+    expect(page.text).toMatch(/<td data-label="Name">Gwen Updated<\/td><td data-label="Email">updatedemail@microsoft.com<\/td><td data-label="State">Deactivated<\/td>/);
+    expect(page.text).toContain('<td data-label="State">Deleted by the identity provider</td>');
     expect(page.text).toContain('Withdrawn from a program (open offers withdrawn)');
     expect(page.text).toContain('Enrolled in a program (welcome email sent)');
 

@@ -41,6 +41,7 @@ const STYLE = `
   .notice { border: 2px solid var(--good); background: #eef8f1; padding: .75rem 1rem; border-radius: 8px; margin: 1rem 0; }
   .muted { color: var(--muted); font-size: .95rem; }
   .table-wrap { overflow-x: auto; }
+  code { overflow-wrap: anywhere; }
   table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
   th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
   th { background: #f0f3f7; }

@@ -37,10 +37,10 @@ export function scimPage(frame: ConsoleFrame, data: ScimPageData, form: { name?:
 <p>Your identity provider (Microsoft Entra ID, Okta, or any SCIM 2.0 client) can add people, keep their details up to date, and
 place them in programs. Give it this address and a token from this page.</p>
 <p>SCIM address: <code>${data.baseUrl}</code></p>
-${notice ? html`<div class="alert" role="status">${notice}</div>` : ''}
+${notice ? html`<div class="notice" role="status">${notice}</div>` : ''}
 ${
   created
-    ? html`<div class="alert" role="status"><strong>Token “${created.name}” created.</strong> It is shown this once: paste it into your identity provider now.
+    ? html`<div class="notice" role="status"><strong>Token “${created.name}” created.</strong> It is shown this once: paste it into your identity provider now.
 <p><code>${created.token}</code></p></div>`
     : ''
 }
@@ -49,12 +49,12 @@ ${errorSummary(alert)}
 ${
   data.tokens.length === 0
     ? html`<p role="status">No tokens yet.</p>`
-    : html`<table><thead><tr><th scope="col">Name</th><th scope="col">Starts with</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col"></th></tr></thead>
+    : html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Name</th><th scope="col">Starts with</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col"></th></tr></thead>
 <tbody>${data.tokens.map(
-        (t) => html`<tr><td>${t.name}</td><td><code>${t.prefix}…</code></td><td>${when(t.createdAt)}</td><td>${t.lastUsedAt ? when(t.lastUsedAt) : 'Never'}</td>
-<td>${t.revokedAt ? `Revoked ${when(t.revokedAt)}` : 'In use'}</td>
+        (t) => html`<tr><td data-label="Name">${t.name}</td><td data-label="Starts with"><code>${t.prefix}…</code></td><td data-label="Created">${when(t.createdAt)}</td><td data-label="Last used">${t.lastUsedAt ? when(t.lastUsedAt) : 'Never'}</td>
+<td data-label="State">${t.revokedAt ? `Revoked ${when(t.revokedAt)}` : 'In use'}</td>
 <td>${t.revokedAt ? '' : html`<form method="post" action="/console/scim/tokens/${t.id}/revoke" class="inline">${csrf}<button type="submit" class="danger">Revoke</button></form>`}</td></tr>`,
-      )}</tbody></table>`
+      )}</tbody></table></div>`
 }
 <h2>Create a token</h2>
 <form method="post" action="/console/scim/tokens">${csrf}
@@ -70,15 +70,15 @@ ${
   data.provisioned.people.length === 0
     ? html`<p role="status">Nobody has been provisioned yet.</p>`
     : html`<p class="muted" role="status">${data.provisioned.total} ${data.provisioned.total === 1 ? 'person' : 'people'} provisioned${data.provisioned.total > data.provisioned.people.length ? `; the latest ${data.provisioned.people.length} are shown` : ''}.</p>
-<table><thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">State</th><th scope="col">Programs</th><th scope="col">Provisioned</th></tr></thead>
-<tbody>${data.provisioned.people.map((p) => html`<tr><td>${p.name}</td><td>${p.email}</td><td>${state(p)}</td><td>${p.enrollments}</td><td>${when(p.provisioned_at)}</td></tr>`)}</tbody></table>`
+<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">State</th><th scope="col">Programs</th><th scope="col">Provisioned</th></tr></thead>
+<tbody>${data.provisioned.people.map((p) => html`<tr><td data-label="Name">${p.name}</td><td data-label="Email">${p.email}</td><td data-label="State">${state(p)}</td><td data-label="Programs">${p.enrollments}</td><td data-label="Provisioned">${when(p.provisioned_at)}</td></tr>`)}</tbody></table></div>`
 }
 <h2>Latest changes</h2>
 ${
   data.provisioned.changes.length === 0
     ? html`<p role="status">No changes yet.</p>`
-    : html`<table><thead><tr><th scope="col">When</th><th scope="col">What</th></tr></thead>
-<tbody>${data.provisioned.changes.map((c) => html`<tr><td>${when(c.created_at)}</td><td>${CHANGE_WORDS[c.action] ?? c.action}</td></tr>`)}</tbody></table>`
+    : html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">When</th><th scope="col">What</th></tr></thead>
+<tbody>${data.provisioned.changes.map((c) => html`<tr><td data-label="When">${when(c.created_at)}</td><td data-label="What">${CHANGE_WORDS[c.action] ?? c.action}</td></tr>`)}</tbody></table></div>`
 }`,
   );
 }

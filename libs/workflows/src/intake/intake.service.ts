@@ -306,7 +306,7 @@ export class IntakeService {
     };
     const result = await em.transactional(async (tem) => {
       if (!(await tryProgramLock(tem, program.id))) {
-        throw new ConflictError('import_running', 'an import into this program is being written; try again when it has finished');
+        throw new ConflictError('import_running', 'an import or another change into this program is being written; try again in a moment');
       }
       const conflicts = await roleConflicts(tem, program.id, actor.organizationId, [record], 1);
       if (conflicts.length > 0) throw new ConflictError('enrolled_in_other_role', conflicts[0].message);

@@ -235,6 +235,9 @@ export class ScimService {
         tem.create(AuditEvent, { organization: principal.organizationId, actor: actor.actor, action, subjectType: 'person', subjectId: current.id, data: { fields: changed } });
         await tem.flush();
       });
+    } else {
+      // A person an import created, found by a filter and written to: the identity provider manages them from now on.
+      await rawQuery(this.em.fork(), `update person set scim_provisioned_at = now() where id = ? and scim_provisioned_at is null`, [current.id]);
     }
     // Also when nothing changed: a deactivation cut short before its withdrawals is finished by the retry.
     if (!input.active) await this.withdrawPerson(actor, current.id, 'the identity provider deactivated the person');
