@@ -284,6 +284,24 @@ describe('SCIM 2.0 provisioning (Entra and Okta sequences)', () => {
     expect(await enrollments(id)).toHaveLength(1);
   });
 
+  it('enrolls once and welcomes once when the same member is added by several requests at once', async () => {
+    const user = await scim('POST', '/Users', { schemas: [USER], userName: 'parallel@acme.example', displayName: 'Pat Parallel', active: true });
+    const add = { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: user.body.id }] }] };
+    const answers = await Promise.all([1, 2, 3, 4].map(() => scim('PATCH', `/Groups/coachees-${programId}`, add)));
+    // A request that finds the program's write lock held answers 503 with Retry-After; the identity provider retries.
+    for (const answer of answers) expect([200, 503]).toContain(answer.status);
+    for (const busy of answers.filter((a) => a.status === 503)) expect(busy.headers['retry-after']).toBe('10');
+    expect(answers.some((a) => a.status === 200)).toBe(true);
+    const retried = await scim('PATCH', `/Groups/coachees-${programId}`, add);
+    expect(retried.status).toBe(200);
+    expect(await enrollments(user.body.id)).toEqual([expect.objectContaining({ role: 'coachee', status: 'active' })]);
+    await waitFor(async () => (welcomes('parallel@acme.example').length === 1 ? true : undefined), 'the welcome email');
+    await waitFor(async () => ((await rawQuery(db(), `select 1 from outbox_message where status not in ('sent', 'failed')`)).length === 0 ? true : undefined), 'the outbox to drain');
+    expect(welcomes('parallel@acme.example')).toHaveLength(1);
+    const [{ n }] = await rawQuery<{ n: number }>(db(), `select count(*)::int as n from audit_event where action = 'enrollment.created' and subject_id = ?`, [(await enrollments(user.body.id))[0].id]);
+    expect(n).toBe(1);
+  });
+
   it('pages with startIndex and count, and claims a person an import created', async () => {
     const all = await scim('GET', '/Users?count=1');
     expect(all.body.itemsPerPage).toBe(1);
