@@ -30,6 +30,7 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
   let coacheeId: string;
   let coachId: string;
   let personId: string;
+  let scimToken: string;
 
   beforeAll(async () => {
     await smtp.start();
@@ -46,6 +47,7 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
     personId = (await rawQuery<{ person_id: string }>(tandem.get(EntityManager).fork(), `select person_id from enrollment where id = ?`, [coacheeId]))[0].person_id;
     roundId = (await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key })).body.id;
     await roundDone(tandem, key, roundId);
+    scimToken = (await tandem.request('POST', '/api/v1/scim-tokens', { key, json: { name: 'Bad-input IdP' } })).body.token;
   });
 
   afterAll(async () => {
@@ -174,6 +176,11 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
     ['api key: role root', () => post('/api/v1/api-keys', { role: 'root' })(), 422, 'validation_failed'],
     ['api key: unknown field', () => post('/api/v1/api-keys', { role: 'admin', scopes: ['*'] })(), 422, 'validation_failed'],
     ['api key: revoke a malformed id', () => req('DELETE', '/api/v1/api-keys/not-a-key')(), 404, 'not_found'],
+    ['scim token: name missing', () => post('/api/v1/scim-tokens', {})(), 422, 'validation_failed'],
+    ['scim token: name a number', () => post('/api/v1/scim-tokens', { name: 7 })(), 422, 'validation_failed'],
+    ['scim token: name of 500 characters', () => post('/api/v1/scim-tokens', { name: 'x'.repeat(500) })(), 422, 'validation_failed'],
+    ['scim token: unknown field', () => post('/api/v1/scim-tokens', { name: 'Okta', scopes: ['*'] })(), 422, 'validation_failed'],
+    ['scim token: revoke a malformed id', () => req('DELETE', '/api/v1/scim-tokens/not-a-token')(), 404, 'not_found'],
     ['outbox: negative limit', () => req('GET', '/api/v1/outbox?limit=-1')(), 422, 'validation_failed'],
     ['report: unknown format', () => req('GET', `/api/v1/programs/${programId}/report?format=xml`)(), 422, 'validation_failed'],
     ['feedback summary: unknown program', () => req('GET', '/api/v1/programs/00000000-0000-4000-8000-000000000000/feedback-summary')(), 404, 'not_found'],
@@ -241,6 +248,77 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
         expect.objectContaining({ field: 'policy.allowSameDepartment', message: expect.stringContaining('use forbidSameDepartment (with the opposite value)') }),
       ]),
     );
+  });
+
+  const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+  const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+  const scim = (method: string, url: string, options: Parameters<TestTandem['request']>[2] = {}) => () => tandem.request(method, `/scim/v2${url}`, { key: scimToken, ...options });
+  const scimJson = (method: string, url: string, json: unknown) => scim(method, url, { json, contentType: 'application/scim+json' });
+  const user = { schemas: [USER], userName: 'new.user@bad.example', emails: [{ value: 'new.user@bad.example', type: 'work', primary: true }], active: true };
+  const patch = (...Operations: unknown[]) => scimJson('PATCH', `/Users/${personId}`, { schemas: [PATCH_OP], Operations });
+  const groupPatch = (...Operations: unknown[]) => scimJson('PATCH', `/Groups/coachees-${programId}`, { schemas: [PATCH_OP], Operations });
+  /** A case: its name, the request, the status and the scimType expected. */
+  const scimCases: [string, Send, number, string?][] = [
+    ['scim user: malformed JSON', () => scim('POST', '/Users', { body: '{"userName":', contentType: 'application/scim+json' })(), 400, 'invalidSyntax'],
+    ['scim user: malformed JSON and no token', () => tandem.request('POST', '/scim/v2/Users', { body: '{"userName":', contentType: 'application/scim+json' }), 401],
+    ['scim user: a CSV body', () => scim('POST', '/Users', { body: 'userName\nx', contentType: 'text/csv' })(), 415],
+    ['scim user: invalid UTF-8', () => scim('POST', '/Users', { body: Buffer.concat([Buffer.from('{"userName":"'), Buffer.from([0xff]), Buffer.from('"}')]), contentType: 'application/scim+json' })(), 400, 'invalidSyntax'],
+    ['scim user: body over the limit', () => scimJson('POST', '/Users', { ...user, displayName: 'x'.repeat(70_000) })(), 413],
+    ['scim user: a list for a body', () => scimJson('POST', '/Users', [user])(), 400, 'invalidSyntax'],
+    ['scim user: userName missing', () => scimJson('POST', '/Users', { ...user, userName: undefined })(), 400, 'invalidValue'],
+    ['scim user: userName a number', () => scimJson('POST', '/Users', { ...user, userName: 42 })(), 400, 'invalidValue'],
+    ['scim user: no email anywhere', () => scimJson('POST', '/Users', { schemas: [USER], userName: 'not-an-email', active: true })(), 400, 'invalidValue'],
+    ['scim user: a bad email', () => scimJson('POST', '/Users', { ...user, emails: [{ value: 'a@@b', primary: true }] })(), 400, 'invalidValue'],
+    ['scim user: unknown time zone', () => scimJson('POST', '/Users', { ...user, timezone: 'Mars/Olympus_Mons' })(), 400, 'invalidValue'],
+    ['scim user: active "maybe"', () => scimJson('POST', '/Users', { ...user, active: 'maybe' })(), 400, 'invalidValue'],
+    ['scim user: a name of 5,000 characters', () => scimJson('POST', '/Users', { ...user, displayName: 'x'.repeat(5000) })(), 400, 'invalidValue'],
+    ['scim user: the email of a provisioned user', () => scimJson('PUT', `/Users/${personId}`, { ...user, userName: 'coach@bad.example', emails: [{ value: 'coach@bad.example', primary: true }] })(), 409, 'uniqueness'],
+    ['scim user: an unknown id', () => scim('GET', '/Users/00000000-0000-4000-8000-000000000000')(), 404],
+    ['scim user: SQL as id', () => scim('GET', `/Users/${encodeURIComponent("1' or '1'='1")}`)(), 404],
+    ['scim users: a malformed filter', () => scim('GET', `/Users?filter=${encodeURIComponent('userName zz "x"')}`)(), 400, 'invalidFilter'],
+    ['scim users: filter on an unknown attribute', () => scim('GET', `/Users?filter=${encodeURIComponent('password eq "x"')}`)(), 400, 'invalidFilter'],
+    ['scim users: active compared with a string', () => scim('GET', `/Users?filter=${encodeURIComponent('active eq "yes"')}`)(), 400, 'invalidFilter'],
+    ['scim users: SQL in a filter value', () => scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "x' or 1=1 --"`)}&count=-1`)(), 200],
+    ['scim users: startIndex not a number', () => scim('GET', '/Users?startIndex=first')(), 400, 'invalidValue'],
+    ['scim users: count 1e30', () => scim('GET', '/Users?count=1000000000000000000000000000000')(), 400, 'invalidValue'],
+    ['scim patch: the wrong schema', () => scimJson('PATCH', `/Users/${personId}`, { schemas: [USER], Operations: [{ op: 'replace', path: 'active', value: false }] })(), 400, 'invalidSyntax'],
+    ['scim patch: no operations', () => scimJson('PATCH', `/Users/${personId}`, { schemas: [PATCH_OP], Operations: [] })(), 400, 'invalidValue'],
+    ['scim patch: an unknown op', () => patch({ op: 'merge', path: 'active', value: false })(), 400, 'invalidSyntax'],
+    ['scim patch: an unknown path', () => patch({ op: 'replace', path: 'salary', value: 1 })(), 400, 'invalidPath'],
+    ['scim patch: the id', () => patch({ op: 'replace', path: 'id', value: '00000000-0000-4000-8000-000000000000' })(), 400, 'mutability'],
+    ['scim patch: active "perhaps"', () => patch({ op: 'replace', path: 'active', value: 'perhaps' })(), 400, 'invalidValue'],
+    ['scim patch: an unknown time zone', () => patch({ op: 'replace', path: 'timezone', value: 'Europe/Atlantis' })(), 400, 'invalidValue'],
+    ['scim patch: a stale If-Match', () => scim('PATCH', `/Users/${personId}`, { json: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] }, contentType: 'application/scim+json', headers: { 'if-match': 'W/"stale"' } })(), 412],
+    ['scim delete: a stale If-Match', () => scim('DELETE', `/Users/${personId}`, { headers: { 'if-match': 'W/"stale"' } })(), 412],
+    ['scim group: an unknown program', () => scimJson('POST', '/Groups', { displayName: 'Astronauts coachees', members: [] })(), 400, 'invalidValue'],
+    ['scim group: an unknown member', () => groupPatch({ op: 'add', path: 'members', value: [{ value: '00000000-0000-4000-8000-000000000000' }] })(), 400, 'invalidValue'],
+    ['scim group: a member that is not an id', () => groupPatch({ op: 'add', path: 'members', value: [{ value: "'; drop table person; --" }] })(), 400, 'invalidValue'],
+    ['scim group: a member without a value', () => groupPatch({ op: 'add', path: 'members', value: [{ display: 'x' }] })(), 400],
+    ['scim group: renamed', () => groupPatch({ op: 'replace', path: 'displayName', value: 'Someone else' })(), 400, 'mutability'],
+    ['scim group: the coach added as a coachee', () => groupPatch({ op: 'add', path: 'members', value: [{ value: '__coach__' }] })(), 409, 'uniqueness'],
+    ['scim group: deleted', () => scim('DELETE', `/Groups/coachees-${programId}`)(), 400, 'mutability'],
+    ['scim group: an unknown id', () => scim('GET', '/Groups/coachees-00000000-0000-4000-8000-000000000000')(), 404],
+    ['scim group: traversal as id', () => scim('GET', '/Groups/..%2F..%2Fetc%2Fpasswd')(), 404],
+    ['scim group: a bad filter', () => scim('GET', `/Groups?filter=${encodeURIComponent('owner eq "me"')}`)(), 400, 'invalidFilter'],
+  ];
+
+  it.each(scimCases.map(([name, send, status, scimType]) => [name, send, status, scimType ?? ''] as const))('%s: a SCIM error, nothing written', async (name, send, status, scimType) => {
+    const state = async () => [await tableCounts(), await rawQuery(db(), `select to_jsonb(p) - 'updated_at' as p from person p order by id`), await rawQuery(db(), `select id, status from enrollment order by id`)];
+    const before = await state();
+    let answer: Awaited<ReturnType<Send>>;
+    if (name.includes('coach added as a coachee')) {
+      // The coach's person id is only known once the SCIM user list is read.
+      const coach = await tandem.request('GET', `/scim/v2/Users?filter=${encodeURIComponent('userName eq "coach@bad.example"')}`, { key: scimToken });
+      answer = await groupPatch({ op: 'add', path: 'members', value: [{ value: coach.body.Resources[0].id }] })();
+    } else answer = await send();
+    expect(answer.status).toBe(status);
+    expect(answer.headers['content-type']).toMatch(/^application\/scim\+json/);
+    if (status >= 400) {
+      expect(answer.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status) });
+      expect(typeof answer.body.detail).toBe('string');
+      if (scimType) expect(answer.body.scimType).toBe(scimType);
+    }
+    expect(await state()).toEqual(before);
   });
 
   it('stores HTML, SQL and formulas in every text field as text, and escapes them in pages and emails', async () => {

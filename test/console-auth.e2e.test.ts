@@ -120,13 +120,13 @@ describe('admin console: sign-in, sessions and authorization', () => {
   it('sends every console route to sign-in without a session, and refuses a POST without the CSRF token (403, nothing changes)', async () => {
     const anonymous = new ConsoleClient(tandem);
     const id = '00000000-0000-4000-8000-000000000000';
-    const gets = ['/console', '/console/programs', `/console/programs/${id}`, `/console/programs/${id}/people`, `/console/programs/${id}/rounds`, `/console/programs/${id}/pairings`, `/console/programs/${id}/report`, `/console/programs/${id}/report.csv`, `/console/rounds/${id}`, `/console/rounds/${id}/status`, `/console/imports/${id}`, `/console/imports/${id}/status`, `/console/pairings/${id}`, '/console/mail', '/console/settings/sso'];
+    const gets = ['/console', '/console/programs', `/console/programs/${id}`, `/console/programs/${id}/people`, `/console/programs/${id}/rounds`, `/console/programs/${id}/pairings`, `/console/programs/${id}/report`, `/console/programs/${id}/report.csv`, `/console/rounds/${id}`, `/console/rounds/${id}/status`, `/console/imports/${id}`, `/console/imports/${id}/status`, `/console/pairings/${id}`, '/console/mail', '/console/settings/sso', '/console/scim'];
     for (const url of gets) {
       const answer = await anonymous.get(url);
       expect([url, answer.status]).toEqual([url, 303]);
       expect(answer.headers.location).toMatch(/^\/console\/(signin|programs)$/);
     }
-    const posts = ['/console/programs', `/console/programs/${id}`, `/console/programs/${id}/imports`, `/console/programs/${id}/rounds`, `/console/rounds/${id}/pins`, `/console/rounds/${id}/unpin`, `/console/rounds/${id}/exclusions`, `/console/rounds/${id}/publish`, '/console/signout', '/console/settings/sso', '/console/settings/sso/remove'];
+    const posts = ['/console/programs', `/console/programs/${id}`, `/console/programs/${id}/imports`, `/console/programs/${id}/rounds`, `/console/rounds/${id}/pins`, `/console/rounds/${id}/unpin`, `/console/rounds/${id}/exclusions`, `/console/rounds/${id}/publish`, '/console/signout', '/console/settings/sso', '/console/settings/sso/remove', '/console/scim/tokens', `/console/scim/tokens/${id}/revoke`];
     for (const url of posts) {
       const answer = await anonymous.post(url, { _csrf: 'x', name: 'Sneaky' });
       expect([url, answer.status, answer.headers.location]).toEqual([url, 303, '/console/signin']);

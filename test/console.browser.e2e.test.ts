@@ -334,6 +334,15 @@ describe('admin console in headless Chromium', () => {
       await screenshot(page, name);
       await accessible(page, name);
     }
+    // Provisioning (SCIM): a token created by the form is shown once, at phone width too.
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Provisioning' }).click();
+    await page.getByRole('heading', { name: 'Provisioning (SCIM)' }).waitFor();
+    await page.getByLabel('Name (for example, the identity provider’s)').fill('Entra ID');
+    await page.getByRole('button', { name: 'Create the token' }).click();
+    expect(await page.getByRole('status').filter({ hasText: 'Token “Entra ID” created.' }).locator('code').innerText()).toMatch(/^tdmscim_/);
+    await noOverflow(page, 'provisioning at 390 px');
+    await screenshot(page, '21-provisioning-phone');
+    await accessible(page, '21-provisioning-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // Sign out ends the session.

@@ -103,6 +103,31 @@ describe('hostile input: cookies, invites, placeholders, surrogates, authorizati
     expect(statuses).toEqual([400, 400, 400, 400, 415, 415, 400, 400]);
   });
 
+  it('answers 401 (a SCIM error) before looking at the body on every /scim/v2 write, and 404 for an id that is not the organization\'s', async () => {
+    const token = (await tandem.request('POST', '/api/v1/scim-tokens', { key: admin, json: { name: 'Hostile' } })).body.token;
+    const routes = appRoutes(tandem.api).filter((r) => r.path.startsWith('/scim/v2/') && r.method !== 'GET');
+    expect(routes.length).toBeGreaterThanOrEqual(7);
+    const before = await tableCounts();
+    const wrong: string[] = [];
+    for (const route of routes) {
+      for (const [what, body, contentType] of BAD_BODIES) {
+        const anonymous = await tandem.request(route.method, anyIds(route.path), { body, contentType });
+        if (anonymous.status !== 401 || anonymous.body?.status !== '401') wrong.push(`${route.method} ${route.path}, no token, ${what}: ${anonymous.status}`);
+        if (route.path.includes(':id')) {
+          const elsewhere = await tandem.request(route.method, anyIds(route.path), { key: token, body, contentType });
+          if (elsewhere.status !== 404 || elsewhere.body?.status !== '404') wrong.push(`${route.method} ${route.path}, unknown id, ${what}: ${elsewhere.status}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(await tableCounts()).toEqual(before);
+    // With the token, the same bodies answer their SCIM 4xx (the parse error is kept, not lost).
+    const statuses = [];
+    for (const [, body, contentType] of BAD_BODIES) statuses.push((await tandem.request('POST', '/scim/v2/Users', { key: token, body, contentType })).status);
+    expect(statuses).toEqual([400, 400, 400, 400, 415, 415, 400, 400]);
+    expect(await tableCounts()).toEqual(before);
+  });
+
   it('sends a console request without a session to sign-in whatever its body', async () => {
     // The sign-in forms (emailed link, single sign-on) need no session: they answer a bad body with a 4xx page.
     const signIn = (path: string) => path.startsWith('/console/signin') || path === '/console/sso';

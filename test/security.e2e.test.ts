@@ -50,7 +50,12 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
     const keys = await tandem.request('GET', '/api/v1/api-keys', { key });
     const webhook = await tandem.request('POST', '/api/v1/webhooks', { key, json: { url: `https://hooks.${tag}.example/tandem`, events: ['round.published'] } });
     const delivery = await tandem.request('POST', `/api/v1/webhooks/${webhook.body.id}/test`, { key });
+    const scimToken = await tandem.request('POST', '/api/v1/scim-tokens', { key, json: { name: `${tag} IdP` } });
+    expect(scimToken.status).toBe(201);
     Object.assign(out, {
+      'scim-tokens': scimToken.body.id,
+      scimToken: scimToken.body.token,
+      scimGroup: `coachees-${programId}`,
       webhooks: webhook.body.id,
       deliveryId: delivery.body.id,
       programs: programId,
@@ -106,6 +111,7 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
     if (path.includes('/pins/')) return { json: { revision: 1 } };
     if (path.endsWith('/api-keys')) return { json: { role: 'operator' } };
     if (path === '/api/v1/sso') return { json: { issuer: 'https://login.matrix.example', clientId: 'matrix', clientSecret: 'matrix-secret', allowedDomains: ['matrix.example'] } };
+    if (path === '/api/v1/scim-tokens') return { json: { name: 'Matrix IdP' } };
     if (path === '/api/v1/webhooks') return { json: { url: 'https://hooks.matrix.example/x', events: ['round.published'] } };
     if (method === 'PATCH') return { json: { name: 'Renamed' } };
     if (method === 'POST' && path === '/api/v1/programs') return { json: { name: 'New' } };
@@ -161,6 +167,55 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
     expect((await tandem.request('GET', '/api/v1/api-keys', { key: admin })).body.items.map((k: { id: string }) => k.id)).not.toContain(theirs['api-keys']);
     const outbox = await tandem.request('GET', '/api/v1/outbox?limit=200', { key: admin });
     expect(JSON.stringify(outbox.body)).not.toContain('globex.example');
+  });
+
+  /** Every SCIM route, with ids of `ids`' organization and a body good enough to reach the handler. */
+  const scimRequests = (ids: Record<string, string>) =>
+    appRoutes(tandem.api)
+      .filter((r) => r.path.startsWith('/scim/v2/'))
+      .map((route) => {
+        const url = route.path
+          .replace('Users/:id', `Users/${ids.people}`)
+          .replace('Groups/:id', `Groups/${ids.scimGroup}`)
+          .replace(':name', 'User')
+          .replace(':urn', 'urn:ietf:params:scim:schemas:core:2.0:User');
+        const json =
+          route.method === 'PATCH'
+            ? { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }
+            : route.path.includes('Groups')
+              ? { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Leaders 2027 coachees', members: [] }
+              : { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'matrix@matrix.example', active: false };
+        return { route: `${route.method} ${route.path}`, method: route.method, url, ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { json, contentType: 'application/scim+json' }) };
+      });
+
+  it('answers 401 with a SCIM error on every /scim/v2 route without a SCIM token (an API key is not one), and 404 for another organization', async () => {
+    const requests = scimRequests(mine);
+    expect(requests.length).toBeGreaterThanOrEqual(16);
+    const revokedScim = await tandem.request('POST', '/api/v1/scim-tokens', { key: admin, json: { name: 'Revoked' } });
+    expect((await tandem.request('DELETE', `/api/v1/scim-tokens/${revokedScim.body.id}`, { key: admin })).status).toBe(200);
+    const before = await tableCounts();
+    const wrong: string[] = [];
+    for (const request of requests) {
+      for (const key of [undefined, 'not-a-token', admin, revokedScim.body.token, `tdmscim_${'A'.repeat(43)}`]) {
+        const answer = await tandem.request(request.method, request.url, { ...request, key });
+        const scimError = answer.body?.schemas?.[0] === 'urn:ietf:params:scim:api:messages:2.0:Error' && answer.body?.status === '401';
+        if (answer.status !== 401 || !scimError || !String(answer.headers['content-type']).startsWith('application/scim+json')) wrong.push(`${request.route} key=${key?.slice(0, 9)}: ${answer.status}`);
+      }
+    }
+    // With this organization's token, the other organization's users and groups are not found, whatever the body.
+    for (const request of scimRequests(theirs).filter((r) => r.route.includes('/:id'))) {
+      const answer = await tandem.request(request.method, request.url, { ...request, key: mine.scimToken });
+      if (answer.status !== 404 || answer.body?.status !== '404') wrong.push(`${request.route} theirs: ${answer.status} ${answer.text.slice(0, 120)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await tableCounts()).toEqual(before);
+    // Lists show only the token's own organization.
+    const users = await tandem.request('GET', '/scim/v2/Users?count=200', { key: mine.scimToken });
+    expect(users.status).toBe(200);
+    expect(users.text).not.toContain('globex.example');
+    expect(users.text).toContain('acme.example');
+    const groups = await tandem.request('GET', '/scim/v2/Groups', { key: mine.scimToken });
+    expect(groups.body.Resources.map((g: { id: string }) => g.id)).toEqual([`coaches-${mine.programs}`, `coachees-${mine.programs}`]);
   });
 
   it('refuses anonymous access to the queue dashboard and metrics', async () => {
@@ -227,7 +282,7 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
     const feedbackToken = /\/feedback\/([A-Za-z0-9_-]{20,})/.exec(smtp.messages.find((m) => m.text.includes('/feedback/'))!.text)![1];
     for (const path of [`/offers/${feedbackToken}`, `/sessions/${feedbackToken}`, `/surveys/${feedbackToken}`]) expect((await tandem.request('GET', path)).status).toBe(404);
     expect(links.filter((l) => smtp.messages.some((m) => m.text.includes(`/sessions/${l}`))).length).toBeGreaterThanOrEqual(2);
-    const secrets = [...links, admin, operator, revoked, otherAdmin];
+    const secrets = [...links, admin, operator, revoked, otherAdmin, mine.scimToken, theirs.scimToken];
     const tables = await rawQuery<{ name: string }>(db(), `select table_name as name from information_schema.tables where table_schema = 'public' order by 1`);
     let dump = '';
     for (const { name } of tables) dump += (await rawQuery<{ row: string }>(db(), `select to_jsonb(t)::text as row from "${name}" t`)).map((r) => r.row).join('\n');

@@ -1,7 +1,10 @@
 import { ConsoleWebhooksController } from './console/console-webhooks.controller';
+import { ConsoleScimController } from './console/console-scim.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { ConsoleSsoController } from './console/console-sso.controller';
 import { SsoController } from './sso/sso.controller';
+import { ScimController } from './scim/scim.controller';
+import { ScimTokensController } from './scim/scim-tokens.controller';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule, type TandemConfig } from '@tandem/config';
@@ -35,7 +38,7 @@ import { ReportController } from './report/report.controller';
 import { RoundsController } from './rounds/rounds.controller';
 
 /** The admin console's pages (server-rendered, session cookie, CSRF on every form). */
-const CONSOLE_CONTROLLERS = [ConsoleSignInController, ConsoleProgramsController, ConsolePeopleController, ConsoleRoundsController, ConsoleViewsController, ConsolePrivacyController, ConsoleWebhooksController, ConsoleSsoController];
+const CONSOLE_CONTROLLERS = [ConsoleSignInController, ConsoleProgramsController, ConsolePeopleController, ConsoleRoundsController, ConsoleViewsController, ConsolePrivacyController, ConsoleWebhooksController, ConsoleSsoController, ConsoleScimController];
 
 /** The HTTP api: admin REST under /api/v1, health, docs. */
 @Module({})
@@ -44,7 +47,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'producer'), WorkflowsModule, OpsModule],
-      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, PrivacyController, WebhooksController, SsoController, ...CONSOLE_CONTROLLERS],
+      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, PrivacyController, WebhooksController, SsoController, ScimTokensController, ScimController, ...CONSOLE_CONTROLLERS],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: BodyCheckInterceptor },

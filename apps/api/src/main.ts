@@ -111,7 +111,7 @@ export async function createApi(config: TandemConfig, root: DynamicModule | Type
   installOps(app);
   await installPagePlugins(app, config);
   const fastify = app.getHttpAdapter().getInstance();
-  // CSV, JSON and forms arrive as text: bytes that are not UTF-8 are refused rather than silently replaced, and so is
+  // CSV, JSON (SCIM's application/scim+json too) and forms arrive as text: bytes that are not UTF-8 are refused rather than silently replaced, and so is
   // a NUL character or a lone surrogate. A body that cannot be parsed is not answered here but kept (deferBodyError)
   // and answered once the route's guards have let the caller in: authorization (401, 403) comes before the body.
   const parsed = (request: FastifyRequest, result: unknown, done: (err: Error | null, body?: unknown) => void) => {
@@ -122,7 +122,7 @@ export async function createApi(config: TandemConfig, root: DynamicModule | Type
   };
   fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (req, body, done) => parsed(req, unreadableEncoding(req) ?? decodeText(body as Buffer), done));
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+  fastify.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'buffer' }, (req, body, done) => {
     const text = unreadableEncoding(req) ?? decodeText(body as Buffer);
     if (text instanceof Error) return parsed(req, text, done);
     parseJson(req, text, (err: Error | null, value?: unknown) => parsed(req, err ?? badTextIn(value) ?? value, done));

@@ -37,3 +37,6 @@ export * from './console/mail-viewer';
 export * from './console/sso.service';
 export * from './privacy/privacy.service';
 export * from './webhooks';
+export * from './scim/scim-protocol';
+export * from './scim/scim-tokens.service';
+export * from './scim/scim.service';

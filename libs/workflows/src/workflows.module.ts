@@ -21,10 +21,12 @@ import { ReconcilerService } from './maintenance/reconciler.service';
 import { OrganizationsService } from './organizations/organizations.service';
 import { ProgramsService } from './programs/programs.service';
 import { PrivacyService } from './privacy/privacy.service';
+import { ScimService } from './scim/scim.service';
+import { ScimTokensService } from './scim/scim-tokens.service';
 import { WebhookDeliveryService, WebhookDispatcher, WebhooksService } from './webhooks';
 
 /** The use cases shared by the api and the worker. Needs the database, queues and config modules. */
-const SERVICES = [OrganizationsService, ProgramsService, IntakeService, LeaseService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService, RiskService, CompletionService, ReportService, AdminsService, SsoService, PeopleAdminService, RoundReviewService, PrivacyService, WebhooksService, WebhookDeliveryService];
+const SERVICES = [OrganizationsService, ProgramsService, IntakeService, LeaseService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService, RiskService, CompletionService, ReportService, AdminsService, SsoService, PeopleAdminService, RoundReviewService, PrivacyService, WebhooksService, WebhookDeliveryService, ScimTokensService, ScimService];
 
 @Module({
   providers: [...SERVICES, WebhookDispatcher, { provide: Clock, useClass: SystemClock }],

@@ -37,7 +37,7 @@ export class ApiKeyGuard implements CanActivate {
     const owned = this.reflector.getAllAndOverride<OwnedKind | undefined>(OWNED_BY, targets);
     if (owned) {
       const id = String((request.params as Record<string, string> | undefined)?.id ?? '');
-      if (!(await isOwnedBy(this.em, principal.organizationId, owned, id))) throw new NotFoundError(owned === 'apiKey' ? 'API key' : owned, id.slice(0, 64));
+      if (!(await isOwnedBy(this.em, principal.organizationId, owned, id))) throw new NotFoundError(owned === 'apiKey' ? 'API key' : owned === 'scimToken' ? 'SCIM token' : owned, id.slice(0, 64));
     }
     return true;
   }

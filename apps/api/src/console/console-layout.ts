@@ -41,6 +41,7 @@ const STYLE = `
   .notice { border: 2px solid var(--good); background: #eef8f1; padding: .75rem 1rem; border-radius: 8px; margin: 1rem 0; }
   .muted { color: var(--muted); font-size: .95rem; }
   .table-wrap { overflow-x: auto; }
+  code { overflow-wrap: anywhere; }
   table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
   th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
   th { background: #f0f3f7; }
@@ -114,7 +115,7 @@ ${frame.refreshSeconds ? html`<noscript><meta http-equiv="refresh" content="${fr
   <span class="org">Tandem${frame.admin ? html` · ${frame.admin.organizationName}` : ''}</span>
   ${
     frame.admin
-      ? html`<nav aria-label="Console"><a href="/console/programs">Programs</a>${frame.mailViewer ? html` · <a href="/console/mail">Mail</a>` : ''} · <a href="/console/queues">Queues</a> · <a href="/console/webhooks">Webhooks</a> · <a href="/console/settings/sso">Single sign-on</a> · <a href="/console/audit">Audit</a></nav>
+      ? html`<nav aria-label="Console"><a href="/console/programs">Programs</a>${frame.mailViewer ? html` · <a href="/console/mail">Mail</a>` : ''} · <a href="/console/queues">Queues</a> · <a href="/console/webhooks">Webhooks</a> · <a href="/console/scim">Provisioning</a> · <a href="/console/settings/sso">Single sign-on</a> · <a href="/console/audit">Audit</a></nav>
   <span class="muted" style="color:#dbe2ee">${frame.admin.email}</span>
   <form method="post" action="/console/signout"><input type="hidden" name="_csrf" value="${frame.csrf}"><button type="submit">Sign out everywhere</button></form>`
       : ''

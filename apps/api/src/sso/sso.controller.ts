@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyRole, NotFoundError } from '@tandem/domain';
-import { type Principal, SsoService } from '@tandem/workflows';
+import { type Principal, ssoSettingsSchema, SsoService } from '@tandem/workflows';
 import { actorOf, CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { BodyFrom } from '../http/openapi';
 
 /** The organization's single sign-on (OpenID Connect) for the console; admin keys only. */
 @ApiTags('single sign-on')
@@ -25,6 +26,7 @@ export class SsoController {
     summary:
       'Set single sign-on: { issuer, clientId, clientSecret (write-only; required the first time), allowedDomains, scope, adminClaim, adminClaimValue, magicLinkFallback }',
   })
+  @BodyFrom(ssoSettingsSchema(false))
   save(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     return this.sso.save(actorOf(principal), body);
   }

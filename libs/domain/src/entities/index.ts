@@ -19,6 +19,7 @@ export * from './admin.entity';
 export * from './webhook.entity';
 export * from './lease.entity';
 export * from './sso.entity';
+export * from './scim-token.entity';
 
 import { AdminSession, AdminSignIn, AdminUser } from './admin.entity';
 import { ApiKey } from './api-key.entity';
@@ -39,6 +40,7 @@ import { OutboxMessage } from './outbox-message.entity';
 import { Person } from './person.entity';
 import { Program } from './program.entity';
 import { OrganizationSso, SsoSignIn } from './sso.entity';
+import { ScimToken } from './scim-token.entity';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.entity';
 
 /** The explicit entity list: discovery never scans folders. */
@@ -68,4 +70,5 @@ export const ENTITIES = [
   Lease,
   OrganizationSso,
   SsoSignIn,
+  ScimToken,
 ];

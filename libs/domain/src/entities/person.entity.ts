@@ -1,10 +1,14 @@
-import { Entity, ManyToOne, type Opt, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, type Opt, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
 import { newId } from './base';
 import { Organization } from './organization.entity';
 
 /** Someone in an organization who can coach or be coached; email is unique per organization (stored lower-case). */
 @Entity({ tableName: 'person' })
 @Unique({ properties: ['organization', 'email'] })
+@Index({
+  name: 'person_scim_external_id_unique',
+  expression: `create unique index "person_scim_external_id_unique" on "person" ("organization_id", "scim_external_id") where "scim_external_id" is not null`,
+})
 export class Person {
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -33,6 +37,29 @@ export class Person {
 
   @Property({ type: 'text[]', defaultRaw: `'{}'` })
   languages: Opt<string[]> = [];
+
+  /**
+   * Whether the person may take part: an identity provider's deactivation (SCIM `active: false`, or a DELETE) sets it
+   * false and takes their enrollments out of the pool; their history stays.
+   */
+  @Property({ type: 'boolean', default: true })
+  active: Opt<boolean> = true;
+
+  /** When an identity provider first created or claimed the person through SCIM (null: never provisioned). */
+  @Property({ type: 'timestamptz', nullable: true })
+  scimProvisionedAt?: Date | null;
+
+  /** The identity provider's own id for the person (SCIM `externalId`), unique per organization. */
+  @Property({ type: 'text', nullable: true })
+  scimExternalId?: string | null;
+
+  /** The SCIM `userName` when it is not the email (an Entra UPN, say); null means the email. */
+  @Property({ type: 'text', nullable: true })
+  scimUserName?: string | null;
+
+  /** When the identity provider deleted the user: SCIM answers 404 for them from then on; the row and its history stay. */
+  @Property({ type: 'timestamptz', nullable: true })
+  scimDeletedAt?: Date | null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Opt<Date> = new Date();

@@ -4,6 +4,7 @@ import { AuditEvent, ConflictError, isUuid, NotFoundError, rawQuery } from '@tan
 import { JobProducer } from '@tandem/queues';
 import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
+import { OffersService } from '../pairing/offers.service';
 import { csvText } from '../report/csv';
 import { markWaitlistDue, queueWaitlist } from '../rounds/waitlist';
 import type { ParticipantRecord } from '../intake/participant-record';
@@ -14,6 +15,8 @@ export interface PersonDetail extends ParticipantRecord {
   id: string;
   programId: string;
   status: 'active' | 'withdrawn' | 'alumni';
+  /** False when the organization's identity provider deactivated the person (SCIM). */
+  personActive: boolean;
   /** Pairings of this enrollment by state (every state, proposals included). */
   pairings: Record<string, number>;
 }
@@ -25,7 +28,7 @@ const TRY_PROGRAM_LOCK = `select pg_try_advisory_xact_lock(hashtextextended('tan
 
 const PERSON_SQL = `select e.id, e.program_id as "programId", e.role::text as role, e.status::text as status, p.email, p.name, p.department,
          p.manager_email as "managerEmail", p.level, p.timezone, p.languages, e.capacity, e.skills, e.goals, e.bio,
-         e.preferred_day as "preferredDay", e.preferred_hour as "preferredHour",
+         e.preferred_day as "preferredDay", e.preferred_hour as "preferredHour", p.active as "personActive",
          coalesce((select jsonb_object_agg(s.status, s.n) from (select status::text as status, count(*)::int as n from pairing where coach_id = e.id or coachee_id = e.id group by status) s), '{}') as pairings
     from enrollment e join person p on p.id = e.person_id join program pg on pg.id = e.program_id`;
 
@@ -40,6 +43,7 @@ export class PeopleAdminService {
     private readonly em: EntityManager,
     private readonly programs: ProgramsService,
     private readonly producer: JobProducer,
+    private readonly offers: OffersService,
   ) {}
 
   /** One enrollment of the organization, with every field of its person. */
@@ -72,11 +76,41 @@ export class PeopleAdminService {
     });
   }
 
+  /**
+   * Takes a person out of a program because they left (an identity provider deactivated them or removed them from the
+   * program's group): unlike a pause it is never refused. The enrollment is withdrawn (out of the pool; a draft round's
+   * proposals of theirs are withdrawn at publish, as for anyone who left the pool while a round solved), their open
+   * offers are withdrawn through the offer's decline (audited, the coachee re-matched), and their history stays: pairings
+   * already running go on. Withdrawing a withdrawn or alumni enrollment changes nothing.
+   */
+  async withdraw(actor: Actor, enrollmentId: string, reason: string): Promise<{ withdrawn: boolean; offersWithdrawn: number }> {
+    const current = await this.get(actor.organizationId, enrollmentId);
+    let withdrawn = false;
+    if (current.status === 'active') {
+      await this.change(actor, enrollmentId, 'enrollment.withdrawn', async (tem, person) => {
+        if (person.status !== 'active') return [];
+        await rawQuery(tem, `update enrollment set status = 'withdrawn', updated_at = now() where id = ?`, [person.id]);
+        withdrawn = true;
+        return [];
+      });
+    }
+    // Looked for even when the enrollment was withdrawn already: a withdrawal cut short between its two steps is finished.
+    const open = await rawQuery<{ id: string }>(
+      this.em.fork(),
+      `select o.id from offer o join pairing pr on pr.id = o.pairing_id
+        where (pr.coach_id = ? or pr.coachee_id = ?) and pr.status = 'offered' and o.decision is null`,
+      [enrollmentId, enrollmentId],
+    );
+    const offersWithdrawn = current.status === 'alumni' ? 0 : await this.offers.withdrawOpen(open.map((o) => o.id), reason);
+    return { withdrawn, offersWithdrawn };
+  }
+
   /** Puts a paused person back into the pool; a coach's places (or a coachee) may fit the waiting list now. */
   async resume(actor: Actor, enrollmentId: string): Promise<PersonDetail> {
     return this.change(actor, enrollmentId, 'enrollment.resumed', async (tem, person) => {
       if (person.status === 'active') throw new ConflictError('active_already', `${person.name} is in the pool already.`);
       if (person.status === 'alumni') throw new ConflictError('alumni', `${person.name} finished this program: use “Return to pool” to start a new cycle.`);
+      if (!person.personActive) throw new ConflictError('deactivated', `${person.name} was deactivated by your identity provider (SCIM). Activate them there; adding them to the program's group again puts them back.`);
       const due = await markWaitlistDue(tem, [person.programId], new Date());
       await rawQuery(tem, `update enrollment set status = 'active', updated_at = now() where id = ?`, [person.id]);
       return due;

@@ -79,7 +79,8 @@ export function issuerUrlProblem(text: string, allowPrivate: boolean): string | 
   return undefined;
 }
 
-function schemaFor(allowPrivate: boolean) {
+/** The body of PUT /api/v1/sso and the console's form; the issuer rule depends on the install (OIDC_ALLOW_PRIVATE_ISSUERS). */
+export function ssoSettingsSchema(allowPrivate: boolean) {
   const text = (max: number) => z.string().trim().min(1).max(max);
   return z
     .object({
@@ -164,7 +165,7 @@ function claimHolds(value: unknown, expected: string): boolean {
 @Injectable()
 export class SsoService {
   private readonly logger = new Logger('Sso');
-  private readonly schema: ReturnType<typeof schemaFor>;
+  private readonly schema: ReturnType<typeof ssoSettingsSchema>;
   private readonly signer: Signer;
   /** Discovered providers by organization, while their settings are unchanged (ten minutes at most). */
   private readonly discovered = new Map<string, { key: string; at: number; config: OpenId.Configuration }>();
@@ -174,7 +175,7 @@ export class SsoService {
     private readonly clock: Clock,
     @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {
-    this.schema = schemaFor(config.oidcAllowPrivateIssuers);
+    this.schema = ssoSettingsSchema(config.oidcAllowPrivateIssuers);
     this.signer = new Signer(config.appSecret);
   }
 

@@ -273,6 +273,65 @@ export class IntakeService {
   }
 
   /**
+   * Enrolls a person already in the organization into a program in a role, by the rules of an import (one welcome for a
+   * new enrollment, the role-conflict check, the program's write lock, the audit): what an identity provider's group
+   * membership does. A new enrollment starts with the program's skills at the middle of the scale (2.5) and a coach with
+   * one place, until an admin sets them (the participant CSV or the console); an existing one keeps its fields, and a
+   * withdrawn one goes back into the pool.
+   */
+  async enrollPerson(actor: Actor, programId: string, personId: string, role: 'coach' | 'coachee'): Promise<{ id: string; outcome: 'created' | 'resumed' | 'unchanged' }> {
+    const em = this.em.fork();
+    const program = await this.programs.find(em, actor.organizationId, programId);
+    const [person] = await rawQuery<{ email: string; name: string; department: string | null; manager_email: string | null; level: number | null; timezone: string; languages: string[] }>(
+      em,
+      `select email, name, department, manager_email, level, timezone, languages from person where id = ? and organization_id = ?`,
+      [personId, actor.organizationId],
+    );
+    if (!person) throw new NotFoundError('person', personId);
+    const record: ParticipantRecord = {
+      role,
+      email: person.email,
+      name: person.name,
+      department: person.department,
+      managerEmail: person.manager_email,
+      level: person.level,
+      timezone: person.timezone,
+      languages: person.languages,
+      capacity: role === 'coach' ? 1 : null,
+      skills: Object.fromEntries(program.skills.map((s) => [s.key, 2.5])),
+      goals: null,
+      bio: null,
+      preferredDay: null,
+      preferredHour: null,
+    };
+    const result = await em.transactional(async (tem) => {
+      if (!(await tryProgramLock(tem, program.id))) {
+        throw new ConflictError('import_running', 'an import or another change into this program is being written; try again in a moment');
+      }
+      const conflicts = await roleConflicts(tem, program.id, actor.organizationId, [record], 1);
+      if (conflicts.length > 0) throw new ConflictError('enrolled_in_other_role', conflicts[0].message);
+      const [before] = await rawQuery<{ id: string }>(tem, `select id from enrollment where program_id = ? and person_id = ? and role = ?::enrollment_role`, [program.id, personId, role]);
+      const written = await writeParticipants(tem, actor.organizationId, program, [record], undefined, 'keep');
+      const [enrollment] = await rawQuery<{ id: string }>(tem, `select id from enrollment where program_id = ? and person_id = ? and role = ?::enrollment_role`, [program.id, personId, role]);
+      const outcome = written.created === 1 ? ('created' as const) : before && written.updated === 1 ? ('resumed' as const) : ('unchanged' as const);
+      if (outcome !== 'unchanged') {
+        tem.create(AuditEvent, {
+          organization: actor.organizationId,
+          actor: actor.actor,
+          action: outcome === 'created' ? 'enrollment.created' : 'enrollment.resumed',
+          subjectType: 'enrollment',
+          subjectId: enrollment.id,
+        });
+        await tem.flush();
+      }
+      const waitlist = outcome !== 'unchanged' ? await markWaitlistDue(tem, [program.id], new Date()) : [];
+      return { ...written, enrollment, outcome, waitlist };
+    });
+    await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () => queueWaitlist(this.producer, result.waitlist));
+    return { id: result.enrollment.id, outcome: result.outcome };
+  }
+
+  /**
    * Puts an alumni coachee back into the pool on purpose (a new cycle): the enrollment is active again and the next
    * round takes them; the former-pair rule still keeps their past coaches away unless an admin pins one. Audited.
    * Only alumni can be returned (409 otherwise); an enrollment of another organization is not found.
@@ -389,6 +448,28 @@ async function roleConflicts(
   return errors;
 }
 
+/**
+ * The status an import's row leaves an existing enrollment in: alumni stay alumni, and a withdrawn enrollment of a
+ * person the identity provider deactivated stays withdrawn (the provider said they left); any other comes back.
+ */
+const IMPORTED_STATUS = `case when enrollment.status = 'alumni'
+                 or (enrollment.status = 'withdrawn' and not (select p.active from person p where p.id = enrollment.person_id))
+               then enrollment.status else 'active'::enrollment_status end`;
+
+/** An import's row rewrites the enrollment's fields (and puts a withdrawn enrollment back into the pool). */
+const UPDATE_ENROLLMENT = `on conflict (program_id, person_id, role) do update
+          set capacity = excluded.capacity, skills = excluded.skills, goals = excluded.goals, bio = excluded.bio,
+              preferred_day = excluded.preferred_day, preferred_hour = excluded.preferred_hour,
+              status = ${IMPORTED_STATUS}, updated_at = now()
+        where (enrollment.capacity, enrollment.skills, enrollment.goals, enrollment.bio, enrollment.preferred_day, enrollment.preferred_hour, enrollment.status)
+              is distinct from (excluded.capacity, excluded.skills, excluded.goals, excluded.bio, excluded.preferred_day, excluded.preferred_hour, ${IMPORTED_STATUS})`;
+
+/**
+ * A membership from an identity provider knows nothing of an enrollment's fields: an existing enrollment keeps them, and
+ * only a withdrawn one is put back into the pool (alumni stay alumni, as on an import).
+ */
+const KEEP_ENROLLMENT = `on conflict (program_id, person_id, role) do update set status = 'active', updated_at = now() where enrollment.status = 'withdrawn'`;
+
 /** Upserts people and enrollments in bulk (a few statements per chunk) and writes welcome emails for new enrollments. */
 async function writeParticipants(
   em: EntityManager,
@@ -396,6 +477,7 @@ async function writeParticipants(
   program: Program,
   records: ParticipantRecord[],
   onProgress?: (processed: number) => Promise<void>,
+  enrollmentFields: 'write' | 'keep' = 'write',
 ): Promise<WriteResult> {
   const result: WriteResult = { created: 0, updated: 0, unchanged: 0, alumni: 0, coachesChanged: false, messageIds: [] };
   for (let start = 0; start < records.length; start += CHUNK) {
@@ -442,13 +524,7 @@ async function writeParticipants(
       `insert into enrollment (id, program_id, person_id, role, capacity, skills, goals, bio, preferred_day, preferred_hour)
        select gen_random_uuid(), ?, p, r::enrollment_role, c, s::jsonb, g, b, pd, ph
          from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[]) as x(p, r, c, s, g, b, pd, ph)
-       on conflict (program_id, person_id, role) do update
-          set capacity = excluded.capacity, skills = excluded.skills, goals = excluded.goals, bio = excluded.bio,
-              preferred_day = excluded.preferred_day, preferred_hour = excluded.preferred_hour,
-              status = case when enrollment.status = 'alumni' then enrollment.status else 'active' end, updated_at = now()
-        where (enrollment.capacity, enrollment.skills, enrollment.goals, enrollment.bio, enrollment.preferred_day, enrollment.preferred_hour, enrollment.status)
-              is distinct from (excluded.capacity, excluded.skills, excluded.goals, excluded.bio, excluded.preferred_day, excluded.preferred_hour,
-                                case when enrollment.status = 'alumni' then enrollment.status else 'active'::enrollment_status end)
+       ${enrollmentFields === 'write' ? UPDATE_ENROLLMENT : KEEP_ENROLLMENT}
        returning id, person_id, role::text as role, (xmax = 0) as inserted`,
       [
         program.id,

@@ -11,6 +11,7 @@ const OWNER_SQL = {
   apiKey: `select 1 from api_key where id = ? and organization_id = ?`,
   person: `select 1 from person where id = ? and organization_id = ?`,
   webhook: `select 1 from webhook_endpoint where id = ? and organization_id = ?`,
+  scimToken: `select 1 from scim_token where id = ? and organization_id = ?`,
 } as const;
 
 export type OwnedKind = keyof typeof OWNER_SQL;

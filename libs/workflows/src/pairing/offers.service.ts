@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, DomainError, findByToken, hashSecret, isLinkToken, NotFoundError, PairingEvent, PairingStatus, pairingStatusSql, rawQuery, type ScoreBreakdown, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
+import { Clock, ConflictError, DomainError, findByToken, hashSecret, isLinkToken, linkToken, NotFoundError, PairingEvent, PairingStatus, pairingStatusSql, rawQuery, type ScoreBreakdown, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
 import { firstName, introductionEmail, linkPlaceholder, offerReminderEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import DataLoader from 'dataloader';
@@ -173,6 +173,23 @@ export class OffersService {
       });
     }
     return result.outcome;
+  }
+
+  /**
+   * Withdraws open offers because someone left (erased, deactivated by the identity provider, removed from a program's
+   * group): each goes through the offer's own decline, so it is audited, the coachee is re-matched and the coach's place
+   * freed as after any decline. An offer decided or expired meanwhile is left alone. Answers how many were withdrawn.
+   */
+  async withdrawOpen(offerIds: string[], reason: string): Promise<number> {
+    let withdrawn = 0;
+    for (const offerId of offerIds) {
+      try {
+        if ((await this.decline(linkToken(this.config.appSecret, 'offer', offerId), reason)) === 'declined') withdrawn++;
+      } catch (err) {
+        if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
+      }
+    }
+    return withdrawn;
   }
 
   /** The `pairing.expire-offers` job: every pending offer of the program past its expiry expires and is re-matched. */

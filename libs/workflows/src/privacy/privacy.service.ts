@@ -1,7 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable } from '@nestjs/common';
-import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { AuditEvent, ConflictError, DomainError, isUuid, linkToken, NotFoundError, rawQuery, ValidationError } from '@tandem/domain';
+import { Injectable } from '@nestjs/common';
+import { AuditEvent, ConflictError, isUuid, NotFoundError, rawQuery, ValidationError } from '@tandem/domain';
 import { firstName } from '@tandem/mail';
 import { OffersService } from '../pairing/offers.service';
 import type { Actor } from '../programs/programs.service';
@@ -84,7 +83,6 @@ export class PrivacyService {
   constructor(
     private readonly em: EntityManager,
     private readonly offers: OffersService,
-    @Inject(TANDEM_CONFIG) private readonly config: TandemConfig,
   ) {}
 
   /** The person an enrollment of the organization belongs to (the console's pages are by enrollment). */
@@ -100,7 +98,9 @@ export class PrivacyService {
     if (!isUuid(personId)) throw new NotFoundError('person', personId.slice(0, 64));
     const [row] = await rawQuery<{ id: string; email: string; name: string }>(
       em,
-      `select id, email, name, department, manager_email as "managerEmail", level, timezone, languages, created_at as "createdAt", updated_at as "updatedAt"
+      `select id, email, name, department, manager_email as "managerEmail", level, timezone, languages, active,
+              scim_external_id as "scimExternalId", scim_user_name as "scimUserName", scim_provisioned_at as "scimProvisionedAt", scim_deleted_at as "scimDeletedAt",
+              created_at as "createdAt", updated_at as "updatedAt"
          from person where id = ? and organization_id = ?${lock ? ' for update' : ''}`,
       [personId, organizationId],
     );
@@ -284,7 +284,7 @@ export class PrivacyService {
       );
       await rawQuery(
         tem,
-        `update person set name = ?, email = ?, department = null, manager_email = null, level = null, timezone = 'UTC', languages = '{}', updated_at = now() where id = ?`,
+        `update person set name = ?, email = ?, department = null, manager_email = null, level = null, timezone = 'UTC', languages = '{}', scim_user_name = null, scim_external_id = null, updated_at = now() where id = ?`,
         [ERASED_NAME, placeholder, personId],
       );
       const counts = { enrollments: enrollments.length, feedbackDeleted: feedback.length, surveysDeleted: surveys.length, emailsScrubbed: emails.length + named.length + partnerMails };
@@ -295,16 +295,7 @@ export class PrivacyService {
     if (!outcome) return { personId, alreadyErased: true, enrollments: 0, feedbackDeleted: 0, surveysDeleted: 0, emailsScrubbed: 0, offersWithdrawn: 0 };
     // Withdrawn through the offer's own decline (its audit, the coachee's re-match, the coach's freed place); the
     // erased person's enrollments are out of the pool already, so no re-match picks them again.
-    let withdrawn = 0;
-    for (const offerId of outcome.open) {
-      try {
-        const result = await this.offers.decline(linkToken(this.config.appSecret, 'offer', offerId), 'withdrawn: the person was erased');
-        if (result === 'declined') withdrawn++;
-      } catch (err) {
-        // Decided or expired meanwhile: nothing left to withdraw.
-        if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
-      }
-    }
+    const withdrawn = await this.offers.withdrawOpen(outcome.open, 'withdrawn: the person was erased');
     return { personId, alreadyErased: false, enrollments: outcome.enrollments, feedbackDeleted: outcome.feedbackDeleted, surveysDeleted: outcome.surveysDeleted, emailsScrubbed: outcome.emailsScrubbed, offersWithdrawn: withdrawn };
   }
 
