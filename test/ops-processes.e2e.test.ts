@@ -148,7 +148,6 @@ describe('operations: real api and worker processes from the build', () => {
       await fetch(`${base}/offers/${token}?email=person1@logs.example`);
       await fetch(`${base}/api/v1/programs?token=${token}`, { headers });
       await fetch(`${base}/api/v1/programs`, { headers: { authorization: 'Bearer tdm_wrongwrongwrongwrongwrong' } });
-      await new Promise((resolve) => setTimeout(resolve, 300));
       expect([0, 'SIGTERM']).toContain(await api.stop('SIGTERM'));
       expect([0, 'SIGTERM']).toContain(await worker.stop('SIGTERM'));
 

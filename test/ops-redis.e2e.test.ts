@@ -60,6 +60,7 @@ describe('operations: Redis going away (private redis-server, api + worker in pr
       expect(enqueue.value).toBe('QueueUnavailableError');
       expect(enqueue.ms).toBeLessThan(3000);
 
+      // The outage lasts past the worker's first reconnect attempts before Redis comes back.
       await new Promise((resolve) => setTimeout(resolve, 3500));
       await redis.up();
 
@@ -67,7 +68,7 @@ describe('operations: Redis going away (private redis-server, api + worker in pr
       const after = await insertOutbox(em, organizationId, 5, { tag: 'after' });
       await producer.enqueueMany(JobName.EmailSend, after.map((messageId) => ({ messageId })));
       await waitFor(async () => (smtp.accepted.length >= 15 ? true : undefined), '5 more emails on the same worker', 30_000);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await tandem.queuesIdle();
       expect(smtp.accepted).toHaveLength(15);
       expect(new Set(smtp.accepted).size).toBe(15);
       expect((await tandem.request('GET', '/ops/queues/api/queues', { key: admin })).status).toBe(200);
@@ -111,7 +112,7 @@ describe('operations: Redis going away (private redis-server, api + worker in pr
       expect(await tandem.get(JobProducer).queue(QueueName.Maintenance).getJobSchedulersCount()).toBe(1);
 
       expect(await tandem.get(ReconcilerService).reconcile()).toMatchObject({ emails: 0 });
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await tandem.queuesIdle();
       expect(smtp.accepted).toHaveLength(20);
       expect(new Set(smtp.accepted).size).toBe(20);
       expect(smtp.accepted.every((to) => to.startsWith('pending-person'))).toBe(true);
