@@ -47,11 +47,12 @@ function importRules() {
     { group: ['@nestjs/*', '@mikro-orm/*', 'bullmq', 'ioredis', 'fastify', 'nodemailer'], message: 'libs/matching is framework-free.' },
     { group: ['fs', 'node:fs', 'fs/*', 'node:fs/*', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process'], message: 'libs/matching does no I/O.' },
   ];
-  /** Feature folders of libs/workflows and the folders they must not import (the ones that build on them). */
-  const features = {
-    cadence: ['risk', 'feedback', 'completion'],
-    completion: ['feedback'],
-  };
+  /**
+   * The feature folders of libs/workflows, each building only on those before it: a folder never imports one that comes
+   * later, so no two features import each other, directly or round a loop (docs/architecture.md, Feature folders).
+   */
+  const featureOrder = ['organizations', 'programs', 'webhooks', 'cadence', 'pairing', 'risk', 'completion', 'feedback', 'report', 'rounds', 'intake', 'privacy', 'console', 'scim', 'maintenance'];
+  const features = Object.fromEntries(featureOrder.map((folder, i) => [folder, featureOrder.slice(i + 1)]));
   return [
     { files: ['apps/**/*.ts'], rules: restrict(acrossPackages) },
     ...libs
@@ -59,7 +60,7 @@ function importRules() {
       .map((lib) => ({ files: [`libs/${lib}/**/*.ts`], rules: restrict(...libRules(lib)) })),
     ...Object.entries(features).map(([folder, above]) => ({
       files: [`libs/workflows/src/${folder}/**/*.ts`],
-      rules: restrict(...libRules('workflows'), { group: above.map((f) => `../${f}/*`), message: `libs/workflows/src/${folder} must not import ${above.join(', ')}: they build on it (no folder cycles).` }),
+      rules: restrict(...libRules('workflows'), { group: above.flatMap((f) => [`../${f}/*`, `../${f}`]), message: `libs/workflows/src/${folder} must not import ${above.join(', ')}: they build on it (no folder cycles).` }),
     })),
     {
       // libs/matching is pure, deterministic TypeScript: no framework, ORM, queue or I/O imports.

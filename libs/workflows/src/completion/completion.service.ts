@@ -8,7 +8,7 @@ import { commitThenSend } from '../after-commit';
 import { closingSurveyEmail } from './completion-emails';
 import { COMPLETION_DUE_SQL } from './completion-due';
 import { transitionPairing } from '../pairing/pairing-status';
-import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
+import { coachPlaceFreed, queueWaitlist } from '../pairing/waitlist';
 import { parseSurveyAnswers } from './survey-form';
 import { NO_SESSIONS_HELD } from '../risk/risk-rules';
 

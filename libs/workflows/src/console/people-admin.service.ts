@@ -6,7 +6,7 @@ import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
 import { OffersService } from '../pairing/offers.service';
 import { csvText } from '../report/csv';
-import { markWaitlistDue, queueWaitlist } from '../rounds/waitlist';
+import { markWaitlistDue, queueWaitlist } from '../pairing/waitlist';
 import type { ParticipantRecord } from '../intake/participant-record';
 import { peopleColumns } from './people-csv';
 

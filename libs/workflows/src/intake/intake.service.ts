@@ -26,7 +26,7 @@ import { sendAfterCommit } from '../after-commit';
 import { recordWebhookEvents } from '../webhooks/webhook-events';
 import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
-import { markWaitlistDue, queueWaitlist, type WaitlistDue } from '../rounds/waitlist';
+import { markWaitlistDue, queueWaitlist, type WaitlistDue } from '../pairing/waitlist';
 import { parseParticipantCsv, parseParticipantJson, rawFromJson } from './participant-batch';
 import { type ParticipantRecord, validateParticipant, type ValidatedBatch } from './participant-record';
 

@@ -6,7 +6,7 @@ import { firstName, introductionEmail, linkPlaceholder, offerReminderEmail, writ
 import { JobName, JobProducer } from '@tandem/queues';
 import DataLoader from 'dataloader';
 import { enqueueEmails, sendAfterCommit } from '../after-commit';
-import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
+import { coachPlaceFreed, queueWaitlist } from './waitlist';
 import { recordWebhookEvents } from '../webhooks/webhook-events';
 import { transitionPairing, transitionPairings } from './pairing-status';
 

@@ -10,7 +10,7 @@ import { commitThenSend } from '../after-commit';
 import { calendarFile, organizerFrom, sessionEvent } from '../cadence/ics';
 import { transitionPairing } from '../pairing/pairing-status';
 import { inactivitySettings } from '../programs/program-settings';
-import { coachPlaceFreed, queueWaitlist } from '../rounds/waitlist';
+import { coachPlaceFreed, queueWaitlist } from '../pairing/waitlist';
 import { atRiskAdminEmail, inactivityNudgeEmail, pairingEndedEmail, rematchOfferEmail } from './risk-emails';
 import { COACHEE_REMATCH_REASONS, riskReasons } from './risk-rules';
 

@@ -10,7 +10,7 @@ import { enqueueEmails, sendAfterCommit } from '../after-commit';
 import { OffersService } from '../pairing/offers.service';
 import { writeOffers } from '../pairing/offer-writer';
 import { loadProgramPool, type ProgramPool } from './program-pool';
-import { WAITING_SQL } from './waitlist';
+import { WAITING_SQL } from '../pairing/waitlist';
 
 /** What one re-match did. */
 export type RematchOutcome = 'offered' | 'unmatched' | 'skipped';

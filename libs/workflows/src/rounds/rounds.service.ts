@@ -28,7 +28,7 @@ import { sendAfterCommit } from '../after-commit';
 import { OffersService } from '../pairing/offers.service';
 import { transitionPairings } from '../pairing/pairing-status';
 import { type OfferDraft, writeOffers } from '../pairing/offer-writer';
-import { markWaitlistDue, queueWaitlist, type WaitlistDue } from './waitlist';
+import { markWaitlistDue, queueWaitlist, type WaitlistDue } from '../pairing/waitlist';
 import { recordWebhookEvents } from '../webhooks/webhook-events';
 import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
