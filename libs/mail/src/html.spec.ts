@@ -21,7 +21,7 @@ describe('html escaping', () => {
 
 describe('formatInstant', () => {
   it('shows an instant in the recipient’s time zone, across daylight saving', () => {
-    const { formatInstant } = jest.requireActual('./templates') as typeof import('./templates');
+    const { formatInstant } = jest.requireActual('./i18n') as typeof import('./i18n');
     expect(formatInstant(new Date('2026-01-15T12:00:00Z'), 'Europe/Paris')).toMatch(/15 Jan 2026.*13:00/);
     expect(formatInstant(new Date('2026-07-15T12:00:00Z'), 'Europe/Paris')).toMatch(/15 Jul 2026.*14:00/);
   });

@@ -4,10 +4,11 @@ import { withOrm } from '../orm';
 
 export const orgCreateCommand: CliCommand = {
   name: 'org:create',
-  summary: '--name NAME: create an organization and print its first admin key (shown once)',
+  summary: '--name NAME [--locale en|de]: create an organization (its participants\' default language, en unless given) and print its first admin key (shown once)',
   async run(args) {
-    const name = requireFlag(parseFlags(args, ['name']), 'name');
-    const result = await withOrm((orm) => new OrganizationsService(orm.em).createOrganization(name));
+    const flags = parseFlags(args, ['name', 'locale']);
+    const name = requireFlag(flags, 'name');
+    const result = await withOrm((orm) => new OrganizationsService(orm.em).createOrganization(name, typeof flags.locale === 'string' ? flags.locale : 'en'));
     printJson(result);
     return 0;
   },

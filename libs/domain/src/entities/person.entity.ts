@@ -34,6 +34,10 @@ export class Person {
   @Property({ type: 'text[]', defaultRaw: `'{}'` })
   languages: Opt<string[]> = [];
 
+  /** The language Tandem writes to them in (BCP 47 base language, `en` or `de`); null chooses it (docs/languages.md). */
+  @Property({ type: 'text', nullable: true })
+  locale?: string | null;
+
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Opt<Date> = new Date();
 

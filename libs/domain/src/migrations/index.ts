@@ -12,6 +12,7 @@ import { Migration20261203120000Learning } from './Migration20261203120000Learni
 import { Migration20261203130000Pool } from './Migration20261203130000Pool';
 import { Migration20261203140000Webhooks } from './Migration20261203140000Webhooks';
 import { Migration20261203150000Lease } from './Migration20261203150000Lease';
+import { Migration20261204030000Locale } from './Migration20261204030000Locale';
 
 /** Every migration in order; listed explicitly so the built app needs no folder scan. */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261203130000Pool', class: Migration20261203130000Pool },
   { name: 'Migration20261203140000Webhooks', class: Migration20261203140000Webhooks },
   { name: 'Migration20261203150000Lease', class: Migration20261203150000Lease },
+  { name: 'Migration20261204030000Locale', class: Migration20261204030000Locale },
 ];

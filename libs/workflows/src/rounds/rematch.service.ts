@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, Enrollment, LIVE_PAIRING_STATUSES, newId, PairingEvent, pairingStatusSql, pairingTransition, Program, rawQuery, type ScoreBreakdown, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
-import { unmatchedAdminEmail, waitlistMatchedAdminEmail, writeOutbox } from '@tandem/mail';
+import { organizationLocale, unmatchedAdminEmail, waitlistMatchedAdminEmail, writeOutbox } from '@tandem/mail';
 import { explainPair, type Objective, rematchCoachee, SCORE_SCALE, scoreProgram, solve } from '@tandem/matching';
 import { JobProducer } from '@tandem/queues';
 import { enqueueEmails, sendAfterCommit } from '../after-commit';
@@ -92,7 +92,7 @@ export class RematchService {
                 organizationId: program.organization.id,
                 idempotencyKey: `unmatched:${coacheeId}:${ended[0].n}`,
                 to: program.adminEmail,
-                ...unmatchedAdminEmail({ coacheeName: person.name, programName: program.name, reason: result.reason }),
+                ...unmatchedAdminEmail({ coacheeName: person.name, programName: program.name, reason: result.reason, locale: await organizationLocale(tem, program.organization.id) }),
               },
             ])
           : [];
@@ -153,6 +153,7 @@ export class RematchService {
               ...waitlistMatchedAdminEmail({
                 programName: program.name,
                 matches: matches.map((m) => ({ coacheeName: pool.people.get(m.coacheeId)!.name, coachName: pool.people.get(m.coachId)!.name })),
+                locale: await organizationLocale(tem, program.organization.id),
               }),
             },
           ])
