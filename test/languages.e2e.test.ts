@@ -67,7 +67,9 @@ describe('languages: each person reads their emails, invites and pages in their 
     expect(toDieter.text).toContain('Hallo Greta,\n\nWir haben Sie in Leaders mit Dieter zusammengebracht');
     expect(toDieter.text).toContain('Die Ziele von Dieter:\nBesser zuhören');
     expect(toDieter.text).toContain(`das Angebot läuft ab am ${german(expires.expires_at, 'Europe/Berlin')} `);
-    expect(toDieter.text).not.toMatch(/Accept or decline|expires/);
+    // The match reasons are worded in German too (the default skills by their German names).
+    expect(toDieter.text).toMatch(/Warum wir Sie ausgewählt haben:\n- stark in (Aktives Zuhören|Empathie|Emotionale Intelligenz|Vertrauensaufbau|Klare Kommunikation)/);
+    expect(toDieter.text).not.toMatch(/Accept or decline|expires|strong in|working hour|preferred language|level/);
 
     for (const offer of offers) {
       const path = new URL(offerLink(offer.text)).pathname;
@@ -76,6 +78,7 @@ describe('languages: each person reads their emails, invites and pages in their 
       expect(lang(page.text)).toBe('de');
       expect(page.text).toMatch(/<h1>Möchten Sie (Dieter|Emma) coachen\?<\/h1>/);
       expect(page.text).toContain(`Dieses Angebot läuft ab am ${german(expires.expires_at, 'Europe/Berlin')}`);
+      expect(page.text).toMatch(/<h2>Warum wir Sie ausgewählt haben<\/h2>\n<ul><li>stark in /);
       const accepted = await ctx.tandem.request('POST', `${path}/accept`, { body: '', ...form });
       expect(accepted.status).toBe(200);
       expect(lang(accepted.text)).toBe('de');

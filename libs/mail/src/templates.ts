@@ -1,4 +1,4 @@
-import { formatInstant, type Locale, translator } from './i18n';
+import { formatInstant, type Locale, matchReasons, type ReasonPart, translator } from './i18n';
 import { unmatchedReasonText } from './reasons';
 
 /** A rendered email: plain text always; HTML only when a template needs more than `textToHtml` gives. */
@@ -37,7 +37,9 @@ export function offerEmail(input: {
   coachName: string;
   coacheeName: string;
   goals: string | null;
+  /** The pair's reasons in English, and as parts each language words (libs/matching explainPair). */
   reasons: string[];
+  wording?: ReasonPart[][] | null;
   programName: string;
   expiresAt: Date;
   timeZone: string;
@@ -47,7 +49,8 @@ export function offerEmail(input: {
   const tr = translator(input.locale);
   const coachee = firstName(input.coacheeName);
   const program = input.programName;
-  const why = (input.reasons.length > 0 ? input.reasons : [tr('offer.defaultReason')]).map((r) => `- ${r}`).join('\n');
+  const reasons = matchReasons(input.reasons, input.wording, input.locale);
+  const why = (reasons.length > 0 ? reasons : [tr('offer.defaultReason')]).map((r) => `- ${r}`).join('\n');
   const text = letter(input.locale, greeting(input.locale, input.coachName), [
     tr('offer.intro', { coachee, program }),
     input.goals ? tr('offer.goals', { coachee, goals: input.goals }) : tr('offer.noGoals', { coachee }),

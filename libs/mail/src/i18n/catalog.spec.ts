@@ -1,4 +1,4 @@
-import { CATALOGS, formatInstant, placeholdersOf, skillLabel, t } from './catalog';
+import { CATALOGS, formatInstant, matchReasons, placeholdersOf, type ReasonPart, skillLabel, t } from './catalog';
 import { en } from './catalog.en';
 import { localeFromAcceptLanguage, localeOfLanguages, parseLocaleTag, resolveLocale, SUPPORTED_LOCALES } from './locales';
 
@@ -16,9 +16,10 @@ describe('the catalogs', () => {
     }
   });
 
-  it('has no empty English text, and no German text copied from the English but the signature', () => {
+  it('has no empty English text, and no German text copied from the English but the signature and placeholder-only texts', () => {
     for (const key of keys) expect({ key, empty: en[key as keyof typeof en].trim() === '' }).toEqual({ key, empty: false });
-    const untranslated = keys.filter((key) => CATALOGS.de[key as keyof typeof en] === en[key as keyof typeof en]);
+    const words = (text: string) => /\p{L}/u.test(text.replace(/\{[a-zA-Z]+\}/g, ''));
+    const untranslated = keys.filter((key) => CATALOGS.de[key as keyof typeof en] === en[key as keyof typeof en] && words(en[key as keyof typeof en]));
     expect(untranslated).toEqual(['mail.signature']);
   });
 
@@ -26,6 +27,28 @@ describe('the catalogs', () => {
     expect(t('en', 'mail.greeting', { first: 'Ana' })).toBe('Hi Ana,');
     expect(t('de', 'mail.greeting', { first: '{first}' })).toBe('Hallo {first},');
     expect(t('de', 'welcome.subject', { program: 'Leaders' })).toBe('Willkommen bei Leaders');
+  });
+});
+
+describe('match reasons', () => {
+  const texts = ["strong in active listening, Dieter's biggest need", '2.5 working hours in common with Dieter'];
+  const wording: ReasonPart[][] = [
+    [
+      { key: 'why.strong', values: { skill: 'active listening', skillKey: 'active_listening' } },
+      { key: 'why.biggestNeed', values: { name: 'Dieter' } },
+    ],
+    [{ key: 'why.overlap', values: { hours: 2.5, name: 'Dieter' } }],
+  ];
+
+  it('keeps the stored English sentences, and words each reason in another language from its parts', () => {
+    expect(matchReasons(texts, wording, 'en')).toEqual(texts);
+    expect(matchReasons(texts, wording, 'de')).toEqual(['stark in Aktives Zuhören, das größte Anliegen von Dieter', '2,5 gemeinsame Arbeitsstunden mit Dieter']);
+  });
+
+  it('falls back to the stored sentences for pairings without parts or with parts it does not know', () => {
+    expect(matchReasons(texts, undefined, 'de')).toEqual(texts);
+    expect(matchReasons(texts, [wording[0], [{ key: 'why.somethingNew', values: {} }]], 'de')).toEqual(texts);
+    expect(matchReasons(texts, [[{ key: 'offer.subject', values: {} }], wording[1]], 'de')).toEqual(texts);
   });
 });
 

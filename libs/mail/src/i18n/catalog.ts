@@ -82,3 +82,32 @@ export function skillLabel(skill: { key: string; label: string }, locale: Locale
   const translated = isDefault && locale !== 'en' ? CATALOGS[locale][key as MessageKey] : skill.label;
   return inSentence && LOWER_CASE_NOUNS[locale] ? translated.toLowerCase() : translated;
 }
+
+/** One part of a match reason as libs/matching words it: a `why.*` key and its values. */
+export interface ReasonPart {
+  key: string;
+  values: Record<string, string | number>;
+}
+
+const NUMBER_TAG: Readonly<Record<Locale, string>> = { en: 'en-GB', de: 'de-DE' };
+
+/**
+ * A pair's match reasons in a language. English keeps the stored sentences; another language words each reason from
+ * its parts (numbers and default skills in that language), and falls back to the stored sentences when a pairing has
+ * no parts or names a part this catalog does not know.
+ */
+export function matchReasons(texts: readonly string[], wording: readonly (readonly ReasonPart[])[] | null | undefined, locale: Locale): string[] {
+  if (locale === 'en' || !wording || wording.length !== texts.length) return [...texts];
+  if (!wording.every((parts) => parts.every((p) => Object.hasOwn(en, p.key) && p.key.startsWith('why.')))) return [...texts];
+  const number = new Intl.NumberFormat(NUMBER_TAG[locale]);
+  return wording.map((parts) =>
+    parts
+      .map((p) => {
+        const values: Record<string, string | number> = {};
+        for (const [name, value] of Object.entries(p.values)) values[name] = typeof value === 'number' ? number.format(value) : value;
+        if (typeof p.values.skill === 'string' && typeof p.values.skillKey === 'string') values.skill = skillLabel({ key: p.values.skillKey, label: p.values.skill }, locale, true);
+        return t(locale, p.key as MessageKey, values as never);
+      })
+      .join(''),
+  );
+}

@@ -59,6 +59,7 @@ export async function writeOffers(
       coacheeName: draft.coacheeName,
       goals: draft.goals,
       reasons: draft.breakdown.reasons,
+      wording: draft.breakdown.wording,
       programName: input.programName,
       expiresAt,
       timeZone: draft.coachTimezone,

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, Enrollment, LIVE_PAIRING_STATUSES, newId, PairingEvent, pairingStatusSql, pairingTransition, Program, rawQuery, type ScoreBreakdown, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
 import { organizationLocale, unmatchedAdminEmail, waitlistMatchedAdminEmail, writeOutbox } from '@tandem/mail';
-import { explainPair, type Objective, rematchCoachee, SCORE_SCALE, scoreProgram, solve } from '@tandem/matching';
+import { type Breakdown, explainPair, type Objective, rematchCoachee, SCORE_SCALE, scoreProgram, solve } from '@tandem/matching';
 import { JobProducer } from '@tandem/queues';
 import { enqueueEmails, sendAfterCommit } from '../after-commit';
 import { OffersService } from '../pairing/offers.service';
@@ -198,6 +198,6 @@ export class RematchService {
 }
 
 /** A breakdown as a plain, mutable object (libs/matching answers read-only arrays). */
-function copyBreakdown(b: { score: number; terms: readonly ScoreBreakdown['terms'][number][]; skills: readonly ScoreBreakdown['skills'][number][]; reasons: readonly string[] }): ScoreBreakdown {
-  return { ...b, terms: [...b.terms], skills: [...b.skills], reasons: [...b.reasons] };
+function copyBreakdown(b: Breakdown): ScoreBreakdown {
+  return { ...b, terms: [...b.terms], skills: [...b.skills], reasons: [...b.reasons], wording: b.wording.map((parts) => parts.map((p) => ({ key: p.key, values: { ...p.values } }))) };
 }
