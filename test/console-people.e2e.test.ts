@@ -81,7 +81,7 @@ describe('console: getting people in and out, one at a time or by file', () => {
     expect(page.text).toContain(`href="${programPath}/people-template.csv" download`);
     // The guide: one row per column with its meaning, allowed values and an example; the capacity default written down.
     const guide = page.text.slice(page.text.indexOf('id="column-guide"'), page.text.indexOf('</details>', page.text.indexOf('id="column-guide"')));
-    expect(guide).toContain('(18 columns)');
+    expect(guide).toContain('(19 columns)');
     expect([...guide.matchAll(/<th scope="row" data-label="Column"><code>([a-z_]+)<\/code><\/th>/g)].map((m) => m[1])).toEqual([
       'role',
       'email',
@@ -91,6 +91,7 @@ describe('console: getting people in and out, one at a time or by file', () => {
       'level',
       'timezone',
       'languages',
+      'locale',
       'capacity',
       ...SKILLS,
       'goals',
