@@ -1,6 +1,7 @@
 import { rawQuery } from '@tandem/domain';
 import { DateTime } from 'luxon';
 import { parseInvite } from './support/itip';
+import { runCli } from './support/processes';
 import { form, linkPath, mailScenario } from './support/mail-scenario';
 import { offerLink, roundDone } from './support/program-fixture';
 import { waitFor } from './support/test-env';
@@ -178,5 +179,19 @@ describe('languages: each person reads their emails, invites and pages in their 
     const [welcome] = await waitMail('pt@beispiel.example', 'Willkommen bei Führung');
     expect(welcome.text).toContain('Hallo Paula,');
     expect(mailTo('pt@beispiel.example', 'Welcome')).toEqual([]);
+  });
+
+  it('creates an organization with a default language from the command line, and refuses one it does not write', async () => {
+    const env = ctx.tandem.testEnv.env;
+    const created = runCli(['org:create', '--name', 'Kommandozeile AG', '--locale', 'de-AT'], env);
+    expect(created.status).toBe(0);
+    expect(await rawQuery(db(), `select name, default_locale from organization where id = ?`, [created.json.organizationId])).toEqual([{ name: 'Kommandozeile AG', default_locale: 'de' }]);
+    const english = runCli(['org:create', '--name', 'Command Line Ltd'], env);
+    expect(await rawQuery(db(), `select default_locale from organization where id = ?`, [english.json.organizationId])).toEqual([{ default_locale: 'en' }]);
+    const refused = runCli(['org:create', '--name', 'Ligne de commande SA', '--locale', 'fr'], env);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('the default language must be one of en, de');
+    expect(runCli(['org:create', '--name', 'Ligne de commande SA', '--locale'], env).status).toBe(2);
+    expect(await rawQuery(db(), `select 1 from organization where name = 'Ligne de commande SA'`)).toEqual([]);
   });
 });
