@@ -2,7 +2,7 @@ import { rawQuery } from '@tandem/domain';
 import { DateTime } from 'luxon';
 import { parseInvite } from './support/itip';
 import { runCli } from './support/processes';
-import { form, linkPath, mailScenario } from './support/mail-scenario';
+import { encode, form, linkPath, mailScenario } from './support/mail-scenario';
 import { offerLink, roundDone } from './support/program-fixture';
 import { waitFor } from './support/test-env';
 
@@ -69,7 +69,7 @@ describe('languages: each person reads their emails, invites and pages in their 
     expect(toDieter.text).toContain('Die Ziele von Dieter:\nBesser zuhören');
     expect(toDieter.text).toContain(`das Angebot läuft ab am ${german(expires.expires_at, 'Europe/Berlin')} `);
     // The match reasons are worded in German too (the default skills by their German names).
-    expect(toDieter.text).toMatch(/Warum wir Sie ausgewählt haben:\n- stark in (Aktives Zuhören|Empathie|Emotionale Intelligenz|Vertrauensaufbau|Klare Kommunikation)/);
+    expect(toDieter.text).toMatch(/Warum wir Sie ausgewählt haben:\n- Stärke: (Aktives Zuhören|Empathie|Emotionale Intelligenz|Vertrauensaufbau|Klare Kommunikation)/);
     expect(toDieter.text).not.toMatch(/Accept or decline|expires|strong in|working hour|preferred language|level/);
 
     for (const offer of offers) {
@@ -79,7 +79,7 @@ describe('languages: each person reads their emails, invites and pages in their 
       expect(lang(page.text)).toBe('de');
       expect(page.text).toMatch(/<h1>Möchten Sie (Dieter|Emma) coachen\?<\/h1>/);
       expect(page.text).toContain(`Dieses Angebot läuft ab am ${german(expires.expires_at, 'Europe/Berlin')}`);
-      expect(page.text).toMatch(/<h2>Warum wir Sie ausgewählt haben<\/h2>\n<ul><li>stark in /);
+      expect(page.text).toMatch(/<h2>Warum wir Sie ausgewählt haben<\/h2>\n<ul><li>Stärke: /);
       const accepted = await ctx.tandem.request('POST', `${path}/accept`, { body: '', ...form });
       expect(accepted.status).toBe(200);
       expect(lang(accepted.text)).toBe('de');
@@ -146,6 +146,61 @@ describe('languages: each person reads their emails, invites and pages in their 
     expect(refused.text).toContain('<h1>Bitte prüfen Sie die neue Zeit</h1><p>die neue Zeit liegt in der Vergangenheit</p>');
     const [unchanged] = await rawQuery<{ starts_at: string; sequence: number }>(db(), `select starts_at, sequence from coaching_session where id = ?`, [first(dieter).id]);
     expect({ at: new Date(unchanged.starts_at).getTime(), sequence: unchanged.sequence }).toEqual({ at: new Date(first(dieter).starts_at).getTime(), sequence: 0 });
+  });
+
+  it('asks for feedback and closes with the survey in German: emails, forms, refusals and thanks', async () => {
+    const kai = 'kai@acme.example';
+    const lena = 'lena@acme.example';
+    const csv = [
+      HEADER,
+      `coach,${kai},Kai Brandt,Europe/Berlin,de,de,1,5,5,5,5,5,,,`,
+      `coachee,${lena},Lena Vogt,Europe/Berlin,de,de,,4,0,0,0,0,,,`,
+    ].join('\n');
+    const program = await ctx.tandem.request('POST', '/api/v1/programs', { key: ctx.key, json: { name: 'Schnell', cadence: { interval: 'PT3S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT2S' } } });
+    const imported = await ctx.tandem.request('POST', `/api/v1/programs/${program.body.id}/imports`, { key: ctx.key, body: csv });
+    await waitFor(async () => ((await ctx.tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key: ctx.key })).body.status === 'succeeded' ? true : undefined), 'the import');
+    const round = await ctx.tandem.request('POST', `/api/v1/programs/${program.body.id}/rounds`, { key: ctx.key });
+    expect((await roundDone(ctx.tandem, ctx.key, round.body.id)).matched).toBe(1);
+    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(200);
+    const [offer] = await waitMail(kai, 'Coaching-Angebot: Lena');
+    expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+
+    const [reminder] = await waitMail(lena, 'Erinnerung: Coaching-Sitzung 1 am ');
+    expect(reminder.text).toMatch(/^Hallo Lena,\n\nEine Erinnerung: Die Coaching-Sitzung 1 mit Kai Brandt ist am \S+, \d{1,2}\. \S+ \d{4}, \d\d:\d\d (MEZ|MESZ)\./);
+    const [coacheeRequest] = await waitMail(lena, 'Feedback zur Coaching-Sitzung 1');
+    expect(coacheeRequest.text).toContain('Wie war die Coaching-Sitzung 1 mit Kai Brandt (');
+    const [coachRequest] = await waitMail(kai, 'Feedback zur Coaching-Sitzung 1');
+    const coacheeForm = linkPath(coacheeRequest.text, 'feedback');
+    const shown = await ctx.tandem.request('GET', coacheeForm);
+    expect(lang(shown.text)).toBe('de');
+    expect(shown.text).toContain('<h1>Sitzung 1 von 1 mit Kai</h1>');
+    expect(shown.text).toContain('<legend>Ihr Fortschritt: Aktives Zuhören</legend>');
+    expect(shown.text).toContain('<legend>Passt Kai gut als Ihr Coach?</legend>');
+    expect(shown.text).toContain('<button type="submit" class="accept">Mein Feedback senden</button>');
+    const incomplete = await ctx.tandem.request('POST', coacheeForm, { body: encode({ rating: '4' }), ...form });
+    expect(incomplete.status).toBe(422);
+    expect(lang(incomplete.text)).toBe('de');
+    expect(incomplete.text).toContain('<h1>Bitte beantworten Sie jede Frage</h1>');
+    const answers = { rating: '4', progress_active_listening: '4', goals: '4', tasks: '4', bond: '5', fit: 'good' };
+    const sent = await ctx.tandem.request('POST', coacheeForm, { body: encode(answers), ...form });
+    expect(sent.status).toBe(200);
+    expect(sent.text).toContain('<h1>Danke</h1><p>Ihr Feedback ist gespeichert.</p>');
+    const changed = await ctx.tandem.request('POST', coacheeForm, { body: encode({ ...answers, fit: 'not_good' }), ...form });
+    expect(changed.status).toBe(409);
+    expect(changed.text).toContain('<h1>Bereits gesendet</h1><p>Dieses Feedback wurde bereits gesendet; Antworten lassen sich nicht ändern.</p>');
+    const coachForm = linkPath(coachRequest.text, 'feedback');
+    expect((await ctx.tandem.request('GET', coachForm)).text).toContain('<legend>Was ist aus der Sitzung geworden?</legend>');
+    expect((await ctx.tandem.request('POST', coachForm, { body: encode({ attendance: 'held' }), ...form })).status).toBe(200);
+
+    const [closing] = await waitMail(lena, 'Ihr Coaching ist abgeschlossen: eine letzte Frage');
+    expect(closing.text).toContain('Ihr Coaching mit Kai Brandt in Schnell ist abgeschlossen. Herzlichen Glückwunsch!');
+    const survey = await ctx.tandem.request('GET', linkPath(closing.text, 'surveys'));
+    expect(lang(survey.text)).toBe('de');
+    expect(survey.text).toContain('<h1>Wo stehen Sie jetzt?</h1>');
+    expect(survey.text).toContain('<legend>Aktives Zuhören</legend>');
+    const done = await ctx.tandem.request('POST', linkPath(closing.text, 'surveys'), { body: encode({ level_active_listening: '4' }), ...form });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('<h1>Danke</h1><p>Ihre Antworten sind gespeichert. Alles Gute für das, was kommt!</p>');
   });
 
   it('answers an unknown link in the browser\'s language, English by default', async () => {

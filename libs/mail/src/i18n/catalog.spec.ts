@@ -42,7 +42,7 @@ describe('match reasons', () => {
 
   it('keeps the stored English sentences, and words each reason in another language from its parts', () => {
     expect(matchReasons(texts, wording, 'en')).toEqual(texts);
-    expect(matchReasons(texts, wording, 'de')).toEqual(['stark in Aktives Zuhören, das größte Anliegen von Dieter', '2,5 gemeinsame Arbeitsstunden mit Dieter']);
+    expect(matchReasons(texts, wording, 'de')).toEqual(['Stärke: Aktives Zuhören, das größte Anliegen von Dieter', '2,5 gemeinsame Arbeitsstunden mit Dieter']);
   });
 
   it('falls back to the stored sentences for pairings without parts or with parts it does not know', () => {
