@@ -50,9 +50,12 @@ describe('languages: each person reads their emails, invites and pages in their 
     expect(toGreta.text).toBe(
       'Hallo Greta,\n\nSie sind jetzt als Coach in Leaders angemeldet. Wenn ein Coachee zu Ihren Stärken passt, erhalten Sie ein Angebot mit einer Begründung und entscheiden selbst, ob Sie es annehmen.\n\nTandem',
     );
+    // The HTML part and the Content-Language header name the language too.
+    expect({ header: toGreta.contentLanguage, html: lang(toGreta.html) }).toEqual({ header: 'de', html: 'de' });
     const [toDieter] = await waitMail(dieter, 'Willkommen bei Leaders');
     expect(toDieter.text).toContain('Sie sind jetzt als Coachee in Leaders angemeldet.');
     const [toEmma] = await waitMail(emma, 'Welcome to Leaders');
+    expect({ header: toEmma.contentLanguage, html: lang(toEmma.html) }).toEqual({ header: 'en', html: 'en' });
     expect(toEmma.text).toBe(
       'Hi Emma,\n\nYou have been enrolled in Leaders as a coachee. We will match you with a coach whose strengths fit what you want to develop, and let you know who it is.\n\nTandem',
     );

@@ -6,6 +6,8 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html?: string | null;
+  /** The language it is written in. */
+  locale: Locale;
 }
 
 /** The first word of a name, for a friendly greeting. */
@@ -29,7 +31,7 @@ export function welcomeEmail(input: { name: string; programName: string; role: '
   const tr = translator(input.locale);
   const program = input.programName;
   const body = input.role === 'coach' ? tr('welcome.coach', { program }) : tr('welcome.coachee', { program });
-  return { subject: tr('welcome.subject', { program }), text: letter(input.locale, greeting(input.locale, input.name), [body]) };
+  return { subject: tr('welcome.subject', { program }), text: letter(input.locale, greeting(input.locale, input.name), [body]), locale: input.locale };
 }
 
 /** The offer to a coach: who, their goals, why this match, and one link to the offer page. */
@@ -57,7 +59,7 @@ export function offerEmail(input: {
     tr('offer.why', { reasons: why }),
     tr('offer.link', { expires: formatInstant(input.expiresAt, input.timeZone, input.locale), link: input.link }),
   ]);
-  return { subject: tr('offer.subject', { coachee, program }), text };
+  return { subject: tr('offer.subject', { coachee, program }), text, locale: input.locale };
 }
 
 /** A reminder before an offer expires. */
@@ -68,7 +70,7 @@ export function offerReminderEmail(input: { coachName: string; coacheeName: stri
     tr('offerReminder.waiting', { coachee, program: input.programName, expires: formatInstant(input.expiresAt, input.timeZone, input.locale) }),
     tr('offerReminder.link', { link: input.link }),
   ]);
-  return { subject: tr('offerReminder.subject', { coachee }), text };
+  return { subject: tr('offerReminder.subject', { coachee }), text, locale: input.locale };
 }
 
 /** Introduces coach and coachee once the coach has accepted. */
@@ -88,7 +90,7 @@ export function introductionEmail(input: {
   // The coachee meets their coach through the coach's own words, when the coach wrote some.
   const bio = input.to === 'coachee' && input.otherBio?.trim() ? [tr('intro.bio', { first: firstName(other), bio: input.otherBio.trim() })] : [];
   const text = letter(input.locale, greeting(input.locale, input.recipientName), [body, ...bio, tr('intro.invitesFollow')]);
-  return { subject: input.to === 'coach' ? tr('intro.subject.coach', { first: firstName(other) }) : tr('intro.subject.coachee', { other }), text };
+  return { subject: input.to === 'coach' ? tr('intro.subject.coach', { first: firstName(other) }) : tr('intro.subject.coachee', { other }), text, locale: input.locale };
 }
 
 /** Tells a program's admins that a coachee could not be matched automatically (in the organization's language). */
@@ -99,7 +101,7 @@ export function unmatchedAdminEmail(input: { coacheeName: string; programName: s
     tr('unmatched.body', { coachee: input.coacheeName, program: input.programName, reason: unmatchedReasonText(input.reason, locale) }),
     tr('unmatched.waitlist'),
   ]);
-  return { subject: tr('unmatched.subject', { coachee: input.coacheeName }), text };
+  return { subject: tr('unmatched.subject', { coachee: input.coacheeName }), text, locale: input.locale };
 }
 
 /** To a program's admin: coachees of the waiting list were offered to coaches whose places freed up. */
@@ -110,12 +112,12 @@ export function waitlistMatchedAdminEmail(input: { programName: string; matches:
     input.matches.map((m) => tr('waitlist.line', { coachee: m.coacheeName, coach: m.coachName })).join('\n'),
     tr('waitlist.outro'),
   ]);
-  return { subject: tr('waitlist.subject', { program: input.programName, count: input.matches.length }), text };
+  return { subject: tr('waitlist.subject', { program: input.programName, count: input.matches.length }), text, locale: input.locale };
 }
 
 /** The one-time link that signs an admin in to the console. */
 export function signInEmail(input: { link: string; minutes: number; locale: Locale }): RenderedEmail {
   const tr = translator(input.locale);
   const text = letter(input.locale, tr('signIn.greeting'), [tr('signIn.link', { minutes: input.minutes, link: input.link }), tr('signIn.ignore')]);
-  return { subject: tr('signIn.subject'), text };
+  return { subject: tr('signIn.subject'), text, locale: input.locale };
 }

@@ -15,7 +15,7 @@ export function sessionInvitesEmail(input: { recipientName: string; otherName: s
     tr('invites.body', { count: input.sessions.length, other: input.otherName.trim(), program: input.programName }),
     lines.join('\n'),
   ]);
-  return { subject: tr('invites.subject', { first: firstName(input.otherName) }), text };
+  return { subject: tr('invites.subject', { first: firstName(input.otherName) }), text, locale: input.locale };
 }
 
 /** The reminder before one session. */
@@ -26,7 +26,7 @@ export function sessionReminderEmail(input: { recipientName: string; otherName: 
     tr('sessionReminder.body', { index: input.index, other: input.otherName.trim(), when }),
     tr('sessionReminder.link', { link: input.link }),
   ]);
-  return { subject: tr('sessionReminder.subject', { index: input.index, when }), text };
+  return { subject: tr('sessionReminder.subject', { index: input.index, when }), text, locale: input.locale };
 }
 
 /** A session was moved or cancelled by one of the two; both get the updated invite. */
@@ -45,5 +45,5 @@ export function sessionChangedEmail(input: {
   const values = { actor: input.actorName.trim(), index: input.index, when };
   const change = input.cancelled ? tr('sessionChanged.cancelled', values) : tr('sessionChanged.moved', values);
   const text = letter(input.locale, greeting(input.locale, input.recipientName), input.cancelled ? [change] : [change, tr('sessionChanged.link', { link: input.link })]);
-  return { subject: input.cancelled ? tr('sessionChanged.cancelledSubject', { index: input.index }) : tr('sessionChanged.movedSubject', { index: input.index, when }), text };
+  return { subject: input.cancelled ? tr('sessionChanged.cancelledSubject', { index: input.index }) : tr('sessionChanged.movedSubject', { index: input.index, when }), text, locale: input.locale };
 }

@@ -8,5 +8,5 @@ export function closingSurveyEmail(input: { coacheeName: string; coachName: stri
     tr('closingSurvey.ask'),
     input.link,
   ]);
-  return { subject: tr('closingSurvey.subject'), text };
+  return { subject: tr('closingSurvey.subject'), text, locale: input.locale };
 }

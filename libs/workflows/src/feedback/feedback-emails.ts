@@ -16,5 +16,5 @@ export function feedbackRequestEmail(input: {
   const values = { index: input.index, other: input.otherName.trim(), when: formatInstant(input.startsAt, input.timeZone, input.locale) };
   const ask = input.role === 'coach' ? tr('feedbackRequest.coach', values) : tr('feedbackRequest.coachee', values);
   const text = letter(input.locale, greeting(input.locale, input.recipientName), [input.reminder ? tr('feedbackRequest.reminder', { ask }) : ask, input.link]);
-  return { subject: input.reminder ? tr('feedbackRequest.reminderSubject', { index: input.index }) : tr('feedbackRequest.subject', { index: input.index }), text };
+  return { subject: input.reminder ? tr('feedbackRequest.reminderSubject', { index: input.index }) : tr('feedbackRequest.subject', { index: input.index }), text, locale: input.locale };
 }

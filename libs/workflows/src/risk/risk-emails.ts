@@ -7,7 +7,7 @@ export function atRiskAdminEmail(input: { coachName: string; coacheeName: string
   const pair = tr('atRisk.pair', { coach: input.coachName.trim(), coachee: input.coacheeName.trim() });
   const next = input.rematchOffered ? tr('atRisk.rematchOffered', { coachee: firstName(input.coacheeName) }) : tr('atRisk.decide');
   const text = letter(input.locale, tr('mail.hello'), [tr('atRisk.body', { pair, program: input.programName, reason: riskReasonText(input.reason, input.locale) }), next]);
-  return { subject: tr('atRisk.subject', { program: input.programName }), text };
+  return { subject: tr('atRisk.subject', { program: input.programName }), text, locale: input.locale };
 }
 
 /** To the coachee: an offer of a different coach, by link (the page asks before anything changes). */
@@ -18,7 +18,7 @@ export function rematchOfferEmail(input: { coacheeName: string; coachName: strin
     input.link,
     tr('rematchOffer.nothingChanges'),
   ]);
-  return { subject: tr('rematchOffer.subject'), text };
+  return { subject: tr('rematchOffer.subject'), text, locale: input.locale };
 }
 
 /** To the coach (and the admin) when a pairing ends: the coachee took a re-match, or the pairing was inactive too long. */
@@ -27,7 +27,7 @@ export function pairingEndedEmail(input: { recipientName: string | null; coachNa
   const pair = tr('ended.pair', { coach: input.coachName.trim(), coachee: input.coacheeName.trim() });
   const why = input.why === 'rematch' ? tr('ended.why.rematch') : tr('ended.why.inactive');
   const text = letter(input.locale, greeting(input.locale, input.recipientName), [tr('ended.body', { pair, program: input.programName, why }), tr('ended.thanks')]);
-  return { subject: tr('ended.subject', { pair }), text };
+  return { subject: tr('ended.subject', { pair }), text, locale: input.locale };
 }
 
 /** To both people: no session has been held for a while; the pairing closes after a grace period otherwise. */
@@ -36,5 +36,5 @@ export function inactivityNudgeEmail(input: { recipientName: string; otherName: 
   const text = letter(input.locale, greeting(input.locale, input.recipientName), [
     tr('nudge.body', { other: input.otherName.trim(), program: input.programName, closesIn: input.closesIn }),
   ]);
-  return { subject: tr('nudge.subject', { first: firstName(input.otherName) }), text };
+  return { subject: tr('nudge.subject', { first: firstName(input.otherName) }), text, locale: input.locale };
 }
