@@ -42,6 +42,8 @@ export function offerEmail(input: {
   /** The pair's reasons in English, and as parts each language words (libs/matching explainPair). */
   reasons: string[];
   wording?: ReasonPart[][] | null;
+  /** The program's skills, whose labels the reasons' parts name by key. */
+  skills: readonly { key: string; label: string }[];
   programName: string;
   expiresAt: Date;
   timeZone: string;
@@ -51,7 +53,7 @@ export function offerEmail(input: {
   const tr = translator(input.locale);
   const coachee = firstName(input.coacheeName);
   const program = input.programName;
-  const reasons = matchReasons(input.reasons, input.wording, input.locale);
+  const reasons = matchReasons(input.reasons, input.wording, input.locale, { name: coachee, skills: input.skills });
   const why = (reasons.length > 0 ? reasons : [tr('offer.defaultReason')]).map((r) => `- ${r}`).join('\n');
   const text = letter(input.locale, greeting(input.locale, input.coachName), [
     tr('offer.intro', { coachee, program }),

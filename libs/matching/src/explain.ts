@@ -18,13 +18,11 @@ export interface SkillDetail {
 }
 
 /**
- * One part of a reason as a text key and its values, so each reader's language can word it (the `why.*` texts of
- * libs/mail's catalogs); a reason is its parts joined.
+ * One part of a reason, for readers of other languages: a text key (libs/mail's catalog `why.<key>`) and its values in
+ * a fixed order, skills by key (`['strength', 'empathy', 3]`). The coachee's name and the skills' labels are not
+ * repeated: the reader knows them. Compact on purpose: a round stores one breakdown per proposal.
  */
-export interface ReasonPart {
-  readonly key: string;
-  readonly values: Readonly<Record<string, string | number>>;
-}
+export type ReasonPart = readonly [key: string, ...values: (string | number)[]];
 
 /** Why a pair scores what it scores, readable by a coach. */
 export interface Breakdown {
@@ -33,7 +31,7 @@ export interface Breakdown {
   readonly skills: readonly SkillDetail[];
   /** The top reasons in English. */
   readonly reasons: readonly string[];
-  /** The same reasons as text keys and values, one list of parts per reason. */
+  /** The same reasons as text keys and values, one list of parts per reason (see ReasonPart). */
   readonly wording: readonly (readonly ReasonPart[])[];
 }
 
@@ -73,7 +71,7 @@ export function explainPair(ctx: ScoringContext, i: number, k: number, score: nu
   ];
 
   const reasons: { points: number; text: string; wording: ReasonPart[] }[] = [];
-  const part = (key: string, values: Record<string, string | number> = {}): ReasonPart => ({ key, values });
+  const part = (key: string, ...values: (string | number)[]): ReasonPart => [key, ...values];
   // The skill that earns the most points carries the headline reason.
   let top = -1;
   skills.forEach((s, x) => {
@@ -82,7 +80,7 @@ export function explainPair(ctx: ScoringContext, i: number, k: number, score: nu
   if (top >= 0) {
     const s = skills[top];
     const label = instance.skills[top].label;
-    const skill = { skill: label, skillKey: instance.skills[top].key };
+    const skill = instance.skills[top].key;
     const maxNeed = Math.max(...skills.map((d) => d.need));
     const biggest = s.need > 0 && s.need === maxNeed && skills.findIndex((d) => d.need === maxNeed) === top;
     const learned = instance.learned?.[coach.id];
@@ -90,31 +88,31 @@ export function explainPair(ctx: ScoringContext, i: number, k: number, score: nu
     // A strength feedback moved is named without a figure: the figure would give the estimate away.
     const strength = learned ? (taught?.strength ?? s.strength) : s.strength;
     const head = strength >= 4 ? `strong in ${label}` : learned ? label : `${label} ${s.strength}/5`;
-    const headPart = strength >= 4 ? part('why.strong', skill) : learned ? part('why.skill', skill) : part('why.strength', { ...skill, strength: s.strength });
+    const headPart = strength >= 4 ? part('strong', skill) : learned ? part('skill', skill) : part('strength', skill, s.strength);
     const tail = biggest ? `, ${name}'s biggest need` : s.need > 0 ? `, a need of ${name}'s (${s.need}/5)` : '';
-    const tailParts = biggest ? [part('why.biggestNeed', { name })] : s.need > 0 ? [part('why.need', { name, need: s.need })] : [];
+    const tailParts = biggest ? [part('biggestNeed')] : s.need > 0 ? [part('need', s.need)] : [];
     reasons.push({ points: skillPoints, text: head + tail, wording: [headPart, ...tailParts] });
     const m = learned ? taught?.figure : measured[instance.skills[top].key];
-    if (m !== undefined) reasons.push({ points: effPoints, text: `measured effectiveness ${m}/5 in ${label}`, wording: [part('why.measured', { ...skill, figure: m })] });
-    else if (taught?.strongFeedback) reasons.push({ points: effPoints, text: `strong feedback from past coachees in ${label}`, wording: [part('why.strongFeedback', skill)] });
+    if (m !== undefined) reasons.push({ points: effPoints, text: `measured effectiveness ${m}/5 in ${label}`, wording: [part('measured', skill, m)] });
+    else if (taught?.strongFeedback) reasons.push({ points: effPoints, text: `strong feedback from past coachees in ${label}`, wording: [part('strongFeedback', skill)] });
   }
   if (zi < ctx.zoneCount - 1 && zk < ctx.zoneCount - 1) {
     const { start, end } = instance.policy.workingHours;
     const overlap = round2(workingOverlapHours(ctx.zoneOffset[zi], ctx.zoneOffset[zk], start, end));
     const gap = offsetGapHours(ctx.zoneOffset[zi], ctx.zoneOffset[zk]);
     const text = gap === 0 ? 'same working hours' : overlap > 0 ? `${plural(overlap, 'working hour')} in common with ${name}` : `no working hours in common (${gap} h apart)`;
-    const wording = gap === 0 ? part('why.sameHours') : overlap > 0 ? part(overlap === 1 ? 'why.overlapOne' : 'why.overlap', { hours: overlap, name }) : part('why.noOverlap', { gap });
+    const wording = gap === 0 ? part('sameHours') : overlap > 0 ? part(overlap === 1 ? 'overlapOne' : 'overlap', overlap) : part('noOverlap', gap);
     reasons.push({ points: tzPoints, text, wording: [wording] });
   }
   if (langValue === 1) {
     const p = ctx.preferredE[i];
-    reasons.push({ points: termPoints.language, text: `speaks ${name}'s preferred language (${ctx.languages[p]})`, wording: [part('why.language', { name, language: ctx.languages[p] })] });
+    reasons.push({ points: termPoints.language, text: `speaks ${name}'s preferred language (${ctx.languages[p]})`, wording: [part('language', ctx.languages[p])] });
   }
   if (!Number.isNaN(ctx.levelC[k]) && !Number.isNaN(ctx.levelE[i]) && levelValue >= 0.75) {
     const gap = ctx.levelC[k] - ctx.levelE[i];
     const text = gap > 0 ? `${plural(gap, 'level')} above ${name}` : gap === 0 ? `same level as ${name}` : `${plural(-gap, 'level')} below ${name}`;
     const wording =
-      gap > 0 ? part(gap === 1 ? 'why.levelAbove' : 'why.levelsAbove', { count: gap, name }) : gap === 0 ? part('why.sameLevel', { name }) : part(gap === -1 ? 'why.levelBelow' : 'why.levelsBelow', { count: -gap, name });
+      gap > 0 ? part(gap === 1 ? 'levelAbove' : 'levelsAbove', gap) : gap === 0 ? part('sameLevel') : part(gap === -1 ? 'levelBelow' : 'levelsBelow', -gap);
     reasons.push({ points: levelValue * termPoints.level, text, wording: [wording] });
   }
   reasons.sort((a, b) => b.points - a.points);

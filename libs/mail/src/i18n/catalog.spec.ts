@@ -1,4 +1,4 @@
-import { CATALOGS, formatInstant, matchReasons, placeholdersOf, type ReasonPart, skillLabel, t } from './catalog';
+import { CATALOGS, formatInstant, matchReasons, placeholdersOf, type ReasonPart, skillLabel, t, WHY_VALUES } from './catalog';
 import { en } from './catalog.en';
 import { localeFromAcceptLanguage, localeOfLanguages, parseLocaleTag, resolveLocale, SUPPORTED_LOCALES } from './locales';
 
@@ -31,24 +31,29 @@ describe('the catalogs', () => {
 });
 
 describe('match reasons', () => {
-  const texts = ["strong in active listening, Dieter's biggest need", '2.5 working hours in common with Dieter'];
-  const wording: ReasonPart[][] = [
-    [
-      { key: 'why.strong', values: { skill: 'active listening', skillKey: 'active_listening' } },
-      { key: 'why.biggestNeed', values: { name: 'Dieter' } },
-    ],
-    [{ key: 'why.overlap', values: { hours: 2.5, name: 'Dieter' } }],
-  ];
+  const texts = ["strong in active listening, Dieter's biggest need", '2.5 working hours in common with Dieter', 'measured effectiveness 4.5/5 in curiosity'];
+  const wording: ReasonPart[][] = [[['strong', 'active_listening'], ['biggestNeed']], [['overlap', 2.5]], [['measured', 'curiosity', 4.5]]];
+  const context = { name: 'Dieter', skills: [{ key: 'active_listening', label: 'Active listening' }, { key: 'curiosity', label: 'Neugier' }] };
 
   it('keeps the stored English sentences, and words each reason in another language from its parts', () => {
-    expect(matchReasons(texts, wording, 'en')).toEqual(texts);
-    expect(matchReasons(texts, wording, 'de')).toEqual(['Stärke: Aktives Zuhören, das größte Anliegen von Dieter', '2,5 gemeinsame Arbeitsstunden mit Dieter']);
+    expect(matchReasons(texts, wording, 'en', context)).toEqual(texts);
+    expect(matchReasons(texts, wording, 'de', context)).toEqual(['Stärke: Aktives Zuhören, das größte Anliegen von Dieter', '2,5 gemeinsame Arbeitsstunden mit Dieter', 'gemessene Wirksamkeit (Neugier): 4,5/5']);
   });
 
   it('falls back to the stored sentences for pairings without parts or with parts it does not know', () => {
-    expect(matchReasons(texts, undefined, 'de')).toEqual(texts);
-    expect(matchReasons(texts, [wording[0], [{ key: 'why.somethingNew', values: {} }]], 'de')).toEqual(texts);
-    expect(matchReasons(texts, [[{ key: 'offer.subject', values: {} }], wording[1]], 'de')).toEqual(texts);
+    expect(matchReasons(texts, undefined, 'de', context)).toEqual(texts);
+    expect(matchReasons(texts, [wording[0], [['somethingNew']], wording[2]], 'de', context)).toEqual(texts);
+    expect(matchReasons(texts, [wording[0], [['overlap']], wording[2]], 'de', context)).toEqual(texts);
+    expect(matchReasons(texts, wording.slice(1), 'de', context)).toEqual(texts);
+  });
+
+  it('knows the values of every why text, and fills each of its placeholders', () => {
+    const whyKeys = Object.keys(en).filter((k) => k.startsWith('why.')).map((k) => k.slice(4)).sort();
+    expect(Object.keys(WHY_VALUES).sort()).toEqual(whyKeys);
+    for (const key of whyKeys) {
+      const names = [...WHY_VALUES[key as keyof typeof WHY_VALUES], 'name'];
+      expect({ key, missing: placeholdersOf(en[`why.${key}` as keyof typeof en]).filter((p) => !names.includes(p)) }).toEqual({ key, missing: [] });
+    }
   });
 });
 

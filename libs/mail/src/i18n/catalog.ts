@@ -83,30 +83,66 @@ export function skillLabel(skill: { key: string; label: string }, locale: Locale
   return inSentence && LOWER_CASE_NOUNS[locale] ? translated.toLowerCase() : translated;
 }
 
-/** One part of a match reason as libs/matching words it: a `why.*` key and its values. */
-export interface ReasonPart {
-  key: string;
-  values: Record<string, string | number>;
-}
+/** One part of a match reason as libs/matching words it: `[key, ...values]`, the key naming a `why.<key>` text. */
+export type ReasonPart = readonly (string | number)[];
+
+type WhyKey = MessageKey extends infer K ? (K extends `why.${infer W}` ? W : never) : never;
+
+/**
+ * The placeholders each part's values fill, in order (`skill` is a skill key, worded by its label). Every text also
+ * gets `name`, the coachee's first name, from the reader's context.
+ */
+export const WHY_VALUES: Readonly<Record<WhyKey, readonly string[]>> = {
+  strong: ['skill'],
+  skill: ['skill'],
+  strength: ['skill', 'strength'],
+  biggestNeed: [],
+  need: ['need'],
+  measured: ['skill', 'figure'],
+  strongFeedback: ['skill'],
+  sameHours: [],
+  overlapOne: ['hours'],
+  overlap: ['hours'],
+  noOverlap: ['gap'],
+  language: ['language'],
+  levelAbove: ['count'],
+  levelsAbove: ['count'],
+  sameLevel: [],
+  levelBelow: ['count'],
+  levelsBelow: ['count'],
+};
 
 const NUMBER_TAG: Readonly<Record<Locale, string>> = { en: 'en-GB', de: 'de-DE' };
 
 /**
  * A pair's match reasons in a language. English keeps the stored sentences; another language words each reason from
- * its parts (numbers and default skills in that language), and falls back to the stored sentences when a pairing has
- * no parts or names a part this catalog does not know.
+ * its parts (the coachee's first name and the program's skill labels from `context`, numbers and default skills in
+ * that language), and falls back to the stored sentences when a pairing has no parts or a part this catalog does not
+ * know.
  */
-export function matchReasons(texts: readonly string[], wording: readonly (readonly ReasonPart[])[] | null | undefined, locale: Locale): string[] {
-  if (locale === 'en' || !wording || wording.length !== texts.length) return [...texts];
-  if (!wording.every((parts) => parts.every((p) => Object.hasOwn(en, p.key) && p.key.startsWith('why.')))) return [...texts];
+export function matchReasons(
+  texts: readonly string[],
+  wording: readonly (readonly ReasonPart[])[] | null | undefined,
+  locale: Locale,
+  context: { name: string; skills: readonly { key: string; label: string }[] },
+): string[] {
+  if (locale === 'en' || !Array.isArray(wording) || wording.length !== texts.length) return [...texts];
+  const known = (part: ReasonPart) =>
+    Array.isArray(part) && typeof part[0] === 'string' && Object.hasOwn(WHY_VALUES, part[0]) && part.length === WHY_VALUES[part[0] as WhyKey].length + 1;
+  if (!wording.every((parts) => Array.isArray(parts) && parts.every(known))) return [...texts];
   const number = new Intl.NumberFormat(NUMBER_TAG[locale]);
-  return wording.map((parts) =>
+  const labels = new Map(context.skills.map((s) => [s.key, s.label]));
+  return wording.map((parts: readonly ReasonPart[]) =>
     parts
-      .map((p) => {
-        const values: Record<string, string | number> = {};
-        for (const [name, value] of Object.entries(p.values)) values[name] = typeof value === 'number' ? number.format(value) : value;
-        if (typeof p.values.skill === 'string' && typeof p.values.skillKey === 'string') values.skill = skillLabel({ key: p.values.skillKey, label: p.values.skill }, locale, true);
-        return t(locale, p.key as MessageKey, values as never);
+      .map((part: ReasonPart) => {
+        const [key, ...given] = part;
+        const values: Record<string, string> = { name: context.name };
+        WHY_VALUES[key as WhyKey].forEach((placeholder, i) => {
+          const value = String(given[i]);
+          values[placeholder] =
+            placeholder === 'skill' ? skillLabel({ key: value, label: labels.get(value) ?? value }, locale, true) : typeof given[i] === 'number' ? number.format(given[i] as number) : value;
+        });
+        return t(locale, `why.${key as WhyKey}`, values as never);
       })
       .join(''),
   );

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { durationMs, hashSecret, linkToken, newId, rawQuery, type ScoreBreakdown } from '@tandem/domain';
+import { durationMs, hashSecret, linkToken, newId, rawQuery, type ScoreBreakdown, type SkillDefinition } from '@tandem/domain';
 import { coachLocalesOfPairings, linkPlaceholder, offerEmail, type OutboxDraft, writeOutbox } from '@tandem/mail';
 
 /** A pairing about to be offered, with what its email needs. */
@@ -31,7 +31,7 @@ export function reminderLeadMs(ttlMs: number): number {
  */
 export async function writeOffers(
   em: EntityManager,
-  input: { organizationId: string; programName: string; offerTtl: string; appSecret: string; now: Date },
+  input: { organizationId: string; programName: string; skills: readonly SkillDefinition[]; offerTtl: string; appSecret: string; now: Date },
   drafts: OfferDraft[],
 ): Promise<WrittenOffers> {
   const ttlMs = durationMs(input.offerTtl);
@@ -60,6 +60,7 @@ export async function writeOffers(
       goals: draft.goals,
       reasons: draft.breakdown.reasons,
       wording: draft.breakdown.wording,
+      skills: input.skills,
       programName: input.programName,
       expiresAt,
       timeZone: draft.coachTimezone,

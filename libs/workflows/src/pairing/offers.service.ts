@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, DomainError, findByToken, hashSecret, isLinkToken, NotFoundError, PairingEvent, PairingStatus, pairingStatusSql, rawQuery, type ScoreBreakdown, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
+import { Clock, ConflictError, DomainError, findByToken, hashSecret, isLinkToken, NotFoundError, PairingEvent, PairingStatus, pairingStatusSql, rawQuery, type ScoreBreakdown, type SkillDefinition, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
 import { asLocale, firstName, introductionEmail, linkPlaceholder, type Locale, matchReasons, offerReminderEmail, personLocaleSql, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import DataLoader from 'dataloader';
@@ -39,6 +39,7 @@ interface OfferRow {
   /** The pair's reasons from its score breakdown (the page shows them; the rest of the breakdown is not read). */
   reasons: ScoreBreakdown['reasons'] | null;
   wording: ScoreBreakdown['wording'] | null;
+  program_skills: SkillDefinition[];
   program_name: string;
   coachee_name: string;
   coachee_email: string;
@@ -53,7 +54,7 @@ interface OfferRow {
 
 const OFFER_SELECT = `
   select o.id as offer_id, o.token_hash, o.pairing_id, o.decision, o.expires_at, pr.organization_id, pr.program_id, pr.coach_id, pr.coachee_id,
-         pr.breakdown -> 'reasons' as reasons, pr.breakdown -> 'wording' as wording, prog.name as program_name, ep.name as coachee_name, ep.email as coachee_email, ee.goals,
+         pr.breakdown -> 'reasons' as reasons, pr.breakdown -> 'wording' as wording, prog.skills as program_skills, prog.name as program_name, ep.name as coachee_name, ep.email as coachee_email, ee.goals,
          cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone, ce.bio as coach_bio,
          ${personLocaleSql('cp')} as coach_locale, ${personLocaleSql('ep')} as coachee_locale
     from offer o
@@ -98,7 +99,7 @@ export class OffersService {
       state: expired ? 'expired' : (row.decision ?? 'pending'),
       coacheeFirstName: firstName(row.coachee_name),
       goals: row.goals,
-      reasons: matchReasons(row.reasons ?? [], row.wording, asLocale(row.coach_locale)),
+      reasons: matchReasons(row.reasons ?? [], row.wording, asLocale(row.coach_locale), { name: firstName(row.coachee_name), skills: row.program_skills }),
       programName: row.program_name,
       expiresAt: row.expires_at,
       timeZone: row.coach_timezone,

@@ -180,7 +180,7 @@ export class RematchService {
     await rawQuery(tem, `update enrollment set unmatched_reason = null where id = any(?::uuid[])`, [matches.map((m) => m.coacheeId)]);
     const written = await writeOffers(
       tem,
-      { organizationId: program.organization.id, programName: program.name, offerTtl: program.offerTtl, appSecret: this.config.appSecret, now },
+      { organizationId: program.organization.id, programName: program.name, skills: program.skills, offerTtl: program.offerTtl, appSecret: this.config.appSecret, now },
       matches.map((m, i) => {
         const coach = pool.people.get(m.coachId)!;
         const coachee = pool.people.get(m.coacheeId)!;
@@ -199,5 +199,5 @@ export class RematchService {
 
 /** A breakdown as a plain, mutable object (libs/matching answers read-only arrays). */
 function copyBreakdown(b: Breakdown): ScoreBreakdown {
-  return { ...b, terms: [...b.terms], skills: [...b.skills], reasons: [...b.reasons], wording: b.wording.map((parts) => parts.map((p) => ({ key: p.key, values: { ...p.values } }))) };
+  return { ...b, terms: [...b.terms], skills: [...b.skills], reasons: [...b.reasons], wording: b.wording.map((parts) => parts.map((p) => [...p])) };
 }
