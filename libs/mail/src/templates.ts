@@ -1,4 +1,4 @@
-import { formatInstant, type Locale, matchReasons, type ReasonPart, translator } from './i18n';
+import { formatInstant, type Locale, matchReasons, translator } from './i18n';
 import { unmatchedReasonText } from './reasons';
 
 /** A rendered email: plain text always; HTML only when a template needs more than `textToHtml` gives. */
@@ -41,7 +41,7 @@ export function offerEmail(input: {
   goals: string | null;
   /** The pair's reasons in English, and as parts each language words (libs/matching explainPair). */
   reasons: string[];
-  wording?: ReasonPart[][] | null;
+  wording?: string[] | null;
   /** The program's skills, whose labels the reasons' parts name by key. */
   skills: readonly { key: string; label: string }[];
   programName: string;

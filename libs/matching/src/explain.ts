@@ -17,13 +17,6 @@ export interface SkillDetail {
   readonly points: number;
 }
 
-/**
- * One part of a reason, for readers of other languages: a text key (libs/mail's catalog `why.<key>`) and its values in
- * a fixed order, skills by key (`['strength', 'empathy', 3]`). The coachee's name and the skills' labels are not
- * repeated: the reader knows them. Compact on purpose: a round stores one breakdown per proposal.
- */
-export type ReasonPart = readonly [key: string, ...values: (string | number)[]];
-
 /** Why a pair scores what it scores, readable by a coach. */
 export interface Breakdown {
   readonly score: number;
@@ -31,8 +24,13 @@ export interface Breakdown {
   readonly skills: readonly SkillDetail[];
   /** The top reasons in English. */
   readonly reasons: readonly string[];
-  /** The same reasons as text keys and values, one list of parts per reason (see ReasonPart). */
-  readonly wording: readonly (readonly ReasonPart[])[];
+  /**
+   * The same reasons for readers of other languages, one string per reason: its parts separated by spaces, each a text
+   * key (libs/mail's catalog `why.<key>`) and its values in a fixed order after colons, skills by key and text values
+   * URI-encoded (`strength:empathy:3 need:3`). The coachee's name and the skills' labels are not repeated: the reader
+   * knows them. One string, not nested lists: a round stores a breakdown per proposal, and jsonb parses each value.
+   */
+  readonly wording: readonly string[];
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
@@ -70,8 +68,8 @@ export function explainPair(ctx: ScoringContext, i: number, k: number, score: nu
     { term: 'level', weight: round2(termPoints.level), value: round2(levelValue), points: round2(levelValue * termPoints.level) },
   ];
 
-  const reasons: { points: number; text: string; wording: ReasonPart[] }[] = [];
-  const part = (key: string, ...values: (string | number)[]): ReasonPart => [key, ...values];
+  const reasons: { points: number; text: string; wording: string[] }[] = [];
+  const part = (key: string, ...values: (string | number)[]): string => [key, ...values.map((v) => (typeof v === 'number' ? String(v) : encodeURIComponent(v)))].join(':');
   // The skill that earns the most points carries the headline reason.
   let top = -1;
   skills.forEach((s, x) => {
@@ -117,5 +115,5 @@ export function explainPair(ctx: ScoringContext, i: number, k: number, score: nu
   }
   reasons.sort((a, b) => b.points - a.points);
   const kept = reasons.slice(0, 3);
-  return { score, terms, skills, reasons: kept.map((r) => r.text), wording: kept.map((r) => r.wording) };
+  return { score, terms, skills, reasons: kept.map((r) => r.text), wording: kept.map((r) => r.wording.join(' ')) };
 }

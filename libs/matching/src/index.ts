@@ -5,7 +5,7 @@ export { parseInstance } from './instance-parser';
 export { buildScoringContext, scoreProgram, pairViolation, levelFit, languageFit, DENSE_PAIR_LIMIT } from './scoring';
 export type { ScoringContext, ScoredProgram } from './scoring';
 export { explainPair } from './explain';
-export type { Breakdown, BreakdownTerm, ReasonPart, SkillDetail } from './explain';
+export type { Breakdown, BreakdownTerm, SkillDetail } from './explain';
 export { solve, DEFAULT_CANDIDATES, DEFAULT_COACH_CANDIDATES, DEFAULT_SLACK, DEFAULT_SLACK_LIMIT } from './solver';
 export { minCostAssignment } from './min-cost-flow';
 export type { AssignmentGraph, AssignmentResult } from './min-cost-flow';

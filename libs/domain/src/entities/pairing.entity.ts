@@ -32,7 +32,7 @@ export interface ScoreBreakdown {
   skills: { skill: string; need: number; strength: number; points: number }[];
   reasons: string[];
   /** The reasons as text keys and values, so each reader's language can word them (older pairings have none). */
-  wording?: (string | number)[][][];
+  wording?: string[];
 }
 
 /**

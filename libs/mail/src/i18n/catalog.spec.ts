@@ -1,4 +1,4 @@
-import { CATALOGS, formatInstant, matchReasons, placeholdersOf, type ReasonPart, skillLabel, t, WHY_VALUES } from './catalog';
+import { CATALOGS, formatInstant, matchReasons, placeholdersOf, skillLabel, t, WHY_VALUES } from './catalog';
 import { en } from './catalog.en';
 import { localeFromAcceptLanguage, localeOfLanguages, parseLocaleTag, resolveLocale, SUPPORTED_LOCALES } from './locales';
 
@@ -32,7 +32,7 @@ describe('the catalogs', () => {
 
 describe('match reasons', () => {
   const texts = ["strong in active listening, Dieter's biggest need", '2.5 working hours in common with Dieter', 'measured effectiveness 4.5/5 in curiosity'];
-  const wording: ReasonPart[][] = [[['strong', 'active_listening'], ['biggestNeed']], [['overlap', 2.5]], [['measured', 'curiosity', 4.5]]];
+  const wording = ['strong:active_listening biggestNeed', 'overlap:2.5', 'measured:curiosity:4.5'];
   const context = { name: 'Dieter', skills: [{ key: 'active_listening', label: 'Active listening' }, { key: 'curiosity', label: 'Neugier' }] };
 
   it('keeps the stored English sentences, and words each reason in another language from its parts', () => {
@@ -42,8 +42,12 @@ describe('match reasons', () => {
 
   it('falls back to the stored sentences for pairings without parts or with parts it does not know', () => {
     expect(matchReasons(texts, undefined, 'de', context)).toEqual(texts);
-    expect(matchReasons(texts, [wording[0], [['somethingNew']], wording[2]], 'de', context)).toEqual(texts);
-    expect(matchReasons(texts, [wording[0], [['overlap']], wording[2]], 'de', context)).toEqual(texts);
+    for (const odd of ['somethingNew', 'overlap', 'overlap:x', 'overlap:', 'measured:%E0:4', '', 'need:3  need:3']) {
+      expect(matchReasons(texts, [wording[0], odd, wording[2]], 'de', context)).toEqual(texts);
+    }
+    expect(matchReasons(["speaks Dieter's preferred language (brazilian portuguese)"], ['language:brazilian%20portuguese'], 'de', context)).toEqual([
+      'spricht die bevorzugte Sprache von Dieter (brazilian portuguese)',
+    ]);
     expect(matchReasons(texts, wording.slice(1), 'de', context)).toEqual(texts);
   });
 

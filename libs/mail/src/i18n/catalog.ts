@@ -83,14 +83,11 @@ export function skillLabel(skill: { key: string; label: string }, locale: Locale
   return inSentence && LOWER_CASE_NOUNS[locale] ? translated.toLowerCase() : translated;
 }
 
-/** One part of a match reason as libs/matching words it: `[key, ...values]`, the key naming a `why.<key>` text. */
-export type ReasonPart = readonly (string | number)[];
-
 type WhyKey = MessageKey extends infer K ? (K extends `why.${infer W}` ? W : never) : never;
 
 /**
- * The placeholders each part's values fill, in order (`skill` is a skill key, worded by its label). Every text also
- * gets `name`, the coachee's first name, from the reader's context.
+ * The placeholders each reason part's values fill, in order: `skill` is a skill key (worded by its label) and
+ * `language` a text, the rest numbers. Every text also gets `name`, the coachee's first name, from the reader's context.
  */
 export const WHY_VALUES: Readonly<Record<WhyKey, readonly string[]>> = {
   strong: ['skill'],
@@ -112,38 +109,49 @@ export const WHY_VALUES: Readonly<Record<WhyKey, readonly string[]>> = {
   levelsBelow: ['count'],
 };
 
+const TEXT_VALUES = new Set(['skill', 'language']);
 const NUMBER_TAG: Readonly<Record<Locale, string>> = { en: 'en-GB', de: 'de-DE' };
+
+/** A reason's wording (libs/matching explainPair: `strength:empathy:3 need:3`) in a language, or null if it names something unknown. */
+export function wordReason(wording: unknown, locale: Locale, context: { name: string; labels: Map<string, string> }, number: Intl.NumberFormat): string | null {
+  if (typeof wording !== 'string' || wording === '') return null;
+  const out: string[] = [];
+  for (const part of wording.split(' ')) {
+    const [key, ...given] = part.split(':');
+    if (!Object.hasOwn(WHY_VALUES, key)) return null;
+    const names = WHY_VALUES[key as WhyKey];
+    if (given.length !== names.length) return null;
+    const values: Record<string, string> = { name: context.name };
+    for (const [i, placeholder] of names.entries()) {
+      if (TEXT_VALUES.has(placeholder)) {
+        let text: string;
+        try {
+          text = decodeURIComponent(given[i]);
+        } catch {
+          return null;
+        }
+        values[placeholder] = placeholder === 'skill' ? skillLabel({ key: text, label: context.labels.get(text) ?? text }, locale, true) : text;
+      } else {
+        const n = Number(given[i]);
+        if (given[i] === '' || !Number.isFinite(n)) return null;
+        values[placeholder] = number.format(n);
+      }
+    }
+    out.push(t(locale, `why.${key as WhyKey}`, values as never));
+  }
+  return out.join('');
+}
 
 /**
  * A pair's match reasons in a language. English keeps the stored sentences; another language words each reason from
- * its parts (the coachee's first name and the program's skill labels from `context`, numbers and default skills in
- * that language), and falls back to the stored sentences when a pairing has no parts or a part this catalog does not
+ * its wording (the coachee's first name and the program's skill labels from `context`, numbers and default skills in
+ * that language), and falls back to the stored sentences when a pairing has no wording or a part this catalog does not
  * know.
  */
-export function matchReasons(
-  texts: readonly string[],
-  wording: readonly (readonly ReasonPart[])[] | null | undefined,
-  locale: Locale,
-  context: { name: string; skills: readonly { key: string; label: string }[] },
-): string[] {
+export function matchReasons(texts: readonly string[], wording: readonly string[] | null | undefined, locale: Locale, context: { name: string; skills: readonly { key: string; label: string }[] }): string[] {
   if (locale === 'en' || !Array.isArray(wording) || wording.length !== texts.length) return [...texts];
-  const known = (part: ReasonPart) =>
-    Array.isArray(part) && typeof part[0] === 'string' && Object.hasOwn(WHY_VALUES, part[0]) && part.length === WHY_VALUES[part[0] as WhyKey].length + 1;
-  if (!wording.every((parts) => Array.isArray(parts) && parts.every(known))) return [...texts];
   const number = new Intl.NumberFormat(NUMBER_TAG[locale]);
   const labels = new Map(context.skills.map((s) => [s.key, s.label]));
-  return wording.map((parts: readonly ReasonPart[]) =>
-    parts
-      .map((part: ReasonPart) => {
-        const [key, ...given] = part;
-        const values: Record<string, string> = { name: context.name };
-        WHY_VALUES[key as WhyKey].forEach((placeholder, i) => {
-          const value = String(given[i]);
-          values[placeholder] =
-            placeholder === 'skill' ? skillLabel({ key: value, label: labels.get(value) ?? value }, locale, true) : typeof given[i] === 'number' ? number.format(given[i] as number) : value;
-        });
-        return t(locale, `why.${key as WhyKey}`, values as never);
-      })
-      .join(''),
-  );
+  const worded = wording.map((w) => wordReason(w, locale, { name: context.name, labels }, number));
+  return worded.every((w): w is string => w !== null) ? worded : [...texts];
 }

@@ -199,5 +199,5 @@ export class RematchService {
 
 /** A breakdown as a plain, mutable object (libs/matching answers read-only arrays). */
 function copyBreakdown(b: Breakdown): ScoreBreakdown {
-  return { ...b, terms: [...b.terms], skills: [...b.skills], reasons: [...b.reasons], wording: b.wording.map((parts) => parts.map((p) => [...p])) };
+  return { ...b, terms: [...b.terms], skills: [...b.skills], reasons: [...b.reasons], wording: [...b.wording] };
 }
