@@ -46,6 +46,13 @@ describe('languages: each person reads their emails, invites and pages in their 
       { email: greta, locale: 'de' },
     ]);
 
+    const listed = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/enrollments`, { key: ctx.key });
+    expect(listed.body.items.map((e: { email: string; locale: string | null }) => [e.email, e.locale])).toEqual([
+      [dieter, null],
+      [emma, 'en'],
+      [greta, 'de'],
+    ]);
+
     const [toGreta] = await waitMail(greta, 'Willkommen bei Leaders');
     expect(toGreta.text).toBe(
       'Hallo Greta,\n\nSie sind jetzt als Coach in Leaders angemeldet. Wenn ein Coachee zu Ihren Stärken passt, erhalten Sie ein Angebot mit einer Begründung und entscheiden selbst, ob Sie es annehmen.\n\nTandem',

@@ -313,7 +313,7 @@ export class IntakeService {
     const items = await rawQuery<EnrollmentListItem>(
       em,
       `select e.id, e.role, e.status, e.capacity, e.skills, e.goals, e.bio, p.id as "personId", p.email, p.name, p.department,
-              p.manager_email as "managerEmail", p.level, p.timezone, p.languages,
+              p.manager_email as "managerEmail", p.level, p.timezone, p.languages, p.locale,
               case when e.role = 'coachee' then (select pr.status from pairing pr where pr.coachee_id = e.id and pr.status not in ${pairingStatusSql(PairingStatus.Proposed, PairingStatus.Withdrawn)}
                                                   order by pr.created_at desc limit 1) end as "pairingStatus",
               case when e.role = 'coach' then (select count(*)::int from pairing pr where pr.coach_id = e.id and pr.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)}) end as "liveCoachees"
