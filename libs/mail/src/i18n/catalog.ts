@@ -32,7 +32,7 @@ export function t<K extends MessageKey>(locale: Locale, key: K, ...params: Place
   const text = (CATALOGS[locale] ?? en)[key] ?? en[key];
   const values = params[0] as Record<string, string | number> | undefined;
   if (!values) return text;
-  return text.replace(PLACEHOLDER, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  return text.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
 }
 
 /** A translator bound to one language. */
