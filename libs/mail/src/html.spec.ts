@@ -17,6 +17,12 @@ describe('html escaping', () => {
     expect(out).toContain('<a href="https://tandem.example/offers/abc?x=1&amp;y=2">https://tandem.example/offers/abc?x=1&amp;y=2</a> now<br>Thanks');
     expect(textToHtml('see "https://x.example/"onmouseover=alert(1)')).not.toContain('"onmouseover');
   });
+
+  it('names the language of the text, and only a language subtag', () => {
+    expect(textToHtml('Hallo', 'de')).toMatch(/^<!doctype html><html lang="de"><body /);
+    expect(textToHtml('Hi')).toMatch(/^<!doctype html><html><body /);
+    expect(textToHtml('Hi', '"><script>')).toMatch(/^<!doctype html><html><body /);
+  });
 });
 
 describe('formatInstant', () => {
