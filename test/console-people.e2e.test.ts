@@ -202,13 +202,18 @@ describe('console: getting people in and out, one at a time or by file', () => {
     expect(bad.text).toContain('<p class="error" id="f-timezone-error">Time zone &quot;Mars/Olympus&quot; is not an IANA time zone such as Europe/Paris.</p>');
 
     // A role or email in the form is ignored: the enrollment says who this is.
-    const saved = await browser.post(`/console/enrollments/${id}`, personForm({ role: 'coach', email: 'mallory@acme.example', name: 'Eve Adams', department: 'People', goals: 'Lead a new team' }), form.text);
+    const badLanguage = await browser.post(`/console/enrollments/${id}`, personForm({ name: 'Eve Adams', locale: 'fr' }), form.text);
+    expect(badLanguage.status).toBe(422);
+    expect(badLanguage.text).toContain('<p class="error" id="f-locale-error">Language &quot;fr&quot; is not a language Tandem writes in (en, de).</p>');
+    const saved = await browser.post(`/console/enrollments/${id}`, personForm({ role: 'coach', email: 'mallory@acme.example', name: 'Eve Adams', department: 'People', goals: 'Lead a new team', locale: 'de-CH' }), form.text);
     expect(saved.status).toBe(303);
     expect((await browser.get(String(saved.headers.location))).text).toContain('Details saved.');
     expect(await enrollment('eve@acme.example')).toMatchObject({ id, department: 'People' });
     expect(await enrollment('mallory@acme.example')).toBeUndefined();
     const [{ role, goals }] = await rawQuery<{ role: string; goals: string }>(db(), 'select role::text as role, goals from enrollment where id = ?', [id]);
     expect({ role, goals }).toEqual({ role: 'coachee', goals: 'Lead a new team' });
+    expect(await rawQuery(db(), 'select locale from person where email = ?', ['eve@acme.example'])).toEqual([{ locale: 'de' }]);
+    expect((await browser.get(`/console/enrollments/${id}/edit`)).text).toContain('id="f-locale" name="locale" value="de"');
     expect(await audits('enrollment.updated')).toBe(2);
     await outboxDrained();
     expect(welcomes('eve@acme.example')).toBe(1);
