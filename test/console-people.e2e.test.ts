@@ -81,7 +81,7 @@ describe('console: getting people in and out, one at a time or by file', () => {
     expect(page.text).toContain(`href="${programPath}/people-template.csv" download`);
     // The guide: one row per column with its meaning, allowed values and an example; the capacity default written down.
     const guide = page.text.slice(page.text.indexOf('id="column-guide"'), page.text.indexOf('</details>', page.text.indexOf('id="column-guide"')));
-    expect(guide).toContain('(18 columns)');
+    expect(guide).toContain('(19 columns)');
     expect([...guide.matchAll(/<th scope="row" data-label="Column"><code>([a-z_]+)<\/code><\/th>/g)].map((m) => m[1])).toEqual([
       'role',
       'email',
@@ -91,6 +91,7 @@ describe('console: getting people in and out, one at a time or by file', () => {
       'level',
       'timezone',
       'languages',
+      'locale',
       'capacity',
       ...SKILLS,
       'goals',
@@ -201,13 +202,18 @@ describe('console: getting people in and out, one at a time or by file', () => {
     expect(bad.text).toContain('<p class="error" id="f-timezone-error">Time zone &quot;Mars/Olympus&quot; is not an IANA time zone such as Europe/Paris.</p>');
 
     // A role or email in the form is ignored: the enrollment says who this is.
-    const saved = await browser.post(`/console/enrollments/${id}`, personForm({ role: 'coach', email: 'mallory@acme.example', name: 'Eve Adams', department: 'People', goals: 'Lead a new team' }), form.text);
+    const badLanguage = await browser.post(`/console/enrollments/${id}`, personForm({ name: 'Eve Adams', locale: 'fr' }), form.text);
+    expect(badLanguage.status).toBe(422);
+    expect(badLanguage.text).toContain('<p class="error" id="f-locale-error">Language &quot;fr&quot; is not a language Tandem writes in (en, de).</p>');
+    const saved = await browser.post(`/console/enrollments/${id}`, personForm({ role: 'coach', email: 'mallory@acme.example', name: 'Eve Adams', department: 'People', goals: 'Lead a new team', locale: 'de-CH' }), form.text);
     expect(saved.status).toBe(303);
     expect((await browser.get(String(saved.headers.location))).text).toContain('Details saved.');
     expect(await enrollment('eve@acme.example')).toMatchObject({ id, department: 'People' });
     expect(await enrollment('mallory@acme.example')).toBeUndefined();
     const [{ role, goals }] = await rawQuery<{ role: string; goals: string }>(db(), 'select role::text as role, goals from enrollment where id = ?', [id]);
     expect({ role, goals }).toEqual({ role: 'coachee', goals: 'Lead a new team' });
+    expect(await rawQuery(db(), 'select locale from person where email = ?', ['eve@acme.example'])).toEqual([{ locale: 'de' }]);
+    expect((await browser.get(`/console/enrollments/${id}/edit`)).text).toContain('id="f-locale" name="locale" value="de"');
     expect(await audits('enrollment.updated')).toBe(2);
     await outboxDrained();
     expect(welcomes('eve@acme.example')).toBe(1);

@@ -302,6 +302,21 @@ describe('SCIM 2.0 provisioning (Entra and Okta sequences)', () => {
     expect(n).toBe(1);
   });
 
+  it("takes the person's language from preferredLanguage when Tandem writes it, and keeps it for one it does not", async () => {
+    const created = await scim('POST', '/Users', { schemas: [USER], userName: 'lena.lang@acme.example', displayName: 'Lena Lang', emails: [{ value: 'lena.lang@acme.example', primary: true }], preferredLanguage: 'de-DE', active: true });
+    expect(created.status).toBe(201);
+    const locale = async () => (await rawQuery<{ locale: string | null }>(db(), `select locale from person where id = ?`, [created.body.id]))[0].locale;
+    expect(await locale()).toBe('de');
+    expect((await scim('GET', `/Users/${created.body.id}`)).body.preferredLanguage).toBe('de');
+    const replace = (value: string) => scim('PATCH', `/Users/${created.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'preferredLanguage', value }] });
+    expect((await replace('fr-FR')).status).toBe(200);
+    expect(await locale()).toBe('de');
+    expect((await replace('en-US')).status).toBe(200);
+    expect(await locale()).toBe('en');
+    const [audit] = await rawQuery<{ data: { fields: string[] } }>(db(), `select data from audit_event where subject_id = ? and action = 'person.updated' order by created_at desc limit 1`, [created.body.id]);
+    expect(audit.data.fields).toEqual(['preferredLanguage']);
+  });
+
   it('pages with startIndex and count, and claims a person an import created', async () => {
     const all = await scim('GET', '/Users?count=1');
     expect(all.body.itemsPerPage).toBe(1);

@@ -16,6 +16,8 @@ export interface ReceivedMail {
   calendars: string[];
   /** Each calendar part's Content-Type (with its iTIP method). */
   calendarTypes: string[];
+  /** The Content-Language header (RFC 3282), '' without one. */
+  contentLanguage: string;
 }
 
 /** A real SMTP server on a free local port that keeps what it receives. */
@@ -69,7 +71,7 @@ export class SmtpSink {
         if (this.options.parse === false) {
           stream.on('data', () => undefined);
           stream.on('end', () => {
-            this.messages.push({ to, subject: '', text: '', html: '', messageId: '', calendars: [], calendarTypes: [] });
+            this.messages.push({ to, subject: '', text: '', html: '', messageId: '', calendars: [], calendarTypes: [], contentLanguage: '' });
             reply(to.join(','), callback);
           });
           return;
@@ -83,6 +85,7 @@ export class SmtpSink {
               html: typeof mail.html === 'string' ? mail.html : '',
               messageId: mail.messageId ?? '',
               calendars: calendarParts(mail).map((a) => a.content.toString('utf8')),
+              contentLanguage: String(mail.headers.get('content-language') ?? ''),
               calendarTypes: calendarParts(mail).map((a) => a.headers.get('content-type') as { value: string; params: Record<string, string> }).map((t) => [t.value, ...Object.entries(t.params).map(([k, v]) => `${k}=${v}`)].join('; ')),
             });
             reply(to.join(','), callback);

@@ -98,8 +98,8 @@ export class TestTandem {
   }
 
   /** Creates an organization and answers its admin key. */
-  async organization(name = 'Acme'): Promise<{ organizationId: string; apiKey: string }> {
-    return this.get(OrganizationsService).createOrganization(name);
+  async organization(name = 'Acme', defaultLocale?: string): Promise<{ organizationId: string; apiKey: string }> {
+    return this.get(OrganizationsService).createOrganization(name, defaultLocale);
   }
 
   /** Sends a request through the whole Fastify stack (parsers, guards, filters). */

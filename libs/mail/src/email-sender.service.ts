@@ -17,6 +17,7 @@ interface ClaimedMessage {
   text: string;
   html: string | null;
   ics: string | null;
+  locale: string | null;
   idempotency_key: string;
 }
 
@@ -148,7 +149,7 @@ export class EmailSender implements OnApplicationShutdown {
       `update outbox_message
           set status = 'sending', attempts = attempts + 1, locked_until = now() + make_interval(secs => ?)
         where id = ? and (status in ('pending', 'held') or (status = 'sending' and locked_until < now()))
-        returning "to", subject, text, html, ics, idempotency_key`,
+        returning "to", subject, text, html, ics, locale, idempotency_key`,
       [this.config.emailClaimLeaseMs / 1000, messageId],
     );
     if (!message) {
@@ -169,7 +170,9 @@ export class EmailSender implements OnApplicationShutdown {
           to: message.to,
           subject: message.subject,
           text,
-          html: message.html ? expandLinks(message.html, this.config.publicUrl, this.config.appSecret) : textToHtml(text),
+          html: message.html ? expandLinks(message.html, this.config.publicUrl, this.config.appSecret) : textToHtml(text, message.locale),
+          // RFC 3282: clients (and screen readers) know the message's language.
+          ...(message.locale && /^[a-z]{2,3}$/.test(message.locale) ? { headers: { 'Content-Language': message.locale } } : {}),
           ...calendarParts(message.ics),
           messageId: messageIdOf(message.idempotency_key),
         }), SpanKind.CLIENT);

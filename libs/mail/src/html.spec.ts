@@ -17,11 +17,17 @@ describe('html escaping', () => {
     expect(out).toContain('<a href="https://tandem.example/offers/abc?x=1&amp;y=2">https://tandem.example/offers/abc?x=1&amp;y=2</a> now<br>Thanks');
     expect(textToHtml('see "https://x.example/"onmouseover=alert(1)')).not.toContain('"onmouseover');
   });
+
+  it('names the language of the text, and only a language subtag', () => {
+    expect(textToHtml('Hallo', 'de')).toMatch(/^<!doctype html><html lang="de"><body /);
+    expect(textToHtml('Hi')).toMatch(/^<!doctype html><html><body /);
+    expect(textToHtml('Hi', '"><script>')).toMatch(/^<!doctype html><html><body /);
+  });
 });
 
 describe('formatInstant', () => {
   it('shows an instant in the recipient’s time zone, across daylight saving', () => {
-    const { formatInstant } = jest.requireActual('./templates') as typeof import('./templates');
+    const { formatInstant } = jest.requireActual('./i18n') as typeof import('./i18n');
     expect(formatInstant(new Date('2026-01-15T12:00:00Z'), 'Europe/Paris')).toMatch(/15 Jan 2026.*13:00/);
     expect(formatInstant(new Date('2026-07-15T12:00:00Z'), 'Europe/Paris')).toMatch(/15 Jul 2026.*14:00/);
   });

@@ -34,9 +34,10 @@ const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/g;
  * The HTML part of a plain-text email: escaped paragraphs, line breaks kept, links made clickable. Deriving it at send
  * time keeps one source of truth per message and halves what the outbox stores.
  */
-export function textToHtml(text: string): string {
+export function textToHtml(text: string, locale?: string | null): string {
   const paragraphs = text.split(/\n{2,}/).map((paragraph) => `<p>${linkify(paragraph).replace(/\n/g, '<br>')}</p>`);
-  return `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5;max-width:40em">\n${paragraphs.join('\n')}\n</body></html>`;
+  const lang = locale && /^[a-z]{2,3}$/.test(locale) ? ` lang="${locale}"` : '';
+  return `<!doctype html><html${lang}><body style="font-family:sans-serif;line-height:1.5;max-width:40em">\n${paragraphs.join('\n')}\n</body></html>`;
 }
 
 /** Escapes text and wraps each http(s) URL in a link (the URL escaped as well). */

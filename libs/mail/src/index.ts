@@ -1,4 +1,5 @@
 export * from './html';
+export * from './i18n';
 export * from './templates';
 export * from './reasons';
 export * from './outbox';

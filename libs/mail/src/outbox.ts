@@ -1,10 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
 import { expandLinks, redactLinks, sealLinks } from './links';
+import type { Locale } from './i18n';
 import type { RenderedEmail } from './templates';
 
 /** An email to write into the outbox. */
-export interface OutboxDraft extends RenderedEmail {
+export interface OutboxDraft extends Omit<RenderedEmail, 'locale'> {
+  /** The language it is written in (every template says); null for a message in none in particular. */
+  locale?: Locale | null;
   organizationId: string;
   idempotencyKey: string;
   to: string;
@@ -25,9 +28,9 @@ export async function writeOutbox(em: EntityManager, drafts: OutboxDraft[]): Pro
     const part = drafts.slice(i, i + chunk);
     const rows = await rawQuery<{ id: string }>(
       em,
-      `insert into outbox_message (id, organization_id, idempotency_key, "to", subject, text, html, ics)
-       select gen_random_uuid(), o, k, t, s, x, h, c
-       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as d(o, k, t, s, x, h, c)
+      `insert into outbox_message (id, organization_id, idempotency_key, "to", subject, text, html, ics, locale)
+       select gen_random_uuid(), o, k, t, s, x, h, c, l
+       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as d(o, k, t, s, x, h, c, l)
        on conflict (idempotency_key) do nothing
        returning id`,
       [
@@ -38,6 +41,7 @@ export async function writeOutbox(em: EntityManager, drafts: OutboxDraft[]): Pro
         part.map((d) => sealLinks(d.text)),
         part.map((d) => (d.html ? sealLinks(d.html) : null)),
         part.map((d) => d.ics ?? null),
+        part.map((d) => d.locale ?? null),
       ],
     );
     for (const row of rows) ids.push(row.id);

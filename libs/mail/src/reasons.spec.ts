@@ -15,12 +15,12 @@ describe('unmatched reasons in words', () => {
 
   it('never shows a raw code in the admin email', () => {
     for (const code of [...every, 'something-new']) {
-      const mail = unmatchedAdminEmail({ coacheeName: 'Eli', programName: 'Leaders', reason: code });
+      const mail = unmatchedAdminEmail({ coacheeName: 'Eli', programName: 'Leaders', reason: code, locale: 'en' });
       expect(mail.text).not.toContain(`(${code})`);
       expect(mail.text).not.toContain(code);
       expect(mail.text).toContain(unmatchedReasonText(code));
     }
-    expect(unmatchedAdminEmail({ coacheeName: 'Eli', programName: 'Leaders', reason: 'no-capacity' }).text).toContain(
+    expect(unmatchedAdminEmail({ coacheeName: 'Eli', programName: 'Leaders', reason: 'no-capacity', locale: 'en' }).text).toContain(
       'Tandem could not find a coach for Eli in Leaders: the coaches who fit have no free places.',
     );
   });

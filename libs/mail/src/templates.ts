@@ -1,3 +1,4 @@
+import { formatInstant, type Locale, matchReasons, translator } from './i18n';
 import { unmatchedReasonText } from './reasons';
 
 /** A rendered email: plain text always; HTML only when a template needs more than `textToHtml` gives. */
@@ -5,6 +6,8 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html?: string | null;
+  /** The language it is written in. */
+  locale: Locale;
 }
 
 /** The first word of a name, for a friendly greeting. */
@@ -12,29 +15,23 @@ export function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? name;
 }
 
-/** Welcome to a program, sent once per enrollment. */
-export function welcomeEmail(input: { name: string; programName: string; role: 'coach' | 'coachee' }): RenderedEmail {
-  const first = firstName(input.name);
-  const asWhat =
-    input.role === 'coach'
-      ? 'as a coach. When a coachee fits your strengths, you will get an offer that explains why, and you decide whether to take it.'
-      : 'as a coachee. We will match you with a coach whose strengths fit what you want to develop, and let you know who it is.';
-  const subject = `Welcome to ${input.programName}`;
-  const text = `Hi ${first},\n\nYou have been enrolled in ${input.programName} ${asWhat}\n\nTandem`;
-  return { subject, text };
+/** An email's paragraphs between the greeting and the signature ("Tandem"), in one language. */
+export function letter(locale: Locale, greeting: string, paragraphs: string[]): string {
+  return [greeting, ...paragraphs, translator(locale)('mail.signature')].join('\n\n');
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/** "Hi Ana," for a named recipient, "Hello," for anyone else. */
+export function greeting(locale: Locale, name: string | null): string {
+  const tr = translator(locale);
+  return name ? tr('mail.greeting', { first: firstName(name) }) : tr('mail.hello');
+}
 
-/** A date and time as the recipient reads it, in their time zone ("26 Nov 2026, 19:30 CET"). */
-export function formatInstant(at: Date, timeZone: string): string {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    // Building a formatter costs ~0.1 ms; publishing 10,000 offers reuses one per time zone.
-    formatter = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' });
-    if (formatters.size < 1000) formatters.set(timeZone, formatter);
-  }
-  return formatter.format(at);
+/** Welcome to a program, sent once per enrollment. */
+export function welcomeEmail(input: { name: string; programName: string; role: 'coach' | 'coachee'; locale: Locale }): RenderedEmail {
+  const tr = translator(input.locale);
+  const program = input.programName;
+  const body = input.role === 'coach' ? tr('welcome.coach', { program }) : tr('welcome.coachee', { program });
+  return { subject: tr('welcome.subject', { program }), text: letter(input.locale, greeting(input.locale, input.name), [body]), locale: input.locale };
 }
 
 /** The offer to a coach: who, their goals, why this match, and one link to the offer page. */
@@ -42,80 +39,87 @@ export function offerEmail(input: {
   coachName: string;
   coacheeName: string;
   goals: string | null;
+  /** The pair's reasons in English, and as parts each language words (libs/matching explainPair). */
   reasons: string[];
+  wording?: string[] | null;
+  /** The program's skills, whose labels the reasons' parts name by key. */
+  skills: readonly { key: string; label: string }[];
   programName: string;
   expiresAt: Date;
   timeZone: string;
   link: string;
+  locale: Locale;
 }): RenderedEmail {
+  const tr = translator(input.locale);
   const coachee = firstName(input.coacheeName);
-  const why = input.reasons.length > 0 ? input.reasons.map((r) => `- ${r}`).join('\n') : '- a good overall fit';
-  const text = [
-    `Hi ${firstName(input.coachName)},`,
-    `We matched you with ${coachee} in ${input.programName}: your strengths fit what ${coachee} wants to develop. Would you coach ${coachee}?`,
-    input.goals ? `${coachee}'s goals:\n${input.goals}` : `${coachee} has not written down goals yet.`,
-    `Why we matched you:\n${why}`,
-    `Accept or decline here (the offer expires ${formatInstant(input.expiresAt, input.timeZone)}):\n${input.link}`,
-    'Tandem',
-  ].join('\n\n');
-  return { subject: `Coaching offer: ${coachee} (${input.programName})`, text };
+  const program = input.programName;
+  const reasons = matchReasons(input.reasons, input.wording, input.locale, { name: coachee, skills: input.skills });
+  const why = (reasons.length > 0 ? reasons : [tr('offer.defaultReason')]).map((r) => `- ${r}`).join('\n');
+  const text = letter(input.locale, greeting(input.locale, input.coachName), [
+    tr('offer.intro', { coachee, program }),
+    input.goals ? tr('offer.goals', { coachee, goals: input.goals }) : tr('offer.noGoals', { coachee }),
+    tr('offer.why', { reasons: why }),
+    tr('offer.link', { expires: formatInstant(input.expiresAt, input.timeZone, input.locale), link: input.link }),
+  ]);
+  return { subject: tr('offer.subject', { coachee, program }), text, locale: input.locale };
 }
 
 /** A reminder before an offer expires. */
-export function offerReminderEmail(input: { coachName: string; coacheeName: string; programName: string; expiresAt: Date; timeZone: string; link: string }): RenderedEmail {
+export function offerReminderEmail(input: { coachName: string; coacheeName: string; programName: string; expiresAt: Date; timeZone: string; link: string; locale: Locale }): RenderedEmail {
+  const tr = translator(input.locale);
   const coachee = firstName(input.coacheeName);
-  const text = [
-    `Hi ${firstName(input.coachName)},`,
-    `${coachee} is still waiting for your answer in ${input.programName}. The offer expires ${formatInstant(input.expiresAt, input.timeZone)}.`,
-    `Accept or decline here:\n${input.link}`,
-    'Tandem',
-  ].join('\n\n');
-  return { subject: `Reminder: coaching offer for ${coachee}`, text };
+  const text = letter(input.locale, greeting(input.locale, input.coachName), [
+    tr('offerReminder.waiting', { coachee, program: input.programName, expires: formatInstant(input.expiresAt, input.timeZone, input.locale) }),
+    tr('offerReminder.link', { link: input.link }),
+  ]);
+  return { subject: tr('offerReminder.subject', { coachee }), text, locale: input.locale };
 }
 
 /** Introduces coach and coachee once the coach has accepted. */
-export function introductionEmail(input: { to: 'coach' | 'coachee'; recipientName: string; otherName: string; otherEmail: string; programName: string; otherBio?: string | null }): RenderedEmail {
+export function introductionEmail(input: {
+  to: 'coach' | 'coachee';
+  recipientName: string;
+  otherName: string;
+  otherEmail: string;
+  programName: string;
+  otherBio?: string | null;
+  locale: Locale;
+}): RenderedEmail {
+  const tr = translator(input.locale);
   const other = input.otherName.trim();
-  const body =
-    input.to === 'coach'
-      ? `Thank you for taking on ${other} in ${input.programName}. You can reach them at ${input.otherEmail}.`
-      : `${other} has agreed to be your coach in ${input.programName}. You can reach them at ${input.otherEmail}.`;
+  const values = { other, program: input.programName, email: input.otherEmail };
+  const body = input.to === 'coach' ? tr('intro.coach', values) : tr('intro.coachee', values);
   // The coachee meets their coach through the coach's own words, when the coach wrote some.
-  const bio = input.to === 'coachee' && input.otherBio?.trim() ? [`About ${firstName(other)}, in their own words:\n${input.otherBio.trim()}`] : [];
-  const text = [`Hi ${firstName(input.recipientName)},`, body, ...bio, 'Your session invitations follow in a separate email.', 'Tandem'].join('\n\n');
-  return { subject: input.to === 'coach' ? `You are now coaching ${firstName(other)}` : `Meet your coach, ${other}`, text };
+  const bio = input.to === 'coachee' && input.otherBio?.trim() ? [tr('intro.bio', { first: firstName(other), bio: input.otherBio.trim() })] : [];
+  const text = letter(input.locale, greeting(input.locale, input.recipientName), [body, ...bio, tr('intro.invitesFollow')]);
+  return { subject: input.to === 'coach' ? tr('intro.subject.coach', { first: firstName(other) }) : tr('intro.subject.coachee', { other }), text, locale: input.locale };
 }
 
-/** Tells a program's admins that a coachee could not be matched automatically. */
-export function unmatchedAdminEmail(input: { coacheeName: string; programName: string; reason: string }): RenderedEmail {
-  const text = [
-    'Hello,',
-    `Tandem could not find a coach for ${input.coacheeName} in ${input.programName}: ${unmatchedReasonText(input.reason)}.`,
-    'They wait on the program’s waiting list: when a place frees up (a pairing ends, a coach joins or takes more coachees), Tandem offers them the best free place that fits. You can also add coaches or free capacity, or launch a new matching round.',
-    'Tandem',
-  ].join('\n\n');
-  return { subject: `No coach found for ${input.coacheeName}`, text };
+/** Tells a program's admins that a coachee could not be matched automatically (in the organization's language). */
+export function unmatchedAdminEmail(input: { coacheeName: string; programName: string; reason: string; locale: Locale }): RenderedEmail {
+  const locale = input.locale;
+  const tr = translator(locale);
+  const text = letter(locale, tr('mail.hello'), [
+    tr('unmatched.body', { coachee: input.coacheeName, program: input.programName, reason: unmatchedReasonText(input.reason, locale) }),
+    tr('unmatched.waitlist'),
+  ]);
+  return { subject: tr('unmatched.subject', { coachee: input.coacheeName }), text, locale: input.locale };
 }
 
 /** To a program's admin: coachees of the waiting list were offered to coaches whose places freed up. */
-export function waitlistMatchedAdminEmail(input: { programName: string; matches: { coacheeName: string; coachName: string }[] }): RenderedEmail {
-  const text = [
-    'Hello,',
-    `A place freed up in ${input.programName}, so Tandem offered coachees of the waiting list to coaches, best fit first:`,
-    input.matches.map((m) => `- ${m.coacheeName} to ${m.coachName}`).join('\n'),
-    'Each coach has the usual offer to accept or decline; a declined offer is re-matched as always.',
-    'Tandem',
-  ].join('\n\n');
-  return { subject: `Waiting list matched in ${input.programName}: ${input.matches.length} offer(s)`, text };
+export function waitlistMatchedAdminEmail(input: { programName: string; matches: { coacheeName: string; coachName: string }[]; locale: Locale }): RenderedEmail {
+  const tr = translator(input.locale);
+  const text = letter(input.locale, tr('mail.hello'), [
+    tr('waitlist.intro', { program: input.programName }),
+    input.matches.map((m) => tr('waitlist.line', { coachee: m.coacheeName, coach: m.coachName })).join('\n'),
+    tr('waitlist.outro'),
+  ]);
+  return { subject: tr('waitlist.subject', { program: input.programName, count: input.matches.length }), text, locale: input.locale };
 }
 
 /** The one-time link that signs an admin in to the console. */
-export function signInEmail(input: { link: string; minutes: number }): RenderedEmail {
-  const text = [
-    'Hi,',
-    `Here is your link to sign in to the Tandem admin console. It works once, for ${input.minutes} minutes:\n${input.link}`,
-    'If you did not ask for it, you can ignore this email: nobody can sign in without the link.',
-    'Tandem',
-  ].join('\n\n');
-  return { subject: 'Your Tandem sign-in link', text };
+export function signInEmail(input: { link: string; minutes: number; locale: Locale }): RenderedEmail {
+  const tr = translator(input.locale);
+  const text = letter(input.locale, tr('signIn.greeting'), [tr('signIn.link', { minutes: input.minutes, link: input.link }), tr('signIn.ignore')]);
+  return { subject: tr('signIn.subject'), text, locale: input.locale };
 }

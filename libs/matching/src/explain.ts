@@ -22,7 +22,15 @@ export interface Breakdown {
   readonly score: number;
   readonly terms: readonly BreakdownTerm[];
   readonly skills: readonly SkillDetail[];
+  /** The top reasons in English. */
   readonly reasons: readonly string[];
+  /**
+   * The same reasons for readers of other languages, one string per reason: its parts separated by spaces, each a text
+   * key (libs/mail's catalog `why.<key>`) and its values in a fixed order after colons, skills by key and text values
+   * URI-encoded (`strength:empathy:3 need:3`). The coachee's name and the skills' labels are not repeated: the reader
+   * knows them. One string, not nested lists: a round stores a breakdown per proposal, and jsonb parses each value.
+   */
+  readonly wording: readonly string[];
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
@@ -60,7 +68,8 @@ export function explainPair(ctx: ScoringContext, i: number, k: number, score: nu
     { term: 'level', weight: round2(termPoints.level), value: round2(levelValue), points: round2(levelValue * termPoints.level) },
   ];
 
-  const reasons: { points: number; text: string }[] = [];
+  const reasons: { points: number; text: string; wording: string[] }[] = [];
+  const part = (key: string, ...values: (string | number)[]): string => [key, ...values.map((v) => (typeof v === 'number' ? String(v) : encodeURIComponent(v)))].join(':');
   // The skill that earns the most points carries the headline reason.
   let top = -1;
   skills.forEach((s, x) => {
@@ -69,6 +78,7 @@ export function explainPair(ctx: ScoringContext, i: number, k: number, score: nu
   if (top >= 0) {
     const s = skills[top];
     const label = instance.skills[top].label;
+    const skill = instance.skills[top].key;
     const maxNeed = Math.max(...skills.map((d) => d.need));
     const biggest = s.need > 0 && s.need === maxNeed && skills.findIndex((d) => d.need === maxNeed) === top;
     const learned = instance.learned?.[coach.id];
@@ -76,28 +86,34 @@ export function explainPair(ctx: ScoringContext, i: number, k: number, score: nu
     // A strength feedback moved is named without a figure: the figure would give the estimate away.
     const strength = learned ? (taught?.strength ?? s.strength) : s.strength;
     const head = strength >= 4 ? `strong in ${label}` : learned ? label : `${label} ${s.strength}/5`;
+    const headPart = strength >= 4 ? part('strong', skill) : learned ? part('skill', skill) : part('strength', skill, s.strength);
     const tail = biggest ? `, ${name}'s biggest need` : s.need > 0 ? `, a need of ${name}'s (${s.need}/5)` : '';
-    reasons.push({ points: skillPoints, text: head + tail });
+    const tailParts = biggest ? [part('biggestNeed')] : s.need > 0 ? [part('need', s.need)] : [];
+    reasons.push({ points: skillPoints, text: head + tail, wording: [headPart, ...tailParts] });
     const m = learned ? taught?.figure : measured[instance.skills[top].key];
-    if (m !== undefined) reasons.push({ points: effPoints, text: `measured effectiveness ${m}/5 in ${label}` });
-    else if (taught?.strongFeedback) reasons.push({ points: effPoints, text: `strong feedback from past coachees in ${label}` });
+    if (m !== undefined) reasons.push({ points: effPoints, text: `measured effectiveness ${m}/5 in ${label}`, wording: [part('measured', skill, m)] });
+    else if (taught?.strongFeedback) reasons.push({ points: effPoints, text: `strong feedback from past coachees in ${label}`, wording: [part('strongFeedback', skill)] });
   }
   if (zi < ctx.zoneCount - 1 && zk < ctx.zoneCount - 1) {
     const { start, end } = instance.policy.workingHours;
     const overlap = round2(workingOverlapHours(ctx.zoneOffset[zi], ctx.zoneOffset[zk], start, end));
     const gap = offsetGapHours(ctx.zoneOffset[zi], ctx.zoneOffset[zk]);
     const text = gap === 0 ? 'same working hours' : overlap > 0 ? `${plural(overlap, 'working hour')} in common with ${name}` : `no working hours in common (${gap} h apart)`;
-    reasons.push({ points: tzPoints, text });
+    const wording = gap === 0 ? part('sameHours') : overlap > 0 ? part(overlap === 1 ? 'overlapOne' : 'overlap', overlap) : part('noOverlap', gap);
+    reasons.push({ points: tzPoints, text, wording: [wording] });
   }
   if (langValue === 1) {
     const p = ctx.preferredE[i];
-    reasons.push({ points: termPoints.language, text: `speaks ${name}'s preferred language (${ctx.languages[p]})` });
+    reasons.push({ points: termPoints.language, text: `speaks ${name}'s preferred language (${ctx.languages[p]})`, wording: [part('language', ctx.languages[p])] });
   }
   if (!Number.isNaN(ctx.levelC[k]) && !Number.isNaN(ctx.levelE[i]) && levelValue >= 0.75) {
     const gap = ctx.levelC[k] - ctx.levelE[i];
     const text = gap > 0 ? `${plural(gap, 'level')} above ${name}` : gap === 0 ? `same level as ${name}` : `${plural(-gap, 'level')} below ${name}`;
-    reasons.push({ points: levelValue * termPoints.level, text });
+    const wording =
+      gap > 0 ? part(gap === 1 ? 'levelAbove' : 'levelsAbove', gap) : gap === 0 ? part('sameLevel') : part(gap === -1 ? 'levelBelow' : 'levelsBelow', -gap);
+    reasons.push({ points: levelValue * termPoints.level, text, wording: [wording] });
   }
   reasons.sort((a, b) => b.points - a.points);
-  return { score, terms, skills, reasons: reasons.slice(0, 3).map((r) => r.text) };
+  const kept = reasons.slice(0, 3);
+  return { score, terms, skills, reasons: kept.map((r) => r.text), wording: kept.map((r) => r.wording.join(' ')) };
 }

@@ -30,6 +30,7 @@ export function fieldLabels(program: ProgramView): Record<string, string> {
     level: 'Level',
     timezone: 'Time zone',
     languages: 'Languages',
+    locale: 'Language',
     capacity: 'Capacity',
     goals: 'Goals',
     bio: 'Bio',
@@ -63,6 +64,7 @@ export function personValues(p: PersonDetail): PersonValues {
     level: p.level === null ? '' : String(p.level),
     timezone: p.timezone,
     languages: p.languages.join('; '),
+    locale: p.locale ?? '',
     capacity: p.capacity === null ? '' : String(p.capacity),
     goals: p.goals ?? '',
     bio: p.bio ?? '',
@@ -102,6 +104,7 @@ export function enrollmentBody(values: PersonValues, program: ProgramView): Reco
       .split(/[;,]/)
       .map((l) => l.trim())
       .filter(Boolean),
+    locale: optional('locale'),
     capacity: number('capacity'),
     skills: Object.fromEntries(program.skills.map((s) => [s.key, number(`skills.${s.key}`)])),
     goals: optional('goals'),
@@ -161,6 +164,7 @@ ${input('managerEmail', 'Manager’s email', values.managerEmail, errors, { type
 ${input('level', 'Level', values.level, errors, { hint: 'Seniority, a whole number from 0 to 20. May be empty.', attrs: 'inputmode="numeric"' })}
 ${input('timezone', 'Time zone', values.timezone, errors, { hint: 'For example Europe/Berlin.', required: true })}
 ${input('languages', 'Languages', values.languages, errors, { hint: 'Codes or names separated by semicolons, for example en; de.' })}
+${input('locale', 'Language', values.locale, errors, { hint: 'Of their emails and pages: en or de. Empty keeps theirs; without one, their first spoken language Tandem writes, else the organization’s.' })}
 </div>
 <fieldset><legend>Skills (0 to 5: a coach’s strength, a coachee’s need)</legend><div class="grid">
 ${program.skills.map((s) => input(`skills.${s.key}`, s.label, values[`skills.${s.key}`], errors, { attrs: 'inputmode="decimal"', required: true }))}

@@ -1,8 +1,9 @@
 import { Body, Param, Res } from '@nestjs/common';
+import { t } from '@tandem/mail';
 import { FeedbackService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { feedbackPage, submittedPage } from './feedback.pages';
-import { answerPage, formRefusals } from './layout';
+import { answerPage, formRefusals, viewLocale } from './layout';
 import { PagePost, ShowPage, TokenPageController } from './token-page';
 
 /** A feedback form for the coach or the coachee: GET shows (and changes nothing), one POST submits. Rate-limited per client. */
@@ -17,10 +18,12 @@ export class FeedbackController {
 
   @PagePost()
   submit(@Param('token') token: string, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const locale = viewLocale(() => this.feedback.view(token));
     return answerPage(
       reply,
-      async () => submittedPage((await this.feedback.submit(token, body)) === 'submitted'),
-      formRefusals('feedback_submitted'),
+      async () => submittedPage((await this.feedback.submit(token, body)) === 'submitted', await locale()),
+      formRefusals('feedback_submitted', (l) => t(l, 'feedbackPage.error.feedback_submitted')),
+      locale,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { firstName, formatInstant, html, type SafeHtml } from '@tandem/mail';
+import { firstName, formatInstant, html, type Locale, type SafeHtml, skillLabel, translator } from '@tandem/mail';
 import type { FeedbackView } from '@tandem/workflows';
 import { messagePage, page } from './layout';
 
@@ -14,54 +14,58 @@ function scale(name: string, legend: string, low: string, high: string): SafeHtm
 </fieldset>`;
 }
 
-/** The form for one respondent; shown by GET, which changes nothing. */
+/** The form for one respondent, in their language; shown by GET, which changes nothing. */
 export function feedbackPage(view: FeedbackView, token: string): string {
+  const { locale } = view;
+  const tr = translator(locale);
   const other = firstName(view.otherName);
-  const when = formatInstant(view.startsAt, view.timeZone);
-  const title = `Session ${view.index} of ${view.sessions} with ${other}`;
-  if (view.state === 'submitted') return messagePage(title, 'You have sent your feedback on this session already. Thank you!');
-  const intro =
-    view.role === 'coach'
-      ? html`<p>${view.programName}, ${when}. Your note is private: nobody else sees it.</p>`
-      : html`<p>${view.programName}, ${when}. Your individual answers are confidential: admins only see averages over several answers.</p>`;
+  const when = formatInstant(view.startsAt, view.timeZone, locale);
+  const title = tr('sessionPage.title', { index: view.index, sessions: view.sessions, other });
+  if (view.state === 'submitted') return messagePage(title, tr('feedbackPage.already'), locale);
+  const intro = view.role === 'coach' ? tr('feedbackPage.coachIntro', { program: view.programName, when }) : tr('feedbackPage.coacheeIntro', { program: view.programName, when });
+  const agree = [tr('feedbackPage.disagree'), tr('feedbackPage.agree')] as const;
   const fields =
     view.role === 'coach'
       ? html`<fieldset>
-  <legend>What happened to the session?</legend>
-  <label class="choice"><input type="radio" name="attendance" value="held" required> It was held</label>
-  <label class="choice"><input type="radio" name="attendance" value="missed"> It was missed</label>
-  <label class="choice"><input type="radio" name="attendance" value="moved"> It was moved to another time</label>
+  <legend>${tr('feedbackPage.attendance')}</legend>
+  <label class="choice"><input type="radio" name="attendance" value="held" required> ${tr('feedbackPage.held')}</label>
+  <label class="choice"><input type="radio" name="attendance" value="missed"> ${tr('feedbackPage.missed')}</label>
+  <label class="choice"><input type="radio" name="attendance" value="moved"> ${tr('feedbackPage.moved')}</label>
 </fieldset>
-<label class="choice"><input type="checkbox" name="fit" value="not_good"> I doubt this is a good fit (the program team is told, so they can decide)</label>
-<label for="note">A private note (optional)</label>
+<label class="choice"><input type="checkbox" name="fit" value="not_good"> ${tr('feedbackPage.coachDoubt')}</label>
+<label for="note">${tr('feedbackPage.note')}</label>
 <textarea id="note" name="note" maxlength="4000"></textarea>`
-      : html`${scale('rating', 'How useful was this session?', 'not useful', 'very useful')}
-${view.skills.map((s) => scale(`progress_${s.key}`, `Your progress in ${s.label.toLowerCase()}`, 'none', 'a lot'))}
-${scale('goals', `${other} and I agree on what I want to achieve`, 'disagree', 'agree')}
-${scale('tasks', `${other} and I agree on how we work on it`, 'disagree', 'agree')}
-${scale('bond', `I trust ${other} and feel understood`, 'disagree', 'agree')}
+      : html`${scale('rating', tr('feedbackPage.rating'), tr('feedbackPage.notUseful'), tr('feedbackPage.veryUseful'))}
+${view.skills.map((s) => scale(`progress_${s.key}`, tr('feedbackPage.progress', { skill: skillLabel(s, locale, true) }), tr('feedbackPage.none'), tr('feedbackPage.aLot')))}
+${scale('goals', tr('feedbackPage.goals', { other }), ...agree)}
+${scale('tasks', tr('feedbackPage.tasks', { other }), ...agree)}
+${scale('bond', tr('feedbackPage.bond', { other }), ...agree)}
 ${
   view.askFit
     ? html`<fieldset>
-  <legend>Is ${other} a good fit as your coach?</legend>
-  <label class="choice"><input type="radio" name="fit" value="good" required> Yes, a good fit</label>
-  <label class="choice"><input type="radio" name="fit" value="not_sure"> Not sure yet</label>
-  <label class="choice"><input type="radio" name="fit" value="not_good"> Not a good fit</label>
+  <legend>${tr('feedbackPage.fit', { other })}</legend>
+  <label class="choice"><input type="radio" name="fit" value="good" required> ${tr('feedbackPage.fitGood')}</label>
+  <label class="choice"><input type="radio" name="fit" value="not_sure"> ${tr('feedbackPage.fitNotSure')}</label>
+  <label class="choice"><input type="radio" name="fit" value="not_good"> ${tr('feedbackPage.fitNotGood')}</label>
 </fieldset>`
     : ''
 }`;
   return page(
     title,
     html`<h1>${title}</h1>
-${intro}
+<p>${intro}</p>
 <form method="post" action="/feedback/${token}">
 ${fields}
-<p><button type="submit" class="accept">Send my feedback</button></p>
+<p><button type="submit" class="accept">${tr('feedbackPage.send')}</button></p>
 </form>
-<p class="muted">You can send it once.</p>`,
+<p class="muted">${tr('page.sendOnce')}</p>`,
+    locale,
   );
 }
 
-export function submittedPage(first: boolean): string {
-  return first ? messagePage('Thank you', 'Your feedback is saved.') : messagePage('Already submitted', 'Your feedback was saved already; nothing has changed.');
+export function submittedPage(first: boolean, locale: Locale): string {
+  const tr = translator(locale);
+  return first
+    ? messagePage(tr('feedbackPage.thanks.title'), tr('feedbackPage.thanks.body'), locale)
+    : messagePage(tr('page.alreadySubmitted.title'), tr('feedbackPage.already.body'), locale);
 }

@@ -1,5 +1,5 @@
 import { DomainError } from '@tandem/domain';
-import { html, SafeHtml } from '@tandem/mail';
+import { html, type Locale, localeFromAcceptLanguage, SafeHtml, t } from '@tandem/mail';
 import type { FastifyReply } from 'fastify';
 
 const STYLE = `
@@ -20,10 +20,10 @@ const STYLE = `
   @media (max-width: 480px) { main { margin: 0; border-radius: 0; min-height: 100vh; } }
 `;
 
-/** A complete page; every interpolated value in `body` is escaped by the html template already. */
-export function page(title: string, body: SafeHtml): string {
+/** A complete page in one language; every interpolated value in `body` is escaped by the html template already. */
+export function page(title: string, body: SafeHtml, locale: Locale): string {
   return html`<!doctype html>
-<html lang="en">
+<html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -55,18 +55,18 @@ export function sendPage(reply: FastifyReply, status: number, markup: string, cs
 }
 
 /** A plain page that says one thing. */
-export function messagePage(title: string, message: string): string {
-  return page(title, html`<h1>${title}</h1><p>${message}</p>`);
+export function messagePage(title: string, message: string, locale: Locale): string {
+  return page(title, html`<h1>${title}</h1><p>${message}</p>`, locale);
 }
 
-/** The page for an unknown, incomplete or altered link. */
-export function linkNotValidPage(): string {
-  return messagePage('Link not valid', 'This link is not valid: it may be incomplete or changed. Please open the link from your email again.');
+/** The page for an unknown, incomplete or altered link: nobody is known, so it is in the browser's language. */
+export function linkNotValidPage(locale: Locale): string {
+  return messagePage(t(locale, 'page.linkNotValid.title'), t(locale, 'page.linkNotValid.body'), locale);
 }
 
 /** The page for a form posted with answers missing or out of range. */
-export function incompleteFormPage(): string {
-  return messagePage('Please answer every question', 'Some answers are missing or out of range. Go back, complete the form and send it again.');
+export function incompleteFormPage(locale: Locale): string {
+  return messagePage(t(locale, 'page.incomplete.title'), t(locale, 'page.incomplete.body'), locale);
 }
 
 /** A page with its status. */
@@ -82,28 +82,37 @@ export interface PageAnswer {
 export async function answerPage(
   reply: FastifyReply,
   render: () => Promise<string | PageAnswer>,
-  explain: (err: DomainError) => PageAnswer | undefined = () => undefined,
+  explain: (err: DomainError, locale: Locale) => PageAnswer | undefined = () => undefined,
+  localeOf: () => Promise<Locale> = async () => localeFromAcceptLanguage(reply.request.headers['accept-language']),
 ): Promise<FastifyReply> {
   try {
     const answer = await render();
     return typeof answer === 'string' ? sendPage(reply, 200, answer) : sendPage(reply, answer.status, answer.markup);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    const page = err.kind === 'not_found' ? { status: 404, markup: linkNotValidPage() } : explain(err);
+    const browser = localeFromAcceptLanguage(reply.request.headers['accept-language']);
+    if (err.kind === 'not_found') return sendPage(reply, 404, linkNotValidPage(browser));
+    // A refusal is explained in the language of the person the link belongs to (read again: the action changed nothing).
+    const page = explain(err, await localeOf().catch(() => browser));
     if (!page) throw err;
     return sendPage(reply, page.status, page.markup);
   }
+}
+
+/** The language of a token's person, read through the page's view (which changes nothing). */
+export function viewLocale(view: () => Promise<{ locale: Locale }>): () => Promise<Locale> {
+  return async () => (await view()).locale;
 }
 
 /**
  * The refusals of a one-submission form (feedback, closing survey): incomplete answers show the form's 422 page, a
  * second submission (its error code `submittedCode`) a 409 page; anything else is not explained here.
  */
-export function formRefusals(submittedCode: string): (err: DomainError) => PageAnswer | undefined {
-  return (err) =>
+export function formRefusals(submittedCode: string, submittedMessage: (locale: Locale) => string): (err: DomainError, locale: Locale) => PageAnswer | undefined {
+  return (err, locale) =>
     err.kind === 'invalid'
-      ? { status: 422, markup: incompleteFormPage() }
+      ? { status: 422, markup: incompleteFormPage(locale) }
       : err.code === submittedCode
-        ? { status: 409, markup: messagePage('Already submitted', err.message) }
+        ? { status: 409, markup: messagePage(t(locale, 'page.alreadySubmitted.title'), submittedMessage(locale), locale) }
         : undefined;
 }

@@ -1,7 +1,7 @@
 import { Param, Res } from '@nestjs/common';
 import { RiskService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { answerPage } from './layout';
+import { answerPage, viewLocale } from './layout';
 import { rematchAcceptedPage, rematchClosedPage, rematchPage } from './rematch.pages';
 import { PagePost, ShowPage, TokenPageController } from './token-page';
 
@@ -17,10 +17,12 @@ export class RematchController {
 
   @PagePost('accept')
   accept(@Param('token') token: string, @Res() reply: FastifyReply) {
+    const locale = viewLocale(() => this.risk.view(token));
     return answerPage(
       reply,
-      async () => rematchAcceptedPage((await this.risk.accept(token)) === 'accepted'),
-      (err) => (err.code === 'pairing_closed' ? { status: 409, markup: rematchClosedPage() } : undefined),
+      async () => rematchAcceptedPage((await this.risk.accept(token)) === 'accepted', await locale()),
+      (err, language) => (err.code === 'pairing_closed' ? { status: 409, markup: rematchClosedPage(language) } : undefined),
+      locale,
     );
   }
 }

@@ -1,37 +1,45 @@
-import { firstName, formatInstant, html } from '@tandem/mail';
+import { firstName, formatInstant, html, type Locale, translator } from '@tandem/mail';
 import type { SessionView } from '@tandem/workflows';
 import { messagePage, page } from './layout';
 
-/** One session with its move and cancel forms; shown by GET, which changes nothing. */
+/** One session with its move and cancel forms, in the viewer's language; shown by GET, which changes nothing. */
 export function sessionPage(view: SessionView, token: string): string {
+  const { locale } = view;
+  const tr = translator(locale);
   const other = firstName(view.otherName);
-  const when = formatInstant(view.startsAt, view.timeZone);
-  const title = `Session ${view.index} of ${view.sessions} with ${other}`;
-  if (view.state === 'cancelled') return messagePage(title, `This session (${when}) was cancelled.`);
-  if (view.state !== 'scheduled') return messagePage(title, `This session (${when}) has taken place, so it can no longer be moved or cancelled.`);
+  const when = formatInstant(view.startsAt, view.timeZone, locale);
+  const title = tr('sessionPage.title', { index: view.index, sessions: view.sessions, other });
+  if (view.state === 'cancelled') return messagePage(title, tr('sessionPage.cancelled', { when }), locale);
+  if (view.state !== 'scheduled') return messagePage(title, tr('sessionPage.past', { when }), locale);
   return page(
     title,
     html`<h1>${title}</h1>
 <p>${view.programName}: <strong>${when}</strong>.</p>
 <form method="post" action="/sessions/${token}/move">
-  <label for="startsAt">Move it to (your time zone, ${view.timeZone})</label>
+  <label for="startsAt">${tr('sessionPage.moveTo', { zone: view.timeZone })}</label>
   <input id="startsAt" name="startsAt" type="datetime-local" required value="${view.localStart}">
-  <p><button type="submit" class="accept">Move the session</button></p>
+  <p><button type="submit" class="accept">${tr('sessionPage.move')}</button></p>
 </form>
 <form method="post" action="/sessions/${token}/cancel">
-  <p><button type="submit" class="decline">Cancel this session</button></p>
+  <p><button type="submit" class="decline">${tr('sessionPage.cancel')}</button></p>
 </form>
-<p class="muted">${other} gets the updated calendar invite either way.</p>`,
+<p class="muted">${tr('sessionPage.otherGetsInvite', { other })}</p>`,
+    locale,
   );
 }
 
 export function movedPage(view: SessionView, changed: boolean): string {
-  const when = formatInstant(view.startsAt, view.timeZone);
+  const { locale } = view;
+  const tr = translator(locale);
+  const when = formatInstant(view.startsAt, view.timeZone, locale);
   return changed
-    ? messagePage('Session moved', `Session ${view.index} is now on ${when}. You both get an updated calendar invite.`)
-    : messagePage('Nothing changed', `Session ${view.index} is already on ${when}.`);
+    ? messagePage(tr('sessionPage.moved.title'), tr('sessionPage.moved.body', { index: view.index, when }), locale)
+    : messagePage(tr('sessionPage.unchanged.title'), tr('sessionPage.unchanged.body', { index: view.index, when }), locale);
 }
 
-export function cancelledPage(first: boolean): string {
-  return first ? messagePage('Session cancelled', 'The session is cancelled. You both get an updated calendar invite.') : messagePage('Already cancelled', 'This session was cancelled already; nothing has changed.');
+export function cancelledPage(first: boolean, locale: Locale): string {
+  const tr = translator(locale);
+  return first
+    ? messagePage(tr('sessionPage.cancelledNow.title'), tr('sessionPage.cancelledNow.body'), locale)
+    : messagePage(tr('sessionPage.alreadyCancelled.title'), tr('sessionPage.alreadyCancelled.body'), locale);
 }

@@ -1,15 +1,23 @@
 import { Body, Param, Res } from '@nestjs/common';
 import type { DomainError } from '@tandem/domain';
+import { type Locale, t } from '@tandem/mail';
 import { CadenceService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { answerPage, messagePage, type PageAnswer } from './layout';
+import { answerPage, messagePage, type PageAnswer, viewLocale } from './layout';
 import { cancelledPage, movedPage, sessionPage } from './session.pages';
 import { PagePost, ShowPage, TokenPageController } from './token-page';
 
-/** Why a move or a cancel was refused, as a page. */
-function refused(err: DomainError): PageAnswer | undefined {
-  if (err.kind === 'invalid') return { status: 422, markup: messagePage('Please check the new time', err.message) };
-  if (err.kind === 'conflict') return { status: 409, markup: messagePage('This session cannot be changed', err.message) };
+const TIME_PROBLEMS = ['time_malformed', 'time_passed', 'time_too_far'] as const;
+
+/** Why a move or a cancel was refused, as a page in the viewer's language. */
+function refused(err: DomainError, locale: Locale): PageAnswer | undefined {
+  if (err.kind === 'invalid') {
+    const code = TIME_PROBLEMS.find((c) => c === err.code);
+    return { status: 422, markup: messagePage(t(locale, 'sessionPage.checkTime.title'), code ? t(locale, `sessionPage.error.${code}`) : err.message, locale) };
+  }
+  if (err.kind === 'conflict') {
+    return { status: 409, markup: messagePage(t(locale, 'sessionPage.closed.title'), err.code === 'session_closed' ? t(locale, 'sessionPage.closed.body') : err.message, locale) };
+  }
   return undefined;
 }
 
@@ -20,7 +28,7 @@ export class SessionsController {
 
   @ShowPage()
   show(@Param('token') token: string, @Res() reply: FastifyReply) {
-    return answerPage(reply, async () => sessionPage(await this.cadence.view(token), token), refused);
+    return answerPage(reply, async () => sessionPage(await this.cadence.view(token), token), refused, viewLocale(() => this.cadence.view(token)));
   }
 
   @PagePost('move')
@@ -33,11 +41,13 @@ export class SessionsController {
         return movedPage(await this.cadence.view(token), outcome === 'moved');
       },
       refused,
+      viewLocale(() => this.cadence.view(token)),
     );
   }
 
   @PagePost('cancel')
   cancel(@Param('token') token: string, @Res() reply: FastifyReply) {
-    return answerPage(reply, async () => cancelledPage((await this.cadence.cancel(token)) === 'cancelled'), refused);
+    const locale = viewLocale(() => this.cadence.view(token));
+    return answerPage(reply, async () => cancelledPage((await this.cadence.cancel(token)) === 'cancelled', await locale()), refused, locale);
   }
 }

@@ -1,7 +1,8 @@
 import { Body, Param, Res } from '@nestjs/common';
+import { t } from '@tandem/mail';
 import { CompletionService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { answerPage, formRefusals } from './layout';
+import { answerPage, formRefusals, viewLocale } from './layout';
 import { surveyPage, surveySubmittedPage } from './survey.pages';
 import { PagePost, ShowPage, TokenPageController } from './token-page';
 
@@ -17,10 +18,12 @@ export class SurveyController {
 
   @PagePost()
   submit(@Param('token') token: string, @Body() body: unknown, @Res() reply: FastifyReply) {
+    const locale = viewLocale(() => this.completion.view(token));
     return answerPage(
       reply,
-      async () => surveySubmittedPage((await this.completion.submit(token, body)) === 'submitted'),
-      formRefusals('survey_submitted'),
+      async () => surveySubmittedPage((await this.completion.submit(token, body)) === 'submitted', await locale()),
+      formRefusals('survey_submitted', (l) => t(l, 'surveyPage.error.survey_submitted')),
+      locale,
     );
   }
 }

@@ -10,6 +10,10 @@ export class Organization {
   @Property({ type: 'text' })
   name!: string;
 
+  /** The language of its participants without a language of their own, and of emails to its admins (docs/languages.md). */
+  @Property({ type: 'text', default: 'en' })
+  defaultLocale: Opt<string> = 'en';
+
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Opt<Date> = new Date();
 }

@@ -40,6 +40,10 @@ export class OutboxMessage {
   @Property({ type: 'text', nullable: true })
   html?: string | null;
 
+  /** The language the message is written in (its HTML part's `lang`, its `Content-Language`); null for none. */
+  @Property({ type: 'text', nullable: true })
+  locale?: string | null;
+
   /** A calendar (RFC 5545) sent along as a text/calendar attachment. */
   @Property({ type: 'text', nullable: true })
   ics?: string | null;

@@ -31,6 +31,8 @@ export interface ScoreBreakdown {
   terms: ScoreTerm[];
   skills: { skill: string; need: number; strength: number; points: number }[];
   reasons: string[];
+  /** The reasons as text keys and values, so each reader's language can word them (older pairings have none). */
+  wording?: string[];
 }
 
 /**

@@ -60,6 +60,9 @@ export class Person {
   /** When the identity provider deleted the user: SCIM answers 404 for them from then on; the row and its history stay. */
   @Property({ type: 'timestamptz', nullable: true })
   scimDeletedAt?: Date | null;
+  /** The language Tandem writes to them in (BCP 47 base language, `en` or `de`); null chooses it (docs/languages.md). */
+  @Property({ type: 'text', nullable: true })
+  locale?: string | null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Opt<Date> = new Date();

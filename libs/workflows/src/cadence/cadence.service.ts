@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { type CadenceSettings, Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingStatus, rawQuery, ValidationError } from '@tandem/domain';
-import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
+import { asLocale, linkPlaceholder, type Locale, type OutboxDraft, personLocaleSql, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { recordWebhookEvents } from '../webhooks/webhook-events';
 import { DateTime } from 'luxon';
@@ -29,6 +29,8 @@ interface PairingRow {
   coachee_name: string;
   coachee_email: string;
   coachee_timezone: string;
+  coach_locale: string;
+  coachee_locale: string;
 }
 
 interface SessionRow extends PairingRow {
@@ -46,7 +48,8 @@ interface SessionRow extends PairingRow {
 const PAIRING_SELECT = `
   select pr.id as pairing_id, pr.status, pr.organization_id, prog.name as program_name, prog.cadence, prog.feedback, ce.preferred_day, ce.preferred_hour,
          cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone,
-         ep.name as coachee_name, ep.email as coachee_email, ep.timezone as coachee_timezone
+         ep.name as coachee_name, ep.email as coachee_email, ep.timezone as coachee_timezone,
+         ${personLocaleSql('cp')} as coach_locale, ${personLocaleSql('ep')} as coachee_locale
     from pairing pr
     join program prog on prog.id = pr.program_id
     join enrollment ce on ce.id = pr.coach_id join person cp on cp.id = ce.person_id
@@ -71,6 +74,8 @@ export interface SessionView {
   timeZone: string;
   /** The start as `YYYY-MM-DDTHH:mm` in the viewer's zone, for the move form. */
   localStart: string;
+  /** The viewer's language: the page's. */
+  locale: Locale;
 }
 
 /** The outcome of a button on the session page. */
@@ -118,15 +123,16 @@ export class CadenceService {
       );
       if (planned.length > 0) await recordWebhookEvents(tem, 'session.planned', SESSION_EVENT_SOURCE, [planned.map((s) => s.id)], now);
       const sessions = (await rawQuery<SessionRow>(tem, `${SESSION_SELECT} where s.pairing_id = ? order by s.index`, [pairingId])).map(dates);
-      const ics = calendarFile(sessions.map((s) => sessionEvent(s)), now, organizerFrom(this.config.mailFrom));
       const drafts = (['coach', 'coachee'] as const).map((role): OutboxDraft => {
         const who = people(pairing, role);
         return {
           organizationId: pairing.organization_id,
           idempotencyKey: `session-invites:${pairingId}:${role}`,
           to: who.email,
-          ics,
+          // Each person's invite speaks their language; its UID and SEQUENCE are the same for both.
+          ics: calendarFile(sessions.map((s) => sessionEvent(s, who.locale)), now, organizerFrom(this.config.mailFrom)),
           ...sessionInvitesEmail({
+            locale: who.locale,
             recipientName: who.name,
             otherName: who.otherName,
             programName: pairing.program_name,
@@ -175,6 +181,7 @@ export class CadenceService {
             idempotencyKey: `session-reminder:${sessionId}:${session.sequence}:${role}`,
             to: who.email,
             ...sessionReminderEmail({
+              locale: who.locale,
               recipientName: who.name,
               otherName: who.otherName,
               index: session.index,
@@ -206,6 +213,7 @@ export class CadenceService {
       endsAt: row.ends_at,
       timeZone: who.timezone,
       localStart: DateTime.fromJSDate(row.starts_at, { zone: who.timezone }).toFormat("yyyy-MM-dd'T'HH:mm"),
+      locale: who.locale,
     };
   }
 
@@ -214,12 +222,12 @@ export class CadenceService {
     return this.change(token, (row, role) => {
       const zone = people(row, role).timezone;
       const parsed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(localStart) ? DateTime.fromISO(localStart, { zone }) : undefined;
-      if (!parsed?.isValid) throw new ValidationError('the new time is not a date and time', [{ field: 'startsAt', message: 'must be YYYY-MM-DDTHH:mm' }], 'invalid_time');
+      if (!parsed?.isValid) throw new ValidationError('the new time is not a date and time', [{ field: 'startsAt', message: 'must be YYYY-MM-DDTHH:mm' }], 'time_malformed');
       const now = this.clock.now();
       const startsAt = parsed.toJSDate();
-      if (startsAt <= now) throw new ValidationError('the new time has passed', [{ field: 'startsAt', message: 'must be in the future' }], 'invalid_time');
+      if (startsAt <= now) throw new ValidationError('the new time has passed', [{ field: 'startsAt', message: 'must be in the future' }], 'time_passed');
       if (startsAt.getTime() - now.getTime() > 366 * 24 * 3600 * 1000) {
-        throw new ValidationError('the new time is too far ahead', [{ field: 'startsAt', message: 'must be within a year' }], 'invalid_time');
+        throw new ValidationError('the new time is too far ahead', [{ field: 'startsAt', message: 'must be within a year' }], 'time_too_far');
       }
       return { startsAt };
     });
@@ -258,7 +266,6 @@ export class CadenceService {
         ],
       );
       const changed: SessionRow = { ...row, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + length), sequence: updated.sequence, session_status: decision.cancel ? 'cancelled' : 'scheduled' };
-      const ics = calendarFile([sessionEvent(changed)], now, organizerFrom(this.config.mailFrom));
       const actor = people(row, role);
       const step = decision.cancel ? 'session-cancelled' : 'session-moved';
       const messageIds = await writeOutbox(
@@ -269,8 +276,9 @@ export class CadenceService {
             organizationId: row.organization_id,
             idempotencyKey: `${step}:${row.id}:${updated.sequence}:${to}`,
             to: who.email,
-            ics,
+            ics: calendarFile([sessionEvent(changed, who.locale)], now, organizerFrom(this.config.mailFrom)),
             ...sessionChangedEmail({
+              locale: who.locale,
               recipientName: who.name,
               actorName: actor.name,
               index: row.index,
@@ -324,8 +332,8 @@ export class CadenceService {
 /** The recipient's side of a pairing. */
 function people(row: PairingRow, role: Role) {
   return role === 'coach'
-    ? { name: row.coach_name, email: row.coach_email, timezone: row.coach_timezone, otherName: row.coachee_name }
-    : { name: row.coachee_name, email: row.coachee_email, timezone: row.coachee_timezone, otherName: row.coach_name };
+    ? { name: row.coach_name, email: row.coach_email, timezone: row.coach_timezone, otherName: row.coachee_name, locale: asLocale(row.coach_locale) }
+    : { name: row.coachee_name, email: row.coachee_email, timezone: row.coachee_timezone, otherName: row.coach_name, locale: asLocale(row.coachee_locale) };
 }
 
 /** The ORM's driver hands timestamps back as text. */

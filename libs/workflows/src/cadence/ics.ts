@@ -1,3 +1,5 @@
+import { type Locale, translator } from '@tandem/mail';
+
 /** One event of a calendar file. */
 export interface CalendarEvent {
   uid: string;
@@ -27,15 +29,19 @@ export interface SessionEventSource {
   coachee_email: string;
 }
 
-/** A coaching session as a calendar event; its UID stays the same for life, so updates and cancellations replace it. */
-export function sessionEvent(session: SessionEventSource): CalendarEvent {
+/**
+ * A coaching session as a calendar event, its visible texts in the reader's language; its UID stays the same for life,
+ * so updates and cancellations replace it.
+ */
+export function sessionEvent(session: SessionEventSource, locale: Locale): CalendarEvent {
+  const tr = translator(locale);
   return {
     uid: `${session.id}@tandem`,
     sequence: session.sequence,
     start: session.starts_at,
     end: session.ends_at,
-    summary: `Coaching session ${session.index}: ${session.coach_name.trim()} and ${session.coachee_name.trim()}`,
-    description: `${session.program_name}, session ${session.index} of ${session.sessions}. Move or cancel it from the link in your email.`,
+    summary: tr('ics.summary', { index: session.index, coach: session.coach_name.trim(), coachee: session.coachee_name.trim() }),
+    description: tr('ics.description', { program: session.program_name, index: session.index, sessions: session.sessions }),
     cancelled: session.session_status === 'cancelled',
     attendees: [
       { name: session.coach_name, email: session.coach_email },

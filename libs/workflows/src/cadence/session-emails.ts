@@ -1,4 +1,4 @@
-import { firstName, formatInstant, type RenderedEmail } from '@tandem/mail';
+import { firstName, formatInstant, greeting, letter, type Locale, type RenderedEmail, translator } from '@tandem/mail';
 
 /** A session as one recipient reads it: in their zone, with their own manage link (a placeholder until sent). */
 export interface SessionLine {
@@ -8,24 +8,25 @@ export interface SessionLine {
 }
 
 /** The series invitation: every session with its move/cancel link; the .ics goes along. */
-export function sessionInvitesEmail(input: { recipientName: string; otherName: string; programName: string; timeZone: string; sessions: SessionLine[] }): RenderedEmail {
-  const lines = input.sessions.map((s) => `Session ${s.index}: ${formatInstant(s.startsAt, input.timeZone)}\n  Move or cancel: ${s.link}`);
-  const text = [
-    `Hi ${firstName(input.recipientName)},`,
-    `Here are your ${input.sessions.length} coaching sessions with ${input.otherName.trim()} in ${input.programName}. The attached calendar file adds them to your calendar.`,
+export function sessionInvitesEmail(input: { recipientName: string; otherName: string; programName: string; timeZone: string; sessions: SessionLine[]; locale: Locale }): RenderedEmail {
+  const tr = translator(input.locale);
+  const lines = input.sessions.map((s) => tr('invites.line', { index: s.index, when: formatInstant(s.startsAt, input.timeZone, input.locale), link: s.link }));
+  const text = letter(input.locale, greeting(input.locale, input.recipientName), [
+    tr('invites.body', { count: input.sessions.length, other: input.otherName.trim(), program: input.programName }),
     lines.join('\n'),
-    'Tandem',
-  ].join('\n\n');
-  return { subject: `Your coaching sessions with ${firstName(input.otherName)}`, text };
+  ]);
+  return { subject: tr('invites.subject', { first: firstName(input.otherName) }), text, locale: input.locale };
 }
 
 /** The reminder before one session. */
-export function sessionReminderEmail(input: { recipientName: string; otherName: string; index: number; startsAt: Date; timeZone: string; link: string }): RenderedEmail {
-  const when = formatInstant(input.startsAt, input.timeZone);
-  const text = [`Hi ${firstName(input.recipientName)},`, `A reminder: coaching session ${input.index} with ${input.otherName.trim()} is on ${when}.`, `Need to move or cancel it? ${input.link}`, 'Tandem'].join(
-    '\n\n',
-  );
-  return { subject: `Reminder: coaching session ${input.index} on ${when}`, text };
+export function sessionReminderEmail(input: { recipientName: string; otherName: string; index: number; startsAt: Date; timeZone: string; link: string; locale: Locale }): RenderedEmail {
+  const tr = translator(input.locale);
+  const when = formatInstant(input.startsAt, input.timeZone, input.locale);
+  const text = letter(input.locale, greeting(input.locale, input.recipientName), [
+    tr('sessionReminder.body', { index: input.index, other: input.otherName.trim(), when }),
+    tr('sessionReminder.link', { link: input.link }),
+  ]);
+  return { subject: tr('sessionReminder.subject', { index: input.index, when }), text, locale: input.locale };
 }
 
 /** A session was moved or cancelled by one of the two; both get the updated invite. */
@@ -37,11 +38,12 @@ export function sessionChangedEmail(input: {
   timeZone: string;
   cancelled: boolean;
   link: string;
+  locale: Locale;
 }): RenderedEmail {
-  const when = formatInstant(input.startsAt, input.timeZone);
-  const change = input.cancelled ? `cancelled coaching session ${input.index} (${when})` : `moved coaching session ${input.index} to ${when}`;
-  const text = [`Hi ${firstName(input.recipientName)},`, `${input.actorName.trim()} ${change}. The attached calendar file updates your calendar.`, input.cancelled ? '' : `Manage it: ${input.link}`, 'Tandem']
-    .filter(Boolean)
-    .join('\n\n');
-  return { subject: input.cancelled ? `Cancelled: coaching session ${input.index}` : `Moved: coaching session ${input.index} is now on ${when}`, text };
+  const tr = translator(input.locale);
+  const when = formatInstant(input.startsAt, input.timeZone, input.locale);
+  const values = { actor: input.actorName.trim(), index: input.index, when };
+  const change = input.cancelled ? tr('sessionChanged.cancelled', values) : tr('sessionChanged.moved', values);
+  const text = letter(input.locale, greeting(input.locale, input.recipientName), input.cancelled ? [change] : [change, tr('sessionChanged.link', { link: input.link })]);
+  return { subject: input.cancelled ? tr('sessionChanged.cancelledSubject', { index: input.index }) : tr('sessionChanged.movedSubject', { index: input.index, when }), text, locale: input.locale };
 }

@@ -1,13 +1,12 @@
-import { firstName, type RenderedEmail } from '@tandem/mail';
+import { greeting, letter, type Locale, type RenderedEmail, translator } from '@tandem/mail';
 
 /** To the coachee when the last session has closed: thanks, and the closing survey's link. */
-export function closingSurveyEmail(input: { coacheeName: string; coachName: string; programName: string; link: string }): RenderedEmail {
-  const text = [
-    `Hi ${firstName(input.coacheeName)},`,
-    `Your coaching with ${input.coachName.trim()} in ${input.programName} is complete. Congratulations!`,
-    'One last step: where do you stand now on the skills you worked on? It takes a minute, and your individual answers stay confidential.',
+export function closingSurveyEmail(input: { coacheeName: string; coachName: string; programName: string; link: string; locale: Locale }): RenderedEmail {
+  const tr = translator(input.locale);
+  const text = letter(input.locale, greeting(input.locale, input.coacheeName), [
+    tr('closingSurvey.complete', { coach: input.coachName.trim(), program: input.programName }),
+    tr('closingSurvey.ask'),
     input.link,
-    'Tandem',
-  ].join('\n\n');
-  return { subject: 'Your coaching is complete: one last question', text };
+  ]);
+  return { subject: tr('closingSurvey.subject'), text, locale: input.locale };
 }

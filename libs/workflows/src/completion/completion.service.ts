@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingEvent, PairingStatus, rawQuery, type SkillDefinition } from '@tandem/domain';
-import { linkPlaceholder, writeOutbox } from '@tandem/mail';
+import { asLocale, linkPlaceholder, type Locale, personLocaleSql, writeOutbox } from '@tandem/mail';
 import { JobProducer } from '@tandem/queues';
 import { commitThenSend } from '../after-commit';
 import { closingSurveyEmail } from './completion-emails';
@@ -23,11 +23,12 @@ interface SurveyRow {
   program_skills: SkillDefinition[];
   coach_name: string;
   coachee_name: string;
+  coachee_locale: string;
 }
 
 const SURVEY_SELECT = `
   select cs.id, cs.pairing_id, pr.organization_id, cs.intake, cs.submitted_at, cs.levels, prog.name as program_name, prog.skills as program_skills,
-         cp.name as coach_name, ep.name as coachee_name
+         cp.name as coach_name, ep.name as coachee_name, ${personLocaleSql('ep')} as coachee_locale
     from closing_survey cs
     join pairing pr on pr.id = cs.pairing_id
     join program prog on prog.id = pr.program_id
@@ -41,6 +42,8 @@ export interface SurveyView {
   programName: string;
   /** The focus skills, each with the coachee's level at intake (5 minus the intake need). */
   skills: { key: string; label: string; intakeLevel: number }[];
+  /** The coachee's language: the survey's. */
+  locale: Locale;
 }
 
 export type SurveyOutcome = 'submitted' | 'already-submitted';
@@ -73,10 +76,10 @@ export class CompletionService {
    */
   async complete(pairingId: string): Promise<'completed' | 'ended' | 'not-due' | 'done'> {
     const result = await commitThenSend(this.em, this.producer, 'closing survey email', async (tem) => {
-      const [pairing] = await rawQuery<{ status: string; coach_id: string; coachee_id: string; organization_id: string; program_name: string; program_skills: SkillDefinition[]; needs: Record<string, number>; coach_name: string; coachee_name: string; coachee_email: string }>(
+      const [pairing] = await rawQuery<{ status: string; coach_id: string; coachee_id: string; organization_id: string; program_name: string; program_skills: SkillDefinition[]; needs: Record<string, number>; coach_name: string; coachee_name: string; coachee_email: string; coachee_locale: string }>(
         tem,
         `select pr.status::text as status, pr.coach_id, pr.coachee_id, pr.organization_id, prog.name as program_name, prog.skills as program_skills, ee.skills as needs,
-                cp.name as coach_name, ep.name as coachee_name, ep.email as coachee_email
+                cp.name as coach_name, ep.name as coachee_name, ep.email as coachee_email, ${personLocaleSql('ep')} as coachee_locale
            from pairing pr
            join program prog on prog.id = pr.program_id
            join enrollment ce on ce.id = pr.coach_id join person cp on cp.id = ce.person_id
@@ -123,7 +126,7 @@ export class CompletionService {
               organizationId: pairing.organization_id,
               idempotencyKey: `closing-survey:${pairingId}`,
               to: pairing.coachee_email,
-              ...closingSurveyEmail({ coacheeName: pairing.coachee_name, coachName: pairing.coach_name, programName: pairing.program_name, link: linkPlaceholder('survey', survey.id) }),
+              ...closingSurveyEmail({ coacheeName: pairing.coachee_name, coachName: pairing.coach_name, programName: pairing.program_name, link: linkPlaceholder('survey', survey.id), locale: asLocale(pairing.coachee_locale) }),
             },
           ])
         : [];
@@ -143,6 +146,7 @@ export class CompletionService {
       coachName: row.coach_name,
       programName: row.program_name,
       skills: Object.entries(row.intake).map(([key, need]) => ({ key, label: labels.get(key) ?? key, intakeLevel: 5 - need })),
+      locale: asLocale(row.coachee_locale),
     };
   }
 

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { AuditEvent, Clock, hashSecret, isUuid, linkToken, newId, newSecret, NotFoundError, Organization, rawQuery, ValidationError } from '@tandem/domain';
-import { linkPlaceholder, signInEmail, writeOutbox } from '@tandem/mail';
+import { linkPlaceholder, organizationLocale, signInEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { z } from 'zod';
 
@@ -116,7 +116,7 @@ export class AdminsService {
       const ids: string[] = [];
       for (const admin of admins) {
         const { id } = await newSignIn(tem, admin.id, this.config.appSecret, now);
-        const mail = signInEmail({ link: linkPlaceholder('signin', id), minutes: SIGN_IN_MINUTES });
+        const mail = signInEmail({ link: linkPlaceholder('signin', id), minutes: SIGN_IN_MINUTES, locale: await organizationLocale(tem, admin.organization_id) });
         ids.push(...(await writeOutbox(tem, [{ ...mail, organizationId: admin.organization_id, idempotencyKey: `admin-signin:${id}`, to: admin.email }])));
       }
       return ids;

@@ -27,7 +27,7 @@ const WEEKDAY_KEYS = ['', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const TRY_PROGRAM_LOCK = `select pg_try_advisory_xact_lock(hashtextextended('tandem.program-write:' || ?::text, 0)) as locked`;
 
 const PERSON_SQL = `select e.id, e.program_id as "programId", e.role::text as role, e.status::text as status, p.email, p.name, p.department,
-         p.manager_email as "managerEmail", p.level, p.timezone, p.languages, e.capacity, e.skills, e.goals, e.bio,
+         p.manager_email as "managerEmail", p.level, p.timezone, p.languages, p.locale, e.capacity, e.skills, e.goals, e.bio,
          e.preferred_day as "preferredDay", e.preferred_hour as "preferredHour", p.active as "personActive",
          coalesce((select jsonb_object_agg(s.status, s.n) from (select status::text as status, count(*)::int as n from pairing where coach_id = e.id or coachee_id = e.id group by status) s), '{}') as pairings
     from enrollment e join person p on p.id = e.person_id join program pg on pg.id = e.program_id`;
@@ -146,6 +146,8 @@ export class PeopleAdminService {
           return p.managerEmail;
         case 'languages':
           return p.languages.join(';');
+        case 'locale':
+          return p.locale;
         case 'preferred_day':
           return p.preferredDay ? WEEKDAY_KEYS[p.preferredDay] : null;
         case 'preferred_hour':

@@ -22,6 +22,7 @@ export function peopleColumns(skills: readonly SkillDefinition[]): PeopleColumn[
     { column: 'level', required: false, meaning: 'Seniority. Scores prefer a coach a little more senior than the coachee.', allowed: 'A whole number from 0 to 20; may be empty', example: '6' },
     { column: 'timezone', required: true, meaning: 'Where the person works: limits the time-zone gap of a pair and places the sessions.', allowed: 'A time zone name such as Europe/Berlin or America/New_York', example: 'Europe/Lisbon' },
     { column: 'languages', required: false, meaning: 'Languages the person speaks; a pair must share one (unless the program says otherwise).', allowed: 'Up to 10 codes or names separated by ; (semicolons)', example: 'en;pt' },
+    { column: 'locale', required: false, meaning: 'The language Tandem writes to the person in (emails, calendar invites, pages). Empty keeps theirs; without one, their first spoken language Tandem writes, else the organization’s default.', allowed: 'en or de (a tag such as de-CH counts as de); may be empty', example: 'en' },
     { column: 'capacity', required: false, meaning: 'Coaches: how many coachees they take at once. Ignored for coachees.', allowed: 'A whole number from 0 to 50. Empty means 1 coachee.', example: '2' },
   ];
   const skillColumns = skills.map(
@@ -56,6 +57,7 @@ export function peopleTemplateCsv(skills: readonly SkillDefinition[]): string {
     level: '6',
     timezone: 'Europe/Lisbon',
     languages: 'en;pt',
+    locale: 'en',
     capacity: '2',
     goals: '',
     bio: 'Led three sales teams; known for calm, structured feedback.',
@@ -71,6 +73,7 @@ export function peopleTemplateCsv(skills: readonly SkillDefinition[]): string {
     level: '4',
     timezone: 'Europe/Berlin',
     languages: 'en;de',
+    locale: 'de',
     capacity: '',
     goals: 'Handle conflict between two senior engineers',
     bio: '',

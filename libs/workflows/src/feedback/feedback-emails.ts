@@ -1,4 +1,4 @@
-import { firstName, formatInstant, type RenderedEmail } from '@tandem/mail';
+import { formatInstant, greeting, letter, type Locale, type RenderedEmail, translator } from '@tandem/mail';
 
 /** The request for feedback after a session (or its one reminder), with the form's link (a placeholder until sent). */
 export function feedbackRequestEmail(input: {
@@ -10,12 +10,11 @@ export function feedbackRequestEmail(input: {
   timeZone: string;
   link: string;
   reminder: boolean;
+  locale: Locale;
 }): RenderedEmail {
-  const when = formatInstant(input.startsAt, input.timeZone);
-  const ask =
-    input.role === 'coach'
-      ? `Was coaching session ${input.index} with ${input.otherName.trim()} (${when}) held, missed or moved? It takes a few seconds; a note is optional and only you can see it.`
-      : `How was coaching session ${input.index} with ${input.otherName.trim()} (${when})? Five short questions; your individual answers stay confidential.`;
-  const text = [`Hi ${firstName(input.recipientName)},`, input.reminder ? `A reminder: ${ask}` : ask, input.link, 'Tandem'].join('\n\n');
-  return { subject: `${input.reminder ? 'Reminder: ' : ''}Feedback on coaching session ${input.index}`, text };
+  const tr = translator(input.locale);
+  const values = { index: input.index, other: input.otherName.trim(), when: formatInstant(input.startsAt, input.timeZone, input.locale) };
+  const ask = input.role === 'coach' ? tr('feedbackRequest.coach', values) : tr('feedbackRequest.coachee', values);
+  const text = letter(input.locale, greeting(input.locale, input.recipientName), [input.reminder ? tr('feedbackRequest.reminder', { ask }) : ask, input.link]);
+  return { subject: input.reminder ? tr('feedbackRequest.reminderSubject', { index: input.index }) : tr('feedbackRequest.subject', { index: input.index }), text, locale: input.locale };
 }

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingStatus, rawQuery, type SkillDefinition } from '@tandem/domain';
-import { linkPlaceholder, writeOutbox } from '@tandem/mail';
+import { asLocale, linkPlaceholder, type Locale, personLocaleSql, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { recordWebhookEvents } from '../webhooks/webhook-events';
 import { commitThenSend, sendAfterCommit } from '../after-commit';
@@ -36,6 +36,8 @@ interface SessionContext {
   coachee_email: string;
   coachee_timezone: string;
   coachee_needs: Record<string, number>;
+  coach_locale: string;
+  coachee_locale: string;
 }
 
 interface FeedbackRow extends SessionContext {
@@ -60,7 +62,8 @@ const CONTEXT_SELECT = `
          pr.id as pairing_id, pr.status as pairing_status, pr.organization_id, pr.program_id,
          prog.name as program_name, prog.skills as program_skills, prog.feedback,
          cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone,
-         ep.name as coachee_name, ep.email as coachee_email, ep.timezone as coachee_timezone, ee.skills as coachee_needs
+         ep.name as coachee_name, ep.email as coachee_email, ep.timezone as coachee_timezone, ee.skills as coachee_needs,
+         ${personLocaleSql('cp')} as coach_locale, ${personLocaleSql('ep')} as coachee_locale
     from coaching_session s
     join pairing pr on pr.id = s.pairing_id
     join program prog on prog.id = pr.program_id
@@ -87,6 +90,8 @@ export interface FeedbackView {
   skills: { key: string; label: string }[];
   /** After the first session, the coachee is also asked whether this is a good fit. */
   askFit: boolean;
+  /** The respondent's language: the form's. */
+  locale: Locale;
 }
 
 /** The outcome of a form post. */
@@ -182,6 +187,7 @@ export class FeedbackService {
       timeZone: coach ? row.coach_timezone : row.coachee_timezone,
       skills: coach ? [] : focusSkills(row),
       askFit: !coach && row.index === 1,
+      locale: asLocale(coach ? row.coach_locale : row.coachee_locale),
     };
   }
 
@@ -258,6 +264,7 @@ export class FeedbackService {
         timeZone: coach ? context.coach_timezone : context.coachee_timezone,
         link: linkPlaceholder('feedback', feedbackId),
         reminder,
+        locale: asLocale(coach ? context.coach_locale : context.coachee_locale),
       }),
     };
   }

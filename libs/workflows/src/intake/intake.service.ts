@@ -20,7 +20,7 @@ import {
   RetryLaterError,
   ValidationError,
 } from '@tandem/domain';
-import { type OutboxDraft, welcomeEmail, writeOutbox } from '@tandem/mail';
+import { asLocale, type OutboxDraft, personLocaleSql, welcomeEmail, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { sendAfterCommit } from '../after-commit';
 import { recordWebhookEvents } from '../webhooks/webhook-events';
@@ -297,6 +297,8 @@ export class IntakeService {
       level: person.level,
       timezone: person.timezone,
       languages: person.languages,
+      // Null keeps the language stored on the person (an import's empty cell does the same).
+      locale: null,
       capacity: role === 'coach' ? 1 : null,
       skills: Object.fromEntries(program.skills.map((s) => [s.key, 2.5])),
       goals: null,
@@ -372,7 +374,7 @@ export class IntakeService {
     const items = await rawQuery<EnrollmentListItem>(
       em,
       `select e.id, e.role, e.status, e.capacity, e.skills, e.goals, e.bio, p.id as "personId", p.email, p.name, p.department,
-              p.manager_email as "managerEmail", p.level, p.timezone, p.languages,
+              p.manager_email as "managerEmail", p.level, p.timezone, p.languages, p.locale,
               case when e.role = 'coachee' then (select pr.status from pairing pr where pr.coachee_id = e.id and pr.status not in ${pairingStatusSql(PairingStatus.Proposed, PairingStatus.Withdrawn)}
                                                   order by pr.created_at desc limit 1) end as "pairingStatus",
               case when e.role = 'coach' then (select count(*)::int from pairing pr where pr.coach_id = e.id and pr.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)}) end as "liveCoachees"
@@ -484,14 +486,17 @@ async function writeParticipants(
     const chunk = records.slice(start, start + CHUNK);
     const changedPeople = await rawQuery<{ email: string }>(
       em,
-      `insert into person (id, organization_id, email, name, department, manager_email, level, timezone, languages)
-       select gen_random_uuid(), ?, e, n, d, m, l, tz, string_to_array(lang, ?)
-         from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[]) as r(e, n, d, m, l, tz, lang)
+      // An empty locale keeps the person's (it may come from SCIM or an earlier file); every other column is as written.
+      `insert into person (id, organization_id, email, name, department, manager_email, level, timezone, languages, locale)
+       select gen_random_uuid(), ?, e, n, d, m, l, tz, string_to_array(lang, ?), lc
+         from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[]) as r(e, n, d, m, l, tz, lang, lc)
        on conflict (organization_id, email) do update
           set name = excluded.name, department = excluded.department, manager_email = excluded.manager_email,
-              level = excluded.level, timezone = excluded.timezone, languages = excluded.languages, updated_at = now()
-        where (person.name, person.department, person.manager_email, person.level, person.timezone, person.languages)
-              is distinct from (excluded.name, excluded.department, excluded.manager_email, excluded.level, excluded.timezone, excluded.languages)
+              level = excluded.level, timezone = excluded.timezone, languages = excluded.languages,
+              locale = coalesce(excluded.locale, person.locale), updated_at = now()
+        where (person.name, person.department, person.manager_email, person.level, person.timezone, person.languages, person.locale)
+              is distinct from (excluded.name, excluded.department, excluded.manager_email, excluded.level, excluded.timezone, excluded.languages,
+                                coalesce(excluded.locale, person.locale))
        returning email`,
       [
         organizationId,
@@ -503,13 +508,15 @@ async function writeParticipants(
         chunk.map((r) => r.level),
         chunk.map((r) => r.timezone),
         chunk.map((r) => r.languages.join(LIST_SEPARATOR)),
+        chunk.map((r) => r.locale),
       ],
     );
-    const people = await rawQuery<{ id: string; email: string }>(em, `select id, email from person where organization_id = ? and email = any(?::text[])`, [
+    const people = await rawQuery<{ id: string; email: string; locale: string }>(em, `select id, email, ${personLocaleSql('person')} as locale from person where organization_id = ? and email = any(?::text[])`, [
       organizationId,
       chunk.map((r) => r.email),
     ]);
     const personId = new Map(people.map((p) => [p.email, p.id]));
+    const localeOf = new Map(people.map((p) => [p.email, asLocale(p.locale)]));
     const changedEmails = new Set(changedPeople.map((p) => p.email));
     // An alumni enrollment keeps its status: a re-import updates the row but never puts a graduate back into the pool
     // (an admin does that on purpose, by returning them). A withdrawn one is enrolled again, as before.
@@ -561,7 +568,7 @@ async function writeParticipants(
           organizationId,
           idempotencyKey: `welcome:${enrollment.id}`,
           to: record.email,
-          ...welcomeEmail({ name: record.name, programName: program.name, role: record.role }),
+          ...welcomeEmail({ name: record.name, programName: program.name, role: record.role, locale: localeOf.get(record.email)! }),
         });
       } else if (enrollment || changedEmails.has(record.email)) result.updated++;
       else result.unchanged++;

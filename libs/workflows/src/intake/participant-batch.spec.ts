@@ -8,6 +8,21 @@ const csv = (...rows: string[]) => [HEADER, ...rows].join('\n');
 const skills = { active_listening: 1, empathy: 2, emotional_intelligence: 3, trust_building: 4, clear_communication: 5 };
 
 describe('parseParticipantCsv', () => {
+  it('reads the language from a locale or a language column: a BCP 47 tag by its base language', () => {
+    const rows = (column: string, ...cells: string[]) =>
+      parseParticipantCsv([`role,email,name,timezone,${column},active_listening,empathy,emotional_intelligence,trust_building,clear_communication`, ...cells.map((c, i) => `coachee,p${i}@example.com,P,UTC,${c},1,1,1,1,1`)].join('\n'), DEFAULT_SKILLS);
+    expect(rows('locale', 'de', 'de-CH', 'EN_gb', '').records.map((r) => r.locale)).toEqual(['de', 'de', 'en', null]);
+    expect(rows('language', 'DE').records.map((r) => r.locale)).toEqual(['de']);
+    expect(rows('locale', 'fr', 'Deutsch!').errors).toEqual([
+      { row: 2, column: 'locale', message: '"fr" is not a language Tandem writes in (en, de)' },
+      { row: 3, column: 'locale', message: '"Deutsch!" is not a language tag such as de or en-GB' },
+    ]);
+    expect(parseParticipantCsv('role,email,name,timezone,locale,language\ncoachee,a@example.com,A,UTC,de,de', []).errors).toEqual([
+      { row: 1, column: 'language', message: 'give the language in one column: locale or language' },
+    ]);
+  });
+
+
   it('reads a coach and a coachee, normalizing emails, languages and capacity', () => {
     const result = parseParticipantCsv(
       csv(
@@ -27,6 +42,7 @@ describe('parseParticipantCsv', () => {
         level: 4,
         timezone: 'America/Sao_Paulo',
         languages: ['pt', 'en'],
+        locale: null,
         capacity: 1,
         skills: { active_listening: 5, empathy: 4, emotional_intelligence: 3, trust_building: 2, clear_communication: 1 },
         goals: null,

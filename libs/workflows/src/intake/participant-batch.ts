@@ -4,7 +4,7 @@ import { crossRowErrors, type FieldNaming, type ParticipantRecord, type RawParti
 
 /** Columns every CSV needs besides one column per program skill. */
 export const REQUIRED_COLUMNS = ['role', 'email', 'name', 'timezone'] as const;
-export const OPTIONAL_COLUMNS = ['department', 'manager_email', 'level', 'languages', 'capacity', 'goals', 'bio', 'preferred_day', 'preferred_hour'] as const;
+export const OPTIONAL_COLUMNS = ['department', 'manager_email', 'level', 'languages', 'locale', 'language', 'capacity', 'goals', 'bio', 'preferred_day', 'preferred_hour'] as const;
 
 /** The most rows one batch may hold: a 100,000-person organization in one file (about 10 MB; see BODY_LIMIT). */
 export const MAX_BATCH_ROWS = 100_000;
@@ -34,6 +34,7 @@ export function parseParticipantCsv(text: string, skills: readonly SkillDefiniti
     else if (!known.has(column)) headerErrors.push({ row: 1, column, message: `unknown column (expected: ${[...known].join(', ')})` });
     else if (header.indexOf(column) !== i) headerErrors.push({ row: 1, column, message: 'column appears twice' });
   });
+  if (header.includes('locale') && header.includes('language')) headerErrors.push({ row: 1, column: 'language', message: 'give the language in one column: locale or language' });
   for (const column of [...REQUIRED_COLUMNS, ...skillKeys]) {
     if (!header.includes(column)) headerErrors.push({ row: 1, column, message: 'missing required column' });
   }
@@ -67,6 +68,7 @@ export function parseParticipantCsv(text: string, skills: readonly SkillDefiniti
         level: cell(cells, 'level'),
         timezone: cell(cells, 'timezone'),
         languages: cell(cells, 'languages'),
+        locale: cell(cells, 'locale') ?? cell(cells, 'language'),
         capacity: cell(cells, 'capacity'),
         skills: skillCells,
         goals: cell(cells, 'goals'),
@@ -79,7 +81,7 @@ export function parseParticipantCsv(text: string, skills: readonly SkillDefiniti
   return validateAll(raws, skills, 'csv');
 }
 
-const JSON_FIELDS = new Set(['role', 'email', 'name', 'department', 'managerEmail', 'level', 'timezone', 'languages', 'capacity', 'skills', 'goals', 'bio', 'preferredDay', 'preferredHour']);
+const JSON_FIELDS = new Set(['role', 'email', 'name', 'department', 'managerEmail', 'level', 'timezone', 'languages', 'locale', 'capacity', 'skills', 'goals', 'bio', 'preferredDay', 'preferredHour']);
 
 /** Validates one JSON participant object (also the body of a single enrollment); unknown fields are errors. */
 export function rawFromJson(value: unknown, row: number): { raw?: RawParticipant; errors: ImportRowError[] } {

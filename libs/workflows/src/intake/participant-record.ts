@@ -1,4 +1,5 @@
 import type { ImportRowError, SkillDefinition } from '@tandem/domain';
+import { type Locale, parseLocaleTag, SUPPORTED_LOCALES } from '@tandem/mail';
 import { IANAZone } from 'luxon';
 
 /** One validated participant: a person and their enrollment in a program. */
@@ -11,6 +12,8 @@ export interface ParticipantRecord {
   level: number | null;
   timezone: string;
   languages: string[];
+  /** The language Tandem writes to them in; null leaves it as it is (docs/languages.md). */
+  locale: Locale | null;
   capacity: number | null;
   skills: Record<string, number>;
   goals: string | null;
@@ -60,6 +63,7 @@ export interface RawParticipant {
   level?: unknown;
   timezone?: unknown;
   languages?: unknown;
+  locale?: unknown;
   capacity?: unknown;
   skills: Record<string, unknown>;
   goals?: unknown;
@@ -122,6 +126,7 @@ export function validateParticipant(
   const timezoneText = text('timezone', 64, true);
   const timezone = timezoneText && !isTimeZone(timezoneText) ? fail('timezone', `"${timezoneText}" is not an IANA time zone such as Europe/Paris`) : timezoneText;
   const languages = parseLanguages(raw.languages, naming, (message) => fail('languages', message));
+  const locale = parseLocale(text('locale', 35, false), (message) => fail('locale', message));
   const capacityValue = number('capacity', raw.capacity, 0, LIMITS.capacity, true);
   const goals = text('goals', LIMITS.goals, false);
   const bio = text('bio', LIMITS.bio, false);
@@ -155,6 +160,7 @@ export function validateParticipant(
       level: level ?? null,
       timezone: timezone!,
       languages: languages ?? [],
+      locale: locale ?? null,
       capacity: role === 'coach' ? (capacityValue ?? 1) : null,
       skills: skillValues,
       goals: goals ?? null,
@@ -170,6 +176,17 @@ function parseWeekday(value: unknown, fail: (message: string) => undefined): num
   const name = typeof value === 'string' ? value.trim().toLowerCase() : '';
   const day = WEEKDAYS[name] ?? FULL_WEEKDAYS.indexOf(name) + 1;
   return day > 0 ? day : fail('must be a weekday: mon, tue, wed, thu, fri, sat or sun');
+}
+
+function parseLocale(value: string | null | undefined, fail: (message: string) => undefined): Locale | null | undefined {
+  if (!value) return value === undefined ? undefined : null;
+  const parsed = parseLocaleTag(value);
+  if ('locale' in parsed) return parsed.locale;
+  return fail(
+    parsed.problem === 'invalid'
+      ? `"${value.slice(0, 35)}" is not a language tag such as de or en-GB`
+      : `"${value.slice(0, 35)}" is not a language Tandem writes in (${SUPPORTED_LOCALES.join(', ')})`,
+  );
 }
 
 function parseLanguages(value: unknown, naming: FieldNaming, fail: (message: string) => undefined): string[] | undefined {

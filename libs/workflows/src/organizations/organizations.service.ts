@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { DEFAULT_LOCALE, parseLocaleTag, SUPPORTED_LOCALES } from '@tandem/mail';
 import { ApiKey, ApiKeyRole, hashSecret, isUuid, newSecret, NotFoundError, Organization, ValidationError } from '@tandem/domain';
 
 /** The caller behind an API key. */
@@ -16,12 +17,14 @@ const KEY_PREFIX = 'tdm';
 export class OrganizationsService {
   constructor(private readonly em: EntityManager) {}
 
-  /** Creates an organization with its first admin key. */
-  async createOrganization(name: string): Promise<{ organizationId: string; apiKey: string }> {
+  /** Creates an organization with its first admin key; `defaultLocale` (default `en`) is its people's language unless they have one (docs/languages.md). */
+  async createOrganization(name: string, defaultLocale = DEFAULT_LOCALE as string): Promise<{ organizationId: string; apiKey: string }> {
     const trimmed = name.trim();
     if (trimmed.length === 0 || trimmed.length > 200) throw new ValidationError('the organization name must be 1-200 characters');
+    const tag = parseLocaleTag(defaultLocale);
+    if (!('locale' in tag)) throw new ValidationError(`the default language must be one of ${SUPPORTED_LOCALES.join(', ')}`, [{ field: 'defaultLocale', message: `must be one of ${SUPPORTED_LOCALES.join(', ')}` }]);
     const em = this.em.fork();
-    const organization = em.create(Organization, { name: trimmed });
+    const organization = em.create(Organization, { name: trimmed, defaultLocale: tag.locale });
     const { apiKey } = this.newKey(em, organization, ApiKeyRole.Admin);
     await em.flush();
     return { organizationId: organization.id, apiKey };

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { durationMs, hashSecret, linkToken, newId, rawQuery, type ScoreBreakdown } from '@tandem/domain';
-import { linkPlaceholder, offerEmail, type OutboxDraft, writeOutbox } from '@tandem/mail';
+import { durationMs, hashSecret, linkToken, newId, rawQuery, type ScoreBreakdown, type SkillDefinition } from '@tandem/domain';
+import { coachLocalesOfPairings, linkPlaceholder, offerEmail, type OutboxDraft, writeOutbox } from '@tandem/mail';
 
 /** A pairing about to be offered, with what its email needs. */
 export interface OfferDraft {
@@ -31,7 +31,7 @@ export function reminderLeadMs(ttlMs: number): number {
  */
 export async function writeOffers(
   em: EntityManager,
-  input: { organizationId: string; programName: string; offerTtl: string; appSecret: string; now: Date },
+  input: { organizationId: string; programName: string; skills: readonly SkillDefinition[]; offerTtl: string; appSecret: string; now: Date },
   drafts: OfferDraft[],
 ): Promise<WrittenOffers> {
   const ttlMs = durationMs(input.offerTtl);
@@ -49,6 +49,7 @@ export async function writeOffers(
       [expiresAt, input.now, ids, drafts.slice(i, i + chunk).map((d) => d.pairingId), ids.map((id) => hashSecret(linkToken(input.appSecret, 'offer', id)))],
     );
   }
+  const locales = await coachLocalesOfPairings(em, drafts.map((d) => d.pairingId));
   const emails: OutboxDraft[] = drafts.map((draft, i) => ({
     organizationId: input.organizationId,
     idempotencyKey: `offer:${offerIds[i]}`,
@@ -58,10 +59,13 @@ export async function writeOffers(
       coacheeName: draft.coacheeName,
       goals: draft.goals,
       reasons: draft.breakdown.reasons,
+      wording: draft.breakdown.wording,
+      skills: input.skills,
       programName: input.programName,
       expiresAt,
       timeZone: draft.coachTimezone,
       link: linkPlaceholder('offer', offerIds[i]),
+      locale: locales.get(draft.pairingId) ?? 'en',
     }),
   }));
   return { messageIds: await writeOutbox(em, emails), expiresAt, remindAt };

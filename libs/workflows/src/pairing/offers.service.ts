@@ -1,8 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, DomainError, findByToken, hashSecret, isLinkToken, linkToken, NotFoundError, PairingEvent, PairingStatus, pairingStatusSql, rawQuery, type ScoreBreakdown, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
-import { firstName, introductionEmail, linkPlaceholder, offerReminderEmail, writeOutbox } from '@tandem/mail';
+import { Clock, ConflictError, DomainError, findByToken, hashSecret, isLinkToken, linkToken, NotFoundError, PairingEvent, PairingStatus, pairingStatusSql, rawQuery, type ScoreBreakdown, type SkillDefinition, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
+import { asLocale, firstName, introductionEmail, linkPlaceholder, type Locale, matchReasons, offerReminderEmail, personLocaleSql, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import DataLoader from 'dataloader';
 import { enqueueEmails, sendAfterCommit } from '../after-commit';
@@ -19,6 +19,8 @@ export interface OfferView {
   programName: string;
   expiresAt: Date;
   timeZone: string;
+  /** The coach's language: the page's. */
+  locale: Locale;
 }
 
 /** The outcome of pressing a button on the offer page. */
@@ -36,6 +38,8 @@ interface OfferRow {
   coachee_id: string;
   /** The pair's reasons from its score breakdown (the page shows them; the rest of the breakdown is not read). */
   reasons: ScoreBreakdown['reasons'] | null;
+  wording: ScoreBreakdown['wording'] | null;
+  program_skills: SkillDefinition[];
   program_name: string;
   coachee_name: string;
   coachee_email: string;
@@ -44,12 +48,15 @@ interface OfferRow {
   coach_email: string;
   coach_timezone: string;
   coach_bio: string | null;
+  coach_locale: string;
+  coachee_locale: string;
 }
 
 const OFFER_SELECT = `
   select o.id as offer_id, o.token_hash, o.pairing_id, o.decision, o.expires_at, pr.organization_id, pr.program_id, pr.coach_id, pr.coachee_id,
-         pr.breakdown -> 'reasons' as reasons, prog.name as program_name, ep.name as coachee_name, ep.email as coachee_email, ee.goals,
-         cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone, ce.bio as coach_bio
+         pr.breakdown -> 'reasons' as reasons, pr.breakdown -> 'wording' as wording, prog.skills as program_skills, prog.name as program_name, ep.name as coachee_name, ep.email as coachee_email, ee.goals,
+         cp.name as coach_name, cp.email as coach_email, cp.timezone as coach_timezone, ce.bio as coach_bio,
+         ${personLocaleSql('cp')} as coach_locale, ${personLocaleSql('ep')} as coachee_locale
     from offer o
     join pairing pr on pr.id = o.pairing_id
     join program prog on prog.id = pr.program_id
@@ -92,10 +99,11 @@ export class OffersService {
       state: expired ? 'expired' : (row.decision ?? 'pending'),
       coacheeFirstName: firstName(row.coachee_name),
       goals: row.goals,
-      reasons: row.reasons ?? [],
+      reasons: matchReasons(row.reasons ?? [], row.wording, asLocale(row.coach_locale), { name: firstName(row.coachee_name), skills: row.program_skills }),
       programName: row.program_name,
       expiresAt: row.expires_at,
       timeZone: row.coach_timezone,
+      locale: asLocale(row.coach_locale),
     };
   }
 
@@ -133,13 +141,13 @@ export class OffersService {
           organizationId: row.organization_id,
           idempotencyKey: `intro:${row.pairing_id}:coach`,
           to: row.coach_email,
-          ...introductionEmail({ to: 'coach', recipientName: row.coach_name, otherName: row.coachee_name, otherEmail: row.coachee_email, programName: row.program_name }),
+          ...introductionEmail({ to: 'coach', recipientName: row.coach_name, otherName: row.coachee_name, otherEmail: row.coachee_email, programName: row.program_name, locale: asLocale(row.coach_locale) }),
         },
         {
           organizationId: row.organization_id,
           idempotencyKey: `intro:${row.pairing_id}:coachee`,
           to: row.coachee_email,
-          ...introductionEmail({ to: 'coachee', recipientName: row.coachee_name, otherName: row.coach_name, otherEmail: row.coach_email, programName: row.program_name, otherBio: row.coach_bio }),
+          ...introductionEmail({ to: 'coachee', recipientName: row.coachee_name, otherName: row.coach_name, otherEmail: row.coach_email, programName: row.program_name, otherBio: row.coach_bio, locale: asLocale(row.coachee_locale) }),
         },
       ]);
       await audit(tem, row, 'offer.accepted', now);
@@ -254,6 +262,7 @@ export class OffersService {
             expiresAt: row.expires_at,
             timeZone: row.coach_timezone,
             link: linkPlaceholder('offer', row.offer_id),
+            locale: asLocale(row.coach_locale),
           }),
         })),
       );

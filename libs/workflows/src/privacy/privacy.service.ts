@@ -98,7 +98,7 @@ export class PrivacyService {
     if (!isUuid(personId)) throw new NotFoundError('person', personId.slice(0, 64));
     const [row] = await rawQuery<{ id: string; email: string; name: string }>(
       em,
-      `select id, email, name, department, manager_email as "managerEmail", level, timezone, languages, active,
+      `select id, email, name, department, manager_email as "managerEmail", level, timezone, languages, locale, active,
               scim_external_id as "scimExternalId", scim_user_name as "scimUserName", scim_provisioned_at as "scimProvisionedAt", scim_deleted_at as "scimDeletedAt",
               created_at as "createdAt", updated_at as "updatedAt"
          from person where id = ? and organization_id = ?${lock ? ' for update' : ''}`,
@@ -284,7 +284,7 @@ export class PrivacyService {
       );
       await rawQuery(
         tem,
-        `update person set name = ?, email = ?, department = null, manager_email = null, level = null, timezone = 'UTC', languages = '{}', scim_user_name = null, scim_external_id = null, updated_at = now() where id = ?`,
+        `update person set name = ?, email = ?, department = null, manager_email = null, level = null, timezone = 'UTC', languages = '{}', locale = null, scim_user_name = null, scim_external_id = null, updated_at = now() where id = ?`,
         [ERASED_NAME, placeholder, personId],
       );
       const counts = { enrollments: enrollments.length, feedbackDeleted: feedback.length, surveysDeleted: surveys.length, emailsScrubbed: emails.length + named.length + partnerMails };

@@ -1,3 +1,5 @@
+import { type Locale, t } from '@tandem/mail';
+
 /** Why a pairing is at risk. The first three offer the coachee a re-match; a coach's doubt goes to the admin only. */
 export type RiskReason = 'fit' | 'alliance' | 'missed' | 'coach_fit' | 'inactive';
 
@@ -29,20 +31,9 @@ export function riskReasons(facts: RiskFacts): RiskReason[] {
   return reasons;
 }
 
-/** A reason in words, for the admin's email and the report. */
-export function riskReasonText(reason: RiskReason): string {
-  switch (reason) {
-    case 'fit':
-      return 'after the first session the coachee answered that this is not a good fit';
-    case 'alliance':
-      return 'the working alliance averaged 2 or less in two sessions running';
-    case 'missed':
-      return 'two sessions were missed';
-    case 'coach_fit':
-      return 'the coach answered that this is not a good fit';
-    case 'inactive':
-      return 'no session was held within the inactivity window, nor in the grace period after the nudge';
-  }
+/** A reason in words, for the admin's email (in the organization's language) and the report (in English). */
+export function riskReasonText(reason: RiskReason, locale: Locale = 'en'): string {
+  return t(locale, `riskReason.${reason}`);
 }
 
 /** Why a pairing that ended without completing did: every session closed and none was held. */

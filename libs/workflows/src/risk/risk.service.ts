@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingEvent, PairingStatus, rawQuery } from '@tandem/domain';
-import { linkPlaceholder, type OutboxDraft, writeOutbox } from '@tandem/mail';
+import { asLocale, linkPlaceholder, type Locale, organizationLocaleSql, type OutboxDraft, personLocaleSql, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { recordWebhookEvents } from '../webhooks/webhook-events';
 import { Duration } from 'luxon';
@@ -27,6 +27,9 @@ interface PairingRow {
   coach_email: string;
   coachee_name: string;
   coachee_email: string;
+  coach_locale: string;
+  coachee_locale: string;
+  organization_locale: string;
   activated_at: Date | null;
   at_risk_reason: string | null;
   rematch_offered_at: Date | null;
@@ -39,6 +42,7 @@ const PAIRING_SELECT = `
   select pr.id, pr.status::text as status, pr.organization_id, prog.name as program_name, prog.admin_email, prog.feedback,
          pr.coach_id, pr.coachee_id, cp.name as coach_name, cp.email as coach_email, ep.name as coachee_name, ep.email as coachee_email,
          pr.activated_at, pr.at_risk_reason, pr.rematch_offered_at, pr.rematch_accepted_at, pr.nudged_at,
+         ${personLocaleSql('cp')} as coach_locale, ${personLocaleSql('ep')} as coachee_locale, ${organizationLocaleSql('pr.organization_id')} as organization_locale,
          (select max(s.starts_at) from coaching_session s where s.pairing_id = pr.id and s.status = 'held') as last_held
     from pairing pr
     join program prog on prog.id = pr.program_id
@@ -51,6 +55,8 @@ export interface RematchView {
   coacheeName: string;
   coachName: string;
   programName: string;
+  /** The coachee's language: the page's. */
+  locale: Locale;
 }
 
 export type RematchChoiceOutcome = 'accepted' | 'already-accepted';
@@ -115,7 +121,7 @@ export class RiskService {
           organizationId: row.organization_id,
           idempotencyKey: `at-risk:${pairingId}:${reason}`,
           to: row.admin_email,
-          ...atRiskAdminEmail({ coachName: row.coach_name, coacheeName: row.coachee_name, programName: row.program_name, reason, rematchOffered: !!row.rematch_offered_at || offerRematch }),
+          ...atRiskAdminEmail({ coachName: row.coach_name, coacheeName: row.coachee_name, programName: row.program_name, reason, rematchOffered: !!row.rematch_offered_at || offerRematch, locale: asLocale(row.organization_locale) }),
         });
       }
     }
@@ -124,7 +130,7 @@ export class RiskService {
         organizationId: row.organization_id,
         idempotencyKey: `rematch-offer:${pairingId}`,
         to: row.coachee_email,
-        ...rematchOfferEmail({ coacheeName: row.coachee_name, coachName: row.coach_name, programName: row.program_name, link: linkPlaceholder('rematch', pairingId) }),
+        ...rematchOfferEmail({ coacheeName: row.coachee_name, coachName: row.coach_name, programName: row.program_name, link: linkPlaceholder('rematch', pairingId), locale: asLocale(row.coachee_locale) }),
       });
     }
     const messageIds = await writeOutbox(tem, drafts);
@@ -147,6 +153,7 @@ export class RiskService {
       coacheeName: row.coachee_name,
       coachName: row.coach_name,
       programName: row.program_name,
+      locale: asLocale(row.coachee_locale),
     };
   }
 
@@ -213,7 +220,7 @@ export class RiskService {
       const nudgeAt = new Date(since.getTime() + durationMs(window));
       if (nudgeAt > now) return { outcome: 'not-due' as const, messageIds: [], next: nudgeAt };
       await rawQuery(tem, `update pairing set nudged_at = ?, updated_at = ? where id = ?`, [now, now, pairingId]);
-      const closesIn = Duration.fromISO(grace).rescale().toHuman();
+      const closesIn = (role: 'coach' | 'coachee') => Duration.fromISO(grace, { locale: asLocale(role === 'coach' ? row.coach_locale : row.coachee_locale) }).rescale().toHuman();
       const messageIds = await writeOutbox(
         tem,
         (['coach', 'coachee'] as const).map((role) => ({
@@ -225,7 +232,8 @@ export class RiskService {
             recipientName: role === 'coach' ? row.coach_name : row.coachee_name,
             otherName: role === 'coach' ? row.coachee_name : row.coach_name,
             programName: row.program_name,
-            closesIn,
+            closesIn: closesIn(role),
+            locale: asLocale(role === 'coach' ? row.coach_locale : row.coachee_locale),
           }),
         })),
       );
@@ -246,7 +254,7 @@ export class RiskService {
    * Cancels the pairing's future sessions and answers the calendar that takes them out of both people's calendars
    * (an iTIP CANCEL per session: same UID, a higher SEQUENCE, STATUS:CANCELLED), or undefined when none was left.
    */
-  private async cancelFutureSessions(tem: EntityManager, row: PairingRow, now: Date): Promise<string | undefined> {
+  private async cancelFutureSessions(tem: EntityManager, row: PairingRow, now: Date): Promise<((locale: Locale) => string) | undefined> {
     const cancelled = await rawQuery<{ id: string; index: number; sequence: number; starts_at: string; ends_at: string; sessions: number }>(
       tem,
       `update coaching_session s set status = 'cancelled', sequence = sequence + 1, updated_at = ?
@@ -255,19 +263,30 @@ export class RiskService {
       [now, row.id, now],
     );
     if (cancelled.length === 0) return undefined;
-    const events = cancelled
-      .sort((a, b) => a.index - b.index)
-      .map((s) => sessionEvent({ ...row, ...s, id: s.id, starts_at: new Date(s.starts_at), ends_at: new Date(s.ends_at), session_status: 'cancelled' }));
-    return calendarFile(events, now, organizerFrom(this.config.mailFrom));
+    const sessions = cancelled.sort((a, b) => a.index - b.index);
+    // Each person's calendar in their language.
+    return (locale) =>
+      calendarFile(
+        sessions.map((s) => sessionEvent({ ...row, ...s, id: s.id, starts_at: new Date(s.starts_at), ends_at: new Date(s.ends_at), session_status: 'cancelled' }, locale)),
+        now,
+        organizerFrom(this.config.mailFrom),
+      );
   }
 
   /** The "coaching ended" emails: to both people (with the cancelling calendar, if sessions were left) and the admin. */
-  private endedDrafts(row: PairingRow, why: 'rematch' | 'inactive', calendar: string | undefined): OutboxDraft[] {
-    const email = (recipientName: string | null) => pairingEndedEmail({ recipientName, coachName: row.coach_name, coacheeName: row.coachee_name, programName: row.program_name, why });
-    const drafts: OutboxDraft[] = [{ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:coach`, to: row.coach_email, ics: calendar, ...email(row.coach_name) }];
+  private endedDrafts(row: PairingRow, why: 'rematch' | 'inactive', calendar: ((locale: Locale) => string) | undefined): OutboxDraft[] {
+    const email = (recipientName: string | null, locale: Locale) =>
+      pairingEndedEmail({ recipientName, coachName: row.coach_name, coacheeName: row.coachee_name, programName: row.program_name, why, locale });
+    const coach = asLocale(row.coach_locale);
+    const coachee = asLocale(row.coachee_locale);
+    const drafts: OutboxDraft[] = [
+      { organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:coach`, to: row.coach_email, ics: calendar?.(coach), ...email(row.coach_name, coach) },
+    ];
     // The coachee who asked for the re-match needs no news, only the calendar: without one left, nothing is sent.
-    if (why === 'inactive' || calendar) drafts.push({ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:coachee`, to: row.coachee_email, ics: calendar, ...email(row.coachee_name) });
-    if (row.admin_email) drafts.push({ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:admin`, to: row.admin_email, ...email(null) });
+    if (why === 'inactive' || calendar) {
+      drafts.push({ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:coachee`, to: row.coachee_email, ics: calendar?.(coachee), ...email(row.coachee_name, coachee) });
+    }
+    if (row.admin_email) drafts.push({ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:admin`, to: row.admin_email, ...email(null, asLocale(row.organization_locale)) });
     return drafts;
   }
 

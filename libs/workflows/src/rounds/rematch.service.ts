@@ -3,8 +3,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { Clock, Enrollment, LIVE_PAIRING_STATUSES, newId, PairingEvent, pairingStatusSql, pairingTransition, Program, rawQuery, type ScoreBreakdown, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
-import { unmatchedAdminEmail, waitlistMatchedAdminEmail, writeOutbox } from '@tandem/mail';
-import { explainPair, type Objective, rematchCoachee, SCORE_SCALE, scoreProgram, solve } from '@tandem/matching';
+import { organizationLocale, unmatchedAdminEmail, waitlistMatchedAdminEmail, writeOutbox } from '@tandem/mail';
+import { type Breakdown, explainPair, type Objective, rematchCoachee, SCORE_SCALE, scoreProgram, solve } from '@tandem/matching';
 import { JobProducer } from '@tandem/queues';
 import { enqueueEmails, sendAfterCommit } from '../after-commit';
 import { OffersService } from '../pairing/offers.service';
@@ -92,7 +92,7 @@ export class RematchService {
                 organizationId: program.organization.id,
                 idempotencyKey: `unmatched:${coacheeId}:${ended[0].n}`,
                 to: program.adminEmail,
-                ...unmatchedAdminEmail({ coacheeName: person.name, programName: program.name, reason: result.reason }),
+                ...unmatchedAdminEmail({ coacheeName: person.name, programName: program.name, reason: result.reason, locale: await organizationLocale(tem, program.organization.id) }),
               },
             ])
           : [];
@@ -153,6 +153,7 @@ export class RematchService {
               ...waitlistMatchedAdminEmail({
                 programName: program.name,
                 matches: matches.map((m) => ({ coacheeName: pool.people.get(m.coacheeId)!.name, coachName: pool.people.get(m.coachId)!.name })),
+                locale: await organizationLocale(tem, program.organization.id),
               }),
             },
           ])
@@ -179,7 +180,7 @@ export class RematchService {
     await rawQuery(tem, `update enrollment set unmatched_reason = null where id = any(?::uuid[])`, [matches.map((m) => m.coacheeId)]);
     const written = await writeOffers(
       tem,
-      { organizationId: program.organization.id, programName: program.name, offerTtl: program.offerTtl, appSecret: this.config.appSecret, now },
+      { organizationId: program.organization.id, programName: program.name, skills: program.skills, offerTtl: program.offerTtl, appSecret: this.config.appSecret, now },
       matches.map((m, i) => {
         const coach = pool.people.get(m.coachId)!;
         const coachee = pool.people.get(m.coacheeId)!;
@@ -197,6 +198,6 @@ export class RematchService {
 }
 
 /** A breakdown as a plain, mutable object (libs/matching answers read-only arrays). */
-function copyBreakdown(b: { score: number; terms: readonly ScoreBreakdown['terms'][number][]; skills: readonly ScoreBreakdown['skills'][number][]; reasons: readonly string[] }): ScoreBreakdown {
-  return { ...b, terms: [...b.terms], skills: [...b.skills], reasons: [...b.reasons] };
+function copyBreakdown(b: Breakdown): ScoreBreakdown {
+  return { ...b, terms: [...b.terms], skills: [...b.skills], reasons: [...b.reasons], wording: [...b.wording] };
 }

@@ -307,7 +307,7 @@ export class RoundsService {
       );
       const written = await writeOffers(
         tem,
-        { organizationId: actor.organizationId, programName: program.name, offerTtl: program.offerTtl, appSecret: this.config.appSecret, now: this.clock.now() },
+        { organizationId: actor.organizationId, programName: program.name, skills: program.skills, offerTtl: program.offerTtl, appSecret: this.config.appSecret, now: this.clock.now() },
         drafts.map(
           (d): OfferDraft => ({
             pairingId: d.pairing_id,

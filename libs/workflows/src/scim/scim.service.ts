@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { AuditEvent, DomainError, isUuid, rawQuery } from '@tandem/domain';
+import { parseLocaleTag } from '@tandem/mail';
 import { PeopleAdminService } from '../console/people-admin.service';
 import { IntakeService } from '../intake/intake.service';
 import { isTimeZone, LIMITS } from '../intake/participant-record';
@@ -33,6 +34,7 @@ interface PersonRow {
   manager_email: string | null;
   manager_id: string | null;
   timezone: string;
+  locale: string | null;
   active: boolean;
   scim_external_id: string | null;
   scim_user_name: string | null;
@@ -48,6 +50,8 @@ interface PersonInput {
   department: string | null;
   managerEmail: string | null;
   timezone: string;
+  /** The language Tandem writes to them in, from SCIM's `preferredLanguage` (or `locale`); null chooses it. */
+  locale: string | null;
   active: boolean;
   externalId: string | null;
 }
@@ -62,7 +66,7 @@ interface GroupRow {
   createdAt: Date;
 }
 
-const PERSON_SELECT = `select p.id, p.email, p.name, p.department, p.manager_email, p.timezone, p.active, p.scim_external_id, p.scim_user_name, p.created_at, p.updated_at,
+const PERSON_SELECT = `select p.id, p.email, p.name, p.department, p.manager_email, p.timezone, p.locale, p.active, p.scim_external_id, p.scim_user_name, p.created_at, p.updated_at,
          (select m.id from person m where m.organization_id = p.organization_id and m.email = p.manager_email and m.scim_deleted_at is null limit 1) as manager_id
     from person p`;
 
@@ -174,9 +178,9 @@ export class ScimService {
       } else {
         const [row] = await rawQuery<{ id: string }>(
           tem,
-          `insert into person (id, organization_id, email, name, department, manager_email, timezone, active, scim_external_id, scim_user_name, scim_provisioned_at)
-           values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) returning id`,
-          [principal.organizationId, input.email, input.name, input.department, input.managerEmail, input.timezone, input.active, input.externalId, storedUserName(input)],
+          `insert into person (id, organization_id, email, name, department, manager_email, timezone, locale, active, scim_external_id, scim_user_name, scim_provisioned_at)
+           values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) returning id`,
+          [principal.organizationId, input.email, input.name, input.department, input.managerEmail, input.timezone, input.locale, input.active, input.externalId, storedUserName(input)],
         );
         id = row.id;
       }
@@ -247,10 +251,10 @@ export class ScimService {
   private async writePerson(em: EntityManager, id: string, input: PersonInput): Promise<void> {
     await rawQuery(
       em,
-      `update person set email = ?, name = ?, department = ?, manager_email = ?, timezone = ?, active = ?, scim_external_id = ?, scim_user_name = ?,
+      `update person set email = ?, name = ?, department = ?, manager_email = ?, timezone = ?, locale = ?, active = ?, scim_external_id = ?, scim_user_name = ?,
               scim_provisioned_at = coalesce(scim_provisioned_at, now()), updated_at = now()
         where id = ?`,
-      [input.email, input.name, input.department, input.managerEmail, input.timezone, input.active, input.externalId, storedUserName(input), id],
+      [input.email, input.name, input.department, input.managerEmail, input.timezone, input.locale, input.active, input.externalId, storedUserName(input), id],
     );
   }
 
@@ -288,6 +292,7 @@ export class ScimService {
       displayName: row.name,
       emails: [{ value: row.email, type: 'work', primary: true }],
       timezone: row.timezone,
+      ...(row.locale ? { preferredLanguage: row.locale } : {}),
       active: row.active,
       ...(Object.keys(enterprise).length > 0 ? { [SCIM.enterprise]: enterprise } : {}),
     };
@@ -333,6 +338,11 @@ export class ScimService {
     const zone = str(resource.timezone);
     if (zone && !isTimeZone(zone)) problems.push(`timezone "${zone.slice(0, 64)}" is not an IANA time zone such as Europe/Paris`);
     const timezone = zone ?? current?.timezone ?? 'UTC';
+    // A language Tandem writes (en, de: de-DE counts as de) is kept; any other tag leaves the stored one, since
+    // identity providers send a preferredLanguage for everyone and a language Tandem cannot write is no error.
+    const tag = str(resource.preferredLanguage) ?? str(resource.locale);
+    const parsed = tag ? parseLocaleTag(tag.slice(0, 64)) : undefined;
+    const locale = parsed && 'locale' in parsed ? parsed.locale : (current?.locale ?? null);
 
     const extension = (resource[SCIM.enterprise] ?? {}) as { department?: unknown; manager?: unknown };
     const department = str(extension.department) ?? null;
@@ -353,7 +363,7 @@ export class ScimService {
     const active = resource.active === undefined ? (current?.active ?? true) : resource.active;
     if (typeof active !== 'boolean') problems.push('active must be true or false');
     if (problems.length > 0) throw new ScimError(400, 'invalidValue', problems.join('; '));
-    return { email: email!, userName: userName!, name: name!, department, managerEmail, timezone, active: active as boolean, externalId };
+    return { email: email!, userName: userName!, name: name!, department, managerEmail, timezone, locale, active: active as boolean, externalId };
   }
 
   // ---- Groups
@@ -537,6 +547,7 @@ function changedFields(current: PersonRow, input: PersonInput): string[] {
     ['department', current.department, input.department],
     ['manager', current.manager_email, input.managerEmail],
     ['timezone', current.timezone, input.timezone],
+    ['preferredLanguage', current.locale, input.locale],
     ['active', current.active, input.active],
     ['externalId', current.scim_external_id, input.externalId],
   ];
