@@ -1,21 +1,10 @@
 import { en } from './i18n/catalog.en';
+import { REASON_CODES } from '@tandem/matching';
 import { type Locale, type MessageKey, t } from './i18n';
 
-const UNMATCHED_CODES = [
-  'same-person',
-  'excluded',
-  'declined-before',
-  'reporting-line',
-  'same-department',
-  'no-shared-language',
-  'timezone-gap',
-  'forbidden',
-  'below-min-score',
-  'no-capacity',
-  'no-coaches',
-  'coach-left',
-] as const;
-const PAIR_CODES = ['same-person', 'excluded', 'declined-before', 'reporting-line', 'same-department', 'no-shared-language', 'timezone-gap', 'forbidden', 'below-min-score'] as const;
+/** The pair reasons of libs/matching, and the unmatched reasons beyond them (`coach-left` is the publish's own). */
+const PAIR_CODES = REASON_CODES;
+const UNMATCHED_CODES = [...REASON_CODES, 'no-capacity', 'no-coaches', 'coach-left'] as const;
 
 /** Why a coachee is unmatched, in English words, for each code the matcher reports (libs/matching UnmatchedReason). */
 export const UNMATCHED_REASON_TEXT: Readonly<Record<string, string>> = Object.fromEntries(UNMATCHED_CODES.map((code) => [code, en[`unmatchedReason.${code}`]]));
