@@ -246,6 +246,22 @@ describe('languages: each person reads their emails, invites and pages in their 
     expect(mailTo('pt@beispiel.example', 'Welcome')).toEqual([]);
   });
 
+  it('changes the organization’s default language through the API (admins only), audited', async () => {
+    const { apiKey, organizationId } = await ctx.tandem.organization('Umstellung GmbH');
+    expect((await ctx.tandem.request('GET', '/api/v1/organization', { key: apiKey })).body).toMatchObject({ id: organizationId, name: 'Umstellung GmbH', defaultLocale: 'en' });
+    const operator = (await ctx.tandem.request('POST', '/api/v1/api-keys', { key: apiKey, json: { role: 'operator' } })).body.apiKey;
+    expect((await ctx.tandem.request('PATCH', '/api/v1/organization', { key: operator, json: { defaultLocale: 'de' } })).status).toBe(403);
+    const changed = await ctx.tandem.request('PATCH', '/api/v1/organization', { key: apiKey, json: { defaultLocale: 'de' } });
+    expect([changed.status, changed.body.defaultLocale]).toEqual([200, 'de']);
+    expect(await rawQuery(db(), `select default_locale from organization where id = ?`, [organizationId])).toEqual([{ default_locale: 'de' }]);
+    expect(await rawQuery(db(), `select actor, data from audit_event where organization_id = ? and action = 'organization.updated'`, [organizationId])).toEqual([
+      { actor: expect.stringMatching(/^apikey:/), data: { fields: ['defaultLocale'] } },
+    ]);
+    // The same value again changes nothing and records nothing.
+    expect((await ctx.tandem.request('PATCH', '/api/v1/organization', { key: apiKey, json: { defaultLocale: 'de' } })).status).toBe(200);
+    expect(await rawQuery(db(), `select 1 from audit_event where organization_id = ? and action = 'organization.updated'`, [organizationId])).toHaveLength(1);
+  });
+
   it('creates an organization with a default language from the command line, and refuses one it does not write', async () => {
     const env = ctx.tandem.testEnv.env;
     const created = runCli(['org:create', '--name', 'Kommandozeile AG', '--locale', 'de-AT'], env);

@@ -3,6 +3,7 @@ import { ConsoleScimController } from './console/console-scim.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { ConsoleSsoController } from './console/console-sso.controller';
 import { SsoController } from './sso/sso.controller';
+import { OrganizationController } from './organization/organization.controller';
 import { ScimController } from './scim/scim.controller';
 import { ScimTokensController } from './scim/scim-tokens.controller';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -47,7 +48,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'producer'), WorkflowsModule, OpsModule],
-      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, PrivacyController, WebhooksController, SsoController, ScimTokensController, ScimController, ...CONSOLE_CONTROLLERS],
+      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, PrivacyController, WebhooksController, SsoController, ScimTokensController, ScimController, OrganizationController, ...CONSOLE_CONTROLLERS],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: BodyCheckInterceptor },

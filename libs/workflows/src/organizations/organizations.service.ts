@@ -1,7 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_LOCALE, parseLocaleTag, SUPPORTED_LOCALES } from '@tandem/mail';
-import { ApiKey, ApiKeyRole, hashSecret, isUuid, newSecret, NotFoundError, Organization, ValidationError } from '@tandem/domain';
+import { ApiKey, ApiKeyRole, AuditEvent, hashSecret, isUuid, newSecret, NotFoundError, Organization, ValidationError } from '@tandem/domain';
+import { z } from 'zod';
+import { parseCommand } from '../validation';
 
 /** The caller behind an API key. */
 export interface Principal {
@@ -11,6 +13,25 @@ export interface Principal {
 }
 
 const KEY_PREFIX = 'tdm';
+
+/** PATCH /api/v1/organization: its name, and the language of its people who have none of their own (docs/languages.md). */
+export const organizationSettingsSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    defaultLocale: z.enum(SUPPORTED_LOCALES, { error: `must be one of ${SUPPORTED_LOCALES.join(', ')}` }),
+  })
+  .partial()
+  .strict();
+
+/** An organization as the API shows it. */
+export interface OrganizationView {
+  id: string;
+  name: string;
+  defaultLocale: string;
+  createdAt: string;
+}
+
+const organizationView = (o: Organization): OrganizationView => ({ id: o.id, name: o.name, defaultLocale: o.defaultLocale, createdAt: o.createdAt.toISOString() });
 
 /** Organizations (tenants) and their API keys. Keys are shown once and stored only as a SHA-256 hash. */
 @Injectable()
@@ -28,6 +49,25 @@ export class OrganizationsService {
     const { apiKey } = this.newKey(em, organization, ApiKeyRole.Admin);
     await em.flush();
     return { organizationId: organization.id, apiKey };
+  }
+
+  /** The caller's organization. */
+  async settings(organizationId: string): Promise<OrganizationView> {
+    return organizationView(await this.em.fork().findOneOrFail(Organization, organizationId));
+  }
+
+  /** Changes the organization's name or default language; audited with the fields changed. */
+  async updateSettings(actor: { organizationId: string; actor: string }, input: unknown): Promise<OrganizationView> {
+    const command = parseCommand(organizationSettingsSchema, input ?? {});
+    const em = this.em.fork();
+    const organization = await em.findOneOrFail(Organization, actor.organizationId);
+    const fields = (Object.keys(command) as (keyof typeof command)[]).filter((field) => command[field] !== undefined && command[field] !== organization[field]);
+    if (fields.length > 0) {
+      em.assign(organization, command);
+      em.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action: 'organization.updated', subjectType: 'organization', subjectId: organization.id, data: { fields } });
+      await em.flush();
+    }
+    return organizationView(organization);
   }
 
   /** Issues a key with a role for an existing organization. */
