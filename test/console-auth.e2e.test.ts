@@ -44,7 +44,10 @@ describe('admin console: sign-in, sessions and authorization', () => {
     const path = new URL(link).pathname;
     const token = path.split('/').pop()!;
     // The outbox and the database hold neither the link nor the token.
-    const stored = await rawQuery<{ text: string }>(db(), `select text from outbox_message where idempotency_key like 'admin-signin:%'`);
+    const stored = await rawQuery<{ text: string }>(
+      db(),
+      `select text from outbox_message where idempotency_key like 'admin-signin:%'`,
+    );
     expect(stored[0].text).toMatch(/\{\{link:signin:[0-9a-f-]{36}\}\}/);
     expect(JSON.stringify(await rawQuery(db(), 'select * from admin_sign_in'))).not.toContain(token);
 
@@ -111,7 +114,10 @@ describe('admin console: sign-in, sessions and authorization', () => {
     const form = await browser.get('/console/signin');
     const count = sink.messages.length;
     await browser.post('/console/signin', { email: ADMIN }, form.text);
-    const mail = await waitFor(async () => sink.messages.slice(count).find((m) => m.to.includes(ADMIN)), 'a second sign-in email');
+    const mail = await waitFor(
+      async () => sink.messages.slice(count).find((m) => m.to.includes(ADMIN)),
+      'a second sign-in email',
+    );
     await rawQuery(db(), `update admin_sign_in set expires_at = now() - interval '1 second' where used_at is null`);
     const path = new URL(signInLink(mail.text)).pathname;
     expect((await browser.get(path)).status).toBe(404);
@@ -120,13 +126,44 @@ describe('admin console: sign-in, sessions and authorization', () => {
   it('sends every console route to sign-in without a session, and refuses a POST without the CSRF token (403, nothing changes)', async () => {
     const anonymous = new ConsoleClient(tandem);
     const id = '00000000-0000-4000-8000-000000000000';
-    const gets = ['/console', '/console/programs', `/console/programs/${id}`, `/console/programs/${id}/people`, `/console/programs/${id}/rounds`, `/console/programs/${id}/pairings`, `/console/programs/${id}/report`, `/console/programs/${id}/report.csv`, `/console/rounds/${id}`, `/console/rounds/${id}/status`, `/console/imports/${id}`, `/console/imports/${id}/status`, `/console/pairings/${id}`, '/console/mail', '/console/settings/sso', '/console/scim'];
+    const gets = [
+      '/console',
+      '/console/programs',
+      `/console/programs/${id}`,
+      `/console/programs/${id}/people`,
+      `/console/programs/${id}/rounds`,
+      `/console/programs/${id}/pairings`,
+      `/console/programs/${id}/report`,
+      `/console/programs/${id}/report.csv`,
+      `/console/rounds/${id}`,
+      `/console/rounds/${id}/status`,
+      `/console/imports/${id}`,
+      `/console/imports/${id}/status`,
+      `/console/pairings/${id}`,
+      '/console/mail',
+      '/console/settings/sso',
+      '/console/scim',
+    ];
     for (const url of gets) {
       const answer = await anonymous.get(url);
       expect([url, answer.status]).toEqual([url, 303]);
       expect(answer.headers.location).toMatch(/^\/console\/(signin|programs)$/);
     }
-    const posts = ['/console/programs', `/console/programs/${id}`, `/console/programs/${id}/imports`, `/console/programs/${id}/rounds`, `/console/rounds/${id}/pins`, `/console/rounds/${id}/unpin`, `/console/rounds/${id}/exclusions`, `/console/rounds/${id}/publish`, '/console/signout', '/console/settings/sso', '/console/settings/sso/remove', '/console/scim/tokens', `/console/scim/tokens/${id}/revoke`];
+    const posts = [
+      '/console/programs',
+      `/console/programs/${id}`,
+      `/console/programs/${id}/imports`,
+      `/console/programs/${id}/rounds`,
+      `/console/rounds/${id}/pins`,
+      `/console/rounds/${id}/unpin`,
+      `/console/rounds/${id}/exclusions`,
+      `/console/rounds/${id}/publish`,
+      '/console/signout',
+      '/console/settings/sso',
+      '/console/settings/sso/remove',
+      '/console/scim/tokens',
+      `/console/scim/tokens/${id}/revoke`,
+    ];
     for (const url of posts) {
       const answer = await anonymous.post(url, { _csrf: 'x', name: 'Sneaky' });
       expect([url, answer.status, answer.headers.location]).toEqual([url, 303, '/console/signin']);
@@ -161,7 +198,10 @@ describe('admin console: sign-in, sessions and authorization', () => {
     const uploaded = await browser.post(`${programPath}/imports`, { csv }, people.text);
     expect(uploaded.status).toBe(303);
     const importPath = String(uploaded.headers.location);
-    await waitFor(async () => ((await browser.get(`${importPath}/status`)).body?.done ? true : undefined), 'the import');
+    await waitFor(
+      async () => ((await browser.get(`${importPath}/status`)).body?.done ? true : undefined),
+      'the import',
+    );
     const table = await browser.get(`${programPath}/people`);
     expect(table.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(table.text).not.toContain('<script>alert(1)');
@@ -176,7 +216,16 @@ describe('admin console: sign-in, sessions and authorization', () => {
     const intruder = new ConsoleClient(tandem);
     const theirs = await intruder.signIn('gus@globex.example', sink);
     expect(theirs.text).not.toContain('Leaders');
-    for (const url of [programPath, `${programPath}/people`, `${programPath}/rounds`, `${programPath}/pairings`, `${programPath}/report`, `${programPath}/report.csv`, importPath, `${importPath}/status`]) {
+    for (const url of [
+      programPath,
+      `${programPath}/people`,
+      `${programPath}/rounds`,
+      `${programPath}/pairings`,
+      `${programPath}/report`,
+      `${programPath}/report.csv`,
+      importPath,
+      `${importPath}/status`,
+    ]) {
       expect([url, (await intruder.get(url)).status]).toEqual([url, 404]);
     }
     const refused = await intruder.post(`${programPath}/rounds`, {}, theirs.text);
@@ -198,7 +247,11 @@ describe('admin console: sign-in, sessions and authorization', () => {
     expect(out.headers.location).toBe('/console/signin');
     expect(laptop.cookie('tandem_console')).toBeUndefined();
     expect((await phone.get('/console/programs')).status).toBe(303);
-    const [{ n }] = await rawQuery<{ n: number }>(db(), `select count(*)::int as n from admin_session s join admin_user a on a.id = s.admin_id where a.email = ?`, [ADMIN]);
+    const [{ n }] = await rawQuery<{ n: number }>(
+      db(),
+      `select count(*)::int as n from admin_session s join admin_user a on a.id = s.admin_id where a.email = ?`,
+      [ADMIN],
+    );
     expect(n).toBe(0);
   });
 
@@ -219,7 +272,9 @@ describe('admin console: sign-in, sessions and authorization', () => {
     const again = runCli(['admin:invite', '--org', org.organizationId, '--email', 'grace@acme.example'], env);
     expect(again.json).toMatchObject({ adminId: first.json.adminId, created: false });
     expect(runCli(['admin:invite', '--org', org.organizationId, '--email', 'nope'], env).status).toBe(2);
-    expect(runCli(['admin:invite', '--org', '00000000-0000-4000-8000-000000000000', '--email', 'x@y.example'], env).status).toBe(2);
+    expect(
+      runCli(['admin:invite', '--org', '00000000-0000-4000-8000-000000000000', '--email', 'x@y.example'], env).status,
+    ).toBe(2);
     expect(runCli(['admin:invite', '--org', org.organizationId], env).status).toBe(2);
   });
 });

@@ -9,8 +9,21 @@ import { waitFor } from './support/test-env';
 
 const ADMIN = 'ada@acme.example';
 const SKILLS = ['active_listening', 'empathy', 'emotional_intelligence', 'trust_building', 'clear_communication'];
-const coach = (n: number, extra: Partial<FixturePerson> = {}): FixturePerson => ({ role: 'coach', email: `coach${n}@acme.example`, name: `Coach${n} Smith`, capacity: 2, skills: [5, 5, 4, 4, 4], ...extra });
-const coachee = (n: number, extra: Partial<FixturePerson> = {}): FixturePerson => ({ role: 'coachee', email: `coachee${n}@acme.example`, name: `Dana${n} Lee`, skills: [4, 4, 1, 1, 1], ...extra });
+const coach = (n: number, extra: Partial<FixturePerson> = {}): FixturePerson => ({
+  role: 'coach',
+  email: `coach${n}@acme.example`,
+  name: `Coach${n} Smith`,
+  capacity: 2,
+  skills: [5, 5, 4, 4, 4],
+  ...extra,
+});
+const coachee = (n: number, extra: Partial<FixturePerson> = {}): FixturePerson => ({
+  role: 'coachee',
+  email: `coachee${n}@acme.example`,
+  name: `Dana${n} Lee`,
+  skills: [4, 4, 1, 1, 1],
+  ...extra,
+});
 
 /** The add/edit form's fields for a person (every skill given). */
 const personForm = (fields: Record<string, string>): Record<string, string> => ({
@@ -40,22 +53,36 @@ describe('console: getting people in and out, one at a time or by file', () => {
   const db = () => tandem.get(EntityManager).fork();
   const enrollment = async (email: string) =>
     (
-      await rawQuery<{ id: string; status: string; capacity: number | null; department: string | null; languages: string[] }>(
+      await rawQuery<{
+        id: string;
+        status: string;
+        capacity: number | null;
+        department: string | null;
+        languages: string[];
+      }>(
         db(),
         `select e.id, e.status::text as status, e.capacity, p.department, p.languages from enrollment e join person p on p.id = e.person_id where p.email = ? and e.program_id = ?`,
         [email, programId],
       )
     )[0];
-  const audits = async (action: string) => (await rawQuery<{ n: number }>(db(), `select count(*)::int as n from audit_event where action = ?`, [action]))[0].n;
-  const welcomes = (email: string) => sink.messages.filter((m) => m.to.includes(email) && m.subject.startsWith('Welcome')).length;
+  const audits = async (action: string) =>
+    (await rawQuery<{ n: number }>(db(), `select count(*)::int as n from audit_event where action = ?`, [action]))[0].n;
+  const welcomes = (email: string) =>
+    sink.messages.filter((m) => m.to.includes(email) && m.subject.startsWith('Welcome')).length;
   /** Waits until every email written so far has been sent. */
   const outboxDrained = () =>
     waitFor(async () => {
-      const [{ n }] = await rawQuery<{ n: number }>(db(), `select count(*)::int as n from outbox_message where status in ('pending', 'sending')`);
+      const [{ n }] = await rawQuery<{ n: number }>(
+        db(),
+        `select count(*)::int as n from outbox_message where status in ('pending', 'sending')`,
+      );
       return n === 0 ? true : undefined;
     }, 'the outbox to drain');
   const importDone = async (location: string) => {
-    await waitFor(async () => ((await browser.get(`${location.split('?')[0]}/status`)).body.done ? true : undefined), 'the import');
+    await waitFor(
+      async () => ((await browser.get(`${location.split('?')[0]}/status`)).body.done ? true : undefined),
+      'the import',
+    );
     return (await browser.get(location)).text;
   };
 
@@ -80,9 +107,14 @@ describe('console: getting people in and out, one at a time or by file', () => {
     const page = await browser.get(`${programPath}/people`);
     expect(page.text).toContain(`href="${programPath}/people-template.csv" download`);
     // The guide: one row per column with its meaning, allowed values and an example; the capacity default written down.
-    const guide = page.text.slice(page.text.indexOf('id="column-guide"'), page.text.indexOf('</details>', page.text.indexOf('id="column-guide"')));
+    const guide = page.text.slice(
+      page.text.indexOf('id="column-guide"'),
+      page.text.indexOf('</details>', page.text.indexOf('id="column-guide"')),
+    );
     expect(guide).toContain('(19 columns)');
-    expect([...guide.matchAll(/<th scope="row" data-label="Column"><code>([a-z_]+)<\/code><\/th>/g)].map((m) => m[1])).toEqual([
+    expect(
+      [...guide.matchAll(/<th scope="row" data-label="Column"><code>([a-z_]+)<\/code><\/th>/g)].map((m) => m[1]),
+    ).toEqual([
       'role',
       'email',
       'name',
@@ -99,7 +131,9 @@ describe('console: getting people in and out, one at a time or by file', () => {
       'preferred_day',
       'preferred_hour',
     ]);
-    expect(guide).toMatch(/<code>capacity<\/code><\/th><td data-label="Needed">Optional<\/td><td data-label="Meaning">Coaches: how many coachees they take at once. Ignored for coachees.<\/td><td data-label="Allowed values">A whole number from 0 to 50. Empty means 1 coachee.<\/td><td data-label="Example"><code>2<\/code><\/td>/);
+    expect(guide).toMatch(
+      /<code>capacity<\/code><\/th><td data-label="Needed">Optional<\/td><td data-label="Meaning">Coaches: how many coachees they take at once. Ignored for coachees.<\/td><td data-label="Allowed values">A whole number from 0 to 50. Empty means 1 coachee.<\/td><td data-label="Example"><code>2<\/code><\/td>/,
+    );
     expect(guide).toMatch(/<code>empathy<\/code><\/th><td data-label="Needed">Required<\/td>/);
 
     const template = await browser.get(`${programPath}/people-template.csv`);
@@ -114,7 +148,11 @@ describe('console: getting people in and out, one at a time or by file', () => {
     const uploaded = await browser.post(`${programPath}/imports`, { csv: template.text }, page.text);
     expect(uploaded.status).toBe(303);
     expect(await importDone(String(uploaded.headers.location))).toContain('Done: 2 new, 0 updated, 0 unchanged');
-    expect(await enrollment('ana.lima@example.com')).toMatchObject({ status: 'active', capacity: 2, languages: ['en', 'pt'] });
+    expect(await enrollment('ana.lima@example.com')).toMatchObject({
+      status: 'active',
+      capacity: 2,
+      languages: ['en', 'pt'],
+    });
   });
 
   it('reads semicolon- and tab-separated files, says so, and refuses an unreadable one with a hint', async () => {
@@ -124,7 +162,10 @@ describe('console: getting people in and out, one at a time or by file', () => {
       .replace(/,/g, ';')
       .replace(/;3;Europe\/Paris;en;/, ';3;Europe/Paris;"en;fr";');
     // The fixture writes a coach's capacity (2 unless given): empty it to see the documented default.
-    const noCapacity = semicolons.split('\n').map((line, i) => (i === 1 ? line.replace(/;"en;fr";2;/, ';"en;fr";;') : line)).join('\n');
+    const noCapacity = semicolons
+      .split('\n')
+      .map((line, i) => (i === 1 ? line.replace(/;"en;fr";2;/, ';"en;fr";;') : line))
+      .join('\n');
     expect(noCapacity).toContain(';"en;fr";;');
     const read = await browser.post(`${programPath}/imports`, { csv: noCapacity }, page);
     expect(read.status).toBe(303);
@@ -142,12 +183,24 @@ describe('console: getting people in and out, one at a time or by file', () => {
     expect(await enrollment('coachee1@acme.example')).toMatchObject({ status: 'active' });
 
     const before = (await rawQuery<{ n: number }>(db(), 'select count(*)::int as n from enrollment'))[0].n;
-    const broken = fixtureCsv([coachee(2, { goals: 'x' })]).replace(/,/g, ';').replace(/;x;$/, ';"x;');
+    const broken = fixtureCsv([coachee(2, { goals: 'x' })])
+      .replace(/,/g, ';')
+      .replace(/;x;$/, ';"x;');
     const refused = await browser.post(`${programPath}/imports`, { csv: broken }, page);
     expect(refused.status).toBe(422);
-    expect(refused.text).toContain('This file looks semicolon-separated, but it could not be read: a quoted cell is never closed. Nothing was written.');
+    expect(refused.text).toContain(
+      'This file looks semicolon-separated, but it could not be read: a quoted cell is never closed. Nothing was written.',
+    );
     // A semicolon file with a wrong column: the errors say how it was read.
-    const unknown = await browser.post(`${programPath}/imports`, { csv: fixtureCsv([coachee(3)]).replace(/,/g, ';').replace('goals', 'aims') }, page);
+    const unknown = await browser.post(
+      `${programPath}/imports`,
+      {
+        csv: fixtureCsv([coachee(3)])
+          .replace(/,/g, ';')
+          .replace('goals', 'aims'),
+      },
+      page,
+    );
     expect(unknown.status).toBe(422);
     expect(unknown.text).toContain('(The file was read as semicolon-separated.)');
     expect(unknown.text).toMatch(/<tr><td>1<\/td><td>aims<\/td><td>unknown column/);
@@ -158,7 +211,11 @@ describe('console: getting people in and out, one at a time or by file', () => {
     const form = await browser.get(`${programPath}/people/new`);
     expect(form.status).toBe(200);
     expect(form.text).toContain('<h1>Add a person</h1>');
-    const bad = await browser.post(`${programPath}/people`, personForm({ email: 'eve@acme.example', level: 'senior', 'skills.empathy': '' }), form.text);
+    const bad = await browser.post(
+      `${programPath}/people`,
+      personForm({ email: 'eve@acme.example', level: 'senior', 'skills.empathy': '' }),
+      form.text,
+    );
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('Nobody was added: fix the fields marked below.');
     expect(bad.text).toContain('<p class="error" id="f-name-error">Name is required.</p>');
@@ -167,23 +224,55 @@ describe('console: getting people in and out, one at a time or by file', () => {
     expect(bad.text).toMatch(/id="f-level" name="level" value="senior" inputmode="numeric" aria-invalid="true"/);
     expect(await enrollment('eve@acme.example')).toBeUndefined();
 
-    const added = await browser.post(`${programPath}/people`, personForm({ email: 'Eve@acme.example', name: 'Eve <Adams>', department: 'Sales', level: '4', languages: 'en; de' }), form.text);
+    const added = await browser.post(
+      `${programPath}/people`,
+      personForm({
+        email: 'Eve@acme.example',
+        name: 'Eve <Adams>',
+        department: 'Sales',
+        level: '4',
+        languages: 'en; de',
+      }),
+      form.text,
+    );
     expect(added.status).toBe(303);
     expect(added.headers.location).toBe(`${programPath}/people?done=added`);
     const people = await browser.get(String(added.headers.location));
     expect(people.text).toContain('Person added. One welcome email is on its way.');
     expect(people.text).toContain('<td data-label="Name">Eve &lt;Adams&gt;</td>');
-    expect(await enrollment('eve@acme.example')).toMatchObject({ status: 'active', department: 'Sales', languages: ['en', 'de'] });
+    expect(await enrollment('eve@acme.example')).toMatchObject({
+      status: 'active',
+      department: 'Sales',
+      languages: ['en', 'de'],
+    });
     expect(await audits('enrollment.created')).toBe(1);
 
     // The same email again is the same person: updated, no second welcome.
-    const again = await browser.post(`${programPath}/people`, personForm({ email: 'eve@acme.example', name: 'Eve Adams', department: 'Sales', level: '4', languages: 'en; de' }), form.text);
+    const again = await browser.post(
+      `${programPath}/people`,
+      personForm({
+        email: 'eve@acme.example',
+        name: 'Eve Adams',
+        department: 'Sales',
+        level: '4',
+        languages: 'en; de',
+      }),
+      form.text,
+    );
     expect(again.headers.location).toBe(`${programPath}/people?done=updated`);
-    expect((await browser.get(String(again.headers.location))).text).toContain('their details were updated (no second welcome email)');
+    expect((await browser.get(String(again.headers.location))).text).toContain(
+      'their details were updated (no second welcome email)',
+    );
     // Someone enrolled as a coach cannot be added as a coachee of the same program.
-    const otherRole = await browser.post(`${programPath}/people`, personForm({ email: 'coach1@acme.example', name: 'Coach1 Smith' }), form.text);
+    const otherRole = await browser.post(
+      `${programPath}/people`,
+      personForm({ email: 'coach1@acme.example', name: 'Coach1 Smith' }),
+      form.text,
+    );
     expect(otherRole.status).toBe(409);
-    expect(otherRole.text).toContain('Nobody was added: coach1@acme.example is already enrolled in this program as a coach.');
+    expect(otherRole.text).toContain(
+      'Nobody was added: coach1@acme.example is already enrolled in this program as a coach.',
+    );
     await outboxDrained();
     expect(welcomes('eve@acme.example')).toBe(1);
   });
@@ -196,24 +285,55 @@ describe('console: getting people in and out, one at a time or by file', () => {
     expect(form.text).toContain('<h1>Edit Eve Adams</h1>');
     expect(form.text).toContain('<dt>Email</dt><dd>eve@acme.example</dd>');
     expect(form.text).toContain('id="f-languages" name="languages" value="en; de"');
-    const bad = await browser.post(`/console/enrollments/${id}`, personForm({ name: 'Eve Adams', timezone: 'Mars/Olympus' }), form.text);
+    const bad = await browser.post(
+      `/console/enrollments/${id}`,
+      personForm({ name: 'Eve Adams', timezone: 'Mars/Olympus' }),
+      form.text,
+    );
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('Nothing was saved: fix the fields marked below.');
-    expect(bad.text).toContain('<p class="error" id="f-timezone-error">Time zone &quot;Mars/Olympus&quot; is not an IANA time zone such as Europe/Paris.</p>');
+    expect(bad.text).toContain(
+      '<p class="error" id="f-timezone-error">Time zone &quot;Mars/Olympus&quot; is not an IANA time zone such as Europe/Paris.</p>',
+    );
 
     // A role or email in the form is ignored: the enrollment says who this is.
-    const badLanguage = await browser.post(`/console/enrollments/${id}`, personForm({ name: 'Eve Adams', locale: 'fr' }), form.text);
+    const badLanguage = await browser.post(
+      `/console/enrollments/${id}`,
+      personForm({ name: 'Eve Adams', locale: 'fr' }),
+      form.text,
+    );
     expect(badLanguage.status).toBe(422);
-    expect(badLanguage.text).toContain('<p class="error" id="f-locale-error">Language &quot;fr&quot; is not a language Tandem writes in (en, de).</p>');
-    const saved = await browser.post(`/console/enrollments/${id}`, personForm({ role: 'coach', email: 'mallory@acme.example', name: 'Eve Adams', department: 'People', goals: 'Lead a new team', locale: 'de-CH' }), form.text);
+    expect(badLanguage.text).toContain(
+      '<p class="error" id="f-locale-error">Language &quot;fr&quot; is not a language Tandem writes in (en, de).</p>',
+    );
+    const saved = await browser.post(
+      `/console/enrollments/${id}`,
+      personForm({
+        role: 'coach',
+        email: 'mallory@acme.example',
+        name: 'Eve Adams',
+        department: 'People',
+        goals: 'Lead a new team',
+        locale: 'de-CH',
+      }),
+      form.text,
+    );
     expect(saved.status).toBe(303);
     expect((await browser.get(String(saved.headers.location))).text).toContain('Details saved.');
     expect(await enrollment('eve@acme.example')).toMatchObject({ id, department: 'People' });
     expect(await enrollment('mallory@acme.example')).toBeUndefined();
-    const [{ role, goals }] = await rawQuery<{ role: string; goals: string }>(db(), 'select role::text as role, goals from enrollment where id = ?', [id]);
+    const [{ role, goals }] = await rawQuery<{ role: string; goals: string }>(
+      db(),
+      'select role::text as role, goals from enrollment where id = ?',
+      [id],
+    );
     expect({ role, goals }).toEqual({ role: 'coachee', goals: 'Lead a new team' });
-    expect(await rawQuery(db(), 'select locale from person where email = ?', ['eve@acme.example'])).toEqual([{ locale: 'de' }]);
-    expect((await browser.get(`/console/enrollments/${id}/edit`)).text).toContain('id="f-locale" name="locale" value="de"');
+    expect(await rawQuery(db(), 'select locale from person where email = ?', ['eve@acme.example'])).toEqual([
+      { locale: 'de' },
+    ]);
+    expect((await browser.get(`/console/enrollments/${id}/edit`)).text).toContain(
+      'id="f-locale" name="locale" value="de"',
+    );
     expect(await audits('enrollment.updated')).toBe(2);
     await outboxDrained();
     expect(welcomes('eve@acme.example')).toBe(1);
@@ -233,7 +353,9 @@ describe('console: getting people in and out, one at a time or by file', () => {
     expect(paused.headers.location).toBe(`${programPath}/people?done=paused`);
     const people = await browser.get(String(paused.headers.location));
     expect(people.text).toContain('Paused: out of the matching pool until resumed.');
-    expect(people.text).toMatch(/<td data-label="Name">Eve Adams<\/td><td data-label="Email">eve@acme.example<\/td><td data-label="Role">Coachee<\/td><td data-label="Department">People<\/td><td data-label="Time zone">Europe\/Paris<\/td><td data-label="State">Paused: out of the pool<\/td>/);
+    expect(people.text).toMatch(
+      /<td data-label="Name">Eve Adams<\/td><td data-label="Email">eve@acme.example<\/td><td data-label="Role">Coachee<\/td><td data-label="Department">People<\/td><td data-label="Time zone">Europe\/Paris<\/td><td data-label="State">Paused: out of the pool<\/td>/,
+    );
     expect(people.text).toContain('aria-label="Resume Eve Adams">Resume</button>');
     expect(await enrollment('eve@acme.example')).toMatchObject({ status: 'withdrawn' });
     expect(await audits('enrollment.paused')).toBe(1);
@@ -246,8 +368,13 @@ describe('console: getting people in and out, one at a time or by file', () => {
     const launched = await browser.post(`${programPath}/rounds`, {}, rounds.text);
     const roundPath = String(launched.headers.location);
     await waitFor(async () => ((await browser.get(`${roundPath}/status`)).body.done ? true : undefined), 'the round');
-    const proposed = await rawQuery<{ coachee_id: string }>(db(), `select coachee_id from pairing where status = 'proposed'`);
-    expect(proposed.map((p) => p.coachee_id).sort()).toEqual([dana.id, (await enrollment('ben.ode@example.com')).id].sort());
+    const proposed = await rawQuery<{ coachee_id: string }>(
+      db(),
+      `select coachee_id from pairing where status = 'proposed'`,
+    );
+    expect(proposed.map((p) => p.coachee_id).sort()).toEqual(
+      [dana.id, (await enrollment('ben.ode@example.com')).id].sort(),
+    );
 
     // Someone in a draft round's proposals can be neither paused nor removed.
     const danaForm = (await browser.get(`/console/enrollments/${dana.id}/edit`)).text;
@@ -255,7 +382,9 @@ describe('console: getting people in and out, one at a time or by file', () => {
     expect(busy.status).toBe(409);
     expect(busy.text).toContain('Dana1 Lee is in the proposals of a round that is not published yet.');
     const removeDana = await browser.get(`/console/enrollments/${dana.id}/remove`);
-    expect(removeDana.text).toContain('Dana1 Lee has 1 pairing(s) in this program, proposals included, so removing would erase history.');
+    expect(removeDana.text).toContain(
+      'Dana1 Lee has 1 pairing(s) in this program, proposals included, so removing would erase history.',
+    );
     expect(removeDana.text).not.toContain('class="danger"');
     const refused = await browser.post(`/console/enrollments/${dana.id}/remove`, {}, danaForm);
     expect(refused.status).toBe(409);
@@ -296,21 +425,39 @@ describe('console: getting people in and out, one at a time or by file', () => {
 
   it('exports people as a re-importable CSV and pairings as a CSV, formula-like cells escaped', async () => {
     const page = (await browser.get(`${programPath}/people`)).text;
-    const added = await browser.post(`${programPath}/people`, personForm({ email: 'sly@acme.example', name: 'Sly Stone', department: '=HYPERLINK("http://evil","x")' }), page);
+    const added = await browser.post(
+      `${programPath}/people`,
+      personForm({ email: 'sly@acme.example', name: 'Sly Stone', department: '=HYPERLINK("http://evil","x")' }),
+      page,
+    );
     expect(added.status).toBe(303);
     const exported = await browser.get(`${programPath}/people.csv`);
     expect(exported.status).toBe(200);
     expect(exported.headers['content-disposition']).toBe(`attachment; filename="people-${programId}.csv"`);
     const rows = parse(exported.text) as string[][];
     expect(rows[0]).toEqual((parse((await browser.get(`${programPath}/people-template.csv`)).text) as string[][])[0]);
-    expect(rows.slice(1).map((r) => r[1]).sort()).toEqual(['ana.lima@example.com', 'ben.ode@example.com', 'coach1@acme.example', 'coachee1@acme.example', 'sly@acme.example']);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[1])
+        .sort(),
+    ).toEqual([
+      'ana.lima@example.com',
+      'ben.ode@example.com',
+      'coach1@acme.example',
+      'coachee1@acme.example',
+      'sly@acme.example',
+    ]);
     expect(exported.text).toContain(`"'=HYPERLINK(""http://evil"",""x"")"`);
     const coach1 = rows.find((r) => r[1] === 'coach1@acme.example')!;
     expect(coach1[rows[0].indexOf('capacity')]).toBe('1');
     expect(coach1[rows[0].indexOf('languages')]).toBe('en;fr');
 
     // Without the formula cell, the export imports back as it is: nothing changes.
-    const clean = exported.text.split('\r\n').filter((line) => !line.includes('sly@acme.example')).join('\r\n');
+    const clean = exported.text
+      .split('\r\n')
+      .filter((line) => !line.includes('sly@acme.example'))
+      .join('\r\n');
     const reimported = await browser.post(`${programPath}/imports`, { csv: clean }, page);
     expect(reimported.status).toBe(303);
     expect(await importDone(String(reimported.headers.location))).toContain('Done: 0 new, 0 updated, 4 unchanged');
@@ -321,8 +468,26 @@ describe('console: getting people in and out, one at a time or by file', () => {
     expect(published.status).toBe(303);
     const pairings = await browser.get(`${programPath}/pairings.csv`);
     const table = parse(pairings.text) as string[][];
-    expect(table[0]).toEqual(['coach', 'coach_email', 'coachee', 'coachee_email', 'status', 'score', 'pinned', 'created', 'started', 'ended', 'sessions_held', 'at_risk']);
-    expect(table.slice(1).map((r) => `${r[3]} ${r[4]} ${r[6]} ${r[10]}`).sort()).toEqual(['ben.ode@example.com offered no 0', 'coachee1@acme.example offered no 0']);
+    expect(table[0]).toEqual([
+      'coach',
+      'coach_email',
+      'coachee',
+      'coachee_email',
+      'status',
+      'score',
+      'pinned',
+      'created',
+      'started',
+      'ended',
+      'sessions_held',
+      'at_risk',
+    ]);
+    expect(
+      table
+        .slice(1)
+        .map((r) => `${r[3]} ${r[4]} ${r[6]} ${r[10]}`)
+        .sort(),
+    ).toEqual(['ben.ode@example.com offered no 0', 'coachee1@acme.example offered no 0']);
     for (const row of table.slice(1)) {
       expect(Number(row[5])).toBeGreaterThan(0);
       expect(row[7]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -333,8 +498,12 @@ describe('console: getting people in and out, one at a time or by file', () => {
     const { id } = await enrollment(coachOffered);
     const refused = await browser.post(`/console/enrollments/${id}/pause`, {}, page);
     expect(refused.status).toBe(409);
-    expect(refused.text).toMatch(/has a pairing that is offered or running\. It goes on until it ends \(or the offer is declined or expires\); pause .+ after that\. To give .+ no new coachees meanwhile, set their capacity to (\d)\./);
-    expect(Number(/set their capacity to (\d)\./.exec(refused.text)![1])).toBe(table.filter((r) => r[1] === coachOffered).length);
+    expect(refused.text).toMatch(
+      /has a pairing that is offered or running\. It goes on until it ends \(or the offer is declined or expires\); pause .+ after that\. To give .+ no new coachees meanwhile, set their capacity to (\d)\./,
+    );
+    expect(Number(/set their capacity to (\d)\./.exec(refused.text)![1])).toBe(
+      table.filter((r) => r[1] === coachOffered).length,
+    );
     expect(await enrollment(coachOffered)).toMatchObject({ status: 'active' });
   });
 });

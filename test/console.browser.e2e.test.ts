@@ -13,9 +13,29 @@ import { waitFor } from './support/test-env';
 const ADMIN = 'ada@acme.example';
 const EVIL = '<script>alert(1)</script>';
 const PEOPLE: FixturePerson[] = [
-  { role: 'coach', email: 'coach1@acme.example', name: 'Coach1 Smith', capacity: 2, skills: [5, 5, 1, 1, 1], bio: 'Ran a team of 40 for ten years.' },
-  { role: 'coach', email: 'coach2@acme.example', name: `Coach2 ${EVIL}`, capacity: 2, skills: [1, 1, 5, 5, 1], bio: `Former nurse ${EVIL}, now a coach.` },
-  { role: 'coachee', email: 'coachee1@acme.example', name: 'Dana1 Lee', skills: [5, 5, 0, 0, 0], goals: `Lead ${EVIL}` },
+  {
+    role: 'coach',
+    email: 'coach1@acme.example',
+    name: 'Coach1 Smith',
+    capacity: 2,
+    skills: [5, 5, 1, 1, 1],
+    bio: 'Ran a team of 40 for ten years.',
+  },
+  {
+    role: 'coach',
+    email: 'coach2@acme.example',
+    name: `Coach2 ${EVIL}`,
+    capacity: 2,
+    skills: [1, 1, 5, 5, 1],
+    bio: `Former nurse ${EVIL}, now a coach.`,
+  },
+  {
+    role: 'coachee',
+    email: 'coachee1@acme.example',
+    name: 'Dana1 Lee',
+    skills: [5, 5, 0, 0, 0],
+    goals: `Lead ${EVIL}`,
+  },
   { role: 'coachee', email: 'coachee2@acme.example', name: 'Dana2 Lee', skills: [0, 0, 5, 5, 0] },
   { role: 'coachee', email: 'coachee3@acme.example', name: 'Dana3 Lee', skills: [4, 4, 0, 0, 0] },
 ];
@@ -52,7 +72,11 @@ describe('admin console in headless Chromium', () => {
   /** Waits until `text` shows on the page (which polls and reloads itself). */
   async function waitForText(page: Page, text: string | RegExp, what: string) {
     // The page reloads itself when the work is done; a read during the reload is simply retried.
-    const read = () => page.locator('main').innerText({ timeout: 2_000 }).catch(() => '');
+    const read = () =>
+      page
+        .locator('main')
+        .innerText({ timeout: 2_000 })
+        .catch(() => '');
     await waitFor(async () => ((await read()).match(text) ? true : undefined), what, 30_000, 200);
   }
 
@@ -64,13 +88,17 @@ describe('admin console in headless Chromium', () => {
    */
   async function accessible(page: Page, what: string) {
     await page.evaluate(AXE);
-    const found = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`);
+    const found = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(
+      `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`,
+    );
     expect({ what, violations: found }).toEqual({ what, violations: [] });
   }
 
   /** Fails the test on any document wider than the window (the page scrolls sideways). */
   async function noOverflow(page: Page, what: string) {
-    const [scroll, client] = await page.evaluate<[number, number]>('[document.documentElement.scrollWidth, document.documentElement.clientWidth]');
+    const [scroll, client] = await page.evaluate<[number, number]>(
+      '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+    );
     expect({ what, scroll: scroll <= client }).toEqual({ what, scroll: true });
   }
 
@@ -168,7 +196,14 @@ describe('admin console in headless Chromium', () => {
     await page.getByLabel('Email', { exact: true }).fill('eve@acme.example');
     await page.getByLabel('Name', { exact: true }).fill('Eve Adams');
     await page.getByLabel('Level', { exact: true }).fill('senior');
-    for (const skill of ['Active listening', 'Empathy', 'Emotional intelligence', 'Trust building', 'Clear communication']) await page.getByLabel(skill, { exact: true }).fill('2');
+    for (const skill of [
+      'Active listening',
+      'Empathy',
+      'Emotional intelligence',
+      'Trust building',
+      'Clear communication',
+    ])
+      await page.getByLabel(skill, { exact: true }).fill('2');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByText('Nobody was added').waitFor();
     expect(await page.locator('#f-level-error').innerText()).toBe('Level must be a number from 0 to 20.');
@@ -180,7 +215,9 @@ describe('admin console in headless Chromium', () => {
     await page.getByText('Person added. One welcome email is on its way.').waitFor();
     await page.getByRole('button', { name: 'Pause Eve Adams' }).click();
     await page.getByText('Paused: out of the matching pool until resumed.').waitFor();
-    expect(await page.getByRole('row').filter({ hasText: 'eve@acme.example' }).innerText()).toContain('Paused: out of the pool');
+    expect(await page.getByRole('row').filter({ hasText: 'eve@acme.example' }).innerText()).toContain(
+      'Paused: out of the pool',
+    );
     expect(await page.getByRole('button', { name: 'Resume Eve Adams' }).count()).toBe(1);
     await screenshot(page, '09c-person-paused');
     await accessible(page, '09c-person-paused');
@@ -201,7 +238,9 @@ describe('admin console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Launch a round' }).click();
     await waitForText(page, /Proposed: 3 pairs/, 'the round to finish');
     expect(await page.locator('.bar[role=img]').count()).toBe(3);
-    expect(await page.locator('.bar[role=img]').first().getAttribute('aria-label')).toMatch(/^Score \d+\.\d of 100: skills/);
+    expect(await page.locator('.bar[role=img]').first().getAttribute('aria-label')).toMatch(
+      /^Score \d+\.\d of 100: skills/,
+    );
     await screenshot(page, '10-round-proposed');
     await accessible(page, '10-round-proposed');
 
@@ -215,11 +254,15 @@ describe('admin console in headless Chromium', () => {
     await dana1.getByRole('button', { name: 'Pin or swap' }).click();
     await waitForText(page, /Proposed: \d pairs/, 'the re-solve');
     await page.getByText('Revision 2').waitFor();
-    expect(await page.getByRole('row').filter({ hasText: 'Dana1 Lee' }).getByRole('cell').nth(1).innerText()).toBe(`Coach2 ${EVIL} (pinned)`);
+    expect(await page.getByRole('row').filter({ hasText: 'Dana1 Lee' }).getByRole('cell').nth(1).innerText()).toBe(
+      `Coach2 ${EVIL} (pinned)`,
+    );
     // What the re-solve moved, and a warning on the pinned pair that scores far below Dana1's best coach.
     const moved = page.getByRole('region', { name: 'What the re-solve changed' });
     expect(await moved.innerText()).toContain(`Dana1 Lee: Coach1 Smith → Coach2 ${EVIL} (your change)`);
-    expect(await page.getByRole('alert').innerText()).toMatch(new RegExp(`Dana1 Lee is pinned to Coach2 .+ \\(score \\d+\\.\\d\\), \\d+\\.\\d points below Coach1 Smith`));
+    expect(await page.getByRole('alert').innerText()).toMatch(
+      new RegExp(`Dana1 Lee is pinned to Coach2 .+ \\(score \\d+\\.\\d\\), \\d+\\.\\d points below Coach1 Smith`),
+    );
     await screenshot(page, '11-round-swapped');
     await accessible(page, '11-round-swapped');
 
@@ -228,7 +271,9 @@ describe('admin console in headless Chromium', () => {
     await page.getByRole('heading', { name: 'Coaches for Dana2 Lee' }).waitFor();
     const others = page.locator('table.alternatives tbody tr');
     expect(await others.count()).toBe(1);
-    expect(await others.first().innerText()).toMatch(/points below the proposed coach|points above the proposed coach|as good as the proposed coach/);
+    expect(await others.first().innerText()).toMatch(
+      /points below the proposed coach|points above the proposed coach|as good as the proposed coach/,
+    );
     await screenshot(page, '11b-alternatives');
     await accessible(page, '11b-alternatives');
     // At phone width the alternatives stack as cards, and nothing is wider than the screen.
@@ -248,10 +293,16 @@ describe('admin console in headless Chromium', () => {
 
     // Publish: a step that says how many emails it sends, then the round is published.
     const pairs = await page.locator('table.proposals tbody tr').count();
-    const coaches = new Set((await page.locator('table.proposals tbody tr td:nth-child(2)').allInnerTexts()).map((c) => c.replace(/ \(pinned\)$/, ''))).size;
+    const coaches = new Set(
+      (await page.locator('table.proposals tbody tr td:nth-child(2)').allInnerTexts()).map((c) =>
+        c.replace(/ \(pinned\)$/, ''),
+      ),
+    ).size;
     await page.getByRole('link', { name: /^Publish \d offers…$/ }).click();
     await page.getByRole('heading', { name: 'Publish this round?' }).waitFor();
-    expect(await page.locator('main').innerText()).toContain(`Publishing sends ${pairs} offer emails to ${coaches} coach${coaches === 1 ? '' : 'es'}, one for each proposed pair`);
+    expect(await page.locator('main').innerText()).toContain(
+      `Publishing sends ${pairs} offer emails to ${coaches} coach${coaches === 1 ? '' : 'es'}, one for each proposed pair`,
+    );
     await screenshot(page, '12-publish-confirm');
     await accessible(page, '12-publish-confirm');
     await page.getByRole('button', { name: `Send ${pairs} offer emails` }).click();
@@ -260,7 +311,10 @@ describe('admin console in headless Chromium', () => {
     await accessible(page, '12-round-published');
 
     // The coach opens the offer link and accepts.
-    const offer = await waitFor(async () => sink.messages.find((m) => m.to.includes('coach2@acme.example') && m.text.includes('Dana1')), 'the offer email to coach2');
+    const offer = await waitFor(
+      async () => sink.messages.find((m) => m.to.includes('coach2@acme.example') && m.text.includes('Dana1')),
+      'the offer email to coach2',
+    );
     const coach = await browser.page();
     await coach.page.goto(offerLink(offer.text));
     await screenshot(coach.page, '13-offer');
@@ -286,7 +340,8 @@ describe('admin console in headless Chromium', () => {
     expect(await active.innerText()).toMatch(/Sessions held: 0 of \d/);
     expect(await page.getByRole('region', { name: /Offered/ }).innerText()).toMatch(/Offer sent \d+ min ago/);
     // Every state has its column, with its count.
-    for (const column of ['At risk (0)', 'Completed (0)', 'Declined (0)', 'Offer expired (0)', 'Ended early (0)']) expect(await page.getByRole('heading', { name: column }).count()).toBe(1);
+    for (const column of ['At risk (0)', 'Completed (0)', 'Declined (0)', 'Offer expired (0)', 'Ended early (0)'])
+      expect(await page.getByRole('heading', { name: column }).count()).toBe(1);
     await screenshot(page, '15-board');
     await accessible(page, '15-board');
 
@@ -294,7 +349,9 @@ describe('admin console in headless Chromium', () => {
     await active.getByRole('link', { name: /Dana1 Lee/ }).click();
     await page.getByRole('heading', { name: 'About the coach' }).waitFor();
     expect(await page.locator('dl').innerText()).toMatch(/Status\s+Active/);
-    expect(await page.getByRole('heading', { name: /^Sessions/ }).innerText()).toBe('Sessions (6 planned, every 3 weeks)');
+    expect(await page.getByRole('heading', { name: /^Sessions/ }).innerText()).toBe(
+      'Sessions (6 planned, every 3 weeks)',
+    );
     const numbers = await page.locator('tbody tr td:first-child').allInnerTexts();
     expect(numbers).toEqual(['1', '2', '3', '4', '5', '6']);
     expect(await page.locator('.bio').innerText()).toBe(`Former nurse ${EVIL}, now a coach.`);
@@ -339,7 +396,9 @@ describe('admin console in headless Chromium', () => {
     await page.getByRole('heading', { name: 'Provisioning (SCIM)' }).waitFor();
     await page.getByLabel('Name (for example, the identity provider’s)').fill('Entra ID');
     await page.getByRole('button', { name: 'Create the token' }).click();
-    expect(await page.getByRole('status').filter({ hasText: 'Token “Entra ID” created.' }).locator('code').innerText()).toMatch(/^tdmscim_/);
+    expect(
+      await page.getByRole('status').filter({ hasText: 'Token “Entra ID” created.' }).locator('code').innerText(),
+    ).toMatch(/^tdmscim_/);
     await noOverflow(page, 'provisioning at 390 px');
     await screenshot(page, '21-provisioning-phone');
     await accessible(page, '21-provisioning-phone');

@@ -25,7 +25,10 @@ describe('npm run demo', () => {
     const orm = await MikroORM.init(createOrmConfig(env.config.databaseUrl));
     try {
       const em = orm.em.fork() as EntityManager;
-      const [offers] = await rawQuery<{ n: string }>(em, `select count(*) as n from outbox_message where idempotency_key like 'offer:%' and status = 'held'`);
+      const [offers] = await rawQuery<{ n: string }>(
+        em,
+        `select count(*) as n from outbox_message where idempotency_key like 'offer:%' and status = 'held'`,
+      );
       expect(Number(offers.n)).toBe(60);
       const [enrolled] = await rawQuery<{ n: string }>(em, `select count(*) as n from enrollment`);
       expect(Number(enrolled.n)).toBe(75);

@@ -1,6 +1,12 @@
 import { rawQuery } from '@tandem/domain';
 import { JobProducer, QueueName } from '@tandem/queues';
-import { EffectivenessService, FeedbackService, OrganizationsService, ReconcilerService, RematchService } from '@tandem/workflows';
+import {
+  EffectivenessService,
+  FeedbackService,
+  OrganizationsService,
+  ReconcilerService,
+  RematchService,
+} from '@tandem/workflows';
 import { type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
 import { encode, form, mailScenario } from './support/mail-scenario';
 import { waitFor } from './support/test-env';
@@ -39,17 +45,47 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     const { programId, idOf } = await seedProgram(ctx.tandem, ctx.key, { name: `Leaders ${tag}`, ...settings }, people);
     const round = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
     expect((await roundDone(ctx.tandem, ctx.key, round.body.id)).matched).toBe(1);
-    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(
+      200,
+    );
     const [offer] = await waitMail(coachEmail, 'Coaching offer');
-    expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
-    const [pairing] = await rawQuery<{ id: string; score: number }>(db(), `select id, score from pairing where program_id = ? and status = 'active'`, [programId]);
-    return { programId, pairingId: pairing.id, score: Number(pairing.score), coachEmail, coacheeEmail, coachId: idOf(coachEmail), idOf };
+    expect(
+      (await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form }))
+        .status,
+    ).toBe(200);
+    const [pairing] = await rawQuery<{ id: string; score: number }>(
+      db(),
+      `select id, score from pairing where program_id = ? and status = 'active'`,
+      [programId],
+    );
+    return {
+      programId,
+      pairingId: pairing.id,
+      score: Number(pairing.score),
+      coachEmail,
+      coacheeEmail,
+      coachId: idOf(coachEmail),
+      idOf,
+    };
   }
 
   const sessionsOf = (pairingId: string) =>
-    rawQuery<{ id: string; index: number; status: string; sequence: number }>(db(), `select id, index, status, sequence from coaching_session where pairing_id = ? order by index`, [pairingId]);
+    rawQuery<{ id: string; index: number; status: string; sequence: number }>(
+      db(),
+      `select id, index, status, sequence from coaching_session where pairing_id = ? order by index`,
+      [pairingId],
+    );
   const feedbackRows = (pairingId: string) =>
-    rawQuery<{ id: string; session_id: string; role: string; index: number; requested_at: string; remind_at: string; reminded_at: string | null; submitted_at: string | null }>(
+    rawQuery<{
+      id: string;
+      session_id: string;
+      role: string;
+      index: number;
+      requested_at: string;
+      remind_at: string;
+      reminded_at: string | null;
+      submitted_at: string | null;
+    }>(
       db(),
       `select f.id, f.session_id, f.role::text as role, s.index, f.requested_at, f.remind_at, f.reminded_at, f.submitted_at
          from feedback f join coaching_session s on s.id = f.session_id where s.pairing_id = ? order by s.index, f.role`,
@@ -62,7 +98,8 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
       `select skill, estimate, answers, coachees, programs from coach_learning where person_id = (select person_id from enrollment where id = ?) order by skill`,
       [coachId],
     );
-  const summary = (programId: string, apiKey = ctx.key) => ctx.tandem.request('GET', `/api/v1/programs/${programId}/feedback-summary`, { key: apiKey });
+  const summary = (programId: string, apiKey = ctx.key) =>
+    ctx.tandem.request('GET', `/api/v1/programs/${programId}/feedback-summary`, { key: apiKey });
 
   let fast: Awaited<ReturnType<typeof activePairing>>;
 
@@ -72,7 +109,10 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
       feedback: { reminderAfter: 'PT6S' },
     });
     const { pairingId, coachEmail, coacheeEmail, coachId, programId } = fast;
-    const sessions = await waitFor(async () => ((await sessionsOf(pairingId)).length === 3 ? sessionsOf(pairingId) : undefined), 'the sessions');
+    const sessions = await waitFor(
+      async () => ((await sessionsOf(pairingId)).length === 3 ? sessionsOf(pairingId) : undefined),
+      'the sessions',
+    );
 
     // Session 1: both get a form link of their own.
     const [coacheeRequest] = await waitMail(coacheeEmail, 'Feedback on coaching session 1');
@@ -98,18 +138,32 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect(await feedbackRows(pairingId)).toEqual(before);
 
     // Incomplete answers: 422 and nothing saved. Then one submission; the same again is "already submitted"; a change is 409.
-    expect((await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers()), ...form })).status).toBe(422);
-    const first = await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'good' })), ...form });
+    expect((await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers()), ...form })).status).toBe(
+      422,
+    );
+    const first = await ctx.tandem.request('POST', coacheeForm, {
+      body: encode(coacheeAnswers({ fit: 'good' })),
+      ...form,
+    });
     expect(first.status).toBe(200);
     expect(first.text).toContain('Thank you');
-    const again = await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'good' })), ...form });
+    const again = await ctx.tandem.request('POST', coacheeForm, {
+      body: encode(coacheeAnswers({ fit: 'good' })),
+      ...form,
+    });
     expect(again.status).toBe(200);
     expect(again.text).toContain('Already submitted');
-    expect((await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'not_good' })), ...form })).status).toBe(409);
+    expect(
+      (await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'not_good' })), ...form }))
+        .status,
+    ).toBe(409);
     expect((await ctx.tandem.request('GET', coacheeForm)).text).toContain('already');
 
     // One answer moves the estimate little (the organization's mean 3.125, the coach 3.59 on 0..5, from the coach's own 3).
-    const afterOne = await waitFor(async () => ((await estimates(coachId)).length === 2 ? estimates(coachId) : undefined), 'the first estimate');
+    const afterOne = await waitFor(
+      async () => ((await estimates(coachId)).length === 2 ? estimates(coachId) : undefined),
+      'the first estimate',
+    );
     expect(afterOne.map((e) => [e.skill, e.answers])).toEqual([
       ['active_listening', 1],
       ['emotional_intelligence', 1],
@@ -121,7 +175,9 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect(coachPage.text).toContain('name="attendance"');
     expect(coachPage.text).not.toContain('name="rating"');
     const note = 'Eli <script>alert(1)</script> talked about burnout';
-    expect((await ctx.tandem.request('POST', coachForm, { body: encode({ attendance: 'held', note }), ...form })).status).toBe(200);
+    expect(
+      (await ctx.tandem.request('POST', coachForm, { body: encode({ attendance: 'held', note }), ...form })).status,
+    ).toBe(200);
     expect((await sessionsOf(pairingId))[0].status).toBe('held');
 
     // Session 2: no fit question for the coachee; the coach says it was missed.
@@ -129,7 +185,9 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     const coach2 = feedbackLink((await waitMail(coachEmail, 'Feedback on coaching session 2'))[0].text);
     expect((await ctx.tandem.request('GET', coachee2)).text).not.toContain('name="fit"');
     expect((await ctx.tandem.request('POST', coachee2, { body: encode(coacheeAnswers()), ...form })).status).toBe(200);
-    expect((await ctx.tandem.request('POST', coach2, { body: encode({ attendance: 'missed' }), ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', coach2, { body: encode({ attendance: 'missed' }), ...form })).status).toBe(
+      200,
+    );
     expect((await sessionsOf(pairingId))[1].status).toBe('missed');
 
     // Session 3: nobody answers, so both get one reminder with the same link.
@@ -149,7 +207,10 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     const feedback = ctx.tandem.get(FeedbackService);
     expect(await feedback.closeSession(sessions[2].id)).toBe('done');
     for (const row of rows) expect(await feedback.remind(row.id)).toBe('done');
-    const keys = await rawQuery<{ idempotency_key: string }>(db(), `select idempotency_key from outbox_message where idempotency_key like 'feedback-%' order by idempotency_key`);
+    const keys = await rawQuery<{ idempotency_key: string }>(
+      db(),
+      `select idempotency_key from outbox_message where idempotency_key like 'feedback-%' order by idempotency_key`,
+    );
     expect(keys.filter((k) => k.idempotency_key.startsWith('feedback-request:'))).toHaveLength(6);
     expect(keys.map((k) => k.idempotency_key)).toContain(`feedback-request:${sessions[0].id}:coachee`);
     expect(keys.map((k) => k.idempotency_key)).toContain(`feedback-reminder:${sessions[2].id}:coach`);
@@ -170,9 +231,23 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     // Three answers of one coachee (and three of one coach) are still one person's: every figure stays withheld (the
     // program with three coachees below shows them once three people answered). No individual answer or note is ever
     // in an admin answer.
-    expect((await ctx.tandem.request('POST', coachee3, { body: encode(coacheeAnswers({ rating: '1', bond: '2' })), ...form })).status).toBe(200);
+    expect(
+      (
+        await ctx.tandem.request('POST', coachee3, {
+          body: encode(coacheeAnswers({ rating: '1', bond: '2' })),
+          ...form,
+        })
+      ).status,
+    ).toBe(200);
     const coach3 = feedbackLink(mailTo(coachEmail, 'Feedback on coaching session 3')[0].text);
-    expect((await ctx.tandem.request('POST', coach3, { body: encode({ attendance: 'moved', note: 'another private note' }), ...form })).status).toBe(200);
+    expect(
+      (
+        await ctx.tandem.request('POST', coach3, {
+          body: encode({ attendance: 'moved', note: 'another private note' }),
+          ...form,
+        })
+      ).status,
+    ).toBe(200);
     expect((await sessionsOf(pairingId))[2].status).toBe('scheduled');
     const later = await summary(programId);
     expect(later.body.coachees.sessionRating).toEqual({ answers: 3, people: 1, average: null });
@@ -184,17 +259,26 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     const report = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });
     expect(report.body.minimumPeople).toBe(3);
     expect(report.body.feedback.sessionRating).toEqual({ answers: 3, people: 1, average: null });
-    const everything = [later.text, (await ctx.tandem.request('GET', '/api/v1/outbox', { key: ctx.key })).text, (await ctx.tandem.request('GET', `/api/v1/pairings?programId=${programId}`, { key: ctx.key })).text].join('\n');
+    const everything = [
+      later.text,
+      (await ctx.tandem.request('GET', '/api/v1/outbox', { key: ctx.key })).text,
+      (await ctx.tandem.request('GET', `/api/v1/pairings?programId=${programId}`, { key: ctx.key })).text,
+    ].join('\n');
     expect(everything).not.toContain('burnout');
     expect(everything).not.toContain('another private note');
-    const audit = await rawQuery<{ actor: string; action: string; data: unknown }>(db(), `select actor, action, data from audit_event where action = 'feedback.submitted'`);
+    const audit = await rawQuery<{ actor: string; action: string; data: unknown }>(
+      db(),
+      `select actor, action, data from audit_event where action = 'feedback.submitted'`,
+    );
     expect(audit).toHaveLength(6);
     expect(JSON.stringify(audit)).not.toContain('burnout');
   }, 60_000);
 
   it('shows the summary only to the program’s own admins', async () => {
     const { programId } = fast;
-    const { apiKey: operator } = await ctx.tandem.get(OrganizationsService).createApiKey(ctx.organizationId, 'operator' as never);
+    const { apiKey: operator } = await ctx.tandem
+      .get(OrganizationsService)
+      .createApiKey(ctx.organizationId, 'operator' as never);
     expect((await summary(programId, operator)).status).toBe(403);
     const { apiKey: otherAdmin } = await ctx.tandem.organization('Other');
     const foreign = await summary(programId, otherAdmin);
@@ -221,8 +305,18 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
       body: 'role,email,name,department,manager_email,level,timezone,languages,capacity,active_listening,empathy,emotional_intelligence,trust_building,clear_communication,goals,bio\ncoachee,coachee-later@acme.example,Lia Later,,,3,Europe/Paris,en,,4,0,3,0,0,Listen better,',
     });
     expect(imported.status).toBe(202);
-    await waitFor(async () => ((await ctx.tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key: ctx.key })).body.status === 'succeeded' ? true : undefined), 'the import');
-    const [later] = await rawQuery<{ id: string }>(db(), `select e.id from enrollment e join person p on p.id = e.person_id where p.email = 'coachee-later@acme.example'`);
+    await waitFor(
+      async () =>
+        (await ctx.tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key: ctx.key })).body.status ===
+        'succeeded'
+          ? true
+          : undefined,
+      'the import',
+    );
+    const [later] = await rawQuery<{ id: string }>(
+      db(),
+      `select e.id from enrollment e join person p on p.id = e.person_id where p.email = 'coachee-later@acme.example'`,
+    );
     expect(await ctx.tandem.get(RematchService).rematch(later.id)).toBe('offered');
     const [pairing] = await rawQuery<{ coach_id: string; score: number; breakdown: { reasons?: string[] } }>(
       db(),
@@ -240,10 +334,19 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
   });
 
   it('re-creates a lost close, a lost reminder and a lost aggregate from the database, and sends each once', async () => {
-    const { programId, pairingId, coachEmail, coacheeEmail, coachId } = await activePairing('lost', { cadence: { interval: 'P7D', sessions: 2 }, feedback: { reminderAfter: 'P3D' } });
-    const [session] = await waitFor(async () => ((await sessionsOf(pairingId)).length === 2 ? sessionsOf(pairingId) : undefined), 'the sessions');
+    const { programId, pairingId, coachEmail, coacheeEmail, coachId } = await activePairing('lost', {
+      cadence: { interval: 'P7D', sessions: 2 },
+      feedback: { reminderAfter: 'P3D' },
+    });
+    const [session] = await waitFor(
+      async () => ((await sessionsOf(pairingId)).length === 2 ? sessionsOf(pairingId) : undefined),
+      'the sessions',
+    );
     const cadence = ctx.tandem.get(JobProducer).queue(QueueName.Cadence);
-    const closeJob = await waitFor(async () => (await cadence.getJob(`close-session.${session.id}.0`)) ?? undefined, 'the delayed close job');
+    const closeJob = await waitFor(
+      async () => (await cadence.getJob(`close-session.${session.id}.0`)) ?? undefined,
+      'the delayed close job',
+    );
     const reconciler = ctx.tandem.get(ReconcilerService);
     // Each loss and the pass that repairs it happen while the worker is stopped, so that its own scheduled pass cannot
     // repair it first; the worker then runs what the pass queued.
@@ -251,9 +354,11 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
       await closeJob.remove();
       // An hour-long session that ended two hours ago closed an hour ago (ending an hour ago would close it at this very
       // instant, which the reconciler's millisecond clock can read as not yet due).
-      await rawQuery(db(), `update coaching_session set starts_at = now() - interval '3 hours', ends_at = now() - interval '2 hours', remind_at = now() - interval '4 hours', reminded_at = now() where id = ?`, [
-        session.id,
-      ]);
+      await rawQuery(
+        db(),
+        `update coaching_session set starts_at = now() - interval '3 hours', ends_at = now() - interval '2 hours', remind_at = now() - interval '4 hours', reminded_at = now() where id = ?`,
+        [session.id],
+      );
       expect((await reconciler.reconcile()).sessionCloses).toBe(1);
     });
     await waitMail(coachEmail, 'Feedback on coaching session 1');
@@ -269,7 +374,9 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
         expect(job?.data).toEqual({ feedbackId: row.id });
         await job!.remove();
       }
-      await rawQuery(db(), `update feedback set remind_at = now() - interval '1 minute' where session_id = ?`, [session.id]);
+      await rawQuery(db(), `update feedback set remind_at = now() - interval '1 minute' where session_id = ?`, [
+        session.id,
+      ]);
       expect((await reconciler.reconcile()).feedbackReminders).toBe(2);
     });
     await waitMail(coacheeEmail, 'Reminder: Feedback on coaching session 1');
@@ -278,12 +385,21 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
 
     // A submission whose aggregate job was lost: the reconciler finds the answer newer than the estimates.
     await ctx.tandem.withoutWorker(async () => {
-      expect((await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'not_sure' })), ...form })).status).toBe(200);
-      const [submitted] = await rawQuery<{ id: string }>(db(), `select id from feedback where session_id = ? and role = 'coachee'`, [session.id]);
+      expect(
+        (await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers({ fit: 'not_sure' })), ...form }))
+          .status,
+      ).toBe(200);
+      const [submitted] = await rawQuery<{ id: string }>(
+        db(),
+        `select id from feedback where session_id = ? and role = 'coachee'`,
+        [session.id],
+      );
       const job = await feedbackQueue.getJob(`aggregate.${programId}.${submitted.id}`);
       expect(job?.data).toEqual({ programId, feedbackId: submitted.id });
       await job!.remove();
-      await rawQuery(db(), `update feedback set submitted_at = now() - interval '1 minute' where id = ?`, [submitted.id]);
+      await rawQuery(db(), `update feedback set submitted_at = now() - interval '1 minute' where id = ?`, [
+        submitted.id,
+      ]);
       expect((await reconciler.reconcile()).effectiveness).toBe(1);
     });
     await waitFor(async () => ((await estimates(coachId)).length === 2 ? true : undefined), 'the re-created aggregate');
@@ -295,19 +411,45 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     const coach = 'coach-carry@acme.example';
     const people: FixturePerson[] = [
       { role: 'coach', email: coach, name: 'Cora Carry', capacity: 3, skills: [3, 3, 3, 3, 3] },
-      ...[1, 2, 3].map((n): FixturePerson => ({ role: 'coachee', email: `carry-${n}@acme.example`, name: `Kim ${n}`, skills: [4, 0, 3, 0, 0] })),
+      ...[1, 2, 3].map((n): FixturePerson => ({
+        role: 'coachee',
+        email: `carry-${n}@acme.example`,
+        name: `Kim ${n}`,
+        skills: [4, 0, 3, 0, 0],
+      })),
     ];
-    const first = await seedProgram(ctx.tandem, ctx.key, { name: 'Carry A', cadence: { interval: 'PT3S', sessions: 6, sessionDuration: 'PT1S', reminderLead: 'PT2S' }, feedback: { reminderAfter: 'P3D' } }, people);
+    const first = await seedProgram(
+      ctx.tandem,
+      ctx.key,
+      {
+        name: 'Carry A',
+        cadence: { interval: 'PT3S', sessions: 6, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
+        feedback: { reminderAfter: 'P3D' },
+      },
+      people,
+    );
     const round = await ctx.tandem.request('POST', `/api/v1/programs/${first.programId}/rounds`, { key: ctx.key });
     expect((await roundDone(ctx.tandem, ctx.key, round.body.id)).matched).toBe(3);
-    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(
+      200,
+    );
     for (const offer of await waitMail(coach, 'Coaching offer', 3)) {
-      expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+      expect(
+        (await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form }))
+          .status,
+      ).toBe(200);
     }
     // One coachee answers all six sessions (5 on both focus skills); the other two answer nothing yet.
     for (let n = 1; n <= 6; n++) {
       const [request] = await waitMail('carry-1@acme.example', `Feedback on coaching session ${n}`);
-      expect((await ctx.tandem.request('POST', feedbackLink(request.text), { body: encode(coacheeAnswers(n === 1 ? { fit: 'good' } : {})), ...form })).status).toBe(200);
+      expect(
+        (
+          await ctx.tandem.request('POST', feedbackLink(request.text), {
+            body: encode(coacheeAnswers(n === 1 ? { fit: 'good' } : {})),
+            ...form,
+          })
+        ).status,
+      ).toBe(200);
     }
     const coachA = first.idOf(coach);
     const sixAnswers = await waitFor(async () => {
@@ -319,7 +461,9 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     const oneCoachee = await summary(first.programId);
     expect(oneCoachee.body.coachees.sessionRating).toEqual({ answers: 6, people: 1, average: null });
     expect(oneCoachee.body.coachees.progress.active_listening).toEqual({ answers: 6, people: 1, average: null });
-    const oneReport = await ctx.tandem.request('GET', `/api/v1/programs/${first.programId}/report?format=csv`, { key: ctx.key });
+    const oneReport = await ctx.tandem.request('GET', `/api/v1/programs/${first.programId}/report?format=csv`, {
+      key: ctx.key,
+    });
     expect(oneReport.text).toContain('feedback,session_rating,people,1');
     expect(oneReport.text).toMatch(/feedback,session_rating,average,\r?\n/);
 
@@ -334,30 +478,60 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     const proposal = async (programId: string) => {
       const r = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
       expect((await roundDone(ctx.tandem, ctx.key, r.body.id)).matched).toBe(1);
-      const [p] = await rawQuery<{ coach_id: string; breakdown: { reasons: string[] } }>(db(), `select coach_id, breakdown from pairing where round_id = ?`, [r.body.id]);
+      const [p] = await rawQuery<{ coach_id: string; breakdown: { reasons: string[] } }>(
+        db(),
+        `select coach_id, breakdown from pairing where round_id = ?`,
+        [r.body.id],
+      );
       return p;
     };
     const carried = await proposal(second.programId);
     expect(carried.coach_id).toBe(second.idOf(coach));
     expect(carried.breakdown.reasons).toContain('strong feedback from past coachees in active listening');
     expect(JSON.stringify(carried.breakdown)).not.toContain('measured effectiveness');
-    const view = (programId: string, coachId: string, key = ctx.key) => ctx.tandem.request('GET', `/api/v1/programs/${programId}/coaches/${coachId}/learning`, { key });
+    const view = (programId: string, coachId: string, key = ctx.key) =>
+      ctx.tandem.request('GET', `/api/v1/programs/${programId}/coaches/${coachId}/learning`, { key });
     const withheld = await view(second.programId, second.idOf(coach));
     expect(withheld.status).toBe(200);
     const listening = withheld.body.skills.find((x: { skill: string }) => x.skill === 'active_listening');
-    expect(listening).toMatchObject({ measured: true, answers: 6, coachees: 1, programs: 1, estimate: null, shown: false, calibrated: null, used: null, scoreShift: null, selfRating: 3 });
+    expect(listening).toMatchObject({
+      measured: true,
+      answers: 6,
+      coachees: 1,
+      programs: 1,
+      estimate: null,
+      shown: false,
+      calibrated: null,
+      used: null,
+      scoreShift: null,
+      selfRating: 3,
+    });
 
     // Two more coachees answer once each: now 3 distinct coachees, and the figure may be shown.
     for (const n of [2, 3]) {
       const [request] = await waitMail(`carry-${n}@acme.example`, 'Feedback on coaching session 1');
-      expect((await ctx.tandem.request('POST', feedbackLink(request.text), { body: encode(coacheeAnswers({ fit: 'good' })), ...form })).status).toBe(200);
+      expect(
+        (
+          await ctx.tandem.request('POST', feedbackLink(request.text), {
+            body: encode(coacheeAnswers({ fit: 'good' })),
+            ...form,
+          })
+        ).status,
+      ).toBe(200);
     }
-    await waitFor(async () => ((await estimates(coachA)).every((r) => r.coachees === 3 && r.answers === 8) ? true : undefined), 'the estimates over three coachees');
+    await waitFor(
+      async () => ((await estimates(coachA)).every((r) => r.coachees === 3 && r.answers === 8) ? true : undefined),
+      'the estimates over three coachees',
+    );
     // Eight answers of three people: the summary shows the figures (every answer rated 4 and 5 on both focus skills).
     const threeCoachees = await summary(first.programId);
     expect(threeCoachees.body.coachees.sessionRating).toEqual({ answers: 8, people: 3, average: 4 });
     expect(threeCoachees.body.coachees.progress.active_listening).toEqual({ answers: 8, people: 3, average: 5 });
-    expect(threeCoachees.body.coachees.fit).toEqual({ answers: 3, people: 3, counts: { good: 3, notSure: 0, notGood: 0 } });
+    expect(threeCoachees.body.coachees.fit).toEqual({
+      answers: 3,
+      people: 3,
+      counts: { good: 3, notSure: 0, notGood: 0 },
+    });
     const third = await seedProgram(ctx.tandem, ctx.key, { name: 'Carry C' }, [
       { role: 'coach', email: coach, name: 'Cora Carry', capacity: 4, skills: [3, 3, 3, 3, 3] },
       { role: 'coach', email: 'coach-fresh@acme.example', name: 'Dan Fresh', capacity: 1, skills: [4, 3, 4, 3, 3] },
@@ -368,33 +542,58 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect(quoted.breakdown.reasons.join('\n')).toMatch(/measured effectiveness \d(\.\d)?\/5 in active listening/);
     const shown = await view(third.programId, third.idOf(coach));
     const listened = shown.body.skills.find((x: { skill: string }) => x.skill === 'active_listening');
-    expect(listened).toMatchObject({ measured: true, answers: 8, coachees: 3, programs: 1, shown: true, selfRating: 3 });
+    expect(listened).toMatchObject({
+      measured: true,
+      answers: 8,
+      coachees: 3,
+      programs: 1,
+      shown: true,
+      selfRating: 3,
+    });
     expect(listened.estimate).toBeGreaterThan(4);
     expect(listened.used).toBeGreaterThan(4);
     expect(listened.scoreShift).toBeGreaterThan(0);
     // Empathy was never measured: the bias measured on the other skills moves it (the coach underrated themself).
-    expect(shown.body.skills.find((x: { skill: string }) => x.skill === 'empathy')).toMatchObject({ measured: false, coachees: 0, shown: true });
+    expect(shown.body.skills.find((x: { skill: string }) => x.skill === 'empathy')).toMatchObject({
+      measured: false,
+      coachees: 0,
+      shown: true,
+    });
     expect(shown.body.skills.find((x: { skill: string }) => x.skill === 'empathy').used).toBeGreaterThan(3);
 
     // Only the organization's admins: an operator key is refused, another organization and a coachee get 404.
-    const { apiKey: operator } = await ctx.tandem.get(OrganizationsService).createApiKey(ctx.organizationId, 'operator' as never);
+    const { apiKey: operator } = await ctx.tandem
+      .get(OrganizationsService)
+      .createApiKey(ctx.organizationId, 'operator' as never);
     expect((await view(third.programId, third.idOf(coach), operator)).status).toBe(403);
     const { apiKey: otherAdmin } = await ctx.tandem.organization('Other learning');
     expect((await view(third.programId, third.idOf(coach), otherAdmin)).status).toBe(404);
     expect((await view(third.programId, third.idOf('carry-newer@acme.example'))).status).toBe(404);
     expect((await view(third.programId, 'not-a-uuid')).status).toBe(404);
-    expect((await ctx.tandem.request('GET', `/api/v1/programs/${third.programId}/coaches/${third.idOf(coach)}/learning`)).status).toBe(401);
+    expect(
+      (await ctx.tandem.request('GET', `/api/v1/programs/${third.programId}/coaches/${third.idOf(coach)}/learning`))
+        .status,
+    ).toBe(401);
 
     // The policy's learning weight and half-life are checked like every setting: a clear 422, nothing changed.
     for (const policy of [{ learning: 2 }, { learningHalfLife: 'a year' }]) {
-      const refused = await ctx.tandem.request('PATCH', `/api/v1/programs/${third.programId}`, { key: ctx.key, json: { policy } });
+      const refused = await ctx.tandem.request('PATCH', `/api/v1/programs/${third.programId}`, {
+        key: ctx.key,
+        json: { policy },
+      });
       expect(refused.status).toBe(422);
     }
-    expect((await ctx.tandem.request('GET', `/api/v1/programs/${third.programId}`, { key: ctx.key })).body.policy.learning).toBeUndefined();
+    expect(
+      (await ctx.tandem.request('GET', `/api/v1/programs/${third.programId}`, { key: ctx.key })).body.policy.learning,
+    ).toBeUndefined();
 
     // The aggregate is a function of the rows: run twice more, it writes the very same estimates.
     const snapshot = () =>
-      rawQuery(db(), `select person_id, skill, estimate, sd, certainty, prior_mean, answers, coachees, programs from coach_learning where organization_id = ? order by person_id, skill`, [ctx.organizationId]);
+      rawQuery(
+        db(),
+        `select person_id, skill, estimate, sd, certainty, prior_mean, answers, coachees, programs from coach_learning where organization_id = ? order by person_id, skill`,
+        [ctx.organizationId],
+      );
     const before = await snapshot();
     const service = ctx.tandem.get(EffectivenessService);
     await service.aggregate(first.programId);

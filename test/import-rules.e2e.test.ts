@@ -7,23 +7,67 @@ import { join } from 'node:path';
  */
 const CASES: { file: string; source: string; refused: boolean }[] = [
   { file: 'libs/domain/src/probe.ts', source: `import { RoundsService } from '@tandem/workflows';`, refused: true },
-  { file: 'libs/mail/src/probe.ts', source: `import { WAITING_SQL } from '@tandem/workflows/pairing/waitlist';`, refused: true },
+  {
+    file: 'libs/mail/src/probe.ts',
+    source: `import { WAITING_SQL } from '@tandem/workflows/pairing/waitlist';`,
+    refused: true,
+  },
   { file: 'libs/queues/src/probe.ts', source: `import { writeOutbox } from '@tandem/mail';`, refused: true },
   { file: 'libs/config/src/probe.ts', source: `import { Clock } from '@tandem/domain';`, refused: true },
   { file: 'libs/matching/src/probe.ts', source: `import { loadConfig } from '@tandem/config';`, refused: true },
   { file: 'libs/workflows/src/probe.ts', source: `import { WorkerModule } from '@tandem/worker';`, refused: true },
   { file: 'libs/mail/src/probe.ts', source: `import { hashSecret } from '../../domain/src/secrets';`, refused: true },
-  { file: 'apps/cli/src/probe.ts', source: `import { WorkerModule } from '../../worker/src/worker.module';`, refused: true },
-  { file: 'libs/workflows/src/cadence/probe.ts', source: `import { riskReasons } from '../risk/risk-rules';`, refused: true },
-  { file: 'libs/workflows/src/completion/probe.ts', source: `import { FeedbackService } from '../feedback/feedback.service';`, refused: true },
-  { file: 'libs/workflows/src/pairing/probe.ts', source: `import { RoundsService } from '../rounds/rounds.service';`, refused: true },
-  { file: 'libs/workflows/src/feedback/probe.ts', source: `import { loadProgramPool } from '../rounds/program-pool';`, refused: true },
-  { file: 'libs/workflows/src/webhooks/probe.ts', source: `import { OffersService } from '../pairing/offers.service';`, refused: true },
-  { file: 'libs/workflows/src/rounds/probe.ts', source: `import { OffersService } from '../pairing/offers.service';`, refused: false },
-  { file: 'libs/workflows/src/scim/probe.ts', source: `import { IntakeService } from '../intake/intake.service';`, refused: false },
+  {
+    file: 'apps/cli/src/probe.ts',
+    source: `import { WorkerModule } from '../../worker/src/worker.module';`,
+    refused: true,
+  },
+  {
+    file: 'libs/workflows/src/cadence/probe.ts',
+    source: `import { riskReasons } from '../risk/risk-rules';`,
+    refused: true,
+  },
+  {
+    file: 'libs/workflows/src/completion/probe.ts',
+    source: `import { FeedbackService } from '../feedback/feedback.service';`,
+    refused: true,
+  },
+  {
+    file: 'libs/workflows/src/pairing/probe.ts',
+    source: `import { RoundsService } from '../rounds/rounds.service';`,
+    refused: true,
+  },
+  {
+    file: 'libs/workflows/src/feedback/probe.ts',
+    source: `import { loadProgramPool } from '../rounds/program-pool';`,
+    refused: true,
+  },
+  {
+    file: 'libs/workflows/src/webhooks/probe.ts',
+    source: `import { OffersService } from '../pairing/offers.service';`,
+    refused: true,
+  },
+  {
+    file: 'libs/workflows/src/rounds/probe.ts',
+    source: `import { OffersService } from '../pairing/offers.service';`,
+    refused: false,
+  },
+  {
+    file: 'libs/workflows/src/scim/probe.ts',
+    source: `import { IntakeService } from '../intake/intake.service';`,
+    refused: false,
+  },
   { file: 'libs/mail/src/probe.ts', source: `import { hashSecret } from '@tandem/domain';`, refused: false },
-  { file: 'libs/workflows/src/risk/probe.ts', source: `import { calendarFile } from '../cadence/ics';`, refused: false },
-  { file: 'libs/workflows/src/feedback/probe.ts', source: `import { CompletionService } from '../completion/completion.service';`, refused: false },
+  {
+    file: 'libs/workflows/src/risk/probe.ts',
+    source: `import { calendarFile } from '../cadence/ics';`,
+    refused: false,
+  },
+  {
+    file: 'libs/workflows/src/feedback/probe.ts',
+    source: `import { CompletionService } from '../completion/completion.service';`,
+    refused: false,
+  },
   { file: 'apps/cli/src/probe.ts', source: `import { WorkerModule } from '@tandem/worker';`, refused: false },
 ];
 
@@ -41,13 +85,22 @@ function lint(cases: typeof CASES): { file: string; messages: { ruleId: string |
       }
       process.stdout.write(JSON.stringify(out));
     })().catch((err) => { process.stderr.write(String(err.stack)); process.exit(1); });`;
-  return JSON.parse(execFileSync(process.execPath, ['-e', script, JSON.stringify(cases)], { cwd: join(__dirname, '..'), encoding: 'utf8' }));
+  return JSON.parse(
+    execFileSync(process.execPath, ['-e', script, JSON.stringify(cases)], {
+      cwd: join(__dirname, '..'),
+      encoding: 'utf8',
+    }),
+  );
 }
 
 describe('import rules', () => {
   it('refuse an import against the layering and allow the ones it permits', () => {
     const results = lint(CASES);
-    const verdicts = results.map((r, i) => ({ file: r.file, source: CASES[i].source, refused: r.messages.some((m) => m.ruleId === 'no-restricted-imports') }));
+    const verdicts = results.map((r, i) => ({
+      file: r.file,
+      source: CASES[i].source,
+      refused: r.messages.some((m) => m.ruleId === 'no-restricted-imports'),
+    }));
     expect(verdicts).toEqual(CASES.map(({ file, source, refused }) => ({ file, source, refused })));
     // Nothing else fires on the probes: the verdicts are the import rules' alone.
     expect(results.flatMap((r) => r.messages.filter((m) => m.ruleId !== 'no-restricted-imports'))).toEqual([]);

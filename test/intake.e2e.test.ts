@@ -28,7 +28,10 @@ describe('participant intake (api + worker in process, real Postgres, Redis and 
     await smtp.stop();
   }, 180_000);
 
-  const count = async (table: string) => Number((await rawQuery<{ n: string }>(tandem.get(EntityManager).fork(), `select count(*) as n from ${table}`))[0].n);
+  const count = async (table: string) =>
+    Number(
+      (await rawQuery<{ n: string }>(tandem.get(EntityManager).fork(), `select count(*) as n from ${table}`))[0].n,
+    );
   const counts = async () => ({
     person: await count('person'),
     enrollment: await count('enrollment'),
@@ -47,13 +50,28 @@ describe('participant intake (api + worker in process, real Postgres, Redis and 
     expect(accepted.status).toBe(202);
     expect(accepted.body).toMatchObject({ status: 'queued', rows: 50 });
     const done = await finished(accepted.body.id);
-    expect(done.body).toMatchObject({ status: 'succeeded', rows: 50, created: 50, updated: 0, unchanged: 0, progress: 1, errors: [] });
-    await waitFor(async () => (smtp.messages.filter((m) => m.to[0].endsWith('@first.example')).length === 50 ? true : undefined), '50 welcome emails');
+    expect(done.body).toMatchObject({
+      status: 'succeeded',
+      rows: 50,
+      created: 50,
+      updated: 0,
+      unchanged: 0,
+      progress: 1,
+      errors: [],
+    });
+    await waitFor(
+      async () => (smtp.messages.filter((m) => m.to[0].endsWith('@first.example')).length === 50 ? true : undefined),
+      '50 welcome emails',
+    );
 
     const again = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, { key, body: csv });
     const second = await finished(again.body.id);
     expect(second.body).toMatchObject({ status: 'succeeded', created: 0, updated: 0, unchanged: 50 });
-    const enrollments = await rawQuery<{ n: string }>(tandem.get(EntityManager).fork(), `select count(*) as n from enrollment where program_id = ?`, [programId]);
+    const enrollments = await rawQuery<{ n: string }>(
+      tandem.get(EntityManager).fork(),
+      `select count(*) as n from enrollment where program_id = ?`,
+      [programId],
+    );
     expect(Number(enrollments[0].n)).toBe(50);
     await tandem.queuesIdle();
     expect(smtp.messages.filter((m) => m.to[0].endsWith('@first.example'))).toHaveLength(50);
@@ -64,12 +82,26 @@ describe('participant intake (api + worker in process, real Postgres, Redis and 
 
   it('updates a changed row on re-import and counts it as updated', async () => {
     const lines = [CSV_HEADER, participantLine(1, 'change.example'), participantLine(2, 'change.example')];
-    const first = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, { key, body: lines.join('\n') });
+    const first = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, {
+      key,
+      body: lines.join('\n'),
+    });
     expect((await finished(first.body.id)).body).toMatchObject({ created: 2 });
     lines[2] = lines[2].replace('Person 2', 'Person Two');
-    const second = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, { key, body: lines.join('\n') });
-    expect((await finished(second.body.id)).body).toMatchObject({ status: 'succeeded', created: 0, updated: 1, unchanged: 1 });
-    const [person] = await rawQuery<{ name: string }>(tandem.get(EntityManager).fork(), `select name from person where email = 'person2@change.example'`);
+    const second = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, {
+      key,
+      body: lines.join('\n'),
+    });
+    expect((await finished(second.body.id)).body).toMatchObject({
+      status: 'succeeded',
+      created: 0,
+      updated: 1,
+      unchanged: 1,
+    });
+    const [person] = await rawQuery<{ name: string }>(
+      tandem.get(EntityManager).fork(),
+      `select name from person where email = 'person2@change.example'`,
+    );
     expect(person.name).toBe('Person Two');
   });
 
@@ -113,18 +145,30 @@ describe('participant intake (api + worker in process, real Postgres, Redis and 
         timezone: 'Europe/Paris',
         languages: ['en'],
         capacity: 2,
-        skills: { active_listening: 5, empathy: 4, emotional_intelligence: 4, trust_building: 5, clear_communication: 3 },
+        skills: {
+          active_listening: 5,
+          empathy: 4,
+          emotional_intelligence: 4,
+          trust_building: 5,
+          clear_communication: 3,
+        },
       },
     });
     expect(coach.status).toBe(201);
     expect(coach.body).toMatchObject({ role: 'coach', created: true });
     const before = await counts();
-    const csv = [CSV_HEADER, participantLine(201, 'roles.example'), 'coachee,both@roles.example,Bo Th,,,,Europe/Paris,en,,1,1,1,1,1,,'].join('\n');
+    const csv = [
+      CSV_HEADER,
+      participantLine(201, 'roles.example'),
+      'coachee,both@roles.example,Bo Th,,,,Europe/Paris,en,,1,1,1,1,1,,',
+    ].join('\n');
     const accepted = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, { key, body: csv });
     expect(accepted.status).toBe(202);
     const done = await finished(accepted.body.id);
     expect(done.body.status).toBe('failed');
-    expect(done.body.errors).toEqual([expect.objectContaining({ row: 3, column: 'role', message: expect.stringContaining('already enrolled') })]);
+    expect(done.body.errors).toEqual([
+      expect.objectContaining({ row: 3, column: 'role', message: expect.stringContaining('already enrolled') }),
+    ]);
     expect(await counts()).toEqual({ ...before, imports: before.imports + 1 });
   });
 
@@ -136,7 +180,10 @@ describe('participant intake (api + worker in process, real Postgres, Redis and 
       const intake = tandem.get(IntakeService);
       expect(await intake.runImport(accepted.body.id)).toBe('done');
       expect(await intake.runImport(accepted.body.id)).toBe('skipped');
-      const messages = await rawQuery<{ id: string }>(tandem.get(EntityManager).fork(), `select id from outbox_message where "to" like '%@twice.example'`);
+      const messages = await rawQuery<{ id: string }>(
+        tandem.get(EntityManager).fork(),
+        `select id from outbox_message where "to" like '%@twice.example'`,
+      );
       expect(messages).toHaveLength(5);
       const sender = new EmailSender(tandem.get(EntityManager), tandem.testEnv.config);
       try {
@@ -149,12 +196,26 @@ describe('participant intake (api + worker in process, real Postgres, Redis and 
       }
       // Once its transport is closed (the application shutting down), a send refuses at once instead of waiting on
       // the closed pool for ever, and leaves the message pending, unclaimed, for the next worker.
-      const [{ organization_id: organizationId }] = await rawQuery<{ organization_id: string }>(tandem.get(EntityManager).fork(), `select organization_id from program where id = ?`, [
-        programId,
+      const [{ organization_id: organizationId }] = await rawQuery<{ organization_id: string }>(
+        tandem.get(EntityManager).fork(),
+        `select organization_id from program where id = ?`,
+        [programId],
+      );
+      const [late] = await writeOutbox(tandem.get(EntityManager).fork(), [
+        {
+          organizationId,
+          idempotencyKey: 'closed-transport',
+          to: 'late@closed.example',
+          subject: 'Late',
+          text: 'Late',
+        },
       ]);
-      const [late] = await writeOutbox(tandem.get(EntityManager).fork(), [{ organizationId, idempotencyKey: 'closed-transport', to: 'late@closed.example', subject: 'Late', text: 'Late' }]);
       await expect(sender.send(late)).rejects.toThrow('the mail transport is closed');
-      const [state] = await rawQuery<{ status: string }>(tandem.get(EntityManager).fork(), `select status::text as status from outbox_message where id = ?`, [late]);
+      const [state] = await rawQuery<{ status: string }>(
+        tandem.get(EntityManager).fork(),
+        `select status::text as status from outbox_message where id = ?`,
+        [late],
+      );
       expect(state.status).toBe('pending');
     } finally {
       await tandem.startWorker();
@@ -162,19 +223,28 @@ describe('participant intake (api + worker in process, real Postgres, Redis and 
     // The queued jobs run now too, and find nothing left to do.
     await tandem.queuesIdle();
     expect(smtp.messages.filter((m) => m.to[0].endsWith('@twice.example'))).toHaveLength(5);
-    const [row] = await rawQuery<{ n: string }>(tandem.get(EntityManager).fork(), `select count(*) as n from enrollment e join person p on p.id = e.person_id where p.email like '%@twice.example'`);
+    const [row] = await rawQuery<{ n: string }>(
+      tandem.get(EntityManager).fork(),
+      `select count(*) as n from enrollment e join person p on p.id = e.person_id where p.email like '%@twice.example'`,
+    );
     expect(Number(row.n)).toBe(5);
   });
 
   it('stops the worker within its grace while welcome emails go out, and the next worker sends the rest, each once', async () => {
-    const accepted = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, { key, body: participantCsv(120, 'stop.example') });
+    const accepted = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, {
+      key,
+      body: participantCsv(120, 'stop.example'),
+    });
     expect(accepted.status).toBe(202);
     const sent = () => smtp.messages.filter((m) => m.to[0].endsWith('@stop.example'));
     await waitFor(async () => (sent().length >= 10 ? true : undefined), 'the first welcomes');
     // The stop starts no new SMTP send (those jobs go back to the queue) and lets the sends in flight finish: every
     // active job ends within the grace, and no message is left claimed.
     expect(await tandem.stopWorker()).toEqual({ drained: true });
-    const [claimed] = await rawQuery<{ n: string }>(tandem.get(EntityManager).fork(), `select count(*) as n from outbox_message where status = 'sending'`);
+    const [claimed] = await rawQuery<{ n: string }>(
+      tandem.get(EntityManager).fork(),
+      `select count(*) as n from outbox_message where status = 'sending'`,
+    );
     expect(Number(claimed.n)).toBe(0);
     expect(sent().length).toBeLessThan(120);
     await tandem.startWorker();
@@ -193,10 +263,18 @@ describe('participant intake (api + worker in process, real Postgres, Redis and 
       skills: { active_listening: 1, empathy: 2, emotional_intelligence: 3, trust_building: 4, clear_communication: 5 },
       goals: 'Listen better',
     };
-    const bad = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, { key, json: { participants: [{ ...participant, shoeSize: 44 }] } });
+    const bad = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, {
+      key,
+      json: { participants: [{ ...participant, shoeSize: 44 }] },
+    });
     expect(bad.status).toBe(422);
-    expect(bad.body.details).toEqual([expect.objectContaining({ row: 1, column: 'shoeSize', message: 'unknown field' })]);
-    const good = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, { key, json: { participants: [participant] } });
+    expect(bad.body.details).toEqual([
+      expect.objectContaining({ row: 1, column: 'shoeSize', message: 'unknown field' }),
+    ]);
+    const good = await tandem.request('POST', `/api/v1/programs/${programId}/imports`, {
+      key,
+      json: { participants: [participant] },
+    });
     expect(good.status).toBe(202);
     expect((await finished(good.body.id)).body).toMatchObject({ status: 'succeeded', created: 1 });
   });

@@ -20,7 +20,13 @@ describe('buffered job metrics', () => {
     buffer.add({ queue: 'email', job: 'email.send', outcome: 'failed', seconds: 2 });
 
     // A Redis nobody listens on: the flush fails and the counts stay buffered.
-    const away = new IORedis({ port: await freePort(), enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
+    const away = new IORedis({
+      port: await freePort(),
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     away.on('error', () => undefined);
     await expect(buffer.flush(away, prefix)).rejects.toThrow();
     away.disconnect();
@@ -31,13 +37,19 @@ describe('buffered job metrics', () => {
     expect(buffer.empty).toBe(true);
     const text = renderJobMetrics(await redis.hgetall(jobMetricsKey(prefix)));
     expect(text).toContain('tandem_job_duration_seconds_count{queue="email",name="email.send",outcome="completed"} 3');
-    expect(text).toContain('tandem_job_duration_seconds_bucket{queue="email",name="email.send",outcome="completed",le="0.25"} 3');
-    expect(text).toContain('tandem_job_duration_seconds_bucket{queue="email",name="email.send",outcome="completed",le="0.1"} 0');
+    expect(text).toContain(
+      'tandem_job_duration_seconds_bucket{queue="email",name="email.send",outcome="completed",le="0.25"} 3',
+    );
+    expect(text).toContain(
+      'tandem_job_duration_seconds_bucket{queue="email",name="email.send",outcome="completed",le="0.1"} 0',
+    );
     expect(text).toContain('tandem_job_duration_seconds_count{queue="email",name="email.send",outcome="failed"} 1');
 
     // A second flush adds to what the hash holds (another worker's counts, or this one's next second).
     buffer.add({ queue: 'email', job: 'email.send', outcome: 'completed', seconds: 0.2 });
     await buffer.flush(redis, prefix);
-    expect(renderJobMetrics(await redis.hgetall(jobMetricsKey(prefix)))).toContain('tandem_job_duration_seconds_count{queue="email",name="email.send",outcome="completed"} 4');
+    expect(renderJobMetrics(await redis.hgetall(jobMetricsKey(prefix)))).toContain(
+      'tandem_job_duration_seconds_count{queue="email",name="email.send",outcome="completed"} 4',
+    );
   });
 });

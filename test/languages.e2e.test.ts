@@ -6,12 +6,15 @@ import { encode, form, linkPath, mailScenario } from './support/mail-scenario';
 import { offerLink, roundDone } from './support/program-fixture';
 import { waitFor } from './support/test-env';
 
-const HEADER = 'role,email,name,timezone,languages,locale,capacity,active_listening,empathy,emotional_intelligence,trust_building,clear_communication,goals,preferred_day,preferred_hour';
+const HEADER =
+  'role,email,name,timezone,languages,locale,capacity,active_listening,empathy,emotional_intelligence,trust_building,clear_communication,goals,preferred_day,preferred_hour';
 
 /** A date as German readers get it, computed by luxon (not by the code under test): "Donnerstag, 10. Dezember 2026, 14:00". */
-const german = (at: Date | string, zone: string) => DateTime.fromJSDate(new Date(at), { zone }).setLocale('de-DE').toFormat("cccc, d. LLLL yyyy, HH:mm");
+const german = (at: Date | string, zone: string) =>
+  DateTime.fromJSDate(new Date(at), { zone }).setLocale('de-DE').toFormat('cccc, d. LLLL yyyy, HH:mm');
 /** The English form: "10 Dec 2026, 14:00". */
-const english = (at: Date | string, zone: string) => DateTime.fromJSDate(new Date(at), { zone }).setLocale('en-GB').toFormat('d LLL yyyy, HH:mm');
+const english = (at: Date | string, zone: string) =>
+  DateTime.fromJSDate(new Date(at), { zone }).setLocale('en-GB').toFormat('d LLL yyyy, HH:mm');
 const lang = (markup: string) => /<html lang="([^"]+)">/.exec(markup)?.[1];
 
 describe('languages: each person reads their emails, invites and pages in their own language', () => {
@@ -27,20 +30,37 @@ describe('languages: each person reads their emails, invites and pages in their 
   const emma = 'emma@acme.example';
   let programId = '';
 
-  it('writes the welcome emails in each person\'s language', async () => {
+  it("writes the welcome emails in each person's language", async () => {
     const csv = [
       HEADER,
       `coach,${greta},Greta Berg,Europe/Berlin,de;en,de,2,5,5,5,5,5,,thu,14`,
       `coachee,${dieter},Dieter Holm,Europe/London,pt;de;en,,,3,3,3,3,3,Besser zuhören,,`,
       `coachee,${emma},Emma Stone,Europe/Berlin,de;en,en-GB,,3,3,3,3,3,Listen better,,`,
     ].join('\n');
-    const program = await ctx.tandem.request('POST', '/api/v1/programs', { key: ctx.key, json: { name: 'Leaders', cadence: { sessions: 2, interval: 'P7D' } } });
+    const program = await ctx.tandem.request('POST', '/api/v1/programs', {
+      key: ctx.key,
+      json: { name: 'Leaders', cadence: { sessions: 2, interval: 'P7D' } },
+    });
     expect(program.status).toBe(201);
     programId = program.body.id;
-    const imported = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/imports`, { key: ctx.key, body: csv });
+    const imported = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/imports`, {
+      key: ctx.key,
+      body: csv,
+    });
     expect(imported.status).toBe(202);
-    await waitFor(async () => ((await ctx.tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key: ctx.key })).body.status === 'succeeded' ? true : undefined), 'the import');
-    expect(await rawQuery(db(), `select email, locale from person where email = any(?::text[]) order by email`, [[greta, dieter, emma]])).toEqual([
+    await waitFor(
+      async () =>
+        (await ctx.tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key: ctx.key })).body.status ===
+        'succeeded'
+          ? true
+          : undefined,
+      'the import',
+    );
+    expect(
+      await rawQuery(db(), `select email, locale from person where email = any(?::text[]) order by email`, [
+        [greta, dieter, emma],
+      ]),
+    ).toEqual([
       { email: dieter, locale: null },
       { email: emma, locale: 'en' },
       { email: greta, locale: 'de' },
@@ -71,15 +91,23 @@ describe('languages: each person reads their emails, invites and pages in their 
   it('sends the German coach German offers with the expiry in her zone, and German offer pages', async () => {
     const round = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
     expect((await roundDone(ctx.tandem, ctx.key, round.body.id)).matched).toBe(2);
-    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(
+      200,
+    );
     const offers = await waitMail(greta, 'Coaching-Angebot: ', 2);
-    const [expires] = await rawQuery<{ expires_at: string }>(db(), `select o.expires_at from offer o join pairing p on p.id = o.pairing_id where p.program_id = ? limit 1`, [programId]);
+    const [expires] = await rawQuery<{ expires_at: string }>(
+      db(),
+      `select o.expires_at from offer o join pairing p on p.id = o.pairing_id where p.program_id = ? limit 1`,
+      [programId],
+    );
     const toDieter = offers.find((m) => m.subject === 'Coaching-Angebot: Dieter (Leaders)')!;
     expect(toDieter.text).toContain('Hallo Greta,\n\nWir haben Sie in Leaders mit Dieter zusammengebracht');
     expect(toDieter.text).toContain('Die Ziele von Dieter:\nBesser zuhören');
     expect(toDieter.text).toContain(`das Angebot läuft ab am ${german(expires.expires_at, 'Europe/Berlin')} `);
     // The match reasons are worded in German too (the default skills by their German names).
-    expect(toDieter.text).toMatch(/Warum wir Sie ausgewählt haben:\n- Stärke: (Aktives Zuhören|Empathie|Emotionale Intelligenz|Vertrauensaufbau|Klare Kommunikation)/);
+    expect(toDieter.text).toMatch(
+      /Warum wir Sie ausgewählt haben:\n- Stärke: (Aktives Zuhören|Empathie|Emotionale Intelligenz|Vertrauensaufbau|Klare Kommunikation)/,
+    );
     expect(toDieter.text).not.toMatch(/Accept or decline|expires|strong in|working hour|preferred language|level/);
 
     for (const offer of offers) {
@@ -101,13 +129,17 @@ describe('languages: each person reads their emails, invites and pages in their 
 
   it('introduces each coachee in their language', async () => {
     const [toDieter] = await waitMail(dieter, 'Ihr Coach: Greta Berg');
-    expect(toDieter.text).toContain('Greta Berg ist in Leaders Ihr Coach. Sie erreichen Greta Berg unter greta@acme.example.');
+    expect(toDieter.text).toContain(
+      'Greta Berg ist in Leaders Ihr Coach. Sie erreichen Greta Berg unter greta@acme.example.',
+    );
     const [toEmma] = await waitMail(emma, 'Meet your coach, Greta Berg');
-    expect(toEmma.text).toContain('Greta Berg has agreed to be your coach in Leaders. You can reach them at greta@acme.example.');
+    expect(toEmma.text).toContain(
+      'Greta Berg has agreed to be your coach in Leaders. You can reach them at greta@acme.example.',
+    );
     expect(await waitMail(greta, 'Sie coachen jetzt ', 2)).toHaveLength(2);
   });
 
-  it('sends session invites with dates in each reader\'s language and zone, invites included, and session pages to match', async () => {
+  it("sends session invites with dates in each reader's language and zone, invites included, and session pages to match", async () => {
     const sessions = await waitFor(async () => {
       const rows = await rawQuery<{ id: string; index: number; starts_at: string; coachee: string }>(
         db(),
@@ -124,17 +156,25 @@ describe('languages: each person reads their emails, invites and pages in their 
     const start = german(first(dieter).starts_at, 'Europe/Berlin');
     // The coach's sessions are on Thursdays at 14:00 in Berlin.
     expect(start).toMatch(/^Donnerstag, \d{1,2}\. \S+ \d{4}, 14:00$/);
-    expect(withDieter.text).toMatch(new RegExp(`Sitzung 1: ${start} (MEZ|MESZ)\\n  Verschieben oder absagen: https://`));
+    expect(withDieter.text).toMatch(
+      new RegExp(`Sitzung 1: ${start} (MEZ|MESZ)\\n  Verschieben oder absagen: https://`),
+    );
     expect(withDieter.text).toContain('Hier sind Ihre 2 Coaching-Sitzungen mit Dieter Holm in Leaders.');
     const gretaInvite = parseInvite(withDieter.calendars[0]);
     expect(gretaInvite.summary).toBe('Coaching-Sitzung 1: Greta Berg und Dieter Holm');
-    expect(gretaInvite.description).toBe('Leaders, Sitzung 1 von 2. Verschieben oder absagen können Sie sie über den Link in Ihrer E-Mail.');
+    expect(gretaInvite.description).toBe(
+      'Leaders, Sitzung 1 von 2. Verschieben oder absagen können Sie sie über den Link in Ihrer E-Mail.',
+    );
 
     const [toDieter] = await waitMail(dieter, 'Ihre Coaching-Sitzungen mit Greta');
     expect(toDieter.text).toContain(`Sitzung 1: ${german(first(dieter).starts_at, 'Europe/London')} `);
     expect(german(first(dieter).starts_at, 'Europe/London')).toMatch(/, 13:00$/);
     const [toEmma] = await waitMail(emma, 'Your coaching sessions with Greta');
-    expect(toEmma.text).toMatch(new RegExp(`Session 1: ${english(first(emma).starts_at, 'Europe/Berlin')} (CET|CEST)\\n  Move or cancel: https://`));
+    expect(toEmma.text).toMatch(
+      new RegExp(
+        `Session 1: ${english(first(emma).starts_at, 'Europe/Berlin')} (CET|CEST)\\n  Move or cancel: https://`,
+      ),
+    );
     const emmaInvite = parseInvite(toEmma.calendars[0]);
     expect(emmaInvite.summary).toBe('Coaching session 1: Greta Berg and Emma Stone');
     expect(emmaInvite.uid).toBe(`${first(emma).id}@tandem`);
@@ -150,12 +190,24 @@ describe('languages: each person reads their emails, invites and pages in their 
     expect(emmaPage.text).toContain('<h1>Session 1 of 2 with Greta</h1>');
 
     // A refusal is explained in the person's language, and nothing changes.
-    const refused = await ctx.tandem.request('POST', `${linkPath(toDieter.text, 'sessions')}/move`, { body: 'startsAt=2020-01-01T10:00', ...form });
+    const refused = await ctx.tandem.request('POST', `${linkPath(toDieter.text, 'sessions')}/move`, {
+      body: 'startsAt=2020-01-01T10:00',
+      ...form,
+    });
     expect(refused.status).toBe(422);
     expect(lang(refused.text)).toBe('de');
-    expect(refused.text).toContain('<h1>Bitte prüfen Sie die neue Zeit</h1><p>die neue Zeit liegt in der Vergangenheit</p>');
-    const [unchanged] = await rawQuery<{ starts_at: string; sequence: number }>(db(), `select starts_at, sequence from coaching_session where id = ?`, [first(dieter).id]);
-    expect({ at: new Date(unchanged.starts_at).getTime(), sequence: unchanged.sequence }).toEqual({ at: new Date(first(dieter).starts_at).getTime(), sequence: 0 });
+    expect(refused.text).toContain(
+      '<h1>Bitte prüfen Sie die neue Zeit</h1><p>die neue Zeit liegt in der Vergangenheit</p>',
+    );
+    const [unchanged] = await rawQuery<{ starts_at: string; sequence: number }>(
+      db(),
+      `select starts_at, sequence from coaching_session where id = ?`,
+      [first(dieter).id],
+    );
+    expect({ at: new Date(unchanged.starts_at).getTime(), sequence: unchanged.sequence }).toEqual({
+      at: new Date(first(dieter).starts_at).getTime(),
+      sequence: 0,
+    });
   });
 
   it('asks for feedback and closes with the survey in German: emails, forms, refusals and thanks', async () => {
@@ -166,17 +218,40 @@ describe('languages: each person reads their emails, invites and pages in their 
       `coach,${kai},Kai Brandt,Europe/Berlin,de,de,1,5,5,5,5,5,,,`,
       `coachee,${lena},Lena Vogt,Europe/Berlin,de,de,,4,0,0,0,0,,,`,
     ].join('\n');
-    const program = await ctx.tandem.request('POST', '/api/v1/programs', { key: ctx.key, json: { name: 'Schnell', cadence: { interval: 'PT3S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT2S' } } });
-    const imported = await ctx.tandem.request('POST', `/api/v1/programs/${program.body.id}/imports`, { key: ctx.key, body: csv });
-    await waitFor(async () => ((await ctx.tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key: ctx.key })).body.status === 'succeeded' ? true : undefined), 'the import');
+    const program = await ctx.tandem.request('POST', '/api/v1/programs', {
+      key: ctx.key,
+      json: {
+        name: 'Schnell',
+        cadence: { interval: 'PT3S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
+      },
+    });
+    const imported = await ctx.tandem.request('POST', `/api/v1/programs/${program.body.id}/imports`, {
+      key: ctx.key,
+      body: csv,
+    });
+    await waitFor(
+      async () =>
+        (await ctx.tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key: ctx.key })).body.status ===
+        'succeeded'
+          ? true
+          : undefined,
+      'the import',
+    );
     const round = await ctx.tandem.request('POST', `/api/v1/programs/${program.body.id}/rounds`, { key: ctx.key });
     expect((await roundDone(ctx.tandem, ctx.key, round.body.id)).matched).toBe(1);
-    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key })).status).toBe(
+      200,
+    );
     const [offer] = await waitMail(kai, 'Coaching-Angebot: Lena');
-    expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
+    expect(
+      (await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form }))
+        .status,
+    ).toBe(200);
 
     const [reminder] = await waitMail(lena, 'Erinnerung: Coaching-Sitzung 1 am ');
-    expect(reminder.text).toMatch(/^Hallo Lena,\n\nEine Erinnerung: Die Coaching-Sitzung 1 mit Kai Brandt ist am \S+, \d{1,2}\. \S+ \d{4}, \d\d:\d\d (MEZ|MESZ)\./);
+    expect(reminder.text).toMatch(
+      /^Hallo Lena,\n\nEine Erinnerung: Die Coaching-Sitzung 1 mit Kai Brandt ist am \S+, \d{1,2}\. \S+ \d{4}, \d\d:\d\d (MEZ|MESZ)\./,
+    );
     const [coacheeRequest] = await waitMail(lena, 'Feedback zur Coaching-Sitzung 1');
     expect(coacheeRequest.text).toContain('Wie war die Coaching-Sitzung 1 mit Kai Brandt (');
     const [coachRequest] = await waitMail(kai, 'Feedback zur Coaching-Sitzung 1');
@@ -195,12 +270,21 @@ describe('languages: each person reads their emails, invites and pages in their 
     const sent = await ctx.tandem.request('POST', coacheeForm, { body: encode(answers), ...form });
     expect(sent.status).toBe(200);
     expect(sent.text).toContain('<h1>Danke</h1><p>Ihr Feedback ist gespeichert.</p>');
-    const changed = await ctx.tandem.request('POST', coacheeForm, { body: encode({ ...answers, fit: 'not_good' }), ...form });
+    const changed = await ctx.tandem.request('POST', coacheeForm, {
+      body: encode({ ...answers, fit: 'not_good' }),
+      ...form,
+    });
     expect(changed.status).toBe(409);
-    expect(changed.text).toContain('<h1>Bereits gesendet</h1><p>Dieses Feedback wurde bereits gesendet; Antworten lassen sich nicht ändern.</p>');
+    expect(changed.text).toContain(
+      '<h1>Bereits gesendet</h1><p>Dieses Feedback wurde bereits gesendet; Antworten lassen sich nicht ändern.</p>',
+    );
     const coachForm = linkPath(coachRequest.text, 'feedback');
-    expect((await ctx.tandem.request('GET', coachForm)).text).toContain('<legend>Was ist aus der Sitzung geworden?</legend>');
-    expect((await ctx.tandem.request('POST', coachForm, { body: encode({ attendance: 'held' }), ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('GET', coachForm)).text).toContain(
+      '<legend>Was ist aus der Sitzung geworden?</legend>',
+    );
+    expect(
+      (await ctx.tandem.request('POST', coachForm, { body: encode({ attendance: 'held' }), ...form })).status,
+    ).toBe(200);
 
     const [closing] = await waitMail(lena, 'Ihr Coaching ist abgeschlossen: eine letzte Frage');
     expect(closing.text).toContain('Ihr Coaching mit Kai Brandt in Schnell ist abgeschlossen. Herzlichen Glückwunsch!');
@@ -208,24 +292,29 @@ describe('languages: each person reads their emails, invites and pages in their 
     expect(lang(survey.text)).toBe('de');
     expect(survey.text).toContain('<h1>Wo stehen Sie jetzt?</h1>');
     expect(survey.text).toContain('<legend>Aktives Zuhören</legend>');
-    const done = await ctx.tandem.request('POST', linkPath(closing.text, 'surveys'), { body: encode({ level_active_listening: '4' }), ...form });
+    const done = await ctx.tandem.request('POST', linkPath(closing.text, 'surveys'), {
+      body: encode({ level_active_listening: '4' }),
+      ...form,
+    });
     expect(done.status).toBe(200);
     expect(done.text).toContain('<h1>Danke</h1><p>Ihre Antworten sind gespeichert. Alles Gute für das, was kommt!</p>');
   });
 
-  it('answers an unknown link in the browser\'s language, English by default', async () => {
+  it("answers an unknown link in the browser's language, English by default", async () => {
     const unknown = `/offers/${'A'.repeat(43)}`;
     const plain = await ctx.tandem.request('GET', unknown);
     expect(plain.status).toBe(404);
     expect(lang(plain.text)).toBe('en');
     expect(plain.text).toContain('<h1>Link not valid</h1>');
-    const browser = await ctx.tandem.request('GET', unknown, { headers: { 'accept-language': 'fr-CH, de;q=0.8, en;q=0.5' } });
+    const browser = await ctx.tandem.request('GET', unknown, {
+      headers: { 'accept-language': 'fr-CH, de;q=0.8, en;q=0.5' },
+    });
     expect(browser.status).toBe(404);
     expect(lang(browser.text)).toBe('de');
     expect(browser.text).toContain('<h1>Link ungültig</h1>');
   });
 
-  it('falls back to the organization\'s default language, and refuses a language it does not write', async () => {
+  it("falls back to the organization's default language, and refuses a language it does not write", async () => {
     const { apiKey } = await ctx.tandem.organization('Beispiel GmbH', 'de');
     const program = await ctx.tandem.request('POST', '/api/v1/programs', { key: apiKey, json: { name: 'Führung' } });
     const refused = await ctx.tandem.request('POST', `/api/v1/programs/${program.body.id}/imports`, {
@@ -233,7 +322,9 @@ describe('languages: each person reads their emails, invites and pages in their 
       body: [HEADER, 'coachee,fr@beispiel.example,Fran Roux,Europe/Paris,fr,fr,,3,3,3,3,3,,,'].join('\n'),
     });
     expect(refused.status).toBe(422);
-    expect(refused.body.details).toEqual([{ row: 2, column: 'locale', message: '"fr" is not a language Tandem writes in (en, de)' }]);
+    expect(refused.body.details).toEqual([
+      { row: 2, column: 'locale', message: '"fr" is not a language Tandem writes in (en, de)' },
+    ]);
     expect(await rawQuery(db(), `select 1 from person where email = 'fr@beispiel.example'`)).toEqual([]);
 
     const imported = await ctx.tandem.request('POST', `/api/v1/programs/${program.body.id}/imports`, {
@@ -248,27 +339,55 @@ describe('languages: each person reads their emails, invites and pages in their 
 
   it('changes the organization’s default language through the API (admins only), audited', async () => {
     const { apiKey, organizationId } = await ctx.tandem.organization('Umstellung GmbH');
-    expect((await ctx.tandem.request('GET', '/api/v1/organization', { key: apiKey })).body).toMatchObject({ id: organizationId, name: 'Umstellung GmbH', defaultLocale: 'en' });
-    const operator = (await ctx.tandem.request('POST', '/api/v1/api-keys', { key: apiKey, json: { role: 'operator' } })).body.apiKey;
-    expect((await ctx.tandem.request('PATCH', '/api/v1/organization', { key: operator, json: { defaultLocale: 'de' } })).status).toBe(403);
-    const changed = await ctx.tandem.request('PATCH', '/api/v1/organization', { key: apiKey, json: { defaultLocale: 'de' } });
+    expect((await ctx.tandem.request('GET', '/api/v1/organization', { key: apiKey })).body).toMatchObject({
+      id: organizationId,
+      name: 'Umstellung GmbH',
+      defaultLocale: 'en',
+    });
+    const operator = (await ctx.tandem.request('POST', '/api/v1/api-keys', { key: apiKey, json: { role: 'operator' } }))
+      .body.apiKey;
+    expect(
+      (await ctx.tandem.request('PATCH', '/api/v1/organization', { key: operator, json: { defaultLocale: 'de' } }))
+        .status,
+    ).toBe(403);
+    const changed = await ctx.tandem.request('PATCH', '/api/v1/organization', {
+      key: apiKey,
+      json: { defaultLocale: 'de' },
+    });
     expect([changed.status, changed.body.defaultLocale]).toEqual([200, 'de']);
-    expect(await rawQuery(db(), `select default_locale from organization where id = ?`, [organizationId])).toEqual([{ default_locale: 'de' }]);
-    expect(await rawQuery(db(), `select actor, data from audit_event where organization_id = ? and action = 'organization.updated'`, [organizationId])).toEqual([
-      { actor: expect.stringMatching(/^apikey:/), data: { fields: ['defaultLocale'] } },
+    expect(await rawQuery(db(), `select default_locale from organization where id = ?`, [organizationId])).toEqual([
+      { default_locale: 'de' },
     ]);
+    expect(
+      await rawQuery(
+        db(),
+        `select actor, data from audit_event where organization_id = ? and action = 'organization.updated'`,
+        [organizationId],
+      ),
+    ).toEqual([{ actor: expect.stringMatching(/^apikey:/), data: { fields: ['defaultLocale'] } }]);
     // The same value again changes nothing and records nothing.
-    expect((await ctx.tandem.request('PATCH', '/api/v1/organization', { key: apiKey, json: { defaultLocale: 'de' } })).status).toBe(200);
-    expect(await rawQuery(db(), `select 1 from audit_event where organization_id = ? and action = 'organization.updated'`, [organizationId])).toHaveLength(1);
+    expect(
+      (await ctx.tandem.request('PATCH', '/api/v1/organization', { key: apiKey, json: { defaultLocale: 'de' } }))
+        .status,
+    ).toBe(200);
+    expect(
+      await rawQuery(db(), `select 1 from audit_event where organization_id = ? and action = 'organization.updated'`, [
+        organizationId,
+      ]),
+    ).toHaveLength(1);
   });
 
   it('creates an organization with a default language from the command line, and refuses one it does not write', async () => {
     const env = ctx.tandem.testEnv.env;
     const created = runCli(['org:create', '--name', 'Kommandozeile AG', '--locale', 'de-AT'], env);
     expect(created.status).toBe(0);
-    expect(await rawQuery(db(), `select name, default_locale from organization where id = ?`, [created.json.organizationId])).toEqual([{ name: 'Kommandozeile AG', default_locale: 'de' }]);
+    expect(
+      await rawQuery(db(), `select name, default_locale from organization where id = ?`, [created.json.organizationId]),
+    ).toEqual([{ name: 'Kommandozeile AG', default_locale: 'de' }]);
     const english = runCli(['org:create', '--name', 'Command Line Ltd'], env);
-    expect(await rawQuery(db(), `select default_locale from organization where id = ?`, [english.json.organizationId])).toEqual([{ default_locale: 'en' }]);
+    expect(
+      await rawQuery(db(), `select default_locale from organization where id = ?`, [english.json.organizationId]),
+    ).toEqual([{ default_locale: 'en' }]);
     const refused = runCli(['org:create', '--name', 'Ligne de commande SA', '--locale', 'fr'], env);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('the default language must be one of en, de');

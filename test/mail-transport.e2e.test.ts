@@ -14,7 +14,16 @@ describe('the SMTP transport', () => {
   async function sendMany(url: string, count: number): Promise<void> {
     const transport = pooledTransport(url);
     try {
-      await Promise.all(Array.from({ length: count }, (_, i) => transport.sendMail({ from: 'tandem@x.example', to: `p${i}@x.example`, subject: `Message ${i}`, text: 'Hello' })));
+      await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          transport.sendMail({
+            from: 'tandem@x.example',
+            to: `p${i}@x.example`,
+            subject: `Message ${i}`,
+            text: 'Hello',
+          }),
+        ),
+      );
     } finally {
       transport.close();
     }

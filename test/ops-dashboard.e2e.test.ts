@@ -37,7 +37,9 @@ describe('operations: queue dashboard, metrics and failed-for-good jobs (api + w
       expect(anonymous.headers['www-authenticate']).toBe('Bearer');
       expect((await tandem.request('GET', url, { key: 'tdm_not-a-real-key-at-all-000000000000' })).status).toBe(401);
     }
-    const forged = await tandem.request('GET', '/ops/queues/api/queues', { headers: { cookie: 'tandem_ops=v1.00000000-0000-4000-8000-000000000000.9999999999.forged' } });
+    const forged = await tandem.request('GET', '/ops/queues/api/queues', {
+      headers: { cookie: 'tandem_ops=v1.00000000-0000-4000-8000-000000000000.9999999999.forged' },
+    });
     expect(forged.status).toBe(401);
     // A browser gets the sign-in form, still with a 401.
     const page = await tandem.request('GET', '/ops/queues', { headers: { accept: 'text/html' } });
@@ -46,13 +48,21 @@ describe('operations: queue dashboard, metrics and failed-for-good jobs (api + w
   });
 
   it('signs an operator in with a form: an httpOnly, SameSite=Strict cookie that holds no key, and that opens the dashboard', async () => {
-    const wrong = await tandem.request('POST', '/ops/login', { body: 'key=tdm_wrong', contentType: 'application/x-www-form-urlencoded' });
+    const wrong = await tandem.request('POST', '/ops/login', {
+      body: 'key=tdm_wrong',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(wrong.status).toBe(401);
-    const signedIn = await tandem.request('POST', '/ops/login', { body: `key=${encodeURIComponent(operator)}`, contentType: 'application/x-www-form-urlencoded' });
+    const signedIn = await tandem.request('POST', '/ops/login', {
+      body: `key=${encodeURIComponent(operator)}`,
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.location).toBe('/ops/queues');
     const cookie = String(signedIn.headers['set-cookie']);
-    expect(cookie).toMatch(/^tandem_ops=v1\.[0-9a-f-]{36}\.\d+\.[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/ops; HttpOnly; SameSite=Strict$/);
+    expect(cookie).toMatch(
+      /^tandem_ops=v1\.[0-9a-f-]{36}\.\d+\.[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/ops; HttpOnly; SameSite=Strict$/,
+    );
     expect(cookie).not.toContain(operator.slice(4, 20));
     const session = cookie.split(';')[0];
     const page = await tandem.request('GET', '/ops/queues', { headers: { cookie: session } });
@@ -62,7 +72,10 @@ describe('operations: queue dashboard, metrics and failed-for-good jobs (api + w
     expect(queues.status).toBe(200);
     expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(Object.values(QueueName).sort());
     // Tampering with the signature is refused.
-    expect((await tandem.request('GET', '/ops/queues/api/queues', { headers: { cookie: session.slice(0, -2) + 'xx' } })).status).toBe(401);
+    expect(
+      (await tandem.request('GET', '/ops/queues/api/queues', { headers: { cookie: session.slice(0, -2) + 'xx' } }))
+        .status,
+    ).toBe(401);
   });
 
   it('records a job that fails for good against its subject, counts it, shows it in the dashboard, with no email address anywhere', async () => {
@@ -70,12 +83,27 @@ describe('operations: queue dashboard, metrics and failed-for-good jobs (api + w
     await tandem.get(JobProducer).enqueue(JobName.EmailSend, { messageId });
     failedJobId = `email-send.${messageId}`;
     const failure = await waitFor(async () => {
-      const rows = await rawQuery<any>(tandem.get(EntityManager).fork(), `select * from job_failure where subject_id = ?`, [messageId]);
+      const rows = await rawQuery<any>(
+        tandem.get(EntityManager).fork(),
+        `select * from job_failure where subject_id = ?`,
+        [messageId],
+      );
       return rows[0];
     }, 'the failure record');
-    expect(failure).toMatchObject({ queue: 'email', job_name: 'email.send', job_id: failedJobId, subject_type: 'message', attempts: 1, occurrences: 1 });
+    expect(failure).toMatchObject({
+      queue: 'email',
+      job_name: 'email.send',
+      job_id: failedJobId,
+      subject_type: 'message',
+      attempts: 1,
+      occurrences: 1,
+    });
     expect(failure.error).not.toMatch(/@/);
-    const [message] = await rawQuery<{ status: string }>(tandem.get(EntityManager).fork(), `select status from outbox_message where id = ?`, [messageId]);
+    const [message] = await rawQuery<{ status: string }>(
+      tandem.get(EntityManager).fork(),
+      `select status from outbox_message where id = ?`,
+      [messageId],
+    );
     expect(message.status).toBe('failed');
 
     const job = await tandem.request('GET', `/ops/queues/api/queues/email/${failedJobId}`, { key: operator });
@@ -88,13 +116,17 @@ describe('operations: queue dashboard, metrics and failed-for-good jobs (api + w
 
     const metrics = await waitFor(async () => {
       const answer = await tandem.request('GET', '/metrics', { key: operator });
-      return answer.text.includes('tandem_jobs_failed_for_good_total{queue="email",name="email.send"} 1') ? answer : undefined;
+      return answer.text.includes('tandem_jobs_failed_for_good_total{queue="email",name="email.send"} 1')
+        ? answer
+        : undefined;
     }, 'the failure counter');
     expect(metrics.status).toBe(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
     expect(metrics.text).toMatch(/tandem_queue_jobs\{queue="email",state="failed"\} 1/);
     expect(metrics.text).toContain('tandem_job_failures_recorded{queue="email"} 1');
-    expect(metrics.text).toMatch(/tandem_job_duration_seconds_count\{queue="email",name="email.send",outcome="failed"\} 1/);
+    expect(metrics.text).toMatch(
+      /tandem_job_duration_seconds_count\{queue="email",name="email.send",outcome="failed"\} 1/,
+    );
   });
 
   it('lets an operator retry a failed job but not clean, empty or remove; an admin may clean', async () => {
@@ -113,18 +145,32 @@ describe('operations: queue dashboard, metrics and failed-for-good jobs (api + w
     expect(retried.status).toBe(204);
     // The job runs again; the message is already marked failed, so the sender's database guard skips it.
     const queue = tandem.get(JobProducer).queue(QueueName.Email);
-    await waitFor(async () => ((await queue.getJobState(failedJobId)) === 'completed' ? true : undefined), 'the retried job to run');
+    await waitFor(
+      async () => ((await queue.getJobState(failedJobId)) === 'completed' ? true : undefined),
+      'the retried job to run',
+    );
     // Only failed jobs: an operator cannot re-run a completed one.
-    expect((await tandem.request('PUT', `/ops/queues/api/queues/email/${failedJobId}/retry`, { key: operator })).status).toBe(403);
+    expect(
+      (await tandem.request('PUT', `/ops/queues/api/queues/email/${failedJobId}/retry`, { key: operator })).status,
+    ).toBe(403);
     const [doomed] = await insertOutbox(tandem.get(EntityManager), organizationId, 1, { tag: 'doomed' });
     await tandem.get(JobProducer).enqueue(JobName.EmailSend, { messageId: doomed });
     await waitFor(async () => ((await queue.getFailedCount()) === 1 ? true : undefined), 'a second failed job');
-    expect((await tandem.request('PUT', '/ops/queues/api/queues/email/clean/failed', { key: operator })).status).toBe(403);
+    expect((await tandem.request('PUT', '/ops/queues/api/queues/email/clean/failed', { key: operator })).status).toBe(
+      403,
+    );
     expect(await queue.getFailedCount()).toBe(1);
     // bull-board's bulk clean spares jobs younger than a few seconds; an admin's single-job removal is immediate.
-    expect((await tandem.request('PUT', '/ops/queues/api/queues/email/clean/failed', { key: admin })).status).toBeLessThan(300);
-    expect((await tandem.request('PUT', `/ops/queues/api/queues/email/email-send.${doomed}/clean`, { key: operator })).status).toBe(403);
-    expect((await tandem.request('PUT', `/ops/queues/api/queues/email/email-send.${doomed}/clean`, { key: admin })).status).toBeLessThan(300);
+    expect(
+      (await tandem.request('PUT', '/ops/queues/api/queues/email/clean/failed', { key: admin })).status,
+    ).toBeLessThan(300);
+    expect(
+      (await tandem.request('PUT', `/ops/queues/api/queues/email/email-send.${doomed}/clean`, { key: operator }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await tandem.request('PUT', `/ops/queues/api/queues/email/email-send.${doomed}/clean`, { key: admin })).status,
+    ).toBeLessThan(300);
     expect(await queue.getFailedCount()).toBe(0);
   });
 
@@ -141,7 +187,10 @@ describe('operations: queue dashboard, metrics and failed-for-good jobs (api + w
     expect(oldest).toBeLessThan(300);
     expect(metrics.text).toContain('tandem_rounds_running 0');
     expect(metrics.text).toContain('tandem_redis_up 1');
-    expect(metrics.text).toMatch(/tandem_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/programs",status="200"\} [1-9]/);
-    for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(metrics.text).toContain(`tandem_queue_jobs{queue="matching",state="${state}"} 0`);
+    expect(metrics.text).toMatch(
+      /tandem_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/programs",status="200"\} [1-9]/,
+    );
+    for (const state of ['waiting', 'active', 'delayed', 'failed'])
+      expect(metrics.text).toContain(`tandem_queue_jobs{queue="matching",state="${state}"} 0`);
   });
 });

@@ -25,7 +25,9 @@ describe('operations: Redis going away (private redis-server, api + worker in pr
     beforeAll(async () => {
       redis = await PrivateRedis.start();
       const smtpUrl = await smtp.start();
-      tandem = await TestTandem.start({ env: { REDIS_URL: redis.url, SMTP_URL: smtpUrl, WORKER_QUEUES: 'email,maintenance' } });
+      tandem = await TestTandem.start({
+        env: { REDIS_URL: redis.url, SMTP_URL: smtpUrl, WORKER_QUEUES: 'email,maintenance' },
+      });
       ({ apiKey: admin, organizationId } = await tandem.organization());
     });
 
@@ -41,7 +43,11 @@ describe('operations: Redis going away (private redis-server, api + worker in pr
       const producer = tandem.get(JobProducer);
       const before = await insertOutbox(em, organizationId, 10, { tag: 'before' });
       // Queued before the outage, due during it: they must survive in Redis and run once it is back.
-      await producer.enqueueMany(JobName.EmailSend, before.map((messageId) => ({ messageId })), { delay: 3000 });
+      await producer.enqueueMany(
+        JobName.EmailSend,
+        before.map((messageId) => ({ messageId })),
+        { delay: 3000 },
+      );
       await redis.down();
 
       const dashboard = await timed(() => tandem.request('GET', '/ops/queues/api/queues', { key: admin }));
@@ -56,7 +62,12 @@ describe('operations: Redis going away (private redis-server, api + worker in pr
       expect(metrics.value.status).toBe(200);
       expect(metrics.value.text).toContain('tandem_redis_up 0');
       expect(metrics.ms).toBeLessThan(3000);
-      const enqueue = await timed(() => producer.enqueue(JobName.EmailSend, { messageId: before[0] }).then(() => 'queued', (err: Error) => err.constructor.name));
+      const enqueue = await timed(() =>
+        producer.enqueue(JobName.EmailSend, { messageId: before[0] }).then(
+          () => 'queued',
+          (err: Error) => err.constructor.name,
+        ),
+      );
       expect(enqueue.value).toBe('QueueUnavailableError');
       expect(enqueue.ms).toBeLessThan(3000);
 
@@ -64,10 +75,21 @@ describe('operations: Redis going away (private redis-server, api + worker in pr
       await new Promise((resolve) => setTimeout(resolve, 3500));
       await redis.up();
 
-      await waitFor(async () => (smtp.accepted.length >= 10 ? true : undefined), 'the 10 delayed emails after Redis came back', 30_000);
+      await waitFor(
+        async () => (smtp.accepted.length >= 10 ? true : undefined),
+        'the 10 delayed emails after Redis came back',
+        30_000,
+      );
       const after = await insertOutbox(em, organizationId, 5, { tag: 'after' });
-      await producer.enqueueMany(JobName.EmailSend, after.map((messageId) => ({ messageId })));
-      await waitFor(async () => (smtp.accepted.length >= 15 ? true : undefined), '5 more emails on the same worker', 30_000);
+      await producer.enqueueMany(
+        JobName.EmailSend,
+        after.map((messageId) => ({ messageId })),
+      );
+      await waitFor(
+        async () => (smtp.accepted.length >= 15 ? true : undefined),
+        '5 more emails on the same worker',
+        30_000,
+      );
       await tandem.queuesIdle();
       expect(smtp.accepted).toHaveLength(15);
       expect(new Set(smtp.accepted).size).toBe(15);
@@ -84,7 +106,10 @@ describe('operations: Redis going away (private redis-server, api + worker in pr
     beforeAll(async () => {
       redis = await PrivateRedis.start();
       const smtpUrl = await smtp.start();
-      tandem = await TestTandem.start({ worker: false, env: { REDIS_URL: redis.url, SMTP_URL: smtpUrl, WORKER_QUEUES: 'email,maintenance' } });
+      tandem = await TestTandem.start({
+        worker: false,
+        env: { REDIS_URL: redis.url, SMTP_URL: smtpUrl, WORKER_QUEUES: 'email,maintenance' },
+      });
     });
 
     afterAll(async () => {
@@ -98,7 +123,11 @@ describe('operations: Redis going away (private redis-server, api + worker in pr
       const em = tandem.get(EntityManager);
       const pending = await insertOutbox(em, organizationId, 20, { ageSeconds: 120, tag: 'pending' });
       await insertOutbox(em, organizationId, 5, { ageSeconds: 120, status: 'sent', tag: 'sent' });
-      await tandem.get(JobProducer).enqueueMany(JobName.EmailSend, pending.map((messageId) => ({ messageId })), { delay: 60_000 });
+      await tandem.get(JobProducer).enqueueMany(
+        JobName.EmailSend,
+        pending.map((messageId) => ({ messageId })),
+        { delay: 60_000 },
+      );
       expect(await tandem.get(JobProducer).queue(QueueName.Email).getDelayedCount()).toBe(20);
 
       await redis.command('FLUSHALL');
@@ -116,7 +145,10 @@ describe('operations: Redis going away (private redis-server, api + worker in pr
       expect(smtp.accepted).toHaveLength(20);
       expect(new Set(smtp.accepted).size).toBe(20);
       expect(smtp.accepted.every((to) => to.startsWith('pending-person'))).toBe(true);
-      const statuses = await rawQuery<{ status: string; n: string }>(em.fork(), `select status, count(*) as n from outbox_message group by status order by status`);
+      const statuses = await rawQuery<{ status: string; n: string }>(
+        em.fork(),
+        `select status, count(*) as n from outbox_message group by status order by status`,
+      );
       expect(statuses.map((s) => [s.status, Number(s.n)])).toEqual([['sent', 25]]);
     });
   });

@@ -40,11 +40,23 @@ describe('pairing transitions', () => {
       feedback: DEFAULT_FEEDBACK,
     });
     const enroll = (i: number, role: EnrollmentRole) =>
-      em.create(Enrollment, { program, role, skills: {}, person: em.create(Person, { organization, email: `p${i}@example.test`, name: `Person ${i}`, timezone: 'UTC' }) });
+      em.create(Enrollment, {
+        program,
+        role,
+        skills: {},
+        person: em.create(Person, { organization, email: `p${i}@example.test`, name: `Person ${i}`, timezone: 'UTC' }),
+      });
     const coach = enroll(0, EnrollmentRole.Coach);
-    const coachees = Array.from({ length: Object.values(PairingStatus).length * 2 }, (_, i) => enroll(i + 1, EnrollmentRole.Coachee));
+    const coachees = Array.from({ length: Object.values(PairingStatus).length * 2 }, (_, i) =>
+      enroll(i + 1, EnrollmentRole.Coachee),
+    );
     await em.flush();
-    [organizationId, programId, coachId, coacheeIds] = [organization.id, program.id, coach.id, coachees.map((c) => c.id)];
+    [organizationId, programId, coachId, coacheeIds] = [
+      organization.id,
+      program.id,
+      coach.id,
+      coachees.map((c) => c.id),
+    ];
   });
 
   afterAll(async () => {
@@ -56,18 +68,27 @@ describe('pairing transitions', () => {
   /** A new pairing in a given state, for a coachee of its own (one live pairing per coachee). */
   async function pairingIn(status: PairingStatus): Promise<string> {
     const em = orm.em.fork();
-    const pairing = em.create(Pairing, { organization: organizationId, program: programId, coach: coachId, coachee: coacheeIds[next++], status, score: 50, breakdown: { score: 50, terms: [], skills: [], reasons: [] } });
+    const pairing = em.create(Pairing, {
+      organization: organizationId,
+      program: programId,
+      coach: coachId,
+      coachee: coacheeIds[next++],
+      status,
+      score: 50,
+      breakdown: { score: 50, terms: [], skills: [], reasons: [] },
+    });
     await em.flush();
     return pairing.id;
   }
 
   /** The pairing's state and stamps (times as ISO text). */
   async function read(id: string) {
-    const [row] = await rawQuery<{ status: PairingStatus; activated_at: string | null; ended_at: string | null; at_risk_reason: string | null }>(
-      orm.em.fork(),
-      `select status, activated_at, ended_at, at_risk_reason from pairing where id = ?`,
-      [id],
-    );
+    const [row] = await rawQuery<{
+      status: PairingStatus;
+      activated_at: string | null;
+      ended_at: string | null;
+      at_risk_reason: string | null;
+    }>(orm.em.fork(), `select status, activated_at, ended_at, at_risk_reason from pairing where id = ?`, [id]);
     const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
     return { ...row, activated_at: iso(row.activated_at), ended_at: iso(row.ended_at) };
   }
@@ -94,9 +115,21 @@ describe('pairing transitions', () => {
     const now = new Date('2026-12-02T09:30:00Z');
     const offered = await pairingIn(PairingStatus.Offered);
     expect(await transitionPairing(orm.em.fork(), PairingEvent.Accept, offered, { now })).toBe(true);
-    expect(await read(offered)).toEqual({ status: PairingStatus.Active, activated_at: now.toISOString(), ended_at: null, at_risk_reason: null });
-    expect(await transitionPairing(orm.em.fork(), PairingEvent.End, offered, { now, atRiskReason: 'inactive' })).toBe(true);
-    expect(await read(offered)).toEqual({ status: PairingStatus.Ended, activated_at: now.toISOString(), ended_at: now.toISOString(), at_risk_reason: 'inactive' });
+    expect(await read(offered)).toEqual({
+      status: PairingStatus.Active,
+      activated_at: now.toISOString(),
+      ended_at: null,
+      at_risk_reason: null,
+    });
+    expect(await transitionPairing(orm.em.fork(), PairingEvent.End, offered, { now, atRiskReason: 'inactive' })).toBe(
+      true,
+    );
+    expect(await read(offered)).toEqual({
+      status: PairingStatus.Ended,
+      activated_at: now.toISOString(),
+      ended_at: now.toISOString(),
+      at_risk_reason: 'inactive',
+    });
 
     const active = await pairingIn(PairingStatus.Active);
     await rawQuery(orm.em.fork(), `update pairing set at_risk_reason = 'fit' where id = ?`, [active]);
@@ -106,10 +139,18 @@ describe('pairing transitions', () => {
 
   it('moves only the pairings still in a state the event leaves, when several are asked at once', async () => {
     const now = new Date('2026-12-03T08:00:00Z');
-    const ids = [await pairingIn(PairingStatus.Offered), await pairingIn(PairingStatus.Declined), await pairingIn(PairingStatus.Offered)];
+    const ids = [
+      await pairingIn(PairingStatus.Offered),
+      await pairingIn(PairingStatus.Declined),
+      await pairingIn(PairingStatus.Offered),
+    ];
     const moved = await transitionPairings(orm.em.fork(), PairingEvent.Expire, { ids }, { now });
     expect(moved.map((m) => m.id).sort()).toEqual([ids[0], ids[2]].sort());
-    expect((await Promise.all(ids.map(read))).map((r) => r.status)).toEqual([PairingStatus.Expired, PairingStatus.Declined, PairingStatus.Expired]);
+    expect((await Promise.all(ids.map(read))).map((r) => r.status)).toEqual([
+      PairingStatus.Expired,
+      PairingStatus.Declined,
+      PairingStatus.Expired,
+    ]);
     // Asked again (a retried job), nothing moves.
     expect(await transitionPairings(orm.em.fork(), PairingEvent.Expire, { ids }, { now })).toEqual([]);
   });

@@ -48,7 +48,13 @@ describe('api and worker as real processes from the build', () => {
     expect(runCli(['apikey:create', '--org', org.json.organizationId, '--role', 'root'], processEnv).status).toBe(2);
 
     const headers = { authorization: `Bearer ${org.json.apiKey}` };
-    const program: any = await (await fetch(`${base}/api/v1/programs`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Leads' }) })).json();
+    const program: any = await (
+      await fetch(`${base}/api/v1/programs`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Leads' }),
+      })
+    ).json();
     const forbidden = await fetch(`${base}/api/v1/programs`, {
       method: 'POST',
       headers: { authorization: `Bearer ${operator.json.apiKey}`, 'content-type': 'application/json' },
@@ -56,7 +62,11 @@ describe('api and worker as real processes from the build', () => {
     });
     expect(forbidden.status).toBe(403);
 
-    const accepted = await fetch(`${base}/api/v1/programs/${program.id}/imports`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: participantCsv(200) });
+    const accepted = await fetch(`${base}/api/v1/programs/${program.id}/imports`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'text/csv' },
+      body: participantCsv(200),
+    });
     expect(accepted.status).toBe(202);
     const { id } = (await accepted.json()) as { id: string };
     const done = await waitFor(async () => {

@@ -22,7 +22,8 @@ describe('races: accept against decline, concurrent overrides', () => {
     await smtp.start();
     tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PAGE_RATE_LIMIT: '10000' } });
     ({ apiKey: admin } = await tandem.organization('Acme'));
-    secondAdmin = (await tandem.request('POST', '/api/v1/api-keys', { key: admin, json: { role: 'admin' } })).body.apiKey;
+    secondAdmin = (await tandem.request('POST', '/api/v1/api-keys', { key: admin, json: { role: 'admin' } })).body
+      .apiKey;
   });
 
   afterAll(async () => {
@@ -43,7 +44,9 @@ describe('races: accept against decline, concurrent overrides', () => {
     expect((await roundDone(tandem, admin, launched.body.id)).matched).toBe(8);
     await tandem.request('POST', `/api/v1/rounds/${launched.body.id}/publish`, { key: admin });
     const offers = await waitFor(async () => {
-      const mails = smtp.messages.filter((m) => m.subject.startsWith('Coaching offer') && m.to[0].endsWith('@race.example'));
+      const mails = smtp.messages.filter(
+        (m) => m.subject.startsWith('Coaching offer') && m.to[0].endsWith('@race.example'),
+      );
       return mails.length === 8 ? mails : undefined;
     }, 'the offers');
 
@@ -51,16 +54,26 @@ describe('races: accept against decline, concurrent overrides', () => {
     for (const mail of offers) {
       const path = new URL(offerLink(mail.text)).pathname;
       const presses = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? 'accept' : 'decline'));
-      const answers = await Promise.all(presses.map((what) => tandem.request('POST', `${path}/${what}`, { body: what === 'decline' ? 'reason=busy' : '', ...form })));
+      const answers = await Promise.all(
+        presses.map((what) =>
+          tandem.request('POST', `${path}/${what}`, { body: what === 'decline' ? 'reason=busy' : '', ...form }),
+        ),
+      );
       races++;
       expect(answers.filter((a) => a.status >= 500)).toEqual([]);
       const firstAccepts = answers.filter((a, i) => presses[i] === 'accept' && a.text.includes('Thank you!'));
-      const firstDeclines = answers.filter((a, i) => presses[i] === 'decline' && a.status === 200 && a.text.includes('Offer declined'));
+      const firstDeclines = answers.filter(
+        (a, i) => presses[i] === 'decline' && a.status === 200 && a.text.includes('Offer declined'),
+      );
       expect(firstAccepts.length + firstDeclines.length).toBe(1);
       const accepted = firstAccepts.length === 1;
       // The losing side is refused; the winner's repeats are told "already".
-      expect(answers.filter((a, i) => presses[i] === (accepted ? 'decline' : 'accept')).map((a) => a.status)).toEqual([409, 409, 409, 409, 409]);
-      expect(answers.filter((a, i) => presses[i] === (accepted ? 'accept' : 'decline')).map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(answers.filter((a, i) => presses[i] === (accepted ? 'decline' : 'accept')).map((a) => a.status)).toEqual([
+        409, 409, 409, 409, 409,
+      ]);
+      expect(answers.filter((a, i) => presses[i] === (accepted ? 'accept' : 'decline')).map((a) => a.status)).toEqual([
+        200, 200, 200, 200, 200,
+      ]);
       const token = path.split('/').pop()!;
       const [row] = await rawQuery<{ decision: string; status: string }>(
         db(),
@@ -68,10 +81,16 @@ describe('races: accept against decline, concurrent overrides', () => {
         [mail.to[0], programId],
       );
       expect(token.length).toBe(43);
-      expect(row).toEqual(accepted ? { decision: 'accepted', status: 'active' } : { decision: 'declined', status: 'declined' });
+      expect(row).toEqual(
+        accepted ? { decision: 'accepted', status: 'active' } : { decision: 'declined', status: 'declined' },
+      );
     }
     // One introduction pair per accepted offer, no more.
-    const [{ active }] = await rawQuery<{ active: string }>(db(), `select count(*) as active from pairing where program_id = ? and status = 'active'`, [programId]);
+    const [{ active }] = await rawQuery<{ active: string }>(
+      db(),
+      `select count(*) as active from pairing where program_id = ? and status = 'active'`,
+      [programId],
+    );
     const [{ intros }] = await rawQuery<{ intros: string }>(
       db(),
       `select count(*) as intros from outbox_message where idempotency_key like 'intro:%' and idempotency_key similar to 'intro:(' || (select string_agg(id::text, '|') from pairing where program_id = ?) || '):%'`,
@@ -92,7 +111,16 @@ describe('races: accept against decline, concurrent overrides', () => {
     const launched = await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: admin });
     const roundId = launched.body.id;
     await roundDone(tandem, admin, roundId);
-    const auditCount = async () => Number((await rawQuery<{ n: string }>(db(), `select count(*) as n from audit_event where subject_id = ? and action like 'round.%'`, [roundId]))[0].n);
+    const auditCount = async () =>
+      Number(
+        (
+          await rawQuery<{ n: string }>(
+            db(),
+            `select count(*) as n from audit_event where subject_id = ? and action like 'round.%'`,
+            [roundId],
+          )
+        )[0].n,
+      );
 
     for (let race = 0; race < 3; race++) {
       const { revision } = (await tandem.request('GET', `/api/v1/rounds/${roundId}/proposals`, { key: admin })).body;
@@ -100,7 +128,10 @@ describe('races: accept against decline, concurrent overrides', () => {
       const coachee = idOf(race % 2 === 0 ? 'e1@override.example' : 'e2@override.example');
       const coach = idOf(race % 2 === 0 ? 'c2@override.example' : 'c1@override.example');
       const requests = Array.from({ length: 10 }, (_, i) =>
-        tandem.request('POST', `/api/v1/rounds/${roundId}/${i % 3 === 2 ? 'exclusions' : 'pins'}`, { key: i % 2 === 0 ? admin : secondAdmin, json: { coacheeId: coachee, coachId: coach, revision } }),
+        tandem.request('POST', `/api/v1/rounds/${roundId}/${i % 3 === 2 ? 'exclusions' : 'pins'}`, {
+          key: i % 2 === 0 ? admin : secondAdmin,
+          json: { coacheeId: coachee, coachId: coach, revision },
+        }),
       );
       const answers = await Promise.all(requests);
       expect(answers.filter((a) => a.status >= 500)).toEqual([]);
@@ -109,14 +140,22 @@ describe('races: accept against decline, concurrent overrides', () => {
       expect(await auditCount()).toBe(auditsBefore + 1);
       const solved = await roundDone(tandem, admin, roundId);
       expect(solved.status).toBe('proposed');
-      expect((await tandem.request('GET', `/api/v1/rounds/${roundId}/proposals`, { key: admin })).body.revision).toBe(revision + 1);
+      expect((await tandem.request('GET', `/api/v1/rounds/${roundId}/proposals`, { key: admin })).body.revision).toBe(
+        revision + 1,
+      );
     }
   });
 
   it('two admins updating one program with the same version: one wins, the others get 409 stale_version', async () => {
-    const program = (await tandem.request('POST', '/api/v1/programs', { key: admin, json: { name: 'Contested' } })).body;
+    const program = (await tandem.request('POST', '/api/v1/programs', { key: admin, json: { name: 'Contested' } }))
+      .body;
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => tandem.request('PATCH', `/api/v1/programs/${program.id}`, { key: i % 2 ? admin : secondAdmin, json: { version: program.version, name: `Name ${i}` } })),
+      Array.from({ length: 10 }, (_, i) =>
+        tandem.request('PATCH', `/api/v1/programs/${program.id}`, {
+          key: i % 2 ? admin : secondAdmin,
+          json: { version: program.version, name: `Name ${i}` },
+        }),
+      ),
     );
     expect(answers.filter((a) => a.status >= 500)).toEqual([]);
     const winners = answers.filter((a) => a.status === 200);

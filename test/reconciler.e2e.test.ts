@@ -26,13 +26,26 @@ describe('reconciler: work whose job ran out of attempts on a passing fault', ()
     const { organizationId } = await tandem.organization();
     const em = tandem.get(EntityManager).fork();
     const [messageId] = await em.transactional((tem) =>
-      writeOutbox(tem, [{ organizationId, idempotencyKey: 'test:revive', to: 'revive@example.com', subject: 'Hello', text: 'Hello again' }]),
+      writeOutbox(tem, [
+        {
+          organizationId,
+          idempotencyKey: 'test:revive',
+          to: 'revive@example.com',
+          subject: 'Hello',
+          text: 'Hello again',
+        },
+      ]),
     );
     const queue = tandem.get(JobProducer).queue(QueueName.Email);
     const jobId = JOB_ID[JobName.EmailSend]({ messageId });
     await queue.add(JobName.EmailSend, { messageId }, { jobId, attempts: 1 });
-    await waitFor(async () => ((await queue.getJobState(jobId)) === 'failed' ? true : undefined), 'the job to fail for good');
-    const [message] = await rawQuery<{ status: string }>(em, `select status from outbox_message where id = ?`, [messageId]);
+    await waitFor(
+      async () => ((await queue.getJobState(jobId)) === 'failed' ? true : undefined),
+      'the job to fail for good',
+    );
+    const [message] = await rawQuery<{ status: string }>(em, `select status from outbox_message where id = ?`, [
+      messageId,
+    ]);
     expect(message.status).toBe('pending');
 
     // The server is back; the reconciler finds the pending message (past its grace period) and revives the job.
@@ -43,7 +56,9 @@ describe('reconciler: work whose job ran out of attempts on a passing fault', ()
     expect(report.revivedJobs).toBe(1);
     await waitFor(async () => (sink.messages.length === 1 ? true : undefined), 'the email');
     await waitFor(async () => {
-      const [row] = await rawQuery<{ status: string }>(em, `select status from outbox_message where id = ?`, [messageId]);
+      const [row] = await rawQuery<{ status: string }>(em, `select status from outbox_message where id = ?`, [
+        messageId,
+      ]);
       return row.status === 'sent' ? true : undefined;
     }, 'the message to be marked sent');
     // Nothing is revived twice, and nothing is sent twice.

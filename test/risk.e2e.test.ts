@@ -22,11 +22,18 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
   afterAll(ctx.stop);
   const { db, mailTo, waitMail } = ctx;
   const pairingOf = async (id: string) =>
-    (await rawQuery<{ status: string; at_risk_reason: string | null; rematch_offered_at: string | null; nudged_at: string | null }>(
-      db(),
-      `select status::text as status, at_risk_reason, rematch_offered_at, nudged_at from pairing where id = ?`,
-      [id],
-    ))[0];
+    (
+      await rawQuery<{
+        status: string;
+        at_risk_reason: string | null;
+        rematch_offered_at: string | null;
+        nudged_at: string | null;
+      }>(
+        db(),
+        `select status::text as status, at_risk_reason, rematch_offered_at, nudged_at from pairing where id = ?`,
+        [id],
+      )
+    )[0];
 
   /** Coaches (the first fits best) and one coachee with a single focus skill; the best pair matched, published and accepted. */
   async function activePairing(tag: string, coacheeName: string, settings: Record<string, unknown>) {
@@ -35,16 +42,38 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
       { role: 'coach', email: `coach2-${tag}@acme.example`, name: `Carl ${tag}`, capacity: 1, skills: [3, 3, 3, 3, 3] },
       { role: 'coachee', email: `coachee-${tag}@acme.example`, name: coacheeName, skills: [4, 0, 0, 0, 0] },
     ];
-    const { programId, idOf } = await seedProgram(ctx.tandem, ctx.key, { name: `Leaders ${tag}`, adminEmail: ADMIN, ...settings }, people);
+    const { programId, idOf } = await seedProgram(
+      ctx.tandem,
+      ctx.key,
+      { name: `Leaders ${tag}`, adminEmail: ADMIN, ...settings },
+      people,
+    );
     const round = await ctx.tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key: ctx.key });
     expect((await roundDone(ctx.tandem, ctx.key, round.body.id)).matched).toBe(1);
     await ctx.tandem.request('POST', `/api/v1/rounds/${round.body.id}/publish`, { key: ctx.key });
     const [offer] = await waitMail(`coach1-${tag}@acme.example`, 'Coaching offer');
-    expect((await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form })).status).toBe(200);
-    const [pairing] = await rawQuery<{ id: string }>(db(), `select id from pairing where program_id = ? and status = 'active'`, [programId]);
-    return { programId, pairingId: pairing.id, coach: `coach1-${tag}@acme.example`, coach2: `coach2-${tag}@acme.example`, coachee: `coachee-${tag}@acme.example`, idOf };
+    expect(
+      (await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form }))
+        .status,
+    ).toBe(200);
+    const [pairing] = await rawQuery<{ id: string }>(
+      db(),
+      `select id from pairing where program_id = ? and status = 'active'`,
+      [programId],
+    );
+    return {
+      programId,
+      pairingId: pairing.id,
+      coach: `coach1-${tag}@acme.example`,
+      coach2: `coach2-${tag}@acme.example`,
+      coachee: `coachee-${tag}@acme.example`,
+      idOf,
+    };
   }
-  const fast = { cadence: { interval: 'PT3S', sessions: 3, sessionDuration: 'PT1S', reminderLead: 'PT2S' }, feedback: { reminderAfter: 'PT1H' } };
+  const fast = {
+    cadence: { interval: 'PT3S', sessions: 3, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
+    feedback: { reminderAfter: 'PT1H' },
+  };
 
   let fitCase: Awaited<ReturnType<typeof activePairing>>;
 
@@ -52,7 +81,14 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     fitCase = await activePairing('fit', '=HYPERLINK("http://evil.example","Eve")', fast);
     const { pairingId, coach, coach2, coachee, programId, idOf } = fitCase;
     const coacheeForm = linkPath((await waitMail(coachee, 'Feedback on coaching session 1'))[0].text, 'feedback');
-    expect((await ctx.tandem.request('POST', coacheeForm, { body: encode(coacheeAnswers('4', { fit: 'not_good' })), ...form })).status).toBe(200);
+    expect(
+      (
+        await ctx.tandem.request('POST', coacheeForm, {
+          body: encode(coacheeAnswers('4', { fit: 'not_good' })),
+          ...form,
+        })
+      ).status,
+    ).toBe(200);
 
     expect(await pairingOf(pairingId)).toMatchObject({ status: 'active', at_risk_reason: 'fit' });
     const [admin] = await waitMail(ADMIN, 'Pairing at risk in Leaders fit');
@@ -74,10 +110,18 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     expect(accepted.status).toBe(200);
     expect(accepted.text).toContain('new coach');
     expect((await pairingOf(pairingId)).status).toBe('ended');
-    const future = await rawQuery<{ n: number }>(db(), `select count(*)::int as n from coaching_session where pairing_id = ? and status = 'scheduled' and starts_at > now()`, [pairingId]);
+    const future = await rawQuery<{ n: number }>(
+      db(),
+      `select count(*)::int as n from coaching_session where pairing_id = ? and status = 'scheduled' and starts_at > now()`,
+      [pairingId],
+    );
     expect(future[0].n).toBe(0);
     // Both calendars lose the cancelled sessions: an iTIP CANCEL for each, its UID, a higher SEQUENCE, STATUS:CANCELLED.
-    const cancelled = await rawQuery<{ id: string; sequence: number }>(db(), `select id, sequence from coaching_session where pairing_id = ? and status = 'cancelled' order by index`, [pairingId]);
+    const cancelled = await rawQuery<{ id: string; sequence: number }>(
+      db(),
+      `select id, sequence from coaching_session where pairing_id = ? and status = 'cancelled' order by index`,
+      [pairingId],
+    );
     expect(cancelled.length).toBeGreaterThan(0);
     expect(cancelled.every((s) => s.sequence > 0)).toBe(true);
     const sender = organizerFrom(ctx.tandem.api.get<TandemConfig>(TANDEM_CONFIG).mailFrom);
@@ -86,32 +130,52 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
       expect(ended.calendars).toHaveLength(cancelled.length);
       expect(ended.calendarTypes.every((t) => t.startsWith('text/calendar; charset=utf-8; method=CANCEL'))).toBe(true);
       const cancels = ended.calendars.map(parseInvite);
-      expect(cancels.map((c) => [c.method, c.uid, c.sequence, c.status, c.organizer.email])).toEqual(cancelled.map((s) => ['CANCEL', `${s.id}@tandem`, s.sequence, 'CANCELLED', sender.email]));
+      expect(cancels.map((c) => [c.method, c.uid, c.sequence, c.status, c.organizer.email])).toEqual(
+        cancelled.map((s) => ['CANCEL', `${s.id}@tandem`, s.sequence, 'CANCELLED', sender.email]),
+      );
       for (const c of cancels) expect(c.attendees.map((a) => a.email)).toEqual([coach, coachee]);
     }
     expect((await waitMail(ADMIN, 'Coaching ended'))[0].calendars).toEqual([]);
     await waitMail(coach2, 'Coaching offer');
-    const [next] = await rawQuery<{ coach_id: string; status: string }>(db(), `select coach_id, status::text as status from pairing where coachee_id = ? and status = 'offered'`, [idOf(coachee)]);
+    const [next] = await rawQuery<{ coach_id: string; status: string }>(
+      db(),
+      `select coach_id, status::text as status from pairing where coachee_id = ? and status = 'offered'`,
+      [idOf(coachee)],
+    );
     expect(next.coach_id).toBe(idOf(coach2));
-    const live = await rawQuery<{ n: number }>(db(), `select count(*)::int as n from pairing where coach_id = ? and status in ('offered', 'active')`, [idOf(coach)]);
+    const live = await rawQuery<{ n: number }>(
+      db(),
+      `select count(*)::int as n from pairing where coach_id = ? and status in ('offered', 'active')`,
+      [idOf(coach)],
+    );
     expect(live[0].n).toBe(0);
     expect((await ctx.tandem.request('POST', `${page}/accept`, { body: '', ...form })).text).toContain('Already asked');
     expect((await ctx.tandem.get(ReconcilerService).reconcile()).riskRematches).toBe(0);
 
     // The report lists the pairing at risk; its CSV escapes the formula in the coachee's name and in nothing else.
     const report = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });
-    expect(report.body.atRisk).toEqual([expect.objectContaining({ pairingId, status: 'ended', reason: 'fit', rematchOffered: true })]);
+    expect(report.body.atRisk).toEqual([
+      expect.objectContaining({ pairingId, status: 'ended', reason: 'fit', rematchOffered: true }),
+    ]);
     expect(report.body.funnel).toMatchObject({ offered: 1, accepted: 1, ended: 1 });
     const csv = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report?format=csv`, { key: ctx.key });
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.text).toContain(`at_risk,${pairingId},coachee,"'=HYPERLINK(""http://evil.example"",""Eve"")"`);
     expect(csv.text).toContain(`at_risk,${pairingId},reason,fit`);
-    const cells = csv.text.split(/\r\n/).flatMap((line) => line.split(',')).map((c) => c.replace(/^"/, ''));
+    const cells = csv.text
+      .split(/\r\n/)
+      .flatMap((line) => line.split(','))
+      .map((c) => c.replace(/^"/, ''));
     expect(cells.filter((c) => /^[=+@\t\r]/.test(c))).toEqual([]);
-    const byAccept = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key, headers: { accept: 'text/csv' } });
+    const byAccept = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, {
+      key: ctx.key,
+      headers: { accept: 'text/csv' },
+    });
     expect(byAccept.text).toBe(csv.text);
-    expect((await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report?format=xml`, { key: ctx.key })).status).toBe(422);
+    expect(
+      (await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report?format=xml`, { key: ctx.key })).status,
+    ).toBe(422);
   }, 60_000);
 
   it('low alliance twice running, two missed sessions and the coach’s doubt: each reason reaches the admin once', async () => {
@@ -120,18 +184,38 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     const coach1 = linkPath((await waitMail(coach, 'Feedback on coaching session 1'))[0].text, 'feedback');
     const coachPage = await ctx.tandem.request('GET', coach1);
     expect(coachPage.text).toContain('name="fit" value="not_good"');
-    expect((await ctx.tandem.request('POST', coach1, { body: encode({ attendance: 'missed', fit: 'not_good' }), ...form })).status).toBe(200);
+    expect(
+      (await ctx.tandem.request('POST', coach1, { body: encode({ attendance: 'missed', fit: 'not_good' }), ...form }))
+        .status,
+    ).toBe(200);
     const coachee1 = linkPath((await waitMail(coachee, 'Feedback on coaching session 1'))[0].text, 'feedback');
-    expect((await ctx.tandem.request('POST', coachee1, { body: encode(coacheeAnswers('2', { fit: 'not_sure' })), ...form })).status).toBe(200);
-    expect(await pairingOf(pairingId)).toMatchObject({ status: 'active', at_risk_reason: 'coach_fit', rematch_offered_at: null });
+    expect(
+      (await ctx.tandem.request('POST', coachee1, { body: encode(coacheeAnswers('2', { fit: 'not_sure' })), ...form }))
+        .status,
+    ).toBe(200);
+    expect(await pairingOf(pairingId)).toMatchObject({
+      status: 'active',
+      at_risk_reason: 'coach_fit',
+      rematch_offered_at: null,
+    });
 
     // Session 2: the second low alliance and the second missed session.
     const coachee2 = linkPath((await waitMail(coachee, 'Feedback on coaching session 2'))[0].text, 'feedback');
-    expect((await ctx.tandem.request('POST', coachee2, { body: encode(coacheeAnswers('1')), ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', coachee2, { body: encode(coacheeAnswers('1')), ...form })).status).toBe(
+      200,
+    );
     const coach2 = linkPath((await waitMail(coach, 'Feedback on coaching session 2'))[0].text, 'feedback');
-    expect((await ctx.tandem.request('POST', coach2, { body: encode({ attendance: 'missed' }), ...form })).status).toBe(200);
+    expect((await ctx.tandem.request('POST', coach2, { body: encode({ attendance: 'missed' }), ...form })).status).toBe(
+      200,
+    );
     await waitMail(coachee, 'Would you like a different coach?');
-    const keys = (await rawQuery<{ k: string }>(db(), `select idempotency_key as k from outbox_message where idempotency_key like ? order by 1`, [`%${pairingId}%`])).map((r) => r.k);
+    const keys = (
+      await rawQuery<{ k: string }>(
+        db(),
+        `select idempotency_key as k from outbox_message where idempotency_key like ? order by 1`,
+        [`%${pairingId}%`],
+      )
+    ).map((r) => r.k);
     expect(keys.filter((k) => k.startsWith('at-risk:') || k.startsWith('rematch-offer:'))).toEqual([
       `at-risk:${pairingId}:alliance`,
       `at-risk:${pairingId}:coach_fit`,
@@ -141,7 +225,8 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     await waitMail(ADMIN, 'Pairing at risk in Leaders alliance', 3);
     expect(mailTo(coachee, 'Would you like a different coach?')).toHaveLength(1);
     // Individual answers and the coach's note never reach the admin: the emails name the rule only.
-    for (const mail of mailTo(ADMIN, 'Pairing at risk in Leaders alliance')) expect(mail.text).not.toMatch(/rated|answered [1-5]/);
+    for (const mail of mailTo(ADMIN, 'Pairing at risk in Leaders alliance'))
+      expect(mail.text).not.toMatch(/rated|answered [1-5]/);
   }, 60_000);
 
   it('inactivity: a nudge to both once the window passes, and the pairing closes after the grace period', async () => {
@@ -152,22 +237,43 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     await waitMail(coach, 'Time for your next coaching session');
     await waitMail(coachee, 'Time for your next coaching session');
     expect((await pairingOf(pairingId)).nudged_at).not.toBeNull();
-    await waitFor(async () => ((await pairingOf(pairingId)).status === 'ended' ? true : undefined), 'the inactive pairing closed', 20_000);
+    await waitFor(
+      async () => ((await pairingOf(pairingId)).status === 'ended' ? true : undefined),
+      'the inactive pairing closed',
+      20_000,
+    );
     expect((await pairingOf(pairingId)).at_risk_reason).toBe('inactive');
     const [ended] = await waitMail(coachee, 'Coaching ended');
     await waitMail(ADMIN, 'Coaching ended: Cora idle');
-    const sessions = await rawQuery<{ status: string }>(db(), `select status::text as status from coaching_session where pairing_id = ?`, [pairingId]);
+    const sessions = await rawQuery<{ status: string }>(
+      db(),
+      `select status::text as status from coaching_session where pairing_id = ?`,
+      [pairingId],
+    );
     expect(sessions.every((s) => s.status === 'cancelled')).toBe(true);
-    expect(ended.calendars.map(parseInvite).map((c) => [c.method, c.status])).toEqual(sessions.map(() => ['CANCEL', 'CANCELLED']));
+    expect(ended.calendars.map(parseInvite).map((c) => [c.method, c.status])).toEqual(
+      sessions.map(() => ['CANCEL', 'CANCELLED']),
+    );
     expect((await ctx.tandem.get(ReconcilerService).reconcile()).inactivityChecks).toBe(0);
     expect(mailTo(coach, 'Time for your next coaching session')).toHaveLength(1);
     const report = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });
-    expect(report.body.atRisk).toEqual([expect.objectContaining({ pairingId, reason: 'inactive', status: 'ended', rematchOffered: false })]);
+    expect(report.body.atRisk).toEqual([
+      expect.objectContaining({ pairingId, reason: 'inactive', status: 'ended', rematchOffered: false }),
+    ]);
   }, 60_000);
 
   it('re-creates a lost inactivity check from the database', async () => {
-    const { pairingId, coach } = await activePairing('lostidle', 'Eli Lost', { cadence: { interval: 'P7D', sessions: 2 }, feedback: { inactivityWindow: 'P45D' } });
-    await waitFor(async () => ((await rawQuery(db(), `select 1 from coaching_session where pairing_id = ?`, [pairingId])).length === 2 ? true : undefined), 'the sessions');
+    const { pairingId, coach } = await activePairing('lostidle', 'Eli Lost', {
+      cadence: { interval: 'P7D', sessions: 2 },
+      feedback: { inactivityWindow: 'P45D' },
+    });
+    await waitFor(
+      async () =>
+        (await rawQuery(db(), `select 1 from coaching_session where pairing_id = ?`, [pairingId])).length === 2
+          ? true
+          : undefined,
+      'the sessions',
+    );
     const reconciler = ctx.tandem.get(ReconcilerService);
     expect((await reconciler.reconcile()).inactivityChecks).toBe(0);
     // The window passed while the delayed check was lost: the reconciler finds the nudge due from the pairing row.
@@ -184,6 +290,8 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     const { apiKey: other } = await ctx.tandem.organization('Other');
     expect((await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: other })).status).toBe(404);
     expect((await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`)).status).toBe(401);
-    expect((await ctx.tandem.request('GET', `/api/v1/programs/not-a-uuid/report?format=csv`, { key: ctx.key })).status).toBe(404);
+    expect(
+      (await ctx.tandem.request('GET', `/api/v1/programs/not-a-uuid/report?format=csv`, { key: ctx.key })).status,
+    ).toBe(404);
   });
 });

@@ -34,12 +34,27 @@ describe('rounds: automatic publishing, tenants, bad input and rate limits', () 
       return view.body.status === 'published' ? view.body : undefined;
     }, 'the round to publish itself');
     expect(round.matched).toBe(1);
-    await waitFor(async () => (smtp.messages.some((m) => m.to.includes('auto-coach@auto.example') && m.subject.startsWith('Coaching offer')) ? true : undefined), 'the offer');
+    await waitFor(
+      async () =>
+        smtp.messages.some((m) => m.to.includes('auto-coach@auto.example') && m.subject.startsWith('Coaching offer'))
+          ? true
+          : undefined,
+      'the offer',
+    );
 
     const pairings = await tandem.request('GET', `/api/v1/pairings?programId=${programId}`, { key });
-    expect(pairings.body.items).toEqual([expect.objectContaining({ status: 'offered', coach: expect.objectContaining({ email: 'auto-coach@auto.example' }) })]);
+    expect(pairings.body.items).toEqual([
+      expect.objectContaining({
+        status: 'offered',
+        coach: expect.objectContaining({ email: 'auto-coach@auto.example' }),
+      }),
+    ]);
     const pairingId = pairings.body.items[0].id;
-    expect((await tandem.request('GET', `/api/v1/pairings/${pairingId}`, { key })).body).toMatchObject({ id: pairingId, programId, status: 'offered' });
+    expect((await tandem.request('GET', `/api/v1/pairings/${pairingId}`, { key })).body).toMatchObject({
+      id: pairingId,
+      programId,
+      status: 'offered',
+    });
 
     const foreign = [
       await tandem.request('GET', `/api/v1/pairings/${pairingId}`, { key: otherKey }),
@@ -59,18 +74,29 @@ describe('rounds: automatic publishing, tenants, bad input and rate limits', () 
     ]);
     const launched = await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key });
     const round = await roundDone(tandem, key, launched.body.id);
-    const count = async () => Number((await rawQuery<{ n: string }>(tandem.get(EntityManager).fork(), 'select count(*) as n from pairing'))[0].n);
+    const count = async () =>
+      Number(
+        (await rawQuery<{ n: string }>(tandem.get(EntityManager).fork(), 'select count(*) as n from pairing'))[0].n,
+      );
     const before = await count();
     const pin = (json: unknown) => tandem.request('POST', `/api/v1/rounds/${round.id}/pins`, { key, json });
     const answers = [
       await pin({ coacheeId: idOf('g-coachee@guard.example'), coachId: idOf('g-coach@guard.example') }),
       await pin({ coacheeId: 'x', coachId: idOf('g-coach@guard.example'), revision: 1 }),
-      await pin({ coacheeId: idOf('g-coachee@guard.example'), coachId: idOf('g-coach@guard.example'), revision: 1, extra: true }),
+      await pin({
+        coacheeId: idOf('g-coachee@guard.example'),
+        coachId: idOf('g-coach@guard.example'),
+        revision: 1,
+        extra: true,
+      }),
       await pin({ coacheeId: idOf('g-coach@guard.example'), coachId: idOf('g-coach@guard.example'), revision: 1 }),
       await tandem.request('GET', '/api/v1/rounds/not-a-round', { key }),
       await tandem.request('GET', '/api/v1/pairings', { key }),
       await tandem.request('GET', `/api/v1/pairings?programId=${programId}&status=dancing`, { key }),
-      await tandem.request('DELETE', `/api/v1/rounds/${round.id}/pins/${idOf('g-coachee@guard.example')}`, { key, json: { revision: 1 } }),
+      await tandem.request('DELETE', `/api/v1/rounds/${round.id}/pins/${idOf('g-coachee@guard.example')}`, {
+        key,
+        json: { revision: 1 },
+      }),
     ];
     expect(answers.map((a) => a.status)).toEqual([422, 422, 422, 422, 404, 422, 422, 404]);
     expect(answers.every((a) => typeof a.body.code === 'string')).toBe(true);
@@ -92,7 +118,9 @@ describe('rounds: automatic publishing, tenants, bad input and rate limits', () 
     expect(pinned.status).toBe(200);
     await roundDone(tandem, key, launched.body.id);
     // The coach's capacity drops to zero (a re-import, say) before the admin's next change re-solves the round.
-    await rawQuery(tandem.get(EntityManager).fork(), `update enrollment set capacity = 0 where id = ?`, [idOf('p-coach@pins.example')]);
+    await rawQuery(tandem.get(EntityManager).fork(), `update enrollment set capacity = 0 where id = ?`, [
+      idOf('p-coach@pins.example'),
+    ]);
     const excluded = await tandem.request('POST', `/api/v1/rounds/${launched.body.id}/exclusions`, {
       key,
       json: { coacheeId: idOf('p-b@pins.example'), coachId: idOf('p-coach@pins.example'), revision: 2 },

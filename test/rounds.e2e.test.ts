@@ -11,7 +11,14 @@ import { waitFor } from './support/test-env';
 
 const PUBLIC_URL = 'https://tandem.test';
 
-const coach = (n: number, skills: number[], extra: Partial<FixturePerson> = {}): FixturePerson => ({ role: 'coach', email: `coach${n}@acme.example`, name: `Coach${n} Smith`, capacity: 2, skills, ...extra });
+const coach = (n: number, skills: number[], extra: Partial<FixturePerson> = {}): FixturePerson => ({
+  role: 'coach',
+  email: `coach${n}@acme.example`,
+  name: `Coach${n} Smith`,
+  capacity: 2,
+  skills,
+  ...extra,
+});
 const coachee = (n: number, skills: number[], extra: Partial<FixturePerson> = {}): FixturePerson => ({
   role: 'coachee',
   email: `coachee${n}@acme.example`,
@@ -73,16 +80,25 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     expect(round).toMatchObject({ status: 'proposed', progress: 1, matched: 4, unmatched: 0 });
     expect(round.totalScore).toBeGreaterThan(0);
     expect(round.stats).toMatchObject({ coachees: 4, coaches: 4, matched: 4 });
-    const [{ n }] = await rawQuery<{ n: string }>(db(), `select count(*) as n from pairing where round_id = ?`, [round.id]);
+    const [{ n }] = await rawQuery<{ n: string }>(db(), `select count(*) as n from pairing where round_id = ?`, [
+      round.id,
+    ]);
     expect(Number(n)).toBe(4);
     // Proposals are drafts until published: the funnel does not count them as matched.
-    expect((await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key })).body.funnel).toMatchObject({ enrolledCoachees: 4, matched: 0, offered: 0 });
+    expect((await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key })).body.funnel).toMatchObject({
+      enrolledCoachees: 4,
+      matched: 0,
+      offered: 0,
+    });
 
     let proposals = (await tandem.request('GET', `/api/v1/rounds/${round.id}/proposals`, { key })).body;
-    const proposalOf = (email: string) => proposals.items.find((p: { coachee: { email: string } }) => p.coachee.email === email);
+    const proposalOf = (email: string) =>
+      proposals.items.find((p: { coachee: { email: string } }) => p.coachee.email === email);
     expect(proposalOf('coachee1@acme.example').coach.email).toBe('coach1@acme.example');
     expect(proposalOf('coachee1@acme.example').breakdown.reasons.length).toBeGreaterThan(0);
-    expect(proposalOf('coachee1@acme.example').breakdown.terms.map((t: { term: string }) => t.term)).toContain('skills');
+    expect(proposalOf('coachee1@acme.example').breakdown.terms.map((t: { term: string }) => t.term)).toContain(
+      'skills',
+    );
     // coachee4 reports to coach1: the reporting-line rule keeps them apart.
     expect(proposalOf('coachee4@acme.example').coach.email).not.toBe('coach1@acme.example');
 
@@ -110,7 +126,10 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     expect(stale.body.code).toBe('stale_revision');
     await roundDone(tandem, key, round.id);
     proposals = (await tandem.request('GET', `/api/v1/rounds/${round.id}/proposals`, { key })).body;
-    expect(proposalOf('coachee2@acme.example')).toMatchObject({ pinned: true, coach: { email: 'coach3@acme.example' } });
+    expect(proposalOf('coachee2@acme.example')).toMatchObject({
+      pinned: true,
+      coach: { email: 'coach3@acme.example' },
+    });
     // coach3 has capacity 1 and it went to the pin, so coachee3 gets someone else.
     expect(proposalOf('coachee3@acme.example').coach.email).not.toBe('coach3@acme.example');
     const full = await tandem.request('POST', `/api/v1/rounds/${round.id}/pins`, {
@@ -129,20 +148,37 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     await roundDone(tandem, key, round.id);
     proposals = (await tandem.request('GET', `/api/v1/rounds/${round.id}/proposals`, { key })).body;
     expect(proposalOf('coachee1@acme.example').coach.email).not.toBe('coach1@acme.example');
-    const audit = await rawQuery<{ action: string }>(db(), `select action from audit_event where subject_id = ? order by created_at`, [round.id]);
+    const audit = await rawQuery<{ action: string }>(
+      db(),
+      `select action from audit_event where subject_id = ? order by created_at`,
+      [round.id],
+    );
     expect(audit.map((a) => a.action)).toEqual(['round.launched', 'round.pinned', 'round.excluded']);
 
     // Publish, with a forged Host header that must not leak into the links.
-    const published = await tandem.request('POST', `/api/v1/rounds/${round.id}/publish`, { key, headers: { host: 'evil.example' } });
+    const published = await tandem.request('POST', `/api/v1/rounds/${round.id}/publish`, {
+      key,
+      headers: { host: 'evil.example' },
+    });
     expect(published.status).toBe(200);
     expect(published.body.status).toBe('published');
     const funnel = (await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key })).body.funnel;
     expect(funnel.matched).toBeGreaterThan(0);
     expect(funnel.matched).toBe(funnel.offered);
     expect((await tandem.request('POST', `/api/v1/rounds/${round.id}/publish`, { key })).status).toBe(409);
-    expect((await tandem.request('POST', `/api/v1/rounds/${round.id}/exclusions`, { key, json: { coacheeId: idOf('coachee1@acme.example'), coachId: idOf('coach2@acme.example'), revision: 3 } })).status).toBe(409);
+    expect(
+      (
+        await tandem.request('POST', `/api/v1/rounds/${round.id}/exclusions`, {
+          key,
+          json: { coacheeId: idOf('coachee1@acme.example'), coachId: idOf('coach2@acme.example'), revision: 3 },
+        })
+      ).status,
+    ).toBe(409);
 
-    await waitFor(async () => (offerMailsTo('coach3@acme.example').length === 1 ? true : undefined), 'the offer email to coach3');
+    await waitFor(
+      async () => (offerMailsTo('coach3@acme.example').length === 1 ? true : undefined),
+      'the offer email to coach3',
+    );
     const offerMail = offerMailsTo('coach3@acme.example')[0];
     expect(offerMail.text).toContain('Dana2');
     expect(offerMail.text).toContain('Why we matched you');
@@ -162,18 +198,24 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     expect(dump[0].hit).toBe(false);
 
     const state = async () =>
-      (await rawQuery<{ status: string }>(db(), `select pr.status from pairing pr where pr.round_id = ? and pr.coachee_id = ?`, [round.id, idOf('coachee2@acme.example')]))[0]
-        .status;
+      (
+        await rawQuery<{ status: string }>(
+          db(),
+          `select pr.status from pairing pr where pr.round_id = ? and pr.coachee_id = ?`,
+          [round.id, idOf('coachee2@acme.example')],
+        )
+      )[0].status;
     // Scanners: GET and HEAD show and change nothing.
     const shown = await tandem.request('GET', pathOf(link));
     expect(shown.status).toBe(200);
     expect(shown.headers['referrer-policy']).toBe('no-referrer');
     expect(shown.text).toContain('Would you coach Dana2?');
     // The page lists the pair's reasons from its stored breakdown.
-    const [stored] = await rawQuery<{ reasons: string[] }>(db(), `select breakdown -> 'reasons' as reasons from pairing where round_id = ? and coachee_id = ?`, [
-      round.id,
-      idOf('coachee2@acme.example'),
-    ]);
+    const [stored] = await rawQuery<{ reasons: string[] }>(
+      db(),
+      `select breakdown -> 'reasons' as reasons from pairing where round_id = ? and coachee_id = ?`,
+      [round.id, idOf('coachee2@acme.example')],
+    );
     expect(stored.reasons.length).toBeGreaterThan(0);
     for (const reason of stored.reasons) expect(shown.text).toContain(`<li>${escapeHtml(reason)}</li>`);
     expect(shown.text).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
@@ -181,21 +223,42 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     expect((await tandem.request('HEAD', pathOf(link))).status).toBe(200);
     expect(await state()).toBe('offered');
 
-    const accepted = await tandem.request('POST', `${pathOf(link)}/accept`, { body: '', contentType: 'application/x-www-form-urlencoded' });
+    const accepted = await tandem.request('POST', `${pathOf(link)}/accept`, {
+      body: '',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(accepted.status).toBe(200);
     expect(accepted.text).toContain('Thank you!');
     expect(await state()).toBe('active');
-    const second = await tandem.request('POST', `${pathOf(link)}/accept`, { body: '', contentType: 'application/x-www-form-urlencoded' });
+    const second = await tandem.request('POST', `${pathOf(link)}/accept`, {
+      body: '',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(second.status).toBe(200);
     expect(second.text).toContain('Already accepted');
-    const flip = await tandem.request('POST', `${pathOf(link)}/decline`, { body: 'reason=changed+my+mind', contentType: 'application/x-www-form-urlencoded' });
+    const flip = await tandem.request('POST', `${pathOf(link)}/decline`, {
+      body: 'reason=changed+my+mind',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(flip.status).toBe(409);
     expect(await state()).toBe('active');
     // The two introductions are two emails, sent by two jobs in either order.
-    await waitFor(async () => (mailTo('coachee2@acme.example').some((m) => m.subject.startsWith('Meet your coach')) ? true : undefined), 'the introduction to coachee2');
-    await waitFor(async () => (mailTo('coach3@acme.example').some((m) => m.subject.startsWith('You are now coaching')) ? true : undefined), 'the introduction to coach3');
+    await waitFor(
+      async () =>
+        mailTo('coachee2@acme.example').some((m) => m.subject.startsWith('Meet your coach')) ? true : undefined,
+      'the introduction to coachee2',
+    );
+    await waitFor(
+      async () =>
+        mailTo('coach3@acme.example').some((m) => m.subject.startsWith('You are now coaching')) ? true : undefined,
+      'the introduction to coach3',
+    );
     expect(mailTo('coach3@acme.example').filter((m) => m.subject.startsWith('You are now coaching'))).toHaveLength(1);
-    const [pairing] = await rawQuery<{ id: string }>(db(), `select id from pairing where round_id = ? and coachee_id = ?`, [round.id, idOf('coachee2@acme.example')]);
+    const [pairing] = await rawQuery<{ id: string }>(
+      db(),
+      `select id from pairing where round_id = ? and coachee_id = ?`,
+      [round.id, idOf('coachee2@acme.example')],
+    );
     const cadenceJob = await tandem.get(JobProducer).queue(QueueName.Cadence).getJob(`schedule-sessions.${pairing.id}`);
     expect(cadenceJob?.data).toEqual({ pairingId: pairing.id });
 
@@ -218,8 +281,14 @@ describe('matching rounds, offers by email link, and re-matching', () => {
       return row?.email;
     }, 'the re-match offer');
     expect(rematched).not.toBe(declinedEmail);
-    await waitFor(async () => (offerMailsTo(rematched).some((m) => m.text.includes('Dana3')) ? true : undefined), 'the re-match email');
-    const [reason] = await rawQuery<{ decline_reason: string }>(db(), `select decline_reason from offer where decision = 'declined'`);
+    await waitFor(
+      async () => (offerMailsTo(rematched).some((m) => m.text.includes('Dana3')) ? true : undefined),
+      'the re-match email',
+    );
+    const [reason] = await rawQuery<{ decline_reason: string }>(
+      db(),
+      `select decline_reason from offer where decision = 'declined'`,
+    );
     expect(reason.decline_reason).toBe('Too busy <b>this</b> month');
 
     const pairings = await tandem.request('GET', `/api/v1/pairings?programId=${programId}`, { key });
@@ -232,7 +301,14 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     const unknown = await tandem.request('GET', `/offers/${'A'.repeat(43)}`);
     expect(unknown.status).toBe(404);
     expect(unknown.text).toContain('Link not valid');
-    expect((await tandem.request('POST', `/offers/${'A'.repeat(43)}/accept`, { body: '', contentType: 'application/x-www-form-urlencoded' })).status).toBe(404);
+    expect(
+      (
+        await tandem.request('POST', `/offers/${'A'.repeat(43)}/accept`, {
+          body: '',
+          contentType: 'application/x-www-form-urlencoded',
+        })
+      ).status,
+    ).toBe(404);
     expect((await tandem.request('GET', '/offers/short')).status).toBe(404);
     const link = offerLink(smtp.messages.find((m) => m.subject.startsWith('Coaching offer'))!.text);
     const token = pathOf(link).split('/').pop()!;
@@ -241,10 +317,18 @@ describe('matching rounds, offers by email link, and re-matching', () => {
   });
 
   it('answers many offer pages opened at once from a few queries, each with its own offer in its current state', async () => {
-    const links = smtp.messages.filter((m) => m.subject.startsWith('Coaching offer')).map((m) => ({ token: pathOf(offerLink(m.text)).split('/').pop()!, subject: m.subject }));
+    const links = smtp.messages
+      .filter((m) => m.subject.startsWith('Coaching offer'))
+      .map((m) => ({ token: pathOf(offerLink(m.text)).split('/').pop()!, subject: m.subject }));
     expect(links.length).toBeGreaterThanOrEqual(4);
-    const stateOf = async (token: string) => (await rawQuery<{ decision: string | null }>(db(), `select decision from offer where token_hash = ?`, [hashSecret(token)]))[0].decision;
-    const heading = (decision: string | null) => (decision === 'accepted' ? 'Offer accepted' : decision === 'declined' ? 'Offer declined' : 'Would you coach');
+    const stateOf = async (token: string) =>
+      (
+        await rawQuery<{ decision: string | null }>(db(), `select decision from offer where token_hash = ?`, [
+          hashSecret(token),
+        ])
+      )[0].decision;
+    const heading = (decision: string | null) =>
+      decision === 'accepted' ? 'Offer accepted' : decision === 'declined' ? 'Offer declined' : 'Would you coach';
     const unknown = 'A'.repeat(43);
     const queries: string[] = [];
     const knex = tandem.get(EntityManager).getKnex();
@@ -252,7 +336,11 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     knex.on('query', count);
     let pages;
     try {
-      pages = await Promise.all([...links.map((l) => l.token), unknown, ...links.map((l) => l.token)].map((token) => tandem.request('GET', `/offers/${token}`)));
+      pages = await Promise.all(
+        [...links.map((l) => l.token), unknown, ...links.map((l) => l.token)].map((token) =>
+          tandem.request('GET', `/offers/${token}`),
+        ),
+      );
     } finally {
       knex.off('query', count);
     }
@@ -273,7 +361,14 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     const pending = links.filter((l) => pages[links.indexOf(l)].text.includes('Would you coach'));
     expect(pending.length).toBeGreaterThan(0);
     const [open] = pending;
-    expect((await tandem.request('POST', `/offers/${open.token}/decline`, { body: '', contentType: 'application/x-www-form-urlencoded' })).status).toBe(200);
+    expect(
+      (
+        await tandem.request('POST', `/offers/${open.token}/decline`, {
+          body: '',
+          contentType: 'application/x-www-form-urlencoded',
+        })
+      ).status,
+    ).toBe(200);
     const after = await tandem.request('GET', `/offers/${open.token}`);
     expect(after.status).toBe(200);
     expect(after.text).toContain('Offer declined');
@@ -285,29 +380,51 @@ describe('matching rounds, offers by email link, and re-matching', () => {
       { ...coach(12, [1, 1, 1, 1, 1], { capacity: 1 }), email: 'c12@expire.example' },
       { ...coachee(11, [5, 5, 5, 5, 5]), email: 'e11@expire.example', name: 'Ezra Stone' },
     ];
-    const { programId } = await seedProgram(tandem, key, { offerTtl: 'PT2S', adminEmail: 'admin@expire.example' }, people);
+    const { programId } = await seedProgram(
+      tandem,
+      key,
+      { offerTtl: 'PT2S', adminEmail: 'admin@expire.example' },
+      people,
+    );
     const launched = await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key });
     await roundDone(tandem, key, launched.body.id);
     expect((await tandem.request('POST', `/api/v1/rounds/${launched.body.id}/publish`, { key })).status).toBe(200);
     // c11 is offered first; it expires; c12 is offered; it expires; nobody is left: the admin hears of it.
     await waitFor(async () => (offerMailsTo('c11@expire.example').length === 1 ? true : undefined), 'the first offer');
-    await waitFor(async () => (offerMailsTo('c12@expire.example').length === 1 ? true : undefined), 'the re-match offer after expiry', 20_000);
+    await waitFor(
+      async () => (offerMailsTo('c12@expire.example').length === 1 ? true : undefined),
+      'the re-match offer after expiry',
+      20_000,
+    );
     const adminMail = await waitFor(async () => mailTo('admin@expire.example')[0], 'the admin email', 20_000);
     // Each offer got its one reminder half-way through its time-to-live.
-    expect(mailTo('c11@expire.example').filter((m) => m.subject.startsWith('Reminder: coaching offer'))).toHaveLength(1);
+    expect(mailTo('c11@expire.example').filter((m) => m.subject.startsWith('Reminder: coaching offer'))).toHaveLength(
+      1,
+    );
     expect(adminMail.text).toContain('Ezra Stone');
     // The reason in words, never as a code.
-    expect(adminMail.text).toContain('Tandem could not find a coach for Ezra Stone in Leaders 2027: every fitting coach declined them or coached them before.');
+    expect(adminMail.text).toContain(
+      'Tandem could not find a coach for Ezra Stone in Leaders 2027: every fitting coach declined them or coached them before.',
+    );
     expect(adminMail.text).not.toMatch(/\((declined-before|no-capacity)\)/);
     // The funnel counts the published round's coachee as matched, and the board keeps both expired offers.
     const report = await tandem.request('GET', `/api/v1/programs/${programId}/report`, { key });
     expect(report.body.funnel).toMatchObject({ enrolledCoachees: 1, matched: 1, offered: 1, accepted: 0 });
-    const expiredPairings = await tandem.request('GET', `/api/v1/pairings?programId=${programId}&status=expired`, { key });
+    const expiredPairings = await tandem.request('GET', `/api/v1/pairings?programId=${programId}&status=expired`, {
+      key,
+    });
     expect(expiredPairings.body.items).toHaveLength(2);
     for (const p of expiredPairings.body.items) expect(p.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    const rows = await rawQuery<{ status: string }>(db(), `select status from pairing where program_id = ? order by created_at`, [programId]);
+    const rows = await rawQuery<{ status: string }>(
+      db(),
+      `select status from pairing where program_id = ? order by created_at`,
+      [programId],
+    );
     expect(rows.map((r) => r.status)).toEqual(['expired', 'expired']);
-    const [enrollment] = await rawQuery<{ unmatched_reason: string }>(db(), `select unmatched_reason from enrollment e join person p on p.id = e.person_id where p.email = 'e11@expire.example'`);
+    const [enrollment] = await rawQuery<{ unmatched_reason: string }>(
+      db(),
+      `select unmatched_reason from enrollment e join person p on p.id = e.person_id where p.email = 'e11@expire.example'`,
+    );
     expect(enrollment.unmatched_reason).toBe('declined-before');
     // An expired link says so.
     const expired = await tandem.request('GET', pathOf(offerLink(offerMailsTo('c11@expire.example')[0].text)));
@@ -326,12 +443,23 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     await tandem.request('POST', `/api/v1/rounds/${launched.body.id}/publish`, { key });
     const mail = await waitFor(async () => offerMailsTo('c21@race.example')[0], 'the offer');
     const path = `${pathOf(offerLink(mail.text))}/accept`;
-    const answers = await Promise.all(Array.from({ length: 50 }, () => tandem.request('POST', path, { body: '', contentType: 'application/x-www-form-urlencoded' })));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        tandem.request('POST', path, { body: '', contentType: 'application/x-www-form-urlencoded' }),
+      ),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(answers.filter((a) => a.text.includes('Thank you!'))).toHaveLength(1);
-    const [{ n }] = await rawQuery<{ n: string }>(db(), `select count(*) as n from pairing where program_id = ? and status = 'active'`, [programId]);
+    const [{ n }] = await rawQuery<{ n: string }>(
+      db(),
+      `select count(*) as n from pairing where program_id = ? and status = 'active'`,
+      [programId],
+    );
     expect(Number(n)).toBe(1);
-    const [{ m }] = await rawQuery<{ m: string }>(db(), `select count(*) as m from outbox_message where idempotency_key like 'intro:%' and "to" in ('c21@race.example', 'e21@race.example')`);
+    const [{ m }] = await rawQuery<{ m: string }>(
+      db(),
+      `select count(*) as m from outbox_message where idempotency_key like 'intro:%' and "to" in ('c21@race.example', 'e21@race.example')`,
+    );
     expect(Number(m)).toBe(2);
   });
 
@@ -345,13 +473,22 @@ describe('matching rounds, offers by email link, and re-matching', () => {
     const launched = await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key });
     await roundDone(tandem, key, launched.body.id);
     await tandem.request('POST', `/api/v1/rounds/${launched.body.id}/publish`, { key });
-    await waitFor(async () => (offerMailsTo('c31@slot.example').length === 2 ? true : undefined), 'two offers to one coach');
+    await waitFor(
+      async () => (offerMailsTo('c31@slot.example').length === 2 ? true : undefined),
+      'two offers to one coach',
+    );
     // The admin lowers the coach's capacity to one after the offers went out.
     await rawQuery(db(), `update enrollment set capacity = 1 where id = ?`, [idOf('c31@slot.example')]);
     const paths = offerMailsTo('c31@slot.example').map((m) => `${pathOf(offerLink(m.text))}/accept`);
-    const answers = await Promise.all(paths.map((path) => tandem.request('POST', path, { body: '', contentType: 'application/x-www-form-urlencoded' })));
+    const answers = await Promise.all(
+      paths.map((path) => tandem.request('POST', path, { body: '', contentType: 'application/x-www-form-urlencoded' })),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
-    const [{ n }] = await rawQuery<{ n: string }>(db(), `select count(*) as n from pairing where program_id = ? and status = 'active'`, [programId]);
+    const [{ n }] = await rawQuery<{ n: string }>(
+      db(),
+      `select count(*) as n from pairing where program_id = ? and status = 'active'`,
+      [programId],
+    );
     expect(Number(n)).toBe(1);
   });
 });

@@ -12,7 +12,11 @@ const ACME_SECRET = 'acme-client-secret-0123456789abcdef';
 const GLOBEX_SECRET = 'globex-client-secret-0123456789abcdef';
 
 /** The words of a page, without its markup (what a person reads). */
-const words = (page: string) => page.replace(/<[^>]+>/g, ' ').replace(/&#39;|&rsquo;/g, '’').replace(/\s+/g, ' ');
+const words = (page: string) =>
+  page
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;|&rsquo;/g, '’')
+    .replace(/\s+/g, ' ');
 
 /**
  * Console sign-in through a real OpenID provider (oidc-provider in a child process): the authorization code flow with
@@ -52,9 +56,14 @@ describe('single sign-on (OpenID Connect) for the console', () => {
   });
 
   const db = () => tandem.get(EntityManager).fork();
-  const sessions = async () => (await rawQuery<{ n: number }>(db(), `select count(*)::int as n from admin_session`))[0].n;
+  const sessions = async () =>
+    (await rawQuery<{ n: number }>(db(), `select count(*)::int as n from admin_session`))[0].n;
   const audit = async (action: string) =>
-    rawQuery<{ organization_id: string; actor: string; data: Record<string, unknown> | null }>(db(), `select organization_id, actor, data from audit_event where action = ? order by created_at, id`, [action]);
+    rawQuery<{ organization_id: string; actor: string; data: Record<string, unknown> | null }>(
+      db(),
+      `select organization_id, actor, data from audit_event where action = ? order by created_at, id`,
+      [action],
+    );
 
   /** Starts a sign-in at Tandem, plays the browser at the provider, and answers the callback URL it sends back to. */
   const startAndAuthorize = async (client: ConsoleClient, email: string): Promise<URL> => {
@@ -82,40 +91,88 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     expect((await tandem.request('GET', '/api/v1/sso', { key: acme.apiKey })).status).toBe(404);
     // Until an organization sets it up, the sign-in page offers emailed links alone.
     expect((await tandem.request('GET', '/console/signin')).text).not.toContain('single sign-on');
-    const body = { issuer: provider.issuer, clientId: 'tandem-acme', allowedDomains: ['Acme.example'], scope: 'openid email groups', adminClaim: 'groups', adminClaimValue: 'tandem-admins' };
+    const body = {
+      issuer: provider.issuer,
+      clientId: 'tandem-acme',
+      allowedDomains: ['Acme.example'],
+      scope: 'openid email groups',
+      adminClaim: 'groups',
+      adminClaimValue: 'tandem-admins',
+    };
     const missing = await tandem.request('PUT', '/api/v1/sso', { key: acme.apiKey, json: body });
     expect(missing.status).toBe(422);
     expect(missing.body.details).toEqual([{ field: 'clientSecret', message: 'is required' }]);
-    const wrongIssuer = await tandem.request('PUT', '/api/v1/sso', { key: acme.apiKey, json: { ...body, clientSecret: ACME_SECRET, issuer: `${provider.issuer}/elsewhere` } });
+    const wrongIssuer = await tandem.request('PUT', '/api/v1/sso', {
+      key: acme.apiKey,
+      json: { ...body, clientSecret: ACME_SECRET, issuer: `${provider.issuer}/elsewhere` },
+    });
     expect(wrongIssuer.status).toBe(422);
-    expect(wrongIssuer.body.details[0]).toEqual({ field: 'issuer', message: expect.stringContaining('discovery document') });
+    expect(wrongIssuer.body.details[0]).toEqual({
+      field: 'issuer',
+      message: expect.stringContaining('discovery document'),
+    });
     expect(await rawQuery(db(), `select 1 from organization_sso`)).toEqual([]);
 
-    const saved = await tandem.request('PUT', '/api/v1/sso', { key: acme.apiKey, json: { ...body, clientSecret: ACME_SECRET } });
+    const saved = await tandem.request('PUT', '/api/v1/sso', {
+      key: acme.apiKey,
+      json: { ...body, clientSecret: ACME_SECRET },
+    });
     expect(saved.status).toBe(200);
-    expect(saved.body).toEqual(expect.objectContaining({ issuer: provider.issuer, clientId: 'tandem-acme', clientSecretSet: true, allowedDomains: ['acme.example'], magicLinkFallback: true, redirectUri: CALLBACK }));
+    expect(saved.body).toEqual(
+      expect.objectContaining({
+        issuer: provider.issuer,
+        clientId: 'tandem-acme',
+        clientSecretSet: true,
+        allowedDomains: ['acme.example'],
+        magicLinkFallback: true,
+        redirectUri: CALLBACK,
+      }),
+    );
     expect(saved.text).not.toContain(ACME_SECRET);
-    expect(words((await tandem.request('GET', '/console/signin')).text)).toContain('With single sign-on If your organization signs in with its identity provider');
+    expect(words((await tandem.request('GET', '/console/signin')).text)).toContain(
+      'With single sign-on If your organization signs in with its identity provider',
+    );
     const read = await tandem.request('GET', '/api/v1/sso', { key: acme.apiKey });
     expect(read.body).toEqual(saved.body);
-    const [row] = await rawQuery<{ client_secret_encrypted: string }>(db(), `select client_secret_encrypted from organization_sso where organization_id = ?`, [acme.organizationId]);
+    const [row] = await rawQuery<{ client_secret_encrypted: string }>(
+      db(),
+      `select client_secret_encrypted from organization_sso where organization_id = ?`,
+      [acme.organizationId],
+    );
     expect(row.client_secret_encrypted).toMatch(/^v1\./);
     expect(row.client_secret_encrypted).not.toContain(ACME_SECRET);
     // Leaving the secret out keeps it: the sign-ins below use it.
     const again = await tandem.request('PUT', '/api/v1/sso', { key: acme.apiKey, json: body });
     expect(again.status).toBe(200);
-    expect((await audit('sso.configured')).map((a) => a.data)).toEqual([{ secretChanged: true, magicLinkFallback: true, adminClaim: true, domains: 1 }]);
-    expect((await audit('sso.updated')).map((a) => a.data)).toEqual([{ secretChanged: false, magicLinkFallback: true, adminClaim: true, domains: 1 }]);
+    expect((await audit('sso.configured')).map((a) => a.data)).toEqual([
+      { secretChanged: true, magicLinkFallback: true, adminClaim: true, domains: 1 },
+    ]);
+    expect((await audit('sso.updated')).map((a) => a.data)).toEqual([
+      { secretChanged: false, magicLinkFallback: true, adminClaim: true, domains: 1 },
+    ]);
     // A domain belongs to one organization.
-    const taken = await tandem.request('PUT', '/api/v1/sso', { key: globex.apiKey, json: { ...body, clientId: 'tandem-globex', clientSecret: GLOBEX_SECRET } });
+    const taken = await tandem.request('PUT', '/api/v1/sso', {
+      key: globex.apiKey,
+      json: { ...body, clientId: 'tandem-globex', clientSecret: GLOBEX_SECRET },
+    });
     expect(taken.status).toBe(422);
-    expect(taken.body.details).toEqual([{ field: 'allowedDomains', message: 'acme.example signs in to another organization already' }]);
+    expect(taken.body.details).toEqual([
+      { field: 'allowedDomains', message: 'acme.example signs in to another organization already' },
+    ]);
   });
 
   it('is set up in the console by an admin: errors next to their fields, the secret never shown, emailed links switched off', async () => {
-    const [{ id: adminId }] = await rawQuery<{ id: string }>(db(), `select id from admin_user where email = 'grace@globex.example'`);
+    const [{ id: adminId }] = await rawQuery<{ id: string }>(
+      db(),
+      `select id from admin_user where email = 'grace@globex.example'`,
+    );
     const client = new ConsoleClient(tandem);
-    const link = new URL(await issueSignInLink(tandem.get(EntityManager), adminId, { appSecret: tandem.testEnv.config.appSecret, publicUrl: PUBLIC_URL }));
+    const link = new URL(
+      await issueSignInLink(tandem.get(EntityManager), adminId, {
+        appSecret: tandem.testEnv.config.appSecret,
+        publicUrl: PUBLIC_URL,
+      }),
+    );
     const confirm = await client.get(link.pathname);
     expect((await client.post(link.pathname, {}, confirm.text)).status).toBe(303);
 
@@ -124,21 +181,47 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     expect(words(page.text)).toContain('Single sign-on is not set up: admins sign in by emailed link.');
     expect(page.text).toContain(CALLBACK);
 
-    const bad = await client.post('/console/settings/sso', { issuer: 'ftp://login.globex.example', clientId: '', clientSecret: '', allowedDomains: 'globex.example, not a domain', magicLinkFallback: '' }, page.text);
+    const bad = await client.post(
+      '/console/settings/sso',
+      {
+        issuer: 'ftp://login.globex.example',
+        clientId: '',
+        clientSecret: '',
+        allowedDomains: 'globex.example, not a domain',
+        magicLinkFallback: '',
+      },
+      page.text,
+    );
     expect(bad.status).toBe(422);
     const said = words(bad.text);
     expect(said).toContain('Single sign-on was not saved: fix the fields marked below.');
-    expect(said).toContain('Issuer URL The provider’s issuer, such as https://example.okta.com or https://login.microsoftonline.com/&lt;tenant&gt;/v2.0 Must start with https://.');
+    expect(said).toContain(
+      'Issuer URL The provider’s issuer, such as https://example.okta.com or https://login.microsoftonline.com/&lt;tenant&gt;/v2.0 Must start with https://.',
+    );
     expect(said).toContain('Client ID Cannot be empty.');
     expect(said).toContain('domain: Must be a domain name such as example.com.');
-    expect(await rawQuery(db(), `select 1 from organization_sso where organization_id = ?`, [globex.organizationId])).toEqual([]);
+    expect(
+      await rawQuery(db(), `select 1 from organization_sso where organization_id = ?`, [globex.organizationId]),
+    ).toEqual([]);
 
-    const saved = await client.post('/console/settings/sso', { issuer: provider.issuer, clientId: 'tandem-globex', clientSecret: GLOBEX_SECRET, allowedDomains: 'globex.example', scope: 'openid email' }, page.text);
+    const saved = await client.post(
+      '/console/settings/sso',
+      {
+        issuer: provider.issuer,
+        clientId: 'tandem-globex',
+        clientSecret: GLOBEX_SECRET,
+        allowedDomains: 'globex.example',
+        scope: 'openid email',
+      },
+      page.text,
+    );
     expect(saved.status).toBe(200);
     expect(words(saved.text)).toContain('Single sign-on is saved. Emailed sign-in links are off for your admins');
     expect(words(saved.text)).toContain('Single sign-on is on and emailed sign-in links are switched off.');
     expect(saved.text).not.toContain(GLOBEX_SECRET);
-    const [configured] = await audit('sso.configured').then((rows) => rows.filter((r) => r.organization_id === globex.organizationId));
+    const [configured] = await audit('sso.configured').then((rows) =>
+      rows.filter((r) => r.organization_id === globex.organizationId),
+    );
     expect(configured.actor).toBe(`admin:${adminId}`);
     expect(configured.data).toEqual({ secretChanged: true, magicLinkFallback: false, adminClaim: false, domains: 1 });
   });
@@ -155,11 +238,20 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     expect(words(programs.text)).toContain('Tandem · Acme');
     expect(words(programs.text)).toContain('ada@acme.example');
     expect(await sessions()).toBe(before + 1);
-    const [admin] = await rawQuery<{ id: string; organization_id: string }>(db(), `select id, organization_id from admin_user where email = 'ada@acme.example'`);
+    const [admin] = await rawQuery<{ id: string; organization_id: string }>(
+      db(),
+      `select id, organization_id from admin_user where email = 'ada@acme.example'`,
+    );
     expect(admin.organization_id).toBe(acme.organizationId);
     expect((await audit('admin.invited')).filter((a) => a.actor === 'sso').map((a) => a.data?.via)).toEqual(['sso']);
     const signedIn = await audit('admin.signed_in');
-    expect(signedIn.at(-1)).toEqual(expect.objectContaining({ organization_id: acme.organizationId, actor: `admin:${admin.id}`, data: { method: 'sso' } }));
+    expect(signedIn.at(-1)).toEqual(
+      expect.objectContaining({
+        organization_id: acme.organizationId,
+        actor: `admin:${admin.id}`,
+        data: { method: 'sso' },
+      }),
+    );
     // The audit trail holds ids, never the email.
     expect(JSON.stringify(await rawQuery(db(), `select actor, data from audit_event`))).not.toContain('ada@');
   });
@@ -179,7 +271,9 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     const replay = await callback(client, url);
     expect(replay.status).toBe(400);
     expect(words(replay.text)).toContain('This sign-in did not start in this browser');
-    const withCookie = await tandem.request('GET', `${url.pathname}${url.search}`, { headers: { cookie: `tandem_console_sso=${cookie}` } });
+    const withCookie = await tandem.request('GET', `${url.pathname}${url.search}`, {
+      headers: { cookie: `tandem_console_sso=${cookie}` },
+    });
     expect(withCookie.status).toBe(400);
     expect(words(withCookie.text)).toContain('This sign-in was used already, or it expired.');
     expect(withCookie.headers['set-cookie']).not.toEqual(expect.stringContaining('tandem_console='));
@@ -196,7 +290,9 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     const before = await sessions();
     const answer = await callback(client, forged);
     expect(answer.status).toBe(400);
-    expect(words(answer.text)).toContain('Your identity provider did not accept the sign-in code: it expired or was used already.');
+    expect(words(answer.text)).toContain(
+      'Your identity provider did not accept the sign-in code: it expired or was used already.',
+    );
     expect(await sessions()).toBe(before);
     expect((await audit('admin.sso_refused')).at(-1)?.data).toEqual({ reason: 'code_rejected' });
   });
@@ -238,7 +334,9 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     const missing = new URL(url);
     missing.searchParams.delete('state');
     for (const forged of [wrong, missing]) {
-      const answer = await tandem.request('GET', `${forged.pathname}${forged.search}`, { headers: { cookie: `tandem_console_sso=${client.cookie('tandem_console_sso')}` } });
+      const answer = await tandem.request('GET', `${forged.pathname}${forged.search}`, {
+        headers: { cookie: `tandem_console_sso=${client.cookie('tandem_console_sso')}` },
+      });
       expect(answer.status).toBe(400);
       expect(words(answer.text)).toContain('its state is missing or wrong');
     }
@@ -254,20 +352,45 @@ describe('single sign-on (OpenID Connect) for the console', () => {
   });
 
   it.each([
-    ['a member without the admin group', 'bob@acme.example', 'not_admin', 'Your identity provider does not list you as a Tandem admin of your organization.'],
-    ['an email outside the allowed domains', 'eve@acme.example', 'domain_not_allowed', 'Your email address is not in a domain your organization allows for single sign-on.'],
-    ['an unverified email', 'uma@acme.example', 'unverified_email', 'Your identity provider did not send a verified email address'],
-    ['a person who is not an invited admin', 'hank@globex.example', 'unknown_admin', 'There is no Tandem admin with your email address in your organization.'],
-  ])('refuses %s with a page that says why, and audits the reason without the email', async (_what, email, reason, said) => {
-    const before = await sessions();
-    const { answer } = await signIn(email);
-    expect(answer.status).toBe(403);
-    expect(words(answer.text)).toContain(said);
-    expect(await sessions()).toBe(before);
-    expect((await audit('admin.sso_refused')).at(-1)?.data).toEqual({ reason });
-    expect(await rawQuery(db(), `select 1 from admin_user where email = ?`, [email])).toEqual([]);
-    expect(JSON.stringify(await rawQuery(db(), `select data from audit_event`))).not.toContain(email.split('@')[0] + '@');
-  });
+    [
+      'a member without the admin group',
+      'bob@acme.example',
+      'not_admin',
+      'Your identity provider does not list you as a Tandem admin of your organization.',
+    ],
+    [
+      'an email outside the allowed domains',
+      'eve@acme.example',
+      'domain_not_allowed',
+      'Your email address is not in a domain your organization allows for single sign-on.',
+    ],
+    [
+      'an unverified email',
+      'uma@acme.example',
+      'unverified_email',
+      'Your identity provider did not send a verified email address',
+    ],
+    [
+      'a person who is not an invited admin',
+      'hank@globex.example',
+      'unknown_admin',
+      'There is no Tandem admin with your email address in your organization.',
+    ],
+  ])(
+    'refuses %s with a page that says why, and audits the reason without the email',
+    async (_what, email, reason, said) => {
+      const before = await sessions();
+      const { answer } = await signIn(email);
+      expect(answer.status).toBe(403);
+      expect(words(answer.text)).toContain(said);
+      expect(await sessions()).toBe(before);
+      expect((await audit('admin.sso_refused')).at(-1)?.data).toEqual({ reason });
+      expect(await rawQuery(db(), `select 1 from admin_user where email = ?`, [email])).toEqual([]);
+      expect(JSON.stringify(await rawQuery(db(), `select data from audit_event`))).not.toContain(
+        email.split('@')[0] + '@',
+      );
+    },
+  );
 
   it('says so when the provider does not know the person, and when no organization signs in the domain', async () => {
     const client = new ConsoleClient(tandem);
@@ -275,12 +398,16 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     expect(url.searchParams.get('error')).toBe('access_denied');
     const answer = await callback(client, url);
     expect(answer.status).toBe(403);
-    expect(words(answer.text)).toContain('Your identity provider ended the sign-in without letting you in. It answered: access_denied.');
+    expect(words(answer.text)).toContain(
+      'Your identity provider ended the sign-in without letting you in. It answered: access_denied.',
+    );
 
     const form = await client.get('/console/signin');
     const none = await client.post('/console/sso', { email: 'someone@nowhere.example' }, form.text);
     expect(none.status).toBe(422);
-    expect(words(none.text)).toContain('No organization signs in with single sign-on for nowhere.example. Use an emailed link below.');
+    expect(words(none.text)).toContain(
+      'No organization signs in with single sign-on for nowhere.example. Use an emailed link below.',
+    );
     const notEmail = await client.post('/console/sso', { email: 'not an email' }, form.text);
     expect(notEmail.status).toBe(422);
     expect(words(notEmail.text)).toContain('Work email address Enter a valid email address.');
@@ -289,20 +416,48 @@ describe('single sign-on (OpenID Connect) for the console', () => {
   });
 
   it('says the settings need entering again when the client secret was sealed under another APP_SECRET', async () => {
-    const [{ client_secret_encrypted: stored }] = await rawQuery<{ client_secret_encrypted: string }>(db(), `select client_secret_encrypted from organization_sso where organization_id = ?`, [acme.organizationId]);
+    const [{ client_secret_encrypted: stored }] = await rawQuery<{ client_secret_encrypted: string }>(
+      db(),
+      `select client_secret_encrypted from organization_sso where organization_id = ?`,
+      [acme.organizationId],
+    );
     // Changing the secret's row moves updated_at, so the discovered provider kept in memory is not used.
-    await rawQuery(db(), `update organization_sso set client_secret_encrypted = ?, updated_at = clock_timestamp() where organization_id = ?`, [sealSecret('another-app-secret-0123456789', 'oidc-client-secret', ACME_SECRET), acme.organizationId]);
+    await rawQuery(
+      db(),
+      `update organization_sso set client_secret_encrypted = ?, updated_at = clock_timestamp() where organization_id = ?`,
+      [sealSecret('another-app-secret-0123456789', 'oidc-client-secret', ACME_SECRET), acme.organizationId],
+    );
     try {
       const client = new ConsoleClient(tandem);
       const form = await client.get('/console/signin');
       const answer = await client.post('/console/sso', { email: 'ada@acme.example' }, form.text);
       expect(answer.status).toBe(400);
-      expect(words(answer.text)).toContain('Single sign-on of your organization is switched off or needs its settings entered again.');
-      const keep = await tandem.request('PUT', '/api/v1/sso', { key: acme.apiKey, json: { issuer: provider.issuer, clientId: 'tandem-acme', allowedDomains: ['acme.example'], adminClaim: 'groups', adminClaimValue: 'tandem-admins' } });
+      expect(words(answer.text)).toContain(
+        'Single sign-on of your organization is switched off or needs its settings entered again.',
+      );
+      const keep = await tandem.request('PUT', '/api/v1/sso', {
+        key: acme.apiKey,
+        json: {
+          issuer: provider.issuer,
+          clientId: 'tandem-acme',
+          allowedDomains: ['acme.example'],
+          adminClaim: 'groups',
+          adminClaimValue: 'tandem-admins',
+        },
+      });
       expect(keep.status).toBe(422);
-      expect(keep.body.details).toEqual([{ field: 'clientSecret', message: 'the stored secret cannot be read any more (APP_SECRET changed): enter it again' }]);
+      expect(keep.body.details).toEqual([
+        {
+          field: 'clientSecret',
+          message: 'the stored secret cannot be read any more (APP_SECRET changed): enter it again',
+        },
+      ]);
     } finally {
-      await rawQuery(db(), `update organization_sso set client_secret_encrypted = ?, updated_at = clock_timestamp() where organization_id = ?`, [stored, acme.organizationId]);
+      await rawQuery(
+        db(),
+        `update organization_sso set client_secret_encrypted = ?, updated_at = clock_timestamp() where organization_id = ?`,
+        [stored, acme.organizationId],
+      );
     }
   });
 
@@ -315,7 +470,9 @@ describe('single sign-on (OpenID Connect) for the console', () => {
       const answer = await client.post('/console/signin', { email }, form.text);
       return { answer, ms: performance.now() - started };
     };
-    const outboxTo = async (email: string) => (await rawQuery<{ n: number }>(db(), `select count(*)::int as n from outbox_message where "to" = ?`, [email]))[0].n;
+    const outboxTo = async (email: string) =>
+      (await rawQuery<{ n: number }>(db(), `select count(*)::int as n from outbox_message where "to" = ?`, [email]))[0]
+        .n;
 
     const grace = await timed('grace@globex.example');
     const stranger = await timed('stranger@globex.example');
@@ -329,7 +486,9 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     // the address it carries on to the single sign-on button).
     expect(await outboxTo('grace@globex.example')).toBe(0);
     expect(grace.answer.text.replace('grace@', 'someone@')).toBe(stranger.answer.text.replace('stranger@', 'someone@'));
-    expect(words(grace.answer.text)).toContain('Admins with an address at globex.example sign in with single sign-on: emailed links are switched off for them.');
+    expect(words(grace.answer.text)).toContain(
+      'Admins with an address at globex.example sign in with single sign-on: emailed links are switched off for them.',
+    );
     expect(grace.answer.text).toContain('action="/console/sso"');
     // Acme keeps emailed links as the fallback: Carol gets hers, and no single sign-on notice.
     expect(await outboxTo('carol@acme.example')).toBe(1);
@@ -342,7 +501,14 @@ describe('single sign-on (OpenID Connect) for the console', () => {
       const base = `http://127.0.0.1:${await api.listeningPort()}`;
       const jar = new Map<string, string>();
       const send = async (url: string, init: RequestInit = {}) => {
-        const answer = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+        const answer = await fetch(url, {
+          ...init,
+          redirect: 'manual',
+          headers: {
+            ...(init.headers as Record<string, string>),
+            cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+          },
+        });
         for (const line of answer.headers.getSetCookie()) {
           const pair = line.split(';')[0];
           const value = pair.slice(pair.indexOf('=') + 1);
@@ -355,7 +521,11 @@ describe('single sign-on (OpenID Connect) for the console', () => {
         jar.clear();
         const form = await (await send(`${base}/console/signin`)).text();
         const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1];
-        const started = await send(`${base}/console/sso`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, email }).toString() });
+        const started = await send(`${base}/console/sso`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: csrf, email }).toString(),
+        });
         expect(started.status).toBe(303);
         const url = await provider.authorize(started.headers.get('location')!, CALLBACK);
         return { url, answer: await send(`${base}${url.pathname}${url.search}`) };
@@ -371,7 +541,13 @@ describe('single sign-on (OpenID Connect) for the console', () => {
       await api.stop('SIGTERM');
       const output = api.output.join('');
       expect(output).toContain('"route":"/console/sso/callback"');
-      for (const secret of ['@acme.example', ACME_SECRET, good.url.searchParams.get('code')!, good.url.searchParams.get('state')!, refused.url.searchParams.get('code')!]) {
+      for (const secret of [
+        '@acme.example',
+        ACME_SECRET,
+        good.url.searchParams.get('code')!,
+        good.url.searchParams.get('state')!,
+        refused.url.searchParams.get('code')!,
+      ]) {
         expect({ secret, found: output.includes(secret) }).toEqual({ secret, found: false });
       }
     } finally {
@@ -380,9 +556,17 @@ describe('single sign-on (OpenID Connect) for the console', () => {
   });
 
   it('is removed in the console and through the API, audited, and emailed links work again', async () => {
-    const [{ id: adminId }] = await rawQuery<{ id: string }>(db(), `select id from admin_user where email = 'grace@globex.example'`);
+    const [{ id: adminId }] = await rawQuery<{ id: string }>(
+      db(),
+      `select id from admin_user where email = 'grace@globex.example'`,
+    );
     const admin = new ConsoleClient(tandem);
-    const link = new URL(await issueSignInLink(tandem.get(EntityManager), adminId, { appSecret: tandem.testEnv.config.appSecret, publicUrl: PUBLIC_URL }));
+    const link = new URL(
+      await issueSignInLink(tandem.get(EntityManager), adminId, {
+        appSecret: tandem.testEnv.config.appSecret,
+        publicUrl: PUBLIC_URL,
+      }),
+    );
     expect((await admin.post(link.pathname, {}, (await admin.get(link.pathname)).text)).status).toBe(303);
     const page = await admin.get('/console/settings/sso');
     const removed = await admin.post('/console/settings/sso/remove', {}, page.text);
@@ -399,6 +583,13 @@ describe('single sign-on (OpenID Connect) for the console', () => {
     const client = new ConsoleClient(tandem);
     const form = await client.get('/console/signin');
     expect((await client.post('/console/signin', { email: 'grace@globex.example' }, form.text)).status).toBe(200);
-    expect((await rawQuery<{ n: number }>(db(), `select count(*)::int as n from outbox_message where "to" = 'grace@globex.example'`))[0].n).toBe(1);
+    expect(
+      (
+        await rawQuery<{ n: number }>(
+          db(),
+          `select count(*)::int as n from outbox_message where "to" = 'grace@globex.example'`,
+        )
+      )[0].n,
+    ).toBe(1);
   });
 });

@@ -39,11 +39,18 @@ class OtlpReceiver {
 
   spans(): ReceivedSpan[] {
     type Attribute = { key: string; value: { stringValue?: string } };
-    type Body = { resourceSpans: { resource: { attributes: Attribute[] }; scopeSpans: { spans: Omit<ReceivedSpan, 'service'>[] }[] }[] };
+    type Body = {
+      resourceSpans: {
+        resource: { attributes: Attribute[] };
+        scopeSpans: { spans: Omit<ReceivedSpan, 'service'>[] }[];
+      }[];
+    };
     return this.bodies.flatMap((body) =>
       (JSON.parse(body) as Body).resourceSpans.flatMap((resource) => {
         const service = resource.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
-        return resource.scopeSpans.flatMap((scope) => scope.spans.map((span) => ({ ...span, parentSpanId: span.parentSpanId ?? '', service })));
+        return resource.scopeSpans.flatMap((scope) =>
+          scope.spans.map((span) => ({ ...span, parentSpanId: span.parentSpanId ?? '', service })),
+        );
       }),
     );
   }
@@ -77,8 +84,18 @@ describe('traces across the api and worker processes from the build', () => {
     const org = runCli(['org:create', '--name', 'Initech'], processEnv);
     expect(org.status).toBe(0);
     const headers = { authorization: `Bearer ${org.json.apiKey}` };
-    const program: any = await (await fetch(`${base}/api/v1/programs`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Leads' }) })).json();
-    const accepted = await fetch(`${base}/api/v1/programs/${program.id}/imports`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: participantCsv(10) });
+    const program: any = await (
+      await fetch(`${base}/api/v1/programs`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Leads' }),
+      })
+    ).json();
+    const accepted = await fetch(`${base}/api/v1/programs/${program.id}/imports`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'text/csv' },
+      body: participantCsv(10),
+    });
     expect(accepted.status).toBe(202);
     await waitFor(async () => (smtp.messages.length >= 10 ? true : undefined), '10 welcome emails');
   }, 120_000);
@@ -93,11 +110,17 @@ describe('traces across the api and worker processes from the build', () => {
 
   it('puts the import request, its intake job, the email jobs it queued and their SMTP sends in one trace, with nothing personal', async () => {
     // Both processes export in batches (every 5 s): wait for the api's request span and the worker's ten sends.
-    const spans = await waitFor(async () => {
-      const found = receiver.spans();
-      const ready = found.filter((s) => s.name === 'smtp send').length >= 10 && found.some((s) => s.kind === SERVER && s.name === 'POST /api/v1/programs/:id/imports');
-      return ready ? found : undefined;
-    }, 'the request span and the spans of 10 SMTP sends', 30_000);
+    const spans = await waitFor(
+      async () => {
+        const found = receiver.spans();
+        const ready =
+          found.filter((s) => s.name === 'smtp send').length >= 10 &&
+          found.some((s) => s.kind === SERVER && s.name === 'POST /api/v1/programs/:id/imports');
+        return ready ? found : undefined;
+      },
+      'the request span and the spans of 10 SMTP sends',
+      30_000,
+    );
     const sends = spans.filter((s) => s.name === 'smtp send');
     const request = spans.find((s) => s.kind === SERVER && s.name === 'POST /api/v1/programs/:id/imports');
     expect(request?.service).toBe('tandem-api');
@@ -109,14 +132,20 @@ describe('traces across the api and worker processes from the build', () => {
       return chain;
     };
     // The api queued the intake job; the worker process ran it as a child of that producer span.
-    const intakeProducer = inTrace.find((s) => s.kind === PRODUCER && s.service === 'tandem-api' && s.name.startsWith('add intake'));
-    const intakeConsumer = inTrace.find((s) => s.kind === CONSUMER && s.service === 'tandem-worker' && s.name === 'process intake');
+    const intakeProducer = inTrace.find(
+      (s) => s.kind === PRODUCER && s.service === 'tandem-api' && s.name.startsWith('add intake'),
+    );
+    const intakeConsumer = inTrace.find(
+      (s) => s.kind === CONSUMER && s.service === 'tandem-worker' && s.name === 'process intake',
+    );
     expect(intakeConsumer?.parentSpanId).toBe(intakeProducer?.spanId);
     // Every send is in the request's trace, under an email job the intake job queued.
     expect(sends.every((s) => s.traceId === request!.traceId && s.service === 'tandem-worker')).toBe(true);
     for (const send of sends) {
       const chain = ancestors(send);
-      expect(chain.map((s) => s.name)).toEqual(expect.arrayContaining(['process email', 'process intake', 'POST /api/v1/programs/:id/imports']));
+      expect(chain.map((s) => s.name)).toEqual(
+        expect.arrayContaining(['process email', 'process intake', 'POST /api/v1/programs/:id/imports']),
+      );
       expect(chain).toContain(request);
     }
     // The ten people's emails and names went through both processes; none is in what they exported.

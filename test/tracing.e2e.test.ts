@@ -21,15 +21,26 @@ const people: FixturePerson[] = [
 
 /** Every text a span carries out of the process: its name, attribute values, event names and attributes, status. */
 function textsOf(span: ReadableSpan): string[] {
-  const values = (attributes: object | undefined) => Object.entries(attributes ?? {}).flatMap(([key, value]) => [key, ...(Array.isArray(value) ? value : [value]).map(String)]);
-  return [span.name, ...values(span.attributes), ...span.events.flatMap((event) => [event.name, ...values(event.attributes)]), span.status.message ?? ''];
+  const values = (attributes: object | undefined) =>
+    Object.entries(attributes ?? {}).flatMap(([key, value]) => [
+      key,
+      ...(Array.isArray(value) ? value : [value]).map(String),
+    ]);
+  return [
+    span.name,
+    ...values(span.attributes),
+    ...span.events.flatMap((event) => [event.name, ...values(event.attributes)]),
+    span.status.message ?? '',
+  ];
 }
 
 describe('traces', () => {
   it('with tracing off, registers no tracer provider and puts no trace context on jobs', async () => {
     const tandem = await TestTandem.start();
     try {
-      expect((trace.getTracerProvider() as ProxyTracerProvider).getDelegate().constructor.name).toBe('NoopTracerProvider');
+      expect((trace.getTracerProvider() as ProxyTracerProvider).getDelegate().constructor.name).toBe(
+        'NoopTracerProvider',
+      );
       expect(tandem.testEnv.config.tracing).toBeUndefined();
       const producer = tandem.get(JobProducer);
       await producer.enqueue(JobName.MaintenancePing, { pingId: 'off' });
@@ -54,7 +65,9 @@ describe('traces', () => {
       tracing = startTracing(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }), 'api', exporter)!;
       instrumentJestModules(tracing);
       await smtp.start();
-      tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000', OTEL_TRACES_EXPORTER: 'otlp' } });
+      tandem = await TestTandem.start({
+        env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000', OTEL_TRACES_EXPORTER: 'otlp' },
+      });
       // A real HTTP server: the http instrumentation sees requests on a socket, not Fastify's inject.
       await tandem.api.listen(0, '127.0.0.1');
       base = `http://127.0.0.1:${(tandem.api.getHttpServer().address() as AddressInfo).port}`;
@@ -91,7 +104,10 @@ describe('traces', () => {
       expect(earlier.some((s) => /insert into "program"/.test(String(s.attributes['db.query.text'] ?? '')))).toBe(true);
       exporter.reset();
 
-      const published = await fetch(`${base}/api/v1/rounds/${round.id}/publish`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+      const published = await fetch(`${base}/api/v1/rounds/${round.id}/publish`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}` },
+      });
       expect(published.status).toBe(200);
       const offers = await waitFor(async () => {
         const mails = smtp.messages.filter((m) => m.subject.startsWith('Coaching offer'));
@@ -108,25 +124,37 @@ describe('traces', () => {
       const byId = new Map(inTrace.map((s) => [idOf(s), s]));
       const ancestors = (span: ReadableSpan) => {
         const chain: ReadableSpan[] = [];
-        for (let parent = byId.get(parentOf(span) ?? ''); parent; parent = byId.get(parentOf(parent) ?? '')) chain.push(parent);
+        for (let parent = byId.get(parentOf(span) ?? ''); parent; parent = byId.get(parentOf(parent) ?? ''))
+          chain.push(parent);
         return chain;
       };
       // Every span of the trace hangs from the request: none is cut off from it.
       for (const span of inTrace) if (span !== server) expect(ancestors(span)).toContain(server);
 
       // The request's own database work (the publish transaction) and the job it queued.
-      const requestDb = inTrace.filter((s) => s.attributes['db.system.name'] === 'postgresql' && ancestors(s)[0] === server);
+      const requestDb = inTrace.filter(
+        (s) => s.attributes['db.system.name'] === 'postgresql' && ancestors(s)[0] === server,
+      );
       expect(requestDb.length).toBeGreaterThan(0);
-      const emailProducer = inTrace.find((s) => s.kind === SpanKind.PRODUCER && s.attributes['bullmq.queue.name'] === QueueName.Email);
+      const emailProducer = inTrace.find(
+        (s) => s.kind === SpanKind.PRODUCER && s.attributes['bullmq.queue.name'] === QueueName.Email,
+      );
       expect(emailProducer).toBeDefined();
-      expect(inTrace.some((s) => s.attributes['db.system.name'] === 'redis' && parentOf(s) === idOf(emailProducer!))).toBe(true);
+      expect(
+        inTrace.some((s) => s.attributes['db.system.name'] === 'redis' && parentOf(s) === idOf(emailProducer!)),
+      ).toBe(true);
 
       // The worker ran each offer email in a consumer span whose parent is the producer span: the context came with the job.
-      const consumers = inTrace.filter((s) => s.kind === SpanKind.CONSUMER && s.attributes['bullmq.job.name'] === JobName.EmailSend);
+      const consumers = inTrace.filter(
+        (s) => s.kind === SpanKind.CONSUMER && s.attributes['bullmq.job.name'] === JobName.EmailSend,
+      );
       expect(consumers).toHaveLength(2);
       for (const consumer of consumers) expect(parentOf(consumer)).toBe(idOf(emailProducer!));
       // ...and the context is in the job as Redis holds it: a traceparent naming this trace and the producer span, nothing else.
-      const job = await tandem.get(JobProducer).queue(QueueName.Email).getJob(String(consumers[0].attributes['bullmq.job.id']));
+      const job = await tandem
+        .get(JobProducer)
+        .queue(QueueName.Email)
+        .getJob(String(consumers[0].attributes['bullmq.job.id']));
       const metadata = JSON.parse(job!.opts.telemetry!.metadata!) as Record<string, string>;
       expect(Object.keys(metadata)).toEqual(['traceparent']);
       expect(metadata.traceparent).toBe(`00-${traceId}-${idOf(emailProducer!)}-01`);
@@ -138,7 +166,10 @@ describe('traces', () => {
         const within = inTrace.filter((s) => ancestors(s).includes(consumer));
         expect(within.some((s) => s.attributes['db.system.name'] === 'postgresql')).toBe(true);
         const send = within.find((s) => s.name === 'smtp send');
-        expect(send).toMatchObject({ kind: SpanKind.CLIENT, attributes: { 'tandem.email_kind': 'offer', 'server.address': '127.0.0.1' } });
+        expect(send).toMatchObject({
+          kind: SpanKind.CLIENT,
+          attributes: { 'tandem.email_kind': 'offer', 'server.address': '127.0.0.1' },
+        });
       }
       // The statements are recorded with their parameters, never their values.
       const statements = inTrace.map((s) => String(s.attributes['db.query.text'] ?? '')).filter(Boolean);
@@ -147,18 +178,29 @@ describe('traces', () => {
       // The offer page: its span is named after the route, and its token is in no span.
       const token = new URL(offerLink(offers[0].text)).pathname.split('/').pop()!;
       expect((await fetch(`${base}/offers/${token}`)).status).toBe(200);
-      const page = (await spansOf()).find((s) => s.kind === SpanKind.SERVER && s.attributes['http.route'] === '/offers/:token');
+      const page = (await spansOf()).find(
+        (s) => s.kind === SpanKind.SERVER && s.attributes['http.route'] === '/offers/:token',
+      );
       expect(page?.name).toBe('GET /offers/:token');
 
       // Nothing personal in any span of the whole test: no email address, name or link token, no raw URL or SQL literal.
       const all = [...earlier, ...(await spansOf())];
       const texts = all.flatMap(textsOf);
       const tokens = offers.map((mail) => new URL(offerLink(mail.text)).pathname.split('/').pop()!);
-      for (const secret of [...people.flatMap((p) => [p.email, p.name]), 'hr@acme.example', 'privacy.officer@acme.example', 'Leadership circle', ...tokens, key]) {
+      for (const secret of [
+        ...people.flatMap((p) => [p.email, p.name]),
+        'hr@acme.example',
+        'privacy.officer@acme.example',
+        'Leadership circle',
+        ...tokens,
+        key,
+      ]) {
         expect(texts.filter((text) => text.includes(secret))).toEqual([]);
       }
       expect(texts.filter((text) => /[\w.+-]+@[\w-]+\.[\w.-]+/.test(text))).toEqual([]);
-      for (const span of all) for (const gone of ['url.path', 'url.full', 'http.target', 'client.address', 'user_agent.original']) expect(span.attributes[gone]).toBeUndefined();
+      for (const span of all)
+        for (const gone of ['url.path', 'url.full', 'http.target', 'client.address', 'user_agent.original'])
+          expect(span.attributes[gone]).toBeUndefined();
     });
   });
 });

@@ -63,9 +63,15 @@ export async function importedProgram(tandem: TestTandem, key: string, name: str
 }
 
 /** Launches a round through the API and answers its view once proposed (`onPoll` runs on every poll). */
-export async function proposedRound(tandem: TestTandem, key: string, programId: string, onPoll: () => void = () => undefined): Promise<any> {
+export async function proposedRound(
+  tandem: TestTandem,
+  key: string,
+  programId: string,
+  onPoll: () => void = () => undefined,
+): Promise<any> {
   const launched = await tandem.request('POST', `/api/v1/programs/${programId}/rounds`, { key });
-  if (launched.status !== 201 && launched.status !== 202) throw new Error(`launch refused: ${launched.text.slice(0, 300)}`);
+  if (launched.status !== 201 && launched.status !== 202)
+    throw new Error(`launch refused: ${launched.text.slice(0, 300)}`);
   return until(async () => {
     onPoll();
     const view = (await tandem.request('GET', `/api/v1/rounds/${launched.body.id}`, { key })).body;

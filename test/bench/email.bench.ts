@@ -31,7 +31,12 @@ async function main() {
       await tandem.stopWorker();
       (tandem.testEnv.config as { smtpUrl?: string }).smtpUrl = undefined;
       await tandem.startWorker();
-      const programId = await importedProgram(tandem, key, `Mail ${run}`, poolCsv(N, { coaches: Math.ceil(N / 4), capacity: 8 }));
+      const programId = await importedProgram(
+        tandem,
+        key,
+        `Mail ${run}`,
+        poolCsv(N, { coaches: Math.ceil(N / 4), capacity: 8 }),
+      );
       const round = await proposedRound(tandem, key, programId);
       if (round.matched !== N) throw new Error(`only ${round.matched} of ${N} coachees matched`);
       await tandem.stopWorker();
@@ -47,7 +52,12 @@ async function main() {
         Array.from({ length: 10 }, async () => {
           while (next < N) {
             const i = next++;
-            await transport.sendMail({ from: 'a@x.example', to: `bare${i}@x.example`, subject: `Bare ${i}`, text: 'Hello' });
+            await transport.sendMail({
+              from: 'a@x.example',
+              to: `bare${i}@x.example`,
+              subject: `Bare ${i}`,
+              text: 'Hello',
+            });
           }
         }),
       );

@@ -29,7 +29,8 @@ async function main() {
       for (;;) {
         const status = await tandem.request('GET', `/api/v1/imports/${accepted.body.id}`, { key });
         if (status.body.status === 'succeeded') break;
-        if (status.body.status === 'failed') throw new Error(`import failed: ${JSON.stringify(status.body.errors.slice(0, 3))}`);
+        if (status.body.status === 'failed')
+          throw new Error(`import failed: ${JSON.stringify(status.body.errors.slice(0, 3))}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       timings.push(performance.now() - started);
@@ -51,7 +52,11 @@ async function main() {
     };
     console.table([
       { what: 'Tandem import (request to succeeded)', ms: result.bestMs, 'rows/s': result.rowsPerSecond },
-      { what: 'bare multi-row INSERT of the same rows', ms: result.bareInsertBestMs, 'rows/s': result.bareRowsPerSecond },
+      {
+        what: 'bare multi-row INSERT of the same rows',
+        ms: result.bareInsertBestMs,
+        'rows/s': result.bareRowsPerSecond,
+      },
     ]);
     console.log(`cores: ${result.cores}; target: ${result.target}: ${result.met ? 'met' : 'MISSED'}`);
     const out = join(process.cwd(), 'bench-results');
@@ -66,7 +71,10 @@ async function main() {
 async function drainOutbox(tandem: TestTandem): Promise<void> {
   const em = tandem.get(EntityManager).fork();
   for (;;) {
-    const [row] = await rawQuery<{ n: string }>(em, `select count(*) as n from outbox_message where status in ('pending', 'sending')`);
+    const [row] = await rawQuery<{ n: string }>(
+      em,
+      `select count(*) as n from outbox_message where status in ('pending', 'sending')`,
+    );
     if (Number(row.n) === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -75,7 +83,10 @@ async function drainOutbox(tandem: TestTandem): Promise<void> {
 /** The floor: person-shaped rows written by one unnest INSERT into a scratch table, no validation, no upsert. */
 async function bareInsert(tandem: TestTandem, rows: number): Promise<number> {
   const em = tandem.get(EntityManager).fork();
-  await rawQuery(em, 'create temp table if not exists bench_person (id uuid, email text, name text, timezone text, skills jsonb)');
+  await rawQuery(
+    em,
+    'create temp table if not exists bench_person (id uuid, email text, name text, timezone text, skills jsonb)',
+  );
   const emails = Array.from({ length: rows }, (_, i) => `bare${i}@example.com`);
   const started = performance.now();
   await em.transactional(async (tem) => {

@@ -22,7 +22,15 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { linkToken, Program, rawQuery } from '@tandem/domain';
-import { type CoachProfile, type Objective, pairWeightOf, type ProgramInstance, SCORE_SCALE, scoreProgram, solve } from '@tandem/matching';
+import {
+  type CoachProfile,
+  type Objective,
+  pairWeightOf,
+  type ProgramInstance,
+  SCORE_SCALE,
+  scoreProgram,
+  solve,
+} from '@tandem/matching';
 import { seededRandom } from '@tandem/matching/seeded-random';
 import { JobProducer, QueueName } from '@tandem/queues';
 import { loadProgramPool } from '@tandem/workflows';
@@ -33,7 +41,8 @@ import { proposedRound, until } from './bench-pool';
 const SKILLS = ['active_listening', 'empathy', 'emotional_intelligence', 'trust_building', 'clear_communication'];
 const ZONES = ['Europe/Paris', 'Europe/London', 'Europe/Berlin'];
 
-const envNumber = (name: string, fallback: number) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
+const envNumber = (name: string, fallback: number) =>
+  process.env[name] === undefined ? fallback : Number(process.env[name]);
 const PARAMS = {
   seeds: (process.env.BENCH_SEEDS ?? '1,2,3').split(',').map((s) => Number(s.trim())),
   coaches: envNumber('BENCH_COACHES', 30),
@@ -55,11 +64,11 @@ const TARGETS = { fromSecond: 0.95, third: 0.97 };
 
 const TRUE_FIT_DEFINITION =
   "true fit of a pair: the program's own matching score (libs/matching scoreProgram: skills, effectiveness, time zone, language and level terms " +
-  'with the program weights, 0..100) with the coach\'s TRUE skills in place of both the self-rating and any learned estimate. A cohort\'s true fit ' +
-  'is the sum over the pairs of its new coachees; the oracle is the largest such sum libs/matching\'s exact solver finds over the same new ' +
+  "with the program weights, 0..100) with the coach's TRUE skills in place of both the self-rating and any learned estimate. A cohort's true fit " +
+  "is the sum over the pairs of its new coachees; the oracle is the largest such sum libs/matching's exact solver finds over the same new " +
   "coachees, coaches and free places (the pool Tandem's round saw), under the program's objective (most matched, then score).";
 const BASELINE_DEFINITION =
-  'no-feedback baseline: the same pool (same new coachees, coaches, free places, rules) solved offline by libs/matching with the coaches\' ' +
+  "no-feedback baseline: the same pool (same new coachees, coaches, free places, rules) solved offline by libs/matching with the coaches' " +
   'self-ratings and no learned estimates, scored with the true skills. Chosen over a parallel organization with feedback off because it isolates ' +
   'learning: the two differ in nothing but the estimates, while a parallel run would match earlier cohorts differently and so face other pools.';
 
@@ -104,7 +113,9 @@ class World {
         // Most coaches are middling in most skills and strong in a few.
         const t = Math.round(clamp(0.5 + this.rand() * 4.5, 0, 5) * 10) / 10;
         trueSkill[s] = t;
-        selfRating[s] = overrater ? clamp(Math.round(t) + this.int(...PARAMS.overrateBy), 0, 5) : clamp(Math.round(t + this.gauss() * PARAMS.selfNoise), 0, 5);
+        selfRating[s] = overrater
+          ? clamp(Math.round(t) + this.int(...PARAMS.overrateBy), 0, 5)
+          : clamp(Math.round(t + this.gauss() * PARAMS.selfNoise), 0, 5);
       }
       this.coaches.push({
         email: `coach${k}@sim-${seed}.example`,
@@ -173,14 +184,31 @@ class World {
   }
 }
 
-const csvLine = (role: 'coach' | 'coachee', p: SimCoach | SimCoachee, skills: Record<string, number>, capacity: string) =>
-  [role, p.email, p.name, p.department, '', String(p.level), p.timezone, 'en', capacity, ...SKILLS.map((s) => String(skills[s])), role === 'coachee' ? 'Grow as a leader' : '', ''].join(',');
+const csvLine = (
+  role: 'coach' | 'coachee',
+  p: SimCoach | SimCoachee,
+  skills: Record<string, number>,
+  capacity: string,
+) =>
+  [
+    role,
+    p.email,
+    p.name,
+    p.department,
+    '',
+    String(p.level),
+    p.timezone,
+    'en',
+    capacity,
+    ...SKILLS.map((s) => String(skills[s])),
+    role === 'coachee' ? 'Grow as a leader' : '',
+    '',
+  ].join(',');
 const coachesCsv = (coaches: SimCoach[]) => coaches.map((c) => csvLine('coach', c, c.selfRating, String(c.capacity)));
 const coacheesCsv = (coachees: SimCoachee[]) => coachees.map((e) => csvLine('coachee', e, e.needs, ''));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Offline scoring with libs/matching.
-
 
 interface Evaluated {
   oracle: number;
@@ -197,7 +225,11 @@ interface Evaluated {
  * Scores the pool with given coach strengths (no learned estimates): an instance with only libs/matching's own fields,
  * the pool's coachees restricted to `coacheeIds`.
  */
-function instanceWith(pool: ProgramInstance, coacheeIds: Set<string>, strengths: (coach: CoachProfile) => Record<string, number>): ProgramInstance {
+function instanceWith(
+  pool: ProgramInstance,
+  coacheeIds: Set<string>,
+  strengths: (coach: CoachProfile) => Record<string, number>,
+): ProgramInstance {
   return {
     kind: 'program',
     skills: pool.skills,
@@ -213,7 +245,12 @@ function instanceWith(pool: ProgramInstance, coacheeIds: Set<string>, strengths:
   };
 }
 
-function evaluate(pool: ProgramInstance, newCoachees: Set<string>, realizedPairs: { coachee: string; coach: string }[], coachOf: (enrollmentId: string) => SimCoach): Evaluated {
+function evaluate(
+  pool: ProgramInstance,
+  newCoachees: Set<string>,
+  realizedPairs: { coachee: string; coach: string }[],
+  coachOf: (enrollmentId: string) => SimCoach,
+): Evaluated {
   const objective: Objective = pool.objective ?? 'matched-then-score';
   const truth = scoreProgram(instanceWith(pool, newCoachees, (c) => coachOf(c.id).trueSkill)).pairs;
   const selfOnly = scoreProgram(instanceWith(pool, newCoachees, (c) => coachOf(c.id).selfRating)).pairs;
@@ -221,7 +258,8 @@ function evaluate(pool: ProgramInstance, newCoachees: Set<string>, realizedPairs
   const baseline = solve(selfOnly, { objective, minScore: pool.policy.minScore });
   // Both solves are on the same coachees and coaches in the same order; the baseline's pairs are scored with the truth.
   let baselineTotal = 0;
-  for (let i = 0; i < baseline.coachOf.length; i++) if (baseline.coachOf[i] >= 0) baselineTotal += pairWeightOf(truth, i, baseline.coachOf[i]);
+  for (let i = 0; i < baseline.coachOf.length; i++)
+    if (baseline.coachOf[i] >= 0) baselineTotal += pairWeightOf(truth, i, baseline.coachOf[i]);
   const rowOf = new Map(truth.coacheeIds.map((id, i) => [id, i]));
   const colOf = new Map(truth.coachIds.map((id, k) => [id, k]));
   let realized = 0;
@@ -330,7 +368,12 @@ class Run {
       json: {
         name,
         // Seconds-long sessions, as test/cadence.e2e.test.ts and test/feedback.e2e.test.ts use; reminders come too late to matter.
-        cadence: { interval: PARAMS.interval, sessions: PARAMS.sessions, sessionDuration: 'PT1S', reminderLead: 'PT1S' },
+        cadence: {
+          interval: PARAMS.interval,
+          sessions: PARAMS.sessions,
+          sessionDuration: 'PT1S',
+          reminderLead: 'PT1S',
+        },
         feedback: { reminderAfter: 'PT1H' },
       },
     });
@@ -339,7 +382,10 @@ class Run {
   }
 
   private async importCsv(programId: string, lines: string[]): Promise<void> {
-    const imported = await this.tandem.request('POST', `/api/v1/programs/${programId}/imports`, { key: this.key, body: [CSV_HEADER, ...lines].join('\n') });
+    const imported = await this.tandem.request('POST', `/api/v1/programs/${programId}/imports`, {
+      key: this.key,
+      body: [CSV_HEADER, ...lines].join('\n'),
+    });
     if (imported.status !== 202) throw new Error(`import refused: ${imported.text.slice(0, 300)}`);
     await until(async () => {
       const status = (await this.tandem.request('GET', `/api/v1/imports/${imported.body.id}`, { key: this.key })).body;
@@ -372,7 +418,10 @@ class Run {
         const newCoachees = this.world.cohort(PARAMS.coacheesPerCohort);
         for (const e of newCoachees) this.coacheeByEmail.set(e.email, e);
         // The coaches are imported with the first cohort of each program (the same people: Tandem matches them by email).
-        await this.importCsv(programId, [...(cohort === 1 ? coachesCsv(this.world.coaches) : []), ...coacheesCsv(newCoachees)]);
+        await this.importCsv(programId, [
+          ...(cohort === 1 ? coachesCsv(this.world.coaches) : []),
+          ...coacheesCsv(newCoachees),
+        ]);
         await this.cohort(programId, plan.name, cohort, new Set(newCoachees.map((e) => e.email)));
       }
     }
@@ -390,13 +439,17 @@ class Run {
     const emailOf = (id: string) => pool.people.get(id)!.email;
     const coachOf = (id: string) => this.coachByEmail.get(emailOf(id))!;
     const newIds = new Set(pool.instance.coachees.filter((e) => newEmails.has(emailOf(e.id))).map((e) => e.id));
-    if (newIds.size !== newEmails.size) throw new Error(`the pool holds ${newIds.size} of the cohort's ${newEmails.size} new coachees`);
+    if (newIds.size !== newEmails.size)
+      throw new Error(`the pool holds ${newIds.size} of the cohort's ${newEmails.size} new coachees`);
 
     // What Tandem's estimates say, against the truth (only cells it uses in matching).
     const est: number[] = [];
     const tru: number[] = [];
     // The person-level model's calibrated strengths where it has any (pool.instance.learned), else measured effectiveness.
-    const learned = Object.entries(pool.instance.learned ?? {}).map(([coachId, skills]) => [coachId, Object.fromEntries(Object.entries(skills).map(([k, v]) => [k, v.strength]))] as const);
+    const learned = Object.entries(pool.instance.learned ?? {}).map(
+      ([coachId, skills]) =>
+        [coachId, Object.fromEntries(Object.entries(skills).map(([k, v]) => [k, v.strength]))] as const,
+    );
     for (const [coachId, skills] of learned.length > 0 ? learned : Object.entries(pool.instance.effectiveness ?? {})) {
       const coach = pool.people.get(coachId) && this.coachByEmail.get(emailOf(coachId));
       if (!coach) continue;
@@ -411,7 +464,11 @@ class Run {
       this.world.coaches.flatMap((c) => SKILLS.map((s) => c.trueSkill[s])),
     );
 
-    const proposals = await rawQuery<{ id: string; coach_id: string; coachee_id: string }>(em, `select id, coach_id, coachee_id from pairing where round_id = ?`, [round.id]);
+    const proposals = await rawQuery<{ id: string; coach_id: string; coachee_id: string }>(
+      em,
+      `select id, coach_id, coachee_id from pairing where round_id = ?`,
+      [round.id],
+    );
     const pairsByEmail = proposals.map((p) => ({ coachee: emailOf(p.coachee_id), coach: emailOf(p.coach_id), ...p }));
     const toGraduates = pairsByEmail.filter((p) => !newEmails.has(p.coachee));
     const withFormer = toGraduates.filter((p) => this.formerPairs.has(`${p.coachee}|${p.coach}`)).length;
@@ -426,11 +483,21 @@ class Run {
     // Publish; every coach accepts every offer (graduates' too: a coach does not know who graduated).
     const published = await this.tandem.request('POST', `/api/v1/rounds/${round.id}/publish`, { key: this.key });
     if (published.status !== 200) throw new Error(`publish refused: ${published.text.slice(0, 300)}`);
-    const offers = await rawQuery<{ id: string }>(this.db(), `select o.id from offer o join pairing p on p.id = o.pairing_id where p.round_id = ?`, [round.id]);
-    if (offers.length !== proposals.length) throw new Error(`${offers.length} offers for ${proposals.length} proposals`);
+    const offers = await rawQuery<{ id: string }>(
+      this.db(),
+      `select o.id from offer o join pairing p on p.id = o.pairing_id where p.round_id = ?`,
+      [round.id],
+    );
+    if (offers.length !== proposals.length)
+      throw new Error(`${offers.length} offers for ${proposals.length} proposals`);
     for (const offer of offers) {
-      const accepted = await this.tandem.request('POST', `/offers/${linkToken(this.secret, 'offer', offer.id)}/accept`, { body: '', ...formContent });
-      if (accepted.status !== 200) throw new Error(`offer accept answered ${accepted.status}: ${accepted.text.slice(0, 200)}`);
+      const accepted = await this.tandem.request(
+        'POST',
+        `/offers/${linkToken(this.secret, 'offer', offer.id)}/accept`,
+        { body: '', ...formContent },
+      );
+      if (accepted.status !== 200)
+        throw new Error(`offer accept answered ${accepted.status}: ${accepted.text.slice(0, 200)}`);
     }
     for (const p of pairsByEmail) this.formerPairs.add(`${p.coachee}|${p.coach}`);
 
@@ -458,7 +525,10 @@ class Run {
       baseline: round3(result.baseline),
       ratio: round3(ratio),
       baselineRatio: round3(baselineRatio),
-      gapClosed: result.oracle - result.baseline > 1e-9 ? round3((result.realized - result.baseline) / (result.oracle - result.baseline)) : null,
+      gapClosed:
+        result.oracle - result.baseline > 1e-9
+          ? round3((result.realized - result.baseline) / (result.oracle - result.baseline))
+          : null,
       estimateCells: est.length,
       estimateCorrelation: correlation(est, tru) === null ? null : round3(correlation(est, tru)!),
       selfRatingCorrelation: round3(selfCorr ?? 0),
@@ -478,7 +548,10 @@ class Run {
    * coachee's answers drawn from the coach's true skill; the coach says the session was held), until every pairing of
    * the round has completed and every form is in. Answers the number of forms posted.
    */
-  private async sessionsAndFeedback(roundId: string, pairs: { id: string; coach: string; coachee: string }[]): Promise<number> {
+  private async sessionsAndFeedback(
+    roundId: string,
+    pairs: { id: string; coach: string; coachee: string }[],
+  ): Promise<number> {
     const byPairing = new Map(pairs.map((p) => [p.id, p]));
     const expectedForms = pairs.length * PARAMS.sessions * 2;
     let posted = 0;
@@ -492,9 +565,16 @@ class Run {
       );
       for (const f of open) {
         const pair = byPairing.get(f.pairing_id)!;
-        const fields = f.role === 'coach' ? { attendance: 'held' } : this.world.coacheeForm(this.coachByEmail.get(pair.coach)!, this.coacheeByEmail.get(pair.coachee)!);
-        const answer = await this.tandem.request('POST', `/feedback/${linkToken(this.secret, 'feedback', f.id)}`, { body: new URLSearchParams(fields).toString(), ...formContent });
-        if (answer.status !== 200) throw new Error(`feedback form answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+        const fields =
+          f.role === 'coach'
+            ? { attendance: 'held' }
+            : this.world.coacheeForm(this.coachByEmail.get(pair.coach)!, this.coacheeByEmail.get(pair.coachee)!);
+        const answer = await this.tandem.request('POST', `/feedback/${linkToken(this.secret, 'feedback', f.id)}`, {
+          body: new URLSearchParams(fields).toString(),
+          ...formContent,
+        });
+        if (answer.status !== 200)
+          throw new Error(`feedback form answered ${answer.status}: ${answer.text.slice(0, 200)}`);
         posted++;
       }
       const [state] = await rawQuery<{ unfinished: number; forms: number; submitted: number }>(
@@ -505,7 +585,10 @@ class Run {
         [roundId, roundId],
       );
       if (state.unfinished === 0 && state.forms === state.submitted && state.forms >= expectedForms) return posted;
-      if (Date.now() > deadline) throw new Error(`round ${roundId}: ${state.unfinished} pairings unfinished, ${state.submitted}/${state.forms} forms after the deadline`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `round ${roundId}: ${state.unfinished} pairings unfinished, ${state.submitted}/${state.forms} forms after the deadline`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -582,7 +665,18 @@ async function main() {
   mkdirSync(out, { recursive: true });
   writeFileSync(
     join(out, 'learning.json'),
-    JSON.stringify({ cores: cpus().length, params: PARAMS, targets: TARGETS, definitions: { trueFit: TRUE_FIT_DEFINITION, baseline: BASELINE_DEFINITION }, rows, worlds }, null, 2),
+    JSON.stringify(
+      {
+        cores: cpus().length,
+        params: PARAMS,
+        targets: TARGETS,
+        definitions: { trueFit: TRUE_FIT_DEFINITION, baseline: BASELINE_DEFINITION },
+        rows,
+        worlds,
+      },
+      null,
+      2,
+    ),
   );
 }
 

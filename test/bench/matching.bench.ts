@@ -12,9 +12,21 @@ import { parseInstance, ProgramInstance, scoreProgram, ScoredPairs, solve, Solve
 import { seededRandom as prng } from '@tandem/matching/seeded-random';
 
 const SKILLS = ['active_listening', 'empathy', 'emotional_intelligence', 'trust_building', 'clear_communication'];
-const ZONES = ['Europe/Paris', 'Europe/London', 'America/New_York', 'America/Chicago', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Singapore', 'Asia/Tokyo', 'Australia/Sydney', 'UTC'];
+const ZONES = [
+  'Europe/Paris',
+  'Europe/London',
+  'America/New_York',
+  'America/Chicago',
+  'America/Los_Angeles',
+  'Asia/Kolkata',
+  'Asia/Singapore',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+  'UTC',
+];
 
-const ids = (p: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${p}${String(i).padStart(5, '0')}`);
+const ids = (p: string, count: number): string[] =>
+  Array.from({ length: count }, (_, i) => `${p}${String(i).padStart(5, '0')}`);
 
 function denseInstance(): unknown {
   const r = prng(1);
@@ -24,7 +36,9 @@ function denseInstance(): unknown {
     kind: 'scores',
     coachees: ids('e', n),
     coaches: ids('c', m).map((id) => ({ id, capacity: 1 + Math.floor(r() * 8) })),
-    scores: Array.from({ length: n }, () => Array.from({ length: m }, () => (r() < 0.1 ? null : Math.round(r() * 100000) / 1000))),
+    scores: Array.from({ length: n }, () =>
+      Array.from({ length: m }, () => (r() < 0.1 ? null : Math.round(r() * 100000) / 1000)),
+    ),
   };
 }
 
@@ -64,7 +78,12 @@ function sparseInstance(): unknown {
       edges.push([i, j, Math.round((40 + r() * 60) * 1000) / 1000]);
     }
   }
-  return { kind: 'scores', coachees: ids('e', n), coaches: ids('c', m).map((id) => ({ id, capacity: 1 + Math.floor(r() * 8) })), edges };
+  return {
+    kind: 'scores',
+    coachees: ids('e', n),
+    coaches: ids('c', m).map((id) => ({ id, capacity: 1 + Math.floor(r() * 8) })),
+    edges,
+  };
 }
 
 function programInstance(): unknown {
@@ -79,7 +98,8 @@ function programInstance(): unknown {
     manager: `m${Math.floor(r() * 800)}`,
     level: Math.floor(r() * 6),
     timezone: pick(ZONES),
-    languages: r() < 0.85 ? ['en'] : r() < 0.5 ? ['en', pick(['fr', 'de', 'es', 'ja'])] : [pick(['fr', 'de', 'es', 'ja'])],
+    languages:
+      r() < 0.85 ? ['en'] : r() < 0.5 ? ['en', pick(['fr', 'de', 'es', 'ja'])] : [pick(['fr', 'de', 'es', 'ja'])],
   });
   const levels = () => Object.fromEntries(SKILLS.map((s) => [s, Math.floor(r() * 6)]));
   return {
@@ -110,8 +130,12 @@ interface Measure {
 function writeLemonInput(pairs: ScoredPairs, file: string): void {
   const arcs = pairs.arcs;
   if (!arcs) throw new Error('LEMON input needs sparse arcs');
-  const lines: string[] = [`${pairs.coacheeIds.length} ${pairs.coachIds.length} ${arcs.coach.length}`, Array.from(pairs.capacities).join(' ')];
-  for (let i = 0; i < pairs.coacheeIds.length; i++) for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) lines.push(`${i} ${arcs.coach[a]} ${arcs.weight[a]}`);
+  const lines: string[] = [
+    `${pairs.coacheeIds.length} ${pairs.coachIds.length} ${arcs.coach.length}`,
+    Array.from(pairs.capacities).join(' '),
+  ];
+  for (let i = 0; i < pairs.coacheeIds.length; i++)
+    for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) lines.push(`${i} ${arcs.coach[a]} ${arcs.weight[a]}`);
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
@@ -154,11 +178,17 @@ function runInstance(name: string, objective: string): void {
     result.lemonMs = null;
     const harness = lemonHarness();
     if (harness) {
-      const out = JSON.parse(execFileSync(harness, [file], { encoding: 'utf8' })) as { solveMs: number; matched: number; totalWeight: number };
+      const out = JSON.parse(execFileSync(harness, [file], { encoding: 'utf8' })) as {
+        solveMs: number;
+        matched: number;
+        totalWeight: number;
+      };
       result.lemonMs = out.solveMs;
       result.lemonTotalScore = out.totalWeight / 1000;
       if (out.matched !== solution.matched || out.totalWeight !== solution.totalWeight) {
-        process.stderr.write(`LEMON disagrees: ${JSON.stringify(out)} vs matched ${solution.matched}, weight ${solution.totalWeight}\n`);
+        process.stderr.write(
+          `LEMON disagrees: ${JSON.stringify(out)} vs matched ${solution.matched}, weight ${solution.totalWeight}\n`,
+        );
         process.exitCode = 1;
       }
     }
@@ -190,7 +220,11 @@ function main(): void {
   ];
   const results: Measure[] = [];
   for (const [instance, objective] of runs) {
-    const child = spawnSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', __filename, '--child', instance, objective], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const child = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=4096', '--expose-gc', __filename, '--child', instance, objective],
+      { encoding: 'utf8', maxBuffer: 1 << 24 },
+    );
     if (child.stderr) process.stderr.write(child.stderr);
     if (child.status !== 0) throw new Error(`bench of ${instance} failed (exit ${child.status})`);
     results.push(JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as Measure);
@@ -209,11 +243,24 @@ function main(): void {
     `${r.rounds} / ${r.candidatePairs}`,
     r.lemonMs === undefined ? '' : r.lemonMs === null ? 'skipped' : `${f(r.lemonMs)} (x${f(r.solveMs / r.lemonMs, 2)})`,
   ]);
-  const header = ['instance', 'size', 'pairs', 'score ms', 'solve ms', 'total ms', 'maxRSS MB', 'matched', 'total score', 'rounds / pairs solved', 'LEMON ms (ratio)'];
+  const header = [
+    'instance',
+    'size',
+    'pairs',
+    'score ms',
+    'solve ms',
+    'total ms',
+    'maxRSS MB',
+    'matched',
+    'total score',
+    'rounds / pairs solved',
+    'LEMON ms (ratio)',
+  ];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   const line = (cells: string[]) => cells.map((c, x) => c.padEnd(widths[x])).join('  ');
   process.stdout.write([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n');
-  if (results.some((r) => r.lemonMs === null)) process.stdout.write('LEMON baseline skipped: liblemon-dev (or g++) is not installed.\n');
+  if (results.some((r) => r.lemonMs === null))
+    process.stdout.write('LEMON baseline skipped: liblemon-dev (or g++) is not installed.\n');
   // dist/ is already ignored by git, so results never end up committed by accident.
   const outDir = resolve(process.cwd(), 'dist', 'bench-results');
   mkdirSync(outDir, { recursive: true });

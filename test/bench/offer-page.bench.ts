@@ -60,7 +60,9 @@ class ConstantController {
   @Get('select-one')
   @Header('content-type', 'text/plain')
   async selectOne(): Promise<string> {
-    const [row] = await rawQuery<{ one: number }>(this.em.fork(), 'select 1 as one', [], { prepare: 'bench_select_one' });
+    const [row] = await rawQuery<{ one: number }>(this.em.fork(), 'select 1 as one', [], {
+      prepare: 'bench_select_one',
+    });
     return String(row.one);
   }
 }
@@ -135,7 +137,12 @@ async function main() {
   const rows: Measure[] = [];
   try {
     const { apiKey: key } = await tandem.organization('Pages');
-    const programId = await importedProgram(tandem, key, 'Pages', poolCsv(OFFERS, { coaches: Math.ceil(OFFERS / 4), capacity: 8 }));
+    const programId = await importedProgram(
+      tandem,
+      key,
+      'Pages',
+      poolCsv(OFFERS, { coaches: Math.ceil(OFFERS / 4), capacity: 8 }),
+    );
     const round = await proposedRound(tandem, key, programId);
     // Without a worker the offer emails wait in Redis instead of failing against a missing SMTP server meanwhile.
     await tandem.stopWorker();
@@ -152,13 +159,22 @@ async function main() {
     for (const processes of PROCESSES) {
       while (bases.length < processes) {
         const server = spawn(process.execPath, [...profile, __filename, '--serve'], {
-          env: { ...process.env, ...tandem.testEnv.env, LOG_LEVEL: 'info', LOG_STREAM: 'stderr', PAGE_RATE_LIMIT: '10000000' },
+          env: {
+            ...process.env,
+            ...tandem.testEnv.env,
+            LOG_LEVEL: 'info',
+            LOG_STREAM: 'stderr',
+            PAGE_RATE_LIMIT: '10000000',
+          },
           stdio: ['ignore', 'pipe', 'ignore'],
         });
         servers.push(server);
         const port = await new Promise<number>((resolve, reject) => {
           server.stdout!.on('data', (chunk: Buffer) => {
-            const line = chunk.toString().split('\n').find((l) => l.startsWith('{"port"'));
+            const line = chunk
+              .toString()
+              .split('\n')
+              .find((l) => l.startsWith('{"port"'));
             if (line) resolve(JSON.parse(line).port);
           });
           server.on('exit', (code) => reject(new Error(`the api exited (${code})`)));
@@ -166,9 +182,17 @@ async function main() {
         const base = `http://127.0.0.1:${port}`;
         const sample = await fetch(`${base}${paths[0]}`);
         const page = await sample.text();
-        if (sample.status !== 200 || !page.includes('Person')) throw new Error(`the offer page answered ${sample.status}: ${page.slice(0, 300)}`);
+        if (sample.status !== 200 || !page.includes('Person'))
+          throw new Error(`the offer page answered ${sample.status}: ${page.slice(0, 300)}`);
         // Warm-up: JIT, connection pools and the plan cache, on every route.
-        await autocannon({ url: base, connections: CONNECTIONS, duration: 3, requests: [{ method: 'GET', setupRequest: (r) => ({ ...r, path: paths[Math.floor(Math.random() * paths.length)] }) }] });
+        await autocannon({
+          url: base,
+          connections: CONNECTIONS,
+          duration: 3,
+          requests: [
+            { method: 'GET', setupRequest: (r) => ({ ...r, path: paths[Math.floor(Math.random() * paths.length)] }) },
+          ],
+        });
         await autocannon({ url: `${base}${NEST_PATH}`, connections: CONNECTIONS, duration: 3 });
         await autocannon({ url: `${base}${RAW_PATH}`, connections: CONNECTIONS, duration: 3 });
         await autocannon({ url: `${base}${SELECT_PATH}`, connections: CONNECTIONS, duration: 3 });
@@ -176,9 +200,30 @@ async function main() {
       }
       const at = bases.slice(0, processes);
       for (let run = 1; run <= RUNS; run++) {
-        rows.push(await measure(RAW, run, at.map((b) => `${b}${RAW_PATH}`), [RAW_PATH]));
-        rows.push(await measure(NEST, run, at.map((b) => `${b}${NEST_PATH}`), [NEST_PATH]));
-        rows.push(await measure(SELECT, run, at.map((b) => `${b}${SELECT_PATH}`), [SELECT_PATH]));
+        rows.push(
+          await measure(
+            RAW,
+            run,
+            at.map((b) => `${b}${RAW_PATH}`),
+            [RAW_PATH],
+          ),
+        );
+        rows.push(
+          await measure(
+            NEST,
+            run,
+            at.map((b) => `${b}${NEST_PATH}`),
+            [NEST_PATH],
+          ),
+        );
+        rows.push(
+          await measure(
+            SELECT,
+            run,
+            at.map((b) => `${b}${SELECT_PATH}`),
+            [SELECT_PATH],
+          ),
+        );
         rows.push(await measure(OFFER, run, at, paths));
       }
     }
@@ -191,24 +236,44 @@ async function main() {
     await tandem.stop();
   }
   console.table(rows);
-  console.log(`${CONNECTIONS} connections, ${SECONDS} s per run, ${OFFERS} coachees' offer tokens; cores: ${cpus().length}; target: 0.5 or more of the bare endpoint, p99 under 50 ms`);
+  console.log(
+    `${CONNECTIONS} connections, ${SECONDS} s per run, ${OFFERS} coachees' offer tokens; cores: ${cpus().length}; target: 0.5 or more of the bare endpoint, p99 under 50 ms`,
+  );
   const byProcesses: Record<number, unknown> = {};
   for (const processes of PROCESSES) {
     const at = rows.filter((r) => r.processes === processes);
-    const ratio = (base: string) => at.filter((r) => r.path === OFFER).map((r) => Math.round((r['req/s'] / at.find((b) => b.run === r.run && b.path === base)!['req/s']) * 100) / 100);
+    const ratio = (base: string) =>
+      at
+        .filter((r) => r.path === OFFER)
+        .map(
+          (r) => Math.round((r['req/s'] / at.find((b) => b.run === r.run && b.path === base)!['req/s']) * 100) / 100,
+        );
     const ratios = { nest: ratio(NEST), raw: ratio(RAW), selectOne: ratio(SELECT) };
     const label = PROCESSES.length > 1 ? `${processes} api process${processes === 1 ? '' : 'es'}: ` : '';
     console.log(`${label}offer page / bare Nest endpoint per run: ${ratios.nest.join(', ')}`);
     console.log(`${label}offer page / raw Fastify route per run: ${ratios.raw.join(', ')}`);
     console.log(`${label}offer page / Nest endpoint reading one 'select 1' per run: ${ratios.selectOne.join(', ')}`);
-    if (PROCESSES.length > 1) console.log(`${label}offer pages per second per run: ${at.filter((r) => r.path === OFFER).map((r) => r['req/s']).join(', ')}`);
+    if (PROCESSES.length > 1)
+      console.log(
+        `${label}offer pages per second per run: ${at
+          .filter((r) => r.path === OFFER)
+          .map((r) => r['req/s'])
+          .join(', ')}`,
+      );
     byProcesses[processes] = { ratios, offerRate: at.filter((r) => r.path === OFFER).map((r) => r['req/s']) };
   }
   const ratios = (byProcesses[PROCESSES[0]] as { ratios: unknown }).ratios;
   if (rows.some((r) => r['non-2xx'] > 0 || r.errors > 0)) throw new Error('some requests failed');
   const out = join(process.cwd(), 'bench-results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'offer-page.json'), JSON.stringify({ cores: cpus().length, connections: CONNECTIONS, seconds: SECONDS, offers: OFFERS, ratios, byProcesses, rows }, null, 2));
+  writeFileSync(
+    join(out, 'offer-page.json'),
+    JSON.stringify(
+      { cores: cpus().length, connections: CONNECTIONS, seconds: SECONDS, offers: OFFERS, ratios, byProcesses, rows },
+      null,
+      2,
+    ),
+  );
 }
 
 (process.argv[2] === '--serve' ? serve() : main()).catch((err) => {

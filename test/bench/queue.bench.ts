@@ -13,11 +13,28 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DEFAULT_JOB_OPTIONS, JobName, JobProducer, producerConnection, QUEUE_OF, QueueName, workerConnection } from '@tandem/queues';
+import {
+  DEFAULT_JOB_OPTIONS,
+  JobName,
+  JobProducer,
+  producerConnection,
+  QUEUE_OF,
+  QueueName,
+  workerConnection,
+} from '@tandem/queues';
 import { type JobsOptions, Queue, Worker } from 'bullmq';
 import { createTestEnv } from '../support/test-env';
 
@@ -33,7 +50,11 @@ const TANDEM = 'Tandem worker, maintenance.ping';
 
 /** Child mode: a bare BullMQ worker with a no-op processor. */
 async function bareWorker(redisUrl: string, prefix: string): Promise<void> {
-  const worker = new Worker(BARE_QUEUE, async () => undefined, { connection: workerConnection(redisUrl), prefix, concurrency: CONCURRENCY });
+  const worker = new Worker(BARE_QUEUE, async () => undefined, {
+    connection: workerConnection(redisUrl),
+    prefix,
+    concurrency: CONCURRENCY,
+  });
   await worker.waitUntilReady();
   process.stdout.write('ready\n');
   process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
@@ -69,15 +90,40 @@ async function main() {
   const children: ChildProcess[] = [];
   const logDir = mkdtempSync(join(tmpdir(), 'tandem-bench-queue-'));
   const logs: { path: string; fd: number }[] = [];
-  const queues = Object.values(QueueName).map((name) => new Queue(name, { connection: producerConnection(redisUrl), prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }));
+  const queues = Object.values(QueueName).map(
+    (name) =>
+      new Queue(name, { connection: producerConnection(redisUrl), prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+  );
   const byName = Object.fromEntries(queues.map((q) => [q.name, q])) as Record<QueueName, Queue>;
-  const producer = new JobProducer(byName.intake, byName.matching, byName.pairing, byName.cadence, byName.feedback, byName.email, byName.webhooks, byName.maintenance);
+  const producer = new JobProducer(
+    byName.intake,
+    byName.matching,
+    byName.pairing,
+    byName.cadence,
+    byName.feedback,
+    byName.email,
+    byName.webhooks,
+    byName.maintenance,
+  );
   const maintenance = byName[QUEUE_OF[JobName.MaintenancePing]];
   const bare = new Queue(BARE_QUEUE, { connection: producerConnection(redisUrl), prefix });
-  const rows: { processes: number; path: string; run: number; jobs: number; ms: number; 'jobs/s': number; 'worker CPU ms per 1k jobs'?: number; failed: number }[] = [];
+  const rows: {
+    processes: number;
+    path: string;
+    run: number;
+    jobs: number;
+    ms: number;
+    'jobs/s': number;
+    'worker CPU ms per 1k jobs'?: number;
+    failed: number;
+  }[] = [];
   const stopAll = async (list: ChildProcess[]) => {
     for (const child of list) child.kill('SIGTERM');
-    await Promise.all(list.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    await Promise.all(
+      list.map(
+        (child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))),
+      ),
+    );
   };
   let pinged = 0;
   try {
@@ -93,12 +139,22 @@ async function main() {
         logs.push(log);
         tandems.push(
           spawn(process.execPath, [...profile, join(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.js')], {
-            env: { ...process.env, ...env.env, WORKER_QUEUES: 'maintenance', WORKER_CONCURRENCY: String(CONCURRENCY), LOG_LEVEL: 'info' },
+            env: {
+              ...process.env,
+              ...env.env,
+              WORKER_QUEUES: 'maintenance',
+              WORKER_CONCURRENCY: String(CONCURRENCY),
+              LOG_LEVEL: 'info',
+            },
             // Its log goes to a file, read once it has exited: every job must have logged its line by then.
             stdio: ['ignore', log.fd, 'inherit'],
           }),
         );
-        bares.push(spawn(process.execPath, [__filename, '--bare-worker', redisUrl, prefix], { stdio: ['ignore', 'pipe', 'inherit'] }));
+        bares.push(
+          spawn(process.execPath, [__filename, '--bare-worker', redisUrl, prefix], {
+            stdio: ['ignore', 'pipe', 'inherit'],
+          }),
+        );
       }
       children.push(...tandems, ...bares);
       await Promise.all(
@@ -121,13 +177,18 @@ async function main() {
       const bareRun = async (opts: JobsOptions) => {
         const started = performance.now();
         for (let i = 0; i < JOBS; i += 1000) {
-          await bare.addBulk(Array.from({ length: Math.min(1000, JOBS - i) }, (_, x) => ({ name: 'noop', data: { n: i + x }, opts })));
+          await bare.addBulk(
+            Array.from({ length: Math.min(1000, JOBS - i) }, (_, x) => ({ name: 'noop', data: { n: i + x }, opts })),
+          );
         }
         const failed = await drained(bare);
         return { ms: performance.now() - started, failed };
       };
       // Warm-up: every worker has connected, compiled its path and run a few jobs before any timing.
-      await producer.enqueueMany(JobName.MaintenancePing, Array.from({ length: WARM_UP * processes }, () => ({ pingId: randomUUID() })));
+      await producer.enqueueMany(
+        JobName.MaintenancePing,
+        Array.from({ length: WARM_UP * processes }, () => ({ pingId: randomUUID() })),
+      );
       await bare.addBulk(Array.from({ length: WARM_UP * processes }, (_, n) => ({ name: 'noop', data: { n } })));
       await Promise.all([drained(maintenance), drained(bare)]);
       pinged += WARM_UP * processes;
@@ -142,8 +203,20 @@ async function main() {
           const cpuBefore = cpuMs(workers);
           const { ms, failed } = await fn();
           const cpuAfter = cpuMs(workers);
-          const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : Math.round(((cpuAfter - cpuBefore) / JOBS) * 1000);
-          rows.push({ processes, path, run, jobs: JOBS, ms: Math.round(ms), 'jobs/s': Math.round((JOBS / ms) * 1000), 'worker CPU ms per 1k jobs': cpu, failed });
+          const cpu =
+            cpuBefore === undefined || cpuAfter === undefined
+              ? undefined
+              : Math.round(((cpuAfter - cpuBefore) / JOBS) * 1000);
+          rows.push({
+            processes,
+            path,
+            run,
+            jobs: JOBS,
+            ms: Math.round(ms),
+            'jobs/s': Math.round((JOBS / ms) * 1000),
+            'worker CPU ms per 1k jobs': cpu,
+            failed,
+          });
         }
         pinged += JOBS;
       }
@@ -167,23 +240,44 @@ async function main() {
     if (values.length === 0) return undefined;
     const sorted = [...values].sort((a, b) => a - b);
     const middle = sorted.length / 2;
-    return Number.isInteger(middle) ? Math.round(((sorted[middle - 1] + sorted[middle]) / 2) * 100) / 100 : sorted[Math.floor(middle)];
+    return Number.isInteger(middle)
+      ? Math.round(((sorted[middle - 1] + sorted[middle]) / 2) * 100) / 100
+      : sorted[Math.floor(middle)];
   };
   console.log(`concurrency ${CONCURRENCY} per process; cores: ${cpus().length}; target: Tandem at 0.7 or more of bare`);
   const summary: Record<number, unknown> = {};
   for (const processes of PROCESSES) {
     const at = rows.filter((r) => r.processes === processes);
     const rate = (path: string) => at.filter((r) => r.path === path).map((r) => r['jobs/s']);
-    const ratio = (base: string) => at.filter((r) => r.path === TANDEM).map((r) => Math.round((r['jobs/s'] / at.find((b) => b.run === r.run && b.path === base)!['jobs/s']) * 100) / 100);
+    const ratio = (base: string) =>
+      at
+        .filter((r) => r.path === TANDEM)
+        .map(
+          (r) => Math.round((r['jobs/s'] / at.find((b) => b.run === r.run && b.path === base)!['jobs/s']) * 100) / 100,
+        );
     const ratios = { bareDefaults: ratio(BARE), bareTandemOptions: ratio(BARE_KEEP) };
-    const label = PROCESSES.length > 1 ? `${processes} worker process${processes === 1 ? '' : 'es'} of each kind: ` : '';
-    console.log(`${label}Tandem / bare (BullMQ defaults) per run: ${ratios.bareDefaults.join(', ')} (median ${median(ratios.bareDefaults)})`);
+    const label =
+      PROCESSES.length > 1 ? `${processes} worker process${processes === 1 ? '' : 'es'} of each kind: ` : '';
+    console.log(
+      `${label}Tandem / bare (BullMQ defaults) per run: ${ratios.bareDefaults.join(', ')} (median ${median(ratios.bareDefaults)})`,
+    );
     console.log(
       `${label}Tandem / bare (Tandem's job options: 6 attempts, completed jobs kept 1 h up to 5,000) per run: ${ratios.bareTandemOptions.join(', ')} (median ${median(ratios.bareTandemOptions)})`,
     );
-    if (PROCESSES.length > 1) console.log(`${label}median jobs/s: bare ${median(rate(BARE))}, bare with Tandem's options ${median(rate(BARE_KEEP))}, Tandem ${median(rate(TANDEM))}`);
-    const cpu = (path: string) => median(at.filter((r) => r.path === path && r['worker CPU ms per 1k jobs'] !== undefined).map((r) => r['worker CPU ms per 1k jobs']!));
-    if (cpu(TANDEM) !== undefined) console.log(`${label}worker CPU per 1,000 jobs (median): bare ${cpu(BARE)} ms, bare with Tandem's options ${cpu(BARE_KEEP)} ms, Tandem ${cpu(TANDEM)} ms`);
+    if (PROCESSES.length > 1)
+      console.log(
+        `${label}median jobs/s: bare ${median(rate(BARE))}, bare with Tandem's options ${median(rate(BARE_KEEP))}, Tandem ${median(rate(TANDEM))}`,
+      );
+    const cpu = (path: string) =>
+      median(
+        at
+          .filter((r) => r.path === path && r['worker CPU ms per 1k jobs'] !== undefined)
+          .map((r) => r['worker CPU ms per 1k jobs']!),
+      );
+    if (cpu(TANDEM) !== undefined)
+      console.log(
+        `${label}worker CPU per 1,000 jobs (median): bare ${cpu(BARE)} ms, bare with Tandem's options ${cpu(BARE_KEEP)} ms, Tandem ${cpu(TANDEM)} ms`,
+      );
     summary[processes] = { bare: rate(BARE), bareTandemOptions: rate(BARE_KEEP), tandem: rate(TANDEM), ratios };
   }
   if (rows.some((r) => r.failed > 0)) throw new Error('some jobs failed');
@@ -192,7 +286,14 @@ async function main() {
   const out = join(process.cwd(), 'bench-results');
   mkdirSync(out, { recursive: true });
   const single = summary[PROCESSES[0]] as Record<string, unknown>;
-  writeFileSync(join(out, 'queue.json'), JSON.stringify({ cores: cpus().length, concurrency: CONCURRENCY, jobs: JOBS, ...single, byProcesses: summary, rows }, null, 2));
+  writeFileSync(
+    join(out, 'queue.json'),
+    JSON.stringify(
+      { cores: cpus().length, concurrency: CONCURRENCY, jobs: JOBS, ...single, byProcesses: summary, rows },
+      null,
+      2,
+    ),
+  );
 }
 
 if (process.argv[2] === '--bare-worker') {

@@ -36,7 +36,11 @@ async function learningCost(tandem: TestTandem, key: string, programId: string, 
   const withEstimates: number[] = [];
   const em = () => tandem.get(EntityManager).fork();
   for (let r = 0; r < runs; r++) {
-    await rawQuery(em(), `delete from coach_learning where person_id in (select person_id from enrollment where program_id = ?)`, [programId]);
+    await rawQuery(
+      em(),
+      `delete from coach_learning where person_id in (select person_id from enrollment where program_id = ?)`,
+      [programId],
+    );
     let started = performance.now();
     await proposedRound(tandem, key, programId);
     without.push(performance.now() - started);
@@ -74,7 +78,10 @@ function lemonHarness(): string | null {
  * Solves the round's pairs with LEMON: the pool loaded and scored again as the round did, every allowed pair (at or
  * above the program's minimum score) written out, and LEMON's own timing of NetworkSimplex.run() read back.
  */
-async function lemonSolve(tandem: TestTandem, programId: string): Promise<{ solveMs: number; matched: number; totalWeight: number; pairs: number } | null> {
+async function lemonSolve(
+  tandem: TestTandem,
+  programId: string,
+): Promise<{ solveMs: number; matched: number; totalWeight: number; pairs: number } | null> {
   const harness = lemonHarness();
   if (!harness) return null;
   const em = tandem.get(EntityManager).fork();
@@ -132,11 +139,21 @@ async function main() {
       const rssBefore = process.memoryUsage().rss;
       let peakRss = rssBefore;
       const started = performance.now();
-      const round = await proposedRound(tandem, key, programId, () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)));
+      const round = await proposedRound(
+        tandem,
+        key,
+        programId,
+        () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)),
+      );
       const totalMs = performance.now() - started;
       const lemon = LEMON ? await lemonSolve(tandem, programId) : undefined;
-      if (lemon && (lemon.matched !== round.matched || lemon.totalWeight !== Math.round(round.totalScore * SCORE_SCALE))) {
-        throw new Error(`LEMON disagrees: ${JSON.stringify(lemon)} vs matched ${round.matched}, total score ${round.totalScore}`);
+      if (
+        lemon &&
+        (lemon.matched !== round.matched || lemon.totalWeight !== Math.round(round.totalScore * SCORE_SCALE))
+      ) {
+        throw new Error(
+          `LEMON disagrees: ${JSON.stringify(lemon)} vs matched ${round.matched}, total score ${round.totalScore}`,
+        );
       }
       rows.push({
         coachees: size,
@@ -148,8 +165,15 @@ async function main() {
         'load ms': round.stats.loadMs,
         'store ms': round.stats.storeMs,
         // Queueing, progress updates, the final update and commit, and this script's 20 ms polling.
-        'other ms': Math.round(totalMs - round.stats.scoringMs - round.stats.solveMs - round.stats.loadMs - round.stats.storeMs),
-        ...(lemon ? { 'LEMON solve ms': Math.round(lemon.solveMs), 'solve / LEMON': Math.round((round.stats.solveMs / lemon.solveMs) * 100) / 100 } : {}),
+        'other ms': Math.round(
+          totalMs - round.stats.scoringMs - round.stats.solveMs - round.stats.loadMs - round.stats.storeMs,
+        ),
+        ...(lemon
+          ? {
+              'LEMON solve ms': Math.round(lemon.solveMs),
+              'solve / LEMON': Math.round((round.stats.solveMs / lemon.solveMs) * 100) / 100,
+            }
+          : {}),
         matched: round.matched,
         'total score': round.totalScore,
         'peak RSS MB': Math.round(peakRss / 2 ** 20),

@@ -30,12 +30,16 @@ class RawConnection {
   async response(n: number): Promise<{ status: number; headers: string }> {
     return waitFor(
       async () => {
-        const parts = this.data.split(/(?=HTTP\/1\.1 \d{3})/).filter((part) => part && !part.startsWith('HTTP/1.1 100'));
+        const parts = this.data
+          .split(/(?=HTTP\/1\.1 \d{3})/)
+          .filter((part) => part && !part.startsWith('HTTP/1.1 100'));
         const part = parts[n - 1];
         if (!part) return undefined;
         const [head, body = ''] = part.split('\r\n\r\n');
         const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
-        return Buffer.byteLength(body) >= length ? { status: Number(head.slice(9, 12)), headers: head.toLowerCase() } : undefined;
+        return Buffer.byteLength(body) >= length
+          ? { status: Number(head.slice(9, 12)), headers: head.toLowerCase() }
+          : undefined;
       },
       `response ${n}`,
       20_000,
@@ -81,11 +85,21 @@ describe('SIGTERM to the api with keep-alive connections open', () => {
       `POST /api/v1/programs HTTP/1.1\r\nHost: tandem\r\nAuthorization: Bearer ${rig.apiKey}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`,
     );
     // "100 Continue": the server has read the request's head, so the request is in flight when the signal arrives.
-    await waitFor(async () => (busy.data.includes('HTTP/1.1 100 Continue') ? true : undefined), 'the request to be in flight', 10_000, 10);
+    await waitFor(
+      async () => (busy.data.includes('HTTP/1.1 100 Continue') ? true : undefined),
+      'the request to be in flight',
+      10_000,
+      10,
+    );
 
     const signalled = Date.now();
     api.child.kill('SIGTERM');
-    await waitFor(async () => (api.output.join('').includes('api stopping') ? true : undefined), 'the api to begin stopping', 10_000, 10);
+    await waitFor(
+      async () => (api.output.join('').includes('api stopping') ? true : undefined),
+      'the api to begin stopping',
+      10_000,
+      10,
+    );
     // The idle connection is closed by the server, without a reset.
     await waitFor(async () => (idle.ended ? true : undefined), 'the idle connection to be closed', 5000, 10);
     expect(idle.error).toBeUndefined();
@@ -100,6 +114,8 @@ describe('SIGTERM to the api with keep-alive connections open', () => {
     expect([0, 'SIGTERM']).toContain(exit);
     expect(exitMs).toBeLessThan(5000);
     expect(await rig.count(`select count(*) as n from program where name = 'Created while stopping'`)).toBe(1);
-    process.stdout.write(`api drain: exited ${exitMs} ms after SIGTERM (grace 20 s); idle connection closed, the request in flight answered 201 with Connection: close\n`);
+    process.stdout.write(
+      `api drain: exited ${exitMs} ms after SIGTERM (grace 20 s); idle connection closed, the request in flight answered 201 with Connection: close\n`,
+    );
   }
 });

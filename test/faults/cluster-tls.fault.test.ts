@@ -19,7 +19,11 @@ describe('Redis Cluster over TLS with a password', () => {
 
   beforeAll(async () => {
     cluster = await PrivateRedisCluster.start(3, { tls: { password: 'cluster pass/word' } });
-    rig = await FaultRig.start({ SMTP_URL: await smtp.start(), REDIS_URL: cluster.url, NODE_EXTRA_CA_CERTS: cluster.caFile });
+    rig = await FaultRig.start({
+      SMTP_URL: await smtp.start(),
+      REDIS_URL: cluster.url,
+      NODE_EXTRA_CA_CERTS: cluster.caFile,
+    });
   });
 
   afterAll(async () => {
@@ -39,17 +43,34 @@ describe('Redis Cluster over TLS with a password', () => {
     expect(ping.json.ok).toBe(true);
 
     const program = await rig.post('/api/v1/programs', { name: 'Over TLS' });
-    const done = await rig.importDone((await rig.post(`/api/v1/programs/${program.id}/imports`, participantCsv(200, 'tls.example'), 'text/csv')).id);
+    const done = await rig.importDone(
+      (await rig.post(`/api/v1/programs/${program.id}/imports`, participantCsv(200, 'tls.example'), 'text/csv')).id,
+    );
     expect(done).toMatchObject({ status: 'succeeded', rows: 200 });
-    await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'the welcome emails', 120_000, 200);
+    await waitFor(
+      async () =>
+        (await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined,
+      'the welcome emails',
+      120_000,
+      200,
+    );
     const recipients = smtp.messages.filter((m) => m.to[0].endsWith('@tls.example')).map((m) => m.to[0]);
     expect(recipients).toHaveLength(200);
     expect(new Set(recipients).size).toBe(200);
     // The job counters reached the cluster: /metrics reads them back.
-    await waitFor(async () => {
-      const metrics = await (await rig.request('/metrics')).text();
-      return /tandem_job_duration_seconds_count\{queue="email",name="email.send",outcome="completed"\} 200\b/.test(metrics) ? true : undefined;
-    }, 'the email job counters in /metrics', 10_000, 200);
+    await waitFor(
+      async () => {
+        const metrics = await (await rig.request('/metrics')).text();
+        return /tandem_job_duration_seconds_count\{queue="email",name="email.send",outcome="completed"\} 200\b/.test(
+          metrics,
+        )
+          ? true
+          : undefined;
+      },
+      'the email job counters in /metrics',
+      10_000,
+      200,
+    );
     expect(await worker.stop('SIGTERM')).toBe(0);
   });
 
@@ -57,7 +78,10 @@ describe('Redis Cluster over TLS with a password', () => {
     const wrong = cluster.url.replace(/:cluster%20pass%2Fword@/, ':not-it@');
     const worker = rig.startWorker({ REDIS_URL: wrong });
     let timer: NodeJS.Timeout | undefined;
-    const code = await Promise.race([worker.exited, new Promise((resolve) => (timer = setTimeout(() => resolve('still running'), 60_000)))]);
+    const code = await Promise.race([
+      worker.exited,
+      new Promise((resolve) => (timer = setTimeout(() => resolve('still running'), 60_000))),
+    ]);
     clearTimeout(timer);
     if (code === 'still running') await worker.stop('SIGKILL');
     expect(code).toBe(1);

@@ -46,10 +46,15 @@ describe('Redis Cluster: the primary of the queues dies mid-cadence and its repl
       feedback: { reminderAfter: 'P3D' },
     });
     const sessions = await plannedSessions(rig, programId, pairs * 3);
-    const delayedBefore = await waitFor(async () => {
-      const delayed = Number(await cluster.call(owner, 'ZCARD', delayedKey));
-      return delayed >= pairs * 3 * 2 ? delayed : undefined;
-    }, 'every reminder and close as a delayed job on the owning primary', 10_000, 100);
+    const delayedBefore = await waitFor(
+      async () => {
+        const delayed = Number(await cluster.call(owner, 'ZCARD', delayedKey));
+        return delayed >= pairs * 3 * 2 ? delayed : undefined;
+      },
+      'every reminder and close as a delayed job on the owning primary',
+      10_000,
+      100,
+    );
 
     await cluster.kill(owner);
     const killedAt = Date.now();
@@ -79,8 +84,11 @@ describe('Redis Cluster: the primary of the queues dies mid-cadence and its repl
     // The api reads the queues and the workers' counters from the new primary.
     const metrics = await (await rig.request('/metrics')).text();
     expect(metrics).toContain('tandem_redis_up 1');
-    expect(metrics).toMatch(/tandem_job_duration_seconds_count\{queue="email",name="email.send",outcome="completed"\} [1-9]/);
-    for (const queue of ['intake', 'matching', 'pairing', 'cadence', 'feedback', 'email']) expect(metrics).toContain(`tandem_queue_jobs{queue="${queue}",state="failed"} 0`);
+    expect(metrics).toMatch(
+      /tandem_job_duration_seconds_count\{queue="email",name="email.send",outcome="completed"\} [1-9]/,
+    );
+    for (const queue of ['intake', 'matching', 'pairing', 'cadence', 'feedback', 'email'])
+      expect(metrics).toContain(`tandem_queue_jobs{queue="${queue}",state="failed"} 0`);
     expect(worker.child.exitCode).toBeNull();
     expect(rig.api.child.exitCode).toBeNull();
     process.stdout.write(

@@ -15,7 +15,10 @@ describe('database connections cut under the api', () => {
 
   beforeAll(async () => {
     await cutter.start();
-    rig = await FaultRig.start({ DATABASE_URL: cutter.url(`tandem_cut_${randomBytes(5).toString('hex')}`), PAGE_RATE_LIMIT: '10000' });
+    rig = await FaultRig.start({
+      DATABASE_URL: cutter.url(`tandem_cut_${randomBytes(5).toString('hex')}`),
+      PAGE_RATE_LIMIT: '10000',
+    });
   });
 
   afterAll(async () => {
@@ -35,7 +38,12 @@ describe('database connections cut under the api', () => {
       { path: '/ready', key: false },
     ];
     const probeAll = () =>
-      Promise.all(paths.map(async ({ path, key }) => ({ path, status: (await rig.fetch(path, { headers: key ? rig.headers : {} })).status })));
+      Promise.all(
+        paths.map(async ({ path, key }) => ({
+          path,
+          status: (await rig.fetch(path, { headers: key ? rig.headers : {} })).status,
+        })),
+      );
     // Warm: the pool holds open connections, which the cut then ends under the next queries.
     expect((await probeAll()).filter((a) => a.path.startsWith('/offers/')).every((a) => a.status === 404)).toBe(true);
 
@@ -46,6 +54,8 @@ describe('database connections cut under the api', () => {
 
     const after = await probeAll();
     expect(after.filter((a) => a.status >= 500)).toEqual([]);
-    process.stdout.write(`db cut: ${during.length} requests while every connection was cut, all 503; all served again after\n`);
+    process.stdout.write(
+      `db cut: ${during.length} requests while every connection was cut, all 503; all served again after\n`,
+    );
   });
 });

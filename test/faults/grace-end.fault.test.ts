@@ -32,26 +32,45 @@ describe('a worker whose grace runs out mid-transaction', () => {
   it('rolls back, exits at once, and the import is written once by another worker', async () => {
     // Person 7 already exists (from another program), and the test holds their row locked.
     const other = await rig.post('/api/v1/programs', { name: 'Earlier program' });
-    const seed = participantCsv(8, 'grace.example').split('\n').filter((line, i) => i === 0 || i === 8).join('\n').replace('Person 7', 'Person Seven');
+    const seed = participantCsv(8, 'grace.example')
+      .split('\n')
+      .filter((line, i) => i === 0 || i === 8)
+      .join('\n')
+      .replace('Person 7', 'Person Seven');
     let worker = rig.startWorker({ LOG_LEVEL: 'info' });
     await rig.importDone((await rig.post(`/api/v1/programs/${other.id}/imports`, seed, 'text/csv')).id, 60_000);
     blocker = new Client({ connectionString: rig.testEnv.config.databaseUrl });
     await blocker.connect();
     await blocker.query('begin');
-    await blocker.query(`select id from person where organization_id = $1 and email = 'person7@grace.example' for update`, [rig.organizationId]);
+    await blocker.query(
+      `select id from person where organization_id = $1 and email = 'person7@grace.example' for update`,
+      [rig.organizationId],
+    );
 
     const program = await rig.post('/api/v1/programs', { name: 'Grace ends' });
-    const accepted = await rig.post(`/api/v1/programs/${program.id}/imports`, participantCsv(ROWS, 'grace.example'), 'text/csv');
+    const accepted = await rig.post(
+      `/api/v1/programs/${program.id}/imports`,
+      participantCsv(ROWS, 'grace.example'),
+      'text/csv',
+    );
     // The import's upsert waits on the test's lock, inside its transaction.
     await waitFor(
-      async () => ((await rig.count(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'insert into person%'`)) > 0 ? true : undefined),
+      async () =>
+        (await rig.count(
+          `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'insert into person%'`,
+        )) > 0
+          ? true
+          : undefined,
       'the import to wait on the row lock',
       60_000,
       50,
     );
 
     const signalled = Date.now();
-    const exit = await Promise.race([worker.stop('SIGTERM'), new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
+    const exit = await Promise.race([
+      worker.stop('SIGTERM'),
+      new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000)),
+    ]);
     const exitMs = Date.now() - signalled;
     expect(worker.output.join('')).toContain('grace period over');
     expect(exit).toBe(0);
@@ -59,12 +78,21 @@ describe('a worker whose grace runs out mid-transaction', () => {
     // Its transaction was rolled back: no connection of it is left, nor the program's write lock.
     // (Ended by the worker before it exited; the server takes a moment to reap the backend.)
     await waitFor(
-      async () => ((await rig.count(`select count(*) as n from pg_stat_activity where datname = current_database() and query like 'insert into person%' and pid <> pg_backend_pid()`)) === 0 ? true : undefined),
+      async () =>
+        (await rig.count(
+          `select count(*) as n from pg_stat_activity where datname = current_database() and query like 'insert into person%' and pid <> pg_backend_pid()`,
+        )) === 0
+          ? true
+          : undefined,
       "the import's session to end",
       3000,
       20,
     );
-    expect(await rig.count(`select count(*) as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`)).toBe(0);
+    expect(
+      await rig.count(
+        `select count(*) as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`,
+      ),
+    ).toBe(0);
     expect(await rig.count(`select count(*) as n from enrollment where program_id = ?`, [program.id])).toBe(0);
 
     await blocker.query('rollback');
@@ -73,7 +101,9 @@ describe('a worker whose grace runs out mid-transaction', () => {
     expect(done).toMatchObject({ status: 'succeeded', rows: ROWS, created: ROWS });
     expect(await rig.count(`select count(*) as n from enrollment where program_id = ?`, [program.id])).toBe(ROWS);
     expect(await rig.count(`select count(*) as n from job_failure`)).toBe(0);
-    process.stdout.write(`grace end: worker exited ${exitMs} ms after SIGTERM (grace 1 s) with its import mid-transaction; the next worker wrote all ${ROWS} rows once\n`);
+    process.stdout.write(
+      `grace end: worker exited ${exitMs} ms after SIGTERM (grace 1 s) with its import mid-transaction; the next worker wrote all ${ROWS} rows once\n`,
+    );
     await worker.stop('SIGTERM');
   });
 });

@@ -23,13 +23,20 @@ class Contender {
 
   constructor(env: Record<string, string>) {
     if (!existsSync(CONTENDER)) throw new Error(`${CONTENDER} is missing: run "npm run build" first (npm test does)`);
-    this.child = fork(CONTENDER, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    this.child = fork(CONTENDER, [], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     this.child.on('message', (report: ContenderReport) => this.reports.push(report));
     this.exited = new Promise((resolve) => this.child.on('exit', resolve));
   }
 
   ready(): Promise<boolean> {
-    return waitFor(async () => (this.reports.some((r) => r.kind === 'ready') ? true : undefined), 'a contender to start', 30_000);
+    return waitFor(
+      async () => (this.reports.some((r) => r.kind === 'ready') ? true : undefined),
+      'a contender to start',
+      30_000,
+    );
   }
 
   tick(tick: ContenderTick): void {
@@ -37,7 +44,13 @@ class Contender {
   }
 
   done(tick: number): Promise<Extract<ContenderReport, { kind: 'done' }>> {
-    return waitFor(async () => this.reports.find((r): r is Extract<ContenderReport, { kind: 'done' }> => r.kind === 'done' && r.tick === tick), `tick ${tick} to end`, 30_000, 10);
+    return waitFor(
+      async () =>
+        this.reports.find((r): r is Extract<ContenderReport, { kind: 'done' }> => r.kind === 'done' && r.tick === tick),
+      `tick ${tick} to end`,
+      30_000,
+      10,
+    );
   }
 }
 
@@ -60,7 +73,13 @@ describe('the reconciler lease across worker processes', () => {
     await env?.destroy();
   });
 
-  const leaseRow = async () => (await rawQuery<{ holder: string; generation: string }>(orm.em.fork(), `select holder, generation from lease where name = 'test.sweep'`))[0];
+  const leaseRow = async () =>
+    (
+      await rawQuery<{ holder: string; generation: string }>(
+        orm.em.fork(),
+        `select holder, generation from lease where name = 'test.sweep'`,
+      )
+    )[0];
 
   it('three workers starting a sweep at once, ten ticks: exactly one acts each tick, and no two passes overlap', async () => {
     const passes: { startedAt: number; endedAt: number; holder: string; generation: number }[] = [];
@@ -69,24 +88,34 @@ describe('the reconciler lease across worker processes', () => {
       const outcomes = await Promise.all(contenders.map((c) => c.done(tick)));
       const acted = outcomes.filter((o) => o.acted);
       expect(acted).toHaveLength(1);
-      passes.push({ startedAt: acted[0].startedAt!, endedAt: acted[0].endedAt, holder: acted[0].holder!, generation: acted[0].generation! });
+      passes.push({
+        startedAt: acted[0].startedAt!,
+        endedAt: acted[0].endedAt,
+        holder: acted[0].holder!,
+        generation: acted[0].generation!,
+      });
     }
     // One acquisition per tick, counted by the database.
     expect(passes.map((p) => p.generation)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(Number((await leaseRow()).generation)).toBe(10);
-    for (let i = 1; i < passes.length; i++) expect(passes[i].startedAt).toBeGreaterThanOrEqual(passes[i - 1].endedAt - 5);
+    for (let i = 1; i < passes.length; i++)
+      expect(passes[i].startedAt).toBeGreaterThanOrEqual(passes[i - 1].endedAt - 5);
   });
 
   it('a pass longer than the lease keeps it by renewing: every other worker is refused throughout', async () => {
     const [holder, ...others] = contenders;
     holder.tick({ tick: 100, name: 'test.sweep', workMs: TTL_MS * 3, ttlMs: TTL_MS });
-    await waitFor(async () => (holder.reports.some((r) => r.kind === 'started' && r.tick === 100) ? true : undefined), 'the long pass to start');
+    await waitFor(
+      async () => (holder.reports.some((r) => r.kind === 'started' && r.tick === 100) ? true : undefined),
+      'the long pass to start',
+    );
     let tick = 101;
     const refused: boolean[] = [];
     while (!holder.reports.some((r) => r.kind === 'done' && r.tick === 100)) {
       for (const c of others) c.tick({ tick, name: 'test.sweep', workMs: 0, ttlMs: TTL_MS });
       const outcomes = await Promise.all(others.map((c) => c.done(tick)));
-      if (!holder.reports.some((r) => r.kind === 'done' && r.tick === 100)) refused.push(...outcomes.map((o) => !o.acted));
+      if (!holder.reports.some((r) => r.kind === 'done' && r.tick === 100))
+        refused.push(...outcomes.map((o) => !o.acted));
       tick++;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -109,7 +138,10 @@ describe('the reconciler lease across worker processes', () => {
     started.child.kill('SIGKILL');
     await started.exited;
     const killedAt = Date.now();
-    const [{ expires: deadUntil }] = await rawQuery<{ expires: Date }>(orm.em.fork(), `select expires_at as expires from lease where name = 'test.sweep'`);
+    const [{ expires: deadUntil }] = await rawQuery<{ expires: Date }>(
+      orm.em.fork(),
+      `select expires_at as expires from lease where name = 'test.sweep'`,
+    );
     const survivors = contenders.filter((c) => c !== started);
     let tick = 201;
     let takenOver: { at: number; holder: string } | undefined;
@@ -127,11 +159,16 @@ describe('the reconciler lease across worker processes', () => {
     }
     expect(takenOver.holder).not.toBe(dead);
     // Not before the dead holder's time was up (both times the database's).
-    const [{ acquired }] = await rawQuery<{ acquired: Date }>(orm.em.fork(), `select acquired_at as acquired from lease where name = 'test.sweep'`);
+    const [{ acquired }] = await rawQuery<{ acquired: Date }>(
+      orm.em.fork(),
+      `select acquired_at as acquired from lease where name = 'test.sweep'`,
+    );
     expect(new Date(acquired).getTime()).toBeGreaterThanOrEqual(new Date(deadUntil).getTime());
     // Refused while the dead holder's time ran (at least the first tries), taken within one lease length of the kill.
     expect(refusedBefore.length).toBeGreaterThan(0);
     expect(takenOver.at - killedAt).toBeLessThanOrEqual(TTL_MS + 500);
-    process.stdout.write(`lease: holder killed, refused ${refusedBefore.length} times, taken over ${takenOver.at - killedAt} ms after the kill (lease ${TTL_MS} ms)\n`);
+    process.stdout.write(
+      `lease: holder killed, refused ${refusedBefore.length} times, taken over ${takenOver.at - killedAt} ms after the kill (lease ${TTL_MS} ms)\n`,
+    );
   });
 });

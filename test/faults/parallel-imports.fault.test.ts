@@ -34,8 +34,17 @@ describe('many parallel imports into one program', () => {
     const send = async (body: string) => {
       const started = Date.now();
       try {
-        const response = await rig.fetch(url, { method: 'POST', headers: { ...rig.headers, 'content-type': 'text/csv' }, body, signal: AbortSignal.timeout(30_000) });
-        return { status: response.status, body: (await response.json()) as { id?: string; code?: string; details?: { importId?: string } }, ms: Date.now() - started };
+        const response = await rig.fetch(url, {
+          method: 'POST',
+          headers: { ...rig.headers, 'content-type': 'text/csv' },
+          body,
+          signal: AbortSignal.timeout(30_000),
+        });
+        return {
+          status: response.status,
+          body: (await response.json()) as { id?: string; code?: string; details?: { importId?: string } },
+          ms: Date.now() - started,
+        };
       } catch (err) {
         return { status: 0, body: { code: (err as Error).name }, ms: Date.now() - started };
       }
@@ -57,15 +66,26 @@ describe('many parallel imports into one program', () => {
 
     const drainStarted = Date.now();
     await waitFor(
-      async () => ((await rig.count(`select count(*) as n from import_batch where program_id = ? and status in ('queued', 'running')`, [program.id])) === 0 ? true : undefined),
+      async () =>
+        (await rig.count(
+          `select count(*) as n from import_batch where program_id = ? and status in ('queued', 'running')`,
+          [program.id],
+        )) === 0
+          ? true
+          : undefined,
       'every import to finish',
       150_000,
       200,
     );
     const drainMs = Date.now() - drainStarted;
-    const outcomes = await rig.rows<{ status: string; n: string }>(`select status::text as status, count(*) as n from import_batch where program_id = ? group by 1`, [program.id]);
+    const outcomes = await rig.rows<{ status: string; n: string }>(
+      `select status::text as status, count(*) as n from import_batch where program_id = ? group by 1`,
+      [program.id],
+    );
     expect(outcomes).toEqual([{ status: 'succeeded', n: String(accepted.length) }]);
-    expect(await rig.count(`select count(*) as n from enrollment where program_id = ?`, [program.id])).toBe(accepted.length * ROWS);
+    expect(await rig.count(`select count(*) as n from enrollment where program_id = ?`, [program.id])).toBe(
+      accepted.length * ROWS,
+    );
     expect(await rig.count(`select count(*) as n from job_failure`)).toBe(0);
     process.stdout.write(
       `parallel imports: ${IMPORTS} sent at once, ${accepted.length} accepted (${statuses.filter((s) => s !== 202).length} told to retry), ` +

@@ -32,7 +32,8 @@ describe('PgBouncer in transaction mode', () => {
     const lookups = async (pooler: 'none' | 'transaction') => {
       const orm = await MikroORM.init(createOrmConfig(bouncer.url('postgres'), { pool: { min: 2, max: 2 } }, pooler));
       try {
-        const lookup = () => rawQuery<{ n: number }>(orm.em.fork(), 'select ?::int + 1 as n', [41], { prepare: 'pooler_probe' });
+        const lookup = () =>
+          rawQuery<{ n: number }>(orm.em.fork(), 'select ?::int + 1 as n', [41], { prepare: 'pooler_probe' });
         return await Promise.allSettled([lookup(), lookup(), lookup(), lookup()]);
       } finally {
         await orm.close();
@@ -43,10 +44,14 @@ describe('PgBouncer in transaction mode', () => {
       const named = await lookups('none');
       const failed = named.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(failed.length).toBeGreaterThan(0);
-      expect(String(failed[0].reason.message)).toMatch(/prepared statement "pooler_probe" (already exists|does not exist)/);
+      expect(String(failed[0].reason.message)).toMatch(
+        /prepared statement "pooler_probe" (already exists|does not exist)/,
+      );
 
       const unnamed = await lookups('transaction');
-      expect(unnamed.map((r) => (r.status === 'fulfilled' ? r.value[0].n : r.reason.message))).toEqual([42, 42, 42, 42]);
+      expect(unnamed.map((r) => (r.status === 'fulfilled' ? r.value[0].n : r.reason.message))).toEqual([
+        42, 42, 42, 42,
+      ]);
     });
 
     it('lets db:migrate create and migrate a database through it', async () => {
@@ -72,7 +77,10 @@ describe('PgBouncer in transaction mode', () => {
 
     beforeAll(async () => {
       bouncer = await PrivatePgBouncer.start({ poolSize: 3 });
-      rig = await FaultRig.start({ SMTP_URL: await smtp.start(), DATABASE_POOLER: 'transaction', PAGE_RATE_LIMIT: '10000' }, { processDatabaseUrl: (direct) => bouncer.via(direct) });
+      rig = await FaultRig.start(
+        { SMTP_URL: await smtp.start(), DATABASE_POOLER: 'transaction', PAGE_RATE_LIMIT: '10000' },
+        { processDatabaseUrl: (direct) => bouncer.via(direct) },
+      );
     });
 
     afterAll(async () => {
@@ -98,12 +106,22 @@ describe('PgBouncer in transaction mode', () => {
         cadence: { interval: 'PT15S', sessions: 2, sessionDuration: 'PT1S', reminderLead: 'PT5S' },
         feedback: { reminderAfter: 'P3D' },
       });
-      expect((await rig.importDone((await rig.post(`/api/v1/programs/${program.id}/imports`, fixtureCsv(people), 'text/csv')).id)).status).toBe('succeeded');
+      expect(
+        (
+          await rig.importDone(
+            (await rig.post(`/api/v1/programs/${program.id}/imports`, fixtureCsv(people), 'text/csv')).id,
+          )
+        ).status,
+      ).toBe('succeeded');
       const round = await rig.post(`/api/v1/programs/${program.id}/rounds`);
       expect(await rig.roundDone(round.id)).toMatchObject({ status: 'proposed', matched: pairs });
       await rig.post(`/api/v1/rounds/${round.id}/publish`);
       const isOffer = (m: { subject: string }) => m.subject.startsWith('Coaching offer');
-      const offers = await waitFor(async () => (smtp.messages.filter(isOffer).length === pairs ? smtp.messages.filter(isOffer) : undefined), 'the offers', 60_000);
+      const offers = await waitFor(
+        async () => (smtp.messages.filter(isOffer).length === pairs ? smtp.messages.filter(isOffer) : undefined),
+        'the offers',
+        60_000,
+      );
 
       // Each coach's page names the coachee proposed to that coach: the pairings of the round, from the database.
       const proposed = await rig.rows<{ coach: string; coachee: string }>(
@@ -117,10 +135,12 @@ describe('PgBouncer in transaction mode', () => {
       // Bursts of page views (batched into one lookup per turn), 5 views of every offer at once, 3 times over.
       for (let burst = 0; burst < 3; burst++) {
         const views = await Promise.all(
-          offers.flatMap((offer) => Array.from({ length: 5 }, async () => {
-            const response = await rig.fetch(new URL(offerLink(offer.text)).pathname);
-            return { coach: offer.to[0], status: response.status, text: await response.text() };
-          })),
+          offers.flatMap((offer) =>
+            Array.from({ length: 5 }, async () => {
+              const response = await rig.fetch(new URL(offerLink(offer.text)).pathname);
+              return { coach: offer.to[0], status: response.status, text: await response.text() };
+            }),
+          ),
         );
         for (const view of views) {
           expect(view.status).toBe(200);
@@ -128,7 +148,11 @@ describe('PgBouncer in transaction mode', () => {
         }
       }
       for (const offer of offers) {
-        const accepted = await rig.fetch(`${new URL(offerLink(offer.text)).pathname}/accept`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+        const accepted = await rig.fetch(`${new URL(offerLink(offer.text)).pathname}/accept`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: '',
+        });
         expect(accepted.status).toBe(200);
         expect(await accepted.text()).toContain('Thank you!');
       }
@@ -139,15 +163,30 @@ describe('PgBouncer in transaction mode', () => {
       const expectedKeys = cadenceEmailKeys(sessions);
       const expectedIds = new Set(expectedKeys.map(messageIdOf));
       const arrived = () => smtp.messages.filter((m) => expectedIds.has(m.messageId));
-      await waitFor(async () => (arrived().length >= expectedKeys.length ? true : undefined), `${expectedKeys.length} reminders and feedback requests`, 150_000, 200);
-      await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'the outbox to drain', 60_000, 200);
+      await waitFor(
+        async () => (arrived().length >= expectedKeys.length ? true : undefined),
+        `${expectedKeys.length} reminders and feedback requests`,
+        150_000,
+        200,
+      );
+      await waitFor(
+        async () =>
+          (await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined,
+        'the outbox to drain',
+        60_000,
+        200,
+      );
 
       expect(new Set(arrived().map((m) => m.messageId)).size).toBe(expectedKeys.length);
       expect(arrived()).toHaveLength(expectedKeys.length);
       const all = smtp.messages.map((m) => m.messageId);
       expect(new Set(all).size).toBe(all.length);
-      expect(await rig.count(`select count(*) as n from pairing where round_id = ? and status = 'active'`, [round.id])).toBe(pairs);
-      expect(await rig.count(`select count(*) as n from feedback where session_id = any(?)`, [sessions.map((s) => s.id)])).toBe(pairs * 2 * 2);
+      expect(
+        await rig.count(`select count(*) as n from pairing where round_id = ? and status = 'active'`, [round.id]),
+      ).toBe(pairs);
+      expect(
+        await rig.count(`select count(*) as n from feedback where session_id = any(?)`, [sessions.map((s) => s.id)]),
+      ).toBe(pairs * 2 * 2);
       expect(await rig.rows(`select job_name, error from job_failure`)).toEqual([]);
       expect((await rig.fetch('/ready')).status).toBe(200);
 
@@ -155,10 +194,18 @@ describe('PgBouncer in transaction mode', () => {
       const stats = (await bouncer.show('STATS')).find((row) => row.database === database);
       expect(Number(stats?.total_xact_count)).toBeGreaterThan(100);
       const pool = (await bouncer.show('POOLS')).find((row) => row.database === database);
-      expect(Number(pool?.sv_active) + Number(pool?.sv_idle) + Number(pool?.sv_used) + Number(pool?.sv_tested) + Number(pool?.sv_login)).toBeLessThanOrEqual(3);
+      expect(
+        Number(pool?.sv_active) +
+          Number(pool?.sv_idle) +
+          Number(pool?.sv_used) +
+          Number(pool?.sv_tested) +
+          Number(pool?.sv_login),
+      ).toBeLessThanOrEqual(3);
       expect(worker.output.join('')).not.toMatch(/prepared statement/);
       expect(rig.api.output.join('')).not.toMatch(/prepared statement/);
-      process.stdout.write(`pgbouncer: ${stats?.total_xact_count} transactions and ${stats?.total_query_count} queries through 3 server connections; ${pairs * 15} offer page views; ${expectedKeys.length} reminders and requests sent once\n`);
+      process.stdout.write(
+        `pgbouncer: ${stats?.total_xact_count} transactions and ${stats?.total_query_count} queries through 3 server connections; ${pairs * 15} offer page views; ${expectedKeys.length} reminders and requests sent once\n`,
+      );
       await worker.stop('SIGTERM');
     });
   });

@@ -46,29 +46,56 @@ describe('PostgreSQL restarts under load', () => {
   it('finishes the import and sends every welcome; the api answers 503 meanwhile and recovers by itself', async () => {
     const worker = rig.startWorker();
     const program = await rig.post('/api/v1/programs', { name: 'Postgres under fire' });
-    const accepted = await rig.post(`/api/v1/programs/${program.id}/imports`, participantCsv(1000, 'pg.example'), 'text/csv');
-    await waitFor(async () => (smtp.messages.length >= 100 ? true : undefined), 'the first welcome emails', 120_000, 20);
+    const accepted = await rig.post(
+      `/api/v1/programs/${program.id}/imports`,
+      participantCsv(1000, 'pg.example'),
+      'text/csv',
+    );
+    await waitFor(
+      async () => (smtp.messages.length >= 100 ? true : undefined),
+      'the first welcome emails',
+      120_000,
+      20,
+    );
 
     await pg.down('fast');
     const during: { status: number; ms: number; code?: string }[] = [];
     const outageEnds = Date.now() + 6000;
     while (Date.now() < outageEnds) {
-      during.push(await probe(`/api/v1/programs/${program.id}`), await probe(`/api/v1/imports/${accepted.id}`), await probe('/ready', false));
+      during.push(
+        await probe(`/api/v1/programs/${program.id}`),
+        await probe(`/api/v1/imports/${accepted.id}`),
+        await probe('/ready', false),
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     await pg.up();
     const restartedAt = Date.now();
-    const recovered = await waitFor(async () => ((await probe(`/api/v1/programs/${program.id}`)).status === 200 ? Date.now() - restartedAt : undefined), 'the api to recover', 60_000, 100);
+    const recovered = await waitFor(
+      async () =>
+        (await probe(`/api/v1/programs/${program.id}`)).status === 200 ? Date.now() - restartedAt : undefined,
+      'the api to recover',
+      60_000,
+      100,
+    );
 
     expect(during.length).toBeGreaterThanOrEqual(9);
     expect(during.map((d) => d.status).every((s) => s === 503)).toBe(true);
-    expect(during.filter((d) => d.code !== undefined).every((d) => d.code === 'unavailable' || d.code === undefined)).toBe(true);
+    expect(
+      during.filter((d) => d.code !== undefined).every((d) => d.code === 'unavailable' || d.code === undefined),
+    ).toBe(true);
     expect(Math.max(...during.map((d) => d.ms))).toBeLessThan(5000);
 
     const done = await rig.importDone(accepted.id);
     expect(done).toMatchObject({ status: 'succeeded', rows: 1000 });
     expect(await rig.count(`select count(*) as n from enrollment where program_id = ?`, [program.id])).toBe(1000);
-    await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'every welcome sent', 180_000, 200);
+    await waitFor(
+      async () =>
+        (await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined,
+      'every welcome sent',
+      180_000,
+      200,
+    );
     await rig.queuesIdle();
     const recipients = smtp.messages.map((m) => m.to[0]);
     const counts = new Map<string, number>();
@@ -80,7 +107,10 @@ describe('PostgreSQL restarts under load', () => {
     );
     const doubled = [...counts].filter(([, n]) => n > 1).map(([to]) => to);
     expect(doubled.every((to) => reclaimed.has(to))).toBe(true);
-    const retryLines = worker.output.join('').split('\n').filter((line) => line.includes('job failed, will retry'));
+    const retryLines = worker.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('job failed, will retry'));
     const retries = retryLines.length;
     expect(retries).toBeGreaterThan(0);
     const retriedJobs = new Set(retryLines.map((line) => /"jobId":"([^"]+)"/.exec(line)?.[1])).size;
@@ -91,7 +121,10 @@ describe('PostgreSQL restarts under load', () => {
     expect(await worker.stop('SIGTERM')).toBe(0);
     // Nothing went wrong for good: no failure recorded, no failed job left, the reconciler's included.
     expect(await rig.rows(`select job_name, error from job_failure`)).toEqual([]);
-    const maintenance = new Queue('maintenance', { connection: { url: rig.testEnv.config.redisUrl }, prefix: rig.testEnv.config.queuePrefix });
+    const maintenance = new Queue('maintenance', {
+      connection: { url: rig.testEnv.config.redisUrl },
+      prefix: rig.testEnv.config.queuePrefix,
+    });
     try {
       expect(await maintenance.getFailedCount()).toBe(0);
     } finally {

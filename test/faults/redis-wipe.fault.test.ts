@@ -40,10 +40,15 @@ describe('Redis stops mid-cadence and comes back empty (FLUSHALL)', () => {
     // Each session's reminder and close become delayed jobs in Redis just after its planning commits, the first due in
     // about 15 s: wait for all of them (counting at once, a loaded run once found 7 of the 18 still being added).
     // Redis then goes away, and returns empty.
-    const delayedBefore = await waitFor(async () => {
-      const delayed = Number(await redis.command('ZCARD', `${rig.testEnv.config.queuePrefix}:cadence:delayed`));
-      return delayed >= pairs * 3 * 2 ? delayed : undefined;
-    }, 'every reminder and close as a delayed job', 10_000, 100);
+    const delayedBefore = await waitFor(
+      async () => {
+        const delayed = Number(await redis.command('ZCARD', `${rig.testEnv.config.queuePrefix}:cadence:delayed`));
+        return delayed >= pairs * 3 * 2 ? delayed : undefined;
+      },
+      'every reminder and close as a delayed job',
+      10_000,
+      100,
+    );
     await redis.down();
     await new Promise((resolve) => setTimeout(resolve, 2000));
     await redis.up();
@@ -77,7 +82,9 @@ describe('Redis stops mid-cadence and comes back empty (FLUSHALL)', () => {
     expect(Math.abs(restored - new Date(last.close_at).getTime())).toBeLessThan(1500);
 
     const sent = await expectCadenceEmailsOnce(rig, smtp, sessions);
-    process.stdout.write(`redis wipe: ${delayedBefore} delayed cadence jobs lost, re-created ${restoredMs} ms after the wipe; ${sent} reminders and requests sent once\n`);
+    process.stdout.write(
+      `redis wipe: ${delayedBefore} delayed cadence jobs lost, re-created ${restoredMs} ms after the wipe; ${sent} reminders and requests sent once\n`,
+    );
     await worker.stop('SIGTERM');
   });
 });

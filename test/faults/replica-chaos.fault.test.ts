@@ -50,10 +50,16 @@ class Replica {
     if (this.kind === 'api') this.base = `http://127.0.0.1:${await this.process.listeningPort(60_000)}`;
     else {
       const worker = this.process;
-      await waitFor(async () => {
-        if (worker.child.exitCode !== null) throw new Error(`${this.name} exited while booting:\n${worker.output.join('').slice(-2000)}`);
-        return worker.output.some((chunk) => chunk.includes('tandem worker started')) ? true : undefined;
-      }, `${this.name} to boot`, 60_000, 20);
+      await waitFor(
+        async () => {
+          if (worker.child.exitCode !== null)
+            throw new Error(`${this.name} exited while booting:\n${worker.output.join('').slice(-2000)}`);
+          return worker.output.some((chunk) => chunk.includes('tandem worker started')) ? true : undefined;
+        },
+        `${this.name} to boot`,
+        60_000,
+        20,
+      );
     }
     this.up = true;
   }
@@ -76,7 +82,9 @@ describe('2 api and 3 worker replicas, a random one killed every few seconds', (
     // The rig's own api stays out of the chaos: the replicas are separate processes on the same database and Redis.
     await rig.api.stop('SIGTERM');
     replicas.push(new Replica('api-1', 'api', rig.processEnv), new Replica('api-2', 'api', rig.processEnv));
-    WORKER_QUEUES.forEach((queues, i) => replicas.push(new Replica(`worker-${i + 1}`, 'worker', { ...rig.processEnv, WORKER_QUEUES: queues })));
+    WORKER_QUEUES.forEach((queues, i) =>
+      replicas.push(new Replica(`worker-${i + 1}`, 'worker', { ...rig.processEnv, WORKER_QUEUES: queues })),
+    );
     await Promise.all(replicas.map((r) => r.start()));
   });
 
@@ -106,13 +114,23 @@ describe('2 api and 3 worker replicas, a random one killed every few seconds', (
   }
 
   /** A POST that must happen once: when its answer is lost with its api, `happened` (read from the database) says whether to send it again. */
-  async function postOnce(path: string, body: string | undefined, type: string, happened: () => Promise<boolean>): Promise<void> {
+  async function postOnce(
+    path: string,
+    body: string | undefined,
+    type: string,
+    happened: () => Promise<boolean>,
+  ): Promise<void> {
     for (let attempt = 1; attempt <= 20; attempt++) {
       const live = replicas.filter((r) => r.kind === 'api' && r.up);
       const api = live[Math.floor(Math.random() * live.length)];
       if (api) {
         try {
-          const response = await fetch(`${api.base}${path}`, { method: 'POST', headers: { ...rig.headers, ...(body === undefined ? {} : { 'content-type': type }) }, body, signal: AbortSignal.timeout(60_000) });
+          const response = await fetch(`${api.base}${path}`, {
+            method: 'POST',
+            headers: { ...rig.headers, ...(body === undefined ? {} : { 'content-type': type }) },
+            body,
+            signal: AbortSignal.timeout(60_000),
+          });
           if (response.status < 300) return;
           if (response.status !== 503) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
         } catch (err) {
@@ -127,9 +145,17 @@ describe('2 api and 3 worker replicas, a random one killed every few seconds', (
 
   it('runs the program once: every enrollment, proposal, decision, session, reminder and email exactly once', async () => {
     const people: FixturePerson[] = [];
-    for (let i = 0; i < COACHES; i++) people.push({ role: 'coach', email: `coach${i}@chaos.example`, name: `Coach ${i}`, capacity: 5 });
-    for (let i = 0; i < COACHEES; i++) people.push({ role: 'coachee', email: `coachee${i}@chaos.example`, name: `Coachee ${i}` });
-    const program = (await (await call('/api/v1/programs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(PROGRAM) })).json()) as { id: string };
+    for (let i = 0; i < COACHES; i++)
+      people.push({ role: 'coach', email: `coach${i}@chaos.example`, name: `Coach ${i}`, capacity: 5 });
+    for (let i = 0; i < COACHEES; i++)
+      people.push({ role: 'coachee', email: `coachee${i}@chaos.example`, name: `Coachee ${i}` });
+    const program = (await (
+      await call('/api/v1/programs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(PROGRAM),
+      })
+    ).json()) as { id: string };
 
     // The chaos: 3 to 6 s after the last restart, a random replica is killed and started again at once (seeded, so every
     // run kills in the same order).
@@ -144,7 +170,10 @@ describe('2 api and 3 worker replicas, a random one killed every few seconds', (
         await replica.kill();
         // The emails the killed worker had claimed but not marked sent: the only ones that may arrive twice.
         if (replica.kind === 'worker') {
-          for (const row of await rig.rows<{ key: string }>(`select idempotency_key as key from outbox_message where status = 'sending'`)) inFlight.add(messageIdOf(row.key));
+          for (const row of await rig.rows<{ key: string }>(
+            `select idempotency_key as key from outbox_message where status = 'sending'`,
+          ))
+            inFlight.add(messageIdOf(row.key));
         }
         await replica.start();
       }
@@ -152,26 +181,69 @@ describe('2 api and 3 worker replicas, a random one killed every few seconds', (
 
     const count = (sql: string) => rig.count(sql, [program.id]);
     try {
-      await postOnce(`/api/v1/programs/${program.id}/imports`, fixtureCsv(people), 'text/csv', async () => (await count(`select count(*) as n from import_batch where program_id = ?`)) > 0);
-      await waitFor(async () => ((await count(`select count(*) as n from enrollment where program_id = ?`)) === COACHEES + COACHES ? true : undefined), 'the enrollments', 600_000, 500);
-      await postOnce(`/api/v1/programs/${program.id}/rounds`, undefined, '', async () => (await count(`select count(*) as n from matching_round where program_id = ?`)) > 0);
-      const [round] = await waitFor(async () => {
-        const rows = await rig.rows<{ id: string; status: string; matched: number }>(`select id, status::text as status, (stats ->> 'matched')::int as matched from matching_round where program_id = ?`, [program.id]);
-        return rows.length === 1 && rows[0].status === 'proposed' ? rows : undefined;
-      }, 'the proposed round', 600_000, 500);
+      await postOnce(
+        `/api/v1/programs/${program.id}/imports`,
+        fixtureCsv(people),
+        'text/csv',
+        async () => (await count(`select count(*) as n from import_batch where program_id = ?`)) > 0,
+      );
+      await waitFor(
+        async () =>
+          (await count(`select count(*) as n from enrollment where program_id = ?`)) === COACHEES + COACHES
+            ? true
+            : undefined,
+        'the enrollments',
+        600_000,
+        500,
+      );
+      await postOnce(
+        `/api/v1/programs/${program.id}/rounds`,
+        undefined,
+        '',
+        async () => (await count(`select count(*) as n from matching_round where program_id = ?`)) > 0,
+      );
+      const [round] = await waitFor(
+        async () => {
+          const rows = await rig.rows<{ id: string; status: string; matched: number }>(
+            `select id, status::text as status, (stats ->> 'matched')::int as matched from matching_round where program_id = ?`,
+            [program.id],
+          );
+          return rows.length === 1 && rows[0].status === 'proposed' ? rows : undefined;
+        },
+        'the proposed round',
+        600_000,
+        500,
+      );
       expect(round.matched).toBe(COACHEES);
-      await postOnce(`/api/v1/rounds/${round.id}/publish`, undefined, '', async () => (await count(`select count(*) as n from matching_round where program_id = ? and status = 'published'`)) > 0);
+      await postOnce(
+        `/api/v1/rounds/${round.id}/publish`,
+        undefined,
+        '',
+        async () =>
+          (await count(`select count(*) as n from matching_round where program_id = ? and status = 'published'`)) > 0,
+      );
 
       // Each coach accepts every offer from the link in its email, as the emails arrive.
       const accepted = new Set<string>();
       await waitFor(
         async () => {
-          const links = [...new Set(smtp.messages.filter((m) => m.subject.startsWith('Coaching offer')).map((m) => new URL(offerLink(m.text)).pathname))].filter((l) => !accepted.has(l));
+          const links = [
+            ...new Set(
+              smtp.messages
+                .filter((m) => m.subject.startsWith('Coaching offer'))
+                .map((m) => new URL(offerLink(m.text)).pathname),
+            ),
+          ].filter((l) => !accepted.has(l));
           for (let i = 0; i < links.length; i += 10) {
             await Promise.all(
               links.slice(i, i + 10).map(async (link) => {
-                const answer = await call(`${link}/accept`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' }, false);
-                if (answer.status !== 200) throw new Error(`accept answered ${answer.status}: ${(await answer.text()).slice(0, 300)}`);
+                const answer = await call(
+                  `${link}/accept`,
+                  { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' },
+                  false,
+                );
+                if (answer.status !== 200)
+                  throw new Error(`accept answered ${answer.status}: ${(await answer.text()).slice(0, 300)}`);
                 accepted.add(link);
               }),
             );
@@ -182,14 +254,28 @@ describe('2 api and 3 worker replicas, a random one killed every few seconds', (
         900_000,
         500,
       );
-      await waitFor(async () => ((await count(`select count(*) as n from pairing where program_id = ? and status = 'completed'`)) === COACHEES ? true : undefined), 'every pairing completed', 900_000, 1000);
+      await waitFor(
+        async () =>
+          (await count(`select count(*) as n from pairing where program_id = ? and status = 'completed'`)) === COACHEES
+            ? true
+            : undefined,
+        'every pairing completed',
+        900_000,
+        1000,
+      );
     } finally {
       chaos = false;
       await chaosDone;
     }
 
     // Everything settles with every replica up: no email left to send, no job waiting.
-    await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'every email sent', 600_000, 500);
+    await waitFor(
+      async () =>
+        (await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined,
+      'every email sent',
+      600_000,
+      500,
+    );
     await rig.queuesIdle(120_000);
 
     const kills = Object.fromEntries(replicas.map((r) => [r.name, r.kills]));
@@ -202,13 +288,29 @@ describe('2 api and 3 worker replicas, a random one killed every few seconds', (
     expect(await count(`select count(*) as n from matching_round where program_id = ?`)).toBe(1);
     expect(await count(`select count(*) as n from pairing where program_id = ?`)).toBe(COACHEES);
     expect(await count(`select count(distinct coachee_id) as n from pairing where program_id = ?`)).toBe(COACHEES);
-    expect(await count(`select count(*) as n from offer o join pairing p on p.id = o.pairing_id where p.program_id = ? and o.decision = 'accepted'`)).toBe(COACHEES);
-    expect(await count(`select count(*) as n from offer o join pairing p on p.id = o.pairing_id where p.program_id = ?`)).toBe(COACHEES);
-    expect(await count(`select count(*) as n from coaching_session s join pairing p on p.id = s.pairing_id where p.program_id = ?`)).toBe(COACHEES);
-    expect(await count(`select count(*) as n from coaching_session s join pairing p on p.id = s.pairing_id where p.program_id = ? and s.reminded_at is not null`)).toBe(COACHEES);
+    expect(
+      await count(
+        `select count(*) as n from offer o join pairing p on p.id = o.pairing_id where p.program_id = ? and o.decision = 'accepted'`,
+      ),
+    ).toBe(COACHEES);
+    expect(
+      await count(`select count(*) as n from offer o join pairing p on p.id = o.pairing_id where p.program_id = ?`),
+    ).toBe(COACHEES);
+    expect(
+      await count(
+        `select count(*) as n from coaching_session s join pairing p on p.id = s.pairing_id where p.program_id = ?`,
+      ),
+    ).toBe(COACHEES);
+    expect(
+      await count(
+        `select count(*) as n from coaching_session s join pairing p on p.id = s.pairing_id where p.program_id = ? and s.reminded_at is not null`,
+      ),
+    ).toBe(COACHEES);
     // A reminder is sent when its job runs before the session starts; one that ran later (its worker killed, the machine
     // busy) is recorded as done and not sent, since it could only confuse.
-    const onTime = await count(`select count(*) as n from coaching_session s join pairing p on p.id = s.pairing_id where p.program_id = ? and s.reminded_at < s.starts_at`);
+    const onTime = await count(
+      `select count(*) as n from coaching_session s join pairing p on p.id = s.pairing_id where p.program_id = ? and s.reminded_at < s.starts_at`,
+    );
     expect(onTime).toBeGreaterThanOrEqual(COACHEES * 0.9);
 
     // Every email once, by kind, and the server got exactly the outbox's messages.
@@ -232,9 +334,13 @@ describe('2 api and 3 worker replicas, a random one killed every few seconds', (
     // No job failed for good, in Redis or in the database's record of failures.
     expect(await rig.count(`select count(*) as n from job_failure`)).toBe(0);
     const connection = producerConnection(rig.testEnv.config.redisUrl);
-    const queues = Object.values(QueueName).map((name) => new Queue(name, { connection, prefix: rig.testEnv.config.queuePrefix }));
+    const queues = Object.values(QueueName).map(
+      (name) => new Queue(name, { connection, prefix: rig.testEnv.config.queuePrefix }),
+    );
     try {
-      expect(Object.fromEntries(await Promise.all(queues.map(async (q) => [q.name, await q.getFailedCount()])))).toEqual(Object.fromEntries(queues.map((q) => [q.name, 0])));
+      expect(
+        Object.fromEntries(await Promise.all(queues.map(async (q) => [q.name, await q.getFailedCount()]))),
+      ).toEqual(Object.fromEntries(queues.map((q) => [q.name, 0])));
     } finally {
       await Promise.all(queues.map((q) => q.close()));
     }

@@ -36,12 +36,19 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
       feedback: { reminderAfter: 'P3D' },
     });
     const roundProgram = await rig.post('/api/v1/programs', { name: 'Round under SIGTERM' });
-    await rig.importDone((await rig.post(`/api/v1/programs/${roundProgram.id}/imports`, participantCsv(1000, 'pool.example'), 'text/csv')).id);
+    await rig.importDone(
+      (await rig.post(`/api/v1/programs/${roundProgram.id}/imports`, participantCsv(1000, 'pool.example'), 'text/csv'))
+        .id,
+    );
 
     // The work under fire: the round, a 1,000-row import (with its welcome emails) and the cadence's reminders and closes.
     const importProgram = await rig.post('/api/v1/programs', { name: 'Import under SIGTERM' });
     const round = await rig.post(`/api/v1/programs/${roundProgram.id}/rounds`);
-    const accepted = await rig.post(`/api/v1/programs/${importProgram.id}/imports`, participantCsv(1000, 'term-import.example'), 'text/csv');
+    const accepted = await rig.post(
+      `/api/v1/programs/${importProgram.id}/imports`,
+      participantCsv(1000, 'term-import.example'),
+      'text/csv',
+    );
     const exits: (number | string | null)[] = [];
     let statesAtFirstStop = '';
     const welcomesSoFar = () => smtp.messages.filter((m) => m.to[0].endsWith('@term-import.example')).length;
@@ -50,11 +57,19 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
       // The first SIGTERM lands while the round and the import run; the later ones during emails and the cadence.
       await new Promise((resolve) => setTimeout(resolve, cycle === 0 ? 300 : UP_MS));
       if (cycle === 0) {
-        const [roundAt, importAt] = [await rig.get(`/api/v1/rounds/${round.id}`), await rig.get(`/api/v1/imports/${accepted.id}`)];
+        const [roundAt, importAt] = [
+          await rig.get(`/api/v1/rounds/${round.id}`),
+          await rig.get(`/api/v1/imports/${accepted.id}`),
+        ];
         statesAtFirstStop = `round ${roundAt.status}, import ${importAt.status}, ${welcomesSoFar()} of 1000 welcomes sent`;
       }
       exits.push(await worker.stop('SIGTERM'));
-      stops.push(worker.output.join('').split('\n').find((line) => line.includes('"worker stopped"')) ?? '');
+      stops.push(
+        worker.output
+          .join('')
+          .split('\n')
+          .find((line) => line.includes('"worker stopped"')) ?? '',
+      );
       // Booted (signal handlers installed) before its own SIGTERM, so each stop is a graceful one.
       worker = rig.startWorker({ LOG_LEVEL: 'info' });
       await rig.booted(worker);
@@ -67,7 +82,12 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
     const solved = await rig.roundDone(round.id);
     expect(solved.status).toBe('proposed');
     expect(await rig.count(`select count(*) as n from pairing where round_id = ?`, [round.id])).toBe(solved.matched);
-    expect(await rig.count(`select count(*) as n from (select coachee_id from pairing where round_id = ? group by coachee_id having count(*) > 1) d`, [round.id])).toBe(0);
+    expect(
+      await rig.count(
+        `select count(*) as n from (select coachee_id from pairing where round_id = ? group by coachee_id having count(*) > 1) d`,
+        [round.id],
+      ),
+    ).toBe(0);
     expect(await rig.importDone(accepted.id)).toMatchObject({ status: 'succeeded', rows: 1000 });
     expect(await rig.count(`select count(*) as n from enrollment where program_id = ?`, [importProgram.id])).toBe(1000);
 
@@ -89,7 +109,9 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
     );
     const late = handled.filter((s) => s.late).length;
     const sessions = planned;
-    const expectedKeys = cadenceEmailKeys(sessions).filter((key) => !handled.some((s) => s.late && key.startsWith(`session-reminder:${s.id}:`)));
+    const expectedKeys = cadenceEmailKeys(sessions).filter(
+      (key) => !handled.some((s) => s.late && key.startsWith(`session-reminder:${s.id}:`)),
+    );
     const cadenceIds = new Set(expectedKeys.map(messageIdOf));
     const lateIds = new Set(
       cadenceEmailKeys(sessions)
@@ -99,7 +121,11 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
     const welcomes = () => smtp.messages.filter((m) => m.to[0].endsWith('@term-import.example'));
     try {
       await waitFor(
-        async () => (smtp.messages.filter((m) => cadenceIds.has(m.messageId)).length >= cadenceIds.size && welcomes().length >= 1000 ? true : undefined),
+        async () =>
+          smtp.messages.filter((m) => cadenceIds.has(m.messageId)).length >= cadenceIds.size &&
+          welcomes().length >= 1000
+            ? true
+            : undefined,
         'every reminder, feedback request and welcome',
         // Alone this takes seconds; beside another fault suite on two cores it has taken minutes.
         240_000,
@@ -107,9 +133,17 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
       );
     } catch (err) {
       // What was still missing, and where it stood, so that a failure in CI says why.
-      const outbox = await rig.rows<{ status: string; n: string }>(`select status::text as status, count(*) as n from outbox_message group by 1`);
-      const unsent = await rig.rows(`select id, status::text as status, attempts, locked_until, last_error, created_at from outbox_message where status <> 'sent' order by created_at limit 5`);
-      const lines = worker.output.join('').split('\n').filter((l) => /"level":"(warn|error)"/.test(l)).slice(-5);
+      const outbox = await rig.rows<{ status: string; n: string }>(
+        `select status::text as status, count(*) as n from outbox_message group by 1`,
+      );
+      const unsent = await rig.rows(
+        `select id, status::text as status, attempts, locked_until, last_error, created_at from outbox_message where status <> 'sent' order by created_at limit 5`,
+      );
+      const lines = worker.output
+        .join('')
+        .split('\n')
+        .filter((l) => /"level":"(warn|error)"/.test(l))
+        .slice(-5);
       const sentIds = new Set(smtp.messages.map((m) => m.messageId));
       const missing = expectedKeys.filter((key) => !sentIds.has(messageIdOf(key)));
       const states = await rig.rows(
@@ -120,11 +154,17 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
       );
       throw new Error(
         `missing ${JSON.stringify(missing)}; sessions ${JSON.stringify(states)}; ` +
-        `${(err as Error).message}: ${welcomes().length} of 1000 welcomes, ${smtp.messages.filter((m) => cadenceIds.has(m.messageId)).length} of ${cadenceIds.size} cadence emails; ` +
+          `${(err as Error).message}: ${welcomes().length} of 1000 welcomes, ${smtp.messages.filter((m) => cadenceIds.has(m.messageId)).length} of ${cadenceIds.size} cadence emails; ` +
           `outbox ${JSON.stringify(outbox)}; unsent ${JSON.stringify(unsent)}; the worker's last warnings ${JSON.stringify(lines)}`,
       );
     }
-    await waitFor(async () => ((await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined), 'the outbox to drain', 60_000, 200);
+    await waitFor(
+      async () =>
+        (await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined,
+      'the outbox to drain',
+      60_000,
+      200,
+    );
     await rig.queuesIdle();
     expect(new Set(welcomes().map((m) => m.to[0])).size).toBe(1000);
     expect(smtp.messages.filter((m) => cadenceIds.has(m.messageId))).toHaveLength(cadenceIds.size);
@@ -135,8 +175,12 @@ describe('SIGTERM the worker every few seconds during a round, an import and a c
     // the same Message-ID, and nothing else does.
     const twice = all.length - new Set(all).size;
     expect(twice).toBeLessThanOrEqual(abandoned * 5);
-    expect(await rig.count(`select count(*) as n from feedback where session_id = any(?)`, [sessions.map((s) => s.id)])).toBe(18);
-    process.stdout.write(`sigterm loop: ${CYCLES} SIGTERMs (${abandoned} left jobs past the grace; at the first: ${statesAtFirstStop}), round matched ${solved.matched}, 1000 imported, ${cadenceIds.size} cadence emails (${late} reminders held past their session's start by the restarts, not sent), ${all.length} emails in all, ${twice} sent twice\n`);
+    expect(
+      await rig.count(`select count(*) as n from feedback where session_id = any(?)`, [sessions.map((s) => s.id)]),
+    ).toBe(18);
+    process.stdout.write(
+      `sigterm loop: ${CYCLES} SIGTERMs (${abandoned} left jobs past the grace; at the first: ${statesAtFirstStop}), round matched ${solved.matched}, 1000 imported, ${cadenceIds.size} cadence emails (${late} reminders held past their session's start by the restarts, not sent), ${all.length} emails in all, ${twice} sent twice\n`,
+    );
     await worker.stop('SIGTERM');
   });
 });

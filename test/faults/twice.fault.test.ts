@@ -28,8 +28,19 @@ describe('every job type run twice with the same payload', () => {
 
   beforeAll(async () => {
     await receiver.start();
-    rig = await FaultRig.start({ SMTP_URL: await smtp.start(), PAGE_RATE_LIMIT: '1000', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
-    for (const name of Object.values(QueueName)) queues.set(name, new Queue(name, { connection: { url: rig.testEnv.config.redisUrl } as never, prefix: rig.testEnv.config.queuePrefix }));
+    rig = await FaultRig.start({
+      SMTP_URL: await smtp.start(),
+      PAGE_RATE_LIMIT: '1000',
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    });
+    for (const name of Object.values(QueueName))
+      queues.set(
+        name,
+        new Queue(name, {
+          connection: { url: rig.testEnv.config.redisUrl } as never,
+          prefix: rig.testEnv.config.queuePrefix,
+        }),
+      );
   });
 
   afterAll(async () => {
@@ -63,19 +74,39 @@ describe('every job type run twice with the same payload', () => {
   };
   /** Waits until no job is pending but the reconciler's next run and jobs due in days (an inactivity check). */
   const quiet = () =>
-    waitFor(async () => {
-      const soon = Date.now() + 60_000;
-      const pending = (await allJobs(['active', 'waiting', 'delayed', 'prioritized'])).filter((j) => j.name !== JobName.MaintenanceReconcile && j.timestamp + (j.delay ?? 0) < soon);
-      return pending.length === 0 && (await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0 ? true : undefined;
-    }, 'the queues to be quiet', 120_000, 250);
+    waitFor(
+      async () => {
+        const soon = Date.now() + 60_000;
+        const pending = (await allJobs(['active', 'waiting', 'delayed', 'prioritized'])).filter(
+          (j) => j.name !== JobName.MaintenanceReconcile && j.timestamp + (j.delay ?? 0) < soon,
+        );
+        return pending.length === 0 &&
+          (await rig.count(`select count(*) as n from outbox_message where status <> 'sent'`)) === 0
+          ? true
+          : undefined;
+      },
+      'the queues to be quiet',
+      120_000,
+      250,
+    );
   /** Adds jobs under fresh ids and waits until each has run; answers how many failed. */
   const runAgain = async (jobs: { name: string; data: unknown }[], tag: string) => {
     const added: Job[] = [];
-    for (const [i, job] of jobs.entries()) added.push(await queues.get(QUEUE_OF[job.name as JobName])!.add(job.name, job.data, { jobId: `${tag}-${i}`, attempts: 1 }));
-    const states = await waitFor(async () => {
-      const now = await Promise.all(added.map((job) => queues.get(QUEUE_OF[job.name as JobName])!.getJobState(job.id!)));
-      return now.every((s) => s === 'completed' || s === 'failed') ? now : undefined;
-    }, `${tag}: ${added.length} jobs to run`, 120_000, 250);
+    for (const [i, job] of jobs.entries())
+      added.push(
+        await queues.get(QUEUE_OF[job.name as JobName])!.add(job.name, job.data, { jobId: `${tag}-${i}`, attempts: 1 }),
+      );
+    const states = await waitFor(
+      async () => {
+        const now = await Promise.all(
+          added.map((job) => queues.get(QUEUE_OF[job.name as JobName])!.getJobState(job.id!)),
+        );
+        return now.every((s) => s === 'completed' || s === 'failed') ? now : undefined;
+      },
+      `${tag}: ${added.length} jobs to run`,
+      120_000,
+      250,
+    );
     return states.filter((s) => s === 'failed').length;
   };
 
@@ -104,21 +135,61 @@ describe('every job type run twice with the same payload', () => {
     }, 'the offers');
     const [accept, decline] = offers.map((m) => new URL(offerLink(m.text)).pathname);
     expect((await rig.fetch(`${accept}/accept`, { method: 'POST', headers: form, body: '' })).status).toBe(200);
-    expect((await rig.fetch(`${decline}/decline`, { method: 'POST', headers: form, body: 'reason=busy' })).status).toBe(200);
+    expect((await rig.fetch(`${decline}/decline`, { method: 'POST', headers: form, body: 'reason=busy' })).status).toBe(
+      200,
+    );
     // The accepted pair's coach reports the first session held (coaching nobody held does not complete).
     const coachEmail = offers[0].to[0];
-    const request = await waitFor(async () => smtp.messages.find((m) => m.to[0] === coachEmail && m.subject.startsWith('Feedback on coaching session 1')), 'the first feedback request', 60_000);
-    expect((await rig.fetch(linkPath(request.text, 'feedback'), { method: 'POST', headers: form, body: 'attendance=held' })).status).toBe(200);
+    const request = await waitFor(
+      async () =>
+        smtp.messages.find((m) => m.to[0] === coachEmail && m.subject.startsWith('Feedback on coaching session 1')),
+      'the first feedback request',
+      60_000,
+    );
+    expect(
+      (await rig.fetch(linkPath(request.text, 'feedback'), { method: 'POST', headers: form, body: 'attendance=held' }))
+        .status,
+    ).toBe(200);
     // The third offer is reminded and expires; the accepted pair runs its two sessions to completion.
-    await waitFor(async () => ((await rig.count(`select count(*) as n from pairing where program_id = ? and status = 'completed'`, [program.id])) === 1 ? true : undefined), 'the pairing to complete', 90_000, 250);
-    await waitFor(async () => ((await rig.count(`select count(*) as n from offer o join pairing p on p.id = o.pairing_id where p.program_id = ? and o.decision = 'expired'`, [program.id])) >= 1 ? true : undefined), 'an offer to expire', 60_000, 250);
+    await waitFor(
+      async () =>
+        (await rig.count(`select count(*) as n from pairing where program_id = ? and status = 'completed'`, [
+          program.id,
+        ])) === 1
+          ? true
+          : undefined,
+      'the pairing to complete',
+      90_000,
+      250,
+    );
+    await waitFor(
+      async () =>
+        (await rig.count(
+          `select count(*) as n from offer o join pairing p on p.id = o.pairing_id where p.program_id = ? and o.decision = 'expired'`,
+          [program.id],
+        )) >= 1
+          ? true
+          : undefined,
+      'an offer to expire',
+      60_000,
+      250,
+    );
     await quiet();
 
     // Job types the program did not need, once, with payloads from its rows.
     const ran = new Set((await allJobs(['completed'])).map((j) => j.name));
-    const [pairing] = await rig.rows<{ id: string }>(`select id from pairing where program_id = ? and status = 'completed'`, [program.id]);
-    const [feedback] = await rig.rows<{ id: string }>(`select f.id from feedback f join coaching_session s on s.id = f.session_id where s.pairing_id = ? and f.role = 'coachee'`, [pairing.id]);
-    const [coachee] = await rig.rows<{ id: string }>(`select coachee_id as id from pairing where program_id = ? and status = 'declined'`, [program.id]);
+    const [pairing] = await rig.rows<{ id: string }>(
+      `select id from pairing where program_id = ? and status = 'completed'`,
+      [program.id],
+    );
+    const [feedback] = await rig.rows<{ id: string }>(
+      `select f.id from feedback f join coaching_session s on s.id = f.session_id where s.pairing_id = ? and f.role = 'coachee'`,
+      [pairing.id],
+    );
+    const [coachee] = await rig.rows<{ id: string }>(
+      `select coachee_id as id from pairing where program_id = ? and status = 'declined'`,
+      [program.id],
+    );
     const crafted: Partial<Record<JobName, unknown>> = {
       [JobName.FeedbackAggregate]: { programId: program.id, feedbackId: feedback.id },
       [JobName.FeedbackCheckInactivity]: { pairingId: pairing.id, dueAt: Date.now() },
@@ -130,7 +201,12 @@ describe('every job type run twice with the same payload', () => {
     };
     const missing = Object.values(JobName).filter((name) => !ran.has(name));
     expect(missing.filter((name) => !(name in crafted))).toEqual([]);
-    expect(await runAgain(missing.map((name) => ({ name, data: crafted[name] })), 'once')).toBe(0);
+    expect(
+      await runAgain(
+        missing.map((name) => ({ name, data: crafted[name] })),
+        'once',
+      ),
+    ).toBe(0);
     await quiet();
 
     const once = await snapshot();
@@ -144,7 +220,10 @@ describe('every job type run twice with the same payload', () => {
     let failed = 0;
     let before = once;
     for (const name of Object.values(JobName)) {
-      failed += await runAgain(completed.filter((j) => j.name === name).map((j) => ({ name: j.name, data: j.data })), `again-${name}`);
+      failed += await runAgain(
+        completed.filter((j) => j.name === name).map((j) => ({ name: j.name, data: j.data })),
+        `again-${name}`,
+      );
       await quiet();
       const now = await snapshot();
       const diff = Object.keys(now).filter((table) => now[table] !== before[table]);
@@ -157,7 +236,9 @@ describe('every job type run twice with the same payload', () => {
     expect(receiver.received).toHaveLength(hooksOnce);
     const perType = new Map<string, number>();
     for (const job of completed) perType.set(job.name, (perType.get(job.name) ?? 0) + 1);
-    process.stdout.write(`twice: ${completed.length} jobs of ${perType.size} types run again (${[...perType].map(([n, c]) => `${n} ${c}`).join(', ')}); ${mailsOnce} emails, none more; ${hooksOnce} webhook requests, none more\n`);
+    process.stdout.write(
+      `twice: ${completed.length} jobs of ${perType.size} types run again (${[...perType].map(([n, c]) => `${n} ${c}`).join(', ')}); ${mailsOnce} emails, none more; ${hooksOnce} webhook requests, none more\n`,
+    );
     await worker.stop('SIGTERM');
   });
 });

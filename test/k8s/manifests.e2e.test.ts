@@ -21,7 +21,10 @@ type Obj = Record<string, any>;
 function render(dir: string): Obj[] {
   let text: string;
   try {
-    text = execFileSync('kubectl', ['kustomize', join(K8S, dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    text = execFileSync('kubectl', ['kustomize', join(K8S, dir)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (err) {
     const e = err as { code?: string; stderr?: string };
     if (e.code === 'ENOENT') return renderByHand(join(K8S, dir));
@@ -42,12 +45,20 @@ function renderByHand(folder: string): Obj[] {
   const k = parseYaml(readFileSync(join(folder, 'kustomization.yaml'), 'utf8')) as Obj;
   const known = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'components', 'images']);
   const unknown = Object.keys(k).filter((key) => !known.has(key));
-  if (unknown.length > 0) throw new Error(`kubectl is not installed, and ${relative(ROOT, folder)} uses ${unknown.join(', ')}, which this test cannot render by hand`);
+  if (unknown.length > 0)
+    throw new Error(
+      `kubectl is not installed, and ${relative(ROOT, folder)} uses ${unknown.join(', ')}, which this test cannot render by hand`,
+    );
   const objects: Obj[] = [];
   for (const entry of (k.resources ?? []) as string[]) {
     const path = join(folder, entry);
     if (statSync(path).isDirectory()) objects.push(...renderByHand(path));
-    else objects.push(...parseAllDocuments(readFileSync(path, 'utf8')).map((doc) => doc.toJS() as Obj).filter(Boolean));
+    else
+      objects.push(
+        ...parseAllDocuments(readFileSync(path, 'utf8'))
+          .map((doc) => doc.toJS() as Obj)
+          .filter(Boolean),
+      );
   }
   const images = [...((k.images ?? []) as Obj[])];
   for (const component of (k.components ?? []) as string[]) {
@@ -59,7 +70,8 @@ function renderByHand(folder: string): Obj[] {
     const spec = object.spec?.template?.spec ?? object.spec?.jobTemplate?.spec?.template?.spec;
     for (const container of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])] as Obj[]) {
       const image = images.find((i) => container.image === i.name || String(container.image).startsWith(`${i.name}:`));
-      if (image) container.image = `${image.newName ?? image.name}:${image.newTag ?? String(container.image).split(':')[1] ?? 'latest'}`;
+      if (image)
+        container.image = `${image.newName ?? image.name}:${image.newTag ?? String(container.image).split(':')[1] ?? 'latest'}`;
     }
   }
   return objects;
@@ -67,7 +79,11 @@ function renderByHand(folder: string): Obj[] {
 
 /** Validation errors by object, from the kubernetes-models schemas (an ES module: a node process of its own). */
 function schemaErrors(objects: Obj[]): { kind: string; name: string; error: string | null }[] {
-  const out = execFileSync(process.execPath, [join(__dirname, 'schema-check.mjs')], { input: JSON.stringify(objects), encoding: 'utf8', cwd: ROOT });
+  const out = execFileSync(process.execPath, [join(__dirname, 'schema-check.mjs')], {
+    input: JSON.stringify(objects),
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
   return JSON.parse(out);
 }
 
@@ -80,7 +96,11 @@ const deployments = of(app, 'Deployment');
 const job = of(migrate, 'Job')[0];
 const configMap = of(app, 'ConfigMap')[0];
 /** Every pod template: the Deployments' and the migration Job's. */
-const templates = [...deployments, job].map((o) => ({ name: o.metadata.name as string, owner: o, pod: o.spec.template as Obj }));
+const templates = [...deployments, job].map((o) => ({
+  name: o.metadata.name as string,
+  owner: o,
+  pod: o.spec.template as Obj,
+}));
 const containersOf = (pod: Obj): Obj[] => [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
 const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
 
@@ -89,7 +109,8 @@ function envOf(container: Obj): Record<string, string> {
   const env: Record<string, string> = {};
   for (const source of container.envFrom ?? []) {
     const map = all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === source.configMapRef?.name);
-    if (!map) throw new Error(`${container.name}: envFrom names no ConfigMap of the manifests (${JSON.stringify(source)})`);
+    if (!map)
+      throw new Error(`${container.name}: envFrom names no ConfigMap of the manifests (${JSON.stringify(source)})`);
     Object.assign(env, map.data);
   }
   for (const item of container.env ?? []) {
@@ -103,7 +124,9 @@ function envOf(container: Obj): Record<string, string> {
 function knownVariables(): Set<string> {
   const read = new Set<string>();
   const base: Record<string, string> = { NODE_ENV: 'test' };
-  loadConfig(new Proxy(base, { get: (target, key) => (typeof key === 'string' && read.add(key), target[key as string]) }));
+  loadConfig(
+    new Proxy(base, { get: (target, key) => (typeof key === 'string' && read.add(key), target[key as string]) }),
+  );
   return read;
 }
 
@@ -140,7 +163,11 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       ].sort(),
     );
     expect(names(migrate)).toEqual(['ConfigMap/tandem-config', 'Job/tandem-migrate', 'Namespace/tandem']);
-    for (const o of all) if (o.kind !== 'Namespace') expect(`${o.kind}/${o.metadata.name} in ${o.metadata.namespace}`).toBe(`${o.kind}/${o.metadata.name} in tandem`);
+    for (const o of all)
+      if (o.kind !== 'Namespace')
+        expect(`${o.kind}/${o.metadata.name} in ${o.metadata.namespace}`).toBe(
+          `${o.kind}/${o.metadata.name} in tandem`,
+        );
 
     // Each YAML file is listed by the kustomization of its folder, or is the Secret's example (applied by no one).
     const files: string[] = [];
@@ -158,7 +185,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       const dir = file.replace(/\/?kustomization\.yaml$/, '');
       for (const resource of kustomization.resources ?? []) listed.add(join(dir, resource));
     }
-    const orphans = files.filter((f) => !f.endsWith('kustomization.yaml') && f !== 'secret.example.yaml' && !listed.has(f));
+    const orphans = files.filter(
+      (f) => !f.endsWith('kustomization.yaml') && f !== 'secret.example.yaml' && !listed.has(f),
+    );
     expect(orphans).toEqual([]);
   });
 
@@ -172,7 +201,10 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     const broken = structuredClone(deployments.find((d) => d.metadata.name === 'tandem-api')!);
     broken.spec.template.spec.containers[0].ports[0].containerPort = 'http';
     const refused = schemaErrors([broken, { ...configMap, data: { PORT: 3000 } }]);
-    expect(refused.map((r) => r.error)).toEqual([expect.stringContaining('containerPort must be integer'), expect.stringContaining('must be string')]);
+    expect(refused.map((r) => r.error)).toEqual([
+      expect.stringContaining('containerPort must be integer'),
+      expect.stringContaining('must be string'),
+    ]);
   });
 
   it('runs the image the Dockerfile builds, by the commands package.json runs, as its non-root user', () => {
@@ -185,7 +217,11 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       for (const container of containersOf(pod)) {
         // kustomize replaced the placeholder `tandem` with the images: entry.
         expect(`${name}: ${container.image}`).toBe(`${name}: ${image.newName}:${image.newTag}`);
-        expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        expect(container.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
       }
       // The node user of the node images is uid 1000; a number, so the kubelet can check runAsNonRoot.
       expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 });
@@ -211,7 +247,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
         for (const resource of ['cpu', 'memory']) {
           const request = container.resources?.requests?.[resource];
           const limit = container.resources?.limits?.[resource];
-          expect(`${name}/${container.name} ${resource}: ${request !== undefined} ${limit !== undefined}`).toBe(`${name}/${container.name} ${resource}: true true`);
+          expect(`${name}/${container.name} ${resource}: ${request !== undefined} ${limit !== undefined}`).toBe(
+            `${name}/${container.name} ${resource}: true true`,
+          );
           expect(quantity(request)).toBeLessThanOrEqual(quantity(limit));
         }
       }
@@ -240,7 +278,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       const pauseMs = preStop ? Number(preStop[1]) * 1000 : 0;
       if (preStop) expect(preStop[0]).toBe('sleep');
       // The kubelet counts the grace period from the start of preStop; at least 2 s are left for the exit.
-      expect(`${name}: ${pod.spec.terminationGracePeriodSeconds * 1000 - pauseMs - grace >= 2000}`).toBe(`${name}: true`);
+      expect(`${name}: ${pod.spec.terminationGracePeriodSeconds * 1000 - pauseMs - grace >= 2000}`).toBe(
+        `${name}: true`,
+      );
     }
     const api = deployments.find((d) => d.metadata.name === 'tandem-api')!.spec.template.spec.containers[0];
     expect(Number(api.lifecycle.preStop.exec.command[1])).toBeGreaterThanOrEqual(3);
@@ -248,7 +288,16 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
 
   it('takes every secret from the Secret the example describes, and sets only variables Tandem knows, which it accepts', () => {
     const known = knownVariables();
-    expect([...known]).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'APP_SECRET', 'SMTP_URL', 'SHUTDOWN_GRACE', 'WORKER_QUEUES']));
+    expect([...known]).toEqual(
+      expect.arrayContaining([
+        'DATABASE_URL',
+        'REDIS_URL',
+        'APP_SECRET',
+        'SMTP_URL',
+        'SHUTDOWN_GRACE',
+        'WORKER_QUEUES',
+      ]),
+    );
     expect(Object.keys(configMap.data).filter((key) => !known.has(key))).toEqual([]);
     const secretKeys = new Set(Object.keys(secretExample.stringData));
     expect([...secretKeys].sort()).toEqual(['APP_SECRET', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL']);
@@ -258,10 +307,17 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
         for (const item of container.env ?? []) {
           expect(`${name}: ${item.name} known ${known.has(item.name)}`).toBe(`${name}: ${item.name} known true`);
           const ref = item.valueFrom?.secretKeyRef;
-          if (ref) expect(`${name}: ${ref.name}/${ref.key} ${secretKeys.has(ref.key)}`).toBe(`${name}: ${secretExample.metadata.name}/${ref.key} true`);
-          else expect(`${name}: ${item.name} is a secret: ${secretKeys.has(item.name)}`).toBe(`${name}: ${item.name} is a secret: false`);
+          if (ref)
+            expect(`${name}: ${ref.name}/${ref.key} ${secretKeys.has(ref.key)}`).toBe(
+              `${name}: ${secretExample.metadata.name}/${ref.key} true`,
+            );
+          else
+            expect(`${name}: ${item.name} is a secret: ${secretKeys.has(item.name)}`).toBe(
+              `${name}: ${item.name} is a secret: false`,
+            );
         }
-        for (const source of container.envFrom ?? []) expect(source).toEqual({ configMapRef: { name: configMap.metadata.name } });
+        for (const source of container.envFrom ?? [])
+          expect(source).toEqual({ configMapRef: { name: configMap.metadata.name } });
         // Tandem boots on this environment (it refuses a production one without APP_SECRET, a bad URL, ...).
         const config = loadConfig(envOf(container));
         expect(config.env).toBe('production');
@@ -274,7 +330,8 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       .filter((d) => d.metadata.name.startsWith('tandem-worker-'))
       .flatMap((d) => loadConfig(envOf(d.spec.template.spec.containers[0])).workerQueues);
     expect([...served].sort()).toEqual([...QUEUE_NAMES].sort());
-    const matching = deployments.find((d) => d.metadata.name === 'tandem-worker-matching')!.spec.template.spec.containers[0];
+    const matching = deployments.find((d) => d.metadata.name === 'tandem-worker-matching')!.spec.template.spec
+      .containers[0];
     expect(loadConfig(envOf(matching))).toMatchObject({ workerQueues: ['matching'], workerConcurrency: 1 });
   });
 
@@ -282,7 +339,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     const pdbs = of(app, 'PodDisruptionBudget');
     for (const deployment of deployments) {
       const labels = deployment.spec.template.metadata.labels;
-      const covering = pdbs.filter((p) => Object.entries(p.spec.selector.matchLabels).every(([k, v]) => labels[k] === v));
+      const covering = pdbs.filter((p) =>
+        Object.entries(p.spec.selector.matchLabels).every(([k, v]) => labels[k] === v),
+      );
       expect(`${deployment.metadata.name}: ${covering.length}`).toBe(`${deployment.metadata.name}: 1`);
       const [budget] = covering;
       expect(budget.spec.minAvailable === 1 || budget.spec.maxUnavailable === 1).toBe(true);
@@ -291,7 +350,12 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     }
     const [hpa] = of(app, 'HorizontalPodAutoscaler');
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'tandem-api' });
-    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } } }]);
+    expect(hpa.spec.metrics).toEqual([
+      {
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } },
+      },
+    ]);
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
     const scaled = of(app, 'ScaledObject').map((s) => s.spec.scaleTargetRef.name);
     const workers = deployments.map((d) => d.metadata.name).filter((n) => n !== 'tandem-api');
@@ -306,7 +370,10 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     for (const scaled of of(app, 'ScaledObject')) {
       expect(scaled.apiVersion).toBe('keda.sh/v1alpha1');
       const target = deployments.find((d) => d.metadata.name === scaled.spec.scaleTargetRef.name);
-      if (!target) throw new Error(`${scaled.metadata.name} scales ${scaled.spec.scaleTargetRef.name}, which is no Deployment of the manifests`);
+      if (!target)
+        throw new Error(
+          `${scaled.metadata.name} scales ${scaled.spec.scaleTargetRef.name}, which is no Deployment of the manifests`,
+        );
       expect(scaled.spec.scaleTargetRef.kind ?? 'Deployment').toBe('Deployment');
       expect(scaled.spec.minReplicaCount).toBeGreaterThanOrEqual(1);
       expect(scaled.spec.maxReplicaCount).toBeGreaterThan(scaled.spec.minReplicaCount);
@@ -323,7 +390,8 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       const queues = loadConfig(envOf(target.spec.template.spec.containers[0])).workerQueues;
       expect(selector.split('|').sort()).toEqual([...queues].sort());
       const states = /state=~?"([^"]+)"/.exec(query)![1].split('|');
-      for (const state of states) expect(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']).toContain(state);
+      for (const state of states)
+        expect(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']).toContain(state);
     }
   });
 });

@@ -5,7 +5,14 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (installed by .ci/run); playwright-core downloads no browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Where page screenshots go (gitignored; CI keeps them as artifacts). */
 export const SCREENSHOTS = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
@@ -19,7 +26,12 @@ export class TestBrowser {
 
   static async launch(): Promise<TestBrowser> {
     const profile = mkdtempSync(join(tmpdir(), 'tandem-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 } });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1280, height: 900 },
+    });
     mkdirSync(SCREENSHOTS, { recursive: true });
     return new TestBrowser(context, profile);
   }
@@ -31,7 +43,11 @@ export class TestBrowser {
     page.on('pageerror', (err) => errors.push(err.message));
     page.on('console', (message) => {
       // A 4xx page (a refused form answers 422) is logged as a failed load; script errors and CSP violations are not.
-      if (message.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) errors.push(message.text());
+      if (
+        message.type() === 'error' &&
+        !/^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())
+      )
+        errors.push(message.text());
     });
     page.on('dialog', (dialog) => {
       errors.push(`a dialog opened: ${dialog.message()}`);

@@ -43,14 +43,20 @@ export class ConsoleClient {
   async signIn(email: string, sink: SmtpSink): Promise<Answer> {
     // Emails still on their way (an earlier test's sign-in links) must not be taken for this one.
     await waitFor(async () => {
-      const [{ n }] = await rawQuery<{ n: number }>(this.tandem.get(EntityManager).fork(), `select count(*)::int as n from outbox_message where status in ('pending', 'sending')`);
+      const [{ n }] = await rawQuery<{ n: number }>(
+        this.tandem.get(EntityManager).fork(),
+        `select count(*)::int as n from outbox_message where status in ('pending', 'sending')`,
+      );
       return n === 0 ? true : undefined;
     }, 'the outbox to drain');
     const form = await this.get('/console/signin');
     const before = sink.messages.length;
     const sent = await this.post('/console/signin', { email }, form.text);
     if (sent.status !== 200) throw new Error(`sign-in request: ${sent.status} ${sent.text}`);
-    const mail = await waitFor(async () => sink.messages.slice(before).find((m) => m.to.includes(email) && m.subject.includes('sign-in')), 'the sign-in email');
+    const mail = await waitFor(
+      async () => sink.messages.slice(before).find((m) => m.to.includes(email) && m.subject.includes('sign-in')),
+      'the sign-in email',
+    );
     const path = new URL(signInLink(mail.text)).pathname;
     const confirm = await this.get(path);
     const signedIn = await this.post(path, {}, confirm.text);
@@ -62,7 +68,10 @@ export class ConsoleClient {
     const headers: Record<string, string> = { accept: 'text/html' };
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (payload !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const answer = await this.tandem.request(method, url, { headers, ...(payload !== undefined ? { body: payload, contentType: 'application/x-www-form-urlencoded' } : {}) });
+    const answer = await this.tandem.request(method, url, {
+      headers,
+      ...(payload !== undefined ? { body: payload, contentType: 'application/x-www-form-urlencoded' } : {}),
+    });
     const setCookie = answer.headers['set-cookie'];
     for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
       const [pair, ...attributes] = line.split(';').map((s) => s.trim());

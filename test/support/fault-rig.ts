@@ -12,7 +12,12 @@ import { createTestEnv, type TestEnv, waitFor, waitQueuesIdle } from './test-env
  * The same code paths as production, only shorter waits; the lock stays well above a long event-loop block on this
  * shared 2-core machine, so a busy live worker is not taken for a dead one.
  */
-export const FAULT_TIMING = { JOB_LOCK_DURATION: 'PT8S', JOB_STALLED_INTERVAL: 'PT2S', EMAIL_CLAIM_LEASE: 'PT10S', RECONCILE_EVERY: 'PT3S' };
+export const FAULT_TIMING = {
+  JOB_LOCK_DURATION: 'PT8S',
+  JOB_STALLED_INTERVAL: 'PT2S',
+  EMAIL_CLAIM_LEASE: 'PT10S',
+  RECONCILE_EVERY: 'PT3S',
+};
 
 /**
  * The api as a real process from the build, workers started and killed at will, an organization made with the CLI,
@@ -37,15 +42,29 @@ export class FaultRig {
    * `processDatabaseUrl` turns the test database's URL into the one the processes use (through a pooler), while the
    * rig itself migrates and checks the database directly.
    */
-  static async start(env: Record<string, string> = {}, options: { processDatabaseUrl?: (direct: string) => string } = {}): Promise<FaultRig> {
+  static async start(
+    env: Record<string, string> = {},
+    options: { processDatabaseUrl?: (direct: string) => string } = {},
+  ): Promise<FaultRig> {
     const testEnv = await createTestEnv(env);
-    const rig = new FaultRig(testEnv, { ...testEnv.env, ...FAULT_TIMING, PORT: '0', LOG_LEVEL: 'warn', BODY_LIMIT: '20mb', ...env });
-    if (options.processDatabaseUrl) rig.processEnv.DATABASE_URL = options.processDatabaseUrl(testEnv.config.databaseUrl);
+    const rig = new FaultRig(testEnv, {
+      ...testEnv.env,
+      ...FAULT_TIMING,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      BODY_LIMIT: '20mb',
+      ...env,
+    });
+    if (options.processDatabaseUrl)
+      rig.processEnv.DATABASE_URL = options.processDatabaseUrl(testEnv.config.databaseUrl);
     try {
       rig.api = new TandemProcess('api', { ...rig.processEnv, LOG_LEVEL: 'info' });
       rig.base = `http://127.0.0.1:${await rig.api.listeningPort()}`;
       rig.orm = await MikroORM.init(createOrmConfig(testEnv.config.databaseUrl));
-      await waitFor(async () => ((await rig.fetch('/ready').catch(() => undefined))?.status === 200 ? true : undefined), 'the api to be ready');
+      await waitFor(
+        async () => ((await rig.fetch('/ready').catch(() => undefined))?.status === 200 ? true : undefined),
+        'the api to be ready',
+      );
       const org = runCli(['org:create', '--name', 'Faults'], rig.processEnv);
       if (org.status !== 0) throw new Error(`org:create failed: ${org.stderr}`);
       rig.apiKey = org.json.apiKey;
@@ -67,10 +86,16 @@ export class FaultRig {
 
   /** Waits until a worker has booted (its "tandem worker started" line; the worker needs LOG_LEVEL info). */
   async booted(worker: TandemProcess, timeoutMs = 60_000): Promise<void> {
-    await waitFor(async () => {
-      if (worker.child.exitCode !== null) throw new Error(`the worker exited while booting:\n${worker.output.join('').slice(-2000)}`);
-      return worker.output.join('').includes('tandem worker started') ? true : undefined;
-    }, 'the worker to boot', timeoutMs, 20);
+    await waitFor(
+      async () => {
+        if (worker.child.exitCode !== null)
+          throw new Error(`the worker exited while booting:\n${worker.output.join('').slice(-2000)}`);
+        return worker.output.join('').includes('tandem worker started') ? true : undefined;
+      },
+      'the worker to boot',
+      timeoutMs,
+      20,
+    );
   }
 
   /** A plain fetch against the api, no key. */
@@ -82,9 +107,15 @@ export class FaultRig {
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.fetch(path, { ...init, headers: { ...this.headers, ...(init.headers as Record<string, string>) } });
+        return await this.fetch(path, {
+          ...init,
+          headers: { ...this.headers, ...(init.headers as Record<string, string>) },
+        });
       } catch (err) {
-        if (attempt >= 2) throw new Error(`${path}: ${(err as Error).message}; api exit ${this.api.child.exitCode}, output:\n${this.api.output.join('').slice(-3000)}`);
+        if (attempt >= 2)
+          throw new Error(
+            `${path}: ${(err as Error).message}; api exit ${this.api.child.exitCode}, output:\n${this.api.output.join('').slice(-3000)}`,
+          );
       }
     }
   }
@@ -100,7 +131,11 @@ export class FaultRig {
   /** POSTs JSON (or a string as `type`); without a body, an empty POST. */
   post(path: string, body?: unknown, type = 'application/json'): Promise<any> {
     if (body === undefined) return this.json(path, { method: 'POST' });
-    return this.json(path, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    return this.json(path, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   }
 
   get(path: string): Promise<any> {
@@ -119,18 +154,28 @@ export class FaultRig {
 
   /** Waits for an import to finish; answers its view. */
   async importDone(importId: string, timeoutMs = 240_000): Promise<any> {
-    return waitFor(async () => {
-      const view = await this.get(`/api/v1/imports/${importId}`);
-      return view.status === 'succeeded' || view.status === 'failed' ? view : undefined;
-    }, `import ${importId}`, timeoutMs, 200);
+    return waitFor(
+      async () => {
+        const view = await this.get(`/api/v1/imports/${importId}`);
+        return view.status === 'succeeded' || view.status === 'failed' ? view : undefined;
+      },
+      `import ${importId}`,
+      timeoutMs,
+      200,
+    );
   }
 
   /** Waits for a round to leave queued/running; answers its view. */
   async roundDone(roundId: string, timeoutMs = 240_000): Promise<any> {
-    return waitFor(async () => {
-      const view = await this.get(`/api/v1/rounds/${roundId}`);
-      return view.status === 'queued' || view.status === 'running' ? undefined : view;
-    }, `round ${roundId}`, timeoutMs, 200);
+    return waitFor(
+      async () => {
+        const view = await this.get(`/api/v1/rounds/${roundId}`);
+        return view.status === 'queued' || view.status === 'running' ? undefined : view;
+      },
+      `round ${roundId}`,
+      timeoutMs,
+      200,
+    );
   }
 
   /**
@@ -139,7 +184,9 @@ export class FaultRig {
    */
   async queuesIdle(timeoutMs = 60_000): Promise<void> {
     const connection = producerConnection(this.processEnv.REDIS_URL ?? this.testEnv.config.redisUrl);
-    const queues = Object.values(QueueName).map((name) => new Queue(name, { connection, prefix: this.testEnv.config.queuePrefix }));
+    const queues = Object.values(QueueName).map(
+      (name) => new Queue(name, { connection, prefix: this.testEnv.config.queuePrefix }),
+    );
     try {
       await waitQueuesIdle(queues, timeoutMs);
     } finally {

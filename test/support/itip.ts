@@ -82,4 +82,3 @@ export function parseInvite(ics: string): ParsedInvite {
     })),
   };
 }
-

@@ -28,7 +28,10 @@ export function instrumentJestModules(tracing: Tracing): void {
   for (const instrumentation of tracing.instrumentations) {
     for (const definition of instrumentation.getModuleDefinitions()) {
       for (const dir of packageDirs(definition.name)) {
-        const version = dir === 'http' || dir === 'https' ? process.versions.node : (require(join(dir, 'package.json')) as { version: string }).version;
+        const version =
+          dir === 'http' || dir === 'https'
+            ? process.versions.node
+            : (require(join(dir, 'package.json')) as { version: string }).version;
         const exports: unknown = require(dir);
         definition.patch?.(exports, version);
         for (const file of definition.files) {

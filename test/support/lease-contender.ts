@@ -15,7 +15,15 @@ export interface ContenderTick {
 export type ContenderReport =
   | { kind: 'ready'; process: string }
   | { kind: 'started'; tick: number; holder: string; generation: number; at: number }
-  | { kind: 'done'; tick: number; acted: boolean; holder?: string; generation?: number; startedAt?: number; endedAt: number };
+  | {
+      kind: 'done';
+      tick: number;
+      acted: boolean;
+      holder?: string;
+      generation?: number;
+      startedAt?: number;
+      endedAt: number;
+    };
 
 /**
  * A worker-like process for the lease's fault test (run from the build with `fork`): its own ORM and pool, one
@@ -34,7 +42,13 @@ async function main(): Promise<void> {
         message.name,
         async (lease) => {
           startedAt = Date.now();
-          send({ kind: 'started', tick: message.tick, holder: lease.holder, generation: lease.generation, at: startedAt });
+          send({
+            kind: 'started',
+            tick: message.tick,
+            holder: lease.holder,
+            generation: lease.generation,
+            at: startedAt,
+          });
           await new Promise((resolve) => setTimeout(resolve, message.workMs));
           return lease.holder;
         },

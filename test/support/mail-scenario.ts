@@ -30,13 +30,20 @@ export function mailScenario(env: Record<string, string> = {}) {
     key: '',
     organizationId: '',
     db: () => scenario.tandem.get(EntityManager).fork(),
-    mailTo: (email: string, subject: string) => smtp.messages.filter((m) => m.to.includes(email) && m.subject.startsWith(subject)),
+    mailTo: (email: string, subject: string) =>
+      smtp.messages.filter((m) => m.to.includes(email) && m.subject.startsWith(subject)),
     waitMail: (email: string, subject: string, count = 1) =>
-      waitFor(async () => (scenario.mailTo(email, subject).length >= count ? scenario.mailTo(email, subject) : undefined), `${count} × "${subject}" to ${email}`, 30_000),
+      waitFor(
+        async () => (scenario.mailTo(email, subject).length >= count ? scenario.mailTo(email, subject) : undefined),
+        `${count} × "${subject}" to ${email}`,
+        30_000,
+      ),
     /** For `beforeAll`. */
     start: async () => {
       await smtp.start();
-      scenario.tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000', ...env } });
+      scenario.tandem = await TestTandem.start({
+        env: { SMTP_URL: smtp.url, PUBLIC_URL, PAGE_RATE_LIMIT: '1000', ...env },
+      });
       ({ apiKey: scenario.key, organizationId: scenario.organizationId } = await scenario.tandem.organization());
     },
     /** For `afterAll`. */

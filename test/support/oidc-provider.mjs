@@ -31,7 +31,8 @@ class TestAdapter {
     return row && row.expiresAt > Date.now() ? row.payload : undefined;
   }
   async findByUid(uid) {
-    for (const [k, row] of rows) if (k.startsWith(`${this.model}:`) && row.payload.uid === uid && row.expiresAt > Date.now()) return row.payload;
+    for (const [k, row] of rows)
+      if (k.startsWith(`${this.model}:`) && row.payload.uid === uid && row.expiresAt > Date.now()) return row.payload;
     return undefined;
   }
   async findByUserCode() {
@@ -68,11 +69,15 @@ const provider = new Provider(issuer, {
   pkce: { required: () => true },
   features: { devInteractions: { enabled: false } },
   ttl: { AuthorizationCode: 60, AccessToken: 600, IdToken: 600, Interaction: 600, Session: 600, Grant: 600 },
-  findAccount: (ctx, id) => (accounts[id] ? { accountId: id, claims: async () => ({ sub: id, ...accounts[id] }) } : undefined),
+  findAccount: (ctx, id) =>
+    accounts[id] ? { accountId: id, claims: async () => ({ sub: id, ...accounts[id] }) } : undefined,
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   // A first-party provider: every scope asked for is granted without a consent page.
   loadExistingGrant: async (ctx) => {
-    const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+    const grant = new ctx.oidc.provider.Grant({
+      clientId: ctx.oidc.client.clientId,
+      accountId: ctx.oidc.session.accountId,
+    });
     grant.addOIDCScope(ctx.oidc.params.scope ?? 'openid');
     await grant.save();
     return grant;
@@ -103,7 +108,9 @@ server.on('request', async (req, res) => {
     if (req.method === 'GET' && interaction) {
       const details = await provider.interactionDetails(req, res);
       const hint = details.params.login_hint;
-      const result = accounts[hint] ? { login: { accountId: hint } } : { error: 'access_denied', error_description: 'no such account' };
+      const result = accounts[hint]
+        ? { login: { accountId: hint } }
+        : { error: 'access_denied', error_description: 'no such account' };
       await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
       return;
     }

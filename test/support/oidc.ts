@@ -21,7 +21,9 @@ export class OidcProvider {
   constructor(private readonly setup: { clients: OidcClient[]; accounts: Record<string, Record<string, unknown>> }) {}
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [join(__dirname, 'oidc-provider.mjs'), JSON.stringify(this.setup)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(__dirname, 'oidc-provider.mjs'), JSON.stringify(this.setup)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000)));
     this.issuer = await new Promise<string>((resolve, reject) => {
@@ -52,7 +54,9 @@ export class OidcProvider {
 
   /** Makes the next ID tokens name another audience (a client id), or, without one, their own again. */
   async forceAudience(clientId?: string): Promise<void> {
-    await fetch(`${this.issuer}/test/audience${clientId ? `?value=${encodeURIComponent(clientId)}` : ''}`, { method: 'POST' });
+    await fetch(`${this.issuer}/test/audience${clientId ? `?value=${encodeURIComponent(clientId)}` : ''}`, {
+      method: 'POST',
+    });
   }
 
   /**
@@ -64,13 +68,19 @@ export class OidcProvider {
     let next = url;
     for (let hop = 0; hop < 10; hop++) {
       if (next.startsWith(redirectPrefix)) return new URL(next);
-      const answer = await fetch(next, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      const answer = await fetch(next, {
+        redirect: 'manual',
+        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
       for (const line of answer.headers.getSetCookie()) {
         const pair = line.split(';')[0];
         jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
       }
       const location = answer.headers.get('location');
-      if (answer.status < 300 || answer.status >= 400 || !location) throw new Error(`the provider answered ${answer.status} at ${new URL(next).pathname}: ${(await answer.text()).slice(0, 300)}`);
+      if (answer.status < 300 || answer.status >= 400 || !location)
+        throw new Error(
+          `the provider answered ${answer.status} at ${new URL(next).pathname}: ${(await answer.text()).slice(0, 300)}`,
+        );
       next = new URL(location, next).href;
     }
     throw new Error('the provider redirected more than 10 times');

@@ -42,12 +42,33 @@ export class PrivateRedis {
    */
   async up(): Promise<void> {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) return;
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir, ...this.args], {
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--dir',
+        this.dir,
+        ...this.args,
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     this.child = child;
     await waitFor(async () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server on ${this.port} exited (${child.exitCode ?? child.signalCode}): is the port taken?`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(
+          `redis-server on ${this.port} exited (${child.exitCode ?? child.signalCode}): is the port taken?`,
+        );
       const client = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       client.on('error', () => undefined);
       try {
@@ -88,7 +109,12 @@ export class PrivateRedis {
 }
 
 /** Writes `count` pending outbox messages for an organization, created `ageSeconds` ago; answers their ids. */
-export async function insertOutbox(em: EntityManager, organizationId: string, count: number, options: { ageSeconds?: number; status?: string; tag?: string } = {}): Promise<string[]> {
+export async function insertOutbox(
+  em: EntityManager,
+  organizationId: string,
+  count: number,
+  options: { ageSeconds?: number; status?: string; tag?: string } = {},
+): Promise<string[]> {
   const tag = options.tag ?? 'ops';
   const rows = await rawQuery<{ id: string }>(
     em.fork(),
@@ -96,7 +122,14 @@ export async function insertOutbox(em: EntityManager, organizationId: string, co
      select gen_random_uuid(), ?, ? || ':' || i, ? || i || '@ops.example', 'Ops test ' || i, 'Hello', ?::outbox_status, now() - make_interval(secs => ?)
        from generate_series(1, ?) as i
      returning id`,
-    [organizationId, `${tag}-${Math.random().toString(36).slice(2)}`, `${tag}-person`, options.status ?? 'pending', options.ageSeconds ?? 0, count],
+    [
+      organizationId,
+      `${tag}-${Math.random().toString(36).slice(2)}`,
+      `${tag}-person`,
+      options.status ?? 'pending',
+      options.ageSeconds ?? 0,
+      count,
+    ],
   );
   return rows.map((r) => r.id);
 }

@@ -1,5 +1,6 @@
 /** Builds participant CSVs for tests and benchmarks. */
-export const CSV_HEADER = 'role,email,name,department,manager_email,level,timezone,languages,capacity,active_listening,empathy,emotional_intelligence,trust_building,clear_communication,goals,bio';
+export const CSV_HEADER =
+  'role,email,name,department,manager_email,level,timezone,languages,capacity,active_listening,empathy,emotional_intelligence,trust_building,clear_communication,goals,bio';
 
 const ZONES = ['Europe/Paris', 'Europe/London', 'America/New_York', 'Asia/Tokyo', 'America/Sao_Paulo'];
 

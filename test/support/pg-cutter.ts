@@ -42,7 +42,9 @@ export class PgCutter {
   ) {}
 
   async start(): Promise<number> {
-    this.child = spawn(process.execPath, ['-e', RELAY, String(this.upstreamPort), this.upstreamHost], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child = spawn(process.execPath, ['-e', RELAY, String(this.upstreamPort), this.upstreamHost], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
     this.port = Number((await this.line(/^port (\d+)$/m))[1]);
     return this.port;

@@ -6,7 +6,8 @@ import { Client } from 'pg';
 import { onFreePort } from './processes';
 import { waitFor } from './test-env';
 
-const PGBOUNCER = process.env.PGBOUNCER_BIN ?? (existsSync('/usr/sbin/pgbouncer') ? '/usr/sbin/pgbouncer' : 'pgbouncer');
+const PGBOUNCER =
+  process.env.PGBOUNCER_BIN ?? (existsSync('/usr/sbin/pgbouncer') ? '/usr/sbin/pgbouncer' : 'pgbouncer');
 
 /**
  * A PgBouncer of the test's own in transaction mode, on a free port, in front of the machine's PostgreSQL: every
@@ -22,7 +23,9 @@ export class PrivatePgBouncer {
     private readonly dir: string,
   ) {}
 
-  static async start(options: { poolSize?: number; upstream?: { host: string; port: number } } = {}): Promise<PrivatePgBouncer> {
+  static async start(
+    options: { poolSize?: number; upstream?: { host: string; port: number } } = {},
+  ): Promise<PrivatePgBouncer> {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-pgbouncer-'));
     // PgBouncer refuses to run as root; as root it runs as the postgres OS user (-u), which must read its files.
     const asRoot = process.getuid?.() === 0;
@@ -51,7 +54,9 @@ export class PrivatePgBouncer {
             '',
           ].join('\n'),
         );
-        if (asRoot) for (const file of ['userlist.txt', 'pgbouncer.ini']) chownSync(join(dir, file), Number(run('id', ['-u', 'postgres'])), Number(run('id', ['-g', 'postgres'])));
+        if (asRoot)
+          for (const file of ['userlist.txt', 'pgbouncer.ini'])
+            chownSync(join(dir, file), Number(run('id', ['-u', 'postgres'])), Number(run('id', ['-g', 'postgres'])));
         const bouncer = new PrivatePgBouncer(port, dir);
         await bouncer.up(asRoot);
         return bouncer;
@@ -108,17 +113,27 @@ export class PrivatePgBouncer {
   }
 
   private async up(asRoot: boolean): Promise<void> {
-    const child = spawn(PGBOUNCER, [...(asRoot ? ['-u', 'postgres'] : []), join(this.dir, 'pgbouncer.ini')], { stdio: 'ignore' });
+    const child = spawn(PGBOUNCER, [...(asRoot ? ['-u', 'postgres'] : []), join(this.dir, 'pgbouncer.ini')], {
+      stdio: 'ignore',
+    });
     this.child = child;
-    await waitFor(async () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`pgbouncer on ${this.port} exited (${child.exitCode ?? child.signalCode}):\n${this.log().slice(-2000)}`);
-      try {
-        await this.show('VERSION');
-        return true;
-      } catch {
-        return undefined;
-      }
-    }, `pgbouncer on ${this.port}`, 20_000, 50);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(
+            `pgbouncer on ${this.port} exited (${child.exitCode ?? child.signalCode}):\n${this.log().slice(-2000)}`,
+          );
+        try {
+          await this.show('VERSION');
+          return true;
+        } catch {
+          return undefined;
+        }
+      },
+      `pgbouncer on ${this.port}`,
+      20_000,
+      50,
+    );
   }
 }
 

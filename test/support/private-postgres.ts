@@ -8,7 +8,11 @@ import { onFreePort } from './processes';
 function pgBin(): string {
   if (process.env.PG_BIN) return process.env.PG_BIN;
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (versions.length === 0) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql; set PG_BIN');
   return join(root, versions[0], 'bin');
 }
@@ -31,8 +35,17 @@ export class PrivatePostgres {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-pg-'));
     // The cluster is made once; only the port it starts on is chosen (again, if pg_ctl fails on a taken one).
     const cluster = new PrivatePostgres(0, dir);
-    if (cluster.asRoot) chownSync(dir, Number(cluster.run('id', ['-u', 'postgres']).trim()), Number(cluster.run('id', ['-g', 'postgres']).trim()));
-    cluster.run(join(cluster.bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], true);
+    if (cluster.asRoot)
+      chownSync(
+        dir,
+        Number(cluster.run('id', ['-u', 'postgres']).trim()),
+        Number(cluster.run('id', ['-g', 'postgres']).trim()),
+      );
+    cluster.run(
+      join(cluster.bin, 'initdb'),
+      ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+      true,
+    );
     try {
       return await onFreePort(async (port) => {
         const pg = new PrivatePostgres(port, dir);
@@ -53,7 +66,11 @@ export class PrivatePostgres {
   /** Starts the server and waits until it accepts connections. */
   async up(): Promise<void> {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
-    this.run(join(this.bin, 'pg_ctl'), ['-D', join(this.dir, 'data'), '-l', join(this.dir, 'log'), '-o', options, '-w', '-t', '60', 'start'], true);
+    this.run(
+      join(this.bin, 'pg_ctl'),
+      ['-D', join(this.dir, 'data'), '-l', join(this.dir, 'log'), '-o', options, '-w', '-t', '60', 'start'],
+      true,
+    );
   }
 
   /** Stops the server: `fast` rolls back open transactions and closes every connection, `immediate` is a crash. */
@@ -71,9 +88,11 @@ export class PrivatePostgres {
   }
 
   private run(command: string, args: string[], asPostgres = false): string {
-    const [cmd, argv] = asPostgres && this.asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+    const [cmd, argv] =
+      asPostgres && this.asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
     const result = spawnSync(cmd, argv, { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}${result.stdout}`);
+    if (result.status !== 0)
+      throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}${result.stdout}`);
     return result.stdout;
   }
 }

@@ -18,7 +18,9 @@ export async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -45,7 +47,10 @@ export class TandemProcess {
   readonly exited: Promise<number | string | null>;
 
   constructor(app: 'api' | 'worker', env: Record<string, string>) {
-    this.child = spawn(process.execPath, [distEntry(app)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [distEntry(app)], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout!.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     // 'close', not 'exit': the process has exited and its last output has been read.
@@ -59,11 +64,16 @@ export class TandemProcess {
   async listeningPort(timeoutMs = 30_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const line = this.output.join('').split('\n').find((l) => l.includes('tandem api listening'));
+      const line = this.output
+        .join('')
+        .split('\n')
+        .find((l) => l.includes('tandem api listening'));
       const port = line ? Number(/"port":(\d+)/.exec(line)?.[1]) : NaN;
       if (port > 0) return port;
-      if (this.child.exitCode !== null) throw new Error(`the api exited before listening:\n${this.output.join('').slice(-2000)}`);
-      if (Date.now() > deadline) throw new Error(`the api did not report its port:\n${this.output.join('').slice(-2000)}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`the api exited before listening:\n${this.output.join('').slice(-2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`the api did not report its port:\n${this.output.join('').slice(-2000)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -76,8 +86,14 @@ export class TandemProcess {
 }
 
 /** Runs the CLI from the build; answers its exit code and parsed stdout. */
-export function runCli(args: string[], env: Record<string, string>): { status: number | null; json: any; stderr: string; stdout: string } {
-  const result = spawnSync(process.execPath, [distEntry('cli'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+): { status: number | null; json: any; stderr: string; stdout: string } {
+  const result = spawnSync(process.execPath, [distEntry('cli'), ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
   let json: unknown;
   try {
     json = JSON.parse(result.stdout);

@@ -42,10 +42,21 @@ export function fixtureCsv(people: FixturePerson[]): string {
 }
 
 /** Creates a program with settings, imports the people and waits for the import; answers ids by email. */
-export async function seedProgram(tandem: TestTandem, key: string, settings: Record<string, unknown>, people: FixturePerson[]) {
-  const program = await tandem.request('POST', '/api/v1/programs', { key, json: { name: 'Leaders 2027', ...settings } });
+export async function seedProgram(
+  tandem: TestTandem,
+  key: string,
+  settings: Record<string, unknown>,
+  people: FixturePerson[],
+) {
+  const program = await tandem.request('POST', '/api/v1/programs', {
+    key,
+    json: { name: 'Leaders 2027', ...settings },
+  });
   if (program.status !== 201) throw new Error(`program: ${program.text}`);
-  const accepted = await tandem.request('POST', `/api/v1/programs/${program.body.id}/imports`, { key, body: fixtureCsv(people) });
+  const accepted = await tandem.request('POST', `/api/v1/programs/${program.body.id}/imports`, {
+    key,
+    body: fixtureCsv(people),
+  });
   if (accepted.status !== 202) throw new Error(`import: ${accepted.text}`);
   await waitFor(async () => {
     const status = await tandem.request('GET', `/api/v1/imports/${accepted.body.id}`, { key });
@@ -53,7 +64,9 @@ export async function seedProgram(tandem: TestTandem, key: string, settings: Rec
     return status.body.status === 'succeeded' ? true : undefined;
   }, 'the import');
   const enrollments = await tandem.request('GET', `/api/v1/programs/${program.body.id}/enrollments?limit=500`, { key });
-  const idOf = new Map<string, string>(enrollments.body.items.map((e: { email: string; id: string }) => [e.email, e.id]));
+  const idOf = new Map<string, string>(
+    enrollments.body.items.map((e: { email: string; id: string }) => [e.email, e.id]),
+  );
   return { programId: program.body.id as string, idOf: (email: string) => idOf.get(email)! };
 }
 

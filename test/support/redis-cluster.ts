@@ -28,16 +28,32 @@ export class PrivateRedisCluster {
       for (let i = 0; i < primaries * 2; i++) cluster.nodes.push(await cluster.startNode(i));
       const created = spawnSync(
         'redis-cli',
-        [...cluster.cliTls(), '--cluster', 'create', ...cluster.nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes'],
+        [
+          ...cluster.cliTls(),
+          '--cluster',
+          'create',
+          ...cluster.nodes.map((n) => `127.0.0.1:${n.port}`),
+          '--cluster-replicas',
+          '1',
+          '--cluster-yes',
+        ],
         { encoding: 'utf8', timeout: 60_000 },
       );
-      if (created.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${created.stdout}\n${created.stderr}`);
+      if (created.status !== 0)
+        throw new Error(`redis-cli --cluster create failed:\n${created.stdout}\n${created.stderr}`);
       // Every node must see the whole cluster, with every slot served, before clients start.
       for (const node of cluster.nodes) {
-        await waitFor(async () => {
-          const info = String(await cluster.call(node.port, 'CLUSTER', 'INFO'));
-          return /cluster_state:ok/.test(info) && new RegExp(`cluster_known_nodes:${primaries * 2}\\b`).test(info) ? true : undefined;
-        }, `cluster node ${node.port} to see the whole cluster`, 30_000, 100);
+        await waitFor(
+          async () => {
+            const info = String(await cluster.call(node.port, 'CLUSTER', 'INFO'));
+            return /cluster_state:ok/.test(info) && new RegExp(`cluster_known_nodes:${primaries * 2}\\b`).test(info)
+              ? true
+              : undefined;
+          },
+          `cluster node ${node.port} to see the whole cluster`,
+          30_000,
+          100,
+        );
       }
       return cluster;
     } catch (err) {
@@ -49,7 +65,9 @@ export class PrivateRedisCluster {
   /** REDIS_URL for Tandem: every node as a seed (one would do; the client learns the others from it). */
   get url(): string {
     const seeds = this.nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
-    return this.tls ? `rediss+cluster://:${encodeURIComponent(this.tls.password)}@${seeds}` : `redis+cluster://${seeds}`;
+    return this.tls
+      ? `rediss+cluster://:${encodeURIComponent(this.tls.password)}@${seeds}`
+      : `redis+cluster://${seeds}`;
   }
 
   /** The CA that signed the nodes' certificate (for NODE_EXTRA_CA_CERTS). */
@@ -81,22 +99,35 @@ export class PrivateRedisCluster {
 
   /** Waits until a live node serves the slot of `key` and every live node says the cluster is whole again. */
   async failedOver(key: string, from: number, timeoutMs = 30_000): Promise<number> {
-    return waitFor(async () => {
-      try {
-        const owner = await this.ownerOf(key);
-        if (owner === from) return undefined;
-        for (const node of this.live()) if (!/cluster_state:ok/.test(String(await this.call(node.port, 'CLUSTER', 'INFO')))) return undefined;
-        return (await this.role(owner)) === 'master' ? owner : undefined;
-      } catch {
-        return undefined;
-      }
-    }, `a replica to take over from ${from}`, timeoutMs, 100);
+    return waitFor(
+      async () => {
+        try {
+          const owner = await this.ownerOf(key);
+          if (owner === from) return undefined;
+          for (const node of this.live())
+            if (!/cluster_state:ok/.test(String(await this.call(node.port, 'CLUSTER', 'INFO')))) return undefined;
+          return (await this.role(owner)) === 'master' ? owner : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      `a replica to take over from ${from}`,
+      timeoutMs,
+      100,
+    );
   }
 
   /** A command on one node. */
   async call(port: number, command: string, ...args: string[]): Promise<unknown> {
     const tls = this.tls ? { tls: { ca: readFileSync(this.caFile) }, password: this.tls.password } : {};
-    const client = new IORedis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, ...tls });
+    const client = new IORedis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      ...tls,
+    });
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -116,9 +147,26 @@ export class PrivateRedisCluster {
     if (!this.tls) return [];
     const file = (name: string) => join(this.dir, name);
     return [
-      '--port', '0', '--tls-port', String(port), '--tls-cluster', 'yes', '--tls-replication', 'yes', '--tls-auth-clients', 'no',
-      '--tls-cert-file', file('node.crt'), '--tls-key-file', file('node.key'), '--tls-ca-cert-file', file('ca.crt'),
-      '--requirepass', this.tls.password, '--masterauth', this.tls.password,
+      '--port',
+      '0',
+      '--tls-port',
+      String(port),
+      '--tls-cluster',
+      'yes',
+      '--tls-replication',
+      'yes',
+      '--tls-auth-clients',
+      'no',
+      '--tls-cert-file',
+      file('node.crt'),
+      '--tls-key-file',
+      file('node.key'),
+      '--tls-ca-cert-file',
+      file('ca.crt'),
+      '--requirepass',
+      this.tls.password,
+      '--masterauth',
+      this.tls.password,
     ];
   }
 
@@ -131,9 +179,50 @@ export class PrivateRedisCluster {
     const file = (name: string) => join(this.dir, name);
     writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
     const steps = [
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', file('ca.key'), '-out', file('ca.crt'), '-subj', '/CN=Tandem test CA'],
-      ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('node.key'), '-out', file('node.csr'), '-subj', '/CN=127.0.0.1'],
-      ['x509', '-req', '-in', file('node.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '2', '-out', file('node.crt'), '-extfile', file('san.ext')],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-keyout',
+        file('ca.key'),
+        '-out',
+        file('ca.crt'),
+        '-subj',
+        '/CN=Tandem test CA',
+      ],
+      [
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        file('node.key'),
+        '-out',
+        file('node.csr'),
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      [
+        'x509',
+        '-req',
+        '-in',
+        file('node.csr'),
+        '-CA',
+        file('ca.crt'),
+        '-CAkey',
+        file('ca.key'),
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-out',
+        file('node.crt'),
+        '-extfile',
+        file('san.ext'),
+      ],
     ];
     for (const args of steps) {
       const result = spawnSync('openssl', args, { encoding: 'utf8' });
@@ -155,20 +244,43 @@ export class PrivateRedisCluster {
       const child = spawn(
         'redis-server',
         [
-          '--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1', '--dir', dir,
-          '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000',
+          '--port',
+          String(port),
+          '--cluster-port',
+          String(bus),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          dir,
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          'nodes.conf',
+          '--cluster-node-timeout',
+          '2000',
           // A replica may take over however long it was cut off: the test kills primaries on purpose.
-          '--cluster-replica-validity-factor', '0', '--save', '', '--appendonly', 'no',
+          '--cluster-replica-validity-factor',
+          '0',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
           ...this.serverTls(port),
         ],
         { stdio: 'ignore' },
       );
       try {
-        await waitFor(async () => {
-          if (child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server on ${port} exited (${child.exitCode ?? child.signalCode})`);
-          const info = await this.call(port, 'INFO', 'server').catch(() => '');
-          return new RegExp(`^process_id:${child.pid}\\r?$`, 'm').test(String(info)) ? true : undefined;
-        }, `cluster node on ${port}`, 20_000, 50);
+        await waitFor(
+          async () => {
+            if (child.exitCode !== null || child.signalCode !== null)
+              throw new Error(`redis-server on ${port} exited (${child.exitCode ?? child.signalCode})`);
+            const info = await this.call(port, 'INFO', 'server').catch(() => '');
+            return new RegExp(`^process_id:${child.pid}\\r?$`, 'm').test(String(info)) ? true : undefined;
+          },
+          `cluster node on ${port}`,
+          20_000,
+          50,
+        );
         return { port, child };
       } catch (err) {
         await stopChild(child, 'SIGKILL');

@@ -9,7 +9,12 @@ export interface AppRoute {
   path: string;
 }
 
-const join = (...parts: (string | undefined)[]) => '/' + parts.flatMap((p) => (p ?? '').split('/')).filter(Boolean).join('/');
+const join = (...parts: (string | undefined)[]) =>
+  '/' +
+  parts
+    .flatMap((p) => (p ?? '').split('/'))
+    .filter(Boolean)
+    .join('/');
 
 /**
  * Every route of every controller in the app, read from Nest's own metadata (the same the router uses), so a test that
@@ -28,7 +33,8 @@ export function appRoutes(app: INestApplication): AppRoute[] {
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         const path = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
         if (method === undefined || path === undefined) continue;
-        for (const b of [base].flat()) for (const p of [path].flat()) routes.push({ method: RequestMethod[method], path: join(b, p) });
+        for (const b of [base].flat())
+          for (const p of [path].flat()) routes.push({ method: RequestMethod[method], path: join(b, p) });
       }
     }
   }

@@ -61,7 +61,9 @@ export class SmtpSink {
       },
       onRcptTo: (address, _session, callback) => {
         if (options.reject?.test(address.address)) {
-          return callback(Object.assign(new Error(`mailbox <${address.address}> does not exist`), { responseCode: 550 }));
+          return callback(
+            Object.assign(new Error(`mailbox <${address.address}> does not exist`), { responseCode: 550 }),
+          );
         }
         callback();
       },
@@ -71,7 +73,16 @@ export class SmtpSink {
         if (this.options.parse === false) {
           stream.on('data', () => undefined);
           stream.on('end', () => {
-            this.messages.push({ to, subject: '', text: '', html: '', messageId: '', calendars: [], calendarTypes: [], contentLanguage: '' });
+            this.messages.push({
+              to,
+              subject: '',
+              text: '',
+              html: '',
+              messageId: '',
+              calendars: [],
+              calendarTypes: [],
+              contentLanguage: '',
+            });
             reply(to.join(','), callback);
           });
           return;
@@ -86,7 +97,9 @@ export class SmtpSink {
               messageId: mail.messageId ?? '',
               calendars: calendarParts(mail).map((a) => a.content.toString('utf8')),
               contentLanguage: String(mail.headers.get('content-language') ?? ''),
-              calendarTypes: calendarParts(mail).map((a) => a.headers.get('content-type') as { value: string; params: Record<string, string> }).map((t) => [t.value, ...Object.entries(t.params).map(([k, v]) => `${k}=${v}`)].join('; ')),
+              calendarTypes: calendarParts(mail)
+                .map((a) => a.headers.get('content-type') as { value: string; params: Record<string, string> })
+                .map((t) => [t.value, ...Object.entries(t.params).map(([k, v]) => `${k}=${v}`)].join('; ')),
             });
             reply(to.join(','), callback);
           })

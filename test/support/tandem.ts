@@ -45,7 +45,10 @@ export class TestTandem {
   }
 
   async startWorker(): Promise<void> {
-    this.worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(this.testEnv.config), { logger: false, abortOnError: false });
+    this.worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(this.testEnv.config), {
+      logger: false,
+      abortOnError: false,
+    });
     await this.worker.init();
   }
 
@@ -56,7 +59,13 @@ export class TestTandem {
     // Say which jobs a slow stop waits for, while it waits.
     const observer = worker.get(JobObserver, { strict: false });
     const lifecycle = worker.get(WorkerLifecycle, { strict: false });
-    const slow = setTimeout(() => process.stderr.write(`TestTandem.stopWorker: after 10 s still running: ${observer.activeJobNames.join(', ') || 'no job'}\n`), 10_000);
+    const slow = setTimeout(
+      () =>
+        process.stderr.write(
+          `TestTandem.stopWorker: after 10 s still running: ${observer.activeJobNames.join(', ') || 'no job'}\n`,
+        ),
+      10_000,
+    );
     try {
       await worker.close();
       return lifecycle.lastStop;
@@ -103,7 +112,17 @@ export class TestTandem {
   }
 
   /** Sends a request through the whole Fastify stack (parsers, guards, filters). */
-  async request(method: string, url: string, options: { key?: string; json?: unknown; body?: string | Buffer; contentType?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+  async request(
+    method: string,
+    url: string,
+    options: {
+      key?: string;
+      json?: unknown;
+      body?: string | Buffer;
+      contentType?: string;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<Answer> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key) headers.authorization = `Bearer ${options.key}`;
     let payload: string | Buffer | undefined;
@@ -114,7 +133,10 @@ export class TestTandem {
       payload = options.body;
       headers['content-type'] = options.contentType ?? 'text/csv';
     }
-    const response = await this.api.getHttpAdapter().getInstance().inject({ method: method as 'GET', url, headers, payload });
+    const response = await this.api
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: method as 'GET', url, headers, payload });
     let body: unknown = undefined;
     try {
       body = response.body ? JSON.parse(response.body) : undefined;
@@ -128,12 +150,16 @@ export class TestTandem {
     // A step that takes long is named on stderr: a teardown that outlives its hook timeout should say where it hung.
     const step = async (what: string, work: () => Promise<void>) => {
       const started = Date.now();
-      const slow = setTimeout(() => process.stderr.write(`TestTandem.stop: ${what} still running after 10 s\n`), 10_000);
+      const slow = setTimeout(
+        () => process.stderr.write(`TestTandem.stop: ${what} still running after 10 s\n`),
+        10_000,
+      );
       try {
         await work();
       } finally {
         clearTimeout(slow);
-        if (Date.now() - started > 10_000) process.stderr.write(`TestTandem.stop: ${what} took ${Date.now() - started} ms\n`);
+        if (Date.now() - started > 10_000)
+          process.stderr.write(`TestTandem.stop: ${what} took ${Date.now() - started} ms\n`);
       }
     };
     await step('stopping the worker', async () => void (await this.stopWorker()));

@@ -70,7 +70,12 @@ async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void
 }
 
 /** Polls until `probe` returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 20_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -109,4 +114,3 @@ export async function waitQueuesIdle(queues: CountingQueue[], timeoutMs = 30_000
     100,
   );
 }
-

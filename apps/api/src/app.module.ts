@@ -39,7 +39,17 @@ import { ReportController } from './report/report.controller';
 import { RoundsController } from './rounds/rounds.controller';
 
 /** The admin console's pages (server-rendered, session cookie, CSRF on every form). */
-const CONSOLE_CONTROLLERS = [ConsoleSignInController, ConsoleProgramsController, ConsolePeopleController, ConsoleRoundsController, ConsoleViewsController, ConsolePrivacyController, ConsoleWebhooksController, ConsoleSsoController, ConsoleScimController];
+const CONSOLE_CONTROLLERS = [
+  ConsoleSignInController,
+  ConsoleProgramsController,
+  ConsolePeopleController,
+  ConsoleRoundsController,
+  ConsoleViewsController,
+  ConsolePrivacyController,
+  ConsoleWebhooksController,
+  ConsoleSsoController,
+  ConsoleScimController,
+];
 
 /** The HTTP api: admin REST under /api/v1, health, docs. */
 @Module({})
@@ -47,8 +57,35 @@ export class AppModule {
   static forRoot(config: TandemConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'producer'), WorkflowsModule, OpsModule],
-      controllers: [HealthController, ProgramsController, IntakeController, OutboxController, ApiKeysController, RoundsController, OffersController, SessionsController, FeedbackController, FeedbackSummaryController, ReportController, RematchController, SurveyController, PrivacyController, WebhooksController, SsoController, ScimTokensController, ScimController, OrganizationController, ...CONSOLE_CONTROLLERS],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config),
+        QueuesModule.forRoot(config, 'producer'),
+        WorkflowsModule,
+        OpsModule,
+      ],
+      controllers: [
+        HealthController,
+        ProgramsController,
+        IntakeController,
+        OutboxController,
+        ApiKeysController,
+        RoundsController,
+        OffersController,
+        SessionsController,
+        FeedbackController,
+        FeedbackSummaryController,
+        ReportController,
+        RematchController,
+        SurveyController,
+        PrivacyController,
+        WebhooksController,
+        SsoController,
+        ScimTokensController,
+        ScimController,
+        OrganizationController,
+        ...CONSOLE_CONTROLLERS,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: BodyCheckInterceptor },

@@ -39,9 +39,14 @@ function badTextIn(root: unknown): Error | undefined {
     const [value, depth] = stack.pop()!;
     if (typeof value === 'string') {
       if (value.includes('\u0000')) return badText('the body contains a NUL character, which no field may hold');
-      if (LONE_SURROGATE.test(value)) return badText('the body contains a lone UTF-16 surrogate (such as \\ud800), which is not text');
+      if (LONE_SURROGATE.test(value))
+        return badText('the body contains a lone UTF-16 surrogate (such as \\ud800), which is not text');
     } else if (typeof value === 'object' && value !== null) {
-      if (depth >= MAX_JSON_DEPTH) return Object.assign(new Error(`the body nests deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+      if (depth >= MAX_JSON_DEPTH)
+        return Object.assign(new Error(`the body nests deeper than ${MAX_JSON_DEPTH} levels`), {
+          statusCode: 400,
+          code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+        });
       if (Array.isArray(value)) for (const item of value) stack.push([item, depth + 1]);
       else for (const [key, item] of Object.entries(value)) stack.push([key, depth + 1], [item, depth + 1]);
     }
@@ -55,9 +60,11 @@ function badTextIn(root: unknown): Error | undefined {
  */
 function unreadableEncoding(request: FastifyRequest): Error | undefined {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1].toLowerCase();
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return unsupportedMediaType(`${request.headers['content-type']} (send UTF-8)`);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    return unsupportedMediaType(`${request.headers['content-type']} (send UTF-8)`);
   const encoding = request.headers['content-encoding'];
-  if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity') return unsupportedMediaType(`Content-Encoding ${String(encoding).slice(0, 40)} (send the body uncompressed)`);
+  if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity')
+    return unsupportedMediaType(`Content-Encoding ${String(encoding).slice(0, 40)} (send the body uncompressed)`);
   return undefined;
 }
 
@@ -93,13 +100,17 @@ function parseForm(text: string): Record<string, unknown> | Error {
  * Builds the api on Fastify (not listening yet), so tests can boot it in-process too. `root` is the app module; a
  * benchmark passes one that imports AppModule and adds its own baseline controller.
  */
-export async function createApi(config: TandemConfig, root: DynamicModule | Type = AppModule.forRoot(config)): Promise<NestFastifyApplication> {
+export async function createApi(
+  config: TandemConfig,
+  root: DynamicModule | Type = AppModule.forRoot(config),
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     trustProxy: false,
     // Our own request id (logged and echoed as X-Request-Id); a caller's is kept only when it is a plain token.
     requestIdHeader: false,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestId(req.headers['x-request-id']),
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
+      requestId(req.headers['x-request-id']),
   });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: new PinoNestLogger(createLogger(config, 'api')),
@@ -120,13 +131,19 @@ export async function createApi(config: TandemConfig, root: DynamicModule | Type
       done(null, undefined);
     } else done(null, result);
   };
-  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (req, body, done) => parsed(req, unreadableEncoding(req) ?? decodeText(body as Buffer), done));
+  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (req, body, done) =>
+    parsed(req, unreadableEncoding(req) ?? decodeText(body as Buffer), done),
+  );
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'buffer' }, (req, body, done) => {
-    const text = unreadableEncoding(req) ?? decodeText(body as Buffer);
-    if (text instanceof Error) return parsed(req, text, done);
-    parseJson(req, text, (err: Error | null, value?: unknown) => parsed(req, err ?? badTextIn(value) ?? value, done));
-  });
+  fastify.addContentTypeParser(
+    ['application/json', 'application/scim+json'],
+    { parseAs: 'buffer' },
+    (req, body, done) => {
+      const text = unreadableEncoding(req) ?? decodeText(body as Buffer);
+      if (text instanceof Error) return parsed(req, text, done);
+      parseJson(req, text, (err: Error | null, value?: unknown) => parsed(req, err ?? badTextIn(value) ?? value, done));
+    },
+  );
   // Forms of the token pages, as Nest's own parser read them (repeated fields become arrays).
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req, body, done) => {
     const text = unreadableEncoding(req) ?? decodeText(body as Buffer);
@@ -156,7 +173,10 @@ async function main() {
   // The bound port, not the configured one: with PORT=0 the system picks it (tests read it from this line).
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  createLogger(config, 'api').info({ publicUrl: config.publicUrl, port, console: `${config.publicUrl}/console` }, 'tandem api listening (admin console at /console, docs at /docs, queues at /ops/queues)');
+  createLogger(config, 'api').info(
+    { publicUrl: config.publicUrl, port, console: `${config.publicUrl}/console` },
+    'tandem api listening (admin console at /console, docs at /docs, queues at /ops/queues)',
+  );
 }
 
 if (require.main === module) {

@@ -16,7 +16,8 @@ export function parseFlags(args: string[], allowed: readonly string[]): Record<s
     const arg = args[i];
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
     const name = arg.slice(2);
-    if (!allowed.includes(name)) throw new UsageError(`unknown option --${name} (allowed: ${allowed.map((a) => `--${a}`).join(', ')})`);
+    if (!allowed.includes(name))
+      throw new UsageError(`unknown option --${name} (allowed: ${allowed.map((a) => `--${a}`).join(', ')})`);
     const next = args[i + 1];
     if (next === undefined || next.startsWith('--')) flags[name] = true;
     else {

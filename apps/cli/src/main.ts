@@ -17,7 +17,9 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const load = name ? commands[name] : undefined;
   if (!load) {
-    process.stderr.write(`usage: npm run -s cli -- <command> [options]\ncommands: ${Object.keys(commands).join(', ')}\n`);
+    process.stderr.write(
+      `usage: npm run -s cli -- <command> [options]\ncommands: ${Object.keys(commands).join(', ')}\n`,
+    );
     return 2;
   }
   try {

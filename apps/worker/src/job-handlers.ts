@@ -8,7 +8,9 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { JobObserver } from './ops/job-observer.service';
 
 /** One handler for every job of a queue: the compiler rejects a missing or an extra job name. */
-export type QueueHandlers<Q extends QueueName> = { [N in JobsOfQueue<Q>]: (payload: JobPayloads[N], job: Job) => Promise<unknown> };
+export type QueueHandlers<Q extends QueueName> = {
+  [N in JobsOfQueue<Q>]: (payload: JobPayloads[N], job: Job) => Promise<unknown>;
+};
 
 /**
  * The base of every processor: dispatches by job name and maps domain errors to BullMQ: bad input or a missing
@@ -32,14 +34,24 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost {
   }
 
   async process(job: Job, token?: string): Promise<unknown> {
-    const handler = (this.handlers as Record<string, ((payload: unknown, job: Job) => Promise<unknown>) | undefined>)[job.name];
+    const handler = (this.handlers as Record<string, ((payload: unknown, job: Job) => Promise<unknown>) | undefined>)[
+      job.name
+    ];
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on queue ${this.queue}`);
     try {
       return await this.observer.run(this.queue, job, async () => {
         const limitMs = this.tandemConfig.jobTimeLimitMs;
         let timer: NodeJS.Timeout | undefined;
         const overtime = new Promise<never>((_resolve, reject) => {
-          timer = setTimeout(() => reject(new UnrecoverableError(`job ${job.name} ran past its time limit of ${limitMs} ms (JOB_TIME_LIMIT) and was failed so that other jobs can run`)), limitMs);
+          timer = setTimeout(
+            () =>
+              reject(
+                new UnrecoverableError(
+                  `job ${job.name} ran past its time limit of ${limitMs} ms (JOB_TIME_LIMIT) and was failed so that other jobs can run`,
+                ),
+              ),
+            limitMs,
+          );
         });
         try {
           // A job past its limit stops holding its worker slot: it fails for good (logged, counted, recorded in
@@ -48,7 +60,8 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost {
           // loops of the job code are bounded instead.
           return await Promise.race([handler(job.data, job), overtime]);
         } catch (err) {
-          if (err instanceof DomainError && (err.kind === 'invalid' || err.kind === 'not_found')) throw new UnrecoverableError(redactText(err.message));
+          if (err instanceof DomainError && (err.kind === 'invalid' || err.kind === 'not_found'))
+            throw new UnrecoverableError(redactText(err.message));
           throw err;
         } finally {
           clearTimeout(timer);

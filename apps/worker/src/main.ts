@@ -22,7 +22,10 @@ export async function bootstrapWorker() {
   });
   app.get(WorkerLifecycle).exitWhenAbandoned = true;
   app.enableShutdownHooks(undefined, { useProcessExit: true });
-  logger.info({ queues: config.workerQueues, concurrency: config.workerConcurrency, redisMaxmemoryPolicy: policy }, 'tandem worker started');
+  logger.info(
+    { queues: config.workerQueues, concurrency: config.workerConcurrency, redisMaxmemoryPolicy: policy },
+    'tandem worker started',
+  );
   return app;
 }
 

@@ -43,16 +43,30 @@ export class WorkerModule implements OnApplicationBootstrap {
    * process.exit); a worker in another process (the demo, the tests) gets one that writes each line as it logs it.
    */
   static forRoot(config: TandemConfig, logger: Logger = createLogger(config, 'worker')): DynamicModule {
-    const processors = config.workerQueues.map((queue) => PROCESSORS[queue as QueueName]).filter((p): p is Type<AnyProcessor> => !!p);
+    const processors = config.workerQueues
+      .map((queue) => PROCESSORS[queue as QueueName])
+      .filter((p): p is Type<AnyProcessor> => !!p);
     // The lock, the stalled check and its limit come from config, so @Processor is applied again with them: @nestjs/bullmq reads
     // a processor's worker options from its metadata when it creates the BullMQ worker.
     for (const queue of config.workerQueues as QueueName[]) {
       const type = PROCESSORS[queue];
-      if (type) Processor(queue, { lockDuration: config.jobLockDurationMs, stalledInterval: config.jobStalledIntervalMs, maxStalledCount: config.jobMaxStalled })(type);
+      if (type)
+        Processor(queue, {
+          lockDuration: config.jobLockDurationMs,
+          stalledInterval: config.jobStalledIntervalMs,
+          maxStalledCount: config.jobMaxStalled,
+        })(type);
     }
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), QueuesModule.forRoot(config, 'worker'), MailModule, WorkflowsModule, WorkerOpsModule.forRoot(logger)],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config),
+        QueuesModule.forRoot(config, 'worker'),
+        MailModule,
+        WorkflowsModule,
+        WorkerOpsModule.forRoot(logger),
+      ],
       providers: processors,
     };
   }

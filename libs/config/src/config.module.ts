@@ -9,6 +9,10 @@ export const TANDEM_CONFIG = Symbol('TANDEM_CONFIG');
 export class ConfigModule {
   /** Provides the config; pass one in (tests) or let it read the environment. */
   static forRoot(config: TandemConfig = loadConfig()): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: TANDEM_CONFIG, useValue: config }], exports: [TANDEM_CONFIG] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: TANDEM_CONFIG, useValue: config }],
+      exports: [TANDEM_CONFIG],
+    };
   }
 }

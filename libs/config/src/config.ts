@@ -4,18 +4,30 @@ import { z } from 'zod';
 import { parseRedisUrl } from './redis-url';
 
 /** Every queue a worker can serve; kept here so config can validate WORKER_QUEUES without importing BullMQ. */
-export const QUEUE_NAMES = ['intake', 'matching', 'pairing', 'cadence', 'feedback', 'email', 'webhooks', 'maintenance'] as const;
+export const QUEUE_NAMES = [
+  'intake',
+  'matching',
+  'pairing',
+  'cadence',
+  'feedback',
+  'email',
+  'webhooks',
+  'maintenance',
+] as const;
 
 const DEV_SECRET = 'tandem-dev-secret-change-me-in-production';
 
 const urlWithProtocols = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
 
 const byteSize = z
   .string()
@@ -40,7 +52,10 @@ const cidrList = z
   .string()
   .optional()
   .transform((value, ctx) => {
-    const blocks = (value ?? '').split(',').map((block) => block.trim()).filter(Boolean);
+    const blocks = (value ?? '')
+      .split(',')
+      .map((block) => block.trim())
+      .filter(Boolean);
     const bad = blocks.filter((block) => {
       const [address, bits, extra] = block.split('/');
       const family = isIP(address);
@@ -61,7 +76,10 @@ const otlpHeaders = z
   .optional()
   .transform((value, ctx) => {
     const headers: Record<string, string> = {};
-    for (const pair of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const pair of (value ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const at = pair.indexOf('=');
       const key = pair.slice(0, at).trim();
       if (at <= 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) {
@@ -93,7 +111,10 @@ const schema = z.object({
       }
     })
     .default('redis://localhost:6379'),
-  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _').default('tandem'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _')
+    .default('tandem'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: urlWithProtocols(['http:', 'https:']).optional(),
@@ -105,10 +126,16 @@ const schema = z.object({
     .optional()
     .transform((value, ctx) => {
       if (value === undefined || value.trim() === '') return [...QUEUE_NAMES];
-      const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+      const names = value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
       const unknown = names.filter((name) => !(QUEUE_NAMES as readonly string[]).includes(name));
       if (unknown.length > 0) {
-        ctx.addIssue({ code: 'custom', message: `unknown queue(s) ${unknown.join(', ')}; known: ${QUEUE_NAMES.join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown queue(s) ${unknown.join(', ')}; known: ${QUEUE_NAMES.join(', ')}`,
+        });
         return z.NEVER;
       }
       return names as (typeof QUEUE_NAMES)[number][];
@@ -136,17 +163,35 @@ const schema = z.object({
   // the subset Tandem ships: OTLP over HTTP (protobuf or JSON), or spans printed to the console.
   OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
   OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console'], 'must be none, otlp or console').default('none'),
-  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json'], 'must be http/protobuf or http/json (grpc is not shipped)').default('http/protobuf'),
-  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/protobuf', 'http/json'], 'must be http/protobuf or http/json (grpc is not shipped)').optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(['http/protobuf', 'http/json'], 'must be http/protobuf or http/json (grpc is not shipped)')
+    .default('http/protobuf'),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z
+    .enum(['http/protobuf', 'http/json'], 'must be http/protobuf or http/json (grpc is not shipped)')
+    .optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocols(['http:', 'https:']).default('http://localhost:4318'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: urlWithProtocols(['http:', 'https:']).optional(),
   OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders,
   OTEL_EXPORTER_OTLP_TRACES_HEADERS: otlpHeaders,
-  OTEL_SERVICE_NAME: z.string().regex(/^[A-Za-z0-9._/-]{1,100}$/, 'must be 1-100 letters, digits, ., _, / or -').optional(),
+  OTEL_SERVICE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]{1,100}$/, 'must be 1-100 letters, digits, ., _, / or -')
+    .optional(),
   OTEL_TRACES_SAMPLER: z
-    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+    .enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ])
     .default('parentbased_always_on'),
-  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0, 'must be a ratio from 0 to 1').max(1, 'must be a ratio from 0 to 1').default(1),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce
+    .number()
+    .min(0, 'must be a ratio from 0 to 1')
+    .max(1, 'must be a ratio from 0 to 1')
+    .default(1),
 });
 
 /** Where spans go when tracing is on (OTEL_TRACES_EXPORTER other than `none`). */
@@ -158,7 +203,13 @@ export interface TracingConfig {
   readonly headers: Readonly<Record<string, string>>;
   /** OTEL_SERVICE_NAME; unset, each process names itself (`tandem-api`, `tandem-worker`). */
   readonly serviceName: string | undefined;
-  readonly sampler: 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
+  readonly sampler:
+    | 'always_on'
+    | 'always_off'
+    | 'traceidratio'
+    | 'parentbased_always_on'
+    | 'parentbased_always_off'
+    | 'parentbased_traceidratio';
   readonly samplerRatio: number;
 }
 
@@ -255,8 +306,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`));
   }
   const v = parsed.data;
-  if (v.NODE_ENV === 'production' && !v.APP_SECRET) throw new ConfigError(['APP_SECRET: is required when NODE_ENV=production']);
-  if (v.NODE_ENV === 'production' && v.ALLOW_SHORT_DURATIONS === 'true') throw new ConfigError(['ALLOW_SHORT_DURATIONS: is for tests and demos; it is refused when NODE_ENV=production']);
+  if (v.NODE_ENV === 'production' && !v.APP_SECRET)
+    throw new ConfigError(['APP_SECRET: is required when NODE_ENV=production']);
+  if (v.NODE_ENV === 'production' && v.ALLOW_SHORT_DURATIONS === 'true')
+    throw new ConfigError(['ALLOW_SHORT_DURATIONS: is for tests and demos; it is refused when NODE_ENV=production']);
   return {
     env: v.NODE_ENV,
     databaseUrl: v.DATABASE_URL,
@@ -295,7 +348,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : {
             exporter: v.OTEL_TRACES_EXPORTER,
             protocol: v.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? v.OTEL_EXPORTER_OTLP_PROTOCOL,
-            url: v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
+            url:
+              v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
             headers: { ...v.OTEL_EXPORTER_OTLP_HEADERS, ...v.OTEL_EXPORTER_OTLP_TRACES_HEADERS },
             serviceName: v.OTEL_SERVICE_NAME,
             sampler: v.OTEL_TRACES_SAMPLER,

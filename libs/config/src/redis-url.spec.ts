@@ -3,7 +3,14 @@ import { parseRedisUrl } from './redis-url';
 
 describe('parseRedisUrl', () => {
   it('reads one server, with TLS, credentials and a database', () => {
-    expect(parseRedisUrl('redis://localhost:6379')).toEqual({ cluster: false, nodes: [{ host: 'localhost', port: 6379 }], username: undefined, password: undefined, tls: false, db: 0 });
+    expect(parseRedisUrl('redis://localhost:6379')).toEqual({
+      cluster: false,
+      nodes: [{ host: 'localhost', port: 6379 }],
+      username: undefined,
+      password: undefined,
+      tls: false,
+      db: 0,
+    });
     expect(parseRedisUrl('rediss://default:p%40ss%3Aword@cache.example.com:6380/2')).toEqual({
       cluster: false,
       nodes: [{ host: 'cache.example.com', port: 6380 }],
@@ -12,7 +19,11 @@ describe('parseRedisUrl', () => {
       tls: true,
       db: 2,
     });
-    expect(parseRedisUrl('redis://:secret@[::1]')).toMatchObject({ nodes: [{ host: '::1', port: 6379 }], username: undefined, password: 'secret' });
+    expect(parseRedisUrl('redis://:secret@[::1]')).toMatchObject({
+      nodes: [{ host: '::1', port: 6379 }],
+      username: undefined,
+      password: 'secret',
+    });
   });
 
   it('reads a cluster from its seed nodes, with TLS and a password', () => {

@@ -24,7 +24,8 @@ const SCHEMES: Record<string, { cluster: boolean; tls: boolean }> = {
 export function parseRedisUrl(value: string): RedisTarget {
   const match = /^([a-z+]+):\/\/(?:([^@/?#]*)@)?([^/?#]*)(\/[^?#]*)?$/i.exec(value.trim());
   const scheme = match && SCHEMES[match[1].toLowerCase()];
-  if (!match || !scheme) throw new Error('must be a URL starting with redis://, rediss://, redis+cluster:// or rediss+cluster://');
+  if (!match || !scheme)
+    throw new Error('must be a URL starting with redis://, rediss://, redis+cluster:// or rediss+cluster://');
   const [, , userinfo, hostList, path] = match;
   let username: string | undefined;
   let password: string | undefined;
@@ -38,11 +39,17 @@ export function parseRedisUrl(value: string): RedisTarget {
       throw new Error('has a badly encoded user name or password (percent-encode @, : and / in them)');
     }
   }
-  const nodes = hostList.split(',').map((entry) => entry.trim()).filter(Boolean).map(parseHost);
+  const nodes = hostList
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map(parseHost);
   if (nodes.length === 0) throw new Error('names no host');
-  if (!scheme.cluster && nodes.length > 1) throw new Error('names several hosts: a Redis Cluster is written redis+cluster://host1:port1,host2:port2');
+  if (!scheme.cluster && nodes.length > 1)
+    throw new Error('names several hosts: a Redis Cluster is written redis+cluster://host1:port1,host2:port2');
   const dbText = (path ?? '').replace(/^\//, '');
-  if (dbText !== '' && !/^\d{1,2}$/.test(dbText)) throw new Error('ends in a database that is not a number (redis://host:6379/0)');
+  if (dbText !== '' && !/^\d{1,2}$/.test(dbText))
+    throw new Error('ends in a database that is not a number (redis://host:6379/0)');
   const db = dbText === '' ? 0 : Number(dbText);
   if (scheme.cluster && db !== 0) throw new Error('selects a database, but a Redis Cluster has only database 0');
   return { cluster: scheme.cluster, nodes, username, password, tls: scheme.tls, db };

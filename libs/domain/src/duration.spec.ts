@@ -43,9 +43,13 @@ describe('durations in words', () => {
     ['  2 Weeks ', 'P14D'],
   ])('reads "%s" as %s', (text, iso) => expect(parseHumanDuration(text)).toBe(iso));
 
-  it.each(['', 'soon', '2 fortnights', '0 days', '-3 days', 'P0D', '2', 'weeks 2', '1.5 weeks', 'PXD'])('refuses "%s"', (text) => expect(parseHumanDuration(text)).toBeUndefined());
+  it.each(['', 'soon', '2 fortnights', '0 days', '-3 days', 'P0D', '2', 'weeks 2', '1.5 weeks', 'PXD'])(
+    'refuses "%s"',
+    (text) => expect(parseHumanDuration(text)).toBeUndefined(),
+  );
 
   it('reads back what it shows', () => {
-    for (const iso of ['P14D', 'P7D', 'PT24H', 'PT1H30M', 'P1M', 'P45D', 'P3D']) expect(humanDuration(parseHumanDuration(humanDuration(iso))!)).toBe(humanDuration(iso));
+    for (const iso of ['P14D', 'P7D', 'PT24H', 'PT1H30M', 'P1M', 'P45D', 'P3D'])
+      expect(humanDuration(parseHumanDuration(humanDuration(iso))!)).toBe(humanDuration(iso));
   });
 });

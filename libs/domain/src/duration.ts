@@ -27,13 +27,38 @@ const UNITS = [
 type Unit = (typeof UNITS)[number][0];
 
 const UNIT_WORDS: Record<string, Unit> = {
-  y: 'years', yr: 'years', yrs: 'years', year: 'years', years: 'years',
-  mo: 'months', mon: 'months', month: 'months', months: 'months',
-  w: 'weeks', wk: 'weeks', wks: 'weeks', week: 'weeks', weeks: 'weeks',
-  d: 'days', day: 'days', days: 'days',
-  h: 'hours', hr: 'hours', hrs: 'hours', hour: 'hours', hours: 'hours',
-  m: 'minutes', min: 'minutes', mins: 'minutes', minute: 'minutes', minutes: 'minutes',
-  s: 'seconds', sec: 'seconds', secs: 'seconds', second: 'seconds', seconds: 'seconds',
+  y: 'years',
+  yr: 'years',
+  yrs: 'years',
+  year: 'years',
+  years: 'years',
+  mo: 'months',
+  mon: 'months',
+  month: 'months',
+  months: 'months',
+  w: 'weeks',
+  wk: 'weeks',
+  wks: 'weeks',
+  week: 'weeks',
+  weeks: 'weeks',
+  d: 'days',
+  day: 'days',
+  days: 'days',
+  h: 'hours',
+  hr: 'hours',
+  hrs: 'hours',
+  hour: 'hours',
+  hours: 'hours',
+  m: 'minutes',
+  min: 'minutes',
+  mins: 'minutes',
+  minute: 'minutes',
+  minutes: 'minutes',
+  s: 'seconds',
+  sec: 'seconds',
+  secs: 'seconds',
+  second: 'seconds',
+  seconds: 'seconds',
 };
 
 /**
@@ -44,9 +69,12 @@ const UNIT_WORDS: Record<string, Unit> = {
 export function humanDuration(iso: string): string {
   const duration = parseDuration(iso);
   if (!duration) return iso;
-  const parts: [Unit, number][] = UNITS.map(([unit]) => [unit, duration.get(unit)] as [Unit, number]).filter(([, n]) => n !== 0);
+  const parts: [Unit, number][] = UNITS.map(([unit]) => [unit, duration.get(unit)] as [Unit, number]).filter(
+    ([, n]) => n !== 0,
+  );
   // "P14D" reads better as "2 weeks"; "P7D" stays "7 days".
-  if (parts.length === 1 && parts[0][0] === 'days' && parts[0][1] % 7 === 0 && parts[0][1] >= 14 && parts[0][1] <= 28) parts[0] = ['weeks', parts[0][1] / 7];
+  if (parts.length === 1 && parts[0][0] === 'days' && parts[0][1] % 7 === 0 && parts[0][1] >= 14 && parts[0][1] <= 28)
+    parts[0] = ['weeks', parts[0][1] / 7];
   return parts.map(([unit, n]) => `${n} ${n === 1 ? UNITS.find(([u]) => u === unit)![1] : unit}`).join(' ');
 }
 
@@ -62,7 +90,12 @@ export function everyText(iso: string): string {
  * text is not a positive duration.
  */
 export function parseHumanDuration(input: string): string | undefined {
-  const text = input.trim().toLowerCase().replace(/^every\s+/, '').replace(/\s+and\s+|,/g, ' ').trim();
+  const text = input
+    .trim()
+    .toLowerCase()
+    .replace(/^every\s+/, '')
+    .replace(/\s+and\s+|,/g, ' ')
+    .trim();
   if (text === '') return undefined;
   if (/^p/.test(text)) return parseDuration(text.toUpperCase()) ? text.toUpperCase() : undefined;
   const totals: Partial<Record<Unit, number>> = {};
@@ -82,7 +115,11 @@ export function parseHumanDuration(input: string): string | undefined {
   // A fraction ("1.5 hours") moves to the next smaller unit, so the ISO text has whole numbers only.
   const units: Unit[] = UNITS.map(([u]) => u).filter((u) => u !== 'weeks');
   const smallest = Math.max(...(Object.keys(totals) as Unit[]).map((u) => units.indexOf(u)));
-  const shifted = Duration.fromObject(totals).shiftTo(...units.slice(units.indexOf(units.find((u) => totals[u] !== undefined)!), Math.min(smallest + 2, units.length))).toObject();
+  const shifted = Duration.fromObject(totals)
+    .shiftTo(
+      ...units.slice(units.indexOf(units.find((u) => totals[u] !== undefined)!), Math.min(smallest + 2, units.length)),
+    )
+    .toObject();
   if (Object.values(shifted).some((n) => !Number.isInteger(n))) return undefined;
   const iso = Duration.fromObject(Object.fromEntries(Object.entries(shifted).filter(([, n]) => n !== 0))).toISO();
   return iso && parseDuration(iso) ? iso : undefined;

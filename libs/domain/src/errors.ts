@@ -72,7 +72,15 @@ const UNAVAILABLE_MESSAGE =
  */
 export function isUnavailableError(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 5) return false;
-  const e = err as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown; previous?: unknown; errors?: unknown; kind?: unknown };
+  const e = err as {
+    code?: unknown;
+    message?: unknown;
+    name?: unknown;
+    cause?: unknown;
+    previous?: unknown;
+    errors?: unknown;
+    kind?: unknown;
+  };
   if (err instanceof DomainError) return err.kind === 'unavailable';
   if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
   if (e.name === 'KnexTimeoutError' || e.code === 'queue_unavailable') return true;

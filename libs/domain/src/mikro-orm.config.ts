@@ -9,7 +9,11 @@ import { type DatabasePooler, POOLER_OPTION } from './raw-sql';
  * MikroORM options for a database URL: explicit entities and migrations, never schema sync. `pooler` is
  * DATABASE_POOLER: behind a transaction-mode pooler the statements rawQuery would name are sent unnamed.
  */
-export function createOrmConfig(databaseUrl: string, overrides: Partial<Options> = {}, pooler: DatabasePooler = 'none'): Options {
+export function createOrmConfig(
+  databaseUrl: string,
+  overrides: Partial<Options> = {},
+  pooler: DatabasePooler = 'none',
+): Options {
   return defineConfig({
     clientUrl: databaseUrl,
     // Read back by rawQuery (knex keeps its options, and ignores this one).

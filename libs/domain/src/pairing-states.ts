@@ -43,7 +43,9 @@ export const PAIRING_TRANSITIONS: readonly PairingTransition[] = [
 ];
 
 /** The states a pairing never leaves. */
-export const FINAL_PAIRING_STATUSES: readonly PairingStatus[] = Object.values(PairingStatus).filter((s) => !PAIRING_TRANSITIONS.some((t) => t.from === s));
+export const FINAL_PAIRING_STATUSES: readonly PairingStatus[] = Object.values(PairingStatus).filter(
+  (s) => !PAIRING_TRANSITIONS.some((t) => t.from === s),
+);
 
 /** A live pairing (at most one per coachee: the partial unique index `pairing_live_coachee_unique`). */
 export const LIVE_PAIRING_STATUSES: readonly PairingStatus[] = [PairingStatus.Offered, PairingStatus.Active];
@@ -58,7 +60,11 @@ export const UNTAKEN_PAIRING_STATUSES: readonly PairingStatus[] = [PairingStatus
 export function pairingTransition(event: PairingEvent): { from: PairingStatus[]; to: PairingStatus; creates: boolean } {
   const rows = PAIRING_TRANSITIONS.filter((t) => t.event === event);
   if (rows.length === 0) throw new Error(`no pairing transition for the event ${event}`);
-  return { from: rows.flatMap((t) => (t.from === null ? [] : [t.from])), to: rows[0].to, creates: rows.some((t) => t.from === null) };
+  return {
+    from: rows.flatMap((t) => (t.from === null ? [] : [t.from])),
+    to: rows[0].to,
+    creates: rows.some((t) => t.from === null),
+  };
 }
 
 /** Whether a pairing may go from one state to another (`null`: it is being created). */

@@ -29,7 +29,12 @@ export function namedStatements(em: EntityManager): boolean {
  * Runs SQL with real bind parameters (arrays bind as Postgres arrays, which `unnest` turns into rows) inside the
  * entity manager's transaction when it has one. Used for bulk writes where a unit of work per row is too slow.
  */
-export async function rawQuery<T = Record<string, unknown>>(em: EntityManager, sql: string, bindings: readonly unknown[] = [], options: RawQueryOptions = {}): Promise<T[]> {
+export async function rawQuery<T = Record<string, unknown>>(
+  em: EntityManager,
+  sql: string,
+  bindings: readonly unknown[] = [],
+  options: RawQueryOptions = {},
+): Promise<T[]> {
   const query = em.getKnex().raw(sql, bindings as never);
   // knex hands `options` to pg's query config, where `name` makes the statement a prepared one.
   if (options.prepare && namedStatements(em)) query.options({ name: options.prepare });

@@ -16,7 +16,10 @@ describe('sealSecret / openSecret', () => {
 
   it('opens a webhook signing secret stored by the former webhook-only helper (same format, same key)', () => {
     // Written by the helper webhook-secret.ts had before the move, under the APP_SECRET above.
-    const stored = 'v1.2-qg7qp205NcmGPo.qDQUJOCVjNYyaROQA5LFOA.7cPhgrMl09t21YPB_VNaquORgH_Enhj00LKhLxeUEt8cyjtBsHeyeWFdkb29bASC2Gc';
-    expect(openSecret(appSecret, 'webhook-signing-secret', stored)).toBe('whsec_MfKQ9r+xpc6fEzNQk5ZqX9lW0lsJxHh3ZrEgXzzvCbA=');
+    const stored =
+      'v1.2-qg7qp205NcmGPo.qDQUJOCVjNYyaROQA5LFOA.7cPhgrMl09t21YPB_VNaquORgH_Enhj00LKhLxeUEt8cyjtBsHeyeWFdkb29bASC2Gc';
+    expect(openSecret(appSecret, 'webhook-signing-secret', stored)).toBe(
+      'whsec_MfKQ9r+xpc6fEzNQk5ZqX9lW0lsJxHh3ZrEgXzzvCbA=',
+    );
   });
 });

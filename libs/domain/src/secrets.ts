@@ -46,13 +46,16 @@ export function sealSecret(appSecret: string, purpose: string, secret: string): 
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', sealingKey(appSecret, purpose), iv);
   const data = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
+  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join(
+    '.',
+  );
 }
 
 /** A sealed secret back in clear; throws when it was sealed under another APP_SECRET or purpose, or was altered. */
 export function openSecret(appSecret: string, purpose: string, stored: string): string {
   const [version, iv, tag, data] = stored.split('.');
-  if (version !== 'v1' || !iv || !tag || data === undefined) throw new Error('the stored secret is not in a known form');
+  if (version !== 'v1' || !iv || !tag || data === undefined)
+    throw new Error('the stored secret is not in a known form');
   const decipher = createDecipheriv('aes-256-gcm', sealingKey(appSecret, purpose), Buffer.from(iv, 'base64url'));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');

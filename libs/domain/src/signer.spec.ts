@@ -18,7 +18,13 @@ describe('Signer', () => {
   it('unsigns what it signed, and nothing altered', () => {
     const signed = signer.sign('v1.key.123');
     expect(signer.unsign(signed)).toEqual({ valid: true, renew: false, value: 'v1.key.123' });
-    for (const forged of ['v1.key.124' + signed.slice(signed.lastIndexOf('.')), signed.slice(0, -1), 'nodot', '', '.']) {
+    for (const forged of [
+      'v1.key.124' + signed.slice(signed.lastIndexOf('.')),
+      signed.slice(0, -1),
+      'nodot',
+      '',
+      '.',
+    ]) {
       expect(signer.unsign(forged)).toEqual({ valid: false, renew: false, value: null });
     }
   });

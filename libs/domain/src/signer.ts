@@ -36,6 +36,8 @@ export class Signer {
   unsign(signed: string): { valid: true; renew: false; value: string } | { valid: false; renew: false; value: null } {
     const dot = signed.lastIndexOf('.');
     const value = signed.slice(0, Math.max(dot, 0));
-    return dot >= 0 && this.verify('cookie', value, signed.slice(dot + 1)) ? { valid: true, renew: false, value } : { valid: false, renew: false, value: null };
+    return dot >= 0 && this.verify('cookie', value, signed.slice(dot + 1))
+      ? { valid: true, renew: false, value }
+      : { valid: false, renew: false, value: null };
   }
 }

@@ -20,7 +20,9 @@ export interface TokenLookup extends RawQueryOptions {
 export async function findByToken<T>(em: EntityManager, token: string, lookup: TokenLookup): Promise<T> {
   if (!isLinkToken(token)) throw new NotFoundError(lookup.what);
   const hash = hashSecret(token);
-  const [row] = await rawQuery<T>(em, lookup.sql, lookup.bindings ? lookup.bindings(hash) : [hash], { prepare: lookup.prepare });
+  const [row] = await rawQuery<T>(em, lookup.sql, lookup.bindings ? lookup.bindings(hash) : [hash], {
+    prepare: lookup.prepare,
+  });
   if (!row) throw new NotFoundError(lookup.what);
   return row;
 }

@@ -51,14 +51,24 @@ function sendSlots(smtpUrl: string): number {
  * goes as nodemailer's icalEvent, a text/calendar alternative of the body (so clients show it as an invite) plus an
  * invite.ics attachment; several go as text/calendar attachments.
  */
-export function calendarParts(ics: string | null): { icalEvent?: { method: string; content: string; filename: string }; attachments?: { filename: string; content: string; contentType: string }[] } {
+export function calendarParts(ics: string | null): {
+  icalEvent?: { method: string; content: string; filename: string };
+  attachments?: { filename: string; content: string; contentType: string }[];
+} {
   if (!ics) return {};
   const parts = ics
     .split(/(?<=\nEND:VCALENDAR\r\n)/)
     .filter((part) => part.trim() !== '')
     .map((content) => ({ method: /\nMETHOD:([A-Z-]+)\r\n/.exec(content)?.[1] ?? 'PUBLISH', content }));
-  if (parts.length === 1) return { icalEvent: { method: parts[0].method, content: parts[0].content, filename: 'invite.ics' } };
-  return { attachments: parts.map((p, i) => ({ filename: `invite-${i + 1}.ics`, content: p.content, contentType: `text/calendar; charset=utf-8; method=${p.method}` })) };
+  if (parts.length === 1)
+    return { icalEvent: { method: parts[0].method, content: parts[0].content, filename: 'invite.ics' } };
+  return {
+    attachments: parts.map((p, i) => ({
+      filename: `invite-${i + 1}.ics`,
+      content: p.content,
+      contentType: `text/calendar; charset=utf-8; method=${p.method}`,
+    })),
+  };
 }
 
 /**
@@ -130,7 +140,11 @@ export class EmailSender implements OnApplicationShutdown {
     if (this.closed) throw closedError();
     const em = this.em.fork();
     if (!this.transport) {
-      const held = await rawQuery(em, `update outbox_message set status = 'held' where id = ? and status = 'pending' returning id`, [messageId]);
+      const held = await rawQuery(
+        em,
+        `update outbox_message set status = 'held' where id = ? and status = 'pending' returning id`,
+        [messageId],
+      );
       return held.length > 0 ? 'held' : 'skipped';
     }
     await this.acquireSlot();
@@ -156,26 +170,43 @@ export class EmailSender implements OnApplicationShutdown {
       // Another claim may still hold it: a live sender, or one that crashed (its lease ends at EMAIL_CLAIM_LEASE). The
       // job must not complete as if the message were sent, or a crashed sender's message would wait for the reconciler
       // and its completed job id would keep the reconciler from queueing it again; retrying (with backoff) sends it.
-      const [held] = await rawQuery<{ id: string }>(em, `select id from outbox_message where id = ? and status = 'sending'`, [messageId]);
+      const [held] = await rawQuery<{ id: string }>(
+        em,
+        `select id from outbox_message where id = ? and status = 'sending'`,
+        [messageId],
+      );
       if (held) throw new Error(`message ${messageId} is claimed by another send until its lease ends; retrying`);
       return 'skipped';
     }
     const text = expandLinks(message.text, this.config.publicUrl, this.config.appSecret);
     try {
       // The span names the message by id and kind (the key's prefix: offer, reminder...), never its recipient or text.
-      const attributes = { 'tandem.outbox_message_id': messageId, 'tandem.email_kind': message.idempotency_key.split(':', 1)[0], 'server.address': this.smtpHost };
-      await inSpan('smtp send', attributes, () =>
-        transport.sendMail({
-          from: this.config.mailFrom,
-          to: message.to,
-          subject: message.subject,
-          text,
-          html: message.html ? expandLinks(message.html, this.config.publicUrl, this.config.appSecret) : textToHtml(text, message.locale),
-          // RFC 3282: clients (and screen readers) know the message's language.
-          ...(message.locale && /^[a-z]{2,3}$/.test(message.locale) ? { headers: { 'Content-Language': message.locale } } : {}),
-          ...calendarParts(message.ics),
-          messageId: messageIdOf(message.idempotency_key),
-        }), SpanKind.CLIENT);
+      const attributes = {
+        'tandem.outbox_message_id': messageId,
+        'tandem.email_kind': message.idempotency_key.split(':', 1)[0],
+        'server.address': this.smtpHost,
+      };
+      await inSpan(
+        'smtp send',
+        attributes,
+        () =>
+          transport.sendMail({
+            from: this.config.mailFrom,
+            to: message.to,
+            subject: message.subject,
+            text,
+            html: message.html
+              ? expandLinks(message.html, this.config.publicUrl, this.config.appSecret)
+              : textToHtml(text, message.locale),
+            // RFC 3282: clients (and screen readers) know the message's language.
+            ...(message.locale && /^[a-z]{2,3}$/.test(message.locale)
+              ? { headers: { 'Content-Language': message.locale } }
+              : {}),
+            ...calendarParts(message.ics),
+            messageId: messageIdOf(message.idempotency_key),
+          }),
+        SpanKind.CLIENT,
+      );
     } catch (err) {
       const responseCode = (err as { responseCode?: number }).responseCode;
       const permanent = typeof responseCode === 'number' && responseCode >= 500;
@@ -184,10 +215,19 @@ export class EmailSender implements OnApplicationShutdown {
         String((err as Error).message).slice(0, 500),
         messageId,
       ]);
-      if (permanent) throw new DomainError('invalid', 'email_rejected', `the SMTP server rejected message ${messageId} (${responseCode})`);
+      if (permanent)
+        throw new DomainError(
+          'invalid',
+          'email_rejected',
+          `the SMTP server rejected message ${messageId} (${responseCode})`,
+        );
       throw err;
     }
-    await rawQuery(em, `update outbox_message set status = 'sent', sent_at = now(), locked_until = null where id = ? and status = 'sending'`, [messageId]);
+    await rawQuery(
+      em,
+      `update outbox_message set status = 'sent', sent_at = now(), locked_until = null where id = ? and status = 'sending'`,
+      [messageId],
+    );
     return 'sent';
   }
 

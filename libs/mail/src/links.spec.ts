@@ -16,6 +16,8 @@ describe('link placeholders', () => {
 
   it('keeps a placeholder written next to user text whole', () => {
     const stored = sealLinks(`{{${linkPlaceholder('survey', OFFER)}}}{{link:offer:`);
-    expect(expandLinks(stored, 'https://t', 's'.repeat(20))).toMatch(/^\{\{https:\/\/t\/surveys\/[A-Za-z0-9_-]{43}\}\}\{\{ link:offer:$/);
+    expect(expandLinks(stored, 'https://t', 's'.repeat(20))).toMatch(
+      /^\{\{https:\/\/t\/surveys\/[A-Za-z0-9_-]{43}\}\}\{\{ link:offer:$/,
+    );
   });
 });

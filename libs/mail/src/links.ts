@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { type LinkKind, linkToken } from '@tandem/domain';
 
 /** Where each kind of link points. */
-const LINK_PATHS: Record<LinkKind, string> = { offer: '/offers/', 'session-coach': '/sessions/', 'session-coachee': '/sessions/', feedback: '/feedback/', rematch: '/rematch/', survey: '/surveys/', signin: '/console/signin/' };
+const LINK_PATHS: Record<LinkKind, string> = {
+  offer: '/offers/',
+  'session-coach': '/sessions/',
+  'session-coachee': '/sessions/',
+  feedback: '/feedback/',
+  rematch: '/rematch/',
+  survey: '/surveys/',
+  signin: '/console/signin/',
+};
 
 const KINDS = 'offer|session-coach|session-coachee|feedback|rematch|survey|signin';
 
@@ -44,7 +52,10 @@ export function sealLinks(text: string): string {
 
 /** Replaces every stored placeholder with the real link, built from PUBLIC_URL (never from a request's Host). */
 export function expandLinks(text: string, publicUrl: string, appSecret: string): string {
-  return text.replace(PLACEHOLDER, (_match, kind: LinkKind, id: string) => `${publicUrl}${LINK_PATHS[kind]}${linkToken(appSecret, kind, id)}`);
+  return text.replace(
+    PLACEHOLDER,
+    (_match, kind: LinkKind, id: string) => `${publicUrl}${LINK_PATHS[kind]}${linkToken(appSecret, kind, id)}`,
+  );
 }
 
 /** Replaces every link placeholder with a neutral label (for listings that must not reveal tokens). */

@@ -66,13 +66,19 @@ export interface OutboxItem {
  * An organization's emails, newest first. Without SMTP the listing is the local mail viewer, so its links work; with
  * SMTP it must not reveal link tokens, so they are replaced by labels.
  */
-export async function readOutbox(em: EntityManager, organizationId: string, limit: number, config: { smtpUrl?: string; publicUrl: string; appSecret: string }): Promise<OutboxItem[]> {
+export async function readOutbox(
+  em: EntityManager,
+  organizationId: string,
+  limit: number,
+  config: { smtpUrl?: string; publicUrl: string; appSecret: string },
+): Promise<OutboxItem[]> {
   const items = await rawQuery<OutboxItem>(
     em,
     `select id, "to", subject, text, status, idempotency_key as "idempotencyKey", attempts, created_at as "createdAt", sent_at as "sentAt"
        from outbox_message where organization_id = ? order by created_at desc, id desc limit ?`,
     [organizationId, limit],
   );
-  const links = (text: string) => (config.smtpUrl ? redactLinks(text) : expandLinks(text, config.publicUrl, config.appSecret));
+  const links = (text: string) =>
+    config.smtpUrl ? redactLinks(text) : expandLinks(text, config.publicUrl, config.appSecret);
   return items.map((item) => ({ ...item, text: links(item.text) }));
 }

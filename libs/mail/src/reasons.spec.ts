@@ -20,8 +20,8 @@ describe('unmatched reasons in words', () => {
       expect(mail.text).not.toContain(code);
       expect(mail.text).toContain(unmatchedReasonText(code));
     }
-    expect(unmatchedAdminEmail({ coacheeName: 'Eli', programName: 'Leaders', reason: 'no-capacity', locale: 'en' }).text).toContain(
-      'Tandem could not find a coach for Eli in Leaders: the coaches who fit have no free places.',
-    );
+    expect(
+      unmatchedAdminEmail({ coacheeName: 'Eli', programName: 'Leaders', reason: 'no-capacity', locale: 'en' }).text,
+    ).toContain('Tandem could not find a coach for Eli in Leaders: the coaches who fit have no free places.');
   });
 });

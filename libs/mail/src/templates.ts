@@ -27,11 +27,20 @@ export function greeting(locale: Locale, name: string | null): string {
 }
 
 /** Welcome to a program, sent once per enrollment. */
-export function welcomeEmail(input: { name: string; programName: string; role: 'coach' | 'coachee'; locale: Locale }): RenderedEmail {
+export function welcomeEmail(input: {
+  name: string;
+  programName: string;
+  role: 'coach' | 'coachee';
+  locale: Locale;
+}): RenderedEmail {
   const tr = translator(input.locale);
   const program = input.programName;
   const body = input.role === 'coach' ? tr('welcome.coach', { program }) : tr('welcome.coachee', { program });
-  return { subject: tr('welcome.subject', { program }), text: letter(input.locale, greeting(input.locale, input.name), [body]), locale: input.locale };
+  return {
+    subject: tr('welcome.subject', { program }),
+    text: letter(input.locale, greeting(input.locale, input.name), [body]),
+    locale: input.locale,
+  };
 }
 
 /** The offer to a coach: who, their goals, why this match, and one link to the offer page. */
@@ -65,11 +74,23 @@ export function offerEmail(input: {
 }
 
 /** A reminder before an offer expires. */
-export function offerReminderEmail(input: { coachName: string; coacheeName: string; programName: string; expiresAt: Date; timeZone: string; link: string; locale: Locale }): RenderedEmail {
+export function offerReminderEmail(input: {
+  coachName: string;
+  coacheeName: string;
+  programName: string;
+  expiresAt: Date;
+  timeZone: string;
+  link: string;
+  locale: Locale;
+}): RenderedEmail {
   const tr = translator(input.locale);
   const coachee = firstName(input.coacheeName);
   const text = letter(input.locale, greeting(input.locale, input.coachName), [
-    tr('offerReminder.waiting', { coachee, program: input.programName, expires: formatInstant(input.expiresAt, input.timeZone, input.locale) }),
+    tr('offerReminder.waiting', {
+      coachee,
+      program: input.programName,
+      expires: formatInstant(input.expiresAt, input.timeZone, input.locale),
+    }),
     tr('offerReminder.link', { link: input.link }),
   ]);
   return { subject: tr('offerReminder.subject', { coachee }), text, locale: input.locale };
@@ -90,36 +111,70 @@ export function introductionEmail(input: {
   const values = { other, program: input.programName, email: input.otherEmail };
   const body = input.to === 'coach' ? tr('intro.coach', values) : tr('intro.coachee', values);
   // The coachee meets their coach through the coach's own words, when the coach wrote some.
-  const bio = input.to === 'coachee' && input.otherBio?.trim() ? [tr('intro.bio', { first: firstName(other), bio: input.otherBio.trim() })] : [];
-  const text = letter(input.locale, greeting(input.locale, input.recipientName), [body, ...bio, tr('intro.invitesFollow')]);
-  return { subject: input.to === 'coach' ? tr('intro.subject.coach', { first: firstName(other) }) : tr('intro.subject.coachee', { other }), text, locale: input.locale };
+  const bio =
+    input.to === 'coachee' && input.otherBio?.trim()
+      ? [tr('intro.bio', { first: firstName(other), bio: input.otherBio.trim() })]
+      : [];
+  const text = letter(input.locale, greeting(input.locale, input.recipientName), [
+    body,
+    ...bio,
+    tr('intro.invitesFollow'),
+  ]);
+  return {
+    subject:
+      input.to === 'coach'
+        ? tr('intro.subject.coach', { first: firstName(other) })
+        : tr('intro.subject.coachee', { other }),
+    text,
+    locale: input.locale,
+  };
 }
 
 /** Tells a program's admins that a coachee could not be matched automatically (in the organization's language). */
-export function unmatchedAdminEmail(input: { coacheeName: string; programName: string; reason: string; locale: Locale }): RenderedEmail {
+export function unmatchedAdminEmail(input: {
+  coacheeName: string;
+  programName: string;
+  reason: string;
+  locale: Locale;
+}): RenderedEmail {
   const locale = input.locale;
   const tr = translator(locale);
   const text = letter(locale, tr('mail.hello'), [
-    tr('unmatched.body', { coachee: input.coacheeName, program: input.programName, reason: unmatchedReasonText(input.reason, locale) }),
+    tr('unmatched.body', {
+      coachee: input.coacheeName,
+      program: input.programName,
+      reason: unmatchedReasonText(input.reason, locale),
+    }),
     tr('unmatched.waitlist'),
   ]);
   return { subject: tr('unmatched.subject', { coachee: input.coacheeName }), text, locale: input.locale };
 }
 
 /** To a program's admin: coachees of the waiting list were offered to coaches whose places freed up. */
-export function waitlistMatchedAdminEmail(input: { programName: string; matches: { coacheeName: string; coachName: string }[]; locale: Locale }): RenderedEmail {
+export function waitlistMatchedAdminEmail(input: {
+  programName: string;
+  matches: { coacheeName: string; coachName: string }[];
+  locale: Locale;
+}): RenderedEmail {
   const tr = translator(input.locale);
   const text = letter(input.locale, tr('mail.hello'), [
     tr('waitlist.intro', { program: input.programName }),
     input.matches.map((m) => tr('waitlist.line', { coachee: m.coacheeName, coach: m.coachName })).join('\n'),
     tr('waitlist.outro'),
   ]);
-  return { subject: tr('waitlist.subject', { program: input.programName, count: input.matches.length }), text, locale: input.locale };
+  return {
+    subject: tr('waitlist.subject', { program: input.programName, count: input.matches.length }),
+    text,
+    locale: input.locale,
+  };
 }
 
 /** The one-time link that signs an admin in to the console. */
 export function signInEmail(input: { link: string; minutes: number; locale: Locale }): RenderedEmail {
   const tr = translator(input.locale);
-  const text = letter(input.locale, tr('signIn.greeting'), [tr('signIn.link', { minutes: input.minutes, link: input.link }), tr('signIn.ignore')]);
+  const text = letter(input.locale, tr('signIn.greeting'), [
+    tr('signIn.link', { minutes: input.minutes, link: input.link }),
+    tr('signIn.ignore'),
+  ]);
   return { subject: tr('signIn.subject'), text, locale: input.locale };
 }

@@ -61,15 +61,41 @@ export function explainPair(ctx: ScoringContext, i: number, k: number, score: nu
   const levelValue = levelFit(ctx.levelC[k], ctx.levelE[i], instance.policy.preferredLevelGap);
   const fraction = (points: number, full: number): number => (full > 0 ? round2(points / full) : 0);
   const terms: BreakdownTerm[] = [
-    { term: 'skills', weight: round2(termPoints.skills), value: fraction(skillPoints, termPoints.skills), points: round2(skillPoints) },
-    { term: 'effectiveness', weight: round2(termPoints.effectiveness), value: fraction(effPoints, termPoints.effectiveness), points: round2(effPoints) },
-    { term: 'timezone', weight: round2(termPoints.timezone), value: fraction(tzPoints, termPoints.timezone), points: round2(tzPoints) },
-    { term: 'language', weight: round2(termPoints.language), value: langValue, points: round2(langValue * termPoints.language) },
-    { term: 'level', weight: round2(termPoints.level), value: round2(levelValue), points: round2(levelValue * termPoints.level) },
+    {
+      term: 'skills',
+      weight: round2(termPoints.skills),
+      value: fraction(skillPoints, termPoints.skills),
+      points: round2(skillPoints),
+    },
+    {
+      term: 'effectiveness',
+      weight: round2(termPoints.effectiveness),
+      value: fraction(effPoints, termPoints.effectiveness),
+      points: round2(effPoints),
+    },
+    {
+      term: 'timezone',
+      weight: round2(termPoints.timezone),
+      value: fraction(tzPoints, termPoints.timezone),
+      points: round2(tzPoints),
+    },
+    {
+      term: 'language',
+      weight: round2(termPoints.language),
+      value: langValue,
+      points: round2(langValue * termPoints.language),
+    },
+    {
+      term: 'level',
+      weight: round2(termPoints.level),
+      value: round2(levelValue),
+      points: round2(levelValue * termPoints.level),
+    },
   ];
 
   const reasons: { points: number; text: string; wording: string[] }[] = [];
-  const part = (key: string, ...values: (string | number)[]): string => [key, ...values.map((v) => (typeof v === 'number' ? String(v) : encodeURIComponent(v)))].join(':');
+  const part = (key: string, ...values: (string | number)[]): string =>
+    [key, ...values.map((v) => (typeof v === 'number' ? String(v) : encodeURIComponent(v)))].join(':');
   // The skill that earns the most points carries the headline reason.
   let top = -1;
   skills.forEach((s, x) => {
@@ -86,31 +112,65 @@ export function explainPair(ctx: ScoringContext, i: number, k: number, score: nu
     // A strength feedback moved is named without a figure: the figure would give the estimate away.
     const strength = learned ? (taught?.strength ?? s.strength) : s.strength;
     const head = strength >= 4 ? `strong in ${label}` : learned ? label : `${label} ${s.strength}/5`;
-    const headPart = strength >= 4 ? part('strong', skill) : learned ? part('skill', skill) : part('strength', skill, s.strength);
+    const headPart =
+      strength >= 4 ? part('strong', skill) : learned ? part('skill', skill) : part('strength', skill, s.strength);
     const tail = biggest ? `, ${name}'s biggest need` : s.need > 0 ? `, a need of ${name}'s (${s.need}/5)` : '';
     const tailParts = biggest ? [part('biggestNeed')] : s.need > 0 ? [part('need', s.need)] : [];
     reasons.push({ points: skillPoints, text: head + tail, wording: [headPart, ...tailParts] });
     const m = learned ? taught?.figure : measured[instance.skills[top].key];
-    if (m !== undefined) reasons.push({ points: effPoints, text: `measured effectiveness ${m}/5 in ${label}`, wording: [part('measured', skill, m)] });
-    else if (taught?.strongFeedback) reasons.push({ points: effPoints, text: `strong feedback from past coachees in ${label}`, wording: [part('strongFeedback', skill)] });
+    if (m !== undefined)
+      reasons.push({
+        points: effPoints,
+        text: `measured effectiveness ${m}/5 in ${label}`,
+        wording: [part('measured', skill, m)],
+      });
+    else if (taught?.strongFeedback)
+      reasons.push({
+        points: effPoints,
+        text: `strong feedback from past coachees in ${label}`,
+        wording: [part('strongFeedback', skill)],
+      });
   }
   if (zi < ctx.zoneCount - 1 && zk < ctx.zoneCount - 1) {
     const { start, end } = instance.policy.workingHours;
     const overlap = round2(workingOverlapHours(ctx.zoneOffset[zi], ctx.zoneOffset[zk], start, end));
     const gap = offsetGapHours(ctx.zoneOffset[zi], ctx.zoneOffset[zk]);
-    const text = gap === 0 ? 'same working hours' : overlap > 0 ? `${plural(overlap, 'working hour')} in common with ${name}` : `no working hours in common (${gap} h apart)`;
-    const wording = gap === 0 ? part('sameHours') : overlap > 0 ? part(overlap === 1 ? 'overlapOne' : 'overlap', overlap) : part('noOverlap', gap);
+    const text =
+      gap === 0
+        ? 'same working hours'
+        : overlap > 0
+          ? `${plural(overlap, 'working hour')} in common with ${name}`
+          : `no working hours in common (${gap} h apart)`;
+    const wording =
+      gap === 0
+        ? part('sameHours')
+        : overlap > 0
+          ? part(overlap === 1 ? 'overlapOne' : 'overlap', overlap)
+          : part('noOverlap', gap);
     reasons.push({ points: tzPoints, text, wording: [wording] });
   }
   if (langValue === 1) {
     const p = ctx.preferredE[i];
-    reasons.push({ points: termPoints.language, text: `speaks ${name}'s preferred language (${ctx.languages[p]})`, wording: [part('language', ctx.languages[p])] });
+    reasons.push({
+      points: termPoints.language,
+      text: `speaks ${name}'s preferred language (${ctx.languages[p]})`,
+      wording: [part('language', ctx.languages[p])],
+    });
   }
   if (!Number.isNaN(ctx.levelC[k]) && !Number.isNaN(ctx.levelE[i]) && levelValue >= 0.75) {
     const gap = ctx.levelC[k] - ctx.levelE[i];
-    const text = gap > 0 ? `${plural(gap, 'level')} above ${name}` : gap === 0 ? `same level as ${name}` : `${plural(-gap, 'level')} below ${name}`;
+    const text =
+      gap > 0
+        ? `${plural(gap, 'level')} above ${name}`
+        : gap === 0
+          ? `same level as ${name}`
+          : `${plural(-gap, 'level')} below ${name}`;
     const wording =
-      gap > 0 ? part(gap === 1 ? 'levelAbove' : 'levelsAbove', gap) : gap === 0 ? part('sameLevel') : part(gap === -1 ? 'levelBelow' : 'levelsBelow', -gap);
+      gap > 0
+        ? part(gap === 1 ? 'levelAbove' : 'levelsAbove', gap)
+        : gap === 0
+          ? part('sameLevel')
+          : part(gap === -1 ? 'levelBelow' : 'levelsBelow', -gap);
     reasons.push({ points: levelValue * termPoints.level, text, wording: [wording] });
   }
   reasons.sort((a, b) => b.points - a.points);

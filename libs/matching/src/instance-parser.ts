@@ -41,12 +41,14 @@ function optionalText(value: unknown, path: string): string | undefined {
 }
 
 function wholeNumber(value: unknown, path: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(path, `must be a whole number >= ${min}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+    fail(path, `must be a whole number >= ${min}`);
   return value as number;
 }
 
 function numberIn(value: unknown, path: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) fail(path, `must be a number in ${min}..${max}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+    fail(path, `must be a number in ${min}..${max}`);
   return value as number;
 }
 
@@ -58,7 +60,8 @@ function bool(value: unknown, path: string, fallback: boolean): boolean {
 
 function objective(value: unknown, path: string): Objective | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !OBJECTIVES.includes(value as Objective)) fail(path, `must be one of ${OBJECTIVES.join(', ')}`);
+  if (typeof value !== 'string' || !OBJECTIVES.includes(value as Objective))
+    fail(path, `must be one of ${OBJECTIVES.join(', ')}`);
   return value as Objective;
 }
 
@@ -126,9 +129,15 @@ function parseScores(root: Json): ScoresInstance {
     edges.forEach((raw, e) => {
       const t = array(raw, `edges[${e}]`);
       if (t.length !== 3) fail(`edges[${e}]`, 'must be [coacheeIndex, coachIndex, score]');
-      ci[e] = n === 0 ? fail(`edges[${e}][0]`, 'must index a coachee (there are none)') : wholeNumber(t[0], `edges[${e}][0]`, 0);
+      ci[e] =
+        n === 0
+          ? fail(`edges[${e}][0]`, 'must index a coachee (there are none)')
+          : wholeNumber(t[0], `edges[${e}][0]`, 0);
       if (ci[e] >= n) fail(`edges[${e}][0]`, `must be a coachee index below ${n}`);
-      cj[e] = m === 0 ? fail(`edges[${e}][1]`, 'must index a coach (there are none)') : wholeNumber(t[1], `edges[${e}][1]`, 0);
+      cj[e] =
+        m === 0
+          ? fail(`edges[${e}][1]`, 'must index a coach (there are none)')
+          : wholeNumber(t[1], `edges[${e}][1]`, 0);
       if (cj[e] >= m) fail(`edges[${e}][1]`, `must be a coach index below ${m}`);
       cw[e] = Math.round(numberIn(t[2], `edges[${e}][2]`, 0, 100) * SCORE_SCALE);
       start[ci[e] + 1]++;
@@ -169,7 +178,12 @@ function parseSkills(value: unknown): SkillDefinition[] {
   if (value === undefined || value === null) return [...DEFAULT_SKILLS];
   const skills = array(value, 'skills').map((raw, s): SkillDefinition => {
     const path = `skills[${s}]`;
-    if (typeof raw === 'string') return { key: text(raw, path), label: DEFAULT_SKILLS.find((d) => d.key === raw)?.label ?? raw.replace(/_/g, ' '), weight: 1 };
+    if (typeof raw === 'string')
+      return {
+        key: text(raw, path),
+        label: DEFAULT_SKILLS.find((d) => d.key === raw)?.label ?? raw.replace(/_/g, ' '),
+        weight: 1,
+      };
     const o = object(raw, path);
     const key = text(o.key, `${path}.key`);
     return {
@@ -193,9 +207,17 @@ function parsePolicy(value: unknown): MatchingPolicy {
   let weights = d.weights;
   if (o.weights !== undefined) {
     const w = object(o.weights, 'policy.weights');
-    const pick = (key: keyof MatchingPolicy['weights']): number => (w[key] === undefined ? d.weights[key] : numberIn(w[key], `policy.weights.${key}`, 0, 1000));
-    weights = { skills: pick('skills'), effectiveness: pick('effectiveness'), timezone: pick('timezone'), language: pick('language'), level: pick('level') };
-    if (weights.skills + weights.effectiveness + weights.timezone + weights.language + weights.level <= 0) fail('policy.weights', 'must not all be 0');
+    const pick = (key: keyof MatchingPolicy['weights']): number =>
+      w[key] === undefined ? d.weights[key] : numberIn(w[key], `policy.weights.${key}`, 0, 1000);
+    weights = {
+      skills: pick('skills'),
+      effectiveness: pick('effectiveness'),
+      timezone: pick('timezone'),
+      language: pick('language'),
+      level: pick('level'),
+    };
+    if (weights.skills + weights.effectiveness + weights.timezone + weights.language + weights.level <= 0)
+      fail('policy.weights', 'must not all be 0');
   }
   let workingHours = d.workingHours;
   if (o.workingHours !== undefined) {
@@ -208,11 +230,18 @@ function parsePolicy(value: unknown): MatchingPolicy {
   return {
     weights,
     maxTimezoneGapHours:
-      o.maxTimezoneGapHours === undefined ? d.maxTimezoneGapHours : o.maxTimezoneGapHours === null ? null : numberIn(o.maxTimezoneGapHours, 'policy.maxTimezoneGapHours', 0, 24),
+      o.maxTimezoneGapHours === undefined
+        ? d.maxTimezoneGapHours
+        : o.maxTimezoneGapHours === null
+          ? null
+          : numberIn(o.maxTimezoneGapHours, 'policy.maxTimezoneGapHours', 0, 24),
     forbidReportingLine: bool(o.forbidReportingLine, 'policy.forbidReportingLine', d.forbidReportingLine),
     forbidSameDepartment: bool(o.forbidSameDepartment, 'policy.forbidSameDepartment', d.forbidSameDepartment),
     requireSharedLanguage: bool(o.requireSharedLanguage, 'policy.requireSharedLanguage', d.requireSharedLanguage),
-    preferredLevelGap: o.preferredLevelGap === undefined ? d.preferredLevelGap : numberIn(o.preferredLevelGap, 'policy.preferredLevelGap', -100, 100),
+    preferredLevelGap:
+      o.preferredLevelGap === undefined
+        ? d.preferredLevelGap
+        : numberIn(o.preferredLevelGap, 'policy.preferredLevelGap', -100, 100),
     workingHours,
     minScore: o.minScore === undefined ? d.minScore : numberIn(o.minScore, 'policy.minScore', 0, 100),
   };
@@ -223,7 +252,8 @@ function skillLevels(value: unknown, path: string, skills: readonly SkillDefinit
   if (value === undefined || value === null) return out;
   const o = object(value, path);
   for (const key of Object.keys(o)) {
-    if (!skills.some((s) => s.key === key)) fail(`${path}.${key}`, `is not a program skill (${skills.map((s) => s.key).join(', ')})`);
+    if (!skills.some((s) => s.key === key))
+      fail(`${path}.${key}`, `is not a program skill (${skills.map((s) => s.key).join(', ')})`);
     out[key] = numberIn(o[key], `${path}.${key}`, 0, 5);
   }
   return out;
@@ -237,7 +267,10 @@ function participant(o: Json, path: string) {
     o.languages === undefined || o.languages === null
       ? []
       : typeof o.languages === 'string'
-        ? o.languages.split(';').map((l) => l.trim().toLowerCase()).filter((l) => l.length > 0)
+        ? o.languages
+            .split(';')
+            .map((l) => l.trim().toLowerCase())
+            .filter((l) => l.length > 0)
         : array(o.languages, `${path}.languages`).map((l, x) => text(l, `${path}.languages[${x}]`).toLowerCase());
   return {
     id,
@@ -257,7 +290,11 @@ function parseProgram(root: Json): ProgramInstance {
   const coaches = array(root.coaches, 'coaches').map((raw, j): CoachProfile => {
     const path = `coaches[${j}]`;
     const o = object(raw, path);
-    return { ...participant(o, path), capacity: wholeNumber(o.capacity, `${path}.capacity`, 0), strengths: skillLevels(o.strengths, `${path}.strengths`, skills) };
+    return {
+      ...participant(o, path),
+      capacity: wholeNumber(o.capacity, `${path}.capacity`, 0),
+      strengths: skillLevels(o.strengths, `${path}.strengths`, skills),
+    };
   });
   uniqueIds(
     coaches.map((c) => c.id),
@@ -268,7 +305,11 @@ function parseProgram(root: Json): ProgramInstance {
     const o = object(raw, path);
     const prefs = o.preferences === undefined ? {} : object(o.preferences, `${path}.preferences`);
     const preferred = optionalText(o.preferredLanguage ?? prefs.language, `${path}.preferredLanguage`);
-    return { ...participant(o, path), needs: skillLevels(o.needs, `${path}.needs`, skills), preferredLanguage: preferred?.toLowerCase() };
+    return {
+      ...participant(o, path),
+      needs: skillLevels(o.needs, `${path}.needs`, skills),
+      preferredLanguage: preferred?.toLowerCase(),
+    };
   });
   uniqueIds(
     coachees.map((c) => c.id),
@@ -279,7 +320,10 @@ function parseProgram(root: Json): ProgramInstance {
       ? []
       : array(root.people, 'people').map((raw, p) => {
           const o = object(raw, `people[${p}]`);
-          return { id: text(o.id, `people[${p}].id`), manager: optionalText(o.manager ?? o.managerId, `people[${p}].manager`) };
+          return {
+            id: text(o.id, `people[${p}].id`),
+            manager: optionalText(o.manager ?? o.managerId, `people[${p}].manager`),
+          };
         });
   const effectiveness: Record<string, Record<string, number>> = {};
   if (root.effectiveness !== undefined && root.effectiveness !== null) {
@@ -297,13 +341,22 @@ function parseProgram(root: Json): ProgramInstance {
           const path = `exclusions[${x}]`;
           const o = object(raw, path);
           const reason = o.reason === undefined ? 'excluded' : o.reason;
-          if (reason !== 'excluded' && reason !== 'declined-before') fail(`${path}.reason`, 'must be "excluded" or "declined-before"');
-          return { coachee: text(o.coachee, `${path}.coachee`), coach: text(o.coach, `${path}.coach`), reason: reason as ProgramExclusion['reason'] };
+          if (reason !== 'excluded' && reason !== 'declined-before')
+            fail(`${path}.reason`, 'must be "excluded" or "declined-before"');
+          return {
+            coachee: text(o.coachee, `${path}.coachee`),
+            coach: text(o.coach, `${path}.coach`),
+            reason: reason as ProgramExclusion['reason'],
+          };
         });
   let referenceTime = DEFAULT_REFERENCE_TIME;
   if (root.referenceTime !== undefined) {
-    const parsed = typeof root.referenceTime === 'number' && Number.isFinite(root.referenceTime) ? root.referenceTime : parseUtcInstant(String(root.referenceTime));
-    referenceTime = parsed ?? fail('referenceTime', 'must be an ISO-8601 UTC instant (YYYY-MM-DDTHH:MM:SSZ) or epoch milliseconds');
+    const parsed =
+      typeof root.referenceTime === 'number' && Number.isFinite(root.referenceTime)
+        ? root.referenceTime
+        : parseUtcInstant(String(root.referenceTime));
+    referenceTime =
+      parsed ?? fail('referenceTime', 'must be an ISO-8601 UTC instant (YYYY-MM-DDTHH:MM:SSZ) or epoch milliseconds');
   }
   return {
     kind: 'program',

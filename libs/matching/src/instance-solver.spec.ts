@@ -30,7 +30,11 @@ function randomProgram(seed: number, n: number, m: number): unknown {
     kind: 'program',
     policy: { forbidSameDepartment: r() < 0.5, maxTimezoneGapHours: 6 },
     people: [{ id: 'm0', manager: 'm3' }],
-    coaches: Array.from({ length: m }, (_, k) => ({ ...person(`c${k}`), capacity: Math.floor(r() * 4), strengths: levels() })),
+    coaches: Array.from({ length: m }, (_, k) => ({
+      ...person(`c${k}`),
+      capacity: Math.floor(r() * 4),
+      strengths: levels(),
+    })),
     coachees: Array.from({ length: n }, (_, i) => ({ ...person(`e${i}`), needs: levels() })),
     effectiveness: m > 0 ? { c0: { empathy: 5 } } : {},
     exclusions: n > 1 && m > 1 ? [{ coachee: 'e1', coach: 'c1', reason: 'declined-before' }] : [],
@@ -39,13 +43,42 @@ function randomProgram(seed: number, n: number, m: number): unknown {
 
 describe('parseInstance', () => {
   it.each([
-    [{ kind: 'scores', coachees: ['a'], coaches: [{ id: 'c', capacity: 1.5 }], scores: [[1]] }, 'coaches[0].capacity must be a whole number >= 0'],
-    [{ kind: 'scores', coachees: ['a'], coaches: [{ id: 'c', capacity: 1 }], scores: [[101]] }, 'scores[0][0] must be a number in 0..100'],
-    [{ kind: 'scores', coachees: ['a', 'a'], coaches: [], scores: [[], []] }, 'coachees[1] duplicates coachees[0] ("a")'],
-    [{ kind: 'scores', coachees: ['a'], coaches: [{ id: 'c', capacity: 1 }], edges: [[0, 0, 5], [0, 0, 6]] }, 'edges[1] duplicates edges[0]'],
-    [{ kind: 'scores', coachees: ['a'], coaches: [{ id: 'c', capacity: 1 }], edges: [[0, 3, 5]] }, 'edges[0][1] must be a coach index below 1'],
-    [{ kind: 'program', coaches: [{ id: 'c', capacity: 1, timezone: 'Mars/Base' }], coachees: [] }, 'coaches[0].timezone must be an IANA time zone'],
-    [{ kind: 'program', coaches: [], coachees: [{ id: 'e', needs: { juggling: 3 } }] }, 'coachees[0].needs.juggling is not a program skill'],
+    [
+      { kind: 'scores', coachees: ['a'], coaches: [{ id: 'c', capacity: 1.5 }], scores: [[1]] },
+      'coaches[0].capacity must be a whole number >= 0',
+    ],
+    [
+      { kind: 'scores', coachees: ['a'], coaches: [{ id: 'c', capacity: 1 }], scores: [[101]] },
+      'scores[0][0] must be a number in 0..100',
+    ],
+    [
+      { kind: 'scores', coachees: ['a', 'a'], coaches: [], scores: [[], []] },
+      'coachees[1] duplicates coachees[0] ("a")',
+    ],
+    [
+      {
+        kind: 'scores',
+        coachees: ['a'],
+        coaches: [{ id: 'c', capacity: 1 }],
+        edges: [
+          [0, 0, 5],
+          [0, 0, 6],
+        ],
+      },
+      'edges[1] duplicates edges[0]',
+    ],
+    [
+      { kind: 'scores', coachees: ['a'], coaches: [{ id: 'c', capacity: 1 }], edges: [[0, 3, 5]] },
+      'edges[0][1] must be a coach index below 1',
+    ],
+    [
+      { kind: 'program', coaches: [{ id: 'c', capacity: 1, timezone: 'Mars/Base' }], coachees: [] },
+      'coaches[0].timezone must be an IANA time zone',
+    ],
+    [
+      { kind: 'program', coaches: [], coachees: [{ id: 'e', needs: { juggling: 3 } }] },
+      'coachees[0].needs.juggling is not a program skill',
+    ],
     [{ kind: 'nope' }, 'kind must be "scores" or "program"'],
   ])('names the place of a mistake (%#)', (input, message) => {
     expect(() => parseInstance(input)).toThrow(InstanceError);
@@ -54,11 +87,20 @@ describe('parseInstance', () => {
 });
 
 describe('solveInstance edge cases', () => {
-  const scores = (coachees: string[], coaches: { id: string; capacity: number }[], s: (number | null)[][], extra = {}) =>
-    solveInstance({ kind: 'scores', coachees, coaches, scores: s, ...extra }, { clock });
+  const scores = (
+    coachees: string[],
+    coaches: { id: string; capacity: number }[],
+    s: (number | null)[][],
+    extra = {},
+  ) => solveInstance({ kind: 'scores', coachees, coaches, scores: s, ...extra }, { clock });
 
   it('handles no coachees and no coaches', () => {
-    expect(scores([], [{ id: 'c', capacity: 1 }], [])).toMatchObject({ pairs: [], unmatched: [], matched: 0, totalScore: 0 });
+    expect(scores([], [{ id: 'c', capacity: 1 }], [])).toMatchObject({
+      pairs: [],
+      unmatched: [],
+      matched: 0,
+      totalScore: 0,
+    });
     expect(scores(['a', 'b'], [], [[], []]).unmatched).toEqual([
       { coachee: 'a', reason: 'no-coaches' },
       { coachee: 'b', reason: 'no-coaches' },
@@ -71,13 +113,35 @@ describe('solveInstance edge cases', () => {
   });
 
   it('reports forbidden when every pair is forbidden', () => {
-    expect(scores(['a'], [{ id: 'c', capacity: 3 }], [[null]]).unmatched).toEqual([{ coachee: 'a', reason: 'forbidden' }]);
+    expect(scores(['a'], [{ id: 'c', capacity: 3 }], [[null]]).unmatched).toEqual([
+      { coachee: 'a', reason: 'forbidden' },
+    ]);
   });
 
   it('breaks ties by id when all scores are equal, and is stable across input order', () => {
-    const a = scores(['b', 'a'], [{ id: 'y', capacity: 1 }, { id: 'x', capacity: 1 }], [[10, 10], [10, 10]]);
+    const a = scores(
+      ['b', 'a'],
+      [
+        { id: 'y', capacity: 1 },
+        { id: 'x', capacity: 1 },
+      ],
+      [
+        [10, 10],
+        [10, 10],
+      ],
+    );
     expect(a.matched).toBe(2);
-    const b = scores(['a', 'b'], [{ id: 'x', capacity: 1 }, { id: 'y', capacity: 1 }], [[10, 10], [10, 10]]);
+    const b = scores(
+      ['a', 'b'],
+      [
+        { id: 'x', capacity: 1 },
+        { id: 'y', capacity: 1 },
+      ],
+      [
+        [10, 10],
+        [10, 10],
+      ],
+    );
     const sorted = (r: typeof a) => [...r.pairs].sort((p, q) => (p.coachee < q.coachee ? -1 : 1));
     expect(sorted(a)).toEqual(sorted(b));
     expect(sorted(b)).toEqual([
@@ -101,19 +165,62 @@ describe('solveInstance edge cases', () => {
   });
 
   it('keeps fractional scores exact to 0.001', () => {
-    const r = scores(['a', 'b'], [{ id: 'x', capacity: 1 }, { id: 'y', capacity: 1 }], [[87.5, 87.501], [87.502, 87.5]]);
+    const r = scores(
+      ['a', 'b'],
+      [
+        { id: 'x', capacity: 1 },
+        { id: 'y', capacity: 1 },
+      ],
+      [
+        [87.5, 87.501],
+        [87.502, 87.5],
+      ],
+    );
     expect(r.totalScore).toBeCloseTo(175.003, 6);
   });
 
   it('solves sparse edges the same as the dense equivalent', () => {
-    const dense = scores(['a', 'b'], [{ id: 'x', capacity: 1 }, { id: 'y', capacity: 1 }], [[90, null], [80, 70]]);
-    const sparse = solveInstance({ kind: 'scores', coachees: ['a', 'b'], coaches: [{ id: 'x', capacity: 1 }, { id: 'y', capacity: 1 }], edges: [[1, 1, 70], [0, 0, 90], [1, 0, 80]] }, { clock });
+    const dense = scores(
+      ['a', 'b'],
+      [
+        { id: 'x', capacity: 1 },
+        { id: 'y', capacity: 1 },
+      ],
+      [
+        [90, null],
+        [80, 70],
+      ],
+    );
+    const sparse = solveInstance(
+      {
+        kind: 'scores',
+        coachees: ['a', 'b'],
+        coaches: [
+          { id: 'x', capacity: 1 },
+          { id: 'y', capacity: 1 },
+        ],
+        edges: [
+          [1, 1, 70],
+          [0, 0, 90],
+          [1, 0, 80],
+        ],
+      },
+      { clock },
+    );
     expect(sparse.pairs).toEqual(dense.pairs);
     expect(dense.totalScore).toBe(160);
   });
 
   it('rejects a pin on a forbidden pair', () => {
-    expect(() => solveInstance({ kind: 'scores', coachees: ['a'], coaches: [{ id: 'x', capacity: 1 }], scores: [[null]], pins: [{ coachee: 'a', coach: 'x' }] })).toThrow(MatchingError);
+    expect(() =>
+      solveInstance({
+        kind: 'scores',
+        coachees: ['a'],
+        coaches: [{ id: 'x', capacity: 1 }],
+        scores: [[null]],
+        pins: [{ coachee: 'a', coach: 'x' }],
+      }),
+    ).toThrow(MatchingError);
   });
 });
 
@@ -127,7 +234,16 @@ describe('program instances', () => {
         { id: 'c3', name: 'Cy', capacity: 1, timezone: 'Asia/Tokyo', languages: ['en'], strengths: { empathy: 5 } },
         { id: 'c4', name: 'Di', capacity: 1, timezone: 'Europe/Paris', languages: ['de'], strengths: { empathy: 5 } },
       ],
-      coachees: [{ id: 'e1', name: 'Dana Smith', manager: 'boss', timezone: 'America/New_York', languages: ['en'], needs: { empathy: 5, trust_building: 2 } }],
+      coachees: [
+        {
+          id: 'e1',
+          name: 'Dana Smith',
+          manager: 'boss',
+          timezone: 'America/New_York',
+          languages: ['en'],
+          needs: { empathy: 5, trust_building: 2 },
+        },
+      ],
       policy: { maxTimezoneGapHours: 8 },
     }) as ProgramInstance;
     const { pairs, context } = scoreProgram(instance);
@@ -157,28 +273,34 @@ describe('program instances', () => {
 
   it('holds the invariants on random pools for every objective', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 12 }), fc.constantFrom(...OBJECTIVES), (seed, n, m, objective) => {
-        const input = randomProgram(seed, n, m);
-        const instance = parseInstance(input) as ProgramInstance;
-        const { pairs, context } = scoreProgram(instance);
-        const r = solveInstance(input, { objective, clock, candidates: 2 });
-        expect(solveInstance(input, { objective, clock, candidates: 2 })).toEqual(r);
-        // Pruned and unpruned solves agree on the objective value.
-        const full = solveInstance(input, { objective, clock, candidates: 0 });
-        expect([full.matched, full.totalScore]).toEqual([r.matched, r.totalScore]);
-        expect(r.matched + r.unmatched.length).toBe(n);
-        const load = new Map<string, number>();
-        for (const p of r.pairs) {
-          const i = instance.coachees.findIndex((e) => e.id === p.coachee);
-          const k = instance.coaches.findIndex((c) => c.id === p.coach);
-          expect(pairViolation(context, i, k)).toBeNull();
-          expect(pairs.dense![i * m + k]).toBe(Math.round(p.score * 1000));
-          expect(p.breakdown?.reasons.length).toBeGreaterThan(0);
-          load.set(p.coach, (load.get(p.coach) ?? 0) + 1);
-        }
-        for (const c of instance.coaches) expect(load.get(c.id) ?? 0).toBeLessThanOrEqual(c.capacity);
-        for (const u of r.unmatched) expect(typeof u.reason).toBe('string');
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.constantFrom(...OBJECTIVES),
+        (seed, n, m, objective) => {
+          const input = randomProgram(seed, n, m);
+          const instance = parseInstance(input) as ProgramInstance;
+          const { pairs, context } = scoreProgram(instance);
+          const r = solveInstance(input, { objective, clock, candidates: 2 });
+          expect(solveInstance(input, { objective, clock, candidates: 2 })).toEqual(r);
+          // Pruned and unpruned solves agree on the objective value.
+          const full = solveInstance(input, { objective, clock, candidates: 0 });
+          expect([full.matched, full.totalScore]).toEqual([r.matched, r.totalScore]);
+          expect(r.matched + r.unmatched.length).toBe(n);
+          const load = new Map<string, number>();
+          for (const p of r.pairs) {
+            const i = instance.coachees.findIndex((e) => e.id === p.coachee);
+            const k = instance.coaches.findIndex((c) => c.id === p.coach);
+            expect(pairViolation(context, i, k)).toBeNull();
+            expect(pairs.dense![i * m + k]).toBe(Math.round(p.score * 1000));
+            expect(p.breakdown?.reasons.length).toBeGreaterThan(0);
+            load.set(p.coach, (load.get(p.coach) ?? 0) + 1);
+          }
+          for (const c of instance.coaches) expect(load.get(c.id) ?? 0).toBeLessThanOrEqual(c.capacity);
+          for (const u of r.unmatched) expect(typeof u.reason).toBe('string');
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -193,11 +315,27 @@ describe('program instances', () => {
       ],
       coachees: [{ id: 'e1', name: 'Dana', needs: { empathy: 5 } }],
     }) as ProgramInstance;
-    expect(rematchCoachee(instance, { coachee: 'e1', remaining: { c1: 1, c2: 1, c3: 1 } })).toMatchObject({ coach: 'c1' });
-    expect(rematchCoachee(instance, { coachee: 'e1', remaining: { c1: 1, c2: 1, c3: 1 }, excludedCoaches: ['c1'] })).toMatchObject({ coach: 'c3' });
-    expect(rematchCoachee(instance, { coachee: 'e1', remaining: { c1: 0, c2: 1, c3: 0 } })).toMatchObject({ coach: 'c2' });
-    expect(rematchCoachee(instance, { coachee: 'e1', remaining: {} })).toEqual({ coachee: 'e1', coach: null, reason: 'no-capacity' });
-    expect(rematchCoachee(instance, { coachee: 'e1', remaining: { c1: 1, c2: 1, c3: 1 }, excludedCoaches: ['c1', 'c2', 'c3'] })).toEqual({
+    expect(rematchCoachee(instance, { coachee: 'e1', remaining: { c1: 1, c2: 1, c3: 1 } })).toMatchObject({
+      coach: 'c1',
+    });
+    expect(
+      rematchCoachee(instance, { coachee: 'e1', remaining: { c1: 1, c2: 1, c3: 1 }, excludedCoaches: ['c1'] }),
+    ).toMatchObject({ coach: 'c3' });
+    expect(rematchCoachee(instance, { coachee: 'e1', remaining: { c1: 0, c2: 1, c3: 0 } })).toMatchObject({
+      coach: 'c2',
+    });
+    expect(rematchCoachee(instance, { coachee: 'e1', remaining: {} })).toEqual({
+      coachee: 'e1',
+      coach: null,
+      reason: 'no-capacity',
+    });
+    expect(
+      rematchCoachee(instance, {
+        coachee: 'e1',
+        remaining: { c1: 1, c2: 1, c3: 1 },
+        excludedCoaches: ['c1', 'c2', 'c3'],
+      }),
+    ).toEqual({
       coachee: 'e1',
       coach: null,
       reason: 'excluded',

@@ -84,18 +84,31 @@ export function solveParsedInstance(instance: Instance, options: SolveInstanceOp
     exclusions: [...(instance.kind === 'scores' ? instance.exclusions : []), ...(options.exclusions ?? [])],
   });
   const t2 = clock();
-  return formatResult(pairs, solution, options.explain === false ? null : context, { scoringMs: t1 - t0, solveMs: t2 - t1 });
+  return formatResult(pairs, solution, options.explain === false ? null : context, {
+    scoringMs: t1 - t0,
+    solveMs: t2 - t1,
+  });
 }
 
 /** Turns a solution into the result shape of docs/design.md (breakdowns when a scoring context is given). */
-export function formatResult(pairs: ScoredPairs, solution: Solution, context: ScoringContext | null, timing: { scoringMs: number; solveMs: number }): MatchResult {
+export function formatResult(
+  pairs: ScoredPairs,
+  solution: Solution,
+  context: ScoringContext | null,
+  timing: { scoringMs: number; solveMs: number },
+): MatchResult {
   const result: MatchResult = {
     pairs: [],
     unmatched: [],
     matched: solution.matched,
     totalScore: toScore(solution.totalWeight),
     objective: solution.objective,
-    stats: { solveMs: round2(timing.solveMs), scoringMs: round2(timing.scoringMs), ...solution.stats, lowestScore: null },
+    stats: {
+      solveMs: round2(timing.solveMs),
+      scoringMs: round2(timing.scoringMs),
+      ...solution.stats,
+      lowestScore: null,
+    },
   };
   let lowest = Infinity;
   pairs.coacheeIds.forEach((coachee, i) => {
@@ -125,7 +138,9 @@ export interface RematchRequest {
 }
 
 /** The re-match answer: the best available coach with its breakdown, or why there is none. */
-export type RematchResult = { coachee: string; coach: string; score: number; breakdown: Breakdown } | { coachee: string; coach: null; reason: UnmatchedReason };
+export type RematchResult =
+  | { coachee: string; coach: string; score: number; breakdown: Breakdown }
+  | { coachee: string; coach: null; reason: UnmatchedReason };
 
 /** Best available coach for one coachee of a program against the remaining capacity (ties broken by coach id). */
 export function rematchCoachee(instance: ProgramInstance, request: RematchRequest): RematchResult {
@@ -133,7 +148,10 @@ export function rematchCoachee(instance: ProgramInstance, request: RematchReques
   if (!coachee) throw new InstanceError('coachee', `"${request.coachee}" is not a coachee of this program`);
   const excluded = new Set(request.excludedCoaches ?? []);
   // Everyone stays in `people`, so the coachee's reporting line resolves exactly as in the full round.
-  const people = [...instance.people, ...[...instance.coachees, ...instance.coaches].map((p) => ({ id: p.personId, manager: p.manager }))];
+  const people = [
+    ...instance.people,
+    ...[...instance.coachees, ...instance.coaches].map((p) => ({ id: p.personId, manager: p.manager })),
+  ];
   const single: ProgramInstance = {
     ...instance,
     coachees: [coachee],
@@ -142,7 +160,9 @@ export function rematchCoachee(instance: ProgramInstance, request: RematchReques
     pins: [],
     exclusions: [
       ...instance.exclusions.filter((x) => x.coachee === coachee.id),
-      ...[...excluded].filter((id) => instance.coaches.some((c) => c.id === id)).map((coach) => ({ coachee: coachee.id, coach, reason: 'excluded' as const })),
+      ...[...excluded]
+        .filter((id) => instance.coaches.some((c) => c.id === id))
+        .map((coach) => ({ coachee: coachee.id, coach, reason: 'excluded' as const })),
     ],
   };
   const scored = scoreProgram(single);
@@ -150,5 +170,10 @@ export function rematchCoachee(instance: ProgramInstance, request: RematchReques
   const k = solution.coachOf[0];
   if (k < 0) return { coachee: coachee.id, coach: null, reason: solution.unmatchedReason[0] ?? 'no-capacity' };
   const score = toScore(solution.weightOf[0]);
-  return { coachee: coachee.id, coach: single.coaches[k].id, score, breakdown: explainPair(scored.context, 0, k, score) };
+  return {
+    coachee: coachee.id,
+    coach: single.coaches[k].id,
+    score,
+    breakdown: explainPair(scored.context, 0, k, score),
+  };
 }

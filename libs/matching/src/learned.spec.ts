@@ -4,7 +4,14 @@ import { scoreProgram } from './scoring';
 
 /** One coachee who needs empathy only, and two coaches who both rate themselves 5 in it. */
 function instance(learned?: Record<string, Record<string, LearnedSkill>>): ProgramInstance {
-  const person = (id: string) => ({ id, personId: id, name: `${id} Person`, timezone: 'Europe/Paris', languages: ['en'], level: 3 });
+  const person = (id: string) => ({
+    id,
+    personId: id,
+    name: `${id} Person`,
+    timezone: 'Europe/Paris',
+    languages: ['en'],
+    level: 3,
+  });
   return {
     kind: 'program',
     skills: DEFAULT_SKILLS,

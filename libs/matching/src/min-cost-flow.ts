@@ -83,7 +83,6 @@ export function minCostAssignment(g: AssignmentGraph): AssignmentResult {
   const rowTouched = new Int32Array(rowCount);
   let rowTouchedLen = 0;
 
-
   for (let t = 0; t < order.length; t++) {
     const i0 = order[t];
     const aEnd = end[i0];

@@ -10,7 +10,8 @@ const instance = fc
     // The solver never offers a pair to a coach without capacity left, so neither does this.
     const capacity = Int32Array.from({ length: m }, () => 1 + Math.floor(next() * 3));
     const pairs: [number, number, number][] = [];
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) if (next() < 0.7) pairs.push([i, j, -(1 + Math.floor(next() * 20))]);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < m; j++) if (next() < 0.7) pairs.push([i, j, -(1 + Math.floor(next() * 20))]);
     return { n, m, capacity, pairs };
   });
 

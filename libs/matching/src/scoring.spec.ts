@@ -16,7 +16,9 @@ const SKILLS = ['active_listening', 'empathy', 'emotional_intelligence', 'trust_
 function pool(seed: number, n: number, m: number, options: { skills?: number; languages?: number }): unknown {
   const r = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-  const langs = ['en', 'fr', 'ja', 'de', 'es', 'it', 'pt', 'nl', 'sv', 'pl'].concat(Array.from({ length: options.languages ?? 0 }, (_, x) => `l${x}`));
+  const langs = ['en', 'fr', 'ja', 'de', 'es', 'it', 'pt', 'nl', 'sv', 'pl'].concat(
+    Array.from({ length: options.languages ?? 0 }, (_, x) => `l${x}`),
+  );
   const skills = SKILLS.slice(0, options.skills ?? 5);
   const person = (id: string) => ({
     id,
@@ -45,8 +47,16 @@ function pool(seed: number, n: number, m: number, options: { skills?: number; la
       preferredLevelGap: Math.floor(r() * 3),
     },
     people: Array.from({ length: 6 }, (_, x) => ({ id: `m${x}`, manager: x > 0 ? `m${x - 1}` : undefined })),
-    coaches: Array.from({ length: m }, (_, k) => ({ ...person(`c${k}`), capacity: 1 + Math.floor(r() * 3), strengths: levels() })),
-    coachees: Array.from({ length: n }, (_, i) => ({ ...person(`e${i}`), needs: levels(), preferredLanguage: r() < 0.3 ? pick(langs) : undefined })),
+    coaches: Array.from({ length: m }, (_, k) => ({
+      ...person(`c${k}`),
+      capacity: 1 + Math.floor(r() * 3),
+      strengths: levels(),
+    })),
+    coachees: Array.from({ length: n }, (_, i) => ({
+      ...person(`e${i}`),
+      needs: levels(),
+      preferredLanguage: r() < 0.3 ? pick(langs) : undefined,
+    })),
     effectiveness: m > 1 ? { c1: { [skills[0]]: 4 } } : {},
     exclusions,
   };
@@ -58,7 +68,9 @@ function referencePair(ctx: ScoringContext, i: number, k: number): { weight: num
   let reason = pairViolation(ctx, i, k);
   if (reason !== 'same-person') {
     // A pair listed twice keeps the reason it was listed with last.
-    const listed = instance.exclusions.filter((x) => x.coachee === instance.coachees[i].id && x.coach === instance.coaches[k].id).pop();
+    const listed = instance.exclusions
+      .filter((x) => x.coachee === instance.coachees[i].id && x.coach === instance.coaches[k].id)
+      .pop();
     if (listed) reason = listed.reason;
   }
   if (reason) return { weight: -1, reason };
@@ -66,7 +78,8 @@ function referencePair(ctx: ScoringContext, i: number, k: number): { weight: num
   const lang = languageFit(ctx, i, k) * ctx.termPoints.language;
   const level = levelFit(ctx.levelC[k], ctx.levelE[i], instance.policy.preferredLevelGap) * ctx.termPoints.level;
   let points = ctx.zonePoints[ctx.zoneE[i] * ctx.zoneCount + ctx.zoneC[k]] + lang + level;
-  for (let s = 0; s < S; s++) points += ctx.needShare[i * S + s] * (ctx.strengthPoints[k * S + s] + ctx.effectivenessPoints[k * S + s]);
+  for (let s = 0; s < S; s++)
+    points += ctx.needShare[i * S + s] * (ctx.strengthPoints[k * S + s] + ctx.effectivenessPoints[k * S + s]);
   return { weight: Math.round(points * 1000), reason: null };
 }
 
@@ -116,8 +129,17 @@ describe('pools scored row by row (layout rows)', () => {
           const parsed = parseInstance(pool(seed, n, m, { skills: 5 })) as ProgramInstance;
           // Capacities 0..3 (full coaches too), so capacity, not only the rules, decides who is matched; in half the
           // pools learned strengths in 0..5 make scores fine-grained, so pairs differ by less than a bucket.
-          const learned = r() < 0.5 ? Object.fromEntries(parsed.coaches.map((c) => [c.id, Object.fromEntries(SKILLS.map((s) => [s, { strength: r() * 5 }]))])) : undefined;
-          const instance: ProgramInstance = { ...parsed, learned, coaches: parsed.coaches.map((c) => ({ ...c, capacity: Math.floor(r() * 4) })) };
+          const learned =
+            r() < 0.5
+              ? Object.fromEntries(
+                  parsed.coaches.map((c) => [c.id, Object.fromEntries(SKILLS.map((s) => [s, { strength: r() * 5 }]))]),
+                )
+              : undefined;
+          const instance: ProgramInstance = {
+            ...parsed,
+            learned,
+            coaches: parsed.coaches.map((c) => ({ ...c, capacity: Math.floor(r() * 4) })),
+          };
           const dense = scoreProgram(instance, { layout: 'dense' });
           const rows = scoreProgram(instance, { layout: 'rows' });
           expect(rows.pairs.dense).toBeUndefined();
@@ -138,14 +160,19 @@ describe('pools scored row by row (layout rows)', () => {
             if (r() < 0.15 && w >= minWeight && used[k] < instance.coaches[k].capacity) {
               used[k]++;
               pins.push({ coachee: instance.coachees[i].id, coach: instance.coaches[k].id });
-            } else if (m > 0 && r() < 0.15) exclusions.push({ coachee: instance.coachees[i].id, coach: instance.coaches[Math.floor(r() * m)].id });
+            } else if (m > 0 && r() < 0.15)
+              exclusions.push({ coachee: instance.coachees[i].id, coach: instance.coaches[Math.floor(r() * m)].id });
           }
           const options: SolveOptions = { objective, candidates, engine, pins, exclusions, minScore, coachCandidates };
           const a = solve(dense.pairs, options);
           const b = solve(rows.pairs, options);
           expect(Array.from(b.coachOf)).toEqual(Array.from(a.coachOf));
           expect(b.unmatchedReason).toEqual(a.unmatchedReason);
-          expect([b.matched, b.totalWeight, b.stats.allowedPairs]).toEqual([a.matched, a.totalWeight, a.stats.allowedPairs]);
+          expect([b.matched, b.totalWeight, b.stats.allowedPairs]).toEqual([
+            a.matched,
+            a.totalWeight,
+            a.stats.allowedPairs,
+          ]);
           // The optimum of a solve that takes every pair at once, with the other exact engine.
           const full = solve(dense.pairs, { ...options, candidates: 0, engine: 'coachees' });
           expect([b.matched, b.totalWeight]).toEqual([full.matched, full.totalWeight]);
@@ -160,13 +187,27 @@ describe('pools scored row by row (layout rows)', () => {
 
 describe('roundHalfUp', () => {
   it('equals Math.round on any double, ties and binade edges included', () => {
-    const edges = [0.49999999999999994, 0.5, 1.5, 2.5, -0.5, -2.5, 65535.5, 65535.49999999999, 4503599627370495.5, 2 ** 52, 2 ** 53 + 2, -0.49999999999999994];
+    const edges = [
+      0.49999999999999994,
+      0.5,
+      1.5,
+      2.5,
+      -0.5,
+      -2.5,
+      65535.5,
+      65535.49999999999,
+      4503599627370495.5,
+      2 ** 52,
+      2 ** 53 + 2,
+      -0.49999999999999994,
+    ];
     for (const v of edges) expect(roundHalfUp(v)).toBe(Math.round(v));
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: -4, max: 4 }), (v, ulps) => {
         // Values next to a half-integer are where a naive floor(v + 0.5) goes wrong.
         let x = Math.round(v) + 0.5;
-        for (let s = 0; s < Math.abs(ulps); s++) x = ulps < 0 ? x - Math.abs(x) * Number.EPSILON : x + Math.abs(x) * Number.EPSILON;
+        for (let s = 0; s < Math.abs(ulps); s++)
+          x = ulps < 0 ? x - Math.abs(x) * Number.EPSILON : x + Math.abs(x) * Number.EPSILON;
         expect(roundHalfUp(v)).toBe(Math.round(v));
         expect(roundHalfUp(x)).toBe(Math.round(x));
       }),

@@ -40,7 +40,13 @@ export interface ScoringContext {
   readonly departmentE: Int32Array;
   readonly departmentC: Int32Array;
   /** Points per term at full value (they sum to 100). */
-  readonly termPoints: { readonly skills: number; readonly effectiveness: number; readonly timezone: number; readonly language: number; readonly level: number };
+  readonly termPoints: {
+    readonly skills: number;
+    readonly effectiveness: number;
+    readonly timezone: number;
+    readonly language: number;
+    readonly level: number;
+  };
 }
 
 /** A program pool with every pair scored. */
@@ -71,7 +77,10 @@ export function buildScoringContext(instance: ProgramInstance): ScoringContext {
     let total = 0;
     skills.forEach((s) => (total += s.weight * (e.needs[s.key] ?? 0)));
     // With no stated need every skill counts by its program weight alone.
-    skills.forEach((s, x) => (needShare[i * S + x] = total > 0 ? (s.weight * (e.needs[s.key] ?? 0)) / total : s.weight / skillWeightSum));
+    skills.forEach(
+      (s, x) =>
+        (needShare[i * S + x] = total > 0 ? (s.weight * (e.needs[s.key] ?? 0)) / total : s.weight / skillWeightSum),
+    );
   });
   const strengthPoints = new Float64Array(m * S);
   const effectivenessPoints = new Float64Array(m * S);
@@ -121,7 +130,9 @@ export function buildScoringContext(instance: ProgramInstance): ScoringContext {
       const known = a !== unknownZone && b !== unknownZone;
       zoneGap[a * Z + b] = known ? offsetGapHours(zoneOffset[a], zoneOffset[b]) : 0;
       // An unknown zone neither helps nor hurts much: half credit.
-      zonePoints[a * Z + b] = termPoints.timezone * (known ? workingOverlapHours(zoneOffset[a], zoneOffset[b], start, end) / (end - start) : 0.5);
+      zonePoints[a * Z + b] =
+        termPoints.timezone *
+        (known ? workingOverlapHours(zoneOffset[a], zoneOffset[b], start, end) / (end - start) : 0.5);
     }
   }
 
@@ -255,11 +266,23 @@ export function pairViolation(ctx: ScoringContext, i: number, k: number): PairRe
   if (pe === pc) return 'same-person';
   if (policy.forbidReportingLine) {
     const me = ctx.managerE[i];
-    if (pc === me || pc === ctx.skipE[i] || pe === ctx.managerC[k] || pe === ctx.skipC[k] || (me >= 0 && me === ctx.managerC[k])) return 'reporting-line';
+    if (
+      pc === me ||
+      pc === ctx.skipE[i] ||
+      pe === ctx.managerC[k] ||
+      pe === ctx.skipC[k] ||
+      (me >= 0 && me === ctx.managerC[k])
+    )
+      return 'reporting-line';
   }
-  if (policy.forbidSameDepartment && ctx.departmentE[i] >= 0 && ctx.departmentE[i] === ctx.departmentC[k]) return 'same-department';
+  if (policy.forbidSameDepartment && ctx.departmentE[i] >= 0 && ctx.departmentE[i] === ctx.departmentC[k])
+    return 'same-department';
   if (policy.requireSharedLanguage && languageFit(ctx, i, k) === 0) return 'no-shared-language';
-  if (policy.maxTimezoneGapHours !== null && ctx.zoneGap[ctx.zoneE[i] * ctx.zoneCount + ctx.zoneC[k]] > policy.maxTimezoneGapHours) return 'timezone-gap';
+  if (
+    policy.maxTimezoneGapHours !== null &&
+    ctx.zoneGap[ctx.zoneE[i] * ctx.zoneCount + ctx.zoneC[k]] > policy.maxTimezoneGapHours
+  )
+    return 'timezone-gap';
   return null;
 }
 
@@ -354,7 +377,14 @@ function scoreRow(K: RowKernel, i: number, out: Int32Array, rowBase: number): vo
     // ((zone + language) + level) + skills, in the order the breakdown adds them.
     let points = classValue[c];
     const co = k * S;
-    if (S === 5) points = points + n0 * coachPoints[co] + n1 * coachPoints[co + 1] + n2 * coachPoints[co + 2] + n3 * coachPoints[co + 3] + n4 * coachPoints[co + 4];
+    if (S === 5)
+      points =
+        points +
+        n0 * coachPoints[co] +
+        n1 * coachPoints[co + 1] +
+        n2 * coachPoints[co + 2] +
+        n3 * coachPoints[co + 3] +
+        n4 * coachPoints[co + 4];
     else for (let s = 0; s < S; s++) points += needShare[needOffset + s] * coachPoints[co + s];
     // ok is 1 for an allowed pair (reason ALLOWED = 15), 0 otherwise: a forbidden pair stores -1.
     const ok = (reason + 1) >> 4;
@@ -450,7 +480,10 @@ class RowScorer implements PairRows {
     this.levelClasses = classesOf(Array.from(levelC), (lv) => String(lv));
     // A coach enters the kernel only through its (zone, language set, level) class: one table per row.
     const coachClasses = classesOf(
-      Array.from({ length: m }, (_, k) => [zoneC[k], this.langClasses.classOf[k], this.levelClasses.classOf[k]] as const),
+      Array.from(
+        { length: m },
+        (_, k) => [zoneC[k], this.langClasses.classOf[k], this.levelClasses.classOf[k]] as const,
+      ),
       (t) => t.join(','),
     );
     this.coachClasses = coachClasses;
@@ -458,9 +491,11 @@ class RowScorer implements PairRows {
 
     // Inverted indexes for the person-based rules: a coachee meets only the few coaches they name.
     let persons = 0;
-    for (const xs of [personE, managerE, skipE, personC, managerC, skipC]) for (let x = 0; x < xs.length; x++) persons = Math.max(persons, xs[x] + 1);
+    for (const xs of [personE, managerE, skipE, personC, managerC, skipC])
+      for (let x = 0; x < xs.length; x++) persons = Math.max(persons, xs[x] + 1);
     let departments = 0;
-    for (const xs of [departmentE, departmentC]) for (let x = 0; x < xs.length; x++) departments = Math.max(departments, xs[x] + 1);
+    for (const xs of [departmentE, departmentC])
+      for (let x = 0; x < xs.length; x++) departments = Math.max(departments, xs[x] + 1);
     this.byPerson = indexCoaches(personC, persons);
     this.byManager = indexCoaches(managerC, persons);
     this.bySkip = indexCoaches(skipC, persons);
@@ -544,7 +579,8 @@ class RowScorer implements PairRows {
     const levelMembers = this.levelClasses.members;
     for (let c = 0; c < levelMembers.length; c++) {
       const lc = levelMembers[c];
-      levelValue[c] = le === le && lc === lc ? levelFull * Math.max(0, 1 - Math.abs(lc - le - levelGap) / 4) : levelHalf;
+      levelValue[c] =
+        le === le && lc === lc ? levelFull * Math.max(0, 1 - Math.abs(lc - le - levelGap) / 4) : levelHalf;
     }
     const classMembers = this.coachClasses.members;
     for (let c = 0; c < classMembers.length; c++) {
@@ -561,7 +597,9 @@ class RowScorer implements PairRows {
     const policy = this.ctx.instance.policy;
     const { mark } = this.kernel;
     const { byPerson, byManager, bySkip, byDepartment } = this;
-    const group = clear ? (index: CoachIndex, key: number) => clearGroup(mark, index, key) : (index: CoachIndex, key: number, reason: number) => markGroup(mark, index, key, reason);
+    const group = clear
+      ? (index: CoachIndex, key: number) => clearGroup(mark, index, key)
+      : (index: CoachIndex, key: number, reason: number) => markGroup(mark, index, key, reason);
     const pe = personE[i];
     const me = managerE[i];
     const se = skipE[i];

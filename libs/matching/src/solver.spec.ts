@@ -32,7 +32,12 @@ function toProblem(s: Small, sparse: boolean): ScoredPairs {
     }
     start[i + 1] = coach.length;
   }
-  return { coacheeIds, coachIds, capacities, arcs: { start, coach: Int32Array.from(coach), weight: Int32Array.from(weight) } };
+  return {
+    coacheeIds,
+    coachIds,
+    capacities,
+    arcs: { start, coach: Int32Array.from(coach), weight: Int32Array.from(weight) },
+  };
 }
 
 const refs = (pairs: [number, number][]): PairRef[] => pairs.map(([i, j]) => ({ coachee: `e${i}`, coach: `c${j}` }));
@@ -116,10 +121,16 @@ const smallInstance = fc
       n: fc.constant(n),
       m: fc.constant(m),
       caps: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: m, maxLength: m }),
-      w: fc.array(fc.array(fc.oneof(fc.constant(-1), fc.constantFrom(0, 500, 1000, 2000), fc.integer({ min: 0, max: 100000 })), { minLength: m, maxLength: m }), {
-        minLength: n,
-        maxLength: n,
-      }),
+      w: fc.array(
+        fc.array(fc.oneof(fc.constant(-1), fc.constantFrom(0, 500, 1000, 2000), fc.integer({ min: 0, max: 100000 })), {
+          minLength: m,
+          maxLength: m,
+        }),
+        {
+          minLength: n,
+          maxLength: n,
+        },
+      ),
       pinSeeds: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 2 }),
       exclSeeds: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 3 }),
       minWeight: fc.oneof(fc.constant(0), fc.constantFrom(500, 1000, 50000)),
@@ -151,7 +162,13 @@ describe('solve', () => {
     it(`matches brute force for ${objective} (pins, exclusions, minScore, dense and sparse)`, () => {
       fc.assert(
         fc.property(smallInstance, fc.boolean(), ({ s, candidates }, sparse) => {
-          const options: SolveOptions = { objective, pins: refs(s.pins), exclusions: refs(s.exclusions), minScore: s.minWeight / 1000, candidates };
+          const options: SolveOptions = {
+            objective,
+            pins: refs(s.pins),
+            exclusions: refs(s.exclusions),
+            minScore: s.minWeight / 1000,
+            candidates,
+          };
           const sol = solve(toProblem(s, sparse), options);
           checkValid(s, sol);
           const choice = Array.from(sol.coachOf);
@@ -164,12 +181,26 @@ describe('solve', () => {
 
   it('matches brute force with the coachee-side engine and any coach shortlist', () => {
     fc.assert(
-      fc.property(smallInstance, fc.constantFrom(...OBJECTIVES), fc.constantFrom<SolveOptions['engine']>('coachees', 'slots', 'simplex'), fc.constantFrom(0, 1, 3), ({ s, candidates }, objective, engine, coachCandidates) => {
-        const options: SolveOptions = { objective, pins: refs(s.pins), exclusions: refs(s.exclusions), minScore: s.minWeight / 1000, candidates, engine, coachCandidates };
-        const sol = solve(toProblem(s, true), options);
-        checkValid(s, sol);
-        expect(value(objective, Array.from(sol.coachOf), s)).toEqual(bruteForce(s, objective));
-      }),
+      fc.property(
+        smallInstance,
+        fc.constantFrom(...OBJECTIVES),
+        fc.constantFrom<SolveOptions['engine']>('coachees', 'slots', 'simplex'),
+        fc.constantFrom(0, 1, 3),
+        ({ s, candidates }, objective, engine, coachCandidates) => {
+          const options: SolveOptions = {
+            objective,
+            pins: refs(s.pins),
+            exclusions: refs(s.exclusions),
+            minScore: s.minWeight / 1000,
+            candidates,
+            engine,
+            coachCandidates,
+          };
+          const sol = solve(toProblem(s, true), options);
+          checkValid(s, sol);
+          expect(value(objective, Array.from(sol.coachOf), s)).toEqual(bruteForce(s, objective));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -181,7 +212,9 @@ describe('solve', () => {
       .map(({ n, m, seed }) => {
         const next = seededRandom(seed);
         const caps = Array.from({ length: m }, () => Math.floor(next() * 6));
-        const w = Array.from({ length: n }, () => Array.from({ length: m }, () => (next() < 0.25 ? -1 : 1000 * Math.floor(next() * 8))));
+        const w = Array.from({ length: n }, () =>
+          Array.from({ length: m }, () => (next() < 0.25 ? -1 : 1000 * Math.floor(next() * 8))),
+        );
         const s: Small = { n, m, caps, w, pins: [], exclusions: [], minWeight: 0 };
         return s;
       });
@@ -194,7 +227,9 @@ describe('solve', () => {
             const sol = solve(toProblem(s, true), { objective, candidates, engine, coachCandidates });
             checkValid(s, sol);
             expect(value(objective, Array.from(sol.coachOf), s)).toEqual(want);
-            expect(Array.from(solve(toProblem(s, true), { objective, candidates, engine, coachCandidates }).coachOf)).toEqual(Array.from(sol.coachOf));
+            expect(
+              Array.from(solve(toProblem(s, true), { objective, candidates, engine, coachCandidates }).coachOf),
+            ).toEqual(Array.from(sol.coachOf));
           }
         }
       }),
@@ -205,14 +240,25 @@ describe('solve', () => {
   it('warm-started rounds reach the brute-force optimum (tiny shortlists force several rounds)', () => {
     fc.assert(
       fc.property(smallInstance, fc.constantFrom(...OBJECTIVES), fc.constantFrom(0, 1), ({ s }, objective, slack) => {
-        const base: SolveOptions = { objective, pins: refs(s.pins), exclusions: refs(s.exclusions), minScore: s.minWeight / 1000, candidates: 1, coachCandidates: 0, slack, slackLimit: 1 };
+        const base: SolveOptions = {
+          objective,
+          pins: refs(s.pins),
+          exclusions: refs(s.exclusions),
+          minScore: s.minWeight / 1000,
+          candidates: 1,
+          coachCandidates: 0,
+          slack,
+          slackLimit: 1,
+        };
         const warm = solve(toProblem(s, true), { ...base, warmStart: true });
         const cold = solve(toProblem(s, true), { ...base, warmStart: false });
         checkValid(s, warm);
         const want = bruteForce(s, objective);
         expect(value(objective, Array.from(warm.coachOf), s)).toEqual(want);
         expect(value(objective, Array.from(cold.coachOf), s)).toEqual(want);
-        expect(Array.from(solve(toProblem(s, false), { ...base, warmStart: true }).coachOf)).toEqual(Array.from(warm.coachOf));
+        expect(Array.from(solve(toProblem(s, false), { ...base, warmStart: true }).coachOf)).toEqual(
+          Array.from(warm.coachOf),
+        );
       }),
       { numRuns: 400 },
     );
@@ -220,28 +266,45 @@ describe('solve', () => {
 
   it('warm-started rounds match a cold full solve on larger pools with near-ties', () => {
     const pool = fc
-      .record({ n: fc.integer({ min: 1, max: 60 }), m: fc.integer({ min: 1, max: 10 }), seed: fc.nat(), spread: fc.constantFrom(3, 8, 40) })
+      .record({
+        n: fc.integer({ min: 1, max: 60 }),
+        m: fc.integer({ min: 1, max: 10 }),
+        seed: fc.nat(),
+        spread: fc.constantFrom(3, 8, 40),
+      })
       .map(({ n, m, seed, spread }) => {
         const next = seededRandom(seed);
         const caps = Array.from({ length: m }, () => Math.floor(next() * 6));
-        const w = Array.from({ length: n }, () => Array.from({ length: m }, () => (next() < 0.2 ? -1 : 50000 + 1000 * Math.floor(next() * spread) + (next() < 0.3 ? 1 : 0))));
+        const w = Array.from({ length: n }, () =>
+          Array.from({ length: m }, () =>
+            next() < 0.2 ? -1 : 50000 + 1000 * Math.floor(next() * spread) + (next() < 0.3 ? 1 : 0),
+          ),
+        );
         const s: Small = { n, m, caps, w, pins: [], exclusions: [], minWeight: 0 };
         return s;
       });
     let multiRound = 0;
     fc.assert(
-      fc.property(pool, fc.constantFrom(...OBJECTIVES), fc.constantFrom(1, 2), fc.constantFrom(0, 0.5), (s, objective, candidates, slack) => {
-        const reference = solve(toProblem(s, false), { objective, candidates: 0, engine: 'coachees' });
-        const want = value(objective, Array.from(reference.coachOf), s);
-        const options: SolveOptions = { objective, candidates, coachCandidates: 0, slack, slackLimit: 1 };
-        const warm = solve(toProblem(s, true), { ...options, warmStart: true });
-        const cold = solve(toProblem(s, true), { ...options, warmStart: false });
-        checkValid(s, warm);
-        if (warm.stats.rounds > 2) multiRound++;
-        expect(value(objective, Array.from(warm.coachOf), s)).toEqual(want);
-        expect(value(objective, Array.from(cold.coachOf), s)).toEqual(want);
-        expect(Array.from(solve(toProblem(s, true), { ...options, warmStart: true }).coachOf)).toEqual(Array.from(warm.coachOf));
-      }),
+      fc.property(
+        pool,
+        fc.constantFrom(...OBJECTIVES),
+        fc.constantFrom(1, 2),
+        fc.constantFrom(0, 0.5),
+        (s, objective, candidates, slack) => {
+          const reference = solve(toProblem(s, false), { objective, candidates: 0, engine: 'coachees' });
+          const want = value(objective, Array.from(reference.coachOf), s);
+          const options: SolveOptions = { objective, candidates, coachCandidates: 0, slack, slackLimit: 1 };
+          const warm = solve(toProblem(s, true), { ...options, warmStart: true });
+          const cold = solve(toProblem(s, true), { ...options, warmStart: false });
+          checkValid(s, warm);
+          if (warm.stats.rounds > 2) multiRound++;
+          expect(value(objective, Array.from(warm.coachOf), s)).toEqual(want);
+          expect(value(objective, Array.from(cold.coachOf), s)).toEqual(want);
+          expect(Array.from(solve(toProblem(s, true), { ...options, warmStart: true }).coachOf)).toEqual(
+            Array.from(warm.coachOf),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
     expect(multiRound).toBeGreaterThan(0);
@@ -249,45 +312,84 @@ describe('solve', () => {
 
   it('network simplex matches brute force for every objective (pins, exclusions, minScore, tiny shortlists)', () => {
     fc.assert(
-      fc.property(smallInstance, fc.constantFrom(...OBJECTIVES), fc.boolean(), fc.constantFrom(0, 1), fc.constantFrom(1, 16), ({ s, candidates }, objective, sparse, coachCandidates, slackLimit) => {
-        const options: SolveOptions = { objective, pins: refs(s.pins), exclusions: refs(s.exclusions), minScore: s.minWeight / 1000, candidates, engine: 'simplex', coachCandidates, slackLimit };
-        const sol = solve(toProblem(s, sparse), options);
-        checkValid(s, sol);
-        expect(value(objective, Array.from(sol.coachOf), s)).toEqual(bruteForce(s, objective));
-        expect(Array.from(solve(toProblem(s, !sparse), options).coachOf)).toEqual(Array.from(sol.coachOf));
-      }),
+      fc.property(
+        smallInstance,
+        fc.constantFrom(...OBJECTIVES),
+        fc.boolean(),
+        fc.constantFrom(0, 1),
+        fc.constantFrom(1, 16),
+        ({ s, candidates }, objective, sparse, coachCandidates, slackLimit) => {
+          const options: SolveOptions = {
+            objective,
+            pins: refs(s.pins),
+            exclusions: refs(s.exclusions),
+            minScore: s.minWeight / 1000,
+            candidates,
+            engine: 'simplex',
+            coachCandidates,
+            slackLimit,
+          };
+          const sol = solve(toProblem(s, sparse), options);
+          checkValid(s, sol);
+          expect(value(objective, Array.from(sol.coachOf), s)).toEqual(bruteForce(s, objective));
+          expect(Array.from(solve(toProblem(s, !sparse), options).coachOf)).toEqual(Array.from(sol.coachOf));
+        },
+      ),
       { numRuns: 600 },
     );
   });
 
   it("network simplex reaches the existing engine's optimum on larger pools with near-ties, whatever the input order", () => {
     const pool = fc
-      .record({ n: fc.integer({ min: 1, max: 120 }), m: fc.integer({ min: 1, max: 14 }), seed: fc.nat(), spread: fc.constantFrom(2, 3, 8, 40) })
+      .record({
+        n: fc.integer({ min: 1, max: 120 }),
+        m: fc.integer({ min: 1, max: 14 }),
+        seed: fc.nat(),
+        spread: fc.constantFrom(2, 3, 8, 40),
+      })
       .map(({ n, m, seed, spread }) => {
         const next = seededRandom(seed);
         const caps = Array.from({ length: m }, () => Math.floor(next() * 8));
-        const w = Array.from({ length: n }, () => Array.from({ length: m }, () => (next() < 0.2 ? -1 : 50000 + 1000 * Math.floor(next() * spread) + (next() < 0.3 ? 1 : 0))));
+        const w = Array.from({ length: n }, () =>
+          Array.from({ length: m }, () =>
+            next() < 0.2 ? -1 : 50000 + 1000 * Math.floor(next() * spread) + (next() < 0.3 ? 1 : 0),
+          ),
+        );
         const s: Small = { n, m, caps, w, pins: [], exclusions: [], minWeight: 0 };
         return s;
       });
     fc.assert(
-      fc.property(pool, fc.constantFrom(...OBJECTIVES), fc.constantFrom(1, 2, 4), fc.constantFrom(1, 4), (s, objective, candidates, slackLimit) => {
-        const reference = solve(toProblem(s, false), { objective, candidates: 0, engine: 'slots' });
-        const want = value(objective, Array.from(reference.coachOf), s);
-        const options: SolveOptions = { objective, candidates, engine: 'simplex', slackLimit };
-        const sol = solve(toProblem(s, true), options);
-        checkValid(s, sol);
-        expect(value(objective, Array.from(sol.coachOf), s)).toEqual(want);
-        // The same pool with coachees and coaches listed in reverse order gives the same pairs.
-        const rev: Small = { ...s, caps: [...s.caps].reverse(), w: [...s.w].reverse().map((row) => [...row].reverse()) };
-        const problem = toProblem(rev, true);
-        const renamed = { ...problem, coacheeIds: [...problem.coacheeIds].reverse(), coachIds: [...problem.coachIds].reverse() };
-        const back = solve(renamed, options);
-        for (let i = 0; i < s.n; i++) {
-          const k = back.coachOf[s.n - 1 - i];
-          expect(k < 0 ? -1 : s.m - 1 - k).toBe(sol.coachOf[i]);
-        }
-      }),
+      fc.property(
+        pool,
+        fc.constantFrom(...OBJECTIVES),
+        fc.constantFrom(1, 2, 4),
+        fc.constantFrom(1, 4),
+        (s, objective, candidates, slackLimit) => {
+          const reference = solve(toProblem(s, false), { objective, candidates: 0, engine: 'slots' });
+          const want = value(objective, Array.from(reference.coachOf), s);
+          const options: SolveOptions = { objective, candidates, engine: 'simplex', slackLimit };
+          const sol = solve(toProblem(s, true), options);
+          checkValid(s, sol);
+          expect(value(objective, Array.from(sol.coachOf), s)).toEqual(want);
+          // The same pool with coachees and coaches listed in reverse order gives the same pairs.
+          const rev: Small = {
+            ...s,
+            caps: [...s.caps].reverse(),
+            w: [...s.w].reverse().map((row) => [...row].reverse()),
+          };
+          const problem = toProblem(rev, true);
+          const renamed = {
+            ...problem,
+            coacheeIds: [...problem.coacheeIds].reverse(),
+            coachIds: [...problem.coachIds].reverse(),
+          };
+          const back = solve(renamed, options);
+          for (let i = 0; i < s.n; i++) {
+            const k = back.coachOf[s.n - 1 - i];
+            expect(k < 0 ? -1 : s.m - 1 - k).toBe(sol.coachOf[i]);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -307,19 +409,38 @@ describe('solve', () => {
 
   it('counts the usable pairs (allowed, not excluded, >= minScore, coach not full after pins) in the shortlist pass', () => {
     fc.assert(
-      fc.property(smallInstance, fc.constantFrom<Objective>('matched-then-score', 'score'), fc.boolean(), fc.constantFrom(0, 1, 3), ({ s, candidates }, objective, sparse, coachCandidates) => {
-        const sol = solve(toProblem(s, sparse), { objective, pins: refs(s.pins), exclusions: refs(s.exclusions), minScore: s.minWeight / 1000, candidates, coachCandidates });
-        const capLeft = [...s.caps];
-        for (const [, j] of s.pins) capLeft[j]--;
-        let usable = 0;
-        for (let i = 0; i < s.n; i++) {
-          if (s.pins.some(([pi]) => pi === i)) continue;
-          for (let j = 0; j < s.m; j++) {
-            if (s.w[i][j] >= 0 && s.w[i][j] >= s.minWeight && capLeft[j] > 0 && !s.exclusions.some(([ei, ej]) => ei === i && ej === j)) usable++;
+      fc.property(
+        smallInstance,
+        fc.constantFrom<Objective>('matched-then-score', 'score'),
+        fc.boolean(),
+        fc.constantFrom(0, 1, 3),
+        ({ s, candidates }, objective, sparse, coachCandidates) => {
+          const sol = solve(toProblem(s, sparse), {
+            objective,
+            pins: refs(s.pins),
+            exclusions: refs(s.exclusions),
+            minScore: s.minWeight / 1000,
+            candidates,
+            coachCandidates,
+          });
+          const capLeft = [...s.caps];
+          for (const [, j] of s.pins) capLeft[j]--;
+          let usable = 0;
+          for (let i = 0; i < s.n; i++) {
+            if (s.pins.some(([pi]) => pi === i)) continue;
+            for (let j = 0; j < s.m; j++) {
+              if (
+                s.w[i][j] >= 0 &&
+                s.w[i][j] >= s.minWeight &&
+                capLeft[j] > 0 &&
+                !s.exclusions.some(([ei, ej]) => ei === i && ej === j)
+              )
+                usable++;
+            }
           }
-        }
-        expect(sol.stats.allowedPairs).toBe(usable);
-      }),
+          expect(sol.stats.allowedPairs).toBe(usable);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -331,9 +452,22 @@ describe('solve', () => {
     for (const n of [1300, 700]) {
       const caps = Array.from({ length: m }, () => (r() < 0.3 ? 0 : 1 + Math.floor(r() * 2)));
       // Few distinct weights: many ties, so the tie-break matters too.
-      const w = Array.from({ length: n }, () => Array.from({ length: m }, () => (r() < 0.3 ? -1 : 1000 * Math.floor(r() * 40))));
+      const w = Array.from({ length: n }, () =>
+        Array.from({ length: m }, () => (r() < 0.3 ? -1 : 1000 * Math.floor(r() * 40))),
+      );
       const pinCoach = caps.findIndex((c, j) => c > 0 && w[0][j] >= 2000);
-      const s: Small = { n, m, caps, w, pins: [[0, pinCoach]], exclusions: [[1, 2], [3, 4]], minWeight: 2000 };
+      const s: Small = {
+        n,
+        m,
+        caps,
+        w,
+        pins: [[0, pinCoach]],
+        exclusions: [
+          [1, 2],
+          [3, 4],
+        ],
+        minWeight: 2000,
+      };
       for (const objective of ['matched-then-score', 'score'] as const) {
         const options: SolveOptions = { objective, pins: refs(s.pins), exclusions: refs(s.exclusions), minScore: 2 };
         const sol = solve(toProblem(s, false), options);

@@ -26,7 +26,9 @@ export type PairReason = (typeof REASON_CODES)[number];
 export type UnmatchedReason = PairReason | 'no-capacity' | 'no-coaches';
 
 /** Index of each pair reason in per-coachee counters (`ruledOut[i * REASON_COUNT + r]`). */
-export const REASON_INDEX: Readonly<Record<PairReason, number>> = Object.fromEntries(REASON_CODES.map((r, i) => [r, i])) as Record<PairReason, number>;
+export const REASON_INDEX: Readonly<Record<PairReason, number>> = Object.fromEntries(
+  REASON_CODES.map((r, i) => [r, i]),
+) as Record<PairReason, number>;
 
 export const REASON_COUNT = REASON_CODES.length;
 

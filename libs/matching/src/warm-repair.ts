@@ -63,7 +63,16 @@ export function stateFromAssignment(
     outSink[i] = 1;
     slotPotential[s] = coacheePotential[i] - c;
   }
-  return { slotCoach, target, targetCost, slotOf, outSink, slotPotential, coacheePotential: Float64Array.from(coacheePotential), sinkPotential: 0 };
+  return {
+    slotCoach,
+    target,
+    targetCost,
+    slotOf,
+    outSink,
+    slotPotential,
+    coacheePotential: Float64Array.from(coacheePotential),
+    sinkPotential: 0,
+  };
 }
 
 /**

@@ -90,7 +90,14 @@ const label = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"
 
 /** The shared counters in Prometheus text format: a duration histogram and failure counters per queue and job name. */
 export function renderJobMetrics(hash: Record<string, string>): string {
-  type Series = { queue: string; job: string; outcome: string; count: number; sum: number; buckets: Map<number, number> };
+  type Series = {
+    queue: string;
+    job: string;
+    outcome: string;
+    count: number;
+    sum: number;
+    buckets: Map<number, number>;
+  };
   const series = new Map<string, Series>();
   for (const [field, value] of Object.entries(hash)) {
     const [kind, queue, job, outcome, le] = field.split(SEP);
@@ -102,14 +109,17 @@ export function renderJobMetrics(hash: Record<string, string>): string {
     else if (kind === 'sum') s.sum = Number(value);
     else if (kind === 'bucket') s.buckets.set(Number(le), Number(value));
   }
-  const sorted = [...series.values()].sort((a, b) => `${a.queue}${a.job}${a.outcome}`.localeCompare(`${b.queue}${b.job}${b.outcome}`));
+  const sorted = [...series.values()].sort((a, b) =>
+    `${a.queue}${a.job}${a.outcome}`.localeCompare(`${b.queue}${b.job}${b.outcome}`),
+  );
   const lines = [
     '# HELP tandem_job_duration_seconds How long job runs took, by queue, job name and outcome (completed, retrying, failed).',
     '# TYPE tandem_job_duration_seconds histogram',
   ];
   for (const s of sorted) {
     const base = `queue="${label(s.queue)}",name="${label(s.job)}",outcome="${label(s.outcome)}"`;
-    for (const le of JOB_DURATION_BUCKETS) lines.push(`tandem_job_duration_seconds_bucket{${base},le="${le}"} ${s.buckets.get(le) ?? 0}`);
+    for (const le of JOB_DURATION_BUCKETS)
+      lines.push(`tandem_job_duration_seconds_bucket{${base},le="${le}"} ${s.buckets.get(le) ?? 0}`);
     lines.push(`tandem_job_duration_seconds_bucket{${base},le="+Inf"} ${s.count}`);
     lines.push(`tandem_job_duration_seconds_sum{${base}} ${s.sum}`);
     lines.push(`tandem_job_duration_seconds_count{${base}} ${s.count}`);
@@ -123,9 +133,15 @@ export function renderJobMetrics(hash: Record<string, string>): string {
     }
     return [...totals].map(([key, n]) => `{${key}} ${n}`);
   };
-  lines.push('# HELP tandem_job_failures_total Failed job runs (each failed attempt), by queue and job name.', '# TYPE tandem_job_failures_total counter');
+  lines.push(
+    '# HELP tandem_job_failures_total Failed job runs (each failed attempt), by queue and job name.',
+    '# TYPE tandem_job_failures_total counter',
+  );
   for (const line of failures(['retrying', 'failed'])) lines.push(`tandem_job_failures_total${line}`);
-  lines.push('# HELP tandem_jobs_failed_for_good_total Jobs that ran out of attempts or hit a permanent error, by queue and job name.', '# TYPE tandem_jobs_failed_for_good_total counter');
+  lines.push(
+    '# HELP tandem_jobs_failed_for_good_total Jobs that ran out of attempts or hit a permanent error, by queue and job name.',
+    '# TYPE tandem_jobs_failed_for_good_total counter',
+  );
   for (const line of failures(['failed'])) lines.push(`tandem_jobs_failed_for_good_total${line}`);
   return lines.join('\n') + '\n';
 }

@@ -33,7 +33,19 @@ export function createLogger(
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: {
-        paths: ['authorization', 'headers.authorization', 'headers.cookie', 'req.headers.authorization', 'req.headers.cookie', 'apiKey', 'key', 'token', 'email', 'to', 'name'],
+        paths: [
+          'authorization',
+          'headers.authorization',
+          'headers.cookie',
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'apiKey',
+          'key',
+          'token',
+          'email',
+          'to',
+          'name',
+        ],
         censor: '[redacted]',
       },
     },
@@ -87,7 +99,12 @@ export class PinoNestLogger implements LoggerService {
     // Nest passes the context (a class name) last, and for errors a stack before it.
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
     const stack = level === 'error' && typeof rest[0] === 'string' && rest.length > 1 ? (rest[0] as string) : undefined;
-    const text = message instanceof Error ? (message.stack ?? message.message) : typeof message === 'string' ? message : JSON.stringify(message);
+    const text =
+      message instanceof Error
+        ? (message.stack ?? message.message)
+        : typeof message === 'string'
+          ? message
+          : JSON.stringify(message);
     this.logger[NEST_LEVEL[level]]({ context, ...(stack ? { stack: redactText(stack) } : {}) }, redactText(text ?? ''));
   }
 }

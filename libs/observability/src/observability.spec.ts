@@ -8,7 +8,9 @@ import { redactText } from './logger';
 
 describe('observability helpers', () => {
   it('takes emails, bearer credentials and Tandem secrets out of free text', () => {
-    const text = redactText('550 <jane.doe+x@example.co.uk> rejected; key tdm_AbCdEfGhIjKlMnOpQrStUv, Authorization: Bearer abc.def');
+    const text = redactText(
+      '550 <jane.doe+x@example.co.uk> rejected; key tdm_AbCdEfGhIjKlMnOpQrStUv, Authorization: Bearer abc.def',
+    );
     expect(text).not.toMatch(/jane|example\.co|tdm_AbC|abc\.def/);
     expect(text).toContain('[email]');
     expect(text).toContain('[secret]');
@@ -41,26 +43,37 @@ describe('observability helpers', () => {
       [`count${s}email${s}email.send${s}retrying`]: '3',
       [`count${s}email${s}email.send${s}failed`]: '1',
     });
-    expect(text).toContain('tandem_job_duration_seconds_bucket{queue="email",name="email.send",outcome="completed",le="0.1"} 0');
-    expect(text).toContain('tandem_job_duration_seconds_bucket{queue="email",name="email.send",outcome="completed",le="0.5"} 2');
-    expect(text).toContain('tandem_job_duration_seconds_bucket{queue="email",name="email.send",outcome="completed",le="+Inf"} 2');
+    expect(text).toContain(
+      'tandem_job_duration_seconds_bucket{queue="email",name="email.send",outcome="completed",le="0.1"} 0',
+    );
+    expect(text).toContain(
+      'tandem_job_duration_seconds_bucket{queue="email",name="email.send",outcome="completed",le="0.5"} 2',
+    );
+    expect(text).toContain(
+      'tandem_job_duration_seconds_bucket{queue="email",name="email.send",outcome="completed",le="+Inf"} 2',
+    );
     expect(text).toContain('tandem_job_failures_total{queue="email",name="email.send"} 4');
     expect(text).toContain('tandem_jobs_failed_for_good_total{queue="email",name="email.send"} 1');
   });
 
-  describe('a buffered logger (the worker\'s)', () => {
+  describe("a buffered logger (the worker's)", () => {
     const built = join(__dirname, '..', '..', '..', 'dist', 'libs', 'observability', 'src', 'logger.js');
 
     /** Runs `script` in a node process with `createLogger` from the build; collects stdout lines as they arrive. */
     function run(script: string) {
       if (!existsSync(built)) throw new Error(`${built} is missing: run "npm run build" first (npm test does)`);
-      const child = spawn(process.execPath, ['-e', `const { createLogger } = require(${JSON.stringify(built)});\n${script}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(
+        process.execPath,
+        ['-e', `const { createLogger } = require(${JSON.stringify(built)});\n${script}`],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       const lines: { line: Record<string, unknown>; alive: boolean }[] = [];
       let rest = '';
       child.stdout.on('data', (chunk: Buffer) => {
         const parts = (rest + chunk.toString()).split('\n');
         rest = parts.pop()!;
-        for (const part of parts) lines.push({ line: JSON.parse(part) as Record<string, unknown>, alive: child.exitCode === null });
+        for (const part of parts)
+          lines.push({ line: JSON.parse(part) as Record<string, unknown>, alive: child.exitCode === null });
       });
       const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
       return { lines, closed };

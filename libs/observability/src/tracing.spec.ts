@@ -26,7 +26,10 @@ describe('redactAttributes', () => {
   });
 
   it('keeps placeholders, ids and statements without literals as they are', () => {
-    const attributes = { 'db.query.text': 'update outbox_message set status = $1 where id = $2', 'bullmq.job.id': 'email.send:0b7f1c3e-9a55-4d7e-8f0e-6f7d2c1b9a10' };
+    const attributes = {
+      'db.query.text': 'update outbox_message set status = $1 where id = $2',
+      'bullmq.job.id': 'email.send:0b7f1c3e-9a55-4d7e-8f0e-6f7d2c1b9a10',
+    };
     expect(redactAttributes(attributes)).toEqual(attributes);
   });
 });

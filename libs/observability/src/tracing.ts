@@ -1,4 +1,13 @@
-import { type Attributes, type AttributeValue, type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type AttributeValue,
+  type Context,
+  context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { ReadableSpan, Sampler, SamplingResult, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace';
@@ -61,7 +70,8 @@ export function redactAttributes(attributes: Attributes): Attributes {
     if (DROPPED_ATTRIBUTES.has(key) || value === undefined) continue;
     let clean: AttributeValue = value;
     if (typeof value === 'string') clean = redactValue(key, value);
-    else if (Array.isArray(value)) clean = value.map((item) => (typeof item === 'string' ? redactValue(key, item) : item)) as AttributeValue;
+    else if (Array.isArray(value))
+      clean = value.map((item) => (typeof item === 'string' ? redactValue(key, item) : item)) as AttributeValue;
     out[key] = clean;
   }
   return out;
@@ -69,7 +79,10 @@ export function redactAttributes(attributes: Attributes): Attributes {
 
 /** The span as exported: the same span (its ids, times, parent, status) with its name, attributes and events redacted. */
 function redactSpan(span: ReadableSpan): ReadableSpan {
-  const events: TimedEvent[] = span.events.map((event) => ({ ...event, attributes: event.attributes && redactAttributes(event.attributes) }));
+  const events: TimedEvent[] = span.events.map((event) => ({
+    ...event,
+    attributes: event.attributes && redactAttributes(event.attributes),
+  }));
   return Object.assign(Object.create(span) as ReadableSpan, {
     name: redactValue('', span.name),
     attributes: redactAttributes(span.attributes),
@@ -108,8 +121,16 @@ const HOUSEKEEPING = /^(getNextJob|moveStalledJobsToWait|startStalledCheckTimer|
 function quietSampler(inner: Sampler): Sampler {
   const { SamplingDecision } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
   return {
-    shouldSample(parent: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links): SamplingResult {
-      if (kind === SpanKind.INTERNAL && HOUSEKEEPING.test(name) && !trace.getSpanContext(parent)) return { decision: SamplingDecision.NOT_RECORD };
+    shouldSample(
+      parent: Context,
+      traceId: string,
+      name: string,
+      kind: SpanKind,
+      attributes: Attributes,
+      links,
+    ): SamplingResult {
+      if (kind === SpanKind.INTERNAL && HOUSEKEEPING.test(name) && !trace.getSpanContext(parent))
+        return { decision: SamplingDecision.NOT_RECORD };
       return inner.shouldSample(parent, traceId, name, kind, attributes, links);
     },
     toString: () => `Quiet{${inner.toString()}}`,
@@ -124,7 +145,8 @@ function sampler(config: TracingConfig): Sampler {
     traceidratio: () => new sdk.TraceIdRatioBasedSampler(config.samplerRatio),
     parentbased_always_on: () => new sdk.ParentBasedSampler({ root: new sdk.AlwaysOnSampler() }),
     parentbased_always_off: () => new sdk.ParentBasedSampler({ root: new sdk.AlwaysOffSampler() }),
-    parentbased_traceidratio: () => new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(config.samplerRatio) }),
+    parentbased_traceidratio: () =>
+      new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(config.samplerRatio) }),
   };
   return quietSampler(root[config.sampler]());
 }
@@ -135,7 +157,9 @@ function exporterFor(config: TracingConfig): SpanExporter {
     return new ConsoleSpanExporter();
   }
   const { OTLPTraceExporter } = (
-    config.protocol === 'http/json' ? require('@opentelemetry/exporter-trace-otlp-http') : require('@opentelemetry/exporter-trace-otlp-proto')
+    config.protocol === 'http/json'
+      ? require('@opentelemetry/exporter-trace-otlp-http')
+      : require('@opentelemetry/exporter-trace-otlp-proto')
   ) as typeof import('@opentelemetry/exporter-trace-otlp-proto');
   return new OTLPTraceExporter({ url: config.url, headers: { ...config.headers } });
 }
@@ -155,23 +179,34 @@ const UNTRACED_PATHS = /^\/(health|ready|metrics)(\?|$)/;
  * first required, so the entry calls this before it imports the application (see apps/<app>/src/tracing.ts).
  * `exporter` replaces the configured one (tests pass the SDK's in-memory exporter).
  */
-export function startTracing(config: Pick<TandemConfig, 'tracing'>, service: 'api' | 'worker', exporter?: SpanExporter): Tracing | undefined {
+export function startTracing(
+  config: Pick<TandemConfig, 'tracing'>,
+  service: 'api' | 'worker',
+  exporter?: SpanExporter,
+): Tracing | undefined {
   const settings = config.tracing;
   if (!settings) return undefined;
   const sdk = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
-  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
+  const { AsyncLocalStorageContextManager } =
+    require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
   const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
-  const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
-  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-  const { IORedisInstrumentation } = require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
+  const { registerInstrumentations } =
+    require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
+  const { HttpInstrumentation } =
+    require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { PgInstrumentation } =
+    require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  const { IORedisInstrumentation } =
+    require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
   const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
 
   const provider = new sdk.TracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName ?? `tandem-${service}` }),
     sampler: sampler(settings),
-    spanProcessors: [new sdk.BatchSpanProcessor({ exporter: new RedactingExporter(exporter ?? exporterFor(settings)) })],
+    spanProcessors: [
+      new sdk.BatchSpanProcessor({ exporter: new RedactingExporter(exporter ?? exporterFor(settings)) }),
+    ],
   });
   api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -238,7 +273,12 @@ export function traceRoute(route: string): void {
  * Runs `work` in a span of its own (a child of the active one). Without tracing the API's tracer is a no-op, so this
  * costs a call. Give it ids and kinds, never names, emails or tokens.
  */
-export async function inSpan<T>(name: string, attributes: Attributes, work: (span: Span) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
+export async function inSpan<T>(
+  name: string,
+  attributes: Attributes,
+  work: (span: Span) => Promise<T>,
+  kind: SpanKind = SpanKind.INTERNAL,
+): Promise<T> {
   return trace.getTracer('tandem').startActiveSpan(name, { kind, attributes }, async (span) => {
     try {
       return await work(span);

@@ -92,7 +92,8 @@ export class JobProducer implements BeforeApplicationShutdown {
       if (job && (await job.isDelayed())) await job.promote();
     } catch (err) {
       // Promoted meanwhile, or taken: it runs anyway. Redis away: the delay runs out by itself.
-      if (!/not in the delayed state|is not delayed/i.test((err as Error).message)) throw new QueueUnavailableError(err);
+      if (!/not in the delayed state|is not delayed/i.test((err as Error).message))
+        throw new QueueUnavailableError(err);
     }
   }
 
@@ -103,7 +104,11 @@ export class JobProducer implements BeforeApplicationShutdown {
     try {
       for (let i = 0; i < items.length; i += 1000) {
         await queue.addBulk(
-          items.slice(i, i + 1000).map(({ payload, dueAt }) => ({ name, data: payload, opts: { jobId: JOB_ID[name](payload), delay: Math.max(0, dueAt.getTime() - now) } })),
+          items.slice(i, i + 1000).map(({ payload, dueAt }) => ({
+            name,
+            data: payload,
+            opts: { jobId: JOB_ID[name](payload), delay: Math.max(0, dueAt.getTime() - now) },
+          })),
         );
       }
     } catch (err) {
@@ -117,7 +122,9 @@ export class JobProducer implements BeforeApplicationShutdown {
     const chunk = 1000;
     try {
       for (let i = 0; i < payloads.length; i += chunk) {
-        await queue.addBulk(payloads.slice(i, i + chunk).map((data) => ({ name, data, opts: { jobId: JOB_ID[name](data), ...options } })));
+        await queue.addBulk(
+          payloads.slice(i, i + chunk).map((data) => ({ name, data, opts: { jobId: JOB_ID[name](data), ...options } })),
+        );
       }
     } catch (err) {
       throw new QueueUnavailableError(err);

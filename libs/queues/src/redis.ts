@@ -39,7 +39,12 @@ export function workerConnection(redisUrl: string): TandemRedisOptions {
 /** A client of Tandem's own (not BullMQ's) for these options: a Redis, or a Cluster when REDIS_URL names one. */
 export function redisClient(options: TandemRedisOptions): IORedis | Cluster {
   const { cluster, ...rest } = options;
-  return cluster ? new Cluster(cluster.nodes.map((node) => ({ ...node })), clusterOptions(rest)) : new IORedis(rest);
+  return cluster
+    ? new Cluster(
+        cluster.nodes.map((node) => ({ ...node })),
+        clusterOptions(rest),
+      )
+    : new IORedis(rest);
 }
 
 /** The primaries of a cluster (each holds part of the keys), or the one server. */
@@ -53,7 +58,15 @@ export function primaries(client: IORedis | Cluster): IORedis[] {
  * are used as the cluster reports them, unresolved, so a managed cluster's TLS certificates match their host names.
  */
 function clusterOptions(options: RedisOptions): ClusterOptions {
-  const { host: _host, port: _port, db: _db, retryStrategy: _retry, enableOfflineQueue, lazyConnect, ...perNode } = options;
+  const {
+    host: _host,
+    port: _port,
+    db: _db,
+    retryStrategy: _retry,
+    enableOfflineQueue,
+    lazyConnect,
+    ...perNode
+  } = options;
   return {
     redisOptions: perNode,
     enableOfflineQueue: enableOfflineQueue ?? true,

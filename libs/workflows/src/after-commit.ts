@@ -8,7 +8,10 @@ export interface WithEmails {
 
 /** Queues `email.send` for outbox messages already committed (a job's own retry or the reconciler covers a failure). */
 export async function enqueueEmails(producer: JobProducer, messageIds: readonly string[]): Promise<void> {
-  await producer.enqueueMany(JobName.EmailSend, messageIds.map((messageId) => ({ messageId })));
+  await producer.enqueueMany(
+    JobName.EmailSend,
+    messageIds.map((messageId) => ({ messageId })),
+  );
 }
 
 /**
@@ -16,7 +19,12 @@ export async function enqueueEmails(producer: JobProducer, messageIds: readonly 
  * is logged, never thrown (JobProducer.afterCommit): the change stands, and the reconciler queues what the rows say
  * is due.
  */
-export async function sendAfterCommit(producer: JobProducer, what: string, messageIds: readonly string[], followUp?: () => Promise<unknown>): Promise<void> {
+export async function sendAfterCommit(
+  producer: JobProducer,
+  what: string,
+  messageIds: readonly string[],
+  followUp?: () => Promise<unknown>,
+): Promise<void> {
   await producer.afterCommit(what, async () => {
     await enqueueEmails(producer, messageIds);
     if (followUp) await followUp();

@@ -15,7 +15,10 @@ export function parseCommand<S extends z.ZodType>(schema: S, input: unknown): z.
     field: issue.path.map(String).join('.') || '(body)',
     message: plainMessage(issue),
   }));
-  throw new ValidationError(`the request is invalid: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`.slice(0, 500), details);
+  throw new ValidationError(
+    `the request is invalid: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`.slice(0, 500),
+    details,
+  );
 }
 
 const TYPE_WORDS: Record<string, string> = {
@@ -36,12 +39,14 @@ export function plainMessage(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       // A field refused by name (z.never) carries its own message, such as the name to use instead.
       if (issue.expected === 'never') return issue.message;
-      if ((issue as { input?: unknown }).input === undefined && /received undefined/.test(issue.message)) return 'is required';
+      if ((issue as { input?: unknown }).input === undefined && /received undefined/.test(issue.message))
+        return 'is required';
       return `must be ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
     case 'too_small': {
       const n = Number(issue.minimum);
       if (issue.origin === 'string') return n <= 1 ? 'cannot be empty' : `must be at least ${n} characters long`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `needs at least ${n} ${n === 1 ? 'entry' : 'entries'}`;
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return `needs at least ${n} ${n === 1 ? 'entry' : 'entries'}`;
       return issue.inclusive === false ? `must be more than ${n}` : `must be at least ${n}`;
     }
     case 'too_big': {
@@ -54,7 +59,9 @@ export function plainMessage(issue: z.core.$ZodIssue): string {
       return `must be one of: ${issue.values.map(String).join(', ')}`;
     case 'invalid_format':
       if (issue.format === 'email') return 'must be an email address';
-      return issue.format === 'regex' && !/^Invalid/.test(issue.message) ? issue.message : `is not a valid ${issue.format}`;
+      return issue.format === 'regex' && !/^Invalid/.test(issue.message)
+        ? issue.message
+        : `is not a valid ${issue.format}`;
     case 'not_multiple_of':
       return `must be a multiple of ${String(issue.divisor)}`;
     default:

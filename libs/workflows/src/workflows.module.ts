@@ -26,7 +26,33 @@ import { ScimTokensService } from './scim/scim-tokens.service';
 import { WebhookDeliveryService, WebhookDispatcher, WebhooksService } from './webhooks';
 
 /** The use cases shared by the api and the worker. Needs the database, queues and config modules. */
-const SERVICES = [OrganizationsService, ProgramsService, IntakeService, LeaseService, ReconcilerService, RoundsService, OffersService, RematchService, PairingsService, CadenceService, FeedbackService, FeedbackSummaryService, EffectivenessService, RiskService, CompletionService, ReportService, AdminsService, SsoService, PeopleAdminService, RoundReviewService, PrivacyService, WebhooksService, WebhookDeliveryService, ScimTokensService, ScimService];
+const SERVICES = [
+  OrganizationsService,
+  ProgramsService,
+  IntakeService,
+  LeaseService,
+  ReconcilerService,
+  RoundsService,
+  OffersService,
+  RematchService,
+  PairingsService,
+  CadenceService,
+  FeedbackService,
+  FeedbackSummaryService,
+  EffectivenessService,
+  RiskService,
+  CompletionService,
+  ReportService,
+  AdminsService,
+  SsoService,
+  PeopleAdminService,
+  RoundReviewService,
+  PrivacyService,
+  WebhooksService,
+  WebhookDeliveryService,
+  ScimTokensService,
+  ScimService,
+];
 
 @Module({
   providers: [...SERVICES, WebhookDispatcher, { provide: Clock, useClass: SystemClock }],

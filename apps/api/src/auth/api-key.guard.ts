@@ -26,18 +26,28 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new DomainError('unauthenticated', 'unauthenticated', 'an API key is required: Authorization: Bearer <key>');
+    if (!match)
+      throw new DomainError(
+        'unauthenticated',
+        'unauthenticated',
+        'an API key is required: Authorization: Bearer <key>',
+      );
     const principal = await this.organizations.authenticate(match[1]);
     if (!principal) throw new DomainError('unauthenticated', 'unauthenticated', 'the API key is unknown or revoked');
     const roles =
       this.reflector.getAllAndOverride<ApiKeyRole[]>(ROLES, targets) ??
       (READ_METHODS.has(request.method) ? [ApiKeyRole.Admin, ApiKeyRole.Operator] : [ApiKeyRole.Admin]);
-    if (!roles.includes(principal.role)) throw new DomainError('forbidden', 'forbidden', `this needs an ${roles.join(' or ')} key`);
+    if (!roles.includes(principal.role))
+      throw new DomainError('forbidden', 'forbidden', `this needs an ${roles.join(' or ')} key`);
     request.principal = principal;
     const owned = this.reflector.getAllAndOverride<OwnedKind | undefined>(OWNED_BY, targets);
     if (owned) {
       const id = String((request.params as Record<string, string> | undefined)?.id ?? '');
-      if (!(await isOwnedBy(this.em, principal.organizationId, owned, id))) throw new NotFoundError(owned === 'apiKey' ? 'API key' : owned === 'scimToken' ? 'SCIM token' : owned, id.slice(0, 64));
+      if (!(await isOwnedBy(this.em, principal.organizationId, owned, id)))
+        throw new NotFoundError(
+          owned === 'apiKey' ? 'API key' : owned === 'scimToken' ? 'SCIM token' : owned,
+          id.slice(0, 64),
+        );
     }
     return true;
   }

@@ -15,13 +15,21 @@ const COLORS = ['#1d4ed8', '#0f766e', '#b45309', '#7c3aed', '#be185d', '#4b5563'
  * below, 360 units wide, so at a phone's width (about 358 px) the text keeps its 13 px. The SVG is an image with a
  * text alternative; the same figures follow as a table for screen readers and copying.
  */
-export function barChart(id: string, title: string, bars: Bar[], max: number, options: { color?: number; unit?: string } = {}): SafeHtml {
+export function barChart(
+  id: string,
+  title: string,
+  bars: Bar[],
+  max: number,
+  options: { color?: number; unit?: string } = {},
+): SafeHtml {
   const rowHeight = 46;
   const width = 360;
   const barWidth = 160;
   const height = bars.length * rowHeight + 6;
   const scale = max > 0 ? barWidth / max : 0;
-  const shown = (b: Bar) => b.text ?? (b.value === null ? 'withheld (fewer than 3 people answered)' : `${formatNumber(b.value)}${options.unit ?? ''}`);
+  const shown = (b: Bar) =>
+    b.text ??
+    (b.value === null ? 'withheld (fewer than 3 people answered)' : `${formatNumber(b.value)}${options.unit ?? ''}`);
   // The figure beside the bar has about 190 units: a withheld figure says so briefly (the table says it in full).
   const short = (b: Bar) => (b.text === undefined && b.value === null ? 'withheld (under 3 people)' : shown(b));
   const summary = bars.map((b) => `${b.label}: ${shown(b)}`).join('; ');

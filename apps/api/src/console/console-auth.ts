@@ -1,5 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { applyDecorators, ArgumentsHost, CanActivate, Catch, Controller, createParamDecorator, ExceptionFilter, ExecutionContext, Inject, Injectable, Logger, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  ArgumentsHost,
+  CanActivate,
+  Catch,
+  Controller,
+  createParamDecorator,
+  ExceptionFilter,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { sameToken, Signer } from '@tandem/domain';
@@ -33,7 +47,11 @@ export function preCsrf(secret: string, preCookie: string): string {
 const CONSOLE_SCOPE = { path: '/console', sameSite: 'lax' } as const;
 
 /** Sets (or, without a token, clears) the console session cookie: HttpOnly, SameSite=Lax, under /console. */
-export function writeConsoleSession(reply: FastifyReply, config: TandemConfig, token: string | undefined): FastifyReply {
+export function writeConsoleSession(
+  reply: FastifyReply,
+  config: TandemConfig,
+  token: string | undefined,
+): FastifyReply {
   return writeCookie(reply, config, SESSION_COOKIE, token, { ...CONSOLE_SCOPE, maxAgeSeconds: SESSION_HOURS * 3600 });
 }
 
@@ -44,8 +62,16 @@ export const QUEUES_PATH = '/console/queues';
  * The console session's cookie under /ops, so that the queue dashboard knows the admin (OpsAuth reads it; SameSite=Strict
  * there, as the dashboard's own sign-in cookie). Without a token it clears it (sign-out).
  */
-export function writeOpsConsoleSession(reply: FastifyReply, config: TandemConfig, token: string | undefined): FastifyReply {
-  return writeCookie(reply, config, SESSION_COOKIE, token, { path: '/ops', sameSite: 'strict', maxAgeSeconds: SESSION_HOURS * 3600 });
+export function writeOpsConsoleSession(
+  reply: FastifyReply,
+  config: TandemConfig,
+  token: string | undefined,
+): FastifyReply {
+  return writeCookie(reply, config, SESSION_COOKIE, token, {
+    path: '/ops',
+    sameSite: 'strict',
+    maxAgeSeconds: SESSION_HOURS * 3600,
+  });
 }
 
 /** The browser's pre-session cookie, set when missing; answers the CSRF token for the sign-in forms. */
@@ -61,7 +87,10 @@ export function ensurePreCsrf(request: FastifyRequest, reply: FastifyReply, conf
 /** Whether a sign-in form's CSRF field matches the browser's pre-session cookie. */
 export function preCsrfValid(request: FastifyRequest, config: TandemConfig): boolean {
   const pre = readCookie(request, PRE_COOKIE);
-  return pre !== undefined && sameToken(preCsrf(config.appSecret, pre), (request.body as { _csrf?: unknown } | undefined)?._csrf);
+  return (
+    pre !== undefined &&
+    sameToken(preCsrf(config.appSecret, pre), (request.body as { _csrf?: unknown } | undefined)?._csrf)
+  );
 }
 
 /** No live session: a browser is sent to the sign-in page. */
@@ -127,13 +156,25 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof CsrfRefused) {
-      void sendConsolePage(reply, 403, consoleErrorPage('Form expired', 'This form was not accepted (its security token is missing or old). Go back, reload the page and try again.'));
+      void sendConsolePage(
+        reply,
+        403,
+        consoleErrorPage(
+          'Form expired',
+          'This form was not accepted (its security token is missing or old). Go back, reload the page and try again.',
+        ),
+      );
       return;
     }
     const { status, body } = toErrorResponse(exception);
     if (status >= 500) this.logger.error(`${body.code}: ${(exception as Error)?.stack ?? String(exception)}`);
     const title = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'Not possible';
-    const message = status === 404 ? 'There is nothing here, or it belongs to another organization.' : status >= 500 ? 'Something went wrong on our side. Please try again.' : body.message;
+    const message =
+      status === 404
+        ? 'There is nothing here, or it belongs to another organization.'
+        : status >= 500
+          ? 'Something went wrong on our side. Please try again.'
+          : body.message;
     void sendConsolePage(reply, status, consoleErrorPage(title, message));
   }
 }

@@ -126,7 +126,8 @@ ${
   program
     ? html`<p class="muted"><a href="/console/programs">Programs</a> › ${program.name}</p>
 <nav class="program" aria-label="Program"><ul>${sections.map(
-        ([key, path, label]) => html`<li><a href="/console/programs/${program.id}${path}"${program.current === key ? new SafeHtml(' aria-current="page"') : ''}>${label}</a></li>`,
+        ([key, path, label]) =>
+          html`<li><a href="/console/programs/${program.id}${path}"${program.current === key ? new SafeHtml(' aria-current="page"') : ''}>${label}</a></li>`,
       )}</ul></nav>`
     : ''
 }
@@ -137,7 +138,8 @@ ${body}
 }
 
 /** The console's policy: its own script (and its polling of its own JSON) beside the token pages' rules. */
-const CONSOLE_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Sends a console page with the headers of every page (see sendPage) under the console's policy. */
 export function sendConsolePage(reply: FastifyReply, status: number, markup: string): FastifyReply {
@@ -146,7 +148,11 @@ export function sendConsolePage(reply: FastifyReply, status: number, markup: str
 
 /** A page that says one thing (errors, sign-in messages). */
 export function consoleErrorPage(title: string, message: string, frame: ConsoleFrame = {}): string {
-  return consolePage(title, frame, html`<h1>${title}</h1><p>${message}</p><p><a href="/console/programs">Back to the programs</a></p>`);
+  return consolePage(
+    title,
+    frame,
+    html`<h1>${title}</h1><p>${message}</p><p><a href="/console/programs">Back to the programs</a></p>`,
+  );
 }
 
 /** The hidden CSRF field every form carries. */
@@ -169,7 +175,8 @@ export function fieldErrors(details: unknown): FieldErrors {
   const errors: FieldErrors = new Map();
   if (Array.isArray(details)) {
     for (const d of details as { field?: unknown; message?: unknown }[]) {
-      if (typeof d?.field === 'string' && typeof d.message === 'string' && !errors.has(d.field)) errors.set(d.field, sentence(d.message));
+      if (typeof d?.field === 'string' && typeof d.message === 'string' && !errors.has(d.field))
+        errors.set(d.field, sentence(d.message));
     }
   }
   return errors;
@@ -202,7 +209,14 @@ export function checkbox(name: string, label: string, checked: boolean): SafeHtm
 }
 
 /** A labelled select. */
-export function select(name: string, label: string, value: string, choices: readonly (readonly [string, string])[], errors: FieldErrors, field?: string): SafeHtml {
+export function select(
+  name: string,
+  label: string,
+  value: string,
+  choices: readonly (readonly [string, string])[],
+  errors: FieldErrors,
+  field?: string,
+): SafeHtml {
   const id = fieldId(name);
   const error = errors.get(field ?? name);
   return html`<div><label for="${id}">${label}</label><select id="${id}" name="${name}"${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>${choices.map(

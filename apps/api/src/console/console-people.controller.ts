@@ -1,7 +1,14 @@
 import { Body, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DomainError, ImportFormat, type ImportRowError } from '@tandem/domain';
-import { commaSeparated, EffectivenessService, IntakeService, PeopleAdminService, peopleTemplateCsv, ProgramsService } from '@tandem/workflows';
+import {
+  commaSeparated,
+  EffectivenessService,
+  IntakeService,
+  PeopleAdminService,
+  peopleTemplateCsv,
+  ProgramsService,
+} from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { consoleActor, type ConsoleContext, ConsoleController, SignedIn } from './console-auth';
 import { sendConsolePage, sentence } from './console-layout';
@@ -44,9 +51,23 @@ export class ConsolePeopleController {
     @Res() reply: FastifyReply,
   ) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
-    const query = { search: typeof q === 'string' ? q.slice(0, 200) : '', role: role === 'coach' || role === 'coachee' ? role : '', offset: /^\d{1,7}$/.test(offset ?? '') ? Number(offset) : 0, limit: PAGE };
-    const { items } = await this.intake.listEnrollments(ctx.admin.organizationId, id, { search: query.search, role: query.role || undefined, offset: query.offset, limit: PAGE });
-    return sendConsolePage(reply, 200, peoplePage(frameOf(ctx, this.config), program, items, query, { notice: DONE[done ?? ''] }));
+    const query = {
+      search: typeof q === 'string' ? q.slice(0, 200) : '',
+      role: role === 'coach' || role === 'coachee' ? role : '',
+      offset: /^\d{1,7}$/.test(offset ?? '') ? Number(offset) : 0,
+      limit: PAGE,
+    };
+    const { items } = await this.intake.listEnrollments(ctx.admin.organizationId, id, {
+      search: query.search,
+      role: query.role || undefined,
+      offset: query.offset,
+      limit: PAGE,
+    });
+    return sendConsolePage(
+      reply,
+      200,
+      peoplePage(frameOf(ctx, this.config), program, items, query, { notice: DONE[done ?? ''] }),
+    );
   }
 
   @Get('programs/:id/people-template.csv')
@@ -57,12 +78,22 @@ export class ConsolePeopleController {
 
   @Get('programs/:id/people.csv')
   async exportPeople(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
-    return sendDownload(reply, `people-${id}.csv`, 'text/csv', await this.peopleAdmin.peopleCsv(ctx.admin.organizationId, id));
+    return sendDownload(
+      reply,
+      `people-${id}.csv`,
+      'text/csv',
+      await this.peopleAdmin.peopleCsv(ctx.admin.organizationId, id),
+    );
   }
 
   @Get('programs/:id/pairings.csv')
   async exportPairings(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
-    return sendDownload(reply, `pairings-${id}.csv`, 'text/csv', await this.peopleAdmin.pairingsCsv(ctx.admin.organizationId, id));
+    return sendDownload(
+      reply,
+      `pairings-${id}.csv`,
+      'text/csv',
+      await this.peopleAdmin.pairingsCsv(ctx.admin.organizationId, id),
+    );
   }
 
   @Get('programs/:id/people/new')
@@ -73,17 +104,30 @@ export class ConsolePeopleController {
   }
 
   @Post('programs/:id/people')
-  async add(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Record<string, unknown> | undefined, @Res() reply: FastifyReply) {
+  async add(
+    @SignedIn() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Body() form: Record<string, unknown> | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     const values = personFromForm(form, program);
     try {
       const enrolled = await this.intake.enroll(consoleActor(ctx.admin), id, enrollmentBody(values, program));
-      return reply.status(303).header('location', `/console/programs/${id}/people?done=${enrolled.created ? 'added' : 'updated'}`).send();
+      return reply
+        .status(303)
+        .header('location', `/console/programs/${id}/people?done=${enrolled.created ? 'added' : 'updated'}`)
+        .send();
     } catch (err) {
       if (!(err instanceof DomainError) || (err.kind !== 'invalid' && err.kind !== 'conflict')) throw err;
       const errors = err.kind === 'invalid' ? personErrors(err.details, program) : new Map<string, string>();
-      const alert = err.kind === 'invalid' ? 'Nobody was added: fix the fields marked below.' : `Nobody was added: ${err.message}.`;
-      return sendConsolePage(reply, err.kind === 'invalid' ? 422 : 409, personPage(frameOf(ctx, this.config), program, values, errors, { alert }));
+      const alert =
+        err.kind === 'invalid' ? 'Nobody was added: fix the fields marked below.' : `Nobody was added: ${err.message}.`;
+      return sendConsolePage(
+        reply,
+        err.kind === 'invalid' ? 422 : 409,
+        personPage(frameOf(ctx, this.config), program, values, errors, { alert }),
+      );
     }
   }
 
@@ -91,11 +135,20 @@ export class ConsolePeopleController {
   async editForm(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     const person = await this.peopleAdmin.get(ctx.admin.organizationId, id);
     const program = await this.programs.get(ctx.admin.organizationId, person.programId);
-    return sendConsolePage(reply, 200, personPage(frameOf(ctx, this.config), program, personValues(person), new Map(), { person }));
+    return sendConsolePage(
+      reply,
+      200,
+      personPage(frameOf(ctx, this.config), program, personValues(person), new Map(), { person }),
+    );
   }
 
   @Post('enrollments/:id')
-  async save(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Record<string, unknown> | undefined, @Res() reply: FastifyReply) {
+  async save(
+    @SignedIn() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Body() form: Record<string, unknown> | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     const person = await this.peopleAdmin.get(ctx.admin.organizationId, id);
     const program = await this.programs.get(ctx.admin.organizationId, person.programId);
     // The role and the email identify the enrollment: they come from it, never from the form.
@@ -106,8 +159,15 @@ export class ConsolePeopleController {
     } catch (err) {
       if (!(err instanceof DomainError) || (err.kind !== 'invalid' && err.kind !== 'conflict')) throw err;
       const errors = err.kind === 'invalid' ? personErrors(err.details, program) : new Map<string, string>();
-      const alert = err.kind === 'invalid' ? 'Nothing was saved: fix the fields marked below.' : `Nothing was saved: ${err.message}.`;
-      return sendConsolePage(reply, err.kind === 'invalid' ? 422 : 409, personPage(frameOf(ctx, this.config), program, values, errors, { person, alert }));
+      const alert =
+        err.kind === 'invalid'
+          ? 'Nothing was saved: fix the fields marked below.'
+          : `Nothing was saved: ${err.message}.`;
+      return sendConsolePage(
+        reply,
+        err.kind === 'invalid' ? 422 : 409,
+        personPage(frameOf(ctx, this.config), program, values, errors, { person, alert }),
+      );
     }
   }
 
@@ -137,12 +197,27 @@ export class ConsolePeopleController {
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
       const program = await this.programs.get(ctx.admin.organizationId, person.programId);
-      return sendConsolePage(reply, 409, removePage(frameOf(ctx, this.config), program, await this.peopleAdmin.get(ctx.admin.organizationId, id), err.message));
+      return sendConsolePage(
+        reply,
+        409,
+        removePage(
+          frameOf(ctx, this.config),
+          program,
+          await this.peopleAdmin.get(ctx.admin.organizationId, id),
+          err.message,
+        ),
+      );
     }
   }
 
   /** Pause or resume; a refusal shows the person's page with the reason (nothing changed). */
-  private async statusChange(ctx: ConsoleContext, id: string, reply: FastifyReply, done: string, action: () => Promise<{ programId: string }>) {
+  private async statusChange(
+    ctx: ConsoleContext,
+    id: string,
+    reply: FastifyReply,
+    done: string,
+    action: () => Promise<{ programId: string }>,
+  ) {
     try {
       const person = await action();
       return reply.status(303).header('location', `/console/programs/${person.programId}/people?done=${done}`).send();
@@ -150,12 +225,21 @@ export class ConsolePeopleController {
       if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
       const person = await this.peopleAdmin.get(ctx.admin.organizationId, id);
       const program = await this.programs.get(ctx.admin.organizationId, person.programId);
-      return sendConsolePage(reply, 409, personPage(frameOf(ctx, this.config), program, personValues(person), new Map(), { person, alert: err.message }));
+      return sendConsolePage(
+        reply,
+        409,
+        personPage(frameOf(ctx, this.config), program, personValues(person), new Map(), { person, alert: err.message }),
+      );
     }
   }
 
   @Get('programs/:id/coaches/:coachId/learning')
-  async coachLearning(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Param('coachId') coachId: string, @Res() reply: FastifyReply) {
+  async coachLearning(
+    @SignedIn() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Param('coachId') coachId: string,
+    @Res() reply: FastifyReply,
+  ) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     const view = await this.learning.coachView(ctx.admin.organizationId, id, coachId);
     return sendConsolePage(reply, 200, coachLearningPage(frameOf(ctx, this.config), program, view));
@@ -168,7 +252,12 @@ export class ConsolePeopleController {
   }
 
   @Post('programs/:id/imports')
-  async upload(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: { csv?: unknown } | undefined, @Res() reply: FastifyReply) {
+  async upload(
+    @SignedIn() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Body() form: { csv?: unknown } | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     const given = typeof form?.csv === 'string' ? form.csv : '';
     // Semicolon- or tab-separated files (spreadsheets in many locales) are read with their separator.
@@ -179,7 +268,8 @@ export class ConsolePeopleController {
       const { items } = await this.intake.listEnrollments(ctx.admin.organizationId, id, { limit: PAGE });
       return peoplePage(frameOf(ctx, this.config), program, items, query, upload);
     };
-    if (csv.trim() === '') return sendConsolePage(reply, 422, await page({ alert: 'Choose a CSV file or paste its contents first.' }));
+    if (csv.trim() === '')
+      return sendConsolePage(reply, 422, await page({ alert: 'Choose a CSV file or paste its contents first.' }));
     const sepName = separated.separator === 'tab' ? 'tab' : 'semicolon';
     if (separated.problem) {
       return sendConsolePage(
@@ -193,18 +283,35 @@ export class ConsolePeopleController {
     }
     try {
       const view = await this.intake.createImport(consoleActor(ctx.admin), id, ImportFormat.Csv, csv);
-      return reply.status(303).header('location', `/console/imports/${view.id}${separated.separator === 'comma' ? '' : `?separator=${separated.separator}`}`).send();
+      return reply
+        .status(303)
+        .header(
+          'location',
+          `/console/imports/${view.id}${separated.separator === 'comma' ? '' : `?separator=${separated.separator}`}`,
+        )
+        .send();
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
-      const errors = Array.isArray(err.details) ? (err.details as ImportRowError[]).filter((e) => typeof e.row === 'number') : [];
+      const errors = Array.isArray(err.details)
+        ? (err.details as ImportRowError[]).filter((e) => typeof e.row === 'number')
+        : [];
       // The pasted text comes back to be fixed (unless it is too large to echo).
       const note = separated.separator === 'comma' ? '' : ` (The file was read as ${sepName}-separated.)`;
-      return sendConsolePage(reply, 422, await page({ csv: given.length <= 200_000 ? given : '', alert: `${sentence(err.message)}${note}`, errors }));
+      return sendConsolePage(
+        reply,
+        422,
+        await page({ csv: given.length <= 200_000 ? given : '', alert: `${sentence(err.message)}${note}`, errors }),
+      );
     }
   }
 
   @Get('imports/:id')
-  async importView(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Query('separator') separator: string | undefined, @Res() reply: FastifyReply) {
+  async importView(
+    @SignedIn() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Query('separator') separator: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     const view = await this.intake.getImport(ctx.admin.organizationId, id);
     const program = await this.programs.get(ctx.admin.organizationId, view.programId);
     const read = separator === 'semicolon' || separator === 'tab' ? separator : undefined;
@@ -214,6 +321,10 @@ export class ConsolePeopleController {
   @Get('imports/:id/status')
   async importStatus(@SignedIn() ctx: ConsoleContext, @Param('id') id: string) {
     const view = await this.intake.getImport(ctx.admin.organizationId, id);
-    return { progress: view.progress, label: importLabel(view), done: view.status === 'succeeded' || view.status === 'failed' };
+    return {
+      progress: view.progress,
+      label: importLabel(view),
+      done: view.status === 'succeeded' || view.status === 'failed',
+    };
   }
 }

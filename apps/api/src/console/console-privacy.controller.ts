@@ -36,29 +36,55 @@ export class ConsolePrivacyController {
   }
 
   @Post('enrollments/:id/erase')
-  async erase(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Record<string, unknown> | undefined, @Res() reply: FastifyReply) {
+  async erase(
+    @SignedIn() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Body() form: Record<string, unknown> | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     const person = await this.peopleAdmin.get(ctx.admin.organizationId, id);
     const program = await this.programs.get(ctx.admin.organizationId, person.programId);
     const personId = await this.privacy.personOfEnrollment(ctx.admin.organizationId, id);
     try {
-      const outcome = await this.privacy.erase(consoleActor(ctx.admin), personId, { confirm: typeof form?.confirm === 'string' ? form.confirm : undefined });
+      const outcome = await this.privacy.erase(consoleActor(ctx.admin), personId, {
+        confirm: typeof form?.confirm === 'string' ? form.confirm : undefined,
+      });
       return sendConsolePage(reply, 200, erasedPage(frameOf(ctx, this.config), program, outcome));
     } catch (err) {
       if (!(err instanceof DomainError) || (err.kind !== 'invalid' && err.kind !== 'conflict')) throw err;
       const errors = err.kind === 'invalid' ? fieldErrors(err.details) : new Map<string, string>();
-      return sendConsolePage(reply, err.kind === 'invalid' ? 422 : 409, erasePage(frameOf(ctx, this.config), program, person, errors, `Nothing was erased: ${sentence(err.message)}`));
+      return sendConsolePage(
+        reply,
+        err.kind === 'invalid' ? 422 : 409,
+        erasePage(frameOf(ctx, this.config), program, person, errors, `Nothing was erased: ${sentence(err.message)}`),
+      );
     }
   }
 
   @Get('audit')
   async audit(@SignedIn() ctx: ConsoleContext, @Query() raw: Record<string, unknown>, @Res() reply: FastifyReply) {
-    const query = Object.fromEntries(AUDIT_FILTERS.map((k) => [k, typeof raw?.[k] === 'string' ? String(raw[k]).slice(0, 200) : ''])) as Record<string, string>;
+    const query = Object.fromEntries(
+      AUDIT_FILTERS.map((k) => [k, typeof raw?.[k] === 'string' ? String(raw[k]).slice(0, 200) : '']),
+    ) as Record<string, string>;
     try {
-      const page = await this.privacy.audit(ctx.admin.organizationId, parseAuditQuery({ ...query, limit: '50', offset: typeof raw?.offset === 'string' ? raw.offset : '' }));
+      const page = await this.privacy.audit(
+        ctx.admin.organizationId,
+        parseAuditQuery({ ...query, limit: '50', offset: typeof raw?.offset === 'string' ? raw.offset : '' }),
+      );
       return sendConsolePage(reply, 200, auditPage(frameOf(ctx, this.config), query, page));
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
-      return sendConsolePage(reply, 422, auditPage(frameOf(ctx, this.config), query, null, fieldErrors(err.details), 'Nothing is shown: fix the filters marked below.'));
+      return sendConsolePage(
+        reply,
+        422,
+        auditPage(
+          frameOf(ctx, this.config),
+          query,
+          null,
+          fieldErrors(err.details),
+          'Nothing is shown: fix the filters marked below.',
+        ),
+      );
     }
   }
 }

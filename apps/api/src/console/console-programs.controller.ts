@@ -3,9 +3,24 @@ import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { DomainError } from '@tandem/domain';
 import { AdminsService, ProgramsService } from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
-import { consoleActor, type ConsoleContext, ConsoleController, SIGN_IN_PATH, SignedIn, writeConsoleSession, writeOpsConsoleSession } from './console-auth';
+import {
+  consoleActor,
+  type ConsoleContext,
+  ConsoleController,
+  SIGN_IN_PATH,
+  SignedIn,
+  writeConsoleSession,
+  writeOpsConsoleSession,
+} from './console-auth';
 import { type ConsoleFrame, fieldErrors, sendConsolePage } from './console-layout';
-import { durationErrors, programsPage, settingsCommand, settingsFromForm, settingsOf, settingsPage } from './program.pages';
+import {
+  durationErrors,
+  programsPage,
+  settingsCommand,
+  settingsFromForm,
+  settingsOf,
+  settingsPage,
+} from './program.pages';
 
 type Form = Record<string, unknown>;
 
@@ -15,7 +30,11 @@ export function frameOf(ctx: ConsoleContext, config: TandemConfig): ConsoleFrame
 }
 
 /** Answers a ValidationError with `render(errors)` (422); anything else propagates to the console's error pages. */
-export async function orInvalid(reply: FastifyReply, action: () => Promise<FastifyReply>, render: (err: DomainError) => string | undefined): Promise<FastifyReply> {
+export async function orInvalid(
+  reply: FastifyReply,
+  action: () => Promise<FastifyReply>,
+  render: (err: DomainError) => string | undefined,
+): Promise<FastifyReply> {
   try {
     return await action();
   } catch (err) {
@@ -59,16 +78,34 @@ export class ConsoleProgramsController {
       },
       (err) => {
         const errors = fieldErrors(err.details);
-        return programsPage(frameOf(ctx, this.config), [], { name, errors, alert: 'The program was not created: check the name.' });
+        return programsPage(frameOf(ctx, this.config), [], {
+          name,
+          errors,
+          alert: 'The program was not created: check the name.',
+        });
       },
     );
   }
 
   @Get('programs/:id')
-  async settings(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Query('saved') saved: string | undefined, @Query('created') created: string | undefined, @Res() reply: FastifyReply) {
+  async settings(
+    @SignedIn() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Query('saved') saved: string | undefined,
+    @Query('created') created: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
-    const notice = created ? 'Program created. Review its settings, then add people.' : saved ? 'Settings saved.' : undefined;
-    return sendConsolePage(reply, 200, settingsPage(frameOf(ctx, this.config), program, settingsOf(program), new Map(), { notice }));
+    const notice = created
+      ? 'Program created. Review its settings, then add people.'
+      : saved
+        ? 'Settings saved.'
+        : undefined;
+    return sendConsolePage(
+      reply,
+      200,
+      settingsPage(frameOf(ctx, this.config), program, settingsOf(program), new Map(), { notice }),
+    );
   }
 
   @Post('programs/:id')
@@ -82,9 +119,18 @@ export class ConsoleProgramsController {
         return reply.status(303).header('location', `/console/programs/${id}?saved=1`).send();
       },
       (err) =>
-        settingsPage(frameOf(ctx, this.config), program, values, new Map([...fieldErrors(err.details), ...durationErrors(values)]), {
-          alert: err.code === 'stale_version' ? 'Someone else changed these settings meanwhile. Reload the page to see their version.' : 'Nothing was saved: fix the fields marked below.',
-        }),
+        settingsPage(
+          frameOf(ctx, this.config),
+          program,
+          values,
+          new Map([...fieldErrors(err.details), ...durationErrors(values)]),
+          {
+            alert:
+              err.code === 'stale_version'
+                ? 'Someone else changed these settings meanwhile. Reload the page to see their version.'
+                : 'Nothing was saved: fix the fields marked below.',
+          },
+        ),
     );
   }
 }

@@ -7,22 +7,37 @@ import type { FastifyReply } from 'fastify';
 import { consoleActor, type ConsoleContext, ConsoleController, SignedIn } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
-import { alternativesPage, movedPairs, pairsBefore, type ProposalRow, publishPage, roundLabel, roundPage, roundsPage, shortId } from './round.pages';
+import {
+  alternativesPage,
+  movedPairs,
+  pairsBefore,
+  type ProposalRow,
+  publishPage,
+  roundLabel,
+  roundPage,
+  roundsPage,
+  shortId,
+} from './round.pages';
 
 /** Above this many proposals the page lists coaches by name only (scoring every pair on each view costs too much). */
 const REVIEW_LIMIT = 200;
 
 type Form = Record<string, unknown>;
 const str = (form: Form | undefined, name: string) => (typeof form?.[name] === 'string' ? (form[name] as string) : '');
-const revisionOf = (form: Form | undefined) => (/^\d{1,9}$/.test(str(form, 'revision')) ? Number(str(form, 'revision')) : str(form, 'revision'));
+const revisionOf = (form: Form | undefined) =>
+  /^\d{1,9}$/.test(str(form, 'revision')) ? Number(str(form, 'revision')) : str(form, 'revision');
 
 /** Why a change was refused, in words an admin can act on. */
 function refusal(err: DomainError): string {
-  if (err.code === 'pair_not_allowed') return `Not changed: this pair breaks a rule: ${pairReasonText(String((err.details as { reason?: unknown } | undefined)?.reason ?? ''))}.`;
+  if (err.code === 'pair_not_allowed')
+    return `Not changed: this pair breaks a rule: ${pairReasonText(String((err.details as { reason?: unknown } | undefined)?.reason ?? ''))}.`;
   if (err.code === 'coach_full') return 'Not changed: this coach has no free place left for another pinned coachee.';
-  if (err.code === 'stale_revision') return 'Not changed: the round changed meanwhile (someone else, or the previous change is still solving). Look again and retry.';
+  if (err.code === 'stale_revision')
+    return 'Not changed: the round changed meanwhile (someone else, or the previous change is still solving). Look again and retry.';
   if (err.code === 'round_published') return 'This round is published already; it cannot change.';
-  const details = Array.isArray(err.details) ? (err.details as { message?: string }[]).map((d) => d.message).filter(Boolean) : [];
+  const details = Array.isArray(err.details)
+    ? (err.details as { message?: string }[]).map((d) => d.message).filter(Boolean)
+    : [];
   return `Not changed: ${details.length > 0 ? details.join('; ') : err.message}`;
 }
 
@@ -53,7 +68,11 @@ export class ConsoleRoundsController {
     } catch (err) {
       if ((err as DomainError).kind !== 'conflict') throw err;
       const { items } = await this.rounds.list(ctx.admin.organizationId, id);
-      return sendConsolePage(reply, 409, roundsPage(frameOf(ctx, this.config), program, items, (err as DomainError).message));
+      return sendConsolePage(
+        reply,
+        409,
+        roundsPage(frameOf(ctx, this.config), program, items, (err as DomainError).message),
+      );
     }
   }
 
@@ -66,12 +85,29 @@ export class ConsoleRoundsController {
     @Query('you') you: string | undefined,
     @Res() reply: FastifyReply,
   ) {
-    const before = changed && typeof was === 'string' ? { was: was.slice(0, 20_000), you: typeof you === 'string' ? you.slice(0, 8) : undefined } : undefined;
-    return sendConsolePage(reply, 200, await this.page(ctx, id, changed ? { notice: 'Changed. The rest of the round was solved again around your change.' } : undefined, before));
+    const before =
+      changed && typeof was === 'string'
+        ? { was: was.slice(0, 20_000), you: typeof you === 'string' ? you.slice(0, 8) : undefined }
+        : undefined;
+    return sendConsolePage(
+      reply,
+      200,
+      await this.page(
+        ctx,
+        id,
+        changed ? { notice: 'Changed. The rest of the round was solved again around your change.' } : undefined,
+        before,
+      ),
+    );
   }
 
   @Get('rounds/:id/coachees/:coacheeId')
-  async alternatives(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Param('coacheeId') coacheeId: string, @Res() reply: FastifyReply) {
+  async alternatives(
+    @SignedIn() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Param('coacheeId') coacheeId: string,
+    @Res() reply: FastifyReply,
+  ) {
     const round = await this.rounds.get(ctx.admin.organizationId, id);
     const program = await this.programs.get(ctx.admin.organizationId, round.programId);
     const [options] = await this.review.options(ctx.admin.organizationId, id, [coacheeId]);
@@ -84,33 +120,80 @@ export class ConsoleRoundsController {
     const round = await this.rounds.get(ctx.admin.organizationId, id);
     const program = await this.programs.get(ctx.admin.organizationId, round.programId);
     const { items } = await this.rounds.proposals(ctx.admin.organizationId, id);
-    return sendConsolePage(reply, 200, publishPage(frameOf(ctx, this.config), program, round, items as unknown as ProposalRow[]));
+    return sendConsolePage(
+      reply,
+      200,
+      publishPage(frameOf(ctx, this.config), program, round, items as unknown as ProposalRow[]),
+    );
   }
 
   @Get('rounds/:id/status')
   async status(@SignedIn() ctx: ConsoleContext, @Param('id') id: string) {
     const round = await this.rounds.get(ctx.admin.organizationId, id);
-    return { progress: round.progress, label: roundLabel(round), done: round.status !== 'queued' && round.status !== 'running' };
+    return {
+      progress: round.progress,
+      label: roundLabel(round),
+      done: round.status !== 'queued' && round.status !== 'running',
+    };
   }
 
   @Post('rounds/:id/pins')
   pin(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
-    return this.change(ctx, id, reply, () => this.rounds.pin(consoleActor(ctx.admin), id, { coacheeId: str(form, 'coacheeId'), coachId: str(form, 'coachId'), revision: revisionOf(form) }), str(form, 'coacheeId'));
+    return this.change(
+      ctx,
+      id,
+      reply,
+      () =>
+        this.rounds.pin(consoleActor(ctx.admin), id, {
+          coacheeId: str(form, 'coacheeId'),
+          coachId: str(form, 'coachId'),
+          revision: revisionOf(form),
+        }),
+      str(form, 'coacheeId'),
+    );
   }
 
   @Post('rounds/:id/unpin')
   unpin(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
-    return this.change(ctx, id, reply, () => this.rounds.unpin(consoleActor(ctx.admin), id, str(form, 'coacheeId'), { revision: revisionOf(form) }), str(form, 'coacheeId'));
+    return this.change(
+      ctx,
+      id,
+      reply,
+      () => this.rounds.unpin(consoleActor(ctx.admin), id, str(form, 'coacheeId'), { revision: revisionOf(form) }),
+      str(form, 'coacheeId'),
+    );
   }
 
   @Post('rounds/:id/exclusions')
   exclude(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
-    return this.change(ctx, id, reply, () => this.rounds.exclude(consoleActor(ctx.admin), id, { coacheeId: str(form, 'coacheeId'), coachId: str(form, 'coachId'), revision: revisionOf(form) }), str(form, 'coacheeId'));
+    return this.change(
+      ctx,
+      id,
+      reply,
+      () =>
+        this.rounds.exclude(consoleActor(ctx.admin), id, {
+          coacheeId: str(form, 'coacheeId'),
+          coachId: str(form, 'coachId'),
+          revision: revisionOf(form),
+        }),
+      str(form, 'coacheeId'),
+    );
   }
 
   @Post('rounds/:id/restorations')
   restore(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Body() form: Form, @Res() reply: FastifyReply) {
-    return this.change(ctx, id, reply, () => this.review.restore(consoleActor(ctx.admin), id, { coacheeId: str(form, 'coacheeId'), coachId: str(form, 'coachId'), revision: revisionOf(form) }), str(form, 'coacheeId'));
+    return this.change(
+      ctx,
+      id,
+      reply,
+      () =>
+        this.review.restore(consoleActor(ctx.admin), id, {
+          coacheeId: str(form, 'coacheeId'),
+          coachId: str(form, 'coachId'),
+          revision: revisionOf(form),
+        }),
+      str(form, 'coacheeId'),
+    );
   }
 
   @Post('rounds/:id/publish')
@@ -122,32 +205,66 @@ export class ConsoleRoundsController {
    * Runs a change; success goes back to the round (with the pairs before it, so the page can say what the re-solve
    * moved), a refusal shows the round with the reason (nothing changed). `coacheeId` is the coachee changed (null: publish).
    */
-  private async change(ctx: ConsoleContext, id: string, reply: FastifyReply, action: () => Promise<unknown>, coacheeId: string | null) {
-    const before = coacheeId === null ? [] : ((await this.rounds.proposals(ctx.admin.organizationId, id)).items as unknown as ProposalRow[]);
+  private async change(
+    ctx: ConsoleContext,
+    id: string,
+    reply: FastifyReply,
+    action: () => Promise<unknown>,
+    coacheeId: string | null,
+  ) {
+    const before =
+      coacheeId === null
+        ? []
+        : ((await this.rounds.proposals(ctx.admin.organizationId, id)).items as unknown as ProposalRow[]);
     try {
       await action();
       const was = before.length <= REVIEW_LIMIT ? `&was=${pairsBefore(before)}&you=${shortId(coacheeId ?? '')}` : '';
-      return reply.status(303).header('location', `/console/rounds/${id}${coacheeId === null ? '' : `?changed=1${was}`}`).send();
+      return reply
+        .status(303)
+        .header('location', `/console/rounds/${id}${coacheeId === null ? '' : `?changed=1${was}`}`)
+        .send();
     } catch (err) {
       const domain = err as DomainError;
       if (domain.kind !== 'conflict' && domain.kind !== 'invalid') throw err;
-      return sendConsolePage(reply, domain.kind === 'conflict' ? 409 : 422, await this.page(ctx, id, { alert: refusal(domain) }));
+      return sendConsolePage(
+        reply,
+        domain.kind === 'conflict' ? 409 : 422,
+        await this.page(ctx, id, { alert: refusal(domain) }),
+      );
     }
   }
 
-  private async page(ctx: ConsoleContext, id: string, message?: { alert?: string; notice?: string }, before?: { was: string; you?: string }): Promise<string> {
+  private async page(
+    ctx: ConsoleContext,
+    id: string,
+    message?: { alert?: string; notice?: string },
+    before?: { was: string; you?: string },
+  ): Promise<string> {
     const round = await this.rounds.get(ctx.admin.organizationId, id);
     const program = await this.programs.get(ctx.admin.organizationId, round.programId);
     const proposals = (await this.rounds.proposals(ctx.admin.organizationId, id)).items as unknown as ProposalRow[];
-    const { items: coaches } = round.status === 'proposed' ? await this.intake.listEnrollments(ctx.admin.organizationId, program.id, { role: 'coach', limit: 500 }) : { items: [] };
+    const { items: coaches } =
+      round.status === 'proposed'
+        ? await this.intake.listEnrollments(ctx.admin.organizationId, program.id, { role: 'coach', limit: 500 })
+        : { items: [] };
     const reviewed = round.status === 'proposed' && proposals.length <= REVIEW_LIMIT;
-    const options = reviewed ? await this.review.options(ctx.admin.organizationId, id, proposals.map((p) => p.coachee.id)) : [];
+    const options = reviewed
+      ? await this.review.options(
+          ctx.admin.organizationId,
+          id,
+          proposals.map((p) => p.coachee.id),
+        )
+      : [];
     const names = new Map<string, string>([
       ...coaches.map((c) => [shortId(c.id), c.name] as const),
       ...proposals.map((p) => [shortId(p.coachee.id), p.coachee.name] as const),
       ...round.unmatchedCoachees.map((u) => [shortId(u.coacheeId), u.name] as const),
     ]);
-    const moved = before && round.status === 'proposed' ? movedPairs(before.was, proposals, names, before.you) : undefined;
-    return roundPage(frameOf(ctx, this.config), program, round, proposals, coaches, message, { options: new Map(options.map((o) => [o.coacheeId, o])), moved });
+    const moved =
+      before && round.status === 'proposed' ? movedPairs(before.was, proposals, names, before.you) : undefined;
+    return roundPage(frameOf(ctx, this.config), program, round, proposals, coaches, message, {
+      options: new Map(options.map((o) => [o.coacheeId, o])),
+      moved,
+    });
   }
 }

@@ -18,7 +18,11 @@ export class ConsoleScimController {
   ) {}
 
   private async data(organizationId: string): Promise<ScimPageData> {
-    const [tokens, groups, provisioned] = await Promise.all([this.tokens.list(organizationId), this.scim.groupNames(organizationId), this.scim.provisioned(organizationId)]);
+    const [tokens, groups, provisioned] = await Promise.all([
+      this.tokens.list(organizationId),
+      this.scim.groupNames(organizationId),
+      this.scim.provisioned(organizationId),
+    ]);
     return { baseUrl: `${this.config.publicUrl}${SCIM_BASE}`, tokens, groups, provisioned };
   }
 
@@ -28,22 +32,55 @@ export class ConsoleScimController {
   }
 
   @Post('scim/tokens')
-  async create(@SignedIn() ctx: ConsoleContext, @Body() body: Record<string, unknown> | undefined, @Res() reply: FastifyReply) {
+  async create(
+    @SignedIn() ctx: ConsoleContext,
+    @Body() body: Record<string, unknown> | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     const name = typeof body?.name === 'string' ? body.name : '';
     const frame = frameOf(ctx, this.config);
     try {
       const created = await this.tokens.create(consoleActor(ctx.admin), { name });
-      return sendConsolePage(reply, 201, scimPage(frame, await this.data(ctx.admin.organizationId), {}, new Map(), undefined, { name: created.name, token: created.token }));
+      return sendConsolePage(
+        reply,
+        201,
+        scimPage(frame, await this.data(ctx.admin.organizationId), {}, new Map(), undefined, {
+          name: created.name,
+          token: created.token,
+        }),
+      );
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
       const errors = fieldErrors(err.details);
-      return sendConsolePage(reply, 422, scimPage(frame, await this.data(ctx.admin.organizationId), { name }, errors, 'The token was not created: fix the field marked below.'));
+      return sendConsolePage(
+        reply,
+        422,
+        scimPage(
+          frame,
+          await this.data(ctx.admin.organizationId),
+          { name },
+          errors,
+          'The token was not created: fix the field marked below.',
+        ),
+      );
     }
   }
 
   @Post('scim/tokens/:id/revoke')
   async revoke(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
     const revoked = await this.tokens.revoke(consoleActor(ctx.admin), id);
-    return sendConsolePage(reply, 200, scimPage(frameOf(ctx, this.config), await this.data(ctx.admin.organizationId), {}, new Map(), undefined, undefined, `The token “${revoked.name}” is revoked: requests with it are refused from now on.`));
+    return sendConsolePage(
+      reply,
+      200,
+      scimPage(
+        frameOf(ctx, this.config),
+        await this.data(ctx.admin.organizationId),
+        {},
+        new Map(),
+        undefined,
+        undefined,
+        `The token “${revoked.name}” is revoked: requests with it are refused from now on.`,
+      ),
+    );
   }
 }

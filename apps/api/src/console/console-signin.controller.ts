@@ -8,7 +8,15 @@ import { AdminsService, SSO_SIGN_IN_MINUTES, SsoRefused, SsoService } from '@tan
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readCookie, writeCookie } from '../http/cookies';
 import { ConsoleController, ensurePreCsrf, preCsrfValid, writeConsoleSession } from './console-auth';
-import { consoleErrorPage, consolePage, csrfField, errorSummary, fieldErrors, input, sendConsolePage } from './console-layout';
+import {
+  consoleErrorPage,
+  consolePage,
+  csrfField,
+  errorSummary,
+  fieldErrors,
+  input,
+  sendConsolePage,
+} from './console-layout';
 import { CONSOLE_SCRIPT } from './console-script';
 import { ssoRefusalPage } from './sso.pages';
 
@@ -21,7 +29,8 @@ export const SSO_COOKIE = 'tandem_console_sso';
  */
 export const SIGN_IN_ANSWER_MS = 300;
 
-const SIGNIN_INTRO = 'Enter the email address you were invited with. We email you a link that signs you in; it works once, for 15 minutes.';
+const SIGNIN_INTRO =
+  'Enter the email address you were invited with. We email you a link that signs you in; it works once, for 15 minutes.';
 
 /**
  * Sign-in by emailed link or by the organization's single sign-on (no session needed), the console's script. Sign-in
@@ -42,27 +51,72 @@ export class ConsoleSignInController {
 
   @Get('assets/console.js')
   script(@Res() reply: FastifyReply) {
-    return reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(CONSOLE_SCRIPT);
+    return reply
+      .header('content-type', 'text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .header('x-content-type-options', 'nosniff')
+      .send(CONSOLE_SCRIPT);
   }
 
   @Get('signin')
   @RouteConfig({ rateLimit: {} })
   async form(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    return sendConsolePage(reply, 200, this.signInForm(ensurePreCsrf(request, reply, this.config), '', undefined, undefined, '', undefined, await this.sso.anyConfigured()));
+    return sendConsolePage(
+      reply,
+      200,
+      this.signInForm(
+        ensurePreCsrf(request, reply, this.config),
+        '',
+        undefined,
+        undefined,
+        '',
+        undefined,
+        await this.sso.anyConfigured(),
+      ),
+    );
   }
 
   @Post('signin')
   @RouteConfig({ rateLimit: {} })
-  async request(@Req() request: FastifyRequest, @Body() body: { email?: unknown } | undefined, @Res() reply: FastifyReply) {
+  async request(
+    @Req() request: FastifyRequest,
+    @Body() body: { email?: unknown } | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     const started = performance.now();
     const csrf = ensurePreCsrf(request, reply, this.config);
-    if (!preCsrfValid(request, this.config)) return sendConsolePage(reply, 403, this.signInForm(csrf, '', 'This form expired. Please enter your email again.', undefined, '', undefined, await this.sso.anyConfigured()));
+    if (!preCsrfValid(request, this.config))
+      return sendConsolePage(
+        reply,
+        403,
+        this.signInForm(
+          csrf,
+          '',
+          'This form expired. Please enter your email again.',
+          undefined,
+          '',
+          undefined,
+          await this.sso.anyConfigured(),
+        ),
+      );
     try {
       await this.admins.requestSignIn(body?.email);
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
       const errors = fieldErrors(err.details);
-      return sendConsolePage(reply, 422, this.signInForm(csrf, typeof body?.email === 'string' ? body.email : '', undefined, errors.get('email'), '', undefined, await this.sso.anyConfigured()));
+      return sendConsolePage(
+        reply,
+        422,
+        this.signInForm(
+          csrf,
+          typeof body?.email === 'string' ? body.email : '',
+          undefined,
+          errors.get('email'),
+          '',
+          undefined,
+          await this.sso.anyConfigured(),
+        ),
+      );
     }
     // Whether the domain signs in by single sign-on only: a fact about the domain, the same for every address of it.
     const provider = await this.sso.forEmail(body?.email);
@@ -88,10 +142,19 @@ ${
   /** Starts a single sign-on: the email's domain finds the organization, its provider gets the browser. */
   @Post('sso')
   @RouteConfig({ rateLimit: {} })
-  async startSso(@Req() request: FastifyRequest, @Body() body: { email?: unknown } | undefined, @Res() reply: FastifyReply) {
+  async startSso(
+    @Req() request: FastifyRequest,
+    @Body() body: { email?: unknown } | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     const csrf = ensurePreCsrf(request, reply, this.config);
     const email = typeof body?.email === 'string' ? body.email : '';
-    if (!preCsrfValid(request, this.config)) return sendConsolePage(reply, 403, this.signInForm(csrf, '', 'This form expired. Please enter your email again.', undefined, email));
+    if (!preCsrfValid(request, this.config))
+      return sendConsolePage(
+        reply,
+        403,
+        this.signInForm(csrf, '', 'This form expired. Please enter your email again.', undefined, email),
+      );
     let started: { signInId: string; url: string } | undefined;
     try {
       started = await this.sso.start(body?.email);
@@ -101,13 +164,36 @@ ${
         return sendConsolePage(reply, page.status, page.markup);
       }
       if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
-      return sendConsolePage(reply, 422, this.signInForm(csrf, '', undefined, undefined, email, fieldErrors(err.details).get('email')));
+      return sendConsolePage(
+        reply,
+        422,
+        this.signInForm(csrf, '', undefined, undefined, email, fieldErrors(err.details).get('email')),
+      );
     }
     if (!started) {
-      const domain = email.slice(email.lastIndexOf('@') + 1).trim().toLowerCase();
-      return sendConsolePage(reply, 422, this.signInForm(csrf, email, undefined, undefined, email, `No organization signs in with single sign-on for ${domain}. Use an emailed link below.`));
+      const domain = email
+        .slice(email.lastIndexOf('@') + 1)
+        .trim()
+        .toLowerCase();
+      return sendConsolePage(
+        reply,
+        422,
+        this.signInForm(
+          csrf,
+          email,
+          undefined,
+          undefined,
+          email,
+          `No organization signs in with single sign-on for ${domain}. Use an emailed link below.`,
+        ),
+      );
     }
-    writeCookie(reply, this.config, SSO_COOKIE, started.signInId, { path: '/console', sameSite: 'lax', maxAgeSeconds: SSO_SIGN_IN_MINUTES * 60, signed: true });
+    writeCookie(reply, this.config, SSO_COOKIE, started.signInId, {
+      path: '/console',
+      sameSite: 'lax',
+      maxAgeSeconds: SSO_SIGN_IN_MINUTES * 60,
+      signed: true,
+    });
     return reply.status(303).header('location', started.url).header('cache-control', 'no-store').send();
   }
 
@@ -121,7 +207,10 @@ ${
     writeCookie(reply, this.config, SSO_COOKIE, undefined, { path: '/console', sameSite: 'lax', maxAgeSeconds: 0 });
     try {
       const { sessionToken } = await this.sso.finish(signInId, query);
-      return writeConsoleSession(reply.status(303), this.config, sessionToken).header('location', '/console/programs').header('cache-control', 'no-store').send();
+      return writeConsoleSession(reply.status(303), this.config, sessionToken)
+        .header('location', '/console/programs')
+        .header('cache-control', 'no-store')
+        .send();
     } catch (err) {
       if (!(err instanceof SsoRefused)) throw err;
       const page = ssoRefusalPage(err.reason, err.providerError);
@@ -155,23 +244,40 @@ ${
       return sendConsolePage(
         reply,
         403,
-        consolePage('Sign in', {}, html`<h1>Sign in to the Tandem console</h1><p>This form expired; press the button again.</p>
-<form method="post" action="/console/signin/${token}">${csrfField(csrf)}<button type="submit">Sign in</button></form>`),
+        consolePage(
+          'Sign in',
+          {},
+          html`<h1>Sign in to the Tandem console</h1><p>This form expired; press the button again.</p>
+<form method="post" action="/console/signin/${token}">${csrfField(csrf)}<button type="submit">Sign in</button></form>`,
+        ),
       );
     }
     const session = await this.admins.signIn(token);
     if (!session) return sendConsolePage(reply, 404, this.linkNotUsable());
-    return writeConsoleSession(reply.status(303), this.config, session).header('location', '/console/programs').header('cache-control', 'no-store').send();
+    return writeConsoleSession(reply.status(303), this.config, session)
+      .header('location', '/console/programs')
+      .header('cache-control', 'no-store')
+      .send();
   }
 
   /** The sign-in page; its single sign-on form only when some organization of the install signs in that way. */
-  private signInForm(csrf: string, email = '', alert?: string, emailError?: string, ssoEmail = '', ssoError?: string, withSso = true): string {
+  private signInForm(
+    csrf: string,
+    email = '',
+    alert?: string,
+    emailError?: string,
+    ssoEmail = '',
+    ssoError?: string,
+    withSso = true,
+  ): string {
     const errors = new Map(emailError ? [['email', emailError]] : []);
     return consolePage(
       'Sign in',
       {},
       html`<h1>Sign in to the Tandem console</h1>${errorSummary(alert)}
-${withSso ? html`<h2>With single sign-on</h2>
+${
+  withSso
+    ? html`<h2>With single sign-on</h2>
 <p>If your organization signs in with its identity provider (Okta, Microsoft Entra ID, Google, …), enter your work email: you continue at your provider.</p>
 <form method="post" action="/console/sso" novalidate>${csrfField(csrf)}
 <div><label for="f-sso-email">Work email address</label>
@@ -179,7 +285,9 @@ ${withSso ? html`<h2>With single sign-on</h2>
 ${ssoError ? html`<p class="error" id="f-sso-email-error">${ssoError}</p>` : ''}</div>
 <p><button type="submit">Continue with single sign-on</button></p>
 </form>
-<h2>With an emailed link</h2>` : ''}
+<h2>With an emailed link</h2>`
+    : ''
+}
 <p>${SIGNIN_INTRO}</p>
 <form method="post" action="/console/signin" novalidate>${csrfField(csrf)}
 ${input('email', 'Email address', email, errors, { type: 'email', required: true, attrs: 'autocomplete="email"' })}
@@ -189,7 +297,9 @@ ${input('email', 'Email address', email, errors, { type: 'email', required: true
   }
 
   private linkNotUsable(): string {
-    return consoleErrorPage('Link not valid', 'This sign-in link is not valid any more: it was used, it expired, or it is incomplete. Ask for a new one on the sign-in page.');
+    return consoleErrorPage(
+      'Link not valid',
+      'This sign-in link is not valid any more: it was used, it expired, or it is incomplete. Ask for a new one on the sign-in page.',
+    );
   }
 }
-

@@ -21,11 +21,19 @@ export class ConsoleSsoController {
   @Get('settings/sso')
   async show(@SignedIn() ctx: ConsoleContext, @Res() reply: FastifyReply) {
     const view = await this.sso.get(ctx.admin.organizationId);
-    return sendConsolePage(reply, 200, ssoSettingsPage(frameOf(ctx, this.config), view, this.sso.redirectUri, ssoFormOf(view)));
+    return sendConsolePage(
+      reply,
+      200,
+      ssoSettingsPage(frameOf(ctx, this.config), view, this.sso.redirectUri, ssoFormOf(view)),
+    );
   }
 
   @Post('settings/sso')
-  async save(@SignedIn() ctx: ConsoleContext, @Body() body: Record<string, unknown> | undefined, @Res() reply: FastifyReply) {
+  async save(
+    @SignedIn() ctx: ConsoleContext,
+    @Body() body: Record<string, unknown> | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     const form: SsoForm = {
       issuer: text(body?.issuer),
       clientId: text(body?.clientId),
@@ -49,20 +57,54 @@ export class ConsoleSsoController {
     const frame = frameOf(ctx, this.config);
     try {
       const view = await this.sso.save(consoleActor(ctx.admin), command);
-      const notice = view.magicLinkFallback ? 'Single sign-on is saved.' : 'Single sign-on is saved. Emailed sign-in links are off for your admins: they sign in with your identity provider.';
-      return sendConsolePage(reply, 200, ssoSettingsPage(frame, view, this.sso.redirectUri, ssoFormOf(view), new Map(), undefined, notice));
+      const notice = view.magicLinkFallback
+        ? 'Single sign-on is saved.'
+        : 'Single sign-on is saved. Emailed sign-in links are off for your admins: they sign in with your identity provider.';
+      return sendConsolePage(
+        reply,
+        200,
+        ssoSettingsPage(frame, view, this.sso.redirectUri, ssoFormOf(view), new Map(), undefined, notice),
+      );
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
       const errors = fieldErrors(err.details);
-      for (const [field, message] of [...errors]) if (field.startsWith('allowedDomains.')) errors.set('allowedDomains', `${form.allowedDomains!.split(/[\s,;]+/).filter(Boolean)[Number(field.split('.')[1])] ?? 'A domain'}: ${message}`);
+      for (const [field, message] of [...errors])
+        if (field.startsWith('allowedDomains.'))
+          errors.set(
+            'allowedDomains',
+            `${form.allowedDomains!.split(/[\s,;]+/).filter(Boolean)[Number(field.split('.')[1])] ?? 'A domain'}: ${message}`,
+          );
       const view = await this.sso.get(ctx.admin.organizationId);
-      return sendConsolePage(reply, 422, ssoSettingsPage(frame, view, this.sso.redirectUri, form, errors, 'Single sign-on was not saved: fix the fields marked below.'));
+      return sendConsolePage(
+        reply,
+        422,
+        ssoSettingsPage(
+          frame,
+          view,
+          this.sso.redirectUri,
+          form,
+          errors,
+          'Single sign-on was not saved: fix the fields marked below.',
+        ),
+      );
     }
   }
 
   @Post('settings/sso/remove')
   async remove(@SignedIn() ctx: ConsoleContext, @Res() reply: FastifyReply) {
     await this.sso.remove(consoleActor(ctx.admin));
-    return sendConsolePage(reply, 200, ssoSettingsPage(frameOf(ctx, this.config), undefined, this.sso.redirectUri, ssoFormOf(undefined), new Map(), undefined, 'Single sign-on is removed: admins sign in by emailed link.'));
+    return sendConsolePage(
+      reply,
+      200,
+      ssoSettingsPage(
+        frameOf(ctx, this.config),
+        undefined,
+        this.sso.redirectUri,
+        ssoFormOf(undefined),
+        new Map(),
+        undefined,
+        'Single sign-on is removed: admins sign in by emailed link.',
+      ),
+    );
   }
 }

@@ -5,7 +5,13 @@ import { NotFoundError } from '@tandem/domain';
 import { PairingsService, ProgramsService, readMailPage, ReportService } from '@tandem/workflows';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readCookie } from '../http/cookies';
-import { type ConsoleContext, ConsoleController, SESSION_COOKIE, SignedIn, writeOpsConsoleSession } from './console-auth';
+import {
+  type ConsoleContext,
+  ConsoleController,
+  SESSION_COOKIE,
+  SignedIn,
+  writeOpsConsoleSession,
+} from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
 import { boardPage, isBoardColumn, mailPage, type PairingDetail, pairingPage, reportPage } from './views.pages';
@@ -27,11 +33,24 @@ export class ConsoleViewsController {
   ) {}
 
   @Get('programs/:id/pairings')
-  async board(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Query('q') q: unknown, @Query('state') state: unknown, @Res() reply: FastifyReply) {
+  async board(
+    @SignedIn() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Query('q') q: unknown,
+    @Query('state') state: unknown,
+    @Res() reply: FastifyReply,
+  ) {
     const program = await this.programs.get(ctx.admin.organizationId, id);
     const { columns } = await this.pairings.board(ctx.admin.organizationId, id);
     const wanted = text(state, 20);
-    return sendConsolePage(reply, 200, boardPage(frameOf(ctx, this.config), program, columns, Date.now(), { search: text(q, 200), state: isBoardColumn(wanted) ? wanted : '' }));
+    return sendConsolePage(
+      reply,
+      200,
+      boardPage(frameOf(ctx, this.config), program, columns, Date.now(), {
+        search: text(q, 200),
+        state: isBoardColumn(wanted) ? wanted : '',
+      }),
+    );
   }
 
   @Get('pairings/:id')
@@ -66,10 +85,25 @@ export class ConsoleViewsController {
 
   /** The local mail viewer exists only while SMTP_URL is unset: with real mail, links must stay in the inboxes. */
   @Get('mail')
-  async mail(@SignedIn() ctx: ConsoleContext, @Query('kind') kind: unknown, @Query('to') to: unknown, @Query('offset') offset: unknown, @Res() reply: FastifyReply) {
+  async mail(
+    @SignedIn() ctx: ConsoleContext,
+    @Query('kind') kind: unknown,
+    @Query('to') to: unknown,
+    @Query('offset') offset: unknown,
+    @Res() reply: FastifyReply,
+  ) {
     if (this.config.smtpUrl) throw new NotFoundError('mail viewer');
-    const query = { kind: text(kind, 40), to: text(to, 200), offset: /^\d{1,7}$/.test(text(offset, 8)) ? Number(offset) : 0, limit: MAIL_PAGE };
+    const query = {
+      kind: text(kind, 40),
+      to: text(to, 200),
+      offset: /^\d{1,7}$/.test(text(offset, 8)) ? Number(offset) : 0,
+      limit: MAIL_PAGE,
+    };
     const page = await readMailPage(this.em.fork(), ctx.admin.organizationId, query, this.config);
-    return sendConsolePage(reply, 200, mailPage(frameOf(ctx, this.config), page.items, { query, more: page.more, kinds: page.kinds }));
+    return sendConsolePage(
+      reply,
+      200,
+      mailPage(frameOf(ctx, this.config), page.items, { query, more: page.more, kinds: page.kinds }),
+    );
   }
 }

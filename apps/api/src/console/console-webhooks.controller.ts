@@ -20,11 +20,19 @@ export class ConsoleWebhooksController {
 
   @Get('webhooks')
   async list(@SignedIn() ctx: ConsoleContext, @Res() reply: FastifyReply) {
-    return sendConsolePage(reply, 200, webhooksPage(frameOf(ctx, this.config), await this.webhooks.list(ctx.admin.organizationId)));
+    return sendConsolePage(
+      reply,
+      200,
+      webhooksPage(frameOf(ctx, this.config), await this.webhooks.list(ctx.admin.organizationId)),
+    );
   }
 
   @Post('webhooks')
-  async create(@SignedIn() ctx: ConsoleContext, @Body() body: Record<string, unknown> | undefined, @Res() reply: FastifyReply) {
+  async create(
+    @SignedIn() ctx: ConsoleContext,
+    @Body() body: Record<string, unknown> | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     const form = {
       url: text(body?.url)?.trim() ?? '',
       format: text(body?.format) ?? 'standard',
@@ -34,27 +42,56 @@ export class ConsoleWebhooksController {
     const frame = frameOf(ctx, this.config);
     try {
       const created = await this.webhooks.create(consoleActor(ctx.admin), form);
-      return sendConsolePage(reply, 201, webhooksPage(frame, await this.webhooks.list(ctx.admin.organizationId), {}, new Map(), undefined, created));
+      return sendConsolePage(
+        reply,
+        201,
+        webhooksPage(frame, await this.webhooks.list(ctx.admin.organizationId), {}, new Map(), undefined, created),
+      );
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
       const errors = fieldErrors(err.details);
       if (errors.has('events.0')) errors.set('events', errors.get('events.0')!);
       if (form.events.length === 0) errors.set('events', 'Choose at least one event.');
-      return sendConsolePage(reply, 422, webhooksPage(frame, await this.webhooks.list(ctx.admin.organizationId), form, errors, 'The endpoint was not added: fix the fields marked below.'));
+      return sendConsolePage(
+        reply,
+        422,
+        webhooksPage(
+          frame,
+          await this.webhooks.list(ctx.admin.organizationId),
+          form,
+          errors,
+          'The endpoint was not added: fix the fields marked below.',
+        ),
+      );
     }
   }
 
   @Get('webhooks/:id')
-  show(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
+  show(
+    @SignedIn() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ) {
     return this.page(ctx, id, query, reply);
   }
 
   /** An endpoint's page with its deliveries, after an action with the notice that says what it did. */
-  private async page(ctx: ConsoleContext, id: string, query: Record<string, unknown>, reply: FastifyReply, notice?: string) {
+  private async page(
+    ctx: ConsoleContext,
+    id: string,
+    query: Record<string, unknown>,
+    reply: FastifyReply,
+    notice?: string,
+  ) {
     const endpoint = await this.webhooks.get(ctx.admin.organizationId, id);
     const status = ['pending', 'delivered', 'failed'].includes(text(query?.status) ?? '') ? text(query.status)! : '';
     const offset = /^\d{1,7}$/.test(text(query?.offset) ?? '') ? text(query.offset)! : '0';
-    const page = await this.webhooks.deliveries(ctx.admin.organizationId, id, { ...(status ? { status } : {}), offset, limit: '50' });
+    const page = await this.webhooks.deliveries(ctx.admin.organizationId, id, {
+      ...(status ? { status } : {}),
+      offset,
+      limit: '50',
+    });
     return sendConsolePage(reply, 200, webhookPage(frameOf(ctx, this.config), endpoint, page, status, notice));
   }
 
@@ -65,7 +102,12 @@ export class ConsoleWebhooksController {
   }
 
   @Post('webhooks/:id/deliveries/:deliveryId/replay')
-  async replay(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Param('deliveryId') deliveryId: string, @Res() reply: FastifyReply) {
+  async replay(
+    @SignedIn() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Param('deliveryId') deliveryId: string,
+    @Res() reply: FastifyReply,
+  ) {
     await this.webhooks.replay(consoleActor(ctx.admin), id, deliveryId);
     return this.page(ctx, id, {}, reply, 'The delivery is sent again, with the same webhook-id.');
   }

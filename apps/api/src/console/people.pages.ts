@@ -1,6 +1,12 @@
 import type { ImportRowError } from '@tandem/domain';
 import { html } from '@tandem/mail';
-import { type CoachLearningView, type EnrollmentListItem, type ImportView, peopleColumns, type ProgramView } from '@tandem/workflows';
+import {
+  type CoachLearningView,
+  type EnrollmentListItem,
+  type ImportView,
+  peopleColumns,
+  type ProgramView,
+} from '@tandem/workflows';
 import { type ConsoleFrame, consolePage, csrfField, errorSummary, when } from './console-layout';
 
 /** One row of the people table. */
@@ -29,7 +35,9 @@ function stateOf(p: PersonRow): string {
 /** A coach's bio, folded (it can run to 4,000 characters); coachees have goals instead. */
 function bioCell(p: PersonRow) {
   if (p.role !== 'coach') return '';
-  return p.bio ? html`<details><summary>About ${p.name}</summary><p class="bio">${p.bio}</p></details>` : html`<span class="muted">No bio</span>`;
+  return p.bio
+    ? html`<details><summary>About ${p.name}</summary><p class="bio">${p.bio}</p></details>`
+    : html`<span class="muted">No bio</span>`;
 }
 
 /** Every row error of a refused upload, in place. */
@@ -83,7 +91,9 @@ ${upload.errors && upload.errors.length > 0 ? rowErrorsTable(upload.errors) : ''
       ['', 'Everyone'],
       ['coach', 'Coaches'],
       ['coachee', 'Coachees'],
-    ].map(([v, t]) => html`<option value="${v}"${v === query.role ? html` selected` : ''}>${t}</option>`)}</select></div></div>
+    ].map(
+      ([v, t]) => html`<option value="${v}"${v === query.role ? html` selected` : ''}>${t}</option>`,
+    )}</select></div></div>
 <p><button type="submit" class="secondary">Search</button></p>
 </form>
 ${
@@ -115,11 +125,20 @@ ${
 }
 
 /** An import: live progress while it runs (the script polls, without it the page reloads), then its outcome. */
-export function importPage(frame: ConsoleFrame, program: ProgramView, view: ImportView, separator?: 'semicolon' | 'tab'): string {
+export function importPage(
+  frame: ConsoleFrame,
+  program: ProgramView,
+  view: ImportView,
+  separator?: 'semicolon' | 'tab',
+): string {
   const running = view.status === 'queued' || view.status === 'running';
   return consolePage(
     `${program.name}: import`,
-    { ...frame, program: { id: program.id, name: program.name, current: 'people' }, refreshSeconds: running ? 2 : undefined },
+    {
+      ...frame,
+      program: { id: program.id, name: program.name, current: 'people' },
+      refreshSeconds: running ? 2 : undefined,
+    },
     html`<h1>Import of ${view.rows} rows</h1>
 ${separator ? html`<p class="muted">The file was read as ${separator}-separated.</p>` : ''}
 <div${running ? html` data-poll="/console/imports/${view.id}/status"` : ''} aria-live="polite">

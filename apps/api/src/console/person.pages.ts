@@ -1,6 +1,15 @@
 import { html } from '@tandem/mail';
 import type { PersonDetail, ProgramView } from '@tandem/workflows';
-import { type ConsoleFrame, consolePage, csrfField, errorSummary, type FieldErrors, input, select, sentence } from './console-layout';
+import {
+  type ConsoleFrame,
+  consolePage,
+  csrfField,
+  errorSummary,
+  type FieldErrors,
+  input,
+  select,
+  sentence,
+} from './console-layout';
 
 type Form = Record<string, unknown>;
 

@@ -1,11 +1,28 @@
 import { html } from '@tandem/mail';
 import type { AuditRow, EraseOutcome, PersonDetail, ProgramView } from '@tandem/workflows';
-import { type ConsoleFrame, consolePage, csrfField, errorSummary, type FieldErrors, input, when } from './console-layout';
+import {
+  type ConsoleFrame,
+  consolePage,
+  csrfField,
+  errorSummary,
+  type FieldErrors,
+  input,
+  when,
+} from './console-layout';
 
-const programFrame = (frame: ConsoleFrame, program: ProgramView): ConsoleFrame => ({ ...frame, program: { id: program.id, name: program.name, current: 'people' } });
+const programFrame = (frame: ConsoleFrame, program: ProgramView): ConsoleFrame => ({
+  ...frame,
+  program: { id: program.id, name: program.name, current: 'people' },
+});
 
 /** Asks to type the person's email before erasing them; a plain form, so it works without JavaScript. */
-export function erasePage(frame: ConsoleFrame, program: ProgramView, person: PersonDetail, errors: FieldErrors = new Map(), alert?: string): string {
+export function erasePage(
+  frame: ConsoleFrame,
+  program: ProgramView,
+  person: PersonDetail,
+  errors: FieldErrors = new Map(),
+  alert?: string,
+): string {
   return consolePage(
     `Erase ${person.name}`,
     programFrame(frame, program),
@@ -51,7 +68,8 @@ export function auditPage(
   errors: FieldErrors = new Map(),
   alert?: string,
 ): string {
-  const link = (offset: number) => `/console/audit?${new URLSearchParams({ ...query, offset: String(offset) }).toString()}`;
+  const link = (offset: number) =>
+    `/console/audit?${new URLSearchParams({ ...query, offset: String(offset) }).toString()}`;
   return consolePage(
     'Audit',
     frame,
@@ -76,10 +94,10 @@ ${
       : html`<p class="muted" role="status">Entries ${page.offset + 1} to ${page.offset + page.items.length} of ${page.total}.</p>
 <table><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Subject</th><th scope="col">Actor</th><th scope="col">Details</th></tr></thead>
 <tbody>${page.items.map(
-          (e) => html`<tr><td>${when(e.createdAt)}</td><td>${e.action}</td><td>${e.subjectType} ${e.subjectId}</td><td>${e.actor}</td><td>${e.data ? JSON.stringify(e.data) : ''}</td></tr>`,
+          (e) =>
+            html`<tr><td>${when(e.createdAt)}</td><td>${e.action}</td><td>${e.subjectType} ${e.subjectId}</td><td>${e.actor}</td><td>${e.data ? JSON.stringify(e.data) : ''}</td></tr>`,
         )}</tbody></table>
 <p>${page.offset > 0 ? html`<a href="${link(Math.max(0, page.offset - page.limit))}">Newer</a>` : ''}${page.offset + page.items.length < page.total ? html` <a href="${link(page.offset + page.limit)}">Older</a>` : ''}</p>`
 }`,
   );
 }
-

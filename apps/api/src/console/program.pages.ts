@@ -1,13 +1,28 @@
 import { everyText, humanDuration, parseHumanDuration } from '@tandem/domain';
 import { html } from '@tandem/mail';
 import { DURATION_BOUNDS, type ProgramView } from '@tandem/workflows';
-import { checkbox, type ConsoleFrame, consolePage, csrfField, errorSummary, type FieldErrors, input, select, when } from './console-layout';
+import {
+  checkbox,
+  type ConsoleFrame,
+  consolePage,
+  csrfField,
+  errorSummary,
+  type FieldErrors,
+  input,
+  select,
+  when,
+} from './console-layout';
 
 /** A duration field's hint: an example and the range the settings accept. */
-const range = (field: keyof typeof DURATION_BOUNDS, example: string) => `For example "${example}" (from ${humanDuration(DURATION_BOUNDS[field].min)} to ${humanDuration(DURATION_BOUNDS[field].max)})`;
+const range = (field: keyof typeof DURATION_BOUNDS, example: string) =>
+  `For example "${example}" (from ${humanDuration(DURATION_BOUNDS[field].min)} to ${humanDuration(DURATION_BOUNDS[field].max)})`;
 
 /** The programs list with the create form. */
-export function programsPage(frame: ConsoleFrame, programs: ProgramView[], form: { name?: string; errors?: FieldErrors; alert?: string } = {}): string {
+export function programsPage(
+  frame: ConsoleFrame,
+  programs: ProgramView[],
+  form: { name?: string; errors?: FieldErrors; alert?: string } = {},
+): string {
   const errors = form.errors ?? new Map();
   return consolePage(
     'Programs',
@@ -19,7 +34,8 @@ ${
     ? html`<div class="table-wrap"><table><caption class="muted">Your organization's programs, newest first</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Sessions</th><th scope="col">Created</th></tr></thead>
 <tbody>${programs.map(
-        (p) => html`<tr><td><a href="/console/programs/${p.id}">${p.name}</a></td><td>${p.status}</td><td>${p.cadence.sessions} sessions, ${everyText(p.cadence.interval)}</td><td>${when(p.createdAt)}</td></tr>`,
+        (p) =>
+          html`<tr><td><a href="/console/programs/${p.id}">${p.name}</a></td><td>${p.status}</td><td>${p.cadence.sessions} sessions, ${everyText(p.cadence.interval)}</td><td>${when(p.createdAt)}</td></tr>`,
       )}</tbody></table></div>`
     : ''
 }
@@ -47,7 +63,13 @@ const OBJECTIVES = [
 ] as const;
 
 /** The settings form of a program: every setting with its inline error. `values` are the form's (or the program's) values. */
-export function settingsPage(frame: ConsoleFrame, program: ProgramView, values: SettingsValues, errors: FieldErrors, message?: { alert?: string; notice?: string }): string {
+export function settingsPage(
+  frame: ConsoleFrame,
+  program: ProgramView,
+  values: SettingsValues,
+  errors: FieldErrors,
+  message?: { alert?: string; notice?: string },
+): string {
   const skills = [...values.skills, { key: '', label: '', weight: '' }];
   return consolePage(
     `${program.name}: settings`,
@@ -58,7 +80,17 @@ ${errorSummary(message?.alert)}${message?.notice ? html`<div class="notice" role
 <input type="hidden" name="version" value="${program.version}">
 <fieldset><legend>Program</legend><div class="grid">
 ${input('name', 'Name', values.name, errors, { required: true })}
-${select('status', 'Status', values.status, [['draft', 'Draft'], ['active', 'Active'], ['archived', 'Archived']], errors)}
+${select(
+  'status',
+  'Status',
+  values.status,
+  [
+    ['draft', 'Draft'],
+    ['active', 'Active'],
+    ['archived', 'Archived'],
+  ],
+  errors,
+)}
 ${input('adminEmail', 'Admin email (gets alerts)', values.adminEmail, errors, { type: 'email' })}
 ${input('offerTtl', 'A coach can answer an offer for', values.offerTtl, errors, { hint: range('offerTtl', '7 days') })}
 </div>${checkbox('autoPublish', 'Publish rounds as soon as they are solved', values.autoPublish)}</fieldset>
@@ -67,12 +99,13 @@ ${input('offerTtl', 'A coach can answer an offer for', values.offerTtl, errors, 
 ${errors.get('skills') ? html`<p class="error">${errors.get('skills')}</p>` : ''}
 <div class="table-wrap"><table><thead><tr><th scope="col">Key</th><th scope="col">Label</th><th scope="col">Weight</th></tr></thead><tbody>
 ${skills.map(
-  (s, i) => html`<tr><td>${input(`skills.${i}.key`, `Skill ${i + 1} key`, s.key, errors)}</td><td>${input(`skills.${i}.label`, `Skill ${i + 1} label`, s.label, errors)}</td><td>${input(
-    `skills.${i}.weight`,
-    `Skill ${i + 1} weight`,
-    s.weight,
-    errors,
-  )}</td></tr>`,
+  (s, i) =>
+    html`<tr><td>${input(`skills.${i}.key`, `Skill ${i + 1} key`, s.key, errors)}</td><td>${input(`skills.${i}.label`, `Skill ${i + 1} label`, s.label, errors)}</td><td>${input(
+      `skills.${i}.weight`,
+      `Skill ${i + 1} weight`,
+      s.weight,
+      errors,
+    )}</td></tr>`,
 )}
 </tbody></table></div></fieldset>
 <fieldset><legend>Matching policy</legend>
@@ -89,7 +122,10 @@ ${checkbox('policy.forbidReportingLine', 'Never pair people in one reporting lin
 <p class="muted" id="weights-hint">Relative weights from 0 to 10: only their proportions matter, as they are scaled to add up to 1 when scoring (0.55, 0.15, 0.15, 0.1 and 0.05 give skills 55% of the score). 0 leaves a part out.</p>
 <div class="grid">
 ${(['skills', 'effectiveness', 'timezone', 'language', 'level'] as const).map((w) =>
-  input(`policy.weights.${w}`, WEIGHT_LABELS[w], values.policy.weights[w], errors, { type: 'number', attrs: 'step="any" min="0" max="10"' }),
+  input(`policy.weights.${w}`, WEIGHT_LABELS[w], values.policy.weights[w], errors, {
+    type: 'number',
+    attrs: 'step="any" min="0" max="10"',
+  }),
 )}
 </div></fieldset>
 <fieldset><legend>Cadence</legend><div class="grid">
@@ -142,7 +178,12 @@ export function settingsOf(p: ProgramView): SettingsValues {
     autoPublish: p.autoPublish,
     skills: p.skills.map((s) => ({ ...s })),
     policy: { ...p.policy, weights: { ...p.policy.weights } },
-    cadence: { ...p.cadence, interval: humanDuration(p.cadence.interval), sessionDuration: humanDuration(p.cadence.sessionDuration), reminderLead: humanDuration(p.cadence.reminderLead) },
+    cadence: {
+      ...p.cadence,
+      interval: humanDuration(p.cadence.interval),
+      sessionDuration: humanDuration(p.cadence.sessionDuration),
+      reminderLead: humanDuration(p.cadence.reminderLead),
+    },
     feedback: {
       enabled: p.feedback.enabled,
       reminderAfter: humanDuration(p.feedback.reminderAfter),
@@ -160,7 +201,11 @@ const on = (form: Form, name: string) => form[name] === 'on';
 export function settingsFromForm(form: Form): SettingsValues {
   const skills: SettingsValues['skills'] = [];
   for (let i = 0; i < 21; i++) {
-    const row = { key: text(form, `skills.${i}.key`).trim(), label: text(form, `skills.${i}.label`).trim(), weight: text(form, `skills.${i}.weight`).trim() };
+    const row = {
+      key: text(form, `skills.${i}.key`).trim(),
+      label: text(form, `skills.${i}.label`).trim(),
+      weight: text(form, `skills.${i}.weight`).trim(),
+    };
     if (row.key || row.label || row.weight) skills.push(row);
   }
   return {
@@ -186,7 +231,12 @@ export function settingsFromForm(form: Form): SettingsValues {
         level: text(form, 'policy.weights.level'),
       },
     },
-    cadence: { sessions: text(form, 'cadence.sessions'), interval: text(form, 'cadence.interval').trim(), sessionDuration: text(form, 'cadence.sessionDuration').trim(), reminderLead: text(form, 'cadence.reminderLead').trim() },
+    cadence: {
+      sessions: text(form, 'cadence.sessions'),
+      interval: text(form, 'cadence.interval').trim(),
+      sessionDuration: text(form, 'cadence.sessionDuration').trim(),
+      reminderLead: text(form, 'cadence.reminderLead').trim(),
+    },
     feedback: {
       enabled: on(form, 'feedback.enabled'),
       reminderAfter: text(form, 'feedback.reminderAfter').trim(),
@@ -197,10 +247,19 @@ export function settingsFromForm(form: Form): SettingsValues {
 }
 
 /** A typed number, or the text itself so that the program's validation names the field. */
-const num = (value: string | number): unknown => (typeof value === 'number' ? value : value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value);
+const num = (value: string | number): unknown =>
+  typeof value === 'number' ? value : value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
 
 /** The duration fields of the form, by field path. */
-export const DURATION_FIELDS = ['offerTtl', 'cadence.interval', 'cadence.sessionDuration', 'cadence.reminderLead', 'feedback.reminderAfter', 'feedback.inactivityWindow', 'feedback.inactivityGrace'] as const;
+export const DURATION_FIELDS = [
+  'offerTtl',
+  'cadence.interval',
+  'cadence.sessionDuration',
+  'cadence.reminderLead',
+  'feedback.reminderAfter',
+  'feedback.inactivityWindow',
+  'feedback.inactivityGrace',
+] as const;
 
 const durationAt = (values: SettingsValues, field: (typeof DURATION_FIELDS)[number]): string => {
   const [group, key] = field.split('.') as [string, string | undefined];
@@ -214,7 +273,13 @@ export function durationErrors(values: SettingsValues): FieldErrors {
   for (const field of DURATION_FIELDS) {
     const typed = durationAt(values, field);
     if (field === 'feedback.inactivityGrace' && typed === '') continue;
-    if (parseHumanDuration(typed) === undefined) errors.set(field, typed.trim() === '' ? 'Enter a duration, for example "2 weeks" or "24 hours".' : `"${typed}" is not a duration: write a number and a unit, for example "2 weeks", "14 days", "1 month" or "24 hours".`);
+    if (parseHumanDuration(typed) === undefined)
+      errors.set(
+        field,
+        typed.trim() === ''
+          ? 'Enter a duration, for example "2 weeks" or "24 hours".'
+          : `"${typed}" is not a duration: write a number and a unit, for example "2 weeks", "14 days", "1 month" or "24 hours".`,
+      );
   }
   return errors;
 }
@@ -241,7 +306,12 @@ export function settingsCommand(values: SettingsValues, version: unknown): Recor
       forbidReportingLine: values.policy.forbidReportingLine,
       weights: Object.fromEntries(Object.entries(values.policy.weights).map(([k, v]) => [k, num(v)])),
     },
-    cadence: { sessions: num(values.cadence.sessions), interval: iso(values.cadence.interval), sessionDuration: iso(values.cadence.sessionDuration), reminderLead: iso(values.cadence.reminderLead) },
+    cadence: {
+      sessions: num(values.cadence.sessions),
+      interval: iso(values.cadence.interval),
+      sessionDuration: iso(values.cadence.sessionDuration),
+      reminderLead: iso(values.cadence.reminderLead),
+    },
     feedback: {
       enabled: values.feedback.enabled,
       reminderAfter: iso(values.feedback.reminderAfter),

@@ -1,6 +1,12 @@
 import type { ScoreBreakdown } from '@tandem/domain';
 import { html, pairReasonText, SafeHtml, unmatchedReasonText } from '@tandem/mail';
-import { type CoacheeOptions, type EnrollmentListItem, type ProgramView, type RoundView, whyLower } from '@tandem/workflows';
+import {
+  type CoacheeOptions,
+  type EnrollmentListItem,
+  type ProgramView,
+  type RoundView,
+  whyLower,
+} from '@tandem/workflows';
 import { type ConsoleFrame, consolePage, csrfField, errorSummary, when } from './console-layout';
 
 /** A proposal as RoundsService.proposals lists it. */
@@ -20,7 +26,8 @@ export const unmatchedReason = unmatchedReasonText;
 /** A round's status line (also the polled JSON's label). */
 export function roundLabel(round: RoundView): string {
   if (round.status === 'queued') return 'Waiting for a worker…';
-  if (round.status === 'running') return `Solving${round.phase ? `: ${round.phase}` : ''} (${Math.round(round.progress * 100)}%)`;
+  if (round.status === 'running')
+    return `Solving${round.phase ? `: ${round.phase}` : ''} (${Math.round(round.progress * 100)}%)`;
   if (round.status === 'failed') return `Failed${round.error ? `: ${round.error}` : ''}`;
   if (round.status === 'proposed') return `Proposed: ${round.matched ?? 0} pairs, ${round.unmatched ?? 0} unmatched`;
   if (round.status === 'published') return `Published: ${round.matched ?? 0} offers sent`;
@@ -54,7 +61,8 @@ export function scoreBar(breakdown: ScoreBreakdown, terms: string[]): SafeHtml {
   const parts = breakdown.terms.filter((t) => t.points > 0);
   const words = parts.map((t) => `${t.term} ${t.points.toFixed(1)}`).join(', ');
   return html`<div class="bar" role="img" aria-label="Score ${breakdown.score.toFixed(1)} of 100: ${words}">${parts.map(
-    (t) => html`<span class="t${Math.max(0, terms.indexOf(t.term)) % 6}" style="width:${Math.min(100, t.points).toFixed(2)}%" title="${t.term}: ${t.points.toFixed(1)}"></span>`,
+    (t) =>
+      html`<span class="t${Math.max(0, terms.indexOf(t.term)) % 6}" style="width:${Math.min(100, t.points).toFixed(2)}%" title="${t.term}: ${t.points.toFixed(1)}"></span>`,
   )}</div>`;
 }
 
@@ -79,19 +87,38 @@ export function pairsBefore(proposals: { coachee: { id: string }; coach: { id: s
 }
 
 /** What moved between the pairs before (`pairsBefore`) and the round's proposals now. */
-export function movedPairs(before: string, proposals: ProposalRow[], names: Map<string, string>, yours: string | undefined): MovedPair[] {
+export function movedPairs(
+  before: string,
+  proposals: ProposalRow[],
+  names: Map<string, string>,
+  yours: string | undefined,
+): MovedPair[] {
   const was = new Map<string, string>();
   for (const pair of before.split('.')) if (/^[0-9a-f]{16}$/.test(pair)) was.set(pair.slice(0, 8), pair.slice(8));
-  const nameOf = (short: string | null) => (short === null ? null : (names.get(short) ?? 'a coach no longer in the pool'));
+  const nameOf = (short: string | null) =>
+    short === null ? null : (names.get(short) ?? 'a coach no longer in the pool');
   const moved: MovedPair[] = [];
   const now = new Set<string>();
   for (const p of proposals) {
     const e = shortId(p.coachee.id);
     now.add(e);
     const c = shortId(p.coach.id);
-    if (was.get(e) !== c) moved.push({ coachee: p.coachee.name, before: nameOf(was.get(e) ?? null), after: p.coach.name, yours: e === yours });
+    if (was.get(e) !== c)
+      moved.push({
+        coachee: p.coachee.name,
+        before: nameOf(was.get(e) ?? null),
+        after: p.coach.name,
+        yours: e === yours,
+      });
   }
-  for (const [e, c] of was) if (!now.has(e)) moved.push({ coachee: names.get(e) ?? 'a coachee no longer in the pool', before: nameOf(c), after: null, yours: e === yours });
+  for (const [e, c] of was)
+    if (!now.has(e))
+      moved.push({
+        coachee: names.get(e) ?? 'a coachee no longer in the pool',
+        before: nameOf(c),
+        after: null,
+        yours: e === yours,
+      });
   return moved.sort((a, b) => Number(b.yours) - Number(a.yours) || a.coachee.localeCompare(b.coachee));
 }
 
@@ -135,13 +162,21 @@ export function roundPage(
   const solving = round.status === 'queued' || round.status === 'running';
   const editable = round.status === 'proposed';
   const warnings = editable ? lowPinWarnings(proposals, review.options) : [];
-  const names = new Map<string, string>([...coaches.map((c) => [c.id, c.name] as const), ...proposals.map((p) => [p.coachee.id, p.coachee.name] as const), ...round.unmatchedCoachees.map((u) => [u.coacheeId, u.name] as const)]);
+  const names = new Map<string, string>([
+    ...coaches.map((c) => [c.id, c.name] as const),
+    ...proposals.map((p) => [p.coachee.id, p.coachee.name] as const),
+    ...round.unmatchedCoachees.map((u) => [u.coacheeId, u.name] as const),
+  ]);
   const terms = [...new Set(proposals.flatMap((p) => p.breakdown.terms.map((t) => t.term)))];
   const csrf = csrfField(frame.csrf!);
   const revision = html`<input type="hidden" name="revision" value="${round.revision}">`;
   return consolePage(
     `${program.name}: round`,
-    { ...frame, program: { id: program.id, name: program.name, current: 'rounds' }, refreshSeconds: solving ? 2 : undefined },
+    {
+      ...frame,
+      program: { id: program.id, name: program.name, current: 'rounds' },
+      refreshSeconds: solving ? 2 : undefined,
+    },
     html`<h1>Round of ${when(round.createdAt)}</h1>
 ${errorSummary(message?.alert)}${message?.notice ? html`<div class="notice" role="status">${message.notice}</div>` : ''}
 <div${solving ? html` data-poll="/console/rounds/${round.id}/status"` : ''} aria-live="polite">
@@ -156,7 +191,8 @@ ${
           ? html`<p>No other pair moved.</p>`
           : html`<p>${review.moved.filter((m) => !m.yours).length} other ${review.moved.filter((m) => !m.yours).length === 1 ? 'coachee’s pair' : 'coachees’ pairs'} moved:</p>`
       }<ul class="moved">${review.moved.map(
-        (m) => html`<li>${m.coachee}: ${m.before ?? 'unmatched'} → ${m.after ?? 'unmatched'}${m.yours ? ' (your change)' : ''}</li>`,
+        (m) =>
+          html`<li>${m.coachee}: ${m.before ?? 'unmatched'} → ${m.after ?? 'unmatched'}${m.yours ? ' (your change)' : ''}</li>`,
       )}</ul></section>`
     : ''
 }
@@ -173,7 +209,9 @@ ${
 <p class="legend muted" aria-hidden="true">Score parts:${terms.map((t, i) => html`<span class="t${i % 6}"></span>${t}`)}</p>
 <div class="table-wrap"><table class="stack proposals"><thead><tr><th scope="col">Coachee</th><th scope="col">Coach</th><th scope="col">Score</th><th scope="col">Why</th>${editable ? html`<th scope="col">Change</th>` : ''}</tr></thead>
 <tbody>${proposals.map(
-        (p) => html`<tr><td data-label="Coachee">${p.coachee.name}</td><td data-label="Coach">${p.coach.name}${p.pinned ? html` <strong>(pinned)</strong>` : ''}</td>
+        (
+          p,
+        ) => html`<tr><td data-label="Coachee">${p.coachee.name}</td><td data-label="Coach">${p.coach.name}${p.pinned ? html` <strong>(pinned)</strong>` : ''}</td>
 <td data-label="Score">${scoreBar(p.breakdown, terms)}<span>${p.score.toFixed(1)}</span></td>
 <td data-label="Why"><ul>${p.breakdown.reasons.map((r) => html`<li>${r}</li>`)}</ul>${editable ? html`<a href="/console/rounds/${round.id}/coachees/${p.coachee.id}">Other coaches for ${p.coachee.name}</a>` : ''}</td>
 ${
@@ -182,10 +220,10 @@ ${
 <form method="post" action="/console/rounds/${round.id}/pins">${csrf}${revision}<input type="hidden" name="coacheeId" value="${p.coachee.id}">
 <label for="swap-${p.id}">Coach for ${p.coachee.name}</label>
 <select id="swap-${p.id}" name="coachId">${coaches.map((c) => {
-          const opts = review.options.get(p.coachee.id);
-          const option = c.id === p.coach.id ? opts?.current : opts?.others.find((o) => o.coachId === c.id);
-          return html`<option value="${c.id}"${c.id === p.coach.id ? new SafeHtml(' selected') : ''}>${optionLabel(c.name, option)}</option>`;
-        })}</select>
+        const opts = review.options.get(p.coachee.id);
+        const option = c.id === p.coach.id ? opts?.current : opts?.others.find((o) => o.coachId === c.id);
+        return html`<option value="${c.id}"${c.id === p.coach.id ? new SafeHtml(' selected') : ''}>${optionLabel(c.name, option)}</option>`;
+      })}</select>
 <button type="submit" class="small">Pin or swap</button></form>
 ${
   p.pinned
@@ -203,7 +241,8 @@ ${
 ${
   round.unmatchedCoachees.length > 0 && !solving
     ? html`<h2>Unmatched coachees</h2><ul>${round.unmatchedCoachees.map(
-        (u) => html`<li>${u.name}: ${unmatchedReason(u.reason)}${editable ? html` (<a href="/console/rounds/${round.id}/coachees/${u.coacheeId}">see every coach for ${u.name}</a>)` : ''}</li>`,
+        (u) =>
+          html`<li>${u.name}: ${unmatchedReason(u.reason)}${editable ? html` (<a href="/console/rounds/${round.id}/coachees/${u.coacheeId}">see every coach for ${u.name}</a>)` : ''}</li>`,
       )}</ul>`
     : ''
 }
@@ -225,7 +264,12 @@ ${
 }
 
 /** A coachee's options in a proposed round: every coach with the score, places left and why it is lower. */
-export function alternativesPage(frame: ConsoleFrame, program: ProgramView, round: RoundView, options: CoacheeOptions): string {
+export function alternativesPage(
+  frame: ConsoleFrame,
+  program: ProgramView,
+  round: RoundView,
+  options: CoacheeOptions,
+): string {
   const editable = round.status === 'proposed';
   const csrf = csrfField(frame.csrf!);
   const allowed = options.others.filter((o) => o.score !== null);
@@ -243,11 +287,12 @@ ${
     : html`<div class="table-wrap"><table class="stack alternatives"><caption>Other coaches, best first</caption>
 <thead><tr><th scope="col">Coach</th><th scope="col">Score</th><th scope="col">Free places</th><th scope="col">Why lower</th>${editable ? html`<th scope="col">Change</th>` : ''}</tr></thead>
 <tbody>${allowed.map(
-        (o) => html`<tr><td data-label="Coach">${o.name}</td><td data-label="Score">${o.score!.toFixed(1)}</td><td data-label="Free places">${o.freePlaces}</td><td data-label="Why lower">${whyLower(o, current, pairReasonText)}</td>${
-          editable
-            ? html`<td data-label="Change"><form method="post" action="/console/rounds/${round.id}/pins">${csrf}<input type="hidden" name="revision" value="${round.revision}"><input type="hidden" name="coacheeId" value="${options.coacheeId}"><input type="hidden" name="coachId" value="${o.coachId}"><button type="submit" class="small" aria-label="Pin this coach: ${o.name} for ${options.name}">Pin this coach</button></form></td>`
-            : ''
-        }</tr>`,
+        (o) =>
+          html`<tr><td data-label="Coach">${o.name}</td><td data-label="Score">${o.score!.toFixed(1)}</td><td data-label="Free places">${o.freePlaces}</td><td data-label="Why lower">${whyLower(o, current, pairReasonText)}</td>${
+            editable
+              ? html`<td data-label="Change"><form method="post" action="/console/rounds/${round.id}/pins">${csrf}<input type="hidden" name="revision" value="${round.revision}"><input type="hidden" name="coacheeId" value="${options.coacheeId}"><input type="hidden" name="coachId" value="${o.coachId}"><button type="submit" class="small" aria-label="Pin this coach: ${o.name} for ${options.name}">Pin this coach</button></form></td>`
+              : ''
+          }</tr>`,
       )}</tbody></table></div>`
 }
 ${ruledOut.length > 0 ? html`<h2>Ruled out</h2><ul>${ruledOut.map((o) => html`<li>${o.name}: ${pairReasonText(o.ruledOut!)}</li>`)}</ul>` : ''}
@@ -256,7 +301,12 @@ ${ruledOut.length > 0 ? html`<h2>Ruled out</h2><ul>${ruledOut.map((o) => html`<l
 }
 
 /** The publish step: what publishing sends, before anything is sent. Works without JavaScript. */
-export function publishPage(frame: ConsoleFrame, program: ProgramView, round: RoundView, proposals: ProposalRow[]): string {
+export function publishPage(
+  frame: ConsoleFrame,
+  program: ProgramView,
+  round: RoundView,
+  proposals: ProposalRow[],
+): string {
   const coaches = new Set(proposals.map((p) => p.coach.id)).size;
   const emails = proposals.length;
   return consolePage(

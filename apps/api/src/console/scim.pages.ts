@@ -1,6 +1,14 @@
 import { html } from '@tandem/mail';
 import type { ScimTokenView } from '@tandem/workflows';
-import { type ConsoleFrame, consolePage, csrfField, errorSummary, type FieldErrors, input, when } from './console-layout';
+import {
+  type ConsoleFrame,
+  consolePage,
+  csrfField,
+  errorSummary,
+  type FieldErrors,
+  input,
+  when,
+} from './console-layout';
 
 /** What an audit action of SCIM means, for people who are not developers. */
 const CHANGE_WORDS: Record<string, string> = {
@@ -20,16 +28,33 @@ export interface ScimPageData {
   tokens: ScimTokenView[];
   groups: string[];
   provisioned: {
-    people: { id: string; name: string; email: string; active: boolean; deleted: boolean; provisioned_at: Date; enrollments: number }[];
+    people: {
+      id: string;
+      name: string;
+      email: string;
+      active: boolean;
+      deleted: boolean;
+      provisioned_at: Date;
+      enrollments: number;
+    }[];
     total: number;
     changes: { action: string; subject_type: string; created_at: Date }[];
   };
 }
 
 /** SCIM provisioning: the address and tokens an identity provider needs, the groups it can use, and what it did. */
-export function scimPage(frame: ConsoleFrame, data: ScimPageData, form: { name?: string } = {}, errors: FieldErrors = new Map(), alert?: string, created?: { name: string; token: string }, notice?: string): string {
+export function scimPage(
+  frame: ConsoleFrame,
+  data: ScimPageData,
+  form: { name?: string } = {},
+  errors: FieldErrors = new Map(),
+  alert?: string,
+  created?: { name: string; token: string },
+  notice?: string,
+): string {
   const csrf = csrfField(frame.csrf!);
-  const state = (p: ScimPageData['provisioned']['people'][number]) => (p.deleted ? 'Deleted by the identity provider' : p.active ? 'Active' : 'Deactivated');
+  const state = (p: ScimPageData['provisioned']['people'][number]) =>
+    p.deleted ? 'Deleted by the identity provider' : p.active ? 'Active' : 'Deactivated';
   return consolePage(
     'Provisioning (SCIM)',
     frame,
@@ -51,7 +76,9 @@ ${
     ? html`<p role="status">No tokens yet.</p>`
     : html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Name</th><th scope="col">Starts with</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col"></th></tr></thead>
 <tbody>${data.tokens.map(
-        (t) => html`<tr><td data-label="Name">${t.name}</td><td data-label="Starts with"><code>${t.prefix}…</code></td><td data-label="Created">${when(t.createdAt)}</td><td data-label="Last used">${t.lastUsedAt ? when(t.lastUsedAt) : 'Never'}</td>
+        (
+          t,
+        ) => html`<tr><td data-label="Name">${t.name}</td><td data-label="Starts with"><code>${t.prefix}…</code></td><td data-label="Created">${when(t.createdAt)}</td><td data-label="Last used">${t.lastUsedAt ? when(t.lastUsedAt) : 'Never'}</td>
 <td data-label="State">${t.revokedAt ? `Revoked ${when(t.revokedAt)}` : 'In use'}</td>
 <td>${t.revokedAt ? '' : html`<form method="post" action="/console/scim/tokens/${t.id}/revoke" class="inline">${csrf}<button type="submit" class="danger">Revoke</button></form>`}</td></tr>`,
       )}</tbody></table></div>`

@@ -1,7 +1,16 @@
 import { everyText } from '@tandem/domain';
 import { html, SafeHtml } from '@tandem/mail';
 import type { OutboxItem } from '@tandem/mail';
-import { type BoardCard, type BoardColumn, endReasonText, MAIL_KINDS, type MailPageQuery, type PairingSession, type ProgramReport, type ProgramView } from '@tandem/workflows';
+import {
+  type BoardCard,
+  type BoardColumn,
+  endReasonText,
+  MAIL_KINDS,
+  type MailPageQuery,
+  type PairingSession,
+  type ProgramReport,
+  type ProgramView,
+} from '@tandem/workflows';
 import { barChart, type Bar } from './charts';
 import { age, type ConsoleFrame, consolePage, when } from './console-layout';
 
@@ -28,7 +37,12 @@ export const PAIRING_STATE: Record<string, string> = {
 };
 
 /** A session's state in words. */
-export const SESSION_STATE: Record<string, string> = { scheduled: 'Scheduled', held: 'Held', missed: 'Missed', cancelled: 'Cancelled' };
+export const SESSION_STATE: Record<string, string> = {
+  scheduled: 'Scheduled',
+  held: 'Held',
+  missed: 'Missed',
+  cancelled: 'Cancelled',
+};
 
 /** An outbox message's status in words. */
 export const MAIL_STATUS: Record<string, string> = {
@@ -61,12 +75,19 @@ export interface BoardQuery {
 }
 
 /** The board's columns with only the cards that match the query (a state filter keeps that column alone). */
-export function filterBoard(columns: Record<BoardColumn, BoardCard[]>, query: BoardQuery): { key: BoardColumn; title: string; cards: BoardCard[] }[] {
+export function filterBoard(
+  columns: Record<BoardColumn, BoardCard[]>,
+  query: BoardQuery,
+): { key: BoardColumn; title: string; cards: BoardCard[] }[] {
   const needle = query.search.trim().toLowerCase();
   return COLUMNS.filter(([key]) => !query.state || key === query.state).map(([key, title]) => ({
     key,
     title,
-    cards: needle ? columns[key].filter((c) => c.coacheeName.toLowerCase().includes(needle) || c.coachName.toLowerCase().includes(needle)) : columns[key],
+    cards: needle
+      ? columns[key].filter(
+          (c) => c.coacheeName.toLowerCase().includes(needle) || c.coachName.toLowerCase().includes(needle),
+        )
+      : columns[key],
   }));
 }
 
@@ -74,7 +95,13 @@ export function filterBoard(columns: Record<BoardColumn, BoardCard[]>, query: Bo
 export const isBoardColumn = (state: string): state is BoardColumn => COLUMNS.some(([key]) => key === state);
 
 /** The pairing board: one column per state, with a search by name and a state filter. */
-export function boardPage(frame: ConsoleFrame, program: ProgramView, all: Record<BoardColumn, BoardCard[]>, now = Date.now(), query: BoardQuery = { search: '', state: '' }): string {
+export function boardPage(
+  frame: ConsoleFrame,
+  program: ProgramView,
+  all: Record<BoardColumn, BoardCard[]>,
+  now = Date.now(),
+  query: BoardQuery = { search: '', state: '' },
+): string {
   const shown = filterBoard(all, query);
   const filtered = query.search.trim() !== '' || query.state !== '';
   const count = shown.reduce((n, c) => n + c.cards.length, 0);
@@ -85,16 +112,23 @@ export function boardPage(frame: ConsoleFrame, program: ProgramView, all: Record
 <form method="get" action="/console/programs/${program.id}/pairings" role="search">
 <div class="grid"><div><label for="board-search">Search by coach or coachee name</label><input type="search" id="board-search" name="q" value="${query.search}"></div>
 <div><label for="board-state">State</label><select id="board-state" name="state"><option value=""${query.state === '' ? new SafeHtml(' selected') : ''}>Every state</option>${COLUMNS.map(
-      ([key, title]) => html`<option value="${key}"${key === query.state ? new SafeHtml(' selected') : ''}>${title}</option>`,
+      ([key, title]) =>
+        html`<option value="${key}"${key === query.state ? new SafeHtml(' selected') : ''}>${title}</option>`,
     )}</select></div></div>
 <p><button type="submit" class="secondary">Show</button>${filtered ? html` <a href="/console/programs/${program.id}/pairings">Show every pairing</a>` : ''}</p>
 </form>
 ${filtered ? html`<p role="status">${count} ${count === 1 ? 'pairing matches' : 'pairings match'}.</p>` : ''}
 <p><a href="/console/programs/${program.id}/pairings.csv" download>Download every pairing as a CSV</a></p>
-<div class="board">${shown.map(({ key, title, cards: list }) => ({ key, title, list })).map(
-      ({ key, title, list }) => html`<section aria-labelledby="col-${key}"><h2 id="col-${key}">${title} (${list.length})</h2>
+<div class="board">${shown
+      .map(({ key, title, cards: list }) => ({ key, title, list }))
+      .map(
+        ({
+          key,
+          title,
+          list,
+        }) => html`<section aria-labelledby="col-${key}"><h2 id="col-${key}">${title} (${list.length})</h2>
 ${list.length === 0 ? html`<p class="muted">None.</p>` : html`<ul style="list-style:none;padding:0;margin:0">${list.map((c) => card(key, c, now))}</ul>`}</section>`,
-    )}</div>`,
+      )}</div>`,
   );
 }
 
@@ -135,7 +169,10 @@ export function reportPage(frame: ConsoleFrame, program: ProgramView, r: Program
     { label: `${label(skill)}: intake`, value: g.intakeLevel },
     { label: `${label(skill)}: closing`, value: g.closingLevel },
   ]);
-  const rate = r.offers.acceptanceRate === null ? 'No decided offers yet' : `${Math.round(r.offers.acceptanceRate * 100)}% of decided offers accepted`;
+  const rate =
+    r.offers.acceptanceRate === null
+      ? 'No decided offers yet'
+      : `${Math.round(r.offers.acceptanceRate * 100)}% of decided offers accepted`;
   return consolePage(
     `${program.name}: report`,
     { ...frame, program: { id: program.id, name: program.name, current: 'report' } },
@@ -173,11 +210,16 @@ export function linkedText(text: string): SafeHtml {
 export function mailPage(
   frame: ConsoleFrame,
   items: OutboxItem[],
-  page: { query: MailPageQuery; more: boolean; kinds: { kind: string; count: number }[] } = { query: { kind: '', to: '', offset: 0, limit: items.length }, more: false, kinds: [] },
+  page: { query: MailPageQuery; more: boolean; kinds: { kind: string; count: number }[] } = {
+    query: { kind: '', to: '', offset: 0, limit: items.length },
+    more: false,
+    kinds: [],
+  },
 ): string {
   const { query } = page;
   const kindName = (kind: string) => MAIL_KINDS[kind] ?? kind;
-  const link = (offset: number) => `/console/mail?kind=${encodeURIComponent(query.kind)}&to=${encodeURIComponent(query.to)}&offset=${offset}`;
+  const link = (offset: number) =>
+    `/console/mail?kind=${encodeURIComponent(query.kind)}&to=${encodeURIComponent(query.to)}&offset=${offset}`;
   return consolePage(
     'Mail',
     frame,
@@ -185,7 +227,8 @@ export function mailPage(
 <p class="muted">SMTP_URL is not set, so emails stay in the outbox instead of being sent. Here are your organization's emails, newest first; their links work. The jobs that send them are on the <a href="/console/queues">queue dashboard</a>.</p>
 <form method="get" action="/console/mail" role="search">
 <div class="grid"><div><label for="mail-kind">Kind</label><select id="mail-kind" name="kind"><option value=""${query.kind === '' ? new SafeHtml(' selected') : ''}>Every kind</option>${page.kinds.map(
-      (k) => html`<option value="${k.kind}"${k.kind === query.kind ? new SafeHtml(' selected') : ''}>${kindName(k.kind)} (${k.count})</option>`,
+      (k) =>
+        html`<option value="${k.kind}"${k.kind === query.kind ? new SafeHtml(' selected') : ''}>${kindName(k.kind)} (${k.count})</option>`,
     )}</select></div>
 <div><label for="mail-to">Recipient</label><input type="search" id="mail-to" name="to" value="${query.to}" placeholder="name@example.com"></div></div>
 <p><button type="submit" class="secondary">Show</button></p>
@@ -222,10 +265,19 @@ export interface PairingDetail {
   endedAt?: string | null;
 }
 
-const OFFER_DECISION: Record<string, string> = { accepted: 'Accepted', declined: 'Declined', expired: 'Expired without an answer' };
+const OFFER_DECISION: Record<string, string> = {
+  accepted: 'Accepted',
+  declined: 'Declined',
+  expired: 'Expired without an answer',
+};
 
 /** One pairing with its cadence: every planned session and its state. */
-export function pairingPage(frame: ConsoleFrame, program: ProgramView, pairing: PairingDetail, sessions: PairingSession[]): string {
+export function pairingPage(
+  frame: ConsoleFrame,
+  program: ProgramView,
+  pairing: PairingDetail,
+  sessions: PairingSession[],
+): string {
   return consolePage(
     `${program.name}: pairing`,
     { ...frame, program: { id: program.id, name: program.name, current: 'pairings' } },

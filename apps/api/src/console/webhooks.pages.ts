@@ -1,6 +1,21 @@
 import { html } from '@tandem/mail';
-import { WEBHOOK_EVENT_WORDS, WEBHOOK_EVENTS, type WebhookDeliveryView, type WebhookEndpointView } from '@tandem/workflows';
-import { checkbox, type ConsoleFrame, consolePage, csrfField, errorSummary, type FieldErrors, input, select, when } from './console-layout';
+import {
+  WEBHOOK_EVENT_WORDS,
+  WEBHOOK_EVENTS,
+  type WebhookDeliveryView,
+  type WebhookEndpointView,
+} from '@tandem/workflows';
+import {
+  checkbox,
+  type ConsoleFrame,
+  consolePage,
+  csrfField,
+  errorSummary,
+  type FieldErrors,
+  input,
+  select,
+  when,
+} from './console-layout';
 
 const FORMATS = [
   ['standard', 'Tandem events (JSON, Standard Webhooks signature)'],
@@ -38,7 +53,9 @@ ${
     ? html`<p role="status">No endpoints yet.</p>`
     : html`<table><thead><tr><th scope="col">Address</th><th scope="col">Format</th><th scope="col">Events</th><th scope="col">State</th><th scope="col">Delivered</th><th scope="col">Retrying</th><th scope="col">Failed</th><th scope="col"></th></tr></thead>
 <tbody>${endpoints.map(
-        (e) => html`<tr><td>${e.url}${e.description ? html`<div class="muted">${e.description}</div>` : ''}</td><td>${e.format}</td><td>${e.events.length === WEBHOOK_EVENTS.length ? 'all' : e.events.join(', ')}</td>
+        (
+          e,
+        ) => html`<tr><td>${e.url}${e.description ? html`<div class="muted">${e.description}</div>` : ''}</td><td>${e.format}</td><td>${e.events.length === WEBHOOK_EVENTS.length ? 'all' : e.events.join(', ')}</td>
 <td>${e.enabled ? 'On' : 'Off'}</td><td>${e.deliveries.delivered}</td><td>${e.deliveries.pending}</td><td>${e.deliveries.failed}</td>
 <td><a href="/console/webhooks/${e.id}">Deliveries</a></td></tr>`,
       )}</tbody></table>`
@@ -56,8 +73,15 @@ ${WEBHOOK_EVENTS.map((event) => checkbox(`event.${event}`, `${WEBHOOK_EVENT_WORD
 }
 
 /** One endpoint: its deliveries with every answer, a replay per delivery, a test event, switch off or remove. */
-export function webhookPage(frame: ConsoleFrame, endpoint: WebhookEndpointView, page: { items: WebhookDeliveryView[]; total: number; limit: number; offset: number }, status: string, notice?: string): string {
-  const link = (offset: number) => `/console/webhooks/${endpoint.id}?${new URLSearchParams({ ...(status ? { status } : {}), offset: String(offset) }).toString()}`;
+export function webhookPage(
+  frame: ConsoleFrame,
+  endpoint: WebhookEndpointView,
+  page: { items: WebhookDeliveryView[]; total: number; limit: number; offset: number },
+  status: string,
+  notice?: string,
+): string {
+  const link = (offset: number) =>
+    `/console/webhooks/${endpoint.id}?${new URLSearchParams({ ...(status ? { status } : {}), offset: String(offset) }).toString()}`;
   const csrf = csrfField(frame.csrf!);
   return consolePage(
     'Webhook deliveries',
@@ -70,7 +94,18 @@ ${notice ? html`<div class="alert" role="status">${notice}</div>` : ''}
 <form method="post" action="/console/webhooks/${endpoint.id}/${endpoint.enabled ? 'disable' : 'enable'}" class="inline">${csrf}<button type="submit" class="secondary">${endpoint.enabled ? 'Switch off' : 'Switch on'}</button></form>
 <form method="post" action="/console/webhooks/${endpoint.id}/remove" class="inline">${csrf}<button type="submit" class="danger">Remove</button></form>
 <form method="get" action="/console/webhooks/${endpoint.id}">
-${select('status', 'Show', status, [['', 'All deliveries'], ['failed', 'Failed'], ['pending', 'Retrying'], ['delivered', 'Delivered']], new Map())}
+${select(
+  'status',
+  'Show',
+  status,
+  [
+    ['', 'All deliveries'],
+    ['failed', 'Failed'],
+    ['pending', 'Retrying'],
+    ['delivered', 'Delivered'],
+  ],
+  new Map(),
+)}
 <p><button type="submit" class="secondary">Show</button></p></form>
 ${
   page.items.length === 0

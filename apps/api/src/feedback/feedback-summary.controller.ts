@@ -16,7 +16,8 @@ export class FeedbackSummaryController {
   @Get(':id/feedback-summary')
   @Roles(ApiKeyRole.Admin)
   @ApiOperation({
-    summary: 'Aggregated feedback of a program: response counts and averages, each withheld (null) when it rests on fewer than 3 distinct people; never an individual answer or note',
+    summary:
+      'Aggregated feedback of a program: response counts and averages, each withheld (null) when it rests on fewer than 3 distinct people; never an individual answer or note',
   })
   summary(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.summaries.summary(principal.organizationId, id);

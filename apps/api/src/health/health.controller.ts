@@ -55,7 +55,10 @@ export class HealthController {
 async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Check> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([fn(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs)))]);
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs))),
+    ]);
     return { ok: true };
   } catch (err) {
     return { ok: false, error: (err as Error).message.slice(0, 200) };

@@ -10,7 +10,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (host.switchToHttp().getRequest<FastifyRequest | undefined>()?.url?.startsWith('/scim/v2/')) return sendScimError(reply, exception, this.logger);
+    if (host.switchToHttp().getRequest<FastifyRequest | undefined>()?.url?.startsWith('/scim/v2/'))
+      return sendScimError(reply, exception, this.logger);
     const { status, body } = toErrorResponse(exception);
     if (status >= 500) this.logger.error(`${body.code}: ${(exception as Error)?.stack ?? String(exception)}`);
     if (status === 401) reply.header('WWW-Authenticate', 'Bearer');

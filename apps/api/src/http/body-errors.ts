@@ -27,7 +27,10 @@ export async function answerBodyError(request: FastifyRequest, _reply: FastifyRe
 
 /** The 415 of a body whose media type no parser reads (Fastify's own code, so the error body names it the same way). */
 export function unsupportedMediaType(type: string | undefined): Error {
-  return Object.assign(new Error(`unsupported media type: ${type || 'none'}`), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+  return Object.assign(new Error(`unsupported media type: ${type || 'none'}`), {
+    statusCode: 415,
+    code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+  });
 }
 
 /** Registers a parser for every media type without one, so an unknown type is deferred like any other parse error. */

@@ -1,4 +1,11 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
@@ -25,10 +32,15 @@ export class BodyCheckInterceptor implements NestInterceptor {
     if (parseError) throw parseError;
     const hasBody = request.body !== undefined && request.body !== null && request.headers['content-length'] !== '0';
     if (!hasBody) return next.handle();
-    const accepted = this.reflector.getAllAndOverride<string[]>(CONSUMES, [context.getHandler(), context.getClass()]) ?? ['application/json'];
+    const accepted = this.reflector.getAllAndOverride<string[]>(CONSUMES, [
+      context.getHandler(),
+      context.getClass(),
+    ]) ?? ['application/json'];
     const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (!accepted.includes(type)) {
-      throw new UnsupportedMediaTypeException(`send the body as ${accepted.join(' or ')}, not ${type || 'no content type'}`);
+      throw new UnsupportedMediaTypeException(
+        `send the body as ${accepted.join(' or ')}, not ${type || 'no content type'}`,
+      );
     }
     return next.handle();
   }

@@ -19,7 +19,10 @@ export interface CookieScope {
  * signed in, never with a 500.
  */
 export async function installCookies(app: NestFastifyApplication, config: TandemConfig): Promise<void> {
-  await app.register(fastifyCookie as never, { secret: new Signer(config.appSecret), hook: 'onRequest' } satisfies FastifyCookieOptions as never);
+  await app.register(
+    fastifyCookie as never,
+    { secret: new Signer(config.appSecret), hook: 'onRequest' } satisfies FastifyCookieOptions as never,
+  );
 }
 
 /** One cookie of a request, unsigned when it is a signed one (undefined when missing or forged). */
@@ -35,7 +38,13 @@ export function readCookie(request: FastifyRequest, name: string, signed = false
  * Sets (or, without a value, clears) a cookie: always HttpOnly, Secure when PUBLIC_URL is https. Several calls on one
  * reply add several Set-Cookie lines.
  */
-export function writeCookie(reply: FastifyReply, config: TandemConfig, name: string, value: string | undefined, scope: CookieScope): FastifyReply {
+export function writeCookie(
+  reply: FastifyReply,
+  config: TandemConfig,
+  name: string,
+  value: string | undefined,
+  scope: CookieScope,
+): FastifyReply {
   return reply.setCookie(name, value ?? '', {
     path: scope.path,
     httpOnly: true,

@@ -1,7 +1,12 @@
 import type { FastifyReply } from 'fastify';
 
 /** Sends a file download (a CSV export, a JSON data export): never cached, never sniffed as another type. */
-export function sendDownload(reply: FastifyReply, filename: string, contentType: 'text/csv' | 'application/json', body: string) {
+export function sendDownload(
+  reply: FastifyReply,
+  filename: string,
+  contentType: 'text/csv' | 'application/json',
+  body: string,
+) {
   return reply
     .status(200)
     .header('content-type', `${contentType}; charset=utf-8`)

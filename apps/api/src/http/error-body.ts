@@ -32,30 +32,46 @@ const FASTIFY_CODES: Record<string, string> = {
 /** Maps any error to an HTTP status and the JSON error body; unknown errors become a 500 without internals. */
 export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof DomainError) {
-    return { status: STATUS_OF_KIND[err.kind], body: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
+    return {
+      status: STATUS_OF_KIND[err.kind],
+      body: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) },
+    };
   }
-  if (err instanceof QueueUnavailableError) return { status: 503, body: { code: 'queue_unavailable', message: 'the job queue is unavailable; try again shortly' } };
+  if (err instanceof QueueUnavailableError)
+    return {
+      status: 503,
+      body: { code: 'queue_unavailable', message: 'the job queue is unavailable; try again shortly' },
+    };
   if (err instanceof UniqueConstraintViolationException) {
     return { status: 409, body: { code: 'conflict', message: 'this conflicts with an existing record' } };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const response = err.getResponse();
-    const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? err.message);
+    const message =
+      typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? err.message);
     // Nest wraps Fastify's parser errors (bad JSON, bad encoding) in an HttpException that keeps only the message.
     const code = status === 400 && /JSON/.test(message) ? 'invalid_json' : codeForStatus(status);
     return { status, body: { code, message } };
   }
   const fastify = err as { statusCode?: number; code?: string; message?: string };
   if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
-    const code = (fastify.code && FASTIFY_CODES[fastify.code]) ?? (fastify.statusCode === 400 && fastify.message?.includes('JSON') ? 'invalid_json' : codeForStatus(fastify.statusCode));
+    const code =
+      (fastify.code && FASTIFY_CODES[fastify.code]) ??
+      (fastify.statusCode === 400 && fastify.message?.includes('JSON')
+        ? 'invalid_json'
+        : codeForStatus(fastify.statusCode));
     return { status: fastify.statusCode, body: { code, message: fastify.message ?? 'bad request' } };
   }
-  if (err instanceof SyntaxError && /JSON/.test(err.message)) return { status: 400, body: { code: 'invalid_json', message: 'the body is not valid JSON' } };
+  if (err instanceof SyntaxError && /JSON/.test(err.message))
+    return { status: 400, body: { code: 'invalid_json', message: 'the body is not valid JSON' } };
   // Any path to the database answers 503 while it is down: pg's own errors (the prepared offer lookup gets no
   // MikroORM wrapping), MikroORM's, the pool's acquire timeout.
   if (isUnavailableError(err)) {
-    return { status: 503, body: { code: 'unavailable', message: 'a backing service is unavailable; try again shortly' } };
+    return {
+      status: 503,
+      body: { code: 'unavailable', message: 'a backing service is unavailable; try again shortly' },
+    };
   }
   return { status: 500, body: { code: 'internal_error', message: 'something went wrong on our side' } };
 }

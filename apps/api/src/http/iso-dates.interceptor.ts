@@ -20,13 +20,15 @@ export function isoInstant(value: unknown): unknown {
 
 /** Every instant field of an answer in one format, however deep (bounded). */
 export function isoDates(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== 'object' || value instanceof Date || Buffer.isBuffer(value)) return value;
+  if (depth > 8 || value === null || typeof value !== 'object' || value instanceof Date || Buffer.isBuffer(value))
+    return value;
   if (Array.isArray(value)) return value.map((v) => isoDates(v, depth + 1));
   // Only plain objects (what raw SQL and the services build); class instances keep their own serialization.
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = INSTANT_KEY.test(key) ? isoInstant(v) : isoDates(v, depth + 1);
+  for (const [key, v] of Object.entries(value))
+    out[key] = INSTANT_KEY.test(key) ? isoInstant(v) : isoDates(v, depth + 1);
   return out;
 }
 
@@ -34,6 +36,12 @@ export function isoDates(value: unknown, depth = 0): unknown {
 @Injectable()
 export class IsoDatesInterceptor implements NestInterceptor {
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(map((body: unknown) => (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) ? isoDates(body) : body)));
+    return next
+      .handle()
+      .pipe(
+        map((body: unknown) =>
+          body !== null && typeof body === 'object' && !Buffer.isBuffer(body) ? isoDates(body) : body,
+        ),
+      );
   }
 }

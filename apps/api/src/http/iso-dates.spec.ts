@@ -10,9 +10,27 @@ describe('one date format in every answer', () => {
 
   it('changes instant fields only, at any depth, and leaves other text alone', () => {
     const goals = '2026-12-03 09:45:31+00';
-    const body = { items: [{ createdAt: '2026-12-03 09:45:31.643127+00', goals, coach: { name: 'Cora', activatedAt: null }, at_risk_at: '2026-12-03 09:45:31+00' }], since: '2026-12-03 09:45:31+00', count: 3 };
+    const body = {
+      items: [
+        {
+          createdAt: '2026-12-03 09:45:31.643127+00',
+          goals,
+          coach: { name: 'Cora', activatedAt: null },
+          at_risk_at: '2026-12-03 09:45:31+00',
+        },
+      ],
+      since: '2026-12-03 09:45:31+00',
+      count: 3,
+    };
     expect(isoDates(body)).toEqual({
-      items: [{ createdAt: '2026-12-03T09:45:31.643Z', goals, coach: { name: 'Cora', activatedAt: null }, at_risk_at: '2026-12-03T09:45:31.000Z' }],
+      items: [
+        {
+          createdAt: '2026-12-03T09:45:31.643Z',
+          goals,
+          coach: { name: 'Cora', activatedAt: null },
+          at_risk_at: '2026-12-03T09:45:31.000Z',
+        },
+      ],
       since: '2026-12-03T09:45:31.000Z',
       count: 3,
     });

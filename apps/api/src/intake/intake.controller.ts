@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ImportFormat } from '@tandem/domain';
 import { IntakeService, type Principal } from '@tandem/workflows';
@@ -18,13 +28,21 @@ export class IntakeController {
   @Consumes('text/csv', 'application/json')
   @ApiConsumes('text/csv', 'application/json')
   @ApiOperation({
-    summary: 'Import participants (the participant CSV, or JSON { participants: [...] }); validated whole, then written by the intake queue',
+    summary:
+      'Import participants (the participant CSV, or JSON { participants: [...] }); validated whole, then written by the intake queue',
   })
-  createImport(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
+  createImport(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() body: unknown,
+  ) {
     // An import needs a body of one of the two types; a POST without one (no type, no body) is refused like a wrong type.
     const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'text/csv' && type !== 'application/json') {
-      throw new UnsupportedMediaTypeException(`send the participants as text/csv or application/json, not ${type || 'no content type'}`);
+      throw new UnsupportedMediaTypeException(
+        `send the participants as text/csv or application/json, not ${type || 'no content type'}`,
+      );
     }
     const format = type === 'text/csv' ? ImportFormat.Csv : ImportFormat.Json;
     return this.intake.createImport(actorOf(principal), id, format, body);
@@ -47,7 +65,9 @@ export class IntakeController {
   @Post('enrollments/:id/return-to-pool')
   @OwnedBy('enrollment')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Put an alumni coachee back into the matching pool on purpose (a new cycle); audited, 409 unless alumni' })
+  @ApiOperation({
+    summary: 'Put an alumni coachee back into the matching pool on purpose (a new cycle); audited, 409 unless alumni',
+  })
   returnToPool(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.intake.returnToPool(actorOf(principal), id);
   }
@@ -61,6 +81,10 @@ export class IntakeController {
     @Query('limit') limit?: string,
     @Query('offset') offset?: string,
   ) {
-    return this.intake.listEnrollments(principal.organizationId, id, { role, limit: optionalInt('limit', limit), offset: optionalInt('offset', offset) });
+    return this.intake.listEnrollments(principal.organizationId, id, {
+      role,
+      limit: optionalInt('limit', limit),
+      offset: optionalInt('offset', offset),
+    });
   }
 }

@@ -16,7 +16,12 @@ export function requestId(header: string | string[] | undefined): string {
  * URL; the caller's organization is added once a key was checked; headers, bodies and query strings are never logged.
  * With tracing on, the request's span is named after the same pattern.
  */
-export function installHttpObservability(fastify: FastifyInstance, logger: Logger, metrics: MetricsService, { traced }: { traced: boolean }): void {
+export function installHttpObservability(
+  fastify: FastifyInstance,
+  logger: Logger,
+  metrics: MetricsService,
+  { traced }: { traced: boolean },
+): void {
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (traced && request.routeOptions.url) traceRoute(request.routeOptions.url);
@@ -25,7 +30,10 @@ export function installHttpObservability(fastify: FastifyInstance, logger: Logge
     const route = request.routeOptions.url;
     const ms = Math.round(reply.elapsedTime * 10) / 10;
     const status = reply.statusCode;
-    metrics.httpDuration.observe({ method: request.method, route: route ?? 'unmatched', status: String(status) }, ms / 1000);
+    metrics.httpDuration.observe(
+      { method: request.method, route: route ?? 'unmatched', status: String(status) },
+      ms / 1000,
+    );
     const principal = (request as FastifyRequest & { principal?: { organizationId?: string } }).principal;
     const line = {
       reqId: request.id,

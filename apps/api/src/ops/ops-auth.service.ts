@@ -39,7 +39,12 @@ export class OpsAuth {
       const keyId = opsSessionKeyId(request);
       principal = keyId ? await this.principalOfKeyId(keyId) : undefined;
       principal ??= await this.principalOfConsoleSession(readCookie(request, CONSOLE_SESSION_COOKIE));
-      if (!principal) return { status: 401, code: 'unauthenticated', message: 'sign in at /ops/login, or send Authorization: Bearer <admin or operator key>' };
+      if (!principal)
+        return {
+          status: 401,
+          code: 'unauthenticated',
+          message: 'sign in at /ops/login, or send Authorization: Bearer <admin or operator key>',
+        };
     }
     return this.admit(principal);
   }
@@ -52,7 +57,8 @@ export class OpsAuth {
   }
 
   private admit(principal: Principal): Principal | OpsRefusal {
-    if (![ApiKeyRole.Admin, ApiKeyRole.Operator].includes(principal.role)) return { status: 403, code: 'forbidden', message: 'this needs an admin or operator key' };
+    if (![ApiKeyRole.Admin, ApiKeyRole.Operator].includes(principal.role))
+      return { status: 403, code: 'forbidden', message: 'this needs an admin or operator key' };
     if (this.config.opsOrganizationId && principal.organizationId !== this.config.opsOrganizationId) {
       return { status: 403, code: 'forbidden', message: 'operations are reserved to the operating organization' };
     }
@@ -65,7 +71,9 @@ export class OpsAuth {
    */
   private async principalOfConsoleSession(token: string | undefined): Promise<Principal | undefined> {
     const admin = token ? await this.admins.authenticate(token) : undefined;
-    return admin ? { keyId: `console-session:${admin.sessionId}`, organizationId: admin.organizationId, role: ApiKeyRole.Admin } : undefined;
+    return admin
+      ? { keyId: `console-session:${admin.sessionId}`, organizationId: admin.organizationId, role: ApiKeyRole.Admin }
+      : undefined;
   }
 
   /** A revoked key's session ends at once: the cookie names the key, and the key is checked on every request. */

@@ -27,7 +27,8 @@ const OPERATOR_ACTIONS: Record<string, (params: Record<string, string>, producer
 
 const READS = new Set(['GET', 'HEAD']);
 
-const REDIS_DOWN = /Stream isn't writeable|Connection is closed|enableOfflineQueue|ECONNREFUSED|ETIMEDOUT|max retries|Reached the max/i;
+const REDIS_DOWN =
+  /Stream isn't writeable|Connection is closed|enableOfflineQueue|ECONNREFUSED|ETIMEDOUT|max retries|Reached the max/i;
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -62,7 +63,9 @@ export class OpsDashboard {
       serverAdapter,
       options: { uiConfig: { boardTitle: 'Tandem queues' } },
     });
-    serverAdapter.setErrorHandler((error: Error) => this.errorResponse(error) as ReturnType<Parameters<typeof serverAdapter.setErrorHandler>[0]>);
+    serverAdapter.setErrorHandler(
+      (error: Error) => this.errorResponse(error) as ReturnType<Parameters<typeof serverAdapter.setErrorHandler>[0]>,
+    );
     const board = serverAdapter.registerPlugin();
 
     void fastify.register(async (scope) => {
@@ -73,7 +76,11 @@ export class OpsDashboard {
         if (principal.role === ApiKeyRole.Admin || READS.has(request.method)) return;
         const allowed = OPERATOR_ACTIONS[request.routeOptions.url ?? ''];
         if (!allowed || !(await allowed(request.params as Record<string, string>, this.producer))) {
-          return this.refuse(request, reply, { status: 403, code: 'forbidden', message: 'operators may inspect and retry failed jobs; removing or cleaning needs an admin key' });
+          return this.refuse(request, reply, {
+            status: 403,
+            code: 'forbidden',
+            message: 'operators may inspect and retry failed jobs; removing or cleaning needs an admin key',
+          });
         }
       });
       scope.addHook('preHandler', answerBodyError);
@@ -87,7 +94,8 @@ export class OpsDashboard {
       scope.route({
         method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
         url: `${DASHBOARD_PATH}/*`,
-        handler: async (_request, reply) => reply.status(404).send({ code: 'not_found', message: 'no such dashboard route' }),
+        handler: async (_request, reply) =>
+          reply.status(404).send({ code: 'not_found', message: 'no such dashboard route' }),
       });
     });
 
@@ -96,10 +104,14 @@ export class OpsDashboard {
       const body = request.body as { key?: unknown } | undefined;
       const key = typeof body?.key === 'string' ? body.key.trim() : '';
       const json = !(request.headers['content-type'] ?? '').includes('form-urlencoded');
-      const principal = key ? await this.auth.admitKey(key) : ({ status: 401, code: 'unauthenticated', message: 'enter an API key' } as OpsRefusal);
+      const principal = key
+        ? await this.auth.admitKey(key)
+        : ({ status: 401, code: 'unauthenticated', message: 'enter an API key' } as OpsRefusal);
       if (isRefusal(principal)) {
         reply.status(principal.status);
-        return json ? reply.send({ code: principal.code, message: principal.message }) : reply.type('text/html; charset=utf-8').send(loginPage(principal.message));
+        return json
+          ? reply.send({ code: principal.code, message: principal.message })
+          : reply.type('text/html; charset=utf-8').send(loginPage(principal.message));
       }
       (request as FastifyRequest & { principal?: Principal }).principal = principal;
       writeOpsSession(reply, this.config, principal.keyId);
@@ -114,15 +126,29 @@ export class OpsDashboard {
   private refuse(request: FastifyRequest, reply: FastifyReply, refusal: OpsRefusal) {
     if (refusal.status === 401) reply.header('www-authenticate', 'Bearer');
     const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
-    if (wantsPage) return reply.status(refusal.status).type('text/html; charset=utf-8').send(loginPage(refusal.message));
+    if (wantsPage)
+      return reply.status(refusal.status).type('text/html; charset=utf-8').send(loginPage(refusal.message));
     return reply.status(refusal.status).send({ code: refusal.code, message: refusal.message });
   }
 
   /** bull-board's errors as Tandem's error body; Redis being away answers 503 at once. */
-  private errorResponse(error: Error & { statusCode?: number }): { status: number; body: { code: string; message: string } } {
-    if (REDIS_DOWN.test(error.message)) return { status: 503, body: { code: 'queue_unavailable', message: 'the job queue is unavailable; try again shortly' } };
+  private errorResponse(error: Error & { statusCode?: number }): {
+    status: number;
+    body: { code: string; message: string };
+  } {
+    if (REDIS_DOWN.test(error.message))
+      return {
+        status: 503,
+        body: { code: 'queue_unavailable', message: 'the job queue is unavailable; try again shortly' },
+      };
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) this.logger.error({ error: redactText(error.message) }, 'dashboard request failed');
-    return { status, body: { code: status === 404 ? 'not_found' : status === 500 ? 'internal_error' : 'bad_request', message: status === 500 ? 'something went wrong on our side' : error.message } };
+    return {
+      status,
+      body: {
+        code: status === 404 ? 'not_found' : status === 500 ? 'internal_error' : 'bad_request',
+        message: status === 500 ? 'something went wrong on our side' : error.message,
+      },
+    };
   }
 }

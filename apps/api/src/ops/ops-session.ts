@@ -7,9 +7,19 @@ export const OPS_COOKIE = 'tandem_ops';
 export const OPS_SESSION_SECONDS = 8 * 3600;
 
 /** Signs a key in to the dashboard: the cookie `v1.<keyId>.<expiry>`, signed; without a key id it is cleared. */
-export function writeOpsSession(reply: FastifyReply, config: TandemConfig, keyId: string | undefined, now: number = Date.now()): FastifyReply {
+export function writeOpsSession(
+  reply: FastifyReply,
+  config: TandemConfig,
+  keyId: string | undefined,
+  now: number = Date.now(),
+): FastifyReply {
   const value = keyId ? `v1.${keyId}.${Math.floor(now / 1000) + OPS_SESSION_SECONDS}` : undefined;
-  return writeCookie(reply, config, OPS_COOKIE, value, { path: '/ops', sameSite: 'strict', maxAgeSeconds: OPS_SESSION_SECONDS, signed: true });
+  return writeCookie(reply, config, OPS_COOKIE, value, {
+    path: '/ops',
+    sameSite: 'strict',
+    maxAgeSeconds: OPS_SESSION_SECONDS,
+    signed: true,
+  });
 }
 
 /** The key id of a request's valid, unexpired dashboard session, or undefined. */

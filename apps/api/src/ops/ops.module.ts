@@ -1,4 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, HttpAdapterHost } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
@@ -17,7 +23,12 @@ import { OpsDashboard } from './ops-dashboard';
 @Module({
   imports: [DiscoveryModule, WorkflowsModule],
   controllers: [MetricsController],
-  providers: [{ provide: API_LOGGER, useFactory: (config: TandemConfig) => createLogger(config, 'api'), inject: [TANDEM_CONFIG] }, OpsAuth, OpsDashboard, MetricsService],
+  providers: [
+    { provide: API_LOGGER, useFactory: (config: TandemConfig) => createLogger(config, 'api'), inject: [TANDEM_CONFIG] },
+    OpsAuth,
+    OpsDashboard,
+    MetricsService,
+  ],
   exports: [API_LOGGER, MetricsService, OpsDashboard],
 })
 export class OpsModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -37,7 +48,10 @@ export class OpsModule implements OnApplicationBootstrap, BeforeApplicationShutd
       instance.on('error', (err: Error) => {
         if (Date.now() - last < 10_000) return;
         last = Date.now();
-        this.logger.warn({ queue: instance.name, error: redactText(err.message) }, 'redis unavailable; queue requests answer 503 until it is back');
+        this.logger.warn(
+          { queue: instance.name, error: redactText(err.message) },
+          'redis unavailable; queue requests answer 503 until it is back',
+        );
       });
     }
   }
@@ -71,7 +85,12 @@ export function installOps(app: NestFastifyApplication): void {
   // Nest's adapter bundles its own copy of Fastify's types; the instance is the same Fastify 5.
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   const traced = app.get<TandemConfig>(TANDEM_CONFIG, { strict: false }).tracing !== undefined;
-  installHttpObservability(fastify, app.get(API_LOGGER, { strict: false }), app.get(MetricsService, { strict: false }), { traced });
+  installHttpObservability(
+    fastify,
+    app.get(API_LOGGER, { strict: false }),
+    app.get(MetricsService, { strict: false }),
+    { traced },
+  );
   app.get(OpsDashboard, { strict: false }).mount(fastify);
   const ops = app.get(OpsModule, { strict: false });
   fastify.addHook('onSend', async (request, reply, payload) => {

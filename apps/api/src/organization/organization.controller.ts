@@ -18,7 +18,10 @@ export class OrganizationController {
   }
 
   @Patch()
-  @ApiOperation({ summary: 'Change the name or the default language (`{ "defaultLocale": "de" }`: emails and pages for people without a language of their own); audited' })
+  @ApiOperation({
+    summary:
+      'Change the name or the default language (`{ "defaultLocale": "de" }`: emails and pages for people without a language of their own); audited',
+  })
   @BodyFrom(organizationSettingsSchema)
   update(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     return this.organizations.updateSettings(actorOf(principal), body);

@@ -21,6 +21,13 @@ export class OutboxController {
   @Roles(ApiKeyRole.Admin)
   @ApiOperation({ summary: 'The organization’s emails, newest first (admin only: they hold personal data)' })
   async list(@CurrentPrincipal() principal: Principal, @Query('limit') limit?: string) {
-    return { items: await readOutbox(this.em.fork(), principal.organizationId, Math.min(optionalInt('limit', limit) ?? 100, 1000), this.config) };
+    return {
+      items: await readOutbox(
+        this.em.fork(),
+        principal.organizationId,
+        Math.min(optionalInt('limit', limit) ?? 100, 1000),
+        this.config,
+      ),
+    };
   }
 }

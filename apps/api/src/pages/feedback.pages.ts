@@ -22,7 +22,10 @@ export function feedbackPage(view: FeedbackView, token: string): string {
   const when = formatInstant(view.startsAt, view.timeZone, locale);
   const title = tr('sessionPage.title', { index: view.index, sessions: view.sessions, other });
   if (view.state === 'submitted') return messagePage(title, tr('feedbackPage.already'), locale);
-  const intro = view.role === 'coach' ? tr('feedbackPage.coachIntro', { program: view.programName, when }) : tr('feedbackPage.coacheeIntro', { program: view.programName, when });
+  const intro =
+    view.role === 'coach'
+      ? tr('feedbackPage.coachIntro', { program: view.programName, when })
+      : tr('feedbackPage.coacheeIntro', { program: view.programName, when });
   const agree = [tr('feedbackPage.disagree'), tr('feedbackPage.agree')] as const;
   const fields =
     view.role === 'coach'

@@ -36,7 +36,8 @@ export function page(title: string, body: SafeHtml, locale: Locale): string {
 }
 
 /** The token pages' policy: no script at all. */
-const TOKEN_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const TOKEN_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /**
  * Sends a page with the headers every page of Tandem needs: nothing caches it, frames it or leaks its address (token
@@ -108,11 +109,17 @@ export function viewLocale(view: () => Promise<{ locale: Locale }>): () => Promi
  * The refusals of a one-submission form (feedback, closing survey): incomplete answers show the form's 422 page, a
  * second submission (its error code `submittedCode`) a 409 page; anything else is not explained here.
  */
-export function formRefusals(submittedCode: string, submittedMessage: (locale: Locale) => string): (err: DomainError, locale: Locale) => PageAnswer | undefined {
+export function formRefusals(
+  submittedCode: string,
+  submittedMessage: (locale: Locale) => string,
+): (err: DomainError, locale: Locale) => PageAnswer | undefined {
   return (err, locale) =>
     err.kind === 'invalid'
       ? { status: 422, markup: incompleteFormPage(locale) }
       : err.code === submittedCode
-        ? { status: 409, markup: messagePage(t(locale, 'page.alreadySubmitted.title'), submittedMessage(locale), locale) }
+        ? {
+            status: 409,
+            markup: messagePage(t(locale, 'page.alreadySubmitted.title'), submittedMessage(locale), locale),
+          }
         : undefined;
 }

@@ -7,8 +7,10 @@ export function offerPage(view: OfferView, token: string): string {
   const { locale } = view;
   const tr = translator(locale);
   const name = view.coacheeFirstName;
-  if (view.state === 'accepted') return messagePage(tr('offerPage.accepted.title'), tr('offerPage.accepted.body', { name }), locale);
-  if (view.state === 'declined') return messagePage(tr('offerPage.declined.title'), tr('offerPage.declined.body', { name }), locale);
+  if (view.state === 'accepted')
+    return messagePage(tr('offerPage.accepted.title'), tr('offerPage.accepted.body', { name }), locale);
+  if (view.state === 'declined')
+    return messagePage(tr('offerPage.declined.title'), tr('offerPage.declined.body', { name }), locale);
   if (view.state === 'expired') return expiredPage(locale);
   const reasons = view.reasons.length > 0 ? view.reasons : [tr('offer.defaultReason')];
   // The program's name is bold: the sentence is split around it, so each language places it where it belongs.

@@ -14,9 +14,12 @@ function refused(err: DomainError, locale: Locale): PageAnswer | undefined {
   if (err.code === 'offer_expired') return { status: 410, markup: expiredPage(locale) };
   const code = CONFLICTS.find((c) => c === err.code);
   const message = code ? t(locale, `offerPage.error.${code}`) : err.message;
-  if (err.code === 'offer_accepted') return { status: 409, markup: messagePage(t(locale, 'offerPage.alreadyAccepted.title'), message, locale) };
-  if (err.code === 'offer_declined') return { status: 409, markup: messagePage(t(locale, 'offerPage.alreadyDeclined.title'), message, locale) };
-  if (err.kind === 'conflict') return { status: 409, markup: messagePage(t(locale, 'offerPage.cannotAccept.title'), message, locale) };
+  if (err.code === 'offer_accepted')
+    return { status: 409, markup: messagePage(t(locale, 'offerPage.alreadyAccepted.title'), message, locale) };
+  if (err.code === 'offer_declined')
+    return { status: 409, markup: messagePage(t(locale, 'offerPage.alreadyDeclined.title'), message, locale) };
+  if (err.kind === 'conflict')
+    return { status: 409, markup: messagePage(t(locale, 'offerPage.cannotAccept.title'), message, locale) };
   return undefined;
 }
 
@@ -49,8 +52,16 @@ export class OffersController {
 
   @PagePost('decline')
   decline(@Param('token') token: string, @Body() body: unknown, @Res() reply: FastifyReply) {
-    const reason = typeof body === 'object' && body !== null && typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : undefined;
+    const reason =
+      typeof body === 'object' && body !== null && typeof (body as { reason?: unknown }).reason === 'string'
+        ? (body as { reason: string }).reason
+        : undefined;
     const locale = viewLocale(() => this.offers.view(token));
-    return answerPage(reply, async () => declinedPage((await this.offers.decline(token, reason)) === 'declined', await locale()), refused, locale);
+    return answerPage(
+      reply,
+      async () => declinedPage((await this.offers.decline(token, reason)) === 'declined', await locale()),
+      refused,
+      locale,
+    );
   }
 }

@@ -21,7 +21,8 @@ export class RematchController {
     return answerPage(
       reply,
       async () => rematchAcceptedPage((await this.risk.accept(token)) === 'accepted', await locale()),
-      (err, language) => (err.code === 'pairing_closed' ? { status: 409, markup: rematchClosedPage(language) } : undefined),
+      (err, language) =>
+        err.code === 'pairing_closed' ? { status: 409, markup: rematchClosedPage(language) } : undefined,
       locale,
     );
   }

@@ -7,7 +7,8 @@ export function rematchPage(view: RematchView, token: string): string {
   const { locale } = view;
   const tr = translator(locale);
   const coach = view.coachName.trim();
-  if (view.state === 'accepted') return messagePage(tr('rematchPage.onTheWay.title'), tr('rematchPage.onTheWay.body'), locale);
+  if (view.state === 'accepted')
+    return messagePage(tr('rematchPage.onTheWay.title'), tr('rematchPage.onTheWay.body'), locale);
   if (view.state === 'closed') return rematchClosedPage(locale);
   return page(
     tr('rematchPage.title'),

@@ -34,7 +34,11 @@ export function movedPage(view: SessionView, changed: boolean): string {
   const when = formatInstant(view.startsAt, view.timeZone, locale);
   return changed
     ? messagePage(tr('sessionPage.moved.title'), tr('sessionPage.moved.body', { index: view.index, when }), locale)
-    : messagePage(tr('sessionPage.unchanged.title'), tr('sessionPage.unchanged.body', { index: view.index, when }), locale);
+    : messagePage(
+        tr('sessionPage.unchanged.title'),
+        tr('sessionPage.unchanged.body', { index: view.index, when }),
+        locale,
+      );
 }
 
 export function cancelledPage(first: boolean, locale: Locale): string {

@@ -13,10 +13,24 @@ const TIME_PROBLEMS = ['time_malformed', 'time_passed', 'time_too_far'] as const
 function refused(err: DomainError, locale: Locale): PageAnswer | undefined {
   if (err.kind === 'invalid') {
     const code = TIME_PROBLEMS.find((c) => c === err.code);
-    return { status: 422, markup: messagePage(t(locale, 'sessionPage.checkTime.title'), code ? t(locale, `sessionPage.error.${code}`) : err.message, locale) };
+    return {
+      status: 422,
+      markup: messagePage(
+        t(locale, 'sessionPage.checkTime.title'),
+        code ? t(locale, `sessionPage.error.${code}`) : err.message,
+        locale,
+      ),
+    };
   }
   if (err.kind === 'conflict') {
-    return { status: 409, markup: messagePage(t(locale, 'sessionPage.closed.title'), err.code === 'session_closed' ? t(locale, 'sessionPage.closed.body') : err.message, locale) };
+    return {
+      status: 409,
+      markup: messagePage(
+        t(locale, 'sessionPage.closed.title'),
+        err.code === 'session_closed' ? t(locale, 'sessionPage.closed.body') : err.message,
+        locale,
+      ),
+    };
   }
   return undefined;
 }
@@ -28,12 +42,20 @@ export class SessionsController {
 
   @ShowPage()
   show(@Param('token') token: string, @Res() reply: FastifyReply) {
-    return answerPage(reply, async () => sessionPage(await this.cadence.view(token), token), refused, viewLocale(() => this.cadence.view(token)));
+    return answerPage(
+      reply,
+      async () => sessionPage(await this.cadence.view(token), token),
+      refused,
+      viewLocale(() => this.cadence.view(token)),
+    );
   }
 
   @PagePost('move')
   move(@Param('token') token: string, @Body() body: unknown, @Res() reply: FastifyReply) {
-    const startsAt = typeof body === 'object' && body !== null && typeof (body as { startsAt?: unknown }).startsAt === 'string' ? (body as { startsAt: string }).startsAt : '';
+    const startsAt =
+      typeof body === 'object' && body !== null && typeof (body as { startsAt?: unknown }).startsAt === 'string'
+        ? (body as { startsAt: string }).startsAt
+        : '';
     return answerPage(
       reply,
       async () => {
@@ -48,6 +70,11 @@ export class SessionsController {
   @PagePost('cancel')
   cancel(@Param('token') token: string, @Res() reply: FastifyReply) {
     const locale = viewLocale(() => this.cadence.view(token));
-    return answerPage(reply, async () => cancelledPage((await this.cadence.cancel(token)) === 'cancelled', await locale()), refused, locale);
+    return answerPage(
+      reply,
+      async () => cancelledPage((await this.cadence.cancel(token)) === 'cancelled', await locale()),
+      refused,
+      locale,
+    );
   }
 }

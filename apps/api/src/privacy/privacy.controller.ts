@@ -17,7 +17,11 @@ export class PrivacyController {
   @Roles(ApiKeyRole.Admin)
   @OwnedBy('person')
   @ApiOperation({ summary: 'Everything Tandem holds about one person, as JSON (audited as person.exported)' })
-  async export(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async export(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const data = await this.privacy.export(actorOf(principal), id);
     reply.header('content-disposition', `attachment; filename="person-${id}.json"`).header('cache-control', 'no-store');
     return data;
@@ -27,7 +31,10 @@ export class PrivacyController {
   @HttpCode(200)
   @Roles(ApiKeyRole.Admin)
   @OwnedBy('person')
-  @ApiOperation({ summary: 'Erase a person: body { "confirm": "<their email>" }; personal data removed or anonymized, history kept; a second erase changes nothing' })
+  @ApiOperation({
+    summary:
+      'Erase a person: body { "confirm": "<their email>" }; personal data removed or anonymized, history kept; a second erase changes nothing',
+  })
   @BodyFrom(eraseSchema)
   erase(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.privacy.erase(actorOf(principal), id, body);
@@ -35,7 +42,10 @@ export class PrivacyController {
 
   @Get('audit')
   @Roles(ApiKeyRole.Admin)
-  @ApiOperation({ summary: 'The audit trail, newest first: filter by subjectType, action, actor, since, until; page with limit (1-200) and offset' })
+  @ApiOperation({
+    summary:
+      'The audit trail, newest first: filter by subjectType, action, actor, since, until; page with limit (1-200) and offset',
+  })
   audit(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
     return this.privacy.audit(principal.organizationId, parseAuditQuery(query ?? {}));
   }

@@ -26,11 +26,15 @@ export class ReportController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    if (format !== undefined && format !== 'json' && format !== 'csv') throw new ValidationError('format must be json or csv', [{ field: 'format', message: 'must be json or csv' }]);
+    if (format !== undefined && format !== 'json' && format !== 'csv')
+      throw new ValidationError('format must be json or csv', [{ field: 'format', message: 'must be json or csv' }]);
     const csv = format === 'csv' || (format === undefined && /\btext\/csv\b/i.test(accept ?? ''));
     if (!csv) return this.reports.report(principal.organizationId, id);
     const text = await this.reports.csv(principal.organizationId, id);
-    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="program-report-${id}.csv"`).header('x-content-type-options', 'nosniff');
+    reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="program-report-${id}.csv"`)
+      .header('x-content-type-options', 'nosniff');
     return text;
   }
 }

@@ -1,6 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { pairOverrideSchema, PairingsService, type Principal, roundRevisionSchema, RoundsService } from '@tandem/workflows';
+import {
+  pairOverrideSchema,
+  PairingsService,
+  type Principal,
+  roundRevisionSchema,
+  RoundsService,
+} from '@tandem/workflows';
 import { actorOf, CurrentPrincipal, OwnedBy } from '../auth/auth.decorators';
 import { BodyFrom } from '../http/openapi';
 import { optionalInt } from '../http/query';
@@ -29,7 +35,9 @@ export class RoundsController {
   }
 
   @Get('rounds/:id')
-  @ApiOperation({ summary: 'Status, progress and statistics of a round (matched, unmatched with reasons, total and lowest score)' })
+  @ApiOperation({
+    summary: 'Status, progress and statistics of a round (matched, unmatched with reasons, total and lowest score)',
+  })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.rounds.get(principal.organizationId, id);
   }
@@ -43,7 +51,10 @@ export class RoundsController {
   @Post('rounds/:id/pins')
   @OwnedBy('round')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Pin a coachee to a coach (a swap if another coach was proposed); send the round’s `revision`; the rest is solved again' })
+  @ApiOperation({
+    summary:
+      'Pin a coachee to a coach (a swap if another coach was proposed); send the round’s `revision`; the rest is solved again',
+  })
   @BodyFrom(pairOverrideSchema)
   pin(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.rounds.pin(actorOf(principal), id, body);
@@ -53,14 +64,21 @@ export class RoundsController {
   @OwnedBy('round')
   @ApiOperation({ summary: 'Remove a pin; send `{ "revision" }`' })
   @BodyFrom(roundRevisionSchema)
-  unpin(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('coacheeId') coacheeId: string, @Body() body: unknown) {
+  unpin(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Param('coacheeId') coacheeId: string,
+    @Body() body: unknown,
+  ) {
     return this.rounds.unpin(actorOf(principal), id, coacheeId, body);
   }
 
   @Post('rounds/:id/exclusions')
   @OwnedBy('round')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Remove a proposed pair (it is excluded) and solve the rest again; send the round’s `revision`' })
+  @ApiOperation({
+    summary: 'Remove a proposed pair (it is excluded) and solve the rest again; send the round’s `revision`',
+  })
   @BodyFrom(pairOverrideSchema)
   exclude(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.rounds.exclude(actorOf(principal), id, body);
@@ -83,7 +101,12 @@ export class RoundsController {
     @Query('limit') limit?: string,
     @Query('offset') offset?: string,
   ) {
-    return this.pairings.list(principal.organizationId, { programId, status, limit: optionalInt('limit', limit), offset: optionalInt('offset', offset) });
+    return this.pairings.list(principal.organizationId, {
+      programId,
+      status,
+      limit: optionalInt('limit', limit),
+      offset: optionalInt('offset', offset),
+    });
   }
 
   @Get('pairings/:id')
@@ -93,7 +116,10 @@ export class RoundsController {
   }
 
   @Get('pairings/:id/sessions')
-  @ApiOperation({ summary: 'A pairing’s sessions in order: index (from 1), start, end, status (scheduled, held, missed, cancelled) and how often each was moved' })
+  @ApiOperation({
+    summary:
+      'A pairing’s sessions in order: index (from 1), start, end, status (scheduled, held, missed, cancelled) and how often each was moved',
+  })
   pairingSessions(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.pairings.sessions(principal.organizationId, id);
   }

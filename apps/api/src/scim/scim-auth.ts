@@ -1,5 +1,14 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ArgumentsHost, Catch, CanActivate, ExecutionContext, ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  CanActivate,
+  ExecutionContext,
+  ExceptionFilter,
+  HttpException,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import { DomainError, isUnavailableError } from '@tandem/domain';
 import { asScimError, SCIM, ScimError, type ScimPrincipal, ScimService, ScimTokensService } from '@tandem/workflows';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -28,7 +37,8 @@ export class ScimTokenGuard implements CanActivate {
     const id = (request.params as Record<string, string> | undefined)?.id;
     if (id !== undefined) {
       const kind = /\/Groups\//i.test(request.url) ? 'Groups' : 'Users';
-      if (!(await this.scim.owns(principal.organizationId, kind, id))) throw new ScimError(404, undefined, `${kind === 'Users' ? 'user' : 'group'} ${id.slice(0, 80)} was not found`);
+      if (!(await this.scim.owns(principal.organizationId, kind, id)))
+        throw new ScimError(404, undefined, `${kind === 'Users' ? 'user' : 'group'} ${id.slice(0, 80)} was not found`);
     }
     return true;
   }
@@ -52,7 +62,8 @@ export class ScimExceptionFilter implements ExceptionFilter {
  */
 export function sendScimError(reply: FastifyReply, exception: unknown, logger: Logger): void {
   const { status, scimType, detail } = scimErrorOf(asScimError(exception));
-  if (status >= 500 && status !== 503) logger.error(`scim ${status}: ${(exception as Error)?.stack ?? String(exception)}`);
+  if (status >= 500 && status !== 503)
+    logger.error(`scim ${status}: ${(exception as Error)?.stack ?? String(exception)}`);
   if (status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="scim"');
   if (status === 503) void reply.header('Retry-After', '10');
   void reply
@@ -91,7 +102,11 @@ function scimErrorOf(err: unknown): { status: number; scimType?: string; detail:
   }
   const fastify = err as { statusCode?: unknown; message?: unknown };
   if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
-    return { status: fastify.statusCode, scimType: SCIM_TYPE_OF_STATUS[fastify.statusCode], detail: String(fastify.message ?? 'bad request') };
+    return {
+      status: fastify.statusCode,
+      scimType: SCIM_TYPE_OF_STATUS[fastify.statusCode],
+      detail: String(fastify.message ?? 'bad request'),
+    };
   }
   if (isUnavailableError(err)) return { status: 503, detail: 'a backing service is unavailable; try again shortly' };
   return { status: 500, detail: 'something went wrong on our side' };

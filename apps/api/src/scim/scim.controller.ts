@@ -1,7 +1,33 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { listResponse, resourceTypes, schemas, SCIM_BASE, ScimError, type ScimPrincipal, ScimService, serviceProviderConfig } from '@tandem/workflows';
+import {
+  listResponse,
+  resourceTypes,
+  schemas,
+  SCIM_BASE,
+  ScimError,
+  type ScimPrincipal,
+  ScimService,
+  serviceProviderConfig,
+} from '@tandem/workflows';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { Consumes } from '../http/content-type.guard';
@@ -82,18 +108,35 @@ export class ScimController {
   }
 
   @Put('Users/:id')
-  async replaceUser(@Req() request: ScimRequest, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res() reply: Reply) {
+  async replaceUser(
+    @Req() request: ScimRequest,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res() reply: Reply,
+  ) {
     return send(reply, 200, await this.scim.replaceUser(principalOf(request), id, body, ifMatch));
   }
 
   @Patch('Users/:id')
-  async patchUser(@Req() request: ScimRequest, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res() reply: Reply) {
+  async patchUser(
+    @Req() request: ScimRequest,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res() reply: Reply,
+  ) {
     return send(reply, 200, await this.scim.patchUser(principalOf(request), id, body, ifMatch));
   }
 
   @Delete('Users/:id')
   @HttpCode(204)
-  async deleteUser(@Req() request: ScimRequest, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @Res() reply: Reply) {
+  async deleteUser(
+    @Req() request: ScimRequest,
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res() reply: Reply,
+  ) {
     await this.scim.deleteUser(principalOf(request), id, ifMatch);
     return reply.status(204).send();
   }
@@ -109,22 +152,43 @@ export class ScimController {
   }
 
   @Get('Groups/:id')
-  async getGroup(@Req() request: ScimRequest, @Param('id') id: string, @Query() query: Record<string, unknown>, @Res() reply: Reply) {
+  async getGroup(
+    @Req() request: ScimRequest,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Res() reply: Reply,
+  ) {
     return send(reply, 200, await this.scim.getGroup(principalOf(request), id, query));
   }
 
   @Put('Groups/:id')
-  async replaceGroup(@Req() request: ScimRequest, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res() reply: Reply) {
+  async replaceGroup(
+    @Req() request: ScimRequest,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res() reply: Reply,
+  ) {
     return send(reply, 200, await this.scim.replaceGroup(principalOf(request), id, body, ifMatch));
   }
 
   @Patch('Groups/:id')
-  async patchGroup(@Req() request: ScimRequest, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res() reply: Reply) {
+  async patchGroup(
+    @Req() request: ScimRequest,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res() reply: Reply,
+  ) {
     return send(reply, 200, await this.scim.patchGroup(principalOf(request), id, body, ifMatch));
   }
 
   @Delete('Groups/:id')
   deleteGroup() {
-    throw new ScimError(400, 'mutability', "a program's group cannot be deleted: remove its members, or archive the program in Tandem");
+    throw new ScimError(
+      400,
+      'mutability',
+      "a program's group cannot be deleted: remove its members, or archive the program in Tandem",
+    );
   }
 }

@@ -14,7 +14,9 @@ export class SsoController {
   constructor(private readonly sso: SsoService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The organization’s single sign-on settings (never the client secret) and the redirect URI to register' })
+  @ApiOperation({
+    summary: 'The organization’s single sign-on settings (never the client secret) and the redirect URI to register',
+  })
   async get(@CurrentPrincipal() principal: Principal) {
     const view = await this.sso.get(principal.organizationId);
     if (!view) throw new NotFoundError('single sign-on settings');

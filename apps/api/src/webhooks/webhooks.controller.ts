@@ -21,7 +21,10 @@ export class WebhooksController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Register an endpoint: { url, events, format: standard|slack|teams, description }; answers its signing secret once' })
+  @ApiOperation({
+    summary:
+      'Register an endpoint: { url, events, format: standard|slack|teams, description }; answers its signing secret once',
+  })
   @BodyFrom(webhookEndpointSchemas(false).create)
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     return this.webhooks.create(actorOf(principal), body);
@@ -52,8 +55,15 @@ export class WebhooksController {
 
   @Get(':id/deliveries')
   @OwnedBy('webhook')
-  @ApiOperation({ summary: 'Deliveries, newest first, each with its attempts and answers: filter by status; page with limit (1-200) and offset' })
-  deliveries(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() query: Record<string, unknown>) {
+  @ApiOperation({
+    summary:
+      'Deliveries, newest first, each with its attempts and answers: filter by status; page with limit (1-200) and offset',
+  })
+  deliveries(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+  ) {
     return this.webhooks.deliveries(principal.organizationId, id, query ?? {});
   }
 

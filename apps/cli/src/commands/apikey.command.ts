@@ -10,7 +10,8 @@ export const apiKeyCreateCommand: CliCommand = {
     const flags = parseFlags(args, ['org', 'role']);
     const organizationId = requireFlag(flags, 'org');
     const role = requireFlag(flags, 'role');
-    if (role !== ApiKeyRole.Admin && role !== ApiKeyRole.Operator) throw new UsageError('--role must be admin or operator');
+    if (role !== ApiKeyRole.Admin && role !== ApiKeyRole.Operator)
+      throw new UsageError('--role must be admin or operator');
     const { apiKey } = await withOrm((orm) => new OrganizationsService(orm.em).createApiKey(organizationId, role));
     printJson({ apiKey });
     return 0;

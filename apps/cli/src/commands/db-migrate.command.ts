@@ -13,7 +13,9 @@ export const dbMigrateCommand: CliCommand = {
     const orm = await MikroORM.init(createOrmConfig(config.databaseUrl, {}, config.databasePooler));
     try {
       const applied = await migrate(orm);
-      process.stderr.write(`database ${created ? 'created and ' : ''}migrated (${applied.length} migration(s) applied)\n`);
+      process.stderr.write(
+        `database ${created ? 'created and ' : ''}migrated (${applied.length} migration(s) applied)\n`,
+      );
       printJson({ databaseCreated: created, applied });
       return 0;
     } finally {

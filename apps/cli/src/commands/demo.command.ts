@@ -2,7 +2,14 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tandem/config';
 import { createOrmConfig, ensureDatabaseExists, ImportFormat, migrate, rawQuery } from '@tandem/domain';
-import { IntakeService, inviteAdmin, issueSignInLink, OrganizationsService, ProgramsService, RoundsService } from '@tandem/workflows';
+import {
+  IntakeService,
+  inviteAdmin,
+  issueSignInLink,
+  OrganizationsService,
+  ProgramsService,
+  RoundsService,
+} from '@tandem/workflows';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createLogger, PinoNestLogger } from '@tandem/observability';
 import { WorkerModule } from '@tandem/worker';
@@ -46,13 +53,16 @@ export const demoCommand: CliCommand = {
     try {
       const { organizationId, apiKey } = await app.get(OrganizationsService).createOrganization('Demo Co');
       const actor = { organizationId, actor: 'cli:demo' };
-      const program = await app.get(ProgramsService).create(actor, { name: 'Leadership Coaching (demo)', adminEmail: 'people-team@demo.example' });
+      const program = await app
+        .get(ProgramsService)
+        .create(actor, { name: 'Leadership Coaching (demo)', adminEmail: 'people-team@demo.example' });
       process.stderr.write(`importing 75 sample participants into "${program.name}"…\n`);
       const intake = app.get(IntakeService);
       const started = await intake.createImport(actor, program.id, ImportFormat.Csv, SAMPLE_PARTICIPANTS_CSV);
       const imported = await until('the import', async () => {
         const view = await intake.getImport(organizationId, started.id);
-        if (view.status === 'failed') throw new Error(`the sample import failed: ${JSON.stringify(view.errors.slice(0, 3))}`);
+        if (view.status === 'failed')
+          throw new Error(`the sample import failed: ${JSON.stringify(view.errors.slice(0, 3))}`);
         return view.status === 'succeeded' ? view : undefined;
       });
       process.stderr.write('running a matching round…\n');
@@ -67,16 +77,22 @@ export const demoCommand: CliCommand = {
       await rounds.publish(actor, round.id);
       const em = app.get(EntityManager).fork();
       await until('the offer emails', async () => {
-        const [row] = await rawQuery<{ n: string }>(em, `select count(*) as n from outbox_message where organization_id = ? and status in ('pending', 'sending')`, [
-          organizationId,
-        ]);
+        const [row] = await rawQuery<{ n: string }>(
+          em,
+          `select count(*) as n from outbox_message where organization_id = ? and status in ('pending', 'sending')`,
+          [organizationId],
+        );
         return Number(row.n) === 0 ? true : undefined;
       });
       const admin = await inviteAdmin(em, organizationId, 'admin@demo.example');
       printJson({
         organizationId,
         apiKey,
-        console: { admin: admin.email, signInLink: await issueSignInLink(em, admin.adminId, config), note: 'works once, for 15 minutes; ask for a new link at /console/signin' },
+        console: {
+          admin: admin.email,
+          signInLink: await issueSignInLink(em, admin.adminId, config),
+          note: 'works once, for 15 minutes; ask for a new link at /console/signin',
+        },
         programId: program.id,
         imported: { rows: imported.rows, created: imported.created },
         round: {

@@ -14,8 +14,12 @@ const file = (name: string, content: unknown): string => {
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+  const o = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  const e = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
   try {
     return { code: await matchCommand.run(args), out, err };
   } finally {
@@ -25,7 +29,14 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 describe('match command', () => {
-  const scores = { kind: 'scores', coachees: ['e1', 'e2'], coaches: [{ id: 'c1', capacity: 2 }], scores: [[87.5], [null]], minScore: 0, objective: 'matched-then-score' };
+  const scores = {
+    kind: 'scores',
+    coachees: ['e1', 'e2'],
+    coaches: [{ id: 'c1', capacity: 2 }],
+    scores: [[87.5], [null]],
+    minScore: 0,
+    objective: 'matched-then-score',
+  };
 
   it('solves the scores example of docs/design.md', async () => {
     const r = await run(['--input', file('scores.json', scores)]);
@@ -42,7 +53,19 @@ describe('match command', () => {
   });
 
   it('solves sparse edges with an objective override', async () => {
-    const edges = { kind: 'scores', coachees: ['a', 'b'], coaches: [{ id: 'x', capacity: 1 }, { id: 'y', capacity: 1 }], edges: [[0, 0, 90], [0, 1, 10], [1, 0, 50]] };
+    const edges = {
+      kind: 'scores',
+      coachees: ['a', 'b'],
+      coaches: [
+        { id: 'x', capacity: 1 },
+        { id: 'y', capacity: 1 },
+      ],
+      edges: [
+        [0, 0, 90],
+        [0, 1, 10],
+        [1, 0, 50],
+      ],
+    };
     const r = await run(['--input', file('edges.json', edges), '--objective', 'maximin-then-score']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ matched: 2, totalScore: 60, objective: 'maximin-then-score' });
@@ -60,7 +83,12 @@ describe('match command', () => {
   });
 
   it('exits 2 naming the place of a malformed file', async () => {
-    const bad = { kind: 'scores', coachees: ['e1'], coaches: [1, 2, 3].map((c) => ({ id: `c${c}`, capacity: 1 })).concat({ id: 'c4', capacity: -2 }), scores: [[1, 2, 3, 4]] };
+    const bad = {
+      kind: 'scores',
+      coachees: ['e1'],
+      coaches: [1, 2, 3].map((c) => ({ id: `c${c}`, capacity: 1 })).concat({ id: 'c4', capacity: -2 }),
+      scores: [[1, 2, 3, 4]],
+    };
     const r = await run(['--input', file('bad.json', bad)]);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');

@@ -4,7 +4,8 @@ import { withOrm } from '../orm';
 
 export const orgCreateCommand: CliCommand = {
   name: 'org:create',
-  summary: '--name NAME [--locale en|de]: create an organization (its people\'s default language, en unless given) and print its first admin key (shown once)',
+  summary:
+    "--name NAME [--locale en|de]: create an organization (its people's default language, en unless given) and print its first admin key (shown once)",
   async run(args) {
     const flags = parseFlags(args, ['name', 'locale']);
     const name = requireFlag(flags, 'name');

@@ -16,7 +16,11 @@ export const startCommand: CliCommand = {
     const stop = (signal: NodeJS.Signals) => children.forEach((child) => child.exitCode === null && child.kill(signal));
     process.on('SIGINT', () => stop('SIGTERM'));
     process.on('SIGTERM', () => stop('SIGTERM'));
-    const codes = await Promise.all(children.map((child) => new Promise<number>((resolve) => child.on('exit', (code) => (stop('SIGTERM'), resolve(code ?? 0))))));
+    const codes = await Promise.all(
+      children.map(
+        (child) => new Promise<number>((resolve) => child.on('exit', (code) => (stop('SIGTERM'), resolve(code ?? 0)))),
+      ),
+    );
     return Math.max(...codes);
   },
 };

@@ -16,14 +16,23 @@ export const workerPingCommand: CliCommand = {
   async run(args) {
     const flags = parseFlags(args, ['timeout']);
     const timeoutSeconds = flags.timeout === undefined ? 10 : Number(flags.timeout);
-    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) throw new UsageError('--timeout must be a number of seconds between 0 and 600');
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600)
+      throw new UsageError('--timeout must be a number of seconds between 0 and 600');
     const config = loadConfig();
-    const queue = new Queue(QUEUE_OF[JobName.MaintenancePing], { connection: producerConnection(config.redisUrl), prefix: config.queuePrefix });
+    const queue = new Queue(QUEUE_OF[JobName.MaintenancePing], {
+      connection: producerConnection(config.redisUrl),
+      prefix: config.queuePrefix,
+    });
     try {
       const payload = { pingId: randomUUID() };
       const jobId = JOB_ID[JobName.MaintenancePing](payload);
       const started = performance.now();
-      await queue.add(JobName.MaintenancePing, payload, { jobId, attempts: 1, removeOnComplete: { age: 60 }, removeOnFail: { age: 60 } });
+      await queue.add(JobName.MaintenancePing, payload, {
+        jobId,
+        attempts: 1,
+        removeOnComplete: { age: 60 },
+        removeOnFail: { age: 60 },
+      });
       const deadline = started + timeoutSeconds * 1000;
       let state = await queue.getJobState(jobId);
       while (state !== 'completed' && state !== 'failed' && performance.now() < deadline) {
@@ -36,7 +45,11 @@ export const workerPingCommand: CliCommand = {
       }
       // `waiting` means no worker serves the queue; take the job back, so a worker starting later does not run it.
       if (state !== 'failed') await queue.remove(jobId).catch(() => undefined);
-      printJson({ ok: false, state, error: state === 'failed' ? 'the worker failed the ping' : `no worker ran the ping within ${timeoutSeconds} s` });
+      printJson({
+        ok: false,
+        state,
+        error: state === 'failed' ? 'the worker failed the ping' : `no worker ran the ping within ${timeoutSeconds} s`,
+      });
       return 1;
     } finally {
       await queue.close();

@@ -17,7 +17,8 @@ export const WORKER_LOGGER = Symbol('WORKER_LOGGER');
 function subjectOf(data: unknown): { type: string; id: string } | undefined {
   if (!data || typeof data !== 'object') return undefined;
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-    if (key.endsWith('Id') && key.length > 2 && (typeof value === 'string' || typeof value === 'number')) return { type: key.slice(0, -2), id: String(value) };
+    if (key.endsWith('Id') && key.length > 2 && (typeof value === 'string' || typeof value === 'number'))
+      return { type: key.slice(0, -2), id: String(value) };
   }
   return undefined;
 }
@@ -64,7 +65,10 @@ export class JobObserver implements OnApplicationShutdown {
       return result;
     } catch (err) {
       if (err instanceof RetryLaterError) {
-        this.logger.info({ jobId: job.id, job: job.name, queue, delayMs: err.delayMs, reason: redactText(err.message) }, 'job deferred');
+        this.logger.info(
+          { jobId: job.id, job: job.name, queue, delayMs: err.delayMs, reason: redactText(err.message) },
+          'job deferred',
+        );
         throw err;
       }
       const error = err instanceof Error ? err : new Error(String(err));
@@ -73,7 +77,10 @@ export class JobObserver implements OnApplicationShutdown {
       if (this.abandoned || (this.stopping && isUnavailableError(err))) {
         // Interrupted by the stop (its connections cut at the end of the grace, or closed under it): not a failure.
         // It goes back to the queue at once, no attempt spent, for another worker.
-        this.logger.info({ jobId: job.id, job: job.name, queue, error: error.message.slice(0, 300) }, 'job interrupted by shutdown; handed back');
+        this.logger.info(
+          { jobId: job.id, job: job.name, queue, error: error.message.slice(0, 300) },
+          'job interrupted by shutdown; handed back',
+        );
         throw new RetryLaterError(0, `interrupted by shutdown: ${error.message}`);
       }
       const final = error.name === 'UnrecoverableError' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -100,7 +107,10 @@ export class JobObserver implements OnApplicationShutdown {
     const deadline = Date.now() + graceMs;
     while (this.inFlight.size > 0) {
       if (Date.now() >= deadline) return false;
-      await Promise.race([Promise.allSettled([...this.inFlight.keys()]), new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(1, deadline - Date.now()))))]);
+      await Promise.race([
+        Promise.allSettled([...this.inFlight.keys()]),
+        new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(1, deadline - Date.now())))),
+      ]);
     }
     return true;
   }
@@ -148,12 +158,23 @@ export class JobObserver implements OnApplicationShutdown {
          on conflict (queue, job_id) do update
            set attempts = excluded.attempts, error = excluded.error, occurrences = job_failure.occurrences + 1, last_failed_at = now()
          returning id`,
-        [queue, job.name, String(job.id), subject?.type ?? null, subject?.id ?? null, job.attemptsMade + 1, error.message.slice(0, 1000)],
+        [
+          queue,
+          job.name,
+          String(job.id),
+          subject?.type ?? null,
+          subject?.id ?? null,
+          job.attemptsMade + 1,
+          error.message.slice(0, 1000),
+        ],
       );
       // Shown on the job in the dashboard, next to BullMQ's own failure reason.
       await job.log(`failed for good: recorded as job_failure ${row.id}`).catch(() => undefined);
     } catch (err) {
-      this.logger.error({ jobId: job.id, job: job.name, queue, error: redactText((err as Error).message) }, 'could not record a job that failed for good');
+      this.logger.error(
+        { jobId: job.id, job: job.name, queue, error: redactText((err as Error).message) },
+        'could not record a job that failed for good',
+      );
     }
   }
 

@@ -20,7 +20,8 @@ export async function checkEvictionPolicy(config: TandemConfig, logger: Logger):
     await redis.connect();
     for (const node of primaries(redis)) {
       const info = await node.info('memory');
-      const nodePolicy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1] ?? ((await node.config('GET', 'maxmemory-policy')) as string[])[1];
+      const nodePolicy =
+        /^maxmemory_policy:(\S+)/m.exec(info)?.[1] ?? ((await node.config('GET', 'maxmemory-policy')) as string[])[1];
       if (nodePolicy !== 'noeviction') policy = nodePolicy;
     }
   } catch (err) {
@@ -31,7 +32,10 @@ export async function checkEvictionPolicy(config: TandemConfig, logger: Logger):
   }
   if (policy === 'noeviction') return policy;
   if (config.redisAllowEviction) {
-    logger.warn({ policy }, 'redis maxmemory-policy is not noeviction: queued jobs may be evicted (REDIS_ALLOW_EVICTION=true)');
+    logger.warn(
+      { policy },
+      'redis maxmemory-policy is not noeviction: queued jobs may be evicted (REDIS_ALLOW_EVICTION=true)',
+    );
     return policy;
   }
   throw new EvictionPolicyError(

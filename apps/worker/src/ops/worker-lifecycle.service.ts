@@ -1,6 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
 import { flushTracing, type Logger, redactText } from '@tandem/observability';
@@ -67,14 +73,20 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     this.observer.stop();
     // No new SMTP send from here on (each waits for the next worker); sends already with the server finish.
     for (const sender of this.providersOf(EmailSender)) sender.stopSending();
-    this.logger.info({ signal, activeJobs: this.observer.activeJobs, graceMs: this.config.shutdownGraceMs }, 'worker stopping: taking no new jobs');
+    this.logger.info(
+      { signal, activeJobs: this.observer.activeJobs, graceMs: this.config.shutdownGraceMs },
+      'worker stopping: taking no new jobs',
+    );
     await settleConnections(workers);
     await Promise.all(workers.map((worker) => worker.pause(true).catch(() => undefined)));
     const drained = await this.observer.drain(this.config.shutdownGraceMs);
     if (!drained) {
       this.observer.abandon();
       const cut = await this.cutDatabaseConnections();
-      this.logger.warn({ activeJobs: this.observer.activeJobs, jobs: this.observer.activeJobNames, connectionsCut: cut }, 'grace period over: leaving active jobs to be retried by another worker');
+      this.logger.warn(
+        { activeJobs: this.observer.activeJobs, jobs: this.observer.activeJobNames, connectionsCut: cut },
+        'grace period over: leaving active jobs to be retried by another worker',
+      );
       // Whatever the abandoned jobs still do (a query on a fresh connection, an SMTP call) must not keep the process:
       // the rest of the shutdown gets a few seconds, then the process leaves (its 'exit' event writes the log).
       if (this.exitWhenAbandoned) setTimeout(() => process.exit(0), ABANDONED_EXIT_MS).unref();
@@ -83,7 +95,10 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     // (BullMQ issue #4656). No job runs any more: the process then leaves without it.
     const closing = Promise.all(workers.map((worker) => worker.close(!drained).catch(() => undefined)));
     let timer: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([closing.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ABANDONED_EXIT_MS)))]);
+    const closed = await Promise.race([
+      closing.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ABANDONED_EXIT_MS))),
+    ]);
     clearTimeout(timer);
     if (!closed) {
       this.logger.warn({ drained }, 'a queue connection did not close in time: leaving it');
@@ -117,14 +132,21 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       return used.length;
     }
     const pids = used.map((client) => client.processID).filter((pid): pid is number => typeof pid === 'number');
-    const killer = new Client({ connectionString: this.config.databaseUrl, connectionTimeoutMillis: 1000, query_timeout: 1000 });
+    const killer = new Client({
+      connectionString: this.config.databaseUrl,
+      connectionTimeoutMillis: 1000,
+      query_timeout: 1000,
+    });
     killer.on('error', () => undefined);
     try {
       await killer.connect();
       await killer.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [pids]);
     } catch (err) {
       // The database is away: its backends are gone or going anyway.
-      this.logger.warn({ error: redactText((err as Error).message) }, 'could not end the abandoned jobs\' database sessions');
+      this.logger.warn(
+        { error: redactText((err as Error).message) },
+        "could not end the abandoned jobs' database sessions",
+      );
     } finally {
       await killer.end().catch(() => undefined);
     }

@@ -9,7 +9,10 @@ import type { Queue } from 'bullmq';
 import { QueueHandlers, QueueProcessor } from '../job-handlers';
 
 @Processor(QueueName.Maintenance)
-export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class MaintenanceProcessor
+  extends QueueProcessor<QueueName.Maintenance>
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   readonly queue = QueueName.Maintenance;
   readonly handlers: QueueHandlers<QueueName.Maintenance> = {
     [JobName.MaintenanceReconcile]: () => this.reconcileUnlessUnavailable(),
@@ -39,12 +42,16 @@ export class MaintenanceProcessor extends QueueProcessor<QueueName.Maintenance> 
   private async reconcileUnlessUnavailable(): Promise<unknown> {
     try {
       const outcome = await this.leases.run(RECONCILE_LEASE, (lease) => this.reconciler.reconcile(lease));
-      return outcome.acted ? { generation: outcome.generation, ...outcome.result } : 'skipped: another worker holds the reconciler lease';
+      return outcome.acted
+        ? { generation: outcome.generation, ...outcome.result }
+        : 'skipped: another worker holds the reconciler lease';
     } catch (err) {
       if (!isUnavailableError(err)) throw err;
       if (Date.now() - this.lastSkipWarning > 60_000) {
         this.lastSkipWarning = Date.now();
-        this.logger.warn(`reconcile pass skipped, a backing service is unavailable: ${redactText((err as Error).message).slice(0, 300)}`);
+        this.logger.warn(
+          `reconcile pass skipped, a backing service is unavailable: ${redactText((err as Error).message).slice(0, 300)}`,
+        );
       }
       return 'skipped: unavailable';
     }

@@ -45,7 +45,10 @@ export interface RoundStats {
 /** A matching round: a snapshot of a program's pool, solved into proposals an admin reviews and publishes. */
 @Entity({ tableName: 'matching_round' })
 @Index({ properties: ['program', 'createdAt'] })
-@Index({ name: 'matching_round_one_running', expression: `create unique index "matching_round_one_running" on "matching_round" ("program_id") where "status" in ('queued', 'running')` })
+@Index({
+  name: 'matching_round_one_running',
+  expression: `create unique index "matching_round_one_running" on "matching_round" ("program_id") where "status" in ('queued', 'running')`,
+})
 export class MatchingRound {
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();

@@ -13,7 +13,10 @@ export enum OfferDecision {
  * the database nor the outbox holds a usable link.
  */
 @Entity({ tableName: 'offer' })
-@Index({ name: 'offer_pending_expiry_idx', expression: `create index "offer_pending_expiry_idx" on "offer" ("expires_at") where "decision" is null` })
+@Index({
+  name: 'offer_pending_expiry_idx',
+  expression: `create index "offer_pending_expiry_idx" on "offer" ("expires_at") where "decision" is null`,
+})
 export class Offer {
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();

@@ -16,7 +16,10 @@ export enum OutboxStatus {
 /** An email to send, written in the same transaction as the change that causes it. */
 @Entity({ tableName: 'outbox_message' })
 @Index({ properties: ['organization', 'createdAt'] })
-@Index({ name: 'outbox_message_pending_idx', expression: `create index "outbox_message_pending_idx" on "outbox_message" ("created_at") where "status" in ('pending', 'sending')` })
+@Index({
+  name: 'outbox_message_pending_idx',
+  expression: `create index "outbox_message_pending_idx" on "outbox_message" ("created_at") where "status" in ('pending', 'sending')`,
+})
 export class OutboxMessage {
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();

@@ -40,8 +40,14 @@ export interface ScoreBreakdown {
  * proposes a coachee once: both are unique indexes, so a retried job can never double them.
  */
 @Entity({ tableName: 'pairing' })
-@Index({ name: 'pairing_round_coachee_unique', expression: `create unique index "pairing_round_coachee_unique" on "pairing" ("round_id", "coachee_id") where "status" = 'proposed'` })
-@Index({ name: 'pairing_live_coachee_unique', expression: `create unique index "pairing_live_coachee_unique" on "pairing" ("coachee_id") where "status" in ('offered', 'active')` })
+@Index({
+  name: 'pairing_round_coachee_unique',
+  expression: `create unique index "pairing_round_coachee_unique" on "pairing" ("round_id", "coachee_id") where "status" = 'proposed'`,
+})
+@Index({
+  name: 'pairing_live_coachee_unique',
+  expression: `create unique index "pairing_live_coachee_unique" on "pairing" ("coachee_id") where "status" in ('offered', 'active')`,
+})
 @Index({ properties: ['coach', 'status'] })
 @Index({ properties: ['program', 'status'] })
 export class Pairing {

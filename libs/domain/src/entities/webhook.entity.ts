@@ -74,7 +74,11 @@ export class WebhookDelivery {
   @Property({ type: 'jsonb' })
   payload!: Record<string, unknown>;
 
-  @Enum({ items: () => WebhookDeliveryStatus, nativeEnumName: 'webhook_delivery_status', default: WebhookDeliveryStatus.Pending })
+  @Enum({
+    items: () => WebhookDeliveryStatus,
+    nativeEnumName: 'webhook_delivery_status',
+    default: WebhookDeliveryStatus.Pending,
+  })
   status: Opt<WebhookDeliveryStatus> = WebhookDeliveryStatus.Pending;
 
   /** Attempts made (an attempt is claimed before its request is sent). */

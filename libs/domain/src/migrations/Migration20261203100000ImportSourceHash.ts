@@ -4,7 +4,9 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261203100000ImportSourceHash extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table "import_batch" add column "source_hash" text null;`);
-    this.addSql(`create unique index "import_batch_live_source_unique" on "import_batch" ("program_id", "source_hash") where "status" in ('queued', 'running');`);
+    this.addSql(
+      `create unique index "import_batch_live_source_unique" on "import_batch" ("program_id", "source_hash") where "status" in ('queued', 'running');`,
+    );
   }
 
   override async down(): Promise<void> {

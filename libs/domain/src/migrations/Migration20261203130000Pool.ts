@@ -11,7 +11,9 @@ export class Migration20261203130000Pool extends Migration {
     this.addSql(`alter type "enrollment_status" rename to "enrollment_status_old";`);
     this.addSql(`create type "enrollment_status" as enum ('active', 'withdrawn', 'alumni');`);
     this.addSql(`alter table "enrollment" alter column "status" drop default;`);
-    this.addSql(`alter table "enrollment" alter column "status" type "enrollment_status" using "status"::text::"enrollment_status";`);
+    this.addSql(
+      `alter table "enrollment" alter column "status" type "enrollment_status" using "status"::text::"enrollment_status";`,
+    );
     this.addSql(`alter table "enrollment" alter column "status" set default 'active';`);
     this.addSql(`drop type "enrollment_status_old";`);
     // Coachees whose last pairing completed, or ended without a re-match they asked for, graduated already.
@@ -20,7 +22,9 @@ export class Migration20261203130000Pool extends Migration {
         and not exists (select 1 from "pairing" l where l."coachee_id" = e."id" and l."status" in ('offered', 'active'))
         and exists (select 1 from "pairing" d where d."coachee_id" = e."id"
                       and (d."status" = 'completed' or (d."status" = 'ended' and d."rematch_accepted_at" is null)));`);
-    this.addSql(`alter table "program" add column "waitlist_due_at" timestamptz null, add column "waitlist_done_at" timestamptz null;`);
+    this.addSql(
+      `alter table "program" add column "waitlist_due_at" timestamptz null, add column "waitlist_done_at" timestamptz null;`,
+    );
     this.addSql(`alter table "import_batch" add column "alumni" integer not null default 0;`);
   }
 
@@ -31,7 +35,9 @@ export class Migration20261203130000Pool extends Migration {
     this.addSql(`alter type "enrollment_status" rename to "enrollment_status_new";`);
     this.addSql(`create type "enrollment_status" as enum ('active', 'withdrawn');`);
     this.addSql(`alter table "enrollment" alter column "status" drop default;`);
-    this.addSql(`alter table "enrollment" alter column "status" type "enrollment_status" using "status"::text::"enrollment_status";`);
+    this.addSql(
+      `alter table "enrollment" alter column "status" type "enrollment_status" using "status"::text::"enrollment_status";`,
+    );
     this.addSql(`alter table "enrollment" alter column "status" set default 'active';`);
     this.addSql(`drop type "enrollment_status_new";`);
   }

@@ -7,11 +7,14 @@ export const de: Catalog = {
   'mail.signature': 'Tandem',
 
   'welcome.subject': 'Willkommen bei {program}',
-  'welcome.coach': 'Sie sind jetzt als Coach in {program} angemeldet. Wenn ein Coachee zu Ihren Stärken passt, erhalten Sie ein Angebot mit einer Begründung und entscheiden selbst, ob Sie es annehmen.',
-  'welcome.coachee': 'Sie sind jetzt als Coachee in {program} angemeldet. Wir bringen Sie mit einem Coach zusammen, dessen Stärken zu dem passen, was Sie entwickeln möchten, und sagen Ihnen, wer es ist.',
+  'welcome.coach':
+    'Sie sind jetzt als Coach in {program} angemeldet. Wenn ein Coachee zu Ihren Stärken passt, erhalten Sie ein Angebot mit einer Begründung und entscheiden selbst, ob Sie es annehmen.',
+  'welcome.coachee':
+    'Sie sind jetzt als Coachee in {program} angemeldet. Wir bringen Sie mit einem Coach zusammen, dessen Stärken zu dem passen, was Sie entwickeln möchten, und sagen Ihnen, wer es ist.',
 
   'offer.subject': 'Coaching-Angebot: {coachee} ({program})',
-  'offer.intro': 'Wir haben Sie in {program} mit {coachee} zusammengebracht: Ihre Stärken passen zu dem, was {coachee} entwickeln möchte. Möchten Sie {coachee} coachen?',
+  'offer.intro':
+    'Wir haben Sie in {program} mit {coachee} zusammengebracht: Ihre Stärken passen zu dem, was {coachee} entwickeln möchte. Möchten Sie {coachee} coachen?',
   'offer.goals': 'Die Ziele von {coachee}:\n{goals}',
   'offer.noGoals': '{coachee} hat noch keine Ziele aufgeschrieben.',
   'offer.why': 'Warum wir Sie ausgewählt haben:\n{reasons}',
@@ -52,14 +55,18 @@ export const de: Catalog = {
     'Die Person steht auf der Warteliste des Programms: Sobald ein Platz frei wird (eine Paarung endet, ein Coach kommt hinzu oder nimmt mehr Coachees), bietet Tandem ihr den besten passenden freien Platz an. Sie können auch Coaches hinzufügen, Kapazität freigeben oder eine neue Matching-Runde starten.',
 
   'waitlist.subject': 'Warteliste vermittelt in {program}: {count} Angebot(e)',
-  'waitlist.intro': 'In {program} ist ein Platz frei geworden, deshalb hat Tandem Coachees der Warteliste Coaches angeboten, die beste Passung zuerst:',
+  'waitlist.intro':
+    'In {program} ist ein Platz frei geworden, deshalb hat Tandem Coachees der Warteliste Coaches angeboten, die beste Passung zuerst:',
   'waitlist.line': '- {coachee} an {coach}',
-  'waitlist.outro': 'Jeder Coach erhält wie gewohnt ein Angebot zum Annehmen oder Ablehnen; ein abgelehntes Angebot wird wie immer neu vermittelt.',
+  'waitlist.outro':
+    'Jeder Coach erhält wie gewohnt ein Angebot zum Annehmen oder Ablehnen; ein abgelehntes Angebot wird wie immer neu vermittelt.',
 
   'signIn.subject': 'Ihr Anmeldelink für Tandem',
   'signIn.greeting': 'Guten Tag,',
-  'signIn.link': 'Hier ist Ihr Link zur Anmeldung in der Tandem-Verwaltung. Er funktioniert einmal, {minutes} Minuten lang:\n{link}',
-  'signIn.ignore': 'Wenn Sie ihn nicht angefordert haben, können Sie diese E-Mail ignorieren: Ohne den Link kann sich niemand anmelden.',
+  'signIn.link':
+    'Hier ist Ihr Link zur Anmeldung in der Tandem-Verwaltung. Er funktioniert einmal, {minutes} Minuten lang:\n{link}',
+  'signIn.ignore':
+    'Wenn Sie ihn nicht angefordert haben, können Sie diese E-Mail ignorieren: Ohne den Link kann sich niemand anmelden.',
 
   'unmatchedReason.same-person': 'die einzigen Coaches sind die Person selbst',
   'unmatchedReason.excluded': 'jede passende Paarung wurde entfernt',
@@ -72,7 +79,8 @@ export const de: Catalog = {
   'unmatchedReason.below-min-score': 'jede Paarung liegt unter der niedrigsten zulässigen Bewertung',
   'unmatchedReason.no-capacity': 'die passenden Coaches haben keine freien Plätze',
   'unmatchedReason.no-coaches': 'das Programm hat keinen Coach mit freien Plätzen',
-  'unmatchedReason.coach-left': 'der vorgeschlagene Coach hat das Programm verlassen, bevor die Runde veröffentlicht wurde',
+  'unmatchedReason.coach-left':
+    'der vorgeschlagene Coach hat das Programm verlassen, bevor die Runde veröffentlicht wurde',
   'unmatchedReason.unknown': 'kein Coach passt zu den Regeln des Programms',
   'pairReason.same-person': 'niemand kann sich selbst coachen',
   'pairReason.excluded': 'diese Paarung wurde aus der Runde entfernt',
@@ -94,11 +102,13 @@ export const de: Catalog = {
   'atRisk.subject': 'Paarung gefährdet in {program}',
   'atRisk.pair': '{coach} (Coach) und {coachee} (Coachee)',
   'atRisk.body': 'Die Paarung von {pair} in {program} ist gefährdet: {reason}.',
-  'atRisk.rematchOffered': '{coachee} wurde per Link ein neuer Coach angeboten; nimmt die Person das an, endet diese Paarung und Sie erfahren davon.',
+  'atRisk.rematchOffered':
+    '{coachee} wurde per Link ein neuer Coach angeboten; nimmt die Person das an, endet diese Paarung und Sie erfahren davon.',
   'atRisk.decide': 'Bitte entscheiden Sie, ob diese Paarung weiterlaufen soll.',
 
   'rematchOffer.subject': 'Möchten Sie einen anderen Coach?',
-  'rematchOffer.body': 'Coaching wirkt am besten, wenn es passt. Wenn Sie {program} lieber mit einem anderen Coach als {coach} fortsetzen möchten, können Sie hier darum bitten:',
+  'rematchOffer.body':
+    'Coaching wirkt am besten, wenn es passt. Wenn Sie {program} lieber mit einem anderen Coach als {coach} fortsetzen möchten, können Sie hier darum bitten:',
   'rematchOffer.nothingChanges': 'Es ändert sich nichts, solange Sie es auf dieser Seite nicht bestätigen.',
 
   'ended.subject': 'Coaching beendet: {pair}',
@@ -109,32 +119,40 @@ export const de: Catalog = {
   'ended.thanks': 'Danke für Ihre Zeit.',
 
   'nudge.subject': 'Zeit für Ihre nächste Coaching-Sitzung mit {first}',
-  'nudge.body': 'Seit einiger Zeit fand keine Coaching-Sitzung mit {other} in {program} statt. Bitte treffen Sie sich bald: Findet in den nächsten {closesIn} keine Sitzung statt, wird das Coaching geschlossen.',
+  'nudge.body':
+    'Seit einiger Zeit fand keine Coaching-Sitzung mit {other} in {program} statt. Bitte treffen Sie sich bald: Findet in den nächsten {closesIn} keine Sitzung statt, wird das Coaching geschlossen.',
 
   'feedbackRequest.subject': 'Feedback zur Coaching-Sitzung {index}',
   'feedbackRequest.reminderSubject': 'Erinnerung: Feedback zur Coaching-Sitzung {index}',
-  'feedbackRequest.coach': 'Hat die Coaching-Sitzung {index} mit {other} ({when}) stattgefunden, wurde sie versäumt oder verschoben? Das dauert nur Sekunden; eine Notiz ist freiwillig und nur für Sie sichtbar.',
-  'feedbackRequest.coachee': 'Wie war die Coaching-Sitzung {index} mit {other} ({when})? Fünf kurze Fragen; Ihre einzelnen Antworten bleiben vertraulich.',
+  'feedbackRequest.coach':
+    'Hat die Coaching-Sitzung {index} mit {other} ({when}) stattgefunden, wurde sie versäumt oder verschoben? Das dauert nur Sekunden; eine Notiz ist freiwillig und nur für Sie sichtbar.',
+  'feedbackRequest.coachee':
+    'Wie war die Coaching-Sitzung {index} mit {other} ({when})? Fünf kurze Fragen; Ihre einzelnen Antworten bleiben vertraulich.',
   'feedbackRequest.reminder': 'Eine Erinnerung: {ask}',
 
   'closingSurvey.subject': 'Ihr Coaching ist abgeschlossen: eine letzte Frage',
   'closingSurvey.complete': 'Ihr Coaching mit {coach} in {program} ist abgeschlossen. Herzlichen Glückwunsch!',
-  'closingSurvey.ask': 'Ein letzter Schritt: Wo stehen Sie jetzt bei den Fähigkeiten, an denen Sie gearbeitet haben? Das dauert eine Minute, und Ihre einzelnen Antworten bleiben vertraulich.',
+  'closingSurvey.ask':
+    'Ein letzter Schritt: Wo stehen Sie jetzt bei den Fähigkeiten, an denen Sie gearbeitet haben? Das dauert eine Minute, und Ihre einzelnen Antworten bleiben vertraulich.',
 
   'invites.subject': 'Ihre Coaching-Sitzungen mit {first}',
-  'invites.body': 'Hier sind Ihre {count} Coaching-Sitzungen mit {other} in {program}. Die angehängte Kalenderdatei trägt sie in Ihren Kalender ein.',
+  'invites.body':
+    'Hier sind Ihre {count} Coaching-Sitzungen mit {other} in {program}. Die angehängte Kalenderdatei trägt sie in Ihren Kalender ein.',
   'invites.line': 'Sitzung {index}: {when}\n  Verschieben oder absagen: {link}',
   'sessionReminder.subject': 'Erinnerung: Coaching-Sitzung {index} am {when}',
   'sessionReminder.body': 'Eine Erinnerung: Die Coaching-Sitzung {index} mit {other} ist am {when}.',
   'sessionReminder.link': 'Müssen Sie sie verschieben oder absagen? {link}',
   'sessionChanged.cancelledSubject': 'Abgesagt: Coaching-Sitzung {index}',
   'sessionChanged.movedSubject': 'Verschoben: Coaching-Sitzung {index} ist jetzt am {when}',
-  'sessionChanged.cancelled': '{actor} hat die Coaching-Sitzung {index} ({when}) abgesagt. Die angehängte Kalenderdatei aktualisiert Ihren Kalender.',
-  'sessionChanged.moved': '{actor} hat die Coaching-Sitzung {index} auf {when} verschoben. Die angehängte Kalenderdatei aktualisiert Ihren Kalender.',
+  'sessionChanged.cancelled':
+    '{actor} hat die Coaching-Sitzung {index} ({when}) abgesagt. Die angehängte Kalenderdatei aktualisiert Ihren Kalender.',
+  'sessionChanged.moved':
+    '{actor} hat die Coaching-Sitzung {index} auf {when} verschoben. Die angehängte Kalenderdatei aktualisiert Ihren Kalender.',
   'sessionChanged.link': 'Verwalten: {link}',
 
   'ics.summary': 'Coaching-Sitzung {index}: {coach} und {coachee}',
-  'ics.description': '{program}, Sitzung {index} von {sessions}. Verschieben oder absagen können Sie sie über den Link in Ihrer E-Mail.',
+  'ics.description':
+    '{program}, Sitzung {index} von {sessions}. Verschieben oder absagen können Sie sie über den Link in Ihrer E-Mail.',
 
   'skill.active_listening': 'Aktives Zuhören',
   'skill.empathy': 'Empathie',
@@ -143,9 +161,11 @@ export const de: Catalog = {
   'skill.clear_communication': 'Klare Kommunikation',
 
   'page.linkNotValid.title': 'Link ungültig',
-  'page.linkNotValid.body': 'Dieser Link ist nicht gültig: Er ist vielleicht unvollständig oder verändert. Bitte öffnen Sie den Link aus Ihrer E-Mail noch einmal.',
+  'page.linkNotValid.body':
+    'Dieser Link ist nicht gültig: Er ist vielleicht unvollständig oder verändert. Bitte öffnen Sie den Link aus Ihrer E-Mail noch einmal.',
   'page.incomplete.title': 'Bitte beantworten Sie jede Frage',
-  'page.incomplete.body': 'Einige Antworten fehlen oder liegen außerhalb des Bereichs. Gehen Sie zurück, vervollständigen Sie das Formular und senden Sie es erneut.',
+  'page.incomplete.body':
+    'Einige Antworten fehlen oder liegen außerhalb des Bereichs. Gehen Sie zurück, vervollständigen Sie das Formular und senden Sie es erneut.',
   'page.alreadySubmitted.title': 'Bereits gesendet',
   'page.sendOnce': 'Sie können es einmal senden.',
 
@@ -157,37 +177,46 @@ export const de: Catalog = {
   'offerPage.why': 'Warum wir Sie ausgewählt haben',
   'offerPage.expires': 'Dieses Angebot läuft ab am {expires}.',
   'offerPage.accept': 'Annehmen: {name} coachen',
-  'offerPage.declineReason': 'Diesmal nicht? Sie können uns den Grund nennen (freiwillig, nur das Programmteam sieht ihn)',
+  'offerPage.declineReason':
+    'Diesmal nicht? Sie können uns den Grund nennen (freiwillig, nur das Programmteam sieht ihn)',
   'offerPage.decline': 'Ablehnen',
   'offerPage.accepted.title': 'Angebot angenommen',
   'offerPage.accepted.body': 'Sie haben zugesagt, {name} zu coachen. Danke: Die Vorstellungs-E-Mail ist unterwegs.',
   'offerPage.declined.title': 'Angebot abgelehnt',
   'offerPage.declined.body': 'Sie haben abgelehnt, {name} zu coachen. Wir suchen einen anderen Coach.',
   'offerPage.thanks.title': 'Danke!',
-  'offerPage.thanks.body': 'Sie sind jetzt der Coach von {name}. Sie erhalten beide eine Vorstellungs-E-Mail, die Einladungen zu den Sitzungen folgen.',
+  'offerPage.thanks.body':
+    'Sie sind jetzt der Coach von {name}. Sie erhalten beide eine Vorstellungs-E-Mail, die Einladungen zu den Sitzungen folgen.',
   'offerPage.alreadyAccepted.title': 'Bereits angenommen',
-  'offerPage.alreadyAccepted.body': 'Sie haben dieses Angebot bereits angenommen; nichts hat sich geändert. Sie sind der Coach von {name}.',
+  'offerPage.alreadyAccepted.body':
+    'Sie haben dieses Angebot bereits angenommen; nichts hat sich geändert. Sie sind der Coach von {name}.',
   'offerPage.declinedNow.body': 'Danke für Ihre Rückmeldung. Wir suchen einen anderen Coach.',
   'offerPage.alreadyDeclined.title': 'Bereits abgelehnt',
   'offerPage.alreadyDeclined.body': 'Sie haben dieses Angebot bereits abgelehnt; nichts hat sich geändert.',
   'offerPage.expired.title': 'Dieses Angebot ist abgelaufen',
-  'offerPage.expired.body': 'Die Frist für eine Antwort ist verstrichen, deshalb haben wir dem Coachee einen anderen Coach angeboten. Trotzdem vielen Dank.',
+  'offerPage.expired.body':
+    'Die Frist für eine Antwort ist verstrichen, deshalb haben wir dem Coachee einen anderen Coach angeboten. Trotzdem vielen Dank.',
   'offerPage.cannotAccept.title': 'Dieses Angebot kann nicht angenommen werden',
-  'offerPage.error.offer_accepted': 'Dieses Angebot wurde bereits angenommen; eine Entscheidung lässt sich nicht ändern.',
-  'offerPage.error.offer_declined': 'Dieses Angebot wurde bereits abgelehnt; eine Entscheidung lässt sich nicht ändern.',
-  'offerPage.error.coach_full': 'Sie coachen bereits so viele Personen, wie Ihre Kapazität erlaubt, deshalb kann dieses Angebot nicht angenommen werden.',
+  'offerPage.error.offer_accepted':
+    'Dieses Angebot wurde bereits angenommen; eine Entscheidung lässt sich nicht ändern.',
+  'offerPage.error.offer_declined':
+    'Dieses Angebot wurde bereits abgelehnt; eine Entscheidung lässt sich nicht ändern.',
+  'offerPage.error.coach_full':
+    'Sie coachen bereits so viele Personen, wie Ihre Kapazität erlaubt, deshalb kann dieses Angebot nicht angenommen werden.',
   'offerPage.error.coachee_taken': 'Diese Person hat inzwischen bereits einen Coach.',
   'offerPage.error.offer_closed': 'Dieses Angebot ist nicht mehr offen.',
 
   'sessionPage.title': 'Sitzung {index} von {sessions} mit {other}',
   'sessionPage.cancelled': 'Diese Sitzung ({when}) wurde abgesagt.',
-  'sessionPage.past': 'Diese Sitzung ({when}) hat bereits stattgefunden und kann nicht mehr verschoben oder abgesagt werden.',
+  'sessionPage.past':
+    'Diese Sitzung ({when}) hat bereits stattgefunden und kann nicht mehr verschoben oder abgesagt werden.',
   'sessionPage.moveTo': 'Verschieben auf (Ihre Zeitzone, {zone})',
   'sessionPage.move': 'Sitzung verschieben',
   'sessionPage.cancel': 'Diese Sitzung absagen',
   'sessionPage.otherGetsInvite': '{other} erhält in jedem Fall die aktualisierte Kalendereinladung.',
   'sessionPage.moved.title': 'Sitzung verschoben',
-  'sessionPage.moved.body': 'Sitzung {index} ist jetzt am {when}. Sie erhalten beide eine aktualisierte Kalendereinladung.',
+  'sessionPage.moved.body':
+    'Sitzung {index} ist jetzt am {when}. Sie erhalten beide eine aktualisierte Kalendereinladung.',
   'sessionPage.unchanged.title': 'Nichts geändert',
   'sessionPage.unchanged.body': 'Sitzung {index} ist bereits am {when}.',
   'sessionPage.cancelledNow.title': 'Sitzung abgesagt',
@@ -199,11 +228,13 @@ export const de: Catalog = {
   'sessionPage.error.time_passed': 'die neue Zeit liegt in der Vergangenheit',
   'sessionPage.error.time_too_far': 'die neue Zeit liegt zu weit in der Zukunft',
   'sessionPage.closed.title': 'Diese Sitzung kann nicht geändert werden',
-  'sessionPage.closed.body': 'Diese Sitzung hat stattgefunden oder ihr Coaching ist beendet, deshalb kann sie nicht mehr geändert werden.',
+  'sessionPage.closed.body':
+    'Diese Sitzung hat stattgefunden oder ihr Coaching ist beendet, deshalb kann sie nicht mehr geändert werden.',
 
   'feedbackPage.already': 'Sie haben Ihr Feedback zu dieser Sitzung bereits gesendet. Danke!',
   'feedbackPage.coachIntro': '{program}, {when}. Ihre Notiz ist privat: Niemand sonst sieht sie.',
-  'feedbackPage.coacheeIntro': '{program}, {when}. Ihre einzelnen Antworten sind vertraulich: Admins sehen nur Durchschnitte über mehrere Antworten.',
+  'feedbackPage.coacheeIntro':
+    '{program}, {when}. Ihre einzelnen Antworten sind vertraulich: Admins sehen nur Durchschnitte über mehrere Antworten.',
   'feedbackPage.attendance': 'Was ist aus der Sitzung geworden?',
   'feedbackPage.held': 'Sie hat stattgefunden',
   'feedbackPage.missed': 'Sie wurde versäumt',
@@ -229,7 +260,8 @@ export const de: Catalog = {
   'feedbackPage.thanks.title': 'Danke',
   'feedbackPage.thanks.body': 'Ihr Feedback ist gespeichert.',
   'feedbackPage.already.body': 'Ihr Feedback wurde bereits gespeichert; nichts hat sich geändert.',
-  'feedbackPage.error.feedback_submitted': 'Dieses Feedback wurde bereits gesendet; Antworten lassen sich nicht ändern.',
+  'feedbackPage.error.feedback_submitted':
+    'Dieses Feedback wurde bereits gesendet; Antworten lassen sich nicht ändern.',
 
   'surveyPage.title': 'Wo stehen Sie jetzt?',
   'surveyPage.already': 'Sie haben diese Umfrage bereits beantwortet. Danke!',
@@ -246,11 +278,14 @@ export const de: Catalog = {
   'rematchPage.body':
     'Hallo {first}, Coaching wirkt am besten, wenn es passt. Wenn Sie {program} lieber mit jemand anderem als {coach} fortsetzen möchten, beenden wir dieses Coaching, sagen die übrigen Sitzungen ab und bieten Ihnen einen anderen Coach an.',
   'rematchPage.accept': 'Ja, bitte einen anderen Coach',
-  'rematchPage.stay': 'Sie möchten mit {coach} weitermachen? Dann ist nichts zu tun: Schließen Sie einfach diese Seite.',
+  'rematchPage.stay':
+    'Sie möchten mit {coach} weitermachen? Dann ist nichts zu tun: Schließen Sie einfach diese Seite.',
   'rematchPage.onTheWay.title': 'Ein neuer Coach ist unterwegs',
-  'rematchPage.onTheWay.body': 'Sie haben bereits um einen anderen Coach gebeten; wir suchen einen und schreiben Ihnen.',
+  'rematchPage.onTheWay.body':
+    'Sie haben bereits um einen anderen Coach gebeten; wir suchen einen und schreiben Ihnen.',
   'rematchPage.finding.title': 'Wir suchen einen neuen Coach für Sie',
-  'rematchPage.finding.body': 'Ihr bisheriges Coaching ist beendet und die übrigen Sitzungen sind abgesagt. Sie hören von uns, sobald ein neuer Coach zusagt.',
+  'rematchPage.finding.body':
+    'Ihr bisheriges Coaching ist beendet und die übrigen Sitzungen sind abgesagt. Sie hören von uns, sobald ein neuer Coach zusagt.',
   'rematchPage.alreadyAsked.title': 'Bereits angefragt',
   'rematchPage.alreadyAsked.body': 'Sie haben bereits um einen anderen Coach gebeten; nichts hat sich geändert.',
   'rematchPage.closed.title': 'Dieses Coaching ist beendet',

@@ -9,11 +9,14 @@ export const en = {
   'mail.signature': 'Tandem',
 
   'welcome.subject': 'Welcome to {program}',
-  'welcome.coach': 'You have been enrolled in {program} as a coach. When a coachee fits your strengths, you will get an offer that explains why, and you decide whether to take it.',
-  'welcome.coachee': 'You have been enrolled in {program} as a coachee. We will match you with a coach whose strengths fit what you want to develop, and let you know who it is.',
+  'welcome.coach':
+    'You have been enrolled in {program} as a coach. When a coachee fits your strengths, you will get an offer that explains why, and you decide whether to take it.',
+  'welcome.coachee':
+    'You have been enrolled in {program} as a coachee. We will match you with a coach whose strengths fit what you want to develop, and let you know who it is.',
 
   'offer.subject': 'Coaching offer: {coachee} ({program})',
-  'offer.intro': 'We matched you with {coachee} in {program}: your strengths fit what {coachee} wants to develop. Would you coach {coachee}?',
+  'offer.intro':
+    'We matched you with {coachee} in {program}: your strengths fit what {coachee} wants to develop. Would you coach {coachee}?',
   'offer.goals': "{coachee}'s goals:\n{goals}",
   'offer.noGoals': '{coachee} has not written down goals yet.',
   'offer.why': 'Why we matched you:\n{reasons}',
@@ -55,13 +58,15 @@ export const en = {
     'They wait on the program’s waiting list: when a place frees up (a pairing ends, a coach joins or takes more coachees), Tandem offers them the best free place that fits. You can also add coaches or free capacity, or launch a new matching round.',
 
   'waitlist.subject': 'Waiting list matched in {program}: {count} offer(s)',
-  'waitlist.intro': 'A place freed up in {program}, so Tandem offered coachees of the waiting list to coaches, best fit first:',
+  'waitlist.intro':
+    'A place freed up in {program}, so Tandem offered coachees of the waiting list to coaches, best fit first:',
   'waitlist.line': '- {coachee} to {coach}',
   'waitlist.outro': 'Each coach has the usual offer to accept or decline; a declined offer is re-matched as always.',
 
   'signIn.subject': 'Your Tandem sign-in link',
   'signIn.greeting': 'Hi,',
-  'signIn.link': 'Here is your link to sign in to the Tandem admin console. It works once, for {minutes} minutes:\n{link}',
+  'signIn.link':
+    'Here is your link to sign in to the Tandem admin console. It works once, for {minutes} minutes:\n{link}',
   'signIn.ignore': 'If you did not ask for it, you can ignore this email: nobody can sign in without the link.',
 
   // Why a coachee is unmatched (libs/matching UnmatchedReason), and why one pair is not allowed (PairReason).
@@ -99,11 +104,13 @@ export const en = {
   'atRisk.subject': 'Pairing at risk in {program}',
   'atRisk.pair': '{coach} (coach) and {coachee} (coachee)',
   'atRisk.body': 'The pairing of {pair} in {program} is at risk: {reason}.',
-  'atRisk.rematchOffered': '{coachee} has been offered a new coach by link; if they take it, this pairing ends and you will hear about it.',
+  'atRisk.rematchOffered':
+    '{coachee} has been offered a new coach by link; if they take it, this pairing ends and you will hear about it.',
   'atRisk.decide': 'Please decide whether to keep this pairing going.',
 
   'rematchOffer.subject': 'Would you like a different coach?',
-  'rematchOffer.body': 'Coaching works best with the right fit. If you would rather continue {program} with a different coach than {coach}, you can ask for one here:',
+  'rematchOffer.body':
+    'Coaching works best with the right fit. If you would rather continue {program} with a different coach than {coach}, you can ask for one here:',
   'rematchOffer.nothingChanges': 'Nothing changes unless you confirm on that page.',
 
   'ended.subject': 'Coaching ended: {pair}',
@@ -114,28 +121,35 @@ export const en = {
   'ended.thanks': 'Thank you for your time.',
 
   'nudge.subject': 'Time for your next coaching session with {first}',
-  'nudge.body': 'No coaching session with {other} in {program} has been held for a while. Please meet soon: if no session is held in the next {closesIn}, the coaching closes.',
+  'nudge.body':
+    'No coaching session with {other} in {program} has been held for a while. Please meet soon: if no session is held in the next {closesIn}, the coaching closes.',
 
   'feedbackRequest.subject': 'Feedback on coaching session {index}',
   'feedbackRequest.reminderSubject': 'Reminder: Feedback on coaching session {index}',
-  'feedbackRequest.coach': 'Was coaching session {index} with {other} ({when}) held, missed or moved? It takes a few seconds; a note is optional and only you can see it.',
-  'feedbackRequest.coachee': 'How was coaching session {index} with {other} ({when})? Five short questions; your individual answers stay confidential.',
+  'feedbackRequest.coach':
+    'Was coaching session {index} with {other} ({when}) held, missed or moved? It takes a few seconds; a note is optional and only you can see it.',
+  'feedbackRequest.coachee':
+    'How was coaching session {index} with {other} ({when})? Five short questions; your individual answers stay confidential.',
   'feedbackRequest.reminder': 'A reminder: {ask}',
 
   'closingSurvey.subject': 'Your coaching is complete: one last question',
   'closingSurvey.complete': 'Your coaching with {coach} in {program} is complete. Congratulations!',
-  'closingSurvey.ask': 'One last step: where do you stand now on the skills you worked on? It takes a minute, and your individual answers stay confidential.',
+  'closingSurvey.ask':
+    'One last step: where do you stand now on the skills you worked on? It takes a minute, and your individual answers stay confidential.',
 
   'invites.subject': 'Your coaching sessions with {first}',
-  'invites.body': 'Here are your {count} coaching sessions with {other} in {program}. The attached calendar file adds them to your calendar.',
+  'invites.body':
+    'Here are your {count} coaching sessions with {other} in {program}. The attached calendar file adds them to your calendar.',
   'invites.line': 'Session {index}: {when}\n  Move or cancel: {link}',
   'sessionReminder.subject': 'Reminder: coaching session {index} on {when}',
   'sessionReminder.body': 'A reminder: coaching session {index} with {other} is on {when}.',
   'sessionReminder.link': 'Need to move or cancel it? {link}',
   'sessionChanged.cancelledSubject': 'Cancelled: coaching session {index}',
   'sessionChanged.movedSubject': 'Moved: coaching session {index} is now on {when}',
-  'sessionChanged.cancelled': '{actor} cancelled coaching session {index} ({when}). The attached calendar file updates your calendar.',
-  'sessionChanged.moved': '{actor} moved coaching session {index} to {when}. The attached calendar file updates your calendar.',
+  'sessionChanged.cancelled':
+    '{actor} cancelled coaching session {index} ({when}). The attached calendar file updates your calendar.',
+  'sessionChanged.moved':
+    '{actor} moved coaching session {index} to {when}. The attached calendar file updates your calendar.',
   'sessionChanged.link': 'Manage it: {link}',
 
   // The calendar invite's visible texts.
@@ -151,7 +165,8 @@ export const en = {
 
   // Token pages.
   'page.linkNotValid.title': 'Link not valid',
-  'page.linkNotValid.body': 'This link is not valid: it may be incomplete or changed. Please open the link from your email again.',
+  'page.linkNotValid.body':
+    'This link is not valid: it may be incomplete or changed. Please open the link from your email again.',
   'page.incomplete.title': 'Please answer every question',
   'page.incomplete.body': 'Some answers are missing or out of range. Go back, complete the form and send it again.',
   'page.alreadySubmitted.title': 'Already submitted',
@@ -172,18 +187,21 @@ export const en = {
   'offerPage.declined.title': 'Offer declined',
   'offerPage.declined.body': 'You declined to coach {name}. We are finding them another coach.',
   'offerPage.thanks.title': 'Thank you!',
-  'offerPage.thanks.body': "You are now {name}'s coach. You will both get an introduction email, and the session invitations follow.",
+  'offerPage.thanks.body':
+    "You are now {name}'s coach. You will both get an introduction email, and the session invitations follow.",
   'offerPage.alreadyAccepted.title': 'Already accepted',
   'offerPage.alreadyAccepted.body': "You accepted this offer already; nothing has changed. You are {name}'s coach.",
   'offerPage.declinedNow.body': 'Thank you for letting us know. We will find another coach.',
   'offerPage.alreadyDeclined.title': 'Already declined',
   'offerPage.alreadyDeclined.body': 'You declined this offer already; nothing has changed.',
   'offerPage.expired.title': 'This offer has expired',
-  'offerPage.expired.body': 'The time to answer this offer has passed, so we offered the coachee another coach. Thank you all the same.',
+  'offerPage.expired.body':
+    'The time to answer this offer has passed, so we offered the coachee another coach. Thank you all the same.',
   'offerPage.cannotAccept.title': 'This offer cannot be accepted',
   'offerPage.error.offer_accepted': 'This offer was accepted already; a decision cannot be changed.',
   'offerPage.error.offer_declined': 'This offer was declined already; a decision cannot be changed.',
-  'offerPage.error.coach_full': 'You already coach as many people as your capacity allows, so this offer cannot be accepted.',
+  'offerPage.error.coach_full':
+    'You already coach as many people as your capacity allows, so this offer cannot be accepted.',
   'offerPage.error.coachee_taken': 'This person already has a coach now.',
   'offerPage.error.offer_closed': 'This offer is no longer open.',
 
@@ -211,7 +229,8 @@ export const en = {
 
   'feedbackPage.already': 'You have sent your feedback on this session already. Thank you!',
   'feedbackPage.coachIntro': '{program}, {when}. Your note is private: nobody else sees it.',
-  'feedbackPage.coacheeIntro': '{program}, {when}. Your individual answers are confidential: admins only see averages over several answers.',
+  'feedbackPage.coacheeIntro':
+    '{program}, {when}. Your individual answers are confidential: admins only see averages over several answers.',
   'feedbackPage.attendance': 'What happened to the session?',
   'feedbackPage.held': 'It was held',
   'feedbackPage.missed': 'It was missed',
@@ -258,7 +277,8 @@ export const en = {
   'rematchPage.onTheWay.title': 'A new coach is on the way',
   'rematchPage.onTheWay.body': 'You asked for a different coach already; we are finding one and will write to you.',
   'rematchPage.finding.title': 'We are finding you a new coach',
-  'rematchPage.finding.body': 'Your current coaching has ended and its remaining sessions are cancelled. You will hear from us once a new coach accepts.',
+  'rematchPage.finding.body':
+    'Your current coaching has ended and its remaining sessions are cancelled. You will hear from us once a new coach accepts.',
   'rematchPage.alreadyAsked.title': 'Already asked',
   'rematchPage.alreadyAsked.body': 'You asked for a different coach already; nothing has changed.',
   'rematchPage.closed.title': 'This coaching has ended',

@@ -9,7 +9,9 @@ export type MessageKey = keyof typeof en;
 export type Catalog = { readonly [K in MessageKey]: string };
 
 /** The placeholder names of a text, read from its English wording (`'Hi {first},'` has `first`). */
-export type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+export type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | Placeholders<Rest>
+  : never;
 
 /** The values a text needs: one per placeholder. */
 export type MessageParams<K extends MessageKey> = Record<Placeholders<(typeof en)[K]>, string | number>;
@@ -28,15 +30,24 @@ export function placeholdersOf(text: string): string[] {
  * A text in a language with its placeholders filled. Values are inserted as they are (emails are plain text; pages
  * escape the result through the html template), and a value's own braces are never read as placeholders.
  */
-export function t<K extends MessageKey>(locale: Locale, key: K, ...params: Placeholders<(typeof en)[K]> extends never ? [] : [MessageParams<K>]): string {
+export function t<K extends MessageKey>(
+  locale: Locale,
+  key: K,
+  ...params: Placeholders<(typeof en)[K]> extends never ? [] : [MessageParams<K>]
+): string {
   const text = (CATALOGS[locale] ?? en)[key] ?? en[key];
   const values = params[0] as Record<string, string | number> | undefined;
   if (!values) return text;
-  return text.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
+  return text.replace(PLACEHOLDER, (whole, name: string) =>
+    Object.hasOwn(values, name) ? String(values[name]) : whole,
+  );
 }
 
 /** A translator bound to one language. */
-export type Translate = <K extends MessageKey>(key: K, ...params: Placeholders<(typeof en)[K]> extends never ? [] : [MessageParams<K>]) => string;
+export type Translate = <K extends MessageKey>(
+  key: K,
+  ...params: Placeholders<(typeof en)[K]> extends never ? [] : [MessageParams<K>]
+) => string;
 
 /** `t` bound to one language. */
 export function translator(locale: Locale): Translate {
@@ -44,10 +55,29 @@ export function translator(locale: Locale): Translate {
 }
 
 /** How each language writes a date and time; English keeps "26 Nov 2026, 19:30 CET". */
-const DATE_TIME: Readonly<Record<Locale, { tag: string; date: Intl.DateTimeFormatOptions; time: Intl.DateTimeFormatOptions; joined: boolean }>> = {
-  en: { tag: 'en-GB', date: { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }, time: {}, joined: true },
+const DATE_TIME: Readonly<
+  Record<Locale, { tag: string; date: Intl.DateTimeFormatOptions; time: Intl.DateTimeFormatOptions; joined: boolean }>
+> = {
+  en: {
+    tag: 'en-GB',
+    date: {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    },
+    time: {},
+    joined: true,
+  },
   // "Donnerstag, 10. Dezember 2026, 14:00 MEZ": the date and the time written separately, so no " um " joins them.
-  de: { tag: 'de-DE', date: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, time: { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }, joined: false },
+  de: {
+    tag: 'de-DE',
+    date: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
+    time: { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' },
+    joined: false,
+  },
 };
 
 const formatters = new Map<string, { date: Intl.DateTimeFormat; time?: Intl.DateTimeFormat }>();
@@ -113,7 +143,12 @@ const TEXT_VALUES = new Set(['skill', 'language']);
 const NUMBER_TAG: Readonly<Record<Locale, string>> = { en: 'en-GB', de: 'de-DE' };
 
 /** A reason's wording (libs/matching explainPair: `strength:empathy:3 need:3`) in a language, or null if it names something unknown. */
-export function wordReason(wording: unknown, locale: Locale, context: { name: string; labels: Map<string, string> }, number: Intl.NumberFormat): string | null {
+export function wordReason(
+  wording: unknown,
+  locale: Locale,
+  context: { name: string; labels: Map<string, string> },
+  number: Intl.NumberFormat,
+): string | null {
   if (typeof wording !== 'string' || wording === '') return null;
   const out: string[] = [];
   for (const part of wording.split(' ')) {
@@ -130,7 +165,10 @@ export function wordReason(wording: unknown, locale: Locale, context: { name: st
         } catch {
           return null;
         }
-        values[placeholder] = placeholder === 'skill' ? skillLabel({ key: text, label: context.labels.get(text) ?? text }, locale, true) : text;
+        values[placeholder] =
+          placeholder === 'skill'
+            ? skillLabel({ key: text, label: context.labels.get(text) ?? text }, locale, true)
+            : text;
       } else {
         const n = Number(given[i]);
         if (given[i] === '' || !Number.isFinite(n)) return null;
@@ -148,7 +186,12 @@ export function wordReason(wording: unknown, locale: Locale, context: { name: st
  * that language), and falls back to the stored sentences when a pairing has no wording or a part this catalog does not
  * know.
  */
-export function matchReasons(texts: readonly string[], wording: readonly string[] | null | undefined, locale: Locale, context: { name: string; skills: readonly { key: string; label: string }[] }): string[] {
+export function matchReasons(
+  texts: readonly string[],
+  wording: readonly string[] | null | undefined,
+  locale: Locale,
+  context: { name: string; skills: readonly { key: string; label: string }[] },
+): string[] {
   if (locale === 'en' || !Array.isArray(wording) || wording.length !== texts.length) return [...texts];
   const number = new Intl.NumberFormat(NUMBER_TAG[locale]);
   const labels = new Map(context.skills.map((s) => [s.key, s.label]));

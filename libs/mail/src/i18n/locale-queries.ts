@@ -4,7 +4,9 @@ import { asLocale, type Locale, personLocaleSql } from './locales';
 
 /** An organization's default language: the language of emails to its admins and of people without one of their own. */
 export async function organizationLocale(em: EntityManager, organizationId: string): Promise<Locale> {
-  const [row] = await rawQuery<{ default_locale: string }>(em, `select default_locale from organization where id = ?`, [organizationId]);
+  const [row] = await rawQuery<{ default_locale: string }>(em, `select default_locale from organization where id = ?`, [
+    organizationId,
+  ]);
   return asLocale(row?.default_locale);
 }
 

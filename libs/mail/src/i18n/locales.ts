@@ -56,7 +56,10 @@ export function localeOfLanguages(languages: readonly string[]): Locale | null {
 }
 
 /** The language Tandem writes to a person in: their own locale, else their first supported spoken language, else the organization's default. */
-export function resolveLocale(person: { locale?: string | null; languages?: readonly string[] | null }, organizationDefault?: string | null): Locale {
+export function resolveLocale(
+  person: { locale?: string | null; languages?: readonly string[] | null },
+  organizationDefault?: string | null,
+): Locale {
   if (isLocale(person.locale)) return person.locale;
   return localeOfLanguages(person.languages ?? []) ?? asLocale(organizationDefault);
 }

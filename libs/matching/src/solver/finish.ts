@@ -20,7 +20,16 @@ export function finish(pool: Pool, found: Int32Array): Solution {
       totalWeight += w;
     } else reasons[i] = m === 0 ? 'no-coaches' : unmatchedReason(pool, i, pool.minWeight);
   }
-  return { objective: pool.objective, coachOf, weightOf, pinned, unmatchedReason: reasons, matched, totalWeight, stats: pool.stats };
+  return {
+    objective: pool.objective,
+    coachOf,
+    weightOf,
+    pinned,
+    unmatchedReason: reasons,
+    matched,
+    totalWeight,
+    stats: pool.stats,
+  };
 }
 
 /** The honest reason coachee i is unmatched: capacity went elsewhere, or the rule that ruled out most coaches. */
@@ -42,13 +51,15 @@ function unmatchedReason(pool: Pool, i: number, minWeight: number): UnmatchedRea
     const bucket = pool.bucket!;
     for (let k = 0; k < pool.m; k++) {
       const q = bucket[i * pool.m + k];
-      visit(k, q === FORBIDDEN_BUCKET ? -1 : q * BUCKET_WIDTH >= minWeight ? q * BUCKET_WIDTH : rows.allowedWeight(i, k));
+      visit(
+        k,
+        q === FORBIDDEN_BUCKET ? -1 : q * BUCKET_WIDTH >= minWeight ? q * BUCKET_WIDTH : rows.allowedWeight(i, k),
+      );
     }
   } else if (rows) {
     const off = pool.fullRow(i);
     for (let k = 0; k < pool.m; k++) visit(k, pool.rowData[off + k]);
-  }
-  else if (arcs) for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) visit(arcs.coach[a], arcs.weight[a]);
+  } else if (arcs) for (let a = arcs.start[i]; a < arcs.start[i + 1]; a++) visit(arcs.coach[a], arcs.weight[a]);
   if (capacityBound) return 'no-capacity';
   if (ruledOut) for (let r = 0; r < REASON_COUNT; r++) counts[r] += ruledOut[i * REASON_COUNT + r];
   else counts[REASON_INDEX.forbidden] += pool.m - scored;

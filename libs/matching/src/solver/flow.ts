@@ -6,7 +6,15 @@ import { topCandidates } from './shortlist';
  * The flow engine: min-cost flow (successive shortest paths) on each coachee's best candidates, then the dual check
  * over all usable pairs; the pairs it flags join the candidates and the flow is solved again until none is flagged.
  */
-export function solveByFlow(pool: Pool, minWeight: number, A: number, B: number, allowed: number, k: number, order: Int32Array): Int32Array {
+export function solveByFlow(
+  pool: Pool,
+  minWeight: number,
+  A: number,
+  B: number,
+  allowed: number,
+  k: number,
+  order: Int32Array,
+): Int32Array {
   const m = pool.m;
   // Candidate rows: built once from the top-k, then grown by the pairs the duals flag.
   let rows = topCandidates(pool, minWeight, k);
@@ -24,7 +32,13 @@ export function solveByFlow(pool: Pool, minWeight: number, A: number, B: number,
   }
 }
 
-function toGraph(pool: Pool, rows: { start: Int32Array; coach: Int32Array; weight: Int32Array }, A: number, B: number, order: Int32Array) {
+function toGraph(
+  pool: Pool,
+  rows: { start: Int32Array; coach: Int32Array; weight: Int32Array },
+  A: number,
+  B: number,
+  order: Int32Array,
+) {
   const cost = new Float64Array(rows.weight.length);
   for (let a = 0; a < cost.length; a++) cost[a] = -(A * rows.weight[a] + B);
   return {
@@ -84,7 +98,11 @@ function violations(
       .map((_, x) => x)
       .sort((x, y) => e.reduced[x] - e.reduced[y] || pool.coachRank[e.coach[x]] - pool.coachRank[e.coach[y]])
       .slice(0, limit);
-    found.set(i, { coach: keep.map((x) => e.coach[x]), weight: keep.map((x) => e.weight[x]), reduced: keep.map((x) => e.reduced[x]) });
+    found.set(i, {
+      coach: keep.map((x) => e.coach[x]),
+      weight: keep.map((x) => e.weight[x]),
+      reduced: keep.map((x) => e.reduced[x]),
+    });
   }
   return found;
 }

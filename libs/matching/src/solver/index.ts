@@ -38,7 +38,8 @@ function solveExact(pool: Pool, minWeight: number, mode: 'matched' | 'score'): I
     // pricing pass counts the allowed pairs.
     const A = mode === 'matched' ? 1 : n + 1;
     const B = mode === 'matched' ? n * MAX_WEIGHT + 1 : 1;
-    if ((A * MAX_WEIGHT + B) * (2 * n + 2) >= SAFE) throw new MatchingError('too-large', `a pool of ${n} coachees is too large for exact integer costs`);
+    if ((A * MAX_WEIGHT + B) * (2 * n + 2) >= SAFE)
+      throw new MatchingError('too-large', `a pool of ${n} coachees is too large for exact integer costs`);
     return solveBySimplex(pool, minWeight, A, B, pool.candidatesPerCoachee > 0 ? pool.candidatesPerCoachee : m);
   }
   let allowed = 0;
@@ -55,7 +56,8 @@ function solveExact(pool: Pool, minWeight: number, mode: 'matched' | 'score'): I
   // best weights); "score" makes total score dominate and breaks its ties towards more matches.
   const A = mode === 'matched' ? 1 : n + 1;
   const B = mode === 'matched' ? sumMax + 1 : 1;
-  if ((A * MAX_WEIGHT + B) * (2 * n + 2) >= SAFE) throw new MatchingError('too-large', `a pool of ${n} coachees is too large for exact integer costs`);
+  if ((A * MAX_WEIGHT + B) * (2 * n + 2) >= SAFE)
+    throw new MatchingError('too-large', `a pool of ${n} coachees is too large for exact integer costs`);
 
   const k = pool.candidatesPerCoachee > 0 ? pool.candidatesPerCoachee : m;
   const order = Int32Array.from(

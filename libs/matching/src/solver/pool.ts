@@ -89,14 +89,18 @@ export class Pool {
   ) {
     const n = problem.coacheeIds.length;
     const m = problem.coachIds.length;
-    if (problem.capacities.length !== m) throw new MatchingError('invalid-input', 'capacities must have one entry per coach');
-    if ((problem.arcs ? 1 : 0) + (problem.dense ? 1 : 0) + (problem.rows ? 1 : 0) !== 1) throw new MatchingError('invalid-input', 'exactly one of arcs, dense and rows must be given');
-    if (problem.dense && problem.dense.length !== n * m) throw new MatchingError('invalid-input', 'dense must hold coachees x coaches weights');
+    if (problem.capacities.length !== m)
+      throw new MatchingError('invalid-input', 'capacities must have one entry per coach');
+    if ((problem.arcs ? 1 : 0) + (problem.dense ? 1 : 0) + (problem.rows ? 1 : 0) !== 1)
+      throw new MatchingError('invalid-input', 'exactly one of arcs, dense and rows must be given');
+    if (problem.dense && problem.dense.length !== n * m)
+      throw new MatchingError('invalid-input', 'dense must hold coachees x coaches weights');
     this.n = n;
     this.m = m;
     this.objective = options.objective ?? 'matched-then-score';
     const minScore = options.minScore ?? 0;
-    if (!(minScore >= 0 && minScore <= 100)) throw new MatchingError('invalid-input', 'minScore must be a number in 0..100');
+    if (!(minScore >= 0 && minScore <= 100))
+      throw new MatchingError('invalid-input', 'minScore must be a number in 0..100');
     this.minWeight = Math.round(minScore * SCORE_SCALE);
     this.candidatesPerCoachee = options.candidates ?? DEFAULT_CANDIDATES;
     this.engine = options.engine ?? 'simplex';
@@ -142,18 +146,34 @@ export class Pool {
       if (this.pinnedCoach[i] >= 0) throw new MatchingError('invalid-pin', `coachee "${pin.coachee}" is pinned twice`);
       const w = this.pairWeight(i, k);
       if (w < 0) throw new MatchingError('invalid-pin', `pinned pair ${pin.coachee}/${pin.coach} is forbidden`);
-      if (w < this.minWeight) throw new MatchingError('invalid-pin', `pinned pair ${pin.coachee}/${pin.coach} scores under minScore`);
-      if (this.isExcluded(i, k)) throw new MatchingError('invalid-pin', `pinned pair ${pin.coachee}/${pin.coach} is also excluded`);
-      if (this.capLeft[k] <= 0) throw new MatchingError('invalid-pin', `coach "${pin.coach}" has more pins than capacity`);
+      if (w < this.minWeight)
+        throw new MatchingError('invalid-pin', `pinned pair ${pin.coachee}/${pin.coach} scores under minScore`);
+      if (this.isExcluded(i, k))
+        throw new MatchingError('invalid-pin', `pinned pair ${pin.coachee}/${pin.coach} is also excluded`);
+      if (this.capLeft[k] <= 0)
+        throw new MatchingError('invalid-pin', `coach "${pin.coach}" has more pins than capacity`);
       this.capLeft[k]--;
       this.pinnedCoach[i] = k;
       this.pinnedWeight[i] = w;
     }
-    if (this.engine === 'simplex' && options.candidates === undefined && options.coachCandidates === undefined && this.capacityBound()) {
+    if (
+      this.engine === 'simplex' &&
+      options.candidates === undefined &&
+      options.coachCandidates === undefined &&
+      this.capacityBound()
+    ) {
       this.candidatesPerCoachee = SCARCE_CANDIDATES;
       this.coachCandidates = SCARCE_COACH_CANDIDATES;
     }
-    this.stats = { coachees: n, coaches: m, allowedPairs: 0, candidatePairs: 0, rounds: 0, searches: 0, threshold: null };
+    this.stats = {
+      coachees: n,
+      coaches: m,
+      allowedPairs: 0,
+      candidatePairs: 0,
+      rounds: 0,
+      searches: 0,
+      threshold: null,
+    };
   }
 
   /**
@@ -178,7 +198,8 @@ export class Pool {
     const { dense, arcs, rows } = this.problem;
     if (dense) return dense[i * this.m + k];
     if (rows) {
-      if (this.bucketDone?.[i] === 1) return this.bucket![i * this.m + k] === FORBIDDEN_BUCKET ? -1 : rows.allowedWeight(i, k);
+      if (this.bucketDone?.[i] === 1)
+        return this.bucket![i * this.m + k] === FORBIDDEN_BUCKET ? -1 : rows.allowedWeight(i, k);
       return this.rowData[this.fullRow(i) + k];
     }
     if (!arcs) return -1;

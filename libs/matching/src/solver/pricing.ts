@@ -96,7 +96,16 @@ export class RowPicks {
 }
 
 /** Prices dense row `row[off .. off + m - 1]`: reduced cost of (i, k) is `base - A*w - coachPi[k]`. */
-export function priceDense(row: Int32Array, off: number, m: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks): void {
+export function priceDense(
+  row: Int32Array,
+  off: number,
+  m: number,
+  minWeight: number,
+  base: number,
+  A: number,
+  coachPi: Float64Array,
+  picks: RowPicks,
+): void {
   let cut = 0;
   for (let k = 0; k < m; k++) {
     const w = row[off + k];
@@ -109,7 +118,17 @@ export function priceDense(row: Int32Array, off: number, m: number, minWeight: n
 }
 
 /** Prices the sparse row of arcs a0 .. a1 - 1 (same reduced cost as priceDense). */
-export function priceSparse(coach: Int32Array, weight: Int32Array, a0: number, a1: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks): void {
+export function priceSparse(
+  coach: Int32Array,
+  weight: Int32Array,
+  a0: number,
+  a1: number,
+  minWeight: number,
+  base: number,
+  A: number,
+  coachPi: Float64Array,
+  picks: RowPicks,
+): void {
   let cut = 0;
   for (let a = a0; a < a1; a++) {
     const w = weight[a];
@@ -127,7 +146,18 @@ export function priceSparse(coach: Int32Array, weight: Int32Array, a0: number, a
  * reduced cost lies in [lb, lb + A]: a pair is scored again only when it could enter the row's heap (lb <= cut)
  * or be tight (lb <= 0 <= lb + A). The rest, most pairs of a pass, costs two array reads.
  */
-export function priceBounded(bucket: Uint16Array, off: number, m: number, minWeight: number, base: number, A: number, coachPi: Float64Array, picks: RowPicks, rows: PairRows, i: number): void {
+export function priceBounded(
+  bucket: Uint16Array,
+  off: number,
+  m: number,
+  minWeight: number,
+  base: number,
+  A: number,
+  coachPi: Float64Array,
+  picks: RowPicks,
+  rows: PairRows,
+  i: number,
+): void {
   let cut = 0;
   for (let k = 0; k < m; k++) {
     const q = bucket[off + k];

@@ -150,7 +150,11 @@ class Shortlister {
         let c = 2 * p + 1;
         if (c >= size) break;
         // Move to the worse child.
-        if (c + 1 < size && (heapWeight[c + 1] < heapWeight[c] || (heapWeight[c + 1] === heapWeight[c] && heapRank[c + 1] > heapRank[c]))) c++;
+        if (
+          c + 1 < size &&
+          (heapWeight[c + 1] < heapWeight[c] || (heapWeight[c + 1] === heapWeight[c] && heapRank[c + 1] > heapRank[c]))
+        )
+          c++;
         const wy = heapWeight[c];
         // Stop when x is no better than the worse child.
         if (!(w > wy || (w === wy && rj < heapRank[c]))) break;
@@ -192,7 +196,14 @@ class Shortlister {
 }
 
 /** Offers every pair of a loaded row (coach[x], weight[x], x < len) of coachee i to the coaches' lists. */
-export function offerRowToCoaches(lists: CoachLists, coach: Int32Array, weight: Int32Array, len: number, i: number, coacheeRank: Int32Array): void {
+export function offerRowToCoaches(
+  lists: CoachLists,
+  coach: Int32Array,
+  weight: Int32Array,
+  len: number,
+  i: number,
+  coacheeRank: Int32Array,
+): void {
   const low = lists.low;
   const ri = coacheeRank[i];
   for (let x = 0; x < len; x++) if (weight[x] >= low[coach[x]]) offerToCoach(lists, coach[x], weight[x], ri);
@@ -256,7 +267,8 @@ export function coachTopCandidates(pool: Pool, rows: Rows, minWeight: number, li
   const { n, m } = pool;
   if (!lists) {
     lists = newCoachLists(pool);
-    for (let i = 0; i < n; i++) offerRowToCoaches(lists, pool.rowCoach, pool.rowWeight, pool.loadRow(i, minWeight), i, pool.coacheeRank);
+    for (let i = 0; i < n; i++)
+      offerRowToCoaches(lists, pool.rowCoach, pool.rowWeight, pool.loadRow(i, minWeight), i, pool.coacheeRank);
   }
   const { bufferStart, keep, entry, size, coacheeAt } = lists;
   let total = 0;
@@ -307,7 +319,8 @@ export function topCandidates(pool: Pool, minWeight: number, k: number, lists?: 
   const start = new Int32Array(n + 1);
   let coach = new Int32Array(Math.min(n * k, 1 << 20));
   let weight = new Int32Array(coach.length);
-  const lister = problem.dense || problem.rows ? new Shortlister(k, minWeight, coachRank, coacheeRank, lists ?? null, m) : null;
+  const lister =
+    problem.dense || problem.rows ? new Shortlister(k, minWeight, coachRank, coacheeRank, lists ?? null, m) : null;
   const heap = new Int32Array(k);
   let anyFull = false;
   for (let j = 0; j < m; j++) if (pool.capLeft[j] === 0) anyFull = true;

@@ -11,7 +11,14 @@ import { coachTopCandidates, mergeRows, topCandidates } from './shortlist';
  * the reduced cost of (coachee i, coach k) must be >= 0 against every unit of k, i.e. against the lowest
  * unit potential of k.
  */
-export function solveBySlots(pool: Pool, minWeight: number, A: number, B: number, allowed: number, k: number): Int32Array {
+export function solveBySlots(
+  pool: Pool,
+  minWeight: number,
+  A: number,
+  B: number,
+  allowed: number,
+  k: number,
+): Int32Array {
   const { n, m, capLeft } = pool;
   const order = Int32Array.from(
     Array.from({ length: n }, (_, i) => i).sort((x, y) => pool.coacheeRank[x] - pool.coacheeRank[y]),

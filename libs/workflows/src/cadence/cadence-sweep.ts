@@ -33,10 +33,22 @@ export const sweepCadence: Sweep = async ({ em, producer, now }) => {
       order by s.ends_at limit ?`,
     [now, SWEEP_BATCH],
   );
-  let revived = await producer.requeue(JobName.CadenceScheduleSessions, plans.map((p) => ({ pairingId: p.id })));
-  revived += await producer.requeue(JobName.CadenceRemind, reminders.map((r) => ({ sessionId: r.id, sequence: r.sequence })));
-  revived += await producer.requeue(JobName.CadenceCloseSession, closes.map((c) => ({ sessionId: c.id, sequence: c.sequence })));
-  return { counts: { sessionPlans: plans.length, sessionReminders: reminders.length, sessionCloses: closes.length }, revived };
+  let revived = await producer.requeue(
+    JobName.CadenceScheduleSessions,
+    plans.map((p) => ({ pairingId: p.id })),
+  );
+  revived += await producer.requeue(
+    JobName.CadenceRemind,
+    reminders.map((r) => ({ sessionId: r.id, sequence: r.sequence })),
+  );
+  revived += await producer.requeue(
+    JobName.CadenceCloseSession,
+    closes.map((c) => ({ sessionId: c.id, sequence: c.sequence })),
+  );
+  return {
+    counts: { sessionPlans: plans.length, sessionReminders: reminders.length, sessionCloses: closes.length },
+    revived,
+  };
 };
 
 /** Session reminders and closes due later, each delayed until its time. */
@@ -59,7 +71,13 @@ export const restoreCadence: Restore = async ({ em, producer, now }) => {
       order by 3 limit ?`,
     [now, SWEEP_BATCH],
   );
-  await producer.enqueueAt(JobName.CadenceRemind, reminders.map((r) => ({ payload: { sessionId: r.id, sequence: r.sequence }, dueAt: asDate(r.due_at) })));
-  await producer.enqueueAt(JobName.CadenceCloseSession, closes.map((c) => ({ payload: { sessionId: c.id, sequence: c.sequence }, dueAt: asDate(c.due_at) })));
+  await producer.enqueueAt(
+    JobName.CadenceRemind,
+    reminders.map((r) => ({ payload: { sessionId: r.id, sequence: r.sequence }, dueAt: asDate(r.due_at) })),
+  );
+  await producer.enqueueAt(
+    JobName.CadenceCloseSession,
+    closes.map((c) => ({ payload: { sessionId: c.id, sequence: c.sequence }, dueAt: asDate(c.due_at) })),
+  );
   return reminders.length + closes.length;
 };

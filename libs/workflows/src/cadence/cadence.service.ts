@@ -1,7 +1,21 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { type CadenceSettings, Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingStatus, rawQuery, ValidationError } from '@tandem/domain';
+import {
+  type CadenceSettings,
+  Clock,
+  ConflictError,
+  durationMs,
+  type FeedbackSettings,
+  findByToken,
+  hashSecret,
+  linkToken,
+  newId,
+  NotFoundError,
+  PairingStatus,
+  rawQuery,
+  ValidationError,
+} from '@tandem/domain';
 import { asLocale, linkPlaceholder, type Locale, type OutboxDraft, personLocaleSql, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { recordWebhookEvents } from '../webhooks/webhook-events';
@@ -97,66 +111,99 @@ export class CadenceService {
 
   /** The `cadence.schedule-sessions` job: plans the series once (a unique index guards it) and writes the invites. */
   async scheduleSessions(pairingId: string): Promise<number> {
-    const result = await commitThenSend(this.em, this.producer, 'session follow-up', async (tem) => {
-      const [pairing] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [pairingId]);
-      if (!pairing) throw new NotFoundError('pairing', pairingId);
-      if (pairing.status !== PairingStatus.Active) return { messageIds: [], reminders: [], closes: [] };
-      const now = this.clock.now();
-      const plan = planSessions({ now, timeZone: pairing.coach_timezone, day: pairing.preferred_day, hour: pairing.preferred_hour, cadence: pairing.cadence });
-      const ids = plan.map(() => newId());
-      const planned = await rawQuery<{ id: string }>(
-        tem,
-        `insert into coaching_session (id, pairing_id, index, starts_at, ends_at, remind_at, coach_token_hash, coachee_token_hash)
+    const result = await commitThenSend(
+      this.em,
+      this.producer,
+      'session follow-up',
+      async (tem) => {
+        const [pairing] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [
+          pairingId,
+        ]);
+        if (!pairing) throw new NotFoundError('pairing', pairingId);
+        if (pairing.status !== PairingStatus.Active) return { messageIds: [], reminders: [], closes: [] };
+        const now = this.clock.now();
+        const plan = planSessions({
+          now,
+          timeZone: pairing.coach_timezone,
+          day: pairing.preferred_day,
+          hour: pairing.preferred_hour,
+          cadence: pairing.cadence,
+        });
+        const ids = plan.map(() => newId());
+        const planned = await rawQuery<{ id: string }>(
+          tem,
+          `insert into coaching_session (id, pairing_id, index, starts_at, ends_at, remind_at, coach_token_hash, coachee_token_hash)
          select id, ?, i, s, e, r, ch, eh from unnest(?::uuid[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[]) as x(id, i, s, e, r, ch, eh)
          on conflict (pairing_id, index) do nothing
          returning id`,
-        [
-          pairingId,
-          ids,
-          plan.map((p) => p.index),
-          plan.map((p) => p.startsAt),
-          plan.map((p) => p.endsAt),
-          plan.map((p) => p.remindAt),
-          ids.map((id) => hashSecret(linkToken(this.config.appSecret, 'session-coach', id))),
-          ids.map((id) => hashSecret(linkToken(this.config.appSecret, 'session-coachee', id))),
-        ],
-      );
-      if (planned.length > 0) await recordWebhookEvents(tem, 'session.planned', SESSION_EVENT_SOURCE, [planned.map((s) => s.id)], now);
-      const sessions = (await rawQuery<SessionRow>(tem, `${SESSION_SELECT} where s.pairing_id = ? order by s.index`, [pairingId])).map(dates);
-      const drafts = (['coach', 'coachee'] as const).map((role): OutboxDraft => {
-        const who = people(pairing, role);
+          [
+            pairingId,
+            ids,
+            plan.map((p) => p.index),
+            plan.map((p) => p.startsAt),
+            plan.map((p) => p.endsAt),
+            plan.map((p) => p.remindAt),
+            ids.map((id) => hashSecret(linkToken(this.config.appSecret, 'session-coach', id))),
+            ids.map((id) => hashSecret(linkToken(this.config.appSecret, 'session-coachee', id))),
+          ],
+        );
+        if (planned.length > 0)
+          await recordWebhookEvents(tem, 'session.planned', SESSION_EVENT_SOURCE, [planned.map((s) => s.id)], now);
+        const sessions = (
+          await rawQuery<SessionRow>(tem, `${SESSION_SELECT} where s.pairing_id = ? order by s.index`, [pairingId])
+        ).map(dates);
+        const drafts = (['coach', 'coachee'] as const).map((role): OutboxDraft => {
+          const who = people(pairing, role);
+          return {
+            organizationId: pairing.organization_id,
+            idempotencyKey: `session-invites:${pairingId}:${role}`,
+            to: who.email,
+            // Each person's invite speaks their language; its UID and SEQUENCE are the same for both.
+            ics: calendarFile(
+              sessions.map((s) => sessionEvent(s, who.locale)),
+              now,
+              organizerFrom(this.config.mailFrom),
+            ),
+            ...sessionInvitesEmail({
+              locale: who.locale,
+              recipientName: who.name,
+              otherName: who.otherName,
+              programName: pairing.program_name,
+              timeZone: who.timezone,
+              sessions: sessions.map((s) => ({
+                index: s.index,
+                startsAt: s.starts_at,
+                link: linkPlaceholder(`session-${role}`, s.id),
+              })),
+            }),
+          };
+        });
+        const messageIds = await writeOutbox(tem, drafts);
         return {
-          organizationId: pairing.organization_id,
-          idempotencyKey: `session-invites:${pairingId}:${role}`,
-          to: who.email,
-          // Each person's invite speaks their language; its UID and SEQUENCE are the same for both.
-          ics: calendarFile(sessions.map((s) => sessionEvent(s, who.locale)), now, organizerFrom(this.config.mailFrom)),
-          ...sessionInvitesEmail({
-            locale: who.locale,
-            recipientName: who.name,
-            otherName: who.otherName,
-            programName: pairing.program_name,
-            timeZone: who.timezone,
-            sessions: sessions.map((s) => ({ index: s.index, startsAt: s.starts_at, link: linkPlaceholder(`session-${role}`, s.id) })),
-          }),
+          messageIds,
+          reminders: sessions.filter((s) => s.session_status === 'scheduled' && !s.reminded_at),
+          closes: sessions.filter((s) => s.session_status === 'scheduled'),
+          inactivity: {
+            pairingId,
+            dueAt: new Date(now.getTime() + durationMs(pairing.feedback.inactivityWindow ?? DEFAULT_INACTIVITY_WINDOW)),
+          },
         };
-      });
-      const messageIds = await writeOutbox(tem, drafts);
-      return {
-        messageIds,
-        reminders: sessions.filter((s) => s.session_status === 'scheduled' && !s.reminded_at),
-        closes: sessions.filter((s) => s.session_status === 'scheduled'),
-        inactivity: { pairingId, dueAt: new Date(now.getTime() + durationMs(pairing.feedback.inactivityWindow ?? DEFAULT_INACTIVITY_WINDOW)) },
-      };
-    }, async (result) => {
-      // The first inactivity check; each check queues the next (RiskService.checkInactivity).
-      if ('inactivity' in result && result.inactivity) {
-        const { pairingId: id, dueAt } = result.inactivity;
-        await this.producer.enqueue(JobName.FeedbackCheckInactivity, { pairingId: id, dueAt: dueAt.getTime() }, { delay: Math.max(0, dueAt.getTime() - this.clock.now().getTime()) });
-      }
-      for (const session of result.reminders) await this.queueReminder(session.id, session.sequence, session.remind_at);
-      for (const session of result.closes) await this.queueClose(session);
-    });
+      },
+      async (result) => {
+        // The first inactivity check; each check queues the next (RiskService.checkInactivity).
+        if ('inactivity' in result && result.inactivity) {
+          const { pairingId: id, dueAt } = result.inactivity;
+          await this.producer.enqueue(
+            JobName.FeedbackCheckInactivity,
+            { pairingId: id, dueAt: dueAt.getTime() },
+            { delay: Math.max(0, dueAt.getTime() - this.clock.now().getTime()) },
+          );
+        }
+        for (const session of result.reminders)
+          await this.queueReminder(session.id, session.sequence, session.remind_at);
+        for (const session of result.closes) await this.queueClose(session);
+      },
+    );
     return result.reminders.length;
   }
 
@@ -167,9 +214,14 @@ export class CadenceService {
       const [row] = await rawQuery<SessionRow>(tem, `${SESSION_SELECT} where s.id = ? for update of s`, [sessionId]);
       if (!row) throw new NotFoundError('session', sessionId);
       const session = dates(row);
-      if (session.session_status !== 'scheduled' || session.reminded_at || session.status !== PairingStatus.Active) return { outcome: 'done' as const, messageIds: [] };
+      if (session.session_status !== 'scheduled' || session.reminded_at || session.status !== PairingStatus.Active)
+        return { outcome: 'done' as const, messageIds: [] };
       if (session.remind_at > now) return { outcome: 'not-due' as const, messageIds: [] };
-      await rawQuery(tem, `update coaching_session set reminded_at = ?, updated_at = ? where id = ?`, [now, now, sessionId]);
+      await rawQuery(tem, `update coaching_session set reminded_at = ?, updated_at = ? where id = ?`, [
+        now,
+        now,
+        sessionId,
+      ]);
       // A reminder whose job was lost until after the session started would only confuse: it is marked done instead.
       if (session.starts_at <= now) return { outcome: 'done' as const, messageIds: [] };
       const messageIds = await writeOutbox(
@@ -221,13 +273,29 @@ export class CadenceService {
   async move(token: string, localStart: string): Promise<SessionOutcome> {
     return this.change(token, (row, role) => {
       const zone = people(row, role).timezone;
-      const parsed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(localStart) ? DateTime.fromISO(localStart, { zone }) : undefined;
-      if (!parsed?.isValid) throw new ValidationError('the new time is not a date and time', [{ field: 'startsAt', message: 'must be YYYY-MM-DDTHH:mm' }], 'time_malformed');
+      const parsed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(localStart)
+        ? DateTime.fromISO(localStart, { zone })
+        : undefined;
+      if (!parsed?.isValid)
+        throw new ValidationError(
+          'the new time is not a date and time',
+          [{ field: 'startsAt', message: 'must be YYYY-MM-DDTHH:mm' }],
+          'time_malformed',
+        );
       const now = this.clock.now();
       const startsAt = parsed.toJSDate();
-      if (startsAt <= now) throw new ValidationError('the new time has passed', [{ field: 'startsAt', message: 'must be in the future' }], 'time_passed');
+      if (startsAt <= now)
+        throw new ValidationError(
+          'the new time has passed',
+          [{ field: 'startsAt', message: 'must be in the future' }],
+          'time_passed',
+        );
       if (startsAt.getTime() - now.getTime() > 366 * 24 * 3600 * 1000) {
-        throw new ValidationError('the new time is too far ahead', [{ field: 'startsAt', message: 'must be within a year' }], 'time_too_far');
+        throw new ValidationError(
+          'the new time is too far ahead',
+          [{ field: 'startsAt', message: 'must be within a year' }],
+          'time_too_far',
+        );
       }
       return { startsAt };
     });
@@ -238,85 +306,120 @@ export class CadenceService {
     return this.change(token, () => ({ cancel: true }));
   }
 
-  private async change(token: string, decide: (row: SessionRow, role: Role) => { startsAt?: Date; cancel?: boolean }): Promise<SessionOutcome> {
-    const result = await commitThenSend(this.em, this.producer, 'session follow-up', async (tem) => {
-      const { row, role } = await this.find(tem, token, true);
-      if (row.session_status === 'cancelled') return { outcome: 'already-cancelled' as const, messageIds: [] };
-      const now = this.clock.now();
-      if (row.session_status !== 'scheduled' || row.starts_at <= now || row.status !== PairingStatus.Active) {
-        throw new ConflictError('session_closed', 'This session has taken place or its coaching has ended, so it can no longer be changed.');
-      }
-      const decision = decide(row, role);
-      if (decision.startsAt && decision.startsAt.getTime() === row.starts_at.getTime()) return { outcome: 'unchanged' as const, messageIds: [] };
-      const length = row.ends_at.getTime() - row.starts_at.getTime();
-      const lead = row.starts_at.getTime() - row.remind_at.getTime();
-      const startsAt = decision.startsAt ?? row.starts_at;
-      const [updated] = await rawQuery<{ sequence: number }>(
-        tem,
-        `update coaching_session set status = ?, starts_at = ?, ends_at = ?, remind_at = ?, reminded_at = ?, sequence = sequence + 1, updated_at = ?
+  private async change(
+    token: string,
+    decide: (row: SessionRow, role: Role) => { startsAt?: Date; cancel?: boolean },
+  ): Promise<SessionOutcome> {
+    const result = await commitThenSend(
+      this.em,
+      this.producer,
+      'session follow-up',
+      async (tem) => {
+        const { row, role } = await this.find(tem, token, true);
+        if (row.session_status === 'cancelled') return { outcome: 'already-cancelled' as const, messageIds: [] };
+        const now = this.clock.now();
+        if (row.session_status !== 'scheduled' || row.starts_at <= now || row.status !== PairingStatus.Active) {
+          throw new ConflictError(
+            'session_closed',
+            'This session has taken place or its coaching has ended, so it can no longer be changed.',
+          );
+        }
+        const decision = decide(row, role);
+        if (decision.startsAt && decision.startsAt.getTime() === row.starts_at.getTime())
+          return { outcome: 'unchanged' as const, messageIds: [] };
+        const length = row.ends_at.getTime() - row.starts_at.getTime();
+        const lead = row.starts_at.getTime() - row.remind_at.getTime();
+        const startsAt = decision.startsAt ?? row.starts_at;
+        const [updated] = await rawQuery<{ sequence: number }>(
+          tem,
+          `update coaching_session set status = ?, starts_at = ?, ends_at = ?, remind_at = ?, reminded_at = ?, sequence = sequence + 1, updated_at = ?
           where id = ? returning sequence`,
-        [
-          decision.cancel ? 'cancelled' : 'scheduled',
-          startsAt,
-          new Date(startsAt.getTime() + length),
-          new Date(startsAt.getTime() - lead),
-          decision.cancel ? row.reminded_at : null,
+          [
+            decision.cancel ? 'cancelled' : 'scheduled',
+            startsAt,
+            new Date(startsAt.getTime() + length),
+            new Date(startsAt.getTime() - lead),
+            decision.cancel ? row.reminded_at : null,
+            now,
+            row.id,
+          ],
+        );
+        const changed: SessionRow = {
+          ...row,
+          starts_at: startsAt,
+          ends_at: new Date(startsAt.getTime() + length),
+          sequence: updated.sequence,
+          session_status: decision.cancel ? 'cancelled' : 'scheduled',
+        };
+        const actor = people(row, role);
+        const step = decision.cancel ? 'session-cancelled' : 'session-moved';
+        const messageIds = await writeOutbox(
+          tem,
+          (['coach', 'coachee'] as const).map((to) => {
+            const who = people(row, to);
+            return {
+              organizationId: row.organization_id,
+              idempotencyKey: `${step}:${row.id}:${updated.sequence}:${to}`,
+              to: who.email,
+              ics: calendarFile([sessionEvent(changed, who.locale)], now, organizerFrom(this.config.mailFrom)),
+              ...sessionChangedEmail({
+                locale: who.locale,
+                recipientName: who.name,
+                actorName: actor.name,
+                index: row.index,
+                startsAt,
+                timeZone: who.timezone,
+                cancelled: !!decision.cancel,
+                link: linkPlaceholder(`session-${to}`, row.id),
+              }),
+            };
+          }),
+        );
+        await rawQuery(
+          tem,
+          `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (gen_random_uuid(), ?, ?, ?, 'session', ?)`,
+          [row.organization_id, role, decision.cancel ? 'session.cancelled' : 'session.moved', row.id],
+        );
+        await recordWebhookEvents(
+          tem,
+          decision.cancel ? 'session.cancelled' : 'session.moved',
+          SESSION_EVENT_SOURCE,
+          [[row.id]],
           now,
-          row.id,
-        ],
-      );
-      const changed: SessionRow = { ...row, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + length), sequence: updated.sequence, session_status: decision.cancel ? 'cancelled' : 'scheduled' };
-      const actor = people(row, role);
-      const step = decision.cancel ? 'session-cancelled' : 'session-moved';
-      const messageIds = await writeOutbox(
-        tem,
-        (['coach', 'coachee'] as const).map((to) => {
-          const who = people(row, to);
-          return {
-            organizationId: row.organization_id,
-            idempotencyKey: `${step}:${row.id}:${updated.sequence}:${to}`,
-            to: who.email,
-            ics: calendarFile([sessionEvent(changed, who.locale)], now, organizerFrom(this.config.mailFrom)),
-            ...sessionChangedEmail({
-              locale: who.locale,
-              recipientName: who.name,
-              actorName: actor.name,
-              index: row.index,
-              startsAt,
-              timeZone: who.timezone,
-              cancelled: !!decision.cancel,
-              link: linkPlaceholder(`session-${to}`, row.id),
-            }),
-          };
-        }),
-      );
-      await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (gen_random_uuid(), ?, ?, ?, 'session', ?)`, [
-        row.organization_id,
-        role,
-        decision.cancel ? 'session.cancelled' : 'session.moved',
-        row.id,
-      ]);
-      await recordWebhookEvents(tem, decision.cancel ? 'session.cancelled' : 'session.moved', SESSION_EVENT_SOURCE, [[row.id]], now);
-      return { outcome: decision.cancel ? ('cancelled' as const) : ('moved' as const), messageIds, reminder: decision.cancel ? undefined : { ...changed, remind_at: new Date(startsAt.getTime() - lead) } };
-    }, async (result) => {
-      if ('reminder' in result && result.reminder) {
-        await this.queueReminder(result.reminder.id, result.reminder.sequence, result.reminder.remind_at);
-        await this.queueClose(result.reminder);
-      }
-    });
+        );
+        return {
+          outcome: decision.cancel ? ('cancelled' as const) : ('moved' as const),
+          messageIds,
+          reminder: decision.cancel ? undefined : { ...changed, remind_at: new Date(startsAt.getTime() - lead) },
+        };
+      },
+      async (result) => {
+        if ('reminder' in result && result.reminder) {
+          await this.queueReminder(result.reminder.id, result.reminder.sequence, result.reminder.remind_at);
+          await this.queueClose(result.reminder);
+        }
+      },
+    );
     return result.outcome;
   }
 
   private async queueReminder(sessionId: string, sequence: number, remindAt: Date): Promise<void> {
-    await this.producer.enqueue(JobName.CadenceRemind, { sessionId, sequence }, { delay: Math.max(0, remindAt.getTime() - this.clock.now().getTime()) });
+    await this.producer.enqueue(
+      JobName.CadenceRemind,
+      { sessionId, sequence },
+      { delay: Math.max(0, remindAt.getTime() - this.clock.now().getTime()) },
+    );
   }
 
   /** Queues the session's close (feedback requests) for its close time; a moved session's `sequence` gives it a job of its own. */
   private async queueClose(session: Pick<SessionRow, 'id' | 'sequence' | 'starts_at' | 'ends_at'>): Promise<void> {
     const delay = Math.max(0, closeAt(session.starts_at, session.ends_at).getTime() - this.clock.now().getTime());
-    await this.producer.enqueue(JobName.CadenceCloseSession, { sessionId: session.id, sequence: session.sequence }, { delay });
+    await this.producer.enqueue(
+      JobName.CadenceCloseSession,
+      { sessionId: session.id, sequence: session.sequence },
+      { delay },
+    );
   }
-
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<{ row: SessionRow; role: Role }> {
     const row = await findByToken<SessionRow & { by_coach: boolean }>(em, token, {
@@ -326,14 +429,25 @@ export class CadenceService {
     });
     return { row: dates(row), role: row.by_coach ? 'coach' : 'coachee' };
   }
-
 }
 
 /** The recipient's side of a pairing. */
 function people(row: PairingRow, role: Role) {
   return role === 'coach'
-    ? { name: row.coach_name, email: row.coach_email, timezone: row.coach_timezone, otherName: row.coachee_name, locale: asLocale(row.coach_locale) }
-    : { name: row.coachee_name, email: row.coachee_email, timezone: row.coachee_timezone, otherName: row.coach_name, locale: asLocale(row.coachee_locale) };
+    ? {
+        name: row.coach_name,
+        email: row.coach_email,
+        timezone: row.coach_timezone,
+        otherName: row.coachee_name,
+        locale: asLocale(row.coach_locale),
+      }
+    : {
+        name: row.coachee_name,
+        email: row.coachee_email,
+        timezone: row.coachee_timezone,
+        otherName: row.coach_name,
+        locale: asLocale(row.coachee_locale),
+      };
 }
 
 /** The ORM's driver hands timestamps back as text. */

@@ -40,8 +40,16 @@ export function sessionEvent(session: SessionEventSource, locale: Locale): Calen
     sequence: session.sequence,
     start: session.starts_at,
     end: session.ends_at,
-    summary: tr('ics.summary', { index: session.index, coach: session.coach_name.trim(), coachee: session.coachee_name.trim() }),
-    description: tr('ics.description', { program: session.program_name, index: session.index, sessions: session.sessions }),
+    summary: tr('ics.summary', {
+      index: session.index,
+      coach: session.coach_name.trim(),
+      coachee: session.coachee_name.trim(),
+    }),
+    description: tr('ics.description', {
+      program: session.program_name,
+      index: session.index,
+      sessions: session.sessions,
+    }),
     cancelled: session.session_status === 'cancelled',
     attendees: [
       { name: session.coach_name, email: session.coach_email },
@@ -72,7 +80,10 @@ export function icsText(value: string): string {
  * control character (nor a line break), so those become spaces.
  */
 export function icsParam(value: string): string {
-  return `"${value.replace(/["\r\n\u2028\u2029]/g, ' ').replace(CONTROLS, ' ').trim()}"`;
+  return `"${value
+    .replace(/["\r\n\u2028\u2029]/g, ' ')
+    .replace(CONTROLS, ' ')
+    .trim()}"`;
 }
 
 /** A mailto: address for ORGANIZER and ATTENDEE: only the characters an address may hold (others are dropped). */
@@ -96,7 +107,11 @@ export function organizerFrom(mailFrom: string): Organizer {
   return { name: 'Tandem', email: mailFrom.trim() };
 }
 
-const utc = (at: Date) => at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const utc = (at: Date) =>
+  at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /** Folds a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 sequence. */
 function fold(line: string): string {
@@ -151,10 +166,11 @@ function invite(event: CalendarEvent, stamp: Date, organizer: Organizer): string
     `DESCRIPTION:${icsText(event.description)}`,
     `STATUS:${event.cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
     `ORGANIZER;CN=${icsParam(organizer.name)}:${mailto(organizer.email)}`,
-    ...event.attendees.map((a) => `ATTENDEE;CN=${icsParam(a.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:${mailto(a.email)}`),
+    ...event.attendees.map(
+      (a) => `ATTENDEE;CN=${icsParam(a.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:${mailto(a.email)}`,
+    ),
     'END:VEVENT',
     'END:VCALENDAR',
   ];
   return lines.map(fold).join('\r\n') + '\r\n';
 }
-

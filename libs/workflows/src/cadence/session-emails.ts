@@ -8,9 +8,18 @@ export interface SessionLine {
 }
 
 /** The series invitation: every session with its move/cancel link; the .ics goes along. */
-export function sessionInvitesEmail(input: { recipientName: string; otherName: string; programName: string; timeZone: string; sessions: SessionLine[]; locale: Locale }): RenderedEmail {
+export function sessionInvitesEmail(input: {
+  recipientName: string;
+  otherName: string;
+  programName: string;
+  timeZone: string;
+  sessions: SessionLine[];
+  locale: Locale;
+}): RenderedEmail {
   const tr = translator(input.locale);
-  const lines = input.sessions.map((s) => tr('invites.line', { index: s.index, when: formatInstant(s.startsAt, input.timeZone, input.locale), link: s.link }));
+  const lines = input.sessions.map((s) =>
+    tr('invites.line', { index: s.index, when: formatInstant(s.startsAt, input.timeZone, input.locale), link: s.link }),
+  );
   const text = letter(input.locale, greeting(input.locale, input.recipientName), [
     tr('invites.body', { count: input.sessions.length, other: input.otherName.trim(), program: input.programName }),
     lines.join('\n'),
@@ -19,7 +28,15 @@ export function sessionInvitesEmail(input: { recipientName: string; otherName: s
 }
 
 /** The reminder before one session. */
-export function sessionReminderEmail(input: { recipientName: string; otherName: string; index: number; startsAt: Date; timeZone: string; link: string; locale: Locale }): RenderedEmail {
+export function sessionReminderEmail(input: {
+  recipientName: string;
+  otherName: string;
+  index: number;
+  startsAt: Date;
+  timeZone: string;
+  link: string;
+  locale: Locale;
+}): RenderedEmail {
   const tr = translator(input.locale);
   const when = formatInstant(input.startsAt, input.timeZone, input.locale);
   const text = letter(input.locale, greeting(input.locale, input.recipientName), [
@@ -44,6 +61,16 @@ export function sessionChangedEmail(input: {
   const when = formatInstant(input.startsAt, input.timeZone, input.locale);
   const values = { actor: input.actorName.trim(), index: input.index, when };
   const change = input.cancelled ? tr('sessionChanged.cancelled', values) : tr('sessionChanged.moved', values);
-  const text = letter(input.locale, greeting(input.locale, input.recipientName), input.cancelled ? [change] : [change, tr('sessionChanged.link', { link: input.link })]);
-  return { subject: input.cancelled ? tr('sessionChanged.cancelledSubject', { index: input.index }) : tr('sessionChanged.movedSubject', { index: input.index, when }), text, locale: input.locale };
+  const text = letter(
+    input.locale,
+    greeting(input.locale, input.recipientName),
+    input.cancelled ? [change] : [change, tr('sessionChanged.link', { link: input.link })],
+  );
+  return {
+    subject: input.cancelled
+      ? tr('sessionChanged.cancelledSubject', { index: input.index })
+      : tr('sessionChanged.movedSubject', { index: input.index, when }),
+    text,
+    locale: input.locale,
+  };
 }

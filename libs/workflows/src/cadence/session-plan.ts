@@ -29,7 +29,13 @@ export interface PlannedSession {
  * changes; a monthly interval moves on to the preferred weekday. Intervals under a day (tests use seconds) ignore the
  * weekday and hour and start one interval from now.
  */
-export function planSessions(input: { now: Date; timeZone: string; day: number | null | undefined; hour: number | null | undefined; cadence: CadenceSettings }): PlannedSession[] {
+export function planSessions(input: {
+  now: Date;
+  timeZone: string;
+  day: number | null | undefined;
+  hour: number | null | undefined;
+  cadence: CadenceSettings;
+}): PlannedSession[] {
   const interval = Duration.fromISO(input.cadence.interval);
   const length = durationMs(input.cadence.sessionDuration);
   const lead = durationMs(input.cadence.reminderLead);
@@ -40,10 +46,13 @@ export function planSessions(input: { now: Date; timeZone: string; day: number |
     remindAt: new Date(start.getTime() - lead),
   });
   const count = input.cadence.sessions;
-  if (!Number.isInteger(count) || count < 1 || count > MAX_PLANNED_SESSIONS) throw unplannable(`${count} sessions (1-${MAX_PLANNED_SESSIONS})`);
-  if (!interval.isValid || !(interval.toMillis() > 0)) throw unplannable(`the interval ${input.cadence.interval} is not a positive duration`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_PLANNED_SESSIONS)
+    throw unplannable(`${count} sessions (1-${MAX_PLANNED_SESSIONS})`);
+  if (!interval.isValid || !(interval.toMillis() > 0))
+    throw unplannable(`the interval ${input.cadence.interval} is not a positive duration`);
   const checked = (session: PlannedSession): PlannedSession => {
-    for (const at of [session.startsAt, session.endsAt, session.remindAt]) if (Number.isNaN(at.getTime())) throw unplannable(`session ${session.index} falls outside the calendar`);
+    for (const at of [session.startsAt, session.endsAt, session.remindAt])
+      if (Number.isNaN(at.getTime())) throw unplannable(`session ${session.index} falls outside the calendar`);
     return session;
   };
   if (interval.toMillis() < DAY_MS) {
@@ -55,7 +64,9 @@ export function planSessions(input: { now: Date; timeZone: string; day: number |
   const hour = input.hour ?? DEFAULT_SESSION_SLOT.hour;
   if (!Number.isInteger(day) || day < 1 || day > 7) throw unplannable(`weekday ${day} (1-7)`);
   if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw unplannable(`hour ${hour} (0-23)`);
-  const earliest = DateTime.fromJSDate(input.now, { zone: input.timeZone }).plus({ milliseconds: Math.max(DAY_MS, lead) });
+  const earliest = DateTime.fromJSDate(input.now, { zone: input.timeZone }).plus({
+    milliseconds: Math.max(DAY_MS, lead),
+  });
   /**
    * The first date on the slot's weekday and hour from `date` on: at most a week of steps. A date past luxon's range is
    * invalid (its weekday NaN, so a loop waiting for the weekday never ended): it is refused, not stepped through.

@@ -12,6 +12,9 @@ export const sweepCompletion: Sweep = async ({ em, producer, now }) => {
       limit ?`,
     [SWEEP_GRACE_SECONDS, now, SWEEP_BATCH],
   );
-  const revived = await producer.requeue(JobName.FeedbackCompletePairing, completions.map((c) => ({ pairingId: c.id })));
+  const revived = await producer.requeue(
+    JobName.FeedbackCompletePairing,
+    completions.map((c) => ({ pairingId: c.id })),
+  );
   return { counts: { completions: completions.length }, revived };
 };

@@ -20,15 +20,27 @@ const MAX_ANSWER_BYTES = 1_000_000;
  * the one checked (as webhooks do), so neither the issuer nor an endpoint its discovery document names (token, keys,
  * user info) can point Tandem at the install's own network.
  */
-export function guardedFetch(timeoutMs: number, transport: { request: typeof httpRequest; protocol: 'https:' | 'http:'; allowPrivate: boolean } = { request: httpsRequest, protocol: 'https:', allowPrivate: false }) {
+export function guardedFetch(
+  timeoutMs: number,
+  transport: { request: typeof httpRequest; protocol: 'https:' | 'http:'; allowPrivate: boolean } = {
+    request: httpsRequest,
+    protocol: 'https:',
+    allowPrivate: false,
+  },
+) {
   // `transport` is https to public addresses in Tandem; its unit test reads the answers of a plain local server.
   const request = transport.request;
   return async (url: string, options: GuardedFetchOptions): Promise<Response> => {
     const target = new URL(url);
-    if (target.protocol !== transport.protocol) throw new TypeError(`only ${transport.protocol}// is allowed, not ${target.protocol}`);
+    if (target.protocol !== transport.protocol)
+      throw new TypeError(`only ${transport.protocol}// is allowed, not ${target.protocol}`);
     const host = target.hostname.replace(/^\[|\]$/g, '');
-    if (!transport.allowPrivate && isIP(host) !== 0 && isPrivateAddress(host)) throw new PrivateAddressError(`${host} is a private or loopback address`);
-    const body = options.body === undefined || options.body === null ? undefined : Buffer.from(await new Response(options.body as ConstructorParameters<typeof Response>[0]).arrayBuffer());
+    if (!transport.allowPrivate && isIP(host) !== 0 && isPrivateAddress(host))
+      throw new PrivateAddressError(`${host} is a private or loopback address`);
+    const body =
+      options.body === undefined || options.body === null
+        ? undefined
+        : Buffer.from(await new Response(options.body as ConstructorParameters<typeof Response>[0]).arrayBuffer());
     return new Promise<Response>((resolve, reject) => {
       const outgoing = request(
         target,
@@ -50,9 +62,16 @@ export function guardedFetch(timeoutMs: number, transport: { request: typeof htt
           answer.on('error', reject);
           answer.on('end', () => {
             const headers = new Headers();
-            for (const [name, value] of Object.entries(answer.headers)) for (const one of value === undefined ? [] : [value].flat()) headers.append(name, one);
+            for (const [name, value] of Object.entries(answer.headers))
+              for (const one of value === undefined ? [] : [value].flat()) headers.append(name, one);
             const status = answer.statusCode ?? 502;
-            resolve(new Response([204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, statusText: answer.statusMessage, headers }));
+            resolve(
+              new Response([204, 205, 304].includes(status) ? null : Buffer.concat(chunks), {
+                status,
+                statusText: answer.statusMessage,
+                headers,
+              }),
+            );
           });
         },
       );

@@ -41,7 +41,12 @@ export async function readMailPage(
   query: MailPageQuery,
   config: { publicUrl: string; appSecret: string },
 ): Promise<{ items: OutboxItem[]; more: boolean; kinds: { kind: string; count: number }[] }> {
-  const to = query.to.trim() ? `%${query.to.trim().slice(0, 200).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const to = query.to.trim()
+    ? `%${query.to
+        .trim()
+        .slice(0, 200)
+        .replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    : null;
   const kind = query.kind ? query.kind.slice(0, 40) : null;
   const rows = await rawQuery<OutboxItem>(
     em,
@@ -57,7 +62,9 @@ export async function readMailPage(
     [organizationId],
   );
   return {
-    items: rows.slice(0, query.limit).map((item) => ({ ...item, text: expandLinks(item.text, config.publicUrl, config.appSecret) })),
+    items: rows
+      .slice(0, query.limit)
+      .map((item) => ({ ...item, text: expandLinks(item.text, config.publicUrl, config.appSecret) })),
     more: rows.length > query.limit,
     kinds,
   };

@@ -49,7 +49,11 @@ export class PeopleAdminService {
   /** One enrollment of the organization, with every field of its person. */
   async get(organizationId: string, enrollmentId: string): Promise<PersonDetail> {
     if (!isUuid(enrollmentId)) throw new NotFoundError('enrollment', enrollmentId.slice(0, 64));
-    const [row] = await rawQuery<PersonDetail>(this.em.fork(), `${PERSON_SQL} where e.id = ? and pg.organization_id = ?`, [enrollmentId, organizationId]);
+    const [row] = await rawQuery<PersonDetail>(
+      this.em.fork(),
+      `${PERSON_SQL} where e.id = ? and pg.organization_id = ?`,
+      [enrollmentId, organizationId],
+    );
     if (!row) throw new NotFoundError('enrollment', enrollmentId);
     return row;
   }
@@ -62,14 +66,24 @@ export class PeopleAdminService {
   async pause(actor: Actor, enrollmentId: string): Promise<PersonDetail> {
     return this.change(actor, enrollmentId, 'enrollment.paused', async (tem, person) => {
       if (person.status === 'withdrawn') throw new ConflictError('paused_already', `${person.name} is paused already.`);
-      if (person.status === 'alumni') throw new ConflictError('alumni', `${person.name} finished this program and is out of the pool already.`);
+      if (person.status === 'alumni')
+        throw new ConflictError('alumni', `${person.name} finished this program and is out of the pool already.`);
       const live = (person.pairings.offered ?? 0) + (person.pairings.active ?? 0);
       if (live > 0) {
-        const coach = person.role === 'coach' ? ` To give ${person.name} no new coachees meanwhile, set their capacity to ${live}.` : '';
-        throw new ConflictError('pairing_live', `${person.name} has a pairing that is offered or running. It goes on until it ends (or the offer is declined or expires); pause ${person.name} after that.${coach}`);
+        const coach =
+          person.role === 'coach'
+            ? ` To give ${person.name} no new coachees meanwhile, set their capacity to ${live}.`
+            : '';
+        throw new ConflictError(
+          'pairing_live',
+          `${person.name} has a pairing that is offered or running. It goes on until it ends (or the offer is declined or expires); pause ${person.name} after that.${coach}`,
+        );
       }
       if ((person.pairings.proposed ?? 0) > 0) {
-        throw new ConflictError('proposed', `${person.name} is in the proposals of a round that is not published yet. Remove that pair in the round (or publish it) first.`);
+        throw new ConflictError(
+          'proposed',
+          `${person.name} is in the proposals of a round that is not published yet. Remove that pair in the round (or publish it) first.`,
+        );
       }
       await rawQuery(tem, `update enrollment set status = 'withdrawn', updated_at = now() where id = ?`, [person.id]);
       return [];
@@ -83,7 +97,11 @@ export class PeopleAdminService {
    * offers are withdrawn through the offer's decline (audited, the coachee re-matched), and their history stays: pairings
    * already running go on. Withdrawing a withdrawn or alumni enrollment changes nothing.
    */
-  async withdraw(actor: Actor, enrollmentId: string, reason: string): Promise<{ withdrawn: boolean; offersWithdrawn: number }> {
+  async withdraw(
+    actor: Actor,
+    enrollmentId: string,
+    reason: string,
+  ): Promise<{ withdrawn: boolean; offersWithdrawn: number }> {
     const current = await this.get(actor.organizationId, enrollmentId);
     let withdrawn = false;
     if (current.status === 'active') {
@@ -101,16 +119,31 @@ export class PeopleAdminService {
         where (pr.coach_id = ? or pr.coachee_id = ?) and pr.status = 'offered' and o.decision is null`,
       [enrollmentId, enrollmentId],
     );
-    const offersWithdrawn = current.status === 'alumni' ? 0 : await this.offers.withdrawOpen(open.map((o) => o.id), reason);
+    const offersWithdrawn =
+      current.status === 'alumni'
+        ? 0
+        : await this.offers.withdrawOpen(
+            open.map((o) => o.id),
+            reason,
+          );
     return { withdrawn, offersWithdrawn };
   }
 
   /** Puts a paused person back into the pool; a coach's places (or a coachee) may fit the waiting list now. */
   async resume(actor: Actor, enrollmentId: string): Promise<PersonDetail> {
     return this.change(actor, enrollmentId, 'enrollment.resumed', async (tem, person) => {
-      if (person.status === 'active') throw new ConflictError('active_already', `${person.name} is in the pool already.`);
-      if (person.status === 'alumni') throw new ConflictError('alumni', `${person.name} finished this program: use “Return to pool” to start a new cycle.`);
-      if (!person.personActive) throw new ConflictError('deactivated', `${person.name} was deactivated by your identity provider (SCIM). Activate them there; adding them to the program's group again puts them back.`);
+      if (person.status === 'active')
+        throw new ConflictError('active_already', `${person.name} is in the pool already.`);
+      if (person.status === 'alumni')
+        throw new ConflictError(
+          'alumni',
+          `${person.name} finished this program: use “Return to pool” to start a new cycle.`,
+        );
+      if (!person.personActive)
+        throw new ConflictError(
+          'deactivated',
+          `${person.name} was deactivated by your identity provider (SCIM). Activate them there; adding them to the program's group again puts them back.`,
+        );
       const due = await markWaitlistDue(tem, [person.programId], new Date());
       await rawQuery(tem, `update enrollment set status = 'active', updated_at = now() where id = ?`, [person.id]);
       return due;
@@ -126,7 +159,10 @@ export class PeopleAdminService {
     await this.change(actor, enrollmentId, 'enrollment.removed', async (tem, locked) => {
       const total = Object.values(locked.pairings).reduce((a, b) => a + b, 0);
       if (total > 0) {
-        throw new ConflictError('has_history', `${locked.name} has ${total} pairing(s) in this program, proposals included. Removing would erase that history: pause ${locked.name} instead (out of the pool, history kept).`);
+        throw new ConflictError(
+          'has_history',
+          `${locked.name} has ${total} pairing(s) in this program, proposals included. Removing would erase that history: pause ${locked.name} instead (out of the pool, history kept).`,
+        );
       }
       await rawQuery(tem, `delete from enrollment where id = ?`, [locked.id]);
       return [];
@@ -139,7 +175,11 @@ export class PeopleAdminService {
     const em = this.em.fork();
     const program = await this.programs.find(em, organizationId, programId);
     const columns = peopleColumns(program.skills).map((c) => c.column);
-    const rows = await rawQuery<PersonDetail>(em, `${PERSON_SQL} where e.program_id = ? and pg.organization_id = ? order by e.role, p.email`, [program.id, organizationId]);
+    const rows = await rawQuery<PersonDetail>(
+      em,
+      `${PERSON_SQL} where e.program_id = ? and pg.organization_id = ? order by e.role, p.email`,
+      [program.id, organizationId],
+    );
     const value = (p: PersonDetail, column: string): string | number | null => {
       switch (column) {
         case 'manager_email':
@@ -189,10 +229,36 @@ export class PeopleAdminService {
         order by pr.created_at, ep.email`,
       [program.id],
     );
-    const header = ['coach', 'coach_email', 'coachee', 'coachee_email', 'status', 'score', 'pinned', 'created', 'started', 'ended', 'sessions_held', 'at_risk'];
+    const header = [
+      'coach',
+      'coach_email',
+      'coachee',
+      'coachee_email',
+      'status',
+      'score',
+      'pinned',
+      'created',
+      'started',
+      'ended',
+      'sessions_held',
+      'at_risk',
+    ];
     return csvText([
       header,
-      ...rows.map((r) => [r.coach, r.coach_email, r.coachee, r.coachee_email, r.status, r.score, r.pinned ? 'yes' : 'no', r.created, r.started, r.ended, r.held, r.at_risk]),
+      ...rows.map((r) => [
+        r.coach,
+        r.coach_email,
+        r.coachee,
+        r.coachee_email,
+        r.status,
+        r.score,
+        r.pinned ? 'yes' : 'no',
+        r.created,
+        r.started,
+        r.ended,
+        r.held,
+        r.at_risk,
+      ]),
     ]);
   }
 
@@ -206,11 +272,25 @@ export class PeopleAdminService {
     const person = await this.get(actor.organizationId, enrollmentId);
     const due = await this.em.fork().transactional(async (tem) => {
       const [lock] = await rawQuery<{ locked: boolean }>(tem, TRY_PROGRAM_LOCK, [person.programId]);
-      if (!lock.locked) throw new ConflictError('import_running', 'An import into this program is being written; try again when it has finished.');
-      const [locked] = await rawQuery<PersonDetail>(tem, `${PERSON_SQL} where e.id = ? and pg.organization_id = ? for update of e`, [enrollmentId, actor.organizationId]);
+      if (!lock.locked)
+        throw new ConflictError(
+          'import_running',
+          'An import into this program is being written; try again when it has finished.',
+        );
+      const [locked] = await rawQuery<PersonDetail>(
+        tem,
+        `${PERSON_SQL} where e.id = ? and pg.organization_id = ? for update of e`,
+        [enrollmentId, actor.organizationId],
+      );
       if (!locked) throw new NotFoundError('enrollment', enrollmentId);
       const dues = await apply(tem, locked);
-      tem.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action, subjectType: 'enrollment', subjectId: enrollmentId });
+      tem.create(AuditEvent, {
+        organization: actor.organizationId,
+        actor: actor.actor,
+        action,
+        subjectType: 'enrollment',
+        subjectId: enrollmentId,
+      });
       await tem.flush();
       return dues;
     });

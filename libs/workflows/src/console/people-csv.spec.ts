@@ -43,7 +43,9 @@ describe('the template and the column guide', () => {
   });
 
   it('documents the empty capacity as 1, which is what the import does', () => {
-    expect(peopleColumns(DEFAULT_SKILLS).find((c) => c.column === 'capacity')!.allowed).toContain('Empty means 1 coachee.');
+    expect(peopleColumns(DEFAULT_SKILLS).find((c) => c.column === 'capacity')!.allowed).toContain(
+      'Empty means 1 coachee.',
+    );
     const skills = DEFAULT_SKILLS.map((s) => s.key);
     const csv = `role,email,name,timezone,capacity,${skills.join(',')}\ncoach,c@x.example,C Doe,Europe/Paris,,${skills.map(() => '3').join(',')}\n`;
     expect(parseParticipantCsv(csv, DEFAULT_SKILLS).records[0].capacity).toBe(1);

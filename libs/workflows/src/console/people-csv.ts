@@ -14,25 +14,115 @@ export interface PeopleColumn {
 /** The columns in the template's order: the fixed ones, one per program skill, then the coach-only scheduling ones. */
 export function peopleColumns(skills: readonly SkillDefinition[]): PeopleColumn[] {
   const fixed: PeopleColumn[] = [
-    { column: 'role', required: true, meaning: 'Coach or coachee.', allowed: 'coach or coachee (any case)', example: 'coach' },
-    { column: 'email', required: true, meaning: 'The person’s email; it identifies them in the organization.', allowed: 'An email address, at most 254 characters', example: 'ana.lima@example.com' },
-    { column: 'name', required: true, meaning: 'Full name; emails greet the first word.', allowed: '1 to 200 characters', example: 'Ana Lima' },
-    { column: 'department', required: false, meaning: 'Team or department. When the program does not allow same-department pairs, a coach and a coachee of one department are never matched.', allowed: 'At most 200 characters; may be empty', example: 'Sales' },
-    { column: 'manager_email', required: false, meaning: 'The person’s manager. A coach is never matched with someone in their reporting line.', allowed: 'An email address, not the person’s own; may be empty', example: 'kenji.mori@example.com' },
-    { column: 'level', required: false, meaning: 'Seniority. Scores prefer a coach a little more senior than the coachee.', allowed: 'A whole number from 0 to 20; may be empty', example: '6' },
-    { column: 'timezone', required: true, meaning: 'Where the person works: limits the time-zone gap of a pair and places the sessions.', allowed: 'A time zone name such as Europe/Berlin or America/New_York', example: 'Europe/Lisbon' },
-    { column: 'languages', required: false, meaning: 'Languages the person speaks; a pair must share one (unless the program says otherwise).', allowed: 'Up to 10 codes or names separated by ; (semicolons)', example: 'en;pt' },
-    { column: 'locale', required: false, meaning: 'The language Tandem writes to the person in (emails, calendar invites, pages). Empty keeps theirs; without one, their first spoken language Tandem writes, else the organization’s default.', allowed: 'en or de (a tag such as de-CH counts as de); may be empty', example: 'en' },
-    { column: 'capacity', required: false, meaning: 'Coaches: how many coachees they take at once. Ignored for coachees.', allowed: 'A whole number from 0 to 50. Empty means 1 coachee.', example: '2' },
+    {
+      column: 'role',
+      required: true,
+      meaning: 'Coach or coachee.',
+      allowed: 'coach or coachee (any case)',
+      example: 'coach',
+    },
+    {
+      column: 'email',
+      required: true,
+      meaning: 'The person’s email; it identifies them in the organization.',
+      allowed: 'An email address, at most 254 characters',
+      example: 'ana.lima@example.com',
+    },
+    {
+      column: 'name',
+      required: true,
+      meaning: 'Full name; emails greet the first word.',
+      allowed: '1 to 200 characters',
+      example: 'Ana Lima',
+    },
+    {
+      column: 'department',
+      required: false,
+      meaning:
+        'Team or department. When the program does not allow same-department pairs, a coach and a coachee of one department are never matched.',
+      allowed: 'At most 200 characters; may be empty',
+      example: 'Sales',
+    },
+    {
+      column: 'manager_email',
+      required: false,
+      meaning: 'The person’s manager. A coach is never matched with someone in their reporting line.',
+      allowed: 'An email address, not the person’s own; may be empty',
+      example: 'kenji.mori@example.com',
+    },
+    {
+      column: 'level',
+      required: false,
+      meaning: 'Seniority. Scores prefer a coach a little more senior than the coachee.',
+      allowed: 'A whole number from 0 to 20; may be empty',
+      example: '6',
+    },
+    {
+      column: 'timezone',
+      required: true,
+      meaning: 'Where the person works: limits the time-zone gap of a pair and places the sessions.',
+      allowed: 'A time zone name such as Europe/Berlin or America/New_York',
+      example: 'Europe/Lisbon',
+    },
+    {
+      column: 'languages',
+      required: false,
+      meaning: 'Languages the person speaks; a pair must share one (unless the program says otherwise).',
+      allowed: 'Up to 10 codes or names separated by ; (semicolons)',
+      example: 'en;pt',
+    },
+    {
+      column: 'locale',
+      required: false,
+      meaning:
+        'The language Tandem writes to the person in (emails, calendar invites, pages). Empty keeps theirs; without one, their first spoken language Tandem writes, else the organization’s default.',
+      allowed: 'en or de (a tag such as de-CH counts as de); may be empty',
+      example: 'en',
+    },
+    {
+      column: 'capacity',
+      required: false,
+      meaning: 'Coaches: how many coachees they take at once. Ignored for coachees.',
+      allowed: 'A whole number from 0 to 50. Empty means 1 coachee.',
+      example: '2',
+    },
   ];
-  const skillColumns = skills.map(
-    (s): PeopleColumn => ({ column: s.key, required: true, meaning: `${s.label}: a coach’s strength, or a coachee’s need to develop it.`, allowed: 'A number from 0 to 5 (decimals allowed), on every row', example: '4' }),
-  );
+  const skillColumns = skills.map((s): PeopleColumn => ({
+    column: s.key,
+    required: true,
+    meaning: `${s.label}: a coach’s strength, or a coachee’s need to develop it.`,
+    allowed: 'A number from 0 to 5 (decimals allowed), on every row',
+    example: '4',
+  }));
   const tail: PeopleColumn[] = [
-    { column: 'goals', required: false, meaning: 'Coachees: what they want to work on; the coach reads it in the offer.', allowed: 'At most 4,000 characters; may be empty', example: 'Handle conflict in my team' },
-    { column: 'bio', required: false, meaning: 'Coaches: a short introduction, shown in the console.', allowed: 'At most 4,000 characters; may be empty', example: 'Led three sales teams.' },
-    { column: 'preferred_day', required: false, meaning: 'Coaches: the weekday their sessions are planned on. Ignored for coachees.', allowed: 'mon to sun, or monday to sunday. Empty means Tuesday.', example: 'tue' },
-    { column: 'preferred_hour', required: false, meaning: 'Coaches: the local hour sessions start. Ignored for coachees.', allowed: 'A whole number from 0 to 23. Empty means 10.', example: '10' },
+    {
+      column: 'goals',
+      required: false,
+      meaning: 'Coachees: what they want to work on; the coach reads it in the offer.',
+      allowed: 'At most 4,000 characters; may be empty',
+      example: 'Handle conflict in my team',
+    },
+    {
+      column: 'bio',
+      required: false,
+      meaning: 'Coaches: a short introduction, shown in the console.',
+      allowed: 'At most 4,000 characters; may be empty',
+      example: 'Led three sales teams.',
+    },
+    {
+      column: 'preferred_day',
+      required: false,
+      meaning: 'Coaches: the weekday their sessions are planned on. Ignored for coachees.',
+      allowed: 'mon to sun, or monday to sunday. Empty means Tuesday.',
+      example: 'tue',
+    },
+    {
+      column: 'preferred_hour',
+      required: false,
+      meaning: 'Coaches: the local hour sessions start. Ignored for coachees.',
+      allowed: 'A whole number from 0 to 23. Empty means 10.',
+      example: '10',
+    },
   ];
   const all = [...fixed, ...skillColumns, ...tail];
   // The guide and the parser must name the same columns.
@@ -84,7 +174,11 @@ export function peopleTemplateCsv(skills: readonly SkillDefinition[]): string {
     coach[s.key] = String([5, 4, 4, 5, 3][i % 5]);
     coachee[s.key] = String([4, 2, 3, 1, 2][i % 5]);
   });
-  return [columns, columns.map((c) => coach[c] ?? ''), columns.map((c) => coachee[c] ?? '')].map((row) => row.map(plainCell).join(',')).join('\r\n') + '\r\n';
+  return (
+    [columns, columns.map((c) => coach[c] ?? ''), columns.map((c) => coachee[c] ?? '')]
+      .map((row) => row.map(plainCell).join(','))
+      .join('\r\n') + '\r\n'
+  );
 }
 
 /** What separator detection made of an uploaded text. */
@@ -123,9 +217,19 @@ export function commaSeparated(text: string): SeparatedText {
   const separator = tabs > semicolons ? 'tab' : 'semicolon';
   let table: string[][];
   try {
-    table = parse(text, { bom: true, delimiter: separator === 'tab' ? '\t' : ';', skip_empty_lines: true, relax_column_count: true }) as string[][];
+    table = parse(text, {
+      bom: true,
+      delimiter: separator === 'tab' ? '\t' : ';',
+      skip_empty_lines: true,
+      relax_column_count: true,
+    }) as string[][];
   } catch (err) {
-    if (err instanceof CsvError) return { text, separator, problem: err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted cell is never closed' : 'a quote is misplaced' };
+    if (err instanceof CsvError)
+      return {
+        text,
+        separator,
+        problem: err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted cell is never closed' : 'a quote is misplaced',
+      };
     throw err;
   }
   return { text: table.map((row) => row.map(plainCell).join(',')).join('\r\n') + '\r\n', separator };

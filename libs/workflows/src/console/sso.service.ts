@@ -2,7 +2,18 @@ import { isIP } from 'node:net';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { AuditEvent, Clock, isUuid, newId, NotFoundError, openSecret, rawQuery, sealSecret, Signer, ValidationError } from '@tandem/domain';
+import {
+  AuditEvent,
+  Clock,
+  isUuid,
+  newId,
+  NotFoundError,
+  openSecret,
+  rawQuery,
+  sealSecret,
+  Signer,
+  ValidationError,
+} from '@tandem/domain';
 import type * as OpenId from 'openid-client';
 import { z } from 'zod';
 import type { Actor } from '../programs/programs.service';
@@ -71,9 +82,13 @@ export function issuerUrlProblem(text: string, allowPrivate: boolean): string | 
     return 'must be an absolute URL such as https://login.example.com';
   }
   if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) return 'must start with https://';
-  if (url.username || url.password || url.search || url.hash) return 'must be the issuer URL alone: no user name, password, ?query or #fragment';
+  if (url.username || url.password || url.search || url.hash)
+    return 'must be the issuer URL alone: no user name, password, ?query or #fragment';
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivate && (host === 'localhost' || host.endsWith('.localhost') || (isIP(host) !== 0 && isPrivateAddress(host)))) {
+  if (
+    !allowPrivate &&
+    (host === 'localhost' || host.endsWith('.localhost') || (isIP(host) !== 0 && isPrivateAddress(host)))
+  ) {
     return 'must be a public address: loopback and private networks are refused';
   }
   return undefined;
@@ -91,13 +106,7 @@ export function ssoSettingsSchema(allowPrivate: boolean) {
       clientId: text(200),
       clientSecret: text(1000).optional(),
       allowedDomains: z
-        .array(
-          z
-            .string()
-            .trim()
-            .toLowerCase()
-            .regex(DOMAIN, 'must be a domain name such as example.com'),
-        )
+        .array(z.string().trim().toLowerCase().regex(DOMAIN, 'must be a domain name such as example.com'))
         .min(1)
         .max(20),
       scope: z
@@ -107,14 +116,22 @@ export function ssoSettingsSchema(allowPrivate: boolean) {
         .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'must be scope names separated by spaces')
         .refine((value) => value.split(' ').includes('openid'), 'must include openid')
         .default('openid email profile'),
-      adminClaim: z.string().trim().max(100).regex(/^[A-Za-z0-9_:.\-/]+$/, 'must be a claim name such as groups').nullable().optional(),
+      adminClaim: z
+        .string()
+        .trim()
+        .max(100)
+        .regex(/^[A-Za-z0-9_:.\-/]+$/, 'must be a claim name such as groups')
+        .nullable()
+        .optional(),
       adminClaimValue: z.string().trim().min(1).max(200).nullable().optional(),
       magicLinkFallback: z.boolean().default(true),
     })
     .strict()
     .superRefine((value, ctx) => {
-      if (value.adminClaim && !value.adminClaimValue) ctx.addIssue({ code: 'custom', path: ['adminClaimValue'], message: 'is required when an admin claim is set' });
-      if (!value.adminClaim && value.adminClaimValue) ctx.addIssue({ code: 'custom', path: ['adminClaim'], message: 'is required when an admin claim value is set' });
+      if (value.adminClaim && !value.adminClaimValue)
+        ctx.addIssue({ code: 'custom', path: ['adminClaimValue'], message: 'is required when an admin claim is set' });
+      if (!value.adminClaim && value.adminClaimValue)
+        ctx.addIssue({ code: 'custom', path: ['adminClaim'], message: 'is required when an admin claim value is set' });
     });
 }
 
@@ -142,7 +159,11 @@ const openId = (): Promise<typeof OpenId> => (openIdModule ??= import('openid-cl
 
 /** Every claim named in a chain of errors' causes (`aud`, `nonce`, …). */
 function claimOf(err: unknown): string | undefined {
-  for (let e = err as { cause?: unknown; claim?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { cause?: unknown; claim?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.claim === 'string') return e.claim;
   }
   return undefined;
@@ -199,23 +220,48 @@ export class SsoService {
     const command = parseCommand(this.schema, input);
     const em = this.em.fork();
     const [current] = await rawQuery<SsoRow>(em, `${SSO_SELECT} where organization_id = ?`, [actor.organizationId]);
-    if (!current && !command.clientSecret) throw new ValidationError('the request is invalid: clientSecret is required', [{ field: 'clientSecret', message: 'is required' }]);
+    if (!current && !command.clientSecret)
+      throw new ValidationError('the request is invalid: clientSecret is required', [
+        { field: 'clientSecret', message: 'is required' },
+      ]);
     const secret = command.clientSecret ?? this.storedSecret(current!);
     if (secret === undefined) {
-      throw new ValidationError('the request is invalid: clientSecret', [{ field: 'clientSecret', message: 'the stored secret cannot be read any more (APP_SECRET changed): enter it again' }]);
+      throw new ValidationError('the request is invalid: clientSecret', [
+        {
+          field: 'clientSecret',
+          message: 'the stored secret cannot be read any more (APP_SECRET changed): enter it again',
+        },
+      ]);
     }
     const domains = [...new Set(command.allowedDomains)];
     try {
       await this.discover(command.issuer, command.clientId, secret);
     } catch (err) {
-      this.logger.warn(`organization ${actor.organizationId}: the issuer's discovery failed (${(err as { code?: string }).code ?? (err as Error).name})`);
-      throw new ValidationError('the issuer could not be used', [{ field: 'issuer', message: 'its discovery document (/.well-known/openid-configuration) could not be read, or names another issuer' }]);
+      this.logger.warn(
+        `organization ${actor.organizationId}: the issuer's discovery failed (${(err as { code?: string }).code ?? (err as Error).name})`,
+      );
+      throw new ValidationError('the issuer could not be used', [
+        {
+          field: 'issuer',
+          message:
+            'its discovery document (/.well-known/openid-configuration) could not be read, or names another issuer',
+        },
+      ]);
     }
     const saved = await em.transactional(async (tem) => {
       await rawQuery(tem, DOMAIN_LOCK);
-      const taken = await rawQuery<{ domain: string }>(tem, `select distinct d as domain from organization_sso, unnest(allowed_domains) d where organization_id <> ? and d = any(?::text[])`, [actor.organizationId, domains]);
+      const taken = await rawQuery<{ domain: string }>(
+        tem,
+        `select distinct d as domain from organization_sso, unnest(allowed_domains) d where organization_id <> ? and d = any(?::text[])`,
+        [actor.organizationId, domains],
+      );
       if (taken.length > 0) {
-        throw new ValidationError('the request is invalid: allowedDomains', [{ field: 'allowedDomains', message: `${taken.map((t) => t.domain).join(', ')} signs in to another organization already` }]);
+        throw new ValidationError('the request is invalid: allowedDomains', [
+          {
+            field: 'allowedDomains',
+            message: `${taken.map((t) => t.domain).join(', ')} signs in to another organization already`,
+          },
+        ]);
       }
       const [row] = await rawQuery<SsoRow>(
         tem,
@@ -229,7 +275,9 @@ export class SsoService {
           actor.organizationId,
           command.issuer,
           command.clientId,
-          command.clientSecret ? sealSecret(this.config.appSecret, SECRET_PURPOSE, command.clientSecret) : current!.client_secret_encrypted,
+          command.clientSecret
+            ? sealSecret(this.config.appSecret, SECRET_PURPOSE, command.clientSecret)
+            : current!.client_secret_encrypted,
           domains,
           command.scope,
           command.adminClaim || null,
@@ -243,7 +291,12 @@ export class SsoService {
         action: current ? 'sso.updated' : 'sso.configured',
         subjectType: 'organization',
         subjectId: actor.organizationId,
-        data: { secretChanged: Boolean(command.clientSecret), magicLinkFallback: command.magicLinkFallback, adminClaim: Boolean(command.adminClaim), domains: domains.length },
+        data: {
+          secretChanged: Boolean(command.clientSecret),
+          magicLinkFallback: command.magicLinkFallback,
+          adminClaim: Boolean(command.adminClaim),
+          domains: domains.length,
+        },
       });
       await tem.flush();
       return row;
@@ -256,9 +309,19 @@ export class SsoService {
   async remove(actor: Actor): Promise<void> {
     const em = this.em.fork();
     await em.transactional(async (tem) => {
-      const removed = await rawQuery(tem, `delete from organization_sso where organization_id = ? returning organization_id`, [actor.organizationId]);
+      const removed = await rawQuery(
+        tem,
+        `delete from organization_sso where organization_id = ? returning organization_id`,
+        [actor.organizationId],
+      );
       if (removed.length === 0) throw new NotFoundError('single sign-on settings');
-      tem.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action: 'sso.removed', subjectType: 'organization', subjectId: actor.organizationId });
+      tem.create(AuditEvent, {
+        organization: actor.organizationId,
+        actor: actor.actor,
+        action: 'sso.removed',
+        subjectType: 'organization',
+        subjectId: actor.organizationId,
+      });
       await tem.flush();
     });
     this.discovered.delete(actor.organizationId);
@@ -266,12 +329,19 @@ export class SsoService {
 
   /** Whether any organization of the install signs in with single sign-on (the sign-in page offers it then). */
   async anyConfigured(): Promise<boolean> {
-    const [row] = await rawQuery<{ any: boolean }>(this.em.fork(), `select exists (select 1 from organization_sso) as any`);
+    const [row] = await rawQuery<{ any: boolean }>(
+      this.em.fork(),
+      `select exists (select 1 from organization_sso) as any`,
+    );
     return row.any;
   }
 
   /** The organization that signs in people of this email's domain, if any (for the sign-in pages). */
-  async forEmail(input: unknown): Promise<{ organizationId: string; organizationName: string; domain: string; magicLinkFallback: boolean } | undefined> {
+  async forEmail(
+    input: unknown,
+  ): Promise<
+    { organizationId: string; organizationName: string; domain: string; magicLinkFallback: boolean } | undefined
+  > {
     const email = adminEmail(input);
     const domain = email.slice(email.lastIndexOf('@') + 1);
     const [row] = await rawQuery<{ organization_id: string; name: string; magic_link_fallback: boolean }>(
@@ -279,7 +349,14 @@ export class SsoService {
       `select s.organization_id, o.name, s.magic_link_fallback from organization_sso s join organization o on o.id = s.organization_id where ? = any(s.allowed_domains)`,
       [domain],
     );
-    return row && { organizationId: row.organization_id, organizationName: row.name, domain, magicLinkFallback: row.magic_link_fallback };
+    return (
+      row && {
+        organizationId: row.organization_id,
+        organizationName: row.name,
+        domain,
+        magicLinkFallback: row.magic_link_fallback,
+      }
+    );
   }
 
   /**
@@ -297,8 +374,15 @@ export class SsoService {
     const provider = await this.providerOf(row);
     const now = this.clock.now();
     const signInId = newId();
-    await rawQuery(em, `delete from sso_sign_in where organization_id = ? and expires_at <= ?`, [row.organization_id, now]);
-    await rawQuery(em, `insert into sso_sign_in (id, organization_id, expires_at) values (?, ?, ?)`, [signInId, row.organization_id, new Date(now.getTime() + SSO_SIGN_IN_MINUTES * 60_000)]);
+    await rawQuery(em, `delete from sso_sign_in where organization_id = ? and expires_at <= ?`, [
+      row.organization_id,
+      now,
+    ]);
+    await rawQuery(em, `insert into sso_sign_in (id, organization_id, expires_at) values (?, ?, ?)`, [
+      signInId,
+      row.organization_id,
+      new Date(now.getTime() + SSO_SIGN_IN_MINUTES * 60_000),
+    ]);
     const checks = this.checksOf(signInId);
     const url = client.buildAuthorizationUrl(provider, {
       redirect_uri: this.redirectUri,
@@ -335,14 +419,26 @@ export class SsoService {
     } catch (err) {
       if (!(err instanceof SsoRefused)) throw err;
       const em = this.em.fork();
-      em.create(AuditEvent, { organization: organizationId, actor: 'sso', action: 'admin.sso_refused', subjectType: 'sso_sign_in', subjectId: signInId, data: { reason: err.reason } });
+      em.create(AuditEvent, {
+        organization: organizationId,
+        actor: 'sso',
+        action: 'admin.sso_refused',
+        subjectType: 'sso_sign_in',
+        subjectId: signInId,
+        data: { reason: err.reason },
+      });
       await em.flush();
       throw err;
     }
   }
 
   /** The code exchange, the checks of the ID token and the admin rules; a session when they all hold. */
-  private async complete(organizationId: string, signInId: string, params: URLSearchParams, checks: { state: string; nonce: string; codeVerifier: string }): Promise<string> {
+  private async complete(
+    organizationId: string,
+    signInId: string,
+    params: URLSearchParams,
+    checks: { state: string; nonce: string; codeVerifier: string },
+  ): Promise<string> {
     const [row] = await rawQuery<SsoRow>(this.em.fork(), `${SSO_SELECT} where organization_id = ?`, [organizationId]);
     if (!row) throw new SsoRefused('not_configured');
     const providerError = params.get('error');
@@ -351,14 +447,20 @@ export class SsoService {
     const provider = await this.providerOf(row);
     let claims: Record<string, unknown>;
     try {
-      const tokens = await client.authorizationCodeGrant(provider, new URL(`${this.redirectUri}?${params.toString()}`), {
-        pkceCodeVerifier: checks.codeVerifier,
-        expectedState: checks.state,
-        expectedNonce: checks.nonce,
-        idTokenExpected: true,
-      });
+      const tokens = await client.authorizationCodeGrant(
+        provider,
+        new URL(`${this.redirectUri}?${params.toString()}`),
+        {
+          pkceCodeVerifier: checks.codeVerifier,
+          expectedState: checks.state,
+          expectedNonce: checks.nonce,
+          idTokenExpected: true,
+        },
+      );
       const idClaims = tokens.claims()!;
-      const info = provider.serverMetadata().userinfo_endpoint ? await client.fetchUserInfo(provider, tokens.access_token, idClaims.sub) : {};
+      const info = provider.serverMetadata().userinfo_endpoint
+        ? await client.fetchUserInfo(provider, tokens.access_token, idClaims.sub)
+        : {};
       claims = { ...info, ...idClaims };
     } catch (err) {
       throw this.refusalOf(organizationId, err);
@@ -370,11 +472,17 @@ export class SsoService {
     } catch {
       throw new SsoRefused('unverified_email');
     }
-    if (!row.allowed_domains.includes(email.slice(email.lastIndexOf('@') + 1))) throw new SsoRefused('domain_not_allowed');
-    if (row.admin_claim && !claimHolds(claims[row.admin_claim], row.admin_claim_value!)) throw new SsoRefused('not_admin');
+    if (!row.allowed_domains.includes(email.slice(email.lastIndexOf('@') + 1)))
+      throw new SsoRefused('domain_not_allowed');
+    if (row.admin_claim && !claimHolds(claims[row.admin_claim], row.admin_claim_value!))
+      throw new SsoRefused('not_admin');
     const now = this.clock.now();
     return this.em.fork().transactional(async (tem) => {
-      let [admin] = await rawQuery<{ id: string }>(tem, `select id from admin_user where organization_id = ? and email = ?`, [organizationId, email]);
+      let [admin] = await rawQuery<{ id: string }>(
+        tem,
+        `select id from admin_user where organization_id = ? and email = ?`,
+        [organizationId, email],
+      );
       if (!admin) {
         if (!row.admin_claim) throw new SsoRefused('unknown_admin');
         [admin] = await rawQuery<{ id: string }>(
@@ -382,7 +490,14 @@ export class SsoService {
           `insert into admin_user (id, organization_id, email) values (?, ?, ?) on conflict (organization_id, email) do update set email = excluded.email returning id`,
           [newId(), organizationId, email],
         );
-        tem.create(AuditEvent, { organization: organizationId, actor: 'sso', action: 'admin.invited', subjectType: 'admin', subjectId: admin.id, data: { via: 'sso', signIn: signInId } });
+        tem.create(AuditEvent, {
+          organization: organizationId,
+          actor: 'sso',
+          action: 'admin.invited',
+          subjectType: 'admin',
+          subjectId: admin.id,
+          data: { via: 'sso', signIn: signInId },
+        });
       }
       return openSession(tem, admin.id, organizationId, now, 'sso');
     });
@@ -391,17 +506,25 @@ export class SsoService {
   /** What a failed code exchange or token check means, in the terms of SsoRefusal. */
   private refusalOf(organizationId: string, err: unknown): SsoRefused {
     const e = err as { code?: string; error?: string; name?: string };
-    this.logger.warn(`organization ${organizationId}: the sign-in was refused (${e.code ?? e.name}${e.error ? ` ${e.error}` : ''}${claimOf(err) ? ` claim ${claimOf(err)}` : ''})`);
+    this.logger.warn(
+      `organization ${organizationId}: the sign-in was refused (${e.code ?? e.name}${e.error ? ` ${e.error}` : ''}${claimOf(err) ? ` claim ${claimOf(err)}` : ''})`,
+    );
     if (e.code === 'OAUTH_RESPONSE_BODY_ERROR' && e.error === 'invalid_grant') return new SsoRefused('code_rejected');
-    if (e.code === 'OAUTH_RESPONSE_BODY_ERROR' || e.code === 'OAUTH_AUTHORIZATION_RESPONSE_ERROR') return new SsoRefused('provider_error', e.error?.slice(0, 100));
+    if (e.code === 'OAUTH_RESPONSE_BODY_ERROR' || e.code === 'OAUTH_AUTHORIZATION_RESPONSE_ERROR')
+      return new SsoRefused('provider_error', e.error?.slice(0, 100));
     if (claimOf(err) === 'aud' || claimOf(err) === 'azp') return new SsoRefused('wrong_audience');
-    if (e.name === 'TypeError' || (err instanceof Error && /fetch failed|ECONNREFUSED|timed? ?out/i.test(err.message))) return new SsoRefused('provider_unreachable');
+    if (e.name === 'TypeError' || (err instanceof Error && /fetch failed|ECONNREFUSED|timed? ?out/i.test(err.message)))
+      return new SsoRefused('provider_unreachable');
     return new SsoRefused('invalid_token');
   }
 
   /** The state, nonce and PKCE code verifier of a sign-in: HMACs of its id, so none is stored. */
   private checksOf(signInId: string) {
-    return { state: this.signer.mac('sso-state', signInId), nonce: this.signer.mac('sso-nonce', signInId), codeVerifier: this.signer.mac('sso-pkce', signInId) };
+    return {
+      state: this.signer.mac('sso-state', signInId),
+      nonce: this.signer.mac('sso-nonce', signInId),
+      codeVerifier: this.signer.mac('sso-pkce', signInId),
+    };
   }
 
   /** The stored client secret in clear, or undefined when it was sealed under another APP_SECRET. */
@@ -420,7 +543,9 @@ export class SsoService {
     if (cached && cached.key === key && Date.now() - cached.at < 600_000) return cached.config;
     const secret = this.storedSecret(row);
     if (secret === undefined) {
-      this.logger.warn(`organization ${row.organization_id}: the client secret cannot be read (APP_SECRET changed?): enter it again`);
+      this.logger.warn(
+        `organization ${row.organization_id}: the client secret cannot be read (APP_SECRET changed?): enter it again`,
+      );
       throw new SsoRefused('not_configured');
     }
     try {
@@ -428,7 +553,9 @@ export class SsoService {
       this.discovered.set(row.organization_id, { key, at: Date.now(), config });
       return config;
     } catch (err) {
-      this.logger.warn(`organization ${row.organization_id}: the provider could not be reached (${(err as { code?: string }).code ?? (err as Error).name})`);
+      this.logger.warn(
+        `organization ${row.organization_id}: the provider could not be reached (${(err as { code?: string }).code ?? (err as Error).name})`,
+      );
       throw new SsoRefused('provider_unreachable');
     }
   }

@@ -1,7 +1,14 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Clock, isUuid, type MatchingPolicy, NotFoundError, rawQuery, type SkillDefinition } from '@tandem/domain';
-import { calibrate, DEFAULT_LEARNING, DEFAULT_LEARNING_HALF_LIFE, loadLearning, MIN_DISTINCT_COACHEES, recomputeLearning } from './effectiveness';
+import {
+  calibrate,
+  DEFAULT_LEARNING,
+  DEFAULT_LEARNING_HALF_LIFE,
+  loadLearning,
+  MIN_DISTINCT_COACHEES,
+  recomputeLearning,
+} from './effectiveness';
 
 /** One skill of the admin's coach view; every figure is null unless it rests on MIN_DISTINCT_COACHEES coachees or more. */
 export interface CoachLearningSkill {
@@ -51,7 +58,11 @@ export class EffectivenessService {
   /** Recomputes the estimates of the program's organization; answers how many (coach, skill) estimates it wrote (0 for a program gone). */
   async aggregate(programId: string): Promise<number> {
     return this.em.fork().transactional(async (tem) => {
-      const [program] = await rawQuery<{ organization_id: string }>(tem, `select organization_id from program where id = ?`, [programId]);
+      const [program] = await rawQuery<{ organization_id: string }>(
+        tem,
+        `select organization_id from program where id = ?`,
+        [programId],
+      );
       return program ? recomputeLearning(tem, program.organization_id, this.clock.now()) : 0;
     });
   }
@@ -69,7 +80,13 @@ export class EffectivenessService {
     const em = this.em.fork();
     if (!isUuid(programId)) throw new NotFoundError('program', programId);
     if (!isUuid(coachId)) throw new NotFoundError('coach', coachId);
-    const [row] = await rawQuery<{ skills: SkillDefinition[]; policy: MatchingPolicy; person_id: string; name: string; self: Record<string, number> }>(
+    const [row] = await rawQuery<{
+      skills: SkillDefinition[];
+      policy: MatchingPolicy;
+      person_id: string;
+      name: string;
+      self: Record<string, number>;
+    }>(
       em,
       `select prog.skills, prog.policy, p.id as person_id, p.name, e.skills as self
          from program prog join enrollment e on e.program_id = prog.id and e.role = 'coach' join person p on p.id = e.person_id
@@ -79,9 +96,16 @@ export class EffectivenessService {
     if (!row) throw new NotFoundError('coach', coachId);
     const known = (await loadLearning(em, organizationId, [row.person_id])).get(row.person_id) ?? {};
     const learning = row.policy.learning ?? DEFAULT_LEARNING;
-    const calibrated = calibrate(row.skills.map((s) => s.key), row.self, known, learning) ?? {};
+    const calibrated =
+      calibrate(
+        row.skills.map((s) => s.key),
+        row.self,
+        known,
+        learning,
+      ) ?? {};
     const w = row.policy.weights;
-    const points = (100 * (w.skills + w.effectiveness)) / (w.skills + w.effectiveness + w.timezone + w.language + w.level || 1);
+    const points =
+      (100 * (w.skills + w.effectiveness)) / (w.skills + w.effectiveness + w.timezone + w.language + w.level || 1);
     // An unmeasured skill is moved by the bias over every measured one: shown only when all of those pass the rule.
     const allPass = Object.values(known).every((e) => e.coachees >= MIN_DISTINCT_COACHEES);
     const round2 = (x: number) => Math.round(x * 100) / 100;

@@ -13,7 +13,12 @@ import {
 } from './learning-model';
 
 /** The faded sums of some answers (0..5 scores), each with its weight. */
-function sums(personId: string, skill: string, scores: number[], options: { weights?: number[]; coachees?: number } = {}): SkillSums {
+function sums(
+  personId: string,
+  skill: string,
+  scores: number[],
+  options: { weights?: number[]; coachees?: number } = {},
+): SkillSums {
   const w = options.weights ?? scores.map(() => 1);
   return {
     personId,
@@ -28,7 +33,14 @@ function sums(personId: string, skill: string, scores: number[], options: { weig
 }
 
 /** Evidence whose posterior sd follows from its certainty (noise variance 1, so sd^2 = (1 - certainty) / 3 at 3 prior answers). */
-const evidence = (estimate: number, certainty: number, coachees = 3): SkillEvidence => ({ estimate, sd: Math.sqrt((1 - certainty) / 3), certainty, answers: 6, coachees, programs: 1 });
+const evidence = (estimate: number, certainty: number, coachees = 3): SkillEvidence => ({
+  estimate,
+  sd: Math.sqrt((1 - certainty) / 3),
+  certainty,
+  answers: 6,
+  coachees,
+  programs: 1,
+});
 
 describe('posteriors (normal-normal, the organization’s mean as prior)', () => {
   it('moves little on one answer, further with each answer that agrees, and grows surer', () => {
@@ -56,7 +68,8 @@ describe('posteriors (normal-normal, the organization’s mean as prior)', () =>
 
   it('does not depend on the order of the rows', () => {
     const rows = [sums('a', 'empathy', [5, 3.75]), sums('b', 'empathy', [1.25]), sums('a', 'trust', [2.5, 2.5, 5])];
-    const key = (ps: ReturnType<typeof posteriors>) => ps.map((p) => `${p.personId}.${p.skill}=${p.estimate}/${p.sd}`).sort();
+    const key = (ps: ReturnType<typeof posteriors>) =>
+      ps.map((p) => `${p.personId}.${p.skill}=${p.estimate}/${p.sd}`).sort();
     expect(key(posteriors([...rows].reverse()))).toEqual(key(posteriors(rows)));
   });
 
@@ -98,12 +111,19 @@ describe('calibrate', () => {
     expect(c.listening.used).toBeCloseTo(5 - bias, 10);
     // A measured skill: the estimate and the corrected self-rating, each by its precision (1 / sd^2 and 1 / SELF_VARIANCE).
     const precision = 1 / known.empathy.sd ** 2;
-    expect(c.empathy.calibrated).toBeCloseTo((precision * 2.5 + (5 - bias) / SELF_VARIANCE) / (precision + 1 / SELF_VARIANCE), 10);
+    expect(c.empathy.calibrated).toBeCloseTo(
+      (precision * 2.5 + (5 - bias) / SELF_VARIANCE) / (precision + 1 / SELF_VARIANCE),
+      10,
+    );
     expect(c.empathy.used).toBeLessThan(3);
   });
 
   it('leaves an accurate coach where they are, and scales the move by the policy’s learning weight', () => {
-    const accurate = calibrate(skills, { empathy: 4, trust: 3, listening: 2 }, { empathy: evidence(4, 0.9), trust: evidence(3, 0.9) })!;
+    const accurate = calibrate(
+      skills,
+      { empathy: 4, trust: 3, listening: 2 },
+      { empathy: evidence(4, 0.9), trust: evidence(3, 0.9) },
+    )!;
     expect(accurate.listening.used).toBeCloseTo(2, 10);
     expect(accurate.empathy.used).toBeCloseTo(4, 10);
     const self = { empathy: 5, trust: 5, listening: 5 };
@@ -131,7 +151,9 @@ describe('disclosure', () => {
     expect(disclosure(evidence(4.04, 0.9, 3))).toEqual({ figure: 4 });
     expect(disclosure(evidence(4.4, 0.9, 2))).toEqual({ strongFeedback: true });
     // One coachee's six answers: no figure, whatever their number.
-    expect(disclosure({ estimate: 4.6, sd: 0.4, certainty: 0.7, answers: 6, coachees: 1, programs: 1 })).toEqual({ strongFeedback: true });
+    expect(disclosure({ estimate: 4.6, sd: 0.4, certainty: 0.7, answers: 6, coachees: 1, programs: 1 })).toEqual({
+      strongFeedback: true,
+    });
     expect(disclosure(evidence(2.4, 0.9, 2))).toEqual({});
     expect(disclosure(undefined)).toEqual({});
   });

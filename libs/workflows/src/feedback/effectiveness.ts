@@ -1,7 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Program, rawQuery } from '@tandem/domain';
 import type { CoachProfile, LearnedSkill, ProgramInstance } from '@tandem/matching';
-import { calibrate, DEFAULT_LEARNING, DEFAULT_LEARNING_HALF_LIFE, disclosure, posteriors, type SkillEvidence, type SkillSums } from './learning-model';
+import {
+  calibrate,
+  DEFAULT_LEARNING,
+  DEFAULT_LEARNING_HALF_LIFE,
+  disclosure,
+  posteriors,
+  type SkillEvidence,
+  type SkillSums,
+} from './learning-model';
 
 export * from './learning-model';
 
@@ -15,7 +23,16 @@ export * from './learning-model';
  */
 export async function recomputeLearning(em: EntityManager, organizationId: string, now: Date): Promise<number> {
   await rawQuery(em, `select pg_advisory_xact_lock(hashtext('coach_learning:' || ?))`, [organizationId]);
-  const rows = await rawQuery<{ person_id: string; skill: string; w: number; wx: number; wxx: number; answers: string; coachees: string; programs: string }>(
+  const rows = await rawQuery<{
+    person_id: string;
+    skill: string;
+    w: number;
+    wx: number;
+    wxx: number;
+    answers: string;
+    coachees: string;
+    programs: string;
+  }>(
     em,
     `with answers as (
        select ce.person_id, p.key as skill, (p.value::float8 - 1) * 1.25 as score, cee.person_id as coachee, pr.program_id, f.submitted_at,
@@ -84,8 +101,21 @@ export async function recomputeLearning(em: EntityManager, organizationId: strin
 }
 
 /** What the model knows of some coaches (person id -> skill key -> evidence), for matching and the admin view. */
-export async function loadLearning(em: EntityManager, organizationId: string, personIds: string[]): Promise<Map<string, Record<string, SkillEvidence>>> {
-  const rows = await rawQuery<{ person_id: string; skill: string; estimate: number; sd: number; certainty: number; answers: number; coachees: number; programs: number }>(
+export async function loadLearning(
+  em: EntityManager,
+  organizationId: string,
+  personIds: string[],
+): Promise<Map<string, Record<string, SkillEvidence>>> {
+  const rows = await rawQuery<{
+    person_id: string;
+    skill: string;
+    estimate: number;
+    sd: number;
+    certainty: number;
+    answers: number;
+    coachees: number;
+    programs: number;
+  }>(
     em,
     `select person_id, skill, estimate, sd, certainty, answers, coachees, programs from coach_learning where organization_id = ? and person_id = any(?::uuid[])`,
     [organizationId, personIds],
@@ -93,7 +123,14 @@ export async function loadLearning(em: EntityManager, organizationId: string, pe
   const out = new Map<string, Record<string, SkillEvidence>>();
   for (const r of rows) {
     const forPerson = out.get(r.person_id) ?? {};
-    forPerson[r.skill] = { estimate: Number(r.estimate), sd: Number(r.sd), certainty: Number(r.certainty), answers: Number(r.answers), coachees: Number(r.coachees), programs: Number(r.programs) };
+    forPerson[r.skill] = {
+      estimate: Number(r.estimate),
+      sd: Number(r.sd),
+      certainty: Number(r.certainty),
+      answers: Number(r.answers),
+      coachees: Number(r.coachees),
+      programs: Number(r.programs),
+    };
     out.set(r.person_id, forPerson);
   }
   return out;
@@ -104,7 +141,11 @@ export async function loadLearning(em: EntityManager, organizationId: string, pe
  * calibrated strength (learning-model.ts) and what an explanation may say of it. Coaches without feedback are left
  * out, so their self-ratings stand.
  */
-export async function loadLearned(em: EntityManager, program: Program, coaches: readonly CoachProfile[]): Promise<NonNullable<ProgramInstance['learned']>> {
+export async function loadLearned(
+  em: EntityManager,
+  program: Program,
+  coaches: readonly CoachProfile[],
+): Promise<NonNullable<ProgramInstance['learned']>> {
   const evidence = await loadLearning(em, program.organization.id, [...new Set(coaches.map((c) => c.personId))]);
   const skills = program.skills.map((s) => s.key);
   const learning = program.policy.learning ?? DEFAULT_LEARNING;
@@ -113,7 +154,9 @@ export async function loadLearned(em: EntityManager, program: Program, coaches: 
     const known = evidence.get(c.personId);
     const calibrated = known && calibrate(skills, c.strengths, known, learning);
     if (!calibrated) continue;
-    out[c.id] = Object.fromEntries(Object.entries(calibrated).map(([skill, k]) => [skill, { strength: k.used, ...disclosure(known[skill]) }]));
+    out[c.id] = Object.fromEntries(
+      Object.entries(calibrated).map(([skill, k]) => [skill, { strength: k.used, ...disclosure(known[skill]) }]),
+    );
   }
   return out;
 }

@@ -48,7 +48,8 @@ function choice<T extends string>(body: unknown, name: string, allowed: readonly
 }
 
 function fail(problems: Problem[]): void {
-  if (problems.length > 0) throw new ValidationError('some answers are missing or out of range', problems, 'invalid_feedback');
+  if (problems.length > 0)
+    throw new ValidationError('some answers are missing or out of range', problems, 'invalid_feedback');
 }
 
 /** Reads a coachee's form post: a session rating, progress per focus skill (`progress_<key>`), the alliance items, and the fit question when asked. */
@@ -71,7 +72,8 @@ export function parseCoachAnswers(body: unknown): CoachAnswers {
   const problems: Problem[] = [];
   const attendance = choice(body, 'attendance', ATTENDANCE_ANSWERS, problems);
   const fit = field(body, 'fit');
-  if (fit !== undefined && fit !== '' && fit !== 'not_good') problems.push({ field: 'fit', message: 'leave empty or send not_good' });
+  if (fit !== undefined && fit !== '' && fit !== 'not_good')
+    problems.push({ field: 'fit', message: 'leave empty or send not_good' });
   const note = field(body, 'note') ?? '';
   if (note.length > NOTE_MAX_LENGTH) problems.push({ field: 'note', message: `at most ${NOTE_MAX_LENGTH} characters` });
   fail(problems);

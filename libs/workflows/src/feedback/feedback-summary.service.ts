@@ -37,17 +37,32 @@ export interface FeedbackSummary {
   coaches: { attendance: Distribution<'held' | 'missed' | 'moved'> };
 }
 
-export const aggregate = (answers: number | string, people: number | string, average: number | string | null): Aggregate => {
-  const n = Number(people);
-  return { answers: Number(answers), people: n, average: n >= MIN_DISTINCT_PEOPLE && average !== null ? Math.round(Number(average) * 100) / 100 : null };
-};
-
-function distribution<K extends string>(answers: number | string, people: number | string, counts: Record<K, number | string>): Distribution<K> {
+export const aggregate = (
+  answers: number | string,
+  people: number | string,
+  average: number | string | null,
+): Aggregate => {
   const n = Number(people);
   return {
     answers: Number(answers),
     people: n,
-    counts: n >= MIN_DISTINCT_PEOPLE ? (Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])) as Record<K, number>) : null,
+    average: n >= MIN_DISTINCT_PEOPLE && average !== null ? Math.round(Number(average) * 100) / 100 : null,
+  };
+};
+
+function distribution<K extends string>(
+  answers: number | string,
+  people: number | string,
+  counts: Record<K, number | string>,
+): Distribution<K> {
+  const n = Number(people);
+  return {
+    answers: Number(answers),
+    people: n,
+    counts:
+      n >= MIN_DISTINCT_PEOPLE
+        ? (Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])) as Record<K, number>)
+        : null,
   };
 }
 
@@ -65,7 +80,11 @@ export class FeedbackSummaryService {
   async summary(organizationId: string, programId: string): Promise<FeedbackSummary> {
     const em = this.em.fork();
     if (!isUuid(programId)) throw new NotFoundError('program', programId);
-    const [program] = await rawQuery<{ id: string; skills: { key: string }[] }>(em, `select id, skills from program where id = ? and organization_id = ?`, [programId, organizationId]);
+    const [program] = await rawQuery<{ id: string; skills: { key: string }[] }>(
+      em,
+      `select id, skills from program where id = ? and organization_id = ?`,
+      [programId, organizationId],
+    );
     if (!program) throw new NotFoundError('program', programId);
     const requests = await rawQuery<{ role: 'coach' | 'coachee'; sent: string; answered: string }>(
       em,
@@ -114,10 +133,21 @@ export class FeedbackSummaryService {
           tasks: aggregate(coachee.n!, coachee.people!, coachee.tasks),
           bond: aggregate(coachee.n!, coachee.people!, coachee.bond),
         },
-        progress: Object.fromEntries(program.skills.map((s) => [s.key, aggregate(bySkill.get(s.key)?.n ?? 0, bySkill.get(s.key)?.people ?? 0, bySkill.get(s.key)?.average ?? null)])),
-        fit: distribution(coachee.fit_n!, coachee.fit_people!, { good: coachee.good!, notSure: coachee.not_sure!, notGood: coachee.not_good! }),
+        progress: Object.fromEntries(
+          program.skills.map((s) => [
+            s.key,
+            aggregate(bySkill.get(s.key)?.n ?? 0, bySkill.get(s.key)?.people ?? 0, bySkill.get(s.key)?.average ?? null),
+          ]),
+        ),
+        fit: distribution(coachee.fit_n!, coachee.fit_people!, {
+          good: coachee.good!,
+          notSure: coachee.not_sure!,
+          notGood: coachee.not_good!,
+        }),
       },
-      coaches: { attendance: distribution(coach.n, coach.people, { held: coach.held, missed: coach.missed, moved: coach.moved }) },
+      coaches: {
+        attendance: distribution(coach.n, coach.people, { held: coach.held, missed: coach.missed, moved: coach.moved }),
+      },
     };
   }
 }

@@ -28,8 +28,14 @@ export const sweepFeedback: Sweep = async ({ em, producer, now }) => {
       limit ?`,
     [SWEEP_GRACE_SECONDS, SWEEP_BATCH],
   );
-  let revived = await producer.requeue(JobName.FeedbackRemind, reminders.map((f) => ({ feedbackId: f.id })));
-  revived += await producer.requeue(JobName.FeedbackAggregate, aggregates.map((a) => ({ programId: a.program_id, feedbackId: a.feedback_id })));
+  let revived = await producer.requeue(
+    JobName.FeedbackRemind,
+    reminders.map((f) => ({ feedbackId: f.id })),
+  );
+  revived += await producer.requeue(
+    JobName.FeedbackAggregate,
+    aggregates.map((a) => ({ programId: a.program_id, feedbackId: a.feedback_id })),
+  );
   return { counts: { feedbackReminders: reminders.length, effectiveness: aggregates.length }, revived };
 };
 
@@ -44,6 +50,9 @@ export const restoreFeedback: Restore = async ({ em, producer, now }) => {
       order by f.remind_at limit ?`,
     [now, SWEEP_BATCH],
   );
-  await producer.enqueueAt(JobName.FeedbackRemind, reminders.map((f) => ({ payload: { feedbackId: f.id }, dueAt: asDate(f.due_at) })));
+  await producer.enqueueAt(
+    JobName.FeedbackRemind,
+    reminders.map((f) => ({ payload: { feedbackId: f.id }, dueAt: asDate(f.due_at) })),
+  );
   return reminders.length;
 };

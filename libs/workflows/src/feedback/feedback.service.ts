@@ -1,7 +1,20 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingStatus, rawQuery, type SkillDefinition } from '@tandem/domain';
+import {
+  Clock,
+  ConflictError,
+  durationMs,
+  type FeedbackSettings,
+  findByToken,
+  hashSecret,
+  linkToken,
+  newId,
+  NotFoundError,
+  PairingStatus,
+  rawQuery,
+  type SkillDefinition,
+} from '@tandem/domain';
 import { asLocale, linkPlaceholder, type Locale, personLocaleSql, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { recordWebhookEvents } from '../webhooks/webhook-events';
@@ -115,44 +128,82 @@ export class FeedbackService {
 
   /** The `cadence.close-session` job: once the session's close time has come, both people are asked for feedback (once: a unique index guards it). */
   async closeSession(sessionId: string): Promise<'requested' | 'not-due' | 'skipped' | 'done'> {
-    const result = await commitThenSend(this.em, this.producer, 'feedback follow-up', async (tem) => {
-      const [row] = await rawQuery<SessionContext>(tem, `${CONTEXT_SELECT} where s.id = ? for update of s`, [sessionId]);
-      if (!row) throw new NotFoundError('session', sessionId);
-      const context = contextDates(row);
-      // A session already closed stays 'done', even after closing it completed the pairing.
-      const [requested] = await rawQuery(tem, `select 1 from feedback where session_id = ? limit 1`, [sessionId]);
-      if (requested) return { outcome: 'done' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
-      if (context.session_status === 'cancelled' || context.pairing_status !== PairingStatus.Active) return { outcome: 'skipped' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
-      const now = this.clock.now();
-      if (closeAt(context.starts_at, context.ends_at) > now) return { outcome: 'not-due' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
-      if (!context.feedback.enabled) {
-        // Nobody is asked for feedback, but closing the pairing's last session still completes it now, not at the sweep.
-        const complete = await this.completion.isDue(tem, context.pairing_id, now);
-        return { outcome: 'skipped' as const, messageIds: [], reminders: [], remindAt: new Date(0), complete: complete ? context.pairing_id : undefined };
-      }
-      const remindAt = new Date(now.getTime() + durationMs(context.feedback.reminderAfter));
-      const ids = [newId(), newId()];
-      const inserted = await rawQuery<{ id: string; role: Role }>(
-        tem,
-        `insert into feedback (id, session_id, role, token_hash, requested_at, remind_at)
+    const result = await commitThenSend(
+      this.em,
+      this.producer,
+      'feedback follow-up',
+      async (tem) => {
+        const [row] = await rawQuery<SessionContext>(tem, `${CONTEXT_SELECT} where s.id = ? for update of s`, [
+          sessionId,
+        ]);
+        if (!row) throw new NotFoundError('session', sessionId);
+        const context = contextDates(row);
+        // A session already closed stays 'done', even after closing it completed the pairing.
+        const [requested] = await rawQuery(tem, `select 1 from feedback where session_id = ? limit 1`, [sessionId]);
+        if (requested) return { outcome: 'done' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
+        if (context.session_status === 'cancelled' || context.pairing_status !== PairingStatus.Active)
+          return { outcome: 'skipped' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
+        const now = this.clock.now();
+        if (closeAt(context.starts_at, context.ends_at) > now)
+          return { outcome: 'not-due' as const, messageIds: [], reminders: [], remindAt: new Date(0) };
+        if (!context.feedback.enabled) {
+          // Nobody is asked for feedback, but closing the pairing's last session still completes it now, not at the sweep.
+          const complete = await this.completion.isDue(tem, context.pairing_id, now);
+          return {
+            outcome: 'skipped' as const,
+            messageIds: [],
+            reminders: [],
+            remindAt: new Date(0),
+            complete: complete ? context.pairing_id : undefined,
+          };
+        }
+        const remindAt = new Date(now.getTime() + durationMs(context.feedback.reminderAfter));
+        const ids = [newId(), newId()];
+        const inserted = await rawQuery<{ id: string; role: Role }>(
+          tem,
+          `insert into feedback (id, session_id, role, token_hash, requested_at, remind_at)
          select id, ?, r::feedback_role, h, ?, ? from unnest(?::uuid[], ?::text[], ?::text[]) as x(id, r, h)
          on conflict (session_id, role) do nothing
          returning id, role::text as role`,
-        [sessionId, now, remindAt, ids, ['coach', 'coachee'], ids.map((id) => hashSecret(linkToken(this.config.appSecret, 'feedback', id)))],
-      );
-      // Closing the pairing's last open session makes it due to complete (the reconciler catches a race of two closes).
-      const complete = await this.completion.isDue(tem, context.pairing_id, now);
-      if (inserted.length === 0) return { outcome: 'done' as const, messageIds: [], reminders: [], remindAt, complete: complete ? context.pairing_id : undefined };
-      const messageIds = await writeOutbox(
-        tem,
-        inserted.map((f) => this.requestDraft(context, f.id, f.role, false)),
-      );
-      return { outcome: 'requested' as const, messageIds, reminders: inserted.map((f) => f.id), remindAt, complete: complete ? context.pairing_id : undefined };
-    }, async (result) => {
-      const delay = Math.max(0, result.remindAt.getTime() - this.clock.now().getTime());
-      for (const feedbackId of result.reminders) await this.producer.enqueue(JobName.FeedbackRemind, { feedbackId }, { delay });
-      if ('complete' in result && result.complete) await this.producer.enqueue(JobName.FeedbackCompletePairing, { pairingId: result.complete });
-    });
+          [
+            sessionId,
+            now,
+            remindAt,
+            ids,
+            ['coach', 'coachee'],
+            ids.map((id) => hashSecret(linkToken(this.config.appSecret, 'feedback', id))),
+          ],
+        );
+        // Closing the pairing's last open session makes it due to complete (the reconciler catches a race of two closes).
+        const complete = await this.completion.isDue(tem, context.pairing_id, now);
+        if (inserted.length === 0)
+          return {
+            outcome: 'done' as const,
+            messageIds: [],
+            reminders: [],
+            remindAt,
+            complete: complete ? context.pairing_id : undefined,
+          };
+        const messageIds = await writeOutbox(
+          tem,
+          inserted.map((f) => this.requestDraft(context, f.id, f.role, false)),
+        );
+        return {
+          outcome: 'requested' as const,
+          messageIds,
+          reminders: inserted.map((f) => f.id),
+          remindAt,
+          complete: complete ? context.pairing_id : undefined,
+        };
+      },
+      async (result) => {
+        const delay = Math.max(0, result.remindAt.getTime() - this.clock.now().getTime());
+        for (const feedbackId of result.reminders)
+          await this.producer.enqueue(JobName.FeedbackRemind, { feedbackId }, { delay });
+        if ('complete' in result && result.complete)
+          await this.producer.enqueue(JobName.FeedbackCompletePairing, { pairingId: result.complete });
+      },
+    );
     return result.outcome;
   }
 
@@ -163,11 +214,19 @@ export class FeedbackService {
       if (!raw) throw new NotFoundError('feedback', feedbackId);
       const row = feedbackDates(raw);
       // The last session's forms are still reminded after the pairing completed.
-      if (row.submitted_at || row.reminded_at || ![PairingStatus.Active, PairingStatus.Completed].includes(row.pairing_status)) return { outcome: 'done' as const, messageIds: [] };
+      if (
+        row.submitted_at ||
+        row.reminded_at ||
+        ![PairingStatus.Active, PairingStatus.Completed].includes(row.pairing_status)
+      )
+        return { outcome: 'done' as const, messageIds: [] };
       const now = this.clock.now();
       if (row.remind_at > now) return { outcome: 'not-due' as const, messageIds: [] };
       await rawQuery(tem, `update feedback set reminded_at = ? where id = ?`, [now, feedbackId]);
-      return { outcome: 'sent' as const, messageIds: await writeOutbox(tem, [this.requestDraft(row, row.id, row.role, true)]) };
+      return {
+        outcome: 'sent' as const,
+        messageIds: await writeOutbox(tem, [this.requestDraft(row, row.id, row.role, true)]),
+      };
     });
     return result.outcome;
   }
@@ -200,36 +259,62 @@ export class FeedbackService {
     let completePairing: string | undefined;
     const result = await em.transactional(async (tem) => {
       const row = await this.find(tem, token, true);
-      const answers = row.role === 'coach' ? parseCoachAnswers(body) : parseCoacheeAnswers(body, { skills: focusSkills(row).map((s) => s.key), askFit: row.index === 1 });
+      const answers =
+        row.role === 'coach'
+          ? parseCoachAnswers(body)
+          : parseCoacheeAnswers(body, { skills: focusSkills(row).map((s) => s.key), askFit: row.index === 1 });
       if (row.submitted_at) {
         if (sameAnswers(storedAnswers(row), answers)) return { outcome: 'already-submitted' as const };
-        throw new ConflictError('feedback_submitted', 'This feedback was submitted already; answers cannot be changed.');
+        throw new ConflictError(
+          'feedback_submitted',
+          'This feedback was submitted already; answers cannot be changed.',
+        );
       }
       const now = this.clock.now();
       if (row.role === 'coach') {
         const coach = answers as CoachAnswers;
-        await rawQuery(tem, `update feedback set attendance = ?, note = ?, fit = ?, submitted_at = ? where id = ?`, [coach.attendance, coach.note, coach.fit, now, row.id]);
+        await rawQuery(tem, `update feedback set attendance = ?, note = ?, fit = ?, submitted_at = ? where id = ?`, [
+          coach.attendance,
+          coach.note,
+          coach.fit,
+          now,
+          row.id,
+        ]);
         if (coach.attendance !== 'moved') {
-          await rawQuery(tem, `update coaching_session set status = ?, updated_at = ? where id = ? and status = 'scheduled'`, [coach.attendance, now, row.session_id]);
+          await rawQuery(
+            tem,
+            `update coaching_session set status = ?, updated_at = ? where id = ? and status = 'scheduled'`,
+            [coach.attendance, now, row.session_id],
+          );
         }
         // A pairing whose sessions all closed waits for a held one to complete: this answer may be it.
-        if (coach.attendance === 'held' && (await this.completion.isDue(tem, row.pairing_id, now))) completePairing = row.pairing_id;
+        if (coach.attendance === 'held' && (await this.completion.isDue(tem, row.pairing_id, now)))
+          completePairing = row.pairing_id;
       } else {
         const coachee = answers as CoacheeAnswers;
         await rawQuery(
           tem,
           `update feedback set session_rating = ?, progress = ?::jsonb, alliance_goals = ?, alliance_tasks = ?, alliance_bond = ?, fit = ?, submitted_at = ? where id = ?`,
-          [coachee.sessionRating, JSON.stringify(coachee.progress), coachee.allianceGoals, coachee.allianceTasks, coachee.allianceBond, coachee.fit, now, row.id],
+          [
+            coachee.sessionRating,
+            JSON.stringify(coachee.progress),
+            coachee.allianceGoals,
+            coachee.allianceTasks,
+            coachee.allianceBond,
+            coachee.fit,
+            now,
+            row.id,
+          ],
         );
       }
       // The at-risk rules read the answers just written; their emails commit with them.
       const riskMessages = await this.risk.assess(tem, row.pairing_id, now);
       // The audit trail says that someone answered, never what.
-      await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (gen_random_uuid(), ?, ?, 'feedback.submitted', 'feedback', ?)`, [
-        row.organization_id,
-        row.role,
-        row.id,
-      ]);
+      await rawQuery(
+        tem,
+        `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (gen_random_uuid(), ?, ?, 'feedback.submitted', 'feedback', ?)`,
+        [row.organization_id, row.role, row.id],
+      );
       await recordWebhookEvents(
         tem,
         'feedback.submitted',
@@ -238,12 +323,17 @@ export class FeedbackService {
         [row.id],
         now,
       );
-      return { outcome: 'submitted' as const, riskMessages, aggregate: row.role === 'coachee' ? { programId: row.program_id, feedbackId: row.id } : undefined };
+      return {
+        outcome: 'submitted' as const,
+        riskMessages,
+        aggregate: row.role === 'coachee' ? { programId: row.program_id, feedbackId: row.id } : undefined,
+      };
     });
     if (result.outcome === 'submitted') {
       await sendAfterCommit(this.producer, 'feedback follow-up', result.riskMessages, async () => {
         if (result.aggregate) await this.producer.enqueue(JobName.FeedbackAggregate, result.aggregate);
-        if (completePairing) await this.producer.enqueue(JobName.FeedbackCompletePairing, { pairingId: completePairing });
+        if (completePairing)
+          await this.producer.enqueue(JobName.FeedbackCompletePairing, { pairingId: completePairing });
       });
     }
     return result.outcome;
@@ -270,10 +360,12 @@ export class FeedbackService {
   }
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<FeedbackRow> {
-    const row = await findByToken<FeedbackRow>(em, token, { what: 'feedback', sql: `${FEEDBACK_SELECT} where f.token_hash = ?${lock ? ' for update of f' : ''}` });
+    const row = await findByToken<FeedbackRow>(em, token, {
+      what: 'feedback',
+      sql: `${FEEDBACK_SELECT} where f.token_hash = ?${lock ? ' for update of f' : ''}`,
+    });
     return feedbackDates(row);
   }
-
 }
 
 /** The coachee's focus skills: those with a development need, or all of the program's when none is marked. */
@@ -284,7 +376,8 @@ function focusSkills(row: SessionContext): { key: string; label: string }[] {
 }
 
 function storedAnswers(row: FeedbackRow): CoachAnswers | CoacheeAnswers {
-  if (row.role === 'coach') return { attendance: row.attendance!, note: row.note, fit: row.fit === 'not_good' ? 'not_good' : null };
+  if (row.role === 'coach')
+    return { attendance: row.attendance!, note: row.note, fit: row.fit === 'not_good' ? 'not_good' : null };
   return {
     sessionRating: row.session_rating!,
     progress: row.progress ?? {},
@@ -297,7 +390,13 @@ function storedAnswers(row: FeedbackRow): CoachAnswers | CoacheeAnswers {
 
 function sameAnswers(a: CoachAnswers | CoacheeAnswers, b: CoachAnswers | CoacheeAnswers): boolean {
   const canonical = (value: unknown): unknown =>
-    value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => [k, canonical(v)])) : value;
+    value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.entries(value)
+            .sort(([x], [y]) => x.localeCompare(y))
+            .map(([k, v]) => [k, canonical(v)]),
+        )
+      : value;
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 

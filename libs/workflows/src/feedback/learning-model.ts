@@ -59,7 +59,8 @@ const NOISE_PRIOR_ANSWERS = 10;
 export const progressScore = (answer: number): number => (answer - 1) * 1.25;
 
 /** The weight of an answer `ageSeconds` before the reference time, with a half-life in seconds. */
-export const fadeWeight = (ageSeconds: number, halfLifeSeconds: number): number => Math.pow(0.5, Math.max(0, ageSeconds) / halfLifeSeconds);
+export const fadeWeight = (ageSeconds: number, halfLifeSeconds: number): number =>
+  Math.pow(0.5, Math.max(0, ageSeconds) / halfLifeSeconds);
 
 /** The faded sums of one coach's answers in one skill, and what they rest on. */
 export interface SkillSums {
@@ -175,7 +176,11 @@ const clamp5 = (x: number): number => Math.min(5, Math.max(0, x));
  * The coach's measured bias: self-rating minus estimate over the measured skills they rated, weighted by certainty and
  * shrunk toward 0 by BIAS_PRIOR. 0 without measured skills.
  */
-export function coachBias(self: Readonly<Record<string, number>>, evidence: Readonly<Record<string, SkillEvidence>>, biasPrior = BIAS_PRIOR): number {
+export function coachBias(
+  self: Readonly<Record<string, number>>,
+  evidence: Readonly<Record<string, SkillEvidence>>,
+  biasPrior = BIAS_PRIOR,
+): number {
   let sum = 0;
   let weight = 0;
   for (const [skill, e] of Object.entries(evidence)) {
@@ -206,7 +211,11 @@ export function calibrate(
     const corrected = rated === undefined ? e?.estimate : clamp5(rated - bias);
     let calibrated: number;
     // A measured skill: the estimate and the corrected self-rating as two independent measurements, by precision.
-    if (e) calibrated = corrected === undefined ? e.estimate : (e.estimate / e.sd ** 2 + corrected / SELF_VARIANCE) / (1 / e.sd ** 2 + 1 / SELF_VARIANCE);
+    if (e)
+      calibrated =
+        corrected === undefined
+          ? e.estimate
+          : (e.estimate / e.sd ** 2 + corrected / SELF_VARIANCE) / (1 / e.sd ** 2 + 1 / SELF_VARIANCE);
     else if (corrected !== undefined) calibrated = corrected;
     else continue;
     const s = rated ?? 0;

@@ -9,6 +9,9 @@ export const sweepIntake: Sweep = async ({ em, producer }) => {
     `select id from import_batch where status in ('queued', 'running') and created_at < now() - make_interval(secs => ?) order by created_at limit ?`,
     [SWEEP_GRACE_SECONDS, SWEEP_BATCH],
   );
-  const revived = await producer.requeue(JobName.IntakeImportBatch, imports.map((i) => ({ importId: i.id })));
+  const revived = await producer.requeue(
+    JobName.IntakeImportBatch,
+    imports.map((i) => ({ importId: i.id })),
+  );
   return { counts: { imports: imports.length }, revived };
 };

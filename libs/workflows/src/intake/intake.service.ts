@@ -113,7 +113,11 @@ export class IntakeService {
     const program = await this.programs.find(em, actor.organizationId, programId);
     const batch = validateBatch(format, body, program);
     if (batch.errors.length > 0) {
-      throw new ValidationError(`the import has ${batch.errors.length} error(s); nothing was written`, batch.errors, 'import_invalid');
+      throw new ValidationError(
+        `the import has ${batch.errors.length} error(s); nothing was written`,
+        batch.errors,
+        'import_invalid',
+      );
     }
     const importId = newId();
     const source = JSON.stringify(batch.records);
@@ -122,15 +126,20 @@ export class IntakeService {
       await this.insertImport(em, actor, program.id, importId, format, source, sourceHash, batch.records.length);
     } catch (err) {
       // rawQuery reaches pg directly, so its unique violation is pg's own (23505), not MikroORM's exception.
-      if (!(err instanceof UniqueConstraintViolationException) && (err as { code?: unknown }).code !== '23505') throw err;
+      if (!(err instanceof UniqueConstraintViolationException) && (err as { code?: unknown }).code !== '23505')
+        throw err;
       const [live] = await rawQuery<{ id: string }>(
         em,
         `select id from import_batch where program_id = ? and source_hash = ? and status in ('queued', 'running')`,
         [program.id, sourceHash],
       );
-      throw new ConflictError('import_running', 'an identical import into this program is already queued or running', { importId: live?.id ?? null });
+      throw new ConflictError('import_running', 'an identical import into this program is already queued or running', {
+        importId: live?.id ?? null,
+      });
     }
-    await this.producer.afterCommit(`import ${importId}`, () => this.producer.enqueue(JobName.IntakeImportBatch, { importId }));
+    await this.producer.afterCommit(`import ${importId}`, () =>
+      this.producer.enqueue(JobName.IntakeImportBatch, { importId }),
+    );
     return this.getImport(actor.organizationId, importId);
   }
 
@@ -195,7 +204,8 @@ export class IntakeService {
         if (!(await tryProgramLock(tem, program.id))) return 'busy' as const;
         const firstRow = importBatch.format === ImportFormat.Csv ? 2 : 1;
         const conflicts = await roleConflicts(tem, program.id, importBatch.organization.id, batch.records, firstRow);
-        if (conflicts.length > 0) throw new ValidationError('conflicts with current enrollments', conflicts, 'import_conflicts');
+        if (conflicts.length > 0)
+          throw new ValidationError('conflicts with current enrollments', conflicts, 'import_conflicts');
         const written = await writeParticipants(tem, importBatch.organization.id, program, batch.records, (processed) =>
           this.reportProgress(importId, processed),
         );
@@ -208,17 +218,27 @@ export class IntakeService {
         return { ...written, waitlist };
       });
       if (result === 'busy') {
-        await rawQuery(em, `update import_batch set status = 'queued', started_at = null where id = ? and status = 'running'`, [importId]);
-        throw new RetryLaterError(BUSY_RETRY_MS + Math.floor(Math.random() * 2000), `another import into program ${program.id} is being written`);
+        await rawQuery(
+          em,
+          `update import_batch set status = 'queued', started_at = null where id = ? and status = 'running'`,
+          [importId],
+        );
+        throw new RetryLaterError(
+          BUSY_RETRY_MS + Math.floor(Math.random() * 2000),
+          `another import into program ${program.id} is being written`,
+        );
       }
     } catch (err) {
       if (err instanceof RetryLaterError) throw err;
       await this.promoteNextImport(program.id, importId);
-      if (err instanceof ValidationError && err.code === 'import_conflicts') return this.failImport(importId, err.details as ImportRowError[]);
+      if (err instanceof ValidationError && err.code === 'import_conflicts')
+        return this.failImport(importId, err.details as ImportRowError[]);
       throw err;
     }
     await this.promoteNextImport(program.id, importId);
-    await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () => queueWaitlist(this.producer, result.waitlist));
+    await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () =>
+      queueWaitlist(this.producer, result.waitlist),
+    );
     return 'done';
   }
 
@@ -237,16 +257,27 @@ export class IntakeService {
   }
 
   /** Enrolls one participant now (JSON); answers the enrollment. */
-  async enroll(actor: Actor, programId: string, body: unknown): Promise<{ id: string; personId: string; role: string; created: boolean }> {
+  async enroll(
+    actor: Actor,
+    programId: string,
+    body: unknown,
+  ): Promise<{ id: string; personId: string; role: string; created: boolean }> {
     const em = this.em.fork();
     const program = await this.programs.find(em, actor.organizationId, programId);
     const { raw, errors } = rawFromJson(body, 1);
     const validated = raw ? validateParticipant(raw, 1, program.skills, 'json') : { errors, record: undefined };
     const record = validated.record;
-    if (!record) throw new ValidationError('the enrollment is invalid', [...errors, ...validated.errors].map(({ column, message }) => ({ field: column, message })));
+    if (!record)
+      throw new ValidationError(
+        'the enrollment is invalid',
+        [...errors, ...validated.errors].map(({ column, message }) => ({ field: column, message })),
+      );
     const result = await em.transactional(async (tem) => {
       if (!(await tryProgramLock(tem, program.id))) {
-        throw new ConflictError('import_running', 'an import into this program is being written; try again when it has finished');
+        throw new ConflictError(
+          'import_running',
+          'an import into this program is being written; try again when it has finished',
+        );
       }
       const conflicts = await roleConflicts(tem, program.id, actor.organizationId, [record], 1);
       if (conflicts.length > 0) throw new ConflictError('enrolled_in_other_role', conflicts[0].message);
@@ -268,8 +299,15 @@ export class IntakeService {
       const waitlist = written.coachesChanged ? await markWaitlistDue(tem, [program.id], new Date()) : [];
       return { ...written, enrollment, waitlist };
     });
-    await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () => queueWaitlist(this.producer, result.waitlist));
-    return { id: result.enrollment.id, personId: result.enrollment.person_id, role: record.role, created: result.created === 1 };
+    await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () =>
+      queueWaitlist(this.producer, result.waitlist),
+    );
+    return {
+      id: result.enrollment.id,
+      personId: result.enrollment.person_id,
+      role: record.role,
+      created: result.created === 1,
+    };
   }
 
   /**
@@ -279,10 +317,23 @@ export class IntakeService {
    * one place, until an admin sets them (the participant CSV or the console); an existing one keeps its fields, and a
    * withdrawn one goes back into the pool.
    */
-  async enrollPerson(actor: Actor, programId: string, personId: string, role: 'coach' | 'coachee'): Promise<{ id: string; outcome: 'created' | 'resumed' | 'unchanged' }> {
+  async enrollPerson(
+    actor: Actor,
+    programId: string,
+    personId: string,
+    role: 'coach' | 'coachee',
+  ): Promise<{ id: string; outcome: 'created' | 'resumed' | 'unchanged' }> {
     const em = this.em.fork();
     const program = await this.programs.find(em, actor.organizationId, programId);
-    const [person] = await rawQuery<{ email: string; name: string; department: string | null; manager_email: string | null; level: number | null; timezone: string; languages: string[] }>(
+    const [person] = await rawQuery<{
+      email: string;
+      name: string;
+      department: string | null;
+      manager_email: string | null;
+      level: number | null;
+      timezone: string;
+      languages: string[];
+    }>(
       em,
       `select email, name, department, manager_email, level, timezone, languages from person where id = ? and organization_id = ?`,
       [personId, actor.organizationId],
@@ -308,14 +359,30 @@ export class IntakeService {
     };
     const result = await em.transactional(async (tem) => {
       if (!(await tryProgramLock(tem, program.id))) {
-        throw new ConflictError('import_running', 'an import or another change into this program is being written; try again in a moment');
+        throw new ConflictError(
+          'import_running',
+          'an import or another change into this program is being written; try again in a moment',
+        );
       }
       const conflicts = await roleConflicts(tem, program.id, actor.organizationId, [record], 1);
       if (conflicts.length > 0) throw new ConflictError('enrolled_in_other_role', conflicts[0].message);
-      const [before] = await rawQuery<{ id: string }>(tem, `select id from enrollment where program_id = ? and person_id = ? and role = ?::enrollment_role`, [program.id, personId, role]);
+      const [before] = await rawQuery<{ id: string }>(
+        tem,
+        `select id from enrollment where program_id = ? and person_id = ? and role = ?::enrollment_role`,
+        [program.id, personId, role],
+      );
       const written = await writeParticipants(tem, actor.organizationId, program, [record], undefined, 'keep');
-      const [enrollment] = await rawQuery<{ id: string }>(tem, `select id from enrollment where program_id = ? and person_id = ? and role = ?::enrollment_role`, [program.id, personId, role]);
-      const outcome = written.created === 1 ? ('created' as const) : before && written.updated === 1 ? ('resumed' as const) : ('unchanged' as const);
+      const [enrollment] = await rawQuery<{ id: string }>(
+        tem,
+        `select id from enrollment where program_id = ? and person_id = ? and role = ?::enrollment_role`,
+        [program.id, personId, role],
+      );
+      const outcome =
+        written.created === 1
+          ? ('created' as const)
+          : before && written.updated === 1
+            ? ('resumed' as const)
+            : ('unchanged' as const);
       if (outcome !== 'unchanged') {
         tem.create(AuditEvent, {
           organization: actor.organizationId,
@@ -329,7 +396,9 @@ export class IntakeService {
       const waitlist = outcome !== 'unchanged' ? await markWaitlistDue(tem, [program.id], new Date()) : [];
       return { ...written, enrollment, outcome, waitlist };
     });
-    await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () => queueWaitlist(this.producer, result.waitlist));
+    await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () =>
+      queueWaitlist(this.producer, result.waitlist),
+    );
     return { id: result.enrollment.id, outcome: result.outcome };
   }
 
@@ -349,10 +418,25 @@ export class IntakeService {
       );
       if (!row) throw new NotFoundError('enrollment', enrollmentId);
       if (row.status !== 'alumni') {
-        throw new ConflictError('not_alumni', row.status === 'active' ? 'this person is in the pool already' : `only alumni can be returned to the pool; this enrollment is ${row.status}`);
+        throw new ConflictError(
+          'not_alumni',
+          row.status === 'active'
+            ? 'this person is in the pool already'
+            : `only alumni can be returned to the pool; this enrollment is ${row.status}`,
+        );
       }
-      await rawQuery(tem, `update enrollment set status = 'active', unmatched_reason = null, updated_at = now() where id = ?`, [enrollmentId]);
-      tem.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action: 'enrollment.returned-to-pool', subjectType: 'enrollment', subjectId: enrollmentId });
+      await rawQuery(
+        tem,
+        `update enrollment set status = 'active', unmatched_reason = null, updated_at = now() where id = ?`,
+        [enrollmentId],
+      );
+      tem.create(AuditEvent, {
+        organization: actor.organizationId,
+        actor: actor.actor,
+        action: 'enrollment.returned-to-pool',
+        subjectType: 'enrollment',
+        subjectId: enrollmentId,
+      });
       await tem.flush();
       return { id: row.id, programId: row.program_id, status: 'active' };
     });
@@ -363,14 +447,26 @@ export class IntakeService {
    * name or email contains `search`. A coachee carries the state of their latest pairing, a coach how many live
    * (offered or active) pairings they hold.
    */
-  async listEnrollments(organizationId: string, programId: string, query: { role?: string; limit?: number; offset?: number; search?: string }) {
+  async listEnrollments(
+    organizationId: string,
+    programId: string,
+    query: { role?: string; limit?: number; offset?: number; search?: string },
+  ) {
     const em = this.em.fork();
     await this.programs.find(em, organizationId, programId);
     const role = query.role === 'coach' || query.role === 'coachee' ? query.role : null;
-    if (query.role !== undefined && role === null) throw new ValidationError('role must be coach or coachee', [{ field: 'role', message: 'must be coach or coachee' }]);
+    if (query.role !== undefined && role === null)
+      throw new ValidationError('role must be coach or coachee', [
+        { field: 'role', message: 'must be coach or coachee' },
+      ]);
     const limit = Math.min(Math.max(query.limit ?? 100, 1), 500);
     const offset = Math.max(query.offset ?? 0, 0);
-    const search = query.search?.trim() ? `%${query.search.trim().slice(0, 200).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const search = query.search?.trim()
+      ? `%${query.search
+          .trim()
+          .slice(0, 200)
+          .replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      : null;
     const items = await rawQuery<EnrollmentListItem>(
       em,
       `select e.id, e.role, e.status, e.capacity, e.skills, e.goals, e.bio, p.id as "personId", p.email, p.name, p.department,
@@ -387,10 +483,11 @@ export class IntakeService {
   }
 
   private async failImport(importId: string, errors: ImportRowError[]): Promise<'done'> {
-    await rawQuery(this.em.fork(), `update import_batch set status = 'failed', errors = ?::jsonb, source = null, finished_at = now() where id = ?`, [
-      JSON.stringify(errors),
-      importId,
-    ]);
+    await rawQuery(
+      this.em.fork(),
+      `update import_batch set status = 'failed', errors = ?::jsonb, source = null, finished_at = now() where id = ?`,
+      [JSON.stringify(errors), importId],
+    );
     return 'done';
   }
 
@@ -398,9 +495,11 @@ export class IntakeService {
     // Outside the import's transaction, so readers see progress before the commit, and not awaited: the import holds
     // a connection for its transaction and must never wait for a second one (imports of as many programs as the pool
     // has connections would each hold one and wait for another for ever). A late update after the end changes nothing.
-    void rawQuery(this.em.fork(), `update import_batch set processed = greatest(processed, ?) where id = ? and status = 'running'`, [processed, importId]).catch(
-      () => undefined,
-    );
+    void rawQuery(
+      this.em.fork(),
+      `update import_batch set processed = greatest(processed, ?) where id = ? and status = 'running'`,
+      [processed, importId],
+    ).catch(() => undefined);
   }
 }
 
@@ -414,11 +513,18 @@ function validateBatch(format: ImportFormat, body: unknown, program: Program): V
 
 /** Rows whose skills no longer fit the program's framework (it changed between the upload and the job). */
 function skillFrameworkErrors(records: ParticipantRecord[], program: Program, firstRow: number): ImportRowError[] {
-  const keys = program.skills.map((s) => s.key).sort().join(',');
+  const keys = program.skills
+    .map((s) => s.key)
+    .sort()
+    .join(',');
   const errors: ImportRowError[] = [];
   records.forEach((record, i) => {
     if (Object.keys(record.skills).sort().join(',') !== keys) {
-      errors.push({ row: i + firstRow, column: '', message: "the program's skills changed after the upload; upload the file again" });
+      errors.push({
+        row: i + firstRow,
+        column: '',
+        message: "the program's skills changed after the upload; upload the file again",
+      });
     }
   });
   return errors.slice(0, 1000);
@@ -444,7 +550,11 @@ async function roleConflicts(
   records.forEach((record, i) => {
     const roles = enrolled.get(record.email) ?? [];
     if (roles.some((role) => role !== record.role)) {
-      errors.push({ row: i + firstRow, column: 'role', message: `${record.email} is already enrolled in this program as a ${roles.find((r) => r !== record.role)}` });
+      errors.push({
+        row: i + firstRow,
+        column: 'role',
+        message: `${record.email} is already enrolled in this program as a ${roles.find((r) => r !== record.role)}`,
+      });
     }
   });
   return errors;
@@ -481,7 +591,14 @@ async function writeParticipants(
   onProgress?: (processed: number) => Promise<void>,
   enrollmentFields: 'write' | 'keep' = 'write',
 ): Promise<WriteResult> {
-  const result: WriteResult = { created: 0, updated: 0, unchanged: 0, alumni: 0, coachesChanged: false, messageIds: [] };
+  const result: WriteResult = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    alumni: 0,
+    coachesChanged: false,
+    messageIds: [],
+  };
   for (let start = 0; start < records.length; start += CHUNK) {
     const chunk = records.slice(start, start + CHUNK);
     const changedPeople = await rawQuery<{ email: string }>(
@@ -511,10 +628,11 @@ async function writeParticipants(
         chunk.map((r) => r.locale),
       ],
     );
-    const people = await rawQuery<{ id: string; email: string; locale: string }>(em, `select id, email, ${personLocaleSql('person')} as locale from person where organization_id = ? and email = any(?::text[])`, [
-      organizationId,
-      chunk.map((r) => r.email),
-    ]);
+    const people = await rawQuery<{ id: string; email: string; locale: string }>(
+      em,
+      `select id, email, ${personLocaleSql('person')} as locale from person where organization_id = ? and email = any(?::text[])`,
+      [organizationId, chunk.map((r) => r.email)],
+    );
     const personId = new Map(people.map((p) => [p.email, p.id]));
     const localeOf = new Map(people.map((p) => [p.email, asLocale(p.locale)]));
     const changedEmails = new Set(changedPeople.map((p) => p.email));
@@ -568,7 +686,12 @@ async function writeParticipants(
           organizationId,
           idempotencyKey: `welcome:${enrollment.id}`,
           to: record.email,
-          ...welcomeEmail({ name: record.name, programName: program.name, role: record.role, locale: localeOf.get(record.email)! }),
+          ...welcomeEmail({
+            name: record.name,
+            programName: program.name,
+            role: record.role,
+            locale: localeOf.get(record.email)!,
+          }),
         });
       } else if (enrollment || changedEmails.has(record.email)) result.updated++;
       else result.unchanged++;
@@ -587,7 +710,8 @@ function toImportView(i: ImportBatch): ImportView {
     format: i.format,
     rows: i.rows,
     processed: i.processed,
-    progress: i.rows === 0 ? 0 : Math.round((i.status === ImportStatus.Succeeded ? 1 : i.processed / i.rows) * 1000) / 1000,
+    progress:
+      i.rows === 0 ? 0 : Math.round((i.status === ImportStatus.Succeeded ? 1 : i.processed / i.rows) * 1000) / 1000,
     created: i.created,
     updated: i.updated,
     unchanged: i.unchanged,

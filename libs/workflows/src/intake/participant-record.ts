@@ -39,7 +39,16 @@ export type FieldNaming = 'csv' | 'json';
 
 const EMAIL = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\]+\.[^\s@<>()[\],;:"\\]+$/;
 const LANGUAGE = /^\p{L}[\p{L}\- ]{0,34}$/u;
-export const LIMITS = { name: 200, department: 200, goals: 4000, bio: 4000, email: 254, languages: 10, capacity: 50, level: 20 } as const;
+export const LIMITS = {
+  name: 200,
+  department: 200,
+  goals: 4000,
+  bio: 4000,
+  email: 254,
+  languages: 10,
+  capacity: 50,
+  level: 20,
+} as const;
 
 const zoneValidity = new Map<string, boolean>();
 
@@ -72,7 +81,11 @@ export interface RawParticipant {
   preferredHour?: unknown;
 }
 
-const CSV_COLUMN: Record<string, string> = { managerEmail: 'manager_email', preferredDay: 'preferred_day', preferredHour: 'preferred_hour' };
+const CSV_COLUMN: Record<string, string> = {
+  managerEmail: 'manager_email',
+  preferredDay: 'preferred_day',
+  preferredHour: 'preferred_hour',
+};
 
 /** Validates one participant; errors name the CSV column or JSON field. */
 export function validateParticipant(
@@ -95,14 +108,22 @@ export function validateParticipant(
     if (typeof value !== 'string') return fail(field, 'must be text');
     const trimmed = value.trim();
     if (trimmed.length > max) return fail(field, `must be at most ${max} characters`);
-    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(trimmed)) return fail(field, 'must not contain control characters');
+    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(trimmed))
+      return fail(field, 'must not contain control characters');
     return trimmed;
   };
-  const number = (field: string, value: unknown, min: number, max: number, whole: boolean): number | null | undefined => {
+  const number = (
+    field: string,
+    value: unknown,
+    min: number,
+    max: number,
+    whole: boolean,
+  ): number | null | undefined => {
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
     let n: number;
     if (typeof value === 'number') n = value;
-    else if (naming === 'csv' && typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) n = Number(value.trim());
+    else if (naming === 'csv' && typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()))
+      n = Number(value.trim());
     else return fail(field, `must be a number from ${min} to ${max}`);
     if (!Number.isFinite(n) || n < min || n > max) return fail(field, `must be a number from ${min} to ${max}`);
     if (whole && !Number.isInteger(n)) return fail(field, `must be a whole number from ${min} to ${max}`);
@@ -116,15 +137,22 @@ export function validateParticipant(
   };
 
   const roleValue = typeof raw.role === 'string' ? raw.role.trim().toLowerCase() : raw.role;
-  const role: 'coach' | 'coachee' | undefined = roleValue === 'coach' || roleValue === 'coachee' ? roleValue : fail('role', roleValue === undefined || roleValue === '' ? 'is required' : 'must be coach or coachee');
+  const role: 'coach' | 'coachee' | undefined =
+    roleValue === 'coach' || roleValue === 'coachee'
+      ? roleValue
+      : fail('role', roleValue === undefined || roleValue === '' ? 'is required' : 'must be coach or coachee');
   const personEmail = email('email', true);
   const name = text('name', LIMITS.name, true);
   const department = text('department', LIMITS.department, false);
   const managerEmail = email('managerEmail', false);
-  if (managerEmail && personEmail && managerEmail === personEmail) fail('managerEmail', 'must not be the person themself');
+  if (managerEmail && personEmail && managerEmail === personEmail)
+    fail('managerEmail', 'must not be the person themself');
   const level = number('level', raw.level, 0, LIMITS.level, true);
   const timezoneText = text('timezone', 64, true);
-  const timezone = timezoneText && !isTimeZone(timezoneText) ? fail('timezone', `"${timezoneText}" is not an IANA time zone such as Europe/Paris`) : timezoneText;
+  const timezone =
+    timezoneText && !isTimeZone(timezoneText)
+      ? fail('timezone', `"${timezoneText}" is not an IANA time zone such as Europe/Paris`)
+      : timezoneText;
   const languages = parseLanguages(raw.languages, naming, (message) => fail('languages', message));
   const locale = parseLocale(text('locale', 35, false), (message) => fail('locale', message));
   const capacityValue = number('capacity', raw.capacity, 0, LIMITS.capacity, true);
@@ -144,7 +172,8 @@ export function validateParticipant(
     if (typeof n === 'number') skillValues[skill.key] = n;
   }
   for (const key of Object.keys(raw.skills)) {
-    if (!skills.some((s) => s.key === key)) fail(naming === 'csv' ? key : `skills.${key}`, 'is not a skill of this program');
+    if (!skills.some((s) => s.key === key))
+      fail(naming === 'csv' ? key : `skills.${key}`, 'is not a skill of this program');
   }
   const identity = role && personEmail ? { email: personEmail, role } : undefined;
   if (errors.length > 0) return { errors, identity };
@@ -178,7 +207,10 @@ function parseWeekday(value: unknown, fail: (message: string) => undefined): num
   return day > 0 ? day : fail('must be a weekday: mon, tue, wed, thu, fri, sat or sun');
 }
 
-function parseLocale(value: string | null | undefined, fail: (message: string) => undefined): Locale | null | undefined {
+function parseLocale(
+  value: string | null | undefined,
+  fail: (message: string) => undefined,
+): Locale | null | undefined {
   if (!value) return value === undefined ? undefined : null;
   const parsed = parseLocaleTag(value);
   if ('locale' in parsed) return parsed.locale;
@@ -189,7 +221,11 @@ function parseLocale(value: string | null | undefined, fail: (message: string) =
   );
 }
 
-function parseLanguages(value: unknown, naming: FieldNaming, fail: (message: string) => undefined): string[] | undefined {
+function parseLanguages(
+  value: unknown,
+  naming: FieldNaming,
+  fail: (message: string) => undefined,
+): string[] | undefined {
   if (value === undefined || value === null || value === '') return [];
   let items: unknown[];
   if (typeof value === 'string' && naming === 'csv') items = value.split(';');

@@ -16,7 +16,12 @@ export const RESTORE_LEASE = 'maintenance.restore-delayed';
  * the one clock every worker shares. Answers the lease's generation (one more per acquisition), or undefined when
  * another holds it.
  */
-export async function acquireLease(em: EntityManager, name: string, holder: string, ttlMs: number): Promise<number | undefined> {
+export async function acquireLease(
+  em: EntityManager,
+  name: string,
+  holder: string,
+  ttlMs: number,
+): Promise<number | undefined> {
   const [row] = await rawQuery<{ generation: string }>(
     em,
     `insert into lease (name, holder, expires_at, acquired_at, generation)
@@ -32,7 +37,11 @@ export async function acquireLease(em: EntityManager, name: string, holder: stri
 
 /** Extends the lease while `holder` still holds it; false once another has taken it. */
 export async function renewLease(em: EntityManager, name: string, holder: string, ttlMs: number): Promise<boolean> {
-  const rows = await rawQuery(em, `update lease set expires_at = now() + make_interval(secs => ?) where name = ? and holder = ? returning name`, [ttlMs / 1000, name, holder]);
+  const rows = await rawQuery(
+    em,
+    `update lease set expires_at = now() + make_interval(secs => ?) where name = ? and holder = ? returning name`,
+    [ttlMs / 1000, name, holder],
+  );
   return rows.length === 1;
 }
 
@@ -70,7 +79,11 @@ export class LeaseService {
   ) {}
 
   /** Runs `work` if this process gets the lease `name`, holding it (renewed) until the work ends. */
-  async run<T>(name: string, work: (lease: HeldLease) => Promise<T>, ttlMs = this.config.jobLockDurationMs): Promise<LeaseOutcome<T>> {
+  async run<T>(
+    name: string,
+    work: (lease: HeldLease) => Promise<T>,
+    ttlMs = this.config.jobLockDurationMs,
+  ): Promise<LeaseOutcome<T>> {
     const em = this.em.fork();
     const holder = `${this.process}:${++this.acquisitions}`;
     const generation = await acquireLease(em, name, holder, ttlMs);
@@ -86,18 +99,21 @@ export class LeaseService {
     };
     // One renewal at a time; the release waits for it, so a late renewal cannot extend a lease given back.
     let renewal: Promise<void> | undefined;
-    const timer = setInterval(() => {
-      if (renewal || taken) return;
-      const started = Date.now();
-      renewal = renewLease(em, name, holder, ttlMs)
-        .then((held) => {
-          if (held) renewedAt = started;
-          else taken = true;
-        })
-        // The database is away: the next tick tries again; past the time-to-live the lease counts as lost.
-        .catch(() => undefined)
-        .finally(() => (renewal = undefined));
-    }, Math.max(50, Math.floor(ttlMs / 3)));
+    const timer = setInterval(
+      () => {
+        if (renewal || taken) return;
+        const started = Date.now();
+        renewal = renewLease(em, name, holder, ttlMs)
+          .then((held) => {
+            if (held) renewedAt = started;
+            else taken = true;
+          })
+          // The database is away: the next tick tries again; past the time-to-live the lease counts as lost.
+          .catch(() => undefined)
+          .finally(() => (renewal = undefined));
+      },
+      Math.max(50, Math.floor(ttlMs / 3)),
+    );
     timer.unref();
     try {
       return { acted: true, generation, result: await work(lease) };

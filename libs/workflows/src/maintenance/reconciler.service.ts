@@ -29,12 +29,25 @@ const sweepOutbox: Sweep = async ({ em, producer }) => {
       order by created_at limit ?`,
     [SWEEP_GRACE_SECONDS, SWEEP_BATCH],
   );
-  const revived = await producer.requeue(JobName.EmailSend, messages.map((m) => ({ messageId: m.id })));
+  const revived = await producer.requeue(
+    JobName.EmailSend,
+    messages.map((m) => ({ messageId: m.id })),
+  );
   return { counts: { emails: messages.length }, revived };
 };
 
 /** Every feature's sweep, in the order a pass runs them. */
-const SWEEPS: readonly Sweep[] = [sweepOutbox, sweepIntake, sweepRounds, sweepOffers, sweepCadence, sweepFeedback, sweepCompletion, sweepRisk, sweepWebhooks];
+const SWEEPS: readonly Sweep[] = [
+  sweepOutbox,
+  sweepIntake,
+  sweepRounds,
+  sweepOffers,
+  sweepCadence,
+  sweepFeedback,
+  sweepCompletion,
+  sweepRisk,
+  sweepWebhooks,
+];
 
 /** Every feature's restore of delayed jobs (inactivity checks, days or weeks away, are left to the periodic pass). */
 const RESTORES: readonly Restore[] = [restoreCadence, restoreFeedback, restoreOffers, restoreWebhooks];

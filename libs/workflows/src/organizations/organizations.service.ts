@@ -1,7 +1,17 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_LOCALE, parseLocaleTag, SUPPORTED_LOCALES } from '@tandem/mail';
-import { ApiKey, ApiKeyRole, AuditEvent, hashSecret, isUuid, newSecret, NotFoundError, Organization, ValidationError } from '@tandem/domain';
+import {
+  ApiKey,
+  ApiKeyRole,
+  AuditEvent,
+  hashSecret,
+  isUuid,
+  newSecret,
+  NotFoundError,
+  Organization,
+  ValidationError,
+} from '@tandem/domain';
 import { z } from 'zod';
 import { parseCommand } from '../validation';
 
@@ -31,7 +41,12 @@ export interface OrganizationView {
   createdAt: string;
 }
 
-const organizationView = (o: Organization): OrganizationView => ({ id: o.id, name: o.name, defaultLocale: o.defaultLocale, createdAt: o.createdAt.toISOString() });
+const organizationView = (o: Organization): OrganizationView => ({
+  id: o.id,
+  name: o.name,
+  defaultLocale: o.defaultLocale,
+  createdAt: o.createdAt.toISOString(),
+});
 
 /** Organizations (tenants) and their API keys. Keys are shown once and stored only as a SHA-256 hash. */
 @Injectable()
@@ -39,11 +54,18 @@ export class OrganizationsService {
   constructor(private readonly em: EntityManager) {}
 
   /** Creates an organization with its first admin key; `defaultLocale` (default `en`) is its people's language unless they have one (docs/languages.md). */
-  async createOrganization(name: string, defaultLocale = DEFAULT_LOCALE as string): Promise<{ organizationId: string; apiKey: string }> {
+  async createOrganization(
+    name: string,
+    defaultLocale = DEFAULT_LOCALE as string,
+  ): Promise<{ organizationId: string; apiKey: string }> {
     const trimmed = name.trim();
-    if (trimmed.length === 0 || trimmed.length > 200) throw new ValidationError('the organization name must be 1-200 characters');
+    if (trimmed.length === 0 || trimmed.length > 200)
+      throw new ValidationError('the organization name must be 1-200 characters');
     const tag = parseLocaleTag(defaultLocale);
-    if (!('locale' in tag)) throw new ValidationError(`the default language must be one of ${SUPPORTED_LOCALES.join(', ')}`, [{ field: 'defaultLocale', message: `must be one of ${SUPPORTED_LOCALES.join(', ')}` }]);
+    if (!('locale' in tag))
+      throw new ValidationError(`the default language must be one of ${SUPPORTED_LOCALES.join(', ')}`, [
+        { field: 'defaultLocale', message: `must be one of ${SUPPORTED_LOCALES.join(', ')}` },
+      ]);
     const em = this.em.fork();
     const organization = em.create(Organization, { name: trimmed, defaultLocale: tag.locale });
     const { apiKey } = this.newKey(em, organization, ApiKeyRole.Admin);
@@ -61,10 +83,19 @@ export class OrganizationsService {
     const command = parseCommand(organizationSettingsSchema, input ?? {});
     const em = this.em.fork();
     const organization = await em.findOneOrFail(Organization, actor.organizationId);
-    const fields = (Object.keys(command) as (keyof typeof command)[]).filter((field) => command[field] !== undefined && command[field] !== organization[field]);
+    const fields = (Object.keys(command) as (keyof typeof command)[]).filter(
+      (field) => command[field] !== undefined && command[field] !== organization[field],
+    );
     if (fields.length > 0) {
       em.assign(organization, command);
-      em.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action: 'organization.updated', subjectType: 'organization', subjectId: organization.id, data: { fields } });
+      em.create(AuditEvent, {
+        organization: actor.organizationId,
+        actor: actor.actor,
+        action: 'organization.updated',
+        subjectType: 'organization',
+        subjectId: organization.id,
+        data: { fields },
+      });
       await em.flush();
     }
     return organizationView(organization);
@@ -72,7 +103,8 @@ export class OrganizationsService {
 
   /** Issues a key with a role for an existing organization. */
   async createApiKey(organizationId: string, role: ApiKeyRole): Promise<{ apiKey: string; id: string }> {
-    if (!Object.values(ApiKeyRole).includes(role)) throw new ValidationError(`role must be one of ${Object.values(ApiKeyRole).join(', ')}`);
+    if (!Object.values(ApiKeyRole).includes(role))
+      throw new ValidationError(`role must be one of ${Object.values(ApiKeyRole).join(', ')}`);
     if (!isUuid(organizationId)) throw new NotFoundError('organization', organizationId.slice(0, 64));
     const em = this.em.fork();
     const organization = await em.findOne(Organization, { id: organizationId });
@@ -93,9 +125,17 @@ export class OrganizationsService {
   }
 
   /** Lists an organization's keys (never the secrets). */
-  async listApiKeys(organizationId: string): Promise<{ id: string; role: ApiKeyRole; prefix: string; createdAt: Date; revokedAt: Date | null }[]> {
+  async listApiKeys(
+    organizationId: string,
+  ): Promise<{ id: string; role: ApiKeyRole; prefix: string; createdAt: Date; revokedAt: Date | null }[]> {
     const keys = await this.em.fork().find(ApiKey, { organization: organizationId }, { orderBy: { createdAt: 'asc' } });
-    return keys.map((k) => ({ id: k.id, role: k.role, prefix: k.prefix, createdAt: k.createdAt, revokedAt: k.revokedAt ?? null }));
+    return keys.map((k) => ({
+      id: k.id,
+      role: k.role,
+      prefix: k.prefix,
+      createdAt: k.createdAt,
+      revokedAt: k.revokedAt ?? null,
+    }));
   }
 
   /** The principal for a presented key, or undefined when the key is unknown or revoked. */

@@ -20,7 +20,12 @@ export type OwnedKind = keyof typeof OWNER_SQL;
  * Whether the record `id` of this kind belongs to the organization. A route's guard asks it before anything reads the
  * request's body, so another organization's id (or no id at all) answers 404 whatever the body holds.
  */
-export async function isOwnedBy(em: EntityManager, organizationId: string, kind: OwnedKind, id: string): Promise<boolean> {
+export async function isOwnedBy(
+  em: EntityManager,
+  organizationId: string,
+  kind: OwnedKind,
+  id: string,
+): Promise<boolean> {
   if (!isUuid(id)) return false;
   const rows = await rawQuery(em.fork(), OWNER_SQL[kind], [id, organizationId]);
   return rows.length > 0;

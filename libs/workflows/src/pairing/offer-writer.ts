@@ -1,5 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { durationMs, hashSecret, linkToken, newId, rawQuery, type ScoreBreakdown, type SkillDefinition } from '@tandem/domain';
+import {
+  durationMs,
+  hashSecret,
+  linkToken,
+  newId,
+  rawQuery,
+  type ScoreBreakdown,
+  type SkillDefinition,
+} from '@tandem/domain';
 import { coachLocalesOfPairings, linkPlaceholder, offerEmail, type OutboxDraft, writeOutbox } from '@tandem/mail';
 
 /** A pairing about to be offered, with what its email needs. */
@@ -31,7 +39,14 @@ export function reminderLeadMs(ttlMs: number): number {
  */
 export async function writeOffers(
   em: EntityManager,
-  input: { organizationId: string; programName: string; skills: readonly SkillDefinition[]; offerTtl: string; appSecret: string; now: Date },
+  input: {
+    organizationId: string;
+    programName: string;
+    skills: readonly SkillDefinition[];
+    offerTtl: string;
+    appSecret: string;
+    now: Date;
+  },
   drafts: OfferDraft[],
 ): Promise<WrittenOffers> {
   const ttlMs = durationMs(input.offerTtl);
@@ -46,10 +61,19 @@ export async function writeOffers(
       em,
       `insert into offer (id, pairing_id, token_hash, expires_at, created_at)
        select o, p, h, ?, ? from unnest(?::uuid[], ?::uuid[], ?::text[]) as d(o, p, h)`,
-      [expiresAt, input.now, ids, drafts.slice(i, i + chunk).map((d) => d.pairingId), ids.map((id) => hashSecret(linkToken(input.appSecret, 'offer', id)))],
+      [
+        expiresAt,
+        input.now,
+        ids,
+        drafts.slice(i, i + chunk).map((d) => d.pairingId),
+        ids.map((id) => hashSecret(linkToken(input.appSecret, 'offer', id))),
+      ],
     );
   }
-  const locales = await coachLocalesOfPairings(em, drafts.map((d) => d.pairingId));
+  const locales = await coachLocalesOfPairings(
+    em,
+    drafts.map((d) => d.pairingId),
+  );
   const emails: OutboxDraft[] = drafts.map((draft, i) => ({
     organizationId: input.organizationId,
     idempotencyKey: `offer:${offerIds[i]}`,

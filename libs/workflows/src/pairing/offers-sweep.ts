@@ -16,8 +16,14 @@ export const sweepOffers: Sweep = async ({ em, producer, now }) => {
         and o.expires_at - least(interval '24 hours', (o.expires_at - o.created_at) / 2) <= ?`,
     [now, now],
   );
-  let revived = await producer.requeue(JobName.PairingExpireOffers, expiries.map((e) => ({ programId: e.program_id, dueAt: now.getTime() })));
-  revived += await producer.requeue(JobName.PairingRemindOffers, reminders.map((r) => ({ programId: r.program_id, dueAt: now.getTime() })));
+  let revived = await producer.requeue(
+    JobName.PairingExpireOffers,
+    expiries.map((e) => ({ programId: e.program_id, dueAt: now.getTime() })),
+  );
+  revived += await producer.requeue(
+    JobName.PairingRemindOffers,
+    reminders.map((r) => ({ programId: r.program_id, dueAt: now.getTime() })),
+  );
   return { counts: { offerExpiries: expiries.length, offerReminders: reminders.length }, revived };
 };
 
@@ -37,7 +43,19 @@ export const restoreOffers: Restore = async ({ em, producer, now }) => {
       group by p.program_id limit ?`,
     [now, SWEEP_BATCH],
   );
-  await producer.enqueueAt(JobName.PairingExpireOffers, expiries.map((e) => ({ payload: { programId: e.program_id, dueAt: asDate(e.due_at).getTime() }, dueAt: asDate(e.due_at) })));
-  await producer.enqueueAt(JobName.PairingRemindOffers, reminders.map((r) => ({ payload: { programId: r.program_id, dueAt: asDate(r.due_at).getTime() }, dueAt: asDate(r.due_at) })));
+  await producer.enqueueAt(
+    JobName.PairingExpireOffers,
+    expiries.map((e) => ({
+      payload: { programId: e.program_id, dueAt: asDate(e.due_at).getTime() },
+      dueAt: asDate(e.due_at),
+    })),
+  );
+  await producer.enqueueAt(
+    JobName.PairingRemindOffers,
+    reminders.map((r) => ({
+      payload: { programId: r.program_id, dueAt: asDate(r.due_at).getTime() },
+      dueAt: asDate(r.due_at),
+    })),
+  );
   return expiries.length + reminders.length;
 };

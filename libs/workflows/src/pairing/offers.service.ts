@@ -1,8 +1,34 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, DomainError, findByToken, hashSecret, isLinkToken, linkToken, NotFoundError, PairingEvent, PairingStatus, pairingStatusSql, rawQuery, type ScoreBreakdown, type SkillDefinition, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
-import { asLocale, firstName, introductionEmail, linkPlaceholder, type Locale, matchReasons, offerReminderEmail, personLocaleSql, writeOutbox } from '@tandem/mail';
+import {
+  Clock,
+  ConflictError,
+  DomainError,
+  findByToken,
+  hashSecret,
+  isLinkToken,
+  linkToken,
+  NotFoundError,
+  PairingEvent,
+  PairingStatus,
+  pairingStatusSql,
+  rawQuery,
+  type ScoreBreakdown,
+  type SkillDefinition,
+  UNTAKEN_PAIRING_STATUSES,
+} from '@tandem/domain';
+import {
+  asLocale,
+  firstName,
+  introductionEmail,
+  linkPlaceholder,
+  type Locale,
+  matchReasons,
+  offerReminderEmail,
+  personLocaleSql,
+  writeOutbox,
+} from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import DataLoader from 'dataloader';
 import { enqueueEmails, sendAfterCommit } from '../after-commit';
@@ -83,7 +109,12 @@ export class OffersService {
    */
   private readonly pageLoader = new DataLoader<string, OfferRow | undefined>(
     async (hashes) => {
-      const rows = await rawQuery<OfferRow>(this.em.fork(), `${OFFER_SELECT} where o.token_hash = any(?::text[])`, [hashes], { prepare: 'offers_by_tokens' });
+      const rows = await rawQuery<OfferRow>(
+        this.em.fork(),
+        `${OFFER_SELECT} where o.token_hash = any(?::text[])`,
+        [hashes],
+        { prepare: 'offers_by_tokens' },
+      );
       const byHash = new Map(rows.map((row) => [row.token_hash, withDates(row)]));
       return hashes.map((hash) => byHash.get(hash));
     },
@@ -99,7 +130,10 @@ export class OffersService {
       state: expired ? 'expired' : (row.decision ?? 'pending'),
       coacheeFirstName: firstName(row.coachee_name),
       goals: row.goals,
-      reasons: matchReasons(row.reasons ?? [], row.wording, asLocale(row.coach_locale), { name: firstName(row.coachee_name), skills: row.program_skills }),
+      reasons: matchReasons(row.reasons ?? [], row.wording, asLocale(row.coach_locale), {
+        name: firstName(row.coachee_name),
+        skills: row.program_skills,
+      }),
       programName: row.program_name,
       expiresAt: row.expires_at,
       timeZone: row.coach_timezone,
@@ -128,33 +162,58 @@ export class OffersService {
       );
       const [active] = await rawQuery<{ n: string }>(tem, ACTIVE_AS_COACH_SQL, [coach.person_id, row.program_id]);
       if (Number(active.n) >= (coach.capacity ?? 0)) {
-        throw new ConflictError('coach_full', 'You already coach as many people as your capacity allows, so this offer cannot be accepted.');
+        throw new ConflictError(
+          'coach_full',
+          'You already coach as many people as your capacity allows, so this offer cannot be accepted.',
+        );
       }
-      const [other] = await rawQuery(tem, `select 1 from pairing where coachee_id = ? and status in ${pairingStatusSql(PairingStatus.Active)} and id <> ?`, [row.coachee_id, row.pairing_id]);
+      const [other] = await rawQuery(
+        tem,
+        `select 1 from pairing where coachee_id = ? and status in ${pairingStatusSql(PairingStatus.Active)} and id <> ?`,
+        [row.coachee_id, row.pairing_id],
+      );
       if (other) throw new ConflictError('coachee_taken', 'This person already has a coach now.');
       const now = this.clock.now();
       await rawQuery(tem, `update offer set decision = 'accepted', decided_at = ? where id = ?`, [now, row.offer_id]);
-      if (!(await transitionPairing(tem, PairingEvent.Accept, row.pairing_id, { now }))) throw new ConflictError('offer_closed', 'This offer is no longer open.');
+      if (!(await transitionPairing(tem, PairingEvent.Accept, row.pairing_id, { now })))
+        throw new ConflictError('offer_closed', 'This offer is no longer open.');
       await rawQuery(tem, `update enrollment set unmatched_reason = null where id = ?`, [row.coachee_id]);
       const messageIds = await writeOutbox(tem, [
         {
           organizationId: row.organization_id,
           idempotencyKey: `intro:${row.pairing_id}:coach`,
           to: row.coach_email,
-          ...introductionEmail({ to: 'coach', recipientName: row.coach_name, otherName: row.coachee_name, otherEmail: row.coachee_email, programName: row.program_name, locale: asLocale(row.coach_locale) }),
+          ...introductionEmail({
+            to: 'coach',
+            recipientName: row.coach_name,
+            otherName: row.coachee_name,
+            otherEmail: row.coachee_email,
+            programName: row.program_name,
+            locale: asLocale(row.coach_locale),
+          }),
         },
         {
           organizationId: row.organization_id,
           idempotencyKey: `intro:${row.pairing_id}:coachee`,
           to: row.coachee_email,
-          ...introductionEmail({ to: 'coachee', recipientName: row.coachee_name, otherName: row.coach_name, otherEmail: row.coach_email, programName: row.program_name, otherBio: row.coach_bio, locale: asLocale(row.coachee_locale) }),
+          ...introductionEmail({
+            to: 'coachee',
+            recipientName: row.coachee_name,
+            otherName: row.coach_name,
+            otherEmail: row.coach_email,
+            programName: row.program_name,
+            otherBio: row.coach_bio,
+            locale: asLocale(row.coachee_locale),
+          }),
         },
       ]);
       await audit(tem, row, 'offer.accepted', now);
       return { outcome: 'accepted' as const, coacheeFirstName, messageIds, pairingId: row.pairing_id };
     });
     if (result.outcome === 'accepted') {
-      await sendAfterCommit(this.producer, 'offer follow-up', result.messageIds, () => this.producer.enqueue(JobName.CadenceScheduleSessions, { pairingId: result.pairingId }));
+      await sendAfterCommit(this.producer, 'offer follow-up', result.messageIds, () =>
+        this.producer.enqueue(JobName.CadenceScheduleSessions, { pairingId: result.pairingId }),
+      );
     }
     return { outcome: result.outcome, coacheeFirstName: result.coacheeFirstName };
   }
@@ -168,15 +227,28 @@ export class OffersService {
       if (row.decision === 'declined') return { outcome: 'already-declined' as const };
       this.assertOpen(row);
       const now = this.clock.now();
-      await rawQuery(tem, `update offer set decision = 'declined', decided_at = ?, decline_reason = ? where id = ?`, [now, cleanReason, row.offer_id]);
-      if (!(await transitionPairing(tem, PairingEvent.Decline, row.pairing_id, { now }))) throw new ConflictError('offer_closed', 'This offer is no longer open.');
+      await rawQuery(tem, `update offer set decision = 'declined', decided_at = ?, decline_reason = ? where id = ?`, [
+        now,
+        cleanReason,
+        row.offer_id,
+      ]);
+      if (!(await transitionPairing(tem, PairingEvent.Decline, row.pairing_id, { now })))
+        throw new ConflictError('offer_closed', 'This offer is no longer open.');
       await audit(tem, row, 'offer.declined', now);
       const waitlist = await coachPlaceFreed(tem, row.coach_id, now);
-      return { outcome: 'declined' as const, coacheeId: row.coachee_id, attempt: await endedOffers(tem, row.coachee_id), waitlist };
+      return {
+        outcome: 'declined' as const,
+        coacheeId: row.coachee_id,
+        attempt: await endedOffers(tem, row.coachee_id),
+        waitlist,
+      };
     });
     if (result.outcome === 'declined') {
       await this.producer.afterCommit('offer follow-up', async () => {
-        await this.producer.enqueue(JobName.MatchingRematchCoachee, { coacheeId: result.coacheeId, attempt: result.attempt });
+        await this.producer.enqueue(JobName.MatchingRematchCoachee, {
+          coacheeId: result.coacheeId,
+          attempt: result.attempt,
+        });
         await queueWaitlist(this.producer, result.waitlist);
       });
     }
@@ -192,7 +264,8 @@ export class OffersService {
     let withdrawn = 0;
     for (const offerId of offerIds) {
       try {
-        if ((await this.decline(linkToken(this.config.appSecret, 'offer', offerId), reason)) === 'declined') withdrawn++;
+        if ((await this.decline(linkToken(this.config.appSecret, 'offer', offerId), reason)) === 'declined')
+          withdrawn++;
       } catch (err) {
         if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
       }
@@ -205,7 +278,13 @@ export class OffersService {
     const em = this.em.fork();
     const expired = await em.transactional(async (tem) => {
       const now = this.clock.now();
-      const rows = await rawQuery<{ id: string; pairing_id: string; coach_id: string; coachee_id: string; organization_id: string }>(
+      const rows = await rawQuery<{
+        id: string;
+        pairing_id: string;
+        coach_id: string;
+        coachee_id: string;
+        organization_id: string;
+      }>(
         tem,
         `update offer o set decision = 'expired', decided_at = ?
            from pairing p
@@ -248,7 +327,10 @@ export class OffersService {
         [programId, now, now],
       );
       if (rows.length === 0) return [];
-      await rawQuery(tem, `update offer set reminded_at = ? where id = any(?::uuid[])`, [now, rows.map((r) => r.offer_id)]);
+      await rawQuery(tem, `update offer set reminded_at = ? where id = any(?::uuid[])`, [
+        now,
+        rows.map((r) => r.offer_id),
+      ]);
       return writeOutbox(
         tem,
         rows.map(withDates).map((row) => ({
@@ -274,23 +356,37 @@ export class OffersService {
   /** Queues the expiry and reminder sweeps for offers written at one time. */
   async scheduleOfferJobs(programId: string, expiresAt: Date, remindAt: Date): Promise<void> {
     const now = this.clock.now().getTime();
-    await this.producer.enqueue(JobName.PairingRemindOffers, { programId, dueAt: remindAt.getTime() }, { delay: Math.max(0, remindAt.getTime() - now) });
-    await this.producer.enqueue(JobName.PairingExpireOffers, { programId, dueAt: expiresAt.getTime() }, { delay: Math.max(0, expiresAt.getTime() - now) });
+    await this.producer.enqueue(
+      JobName.PairingRemindOffers,
+      { programId, dueAt: remindAt.getTime() },
+      { delay: Math.max(0, remindAt.getTime() - now) },
+    );
+    await this.producer.enqueue(
+      JobName.PairingExpireOffers,
+      { programId, dueAt: expiresAt.getTime() },
+      { delay: Math.max(0, expiresAt.getTime() - now) },
+    );
   }
 
   /** The offer of a link token, locked (with its pairing) for a decision in the caller's transaction. */
   private async lockedByToken(em: EntityManager, token: string): Promise<OfferRow> {
     // Prepared: every button press runs this join, and planning it costs far more than running it.
-    const row = await findByToken<OfferRow>(em, token, { what: 'offer', sql: `${OFFER_SELECT} where o.token_hash = ? for update of o, pr`, prepare: 'offer_by_token_for_update' });
+    const row = await findByToken<OfferRow>(em, token, {
+      what: 'offer',
+      sql: `${OFFER_SELECT} where o.token_hash = ? for update of o, pr`,
+      prepare: 'offer_by_token_for_update',
+    });
     return withDates(row);
   }
 
   private assertOpen(row: OfferRow): void {
-    if (row.decision === 'declined') throw new ConflictError('offer_declined', 'This offer was declined already; a decision cannot be changed.');
-    if (row.decision === 'accepted') throw new ConflictError('offer_accepted', 'This offer was accepted already; a decision cannot be changed.');
-    if (row.decision === 'expired' || row.expires_at <= this.clock.now()) throw new DomainError('conflict', 'offer_expired', 'This offer has expired.');
+    if (row.decision === 'declined')
+      throw new ConflictError('offer_declined', 'This offer was declined already; a decision cannot be changed.');
+    if (row.decision === 'accepted')
+      throw new ConflictError('offer_accepted', 'This offer was accepted already; a decision cannot be changed.');
+    if (row.decision === 'expired' || row.expires_at <= this.clock.now())
+      throw new DomainError('conflict', 'offer_expired', 'This offer has expired.');
   }
-
 }
 
 /**
@@ -308,12 +404,17 @@ function withDates(row: OfferRow): OfferRow {
 }
 
 /** Records a coach's answer: in the audit trail, and as the webhook event of the same name (ids only, never the reason). */
-async function audit(em: EntityManager, row: OfferRow, action: 'offer.accepted' | 'offer.declined', now: Date): Promise<void> {
-  await rawQuery(em, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (gen_random_uuid(), ?, 'coach', ?, 'offer', ?)`, [
-    row.organization_id,
-    action,
-    row.offer_id,
-  ]);
+async function audit(
+  em: EntityManager,
+  row: OfferRow,
+  action: 'offer.accepted' | 'offer.declined',
+  now: Date,
+): Promise<void> {
+  await rawQuery(
+    em,
+    `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id) values (gen_random_uuid(), ?, 'coach', ?, 'offer', ?)`,
+    [row.organization_id, action, row.offer_id],
+  );
   await recordWebhookEvents(
     em,
     action,
@@ -325,6 +426,10 @@ async function audit(em: EntityManager, row: OfferRow, action: 'offer.accepted' 
 
 /** How many offers of a coachee ended without a pairing: numbers each re-match job. */
 export async function endedOffers(em: EntityManager, coacheeId: string): Promise<number> {
-  const [row] = await rawQuery<{ n: string }>(em, `select count(*) as n from pairing where coachee_id = ? and status in ${pairingStatusSql(...UNTAKEN_PAIRING_STATUSES)}`, [coacheeId]);
+  const [row] = await rawQuery<{ n: string }>(
+    em,
+    `select count(*) as n from pairing where coachee_id = ? and status in ${pairingStatusSql(...UNTAKEN_PAIRING_STATUSES)}`,
+    [coacheeId],
+  );
   return Number(row.n);
 }

@@ -23,7 +23,12 @@ export interface PairingChangeOptions {
 }
 
 /** The states after which a pairing is over: `ended_at` says when. */
-const CLOSING: readonly PairingStatus[] = [PairingStatus.Declined, PairingStatus.Expired, PairingStatus.Completed, PairingStatus.Ended];
+const CLOSING: readonly PairingStatus[] = [
+  PairingStatus.Declined,
+  PairingStatus.Expired,
+  PairingStatus.Completed,
+  PairingStatus.Ended,
+];
 
 /**
  * The one way a pairing's state changes: the event's transition from the table (`PAIRING_TRANSITIONS`), applied as
@@ -31,7 +36,12 @@ const CLOSING: readonly PairingStatus[] = [PairingStatus.Declined, PairingStatus
  * A pairing in any other state is left as it is: a retried job or a concurrent request finds nothing to move, so a
  * race is a no-op rather than a corruption. Answers the changed pairings (`returning`), so callers see what moved.
  */
-export async function transitionPairings<R = { id: string }>(em: EntityManager, event: PairingEvent, target: PairingTarget, options: PairingChangeOptions): Promise<R[]> {
+export async function transitionPairings<R = { id: string }>(
+  em: EntityManager,
+  event: PairingEvent,
+  target: PairingTarget,
+  options: PairingChangeOptions,
+): Promise<R[]> {
   const { from, to } = pairingTransition(event);
   if (from.length === 0) throw new Error(`the event ${event} creates a pairing; it changes none`);
   const sets = [`status = '${to}'`, 'updated_at = ?'];
@@ -95,7 +105,12 @@ const PAIRING_EVENTS: Partial<Record<PairingStatus, WebhookEventType>> = {
 };
 
 /** `transitionPairings` for one pairing: whether it moved (false when it was not in a state the event moves from). */
-export async function transitionPairing(em: EntityManager, event: PairingEvent, pairingId: string, options: Omit<PairingChangeOptions, 'from' | 'returning'>): Promise<boolean> {
+export async function transitionPairing(
+  em: EntityManager,
+  event: PairingEvent,
+  pairingId: string,
+  options: Omit<PairingChangeOptions, 'from' | 'returning'>,
+): Promise<boolean> {
   const moved = await transitionPairings(em, event, { id: pairingId }, options);
   return moved.length > 0;
 }

@@ -24,9 +24,12 @@ export class PairingsService {
 
   /** A program's pairings, newest first, optionally of one status. */
   async list(organizationId: string, query: { programId?: string; status?: string; limit?: number; offset?: number }) {
-    if (!query.programId) throw new ValidationError('programId is required', [{ field: 'programId', message: 'is required' }]);
+    if (!query.programId)
+      throw new ValidationError('programId is required', [{ field: 'programId', message: 'is required' }]);
     if (query.status !== undefined && !(Object.values(PairingStatus) as string[]).includes(query.status)) {
-      throw new ValidationError(`status must be one of ${Object.values(PairingStatus).join(', ')}`, [{ field: 'status', message: 'is not a pairing status' }]);
+      throw new ValidationError(`status must be one of ${Object.values(PairingStatus).join(', ')}`, [
+        { field: 'status', message: 'is not a pairing status' },
+      ]);
     }
     const em = this.em.fork();
     const program = await this.programs.find(em, organizationId, query.programId);
@@ -35,7 +38,13 @@ export class PairingsService {
       `${PAIRING_SELECT}
         where pr.program_id = ? and pr.status not in ${pairingStatusSql(PairingStatus.Proposed)} and (?::text is null or pr.status::text = ?)
         order by pr.created_at desc, pr.id limit ? offset ?`,
-      [program.id, query.status ?? null, query.status ?? null, Math.min(Math.max(query.limit ?? 100, 1), 1000), Math.max(query.offset ?? 0, 0)],
+      [
+        program.id,
+        query.status ?? null,
+        query.status ?? null,
+        Math.min(Math.max(query.limit ?? 100, 1), 1000),
+        Math.max(query.offset ?? 0, 0),
+      ],
     );
     return { items };
   }
@@ -43,7 +52,10 @@ export class PairingsService {
   /** One pairing of the organization (another organization's ids answer 404). */
   async get(organizationId: string, id: string) {
     if (!isUuid(id)) throw new NotFoundError('pairing', id.slice(0, 64));
-    const [row] = await rawQuery(this.em.fork(), `${PAIRING_SELECT} where pr.id = ? and pr.organization_id = ?`, [id, organizationId]);
+    const [row] = await rawQuery(this.em.fork(), `${PAIRING_SELECT} where pr.id = ? and pr.organization_id = ?`, [
+      id,
+      organizationId,
+    ]);
     if (!row) throw new NotFoundError('pairing', id);
     return row;
   }
@@ -80,7 +92,15 @@ export class PairingsService {
         order by pr.created_at, pr.id limit 2000`,
       [program.id],
     );
-    const columns: Record<BoardColumn, BoardCard[]> = { offered: [], active: [], atRisk: [], completed: [], declined: [], expired: [], ended: [] };
+    const columns: Record<BoardColumn, BoardCard[]> = {
+      offered: [],
+      active: [],
+      atRisk: [],
+      completed: [],
+      declined: [],
+      expired: [],
+      ended: [],
+    };
     for (const { status, ...card } of rows) {
       const column: BoardColumn = status === 'active' && card.atRiskReason ? 'atRisk' : (status as BoardColumn);
       columns[column].push(card);

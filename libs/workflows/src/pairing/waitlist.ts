@@ -38,7 +38,11 @@ export async function markWaitlistDue(em: EntityManager, programIds: string[], n
  * A coach's place freed up (one of their pairings ended, completed or was declined): every running program where the
  * same person coaches has a place more, since free places count across programs.
  */
-export async function coachPlaceFreed(em: EntityManager, coachEnrollmentIds: string | string[], now: Date): Promise<WaitlistDue[]> {
+export async function coachPlaceFreed(
+  em: EntityManager,
+  coachEnrollmentIds: string | string[],
+  now: Date,
+): Promise<WaitlistDue[]> {
   const programs = await rawQuery<{ program_id: string }>(
     em,
     `select distinct o.program_id from enrollment c join enrollment o on o.person_id = c.person_id and o.role = 'coach' and o.status = 'active'

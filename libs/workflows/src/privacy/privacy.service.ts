@@ -18,7 +18,12 @@ export const erasedEmail = (personId: string) => `erased-${personId}@erased.inva
 
 /** The body of an erase: the person's email, repeated to confirm. */
 export const eraseSchema = z.object({
-  confirm: z.string({ error: 'must repeat the person’s email' }).trim().min(1, { error: 'must repeat the person’s email' }).max(254).describe('the email of the person to erase'),
+  confirm: z
+    .string({ error: 'must repeat the person’s email' })
+    .trim()
+    .min(1, { error: 'must repeat the person’s email' })
+    .max(254)
+    .describe('the email of the person to erase'),
 });
 
 /** What an erase changed (counts only: the answer and the audit entry hold no personal data). */
@@ -88,7 +93,10 @@ export class PrivacyService {
   /** The person an enrollment of the organization belongs to (the console's pages are by enrollment). */
   async personOfEnrollment(organizationId: string, enrollmentId: string): Promise<string> {
     if (!isUuid(enrollmentId)) throw new NotFoundError('enrollment', enrollmentId.slice(0, 64));
-    const [row] = await rawQuery<{ personId: string }>(this.em.fork(), PERSON_OF_ENROLLMENT, [enrollmentId, organizationId]);
+    const [row] = await rawQuery<{ personId: string }>(this.em.fork(), PERSON_OF_ENROLLMENT, [
+      enrollmentId,
+      organizationId,
+    ]);
     if (!row) throw new NotFoundError('enrollment', enrollmentId);
     return row.personId;
   }
@@ -120,7 +128,13 @@ export class PrivacyService {
          from enrollment e join program pg on pg.id = e.program_id where e.person_id = ? and pg.organization_id = ? order by e.created_at, e.id`,
       [personId, org],
     );
-    const pairings = await rawQuery<{ id: string; as: string } & Record<string, unknown>>(em, PAIRINGS_SQL, [personId, personId, org, personId, personId]);
+    const pairings = await rawQuery<{ id: string; as: string } & Record<string, unknown>>(em, PAIRINGS_SQL, [
+      personId,
+      personId,
+      org,
+      personId,
+      personId,
+    ]);
     const ids = pairings.map((p) => p.id);
     const sessions = ids.length
       ? await rawQuery<{ id: string; pairingId: string }>(
@@ -155,7 +169,15 @@ export class PrivacyService {
       [org, personId],
     );
     // Events about the person: on them, their enrollments, pairings, offers, sessions, forms and surveys.
-    const subjects = [personId, ...enrollments.map((e) => e.id as string), ...ids, ...offers.map((o) => o.id), ...sessions.map((x) => x.id), ...feedback.map((f) => f.id), ...surveys.map((x) => x.id)];
+    const subjects = [
+      personId,
+      ...enrollments.map((e) => e.id as string),
+      ...ids,
+      ...offers.map((o) => o.id),
+      ...sessions.map((x) => x.id),
+      ...feedback.map((f) => f.id),
+      ...surveys.map((x) => x.id),
+    ];
     const audit = await rawQuery(
       em,
       `select id, created_at as "createdAt", actor, action, subject_type as "subjectType", subject_id as "subjectId", data from audit_event
@@ -175,8 +197,14 @@ export class PrivacyService {
       pairings: pairings.map((p) => {
         const offer = offerOf.get(p.id);
         // The decline reason is the coach's own words: shown to the coach only.
-        const shown = offer ? { ...offer, pairingId: undefined, declineReason: p.as === 'coach' ? offer.declineReason : undefined } : null;
-        return { ...p, offer: shown, sessions: sessions.filter((x) => x.pairingId === p.id).map((x) => ({ ...x, pairingId: undefined })) };
+        const shown = offer
+          ? { ...offer, pairingId: undefined, declineReason: p.as === 'coach' ? offer.declineReason : undefined }
+          : null;
+        return {
+          ...p,
+          offer: shown,
+          sessions: sessions.filter((x) => x.pairingId === p.id).map((x) => ({ ...x, pairingId: undefined })),
+        };
       }),
       feedback,
       surveys,
@@ -185,7 +213,13 @@ export class PrivacyService {
       emails,
     };
     await em.fork().transactional(async (tem) => {
-      tem.create(AuditEvent, { organization: org, actor: actor.actor, action: 'person.exported', subjectType: 'person', subjectId: personId });
+      tem.create(AuditEvent, {
+        organization: org,
+        actor: actor.actor,
+        action: 'person.exported',
+        subjectType: 'person',
+        subjectId: personId,
+      });
       await tem.flush();
     });
     return result;
@@ -203,9 +237,20 @@ export class PrivacyService {
     const current = await this.person(org, personId);
     const { confirm } = parseCommand(eraseSchema, body ?? {});
     const already = current.email === erasedEmail(personId);
-    if (already) return { personId, alreadyErased: true, enrollments: 0, feedbackDeleted: 0, surveysDeleted: 0, emailsScrubbed: 0, offersWithdrawn: 0 };
+    if (already)
+      return {
+        personId,
+        alreadyErased: true,
+        enrollments: 0,
+        feedbackDeleted: 0,
+        surveysDeleted: 0,
+        emailsScrubbed: 0,
+        offersWithdrawn: 0,
+      };
     if (confirm.toLowerCase() !== current.email.toLowerCase()) {
-      throw new ValidationError('confirm does not match the email of the person to erase', [{ field: 'confirm', message: 'does not match the person’s email' }]);
+      throw new ValidationError('confirm does not match the email of the person to erase', [
+        { field: 'confirm', message: 'does not match the person’s email' },
+      ]);
     }
     const outcome = await this.em.fork().transactional(async (tem) => {
       const person = await this.person(org, personId, tem, true);
@@ -217,7 +262,10 @@ export class PrivacyService {
         [org, personId, personId],
       );
       if (proposed.n > 0) {
-        throw new ConflictError('proposed', 'This person is in the proposals of a round that is not published yet. Remove their pair from the round (or publish it) first, then erase.');
+        throw new ConflictError(
+          'proposed',
+          'This person is in the proposals of a round that is not published yet. Remove their pair from the round (or publish it) first, then erase.',
+        );
       }
       const open = await rawQuery<{ id: string }>(
         tem,
@@ -232,10 +280,21 @@ export class PrivacyService {
         tem,
         `update outbox_message set subject = replace(regexp_replace(subject, ?, ?, 'g'), ?, ?), text = replace(regexp_replace(text, ?, ?, 'g'), ?, ?), html = replace(regexp_replace(html, ?, ?, 'g'), ?, ?)
           where organization_id = ? and "to" <> ? and (text ~ ? or strpos(text, ?) > 0 or subject ~ ?) returning id`,
-        [...[0, 1, 2].flatMap(() => [namePattern, ERASED_NAME, person.email, placeholder]), org, person.email, namePattern, person.email, namePattern],
+        [
+          ...[0, 1, 2].flatMap(() => [namePattern, ERASED_NAME, person.email, placeholder]),
+          org,
+          person.email,
+          namePattern,
+          person.email,
+          namePattern,
+        ],
       );
       // Emails to the people they were paired with call them by first name and quote their goals and bio.
-      const texts = await rawQuery<{ goals: string | null; bio: string | null }>(tem, `select goals, bio from enrollment where person_id = ?`, [personId]);
+      const texts = await rawQuery<{ goals: string | null; bio: string | null }>(
+        tem,
+        `select goals, bio from enrollment where person_id = ?`,
+        [personId],
+      );
       const quoted = texts.flatMap((t) => [t.goals, t.bio]).filter((t): t is string => !!t && t.trim().length >= 3);
       const partners = await rawQuery<{ email: string }>(
         tem,
@@ -249,13 +308,24 @@ export class PrivacyService {
       let partnerMails = 0;
       if (partners.length > 0) {
         const scrub = (column: string) =>
-          quoted.reduce((sql) => `replace(${sql}, ?, '')`, first.length >= 2 ? `regexp_replace(${column}, ?, ?, 'g')` : column);
+          quoted.reduce(
+            (sql) => `replace(${sql}, ?, '')`,
+            first.length >= 2 ? `regexp_replace(${column}, ?, ?, 'g')` : column,
+          );
         const scrubBindings = [...(first.length >= 2 ? [firstPattern, ERASED_NAME] : []), ...quoted];
         const touched = await rawQuery(
           tem,
           `update outbox_message set subject = ${scrub('subject')}, text = ${scrub('text')}, html = ${scrub('html')}
             where organization_id = ? and "to" = any(?::text[]) and (${first.length >= 2 ? `text ~ ? or subject ~ ?` : 'false'}${quoted.map(() => ' or strpos(text, ?) > 0').join('')}) returning id`,
-          [...scrubBindings, ...scrubBindings, ...scrubBindings, org, partners.map((p) => p.email), ...(first.length >= 2 ? [firstPattern, firstPattern] : []), ...quoted],
+          [
+            ...scrubBindings,
+            ...scrubBindings,
+            ...scrubBindings,
+            org,
+            partners.map((p) => p.email),
+            ...(first.length >= 2 ? [firstPattern, firstPattern] : []),
+            ...quoted,
+          ],
         );
         partnerMails = touched.length;
       }
@@ -267,8 +337,15 @@ export class PrivacyService {
           where organization_id = ? and "to" = ? returning id`,
         [placeholder, org, person.email],
       );
-      const feedback = await rawQuery(tem, `delete from feedback f where ${OWN_FEEDBACK_WHERE} returning f.id`, [org, personId, personId]);
-      const surveys = await rawQuery(tem, `delete from closing_survey cs where ${SURVEYS_WHERE} returning cs.id`, [org, personId]);
+      const feedback = await rawQuery(tem, `delete from feedback f where ${OWN_FEEDBACK_WHERE} returning f.id`, [
+        org,
+        personId,
+        personId,
+      ]);
+      const surveys = await rawQuery(tem, `delete from closing_survey cs where ${SURVEYS_WHERE} returning cs.id`, [
+        org,
+        personId,
+      ]);
       // The decline reason is the coach's own text.
       await rawQuery(
         tem,
@@ -287,20 +364,52 @@ export class PrivacyService {
         `update person set name = ?, email = ?, department = null, manager_email = null, level = null, timezone = 'UTC', languages = '{}', locale = null, scim_user_name = null, scim_external_id = null, updated_at = now() where id = ?`,
         [ERASED_NAME, placeholder, personId],
       );
-      const counts = { enrollments: enrollments.length, feedbackDeleted: feedback.length, surveysDeleted: surveys.length, emailsScrubbed: emails.length + named.length + partnerMails };
-      tem.create(AuditEvent, { organization: org, actor: actor.actor, action: 'person.erased', subjectType: 'person', subjectId: personId, data: { ...counts, offersWithdrawn: open.length } });
+      const counts = {
+        enrollments: enrollments.length,
+        feedbackDeleted: feedback.length,
+        surveysDeleted: surveys.length,
+        emailsScrubbed: emails.length + named.length + partnerMails,
+      };
+      tem.create(AuditEvent, {
+        organization: org,
+        actor: actor.actor,
+        action: 'person.erased',
+        subjectType: 'person',
+        subjectId: personId,
+        data: { ...counts, offersWithdrawn: open.length },
+      });
       await tem.flush();
       return { ...counts, open: open.map((o) => o.id) };
     });
-    if (!outcome) return { personId, alreadyErased: true, enrollments: 0, feedbackDeleted: 0, surveysDeleted: 0, emailsScrubbed: 0, offersWithdrawn: 0 };
+    if (!outcome)
+      return {
+        personId,
+        alreadyErased: true,
+        enrollments: 0,
+        feedbackDeleted: 0,
+        surveysDeleted: 0,
+        emailsScrubbed: 0,
+        offersWithdrawn: 0,
+      };
     // Withdrawn through the offer's own decline (its audit, the coachee's re-match, the coach's freed place); the
     // erased person's enrollments are out of the pool already, so no re-match picks them again.
     const withdrawn = await this.offers.withdrawOpen(outcome.open, 'withdrawn: the person was erased');
-    return { personId, alreadyErased: false, enrollments: outcome.enrollments, feedbackDeleted: outcome.feedbackDeleted, surveysDeleted: outcome.surveysDeleted, emailsScrubbed: outcome.emailsScrubbed, offersWithdrawn: withdrawn };
+    return {
+      personId,
+      alreadyErased: false,
+      enrollments: outcome.enrollments,
+      feedbackDeleted: outcome.feedbackDeleted,
+      surveysDeleted: outcome.surveysDeleted,
+      emailsScrubbed: outcome.emailsScrubbed,
+      offersWithdrawn: withdrawn,
+    };
   }
 
   /** The audit trail, newest first, filtered and paged. */
-  async audit(organizationId: string, query: AuditQuery): Promise<{ items: AuditRow[]; total: number; limit: number; offset: number }> {
+  async audit(
+    organizationId: string,
+    query: AuditQuery,
+  ): Promise<{ items: AuditRow[]; total: number; limit: number; offset: number }> {
     const where = ['organization_id = ?'];
     const bindings: unknown[] = [organizationId];
     const filters: [string, unknown][] = [
@@ -322,7 +431,11 @@ export class PrivacyService {
         where ${where.join(' and ')} order by created_at desc, id desc limit ? offset ?`,
       [...bindings, query.limit, query.offset],
     );
-    const [{ n }] = await rawQuery<{ n: number }>(em, `select count(*)::int as n from audit_event where ${where.join(' and ')}`, bindings);
+    const [{ n }] = await rawQuery<{ n: number }>(
+      em,
+      `select count(*)::int as n from audit_event where ${where.join(' and ')}`,
+      bindings,
+    );
     return { items, total: n, limit: query.limit, offset: query.offset };
   }
 }
@@ -344,7 +457,10 @@ export function parseAuditQuery(raw: Record<string, unknown>): AuditQuery {
   const date = (field: string) => {
     const v = raw[field];
     if (v === undefined || v === '') return undefined;
-    const d = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) ? new Date(v.length === 10 ? `${v}T00:00:00Z` : v) : null;
+    const d =
+      typeof v === 'string' && /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v)
+        ? new Date(v.length === 10 ? `${v}T00:00:00Z` : v)
+        : null;
     if (!d || Number.isNaN(d.getTime())) {
       problems.push({ field, message: 'must be a date (2026-12-01) or a date and time (2026-12-01T09:00:00Z)' });
       return undefined;
@@ -369,7 +485,12 @@ export function parseAuditQuery(raw: Record<string, unknown>): AuditQuery {
     limit: int('limit', 50, 1, 200),
     offset: int('offset', 0, 0, 1_000_000),
   };
-  if (query.since && query.until && query.since >= query.until) problems.push({ field: 'until', message: 'must be after since' });
-  if (problems.length) throw new ValidationError(`the audit filter is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
+  if (query.since && query.until && query.since >= query.until)
+    problems.push({ field: 'until', message: 'must be after since' });
+  if (problems.length)
+    throw new ValidationError(
+      `the audit filter is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+      problems,
+    );
   return query;
 }

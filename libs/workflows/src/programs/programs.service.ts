@@ -48,7 +48,13 @@ export class ProgramsService {
       autoPublish: command.autoPublish ?? false,
       adminEmail: command.adminEmail?.toLowerCase() ?? null,
     });
-    em.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action: 'program.created', subjectType: 'program', subjectId: program.id });
+    em.create(AuditEvent, {
+      organization: actor.organizationId,
+      actor: actor.actor,
+      action: 'program.created',
+      subjectType: 'program',
+      subjectId: program.id,
+    });
     await em.flush();
     return toProgramView(program);
   }
@@ -58,7 +64,9 @@ export class ProgramsService {
   }
 
   async list(organizationId: string): Promise<{ items: ProgramView[] }> {
-    const programs = await this.em.fork().find(Program, { organization: organizationId }, { orderBy: { createdAt: 'desc', id: 'asc' } });
+    const programs = await this.em
+      .fork()
+      .find(Program, { organization: organizationId }, { orderBy: { createdAt: 'desc', id: 'asc' } });
     return { items: programs.map(toProgramView) };
   }
 
@@ -69,7 +77,10 @@ export class ProgramsService {
     return em.transactional(async (tem) => {
       const program = await this.find(tem, actor.organizationId, id, true);
       if (command.version !== undefined && command.version !== program.version) {
-        throw new ConflictError('stale_version', `program ${id} was changed by someone else (version ${program.version}, you sent ${command.version})`);
+        throw new ConflictError(
+          'stale_version',
+          `program ${id} was changed by someone else (version ${program.version}, you sent ${command.version})`,
+        );
       }
       if (command.name !== undefined) program.name = command.name;
       if (command.status !== undefined) program.status = command.status as ProgramStatus;
@@ -97,7 +108,11 @@ export class ProgramsService {
   /** Loads a program of the organization or throws NotFound (also for another organization's ids). */
   async find(em: EntityManager, organizationId: string, id: string, lock = false): Promise<Program> {
     if (!isUuid(id)) throw new NotFoundError('program', id.slice(0, 64));
-    const program = await em.findOne(Program, { id, organization: organizationId }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+    const program = await em.findOne(
+      Program,
+      { id, organization: organizationId },
+      lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {},
+    );
     if (!program) throw new NotFoundError('program', id);
     return program;
   }

@@ -17,6 +17,11 @@ describe('csvCell', () => {
     expect(csvCell(-0.5)).toBe('-0.5');
     expect(csvCell(null)).toBe('');
     expect(csvCell('Smith, Ann')).toBe('"Smith, Ann"');
-    expect(csvText([['a', 1], ['b', null]])).toBe('a,1\r\nb,\r\n');
+    expect(
+      csvText([
+        ['a', 1],
+        ['b', null],
+      ]),
+    ).toBe('a,1\r\nb,\r\n');
   });
 });

@@ -30,10 +30,31 @@ export interface ProgramReport {
   programId: string;
   programName: string;
   minimumPeople: number;
-  funnel: { enrolledCoachees: number; enrolledCoaches: number; matched: number; offered: number; accepted: number; active: number; completed: number; ended: number };
-  offers: { decided: number; accepted: number; declined: number; expired: number; acceptanceRate: number | null; medianTimeToAcceptSeconds: number | null };
+  funnel: {
+    enrolledCoachees: number;
+    enrolledCoaches: number;
+    matched: number;
+    offered: number;
+    accepted: number;
+    active: number;
+    completed: number;
+    ended: number;
+  };
+  offers: {
+    decided: number;
+    accepted: number;
+    declined: number;
+    expired: number;
+    acceptanceRate: number | null;
+    medianTimeToAcceptSeconds: number | null;
+  };
   sessions: { planned: number; held: number; missed: number; cancelled: number; scheduled: number };
-  feedback: { answers: number; sessionRating: Aggregate; alliance: { goals: Aggregate; tasks: Aggregate; bond: Aggregate }; progress: Record<string, Aggregate> };
+  feedback: {
+    answers: number;
+    sessionRating: Aggregate;
+    alliance: { goals: Aggregate; tasks: Aggregate; bond: Aggregate };
+    progress: Record<string, Aggregate>;
+  };
   growth: Record<string, SkillGrowth>;
   atRisk: AtRiskPairing[];
 }
@@ -51,7 +72,11 @@ export class ReportService {
   async report(organizationId: string, programId: string): Promise<ProgramReport> {
     if (!isUuid(programId)) throw new NotFoundError('program', programId.slice(0, 64));
     const em = this.em.fork();
-    const [program] = await rawQuery<{ id: string; name: string; skills: { key: string }[] }>(em, `select id, name, skills from program where id = ? and organization_id = ?`, [programId, organizationId]);
+    const [program] = await rawQuery<{ id: string; name: string; skills: { key: string }[] }>(
+      em,
+      `select id, name, skills from program where id = ? and organization_id = ?`,
+      [programId, organizationId],
+    );
     if (!program) throw new NotFoundError('program', programId);
     // Graduates (alumni) are still the program's: they left the matching pool, not the program.
     const [enrolled] = await rawQuery<{ coachees: number; coaches: number }>(
@@ -72,7 +97,13 @@ export class ReportService {
          from pairing where program_id = ?`,
       [programId, programId],
     );
-    const [offers] = await rawQuery<{ decided: number; accepted: number; declined: number; expired: number; median: string | null }>(
+    const [offers] = await rawQuery<{
+      decided: number;
+      accepted: number;
+      declined: number;
+      expired: number;
+      median: string | null;
+    }>(
       em,
       `select count(o.decision)::int as decided, count(*) filter (where o.decision = 'accepted')::int as accepted,
               count(*) filter (where o.decision = 'declined')::int as declined, count(*) filter (where o.decision = 'expired')::int as expired,
@@ -109,7 +140,11 @@ export class ReportService {
       programId,
       programName: program.name,
       minimumPeople: MIN_DISTINCT_PEOPLE,
-      funnel: { enrolledCoachees: enrolled.coachees, enrolledCoaches: enrolled.coaches, ...(funnel as Omit<ProgramReport['funnel'], 'enrolledCoachees' | 'enrolledCoaches'>) },
+      funnel: {
+        enrolledCoachees: enrolled.coachees,
+        enrolledCoaches: enrolled.coaches,
+        ...(funnel as Omit<ProgramReport['funnel'], 'enrolledCoachees' | 'enrolledCoaches'>),
+      },
       offers: {
         decided: offers.decided,
         accepted: offers.accepted,
@@ -134,33 +169,76 @@ export class ReportService {
   async csv(organizationId: string, programId: string): Promise<string> {
     const r = await this.report(organizationId, programId);
     const rows: (string | number | null)[][] = [['section', 'item', 'field', 'value']];
-    rows.push(['program', r.programId, 'name', r.programName], ['program', r.programId, 'minimum_people', r.minimumPeople]);
+    rows.push(
+      ['program', r.programId, 'name', r.programName],
+      ['program', r.programId, 'minimum_people', r.minimumPeople],
+    );
     for (const [field, value] of Object.entries(r.funnel)) rows.push(['funnel', '', field, value]);
     for (const [field, value] of Object.entries(r.offers)) rows.push(['offers', '', field, value]);
     for (const [field, value] of Object.entries(r.sessions)) rows.push(['sessions', '', field, value]);
-    rows.push(['feedback', '', 'answers', r.feedback.answers], ['feedback', 'session_rating', 'answers', r.feedback.sessionRating.answers]);
-    rows.push(['feedback', 'session_rating', 'people', r.feedback.sessionRating.people], ['feedback', 'session_rating', 'average', r.feedback.sessionRating.average]);
-    for (const [item, a] of Object.entries(r.feedback.alliance)) rows.push(['alliance', item, 'answers', a.answers], ['alliance', item, 'people', a.people], ['alliance', item, 'average', a.average]);
-    for (const [item, a] of Object.entries(r.feedback.progress)) rows.push(['progress', item, 'answers', a.answers], ['progress', item, 'people', a.people], ['progress', item, 'average', a.average]);
+    rows.push(
+      ['feedback', '', 'answers', r.feedback.answers],
+      ['feedback', 'session_rating', 'answers', r.feedback.sessionRating.answers],
+    );
+    rows.push(
+      ['feedback', 'session_rating', 'people', r.feedback.sessionRating.people],
+      ['feedback', 'session_rating', 'average', r.feedback.sessionRating.average],
+    );
+    for (const [item, a] of Object.entries(r.feedback.alliance))
+      rows.push(
+        ['alliance', item, 'answers', a.answers],
+        ['alliance', item, 'people', a.people],
+        ['alliance', item, 'average', a.average],
+      );
+    for (const [item, a] of Object.entries(r.feedback.progress))
+      rows.push(
+        ['progress', item, 'answers', a.answers],
+        ['progress', item, 'people', a.people],
+        ['progress', item, 'average', a.average],
+      );
     for (const [item, g] of Object.entries(r.growth)) {
-      rows.push(['growth', item, 'answers', g.answers], ['growth', item, 'people', g.people], ['growth', item, 'intake_level', g.intakeLevel], ['growth', item, 'closing_level', g.closingLevel], ['growth', item, 'change', g.change]);
+      rows.push(
+        ['growth', item, 'answers', g.answers],
+        ['growth', item, 'people', g.people],
+        ['growth', item, 'intake_level', g.intakeLevel],
+        ['growth', item, 'closing_level', g.closingLevel],
+        ['growth', item, 'change', g.change],
+      );
     }
     for (const p of r.atRisk) {
-      rows.push(['at_risk', p.pairingId, 'coach', p.coach], ['at_risk', p.pairingId, 'coachee', p.coachee], ['at_risk', p.pairingId, 'status', p.status]);
-      rows.push(['at_risk', p.pairingId, 'reason', p.reason], ['at_risk', p.pairingId, 'since', p.since], ['at_risk', p.pairingId, 'rematch_offered', String(p.rematchOffered)]);
+      rows.push(
+        ['at_risk', p.pairingId, 'coach', p.coach],
+        ['at_risk', p.pairingId, 'coachee', p.coachee],
+        ['at_risk', p.pairingId, 'status', p.status],
+      );
+      rows.push(
+        ['at_risk', p.pairingId, 'reason', p.reason],
+        ['at_risk', p.pairingId, 'since', p.since],
+        ['at_risk', p.pairingId, 'rematch_offered', String(p.rematchOffered)],
+      );
     }
     return csvText(rows);
   }
 }
 
 /** Intake level (5 minus the intake need) against the self-rated level at close, over the surveys that rated the skill. */
-function growthOf(surveys: { coachee: string; intake: Record<string, number>; levels: Record<string, number> }[], skill: string): SkillGrowth {
+function growthOf(
+  surveys: { coachee: string; intake: Record<string, number>; levels: Record<string, number> }[],
+  skill: string,
+): SkillGrowth {
   const rated = surveys.filter((s) => s.levels?.[skill] !== undefined && s.intake?.[skill] !== undefined);
   const pairs = rated.map((s) => ({ before: 5 - s.intake[skill], after: s.levels[skill] }));
   const people = new Set(rated.map((s) => s.coachee)).size;
-  if (people < MIN_DISTINCT_PEOPLE) return { answers: pairs.length, people, intakeLevel: null, closingLevel: null, change: null };
+  if (people < MIN_DISTINCT_PEOPLE)
+    return { answers: pairs.length, people, intakeLevel: null, closingLevel: null, change: null };
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const before = mean(pairs.map((p) => p.before));
   const after = mean(pairs.map((p) => p.after));
-  return { answers: pairs.length, people, intakeLevel: round2(before), closingLevel: round2(after), change: round2(after - before) };
+  return {
+    answers: pairs.length,
+    people,
+    intakeLevel: round2(before),
+    closingLevel: round2(after),
+    change: round2(after - before),
+  };
 }

@@ -41,6 +41,9 @@ export const NO_SESSIONS_HELD = 'no-sessions-held';
 
 /** A pairing's at-risk or end reason in words (an unknown code is shown as it is). */
 export function endReasonText(reason: string): string {
-  if (reason === NO_SESSIONS_HELD) return 'every planned session passed and none was held, so it ended without completing';
-  return (['fit', 'alliance', 'missed', 'coach_fit', 'inactive'] as string[]).includes(reason) ? riskReasonText(reason as RiskReason) : reason;
+  if (reason === NO_SESSIONS_HELD)
+    return 'every planned session passed and none was held, so it ended without completing';
+  return (['fit', 'alliance', 'missed', 'coach_fit', 'inactive'] as string[]).includes(reason)
+    ? riskReasonText(reason as RiskReason)
+    : reason;
 }

@@ -30,7 +30,13 @@ export const sweepRisk: Sweep = async ({ em, producer, now }) => {
       limit ?`,
     [DEFAULT_INACTIVITY_GRACE, now, DEFAULT_INACTIVITY_WINDOW, now, SWEEP_BATCH],
   );
-  let revived = await producer.requeue(JobName.MatchingRematchCoachee, rematches.map((r) => ({ coacheeId: r.coachee_id, attempt: Number(r.attempt) })));
-  revived += await producer.requeue(JobName.FeedbackCheckInactivity, inactive.map((p) => ({ pairingId: p.id, dueAt: now.getTime() })));
+  let revived = await producer.requeue(
+    JobName.MatchingRematchCoachee,
+    rematches.map((r) => ({ coacheeId: r.coachee_id, attempt: Number(r.attempt) })),
+  );
+  revived += await producer.requeue(
+    JobName.FeedbackCheckInactivity,
+    inactive.map((p) => ({ pairingId: p.id, dueAt: now.getTime() })),
+  );
   return { counts: { riskRematches: rematches.length, inactivityChecks: inactive.length }, revived };
 };

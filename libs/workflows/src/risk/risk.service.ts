@@ -1,8 +1,29 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, durationMs, type FeedbackSettings, findByToken, hashSecret, linkToken, newId, NotFoundError, PairingEvent, PairingStatus, rawQuery } from '@tandem/domain';
-import { asLocale, linkPlaceholder, type Locale, organizationLocaleSql, type OutboxDraft, personLocaleSql, writeOutbox } from '@tandem/mail';
+import {
+  Clock,
+  ConflictError,
+  durationMs,
+  type FeedbackSettings,
+  findByToken,
+  hashSecret,
+  linkToken,
+  newId,
+  NotFoundError,
+  PairingEvent,
+  PairingStatus,
+  rawQuery,
+} from '@tandem/domain';
+import {
+  asLocale,
+  linkPlaceholder,
+  type Locale,
+  organizationLocaleSql,
+  type OutboxDraft,
+  personLocaleSql,
+  writeOutbox,
+} from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
 import { recordWebhookEvents } from '../webhooks/webhook-events';
 import { Duration } from 'luxon';
@@ -92,16 +113,27 @@ export class RiskService {
         where s.pairing_id = ? and f.submitted_at is not null`,
       [pairingId],
     );
-    const [missed] = await rawQuery<{ n: number }>(tem, `select count(*)::int as n from coaching_session where pairing_id = ? and status = 'missed'`, [pairingId]);
+    const [missed] = await rawQuery<{ n: number }>(
+      tem,
+      `select count(*)::int as n from coaching_session where pairing_id = ? and status = 'missed'`,
+      [pairingId],
+    );
     const reasons = riskReasons({
-      coachee: answers.filter((a) => a.role === 'coachee').map((a) => ({ index: a.index, alliance: Number(a.alliance), fit: a.fit })),
+      coachee: answers
+        .filter((a) => a.role === 'coachee')
+        .map((a) => ({ index: a.index, alliance: Number(a.alliance), fit: a.fit })),
       coachNotFit: answers.some((a) => a.role === 'coach' && a.fit === 'not_good'),
       missedSessions: missed.n,
     });
     if (reasons.length === 0) return [];
     const offerRematch = !row.rematch_offered_at && reasons.some((r) => COACHEE_REMATCH_REASONS.includes(r));
     if (!row.at_risk_reason) {
-      await rawQuery(tem, `update pairing set at_risk_reason = ?, at_risk_at = ?, updated_at = ? where id = ?`, [reasons[0], now, now, pairingId]);
+      await rawQuery(tem, `update pairing set at_risk_reason = ?, at_risk_at = ?, updated_at = ? where id = ?`, [
+        reasons[0],
+        now,
+        now,
+        pairingId,
+      ]);
       await recordWebhookEvents(
         tem,
         'pairing.at_risk',
@@ -111,7 +143,11 @@ export class RiskService {
       );
     }
     if (offerRematch) {
-      await rawQuery(tem, `update pairing set rematch_offered_at = ?, rematch_token_hash = ? where id = ?`, [now, hashSecret(linkToken(this.config.appSecret, 'rematch', pairingId)), pairingId]);
+      await rawQuery(tem, `update pairing set rematch_offered_at = ?, rematch_token_hash = ? where id = ?`, [
+        now,
+        hashSecret(linkToken(this.config.appSecret, 'rematch', pairingId)),
+        pairingId,
+      ]);
     }
     const drafts: OutboxDraft[] = [];
     // One admin email per reason (the key names it), so a second rule firing later is reported too.
@@ -121,7 +157,14 @@ export class RiskService {
           organizationId: row.organization_id,
           idempotencyKey: `at-risk:${pairingId}:${reason}`,
           to: row.admin_email,
-          ...atRiskAdminEmail({ coachName: row.coach_name, coacheeName: row.coachee_name, programName: row.program_name, reason, rematchOffered: !!row.rematch_offered_at || offerRematch, locale: asLocale(row.organization_locale) }),
+          ...atRiskAdminEmail({
+            coachName: row.coach_name,
+            coacheeName: row.coachee_name,
+            programName: row.program_name,
+            reason,
+            rematchOffered: !!row.rematch_offered_at || offerRematch,
+            locale: asLocale(row.organization_locale),
+          }),
         });
       }
     }
@@ -130,17 +173,22 @@ export class RiskService {
         organizationId: row.organization_id,
         idempotencyKey: `rematch-offer:${pairingId}`,
         to: row.coachee_email,
-        ...rematchOfferEmail({ coacheeName: row.coachee_name, coachName: row.coach_name, programName: row.program_name, link: linkPlaceholder('rematch', pairingId), locale: asLocale(row.coachee_locale) }),
+        ...rematchOfferEmail({
+          coacheeName: row.coachee_name,
+          coachName: row.coach_name,
+          programName: row.program_name,
+          link: linkPlaceholder('rematch', pairingId),
+          locale: asLocale(row.coachee_locale),
+        }),
       });
     }
     const messageIds = await writeOutbox(tem, drafts);
     if (messageIds.length > 0) {
-      await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'worker', 'pairing.at-risk', 'pairing', ?, ?::jsonb)`, [
-        newId(),
-        row.organization_id,
-        pairingId,
-        JSON.stringify({ reasons }),
-      ]);
+      await rawQuery(
+        tem,
+        `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'worker', 'pairing.at-risk', 'pairing', ?, ?::jsonb)`,
+        [newId(), row.organization_id, pairingId, JSON.stringify({ reasons })],
+      );
     }
     return messageIds;
   }
@@ -162,28 +210,47 @@ export class RiskService {
    * coach and the admin are told, and the coachee is re-matched by the `matching.rematch-coachee` job.
    */
   async accept(token: string): Promise<RematchChoiceOutcome> {
-    const result = await commitThenSend(this.em, this.producer, 'risk follow-up', async (tem) => {
-      const row = await this.find(tem, token, true);
-      if (row.rematch_accepted_at) return { outcome: 'already-accepted' as const, messageIds: [] };
-      if (row.status !== PairingStatus.Active) throw new ConflictError('pairing_closed', 'This coaching has ended already, so it can no longer be changed here.');
-      const now = this.clock.now();
-      await transitionPairing(tem, PairingEvent.End, row.id, { now, rematchAccepted: true });
-      const calendar = await this.cancelFutureSessions(tem, row, now);
-      await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'coachee', 'pairing.ended', 'pairing', ?, ?::jsonb)`, [
-        newId(),
-        row.organization_id,
-        row.id,
-        JSON.stringify({ why: 'rematch' }),
-      ]);
-      const messageIds = await writeOutbox(tem, this.endedDrafts(row, 'rematch', calendar));
-      const [ended] = await rawQuery<{ n: number }>(tem, `select count(*)::int as n from pairing where coachee_id = ? and rematch_accepted_at is not null`, [row.coachee_id]);
-      // The coachee stays in the pool (the re-match job matches them); the coach's place goes to the waiting list too.
-      const waitlist = await coachPlaceFreed(tem, row.coach_id, now);
-      return { outcome: 'accepted' as const, messageIds, rematch: { coacheeId: row.coachee_id, attempt: -ended.n }, waitlist };
-    }, async (result) => {
-      if ('rematch' in result && result.rematch) await this.producer.enqueue(JobName.MatchingRematchCoachee, result.rematch);
-      if ('waitlist' in result && result.waitlist) await queueWaitlist(this.producer, result.waitlist);
-    });
+    const result = await commitThenSend(
+      this.em,
+      this.producer,
+      'risk follow-up',
+      async (tem) => {
+        const row = await this.find(tem, token, true);
+        if (row.rematch_accepted_at) return { outcome: 'already-accepted' as const, messageIds: [] };
+        if (row.status !== PairingStatus.Active)
+          throw new ConflictError(
+            'pairing_closed',
+            'This coaching has ended already, so it can no longer be changed here.',
+          );
+        const now = this.clock.now();
+        await transitionPairing(tem, PairingEvent.End, row.id, { now, rematchAccepted: true });
+        const calendar = await this.cancelFutureSessions(tem, row, now);
+        await rawQuery(
+          tem,
+          `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'coachee', 'pairing.ended', 'pairing', ?, ?::jsonb)`,
+          [newId(), row.organization_id, row.id, JSON.stringify({ why: 'rematch' })],
+        );
+        const messageIds = await writeOutbox(tem, this.endedDrafts(row, 'rematch', calendar));
+        const [ended] = await rawQuery<{ n: number }>(
+          tem,
+          `select count(*)::int as n from pairing where coachee_id = ? and rematch_accepted_at is not null`,
+          [row.coachee_id],
+        );
+        // The coachee stays in the pool (the re-match job matches them); the coach's place goes to the waiting list too.
+        const waitlist = await coachPlaceFreed(tem, row.coach_id, now);
+        return {
+          outcome: 'accepted' as const,
+          messageIds,
+          rematch: { coacheeId: row.coachee_id, attempt: -ended.n },
+          waitlist,
+        };
+      },
+      async (result) => {
+        if ('rematch' in result && result.rematch)
+          await this.producer.enqueue(JobName.MatchingRematchCoachee, result.rematch);
+        if ('waitlist' in result && result.waitlist) await queueWaitlist(this.producer, result.waitlist);
+      },
+    );
     return result.outcome;
   }
 
@@ -193,69 +260,103 @@ export class RiskService {
    * Queues the next check itself, so one chain of delayed jobs follows each active pairing.
    */
   async checkInactivity(pairingId: string): Promise<InactivityOutcome> {
-    const result = await commitThenSend(this.em, this.producer, 'risk follow-up', async (tem) => {
-      const [raw] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [pairingId]);
-      if (!raw) throw new NotFoundError('pairing', pairingId);
-      const row = pairingDates(raw);
-      if (row.status !== PairingStatus.Active || !row.feedback.enabled || !row.activated_at) return { outcome: 'done' as const, messageIds: [] };
-      const now = this.clock.now();
-      const { window, grace } = inactivitySettings(row.feedback);
-      const since = row.last_held && row.last_held > row.activated_at ? row.last_held : row.activated_at;
-      if (row.nudged_at && row.nudged_at >= since) {
-        const closeAt = new Date(row.nudged_at.getTime() + durationMs(grace));
-        if (closeAt > now) return { outcome: 'not-due' as const, messageIds: [], next: closeAt };
-        await transitionPairing(tem, PairingEvent.End, pairingId, { now, atRiskReason: 'inactive' });
-        const calendar = await this.cancelFutureSessions(tem, row, now);
-        await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'worker', 'pairing.ended', 'pairing', ?, ?::jsonb)`, [
-          newId(),
-          row.organization_id,
+    const result = await commitThenSend(
+      this.em,
+      this.producer,
+      'risk follow-up',
+      async (tem) => {
+        const [raw] = await rawQuery<PairingRow>(tem, `${PAIRING_SELECT} where pr.id = ? for update of pr`, [
           pairingId,
-          JSON.stringify({ why: 'inactive' }),
         ]);
-        // Closed for inactivity, the coachee leaves the pool (an admin can return them); the coach's place frees.
-        const waitlist = await coachPlaceFreed(tem, row.coach_id, now);
-        await rawQuery(tem, `update enrollment set status = 'alumni', updated_at = ? where id = ? and status = 'active'`, [now, row.coachee_id]);
-        return { outcome: 'closed' as const, messageIds: await writeOutbox(tem, this.endedDrafts(row, 'inactive', calendar)), waitlist };
-      }
-      const nudgeAt = new Date(since.getTime() + durationMs(window));
-      if (nudgeAt > now) return { outcome: 'not-due' as const, messageIds: [], next: nudgeAt };
-      await rawQuery(tem, `update pairing set nudged_at = ?, updated_at = ? where id = ?`, [now, now, pairingId]);
-      const closesIn = (role: 'coach' | 'coachee') => Duration.fromISO(grace, { locale: asLocale(role === 'coach' ? row.coach_locale : row.coachee_locale) }).rescale().toHuman();
-      const messageIds = await writeOutbox(
-        tem,
-        (['coach', 'coachee'] as const).map((role) => ({
-          organizationId: row.organization_id,
-          // The window's start names the nudge: a later window (after a held session) gets a nudge of its own.
-          idempotencyKey: `inactivity-nudge:${pairingId}:${since.getTime()}:${role}`,
-          to: role === 'coach' ? row.coach_email : row.coachee_email,
-          ...inactivityNudgeEmail({
-            recipientName: role === 'coach' ? row.coach_name : row.coachee_name,
-            otherName: role === 'coach' ? row.coachee_name : row.coach_name,
-            programName: row.program_name,
-            closesIn: closesIn(role),
-            locale: asLocale(role === 'coach' ? row.coach_locale : row.coachee_locale),
-          }),
-        })),
-      );
-      return { outcome: 'nudged' as const, messageIds, next: new Date(now.getTime() + durationMs(grace)) };
-    }, async (result) => {
-      if ('next' in result && result.next) await this.scheduleInactivityCheck(pairingId, result.next);
-      if ('waitlist' in result && result.waitlist) await queueWaitlist(this.producer, result.waitlist);
-    });
+        if (!raw) throw new NotFoundError('pairing', pairingId);
+        const row = pairingDates(raw);
+        if (row.status !== PairingStatus.Active || !row.feedback.enabled || !row.activated_at)
+          return { outcome: 'done' as const, messageIds: [] };
+        const now = this.clock.now();
+        const { window, grace } = inactivitySettings(row.feedback);
+        const since = row.last_held && row.last_held > row.activated_at ? row.last_held : row.activated_at;
+        if (row.nudged_at && row.nudged_at >= since) {
+          const closeAt = new Date(row.nudged_at.getTime() + durationMs(grace));
+          if (closeAt > now) return { outcome: 'not-due' as const, messageIds: [], next: closeAt };
+          await transitionPairing(tem, PairingEvent.End, pairingId, { now, atRiskReason: 'inactive' });
+          const calendar = await this.cancelFutureSessions(tem, row, now);
+          await rawQuery(
+            tem,
+            `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'worker', 'pairing.ended', 'pairing', ?, ?::jsonb)`,
+            [newId(), row.organization_id, pairingId, JSON.stringify({ why: 'inactive' })],
+          );
+          // Closed for inactivity, the coachee leaves the pool (an admin can return them); the coach's place frees.
+          const waitlist = await coachPlaceFreed(tem, row.coach_id, now);
+          await rawQuery(
+            tem,
+            `update enrollment set status = 'alumni', updated_at = ? where id = ? and status = 'active'`,
+            [now, row.coachee_id],
+          );
+          return {
+            outcome: 'closed' as const,
+            messageIds: await writeOutbox(tem, this.endedDrafts(row, 'inactive', calendar)),
+            waitlist,
+          };
+        }
+        const nudgeAt = new Date(since.getTime() + durationMs(window));
+        if (nudgeAt > now) return { outcome: 'not-due' as const, messageIds: [], next: nudgeAt };
+        await rawQuery(tem, `update pairing set nudged_at = ?, updated_at = ? where id = ?`, [now, now, pairingId]);
+        const closesIn = (role: 'coach' | 'coachee') =>
+          Duration.fromISO(grace, { locale: asLocale(role === 'coach' ? row.coach_locale : row.coachee_locale) })
+            .rescale()
+            .toHuman();
+        const messageIds = await writeOutbox(
+          tem,
+          (['coach', 'coachee'] as const).map((role) => ({
+            organizationId: row.organization_id,
+            // The window's start names the nudge: a later window (after a held session) gets a nudge of its own.
+            idempotencyKey: `inactivity-nudge:${pairingId}:${since.getTime()}:${role}`,
+            to: role === 'coach' ? row.coach_email : row.coachee_email,
+            ...inactivityNudgeEmail({
+              recipientName: role === 'coach' ? row.coach_name : row.coachee_name,
+              otherName: role === 'coach' ? row.coachee_name : row.coach_name,
+              programName: row.program_name,
+              closesIn: closesIn(role),
+              locale: asLocale(role === 'coach' ? row.coach_locale : row.coachee_locale),
+            }),
+          })),
+        );
+        return { outcome: 'nudged' as const, messageIds, next: new Date(now.getTime() + durationMs(grace)) };
+      },
+      async (result) => {
+        if ('next' in result && result.next) await this.scheduleInactivityCheck(pairingId, result.next);
+        if ('waitlist' in result && result.waitlist) await queueWaitlist(this.producer, result.waitlist);
+      },
+    );
     return result.outcome;
   }
 
   /** Queues the inactivity check of a pairing for a due time. */
   async scheduleInactivityCheck(pairingId: string, dueAt: Date): Promise<void> {
-    await this.producer.enqueue(JobName.FeedbackCheckInactivity, { pairingId, dueAt: dueAt.getTime() }, { delay: Math.max(0, dueAt.getTime() - this.clock.now().getTime()) });
+    await this.producer.enqueue(
+      JobName.FeedbackCheckInactivity,
+      { pairingId, dueAt: dueAt.getTime() },
+      { delay: Math.max(0, dueAt.getTime() - this.clock.now().getTime()) },
+    );
   }
 
   /**
    * Cancels the pairing's future sessions and answers the calendar that takes them out of both people's calendars
    * (an iTIP CANCEL per session: same UID, a higher SEQUENCE, STATUS:CANCELLED), or undefined when none was left.
    */
-  private async cancelFutureSessions(tem: EntityManager, row: PairingRow, now: Date): Promise<((locale: Locale) => string) | undefined> {
-    const cancelled = await rawQuery<{ id: string; index: number; sequence: number; starts_at: string; ends_at: string; sessions: number }>(
+  private async cancelFutureSessions(
+    tem: EntityManager,
+    row: PairingRow,
+    now: Date,
+  ): Promise<((locale: Locale) => string) | undefined> {
+    const cancelled = await rawQuery<{
+      id: string;
+      index: number;
+      sequence: number;
+      starts_at: string;
+      ends_at: string;
+      sessions: number;
+    }>(
       tem,
       `update coaching_session s set status = 'cancelled', sequence = sequence + 1, updated_at = ?
         where pairing_id = ? and status = 'scheduled' and starts_at > ?
@@ -267,40 +368,88 @@ export class RiskService {
     // Each person's calendar in their language.
     return (locale) =>
       calendarFile(
-        sessions.map((s) => sessionEvent({ ...row, ...s, id: s.id, starts_at: new Date(s.starts_at), ends_at: new Date(s.ends_at), session_status: 'cancelled' }, locale)),
+        sessions.map((s) =>
+          sessionEvent(
+            {
+              ...row,
+              ...s,
+              id: s.id,
+              starts_at: new Date(s.starts_at),
+              ends_at: new Date(s.ends_at),
+              session_status: 'cancelled',
+            },
+            locale,
+          ),
+        ),
         now,
         organizerFrom(this.config.mailFrom),
       );
   }
 
   /** The "coaching ended" emails: to both people (with the cancelling calendar, if sessions were left) and the admin. */
-  private endedDrafts(row: PairingRow, why: 'rematch' | 'inactive', calendar: ((locale: Locale) => string) | undefined): OutboxDraft[] {
+  private endedDrafts(
+    row: PairingRow,
+    why: 'rematch' | 'inactive',
+    calendar: ((locale: Locale) => string) | undefined,
+  ): OutboxDraft[] {
     const email = (recipientName: string | null, locale: Locale) =>
-      pairingEndedEmail({ recipientName, coachName: row.coach_name, coacheeName: row.coachee_name, programName: row.program_name, why, locale });
+      pairingEndedEmail({
+        recipientName,
+        coachName: row.coach_name,
+        coacheeName: row.coachee_name,
+        programName: row.program_name,
+        why,
+        locale,
+      });
     const coach = asLocale(row.coach_locale);
     const coachee = asLocale(row.coachee_locale);
     const drafts: OutboxDraft[] = [
-      { organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:coach`, to: row.coach_email, ics: calendar?.(coach), ...email(row.coach_name, coach) },
+      {
+        organizationId: row.organization_id,
+        idempotencyKey: `pairing-ended:${row.id}:coach`,
+        to: row.coach_email,
+        ics: calendar?.(coach),
+        ...email(row.coach_name, coach),
+      },
     ];
     // The coachee who asked for the re-match needs no news, only the calendar: without one left, nothing is sent.
     if (why === 'inactive' || calendar) {
-      drafts.push({ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:coachee`, to: row.coachee_email, ics: calendar?.(coachee), ...email(row.coachee_name, coachee) });
+      drafts.push({
+        organizationId: row.organization_id,
+        idempotencyKey: `pairing-ended:${row.id}:coachee`,
+        to: row.coachee_email,
+        ics: calendar?.(coachee),
+        ...email(row.coachee_name, coachee),
+      });
     }
-    if (row.admin_email) drafts.push({ organizationId: row.organization_id, idempotencyKey: `pairing-ended:${row.id}:admin`, to: row.admin_email, ...email(null, asLocale(row.organization_locale)) });
+    if (row.admin_email)
+      drafts.push({
+        organizationId: row.organization_id,
+        idempotencyKey: `pairing-ended:${row.id}:admin`,
+        to: row.admin_email,
+        ...email(null, asLocale(row.organization_locale)),
+      });
     return drafts;
   }
 
   private async find(em: EntityManager, token: string, lock: boolean): Promise<PairingRow> {
-    const row = await findByToken<PairingRow>(em, token, { what: 're-match offer', sql: `${PAIRING_SELECT} where pr.rematch_token_hash = ?${lock ? ' for update of pr' : ''}` });
+    const row = await findByToken<PairingRow>(em, token, {
+      what: 're-match offer',
+      sql: `${PAIRING_SELECT} where pr.rematch_token_hash = ?${lock ? ' for update of pr' : ''}`,
+    });
     return pairingDates(row);
   }
-
 }
 
 /** The ORM's driver hands timestamps back as text. */
 function pairingDates(row: PairingRow): PairingRow {
   const date = (v: Date | null) => (v ? new Date(v) : null);
-  return { ...row, activated_at: date(row.activated_at), rematch_offered_at: date(row.rematch_offered_at), rematch_accepted_at: date(row.rematch_accepted_at), nudged_at: date(row.nudged_at), last_held: date(row.last_held) };
+  return {
+    ...row,
+    activated_at: date(row.activated_at),
+    rematch_offered_at: date(row.rematch_offered_at),
+    rematch_accepted_at: date(row.rematch_accepted_at),
+    nudged_at: date(row.nudged_at),
+    last_held: date(row.last_held),
+  };
 }
-
-

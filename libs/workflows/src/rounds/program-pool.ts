@@ -97,7 +97,9 @@ export async function loadProgramPool(
     [program.id, program.id, program.id],
   );
   const wanted = options.coacheeIds ? new Set(options.coacheeIds) : null;
-  const coacheeRows = rows.filter((r) => r.role === 'coachee' && (wanted ? wanted.has(r.enrollment_id) : Number(r.live) === 0));
+  const coacheeRows = rows.filter(
+    (r) => r.role === 'coachee' && (wanted ? wanted.has(r.enrollment_id) : Number(r.live) === 0),
+  );
   const coachRows = rows.filter((r) => r.role === 'coach');
 
   // Managers are people of the organization (or only an email, when they are not in Tandem).
@@ -108,11 +110,19 @@ export async function loadProgramPool(
     [program.organization.id, managerEmails],
   );
   const personByEmail = new Map(managers.map((m) => [m.email, m.id]));
-  const personKey = (email: string | null): string | undefined => (email ? (personByEmail.get(email) ?? `email:${email}`) : undefined);
+  const personKey = (email: string | null): string | undefined =>
+    email ? (personByEmail.get(email) ?? `email:${email}`) : undefined;
 
   const people = new Map<string, PoolPerson>();
   const participant = (r: PersonRow) => {
-    people.set(r.enrollment_id, { enrollmentId: r.enrollment_id, personId: r.person_id, name: r.name, email: r.email, timezone: r.timezone, goals: r.goals });
+    people.set(r.enrollment_id, {
+      enrollmentId: r.enrollment_id,
+      personId: r.person_id,
+      name: r.name,
+      email: r.email,
+      timezone: r.timezone,
+      goals: r.goals,
+    });
     return {
       id: r.enrollment_id,
       personId: r.person_id,
@@ -136,12 +146,18 @@ export async function loadProgramPool(
   // An admin's pin is the one way to bring a former pair together again.
   const pinned = new Set((options.pins ?? []).map((p) => `${p.coachee}:${p.coach}`));
   const exclusions: ProgramExclusion[] = [
-    ...former.filter((d) => !pinned.has(`${d.coachee_id}:${d.coach_id}`)).map((d) => ({ coachee: d.coachee_id, coach: d.coach_id, reason: 'declined-before' as const })),
+    ...former
+      .filter((d) => !pinned.has(`${d.coachee_id}:${d.coach_id}`))
+      .map((d) => ({ coachee: d.coachee_id, coach: d.coach_id, reason: 'declined-before' as const })),
     ...(options.exclusions ?? []).map((x) => ({ ...x, reason: 'excluded' as const })),
   ];
   const instance: ProgramInstance = {
     kind: 'program',
-    skills: program.skills.map((s) => ({ key: s.key, label: s.label.charAt(0).toLowerCase() + s.label.slice(1), weight: s.weight })),
+    skills: program.skills.map((s) => ({
+      key: s.key,
+      label: s.label.charAt(0).toLowerCase() + s.label.slice(1),
+      weight: s.weight,
+    })),
     policy: matchingPolicy(program),
     coaches,
     coachees,
@@ -163,7 +179,10 @@ export async function loadProgramPool(
  * Proposed and withdrawn pairings (a round's draft) do not count. Read through the person index from this program's
  * coachees, so it costs little when the coachees have no history.
  */
-async function loadFormerPairs(em: EntityManager, programId: string): Promise<{ coach_id: string; coachee_id: string }[]> {
+async function loadFormerPairs(
+  em: EntityManager,
+  programId: string,
+): Promise<{ coach_id: string; coachee_id: string }[]> {
   return rawQuery<{ coach_id: string; coachee_id: string }>(
     em,
     `select distinct ce.id as coach_id, ee.id as coachee_id
@@ -178,7 +197,11 @@ async function loadFormerPairs(em: EntityManager, programId: string): Promise<{ 
 }
 
 /** Whether a pair may be proposed, and why not: the program's hard rules, exclusions and minimum score. */
-export function checkPair(instance: ProgramInstance, coacheeId: string, coachId: string): { allowed: true; score: number } | { allowed: false; reason: PairReason } {
+export function checkPair(
+  instance: ProgramInstance,
+  coacheeId: string,
+  coachId: string,
+): { allowed: true; score: number } | { allowed: false; reason: PairReason } {
   const coachee = instance.coachees.find((c) => c.id === coacheeId);
   const coach = instance.coaches.find((c) => c.id === coachId);
   if (!coachee || !coach) throw new Error('checkPair needs a coachee and a coach of the pool');
@@ -187,7 +210,10 @@ export function checkPair(instance: ProgramInstance, coacheeId: string, coachId:
   const weight = scored.pairs.dense![0];
   if (weight < 0) {
     const excluded = instance.exclusions.find((x) => x.coachee === coacheeId && x.coach === coachId);
-    return { allowed: false, reason: excluded?.reason ?? pairViolation(buildScoringContext(single), 0, 0) ?? 'forbidden' };
+    return {
+      allowed: false,
+      reason: excluded?.reason ?? pairViolation(buildScoringContext(single), 0, 0) ?? 'forbidden',
+    };
   }
   if (weight < Math.round(instance.policy.minScore * SCORE_SCALE)) return { allowed: false, reason: 'below-min-score' };
   return { allowed: true, score: weight / SCORE_SCALE };

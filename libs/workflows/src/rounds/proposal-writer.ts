@@ -26,7 +26,13 @@ export async function storeProposals(
     const rows = matched.slice(from, from + CHUNK).map((i) => {
       const k = solution.coachOf[i];
       const score = solution.weightOf[i] / SCORE_SCALE;
-      return { c: coachIds[k], e: coacheeIds[i], s: score, b: explainPair(scored.context, i, k, score), p: solution.pinned[i] === 1 };
+      return {
+        c: coachIds[k],
+        e: coacheeIds[i],
+        s: score,
+        b: explainPair(scored.context, i, k, score),
+        p: solution.pinned[i] === 1,
+      };
     });
     const json = JSON.stringify(rows);
     await writing;

@@ -2,9 +2,29 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, Enrollment, LIVE_PAIRING_STATUSES, newId, PairingEvent, pairingStatusSql, pairingTransition, Program, rawQuery, type ScoreBreakdown, UNTAKEN_PAIRING_STATUSES } from '@tandem/domain';
+import {
+  Clock,
+  Enrollment,
+  LIVE_PAIRING_STATUSES,
+  newId,
+  PairingEvent,
+  pairingStatusSql,
+  pairingTransition,
+  Program,
+  rawQuery,
+  type ScoreBreakdown,
+  UNTAKEN_PAIRING_STATUSES,
+} from '@tandem/domain';
 import { organizationLocale, unmatchedAdminEmail, waitlistMatchedAdminEmail, writeOutbox } from '@tandem/mail';
-import { type Breakdown, explainPair, type Objective, rematchCoachee, SCORE_SCALE, scoreProgram, solve } from '@tandem/matching';
+import {
+  type Breakdown,
+  explainPair,
+  type Objective,
+  rematchCoachee,
+  SCORE_SCALE,
+  scoreProgram,
+  solve,
+} from '@tandem/matching';
 import { JobProducer } from '@tandem/queues';
 import { enqueueEmails, sendAfterCommit } from '../after-commit';
 import { OffersService } from '../pairing/offers.service';
@@ -56,8 +76,16 @@ export class RematchService {
       const coachee = await tem.findOne(Enrollment, { id: coacheeId }, { populate: ['program'] });
       if (!coachee || coachee.status !== 'active') return { kind: 'skipped' as const };
       // The program lock serializes re-matches and publishing, so two coachees never take one last place.
-      const program = await tem.findOneOrFail(Program, { id: coachee.program.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const [live] = await rawQuery(tem, `select 1 from pairing where coachee_id = ? and status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)}`, [coacheeId]);
+      const program = await tem.findOneOrFail(
+        Program,
+        { id: coachee.program.id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      const [live] = await rawQuery(
+        tem,
+        `select 1 from pairing where coachee_id = ? and status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)}`,
+        [coacheeId],
+      );
       if (live) return { kind: 'skipped' as const };
       // A re-match answers the coachee's latest decline, expiry or re-match request. Once a pairing was offered or a
       // verdict recorded after it, this job (run again, or an older attempt arriving late) has nothing left to do.
@@ -78,33 +106,47 @@ export class RematchService {
       const result = rematchCoachee(pool.instance, { coachee: coacheeId, remaining });
       if (result.coach === null) {
         await rawQuery(tem, `update enrollment set unmatched_reason = ? where id = ?`, [result.reason, coacheeId]);
-        await rawQuery(tem, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'worker', 'coachee.unmatched', 'enrollment', ?, ?::jsonb)`, [
-          newId(),
-          program.organization.id,
-          coacheeId,
-          JSON.stringify({ reason: result.reason }),
-        ]);
+        await rawQuery(
+          tem,
+          `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'worker', 'coachee.unmatched', 'enrollment', ?, ?::jsonb)`,
+          [newId(), program.organization.id, coacheeId, JSON.stringify({ reason: result.reason })],
+        );
         const person = pool.people.get(coacheeId)!;
-        const ended = await rawQuery<{ n: string }>(tem, `select count(*) as n from pairing where coachee_id = ? and status in ${pairingStatusSql(...UNTAKEN_PAIRING_STATUSES)}`, [coacheeId]);
+        const ended = await rawQuery<{ n: string }>(
+          tem,
+          `select count(*) as n from pairing where coachee_id = ? and status in ${pairingStatusSql(...UNTAKEN_PAIRING_STATUSES)}`,
+          [coacheeId],
+        );
         const messageIds = program.adminEmail
           ? await writeOutbox(tem, [
               {
                 organizationId: program.organization.id,
                 idempotencyKey: `unmatched:${coacheeId}:${ended[0].n}`,
                 to: program.adminEmail,
-                ...unmatchedAdminEmail({ coacheeName: person.name, programName: program.name, reason: result.reason, locale: await organizationLocale(tem, program.organization.id) }),
+                ...unmatchedAdminEmail({
+                  coacheeName: person.name,
+                  programName: program.name,
+                  reason: result.reason,
+                  locale: await organizationLocale(tem, program.organization.id),
+                }),
               },
             ])
           : [];
         return { kind: 'unmatched' as const, messageIds };
       }
-      const match = { coacheeId, coachId: result.coach, score: result.score, breakdown: copyBreakdown(result.breakdown) };
+      const match = {
+        coacheeId,
+        coachId: result.coach,
+        score: result.score,
+        breakdown: copyBreakdown(result.breakdown),
+      };
       const written = await this.writeMatches(tem, program, pool, [match], now, 'pairing.rematched');
       return { kind: 'offered' as const, ...written, programId: program.id };
     });
     if (outcome.kind === 'skipped') return 'skipped';
     await enqueueEmails(this.producer, outcome.messageIds);
-    if (outcome.kind === 'offered') await this.offers.scheduleOfferJobs(outcome.programId, outcome.expiresAt, outcome.remindAt);
+    if (outcome.kind === 'offered')
+      await this.offers.scheduleOfferJobs(outcome.programId, outcome.expiresAt, outcome.remindAt);
     return outcome.kind;
   }
 
@@ -127,19 +169,31 @@ export class RematchService {
       if (!due.pending) return { kind: 'skipped' as const };
       await rawQuery(tem, `update program set waitlist_done_at = waitlist_due_at where id = ?`, [programId]);
       if (program.status !== 'active') return { kind: 'done' as const, matches: 0 };
-      const waiting = await rawQuery<{ id: string }>(tem, `select e.id from enrollment e where e.program_id = ? and ${WAITING_SQL} order by e.id`, [programId]);
+      const waiting = await rawQuery<{ id: string }>(
+        tem,
+        `select e.id from enrollment e where e.program_id = ? and ${WAITING_SQL} order by e.id`,
+        [programId],
+      );
       if (waiting.length === 0) return { kind: 'done' as const, matches: 0 };
       const now = this.clock.now();
       const pool = await loadProgramPool(tem, program, { now, coacheeIds: waiting.map((w) => w.id) });
       if ([...pool.free.values()].every((n) => n === 0)) return { kind: 'done' as const, matches: 0 };
       const scored = scoreProgram(pool.instance);
-      const solution = solve(scored.pairs, { objective: program.policy.objective as Objective, minScore: pool.instance.policy.minScore });
+      const solution = solve(scored.pairs, {
+        objective: program.policy.objective as Objective,
+        minScore: pool.instance.policy.minScore,
+      });
       const matches: Match[] = [];
       for (let i = 0; i < solution.coachOf.length; i++) {
         const k = solution.coachOf[i];
         if (k < 0) continue;
         const score = solution.weightOf[i] / SCORE_SCALE;
-        matches.push({ coacheeId: scored.pairs.coacheeIds[i], coachId: scored.pairs.coachIds[k], score, breakdown: copyBreakdown(explainPair(scored.context, i, k, score)) });
+        matches.push({
+          coacheeId: scored.pairs.coacheeIds[i],
+          coachId: scored.pairs.coachIds[k],
+          score,
+          breakdown: copyBreakdown(explainPair(scored.context, i, k, score)),
+        });
       }
       if (matches.length === 0) return { kind: 'done' as const, matches: 0 };
       matches.sort((a, b) => b.score - a.score);
@@ -152,39 +206,85 @@ export class RematchService {
               to: program.adminEmail,
               ...waitlistMatchedAdminEmail({
                 programName: program.name,
-                matches: matches.map((m) => ({ coacheeName: pool.people.get(m.coacheeId)!.name, coachName: pool.people.get(m.coachId)!.name })),
+                matches: matches.map((m) => ({
+                  coacheeName: pool.people.get(m.coacheeId)!.name,
+                  coachName: pool.people.get(m.coachId)!.name,
+                })),
                 locale: await organizationLocale(tem, program.organization.id),
               }),
             },
           ])
         : [];
-      return { kind: 'offered' as const, matches: matches.length, ...written, messageIds: [...written.messageIds, ...adminIds] };
+      return {
+        kind: 'offered' as const,
+        matches: matches.length,
+        ...written,
+        messageIds: [...written.messageIds, ...adminIds],
+      };
     });
     if (outcome.kind === 'skipped') return 'skipped';
     if (outcome.kind === 'offered') {
-      await sendAfterCommit(this.producer, 'waiting-list offers', outcome.messageIds, () => this.offers.scheduleOfferJobs(programId, outcome.expiresAt, outcome.remindAt));
+      await sendAfterCommit(this.producer, 'waiting-list offers', outcome.messageIds, () =>
+        this.offers.scheduleOfferJobs(programId, outcome.expiresAt, outcome.remindAt),
+      );
     }
     return { offered: outcome.matches };
   }
 
   /** Writes `offered` pairings for the matches with their offers and emails, in the caller's transaction. */
-  private async writeMatches(tem: EntityManager, program: Program, pool: ProgramPool, matches: Match[], now: Date, action: string): Promise<WrittenMatches> {
+  private async writeMatches(
+    tem: EntityManager,
+    program: Program,
+    pool: ProgramPool,
+    matches: Match[],
+    now: Date,
+    action: string,
+  ): Promise<WrittenMatches> {
     const pairingIds = matches.map(() => newId());
     await rawQuery(
       tem,
       `insert into pairing (id, organization_id, program_id, coach_id, coachee_id, status, score, breakdown)
        select x.id, ?, ?, x.coach, x.coachee, '${pairingTransition(PairingEvent.Rematch).to}', x.score, x.breakdown
          from jsonb_to_recordset(?::jsonb) as x(id uuid, coach uuid, coachee uuid, score float8, breakdown jsonb)`,
-      [program.organization.id, program.id, JSON.stringify(matches.map((m, i) => ({ id: pairingIds[i], coach: m.coachId, coachee: m.coacheeId, score: m.score, breakdown: m.breakdown })))],
+      [
+        program.organization.id,
+        program.id,
+        JSON.stringify(
+          matches.map((m, i) => ({
+            id: pairingIds[i],
+            coach: m.coachId,
+            coachee: m.coacheeId,
+            score: m.score,
+            breakdown: m.breakdown,
+          })),
+        ),
+      ],
     );
-    await rawQuery(tem, `update enrollment set unmatched_reason = null where id = any(?::uuid[])`, [matches.map((m) => m.coacheeId)]);
+    await rawQuery(tem, `update enrollment set unmatched_reason = null where id = any(?::uuid[])`, [
+      matches.map((m) => m.coacheeId),
+    ]);
     const written = await writeOffers(
       tem,
-      { organizationId: program.organization.id, programName: program.name, skills: program.skills, offerTtl: program.offerTtl, appSecret: this.config.appSecret, now },
+      {
+        organizationId: program.organization.id,
+        programName: program.name,
+        skills: program.skills,
+        offerTtl: program.offerTtl,
+        appSecret: this.config.appSecret,
+        now,
+      },
       matches.map((m, i) => {
         const coach = pool.people.get(m.coachId)!;
         const coachee = pool.people.get(m.coacheeId)!;
-        return { pairingId: pairingIds[i], coachEmail: coach.email, coachName: coach.name, coachTimezone: coach.timezone, coacheeName: coachee.name, goals: coachee.goals, breakdown: m.breakdown };
+        return {
+          pairingId: pairingIds[i],
+          coachEmail: coach.email,
+          coachName: coach.name,
+          coachTimezone: coach.timezone,
+          coacheeName: coachee.name,
+          goals: coachee.goals,
+          breakdown: m.breakdown,
+        };
       }),
     );
     await rawQuery(

@@ -29,8 +29,17 @@ export const sweepRounds: Sweep = async ({ em, producer }) => {
       limit ?`,
     [SWEEP_GRACE_SECONDS, SWEEP_BATCH],
   );
-  let revived = await producer.requeue(JobName.MatchingRunRound, rounds.map((r) => ({ roundId: r.id, revision: r.revision })));
-  revived += await producer.requeue(JobName.MatchingRematchCoachee, rematches.map((r) => ({ coacheeId: r.coachee_id, attempt: Number(r.attempt) })));
-  revived += await producer.requeue(JobName.MatchingMatchWaiting, waitlists.map((w) => ({ programId: w.id, dueAt: new Date(w.due).getTime() })));
+  let revived = await producer.requeue(
+    JobName.MatchingRunRound,
+    rounds.map((r) => ({ roundId: r.id, revision: r.revision })),
+  );
+  revived += await producer.requeue(
+    JobName.MatchingRematchCoachee,
+    rematches.map((r) => ({ coacheeId: r.coachee_id, attempt: Number(r.attempt) })),
+  );
+  revived += await producer.requeue(
+    JobName.MatchingMatchWaiting,
+    waitlists.map((w) => ({ programId: w.id, dueAt: new Date(w.due).getTime() })),
+  );
   return { counts: { rounds: rounds.length, rematches: rematches.length, waitingLists: waitlists.length }, revived };
 };

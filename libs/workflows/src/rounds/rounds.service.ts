@@ -60,7 +60,9 @@ export interface RoundView {
 }
 
 /** The body of a pin, an exclusion and a restore: the pair and the round revision the admin saw. */
-export const pairOverrideSchema = z.object({ coacheeId: z.uuid(), coachId: z.uuid(), revision: z.number().int().min(1) }).strict();
+export const pairOverrideSchema = z
+  .object({ coacheeId: z.uuid(), coachId: z.uuid(), revision: z.number().int().min(1) })
+  .strict();
 /** The body of an unpin: the round revision the admin saw. */
 export const roundRevisionSchema = z.object({ revision: z.number().int().min(1) }).strict();
 
@@ -81,12 +83,38 @@ export class RoundsService {
     const em = this.em.fork();
     const round = await em.transactional(async (tem) => {
       const program = await this.programs.find(tem, actor.organizationId, programId, true);
-      const running = await tem.findOne(MatchingRound, { program, status: { $in: [RoundStatus.Queued, RoundStatus.Running] } });
-      if (running) throw new ConflictError('round_running', `round ${running.id} of this program is still running; wait for it to finish`);
-      await transitionPairings(tem, PairingEvent.Withdraw, { where: 'pr.program_id = ?', bindings: [program.id] }, { now: this.clock.now() });
-      await rawQuery(tem, `update matching_round set status = 'superseded' where program_id = ? and status = 'proposed'`, [program.id]);
-      const created = tem.create(MatchingRound, { organization: actor.organizationId, program, objective: program.policy.objective });
-      tem.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action: 'round.launched', subjectType: 'round', subjectId: created.id });
+      const running = await tem.findOne(MatchingRound, {
+        program,
+        status: { $in: [RoundStatus.Queued, RoundStatus.Running] },
+      });
+      if (running)
+        throw new ConflictError(
+          'round_running',
+          `round ${running.id} of this program is still running; wait for it to finish`,
+        );
+      await transitionPairings(
+        tem,
+        PairingEvent.Withdraw,
+        { where: 'pr.program_id = ?', bindings: [program.id] },
+        { now: this.clock.now() },
+      );
+      await rawQuery(
+        tem,
+        `update matching_round set status = 'superseded' where program_id = ? and status = 'proposed'`,
+        [program.id],
+      );
+      const created = tem.create(MatchingRound, {
+        organization: actor.organizationId,
+        program,
+        objective: program.policy.objective,
+      });
+      tem.create(AuditEvent, {
+        organization: actor.organizationId,
+        actor: actor.actor,
+        action: 'round.launched',
+        subjectType: 'round',
+        subjectId: created.id,
+      });
       await tem.flush();
       return created;
     });
@@ -149,7 +177,11 @@ export class RoundsService {
     const program = round.program.getEntity();
     const now = this.clock.now();
     const loadStarted = performance.now();
-    const pool = await loadProgramPool(em, program, { now, pins: round.pins.map(toPairRef), exclusions: round.exclusions.map(toPairRef) });
+    const pool = await loadProgramPool(em, program, {
+      now,
+      pins: round.pins.map(toPairRef),
+      exclusions: round.exclusions.map(toPairRef),
+    });
     const loadMs = performance.now() - loadStarted;
     await this.progress(roundId, revision, 0.2, 'scoring pairs');
     const t0 = performance.now();
@@ -166,27 +198,42 @@ export class RoundsService {
     } catch (err) {
       // The pool changed under the admin's pins (a coach's capacity lowered, say): retrying cannot help.
       if (!(err instanceof MatchingError)) throw err;
-      await rawQuery(em, `update matching_round set status = 'failed', phase = null, error = ?, finished_at = ? where id = ? and revision = ?`, [
-        err.message,
-        this.clock.now(),
-        roundId,
-        revision,
-      ]);
+      await rawQuery(
+        em,
+        `update matching_round set status = 'failed', phase = null, error = ?, finished_at = ? where id = ? and revision = ?`,
+        [err.message, this.clock.now(), roundId, revision],
+      );
       return 'done';
     }
     const t2 = performance.now();
     // A large pool is scored row by row inside the solve (ScoredPairs.rows): that time counts as scoring.
     const rowsMs = scored.pairs.rows?.ms ?? 0;
     // Breakdowns are explained while the proposals are written (storeProposals), not all up front.
-    const result = formatResult(scored.pairs, solution, null, { scoringMs: t1 - t0 + rowsMs, solveMs: t2 - t1 - rowsMs });
+    const result = formatResult(scored.pairs, solution, null, {
+      scoringMs: t1 - t0 + rowsMs,
+      solveMs: t2 - t1 - rowsMs,
+    });
     await this.progress(roundId, revision, 0.8, 'storing proposals');
 
     const stored = await em.transactional(async (tem) => {
-      const [current] = await rawQuery<{ status: string; revision: number }>(tem, `select status, revision from matching_round where id = ? for update`, [roundId]);
+      const [current] = await rawQuery<{ status: string; revision: number }>(
+        tem,
+        `select status, revision from matching_round where id = ? for update`,
+        [roundId],
+      );
       if (current.status !== 'running' || current.revision !== revision) return false;
-      await rawQuery(tem, `delete from pairing where round_id = ? and status in ${pairingStatusSql(PairingStatus.Proposed)}`, [roundId]);
+      await rawQuery(
+        tem,
+        `delete from pairing where round_id = ? and status in ${pairingStatusSql(PairingStatus.Proposed)}`,
+        [roundId],
+      );
       const storeStarted = performance.now();
-      await storeProposals(tem, { organizationId: program.organization.id, programId: program.id, roundId }, scored, solution);
+      await storeProposals(
+        tem,
+        { organizationId: program.organization.id, programId: program.id, roundId },
+        scored,
+        solution,
+      );
       const stats = {
         coachees: result.stats.coachees,
         coaches: result.stats.coaches,
@@ -203,12 +250,24 @@ export class RoundsService {
       await rawQuery(
         tem,
         `update matching_round set status = 'proposed', progress = 1, phase = null, stats = ?::jsonb, unmatched = ?::jsonb, finished_at = ? where id = ?`,
-        [JSON.stringify(stats), JSON.stringify(result.unmatched.map((u) => ({ coacheeId: u.coachee, reason: u.reason }))), this.clock.now(), roundId],
+        [
+          JSON.stringify(stats),
+          JSON.stringify(result.unmatched.map((u) => ({ coacheeId: u.coachee, reason: u.reason }))),
+          this.clock.now(),
+          roundId,
+        ],
       );
-      await recordRoundEvent(tem, 'round.proposed', roundId, { matched: result.matched, unmatched: result.unmatched.length }, this.clock.now());
+      await recordRoundEvent(
+        tem,
+        'round.proposed',
+        roundId,
+        { matched: result.matched, unmatched: result.unmatched.length },
+        this.clock.now(),
+      );
       return true;
     });
-    if (stored && program.autoPublish) await this.publish({ organizationId: program.organization.id, actor: 'system' }, roundId);
+    if (stored && program.autoPublish)
+      await this.publish({ organizationId: program.organization.id, actor: 'system' }, roundId);
     return stored ? 'done' : 'skipped';
   }
 
@@ -217,28 +276,52 @@ export class RoundsService {
     const command = parseCommand(pairOverrideSchema, input);
     // The pool is read with this pin, so a former pair (never proposed on its own) can be brought together on purpose.
     const pin = { coachee: command.coacheeId, coach: command.coachId };
-    return this.override(actor, roundId, command.revision, 'round.pinned', command, async (round, pool) => {
-      if (!pool.people.has(command.coacheeId) || !pool.instance.coachees.some((c) => c.id === command.coacheeId)) {
-        throw new ValidationError('this coachee is not in the round’s pool', [{ field: 'coacheeId', message: 'is not a coachee waiting for a coach in this program' }]);
-      }
-      if (!pool.free.has(command.coachId)) throw new ValidationError('this coach is not in the program', [{ field: 'coachId', message: 'is not an active coach of this program' }]);
-      const check = checkPair(pool.instance, command.coacheeId, command.coachId);
-      if (!check.allowed) throw new DomainError('conflict', 'pair_not_allowed', `this pair breaks a rule: ${check.reason}`, { reason: check.reason });
-      const pins = round.pins.filter((p) => p.coacheeId !== command.coacheeId);
-      const used = pins.filter((p) => p.coachId === command.coachId).length;
-      if (used >= (pool.free.get(command.coachId) ?? 0)) {
-        throw new DomainError('conflict', 'coach_full', 'this coach has no free capacity left for another pinned coachee', { reason: 'no-capacity' });
-      }
-      round.pins = [...pins, { coacheeId: command.coacheeId, coachId: command.coachId }];
-      round.exclusions = round.exclusions.filter((x) => !(x.coacheeId === command.coacheeId && x.coachId === command.coachId));
-    }, [pin]);
+    return this.override(
+      actor,
+      roundId,
+      command.revision,
+      'round.pinned',
+      command,
+      async (round, pool) => {
+        if (!pool.people.has(command.coacheeId) || !pool.instance.coachees.some((c) => c.id === command.coacheeId)) {
+          throw new ValidationError('this coachee is not in the round’s pool', [
+            { field: 'coacheeId', message: 'is not a coachee waiting for a coach in this program' },
+          ]);
+        }
+        if (!pool.free.has(command.coachId))
+          throw new ValidationError('this coach is not in the program', [
+            { field: 'coachId', message: 'is not an active coach of this program' },
+          ]);
+        const check = checkPair(pool.instance, command.coacheeId, command.coachId);
+        if (!check.allowed)
+          throw new DomainError('conflict', 'pair_not_allowed', `this pair breaks a rule: ${check.reason}`, {
+            reason: check.reason,
+          });
+        const pins = round.pins.filter((p) => p.coacheeId !== command.coacheeId);
+        const used = pins.filter((p) => p.coachId === command.coachId).length;
+        if (used >= (pool.free.get(command.coachId) ?? 0)) {
+          throw new DomainError(
+            'conflict',
+            'coach_full',
+            'this coach has no free capacity left for another pinned coachee',
+            { reason: 'no-capacity' },
+          );
+        }
+        round.pins = [...pins, { coacheeId: command.coacheeId, coachId: command.coachId }];
+        round.exclusions = round.exclusions.filter(
+          (x) => !(x.coacheeId === command.coacheeId && x.coachId === command.coachId),
+        );
+      },
+      [pin],
+    );
   }
 
   /** Removes a pin. */
   async unpin(actor: Actor, roundId: string, coacheeId: string, input: unknown): Promise<RoundView> {
     const command = parseCommand(roundRevisionSchema, input);
     return this.override(actor, roundId, command.revision, 'round.unpinned', { coacheeId }, async (round) => {
-      if (!round.pins.some((p) => p.coacheeId === coacheeId)) throw new NotFoundError('pin for coachee', coacheeId.slice(0, 64));
+      if (!round.pins.some((p) => p.coacheeId === coacheeId))
+        throw new NotFoundError('pin for coachee', coacheeId.slice(0, 64));
       round.pins = round.pins.filter((p) => p.coacheeId !== coacheeId);
     });
   }
@@ -247,7 +330,10 @@ export class RoundsService {
   async exclude(actor: Actor, roundId: string, input: unknown): Promise<RoundView> {
     const command = parseCommand(pairOverrideSchema, input);
     return this.override(actor, roundId, command.revision, 'round.excluded', command, async (round) => {
-      round.exclusions = [...round.exclusions.filter((x) => !(x.coacheeId === command.coacheeId && x.coachId === command.coachId)), { coacheeId: command.coacheeId, coachId: command.coachId }];
+      round.exclusions = [
+        ...round.exclusions.filter((x) => !(x.coacheeId === command.coacheeId && x.coachId === command.coachId)),
+        { coacheeId: command.coacheeId, coachId: command.coachId },
+      ];
       round.pins = round.pins.filter((p) => !(p.coacheeId === command.coacheeId && p.coachId === command.coachId));
     });
   }
@@ -257,9 +343,18 @@ export class RoundsService {
     const em = this.em.fork();
     const outcome = await em.transactional(async (tem) => {
       const round = await this.find(tem, actor.organizationId, roundId, true);
-      if (round.status === RoundStatus.Published) throw new ConflictError('round_published', 'this round was published already');
-      if (round.status !== RoundStatus.Proposed) throw new ConflictError('round_not_ready', `a round can be published once it is proposed; it is ${round.status}`);
-      const program = await tem.findOneOrFail(Program, { id: round.program.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (round.status === RoundStatus.Published)
+        throw new ConflictError('round_published', 'this round was published already');
+      if (round.status !== RoundStatus.Proposed)
+        throw new ConflictError(
+          'round_not_ready',
+          `a round can be published once it is proposed; it is ${round.status}`,
+        );
+      const program = await tem.findOneOrFail(
+        Program,
+        { id: round.program.id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
       // A coachee re-matched since the round ran keeps that pairing; their proposal is withdrawn. So is a proposal whose
       // coach or coachee left the pool while the round solved (paused, withdrawn, graduated): nobody is offered them.
       const now = this.clock.now();
@@ -297,7 +392,11 @@ export class RoundsService {
       }>(
         tem,
         PairingEvent.Publish,
-        { where: 'pr.round_id = ? and ce.id = pr.coach_id and cp.id = ce.person_id and ee.id = pr.coachee_id and ep.id = ee.person_id', bindings: [round.id] },
+        {
+          where:
+            'pr.round_id = ? and ce.id = pr.coach_id and cp.id = ce.person_id and ee.id = pr.coachee_id and ep.id = ee.person_id',
+          bindings: [round.id],
+        },
         {
           now,
           from: 'enrollment ce, person cp, enrollment ee, person ep',
@@ -307,18 +406,23 @@ export class RoundsService {
       );
       const written = await writeOffers(
         tem,
-        { organizationId: actor.organizationId, programName: program.name, skills: program.skills, offerTtl: program.offerTtl, appSecret: this.config.appSecret, now: this.clock.now() },
-        drafts.map(
-          (d): OfferDraft => ({
-            pairingId: d.pairing_id,
-            coachEmail: d.coach_email,
-            coachName: d.coach_name,
-            coachTimezone: d.coach_timezone,
-            coacheeName: d.coachee_name,
-            goals: d.goals,
-            breakdown: d.breakdown,
-          }),
-        ),
+        {
+          organizationId: actor.organizationId,
+          programName: program.name,
+          skills: program.skills,
+          offerTtl: program.offerTtl,
+          appSecret: this.config.appSecret,
+          now: this.clock.now(),
+        },
+        drafts.map((d): OfferDraft => ({
+          pairingId: d.pairing_id,
+          coachEmail: d.coach_email,
+          coachName: d.coach_name,
+          coachTimezone: d.coach_timezone,
+          coacheeName: d.coachee_name,
+          goals: d.goals,
+          breakdown: d.breakdown,
+        })),
       );
       // The coachees the round left unmatched go on the waiting list: offered the first free place that fits them.
       await rawQuery(
@@ -344,7 +448,8 @@ export class RoundsService {
       return { ...written, programId: program.id, offers: drafts.length, waitlist };
     });
     await sendAfterCommit(this.producer, `offer jobs of round ${roundId}`, outcome.messageIds, async () => {
-      if (outcome.offers > 0) await this.offers.scheduleOfferJobs(outcome.programId, outcome.expiresAt, outcome.remindAt);
+      if (outcome.offers > 0)
+        await this.offers.scheduleOfferJobs(outcome.programId, outcome.expiresAt, outcome.remindAt);
       await queueWaitlist(this.producer, outcome.waitlist);
     });
     return this.get(actor.organizationId, roundId);
@@ -362,14 +467,23 @@ export class RoundsService {
     const em = this.em.fork();
     const round = await em.transactional(async (tem) => {
       const round = await this.find(tem, actor.organizationId, roundId, true);
-      if (round.status === RoundStatus.Published) throw new ConflictError('round_published', 'a published round cannot be changed');
+      if (round.status === RoundStatus.Published)
+        throw new ConflictError('round_published', 'a published round cannot be changed');
       if (round.revision !== revision) {
-        throw new ConflictError('stale_revision', `someone changed this round meanwhile (revision ${round.revision}, you sent ${revision}); reload it`);
+        throw new ConflictError(
+          'stale_revision',
+          `someone changed this round meanwhile (revision ${round.revision}, you sent ${revision}); reload it`,
+        );
       }
-      if (round.status !== RoundStatus.Proposed) throw new ConflictError('round_not_ready', `a round can be changed once it is proposed; it is ${round.status}`);
+      if (round.status !== RoundStatus.Proposed)
+        throw new ConflictError('round_not_ready', `a round can be changed once it is proposed; it is ${round.status}`);
       const program = await tem.findOneOrFail(Program, { id: round.program.id });
       const coacheeIds = (
-        await rawQuery<{ coachee_id: string }>(tem, `select coachee_id from pairing where round_id = ? and status in ${pairingStatusSql(PairingStatus.Proposed)}`, [round.id])
+        await rawQuery<{ coachee_id: string }>(
+          tem,
+          `select coachee_id from pairing where round_id = ? and status in ${pairingStatusSql(PairingStatus.Proposed)}`,
+          [round.id],
+        )
       ).map((r) => r.coachee_id);
       const pool = await loadProgramPool(tem, program, {
         now: this.clock.now(),
@@ -381,7 +495,14 @@ export class RoundsService {
       round.revision += 1;
       round.status = RoundStatus.Queued;
       round.progress = 0;
-      tem.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action, subjectType: 'round', subjectId: round.id, data });
+      tem.create(AuditEvent, {
+        organization: actor.organizationId,
+        actor: actor.actor,
+        action,
+        subjectType: 'round',
+        subjectId: round.id,
+        data,
+      });
       await tem.flush();
       return round;
     });
@@ -390,16 +511,26 @@ export class RoundsService {
   }
 
   private async queueSolve(roundId: string, revision: number): Promise<void> {
-    await this.producer.afterCommit(`round ${roundId}`, () => this.producer.enqueue(JobName.MatchingRunRound, { roundId, revision }));
+    await this.producer.afterCommit(`round ${roundId}`, () =>
+      this.producer.enqueue(JobName.MatchingRunRound, { roundId, revision }),
+    );
   }
 
   private async progress(roundId: string, revision: number, progress: number, phase: string): Promise<void> {
-    await rawQuery(this.em.fork(), `update matching_round set progress = ?, phase = ? where id = ? and revision = ? and status = 'running'`, [progress, phase, roundId, revision]);
+    await rawQuery(
+      this.em.fork(),
+      `update matching_round set progress = ?, phase = ? where id = ? and revision = ? and status = 'running'`,
+      [progress, phase, roundId, revision],
+    );
   }
 
   private async find(em: EntityManager, organizationId: string, roundId: string, lock = false): Promise<MatchingRound> {
     if (!isUuid(roundId)) throw new NotFoundError('round', roundId.slice(0, 64));
-    const round = await em.findOne(MatchingRound, { id: roundId, organization: organizationId }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+    const round = await em.findOne(
+      MatchingRound,
+      { id: roundId, organization: organizationId },
+      lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {},
+    );
     if (!round) throw new NotFoundError('round', roundId);
     return round;
   }
@@ -421,7 +552,11 @@ function toRoundView(round: MatchingRound, names: Map<string, string>): RoundVie
     totalScore: round.stats?.totalScore ?? null,
     lowestScore: round.stats?.lowestScore ?? null,
     stats: round.stats ?? null,
-    unmatchedCoachees: round.unmatched.map((u) => ({ coacheeId: u.coacheeId, name: names.get(u.coacheeId) ?? '', reason: u.reason })),
+    unmatchedCoachees: round.unmatched.map((u) => ({
+      coacheeId: u.coacheeId,
+      name: names.get(u.coacheeId) ?? '',
+      reason: u.reason,
+    })),
     pins: round.pins,
     exclusions: round.exclusions,
     error: round.error ?? null,
@@ -432,7 +567,13 @@ function toRoundView(round: MatchingRound, names: Map<string, string>): RoundVie
 }
 
 /** A round's webhook event: its id, its program and its counts. */
-function recordRoundEvent(em: EntityManager, type: 'round.proposed' | 'round.published', roundId: string, counts: Record<string, number>, now: Date) {
+function recordRoundEvent(
+  em: EntityManager,
+  type: 'round.proposed' | 'round.published',
+  roundId: string,
+  counts: Record<string, number>,
+  now: Date,
+) {
   return recordWebhookEvents(
     em,
     type,

@@ -20,9 +20,18 @@ describe('SCIM protocol helpers', () => {
 
   it('turns a comparison into SQL with bind parameters only, escaping LIKE wildcards', () => {
     const term = (op: 'eq' | 'co' | 'pr', value: unknown, not = false) => ({ path: 'username', op, value, not });
-    expect(sqlComparison('p.email', term('eq', "X' or 1=1"), 'ci')).toEqual({ sql: 'lower(p.email) = ?', bindings: ["x' or 1=1"] });
-    expect(sqlComparison('p.email', term('co', '50%_\\'), 'ci')).toEqual({ sql: "lower(p.email) like ? escape '\\'", bindings: ['%50\\%\\_\\\\%'] });
-    expect(sqlComparison('p.email', term('pr', undefined, true), 'text')).toEqual({ sql: 'not coalesce(p.email is not null, false)', bindings: [] });
+    expect(sqlComparison('p.email', term('eq', "X' or 1=1"), 'ci')).toEqual({
+      sql: 'lower(p.email) = ?',
+      bindings: ["x' or 1=1"],
+    });
+    expect(sqlComparison('p.email', term('co', '50%_\\'), 'ci')).toEqual({
+      sql: "lower(p.email) like ? escape '\\'",
+      bindings: ['%50\\%\\_\\\\%'],
+    });
+    expect(sqlComparison('p.email', term('pr', undefined, true), 'text')).toEqual({
+      sql: 'not coalesce(p.email is not null, false)',
+      bindings: [],
+    });
     expect(() => sqlComparison('p.active', term('eq', 'yes'), 'boolean')).toThrow(/true or false/);
   });
 
@@ -40,7 +49,11 @@ describe('SCIM protocol helpers', () => {
       Operations: [
         { op: 'Replace', path: 'active', value: false },
         { op: 'replace', value: { active: true, displayName: 'X' } },
-        { op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: { value: 'm-1' } },
+        {
+          op: 'Add',
+          path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager',
+          value: { value: 'm-1' },
+        },
         { op: 'Remove', path: 'members[value eq "a"]' },
         { op: 'Remove', path: 'members[value eq "b\\"c"]' },
       ],

@@ -47,7 +47,11 @@ function kindOfStatus(status: number): ErrorKind {
 export function asScimError(err: unknown): unknown {
   if (err instanceof ScimError) return err;
   const e = err as { status?: unknown; scimType?: unknown; message?: unknown; name?: unknown };
-  if (err instanceof Error && typeof e.status === 'number' && (e.name === 'SCIMError' || typeof e.scimType === 'string')) {
+  if (
+    err instanceof Error &&
+    typeof e.status === 'number' &&
+    (e.name === 'SCIMError' || typeof e.scimType === 'string')
+  ) {
     return new ScimError(e.status, typeof e.scimType === 'string' ? e.scimType : undefined, String(e.message));
   }
   if (err instanceof TypeError && typeof e.message === 'string' && /attribute|schema|value|expected/i.test(e.message)) {
@@ -77,7 +81,11 @@ export function checkIfMatch(ifMatch: string | undefined, version: string): void
   const wanted = ifMatch.split(',').map((v) => v.trim());
   const bare = (v: string) => v.replace(/^W\//, '');
   if (!wanted.some((v) => bare(v) === bare(version))) {
-    throw new ScimError(412, undefined, `the resource changed: its version is ${version}, the request's If-Match is ${ifMatch.slice(0, 100)}`);
+    throw new ScimError(
+      412,
+      undefined,
+      `the resource changed: its version is ${version}, the request's If-Match is ${ifMatch.slice(0, 100)}`,
+    );
   }
 }
 
@@ -86,10 +94,14 @@ export function pageOf(query: Record<string, unknown>): { startIndex: number; co
   const number = (name: string, fallback: number): number => {
     const raw = query[name];
     if (raw === undefined || raw === '') return fallback;
-    if (typeof raw !== 'string' || !/^-?\d{1,9}$/.test(raw.trim())) throw new ScimError(400, 'invalidValue', `${name} must be a whole number`);
+    if (typeof raw !== 'string' || !/^-?\d{1,9}$/.test(raw.trim()))
+      throw new ScimError(400, 'invalidValue', `${name} must be a whole number`);
     return Number(raw);
   };
-  return { startIndex: Math.max(number('startIndex', 1), 1), count: Math.min(Math.max(number('count', SCIM_MAX_RESULTS), 0), SCIM_MAX_RESULTS) };
+  return {
+    startIndex: Math.max(number('startIndex', 1), 1),
+    count: Math.min(Math.max(number('count', SCIM_MAX_RESULTS), 0), SCIM_MAX_RESULTS),
+  };
 }
 
 /** The attributes `excludedAttributes` names, lower-cased (only `members` of a Group is acted on). */
@@ -100,7 +112,13 @@ export function excludedOf(query: Record<string, unknown>): Set<string> {
 
 /** A ListResponse message. */
 export function listResponse(resources: unknown[], totalResults: number, startIndex: number) {
-  return { schemas: [SCIM.listResponse], totalResults, startIndex, itemsPerPage: resources.length, Resources: resources };
+  return {
+    schemas: [SCIM.listResponse],
+    totalResults,
+    startIndex,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
 }
 
 /** One comparison of a filter: an attribute path (lower-case, dotted), an operator and its value. */
@@ -131,10 +149,17 @@ export async function parseFilter(expression: unknown): Promise<FilterTerm[][] |
         if (Array.isArray(value) && typeof value[0] === 'string') {
           const not = value[0].toLowerCase() === 'not';
           const [op, operand] = (not ? value.slice(1) : value) as [string, unknown];
-          if (!OPERATORS.has(String(op).toLowerCase())) throw new ScimError(400, 'invalidFilter', `the operator ${String(op).slice(0, 20)} is not supported`);
+          if (!OPERATORS.has(String(op).toLowerCase()))
+            throw new ScimError(400, 'invalidFilter', `the operator ${String(op).slice(0, 20)} is not supported`);
           terms.push({ path, op: String(op).toLowerCase() as FilterTerm['op'], value: operand, not });
-        } else if (value && typeof value === 'object' && !Array.isArray(value)) walk(value as Record<string, unknown>, `${path}.`);
-        else throw new ScimError(400, 'invalidFilter', 'this filter is not supported: use attribute comparisons joined by and / or');
+        } else if (value && typeof value === 'object' && !Array.isArray(value))
+          walk(value as Record<string, unknown>, `${path}.`);
+        else
+          throw new ScimError(
+            400,
+            'invalidFilter',
+            'this filter is not supported: use attribute comparisons joined by and / or',
+          );
       }
     };
     walk(branch, '');
@@ -143,17 +168,24 @@ export async function parseFilter(expression: unknown): Promise<FilterTerm[][] |
 }
 
 /** A SQL condition for one comparison of a column, with its bindings; `ci` compares lower-cased text. */
-export function sqlComparison(column: string, term: FilterTerm, kind: 'text' | 'ci' | 'boolean' | 'time'): { sql: string; bindings: unknown[] } {
+export function sqlComparison(
+  column: string,
+  term: FilterTerm,
+  kind: 'text' | 'ci' | 'boolean' | 'time',
+): { sql: string; bindings: unknown[] } {
   if (term.op === 'pr') return wrapNot(term, { sql: `${column} is not null`, bindings: [] });
   const value = term.value;
   if (kind === 'boolean') {
-    if (typeof value !== 'boolean' || (term.op !== 'eq' && term.op !== 'ne')) throw new ScimError(400, 'invalidFilter', `${term.path} takes eq or ne with true or false`);
+    if (typeof value !== 'boolean' || (term.op !== 'eq' && term.op !== 'ne'))
+      throw new ScimError(400, 'invalidFilter', `${term.path} takes eq or ne with true or false`);
     return wrapNot(term, { sql: `${column} ${term.op === 'eq' ? '=' : '<>'} ?`, bindings: [value] });
   }
-  if (typeof value !== 'string') throw new ScimError(400, 'invalidFilter', `${term.path} compares with a quoted string`);
+  if (typeof value !== 'string')
+    throw new ScimError(400, 'invalidFilter', `${term.path} compares with a quoted string`);
   if (kind === 'time') {
     const ops: Record<string, string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
-    if (!ops[term.op] || Number.isNaN(Date.parse(value))) throw new ScimError(400, 'invalidFilter', `${term.path} takes eq, ne, gt, ge, lt or le with a date-time`);
+    if (!ops[term.op] || Number.isNaN(Date.parse(value)))
+      throw new ScimError(400, 'invalidFilter', `${term.path} takes eq, ne, gt, ge, lt or le with a date-time`);
     return wrapNot(term, { sql: `${column} ${ops[term.op]} ?::timestamptz`, bindings: [value] });
   }
   const col = kind === 'ci' ? `lower(${column})` : column;
@@ -172,7 +204,10 @@ export function sqlComparison(column: string, term: FilterTerm, kind: 'text' | '
     case 'ew':
       return wrapNot(term, like(`%${escaped}`));
     default:
-      return wrapNot(term, { sql: `${col} ${{ gt: '>', ge: '>=', lt: '<', le: '<=' }[term.op]} ?`, bindings: [operand] });
+      return wrapNot(term, {
+        sql: `${col} ${{ gt: '>', ge: '>=', lt: '<', le: '<=' }[term.op]} ?`,
+        bindings: [operand],
+      });
   }
 }
 
@@ -214,14 +249,24 @@ export function matchesTerm(actual: unknown, term: FilterTerm, caseExact = false
  */
 export function normalizePatch(body: unknown): unknown {
   if (!body || typeof body !== 'object' || !Array.isArray((body as { Operations?: unknown }).Operations)) return body;
-  const bool = (v: unknown) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v);
+  const bool = (v: unknown) =>
+    typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v;
   const managerPath = /(^|:)manager$/i;
-  const Operations = ((body as { Operations: unknown[] }).Operations).flatMap((op) => {
+  const Operations = (body as { Operations: unknown[] }).Operations.flatMap((op) => {
     if (!op || typeof op !== 'object') return [op];
     const { op: name, path, value } = op as { op?: unknown; path?: unknown; value?: unknown };
     // Entra removes members by listing them as the value; RFC 7644 names each in the path.
-    if (typeof name === 'string' && name.toLowerCase() === 'remove' && typeof path === 'string' && path.trim().toLowerCase() === 'members' && Array.isArray(value)) {
-      return value.map((m) => ({ op: name, path: `members[value eq ${JSON.stringify(String((m as { value?: unknown } | null)?.value ?? ''))}]` }));
+    if (
+      typeof name === 'string' &&
+      name.toLowerCase() === 'remove' &&
+      typeof path === 'string' &&
+      path.trim().toLowerCase() === 'members' &&
+      Array.isArray(value)
+    ) {
+      return value.map((m) => ({
+        op: name,
+        path: `members[value eq ${JSON.stringify(String((m as { value?: unknown } | null)?.value ?? ''))}]`,
+      }));
     }
     return [rewrite(op, path, value)];
   });
@@ -229,7 +274,8 @@ export function normalizePatch(body: unknown): unknown {
 
   function rewrite(op: object, path: unknown, value: unknown): unknown {
     if (typeof path === 'string' && path.trim().toLowerCase() === 'active') return { ...op, value: bool(value) };
-    if (typeof path === 'string' && managerPath.test(path.trim()) && typeof value === 'string') return { ...op, value: { value } };
+    if (typeof path === 'string' && managerPath.test(path.trim()) && typeof value === 'string')
+      return { ...op, value: { value } };
     if (path === undefined && value && typeof value === 'object' && !Array.isArray(value)) {
       const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => {
         if (k.toLowerCase() === 'active') return [k, bool(v)];
@@ -243,10 +289,17 @@ export function normalizePatch(body: unknown): unknown {
 }
 
 /** Applies a PatchOp message to a resource with scimmy (which checks the operations against the schema). */
-export async function applyPatch(kind: 'User' | 'Group', resource: Record<string, unknown>, body: unknown): Promise<Record<string, unknown>> {
+export async function applyPatch(
+  kind: 'User' | 'Group',
+  resource: Record<string, unknown>,
+  body: unknown,
+): Promise<Record<string, unknown>> {
   return scimmy(async () => {
-    const message = new SCIMMY.Messages.PatchOp(normalizePatch(body) as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0]);
-    const instance = kind === 'User' ? new SCIMMY.Schemas.User(resource, 'out') : new SCIMMY.Schemas.Group(resource, 'out');
+    const message = new SCIMMY.Messages.PatchOp(
+      normalizePatch(body) as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0],
+    );
+    const instance =
+      kind === 'User' ? new SCIMMY.Schemas.User(resource, 'out') : new SCIMMY.Schemas.Group(resource, 'out');
     // scimmy answers nothing when the operations changed nothing (a rename to the same name): the resource as it was.
     const patched = (await message.apply(instance as never)) as Record<string, unknown> | undefined;
     return patched ? (JSON.parse(JSON.stringify(patched)) as Record<string, unknown>) : resource;
@@ -255,12 +308,16 @@ export async function applyPatch(kind: 'User' | 'Group', resource: Record<string
 
 /** Validates an inbound User or Group (POST, PUT) against its schema with scimmy: types, required attributes, mutability. */
 export async function validateInbound(kind: 'User' | 'Group', body: unknown): Promise<Record<string, unknown>> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ScimError(400, 'invalidSyntax', `the body must be a SCIM ${kind} object`);
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new ScimError(400, 'invalidSyntax', `the body must be a SCIM ${kind} object`);
   return scimmy(() => {
     const schemas = (body as { schemas?: unknown }).schemas;
     // Some clients leave `schemas` out; scimmy needs it, and its absence says nothing a caller meant.
-    const withSchemas = Array.isArray(schemas) ? body : { ...body, schemas: [kind === 'User' ? SCIM.user : SCIM.group] };
-    const instance = kind === 'User' ? new SCIMMY.Schemas.User(withSchemas, 'in') : new SCIMMY.Schemas.Group(withSchemas, 'in');
+    const withSchemas = Array.isArray(schemas)
+      ? body
+      : { ...body, schemas: [kind === 'User' ? SCIM.user : SCIM.group] };
+    const instance =
+      kind === 'User' ? new SCIMMY.Schemas.User(withSchemas, 'in') : new SCIMMY.Schemas.Group(withSchemas, 'in');
     return JSON.parse(JSON.stringify(instance)) as Record<string, unknown>;
   });
 }
@@ -277,7 +334,12 @@ export function serviceProviderConfig(publicUrl: string) {
     sort: { supported: false },
     etag: { supported: true },
     authenticationSchemes: [
-      { type: 'oauthbearertoken', name: 'Bearer token', description: 'A SCIM token an admin created in Tandem (Authorization: Bearer tdmscim_...)', primary: true },
+      {
+        type: 'oauthbearertoken',
+        name: 'Bearer token',
+        description: 'A SCIM token an admin created in Tandem (Authorization: Bearer tdmscim_...)',
+        primary: true,
+      },
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${publicUrl}${SCIM_BASE}/ServiceProviderConfig` },
   };

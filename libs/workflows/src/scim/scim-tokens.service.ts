@@ -24,7 +24,9 @@ export interface ScimTokenView {
 const TOKEN_PREFIX = 'tdmscim';
 
 /** The body of POST /api/v1/scim-tokens: a name that says which identity provider holds the token. */
-export const scimTokenSchema = z.object({ name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters') }).strict();
+export const scimTokenSchema = z
+  .object({ name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters') })
+  .strict();
 
 /**
  * The bearer tokens identity providers present to `/scim/v2`: created by an admin (shown once, only the SHA-256 hash
@@ -39,14 +41,27 @@ export class ScimTokensService {
     const { name } = parseCommand(scimTokenSchema, input);
     const em = this.em.fork();
     const token = newSecret(TOKEN_PREFIX);
-    const row = em.create(ScimToken, { organization: actor.organizationId, name, tokenHash: hashSecret(token), prefix: token.slice(0, 14) });
-    em.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action: 'scim-token.created', subjectType: 'scim-token', subjectId: row.id });
+    const row = em.create(ScimToken, {
+      organization: actor.organizationId,
+      name,
+      tokenHash: hashSecret(token),
+      prefix: token.slice(0, 14),
+    });
+    em.create(AuditEvent, {
+      organization: actor.organizationId,
+      actor: actor.actor,
+      action: 'scim-token.created',
+      subjectType: 'scim-token',
+      subjectId: row.id,
+    });
     await em.flush();
     return { ...view(row), token };
   }
 
   async list(organizationId: string): Promise<ScimTokenView[]> {
-    const rows = await this.em.fork().find(ScimToken, { organization: organizationId }, { orderBy: { createdAt: 'asc' } });
+    const rows = await this.em
+      .fork()
+      .find(ScimToken, { organization: organizationId }, { orderBy: { createdAt: 'asc' } });
     return rows.map(view);
   }
 
@@ -58,7 +73,13 @@ export class ScimTokensService {
     if (!row) throw new NotFoundError('SCIM token', id);
     if (!row.revokedAt) {
       row.revokedAt = new Date();
-      em.create(AuditEvent, { organization: actor.organizationId, actor: actor.actor, action: 'scim-token.revoked', subjectType: 'scim-token', subjectId: row.id });
+      em.create(AuditEvent, {
+        organization: actor.organizationId,
+        actor: actor.actor,
+        action: 'scim-token.revoked',
+        subjectType: 'scim-token',
+        subjectId: row.id,
+      });
       await em.flush();
     }
     return view(row);
@@ -80,5 +101,12 @@ export class ScimTokensService {
 }
 
 function view(row: ScimToken): ScimTokenView {
-  return { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt ?? null, revokedAt: row.revokedAt ?? null };
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt ?? null,
+    revokedAt: row.revokedAt ?? null,
+  };
 }

@@ -114,10 +114,26 @@ export class ScimService {
   async owns(organizationId: string, kind: 'Users' | 'Groups', id: string): Promise<boolean> {
     if (kind === 'Users') {
       if (!isUuid(id)) return false;
-      return (await rawQuery(this.em.fork(), `select 1 from person p where p.id = ? and p.organization_id = ? and ${VISIBLE}`, [id, organizationId])).length > 0;
+      return (
+        (
+          await rawQuery(
+            this.em.fork(),
+            `select 1 from person p where p.id = ? and p.organization_id = ? and ${VISIBLE}`,
+            [id, organizationId],
+          )
+        ).length > 0
+      );
     }
     const match = GROUP_ID.exec(id);
-    return !!match && (await rawQuery(this.em.fork(), `select 1 from program where id = ? and organization_id = ?`, [match[2], organizationId])).length > 0;
+    return (
+      !!match &&
+      (
+        await rawQuery(this.em.fork(), `select 1 from program where id = ? and organization_id = ?`, [
+          match[2],
+          organizationId,
+        ])
+      ).length > 0
+    );
   }
 
   // ---- Users
@@ -136,20 +152,42 @@ export class ScimService {
       bindings.push(...branches.flatMap((b) => b.bindings));
     }
     const em = this.em.fork();
-    const [{ total }] = await rawQuery<{ total: number }>(em, `select count(*)::int as total from person p where ${where.join(' and ')}`, bindings);
-    const rows = count === 0 ? [] : await rawQuery<PersonRow>(em, `${PERSON_SELECT} where ${where.join(' and ')} order by p.created_at, p.id limit ? offset ?`, [...bindings, count, startIndex - 1]);
-    return listResponse(rows.map((r) => this.userResource(r)), total, startIndex);
+    const [{ total }] = await rawQuery<{ total: number }>(
+      em,
+      `select count(*)::int as total from person p where ${where.join(' and ')}`,
+      bindings,
+    );
+    const rows =
+      count === 0
+        ? []
+        : await rawQuery<PersonRow>(
+            em,
+            `${PERSON_SELECT} where ${where.join(' and ')} order by p.created_at, p.id limit ? offset ?`,
+            [...bindings, count, startIndex - 1],
+          );
+    return listResponse(
+      rows.map((r) => this.userResource(r)),
+      total,
+      startIndex,
+    );
   }
 
   private userCondition(term: FilterTerm): { sql: string; bindings: unknown[] } {
     if (term.path === 'emails.type') {
       // Tandem keeps one email, the work one.
-      if (term.op !== 'eq' || typeof term.value !== 'string') throw new ScimError(400, 'invalidFilter', 'emails.type takes eq');
+      if (term.op !== 'eq' || typeof term.value !== 'string')
+        throw new ScimError(400, 'invalidFilter', 'emails.type takes eq');
       return { sql: (term.value.toLowerCase() === 'work') !== term.not ? 'true' : 'false', bindings: [] };
     }
-    if (term.path === 'emails.primary') return { sql: (term.value === true) !== term.not ? 'true' : 'false', bindings: [] };
+    if (term.path === 'emails.primary')
+      return { sql: (term.value === true) !== term.not ? 'true' : 'false', bindings: [] };
     const attribute = USER_FILTER[term.path];
-    if (!attribute) throw new ScimError(400, 'invalidFilter', `filtering on ${term.path.slice(0, 80)} is not supported; use userName, externalId, displayName, emails.value, active or id`);
+    if (!attribute)
+      throw new ScimError(
+        400,
+        'invalidFilter',
+        `filtering on ${term.path.slice(0, 80)} is not supported; use userName, externalId, displayName, emails.value, active or id`,
+      );
     return sqlComparison(attribute.column, term, attribute.kind);
   }
 
@@ -168,7 +206,8 @@ export class ScimService {
         `select id, (scim_provisioned_at is not null and scim_deleted_at is null) as managed from person where organization_id = ? and email = ? for update`,
         [principal.organizationId, input.email],
       );
-      if (existing?.managed) throw new ScimError(409, 'uniqueness', `a user with the email ${input.email} exists already`);
+      if (existing?.managed)
+        throw new ScimError(409, 'uniqueness', `a user with the email ${input.email} exists already`);
       await this.externalIdFree(tem, principal.organizationId, input.externalId, existing?.id ?? null);
       let id: string;
       if (existing) {
@@ -180,11 +219,28 @@ export class ScimService {
           tem,
           `insert into person (id, organization_id, email, name, department, manager_email, timezone, locale, active, scim_external_id, scim_user_name, scim_provisioned_at)
            values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) returning id`,
-          [principal.organizationId, input.email, input.name, input.department, input.managerEmail, input.timezone, input.locale, input.active, input.externalId, storedUserName(input)],
+          [
+            principal.organizationId,
+            input.email,
+            input.name,
+            input.department,
+            input.managerEmail,
+            input.timezone,
+            input.locale,
+            input.active,
+            input.externalId,
+            storedUserName(input),
+          ],
         );
         id = row.id;
       }
-      tem.create(AuditEvent, { organization: principal.organizationId, actor: actor.actor, action: existing ? 'person.claimed' : 'person.provisioned', subjectType: 'person', subjectId: id });
+      tem.create(AuditEvent, {
+        organization: principal.organizationId,
+        actor: actor.actor,
+        action: existing ? 'person.claimed' : 'person.provisioned',
+        subjectType: 'person',
+        subjectId: id,
+      });
       await tem.flush();
       return id;
     });
@@ -216,8 +272,18 @@ export class ScimService {
     checkIfMatch(ifMatch, versionOf(this.userResource(current)));
     const actor = actorOf(principal);
     await this.em.fork().transactional(async (tem) => {
-      await rawQuery(tem, `update person set active = false, scim_deleted_at = now(), updated_at = now() where id = ?`, [id]);
-      tem.create(AuditEvent, { organization: principal.organizationId, actor: actor.actor, action: 'person.deprovisioned', subjectType: 'person', subjectId: id });
+      await rawQuery(
+        tem,
+        `update person set active = false, scim_deleted_at = now(), updated_at = now() where id = ?`,
+        [id],
+      );
+      tem.create(AuditEvent, {
+        organization: principal.organizationId,
+        actor: actor.actor,
+        action: 'person.deprovisioned',
+        subjectType: 'person',
+        subjectId: id,
+      });
       await tem.flush();
     });
     await this.withdrawPerson(actor, id, 'the identity provider deleted the person');
@@ -229,19 +295,39 @@ export class ScimService {
     if (changed.length > 0) {
       await this.em.fork().transactional(async (tem) => {
         if (input.email !== current.email) {
-          const [taken] = await rawQuery(tem, `select 1 from person where organization_id = ? and email = ? and id <> ?`, [principal.organizationId, input.email, current.id]);
+          const [taken] = await rawQuery(
+            tem,
+            `select 1 from person where organization_id = ? and email = ? and id <> ?`,
+            [principal.organizationId, input.email, current.id],
+          );
           if (taken) throw new ScimError(409, 'uniqueness', `another person has the email ${input.email}`);
         }
         await this.externalIdFree(tem, principal.organizationId, input.externalId, current.id);
         await this.writePerson(tem, current.id, input);
-        const action = current.active && !input.active ? 'person.deactivated' : !current.active && input.active ? 'person.reactivated' : 'person.updated';
+        const action =
+          current.active && !input.active
+            ? 'person.deactivated'
+            : !current.active && input.active
+              ? 'person.reactivated'
+              : 'person.updated';
         // The fields' names, never their values.
-        tem.create(AuditEvent, { organization: principal.organizationId, actor: actor.actor, action, subjectType: 'person', subjectId: current.id, data: { fields: changed } });
+        tem.create(AuditEvent, {
+          organization: principal.organizationId,
+          actor: actor.actor,
+          action,
+          subjectType: 'person',
+          subjectId: current.id,
+          data: { fields: changed },
+        });
         await tem.flush();
       });
     } else {
       // A person an import created, found by a filter and written to: the identity provider manages them from now on.
-      await rawQuery(this.em.fork(), `update person set scim_provisioned_at = now() where id = ? and scim_provisioned_at is null`, [current.id]);
+      await rawQuery(
+        this.em.fork(),
+        `update person set scim_provisioned_at = now() where id = ? and scim_provisioned_at is null`,
+        [current.id],
+      );
     }
     // Also when nothing changed: a deactivation cut short before its withdrawals is finished by the retry.
     if (!input.active) await this.withdrawPerson(actor, current.id, 'the identity provider deactivated the person');
@@ -254,25 +340,53 @@ export class ScimService {
       `update person set email = ?, name = ?, department = ?, manager_email = ?, timezone = ?, locale = ?, active = ?, scim_external_id = ?, scim_user_name = ?,
               scim_provisioned_at = coalesce(scim_provisioned_at, now()), updated_at = now()
         where id = ?`,
-      [input.email, input.name, input.department, input.managerEmail, input.timezone, input.locale, input.active, input.externalId, storedUserName(input), id],
+      [
+        input.email,
+        input.name,
+        input.department,
+        input.managerEmail,
+        input.timezone,
+        input.locale,
+        input.active,
+        input.externalId,
+        storedUserName(input),
+        id,
+      ],
     );
   }
 
-  private async externalIdFree(em: EntityManager, organizationId: string, externalId: string | null, selfId: string | null): Promise<void> {
+  private async externalIdFree(
+    em: EntityManager,
+    organizationId: string,
+    externalId: string | null,
+    selfId: string | null,
+  ): Promise<void> {
     if (externalId === null) return;
-    const [taken] = await rawQuery(em, `select 1 from person where organization_id = ? and scim_external_id = ? and id is distinct from ?`, [organizationId, externalId, selfId]);
+    const [taken] = await rawQuery(
+      em,
+      `select 1 from person where organization_id = ? and scim_external_id = ? and id is distinct from ?`,
+      [organizationId, externalId, selfId],
+    );
     if (taken) throw new ScimError(409, 'uniqueness', 'another user has this externalId');
   }
 
   /** Every enrollment of the person leaves its program (withdrawn, open offers withdrawn); history stays. */
   private async withdrawPerson(actor: Actor, personId: string, reason: string): Promise<void> {
-    const enrollments = await rawQuery<{ id: string }>(this.em.fork(), `select id from enrollment where person_id = ? order by created_at`, [personId]);
+    const enrollments = await rawQuery<{ id: string }>(
+      this.em.fork(),
+      `select id from enrollment where person_id = ? order by created_at`,
+      [personId],
+    );
     for (const enrollment of enrollments) await this.people.withdraw(actor, enrollment.id, `withdrawn: ${reason}`);
   }
 
   private async personRow(organizationId: string, id: string): Promise<PersonRow> {
     if (!isUuid(id)) throw new ScimError(404, undefined, `user ${id.slice(0, 64)} was not found`);
-    const [row] = await rawQuery<PersonRow>(this.em.fork(), `${PERSON_SELECT} where p.id = ? and p.organization_id = ? and ${VISIBLE}`, [id, organizationId]);
+    const [row] = await rawQuery<PersonRow>(
+      this.em.fork(),
+      `${PERSON_SELECT} where p.id = ? and p.organization_id = ? and ${VISIBLE}`,
+      [id, organizationId],
+    );
     if (!row) throw new ScimError(404, undefined, `user ${id} was not found`);
     return row;
   }
@@ -310,33 +424,46 @@ export class ScimService {
    * What a User resource says about the person, checked. `before` is the resource a PATCH started from: a name is taken
    * from what the operations changed (displayName, name.formatted, or the given and family names).
    */
-  private async userInput(organizationId: string, resource: Record<string, unknown>, current: PersonRow | null, before?: Record<string, unknown>): Promise<PersonInput> {
+  private async userInput(
+    organizationId: string,
+    resource: Record<string, unknown>,
+    current: PersonRow | null,
+    before?: Record<string, unknown>,
+  ): Promise<PersonInput> {
     const problems: string[] = [];
     const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
     const userName = str(resource.userName);
     if (!userName) problems.push('userName is required');
-    const emails = Array.isArray(resource.emails) ? (resource.emails as { value?: unknown; primary?: unknown; type?: unknown }[]) : [];
+    const emails = Array.isArray(resource.emails)
+      ? (resource.emails as { value?: unknown; primary?: unknown; type?: unknown }[])
+      : [];
     const chosen = emails.find((e) => e.primary === true) ?? emails.find((e) => e.type === 'work') ?? emails[0];
     const email = (str(chosen?.value) ?? (userName && EMAIL.test(userName) ? userName : undefined))?.toLowerCase();
-    if (!email || !EMAIL.test(email) || email.length > LIMITS.email) problems.push('emails (or a userName that is an email address) must hold an email address');
+    if (!email || !EMAIL.test(email) || email.length > LIMITS.email)
+      problems.push('emails (or a userName that is an email address) must hold an email address');
 
     const nameOf = (r: Record<string, unknown> | undefined) => {
       const n = (r?.name ?? {}) as { formatted?: unknown; givenName?: unknown; familyName?: unknown };
-      return { display: str(r?.displayName), formatted: str(n.formatted), parts: [str(n.givenName), str(n.familyName)].filter(Boolean).join(' ') || undefined };
+      return {
+        display: str(r?.displayName),
+        formatted: str(n.formatted),
+        parts: [str(n.givenName), str(n.familyName)].filter(Boolean).join(' ') || undefined,
+      };
     };
     const now = nameOf(resource);
     const was = nameOf(before);
     const name = before
-      ? (now.display !== was.display ? now.display : undefined) ??
+      ? ((now.display !== was.display ? now.display : undefined) ??
         (now.formatted !== was.formatted ? now.formatted : undefined) ??
         (now.parts !== was.parts ? now.parts : undefined) ??
-        current?.name
+        current?.name)
       : (now.display ?? now.formatted ?? now.parts ?? userName?.split('@')[0]);
     if (!name) problems.push('displayName or name is required');
     else if (name.length > LIMITS.name) problems.push(`the name must be at most ${LIMITS.name} characters`);
 
     const zone = str(resource.timezone);
-    if (zone && !isTimeZone(zone)) problems.push(`timezone "${zone.slice(0, 64)}" is not an IANA time zone such as Europe/Paris`);
+    if (zone && !isTimeZone(zone))
+      problems.push(`timezone "${zone.slice(0, 64)}" is not an IANA time zone such as Europe/Paris`);
     const timezone = zone ?? current?.timezone ?? 'UTC';
     // A language Tandem writes (en, de: de-DE counts as de) is kept; any other tag leaves the stored one, since
     // identity providers send a preferredLanguage for everyone and a language Tandem cannot write is no error.
@@ -346,12 +473,20 @@ export class ScimService {
 
     const extension = (resource[SCIM.enterprise] ?? {}) as { department?: unknown; manager?: unknown };
     const department = str(extension.department) ?? null;
-    if (department && department.length > LIMITS.department) problems.push(`department must be at most ${LIMITS.department} characters`);
-    const managerValue = str((extension.manager as { value?: unknown } | undefined)?.value ?? (typeof extension.manager === 'string' ? extension.manager : undefined));
+    if (department && department.length > LIMITS.department)
+      problems.push(`department must be at most ${LIMITS.department} characters`);
+    const managerValue = str(
+      (extension.manager as { value?: unknown } | undefined)?.value ??
+        (typeof extension.manager === 'string' ? extension.manager : undefined),
+    );
     let managerEmail: string | null = null;
     if (managerValue) {
       if (isUuid(managerValue)) {
-        const [manager] = await rawQuery<{ email: string }>(this.em.fork(), `select email from person p where p.id = ? and p.organization_id = ? and ${VISIBLE}`, [managerValue, organizationId]);
+        const [manager] = await rawQuery<{ email: string }>(
+          this.em.fork(),
+          `select email from person p where p.id = ? and p.organization_id = ? and ${VISIBLE}`,
+          [managerValue, organizationId],
+        );
         // A manager the identity provider has not provisioned (yet) is left out, not refused.
         managerEmail = manager?.email ?? null;
       } else if (EMAIL.test(managerValue)) managerEmail = managerValue.toLowerCase();
@@ -363,7 +498,17 @@ export class ScimService {
     const active = resource.active === undefined ? (current?.active ?? true) : resource.active;
     if (typeof active !== 'boolean') problems.push('active must be true or false');
     if (problems.length > 0) throw new ScimError(400, 'invalidValue', problems.join('; '));
-    return { email: email!, userName: userName!, name: name!, department, managerEmail, timezone, locale, active: active as boolean, externalId };
+    return {
+      email: email!,
+      userName: userName!,
+      name: name!,
+      department,
+      managerEmail,
+      timezone,
+      locale,
+      active: active as boolean,
+      externalId,
+    };
   }
 
   // ---- Groups
@@ -375,8 +520,12 @@ export class ScimService {
     const groups = await this.groupRows(principal.organizationId);
     const resources = [];
     for (const group of groups) resources.push(await this.groupResource(group));
-    const matching = filter ? resources.filter((g) => filter.some((terms) => terms.every((term) => groupMatches(g, term)))) : resources;
-    const page = matching.slice(startIndex - 1, startIndex - 1 + count).map((g) => (excluded.has('members') ? withoutMembers(g) : g));
+    const matching = filter
+      ? resources.filter((g) => filter.some((terms) => terms.every((term) => groupMatches(g, term))))
+      : resources;
+    const page = matching
+      .slice(startIndex - 1, startIndex - 1 + count)
+      .map((g) => (excluded.has('members') ? withoutMembers(g) : g));
     return listResponse(page, matching.length, startIndex);
   }
 
@@ -397,7 +546,11 @@ export class ScimService {
     const group = groups.find((g) => groupName(g).toLowerCase() === displayName.toLowerCase());
     if (!group) {
       const names = groups.map(groupName).slice(0, 10);
-      throw new ScimError(400, 'invalidValue', `no program has the group "${displayName.slice(0, 200)}": a group is named "<program> coaches" or "<program> coachees"${names.length ? `, such as ${names.map((n) => `"${n}"`).join(', ')}` : '; create the program in Tandem first'}`);
+      throw new ScimError(
+        400,
+        'invalidValue',
+        `no program has the group "${displayName.slice(0, 200)}": a group is named "<program> coaches" or "<program> coachees"${names.length ? `, such as ${names.map((n) => `"${n}"`).join(', ')}` : '; create the program in Tandem first'}`,
+      );
     }
     await this.setMembers(principal, group, memberIds(inbound.members), 'add');
     return this.groupResource(group);
@@ -426,13 +579,25 @@ export class ScimService {
   }
 
   private sameName(group: GroupRow, displayName: unknown): void {
-    if (displayName !== undefined && (typeof displayName !== 'string' || displayName.trim().toLowerCase() !== groupName(group).toLowerCase())) {
-      throw new ScimError(400, 'mutability', `a program's group keeps its name ("${groupName(group)}"); rename the program in Tandem`);
+    if (
+      displayName !== undefined &&
+      (typeof displayName !== 'string' || displayName.trim().toLowerCase() !== groupName(group).toLowerCase())
+    ) {
+      throw new ScimError(
+        400,
+        'mutability',
+        `a program's group keeps its name ("${groupName(group)}"); rename the program in Tandem`,
+      );
     }
   }
 
   /** Enrolls the members added (intake's rules) and withdraws the members removed (the leave path), one by one. */
-  private async setMembers(principal: ScimPrincipal, group: GroupRow, wanted: string[], mode: 'add' | 'replace'): Promise<void> {
+  private async setMembers(
+    principal: ScimPrincipal,
+    group: GroupRow,
+    wanted: string[],
+    mode: 'add' | 'replace',
+  ): Promise<void> {
     const actor = actorOf(principal);
     const unique = [...new Set(wanted)];
     const bad = unique.filter((id) => !isUuid(id));
@@ -442,7 +607,15 @@ export class ScimService {
       [principal.organizationId, unique.filter((id) => isUuid(id))],
     );
     const unknown = [...bad, ...unique.filter((id) => isUuid(id) && !known.some((k) => k.id === id))];
-    if (unknown.length > 0) throw new ScimError(400, 'invalidValue', `members must be users of this organization; unknown: ${unknown.slice(0, 5).map((u) => u.slice(0, 64)).join(', ')}`);
+    if (unknown.length > 0)
+      throw new ScimError(
+        400,
+        'invalidValue',
+        `members must be users of this organization; unknown: ${unknown
+          .slice(0, 5)
+          .map((u) => u.slice(0, 64))
+          .join(', ')}`,
+      );
     const members = await this.memberRows(group);
     const present = new Set(members.map((m) => m.person_id));
     for (const person of known) {
@@ -451,26 +624,45 @@ export class ScimService {
       try {
         await this.intake.enrollPerson(actor, group.programId, person.id, group.role);
       } catch (err) {
-        if (err instanceof DomainError && err.code === 'enrolled_in_other_role') throw new ScimError(409, 'uniqueness', err.message);
+        if (err instanceof DomainError && err.code === 'enrolled_in_other_role')
+          throw new ScimError(409, 'uniqueness', err.message);
         throw err;
       }
     }
     if (mode === 'replace') {
       const keep = new Set(unique);
       for (const member of members) {
-        if (!keep.has(member.person_id)) await this.people.withdraw(actor, member.enrollment_id, `withdrawn: the identity provider removed the person from ${groupName(group)}`);
+        if (!keep.has(member.person_id))
+          await this.people.withdraw(
+            actor,
+            member.enrollment_id,
+            `withdrawn: the identity provider removed the person from ${groupName(group)}`,
+          );
       }
     }
   }
 
   private async groupRows(organizationId: string): Promise<GroupRow[]> {
-    const programs = await rawQuery<{ id: string; name: string; created_at: Date }>(this.em.fork(), `select id, name, created_at from program where organization_id = ? order by created_at, id`, [organizationId]);
-    return programs.flatMap((p) => (['coach', 'coachee'] as const).map((role) => ({ programId: p.id, programName: p.name, role, createdAt: p.created_at })));
+    const programs = await rawQuery<{ id: string; name: string; created_at: Date }>(
+      this.em.fork(),
+      `select id, name, created_at from program where organization_id = ? order by created_at, id`,
+      [organizationId],
+    );
+    return programs.flatMap((p) =>
+      (['coach', 'coachee'] as const).map((role) => ({
+        programId: p.id,
+        programName: p.name,
+        role,
+        createdAt: p.created_at,
+      })),
+    );
   }
 
   private async groupRow(organizationId: string, id: string): Promise<GroupRow> {
     const match = GROUP_ID.exec(id);
-    const group = match ? (await this.groupRows(organizationId)).find((g) => g.programId === match[2] && ROLE_WORD[g.role] === match[1]) : undefined;
+    const group = match
+      ? (await this.groupRows(organizationId)).find((g) => g.programId === match[2] && ROLE_WORD[g.role] === match[1])
+      : undefined;
     if (!group) throw new ScimError(404, undefined, `group ${id.slice(0, 80)} was not found`);
     return group;
   }
@@ -492,9 +684,16 @@ export class ScimService {
       schemas: [SCIM.group],
       id,
       displayName: groupName(group),
-      members: members.map((m) => ({ value: m.person_id, $ref: `${this.base()}/Users/${m.person_id}`, display: m.name })),
+      members: members.map((m) => ({
+        value: m.person_id,
+        $ref: `${this.base()}/Users/${m.person_id}`,
+        display: m.name,
+      })),
     };
-    const lastModified = members.reduce((latest, m) => Math.max(latest, new Date(m.updated_at).getTime()), new Date(group.createdAt).getTime());
+    const lastModified = members.reduce(
+      (latest, m) => Math.max(latest, new Date(m.updated_at).getTime()),
+      new Date(group.createdAt).getTime(),
+    );
     resource.meta = {
       resourceType: 'Group',
       created: new Date(group.createdAt).toISOString(),
@@ -513,7 +712,15 @@ export class ScimService {
   /** What the console shows: the people SCIM created or claimed, and the organization's audit of SCIM's changes. */
   async provisioned(organizationId: string, limit = 100) {
     const em = this.em.fork();
-    const people = await rawQuery<{ id: string; name: string; email: string; active: boolean; deleted: boolean; provisioned_at: Date; enrollments: number }>(
+    const people = await rawQuery<{
+      id: string;
+      name: string;
+      email: string;
+      active: boolean;
+      deleted: boolean;
+      provisioned_at: Date;
+      enrollments: number;
+    }>(
       em,
       `select p.id, p.name, p.email, p.active, p.scim_deleted_at is not null as deleted, p.scim_provisioned_at as provisioned_at,
               (select count(*)::int from enrollment e where e.person_id = p.id and e.status = 'active') as enrollments
@@ -521,7 +728,11 @@ export class ScimService {
         order by p.scim_provisioned_at desc, p.id limit ?`,
       [organizationId, limit],
     );
-    const [{ total }] = await rawQuery<{ total: number }>(em, `select count(*)::int as total from person where organization_id = ? and scim_provisioned_at is not null`, [organizationId]);
+    const [{ total }] = await rawQuery<{ total: number }>(
+      em,
+      `select count(*)::int as total from person where organization_id = ? and scim_provisioned_at is not null`,
+      [organizationId],
+    );
     const changes = await rawQuery<{ action: string; subject_type: string; subject_id: string; created_at: Date }>(
       em,
       `select action, subject_type, subject_id, created_at from audit_event where organization_id = ? and actor like 'scim:%' order by created_at desc, id desc limit 50`,
@@ -563,7 +774,8 @@ function memberIds(members: unknown): string[] {
   if (!Array.isArray(members)) throw new ScimError(400, 'invalidValue', 'members must be a list');
   return members.map((m) => {
     const value = (m as { value?: unknown } | null)?.value;
-    if (typeof value !== 'string' || value.trim() === '') throw new ScimError(400, 'invalidValue', 'each member needs a value: the id of a user');
+    if (typeof value !== 'string' || value.trim() === '')
+      throw new ScimError(400, 'invalidValue', 'each member needs a value: the id of a user');
     return value.trim();
   });
 }
@@ -586,6 +798,10 @@ function groupMatches(group: Record<string, unknown>, term: FilterTerm): boolean
     case 'members.value':
       return matchesTerm(members, term, true);
     default:
-      throw new ScimError(400, 'invalidFilter', `filtering groups on ${term.path.slice(0, 80)} is not supported; use displayName, id or members.value`);
+      throw new ScimError(
+        400,
+        'invalidFilter',
+        `filtering groups on ${term.path.slice(0, 80)} is not supported; use displayName, id or members.value`,
+      );
   }
 }

@@ -7,10 +7,28 @@ import { webhookBackoffMs } from './webhook-delivery.service';
 
 describe('webhook addresses', () => {
   it('knows loopback, private, link-local, shared, multicast and unspecified networks, in IPv4 and IPv6', () => {
-    for (const ip of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'not-an-ip']) {
+    for (const ip of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '::1',
+      '::',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      'not-an-ip',
+    ]) {
       expect([ip, isPrivateAddress(ip)]).toEqual([ip, true]);
     }
-    for (const ip of ['8.8.8.8', '172.32.0.1', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) expect([ip, isPrivateAddress(ip)]).toEqual([ip, false]);
+    for (const ip of ['8.8.8.8', '172.32.0.1', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])
+      expect([ip, isPrivateAddress(ip)]).toEqual([ip, false]);
   });
 
   it('refuses URLs that are not https, hold credentials or name a private host, unless the install allows private networks', () => {
@@ -19,8 +37,18 @@ describe('webhook addresses', () => {
     expect(webhookUrlProblem('https://a:b@hooks.example.com/', false)).toMatch(/user name or password/);
     expect(webhookUrlProblem('https://hooks.example.com/#x', false)).toMatch(/fragment/);
     expect(webhookUrlProblem('nope', false)).toMatch(/absolute URL/);
-    for (const url of ['https://127.0.0.1/', 'https://localhost/', 'https://api.localhost/', 'https://[::1]/', 'https://10.0.0.5/', 'https://169.254.169.254/latest/meta-data']) {
-      expect([url, webhookUrlProblem(url, false)]).toEqual([url, 'must be a public address: loopback and private networks are refused']);
+    for (const url of [
+      'https://127.0.0.1/',
+      'https://localhost/',
+      'https://api.localhost/',
+      'https://[::1]/',
+      'https://10.0.0.5/',
+      'https://169.254.169.254/latest/meta-data',
+    ]) {
+      expect([url, webhookUrlProblem(url, false)]).toEqual([
+        url,
+        'must be a public address: loopback and private networks are refused',
+      ]);
       expect(webhookUrlProblem(url, true)).toBeUndefined();
     }
     expect(webhookUrlProblem('http://127.0.0.1:8080/hook', true)).toBeUndefined();
@@ -36,10 +64,14 @@ describe('webhook addresses', () => {
     const port = (server.address() as AddressInfo).port;
     const send = (allowPrivate: boolean) =>
       new Promise<string>((resolve) => {
-        const req = request(`http://localhost:${port}/`, { lookup: guardedLookup(allowPrivate) as never, family: 4 }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(`status ${res.statusCode}`));
-        });
+        const req = request(
+          `http://localhost:${port}/`,
+          { lookup: guardedLookup(allowPrivate) as never, family: 4 },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(`status ${res.statusCode}`));
+          },
+        );
         req.on('error', (err) => resolve(err instanceof PrivateAddressError ? 'refused' : `error ${err.message}`));
         req.end();
       });
@@ -67,7 +99,9 @@ describe('webhook secrets and retries', () => {
     const [version, iv, tag, data] = stored.split('.');
     const bytes = Buffer.from(data, 'base64url');
     bytes[5] ^= 1;
-    expect(() => decryptWebhookSecret('a'.repeat(40), [version, iv, tag, bytes.toString('base64url')].join('.'))).toThrow();
+    expect(() =>
+      decryptWebhookSecret('a'.repeat(40), [version, iv, tag, bytes.toString('base64url')].join('.')),
+    ).toThrow();
   });
 
   it('doubles the wait per attempt up to an hour, so a day holds about thirty attempts', () => {

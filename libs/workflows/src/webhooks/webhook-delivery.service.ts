@@ -73,35 +73,56 @@ export class WebhookDeliveryService {
     );
     if (!claimed) return;
     const started = Date.now();
-    const answer: Answer = claimed.enabled ? await this.send(claimed, now) : { statusCode: null, response: 'the endpoint is disabled' };
+    const answer: Answer = claimed.enabled
+      ? await this.send(claimed, now)
+      : { statusCode: null, response: 'the endpoint is disabled' };
     const delivered = answer.statusCode !== null && answer.statusCode >= 200 && answer.statusCode < 300;
     const givesUp = !delivered && (!claimed.enabled || nextAt.getTime() > new Date(claimed.give_up_at).getTime());
     await em.transactional(async (tem) => {
-      await rawQuery(tem, `insert into webhook_attempt (id, delivery_id, attempt, at, status_code, response, duration_ms) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) on conflict do nothing`, [
-        claimed.id,
-        attempt,
-        now,
-        answer.statusCode,
-        answer.response,
-        Date.now() - started,
-      ]);
-      if (delivered) await rawQuery(tem, `update webhook_delivery set status = ?, delivered_at = ? where id = ?`, [WebhookDeliveryStatus.Delivered, now, claimed.id]);
-      else if (givesUp) await rawQuery(tem, `update webhook_delivery set status = ? where id = ?`, [WebhookDeliveryStatus.Failed, claimed.id]);
+      await rawQuery(
+        tem,
+        `insert into webhook_attempt (id, delivery_id, attempt, at, status_code, response, duration_ms) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?) on conflict do nothing`,
+        [claimed.id, attempt, now, answer.statusCode, answer.response, Date.now() - started],
+      );
+      if (delivered)
+        await rawQuery(tem, `update webhook_delivery set status = ?, delivered_at = ? where id = ?`, [
+          WebhookDeliveryStatus.Delivered,
+          now,
+          claimed.id,
+        ]);
+      else if (givesUp)
+        await rawQuery(tem, `update webhook_delivery set status = ? where id = ?`, [
+          WebhookDeliveryStatus.Failed,
+          claimed.id,
+        ]);
     });
     if (!delivered && !givesUp) {
-      await this.producer.afterCommit('the next webhook attempt', () => this.producer.enqueueAt(JobName.WebhooksDeliver, [{ payload: { deliveryId, attempt: attempt + 1 }, dueAt: nextAt }]));
+      await this.producer.afterCommit('the next webhook attempt', () =>
+        this.producer.enqueueAt(JobName.WebhooksDeliver, [
+          { payload: { deliveryId, attempt: attempt + 1 }, dueAt: nextAt },
+        ]),
+      );
     }
   }
 
   /** One signed POST; never follows a redirect, never reaches a private address the install does not allow. */
   private send(claimed: Claimed, now: Date): Promise<Answer> {
-    const link = claimed.program_id ? `${this.config.publicUrl}/console/programs/${claimed.program_id}` : `${this.config.publicUrl}/console`;
+    const link = claimed.program_id
+      ? `${this.config.publicUrl}/console/programs/${claimed.program_id}`
+      : `${this.config.publicUrl}/console`;
     const body = webhookBody(claimed.format, claimed.payload, { programName: claimed.program_name ?? undefined, link });
     let signature: string;
     try {
-      signature = new Webhook(decryptWebhookSecret(this.config.appSecret, claimed.secret_encrypted)).sign(claimed.event_id, now, body);
+      signature = new Webhook(decryptWebhookSecret(this.config.appSecret, claimed.secret_encrypted)).sign(
+        claimed.event_id,
+        now,
+        body,
+      );
     } catch {
-      return Promise.resolve({ statusCode: null, response: 'the signing secret cannot be read (APP_SECRET changed?): give the endpoint a new secret' });
+      return Promise.resolve({
+        statusCode: null,
+        response: 'the signing secret cannot be read (APP_SECRET changed?): give the endpoint a new secret',
+      });
     }
     const url = new URL(claimed.url);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -139,7 +160,10 @@ export class WebhookDeliveryService {
         },
       );
       // A receiver that answers slowly, a byte at a time, is cut off at the deadline like one that never answers.
-      const deadline = setTimeout(() => req.destroy(new Error(`no complete answer within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
+      const deadline = setTimeout(
+        () => req.destroy(new Error(`no complete answer within ${TIMEOUT_MS / 1000} s`)),
+        TIMEOUT_MS,
+      );
       req.on('error', (err) => {
         clearTimeout(deadline);
         this.logger.warn(`webhook delivery ${claimed.id} attempt failed: ${err.message}`);

@@ -23,7 +23,12 @@ export class WebhookDispatcher implements OnModuleInit, EventSubscriber {
   async afterTransactionCommit(args: TransactionEventArgs): Promise<void> {
     const ids = takeWrittenDeliveries(args.em as EntityManager);
     if (ids.length === 0) return;
-    await this.producer.afterCommit('webhook deliveries', () => this.producer.enqueueMany(JobName.WebhooksDeliver, ids.map((deliveryId) => ({ deliveryId, attempt: 1 }))));
+    await this.producer.afterCommit('webhook deliveries', () =>
+      this.producer.enqueueMany(
+        JobName.WebhooksDeliver,
+        ids.map((deliveryId) => ({ deliveryId, attempt: 1 })),
+      ),
+    );
   }
 
   async afterTransactionRollback(args: TransactionEventArgs): Promise<void> {

@@ -9,7 +9,10 @@ export const sweepWebhooks: Sweep = async ({ em, producer, now }) => {
     `select id, attempts from webhook_delivery where status = 'pending' and next_attempt_at < ?::timestamptz - make_interval(secs => ?) order by next_attempt_at limit ?`,
     [now, SWEEP_GRACE_SECONDS, SWEEP_BATCH],
   );
-  const revived = await producer.requeue(JobName.WebhooksDeliver, due.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 })));
+  const revived = await producer.requeue(
+    JobName.WebhooksDeliver,
+    due.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 })),
+  );
   return { counts: { webhooks: due.length }, revived };
 };
 
@@ -20,6 +23,9 @@ export const restoreWebhooks: Restore = async ({ em, producer }) => {
     `select id, attempts, next_attempt_at from webhook_delivery where status = 'pending' order by next_attempt_at limit ?`,
     [SWEEP_BATCH],
   );
-  await producer.enqueueAt(JobName.WebhooksDeliver, pending.map((d) => ({ payload: { deliveryId: d.id, attempt: d.attempts + 1 }, dueAt: asDate(d.next_attempt_at) })));
+  await producer.enqueueAt(
+    JobName.WebhooksDeliver,
+    pending.map((d) => ({ payload: { deliveryId: d.id, attempt: d.attempts + 1 }, dueAt: asDate(d.next_attempt_at) })),
+  );
   return pending.length;
 };

@@ -1,7 +1,15 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { Clock, ConflictError, isUuid, NotFoundError, rawQuery, WebhookDeliveryStatus, WebhookFormat } from '@tandem/domain';
+import {
+  Clock,
+  ConflictError,
+  isUuid,
+  NotFoundError,
+  rawQuery,
+  WebhookDeliveryStatus,
+  WebhookFormat,
+} from '@tandem/domain';
 import { JobName, JobProducer } from '@tandem/queues';
 import { z } from 'zod';
 import type { Actor } from '../programs/programs.service';
@@ -106,7 +114,18 @@ export class WebhooksService {
 
   /** The organization's endpoints (or, with `id`, that one alone). */
   async list(organizationId: string, id?: string): Promise<WebhookEndpointView[]> {
-    const rows = await rawQuery<{ id: string; url: string; format: WebhookFormat; events: string[]; description: string | null; enabled: boolean; created_at: Date; pending: number; delivered: number; failed: number }>(
+    const rows = await rawQuery<{
+      id: string;
+      url: string;
+      format: WebhookFormat;
+      events: string[];
+      description: string | null;
+      enabled: boolean;
+      created_at: Date;
+      pending: number;
+      delivered: number;
+      failed: number;
+    }>(
       this.em.fork(),
       `select e.id, e.url, e.format, e.events, e.description, e.enabled, e.created_at,
               count(*) filter (where d.status = 'pending')::int as pending, count(*) filter (where d.status = 'delivered')::int as delivered,
@@ -141,7 +160,14 @@ export class WebhooksService {
       const [row] = await rawQuery<{ id: string }>(
         tem,
         `insert into webhook_endpoint (id, organization_id, url, format, events, secret_encrypted, description) values (gen_random_uuid(), ?, ?, ?, ?::text[], ?, ?) returning id`,
-        [actor.organizationId, command.url, command.format, command.events, encryptWebhookSecret(this.config.appSecret, secret), command.description ?? null],
+        [
+          actor.organizationId,
+          command.url,
+          command.format,
+          command.events,
+          encryptWebhookSecret(this.config.appSecret, secret),
+          command.description ?? null,
+        ],
       );
       await this.audit(tem, actor, 'webhook.created', row.id, { format: command.format, events: command.events });
       return row.id;
@@ -158,7 +184,16 @@ export class WebhooksService {
         `update webhook_endpoint set url = coalesce(?, url), events = coalesce(?::text[], events), format = coalesce(?::webhook_format, format),
                 description = case when ? then ? else description end, enabled = coalesce(?, enabled), updated_at = now()
           where id = ? and organization_id = ? returning id`,
-        [command.url ?? null, command.events ?? null, command.format ?? null, command.description !== undefined, command.description ?? null, command.enabled ?? null, id, actor.organizationId],
+        [
+          command.url ?? null,
+          command.events ?? null,
+          command.format ?? null,
+          command.description !== undefined,
+          command.description ?? null,
+          command.enabled ?? null,
+          id,
+          actor.organizationId,
+        ],
       );
       if (!row) throw new NotFoundError('webhook endpoint', id);
       await this.audit(tem, actor, 'webhook.updated', id, { fields: Object.keys(command) });
@@ -170,28 +205,58 @@ export class WebhooksService {
   async remove(actor: Actor, id: string): Promise<void> {
     endpointIdOf(id);
     await this.em.fork().transactional(async (tem) => {
-      const [row] = await rawQuery<{ id: string }>(tem, `delete from webhook_endpoint where id = ? and organization_id = ? returning id`, [id, actor.organizationId]);
+      const [row] = await rawQuery<{ id: string }>(
+        tem,
+        `delete from webhook_endpoint where id = ? and organization_id = ? returning id`,
+        [id, actor.organizationId],
+      );
       if (!row) throw new NotFoundError('webhook endpoint', id);
       await this.audit(tem, actor, 'webhook.removed', id, {});
     });
   }
 
   /** A page of an endpoint's deliveries (or, with `deliveryId`, that one alone). */
-  async deliveries(organizationId: string, endpointId: string, query: unknown, deliveryId?: string): Promise<{ items: WebhookDeliveryView[]; total: number; limit: number; offset: number }> {
+  async deliveries(
+    organizationId: string,
+    endpointId: string,
+    query: unknown,
+    deliveryId?: string,
+  ): Promise<{ items: WebhookDeliveryView[]; total: number; limit: number; offset: number }> {
     endpointIdOf(endpointId);
     const q = parseCommand(deliveriesQuery, query);
     const em = this.em.fork();
     const where = `d.endpoint_id = ? and e.organization_id = ?${q.status ? ' and d.status = ?' : ''}${deliveryId ? ' and d.id = ?' : ''}`;
     const bindings = [endpointId, organizationId, ...(q.status ? [q.status] : []), ...(deliveryId ? [deliveryId] : [])];
-    const [{ total }] = await rawQuery<{ total: number }>(em, `select count(*)::int as total from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id where ${where}`, bindings);
-    const rows = await rawQuery<{ id: string; event_id: string; event_type: string; status: WebhookDeliveryStatus; attempts: number; created_at: Date; next_attempt_at: Date; delivered_at: Date | null; payload: Record<string, unknown> }>(
+    const [{ total }] = await rawQuery<{ total: number }>(
+      em,
+      `select count(*)::int as total from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id where ${where}`,
+      bindings,
+    );
+    const rows = await rawQuery<{
+      id: string;
+      event_id: string;
+      event_type: string;
+      status: WebhookDeliveryStatus;
+      attempts: number;
+      created_at: Date;
+      next_attempt_at: Date;
+      delivered_at: Date | null;
+      payload: Record<string, unknown>;
+    }>(
       em,
       `select d.id, d.event_id, d.event_type, d.status, d.attempts, d.created_at, d.next_attempt_at, d.delivered_at, d.payload
          from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id where ${where}
         order by d.created_at desc, d.id limit ? offset ?`,
       [...bindings, q.limit, q.offset],
     );
-    const attempts = await rawQuery<{ delivery_id: string; attempt: number; at: Date; status_code: number | null; response: string | null; duration_ms: number }>(
+    const attempts = await rawQuery<{
+      delivery_id: string;
+      attempt: number;
+      at: Date;
+      status_code: number | null;
+      response: string | null;
+      duration_ms: number;
+    }>(
       em,
       `select delivery_id, attempt, at, status_code, response, duration_ms from webhook_attempt where delivery_id = any(?::uuid[]) order by attempt desc`,
       [rows.map((r) => r.id)],
@@ -212,7 +277,13 @@ export class WebhooksService {
         payload: r.payload,
         responses: attempts
           .filter((a) => a.delivery_id === r.id)
-          .map((a) => ({ attempt: a.attempt, at: iso(a.at)!, statusCode: a.status_code, response: a.response, durationMs: a.duration_ms })),
+          .map((a) => ({
+            attempt: a.attempt,
+            at: iso(a.at)!,
+            statusCode: a.status_code,
+            response: a.response,
+            durationMs: a.duration_ms,
+          })),
       })),
     };
   }
@@ -234,14 +305,21 @@ export class WebhooksService {
         [now, now, deliveryId, endpointId, actor.organizationId],
       );
       if (!found) {
-        const [exists] = await rawQuery<{ status: string }>(tem, `select d.status from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id where d.id = ? and d.endpoint_id = ? and e.organization_id = ?`, [deliveryId, endpointId, actor.organizationId]);
+        const [exists] = await rawQuery<{ status: string }>(
+          tem,
+          `select d.status from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id where d.id = ? and d.endpoint_id = ? and e.organization_id = ?`,
+          [deliveryId, endpointId, actor.organizationId],
+        );
         if (!exists) throw new NotFoundError('delivery', deliveryId);
         return undefined;
       }
       await this.audit(tem, actor, 'webhook.replayed', endpointId, { deliveryId });
       return found;
     });
-    if (row) await this.producer.afterCommit('a webhook replay', () => this.producer.enqueue(JobName.WebhooksDeliver, { deliveryId, attempt: row.attempts + 1 }));
+    if (row)
+      await this.producer.afterCommit('a webhook replay', () =>
+        this.producer.enqueue(JobName.WebhooksDeliver, { deliveryId, attempt: row.attempts + 1 }),
+      );
     return (await this.deliveryById(actor.organizationId, endpointId, deliveryId))!;
   }
 
@@ -251,24 +329,39 @@ export class WebhooksService {
     const [deliveryId] = await this.em
       .fork()
       .transactional((tem) =>
-        recordWebhookEvents(tem, 'webhook.test', `select organization_id, jsonb_build_object('endpointId', id) as data from webhook_endpoint where id = ?`, [endpointId], this.clock.now(), endpointId),
+        recordWebhookEvents(
+          tem,
+          'webhook.test',
+          `select organization_id, jsonb_build_object('endpointId', id) as data from webhook_endpoint where id = ?`,
+          [endpointId],
+          this.clock.now(),
+          endpointId,
+        ),
       );
-    if (!deliveryId) throw new ConflictError('webhook_disabled', 'this endpoint is switched off; switch it on to send a test event');
+    if (!deliveryId)
+      throw new ConflictError('webhook_disabled', 'this endpoint is switched off; switch it on to send a test event');
     return (await this.deliveryById(actor.organizationId, endpointId, deliveryId))!;
   }
 
-  private async deliveryById(organizationId: string, endpointId: string, deliveryId: string): Promise<WebhookDeliveryView | undefined> {
+  private async deliveryById(
+    organizationId: string,
+    endpointId: string,
+    deliveryId: string,
+  ): Promise<WebhookDeliveryView | undefined> {
     return (await this.deliveries(organizationId, endpointId, {}, deliveryId)).items[0];
   }
 
-  private async audit(em: EntityManager, actor: Actor, action: string, endpointId: string, data: Record<string, unknown>): Promise<void> {
-    await rawQuery(em, `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (gen_random_uuid(), ?, ?, ?, 'webhook', ?, ?::jsonb)`, [
-      actor.organizationId,
-      actor.actor,
-      action,
-      endpointId,
-      JSON.stringify(data),
-    ]);
+  private async audit(
+    em: EntityManager,
+    actor: Actor,
+    action: string,
+    endpointId: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await rawQuery(
+      em,
+      `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (gen_random_uuid(), ?, ?, ?, 'webhook', ?, ?::jsonb)`,
+      [actor.organizationId, actor.actor, action, endpointId, JSON.stringify(data)],
+    );
   }
 }
-
