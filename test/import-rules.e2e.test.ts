@@ -5,70 +5,39 @@ import { join } from 'node:path';
  * The import rules of eslint.config.mjs (checked on the whole tree by `npm run lint`) refuse what the layering forbids
  * and allow what it permits: each case is linted as if it were a file at that path.
  */
+/** A file that would import `source`: its path and the import line. */
+type Probe = [file: string, source: string];
+
+/** Imports against the layering. */
+const REFUSED: Probe[] = [
+  ['libs/domain/src/probe.ts', `import { RoundsService } from '@tandem/workflows';`],
+  ['libs/mail/src/probe.ts', `import { WAITING_SQL } from '@tandem/workflows/pairing/waitlist';`],
+  ['libs/queues/src/probe.ts', `import { writeOutbox } from '@tandem/mail';`],
+  ['libs/config/src/probe.ts', `import { Clock } from '@tandem/domain';`],
+  ['libs/matching/src/probe.ts', `import { loadConfig } from '@tandem/config';`],
+  ['libs/workflows/src/probe.ts', `import { WorkerModule } from '@tandem/worker';`],
+  ['libs/mail/src/probe.ts', `import { hashSecret } from '../../domain/src/secrets';`],
+  ['apps/cli/src/probe.ts', `import { WorkerModule } from '../../worker/src/worker.module';`],
+  ['libs/workflows/src/cadence/probe.ts', `import { riskReasons } from '../risk/risk-rules';`],
+  ['libs/workflows/src/completion/probe.ts', `import { FeedbackService } from '../feedback/feedback.service';`],
+  ['libs/workflows/src/pairing/probe.ts', `import { RoundsService } from '../rounds/rounds.service';`],
+  ['libs/workflows/src/feedback/probe.ts', `import { loadProgramPool } from '../rounds/program-pool';`],
+  ['libs/workflows/src/webhooks/probe.ts', `import { OffersService } from '../pairing/offers.service';`],
+];
+
+/** Imports the layering permits. */
+const ALLOWED: Probe[] = [
+  ['libs/workflows/src/rounds/probe.ts', `import { OffersService } from '../pairing/offers.service';`],
+  ['libs/workflows/src/scim/probe.ts', `import { IntakeService } from '../intake/intake.service';`],
+  ['libs/mail/src/probe.ts', `import { hashSecret } from '@tandem/domain';`],
+  ['libs/workflows/src/risk/probe.ts', `import { calendarFile } from '../cadence/ics';`],
+  ['libs/workflows/src/feedback/probe.ts', `import { CompletionService } from '../completion/completion.service';`],
+  ['apps/cli/src/probe.ts', `import { WorkerModule } from '@tandem/worker';`],
+];
+
 const CASES: { file: string; source: string; refused: boolean }[] = [
-  { file: 'libs/domain/src/probe.ts', source: `import { RoundsService } from '@tandem/workflows';`, refused: true },
-  {
-    file: 'libs/mail/src/probe.ts',
-    source: `import { WAITING_SQL } from '@tandem/workflows/pairing/waitlist';`,
-    refused: true,
-  },
-  { file: 'libs/queues/src/probe.ts', source: `import { writeOutbox } from '@tandem/mail';`, refused: true },
-  { file: 'libs/config/src/probe.ts', source: `import { Clock } from '@tandem/domain';`, refused: true },
-  { file: 'libs/matching/src/probe.ts', source: `import { loadConfig } from '@tandem/config';`, refused: true },
-  { file: 'libs/workflows/src/probe.ts', source: `import { WorkerModule } from '@tandem/worker';`, refused: true },
-  { file: 'libs/mail/src/probe.ts', source: `import { hashSecret } from '../../domain/src/secrets';`, refused: true },
-  {
-    file: 'apps/cli/src/probe.ts',
-    source: `import { WorkerModule } from '../../worker/src/worker.module';`,
-    refused: true,
-  },
-  {
-    file: 'libs/workflows/src/cadence/probe.ts',
-    source: `import { riskReasons } from '../risk/risk-rules';`,
-    refused: true,
-  },
-  {
-    file: 'libs/workflows/src/completion/probe.ts',
-    source: `import { FeedbackService } from '../feedback/feedback.service';`,
-    refused: true,
-  },
-  {
-    file: 'libs/workflows/src/pairing/probe.ts',
-    source: `import { RoundsService } from '../rounds/rounds.service';`,
-    refused: true,
-  },
-  {
-    file: 'libs/workflows/src/feedback/probe.ts',
-    source: `import { loadProgramPool } from '../rounds/program-pool';`,
-    refused: true,
-  },
-  {
-    file: 'libs/workflows/src/webhooks/probe.ts',
-    source: `import { OffersService } from '../pairing/offers.service';`,
-    refused: true,
-  },
-  {
-    file: 'libs/workflows/src/rounds/probe.ts',
-    source: `import { OffersService } from '../pairing/offers.service';`,
-    refused: false,
-  },
-  {
-    file: 'libs/workflows/src/scim/probe.ts',
-    source: `import { IntakeService } from '../intake/intake.service';`,
-    refused: false,
-  },
-  { file: 'libs/mail/src/probe.ts', source: `import { hashSecret } from '@tandem/domain';`, refused: false },
-  {
-    file: 'libs/workflows/src/risk/probe.ts',
-    source: `import { calendarFile } from '../cadence/ics';`,
-    refused: false,
-  },
-  {
-    file: 'libs/workflows/src/feedback/probe.ts',
-    source: `import { CompletionService } from '../completion/completion.service';`,
-    refused: false,
-  },
-  { file: 'apps/cli/src/probe.ts', source: `import { WorkerModule } from '@tandem/worker';`, refused: false },
+  ...REFUSED.map(([file, source]) => ({ file, source, refused: true })),
+  ...ALLOWED.map(([file, source]) => ({ file, source, refused: false })),
 ];
 
 /** Lints every case in one node process (the config is an ES module, which jest's runtime does not load). */

@@ -94,12 +94,17 @@ describe('2 api and 3 worker replicas, a random one killed every few seconds', (
     await smtp.stop();
   });
 
+  /** A random api that is up (a load balancer's pick), or undefined while none is. */
+  const liveApi = (): Replica | undefined => {
+    const live = replicas.filter((r) => r.kind === 'api' && r.up);
+    return live[Math.floor(Math.random() * live.length)];
+  };
+
   /** A request to a random live api; a refused or dropped connection (its api was killed) goes to another api. */
   async function call(path: string, init: RequestInit = {}, admin = true): Promise<Response> {
     const headers = { ...(admin ? rig.headers : {}), ...(init.headers as Record<string, string>) };
     for (let attempt = 1; ; attempt++) {
-      const live = replicas.filter((r) => r.kind === 'api' && r.up);
-      const api = live[Math.floor(Math.random() * live.length)];
+      const api = liveApi();
       if (api) {
         try {
           const response = await fetch(`${api.base}${path}`, { ...init, headers, signal: AbortSignal.timeout(30_000) });
@@ -121,8 +126,7 @@ describe('2 api and 3 worker replicas, a random one killed every few seconds', (
     happened: () => Promise<boolean>,
   ): Promise<void> {
     for (let attempt = 1; attempt <= 20; attempt++) {
-      const live = replicas.filter((r) => r.kind === 'api' && r.up);
-      const api = live[Math.floor(Math.random() * live.length)];
+      const api = liveApi();
       if (api) {
         try {
           const response = await fetch(`${api.base}${path}`, {
