@@ -88,6 +88,8 @@ function importRules() {
     'report',
     'rounds',
     'intake',
+    'invitations',
+    'participants',
     'privacy',
     'console',
     'scim',
