@@ -89,9 +89,9 @@ function importRules() {
     'rounds',
     'intake',
     'invitations',
-    'participants',
     'privacy',
     'console',
+    'participants',
     'scim',
     'maintenance',
   ];

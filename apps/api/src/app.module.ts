@@ -33,6 +33,7 @@ import { OffersController } from './pages/offers.controller';
 import { RematchController } from './pages/rematch.controller';
 import { SurveyController } from './pages/survey.controller';
 import { SessionsController } from './pages/sessions.controller';
+import { MePageController, MeSignInController } from './participants/me.controller';
 import { PrivacyController } from './privacy/privacy.controller';
 import { ProgramsController } from './programs/programs.controller';
 import { ReportController } from './report/report.controller';
@@ -85,6 +86,8 @@ export class AppModule {
         ScimController,
         OrganizationController,
         ...CONSOLE_CONTROLLERS,
+        MeSignInController,
+        MePageController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -169,12 +169,20 @@ export function waitlistMatchedAdminEmail(input: {
   };
 }
 
-/** The one-time link that signs an admin in to the console. */
-export function signInEmail(input: { link: string; minutes: number; locale: Locale }): RenderedEmail {
+/**
+ * A one-time sign-in link: to the admin console (`console`) or to a participant's personal page (`personal`).
+ */
+export function signInEmail(input: {
+  link: string;
+  minutes: number;
+  locale: Locale;
+  to?: 'console' | 'personal';
+}): RenderedEmail {
   const tr = translator(input.locale);
+  const personal = input.to === 'personal';
   const text = letter(input.locale, tr('signIn.greeting'), [
-    tr('signIn.link', { minutes: input.minutes, link: input.link }),
+    tr(personal ? 'meSignIn.link' : 'signIn.link', { minutes: input.minutes, link: input.link }),
     tr('signIn.ignore'),
   ]);
-  return { subject: tr('signIn.subject'), text, locale: input.locale };
+  return { subject: tr(personal ? 'meSignIn.subject' : 'signIn.subject'), text, locale: input.locale };
 }

@@ -36,6 +36,7 @@ export * from './console/round-review.service';
 export * from './console/mail-viewer';
 export * from './console/sso.service';
 export * from './privacy/privacy.service';
+export * from './participants/participants.service';
 export * from './webhooks';
 export * from './scim/scim-protocol';
 export * from './scim/scim-tokens.service';

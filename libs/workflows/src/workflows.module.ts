@@ -21,6 +21,7 @@ import { ReconcilerService } from './maintenance/reconciler.service';
 import { OrganizationsService } from './organizations/organizations.service';
 import { ProgramsService } from './programs/programs.service';
 import { PrivacyService } from './privacy/privacy.service';
+import { ParticipantsService } from './participants/participants.service';
 import { ScimService } from './scim/scim.service';
 import { ScimTokensService } from './scim/scim-tokens.service';
 import { WebhookDeliveryService, WebhookDispatcher, WebhooksService } from './webhooks';
@@ -48,6 +49,7 @@ const SERVICES = [
   PeopleAdminService,
   RoundReviewService,
   PrivacyService,
+  ParticipantsService,
   WebhooksService,
   WebhookDeliveryService,
   ScimTokensService,

@@ -74,19 +74,36 @@ export function writeOpsConsoleSession(
   });
 }
 
+/** Where a pre-session CSRF cookie lives: the console's sign-in forms, or the personal page's. */
+export interface PreSessionArea {
+  cookie: string;
+  path: '/console' | '/me';
+}
+
+const CONSOLE_PRE: PreSessionArea = { cookie: PRE_COOKIE, path: '/console' };
+
 /** The browser's pre-session cookie, set when missing; answers the CSRF token for the sign-in forms. */
-export function ensurePreCsrf(request: FastifyRequest, reply: FastifyReply, config: TandemConfig): string {
-  let pre = readCookie(request, PRE_COOKIE);
+export function ensurePreCsrf(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  config: TandemConfig,
+  area: PreSessionArea = CONSOLE_PRE,
+): string {
+  let pre = readCookie(request, area.cookie);
   if (!pre || !/^[A-Za-z0-9_-]{43}$/.test(pre)) {
     pre = randomBytes(32).toString('base64url');
-    writeCookie(reply, config, PRE_COOKIE, pre, { ...CONSOLE_SCOPE, maxAgeSeconds: 3600 });
+    writeCookie(reply, config, area.cookie, pre, { path: area.path, sameSite: 'lax', maxAgeSeconds: 3600 });
   }
   return preCsrf(config.appSecret, pre);
 }
 
 /** Whether a sign-in form's CSRF field matches the browser's pre-session cookie. */
-export function preCsrfValid(request: FastifyRequest, config: TandemConfig): boolean {
-  const pre = readCookie(request, PRE_COOKIE);
+export function preCsrfValid(
+  request: FastifyRequest,
+  config: TandemConfig,
+  area: PreSessionArea = CONSOLE_PRE,
+): boolean {
+  const pre = readCookie(request, area.cookie);
   return (
     pre !== undefined &&
     sameToken(preCsrf(config.appSecret, pre), (request.body as { _csrf?: unknown } | undefined)?._csrf)

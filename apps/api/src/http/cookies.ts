@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Where a cookie lives and whom it is sent with. */
 export interface CookieScope {
-  path: '/console' | '/ops';
+  path: '/console' | '/ops' | '/me';
   sameSite: 'lax' | 'strict';
   maxAgeSeconds: number;
   /** Signed by Tandem's signer (the value is readable but cannot be forged). */

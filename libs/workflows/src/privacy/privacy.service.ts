@@ -359,6 +359,9 @@ export class PrivacyService {
           where person_id = ? returning id`,
         [personId],
       );
+      // Signed-in personal pages and sign-in links end with the person.
+      await rawQuery(tem, `delete from participant_session where person_id = ?`, [personId]);
+      await rawQuery(tem, `delete from participant_sign_in where person_id = ?`, [personId]);
       await rawQuery(
         tem,
         `update person set name = ?, email = ?, department = null, manager_email = null, level = null, timezone = 'UTC', languages = '{}', locale = null, scim_user_name = null, scim_external_id = null, updated_at = now() where id = ?`,

@@ -46,6 +46,8 @@ export function pairingEndedEmail(input: {
   coacheeName: string;
   programName: string;
   why: 'rematch' | 'inactive';
+  /** The coachee's reason for a re-match they asked for (the admin's email only). */
+  reason?: string | null;
   locale: Locale;
 }): RenderedEmail {
   const tr = translator(input.locale);
@@ -53,6 +55,7 @@ export function pairingEndedEmail(input: {
   const why = input.why === 'rematch' ? tr('ended.why.rematch') : tr('ended.why.inactive');
   const text = letter(input.locale, greeting(input.locale, input.recipientName), [
     tr('ended.body', { pair, program: input.programName, why }),
+    ...(input.reason ? [tr('ended.reason', { reason: input.reason })] : []),
     tr('ended.thanks'),
   ]);
   return { subject: tr('ended.subject', { pair }), text, locale: input.locale };

@@ -8,6 +8,7 @@ import {
   type FeedbackSettings,
   findByToken,
   hashSecret,
+  isUuid,
   linkToken,
   newId,
   NotFoundError,
@@ -210,12 +211,40 @@ export class RiskService {
    * coach and the admin are told, and the coachee is re-matched by the `matching.rematch-coachee` job.
    */
   async accept(token: string): Promise<RematchChoiceOutcome> {
+    return this.endForRematch((tem) => this.find(tem, token, true), null);
+  }
+
+  /**
+   * The coachee asks for a different coach on their personal page: the same as taking the re-match link, with an
+   * optional reason for the admin. Only the coachee's own active pairing qualifies; any other id is not found.
+   */
+  async requestRematch(
+    coacheePersonId: string,
+    pairingId: string,
+    reason: string | null,
+  ): Promise<RematchChoiceOutcome> {
+    if (!isUuid(pairingId)) throw new NotFoundError('pairing', pairingId.slice(0, 64));
+    return this.endForRematch(async (tem) => {
+      const [row] = await rawQuery<PairingRow>(
+        tem,
+        `${PAIRING_SELECT} where pr.id = ? and ep.id = ? for update of pr`,
+        [pairingId, coacheePersonId],
+      );
+      if (!row) throw new NotFoundError('pairing', pairingId);
+      return pairingDates(row);
+    }, reason);
+  }
+
+  private async endForRematch(
+    load: (tem: EntityManager) => Promise<PairingRow>,
+    reason: string | null,
+  ): Promise<RematchChoiceOutcome> {
     const result = await commitThenSend(
       this.em,
       this.producer,
       'risk follow-up',
       async (tem) => {
-        const row = await this.find(tem, token, true);
+        const row = await load(tem);
         if (row.rematch_accepted_at) return { outcome: 'already-accepted' as const, messageIds: [] };
         if (row.status !== PairingStatus.Active)
           throw new ConflictError(
@@ -230,7 +259,7 @@ export class RiskService {
           `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, 'coachee', 'pairing.ended', 'pairing', ?, ?::jsonb)`,
           [newId(), row.organization_id, row.id, JSON.stringify({ why: 'rematch' })],
         );
-        const messageIds = await writeOutbox(tem, this.endedDrafts(row, 'rematch', calendar));
+        const messageIds = await writeOutbox(tem, this.endedDrafts(row, 'rematch', calendar, reason));
         const [ended] = await rawQuery<{ n: number }>(
           tem,
           `select count(*)::int as n from pairing where coachee_id = ? and rematch_accepted_at is not null`,
@@ -391,14 +420,16 @@ export class RiskService {
     row: PairingRow,
     why: 'rematch' | 'inactive',
     calendar: ((locale: Locale) => string) | undefined,
+    reason: string | null = null,
   ): OutboxDraft[] {
-    const email = (recipientName: string | null, locale: Locale) =>
+    const email = (recipientName: string | null, locale: Locale, withReason = false) =>
       pairingEndedEmail({
         recipientName,
         coachName: row.coach_name,
         coacheeName: row.coachee_name,
         programName: row.program_name,
         why,
+        reason: withReason ? reason : null,
         locale,
       });
     const coach = asLocale(row.coach_locale);
@@ -427,7 +458,8 @@ export class RiskService {
         organizationId: row.organization_id,
         idempotencyKey: `pairing-ended:${row.id}:admin`,
         to: row.admin_email,
-        ...email(null, asLocale(row.organization_locale)),
+        // The coachee's own words go to the program team only, never to the coach.
+        ...email(null, asLocale(row.organization_locale), true),
       });
     return drafts;
   }
