@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Page } from 'playwright-core';
-import { TestBrowser, screenshot } from './support/browser';
+import { accessible, noOverflow, TestBrowser, screenshot } from './support/browser';
 import { consoleOrganization, signInLink } from './support/console-client';
 import { freePort } from './support/processes';
 import { type FixturePerson, fixtureCsv, offerLink } from './support/program-fixture';
@@ -78,28 +78,6 @@ describe('admin console in headless Chromium', () => {
         .innerText({ timeout: 2_000 })
         .catch(() => '');
     await waitFor(async () => ((await read()).match(text) ? true : undefined), what, 30_000, 200);
-  }
-
-  const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-  /**
-   * Runs axe-core on the page (evaluated through the devtools protocol, so the console's CSP needs no exception) and
-   * fails on any serious or critical violation, naming the rule and the elements.
-   */
-  async function accessible(page: Page, what: string) {
-    await page.evaluate(AXE);
-    const found = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(
-      `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`,
-    );
-    expect({ what, violations: found }).toEqual({ what, violations: [] });
-  }
-
-  /** Fails the test on any document wider than the window (the page scrolls sideways). */
-  async function noOverflow(page: Page, what: string) {
-    const [scroll, client] = await page.evaluate<[number, number]>(
-      '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
-    );
-    expect({ what, scroll: scroll <= client }).toEqual({ what, scroll: true });
   }
 
   it('runs a program: sign in by the emailed link, create, upload (with a row error), launch, swap, publish, accept, board', async () => {

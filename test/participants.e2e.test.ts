@@ -254,7 +254,7 @@ describe('the personal page: sign-in by emailed link, what it shows, and the per
     const text = seen(home.text);
     expect(text).toContain('Your coach: Cora Best');
     expect(text).toContain('Time zone: Europe/Berlin');
-    expect(text).toContain('Languages: en');
+    expect(text).toContain('Languages: English');
     expect(text).toContain('Twenty years of leading teams; I listen first.');
     expect(text).not.toContain('cora@acme.example');
     expect(text).toContain('Upcoming sessions');

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -65,4 +65,26 @@ export class TestBrowser {
 /** Saves a full-page screenshot under test-artifacts/screenshots. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core on the page (evaluated through the devtools protocol, so a page's CSP needs no exception) and fails on
+ * any serious or critical violation, naming the rule and the elements.
+ */
+export async function accessible(page: Page, what: string): Promise<void> {
+  await page.evaluate(AXE);
+  const found = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`,
+  );
+  expect({ what, violations: found }).toEqual({ what, violations: [] });
+}
+
+/** Fails the test on any document wider than the window (the page scrolls sideways). */
+export async function noOverflow(page: Page, what: string): Promise<void> {
+  const [scroll, client] = await page.evaluate<[number, number]>(
+    '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+  );
+  expect({ what, scroll: scroll <= client }).toEqual({ what, scroll: true });
 }

@@ -57,6 +57,16 @@ export function outcomePage(locale: Locale, title: string, message: string): str
   );
 }
 
+/** A language as the reader names it: a code (`de`, `pt-BR`) by its name in their language, other text as written. */
+function languageName(language: string, locale: Locale): string {
+  if (!/^[a-z]{2,3}(-[A-Za-z]{2})?$/.test(language)) return language;
+  try {
+    return new Intl.DisplayNames([locale], { type: 'language' }).of(language) ?? language;
+  } catch {
+    return language;
+  }
+}
+
 const dateOnly = (at: Date, timeZone: string, locale: Locale) =>
   new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(at);
 
@@ -130,7 +140,7 @@ function pairingBlock(
             })}</p>`
           : '';
   const profile = html`<ul class="profile">
-${other.languages.length ? html`<li>${t(locale, 'me.profile.languages', { languages: other.languages.join(', ') })}</li>` : ''}
+${other.languages.length ? html`<li>${t(locale, 'me.profile.languages', { languages: other.languages.map((l) => languageName(l, locale)).join(', ') })}</li>` : ''}
 <li>${t(locale, 'me.profile.zone', { zone: other.timezone })}</li>
 </ul>${other.bio ? html`<p class="goals">${other.bio}</p>` : ''}`;
   const upcoming = pairing.sessions.filter((s) => s.upcoming);
