@@ -117,6 +117,17 @@ export class SignInRequired extends Error {}
 export class CsrfRefused extends Error {}
 
 /**
+ * Refuses a POST without the session's CSRF token in its `_csrf` field (or, where `header` allows, the `x-csrf-token`
+ * header of the page script). A body that could not be parsed carries no token to check: the request is refused with
+ * its 400 right after the guards (BodyCheckInterceptor), and no handler runs.
+ */
+export function requireCsrf(request: FastifyRequest, csrf: string, header = false): void {
+  if (request.method !== 'POST' || bodyErrorOf(request)) return;
+  const field = (request.body as { _csrf?: unknown } | undefined)?._csrf;
+  if (!sameToken(csrf, field ?? (header ? request.headers['x-csrf-token'] : undefined))) throw new CsrfRefused();
+}
+
+/**
  * Every console route but sign-in needs a live session (cookie); every POST needs the session's CSRF token in the
  * `_csrf` field (or the `x-csrf-token` header for the page script).
  */
@@ -132,12 +143,7 @@ export class ConsoleSessionGuard implements CanActivate {
     const admin = await this.admins.authenticate(readCookie(request, SESSION_COOKIE));
     if (!admin) throw new SignInRequired();
     const csrf = sessionCsrf(this.config.appSecret, admin.sessionId);
-    // A body that could not be parsed carries no CSRF token to check: the request is refused with its 400 right after
-    // the guards (BodyCheckInterceptor), and no handler runs.
-    if (request.method === 'POST' && !bodyErrorOf(request)) {
-      const given = (request.body as { _csrf?: unknown } | undefined)?._csrf ?? request.headers['x-csrf-token'];
-      if (!sameToken(csrf, given)) throw new CsrfRefused();
-    }
+    requireCsrf(request, csrf, true);
     request.consoleAdmin = admin;
     request.consoleCsrf = csrf;
     return true;

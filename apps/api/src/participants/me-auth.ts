@@ -15,13 +15,12 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { DomainError, sameToken, Signer } from '@tandem/domain';
+import { DomainError, Signer } from '@tandem/domain';
 import { type Locale, localeFromAcceptLanguage, t } from '@tandem/mail';
 import { type Participant, ParticipantsService, REMATCH_REASON_MAX } from '@tandem/workflows';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorators';
-import { CsrfRefused, type PreSessionArea, SignInRequired } from '../console/console-auth';
-import { bodyErrorOf } from '../http/body-errors';
+import { CsrfRefused, type PreSessionArea, requireCsrf, SignInRequired } from '../console/console-auth';
 import { Consumes } from '../http/content-type.guard';
 import { readCookie } from '../http/cookies';
 import { toErrorResponse } from '../http/error-body';
@@ -58,10 +57,7 @@ export class MeSessionGuard implements CanActivate {
     if (!participant) throw new SignInRequired();
     const csrf = meCsrf(this.config.appSecret, participant.sessionId);
     request.participant = participant;
-    // A body that could not be parsed carries no token: it is refused with its 400 right after the guards.
-    if (request.method === 'POST' && !bodyErrorOf(request)) {
-      if (!sameToken(csrf, (request.body as { _csrf?: unknown } | undefined)?._csrf)) throw new CsrfRefused();
-    }
+    requireCsrf(request, csrf);
     request.meCsrf = csrf;
     return true;
   }

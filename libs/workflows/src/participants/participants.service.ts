@@ -17,7 +17,7 @@ import {
 import { asLocale, linkPlaceholder, type Locale, personLocaleSql, signInEmail, writeOutbox } from '@tandem/mail';
 import { JobProducer } from '@tandem/queues';
 import { commitThenSend } from '../after-commit';
-import { calendarFile, organizerFrom, sessionEvent } from '../cadence/ics';
+import { calendarFile, organizerFrom, sessionEvent, type SessionEventSource } from '../cadence/ics';
 import { adminEmail } from '../console/admins.service';
 import { PeopleAdminService } from '../console/people-admin.service';
 import { RiskService } from '../risk/risk.service';
@@ -374,20 +374,10 @@ export class ParticipantsService {
   /** One session's calendar file (iCalendar), for a session of one of the person's pairings; any other is not found. */
   async calendar(participant: Participant, sessionId: string): Promise<string> {
     if (!isUuid(sessionId)) throw new NotFoundError('session', sessionId.slice(0, 64));
-    const [row] = await rawQuery<{
-      id: string;
-      index: number;
-      sequence: number;
-      starts_at: string;
-      ends_at: string;
-      sessions: number;
-      session_status: string;
-      program_name: string;
-      coach_name: string;
-      coach_email: string;
-      coachee_name: string;
-      coachee_email: string;
-    }>(
+    // The driver hands timestamps back as text.
+    const [row] = await rawQuery<
+      Omit<SessionEventSource, 'starts_at' | 'ends_at'> & { starts_at: string; ends_at: string }
+    >(
       this.em.fork(),
       `select s.id, s.index, s.sequence, s.starts_at, s.ends_at, s.status::text as session_status,
               (select count(*)::int from coaching_session c where c.pairing_id = s.pairing_id) as sessions,
