@@ -5,6 +5,8 @@ export { parseInstance } from './instance-parser';
 export { buildScoringContext, scoreProgram, pairViolation, levelFit, languageFit, DENSE_PAIR_LIMIT } from './scoring';
 export type { ScoringContext, ScoredProgram } from './scoring';
 export { explainPair } from './explain';
+export { choiceLists } from './choice-lists';
+export type { ChoiceListOptions, ChoiceLists } from './choice-lists';
 export type { Breakdown, BreakdownTerm, SkillDetail } from './explain';
 export { solve, DEFAULT_CANDIDATES, DEFAULT_COACH_CANDIDATES, DEFAULT_SLACK, DEFAULT_SLACK_LIMIT } from './solver';
 export { minCostAssignment } from './min-cost-flow';
