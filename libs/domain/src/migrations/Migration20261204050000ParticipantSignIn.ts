@@ -4,7 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
  * The participants' personal page: one-time sign-in links emailed to a person (only the token's hash is kept) and the
  * sessions they open (a random token in a cookie, its hash here). Both go with the person.
  */
-export class Migration20261204040000ParticipantSignIn extends Migration {
+export class Migration20261204050000ParticipantSignIn extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table "participant_sign_in" (
       "id" uuid not null primary key,
