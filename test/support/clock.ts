@@ -13,6 +13,11 @@ export class TestClock extends Clock {
     return new Date(Date.now() + this.offsetMs);
   }
 
+  /** Whether the clock has been moved ahead of the real one. */
+  get ahead(): boolean {
+    return this.offsetMs > 0;
+  }
+
   /** Moves the clock ahead by a duration (milliseconds or ISO 8601, `P3D`). */
   advance(by: number | string): void {
     const ms = typeof by === 'number' ? by : durationMs(by);

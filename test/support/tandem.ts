@@ -27,6 +27,8 @@ export interface Answer<T = any> {
  */
 export class TestTandem {
   private worker?: INestApplicationContext;
+  private pump?: NodeJS.Timeout;
+  private pumped?: Promise<void>;
 
   private constructor(
     readonly testEnv: TestEnv,
@@ -44,6 +46,7 @@ export class TestTandem {
       await api.getHttpAdapter().getInstance().ready();
       const tandem = new TestTandem(testEnv, api, clock);
       if (options.worker !== false) await tandem.startWorker();
+      tandem.startPump();
       return tandem;
     } catch (err) {
       // A failed start must not leave connections open (jest would hang) or a database behind.
@@ -141,6 +144,25 @@ export class TestTandem {
     this.clock.advanceTo(target);
   }
 
+  /**
+   * Once the clock is ahead of the real one, BullMQ would run a delayed job only when the real clock reached its due
+   * time on the test clock: every 200 ms this promotes the jobs due on the test clock, so one due a moment later (a
+   * webhook's retry) still runs at its time as the clock ticks on.
+   */
+  private startPump(): void {
+    this.pump = setInterval(() => {
+      if (!this.clock.ahead || this.pumped) return;
+      this.pumped = this.delayedDueBy(this.clock.now().getTime())
+        .then((due) => Promise.all(due.map(({ job }) => job.promote().catch(() => undefined))))
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => (this.pumped = undefined));
+    }, 200);
+    this.pump.unref();
+  }
+
   /** The delayed jobs added with a due time (never run, not repeatable) due by `at` on the clock, with their due times. */
   private async delayedDueBy(at: number): Promise<{ job: Job; at: number }[]> {
     const producer = this.get(JobProducer);
@@ -216,6 +238,8 @@ export class TestTandem {
           process.stderr.write(`TestTandem.stop: ${what} took ${Date.now() - started} ms\n`);
       }
     };
+    clearInterval(this.pump);
+    await this.pumped;
     await step('stopping the worker', async () => void (await this.stopWorker()));
     await step('closing the api', () => this.api.close());
     await step('dropping the test database and Redis keys', () => this.testEnv.destroy());
