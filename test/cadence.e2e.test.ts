@@ -267,6 +267,7 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
       expect(moved.start.getTime()).toBe(target.toMillis());
       expect(moved.attendees.map((a) => a.email)).toEqual([coachEmail, coacheeEmail]);
     }
+    await ctx.tandem.queuesIdle();
     expect(mailTo(coachEmail, 'Moved:')).toHaveLength(1);
     // The moved session's reminder is a job of its own.
     const job = await ctx.tandem.get(JobProducer).queue(QueueName.Cadence).getJob(`remind.${after.id}.1`);
