@@ -93,10 +93,10 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
       [pairingId],
     );
 
-  it('plans 3 sessions at PT3S after acceptance, sends both the .ics series invite and a reminder before each session, once', async () => {
+  it('plans 3 sessions at PT12H after acceptance, sends both the .ics series invite and a reminder before each session, once', async () => {
     const { pairingId, coachEmail, coacheeEmail } = await activePairing(
       'fast',
-      { interval: 'PT3S', sessions: 3, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
+      { interval: 'PT12H', sessions: 3, sessionDuration: 'PT1H', reminderLead: 'PT2H' },
       'Europe/Paris',
       ['', ''],
     );
@@ -106,13 +106,19 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
     }, 'the planned sessions');
     const starts = sessions.map((s) => new Date(s.starts_at).getTime());
     expect(sessions.map((s) => s.index)).toEqual([1, 2, 3]);
-    expect(starts[1] - starts[0]).toBe(3000);
-    expect(starts[2] - starts[1]).toBe(3000);
+    const HOUR = 3600 * 1000;
+    expect(starts[0] - ctx.tandem.clock.now().getTime()).toBeGreaterThan(11 * HOUR);
+    expect(starts[1] - starts[0]).toBe(12 * HOUR);
+    expect(starts[2] - starts[1]).toBe(12 * HOUR);
     expect(sessions.map((s) => new Date(s.ends_at).getTime() - new Date(s.starts_at).getTime())).toEqual([
-      1000, 1000, 1000,
+      HOUR,
+      HOUR,
+      HOUR,
     ]);
     expect(sessions.map((s) => new Date(s.starts_at).getTime() - new Date(s.remind_at).getTime())).toEqual([
-      2000, 2000, 2000,
+      2 * HOUR,
+      2 * HOUR,
+      2 * HOUR,
     ]);
 
     for (const email of [coachEmail, coacheeEmail]) {
@@ -153,18 +159,16 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
     const coacheeLinks = sessionLinks(mailTo(coacheeEmail, 'Your coaching sessions')[0].text);
     expect(coachLinks.filter((l) => coacheeLinks.includes(l))).toEqual([]);
 
-    await waitFor(
-      async () =>
-        mailTo(coacheeEmail, 'Reminder: coaching session').length === 3 &&
-        mailTo(coachEmail, 'Reminder: coaching session').length === 3
-          ? true
-          : undefined,
-      'three reminders each',
-      20_000,
-    );
+    // No reminder before its time; two days on, each session's reminder has gone out, at its time.
+    await ctx.tandem.queuesIdle();
+    expect(mailTo(coacheeEmail, 'Reminder: coaching session')).toHaveLength(0);
+    await ctx.tandem.advance('P2D');
+    expect(mailTo(coacheeEmail, 'Reminder: coaching session')).toHaveLength(3);
+    expect(mailTo(coachEmail, 'Reminder: coaching session')).toHaveLength(3);
     const reminded = await sessionsOf(pairingId);
     for (const s of reminded) {
       expect(s.reminded_at).not.toBeNull();
+      expect(new Date(s.reminded_at!).getTime()).toBeGreaterThanOrEqual(new Date(s.remind_at).getTime());
       expect(new Date(s.reminded_at!).getTime()).toBeLessThan(new Date(s.starts_at).getTime());
     }
     expect(mailTo(coachEmail, 'Reminder: coaching session 1 ')).toHaveLength(1);
@@ -196,7 +200,9 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
     // Thirty weeks from late November cross the end of March: the UTC hour changes, the local hour does not.
     const utcHours = new Set(sessions.map((s) => new Date(s.starts_at).getUTCHours()));
     expect([...utcHours].sort()).toEqual([7, 8]);
-    expect(new Date(sessions[0].starts_at).getTime()).toBeGreaterThan(Date.now() + 24 * 3600 * 1000 - 60_000);
+    expect(new Date(sessions[0].starts_at).getTime()).toBeGreaterThan(
+      ctx.tandem.clock.now().getTime() + 24 * 3600 * 1000 - 60_000,
+    );
   });
 
   it('moves and cancels a session by link; GET changes nothing; both get the updated invite', async () => {
@@ -261,6 +267,7 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
       expect(moved.start.getTime()).toBe(target.toMillis());
       expect(moved.attendees.map((a) => a.email)).toEqual([coachEmail, coacheeEmail]);
     }
+    await ctx.tandem.queuesIdle();
     expect(mailTo(coachEmail, 'Moved:')).toHaveLength(1);
     // The moved session's reminder is a job of its own.
     const job = await ctx.tandem.get(JobProducer).queue(QueueName.Cadence).getJob(`remind.${after.id}.1`);
@@ -342,7 +349,8 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
       'the delayed reminder job',
     );
     await job.remove();
-    await rawQuery(db(), `update coaching_session set remind_at = now() - interval '1 minute' where id = ?`, [
+    await rawQuery(db(), `update coaching_session set remind_at = ?::timestamptz - interval '1 minute' where id = ?`, [
+      ctx.tandem.clock.now(),
       session.id,
     ]);
     const report = await ctx.tandem.get(ReconcilerService).reconcile();
@@ -352,6 +360,7 @@ describe('session cadence: planning, invites, reminders, moving and cancelling',
       'the re-created reminder',
     );
     expect((await ctx.tandem.get(ReconcilerService).reconcile()).sessionReminders).toBe(0);
+    await ctx.tandem.queuesIdle();
     expect(mailTo(coachEmail, 'Reminder: coaching session')).toHaveLength(1);
   });
 });

@@ -9,6 +9,15 @@ describe('completion: after the last session a closing survey, the pairing compl
   beforeAll(ctx.start);
   afterAll(ctx.stop);
   const { db, mailTo, waitMail } = ctx;
+  /** Sessions 12, 24 and 36 hours on, an hour long; each closes (asks for feedback) an hour after its end. */
+  const cadence = (sessions: number) => ({
+    interval: 'PT12H',
+    sessions,
+    sessionDuration: 'PT1H',
+    reminderLead: 'PT2H',
+  });
+  /** Moves the test clock past session `n`'s close (14 hours on, then one every 12 hours). */
+  const pastClose = (n: number) => ctx.tandem.advance(n === 1 ? 'PT14H1M' : 'PT12H');
 
   it('a pairing runs from acceptance to completion', async () => {
     // Three coachees (focus: active listening 4 and emotional intelligence 3, i.e. intake levels 1 and 2), one coach each.
@@ -28,7 +37,7 @@ describe('completion: after the last session a closing survey, the pairing compl
       ctx.key,
       {
         name: 'Leaders complete',
-        cadence: { interval: 'PT3S', sessions: 3, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
+        cadence: cadence(3),
         feedback: { reminderAfter: 'PT1H' },
       },
       people,
@@ -48,6 +57,7 @@ describe('completion: after the last session a closing survey, the pairing compl
 
     // Every session: both forms answered (the coach says held); the coachee's answers rate progress 4 and 5.
     for (const index of [1, 2, 3]) {
+      await pastClose(index);
       for (const t of tags) {
         const coachee = linkPath(
           (await waitMail(`coachee-${t}@acme.example`, `Feedback on coaching session ${index}`))[0].text,
@@ -177,6 +187,7 @@ describe('completion: after the last session a closing survey, the pairing compl
     );
     expect(await ctx.tandem.get(CompletionService).complete(pairing.id)).toBe('done');
     expect((await ctx.tandem.get(ReconcilerService).reconcile()).completions).toBe(0);
+    await ctx.tandem.queuesIdle();
     const keys = await rawQuery<{ n: number }>(
       db(),
       `select count(*)::int as n from outbox_message where idempotency_key like 'closing-survey:%'`,
@@ -195,8 +206,8 @@ describe('completion: after the last session a closing survey, the pairing compl
       ctx.key,
       {
         name: 'Leaders none',
-        cadence: { interval: 'PT3S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
-        feedback: { reminderAfter: 'PT1H', inactivityWindow: 'PT8S', inactivityGrace: 'PT2S' },
+        cadence: cadence(1),
+        feedback: { reminderAfter: 'P2D', inactivityWindow: 'P1D', inactivityGrace: 'PT6H' },
       },
       people,
     );
@@ -209,6 +220,7 @@ describe('completion: after the last session a closing survey, the pairing compl
         .status,
     ).toBe(200);
     // The only session closes and the coach says it did not take place.
+    await pastClose(1);
     const coach = linkPath(
       (await waitMail('coach-none@acme.example', 'Feedback on coaching session 1'))[0].text,
       'feedback',
@@ -235,15 +247,12 @@ describe('completion: after the last session a closing survey, the pairing compl
       },
     ]);
 
-    // The inactivity rule nudges, then ends it; the API says so, and why, with ISO 8601 UTC dates.
-    const pairing = await waitFor(
-      async () => {
-        const answer = await ctx.tandem.request('GET', `/api/v1/pairings/${id}`, { key: ctx.key });
-        return answer.body.status !== 'active' ? answer.body : undefined;
-      },
-      'the inactivity rule to end the pairing',
-      40_000,
-    );
+    // The inactivity rule nudges a day after the acceptance, then ends it 6 hours later; the API says so, and why, with
+    // ISO 8601 UTC dates.
+    await ctx.tandem.advance('PT9H');
+    expect((await ctx.tandem.request('GET', `/api/v1/pairings/${id}`, { key: ctx.key })).body.status).toBe('active');
+    await ctx.tandem.advance('PT7H');
+    const pairing = (await ctx.tandem.request('GET', `/api/v1/pairings/${id}`, { key: ctx.key })).body;
     expect(pairing).toMatchObject({ status: 'ended', atRiskReason: 'inactive' });
     expect(pairing.endedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(pairing.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -252,6 +261,7 @@ describe('completion: after the last session a closing survey, the pairing compl
       await rawQuery(db(), `select 1 from outbox_message where idempotency_key = ?`, [`closing-survey:${id}`]),
     ).toEqual([]);
     expect(await ctx.tandem.get(CompletionService).complete(id)).toBe('done');
+    await ctx.tandem.queuesIdle();
     expect(mailTo('coachee-none@acme.example', 'Your coaching is complete')).toEqual([]);
     const report = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });
     expect(report.body.funnel).toMatchObject({ matched: 1, accepted: 1, active: 0, completed: 0, ended: 1 });
@@ -267,7 +277,7 @@ describe('completion: after the last session a closing survey, the pairing compl
       ctx.key,
       {
         name: 'Leaders late',
-        cadence: { interval: 'PT3S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
+        cadence: cadence(1),
         feedback: { reminderAfter: 'PT1H' },
       },
       people,
@@ -280,6 +290,7 @@ describe('completion: after the last session a closing survey, the pairing compl
       (await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form }))
         .status,
     ).toBe(200);
+    await pastClose(1);
     const coach = linkPath(
       (await waitMail('coach-late@acme.example', 'Feedback on coaching session 1'))[0].text,
       'feedback',
@@ -313,7 +324,7 @@ describe('completion: after the last session a closing survey, the pairing compl
       ctx.key,
       {
         name: 'Leaders quiet',
-        cadence: { interval: 'PT2S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT1S' },
+        cadence: cadence(1),
         feedback: { enabled: false },
       },
       people,
@@ -334,22 +345,18 @@ describe('completion: after the last session a closing survey, the pairing compl
       );
       return rows.length === 1 ? rows : undefined;
     }, 'the planned session');
+    // The session closes an hour after its end, and the test clock moves a minute past that.
+    const closedAt = new Date(session.ends_at).getTime() + 3600 * 1000;
+    await pastClose(1);
     // The reconciler's sweep takes a pairing only 30 s after its last change: completed well before that, it was the close.
-    const [pairing] = await waitFor(
-      async () => {
-        const rows = await rawQuery<{ status: string; ended_at: string }>(
-          db(),
-          `select status::text as status, ended_at from pairing where program_id = ? and status = 'completed'`,
-          [programId],
-        );
-        return rows.length === 1 ? rows : undefined;
-      },
-      'the completed pairing',
-      20_000,
+    const [pairing] = await rawQuery<{ status: string; ended_at: string }>(
+      db(),
+      `select status::text as status, ended_at from pairing where program_id = ? and status = 'completed'`,
+      [programId],
     );
-    expect(new Date(pairing.ended_at).getTime()).toBeGreaterThanOrEqual(new Date(session.ends_at).getTime());
-    expect(new Date(pairing.ended_at).getTime() - new Date(session.ends_at).getTime()).toBeLessThan(20_000);
-    await ctx.tandem.queuesIdle();
+    expect(pairing).toBeDefined();
+    expect(new Date(pairing.ended_at).getTime()).toBeGreaterThanOrEqual(closedAt);
+    expect(new Date(pairing.ended_at).getTime() - closedAt).toBeLessThan(20_000);
     expect(
       await rawQuery(
         db(),
@@ -395,6 +402,7 @@ describe('completion: after the last session a closing survey, the pairing compl
     expect(pairing).toMatchObject({ status: 'ended', atRiskReason: 'no-sessions-held' });
     expect(await rawQuery(db(), `select 1 from closing_survey where pairing_id = ?`, [id])).toEqual([]);
     expect(await ctx.tandem.get(CompletionService).complete(id)).toBe('done');
+    await ctx.tandem.queuesIdle();
     expect(mailTo('coachee-off@acme.example', 'Your coaching is complete')).toEqual([]);
   }, 60_000);
 
@@ -428,17 +436,21 @@ describe('completion: after the last session a closing survey, the pairing compl
     );
     // The session took place (the coach said so) and was closed (requests written) while the completion job was lost.
     await ctx.tandem.withoutWorker(async () => {
+      const now = ctx.tandem.clock.now();
       await rawQuery(
         db(),
-        `update coaching_session set status = 'held', starts_at = now() - interval '3 hours', ends_at = now() - interval '2 hours', remind_at = now() - interval '4 hours', reminded_at = now() where pairing_id = ?`,
-        [pairing.id],
+        `update coaching_session set status = 'held', starts_at = ?::timestamptz - interval '3 hours', ends_at = ?::timestamptz - interval '2 hours', remind_at = ?::timestamptz - interval '4 hours', reminded_at = ? where pairing_id = ?`,
+        [now, now, now, now, pairing.id],
       );
       await rawQuery(
         db(),
-        `insert into feedback (id, session_id, role, token_hash, requested_at, remind_at) select gen_random_uuid(), s.id, r::feedback_role, md5(random()::text), now(), now() + interval '1 day' from coaching_session s, unnest(array['coach', 'coachee']) r where s.pairing_id = ?`,
-        [pairing.id],
+        `insert into feedback (id, session_id, role, token_hash, requested_at, remind_at) select gen_random_uuid(), s.id, r::feedback_role, md5(random()::text), ?, ?::timestamptz + interval '1 day' from coaching_session s, unnest(array['coach', 'coachee']) r where s.pairing_id = ?`,
+        [now, now, pairing.id],
       );
-      await rawQuery(db(), `update pairing set updated_at = now() - interval '1 minute' where id = ?`, [pairing.id]);
+      await rawQuery(db(), `update pairing set updated_at = ?::timestamptz - interval '1 minute' where id = ?`, [
+        now,
+        pairing.id,
+      ]);
       expect((await ctx.tandem.get(ReconcilerService).reconcile()).completions).toBe(1);
     });
     await waitMail('coachee-lost@acme.example', 'Your coaching is complete');

@@ -103,10 +103,12 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
 
   let fast: Awaited<ReturnType<typeof activePairing>>;
 
-  it('closes each of 3 PT3S sessions with a request to both, submits each form once, and reminds only unanswered forms, once', async () => {
+  it('closes each of 3 PT12H sessions with a request to both, submits each form once, and reminds only unanswered forms, once', async () => {
+    // Sessions start 12, 24 and 36 hours on and last an hour; each closes (asks for feedback) an hour after its end, and
+    // a form still unanswered 6 hours after its request gets a reminder. The test clock moves through them.
     fast = await activePairing('fast', {
-      cadence: { interval: 'PT3S', sessions: 3, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
-      feedback: { reminderAfter: 'PT6S' },
+      cadence: { interval: 'PT12H', sessions: 3, sessionDuration: 'PT1H', reminderLead: 'PT2H' },
+      feedback: { reminderAfter: 'PT6H' },
     });
     const { pairingId, coachEmail, coacheeEmail, coachId, programId } = fast;
     const sessions = await waitFor(
@@ -114,7 +116,10 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
       'the sessions',
     );
 
-    // Session 1: both get a form link of their own.
+    // Session 1: both get a form link of their own, once it closed.
+    await ctx.tandem.queuesIdle();
+    expect(mailTo(coacheeEmail, 'Feedback on coaching session')).toHaveLength(0);
+    await ctx.tandem.advance('PT15H');
     const [coacheeRequest] = await waitMail(coacheeEmail, 'Feedback on coaching session 1');
     const [coachRequest] = await waitMail(coachEmail, 'Feedback on coaching session 1');
     const coacheeForm = feedbackLink(coacheeRequest.text);
@@ -181,6 +186,7 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect((await sessionsOf(pairingId))[0].status).toBe('held');
 
     // Session 2: no fit question for the coachee; the coach says it was missed.
+    await ctx.tandem.advance('PT12H');
     const coachee2 = feedbackLink((await waitMail(coacheeEmail, 'Feedback on coaching session 2'))[0].text);
     const coach2 = feedbackLink((await waitMail(coachEmail, 'Feedback on coaching session 2'))[0].text);
     expect((await ctx.tandem.request('GET', coachee2)).text).not.toContain('name="fit"');
@@ -191,7 +197,10 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     expect((await sessionsOf(pairingId))[1].status).toBe('missed');
 
     // Session 3: nobody answers, so both get one reminder with the same link.
+    await ctx.tandem.advance('PT12H');
     const coachee3 = feedbackLink((await waitMail(coacheeEmail, 'Feedback on coaching session 3'))[0].text);
+    expect(mailTo(coacheeEmail, 'Reminder: Feedback on coaching session 3')).toHaveLength(0);
+    await ctx.tandem.advance('PT6H');
     const [reminder] = await waitMail(coacheeEmail, 'Reminder: Feedback on coaching session 3');
     expect(feedbackLink(reminder.text)).toBe(coachee3);
     await waitMail(coachEmail, 'Reminder: Feedback on coaching session 3');
@@ -207,6 +216,7 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     const feedback = ctx.tandem.get(FeedbackService);
     expect(await feedback.closeSession(sessions[2].id)).toBe('done');
     for (const row of rows) expect(await feedback.remind(row.id)).toBe('done');
+    await ctx.tandem.queuesIdle();
     const keys = await rawQuery<{ idempotency_key: string }>(
       db(),
       `select idempotency_key from outbox_message where idempotency_key like 'feedback-%' order by idempotency_key`,
@@ -356,8 +366,8 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
       // instant, which the reconciler's millisecond clock can read as not yet due).
       await rawQuery(
         db(),
-        `update coaching_session set starts_at = now() - interval '3 hours', ends_at = now() - interval '2 hours', remind_at = now() - interval '4 hours', reminded_at = now() where id = ?`,
-        [session.id],
+        `update coaching_session set starts_at = ?::timestamptz - interval '3 hours', ends_at = ?::timestamptz - interval '2 hours', remind_at = ?::timestamptz - interval '4 hours', reminded_at = ? where id = ?`,
+        [...Array(4).fill(ctx.tandem.clock.now()), session.id],
       );
       expect((await reconciler.reconcile()).sessionCloses).toBe(1);
     });
@@ -374,9 +384,11 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
         expect(job?.data).toEqual({ feedbackId: row.id });
         await job!.remove();
       }
-      await rawQuery(db(), `update feedback set remind_at = now() - interval '1 minute' where session_id = ?`, [
-        session.id,
-      ]);
+      await rawQuery(
+        db(),
+        `update feedback set remind_at = ?::timestamptz - interval '1 minute' where session_id = ?`,
+        [ctx.tandem.clock.now(), session.id],
+      );
       expect((await reconciler.reconcile()).feedbackReminders).toBe(2);
     });
     await waitMail(coacheeEmail, 'Reminder: Feedback on coaching session 1');
@@ -397,13 +409,15 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
       const job = await feedbackQueue.getJob(`aggregate.${programId}.${submitted.id}`);
       expect(job?.data).toEqual({ programId, feedbackId: submitted.id });
       await job!.remove();
-      await rawQuery(db(), `update feedback set submitted_at = now() - interval '1 minute' where id = ?`, [
+      await rawQuery(db(), `update feedback set submitted_at = ?::timestamptz - interval '1 minute' where id = ?`, [
+        ctx.tandem.clock.now(),
         submitted.id,
       ]);
       expect((await reconciler.reconcile()).effectiveness).toBe(1);
     });
     await waitFor(async () => ((await estimates(coachId)).length === 2 ? true : undefined), 'the re-created aggregate');
     expect((await reconciler.reconcile()).effectiveness).toBe(0);
+    await ctx.tandem.queuesIdle();
     expect(mailTo(coachEmail, 'Reminder: Feedback')).toHaveLength(1);
   });
 
@@ -423,7 +437,7 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
       ctx.key,
       {
         name: 'Carry A',
-        cadence: { interval: 'PT3S', sessions: 6, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
+        cadence: { interval: 'PT12H', sessions: 6, sessionDuration: 'PT1H', reminderLead: 'PT2H' },
         feedback: { reminderAfter: 'P3D' },
       },
       people,
@@ -441,6 +455,8 @@ describe('feedback after each session: requests, one reminder, forms, confidenti
     }
     // One coachee answers all six sessions (5 on both focus skills); the other two answer nothing yet.
     for (let n = 1; n <= 6; n++) {
+      // The clock moves past session n's close (the first closes 14 hours on, then one every 12 hours).
+      await ctx.tandem.advance(n === 1 ? 'PT15H' : 'PT12H');
       const [request] = await waitMail('carry-1@acme.example', `Feedback on coaching session ${n}`);
       expect(
         (

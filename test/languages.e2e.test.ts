@@ -222,7 +222,7 @@ describe('languages: each person reads their emails, invites and pages in their 
       key: ctx.key,
       json: {
         name: 'Schnell',
-        cadence: { interval: 'PT3S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
+        cadence: { interval: 'PT12H', sessions: 1, sessionDuration: 'PT1H', reminderLead: 'PT2H' },
       },
     });
     const imported = await ctx.tandem.request('POST', `/api/v1/programs/${program.body.id}/imports`, {
@@ -248,6 +248,8 @@ describe('languages: each person reads their emails, invites and pages in their 
         .status,
     ).toBe(200);
 
+    // The test clock moves past the session's reminder (10 hours on) and its close (14 hours on).
+    await ctx.tandem.advance('PT14H1M');
     const [reminder] = await waitMail(lena, 'Erinnerung: Coaching-Sitzung 1 am ');
     expect(reminder.text).toMatch(
       /^Hallo Lena,\n\nEine Erinnerung: Die Coaching-Sitzung 1 mit Kai Brandt ist am \S+, \d{1,2}\. \S+ \d{4}, \d\d:\d\d (MEZ|MESZ)\./,
@@ -334,6 +336,7 @@ describe('languages: each person reads their emails, invites and pages in their 
     expect(imported.status).toBe(202);
     const [welcome] = await waitMail('pt@beispiel.example', 'Willkommen bei Führung');
     expect(welcome.text).toContain('Hallo Paula,');
+    await ctx.tandem.queuesIdle();
     expect(mailTo('pt@beispiel.example', 'Welcome')).toEqual([]);
   });
 

@@ -7,7 +7,7 @@ import { waitFor } from './support/test-env';
 const ADMIN = 'admin@pool.example';
 /** One short session per pairing: an accepted pair completes within seconds once its coach reports the session held. */
 const fast = {
-  cadence: { interval: 'PT2S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT1S' },
+  cadence: { interval: 'PT12H', sessions: 1, sessionDuration: 'PT1H', reminderLead: 'PT2H' },
   feedback: { reminderAfter: 'PT1H' },
 };
 
@@ -66,8 +66,12 @@ describe('who may be matched: graduates, returns, re-imports, capacity across pr
     });
     expect(answer.status).toBe(200);
   };
-  /** The coach's one short session is planned and closed within seconds; the coach reports it held, so it can complete. */
+  /**
+   * The test clock moves past the coach's one session's close (14 hours after the acceptance); the coach reports it
+   * held, so it can complete.
+   */
   const reportHeld = async (coachEmail: string) => {
+    await ctx.tandem.advance('PT14H1M');
     const [request] = await waitMail(coachEmail, 'Feedback on coaching session 1');
     expect(
       (await ctx.tandem.request('POST', linkPath(request.text, 'feedback'), { body: 'attendance=held', ...form }))
@@ -248,7 +252,7 @@ describe('who may be matched: graduates, returns, re-imports, capacity across pr
     await acceptOffers('wanda@wait.example', 1);
     await reportHeld('wanda@wait.example');
     await waitCompleted(programId, 1);
-    // (Wil's offer is left open: accepted, his one short session would complete and free the place again.)
+    // (Wil's offer is left open: accepted, his one session would complete and free the place again.)
     await waitMail('wanda@wait.example', 'Coaching offer', 2);
     const [admin] = await waitMail(ADMIN, 'Waiting list matched in Waiting');
     expect(admin.text).toContain('Wil Second to Wanda Wait');
@@ -263,6 +267,7 @@ describe('who may be matched: graduates, returns, re-imports, capacity across pr
     // Running the job again, or the reconciler, changes nothing: one offer, one admin email.
     expect(await ctx.tandem.get(RematchService).matchWaiting(programId)).toBe('skipped');
     expect((await ctx.tandem.get(ReconcilerService).reconcile()).waitingLists).toBe(0);
+    await ctx.tandem.queuesIdle();
     expect(mailTo('wanda@wait.example', 'Coaching offer')).toHaveLength(2);
     expect(mailTo(ADMIN, 'Waiting list matched in Waiting')).toHaveLength(1);
 

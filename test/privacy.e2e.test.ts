@@ -103,7 +103,7 @@ describe('privacy: export, erase and the audit trail', () => {
       key,
       {
         name: 'Leaders private',
-        cadence: { interval: 'PT2S', sessions: 1, sessionDuration: 'PT1S', reminderLead: 'PT1S' },
+        cadence: { interval: 'PT12H', sessions: 1, sessionDuration: 'PT1H', reminderLead: 'PT2H' },
         feedback: { reminderAfter: 'PT1H' },
       },
       people,
@@ -134,6 +134,8 @@ describe('privacy: export, erase and the audit trail', () => {
         (await ctx.tandem.request('POST', `${new URL(offerLink(offer.text)).pathname}/accept`, { body: '', ...form }))
           .status,
       ).toBe(200);
+      // The test clock moves past the session's close (14 hours on).
+      await ctx.tandem.advance('PT14H1M');
       const coacheeForm = linkPath((await ctx.waitMail(coachee, 'Feedback on coaching session 1'))[0].text, 'feedback');
       const coachForm = linkPath((await ctx.waitMail(coach, 'Feedback on coaching session 1'))[0].text, 'feedback');
       const answers = {

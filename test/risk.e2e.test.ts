@@ -70,16 +70,20 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
       idOf,
     };
   }
+  /** Sessions 12, 24 and 36 hours on, an hour long; each closes (asks for feedback) an hour after its end. */
   const fast = {
-    cadence: { interval: 'PT3S', sessions: 3, sessionDuration: 'PT1S', reminderLead: 'PT2S' },
-    feedback: { reminderAfter: 'PT1H' },
+    cadence: { interval: 'PT12H', sessions: 3, sessionDuration: 'PT1H', reminderLead: 'PT2H' },
+    feedback: { reminderAfter: 'P1D' },
   };
+  /** Moves the test clock past session `n`'s close (14 hours on, then one every 12 hours). */
+  const pastClose = (n: 1 | 2) => ctx.tandem.advance(n === 1 ? 'PT14H1M' : 'PT12H');
 
   let fitCase: Awaited<ReturnType<typeof activePairing>>;
 
   it('"not good" after the first session: the admin is told, the coachee takes a re-match by link, the coach’s place is freed', async () => {
     fitCase = await activePairing('fit', '=HYPERLINK("http://evil.example","Eve")', fast);
     const { pairingId, coach, coach2, coachee, programId, idOf } = fitCase;
+    await pastClose(1);
     const coacheeForm = linkPath((await waitMail(coachee, 'Feedback on coaching session 1'))[0].text, 'feedback');
     expect(
       (
@@ -112,8 +116,8 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     expect((await pairingOf(pairingId)).status).toBe('ended');
     const future = await rawQuery<{ n: number }>(
       db(),
-      `select count(*)::int as n from coaching_session where pairing_id = ? and status = 'scheduled' and starts_at > now()`,
-      [pairingId],
+      `select count(*)::int as n from coaching_session where pairing_id = ? and status = 'scheduled' and starts_at > ?`,
+      [pairingId, ctx.tandem.clock.now()],
     );
     expect(future[0].n).toBe(0);
     // Both calendars lose the cancelled sessions: an iTIP CANCEL for each, its UID, a higher SEQUENCE, STATUS:CANCELLED.
@@ -180,6 +184,7 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
 
   it('low alliance twice running, two missed sessions and the coach’s doubt: each reason reaches the admin once', async () => {
     const { pairingId, coach, coachee } = await activePairing('alliance', 'Eli Alliance', fast);
+    await pastClose(1);
     // Session 1: the coach doubts the fit and says the session was missed (the admin hears; no re-match offer yet).
     const coach1 = linkPath((await waitMail(coach, 'Feedback on coaching session 1'))[0].text, 'feedback');
     const coachPage = await ctx.tandem.request('GET', coach1);
@@ -200,6 +205,7 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     });
 
     // Session 2: the second low alliance and the second missed session.
+    await pastClose(2);
     const coachee2 = linkPath((await waitMail(coachee, 'Feedback on coaching session 2'))[0].text, 'feedback');
     expect((await ctx.tandem.request('POST', coachee2, { body: encode(coacheeAnswers('1')), ...form })).status).toBe(
       200,
@@ -223,6 +229,8 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
       `rematch-offer:${pairingId}`,
     ]);
     await waitMail(ADMIN, 'Pairing at risk in Leaders alliance', 3);
+    await ctx.tandem.queuesIdle();
+    expect(mailTo(ADMIN, 'Pairing at risk in Leaders alliance')).toHaveLength(3);
     expect(mailTo(coachee, 'Would you like a different coach?')).toHaveLength(1);
     // Individual answers and the coach's note never reach the admin: the emails name the rule only.
     for (const mail of mailTo(ADMIN, 'Pairing at risk in Leaders alliance'))
@@ -230,19 +238,20 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
   }, 60_000);
 
   it('inactivity: a nudge to both once the window passes, and the pairing closes after the grace period', async () => {
+    // Both windows end before the first session (at least a day on).
     const { pairingId, coach, coachee, programId } = await activePairing('idle', 'Eli Idle', {
       cadence: { interval: 'P7D', sessions: 2 },
-      feedback: { inactivityWindow: 'PT2S', inactivityGrace: 'PT2S' },
+      feedback: { inactivityWindow: 'PT6H', inactivityGrace: 'PT6H' },
     });
+    await ctx.tandem.advance('PT5H');
+    expect(mailTo(coach, 'Time for your next coaching session')).toHaveLength(0);
+    await ctx.tandem.advance('PT1H1M');
     await waitMail(coach, 'Time for your next coaching session');
     await waitMail(coachee, 'Time for your next coaching session');
+    expect(await pairingOf(pairingId)).toMatchObject({ status: 'active' });
     expect((await pairingOf(pairingId)).nudged_at).not.toBeNull();
-    await waitFor(
-      async () => ((await pairingOf(pairingId)).status === 'ended' ? true : undefined),
-      'the inactive pairing closed',
-      20_000,
-    );
-    expect((await pairingOf(pairingId)).at_risk_reason).toBe('inactive');
+    await ctx.tandem.advance('PT6H');
+    expect(await pairingOf(pairingId)).toMatchObject({ status: 'ended', at_risk_reason: 'inactive' });
     const [ended] = await waitMail(coachee, 'Coaching ended');
     await waitMail(ADMIN, 'Coaching ended: Cora idle');
     const sessions = await rawQuery<{ status: string }>(
@@ -255,6 +264,7 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
       sessions.map(() => ['CANCEL', 'CANCELLED']),
     );
     expect((await ctx.tandem.get(ReconcilerService).reconcile()).inactivityChecks).toBe(0);
+    await ctx.tandem.queuesIdle();
     expect(mailTo(coach, 'Time for your next coaching session')).toHaveLength(1);
     const report = await ctx.tandem.request('GET', `/api/v1/programs/${programId}/report`, { key: ctx.key });
     expect(report.body.atRisk).toEqual([
@@ -278,7 +288,10 @@ describe('pairings at risk: the rules, the admin email, the coachee’s re-match
     expect((await reconciler.reconcile()).inactivityChecks).toBe(0);
     // The window passed while the delayed check was lost: the reconciler finds the nudge due from the pairing row.
     await ctx.tandem.withoutWorker(async () => {
-      await rawQuery(db(), `update pairing set activated_at = now() - interval '46 days' where id = ?`, [pairingId]);
+      await rawQuery(db(), `update pairing set activated_at = ?::timestamptz - interval '46 days' where id = ?`, [
+        ctx.tandem.clock.now(),
+        pairingId,
+      ]);
       expect((await reconciler.reconcile()).inactivityChecks).toBe(1);
     });
     await waitMail(coach, 'Time for your next coaching session');

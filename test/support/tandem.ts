@@ -1,12 +1,16 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { durationMs } from '@tandem/domain';
 import { JobProducer, QueueName } from '@tandem/queues';
 import { OrganizationsService } from '@tandem/workflows';
+import type { Job } from 'bullmq';
+import { AppModule } from '../../apps/api/src/app.module';
 import { createApi } from '../../apps/api/src/main';
 import { JobObserver } from '../../apps/worker/src/ops/job-observer.service';
 import { WorkerLifecycle } from '../../apps/worker/src/ops/worker-lifecycle.service';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { TestClock } from './clock';
 import { createTestEnv, type TestEnv, waitQueuesIdle } from './test-env';
 
 /** An HTTP answer, parsed. */
@@ -17,24 +21,32 @@ export interface Answer<T = any> {
   text: string;
 }
 
-/** The api and (optionally) a worker, in this process, on a test database and Redis prefix of their own. */
+/**
+ * The api and (optionally) a worker, in this process, on a test database and Redis prefix of their own, sharing one
+ * test clock (`advance` moves it and runs the delayed jobs that fall due).
+ */
 export class TestTandem {
   private worker?: INestApplicationContext;
+  private pump?: NodeJS.Timeout;
+  private pumped?: Promise<void>;
 
   private constructor(
     readonly testEnv: TestEnv,
     readonly api: NestFastifyApplication,
+    readonly clock: TestClock,
   ) {}
 
   static async start(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestTandem> {
     const testEnv = await createTestEnv(options.env);
+    const clock = new TestClock();
     let api: NestFastifyApplication | undefined;
     try {
-      api = await createApi(testEnv.config);
+      api = await createApi(testEnv.config, AppModule.forRoot(testEnv.config, clock));
       await api.init();
       await api.getHttpAdapter().getInstance().ready();
-      const tandem = new TestTandem(testEnv, api);
+      const tandem = new TestTandem(testEnv, api, clock);
       if (options.worker !== false) await tandem.startWorker();
+      tandem.startPump();
       return tandem;
     } catch (err) {
       // A failed start must not leave connections open (jest would hang) or a database behind.
@@ -45,10 +57,13 @@ export class TestTandem {
   }
 
   async startWorker(): Promise<void> {
-    this.worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(this.testEnv.config), {
-      logger: false,
-      abortOnError: false,
-    });
+    this.worker = await NestFactory.createApplicationContext(
+      WorkerModule.forRoot(this.testEnv.config, undefined, this.clock),
+      {
+        logger: false,
+        abortOnError: false,
+      },
+    );
     await this.worker.init();
   }
 
@@ -99,6 +114,67 @@ export class TestTandem {
       Object.values(QueueName).map((name) => producer.queue(name)),
       timeoutMs,
     );
+  }
+
+  /**
+   * Moves the test clock ahead by `by` (milliseconds or ISO 8601) and runs, in due order, every delayed job that falls
+   * due on the way: the clock steps to the earliest such job's due time, the jobs due then are promoted, the queues
+   * drain, and so again (a job may queue one due sooner than those left) until none is due by the target; the clock then
+   * stands at the target and the queues are idle. A job's due time on the clock is its `timestamp + delay`
+   * (`JobProducer.enqueueAt` stamps it with the clock). Delayed jobs that already ran (a retry's backoff, one waiting
+   * for other work) and repeatable ones (the reconciler's pass) keep to the real clock and are left to BullMQ.
+   */
+  async advance(by: number | string, timeoutMs = 30_000): Promise<void> {
+    const target = this.clock.now().getTime() + (typeof by === 'number' ? by : durationMs(by));
+    await this.queuesIdle(timeoutMs);
+    for (let step = 0; ; step++) {
+      const due = await this.delayedDueBy(target);
+      if (due.length === 0) break;
+      if (step >= 1000) throw new Error(`TestTandem.advance: still finding due jobs after ${step} steps`);
+      const first = Math.min(...due.map((d) => d.at));
+      this.clock.advanceTo(first);
+      for (const { job } of due.filter((d) => d.at <= first)) {
+        await job.promote().catch((err: Error) => {
+          // Taken or promoted meanwhile: it runs anyway.
+          if (!/not in the delayed state|is not delayed|missing/i.test(err.message)) throw err;
+        });
+      }
+      await this.queuesIdle(timeoutMs);
+    }
+    this.clock.advanceTo(target);
+  }
+
+  /**
+   * Once the clock is ahead of the real one, BullMQ would run a delayed job only when the real clock reached its due
+   * time on the test clock: every 200 ms this promotes the jobs due on the test clock, so one due a moment later (a
+   * webhook's retry) still runs at its time as the clock ticks on.
+   */
+  private startPump(): void {
+    this.pump = setInterval(() => {
+      if (!this.clock.ahead || this.pumped) return;
+      this.pumped = this.delayedDueBy(this.clock.now().getTime())
+        .then((due) => Promise.all(due.map(({ job }) => job.promote().catch(() => undefined))))
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => (this.pumped = undefined));
+    }, 200);
+    this.pump.unref();
+  }
+
+  /** The delayed jobs added with a due time (never run, not repeatable) due by `at` on the clock, with their due times. */
+  private async delayedDueBy(at: number): Promise<{ job: Job; at: number }[]> {
+    const producer = this.get(JobProducer);
+    const due: { job: Job; at: number }[] = [];
+    for (const name of Object.values(QueueName)) {
+      for (const job of await producer.queue(name).getDelayed()) {
+        if (!job || job.processedOn || job.repeatJobKey) continue;
+        const dueAt = job.timestamp + (job.delay ?? 0);
+        if (dueAt <= at) due.push({ job, at: dueAt });
+      }
+    }
+    return due;
   }
 
   /** A service of the api's container (the use cases are shared with the worker). */
@@ -162,6 +238,8 @@ export class TestTandem {
           process.stderr.write(`TestTandem.stop: ${what} took ${Date.now() - started} ms\n`);
       }
     };
+    clearInterval(this.pump);
+    await this.pumped;
     await step('stopping the worker', async () => void (await this.stopWorker()));
     await step('closing the api', () => this.api.close());
     await step('dropping the test database and Redis keys', () => this.testEnv.destroy());

@@ -31,7 +31,8 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     // A worker stopped at a test's end waits at most this for jobs still running (25 s by default), so a teardown
     // stays well inside jest's hook timeout; the tests of the grace period set their own.
     SHUTDOWN_GRACE: 'PT5S',
-    // Programs in tests run whole series in seconds (PT3S intervals), below the production minimums.
+    // Durations below the production minimums: in-process tests run sessions every PT12H of the test clock, and the
+    // tests of the built processes (on the real clock) whole series in seconds.
     ALLOW_SHORT_DURATIONS: 'true',
     ...overrides,
   };

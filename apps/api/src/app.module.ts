@@ -9,7 +9,7 @@ import { ScimTokensController } from './scim/scim-tokens.controller';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule, type TandemConfig } from '@tandem/config';
-import { DatabaseModule } from '@tandem/domain';
+import { type Clock, ClockModule, DatabaseModule } from '@tandem/domain';
 import { QueuesModule } from '@tandem/queues';
 import { WorkflowsModule } from '@tandem/workflows';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -55,11 +55,13 @@ const CONSOLE_CONTROLLERS = [
 /** The HTTP api: admin REST under /api/v1, health, docs. */
 @Module({})
 export class AppModule {
-  static forRoot(config: TandemConfig): DynamicModule {
+  /** `clock` is the real one but in tests, which move time. */
+  static forRoot(config: TandemConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule.forRoot(clock),
         DatabaseModule.forRoot(config),
         QueuesModule.forRoot(config, 'producer'),
         WorkflowsModule,

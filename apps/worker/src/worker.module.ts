@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationBootstrap, Type } from '@ne
 import { Processor } from '@nestjs/bullmq';
 import { ModuleRef } from '@nestjs/core';
 import { ConfigModule, TANDEM_CONFIG, type TandemConfig } from '@tandem/config';
-import { DatabaseModule } from '@tandem/domain';
+import { type Clock, ClockModule, DatabaseModule } from '@tandem/domain';
 import { MailModule } from '@tandem/mail';
 import { createLogger, type Logger } from '@tandem/observability';
 import { jobsOf, QueueName, QueuesModule } from '@tandem/queues';
@@ -41,8 +41,9 @@ export class WorkerModule implements OnApplicationBootstrap {
   /**
    * `logger` is the process's worker logger: main.ts passes its buffered one (which needs the process to leave through
    * process.exit); a worker in another process (the demo, the tests) gets one that writes each line as it logs it.
+   * `clock` is the real one but in tests, which move time.
    */
-  static forRoot(config: TandemConfig, logger: Logger = createLogger(config, 'worker')): DynamicModule {
+  static forRoot(config: TandemConfig, logger: Logger = createLogger(config, 'worker'), clock?: Clock): DynamicModule {
     const processors = config.workerQueues
       .map((queue) => PROCESSORS[queue as QueueName])
       .filter((p): p is Type<AnyProcessor> => !!p);
@@ -61,6 +62,7 @@ export class WorkerModule implements OnApplicationBootstrap {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule.forRoot(clock),
         DatabaseModule.forRoot(config),
         QueuesModule.forRoot(config, 'worker'),
         MailModule,

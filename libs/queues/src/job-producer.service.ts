@@ -97,17 +97,27 @@ export class JobProducer implements BeforeApplicationShutdown {
     }
   }
 
-  /** Adds many jobs of one name, each delayed until its own due time (at once if it has passed). */
-  async enqueueAt<N extends JobName>(name: N, items: { payload: JobPayloads[N]; dueAt: Date }[]): Promise<void> {
+  /**
+   * Adds many jobs of one name, each delayed until its own due time (at once if it has passed). `now` is the caller's
+   * clock (`Clock.now()`): the delay is counted from it and the job is stamped with it (BullMQ's `timestamp`), so a
+   * job's `timestamp + delay` is its due time on that clock. BullMQ runs a delayed job at `timestamp + delay` too;
+   * with the real clock this is the same as its defaults, and a test that moves its clock ahead finds the jobs due on
+   * it by that sum (test/support/tandem.ts, `advance`).
+   */
+  async enqueueAt<N extends JobName>(
+    name: N,
+    items: { payload: JobPayloads[N]; dueAt: Date }[],
+    now: Date,
+  ): Promise<void> {
     const queue = this.queues[QUEUE_OF[name]];
-    const now = Date.now();
+    const timestamp = now.getTime();
     try {
       for (let i = 0; i < items.length; i += 1000) {
         await queue.addBulk(
           items.slice(i, i + 1000).map(({ payload, dueAt }) => ({
             name,
             data: payload,
-            opts: { jobId: JOB_ID[name](payload), delay: Math.max(0, dueAt.getTime() - now) },
+            opts: { jobId: JOB_ID[name](payload), timestamp, delay: Math.max(0, dueAt.getTime() - timestamp) },
           })),
         );
       }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock, SystemClock } from '@tandem/domain';
 import { AdminsService } from './console/admins.service';
 import { PeopleAdminService } from './console/people-admin.service';
 import { RoundReviewService } from './console/round-review.service';
@@ -26,7 +25,7 @@ import { ScimService } from './scim/scim.service';
 import { ScimTokensService } from './scim/scim-tokens.service';
 import { WebhookDeliveryService, WebhookDispatcher, WebhooksService } from './webhooks';
 
-/** The use cases shared by the api and the worker. Needs the database, queues and config modules. */
+/** The use cases shared by the api and the worker. Needs the database, queues, config and clock modules. */
 const SERVICES = [
   OrganizationsService,
   ProgramsService,
@@ -57,7 +56,7 @@ const SERVICES = [
 ];
 
 @Module({
-  providers: [...SERVICES, WebhookDispatcher, { provide: Clock, useClass: SystemClock }],
-  exports: [...SERVICES, Clock],
+  providers: [...SERVICES, WebhookDispatcher],
+  exports: SERVICES,
 })
 export class WorkflowsModule {}

@@ -8,10 +8,10 @@ export const sweepCadence: Sweep = async ({ em, producer, now }) => {
   const plans = await rawQuery<{ id: string }>(
     em,
     `select p.id from pairing p
-      where p.status in ${pairingStatusSql(PairingStatus.Active)} and p.activated_at < now() - make_interval(secs => ?)
+      where p.status in ${pairingStatusSql(PairingStatus.Active)} and p.activated_at < ?::timestamptz - make_interval(secs => ?)
         and not exists (select 1 from coaching_session s where s.pairing_id = p.id)
       limit ?`,
-    [SWEEP_GRACE_SECONDS, SWEEP_BATCH],
+    [now, SWEEP_GRACE_SECONDS, SWEEP_BATCH],
   );
   const reminders = await rawQuery<{ id: string; sequence: number }>(
     em,
@@ -74,10 +74,12 @@ export const restoreCadence: Restore = async ({ em, producer, now }) => {
   await producer.enqueueAt(
     JobName.CadenceRemind,
     reminders.map((r) => ({ payload: { sessionId: r.id, sequence: r.sequence }, dueAt: asDate(r.due_at) })),
+    now,
   );
   await producer.enqueueAt(
     JobName.CadenceCloseSession,
     closes.map((c) => ({ payload: { sessionId: c.id, sequence: c.sequence }, dueAt: asDate(c.due_at) })),
+    now,
   );
   return reminders.length + closes.length;
 };

@@ -193,10 +193,10 @@ export class CadenceService {
         // The first inactivity check; each check queues the next (RiskService.checkInactivity).
         if ('inactivity' in result && result.inactivity) {
           const { pairingId: id, dueAt } = result.inactivity;
-          await this.producer.enqueue(
+          await this.producer.enqueueAt(
             JobName.FeedbackCheckInactivity,
-            { pairingId: id, dueAt: dueAt.getTime() },
-            { delay: Math.max(0, dueAt.getTime() - this.clock.now().getTime()) },
+            [{ payload: { pairingId: id, dueAt: dueAt.getTime() }, dueAt }],
+            this.clock.now(),
           );
         }
         for (const session of result.reminders)
@@ -404,20 +404,24 @@ export class CadenceService {
   }
 
   private async queueReminder(sessionId: string, sequence: number, remindAt: Date): Promise<void> {
-    await this.producer.enqueue(
+    await this.producer.enqueueAt(
       JobName.CadenceRemind,
-      { sessionId, sequence },
-      { delay: Math.max(0, remindAt.getTime() - this.clock.now().getTime()) },
+      [{ payload: { sessionId, sequence }, dueAt: remindAt }],
+      this.clock.now(),
     );
   }
 
   /** Queues the session's close (feedback requests) for its close time; a moved session's `sequence` gives it a job of its own. */
   private async queueClose(session: Pick<SessionRow, 'id' | 'sequence' | 'starts_at' | 'ends_at'>): Promise<void> {
-    const delay = Math.max(0, closeAt(session.starts_at, session.ends_at).getTime() - this.clock.now().getTime());
-    await this.producer.enqueue(
+    await this.producer.enqueueAt(
       JobName.CadenceCloseSession,
-      { sessionId: session.id, sequence: session.sequence },
-      { delay },
+      [
+        {
+          payload: { sessionId: session.id, sequence: session.sequence },
+          dueAt: closeAt(session.starts_at, session.ends_at),
+        },
+      ],
+      this.clock.now(),
     );
   }
 

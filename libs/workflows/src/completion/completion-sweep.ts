@@ -8,9 +8,9 @@ export const sweepCompletion: Sweep = async ({ em, producer, now }) => {
   const completions = await rawQuery<{ id: string }>(
     em,
     `select p.id from pairing p join program prog on prog.id = p.program_id
-      where p.status in ${pairingStatusSql(PairingStatus.Active)} and p.updated_at < now() - make_interval(secs => ?) and ${COMPLETION_DUE_SQL}
+      where p.status in ${pairingStatusSql(PairingStatus.Active)} and p.updated_at < ?::timestamptz - make_interval(secs => ?) and ${COMPLETION_DUE_SQL}
       limit ?`,
-    [SWEEP_GRACE_SECONDS, now, SWEEP_BATCH],
+    [now, SWEEP_GRACE_SECONDS, now, SWEEP_BATCH],
   );
   const revived = await producer.requeue(
     JobName.FeedbackCompletePairing,

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { AuditEvent, ConflictError, isUuid, NotFoundError, rawQuery } from '@tandem/domain';
+import { AuditEvent, Clock, ConflictError, isUuid, NotFoundError, rawQuery } from '@tandem/domain';
 import { JobProducer } from '@tandem/queues';
 import type { Actor } from '../programs/programs.service';
 import { ProgramsService } from '../programs/programs.service';
@@ -44,6 +44,7 @@ export class PeopleAdminService {
     private readonly programs: ProgramsService,
     private readonly producer: JobProducer,
     private readonly offers: OffersService,
+    private readonly clock: Clock,
   ) {}
 
   /** One enrollment of the organization, with every field of its person. */
@@ -144,7 +145,7 @@ export class PeopleAdminService {
           'deactivated',
           `${person.name} was deactivated by your identity provider (SCIM). Activate them there; adding them to the program's group again puts them back.`,
         );
-      const due = await markWaitlistDue(tem, [person.programId], new Date());
+      const due = await markWaitlistDue(tem, [person.programId], this.clock.now());
       await rawQuery(tem, `update enrollment set status = 'active', updated_at = now() where id = ?`, [person.id]);
       return due;
     });

@@ -22,11 +22,11 @@ export const sweepFeedback: Sweep = async ({ em, producer, now }) => {
        join coaching_session s on s.id = f.session_id
        join pairing pr on pr.id = s.pairing_id
        join enrollment ce on ce.id = pr.coach_id
-      where f.role = 'coachee' and f.submitted_at is not null and f.submitted_at < now() - make_interval(secs => ?)
+      where f.role = 'coachee' and f.submitted_at is not null and f.submitted_at < ?::timestamptz - make_interval(secs => ?)
         and f.submitted_at > coalesce((select max(e.updated_at) from coach_learning e where e.organization_id = pr.organization_id and e.person_id = ce.person_id), '-infinity')
       order by pr.organization_id, f.submitted_at desc
       limit ?`,
-    [SWEEP_GRACE_SECONDS, SWEEP_BATCH],
+    [now, SWEEP_GRACE_SECONDS, SWEEP_BATCH],
   );
   let revived = await producer.requeue(
     JobName.FeedbackRemind,
@@ -53,6 +53,7 @@ export const restoreFeedback: Restore = async ({ em, producer, now }) => {
   await producer.enqueueAt(
     JobName.FeedbackRemind,
     reminders.map((f) => ({ payload: { feedbackId: f.id }, dueAt: asDate(f.due_at) })),
+    now,
   );
   return reminders.length;
 };

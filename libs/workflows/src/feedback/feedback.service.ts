@@ -197,9 +197,11 @@ export class FeedbackService {
         };
       },
       async (result) => {
-        const delay = Math.max(0, result.remindAt.getTime() - this.clock.now().getTime());
-        for (const feedbackId of result.reminders)
-          await this.producer.enqueue(JobName.FeedbackRemind, { feedbackId }, { delay });
+        await this.producer.enqueueAt(
+          JobName.FeedbackRemind,
+          result.reminders.map((feedbackId) => ({ payload: { feedbackId }, dueAt: result.remindAt })),
+          this.clock.now(),
+        );
         if ('complete' in result && result.complete)
           await this.producer.enqueue(JobName.FeedbackCompletePairing, { pairingId: result.complete });
       },

@@ -4,6 +4,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import {
   AuditEvent,
+  Clock,
   ConflictError,
   ImportBatch,
   ImportFormat,
@@ -105,6 +106,7 @@ export class IntakeService {
     private readonly em: EntityManager,
     private readonly programs: ProgramsService,
     private readonly producer: JobProducer,
+    private readonly clock: Clock,
   ) {}
 
   /** Validates an upload now (so bad input is answered at once, with every error) and queues the write. */
@@ -214,7 +216,7 @@ export class IntakeService {
           `update import_batch set status = 'succeeded', processed = rows, created = ?, updated = ?, unchanged = ?, alumni = ?, source = null, finished_at = now() where id = ?`,
           [written.created, written.updated, written.unchanged, written.alumni, importId],
         );
-        const waitlist = written.coachesChanged ? await markWaitlistDue(tem, [program.id], new Date()) : [];
+        const waitlist = written.coachesChanged ? await markWaitlistDue(tem, [program.id], this.clock.now()) : [];
         return { ...written, waitlist };
       });
       if (result === 'busy') {
@@ -296,7 +298,7 @@ export class IntakeService {
         subjectId: enrollment.id,
       });
       await tem.flush();
-      const waitlist = written.coachesChanged ? await markWaitlistDue(tem, [program.id], new Date()) : [];
+      const waitlist = written.coachesChanged ? await markWaitlistDue(tem, [program.id], this.clock.now()) : [];
       return { ...written, enrollment, waitlist };
     });
     await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () =>
@@ -393,7 +395,7 @@ export class IntakeService {
         });
         await tem.flush();
       }
-      const waitlist = outcome !== 'unchanged' ? await markWaitlistDue(tem, [program.id], new Date()) : [];
+      const waitlist = outcome !== 'unchanged' ? await markWaitlistDue(tem, [program.id], this.clock.now()) : [];
       return { ...written, enrollment, outcome, waitlist };
     });
     await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () =>

@@ -49,6 +49,7 @@ export const restoreOffers: Restore = async ({ em, producer, now }) => {
       payload: { programId: e.program_id, dueAt: asDate(e.due_at).getTime() },
       dueAt: asDate(e.due_at),
     })),
+    now,
   );
   await producer.enqueueAt(
     JobName.PairingRemindOffers,
@@ -56,6 +57,7 @@ export const restoreOffers: Restore = async ({ em, producer, now }) => {
       payload: { programId: r.program_id, dueAt: asDate(r.due_at).getTime() },
       dueAt: asDate(r.due_at),
     })),
+    now,
   );
   return expiries.length + reminders.length;
 };

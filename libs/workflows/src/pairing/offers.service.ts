@@ -355,16 +355,16 @@ export class OffersService {
 
   /** Queues the expiry and reminder sweeps for offers written at one time. */
   async scheduleOfferJobs(programId: string, expiresAt: Date, remindAt: Date): Promise<void> {
-    const now = this.clock.now().getTime();
-    await this.producer.enqueue(
+    const now = this.clock.now();
+    await this.producer.enqueueAt(
       JobName.PairingRemindOffers,
-      { programId, dueAt: remindAt.getTime() },
-      { delay: Math.max(0, remindAt.getTime() - now) },
+      [{ payload: { programId, dueAt: remindAt.getTime() }, dueAt: remindAt }],
+      now,
     );
-    await this.producer.enqueue(
+    await this.producer.enqueueAt(
       JobName.PairingExpireOffers,
-      { programId, dueAt: expiresAt.getTime() },
-      { delay: Math.max(0, expiresAt.getTime() - now) },
+      [{ payload: { programId, dueAt: expiresAt.getTime() }, dueAt: expiresAt }],
+      now,
     );
   }
 

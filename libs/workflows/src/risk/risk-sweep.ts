@@ -11,11 +11,11 @@ export const sweepRisk: Sweep = async ({ em, producer, now }) => {
     `select e.id as coachee_id, -(select count(*) from pairing d where d.coachee_id = e.id and d.rematch_accepted_at is not null) as attempt
        from enrollment e
       where e.role = 'coachee' and e.status = 'active' and e.unmatched_reason is null
-        and exists (select 1 from pairing d where d.coachee_id = e.id and d.rematch_accepted_at < now() - make_interval(secs => ?)
+        and exists (select 1 from pairing d where d.coachee_id = e.id and d.rematch_accepted_at < ?::timestamptz - make_interval(secs => ?)
                       and not exists (select 1 from pairing n where n.coachee_id = e.id and n.created_at > d.rematch_accepted_at))
         and not exists (select 1 from pairing l where l.coachee_id = e.id and l.status in ${pairingStatusSql(...LIVE_PAIRING_STATUSES)})
       limit ?`,
-    [SWEEP_GRACE_SECONDS, SWEEP_BATCH],
+    [now, SWEEP_GRACE_SECONDS, SWEEP_BATCH],
   );
   // Active pairings whose inactivity nudge or close is due (the window runs from the last held session).
   const inactive = await rawQuery<{ id: string }>(

@@ -362,10 +362,10 @@ export class RiskService {
 
   /** Queues the inactivity check of a pairing for a due time. */
   async scheduleInactivityCheck(pairingId: string, dueAt: Date): Promise<void> {
-    await this.producer.enqueue(
+    await this.producer.enqueueAt(
       JobName.FeedbackCheckInactivity,
-      { pairingId, dueAt: dueAt.getTime() },
-      { delay: Math.max(0, dueAt.getTime() - this.clock.now().getTime()) },
+      [{ payload: { pairingId, dueAt: dueAt.getTime() }, dueAt }],
+      this.clock.now(),
     );
   }
 

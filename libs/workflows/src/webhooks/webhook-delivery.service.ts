@@ -98,9 +98,11 @@ export class WebhookDeliveryService {
     });
     if (!delivered && !givesUp) {
       await this.producer.afterCommit('the next webhook attempt', () =>
-        this.producer.enqueueAt(JobName.WebhooksDeliver, [
-          { payload: { deliveryId, attempt: attempt + 1 }, dueAt: nextAt },
-        ]),
+        this.producer.enqueueAt(
+          JobName.WebhooksDeliver,
+          [{ payload: { deliveryId, attempt: attempt + 1 }, dueAt: nextAt }],
+          this.clock.now(),
+        ),
       );
     }
   }

@@ -17,7 +17,7 @@ export const sweepWebhooks: Sweep = async ({ em, producer, now }) => {
 };
 
 /** After Redis came back empty: every pending delivery's next attempt, delayed until its time. */
-export const restoreWebhooks: Restore = async ({ em, producer }) => {
+export const restoreWebhooks: Restore = async ({ em, producer, now }) => {
   const pending = await rawQuery<{ id: string; attempts: number; next_attempt_at: Date | string }>(
     em,
     `select id, attempts, next_attempt_at from webhook_delivery where status = 'pending' order by next_attempt_at limit ?`,
@@ -26,6 +26,7 @@ export const restoreWebhooks: Restore = async ({ em, producer }) => {
   await producer.enqueueAt(
     JobName.WebhooksDeliver,
     pending.map((d) => ({ payload: { deliveryId: d.id, attempt: d.attempts + 1 }, dueAt: asDate(d.next_attempt_at) })),
+    now,
   );
   return pending.length;
 };
