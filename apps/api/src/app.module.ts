@@ -1,5 +1,8 @@
 import { ConsoleWebhooksController } from './console/console-webhooks.controller';
 import { ConsoleScimController } from './console/console-scim.controller';
+import { ConsoleInvitationsController } from './console/console-invitations.controller';
+import { InvitationsController } from './invitations/invitations.controller';
+import { QuestionnaireController } from './pages/questionnaire.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { ConsoleSsoController } from './console/console-sso.controller';
 import { SsoController } from './sso/sso.controller';
@@ -49,6 +52,7 @@ const CONSOLE_CONTROLLERS = [
   ConsoleWebhooksController,
   ConsoleSsoController,
   ConsoleScimController,
+  ConsoleInvitationsController,
 ];
 
 /** The HTTP api: admin REST under /api/v1, health, docs. */
@@ -68,6 +72,8 @@ export class AppModule {
         HealthController,
         ProgramsController,
         IntakeController,
+        InvitationsController,
+        QuestionnaireController,
         OutboxController,
         ApiKeysController,
         RoundsController,

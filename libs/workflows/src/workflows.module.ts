@@ -12,6 +12,7 @@ import { FeedbackService } from './feedback/feedback.service';
 import { FeedbackSummaryService } from './feedback/feedback-summary.service';
 import { EffectivenessService } from './feedback/effectiveness.service';
 import { IntakeService } from './intake/intake.service';
+import { InvitationsService } from './invitations/invitations.service';
 import { OffersService } from './pairing/offers.service';
 import { PairingsService } from './pairing/pairings.service';
 import { RematchService } from './rounds/rematch.service';
@@ -30,6 +31,7 @@ const SERVICES = [
   OrganizationsService,
   ProgramsService,
   IntakeService,
+  InvitationsService,
   LeaseService,
   ReconcilerService,
   RoundsService,
