@@ -9,6 +9,8 @@ import { TestTandem } from './support/tandem';
 import { waitFor } from './support/test-env';
 
 const DAY = 86_400_000;
+/** The per-client limit of the token pages in this file (low, so the rate test is short). */
+const RATE_LIMIT = 30;
 const SKILLS = [
   { key: 'listening', label: 'Listening', weight: 1 },
   { key: 'feedback', label: 'Feedback', weight: 1 },
@@ -85,7 +87,7 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
 
   beforeAll(async () => {
     await smtp.start();
-    tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url } });
+    tandem = await TestTandem.start({ env: { SMTP_URL: smtp.url, PAGE_RATE_LIMIT: String(RATE_LIMIT) } });
     ({ apiKey: key } = await tandem.organization('Acme'));
     clock = new MovedClock(tandem.get(Clock as unknown as new () => Clock));
   });
@@ -477,5 +479,122 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
     expect((await post(niaLink, coacheeForm({ name: 'Nia Noor', goals: 'Lead a new team' }))).status).toBe(200);
     const oliLink = questionnaireLink((await mailTo('oli@console.test', /^Your/)).text);
     expect((await post(oliLink, coacheeForm({ name: 'Oli Ode' }))).status).toBe(409);
+  });
+  it('opens registration only when switched on, to allowed domains, with the same answer and timing for any address, and a questionnaire only after confirmation', async () => {
+    const programId = await program('Open registration');
+    const settings = await tandem.request('GET', `/api/v1/programs/${programId}/registration`, { key });
+    expect(settings.body).toMatchObject({ openRegistration: false, allowedDomains: [], effectiveDomains: [] });
+    const link = new URL(settings.body.registrationUrl).pathname;
+    expect(link).toMatch(/^\/register\/[A-Za-z0-9_-]{43}$/);
+
+    // Off by default: the page says so, and a posted address changes nothing.
+    const off = await tandem.request('GET', link);
+    expect(off.status).toBe(200);
+    expect(off.text).toContain('Registration is closed');
+    const counts = () =>
+      one<{ requests: number; invitations: number; outbox: number }>(
+        `select (select count(*)::int from registration_request) as requests, (select count(*)::int from invitation where program_id = ?) as invitations, (select count(*)::int from outbox_message) as outbox`,
+        [programId],
+      );
+    const before = await counts();
+    expect((await post(link, 'email=new%40open.test')).text).toContain('Registration is closed');
+    expect(await counts()).toEqual(before);
+
+    // A bad domain in the settings: 422 with the field, nothing changed.
+    const bad = await tandem.request('PUT', `/api/v1/programs/${programId}/registration`, {
+      key,
+      json: { openRegistration: true, allowedDomains: ['not a domain'], reminderDays: [7, 3] },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'allowedDomains.0',
+      'reminderDays',
+    ]);
+    expect((await tandem.request('GET', `/api/v1/programs/${programId}/registration`, { key })).body).toMatchObject({
+      openRegistration: false,
+    });
+    const on = await tandem.request('PUT', `/api/v1/programs/${programId}/registration`, {
+      key,
+      json: { openRegistration: true, allowedDomains: ['Open.test'] },
+    });
+    expect(on.body).toMatchObject({ openRegistration: true, effectiveDomains: ['open.test'] });
+    await tandem.request('POST', `/api/v1/programs/${programId}/invitations`, {
+      key,
+      json: { people: [{ role: 'coach', name: 'Ida Invited', email: 'ida@open.test' }] },
+    });
+    await mailTo('ida@open.test', /questionnaire/);
+    await tandem.queuesIdle();
+
+    const page = await tandem.request('GET', link);
+    expect(page.text).toContain('Join Open registration');
+    expect(page.text).toContain('name="email"');
+    const invalid = await post(link, 'email=not-an-address');
+    expect(invalid.status).toBe(422);
+    expect(invalid.text).toContain('id="f-email-error">Please enter an email address.');
+
+    // Unknown allowed address, an address invited already, an address of another domain: one answer, one timing.
+    const answers: { status: number; text: string; ms: number }[] = [];
+    for (const email of ['new@open.test', 'ida@open.test', 'eve@elsewhere.test', 'NEW@open.test']) {
+      const started = performance.now();
+      const answer = await post(link, `email=${encodeURIComponent(email)}`);
+      answers.push({ status: answer.status, text: answer.text, ms: performance.now() - started });
+    }
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([200]));
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    expect(answers[0].text).toContain('If this address may join Open registration, a confirmation link is on its way.');
+    // The console sign-in's floor (300 ms), less a millisecond of timer jitter.
+    for (const a of answers) expect(a.ms).toBeGreaterThanOrEqual(299);
+
+    const confirmation = await mailTo('new@open.test', /Confirm your registration/);
+    await tandem.queuesIdle();
+    // Entered twice: two confirmation links (the same one), nothing to the others.
+    expect(mailsTo('new@open.test')).toHaveLength(2);
+    expect(mailsTo('eve@elsewhere.test')).toHaveLength(0);
+    expect(mailsTo('ida@open.test')).toHaveLength(1);
+    // Not confirmed yet: no questionnaire.
+    expect(await one(`select count(*)::int as n from invitation where email = 'new@open.test'`)).toEqual({ n: 0 });
+
+    const confirmLink = /https?:\/\/\S+(\/register\/confirm\/[A-Za-z0-9_-]{43})/.exec(confirmation.text)![1];
+    const confirmPage = await tandem.request('GET', confirmLink);
+    expect(confirmPage.status).toBe(200);
+    expect(confirmPage.text).toContain('Confirm new@open.test to get your questionnaire for Open registration.');
+    expect(await one(`select count(*)::int as n from invitation where email = 'new@open.test'`)).toEqual({ n: 0 });
+    const confirmed = await post(confirmLink, '');
+    expect(confirmed.status).toBe(303);
+    const questionnaire = confirmed.headers.location as string;
+    expect(questionnaire).toMatch(/^\/questionnaire\/[A-Za-z0-9_-]{43}$/);
+    // A second press finds the same questionnaire.
+    expect((await post(confirmLink, '')).headers.location).toBe(questionnaire);
+    await mailTo('new@open.test', /^Your questionnaire/);
+    const form = await tandem.request('GET', questionnaire);
+    expect(form.text).toContain('value=""');
+    expect((await post(questionnaire, coacheeForm({ name: 'Nea New' }))).status).toBe(200);
+    expect(
+      await one(
+        `select p.name, e.role::text as role from enrollment e join person p on p.id = e.person_id where p.email = 'new@open.test'`,
+      ),
+    ).toEqual({ name: 'Nea New', role: 'coachee' });
+  });
+
+  it('rate-limits the public registration link per client (429)', async () => {
+    const programId = await program('Rate limited');
+    const settings = await tandem.request('PUT', `/api/v1/programs/${programId}/registration`, {
+      key,
+      json: { openRegistration: true, allowedDomains: ['rate.test'] },
+    });
+    const link = new URL(settings.body.registrationUrl).pathname;
+    const statuses: number[] = [];
+    for (let i = 0; i < RATE_LIMIT + 3; i++) statuses.push((await tandem.request('GET', link)).status);
+    // The budget is per client over every token page, so earlier requests of this file may have used part of it.
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+    expect(statuses.slice(-3)).toEqual([429, 429, 429]);
+    // Posting addresses is limited too; one posted past the limit changes nothing.
+    const posted: number[] = [];
+    for (let i = 0; i < RATE_LIMIT + 2; i++) posted.push((await post(link, `email=x${i}%40elsewhere.test`)).status);
+    expect(posted.every((s) => s === 200 || s === 429)).toBe(true);
+    expect(posted.slice(-2)).toEqual([429, 429]);
+    const before = await one(`select count(*)::int as n from registration_request`);
+    expect((await post(link, 'email=late%40rate.test')).status).toBe(429);
+    expect(await one(`select count(*)::int as n from registration_request`)).toEqual(before);
   });
 });

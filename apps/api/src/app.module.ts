@@ -3,6 +3,7 @@ import { ConsoleScimController } from './console/console-scim.controller';
 import { ConsoleInvitationsController } from './console/console-invitations.controller';
 import { InvitationsController } from './invitations/invitations.controller';
 import { QuestionnaireController } from './pages/questionnaire.controller';
+import { RegistrationController } from './pages/registration.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { ConsoleSsoController } from './console/console-sso.controller';
 import { SsoController } from './sso/sso.controller';
@@ -74,6 +75,7 @@ export class AppModule {
         IntakeController,
         InvitationsController,
         QuestionnaireController,
+        RegistrationController,
         OutboxController,
         ApiKeysController,
         RoundsController,

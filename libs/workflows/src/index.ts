@@ -9,6 +9,7 @@ export * from './intake/intake.service';
 export * from './invitations/invitations.service';
 export * from './invitations/questionnaire-form';
 export * from './invitations/invitations-sweep';
+export * from './invitations/registration.service';
 export * from './maintenance/lease.service';
 export * from './maintenance/reconciler.service';
 export * from './workflows.module';

@@ -13,6 +13,7 @@ import { FeedbackSummaryService } from './feedback/feedback-summary.service';
 import { EffectivenessService } from './feedback/effectiveness.service';
 import { IntakeService } from './intake/intake.service';
 import { InvitationsService } from './invitations/invitations.service';
+import { RegistrationService } from './invitations/registration.service';
 import { OffersService } from './pairing/offers.service';
 import { PairingsService } from './pairing/pairings.service';
 import { RematchService } from './rounds/rematch.service';
@@ -32,6 +33,7 @@ const SERVICES = [
   ProgramsService,
   IntakeService,
   InvitationsService,
+  RegistrationService,
   LeaseService,
   ReconcilerService,
   RoundsService,

@@ -127,7 +127,7 @@ const INVITEE_LOCALE = `coalesce(i.locale, (select ${personLocaleSql('p')} from 
   (select o.default_locale from organization o where o.id = prog.organization_id))`;
 
 /** The deadline in force of a program (null: none), as SQL over `program_registration` aliased `r`. */
-const CLOSES_AT = `case when r.closed_at is null then r.deadline when r.deadline is null then r.closed_at else least(r.deadline, r.closed_at) end`;
+export const CLOSES_AT = `case when r.closed_at is null then r.deadline when r.deadline is null then r.closed_at else least(r.deadline, r.closed_at) end`;
 
 /** Whether the person of an invitation is matched (a pairing in a state other than declined, expired or withdrawn). */
 const MATCHED = `exists (select 1 from enrollment e join person p on p.id = e.person_id join pairing pr on (pr.coachee_id = e.id or pr.coach_id = e.id)
@@ -651,6 +651,9 @@ export class InvitationsService {
   }
 
   private async readSettings(em: EntityManager, program: Program): Promise<RegistrationSettings> {
+    // The row holds the defaults and the public link's hash: made on first read, so the link shown always answers
+    // (that registration is off, until it is switched on). Nothing a participant sees changes.
+    await this.ensureRegistration(em, program.id);
     const [row] = await rawQuery<{
       deadline: Date | null;
       reminder_days: number[] | null;
@@ -748,7 +751,7 @@ function prefillValues(row: InvitationRow): Record<string, unknown> {
 }
 
 /** Inserts invitations (an address invited already is left alone); answers how many are new. */
-async function insertInvitations(
+export async function insertInvitations(
   em: EntityManager,
   appSecret: string,
   programId: string,
