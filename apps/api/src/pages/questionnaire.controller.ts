@@ -47,11 +47,13 @@ export class QuestionnaireController {
       },
       (err: DomainError, l) => {
         const tr = translator(l);
-        // Another write into the program holds it, or the person is in it in the other role: said as it is.
+        // Another write into the program holds it (try again), or the person is in it in the other role.
+        if (err.code === 'import_running')
+          return { status: 409, markup: messagePage(tr('questionnaire.busy.title'), tr('questionnaire.busy.body'), l) };
         if (err.kind === 'conflict')
           return {
             status: 409,
-            markup: messagePage(tr('questionnaire.closed.title'), err.message, l),
+            markup: messagePage(tr('questionnaire.busy.title'), tr('questionnaire.otherRole.body'), l),
           };
         return undefined;
       },

@@ -371,4 +371,9 @@ export const de: Catalog = {
   'register.confirm.title': 'Bestätigen Sie Ihre Adresse',
   'register.confirm.body': 'Bestätigen Sie {email}, um Ihren Fragebogen für {program} zu erhalten.',
   'register.confirm.button': 'Bestätigen und Fragebogen öffnen',
+  'questionnaire.busy.title': 'Bitte versuchen Sie es erneut',
+  'questionnaire.busy.body':
+    'Ihre Antworten konnten gerade nicht gespeichert werden; nichts wurde gespeichert. Bitte senden Sie sie gleich noch einmal.',
+  'questionnaire.otherRole.body':
+    'Ihre Antworten konnten nicht gespeichert werden: Sie sind in diesem Programm in einer anderen Rolle. Ihre Programmverantwortlichen helfen Ihnen gern.',
 };

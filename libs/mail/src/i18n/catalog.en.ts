@@ -363,4 +363,9 @@ export const en = {
   'register.confirm.title': 'Confirm your address',
   'register.confirm.body': 'Confirm {email} to get your questionnaire for {program}.',
   'register.confirm.button': 'Confirm and open my questionnaire',
+  'questionnaire.busy.title': 'Please try again',
+  'questionnaire.busy.body':
+    'Your answers could not be saved just now; nothing was saved. Please send them again in a moment.',
+  'questionnaire.otherRole.body':
+    'Your answers could not be saved: you are in this program in another role. Your program admin can help.',
 } as const;
