@@ -725,6 +725,103 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
       404,
       'not_found',
     ],
+    // POST /api/v1/programs/{id}/invitations, PUT /api/v1/programs/{id}/registration
+    [
+      'invitations: malformed JSON',
+      () => raw('POST', `/api/v1/programs/${programId}/invitations`, '{"people":', 'application/json')(),
+      400,
+      'invalid_json',
+    ],
+    [
+      'invitations: no people list',
+      () => post(`/api/v1/programs/${programId}/invitations`, { people: 'everyone' })(),
+      422,
+      'roster_invalid',
+    ],
+    [
+      'invitations: an empty list',
+      () => post(`/api/v1/programs/${programId}/invitations`, { people: [] })(),
+      422,
+      'roster_invalid',
+    ],
+    [
+      'invitations: a person without an email',
+      () => post(`/api/v1/programs/${programId}/invitations`, { people: [{ role: 'coachee', name: 'N' }] })(),
+      422,
+      'roster_invalid',
+    ],
+    [
+      'invitations: the same email twice',
+      () =>
+        post(`/api/v1/programs/${programId}/invitations`, {
+          people: [
+            { role: 'coachee', name: 'A', email: 'twice@x.example' },
+            { role: 'coach', name: 'B', email: 'twice@x.example' },
+          ],
+        })(),
+      422,
+      'roster_invalid',
+    ],
+    [
+      'invitations: a coach invited as a coachee',
+      () =>
+        post(`/api/v1/programs/${programId}/invitations`, {
+          people: [{ role: 'coachee', name: 'Cora', email: 'coach@bad.example' }],
+        })(),
+      422,
+      'roster_invalid',
+    ],
+    [
+      'invitations: a roster CSV without the email column',
+      () => raw('POST', `/api/v1/programs/${programId}/invitations`, 'role,name\ncoachee,A', 'text/csv')(),
+      422,
+      'roster_invalid',
+    ],
+    [
+      'invitations: an unknown column in a full CSV',
+      () =>
+        raw(
+          'POST',
+          `/api/v1/programs/${programId}/invitations`,
+          'role,name,email,shoe_size\ncoachee,A,a@x.example,9',
+          'text/csv',
+        )(),
+      422,
+      'roster_invalid',
+    ],
+    [
+      'invitations: a wrong content type',
+      () => raw('POST', `/api/v1/programs/${programId}/invitations`, 'role,name,email', 'text/plain')(),
+      415,
+    ],
+    [
+      'registration: a deadline that is no date',
+      () => req('PUT', `/api/v1/programs/${programId}/registration`, { json: { deadline: 'soon' } })(),
+      422,
+      'validation_failed',
+    ],
+    [
+      'registration: reminder days out of order',
+      () => req('PUT', `/api/v1/programs/${programId}/registration`, { json: { reminderDays: [7, 3] } })(),
+      422,
+      'validation_failed',
+    ],
+    [
+      'registration: an unknown setting',
+      () => req('PUT', `/api/v1/programs/${programId}/registration`, { json: { open: true } })(),
+      422,
+      'validation_failed',
+    ],
+    [
+      'foreign program: invitations with broken JSON',
+      () =>
+        foreign('POST', `/api/v1/programs/${programId}/invitations`, {
+          body: '{"people":',
+          contentType: 'application/json',
+        }),
+      404,
+      'not_found',
+    ],
   ];
 
   it('has at least 60 cases', () => {

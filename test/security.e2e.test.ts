@@ -149,6 +149,9 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
       return { json: { coacheeId: ids.coacheeId, coachId: ids.coachId, revision: 1 } };
     if (path.includes('/pins/')) return { json: { revision: 1 } };
     if (path.endsWith('/api-keys')) return { json: { role: 'operator' } };
+    if (path.endsWith('/invitations'))
+      return { json: { people: [{ role: 'coachee', name: 'M', email: 'matrix@matrix.example' }] } };
+    if (path.endsWith('/registration')) return { json: { reminderDays: [2, 5] } };
     if (path === '/api/v1/sso')
       return {
         json: {
@@ -182,6 +185,9 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
         'DELETE /api/v1/rounds/:id/pins/:coacheeId',
         'GET /api/v1/outbox',
         'GET /api/v1/pairings/:id/sessions',
+        'POST /api/v1/programs/:id/invitations',
+        'PUT /api/v1/programs/:id/registration',
+        'POST /api/v1/programs/:id/registration/close',
       ]),
     );
   });
@@ -345,6 +351,8 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
       await tandem.request('GET', `/feedback/${token}`),
       await tandem.request('GET', `/surveys/${token}`),
       await tandem.request('GET', `/rematch/${token}`),
+      await tandem.request('GET', `/questionnaire/${token}`),
+      await tandem.request('POST', `/questionnaire/${token}`, { body: 'name=X', ...form }),
       await tandem.request('POST', `/feedback/${token}`, { body: 'rating=5', ...form }),
       await tandem.request('POST', `/rematch/${token}/accept`, { body: '', ...form }),
       await tandem.request('POST', `/offers/${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}/accept`, {
@@ -352,7 +360,7 @@ describe('security: authorization matrix, tokens, ops access, Redis payloads', (
         ...form,
       }),
     ];
-    expect(elsewhere.map((a) => a.status)).toEqual([404, 404, 404, 404, 404, 404, 404]);
+    expect(elsewhere.map((a) => a.status)).toEqual([404, 404, 404, 404, 404, 404, 404, 404, 404]);
     expect(await tableCounts()).toEqual(before);
 
     // Used: the first is accepted; pressing decline afterwards, or accept again, changes nothing.

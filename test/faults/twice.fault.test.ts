@@ -174,6 +174,15 @@ describe('every job type run twice with the same payload', () => {
       60_000,
       250,
     );
+    // An invitation to the questionnaire (intake.send-invitations); its first reminder is days away.
+    await rig.post(`/api/v1/programs/${program.id}/invitations`, {
+      people: [{ role: 'coachee', name: 'Ines Invited', email: 'invited@twice.example' }],
+    });
+    await waitFor(
+      async () => smtp.messages.find((m) => m.to[0] === 'invited@twice.example'),
+      'the invitation email',
+      60_000,
+    );
     await quiet();
 
     // Job types the program did not need, once, with payloads from its rows.
@@ -190,7 +199,9 @@ describe('every job type run twice with the same payload', () => {
       `select coachee_id as id from pairing where program_id = ? and status = 'declined'`,
       [program.id],
     );
+    const [invitation] = await rig.rows<{ id: string }>(`select id from invitation where program_id = ?`, [program.id]);
     const crafted: Partial<Record<JobName, unknown>> = {
+      [JobName.IntakeRemindInvitation]: { invitationId: invitation.id, reminder: 1 },
       [JobName.FeedbackAggregate]: { programId: program.id, feedbackId: feedback.id },
       [JobName.FeedbackCheckInactivity]: { pairingId: pairing.id, dueAt: Date.now() },
       [JobName.MatchingRematchCoachee]: { coacheeId: coachee.id, attempt: 1 },

@@ -1,5 +1,9 @@
 import { ConsoleWebhooksController } from './console/console-webhooks.controller';
 import { ConsoleScimController } from './console/console-scim.controller';
+import { ConsoleInvitationsController } from './console/console-invitations.controller';
+import { InvitationsController } from './invitations/invitations.controller';
+import { QuestionnaireController } from './pages/questionnaire.controller';
+import { RegistrationController } from './pages/registration.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { ConsoleSsoController } from './console/console-sso.controller';
 import { SsoController } from './sso/sso.controller';
@@ -50,6 +54,7 @@ const CONSOLE_CONTROLLERS = [
   ConsoleWebhooksController,
   ConsoleSsoController,
   ConsoleScimController,
+  ConsoleInvitationsController,
 ];
 
 /** The HTTP api: admin REST under /api/v1, health, docs. */
@@ -71,6 +76,9 @@ export class AppModule {
         HealthController,
         ProgramsController,
         IntakeController,
+        InvitationsController,
+        QuestionnaireController,
+        RegistrationController,
         OutboxController,
         ApiKeysController,
         RoundsController,

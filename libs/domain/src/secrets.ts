@@ -13,7 +13,17 @@ export function hashSecret(secret: string): string {
 
 /** The kinds of emailed link whose token Tandem can derive again from the subject's id. */
 export type LinkKind =
-  'offer' | 'session-coach' | 'session-coachee' | 'feedback' | 'rematch' | 'survey' | 'signin' | 'me-signin';
+  | 'offer'
+  | 'session-coach'
+  | 'session-coachee'
+  | 'feedback'
+  | 'rematch'
+  | 'survey'
+  | 'signin'
+  | 'questionnaire'
+  | 'registration'
+  | 'registration-confirm'
+  | 'me-signin';
 
 /**
  * The token of an emailed link: HMAC-SHA256(APP_SECRET, kind:id), 256 bits. It is never stored: the database keeps

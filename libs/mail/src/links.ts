@@ -10,10 +10,14 @@ const LINK_PATHS: Record<LinkKind, string> = {
   rematch: '/rematch/',
   survey: '/surveys/',
   signin: '/console/signin/',
+  questionnaire: '/questionnaire/',
+  registration: '/register/',
+  'registration-confirm': '/register/confirm/',
   'me-signin': '/me/signin/',
 };
 
-const KINDS = 'offer|session-coach|session-coachee|feedback|rematch|survey|signin|me-signin';
+const KINDS =
+  'offer|session-coach|session-coachee|feedback|rematch|survey|signin|questionnaire|registration-confirm|registration|me-signin';
 
 /** A stored placeholder: what the outbox keeps in place of a link with a token, expanded when the message is sent. */
 const PLACEHOLDER = new RegExp(`\\{\\{link:(${KINDS}):([0-9a-f-]{36})\\}\\}`, 'g');

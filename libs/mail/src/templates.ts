@@ -186,3 +186,67 @@ export function signInEmail(input: {
   ]);
   return { subject: tr(personal ? 'meSignIn.subject' : 'signIn.subject'), text, locale: input.locale };
 }
+
+/** The invitation to a program's questionnaire (one per invitation), with its link and the deadline if any. */
+export function invitationEmail(input: {
+  name: string;
+  programName: string;
+  role: 'coach' | 'coachee';
+  link: string;
+  deadline: Date | null;
+  timeZone: string;
+  locale: Locale;
+}): RenderedEmail {
+  const tr = translator(input.locale);
+  const program = input.programName;
+  const paragraphs = [
+    input.role === 'coach' ? tr('invitation.coach', { program }) : tr('invitation.coachee', { program }),
+    tr('invitation.link', { link: input.link }),
+  ];
+  if (input.deadline)
+    paragraphs.push(
+      tr('invitation.deadline', { deadline: formatInstant(input.deadline, input.timeZone, input.locale) }),
+    );
+  return {
+    subject: tr('invitation.subject', { program }),
+    text: letter(input.locale, greeting(input.locale, input.name), paragraphs),
+    locale: input.locale,
+  };
+}
+
+/** A reminder of an unanswered questionnaire (scheduled, or one more an admin sent). */
+export function invitationReminderEmail(input: {
+  name: string;
+  programName: string;
+  link: string;
+  deadline: Date | null;
+  timeZone: string;
+  locale: Locale;
+}): RenderedEmail {
+  const tr = translator(input.locale);
+  const program = input.programName;
+  const paragraphs = [tr('invitationReminder.body', { program, link: input.link })];
+  if (input.deadline)
+    paragraphs.push(
+      tr('invitation.deadline', { deadline: formatInstant(input.deadline, input.timeZone, input.locale) }),
+    );
+  return {
+    subject: tr('invitationReminder.subject', { program }),
+    text: letter(input.locale, greeting(input.locale, input.name), paragraphs),
+    locale: input.locale,
+  };
+}
+
+/** The confirmation link for an address entered on a program's public registration page. */
+export function registrationConfirmEmail(input: { programName: string; link: string; locale: Locale }): RenderedEmail {
+  const tr = translator(input.locale);
+  const program = input.programName;
+  return {
+    subject: tr('registrationConfirm.subject', { program }),
+    text: letter(input.locale, greeting(input.locale, null), [
+      tr('registrationConfirm.body', { program, link: input.link }),
+      tr('registrationConfirm.ignore'),
+    ]),
+    locale: input.locale,
+  };
+}

@@ -15,6 +15,8 @@ export enum QueueName {
 /** Job names are `<queue>.<verb-object>`; never write them as literals at a call site. */
 export enum JobName {
   IntakeImportBatch = 'intake.import-batch',
+  IntakeSendInvitations = 'intake.send-invitations',
+  IntakeRemindInvitation = 'intake.remind-invitation',
   MatchingRunRound = 'matching.run-round',
   MatchingRematchCoachee = 'matching.rematch-coachee',
   MatchingMatchWaiting = 'matching.match-waiting',
@@ -36,6 +38,10 @@ export enum JobName {
 /** Payloads carry ids only: Redis keeps them in clear text. */
 export interface JobPayloads {
   [JobName.IntakeImportBatch]: { importId: string };
+  /** Writes the invitation emails of a program's invitations not yet sent; `dueAt` (epoch ms) names the invite that asked. */
+  [JobName.IntakeSendInvitations]: { programId: string; dueAt: number };
+  /** The `reminder`-th scheduled reminder (1, 2, ...) of one unanswered invitation, so each is a job of its own. */
+  [JobName.IntakeRemindInvitation]: { invitationId: string; reminder: number };
   /** `revision` names one solve: an admin's override bumps it, and the older job then finds nothing to do. */
   [JobName.MatchingRunRound]: { roundId: string; revision: number };
   /**
@@ -75,6 +81,8 @@ export type JobPayload<N extends JobName> = JobPayloads[N];
 /** Which queue runs each job. */
 export const QUEUE_OF = {
   [JobName.IntakeImportBatch]: QueueName.Intake,
+  [JobName.IntakeSendInvitations]: QueueName.Intake,
+  [JobName.IntakeRemindInvitation]: QueueName.Intake,
   [JobName.MatchingRunRound]: QueueName.Matching,
   [JobName.MatchingRematchCoachee]: QueueName.Matching,
   [JobName.MatchingMatchWaiting]: QueueName.Matching,
@@ -99,6 +107,8 @@ export const QUEUE_OF = {
  */
 export const JOB_ID: { readonly [N in JobName]: (payload: JobPayloads[N]) => string } = {
   [JobName.IntakeImportBatch]: (p) => `import-batch.${p.importId}`,
+  [JobName.IntakeSendInvitations]: (p) => `send-invitations.${p.programId}.${p.dueAt}`,
+  [JobName.IntakeRemindInvitation]: (p) => `remind-invitation.${p.invitationId}.${p.reminder}`,
   [JobName.MatchingRunRound]: (p) => `run-round.${p.roundId}.${p.revision}`,
   [JobName.MatchingRematchCoachee]: (p) => `rematch.${p.coacheeId}.${p.attempt}`,
   [JobName.MatchingMatchWaiting]: (p) => `match-waiting.${p.programId}.${p.dueAt}`,

@@ -10,6 +10,10 @@ export const SWEEP_BATCH = 5000;
 export interface SweepCounts {
   emails: number;
   imports: number;
+  /** Invitations whose email was not yet written. */
+  invitations: number;
+  /** Scheduled questionnaire reminders due but not sent. */
+  invitationReminders: number;
   rounds: number;
   offerExpiries: number;
   offerReminders: number;

@@ -11,6 +11,8 @@ import { FeedbackService } from './feedback/feedback.service';
 import { FeedbackSummaryService } from './feedback/feedback-summary.service';
 import { EffectivenessService } from './feedback/effectiveness.service';
 import { IntakeService } from './intake/intake.service';
+import { InvitationsService } from './invitations/invitations.service';
+import { RegistrationService } from './invitations/registration.service';
 import { OffersService } from './pairing/offers.service';
 import { PairingsService } from './pairing/pairings.service';
 import { RematchService } from './rounds/rematch.service';
@@ -30,6 +32,8 @@ const SERVICES = [
   OrganizationsService,
   ProgramsService,
   IntakeService,
+  InvitationsService,
+  RegistrationService,
   LeaseService,
   ReconcilerService,
   RoundsService,

@@ -81,7 +81,11 @@ export interface ConsoleFrame {
   admin?: ConsoleAdmin;
   csrf?: string;
   /** The program sub-navigation, with the current section. */
-  program?: { id: string; name: string; current: 'settings' | 'people' | 'rounds' | 'pairings' | 'report' };
+  program?: {
+    id: string;
+    name: string;
+    current: 'settings' | 'people' | 'invitations' | 'rounds' | 'pairings' | 'report';
+  };
   /** Without JavaScript, reload after this many seconds (progress pages). */
   refreshSeconds?: number;
   mailViewer?: boolean;
@@ -92,6 +96,7 @@ export function consolePage(title: string, frame: ConsoleFrame, body: SafeHtml):
   const sections = [
     ['settings', '', 'Settings'],
     ['people', '/people', 'People'],
+    ['invitations', '/invitations', 'Invitations'],
     ['rounds', '/rounds', 'Rounds'],
     ['pairings', '/pairings', 'Pairings'],
     ['report', '/report', 'Report'],

@@ -74,6 +74,8 @@ export function incompleteFormPage(locale: Locale): string {
 export interface PageAnswer {
   status: number;
   markup: string;
+  /** The page's own content security policy (a page with a script); the token pages' policy otherwise. */
+  csp?: string;
 }
 
 /**
@@ -88,7 +90,9 @@ export async function answerPage(
 ): Promise<FastifyReply> {
   try {
     const answer = await render();
-    return typeof answer === 'string' ? sendPage(reply, 200, answer) : sendPage(reply, answer.status, answer.markup);
+    return typeof answer === 'string'
+      ? sendPage(reply, 200, answer)
+      : sendPage(reply, answer.status, answer.markup, answer.csp);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     const browser = localeFromAcceptLanguage(reply.request.headers['accept-language']);
@@ -96,7 +100,7 @@ export async function answerPage(
     // A refusal is explained in the language of the person the link belongs to (read again: the action changed nothing).
     const page = explain(err, await localeOf().catch(() => browser));
     if (!page) throw err;
-    return sendPage(reply, page.status, page.markup);
+    return sendPage(reply, page.status, page.markup, page.csp);
   }
 }
 

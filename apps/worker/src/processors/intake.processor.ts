@@ -1,5 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
-import { IntakeService } from '@tandem/workflows';
+import { IntakeService, InvitationsService } from '@tandem/workflows';
 import { JobName, QueueName } from '@tandem/queues';
 import { QueueHandlers, QueueProcessor } from '../job-handlers';
 
@@ -8,9 +8,14 @@ export class IntakeProcessor extends QueueProcessor<QueueName.Intake> {
   readonly queue = QueueName.Intake;
   readonly handlers: QueueHandlers<QueueName.Intake> = {
     [JobName.IntakeImportBatch]: ({ importId }) => this.intake.runImport(importId),
+    [JobName.IntakeSendInvitations]: ({ programId }) => this.invitations.sendInvitations(programId),
+    [JobName.IntakeRemindInvitation]: ({ invitationId, reminder }) => this.invitations.remind(invitationId, reminder),
   };
 
-  constructor(private readonly intake: IntakeService) {
+  constructor(
+    private readonly intake: IntakeService,
+    private readonly invitations: InvitationsService,
+  ) {
     super();
   }
 }

@@ -20,6 +20,7 @@ export * from './webhook.entity';
 export * from './lease.entity';
 export * from './sso.entity';
 export * from './scim-token.entity';
+export * from './invitation.entity';
 
 import { AdminSession, AdminSignIn, AdminUser } from './admin.entity';
 import { ApiKey } from './api-key.entity';
@@ -34,6 +35,7 @@ import { Offer } from './offer.entity';
 import { JobFailure } from './job-failure.entity';
 import { Lease } from './lease.entity';
 import { Pairing } from './pairing.entity';
+import { Invitation, ProgramRegistration, RegistrationRequest } from './invitation.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Organization } from './organization.entity';
 import { OutboxMessage } from './outbox-message.entity';
@@ -71,4 +73,7 @@ export const ENTITIES = [
   OrganizationSso,
   SsoSignIn,
   ScimToken,
+  ProgramRegistration,
+  Invitation,
+  RegistrationRequest,
 ];

@@ -16,6 +16,7 @@ import { Migration20261204000000PolicyNames } from './Migration20261204000000Pol
 import { Migration20261204010000Sso } from './Migration20261204010000Sso';
 import { Migration20261204020000Scim } from './Migration20261204020000Scim';
 import { Migration20261204030000Locale } from './Migration20261204030000Locale';
+import { Migration20261204040000Invitations } from './Migration20261204040000Invitations';
 import { Migration20261204050000ParticipantSignIn } from './Migration20261204050000ParticipantSignIn';
 
 /** Every migration in order; listed explicitly so the built app needs no folder scan. */
@@ -36,5 +37,6 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261204010000Sso', class: Migration20261204010000Sso },
   { name: 'Migration20261204020000Scim', class: Migration20261204020000Scim },
   { name: 'Migration20261204030000Locale', class: Migration20261204030000Locale },
+  { name: 'Migration20261204040000Invitations', class: Migration20261204040000Invitations },
   { name: 'Migration20261204050000ParticipantSignIn', class: Migration20261204050000ParticipantSignIn },
 ];

@@ -274,42 +274,11 @@ export class IntakeService {
         'the enrollment is invalid',
         [...errors, ...validated.errors].map(({ column, message }) => ({ field: column, message })),
       );
-    const result = await em.transactional(async (tem) => {
-      if (!(await tryProgramLock(tem, program.id))) {
-        throw new ConflictError(
-          'import_running',
-          'an import into this program is being written; try again when it has finished',
-        );
-      }
-      const conflicts = await roleConflicts(tem, program.id, actor.organizationId, [record], 1);
-      if (conflicts.length > 0) throw new ConflictError('enrolled_in_other_role', conflicts[0].message);
-      const written = await writeParticipants(tem, actor.organizationId, program, [record]);
-      const [enrollment] = await rawQuery<{ id: string; person_id: string }>(
-        tem,
-        `select e.id, e.person_id from enrollment e join person p on p.id = e.person_id
-          where e.program_id = ? and p.organization_id = ? and p.email = ? and e.role = ?::enrollment_role`,
-        [program.id, actor.organizationId, record.email, record.role],
-      );
-      tem.create(AuditEvent, {
-        organization: actor.organizationId,
-        actor: actor.actor,
-        action: written.created ? 'enrollment.created' : 'enrollment.updated',
-        subjectType: 'enrollment',
-        subjectId: enrollment.id,
-      });
-      await tem.flush();
-      const waitlist = written.coachesChanged ? await markWaitlistDue(tem, [program.id], this.clock.now()) : [];
-      return { ...written, enrollment, waitlist };
-    });
+    const result = await em.transactional((tem) => writeEnrollment(tem, actor, program, record, this.clock.now()));
     await sendAfterCommit(this.producer, 'intake follow-up', result.messageIds, () =>
       queueWaitlist(this.producer, result.waitlist),
     );
-    return {
-      id: result.enrollment.id,
-      personId: result.enrollment.person_id,
-      role: record.role,
-      created: result.created === 1,
-    };
+    return { id: result.enrollmentId, personId: result.personId, role: record.role, created: result.created };
   }
 
   /**
@@ -503,6 +472,60 @@ export class IntakeService {
       [processed, importId],
     ).catch(() => undefined);
   }
+}
+
+/** What writing one participant did: their enrollment, whether it is new, its welcome email and the waiting list. */
+export interface EnrollmentWrite {
+  enrollmentId: string;
+  personId: string;
+  created: boolean;
+  messageIds: string[];
+  waitlist: WaitlistDue[];
+}
+
+/**
+ * Writes one validated participant in the caller's transaction by the rules of an import: the program's write lock
+ * (409 while an import holds it), the role-conflict check, the upsert of person and enrollment (one welcome for a new
+ * enrollment, never two), the audit event; a waiting list is marked due at `now`. The caller queues `messageIds` and the waiting list after its commit.
+ */
+export async function writeEnrollment(
+  tem: EntityManager,
+  actor: Actor,
+  program: Program,
+  record: ParticipantRecord,
+  now: Date,
+): Promise<EnrollmentWrite> {
+  if (!(await tryProgramLock(tem, program.id))) {
+    throw new ConflictError(
+      'import_running',
+      'an import into this program is being written; try again when it has finished',
+    );
+  }
+  const conflicts = await roleConflicts(tem, program.id, actor.organizationId, [record], 1);
+  if (conflicts.length > 0) throw new ConflictError('enrolled_in_other_role', conflicts[0].message);
+  const written = await writeParticipants(tem, actor.organizationId, program, [record]);
+  const [enrollment] = await rawQuery<{ id: string; person_id: string }>(
+    tem,
+    `select e.id, e.person_id from enrollment e join person p on p.id = e.person_id
+      where e.program_id = ? and p.organization_id = ? and p.email = ? and e.role = ?::enrollment_role`,
+    [program.id, actor.organizationId, record.email, record.role],
+  );
+  tem.create(AuditEvent, {
+    organization: actor.organizationId,
+    actor: actor.actor,
+    action: written.created ? 'enrollment.created' : 'enrollment.updated',
+    subjectType: 'enrollment',
+    subjectId: enrollment.id,
+  });
+  await tem.flush();
+  const waitlist = written.coachesChanged ? await markWaitlistDue(tem, [program.id], now) : [];
+  return {
+    enrollmentId: enrollment.id,
+    personId: enrollment.person_id,
+    created: written.created === 1,
+    messageIds: written.messageIds,
+    waitlist,
+  };
 }
 
 function validateBatch(format: ImportFormat, body: unknown, program: Program): ValidatedBatch {

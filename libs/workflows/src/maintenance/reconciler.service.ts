@@ -6,6 +6,7 @@ import { restoreCadence, sweepCadence } from '../cadence/cadence-sweep';
 import { sweepCompletion } from '../completion/completion-sweep';
 import { restoreFeedback, sweepFeedback } from '../feedback/feedback-sweep';
 import { sweepIntake } from '../intake/intake-sweep';
+import { restoreInvitations, sweepInvitations } from '../invitations/invitations-sweep';
 import { restoreOffers, sweepOffers } from '../pairing/offers-sweep';
 import { sweepRisk } from '../risk/risk-sweep';
 import { sweepRounds } from '../rounds/rounds-sweep';
@@ -40,6 +41,7 @@ const sweepOutbox: Sweep = async ({ em, producer }) => {
 const SWEEPS: readonly Sweep[] = [
   sweepOutbox,
   sweepIntake,
+  sweepInvitations,
   sweepRounds,
   sweepOffers,
   sweepCadence,
@@ -50,7 +52,13 @@ const SWEEPS: readonly Sweep[] = [
 ];
 
 /** Every feature's restore of delayed jobs (inactivity checks, days or weeks away, are left to the periodic pass). */
-const RESTORES: readonly Restore[] = [restoreCadence, restoreFeedback, restoreOffers, restoreWebhooks];
+const RESTORES: readonly Restore[] = [
+  restoreCadence,
+  restoreFeedback,
+  restoreOffers,
+  restoreWebhooks,
+  restoreInvitations,
+];
 
 /**
  * Re-creates jobs from database state, so that losing Redis (or a crash between commit and enqueue) loses nothing.
@@ -75,6 +83,8 @@ export class ReconcilerService {
     const report: ReconcileReport = {
       emails: 0,
       imports: 0,
+      invitations: 0,
+      invitationReminders: 0,
       rounds: 0,
       offerExpiries: 0,
       offerReminders: 0,
