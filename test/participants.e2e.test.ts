@@ -411,6 +411,48 @@ describe('the personal page: sign-in by emailed link, what it shows, and the per
     expect((await carl.go('GET', '/me')).headers.location).toBe('/me/signin');
   });
 
+  it('shows when the questionnaire was answered, with the link to see or change the answers', async () => {
+    const skills = [
+      { key: 'listening', label: 'Listening', weight: 1 },
+      { key: 'feedback', label: 'Feedback', weight: 1 },
+    ];
+    const created = await ctx.tandem.request('POST', '/api/v1/programs', {
+      key: ctx.key,
+      json: { name: 'Invited 2027', skills },
+    });
+    expect(created.status).toBe(201);
+    const invited = await ctx.tandem.request('POST', `/api/v1/programs/${created.body.id}/invitations`, {
+      key: ctx.key,
+      json: { people: [{ role: 'coachee', name: 'Ines Invited', email: 'ines@acme.example' }] },
+    });
+    expect(invited.status).toBeLessThan(300);
+    const [invitation] = await ctx.waitMail('ines@acme.example', '');
+    const questionnaire = /https?:\/\/\S+(\/questionnaire\/[A-Za-z0-9_-]{43})/.exec(invitation.text)![1];
+    const answers = new URLSearchParams();
+    for (const [k, v] of Object.entries({
+      name: 'Ines Invited',
+      timezone: 'Europe/Lisbon',
+      languages: 'en',
+      from: '9',
+      to: '12',
+      skill_listening: '2',
+      skill_feedback: '4',
+      goals: 'Give clear feedback',
+    }))
+      answers.append(k, v);
+    answers.append('days', 'tue');
+    const submitted = await ctx.tandem.request('POST', questionnaire, { body: answers.toString(), ...form });
+    expect(submitted.status).toBe(200);
+
+    const ines = await signIn('ines@acme.example');
+    const page = await ines.go('GET', '/me');
+    const text = seen(page.text);
+    expect(text).toContain('Invited 2027');
+    const today = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'Europe/Lisbon' }).format(new Date());
+    expect(text).toContain(`You answered the questionnaire on ${today}. See or change your answers`);
+    expect(page.text).toContain(`href="${questionnaire}"`);
+  });
+
   it('ends the person’s sessions and links when they are erased', async () => {
     await signIn('eli@acme.example');
     const [{ person_id: personId }] = await rawQuery<{ person_id: string }>(

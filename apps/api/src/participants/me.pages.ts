@@ -109,7 +109,17 @@ function enrollmentSection(participant: Participant, enrollment: PersonalEnrollm
   return html`<section aria-labelledby="p-${enrollment.id}">
 <h2 id="p-${enrollment.id}">${enrollment.programName}</h2>
 <p>${t(locale, enrollment.role === 'coach' ? 'me.role.coach' : 'me.role.coachee')} <span class="status">${status}</span></p>
-${none}${enrollment.pairings.map((p) => pairingBlock(participant, enrollment, p, csrf))}
+${
+  enrollment.questionnaire
+    ? html`<p class="questionnaire">${
+        enrollment.questionnaire.answeredAt
+          ? t(locale, 'me.questionnaire.answered', {
+              date: dateOnly(enrollment.questionnaire.answeredAt, participant.timezone, locale),
+            })
+          : ''
+      } <a href="${enrollment.questionnaire.link}">${t(locale, 'me.questionnaire.link')}</a></p>`
+    : ''
+}${none}${enrollment.pairings.map((p) => pairingBlock(participant, enrollment, p, csrf))}
 ${actions ? html`<div class="actions">${actions}</div>` : ''}
 </section>`;
 }

@@ -148,6 +148,8 @@ export const de: Catalog = {
   'me.refused.reason_long': 'Bitte fassen Sie den Grund in weniger als {max} Zeichen.',
   'me.error.title': 'Etwas ist schiefgegangen',
   'me.error.body': 'Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es gleich noch einmal.',
+  'me.questionnaire.answered': 'Sie haben den Fragebogen am {date} beantwortet.',
+  'me.questionnaire.link': 'Ihre Antworten ansehen oder ändern',
   'me.back': 'Zurück zu Ihrer Seite',
   'ended.reason': 'Der Grund des Coachees: {reason}',
 

@@ -146,6 +146,8 @@ export const en = {
   'me.refused.reason_long': 'Please keep the reason under {max} characters.',
   'me.error.title': 'Something went wrong',
   'me.error.body': 'Something went wrong on our side. Please try again in a moment.',
+  'me.questionnaire.answered': 'You answered the questionnaire on {date}.',
+  'me.questionnaire.link': 'See or change your answers',
   'me.back': 'Back to your page',
   'ended.reason': "The coachee's reason: {reason}",
 

@@ -80,11 +80,18 @@ export interface PersonalEnrollment {
   role: 'coach' | 'coachee';
   status: 'active' | 'withdrawn' | 'alumni';
   personActive: boolean;
+  /** The questionnaire the enrollment was made from, if any: when it was answered and its page (answers shown, changeable until matched). */
+  questionnaire: { answeredAt: Date | null; link: string } | null;
   pairings: PersonalPairing[];
 }
 
 /** Where a link of the personal page points (the same token pages as the emails' links). */
-const PATHS = { offer: '/offers/', session: '/sessions/', feedback: '/feedback/' } as const;
+const PATHS = {
+  offer: '/offers/',
+  session: '/sessions/',
+  feedback: '/feedback/',
+  questionnaire: '/questionnaire/',
+} as const;
 
 /**
  * The participants' personal page: sign-in by emailed link (the console's rules: the token is HMAC(APP_SECRET,
@@ -360,15 +367,30 @@ export class ParticipantsService {
       };
       byEnrollment.set(p.enrollment_id, [...(byEnrollment.get(p.enrollment_id) ?? []), pairing]);
     }
-    return enrollments.map((e) => ({
-      id: e.id,
-      programId: e.program_id,
-      programName: e.program_name,
-      role: e.role,
-      status: e.status,
-      personActive: e.person_active,
-      pairings: byEnrollment.get(e.id) ?? [],
-    }));
+    const questionnaires = await rawQuery<{ id: string; enrollment_id: string; submitted_at: string | null }>(
+      em,
+      `select id, enrollment_id, submitted_at from invitation where enrollment_id = any(?::uuid[])`,
+      [enrollments.map((e) => e.id)],
+    );
+    const questionnaireOf = new Map(questionnaires.map((q) => [q.enrollment_id, q]));
+    return enrollments.map((e) => {
+      const questionnaire = questionnaireOf.get(e.id);
+      return {
+        id: e.id,
+        programId: e.program_id,
+        programName: e.program_name,
+        role: e.role,
+        status: e.status,
+        personActive: e.person_active,
+        questionnaire: questionnaire
+          ? {
+              answeredAt: questionnaire.submitted_at ? new Date(questionnaire.submitted_at) : null,
+              link: link(PATHS.questionnaire, 'questionnaire', questionnaire.id),
+            }
+          : null,
+        pairings: byEnrollment.get(e.id) ?? [],
+      };
+    });
   }
 
   /** One session's calendar file (iCalendar), for a session of one of the person's pairings; any other is not found. */
