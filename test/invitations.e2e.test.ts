@@ -376,6 +376,37 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
     });
   });
 
+  it('invites from the full participant CSV: its values are shown prefilled, the level as 5 minus the need', async () => {
+    const programId = await program('Full file');
+    const invited = await tandem.request('POST', `/api/v1/programs/${programId}/invitations`, {
+      key,
+      body: 'role,email,name,timezone,languages,listening,feedback,goals,department\ncoachee,fay@full.test,Fay Full,Asia/Tokyo,ja;en,4,1,Speak up in meetings,Sales\n',
+    });
+    expect(invited.body).toEqual({ invited: 1, alreadyInvited: 0 });
+    const link = questionnaireLink((await mailTo('fay@full.test', /questionnaire/)).text);
+    const page = await tandem.request('GET', link);
+    expect(page.text).toContain('value="Asia/Tokyo"');
+    expect(page.text).toContain('value="ja, en"');
+    expect(page.text).toContain('Speak up in meetings');
+    expect(page.text).toContain('name="skill_listening" value="1" checked');
+    expect(page.text).toContain('name="skill_feedback" value="4" checked');
+    // Nothing is enrolled before the person answers; then the file's department is kept.
+    expect(await one(`select count(*)::int as n from person where email = 'fay@full.test'`)).toEqual({ n: 0 });
+    expect(
+      (
+        await post(
+          link,
+          coacheeForm({ name: 'Fay Full', timezone: 'Asia/Tokyo', skill_listening: '1', skill_feedback: '4' }),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      await one(
+        `select p.department, e.skills from enrollment e join person p on p.id = e.person_id where p.email = 'fay@full.test'`,
+      ),
+    ).toEqual({ department: 'Sales', skills: { listening: 4, feedback: 1 } });
+  });
+
   it('re-sends what a lost job left unsent, once: the sweep queues it again', async () => {
     const programId = await program('Lost jobs');
     await tandem.withoutWorker(async () => {
