@@ -405,6 +405,15 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
         `select p.department, e.skills from enrollment e join person p on p.id = e.person_id where p.email = 'fay@full.test'`,
       ),
     ).toEqual({ department: 'Sales', skills: { listening: 4, feedback: 1 } });
+
+    // Erasing the person removes their questionnaire (name, address, answers) too.
+    const { id: personId } = await one<{ id: string }>(`select id from person where email = 'fay@full.test'`);
+    const erased = await tandem.request('POST', `/api/v1/people/${personId}/erase`, {
+      key,
+      json: { confirm: 'fay@full.test' },
+    });
+    expect(erased.status).toBe(200);
+    expect(await one(`select count(*)::int as n from invitation where email = 'fay@full.test'`)).toEqual({ n: 0 });
   });
 
   it('re-sends what a lost job left unsent, once: the sweep queues it again', async () => {

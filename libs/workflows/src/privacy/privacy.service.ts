@@ -359,6 +359,13 @@ export class PrivacyService {
           where person_id = ? returning id`,
         [personId],
       );
+      // Their questionnaires (name, address, answers) and open-registration requests go with them.
+      for (const table of ['invitation', 'registration_request'])
+        await rawQuery(
+          tem,
+          `delete from ${table} where email = ? and program_id in (select id from program where organization_id = ?)`,
+          [person.email, org],
+        );
       await rawQuery(
         tem,
         `update person set name = ?, email = ?, department = null, manager_email = null, level = null, timezone = 'UTC', languages = '{}', locale = null, scim_user_name = null, scim_external_id = null, updated_at = now() where id = ?`,
