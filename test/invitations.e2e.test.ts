@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Clock, rawQuery } from '@tandem/domain';
 import { JobProducer } from '@tandem/queues';
-import { InvitationsService, sweepInvitations } from '@tandem/workflows';
+import { InvitationsService, restoreInvitations, sweepInvitations } from '@tandem/workflows';
 import { ConsoleClient, consoleOrganization } from './support/console-client';
 import { roundDone } from './support/program-fixture';
 import { SmtpSink } from './support/smtp-sink';
@@ -437,6 +437,22 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
     expect(await tandem.get(InvitationsService).sendInvitations(programId)).toBe(0);
     await tandem.queuesIdle();
     expect(mailsTo('lea@lost.test')).toHaveLength(1);
+
+    // Redis loses the delayed first reminder: restoring delayed work re-creates it, delayed to its day.
+    const { id } = await one<{ id: string }>(`select id from invitation where email = 'lea@lost.test'`);
+    const intake = tandem.get(JobProducer).queue('intake' as never);
+    expect(await intake.getJobState(`remind-invitation.${id}.1`)).toBe('delayed');
+    await tandem.withoutWorker(async () => {
+      await intake.obliterate({ force: true });
+      expect(await intake.getJobState(`remind-invitation.${id}.1`)).toBe('unknown');
+      expect(
+        await restoreInvitations({ em: em(), producer: tandem.get(JobProducer), now: new Date() }),
+      ).toBeGreaterThanOrEqual(1);
+      const job = await intake.getJob(`remind-invitation.${id}.1`);
+      expect(await job!.getState()).toBe('delayed');
+      expect(job!.data).toEqual({ invitationId: id, reminder: 1 });
+      expect(job!.opts.delay).toBeGreaterThan(3 * DAY - 120_000);
+    });
 
     async function sweep() {
       return (await sweepInvitations({ em: em(), producer: tandem.get(JobProducer), now: new Date() })).counts;
