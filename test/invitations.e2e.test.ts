@@ -406,8 +406,17 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
       ),
     ).toEqual({ department: 'Sales', skills: { listening: 4, feedback: 1 } });
 
-    // Erasing the person removes their questionnaire (name, address, answers) too.
+    // Their export holds the questionnaire and its answers; erasing the person removes it too.
     const { id: personId } = await one<{ id: string }>(`select id from person where email = 'fay@full.test'`);
+    const exported = await tandem.request('GET', `/api/v1/people/${personId}/export`, { key });
+    expect(exported.body.invitations).toEqual([
+      expect.objectContaining({
+        programId,
+        role: 'coachee',
+        source: 'roster',
+        answers: expect.objectContaining({ goals: 'Give clear feedback to my team' }),
+      }),
+    ]);
     const erased = await tandem.request('POST', `/api/v1/people/${personId}/erase`, {
       key,
       json: { confirm: 'fay@full.test' },
