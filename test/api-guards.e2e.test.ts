@@ -435,8 +435,15 @@ describe('api: keys, roles, tenants and bad input', () => {
       'post /api/v1/enrollments/{id}/return-to-pool',
       'post /api/v1/webhooks/{id}/deliveries/{deliveryId}/replay',
       'post /api/v1/webhooks/{id}/test',
+      'post /api/v1/programs/{id}/invitations/remind',
+      'post /api/v1/programs/{id}/registration/close',
     ];
-    const participantFiles = ['post /api/v1/programs/{id}/imports', 'post /api/v1/programs/{id}/enrollments'];
+    // The roster of invitations is such a file too (or the participant file itself; docs/questionnaires.md).
+    const participantFiles = [
+      'post /api/v1/programs/{id}/imports',
+      'post /api/v1/programs/{id}/enrollments',
+      'post /api/v1/programs/{id}/invitations',
+    ];
     const described: string[] = [];
     const missing: string[] = [];
     for (const [path, operations] of Object.entries(docs.paths)) {

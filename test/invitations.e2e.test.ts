@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Clock, rawQuery } from '@tandem/domain';
 import { JobProducer } from '@tandem/queues';
-import { InvitationsService, sweepInvitations } from '@tandem/workflows';
+import { InvitationsService, restoreInvitations, sweepInvitations } from '@tandem/workflows';
 import { ConsoleClient, consoleOrganization } from './support/console-client';
 import { roundDone } from './support/program-fixture';
 import { SmtpSink } from './support/smtp-sink';
@@ -376,6 +376,55 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
     });
   });
 
+  it('invites from the full participant CSV: its values are shown prefilled, the level as 5 minus the need', async () => {
+    const programId = await program('Full file');
+    const invited = await tandem.request('POST', `/api/v1/programs/${programId}/invitations`, {
+      key,
+      body: 'role,email,name,timezone,languages,listening,feedback,goals,department\ncoachee,fay@full.test,Fay Full,Asia/Tokyo,ja;en,4,1,Speak up in meetings,Sales\n',
+    });
+    expect(invited.body).toEqual({ invited: 1, alreadyInvited: 0 });
+    const link = questionnaireLink((await mailTo('fay@full.test', /questionnaire/)).text);
+    const page = await tandem.request('GET', link);
+    expect(page.text).toContain('value="Asia/Tokyo"');
+    expect(page.text).toContain('value="ja, en"');
+    expect(page.text).toContain('Speak up in meetings');
+    expect(page.text).toContain('name="skill_listening" value="1" checked');
+    expect(page.text).toContain('name="skill_feedback" value="4" checked');
+    // Nothing is enrolled before the person answers; then the file's department is kept.
+    expect(await one(`select count(*)::int as n from person where email = 'fay@full.test'`)).toEqual({ n: 0 });
+    expect(
+      (
+        await post(
+          link,
+          coacheeForm({ name: 'Fay Full', timezone: 'Asia/Tokyo', skill_listening: '1', skill_feedback: '4' }),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      await one(
+        `select p.department, e.skills from enrollment e join person p on p.id = e.person_id where p.email = 'fay@full.test'`,
+      ),
+    ).toEqual({ department: 'Sales', skills: { listening: 4, feedback: 1 } });
+
+    // Their export holds the questionnaire and its answers; erasing the person removes it too.
+    const { id: personId } = await one<{ id: string }>(`select id from person where email = 'fay@full.test'`);
+    const exported = await tandem.request('GET', `/api/v1/people/${personId}/export`, { key });
+    expect(exported.body.invitations).toEqual([
+      expect.objectContaining({
+        programId,
+        role: 'coachee',
+        source: 'roster',
+        answers: expect.objectContaining({ goals: 'Give clear feedback to my team' }),
+      }),
+    ]);
+    const erased = await tandem.request('POST', `/api/v1/people/${personId}/erase`, {
+      key,
+      json: { confirm: 'fay@full.test' },
+    });
+    expect(erased.status).toBe(200);
+    expect(await one(`select count(*)::int as n from invitation where email = 'fay@full.test'`)).toEqual({ n: 0 });
+  });
+
   it('re-sends what a lost job left unsent, once: the sweep queues it again', async () => {
     const programId = await program('Lost jobs');
     await tandem.withoutWorker(async () => {
@@ -397,6 +446,22 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
     expect(await tandem.get(InvitationsService).sendInvitations(programId)).toBe(0);
     await tandem.queuesIdle();
     expect(mailsTo('lea@lost.test')).toHaveLength(1);
+
+    // Redis loses the delayed first reminder: restoring delayed work re-creates it, delayed to its day.
+    const { id } = await one<{ id: string }>(`select id from invitation where email = 'lea@lost.test'`);
+    const intake = tandem.get(JobProducer).queue('intake' as never);
+    expect(await intake.getJobState(`remind-invitation.${id}.1`)).toBe('delayed');
+    await tandem.withoutWorker(async () => {
+      await intake.obliterate({ force: true });
+      expect(await intake.getJobState(`remind-invitation.${id}.1`)).toBe('unknown');
+      expect(
+        await restoreInvitations({ em: em(), producer: tandem.get(JobProducer), now: new Date() }),
+      ).toBeGreaterThanOrEqual(1);
+      const job = await intake.getJob(`remind-invitation.${id}.1`);
+      expect(await job!.getState()).toBe('delayed');
+      expect(job!.data).toEqual({ invitationId: id, reminder: 1 });
+      expect(job!.opts.delay).toBeGreaterThan(3 * DAY - 120_000);
+    });
 
     async function sweep() {
       return (await sweepInvitations({ em: em(), producer: tandem.get(JobProducer), now: new Date() })).counts;

@@ -10,9 +10,10 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InvitationsService, type Principal } from '@tandem/workflows';
+import { InvitationsService, type Principal, registrationSettingsSchema } from '@tandem/workflows';
 import { actorOf, CurrentPrincipal, OwnedBy } from '../auth/auth.decorators';
 import { Consumes } from '../http/content-type.guard';
+import { BodyFrom } from '../http/openapi';
 
 /** Invitations to a program's questionnaire, the funnel, and the registration settings (docs/questionnaires.md). */
 @ApiTags('invitations')
@@ -66,6 +67,7 @@ export class InvitationsController {
 
   @Put('programs/:id/registration')
   @OwnedBy('program')
+  @BodyFrom(registrationSettingsSchema)
   @ApiOperation({ summary: 'Change the registration settings (any subset)' })
   updateSettings(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.invitations.updateSettings(actorOf(principal), id, body);

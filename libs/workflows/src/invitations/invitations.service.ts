@@ -148,7 +148,7 @@ const domain = z
   .regex(/^(?=.{1,253}$)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a domain such as example.com');
 
 /** PUT /programs/{id}/registration: any subset of the settings. */
-const settingsSchema = z
+export const registrationSettingsSchema = z
   .object({
     deadline: z.iso.datetime({ offset: true }).nullable(),
     reminderDays: z
@@ -161,7 +161,7 @@ const settingsSchema = z
   .partial()
   .strict();
 
-export type RegistrationSettingsInput = z.infer<typeof settingsSchema>;
+export type RegistrationSettingsInput = z.infer<typeof registrationSettingsSchema>;
 
 /**
  * Invitations and the questionnaire (the intake workflow's participants' side): an admin invites people (a roster, the
@@ -476,7 +476,7 @@ export class InvitationsService {
   async updateSettings(actor: Actor, programId: string, body: unknown): Promise<RegistrationSettings> {
     const em = this.em.fork();
     const program = await this.programs.find(em, actor.organizationId, programId);
-    const input = parseCommand(settingsSchema, body);
+    const input = parseCommand(registrationSettingsSchema, body);
     await em.transactional(async (tem) => {
       await this.ensureRegistration(tem, program.id);
       await rawQuery(

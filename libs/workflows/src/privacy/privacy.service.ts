@@ -189,6 +189,20 @@ export class PrivacyService {
       `select id, subject, status::text as status, created_at as "createdAt", sent_at as "sentAt", text from outbox_message where organization_id = ? and "to" = ? order by created_at, id`,
       [org, person.email],
     );
+    // Their questionnaires (invitations by email; the token's hash is not theirs to see) and registration requests.
+    const invitations = await rawQuery(
+      em,
+      `select i.id, i.program_id as "programId", i.role::text as role, i.name, i.source, i.answers, i.invited_at as "invitedAt", i.opened_at as "openedAt",
+              i.reminders_sent + i.extra_reminders as reminders, i.submitted_at as "submittedAt"
+         from invitation i join program pg on pg.id = i.program_id where pg.organization_id = ? and i.email = ? order by i.created_at, i.id`,
+      [org, person.email],
+    );
+    const registrations = await rawQuery(
+      em,
+      `select q.id, q.program_id as "programId", q.created_at as "createdAt", q.confirmed_at as "confirmedAt"
+         from registration_request q join program pg on pg.id = q.program_id where pg.organization_id = ? and q.email = ? order by q.created_at, q.id`,
+      [org, person.email],
+    );
     const offerOf = new Map(offers.map((o) => [o.pairingId, o]));
     const result = {
       exportedAt: new Date(),
@@ -209,6 +223,8 @@ export class PrivacyService {
       feedback,
       surveys,
       coachLearning: learning,
+      invitations,
+      registrations,
       auditEvents: audit,
       emails,
     };
@@ -362,6 +378,13 @@ export class PrivacyService {
       // Signed-in personal pages and sign-in links end with the person.
       await rawQuery(tem, `delete from participant_session where person_id = ?`, [personId]);
       await rawQuery(tem, `delete from participant_sign_in where person_id = ?`, [personId]);
+      // Their questionnaires (name, address, answers) and open-registration requests go with them.
+      for (const table of ['invitation', 'registration_request'])
+        await rawQuery(
+          tem,
+          `delete from ${table} where email = ? and program_id in (select id from program where organization_id = ?)`,
+          [person.email, org],
+        );
       await rawQuery(
         tem,
         `update person set name = ?, email = ?, department = null, manager_email = null, level = null, timezone = 'UTC', languages = '{}', locale = null, scim_user_name = null, scim_external_id = null, updated_at = now() where id = ?`,
