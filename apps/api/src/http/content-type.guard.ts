@@ -45,3 +45,16 @@ export class BodyCheckInterceptor implements NestInterceptor {
     return next.handle();
   }
 }
+
+/**
+ * Whether a people file came as CSV or JSON, from its Content-Type (parameters ignored). Anything else, or none (a POST
+ * without a body), is refused with 415 naming what to send (`what`: "the participants", "the people").
+ */
+export function csvOrJson(contentType: string | undefined, what: string): 'csv' | 'json' {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'text/csv') return 'csv';
+  if (type === 'application/json') return 'json';
+  throw new UnsupportedMediaTypeException(
+    `send ${what} as text/csv or application/json, not ${type || 'no content type'}`,
+  );
+}

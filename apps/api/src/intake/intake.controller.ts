@@ -1,19 +1,9 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ImportFormat } from '@tandem/domain';
 import { IntakeService, type Principal } from '@tandem/workflows';
 import { actorOf, CurrentPrincipal, OwnedBy } from '../auth/auth.decorators';
-import { Consumes } from '../http/content-type.guard';
+import { Consumes, csvOrJson } from '../http/content-type.guard';
 import { optionalInt } from '../http/query';
 
 @ApiTags('intake')
@@ -38,13 +28,7 @@ export class IntakeController {
     @Body() body: unknown,
   ) {
     // An import needs a body of one of the two types; a POST without one (no type, no body) is refused like a wrong type.
-    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== 'text/csv' && type !== 'application/json') {
-      throw new UnsupportedMediaTypeException(
-        `send the participants as text/csv or application/json, not ${type || 'no content type'}`,
-      );
-    }
-    const format = type === 'text/csv' ? ImportFormat.Csv : ImportFormat.Json;
+    const format = csvOrJson(contentType, 'the participants') === 'csv' ? ImportFormat.Csv : ImportFormat.Json;
     return this.intake.createImport(actorOf(principal), id, format, body);
   }
 

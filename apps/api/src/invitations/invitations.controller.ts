@@ -1,18 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  Put,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InvitationsService, type Principal, registrationSettingsSchema } from '@tandem/workflows';
 import { actorOf, CurrentPrincipal, OwnedBy } from '../auth/auth.decorators';
-import { Consumes } from '../http/content-type.guard';
+import { Consumes, csvOrJson } from '../http/content-type.guard';
 import { BodyFrom } from '../http/openapi';
 
 /** Invitations to a program's questionnaire, the funnel, and the registration settings (docs/questionnaires.md). */
@@ -37,12 +27,7 @@ export class InvitationsController {
     @Headers('content-type') contentType: string | undefined,
     @Body() body: unknown,
   ) {
-    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== 'text/csv' && type !== 'application/json')
-      throw new UnsupportedMediaTypeException(
-        `send the people as text/csv or application/json, not ${type || 'no content type'}`,
-      );
-    return this.invitations.invite(actorOf(principal), id, type === 'text/csv' ? 'csv' : 'json', body);
+    return this.invitations.invite(actorOf(principal), id, csvOrJson(contentType, 'the people'), body);
   }
 
   @Get('programs/:id/invitations')
