@@ -1,4 +1,6 @@
 /** The pools the benchmarks run on, and the API steps that take one to a proposed (or published) round. */
+import { EntityManager } from '@mikro-orm/postgresql';
+import { rawQuery } from '@tandem/domain';
 import { CSV_HEADER } from '../support/participants';
 import type { TestTandem } from '../support/tandem';
 
@@ -78,4 +80,17 @@ export async function proposedRound(
     if (view.status === 'failed') throw new Error(`round failed: ${view.error}`);
     return view.status === 'proposed' ? view : undefined;
   });
+}
+
+/** Estimates in every skill for every coach of the program (spread over 1..5, from 3 coachees each). */
+export async function seedLearning(tandem: TestTandem, programId: string): Promise<void> {
+  await rawQuery(
+    tandem.get(EntityManager).fork(),
+    `insert into coach_learning (id, organization_id, person_id, skill, estimate, sd, certainty, prior_mean, answers, coachees, programs)
+     select gen_random_uuid(), prog.organization_id, e.person_id, sk.value ->> 'key', 1 + (abs(hashtext(e.person_id::text || (sk.value ->> 'key'))) % 400) / 100.0, 0.4, 0.6, 2.5, 6, 3, 1
+       from enrollment e join program prog on prog.id = e.program_id cross join lateral jsonb_array_elements(prog.skills) sk
+      where e.program_id = ? and e.role = 'coach'
+     on conflict do nothing`,
+    [programId],
+  );
 }

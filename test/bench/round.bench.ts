@@ -18,7 +18,7 @@ import { Program, rawQuery } from '@tandem/domain';
 import { scoreProgram, SCORE_SCALE } from '@tandem/matching';
 import { loadProgramPool } from '@tandem/workflows';
 import { TestTandem } from '../support/tandem';
-import { importedProgram, poolCsv, proposedRound } from './bench-pool';
+import { importedProgram, poolCsv, proposedRound, seedLearning } from './bench-pool';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000').split(',').map(Number);
 const LEMON = process.env.BENCH_LEMON === '1';
@@ -50,19 +50,6 @@ async function learningCost(tandem: TestTandem, key: string, programId: string, 
     withEstimates.push(performance.now() - started);
   }
   return { without, withEstimates };
-}
-
-/** Estimates in every skill for every coach of the program (spread over 1..5, from 3 coachees each). */
-async function seedLearning(tandem: TestTandem, programId: string): Promise<void> {
-  await rawQuery(
-    tandem.get(EntityManager).fork(),
-    `insert into coach_learning (id, organization_id, person_id, skill, estimate, sd, certainty, prior_mean, answers, coachees, programs)
-     select gen_random_uuid(), prog.organization_id, e.person_id, sk.value ->> 'key', 1 + (abs(hashtext(e.person_id::text || (sk.value ->> 'key'))) % 400) / 100.0, 0.4, 0.6, 2.5, 6, 3, 1
-       from enrollment e join program prog on prog.id = e.program_id cross join lateral jsonb_array_elements(prog.skills) sk
-      where e.program_id = ? and e.role = 'coach'
-     on conflict do nothing`,
-    [programId],
-  );
 }
 
 /** Compiles test/bench/lemon (LEMON's NetworkSimplex) once; null when liblemon-dev or g++ is missing. */

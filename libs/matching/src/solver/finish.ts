@@ -50,7 +50,7 @@ function unmatchedReason(pool: Pool, i: number, minWeight: number): UnmatchedRea
     // The bucket's floor settles most pairs against minWeight; only the others are scored again.
     const bucket = pool.bucket!;
     for (let k = 0; k < pool.m; k++) {
-      const q = bucket[i * pool.m + k];
+      const q = bucket[i * pool.m + pool.coachPos[k]];
       visit(
         k,
         q === FORBIDDEN_BUCKET ? -1 : q * BUCKET_WIDTH >= minWeight ? q * BUCKET_WIDTH : rows.allowedWeight(i, k),

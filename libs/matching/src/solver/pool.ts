@@ -40,7 +40,7 @@ function rankById(ids: readonly string[]): Int32Array {
 /**
  * A pool scored by `rows` keeps, per pair, only its weight halved (`w >> 1`, two bytes; FORBIDDEN_BUCKET where the
  * pair is forbidden): the weight is then known to within BUCKET_WIDTH, and pricing scores a pair again only when
- * that bound leaves it a chance to enter (see priceBounded).
+ * that bound leaves it a chance to enter (see CoachBlocks.priceRow).
  */
 export const BUCKET_WIDTH = 2;
 export const FORBIDDEN_BUCKET = 0xffff;
@@ -80,6 +80,12 @@ export class Pool {
   readonly scratch: Int32Array;
   readonly bucket: Uint16Array | null = null;
   readonly bucketDone: Uint8Array | null = null;
+  /**
+   * A `rows` pool keeps each row's buckets in this coach order (position -> coach; coachPos is its inverse), so
+   * that the simplex engine's blocks (blocks.ts) hold coaches of like potential. The identity until the engine sets it.
+   */
+  coachAt: Int32Array;
+  coachPos: Int32Array;
   /** The array fullRow's row is in (dense, or scratch). */
   rowData: Int32Array;
 
@@ -115,6 +121,8 @@ export class Pool {
     this.excludedMark = new Uint8Array(m);
     this.scratch = problem.rows ? new Int32Array(m) : new Int32Array(0);
     this.rowData = problem.dense ?? this.scratch;
+    this.coachAt = Int32Array.from({ length: m }, (_, k) => k);
+    this.coachPos = Int32Array.from(this.coachAt);
     if (problem.rows) {
       this.bucket = new Uint16Array(n * m);
       this.bucketDone = new Uint8Array(n);
@@ -199,7 +207,7 @@ export class Pool {
     if (dense) return dense[i * this.m + k];
     if (rows) {
       if (this.bucketDone?.[i] === 1)
-        return this.bucket![i * this.m + k] === FORBIDDEN_BUCKET ? -1 : rows.allowedWeight(i, k);
+        return this.bucket![i * this.m + this.coachPos[k]] === FORBIDDEN_BUCKET ? -1 : rows.allowedWeight(i, k);
       return this.rowData[this.fullRow(i) + k];
     }
     if (!arcs) return -1;
@@ -222,18 +230,24 @@ export class Pool {
       this.rowData = dense;
       return i * this.m;
     }
-    const { m, scratch, bucket, bucketDone } = this;
+    const { m, scratch, bucket, bucketDone, coachPos } = this;
     rows!.scoreRow(i, scratch, 0);
     this.rowData = scratch;
     if (bucket && bucketDone && bucketDone[i] === 0) {
       const base = i * m;
       for (let k = 0; k < m; k++) {
         const w = scratch[k];
-        bucket[base + k] = w < 0 ? FORBIDDEN_BUCKET : w >> 1;
+        bucket[base + coachPos[k]] = w < 0 ? FORBIDDEN_BUCKET : w >> 1;
       }
       bucketDone[i] = 1;
     }
     return 0;
+  }
+
+  /** Sets the coach order of the buckets (the caller has moved every scored row into it). */
+  setCoachOrder(coachAt: Int32Array): void {
+    this.coachAt = coachAt;
+    for (let x = 0; x < this.m; x++) this.coachPos[coachAt[x]] = x;
   }
 
   /** Fills rowCoach/rowWeight with coachee i's pairs that are allowed, not excluded, >= minWeight, with room. */

@@ -1,6 +1,3 @@
-import { PairRows } from '../types';
-import { BUCKET_WIDTH, FORBIDDEN_BUCKET } from './pool';
-
 /**
  * What one pricing pass keeps of a row: its tight pairs (reduced cost 0, for the tie-break) and its `limit`
  * most violated pairs (most negative reduced cost, ties by lower coach rank) in a bounded max-heap whose root
@@ -36,6 +33,34 @@ export class RowPicks {
     this.size = 0;
     this.tight = 0;
     this.cut = 0;
+  }
+
+  /** Puts the tight pairs in coach index order (the order a read of the row in coach order offers them). */
+  sortTight(): void {
+    const { tightCoach, tightWeight } = this;
+    const count = this.tight;
+    if (count <= 64) {
+      for (let z = 1; z < count; z++) {
+        const k = tightCoach[z];
+        const w = tightWeight[z];
+        let y = z - 1;
+        while (y >= 0 && tightCoach[y] > k) {
+          tightCoach[y + 1] = tightCoach[y];
+          tightWeight[y + 1] = tightWeight[y];
+          y--;
+        }
+        tightCoach[y + 1] = k;
+        tightWeight[y + 1] = w;
+      }
+      return;
+    }
+    const idx = Array.from({ length: count }, (_, z) => z).sort((a, b) => tightCoach[a] - tightCoach[b]);
+    const coaches = idx.map((z) => tightCoach[z]);
+    const weights = idx.map((z) => tightWeight[z]);
+    for (let z = 0; z < count; z++) {
+      tightCoach[z] = coaches[z];
+      tightWeight[z] = weights[z];
+    }
   }
 
   /** Offers pair (k, w) of reduced cost <= 0. */
@@ -133,38 +158,6 @@ export function priceSparse(
   for (let a = a0; a < a1; a++) {
     const w = weight[a];
     const k = coach[a];
-    const reduced = base - A * w - coachPi[k];
-    if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
-      picks.offer(k, w, reduced);
-      cut = picks.cut;
-    }
-  }
-}
-
-/**
- * Prices row i of a `rows` pool from its buckets as priceDense prices a dense row. With w in [lo, lo + 1], the
- * reduced cost lies in [lb, lb + A]: a pair is scored again only when it could enter the row's heap (lb <= cut)
- * or be tight (lb <= 0 <= lb + A). The rest, most pairs of a pass, costs two array reads.
- */
-export function priceBounded(
-  bucket: Uint16Array,
-  off: number,
-  m: number,
-  minWeight: number,
-  base: number,
-  A: number,
-  coachPi: Float64Array,
-  picks: RowPicks,
-  rows: PairRows,
-  i: number,
-): void {
-  let cut = 0;
-  for (let k = 0; k < m; k++) {
-    const q = bucket[off + k];
-    if (q === FORBIDDEN_BUCKET) continue;
-    const lb = base - A * (q * BUCKET_WIDTH + 1) - coachPi[k];
-    if (lb > cut && (lb > 0 || lb + A < 0)) continue;
-    const w = rows.allowedWeight(i, k);
     const reduced = base - A * w - coachPi[k];
     if (reduced <= 0 && w >= minWeight && (reduced <= cut || reduced === 0)) {
       picks.offer(k, w, reduced);

@@ -1,7 +1,8 @@
 import { TIE_LIMIT, TransportSimplex } from '../network-simplex';
 import { SCORE_SCALE } from '../types';
+import { CoachBlocks } from './blocks';
 import { Pool } from './pool';
-import { RowPicks, priceBounded, priceDense, priceSparse } from './pricing';
+import { RowPicks, priceDense, priceSparse } from './pricing';
 import { coachTopCandidates, mergeRows, newCoachLists, topCandidates } from './shortlist';
 
 /** Simplex engine: columns whose reduced cost exceeds this many weight units (2 score points) x A are dropped after each pricing pass. */
@@ -77,6 +78,8 @@ export function solveBySimplex(pool: Pool, minWeight: number, A: number, B: numb
   rows = { start: new Int32Array(0), coach: new Int32Array(0), weight: new Int32Array(0) };
   const { dense, arcs, rows: pairRows } = pool.problem;
   const { bucket, bucketDone } = pool;
+  // A `rows` pool prices by blocks of coaches (blocks.ts): most blocks are skipped unread near the optimum.
+  const blocks = pairRows && bucket && bucketDone ? new CoachBlocks(pool) : null;
   const coachPi = new Float64Array(m);
   const picks = new RowPicks(limit, m, coachRank);
   // Pairs of zero reduced cost found by the latest pricing pass: coachee rank r's are tightRow[r] .. tightEnd[r] - 1.
@@ -92,12 +95,22 @@ export function solveBySimplex(pool: Pool, minWeight: number, A: number, B: numb
     pool.stats.searches = ns.pivots;
     // A full coach gets potential -infinity: its pairs price at +infinity and never yield a column.
     for (let j = 0; j < m; j++) coachPi[j] = capLeft[j] > 0 ? pi[n + coachRank[j]] : -Infinity;
+    blocks?.begin(coachPi);
+    let priced = 0;
     let added = 0;
     tightPos = 0;
     for (let r = 0; r < n; r++) {
       tightRow[r] = tightPos;
       tightEnd[r] = tightPos;
       const i = coacheeAt[r];
+      if (blocks && bucketDone) {
+        // A pass that reorders the coaches moves every scored row, a pinned one's too (pairWeight reads it).
+        if (bucketDone[i] === 0 && pool.pinnedCoach[i] < 0) {
+          pool.fullRow(i);
+          if (!blocks.reordering) blocks.fillTops(i);
+        }
+        if (blocks.reordering && bucketDone[i] === 1) blocks.moveRow(i);
+      }
       if (pool.pinnedCoach[i] >= 0) continue;
       const base = pi[r] - B;
       // An excluded pair prices at +infinity for this row only.
@@ -107,9 +120,12 @@ export function solveBySimplex(pool: Pool, minWeight: number, A: number, B: numb
       picks.reset();
       if (dense) {
         priceDense(dense, i * m, m, minWeight, base, A, coachPi, picks);
-      } else if (pairRows && bucket && bucketDone) {
-        if (bucketDone[i] === 0) pool.fullRow(i);
-        priceBounded(bucket, i * m, m, minWeight, base, A, coachPi, picks, pairRows, i);
+      } else if (blocks) {
+        for (let e = e0; e < e1; e++) blocks.setPi(pool.exclCoach[e], -Infinity);
+        blocks.priceRow(i, minWeight, base, A, picks);
+        priced++;
+        // Blocks are read in the pass's coach order; the tight pairs go on in coach order, as a dense row gives them.
+        picks.sortTight();
       } else if (arcs) {
         const a0 = arcs.start[i];
         const a1 = arcs.start[i + 1];
@@ -118,6 +134,7 @@ export function solveBySimplex(pool: Pool, minWeight: number, A: number, B: numb
       for (let e = e0; e < e1; e++) {
         const k = pool.exclCoach[e];
         coachPi[k] = capLeft[k] > 0 ? pi[n + coachRank[k]] : -Infinity;
+        blocks?.setPi(k, coachPi[k]);
       }
       const tight = picks.tight;
       const count = picks.size;
@@ -145,6 +162,7 @@ export function solveBySimplex(pool: Pool, minWeight: number, A: number, B: numb
       addSorted(r, count);
       added += count;
     }
+    blocks?.end(priced);
     if (added === 0) break;
     // Columns pricing well above zero rarely enter again but every pivot's block search would keep pricing
     // them; dropping them leaves them to the next pricing pass like any other pair (measured: a third fewer
@@ -153,7 +171,8 @@ export function solveBySimplex(pool: Pool, minWeight: number, A: number, B: numb
   }
   // Ties: every optimum uses only pairs whose reduced cost is 0 under these (optimal) potentials, and every
   // flow on those pairs that keeps the other arcs where they are is an optimum. The last pricing pass ran
-  // under these potentials, so its tight pairs are all of them; with them as the only columns, a second
+  // under these potentials, so its tight pairs are all of them (it added no column, so no row's cut fell below 0 and
+  // no block holding one was skipped); with them as the only columns, a second
   // phase from the same basis picks the optimum that pairs coachees and coaches in id order as far as the
   // ties allow (tieBreakCost), pivoting in id order. Only this phase decides among equal optima.
   ns.dropColumns(0);
