@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, TestBrowser, screenshot } from './support/browser';
+import { accessible, CHROMIUM, noOverflow, TestBrowser, screenshot } from './support/browser';
 import { freePort } from './support/processes';
 import { SmtpSink } from './support/smtp-sink';
 import { TestTandem } from './support/tandem';
@@ -105,6 +105,50 @@ describe('the questionnaire in headless Chromium', () => {
       ]);
       await page.close();
     }
+  });
+
+  it('leads from the answered questionnaire to the personal page, and from there back to change an answer (phone width)', async () => {
+    const link = await invite('walk@acme.test', 'Wanda Walk');
+    const { page, errors } = await browser.page();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(link);
+    await page.fill('#f-timezone', 'Europe/Paris');
+    await page.fill('#f-languages', 'en');
+    await page.check('input[name=days][value=wed]');
+    await page.fill('#f-from', '9');
+    await page.fill('#f-to', '11');
+    await page.check('input[name=skill_listening][value="1"]');
+    await page.check('input[name=skill_feedback][value="3"]');
+    await page.fill('#f-goals', 'Run better one-to-ones');
+    await page.click('button[type=submit]');
+    expect(await page.locator('h1').innerText()).toBe('Thank you');
+
+    await page.goto(`${origin}/me/signin`);
+    await page.getByLabel('Email address').fill('walk@acme.test');
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    const mail = await waitFor(
+      async () =>
+        sink.messages.find((m) => m.to.includes('walk@acme.test') && m.subject === 'Your link to your Tandem page'),
+      'the sign-in email',
+    );
+    await page.goto(/(http:\/\/127\.0\.0\.1:\d+\/me\/signin\/[A-Za-z0-9_-]{43})/.exec(mail.text)![1]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${origin}/me`);
+    const text = await page.locator('main').innerText();
+    expect(text).toContain('Leaders 2027');
+    expect(text).toContain('You answered the questionnaire on');
+    expect(text).toContain('You have no coach yet: we match you in the next round.');
+    await accessible(page, 'personal page after the questionnaire');
+    await noOverflow(page, 'personal page after the questionnaire, phone');
+
+    await page.getByRole('link', { name: 'See or change your answers' }).click();
+    expect(new URL(page.url()).pathname).toBe(new URL(link).pathname);
+    await page.fill('#f-goals', 'Run better one-to-ones and delegate');
+    await page.click('button[type=submit]');
+    expect(await page.locator('h1').innerText()).toBe('Thank you');
+    expect((await enrollment('walk@acme.test'))[0].goals).toBe('Run better one-to-ones and delegate');
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('works with scripts off: the time zone is typed', async () => {
