@@ -21,6 +21,7 @@ export * from './lease.entity';
 export * from './sso.entity';
 export * from './scim-token.entity';
 export * from './invitation.entity';
+export * from './participant-session.entity';
 
 import { AdminSession, AdminSignIn, AdminUser } from './admin.entity';
 import { ApiKey } from './api-key.entity';
@@ -36,6 +37,7 @@ import { JobFailure } from './job-failure.entity';
 import { Lease } from './lease.entity';
 import { Pairing } from './pairing.entity';
 import { Invitation, ProgramRegistration, RegistrationRequest } from './invitation.entity';
+import { ParticipantSession, ParticipantSignIn } from './participant-session.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Organization } from './organization.entity';
 import { OutboxMessage } from './outbox-message.entity';
@@ -76,4 +78,6 @@ export const ENTITIES = [
   ProgramRegistration,
   Invitation,
   RegistrationRequest,
+  ParticipantSignIn,
+  ParticipantSession,
 ];
