@@ -801,6 +801,12 @@ describe('bad input: a 4xx with a JSON code, and nothing changed', () => {
       'validation_failed',
     ],
     [
+      'registration: a deadline in the year 0000 (PostgreSQL stores no such date)',
+      () => req('PUT', `/api/v1/programs/${programId}/registration`, { json: { deadline: '0000-01-01T00:00:00Z' } })(),
+      422,
+      'validation_failed',
+    ],
+    [
       'registration: reminder days out of order',
       () => req('PUT', `/api/v1/programs/${programId}/registration`, { json: { reminderDays: [7, 3] } })(),
       422,

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Clock, rawQuery } from '@tandem/domain';
-import { JobProducer } from '@tandem/queues';
+import { JOB_ID, JobName, JobProducer, QueueName } from '@tandem/queues';
 import { InvitationsService, restoreInvitations, sweepInvitations } from '@tandem/workflows';
 import { ConsoleClient, consoleOrganization } from './support/console-client';
 import { roundDone } from './support/program-fixture';
@@ -326,11 +326,18 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
       );
     const idOf = new Map((await invitations()).map((i) => [i.email, i.id]));
     const service = tandem.get(InvitationsService);
+    /** The reminder job as the worker runs it: for the reminder time the invitation holds. */
+    const remind = async (email: string, reminder: number) => {
+      const row = await one<{ remind_at: string | null }>(`select remind_at from invitation where id = ?`, [
+        idOf.get(email),
+      ]);
+      return service.remind(idOf.get(email)!, reminder, row.remind_at ? new Date(row.remind_at).getTime() : 0);
+    };
     const sweep = (now: Date) =>
       sweepInvitations({ em: em(), producer: tandem.get(JobProducer), now }).then((r) => r.counts);
 
     // Not yet due: nothing.
-    expect(await service.remind(idOf.get('sam@free.test')!, 1)).toBe('not-due');
+    expect(await remind('sam@free.test', 1)).toBe('not-due');
     expect(await sweep(clock.now())).toMatchObject({ invitationReminders: 0 });
 
     // Three days later: the two silent ones are due; each is reminded once, however often the job runs.
@@ -338,10 +345,10 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
     await tandem.withoutWorker(async () => {
       expect(await sweep(clock.now())).toMatchObject({ invitationReminders: 2 });
       for (const email of ['sam@dl.test', 'sam@free.test']) {
-        expect(await service.remind(idOf.get(email)!, 1)).toBe('sent');
-        expect(await service.remind(idOf.get(email)!, 1)).toBe('done');
+        expect(await remind(email, 1)).toBe('sent');
+        expect(await remind(email, 1)).toBe('done');
       }
-      expect(await service.remind(idOf.get('una@free.test')!, 1)).toBe('done');
+      expect(await remind('una@free.test', 1)).toBe('done');
       expect(await sweep(clock.now())).toMatchObject({ invitationReminders: 0 });
     });
     const first = await mailTo('sam@free.test', /^Reminder:/);
@@ -352,9 +359,9 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
     clock.offsetMs = 7 * DAY + 60_000;
     await tandem.withoutWorker(async () => {
       expect(await sweep(clock.now())).toMatchObject({ invitationReminders: 1 });
-      expect(await service.remind(idOf.get('sam@free.test')!, 2)).toBe('sent');
-      expect(await service.remind(idOf.get('sam@dl.test')!, 2)).toBe('closed');
-      expect(await service.remind(idOf.get('sam@free.test')!, 3)).toBe('done');
+      expect(await remind('sam@free.test', 2)).toBe('sent');
+      expect(await remind('sam@dl.test', 2)).toBe('closed');
+      expect(await remind('sam@free.test', 3)).toBe('done');
       expect(await sweep(clock.now())).toMatchObject({ invitationReminders: 0 });
     });
     await tandem.queuesIdle();
@@ -374,6 +381,38 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
     expect(await one(`select submitted_at from invitation where email = 'sam@dl.test'`)).toEqual({
       submitted_at: null,
     });
+  });
+
+  it('moves the reminders still to come when the schedule changes: a job at the new time, and the former one does nothing', async () => {
+    const programId = await program('Rescheduled');
+    const invited = await tandem.request('POST', `/api/v1/programs/${programId}/invitations`, {
+      key,
+      json: { people: [{ role: 'coachee', name: 'Rae Resched', email: 'rae@resched.test' }] },
+    });
+    expect(invited.status).toBe(202);
+    await mailTo('rae@resched.test', /^Your/);
+    const row = () =>
+      one<{ id: string; remind_at: string }>(`select id, remind_at from invitation where email = 'rae@resched.test'`);
+    const before = await row();
+    const moved = await tandem.request('PUT', `/api/v1/programs/${programId}/registration`, {
+      key,
+      json: { reminderDays: [1, 7] },
+    });
+    expect(moved.status).toBe(200);
+    const after = await row();
+    expect(new Date(before.remind_at).getTime() - new Date(after.remind_at).getTime()).toBe(2 * DAY);
+    const payload = (dueAt: string) => ({ invitationId: after.id, reminder: 1, dueAt: new Date(dueAt).getTime() });
+    const job = await tandem
+      .get(JobProducer)
+      .queue(QueueName.Intake)
+      .getJob(JOB_ID[JobName.IntakeRemindInvitation](payload(after.remind_at)));
+    expect(await job?.isDelayed()).toBe(true);
+    expect(job!.timestamp + job!.delay).toBe(new Date(after.remind_at).getTime());
+    // The job of the former day finds the time gone and sends nothing.
+    const service = tandem.get(InvitationsService);
+    expect(await service.remind(after.id, 1, new Date(before.remind_at).getTime())).toBe('done');
+    await tandem.queuesIdle();
+    expect(mailsTo('rae@resched.test').filter((m) => /^Reminder:/.test(m.subject))).toHaveLength(0);
   });
 
   it('invites from the full participant CSV: its values are shown prefilled, the level as 5 minus the need', async () => {
@@ -448,18 +487,26 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
     expect(mailsTo('lea@lost.test')).toHaveLength(1);
 
     // Redis loses the delayed first reminder: restoring delayed work re-creates it, delayed to its day.
-    const { id } = await one<{ id: string }>(`select id from invitation where email = 'lea@lost.test'`);
-    const intake = tandem.get(JobProducer).queue('intake' as never);
-    expect(await intake.getJobState(`remind-invitation.${id}.1`)).toBe('delayed');
+    const lea = await one<{ id: string; remind_at: string }>(
+      `select id, remind_at from invitation where email = 'lea@lost.test'`,
+    );
+    const id = lea.id;
+    const reminderJob = JOB_ID[JobName.IntakeRemindInvitation]({
+      invitationId: id,
+      reminder: 1,
+      dueAt: new Date(lea.remind_at).getTime(),
+    });
+    const intake = tandem.get(JobProducer).queue(QueueName.Intake);
+    expect(await intake.getJobState(reminderJob)).toBe('delayed');
     await tandem.withoutWorker(async () => {
       await intake.obliterate({ force: true });
-      expect(await intake.getJobState(`remind-invitation.${id}.1`)).toBe('unknown');
+      expect(await intake.getJobState(reminderJob)).toBe('unknown');
       expect(
         await restoreInvitations({ em: em(), producer: tandem.get(JobProducer), now: new Date() }),
       ).toBeGreaterThanOrEqual(1);
-      const job = await intake.getJob(`remind-invitation.${id}.1`);
+      const job = await intake.getJob(reminderJob);
       expect(await job!.getState()).toBe('delayed');
-      expect(job!.data).toEqual({ invitationId: id, reminder: 1 });
+      expect(job!.data).toEqual({ invitationId: id, reminder: 1, dueAt: new Date(lea.remind_at).getTime() });
       expect(job!.opts.delay).toBeGreaterThan(3 * DAY - 120_000);
     });
 
@@ -530,6 +577,11 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
     expect(mailsTo('nia@console.test').filter((m) => /^Reminder:/.test(m.subject))).toHaveLength(0);
     const after = await browser.get(`/console/programs/${programId}/invitations`);
     expect(after.text).toContain('<td data-funnel="reminded">2</td>');
+    // The same request again (a form sent twice) reminds nobody who was reminded within the hour.
+    const twice = await tandem.request('POST', `/api/v1/programs/${programId}/invitations/remind`, { key: org.apiKey });
+    expect([twice.status, twice.body.reminded]).toEqual([200, 0]);
+    await tandem.queuesIdle();
+    expect(mailsTo('oli@console.test').filter((m) => /^Reminder:/.test(m.subject))).toHaveLength(1);
 
     const closed = await browser.post(`/console/programs/${programId}/registration/close`, {}, after.text);
     expect(closed.status).toBe(303);

@@ -199,9 +199,16 @@ describe('every job type run twice with the same payload', () => {
       `select coachee_id as id from pairing where program_id = ? and status = 'declined'`,
       [program.id],
     );
-    const [invitation] = await rig.rows<{ id: string }>(`select id from invitation where program_id = ?`, [program.id]);
+    const [invitation] = await rig.rows<{ id: string; remind_at: string | null }>(
+      `select id, remind_at from invitation where program_id = ?`,
+      [program.id],
+    );
     const crafted: Partial<Record<JobName, unknown>> = {
-      [JobName.IntakeRemindInvitation]: { invitationId: invitation.id, reminder: 1 },
+      [JobName.IntakeRemindInvitation]: {
+        invitationId: invitation.id,
+        reminder: 1,
+        dueAt: invitation.remind_at ? new Date(invitation.remind_at).getTime() : 0,
+      },
       [JobName.FeedbackAggregate]: { programId: program.id, feedbackId: feedback.id },
       [JobName.FeedbackCheckInactivity]: { pairingId: pairing.id, dueAt: Date.now() },
       [JobName.MatchingRematchCoachee]: { coacheeId: coachee.id, attempt: 1 },

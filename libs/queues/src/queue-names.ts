@@ -41,7 +41,11 @@ export interface JobPayloads {
   /** Writes the invitation emails of a program's invitations not yet sent; `dueAt` (epoch ms) names the invite that asked. */
   [JobName.IntakeSendInvitations]: { programId: string; dueAt: number };
   /** The `reminder`-th scheduled reminder (1, 2, ...) of one unanswered invitation, so each is a job of its own. */
-  [JobName.IntakeRemindInvitation]: { invitationId: string; reminder: number };
+  /**
+   * The `reminder`-th scheduled reminder of an invitation, due at `dueAt` (epoch ms): a changed schedule makes a job of its
+   * own, and the one for the former time finds its time gone and does nothing.
+   */
+  [JobName.IntakeRemindInvitation]: { invitationId: string; reminder: number; dueAt: number };
   /** `revision` names one solve: an admin's override bumps it, and the older job then finds nothing to do. */
   [JobName.MatchingRunRound]: { roundId: string; revision: number };
   /**
@@ -108,7 +112,7 @@ export const QUEUE_OF = {
 export const JOB_ID: { readonly [N in JobName]: (payload: JobPayloads[N]) => string } = {
   [JobName.IntakeImportBatch]: (p) => `import-batch.${p.importId}`,
   [JobName.IntakeSendInvitations]: (p) => `send-invitations.${p.programId}.${p.dueAt}`,
-  [JobName.IntakeRemindInvitation]: (p) => `remind-invitation.${p.invitationId}.${p.reminder}`,
+  [JobName.IntakeRemindInvitation]: (p) => `remind-invitation.${p.invitationId}.${p.reminder}.${p.dueAt}`,
   [JobName.MatchingRunRound]: (p) => `run-round.${p.roundId}.${p.revision}`,
   [JobName.MatchingRematchCoachee]: (p) => `rematch.${p.coacheeId}.${p.attempt}`,
   [JobName.MatchingMatchWaiting]: (p) => `match-waiting.${p.programId}.${p.dueAt}`,

@@ -9,7 +9,8 @@ export class IntakeProcessor extends QueueProcessor<QueueName.Intake> {
   readonly handlers: QueueHandlers<QueueName.Intake> = {
     [JobName.IntakeImportBatch]: ({ importId }) => this.intake.runImport(importId),
     [JobName.IntakeSendInvitations]: ({ programId }) => this.invitations.sendInvitations(programId),
-    [JobName.IntakeRemindInvitation]: ({ invitationId, reminder }) => this.invitations.remind(invitationId, reminder),
+    [JobName.IntakeRemindInvitation]: ({ invitationId, reminder, dueAt }) =>
+      this.invitations.remind(invitationId, reminder, dueAt),
   };
 
   constructor(

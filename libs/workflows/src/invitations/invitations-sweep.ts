@@ -19,9 +19,9 @@ export const sweepInvitations: Sweep = async ({ em, producer, now }) => {
       group by i.program_id limit ?`,
     [now, SWEEP_GRACE_SECONDS, now, SWEEP_BATCH],
   );
-  const reminders = await rawQuery<{ id: string; reminders_sent: number }>(
+  const reminders = await rawQuery<{ id: string; reminders_sent: number; remind_at: Date }>(
     em,
-    `select i.id, i.reminders_sent from invitation i left join program_registration r on r.program_id = i.program_id
+    `select i.id, i.reminders_sent, i.remind_at from invitation i left join program_registration r on r.program_id = i.program_id
       where i.remind_at <= ? and i.submitted_at is null and (${CLOSES_AT} is null or ${CLOSES_AT} > ?)
       order by i.remind_at limit ?`,
     [now, now, SWEEP_BATCH],
@@ -32,7 +32,11 @@ export const sweepInvitations: Sweep = async ({ em, producer, now }) => {
   );
   revived += await producer.requeue(
     JobName.IntakeRemindInvitation,
-    reminders.map((r) => ({ invitationId: r.id, reminder: r.reminders_sent + 1 })),
+    reminders.map((r) => ({
+      invitationId: r.id,
+      reminder: r.reminders_sent + 1,
+      dueAt: asDate(r.remind_at).getTime(),
+    })),
   );
   return { counts: { invitations: programs.length, invitationReminders: reminders.length }, revived };
 };
@@ -49,7 +53,7 @@ export const restoreInvitations: Restore = async ({ em, producer, now }) => {
   await producer.enqueueAt(
     JobName.IntakeRemindInvitation,
     reminders.map((r) => ({
-      payload: { invitationId: r.id, reminder: r.reminders_sent + 1 },
+      payload: { invitationId: r.id, reminder: r.reminders_sent + 1, dueAt: asDate(r.remind_at).getTime() },
       dueAt: asDate(r.remind_at),
     })),
     now,

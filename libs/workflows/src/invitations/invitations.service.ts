@@ -20,6 +20,7 @@ import {
   asLocale,
   invitationEmail,
   invitationReminderEmail,
+  isLocale,
   type Locale,
   linkPlaceholder,
   type OutboxDraft,
@@ -111,6 +112,8 @@ interface InvitationRow {
   name: string;
   role: 'coach' | 'coachee';
   locale: string;
+  /** The language the invitation itself named (the roster's), kept for the person a submission writes. */
+  own_locale: string | null;
   prefill: Partial<ParticipantRecord> | null;
   answers: QuestionnaireAnswers | null;
   submitted_at: Date | null;
@@ -134,7 +137,10 @@ const MATCHED = `exists (select 1 from enrollment e join person p on p.id = e.pe
    where e.program_id = i.program_id and p.organization_id = prog.organization_id and p.email = i.email and e.role = i.role
      and pr.status not in ${pairingStatusSql(PairingStatus.Declined, PairingStatus.Expired, PairingStatus.Withdrawn)})`;
 
-const INVITATION_SELECT = `select i.id, i.program_id, prog.organization_id, i.email, i.name, i.role::text as role, ${INVITEE_LOCALE} as locale,
+/** An admin's extra reminder skips whoever was reminded this recently (by any reminder). */
+export const EXTRA_REMINDER_GAP_MS = 3600_000;
+
+const INVITATION_SELECT = `select i.id, i.program_id, prog.organization_id, i.email, i.name, i.role::text as role, ${INVITEE_LOCALE} as locale, i.locale as own_locale,
        i.prefill, i.answers, i.submitted_at, prog.name as program_name, prog.skills as program_skills, ${CLOSES_AT} as closes_at,
        ${MATCHED} as matched,
        (select p.timezone from person p where p.organization_id = prog.organization_id and p.email = i.email) as person_timezone,
@@ -150,7 +156,14 @@ const domain = z
 /** PUT /programs/{id}/registration: any subset of the settings. */
 export const registrationSettingsSchema = z
   .object({
-    deadline: z.iso.datetime({ offset: true }).nullable(),
+    deadline: z.iso
+      .datetime({ offset: true })
+      // PostgreSQL stores years 1 to 294276 only; a deadline is a date within a program's life.
+      .refine((v) => {
+        const year = new Date(v).getUTCFullYear();
+        return year >= 2000 && year <= 2999;
+      }, 'must be a date between the years 2000 and 2999')
+      .nullable(),
     reminderDays: z
       .array(z.number().int().min(1).max(90))
       .max(5)
@@ -288,9 +301,11 @@ export class InvitationsService {
              from unnest(?::uuid[], ?::timestamptz[]) as x(id, remind_at) where i.id = x.id`,
           [now, rows.map((r) => r.id), remindAt],
         );
-        const reminders = rows
-          .map((row, i) => ({ payload: { invitationId: row.id, reminder: 1 }, dueAt: remindAt[i] }))
-          .filter((r): r is { payload: { invitationId: string; reminder: number }; dueAt: Date } => r.dueAt !== null);
+        const reminders: { payload: { invitationId: string; reminder: number; dueAt: number }; dueAt: Date }[] = [];
+        rows.forEach((row, i) => {
+          const dueAt = remindAt[i];
+          if (dueAt) reminders.push({ payload: { invitationId: row.id, reminder: 1, dueAt: dueAt.getTime() }, dueAt });
+        });
         return { messageIds, reminders, count: rows.length };
       });
       await sendAfterCommit(this.producer, 'invitation emails', batch.messageIds, () =>
@@ -305,7 +320,7 @@ export class InvitationsService {
    * The `intake.remind-invitation` job: the `reminder`-th scheduled reminder of one invitation, once (a conditional
    * update of `reminders_sent` and the outbox key guard it); none once answered, and none after the deadline.
    */
-  async remind(invitationId: string, reminder: number): Promise<'sent' | 'not-due' | 'done' | 'closed'> {
+  async remind(invitationId: string, reminder: number, dueAt: number): Promise<'sent' | 'not-due' | 'done' | 'closed'> {
     const now = this.clock.now();
     const result = await this.em.fork().transactional(async (tem) => {
       const [row] = await rawQuery<{
@@ -331,7 +346,14 @@ export class InvitationsService {
         [invitationId],
       );
       if (!row) throw new NotFoundError('invitation', invitationId);
-      if (row.submitted_at || !row.invited_at || !row.remind_at || row.reminders_sent !== reminder - 1)
+      // Answered, sent already, or rescheduled since this job was queued (the job of the new time sends it).
+      if (
+        row.submitted_at ||
+        !row.invited_at ||
+        !row.remind_at ||
+        row.reminders_sent !== reminder - 1 ||
+        new Date(row.remind_at).getTime() !== dueAt
+      )
         return { outcome: 'done' as const, messageIds: [], next: null };
       const closesAt = row.closes_at ? new Date(row.closes_at) : null;
       if (closesAt && closesAt <= now) {
@@ -368,7 +390,7 @@ export class InvitationsService {
       if (result.next)
         await this.producer.enqueueAt(
           JobName.IntakeRemindInvitation,
-          [{ payload: { invitationId, reminder: reminder + 1 }, dueAt: result.next }],
+          [{ payload: { invitationId, reminder: reminder + 1, dueAt: result.next.getTime() }, dueAt: result.next }],
           this.clock.now(),
         );
     });
@@ -376,8 +398,9 @@ export class InvitationsService {
   }
 
   /**
-   * One more reminder, now, to everyone of the program invited and not yet answered (an admin's request; audited).
-   * Registration closed: 409. Answers how many were reminded.
+   * One more reminder, now, to everyone of the program invited and not yet answered (an admin's request; audited),
+   * except whoever was reminded within the last hour (`EXTRA_REMINDER_GAP`): a form sent twice, or a retried request,
+   * reminds nobody twice. Registration closed: 409. Answers how many were reminded.
    */
   async remindUnanswered(actor: Actor, programId: string): Promise<{ reminded: number }> {
     const em = this.em.fork();
@@ -404,9 +427,10 @@ export class InvitationsService {
         `update invitation i set extra_reminders = i.extra_reminders + 1, last_reminded_at = ?, updated_at = now()
            from program prog left join program_registration r on r.program_id = prog.id
           where prog.id = i.program_id and i.program_id = ? and i.invited_at is not null and i.submitted_at is null
+            and (i.last_reminded_at is null or i.last_reminded_at <= ?)
          returning i.id, i.email, i.name, ${INVITEE_LOCALE} as locale, i.extra_reminders as extra, ${CLOSES_AT} as closes_at,
                    coalesce(i.prefill->>'timezone', (select p.timezone from person p where p.organization_id = prog.organization_id and p.email = i.email)) as timezone`,
-        [now, program.id],
+        [now, program.id, new Date(now.getTime() - EXTRA_REMINDER_GAP_MS)],
       );
       const messageIds = await writeOutbox(
         tem,
@@ -477,7 +501,7 @@ export class InvitationsService {
     const em = this.em.fork();
     const program = await this.programs.find(em, actor.organizationId, programId);
     const input = parseCommand(registrationSettingsSchema, body);
-    await em.transactional(async (tem) => {
+    const rescheduled = await em.transactional(async (tem) => {
       await this.ensureRegistration(tem, program.id);
       await rawQuery(
         tem,
@@ -497,22 +521,35 @@ export class InvitationsService {
           program.id,
         ],
       );
-      // A changed schedule applies to the reminders still to come, counted from each invitation.
-      if (input.reminderDays) {
-        await rawQuery(
-          tem,
-          `update invitation i set remind_at = case when (?::jsonb ->> i.reminders_sent) is null then null
-                   else i.invited_at + make_interval(days => (?::jsonb ->> i.reminders_sent)::int) end
-             where i.program_id = ? and i.invited_at is not null and i.submitted_at is null`,
-          [JSON.stringify(input.reminderDays), JSON.stringify(input.reminderDays), program.id],
-        );
-      }
+      // A changed schedule applies to the reminders still to come, counted from each invitation; each gets a job at
+      // its new time (the job of the former time finds it gone and does nothing).
+      const moved = input.reminderDays
+        ? await rawQuery<{ id: string; reminders_sent: number; remind_at: Date | null }>(
+            tem,
+            `update invitation i set remind_at = case when (?::jsonb ->> i.reminders_sent) is null then null
+                     else i.invited_at + make_interval(days => (?::jsonb ->> i.reminders_sent)::int) end
+               where i.program_id = ? and i.invited_at is not null and i.submitted_at is null
+             returning i.id, i.reminders_sent, i.remind_at`,
+            [JSON.stringify(input.reminderDays), JSON.stringify(input.reminderDays), program.id],
+          )
+        : [];
       await rawQuery(
         tem,
         `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, ?, 'registration.updated', 'program', ?, ?::jsonb)`,
         [newId(), actor.organizationId, actor.actor, program.id, JSON.stringify(input)],
       );
+      return moved.filter((m) => m.remind_at !== null);
     });
+    await this.producer.afterCommit('rescheduled invitation reminders', () =>
+      this.producer.enqueueAt(
+        JobName.IntakeRemindInvitation,
+        rescheduled.map((m) => {
+          const dueAt = new Date(m.remind_at!);
+          return { payload: { invitationId: m.id, reminder: m.reminders_sent + 1, dueAt: dueAt.getTime() }, dueAt };
+        }),
+        this.clock.now(),
+      ),
+    );
     return this.readSettings(em, program);
   }
 
@@ -520,7 +557,7 @@ export class InvitationsService {
   async close(actor: Actor, programId: string): Promise<RegistrationSettings> {
     const em = this.em.fork();
     const program = await this.programs.find(em, actor.organizationId, programId);
-    await em.transactional(async (tem) => {
+    const rescheduled = await em.transactional(async (tem) => {
       await this.ensureRegistration(tem, program.id);
       await rawQuery(
         tem,
@@ -600,7 +637,8 @@ export class InvitationsService {
         level: person?.level ?? row.prefill?.level ?? null,
         timezone: answers.timezone,
         languages: answers.languages,
-        locale: null,
+        // The roster's language for the invitation becomes the person's; without one, the person's stays as it is.
+        locale: isLocale(row.own_locale) ? row.own_locale : null,
         capacity: row.role === 'coach' ? answers.capacity : null,
         skills: enrollmentSkills(row.role, answers),
         goals: answers.goals,
