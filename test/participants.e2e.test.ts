@@ -453,7 +453,7 @@ describe('the personal page: sign-in by emailed link, what it shows, and the per
     expect(page.text).toContain(`href="${questionnaire}"`);
   });
 
-  it('ends the person’s sessions and links when they are erased', async () => {
+  it('ends the person’s sessions and links when they are erased, and takes their re-match reason out of the team’s email', async () => {
     await signIn('eli@acme.example');
     const [{ person_id: personId }] = await rawQuery<{ person_id: string }>(
       db(),
@@ -469,11 +469,23 @@ describe('the personal page: sign-in by emailed link, what it shows, and the per
         )
       )[0].n;
     expect(Number(await count())).toBeGreaterThan(0);
+    const teamEmail = async () =>
+      (
+        await rawQuery<{ text: string }>(
+          db(),
+          `select text from outbox_message where idempotency_key like 'pairing-ended:%:admin'`,
+        )
+      )[0].text;
+    expect(await teamEmail()).toContain("The coachee's reason: We rarely find a time that works.");
     const erased = await ctx.tandem.request('POST', `/api/v1/people/${personId}/erase`, {
       key: ctx.key,
       json: { confirm: 'eli@acme.example' },
     });
     expect(erased.status).toBe(200);
     expect(Number(await count())).toBe(0);
+    // Their own words leave the program team's email; the rest of it stays.
+    expect(await teamEmail()).not.toContain('We rarely find a time');
+    expect(await teamEmail()).not.toContain("The coachee's reason");
+    expect(await teamEmail()).toContain('the coachee asked for a different coach');
   });
 });

@@ -1,6 +1,8 @@
 import type { ScoredPairs, Solution } from './types';
 
-/** How the short lists of a `choose` round are built. */
+/**
+ * How short lists of coaches are built for coachees to choose from (a library function: no round mode calls it yet).
+ */
 export interface ChoiceListOptions {
   /** Entries per list, the coach of the exact assignment first (default 3). */
   length?: number;
@@ -35,7 +37,8 @@ const KEPT = 24;
  * assignment the coaches' capacity can serve, as the first position does. A coach is therefore on at most `length`
  * times their free places of lists, and at most their free places at any one position. A list ends at the first
  * position where every allowed coach not on it is full. Unmatched coachees get no list.
- * One read of every matched coachee's row: about as long as scoring the pairs once, far less than the solve.
+ * One read of every matched coachee's row: about as long as scoring the pairs once, far less than the solve. Pairs are
+ * taken as `pairs` has them: a caller must leave out exclusions and pairs under the minimum score first.
  */
 export function choiceLists(pairs: ScoredPairs, solution: Solution, options: ChoiceListOptions = {}): ChoiceLists {
   const length = Math.max(1, Math.floor(options.length ?? 3));

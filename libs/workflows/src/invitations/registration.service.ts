@@ -74,7 +74,7 @@ export class RegistrationService {
   /**
    * An address entered on the public page: 422 when it is not an email address (a fact about the text, the same for
    * every address); otherwise the same answer whatever the address. Only an address of an allowed domain, not invited
-   * to the program already, gets a confirmation link (at most REGISTRATION_SENDS per address).
+   * to the program already and not one of its coaches, gets a confirmation link (at most REGISTRATION_SENDS per address).
    */
   async request(token: string, body: unknown): Promise<RegistrationView> {
     const raw = (body as { email?: unknown } | null)?.email;
@@ -90,9 +90,13 @@ export class RegistrationService {
     const messageIds = await em.transactional(async (tem) => {
       const [invited] = await rawQuery<{ id: string }>(
         tem,
-        `select id from invitation where program_id = ? and email = ?`,
-        [link.program_id, email],
+        `select id from invitation where program_id = ? and email = ?
+          union all
+         select e.id from enrollment e join person p on p.id = e.person_id
+          where e.program_id = ? and p.email = ? and e.role = 'coach'`,
+        [link.program_id, email, link.program_id, email],
       );
+      // Invited already, or a coach of the program (registration enrolls coachees): nothing is sent, the same answer.
       if (invited) return [];
       const id = newId();
       const [request] = await rawQuery<{ id: string; sends: number }>(

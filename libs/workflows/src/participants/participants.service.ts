@@ -446,13 +446,6 @@ export class ParticipantsService {
    * Answers the former coach's name.
    */
   async askRematch(participant: Participant, pairingId: string, reasonInput: unknown): Promise<string> {
-    const reason = typeof reasonInput === 'string' ? reasonInput.trim() : '';
-    if (reason.length > REMATCH_REASON_MAX)
-      throw new ValidationError(
-        'reason too long',
-        [{ field: 'reason', message: `keep the reason under ${REMATCH_REASON_MAX} characters` }],
-        'reason_long',
-      );
     if (!isUuid(pairingId)) throw new NotFoundError('pairing', pairingId.slice(0, 64));
     const [row] = await rawQuery<{ coach_name: string }>(
       this.em.fork(),
@@ -461,6 +454,15 @@ export class ParticipantsService {
       [pairingId, participant.personId],
     );
     if (!row) throw new NotFoundError('pairing', pairingId);
+    // Checked after the pairing is known to be theirs: someone else's id is a 404 whatever the reason.
+    // One line of text: the program team reads it in an email, and erasure takes it out of that email again.
+    const reason = typeof reasonInput === 'string' ? reasonInput.replace(/\s+/g, ' ').trim() : '';
+    if (reason.length > REMATCH_REASON_MAX)
+      throw new ValidationError(
+        'reason too long',
+        [{ field: 'reason', message: `keep the reason under ${REMATCH_REASON_MAX} characters` }],
+        'reason_long',
+      );
     await this.risk.requestRematch(participant.personId, pairingId, reason || null);
     return row.coach_name;
   }

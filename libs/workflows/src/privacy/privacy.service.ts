@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AuditEvent, ConflictError, isUuid, NotFoundError, rawQuery, ValidationError } from '@tandem/domain';
-import { firstName } from '@tandem/mail';
+import { firstName, SUPPORTED_LOCALES, t } from '@tandem/mail';
 import { OffersService } from '../pairing/offers.service';
 import type { Actor } from '../programs/programs.service';
 import { parseCommand } from '../validation';
@@ -378,6 +378,15 @@ export class PrivacyService {
       // Signed-in personal pages and sign-in links end with the person.
       await rawQuery(tem, `delete from participant_session where person_id = ?`, [personId]);
       await rawQuery(tem, `delete from participant_sign_in where person_id = ?`, [personId]);
+      // The reason they gave for a different coach is their own words: it leaves the program team's emails.
+      const reasonLine = `\n*(${SUPPORTED_LOCALES.map((l) => escapeRegex(t(l, 'ended.reason', { reason: '' }))).join('|')})[^\n]*`;
+      await rawQuery(
+        tem,
+        `update outbox_message set text = regexp_replace(text, ?, '', 'g')
+          where idempotency_key in (select 'pairing-ended:' || pr.id || ':admin' from pairing pr join enrollment ee on ee.id = pr.coachee_id
+                                     where pr.organization_id = ? and ee.person_id = ?)`,
+        [reasonLine, org, personId],
+      );
       // Their questionnaires (name, address, answers) and open-registration requests go with them.
       for (const table of ['invitation', 'registration_request'])
         await rawQuery(

@@ -3,7 +3,7 @@ import { JobName } from '@tandem/queues';
 import { type Sweep, SWEEP_BATCH, SWEEP_GRACE_SECONDS } from '../sweep';
 
 /** Rounds still queued or running, coachees awaiting a re-match after an offer ended, and waiting lists due. */
-export const sweepRounds: Sweep = async ({ em, producer }) => {
+export const sweepRounds: Sweep = async ({ em, producer, now }) => {
   const rounds = await rawQuery<{ id: string; revision: number }>(
     em,
     `select id, revision from matching_round where status in ('queued', 'running') and created_at < now() - make_interval(secs => ?) limit ?`,
@@ -24,10 +24,11 @@ export const sweepRounds: Sweep = async ({ em, producer }) => {
   const waitlists = await rawQuery<{ id: string; due: string }>(
     em,
     `select id, waitlist_due_at as due from program
-      where status = 'active' and waitlist_due_at < now() - make_interval(secs => ?)
+      where status = 'active' and waitlist_due_at < ?::timestamptz - make_interval(secs => ?)
         and (waitlist_done_at is null or waitlist_done_at < waitlist_due_at)
       limit ?`,
-    [SWEEP_GRACE_SECONDS, SWEEP_BATCH],
+    // The due mark is written at the Clock's time, so it is compared with the pass's.
+    [now, SWEEP_GRACE_SECONDS, SWEEP_BATCH],
   );
   let revived = await producer.requeue(
     JobName.MatchingRunRound,
