@@ -1,6 +1,7 @@
 import { Entity, Index, ManyToOne, type Opt, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
 import { newId } from './base';
 import { Organization } from './organization.entity';
+import { SessionToken, SignInToken } from './session-token.entity';
 
 /** A person who runs an organization's programs in the admin console; one per organization and email. */
 @Entity({ tableName: 'admin_user' })
@@ -26,43 +27,16 @@ export class AdminUser {
  * SHA-256 hash; it expires and is used at most once.
  */
 @Entity({ tableName: 'admin_sign_in' })
-export class AdminSignIn {
-  @PrimaryKey({ type: 'uuid' })
-  id: string = newId();
-
+export class AdminSignIn extends SignInToken {
   @ManyToOne(() => AdminUser, { ref: true, deleteRule: 'cascade' })
   @Index()
   admin!: Ref<AdminUser>;
-
-  @Property({ type: 'text', unique: true })
-  tokenHash!: string;
-
-  @Property({ type: 'timestamptz' })
-  expiresAt!: Date;
-
-  @Property({ type: 'timestamptz', nullable: true })
-  usedAt?: Date | null;
-
-  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
-  createdAt: Opt<Date> = new Date();
 }
 
 /** A signed-in browser: the cookie holds a random token, the database only its SHA-256 hash. */
 @Entity({ tableName: 'admin_session' })
-export class AdminSession {
-  @PrimaryKey({ type: 'uuid' })
-  id: string = newId();
-
+export class AdminSession extends SessionToken {
   @ManyToOne(() => AdminUser, { ref: true, deleteRule: 'cascade' })
   @Index()
   admin!: Ref<AdminUser>;
-
-  @Property({ type: 'text', unique: true })
-  tokenHash!: string;
-
-  @Property({ type: 'timestamptz' })
-  expiresAt!: Date;
-
-  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
-  createdAt: Opt<Date> = new Date();
 }

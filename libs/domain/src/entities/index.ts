@@ -21,6 +21,7 @@ export * from './lease.entity';
 export * from './sso.entity';
 export * from './scim-token.entity';
 export * from './invitation.entity';
+export * from './session-token.entity';
 export * from './participant-session.entity';
 
 import { AdminSession, AdminSignIn, AdminUser } from './admin.entity';
@@ -38,6 +39,7 @@ import { Lease } from './lease.entity';
 import { Pairing } from './pairing.entity';
 import { Invitation, ProgramRegistration, RegistrationRequest } from './invitation.entity';
 import { ParticipantSession, ParticipantSignIn } from './participant-session.entity';
+import { SessionToken, SignInToken } from './session-token.entity';
 import { ImportBatch } from './import-batch.entity';
 import { Organization } from './organization.entity';
 import { OutboxMessage } from './outbox-message.entity';
@@ -80,4 +82,6 @@ export const ENTITIES = [
   RegistrationRequest,
   ParticipantSignIn,
   ParticipantSession,
+  SessionToken,
+  SignInToken,
 ];
