@@ -557,7 +557,7 @@ export class InvitationsService {
   async close(actor: Actor, programId: string): Promise<RegistrationSettings> {
     const em = this.em.fork();
     const program = await this.programs.find(em, actor.organizationId, programId);
-    const rescheduled = await em.transactional(async (tem) => {
+    await em.transactional(async (tem) => {
       await this.ensureRegistration(tem, program.id);
       await rawQuery(
         tem,
