@@ -354,6 +354,17 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
     expect(await one(`select submitted_at from invitation where email = 'sam@dl.test'`)).toEqual({
       submitted_at: null,
     });
+
+    // The deadline moved later: the reminder it cut short (day 7, passed) goes out now, once; the page takes answers.
+    const extended = await tandem.request('PUT', `/api/v1/programs/${programId}/registration`, {
+      key,
+      json: { deadline: new Date(tandem.clock.now().getTime() + 5 * DAY).toISOString() },
+    });
+    expect(extended.status).toBe(200);
+    await tandem.queuesIdle();
+    expect(mailsTo('sam@dl.test').filter((m) => /^Reminder:/.test(m.subject))).toHaveLength(2);
+    expect(mailsTo('una@dl.test').filter((m) => /^Reminder:/.test(m.subject))).toHaveLength(0);
+    expect((await tandem.request('GET', samLink)).text).not.toContain('Registration has closed');
   });
 
   it('moves the reminders still to come when the schedule changes: a job at the new time, and the former one does nothing', async () => {

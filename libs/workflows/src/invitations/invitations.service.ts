@@ -521,18 +521,23 @@ export class InvitationsService {
           program.id,
         ],
       );
-      // A changed schedule applies to the reminders still to come, counted from each invitation; each gets a job at
-      // its new time (the job of the former time finds it gone and does nothing).
-      const moved = input.reminderDays
-        ? await rawQuery<{ id: string; reminders_sent: number; remind_at: Date | null }>(
-            tem,
-            `update invitation i set remind_at = case when (?::jsonb ->> i.reminders_sent) is null then null
-                     else i.invited_at + make_interval(days => (?::jsonb ->> i.reminders_sent)::int) end
-               where i.program_id = ? and i.invited_at is not null and i.submitted_at is null
-             returning i.id, i.reminders_sent, i.remind_at`,
-            [JSON.stringify(input.reminderDays), JSON.stringify(input.reminderDays), program.id],
-          )
-        : [];
+      // A changed schedule or deadline applies to the reminders still to come, counted from each invitation (a
+      // deadline moved later brings back the reminders the former one cut short); each gets a job at its time, and
+      // the job of a former time finds it gone and does nothing. A closed registration reminds nobody.
+      const moved =
+        input.reminderDays || input.deadline !== undefined
+          ? await rawQuery<{ id: string; reminders_sent: number; remind_at: Date | null }>(
+              tem,
+              // A reminder whose day has passed is due at once (its own time, so a job of its own).
+              `update invitation i set remind_at = case when (d.days ->> i.reminders_sent) is null then null
+                       else greatest(i.invited_at + make_interval(days => (d.days ->> i.reminders_sent)::int), ?::timestamptz) end
+                 from (select coalesce(reminder_days, ?::jsonb) as days from program_registration
+                        where program_id = ? and closed_at is null) d
+                where i.program_id = ? and i.invited_at is not null and i.submitted_at is null
+               returning i.id, i.reminders_sent, i.remind_at`,
+              [this.clock.now(), JSON.stringify(DEFAULT_REMINDER_DAYS), program.id, program.id],
+            )
+          : [];
       await rawQuery(
         tem,
         `insert into audit_event (id, organization_id, actor, action, subject_type, subject_id, data) values (?, ?, ?, 'registration.updated', 'program', ?, ?::jsonb)`,
