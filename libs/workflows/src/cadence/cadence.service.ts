@@ -69,11 +69,13 @@ const PAIRING_SELECT = `
     join enrollment ce on ce.id = pr.coach_id join person cp on cp.id = ce.person_id
     join enrollment ee on ee.id = pr.coachee_id join person ep on ep.id = ee.person_id`;
 
-const SESSION_SELECT = `
-  select s.id, s.index, s.starts_at, s.ends_at, s.remind_at, s.reminded_at, s.status as session_status, s.sequence,
+/** A session with its pairing; `extra` adds leading columns (each a bound expression of the caller's). */
+const sessionSelect = (extra = '') => `
+  select ${extra}s.id, s.index, s.starts_at, s.ends_at, s.remind_at, s.reminded_at, s.status as session_status, s.sequence,
          (select count(*)::int from coaching_session c where c.pairing_id = s.pairing_id) as sessions, p.*
     from coaching_session s
     join lateral (${PAIRING_SELECT} where pr.id = s.pairing_id) p on true`;
+const SESSION_SELECT = sessionSelect();
 
 /** What the session page shows to one of the two people. */
 export interface SessionView {
@@ -428,7 +430,7 @@ export class CadenceService {
   private async find(em: EntityManager, token: string, lock: boolean): Promise<{ row: SessionRow; role: Role }> {
     const row = await findByToken<SessionRow & { by_coach: boolean }>(em, token, {
       what: 'session',
-      sql: `${SESSION_SELECT.replace('select s.id,', 'select (s.coach_token_hash = ?) as by_coach, s.id,')} where s.coach_token_hash = ? or s.coachee_token_hash = ?${lock ? ' for update of s' : ''}`,
+      sql: `${sessionSelect('(s.coach_token_hash = ?) as by_coach, ')} where s.coach_token_hash = ? or s.coachee_token_hash = ?${lock ? ' for update of s' : ''}`,
       bindings: (hash) => [hash, hash, hash],
     });
     return { row: dates(row), role: row.by_coach ? 'coach' : 'coachee' };
