@@ -11,7 +11,6 @@ import {
   alternativesPage,
   movedPairs,
   pairsBefore,
-  type ProposalRow,
   publishPage,
   roundLabel,
   roundPage,
@@ -120,11 +119,7 @@ export class ConsoleRoundsController {
     const round = await this.rounds.get(ctx.admin.organizationId, id);
     const program = await this.programs.get(ctx.admin.organizationId, round.programId);
     const { items } = await this.rounds.proposals(ctx.admin.organizationId, id);
-    return sendConsolePage(
-      reply,
-      200,
-      publishPage(frameOf(ctx, this.config), program, round, items as unknown as ProposalRow[]),
-    );
+    return sendConsolePage(reply, 200, publishPage(frameOf(ctx, this.config), program, round, items));
   }
 
   @Get('rounds/:id/status')
@@ -212,10 +207,7 @@ export class ConsoleRoundsController {
     action: () => Promise<unknown>,
     coacheeId: string | null,
   ) {
-    const before =
-      coacheeId === null
-        ? []
-        : ((await this.rounds.proposals(ctx.admin.organizationId, id)).items as unknown as ProposalRow[]);
+    const before = coacheeId === null ? [] : (await this.rounds.proposals(ctx.admin.organizationId, id)).items;
     try {
       await action();
       const was = before.length <= REVIEW_LIMIT ? `&was=${pairsBefore(before)}&you=${shortId(coacheeId ?? '')}` : '';
@@ -242,7 +234,7 @@ export class ConsoleRoundsController {
   ): Promise<string> {
     const round = await this.rounds.get(ctx.admin.organizationId, id);
     const program = await this.programs.get(ctx.admin.organizationId, round.programId);
-    const proposals = (await this.rounds.proposals(ctx.admin.organizationId, id)).items as unknown as ProposalRow[];
+    const proposals = (await this.rounds.proposals(ctx.admin.organizationId, id)).items;
     const { items: coaches } =
       round.status === 'proposed'
         ? await this.intake.listEnrollments(ctx.admin.organizationId, program.id, { role: 'coach', limit: 500 })

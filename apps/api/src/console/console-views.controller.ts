@@ -14,7 +14,7 @@ import {
 } from './console-auth';
 import { sendConsolePage } from './console-layout';
 import { frameOf } from './console-programs.controller';
-import { boardPage, isBoardColumn, mailPage, type PairingDetail, pairingPage, reportPage } from './views.pages';
+import { boardPage, isBoardColumn, mailPage, pairingPage, reportPage } from './views.pages';
 import { sendDownload } from '../http/download';
 
 /** Emails per page of the mail viewer. */
@@ -55,7 +55,7 @@ export class ConsoleViewsController {
 
   @Get('pairings/:id')
   async pairing(@SignedIn() ctx: ConsoleContext, @Param('id') id: string, @Res() reply: FastifyReply) {
-    const pairing = (await this.pairings.get(ctx.admin.organizationId, id)) as unknown as PairingDetail;
+    const pairing = await this.pairings.get(ctx.admin.organizationId, id);
     const program = await this.programs.get(ctx.admin.organizationId, pairing.programId);
     const { items } = await this.pairings.sessions(ctx.admin.organizationId, id);
     return sendConsolePage(reply, 200, pairingPage(frameOf(ctx, this.config), program, pairing, items));

@@ -4,21 +4,11 @@ import {
   type CoacheeOptions,
   type EnrollmentListItem,
   type ProgramView,
+  type ProposalItem,
   type RoundView,
   whyLower,
 } from '@tandem/workflows';
 import { type ConsoleFrame, consolePage, csrfField, errorSummary, when } from './console-layout';
-
-/** A proposal as RoundsService.proposals lists it. */
-export interface ProposalRow {
-  id: string;
-  status: string;
-  score: number;
-  pinned: boolean;
-  breakdown: ScoreBreakdown;
-  coach: { id: string; name: string; email: string };
-  coachee: { id: string; name: string; email: string };
-}
 
 /** An unmatched reason in words (shared with the admin's email). */
 export const unmatchedReason = unmatchedReasonText;
@@ -89,7 +79,7 @@ export function pairsBefore(proposals: { coachee: { id: string }; coach: { id: s
 /** What moved between the pairs before (`pairsBefore`) and the round's proposals now. */
 export function movedPairs(
   before: string,
-  proposals: ProposalRow[],
+  proposals: ProposalItem[],
   names: Map<string, string>,
   yours: string | undefined,
 ): MovedPair[] {
@@ -136,7 +126,7 @@ function optionLabel(name: string, option: CoacheeOptions['others'][number] | nu
 }
 
 /** Warnings on pinned pairs that score well below the coachee's best allowed coach. */
-export function lowPinWarnings(proposals: ProposalRow[], options: Map<string, CoacheeOptions>): string[] {
+export function lowPinWarnings(proposals: ProposalItem[], options: Map<string, CoacheeOptions>): string[] {
   const warnings: string[] = [];
   for (const p of proposals.filter((x) => x.pinned)) {
     const best = options.get(p.coachee.id)?.others.find((o) => o.score !== null);
@@ -154,7 +144,7 @@ export function roundPage(
   frame: ConsoleFrame,
   program: ProgramView,
   round: RoundView,
-  proposals: ProposalRow[],
+  proposals: ProposalItem[],
   coaches: EnrollmentListItem[],
   message?: { alert?: string; notice?: string },
   review: RoundReview = { options: new Map() },
@@ -305,7 +295,7 @@ export function publishPage(
   frame: ConsoleFrame,
   program: ProgramView,
   round: RoundView,
-  proposals: ProposalRow[],
+  proposals: ProposalItem[],
 ): string {
   const coaches = new Set(proposals.map((p) => p.coach.id)).size;
   const emails = proposals.length;

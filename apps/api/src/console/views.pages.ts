@@ -7,6 +7,7 @@ import {
   endReasonText,
   MAIL_KINDS,
   type MailPageQuery,
+  type PairingItem,
   type PairingSession,
   type ProgramReport,
   type ProgramView,
@@ -249,22 +250,6 @@ ${items.map(
   );
 }
 
-/** A pairing as PairingsService.get shows it. */
-export interface PairingDetail {
-  id: string;
-  programId: string;
-  status: string;
-  score: number;
-  createdAt: string;
-  activatedAt: string | null;
-  coach: { name: string; email: string; bio?: string | null };
-  coachee: { name: string; email: string };
-  offerExpiresAt: string | null;
-  offerDecision: string | null;
-  atRiskReason?: string | null;
-  endedAt?: string | null;
-}
-
 const OFFER_DECISION: Record<string, string> = {
   accepted: 'Accepted',
   declined: 'Declined',
@@ -275,7 +260,7 @@ const OFFER_DECISION: Record<string, string> = {
 export function pairingPage(
   frame: ConsoleFrame,
   program: ProgramView,
-  pairing: PairingDetail,
+  pairing: PairingItem,
   sessions: PairingSession[],
 ): string {
   return consolePage(

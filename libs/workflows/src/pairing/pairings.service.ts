@@ -14,6 +14,24 @@ const PAIRING_SELECT = `
     join enrollment ee on ee.id = pr.coachee_id join person ep on ep.id = ee.person_id
     left join offer o on o.pairing_id = pr.id`;
 
+/** A pairing as admins read it; the driver hands timestamps back as text (the api answers them as ISO 8601). */
+export interface PairingItem {
+  id: string;
+  programId: string;
+  status: string;
+  score: number;
+  roundId: string | null;
+  createdAt: string;
+  activatedAt: string | null;
+  endedAt: string | null;
+  atRiskReason: string | null;
+  atRiskAt: string | null;
+  coach: { id: string; name: string; email: string; bio: string | null };
+  coachee: { id: string; name: string; email: string };
+  offerExpiresAt: string | null;
+  offerDecision: string | null;
+}
+
 /** Reads pairings for admins (proposals are read through their round). */
 @Injectable()
 export class PairingsService {
@@ -33,7 +51,7 @@ export class PairingsService {
     }
     const em = this.em.fork();
     const program = await this.programs.find(em, organizationId, query.programId);
-    const items = await rawQuery(
+    const items = await rawQuery<PairingItem>(
       em,
       `${PAIRING_SELECT}
         where pr.program_id = ? and pr.status not in ${pairingStatusSql(PairingStatus.Proposed)} and (?::text is null or pr.status::text = ?)
@@ -50,19 +68,20 @@ export class PairingsService {
   }
 
   /** One pairing of the organization (another organization's ids answer 404). */
-  async get(organizationId: string, id: string) {
+  async get(organizationId: string, id: string): Promise<PairingItem> {
     if (!isUuid(id)) throw new NotFoundError('pairing', id.slice(0, 64));
-    const [row] = await rawQuery(this.em.fork(), `${PAIRING_SELECT} where pr.id = ? and pr.organization_id = ?`, [
-      id,
-      organizationId,
-    ]);
+    const [row] = await rawQuery<PairingItem>(
+      this.em.fork(),
+      `${PAIRING_SELECT} where pr.id = ? and pr.organization_id = ?`,
+      [id, organizationId],
+    );
     if (!row) throw new NotFoundError('pairing', id);
     return row;
   }
 
   /** The sessions of a pairing of the organization, in order (the cadence an admin follows). */
   async sessions(organizationId: string, pairingId: string): Promise<{ items: PairingSession[] }> {
-    const pairing = (await this.get(organizationId, pairingId)) as { id: string };
+    const pairing = await this.get(organizationId, pairingId);
     const items = await rawQuery<PairingSession>(
       this.em.fork(),
       `select index, starts_at as "startsAt", ends_at as "endsAt", status, sequence from coaching_session where pairing_id = ? order by index`,

@@ -66,6 +66,17 @@ export const pairOverrideSchema = z
 /** The body of an unpin: the round revision the admin saw. */
 export const roundRevisionSchema = z.object({ revision: z.number().int().min(1) }).strict();
 
+/** A proposal as a round's review lists it. */
+export interface ProposalItem {
+  id: string;
+  status: string;
+  score: number;
+  pinned: boolean;
+  breakdown: ScoreBreakdown;
+  coach: { id: string; name: string; email: string };
+  coachee: { id: string; name: string; email: string };
+}
+
 /** Rounds: launch, solve (the `matching.run-round` job), review with pins and exclusions, publish. */
 @Injectable()
 export class RoundsService {
@@ -148,7 +159,7 @@ export class RoundsService {
   async proposals(organizationId: string, roundId: string) {
     const em = this.em.fork();
     const round = await this.find(em, organizationId, roundId);
-    const items = await rawQuery(
+    const items = await rawQuery<ProposalItem>(
       em,
       `select pr.id, pr.status, pr.score, pr.pinned, pr.breakdown,
               json_build_object('id', ce.id, 'name', cp.name, 'email', cp.email) as coach,
