@@ -43,3 +43,16 @@ export async function rawQuery<T = Record<string, unknown>>(
   const result = (await query) as { rows: T[] };
   return result.rows;
 }
+
+/**
+ * The row with the named columns as Dates: the ORM's driver hands timestamps of raw SQL back as text. A null (or a
+ * column the row lacks) stays as it is.
+ */
+export function withDates<T extends object, K extends keyof T>(row: T, ...columns: K[]): T {
+  const out: T = { ...row };
+  for (const column of columns) {
+    const value = row[column] as unknown;
+    if (value !== null && value !== undefined) out[column] = new Date(value as string | Date) as T[K];
+  }
+  return out;
+}

@@ -14,6 +14,7 @@ import {
   PairingStatus,
   rawQuery,
   type SkillDefinition,
+  withDates,
 } from '@tandem/domain';
 import { asLocale, linkPlaceholder, type Locale, personLocaleSql, writeOutbox } from '@tandem/mail';
 import { JobName, JobProducer } from '@tandem/queues';
@@ -402,16 +403,9 @@ function sameAnswers(a: CoachAnswers | CoacheeAnswers, b: CoachAnswers | Coachee
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
-/** The ORM's driver hands timestamps back as text. */
-function contextDates<T extends SessionContext>(row: T): T {
-  return { ...row, starts_at: new Date(row.starts_at), ends_at: new Date(row.ends_at) };
-}
+/** A session's context with its times as Dates. */
+const contextDates = <T extends SessionContext>(row: T): T => withDates(row, 'starts_at', 'ends_at');
 
-function feedbackDates(row: FeedbackRow): FeedbackRow {
-  return {
-    ...contextDates(row),
-    remind_at: new Date(row.remind_at),
-    reminded_at: row.reminded_at ? new Date(row.reminded_at) : null,
-    submitted_at: row.submitted_at ? new Date(row.submitted_at) : null,
-  };
-}
+/** A feedback row with its timestamps as Dates. */
+const feedbackDates = (row: FeedbackRow): FeedbackRow =>
+  withDates(row, 'starts_at', 'ends_at', 'remind_at', 'reminded_at', 'submitted_at');

@@ -17,6 +17,7 @@ import {
   type ScoreBreakdown,
   type SkillDefinition,
   UNTAKEN_PAIRING_STATUSES,
+  withDates,
 } from '@tandem/domain';
 import {
   asLocale,
@@ -115,7 +116,7 @@ export class OffersService {
         [hashes],
         { prepare: 'offers_by_tokens' },
       );
-      const byHash = new Map(rows.map((row) => [row.token_hash, withDates(row)]));
+      const byHash = new Map(rows.map((row) => [row.token_hash, offerDates(row)]));
       return hashes.map((hash) => byHash.get(hash));
     },
     { cache: false, batchScheduleFn: (run) => setImmediate(run), maxBatchSize: 256 },
@@ -333,7 +334,7 @@ export class OffersService {
       ]);
       return writeOutbox(
         tem,
-        rows.map(withDates).map((row) => ({
+        rows.map(offerDates).map((row) => ({
           organizationId: row.organization_id,
           idempotencyKey: `offer-reminder:${row.offer_id}`,
           to: row.coach_email,
@@ -376,7 +377,7 @@ export class OffersService {
       sql: `${OFFER_SELECT} where o.token_hash = ? for update of o, pr`,
       prepare: 'offer_by_token_for_update',
     });
-    return withDates(row);
+    return offerDates(row);
   }
 
   private assertOpen(row: OfferRow): void {
@@ -398,10 +399,8 @@ const ACTIVE_AS_COACH_SQL = `
     from enrollment oe join program op on op.id = oe.program_id join pairing x on x.coach_id = oe.id and x.status in ${pairingStatusSql(PairingStatus.Active)}
    where oe.person_id = ? and oe.role = 'coach' and (op.status = 'active' or op.id = ?)`;
 
-/** The ORM's driver hands timestamps back as text. */
-function withDates(row: OfferRow): OfferRow {
-  return { ...row, expires_at: new Date(row.expires_at) };
-}
+/** An offer row with its expiry as a Date. */
+const offerDates = (row: OfferRow): OfferRow => withDates(row, 'expires_at');
 
 /** Records a coach's answer: in the audit trail, and as the webhook event of the same name (ids only, never the reason). */
 async function audit(

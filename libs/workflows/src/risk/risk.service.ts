@@ -15,6 +15,7 @@ import {
   PairingEvent,
   PairingStatus,
   rawQuery,
+  withDates,
 } from '@tandem/domain';
 import {
   asLocale,
@@ -473,15 +474,6 @@ export class RiskService {
   }
 }
 
-/** The ORM's driver hands timestamps back as text. */
-function pairingDates(row: PairingRow): PairingRow {
-  const date = (v: Date | null) => (v ? new Date(v) : null);
-  return {
-    ...row,
-    activated_at: date(row.activated_at),
-    rematch_offered_at: date(row.rematch_offered_at),
-    rematch_accepted_at: date(row.rematch_accepted_at),
-    nudged_at: date(row.nudged_at),
-    last_held: date(row.last_held),
-  };
-}
+/** A pairing row with its timestamps as Dates. */
+const pairingDates = (row: PairingRow): PairingRow =>
+  withDates(row, 'activated_at', 'rematch_offered_at', 'rematch_accepted_at', 'nudged_at', 'last_held');
