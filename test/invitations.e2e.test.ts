@@ -675,6 +675,21 @@ describe('invitations and the questionnaire (api + worker in process, real Postg
         `select p.name, e.role::text as role from enrollment e join person p on p.id = e.person_id where p.email = 'new@open.test'`,
       ),
     ).toEqual({ name: 'Nea New', role: 'coachee' });
+
+    // A confirmation link works for 7 days after it was last sent; entering the address again sends it again.
+    await post(link, 'email=old%40open.test');
+    const oldLink = /https?:\/\/\S+(\/register\/confirm\/[A-Za-z0-9_-]{43})/.exec(
+      (await mailTo('old@open.test', /Confirm your registration/)).text,
+    )![1];
+    expect((await tandem.request('GET', oldLink)).status).toBe(200);
+    await tandem.advance(8 * DAY);
+    expect((await tandem.request('GET', oldLink)).status).toBe(404);
+    expect((await post(oldLink, '')).status).toBe(404);
+    expect(await one(`select count(*)::int as n from invitation where email = 'old@open.test'`)).toEqual({ n: 0 });
+    await post(link, 'email=old%40open.test');
+    await tandem.queuesIdle();
+    expect(mailsTo('old@open.test')).toHaveLength(2);
+    expect((await tandem.request('GET', oldLink)).status).toBe(200);
   });
 
   it('rate-limits the public registration link per client (429)', async () => {

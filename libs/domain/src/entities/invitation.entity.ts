@@ -146,6 +146,10 @@ export class RegistrationRequest {
   @Property({ type: 'timestamptz', nullable: true })
   confirmedAt?: Date | null;
 
+  /** When the link was last sent: it works for REGISTRATION_LINK_DAYS after that. */
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  lastSentAt: Opt<Date> = new Date();
+
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Opt<Date> = new Date();
 }

@@ -24,7 +24,7 @@ export class Migration20261204040000Invitations extends Migration {
       `alter table "invitation" add constraint "invitation_program_id_foreign" foreign key ("program_id") references "program" ("id") on update cascade on delete cascade;`,
     );
     this.addSql(
-      `create table "registration_request" ("id" uuid not null, "program_id" uuid not null, "email" text not null, "token_hash" text not null, "sends" smallint not null default 0, "confirmed_at" timestamptz null, "created_at" timestamptz not null default now(), constraint "registration_request_pkey" primary key ("id"));`,
+      `create table "registration_request" ("id" uuid not null, "program_id" uuid not null, "email" text not null, "token_hash" text not null, "sends" smallint not null default 0, "confirmed_at" timestamptz null, "last_sent_at" timestamptz not null default now(), "created_at" timestamptz not null default now(), constraint "registration_request_pkey" primary key ("id"));`,
     );
     this.addSql(
       `alter table "registration_request" add constraint "registration_request_token_hash_unique" unique ("token_hash");`,

@@ -18,6 +18,8 @@ import { CLOSES_AT, insertInvitations } from './invitations.service';
 
 /** Confirmation emails one address may ask for per program (entering it again sends the link again, up to this). */
 export const REGISTRATION_SENDS = 3;
+/** How long a confirmation link works after it was last sent. */
+export const REGISTRATION_LINK_DAYS = 7;
 const EMAIL = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\]+\.[^\s@<>()[\],;:"\\]+$/;
 
 interface LinkRow {
@@ -101,8 +103,8 @@ export class RegistrationService {
       const id = newId();
       const [request] = await rawQuery<{ id: string; sends: number }>(
         tem,
-        `insert into registration_request (id, program_id, email, token_hash, sends) values (?, ?, ?, ?, 1)
-         on conflict (program_id, email) do update set sends = registration_request.sends + 1
+        `insert into registration_request (id, program_id, email, token_hash, sends, last_sent_at) values (?, ?, ?, ?, 1, ?)
+         on conflict (program_id, email) do update set sends = registration_request.sends + 1, last_sent_at = excluded.last_sent_at
            where registration_request.sends < ? and registration_request.confirmed_at is null
          returning id, sends`,
         [
@@ -110,6 +112,7 @@ export class RegistrationService {
           link.program_id,
           email,
           hashSecret(linkToken(this.config.appSecret, 'registration-confirm', id)),
+          this.clock.now(),
           REGISTRATION_SENDS,
         ],
       );
@@ -202,7 +205,10 @@ export class RegistrationService {
   ): Promise<LinkRow & { id: string; email: string }> {
     return findByToken(em, token, {
       what: 'registration',
-      sql: `select q.id, q.email, l.* from registration_request q join (${LINK_SELECT}) l on l.program_id = q.program_id where q.token_hash = ?${lock ? ' for update of q' : ''}`,
+      // A link works for REGISTRATION_LINK_DAYS after it was last sent; an older one is the same 404 as none.
+      sql: `select q.id, q.email, l.* from registration_request q join (${LINK_SELECT}) l on l.program_id = q.program_id
+             where q.token_hash = ? and q.last_sent_at > ?::timestamptz - make_interval(days => ${REGISTRATION_LINK_DAYS})${lock ? ' for update of q' : ''}`,
+      bindings: (hash) => [hash, this.clock.now()],
     });
   }
 }
