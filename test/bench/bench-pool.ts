@@ -1,6 +1,7 @@
 /** The pools the benchmarks run on, and the API steps that take one to a proposed (or published) round. */
 import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
+import { pooledTransport } from '@tandem/mail';
 import { CSV_HEADER } from '../support/participants';
 import type { TestTandem } from '../support/tandem';
 
@@ -93,4 +94,30 @@ export async function seedLearning(tandem: TestTandem, programId: string): Promi
      on conflict do nothing`,
     [programId],
   );
+}
+
+/**
+ * The email benchmarks' baseline: `count` small messages through nodemailer's pool (the transport Tandem's sender
+ * uses) straight to the server, 10 at a time. Answers the wall milliseconds; the caller empties the sink first.
+ */
+export async function sendBare(smtpUrl: string, count: number): Promise<number> {
+  const transport = pooledTransport(smtpUrl);
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (next < count) {
+        const i = next++;
+        await transport.sendMail({
+          from: 'a@x.example',
+          to: `bare${i}@x.example`,
+          subject: `Bare ${i}`,
+          text: 'Hello',
+        });
+      }
+    }),
+  );
+  const ms = performance.now() - started;
+  transport.close();
+  return ms;
 }

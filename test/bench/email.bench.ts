@@ -12,10 +12,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { pooledTransport } from '@tandem/mail';
 import { SmtpSink } from '../support/smtp-sink';
 import { TestTandem } from '../support/tandem';
-import { importedProgram, poolCsv, proposedRound, until } from './bench-pool';
+import { importedProgram, poolCsv, proposedRound, sendBare, until } from './bench-pool';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
@@ -44,28 +43,11 @@ async function main() {
       await tandem.startWorker();
 
       // Bare: nodemailer's pool straight to the server.
-      const transport = pooledTransport(smtp.url);
       smtp.messages.length = 0;
-      let started = performance.now();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 10 }, async () => {
-          while (next < N) {
-            const i = next++;
-            await transport.sendMail({
-              from: 'a@x.example',
-              to: `bare${i}@x.example`,
-              subject: `Bare ${i}`,
-              text: 'Hello',
-            });
-          }
-        }),
-      );
-      const bareMs = performance.now() - started;
-      transport.close();
+      const bareMs = await sendBare(smtp.url, N);
 
       smtp.messages.length = 0;
-      started = performance.now();
+      const started = performance.now();
       const published = await tandem.request('POST', `/api/v1/rounds/${round.id}/publish`, { key });
       if (published.status !== 200) throw new Error(`publish refused: ${published.text.slice(0, 300)}`);
       const publishMs = performance.now() - started;

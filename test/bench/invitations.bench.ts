@@ -9,10 +9,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { pooledTransport } from '@tandem/mail';
 import { SmtpSink } from '../support/smtp-sink';
 import { TestTandem } from '../support/tandem';
-import { until } from './bench-pool';
+import { sendBare, until } from './bench-pool';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
@@ -33,31 +32,14 @@ async function main() {
       }));
 
       // Bare: nodemailer's pool straight to the server.
-      const transport = pooledTransport(smtp.url);
       smtp.messages.length = 0;
       const bareCpu = process.cpuUsage();
-      let started = performance.now();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 10 }, async () => {
-          while (next < N) {
-            const i = next++;
-            await transport.sendMail({
-              from: 'a@x.example',
-              to: `bare${i}@x.example`,
-              subject: `Bare ${i}`,
-              text: 'Hello',
-            });
-          }
-        }),
-      );
-      const bareMs = performance.now() - started;
+      const bareMs = await sendBare(smtp.url, N);
       const bareCpuMs = cpuMs(process.cpuUsage(bareCpu));
-      transport.close();
 
       smtp.messages.length = 0;
       const tandemCpu = process.cpuUsage();
-      started = performance.now();
+      const started = performance.now();
       const invited = await tandem.request('POST', `/api/v1/programs/${program.body.id}/invitations`, {
         key,
         json: { people },
