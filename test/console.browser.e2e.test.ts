@@ -2,9 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Page } from 'playwright-core';
-import { accessible, noOverflow, TestBrowser, screenshot } from './support/browser';
+import { accessible, noOverflow, TestBrowser, screenshot, listeningTandem } from './support/browser';
 import { consoleOrganization, signInLink } from './support/console-client';
-import { freePort } from './support/processes';
 import { type FixturePerson, fixtureCsv, offerLink } from './support/program-fixture';
 import { SmtpSink } from './support/smtp-sink';
 import { TestTandem } from './support/tandem';
@@ -50,15 +49,10 @@ describe('admin console in headless Chromium', () => {
   let files: string;
 
   beforeAll(async () => {
-    sink = new SmtpSink();
-    await sink.start();
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    tandem = await TestTandem.start({ env: { SMTP_URL: sink.url, PUBLIC_URL: origin, PAGE_RATE_LIMIT: '1000' } });
-    await tandem.api.listen(port, '127.0.0.1');
+    ({ sink, tandem, origin } = await listeningTandem());
     await consoleOrganization(tandem, 'Acme', ADMIN);
     browser = await TestBrowser.launch();
-    files = join(tmpdir(), `tandem-console-${port}`);
+    files = join(tmpdir(), `tandem-console-${new URL(origin).port}`);
     writeFileSync(`${files}-good.csv`, fixtureCsv(PEOPLE));
     writeFileSync(`${files}-bad.csv`, fixtureCsv([PEOPLE[0], { ...PEOPLE[2], email: 'not-an-email' }]));
   });

@@ -1,8 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
 import type { Page } from 'playwright-core';
-import { accessible, noOverflow, screenshot, TestBrowser } from './support/browser';
-import { freePort } from './support/processes';
+import { accessible, noOverflow, screenshot, TestBrowser, listeningTandem } from './support/browser';
 import { type FixturePerson, offerLink, roundDone, seedProgram } from './support/program-fixture';
 import { SmtpSink } from './support/smtp-sink';
 import { TestTandem } from './support/tandem';
@@ -33,12 +32,7 @@ describe('the personal page in headless Chromium, at phone and desktop width', (
   let key: string;
 
   beforeAll(async () => {
-    sink = new SmtpSink();
-    await sink.start();
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    tandem = await TestTandem.start({ env: { SMTP_URL: sink.url, PUBLIC_URL: origin, PAGE_RATE_LIMIT: '1000' } });
-    await tandem.api.listen(port, '127.0.0.1');
+    ({ sink, tandem, origin } = await listeningTandem());
     ({ apiKey: key } = await tandem.organization());
     const { programId } = await seedProgram(
       tandem,

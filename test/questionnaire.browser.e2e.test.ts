@@ -1,8 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { rawQuery } from '@tandem/domain';
 import { chromium } from 'playwright-core';
-import { accessible, CHROMIUM, noOverflow, TestBrowser, screenshot } from './support/browser';
-import { freePort } from './support/processes';
+import { accessible, CHROMIUM, noOverflow, TestBrowser, screenshot, listeningTandem } from './support/browser';
 import { SmtpSink } from './support/smtp-sink';
 import { TestTandem } from './support/tandem';
 import { waitFor } from './support/test-env';
@@ -23,12 +22,7 @@ describe('the questionnaire in headless Chromium', () => {
   let programId: string;
 
   beforeAll(async () => {
-    sink = new SmtpSink();
-    await sink.start();
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    tandem = await TestTandem.start({ env: { SMTP_URL: sink.url, PUBLIC_URL: origin, PAGE_RATE_LIMIT: '1000' } });
-    await tandem.api.listen(port, '127.0.0.1');
+    ({ sink, tandem, origin } = await listeningTandem());
     ({ apiKey: key } = await tandem.organization('Acme'));
     const program = await tandem.request('POST', '/api/v1/programs', {
       key,

@@ -2,6 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { freePort } from './processes';
+import { SmtpSink } from './smtp-sink';
+import { TestTandem } from './tandem';
 
 /** Debian's Chromium (installed by .ci/run); playwright-core downloads no browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -87,4 +90,19 @@ export async function noOverflow(page: Page, what: string): Promise<void> {
     '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
   );
   if (scroll > client) throw new Error(`${what}: the page is ${scroll} px wide in a ${client} px window`);
+}
+
+/**
+ * What a browser test opens: a Tandem (api and worker in this process) listening on a free local port, with its links
+ * built from that address, an SMTP sink of its own, and token pages not rate-limited (a test opens many from one
+ * address). The test stops both in `afterAll`.
+ */
+export async function listeningTandem(): Promise<{ sink: SmtpSink; tandem: TestTandem; origin: string }> {
+  const sink = new SmtpSink();
+  await sink.start();
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const tandem = await TestTandem.start({ env: { SMTP_URL: sink.url, PUBLIC_URL: origin, PAGE_RATE_LIMIT: '1000' } });
+  await tandem.api.listen(port, '127.0.0.1');
+  return { sink, tandem, origin };
 }
